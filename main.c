@@ -1,0 +1,173 @@
+/*
+** main.c — the `asy` command line: run a file, a -c string or stdin.
+**
+** Mirrors CPython's conventions where a user would notice: the main script is named
+** by its absolute path in tracebacks, `-c` code is "<string>", stdin is "<stdin>",
+** a missing file exits 2 with CPython's wording, an uncaught exception exits 1.
+*/
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vm/disasm.h"
+#include "vm/except.h"
+#include "vm/gc.h"
+#include "vm/vm.h"
+
+#define ASY_VERSION "0.1.0"
+
+static const char usage_text[] =
+    "usage: asy [option] ... [-c cmd | file | -] [arg] ...\n"
+    "Options:\n"
+    "  -c cmd        program passed in as string (terminates option list)\n"
+    "  -             program read from stdin (default; interactive mode if a tty)\n"
+    "  file          program read from script file\n"
+    "  --dis         print the bytecode of the program instead of running it\n"
+    "  --debug       teaching diagnostics on stderr\n"
+    "  --version     print the version number and exit\n"
+    "  -h, --help    print this help message and exit\n"
+    "arg ...: arguments passed to program in sys.argv[1:]\n";
+
+static int usage_error(const char *fmt, const char *arg) {
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "usage: asy [option] ... [-c cmd | file | -] [arg] ...\n"
+                  "Try `asy -h' for more information.\n");
+  return 2;
+}
+
+/* Read a whole stream into a NUL-terminated malloc'd buffer. */
+static char *read_stream(FILE *f, size_t *size) {
+  size_t cap = 8192, n = 0;
+  char *buf = malloc(cap);
+  if (!buf) return NULL;
+  size_t got;
+  while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+    n += got;
+    if (cap - n - 1 == 0) {
+      cap *= 2;
+      char *nb = realloc(buf, cap);
+      if (!nb) {
+        free(buf);
+        return NULL;
+      }
+      buf = nb;
+    }
+  }
+  buf[n] = '\0';
+  *size = n;
+  return buf;
+}
+
+/* Compile and run one program as __main__; returns the process exit status. */
+static int run_program(VM *vm, const char *filename, const char *text, size_t size,
+                       bool dis) {
+  AsySource *src = asy_source_add(vm, filename, text, size);
+  size_t mark = asy_temp_mark(vm);
+  ObjCode *code = asy_compile(vm, src, 0);
+  if (!code) return asy_handle_uncaught(vm, asy_pending(vm));
+  if (dis) {
+    asy_disassemble(vm, code, stdout);
+    return 0;
+  }
+  ObjModule *mod = asy_module_new(vm, vm->names.main);
+  vm->main_module = OBJ_VAL(mod);
+  asy_dict_set_str(vm, mod->dict, vm->names.file, STR_VAL(vm, filename));
+  asy_dict_set_str(vm, mod->dict, vm->names.name, OBJ_VAL(vm->names.main));
+  asy_dict_set_str(vm, vm->modules, vm->names.main, OBJ_VAL(mod));
+  asy_temp_reset(vm, mark);
+  Value result = asy_run_code(vm, code, mod->dict);
+  if (IS_EXC(result)) return asy_handle_uncaught(vm, asy_pending(vm));
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  bool dis = false, debug = false;
+  const char *command = NULL;
+  int i = 1;
+  for (; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
+      printf("Asy %s (Python 3.13 subset)\n", ASY_VERSION);
+      return 0;
+    } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      fputs(usage_text, stdout);
+      return 0;
+    } else if (strcmp(a, "--dis") == 0) {
+      dis = true;
+    } else if (strcmp(a, "--debug") == 0) {
+      debug = true;
+    } else if (strcmp(a, "-c") == 0) {
+      if (i + 1 >= argc) return usage_error("Argument expected for the %s option\n", "-c");
+      command = argv[++i];
+      i++;
+      break;
+    } else if (strcmp(a, "-") == 0 || a[0] != '-') {
+      break;
+    } else {
+      return usage_error("unknown option %s\n", a);
+    }
+  }
+
+  /* Determine the program before creating the VM so bad paths fail fast. */
+  char *text = NULL;
+  size_t size = 0;
+  char filename[PATH_MAX + 16];
+  const char *script_arg = NULL;
+  char script_dir[PATH_MAX];
+  strcpy(script_dir, ".");
+  if (command) {
+    text = strdup(command);
+    size = strlen(command);
+    strcpy(filename, "<string>");
+    script_arg = "-c";
+  } else if (i >= argc || strcmp(argv[i], "-") == 0) {
+    text = read_stream(stdin, &size);
+    strcpy(filename, "<stdin>");
+    script_arg = i < argc ? "-" : "";
+    if (i < argc) i++;
+  } else {
+    script_arg = argv[i];
+    char abs[PATH_MAX];
+    if (script_arg[0] == '/') {
+      snprintf(abs, sizeof abs, "%s", script_arg);
+    } else {
+      char cwd[PATH_MAX];
+      if (!getcwd(cwd, sizeof cwd)) strcpy(cwd, ".");
+      snprintf(abs, sizeof abs, "%s/%s", cwd, script_arg);
+    }
+    FILE *f = fopen(script_arg, "rb");
+    if (!f) {
+      int err = errno;
+      fprintf(stderr, "asy: can't open file '%s': [Errno %d] %s\n", abs, err, strerror(err));
+      return 2;
+    }
+    text = read_stream(f, &size);
+    fclose(f);
+    snprintf(filename, sizeof filename, "%s", abs);
+    snprintf(script_dir, sizeof script_dir, "%s", abs);
+    char *slash = strrchr(script_dir, '/');
+    if (slash) *slash = '\0';
+    i++;
+  }
+  if (!text) {
+    fputs("asy: out of memory reading the program\n", stderr);
+    return 1;
+  }
+
+  VM *vm = vm_new();
+  vm->dis = dis;
+  vm->debug = debug;
+  vm->script_dir = script_dir;
+  ObjList *args = AS_LIST(vm->argv);
+  asy_list_append(vm, args, STR_VAL(vm, script_arg));
+  for (; i < argc; i++) asy_list_append(vm, args, STR_VAL(vm, argv[i]));
+
+  int status = run_program(vm, filename, text, size, dis);
+  free(text);
+  fflush(stdout);
+  vm_free(vm);
+  return status;
+}

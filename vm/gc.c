@@ -1,0 +1,341 @@
+/*
+** gc.c — precise, non-moving mark-sweep collection over the all-objects list.
+**
+** Roots are listed in one place (mark_roots). Marking uses an explicit gray stack so
+** deeply nested data (a list of a list of …) never recurses on the C stack. Interned
+** strings are weak: str.c drops the unmarked ones before the sweep.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gc.h"
+
+#define GC_MIN_HEAP (1u << 20)
+
+static void out_of_memory(void) {
+  fputs("asy: out of memory\n", stderr);
+  abort();
+}
+
+void *asy_realloc(VM *vm, void *ptr, size_t old_size, size_t new_size) {
+  vm->bytes_allocated += new_size;
+  vm->bytes_allocated -= old_size < vm->bytes_allocated ? old_size : vm->bytes_allocated;
+  if (new_size == 0) {
+    free(ptr);
+    return NULL;
+  }
+  void *p = realloc(ptr, new_size);
+  if (!p) out_of_memory();
+  return p;
+}
+
+void asy_push_root(VM *vm, Value v) {
+  if (!IS_OBJ(v)) return;
+  if (vm->temp_count == vm->temp_capacity) {
+    size_t cap = vm->temp_capacity ? vm->temp_capacity * 2 : 256;
+    Obj **roots = realloc(vm->temp_roots, cap * sizeof(Obj *));
+    if (!roots) out_of_memory();
+    vm->temp_roots = roots;
+    vm->temp_capacity = cap;
+  }
+  vm->temp_roots[vm->temp_count++] = AS_OBJ(v);
+}
+
+Obj *asy_alloc_obj(VM *vm, size_t size, ObjType type, ObjClass *cls) {
+  if (vm->gc_paused == 0 && (vm->gc_stress || vm->bytes_allocated > vm->next_gc))
+    asy_gc_collect(vm);
+  Obj *o = calloc(1, size);
+  if (!o) out_of_memory();
+  vm->bytes_allocated += size;
+  o->type = (uint8_t)type;
+  o->cls = cls;
+  o->next = vm->objects;
+  vm->objects = o;
+  asy_push_root(vm, OBJ_VAL(o));
+  return o;
+}
+
+/* ---- marking ------------------------------------------------------------------ */
+
+void asy_gc_mark_obj(VM *vm, Obj *o) {
+  if (!o || o->marked) return;
+  o->marked = 1;
+  if (vm->gray_count == vm->gray_capacity) {
+    size_t cap = vm->gray_capacity ? vm->gray_capacity * 2 : 1024;
+    Obj **gray = realloc(vm->gray, cap * sizeof(Obj *));
+    if (!gray) out_of_memory();
+    vm->gray = gray;
+    vm->gray_capacity = cap;
+  }
+  vm->gray[vm->gray_count++] = o;
+}
+
+void asy_gc_mark_value(VM *vm, Value v) {
+  if (IS_OBJ(v)) asy_gc_mark_obj(vm, AS_OBJ(v));
+}
+
+#define MARK(p) asy_gc_mark_obj(vm, (Obj *)(p))
+#define MARKV(v) asy_gc_mark_value(vm, (v))
+
+static void mark_values(VM *vm, const Value *vs, size_t n) {
+  for (size_t i = 0; i < n; i++) MARKV(vs[i]);
+}
+
+/* Mark everything an object refers to. Every ObjType has a case. */
+static void blacken(VM *vm, Obj *o) {
+  MARK(o->cls);
+  switch ((ObjType)o->type) {
+  case OBJ_STR: case OBJ_BYTES: case OBJ_RANGE:
+    break;
+  case OBJ_TUPLE: {
+    ObjTuple *t = (ObjTuple *)o;
+    mark_values(vm, t->items, t->size);
+    break;
+  }
+  case OBJ_LIST: {
+    ObjList *l = (ObjList *)o;
+    mark_values(vm, l->items, l->size);
+    break;
+  }
+  case OBJ_DICT: {
+    ObjDict *d = (ObjDict *)o;
+    for (size_t i = 0; i < d->used; i++) {
+      MARKV(d->entries[i].key);
+      MARKV(d->entries[i].value);
+    }
+    break;
+  }
+  case OBJ_SET: {
+    ObjSet *s = (ObjSet *)o;
+    if (s->table)
+      for (size_t i = 0; i <= s->mask; i++) MARKV(s->table[i].key);
+    break;
+  }
+  case OBJ_SLICE: {
+    ObjSlice *s = (ObjSlice *)o;
+    MARKV(s->start); MARKV(s->stop); MARKV(s->step);
+    break;
+  }
+  case OBJ_CODE: {
+    ObjCode *c = (ObjCode *)o;
+    MARK(c->name); MARK(c->qualname); MARK(c->filename); MARK(c->varnames);
+    mark_values(vm, c->consts, (size_t)c->nconsts);
+    for (int i = 0; i < c->nnames; i++) MARK(c->names[i]);
+    break;
+  }
+  case OBJ_FUNCTION: {
+    ObjFunction *f = (ObjFunction *)o;
+    MARK(f->code); MARK(f->globals); MARK(f->name); MARK(f->qualname);
+    MARKV(f->module); MARK(f->defaults); MARK(f->kwdefaults); MARK(f->closure);
+    MARK(f->dict); MARKV(f->doc);
+    break;
+  }
+  case OBJ_CELL:
+    MARKV(((ObjCell *)o)->value);
+    break;
+  case OBJ_BOUND:
+    MARKV(((ObjBound *)o)->self);
+    MARKV(((ObjBound *)o)->func);
+    break;
+  case OBJ_NATIVE: {
+    ObjNative *n = (ObjNative *)o;
+    MARK(n->name); MARKV(n->self); MARK(n->owner); MARKV(n->data);
+    break;
+  }
+  case OBJ_CLASS: {
+    ObjClass *c = (ObjClass *)o;
+    MARK(c->name); MARK(c->qualname); MARKV(c->module); MARK(c->base); MARK(c->dict);
+    break;
+  }
+  case OBJ_INSTANCE:
+    MARK(((ObjInstance *)o)->dict);
+    break;
+  case OBJ_EXCEPTION: {
+    ObjException *e = (ObjException *)o;
+    MARK(e->base.dict); MARK(e->args); MARKV(e->cause); MARKV(e->context);
+    MARKV(e->traceback); MARKV(e->eg_message); MARKV(e->eg_exceptions);
+    break;
+  }
+  case OBJ_MODULE: {
+    ObjModule *m = (ObjModule *)o;
+    MARK(m->name); MARK(m->dict); MARKV(m->filename);
+    break;
+  }
+  case OBJ_ITER: {
+    ObjIter *it = (ObjIter *)o;
+    MARKV(it->a); MARKV(it->b); MARKV(it->c);
+    break;
+  }
+  case OBJ_DICTVIEW:
+    MARK(((ObjDictView *)o)->dict);
+    break;
+  case OBJ_WRAPPER: {
+    ObjWrapper *w = (ObjWrapper *)o;
+    MARKV(w->fget); MARKV(w->fset); MARKV(w->fdel); MARKV(w->doc);
+    break;
+  }
+  case OBJ_SUPER:
+    MARK(((ObjSuper *)o)->start);
+    MARKV(((ObjSuper *)o)->self);
+    break;
+  case OBJ_FILE:
+    MARK(((ObjFile *)o)->name);
+    MARK(((ObjFile *)o)->mode);
+    break;
+  case OBJ_COROUTINE:
+    break;
+  case OBJ_NATIVE_DATA: {
+    ObjNativeData *nd = (ObjNativeData *)o;
+    if (nd->mark) nd->mark(vm, nd->data);
+    break;
+  }
+  case OBJ_TYPE_COUNT:
+    break;
+  }
+}
+
+static void mark_fiber(VM *vm, Fiber *f) {
+  if (f->stack) mark_values(vm, f->stack, (size_t)(f->stack_top - f->stack));
+  for (int i = 0; i < f->frame_count; i++) {
+    Frame *fr = &f->frames[i];
+    MARK(fr->code); MARK(fr->func); MARK(fr->globals); MARK(fr->locals);
+    MARKV(fr->self_for_init);
+  }
+  MARKV(f->exc);
+  MARKV(f->handling);
+}
+
+/* The root set: everything reachable from here survives. */
+static void mark_roots(VM *vm) {
+  for (Fiber *f = vm->fibers; f; f = f->next_fiber) mark_fiber(vm, f);
+  ObjClass **types = (ObjClass **)&vm->types;
+  for (size_t i = 0; i < sizeof vm->types / sizeof(ObjClass *); i++) MARK(types[i]);
+  ObjClass **excs = (ObjClass **)&vm->exc;
+  for (size_t i = 0; i < sizeof vm->exc / sizeof(ObjClass *); i++) MARK(excs[i]);
+  ObjStr **names = (ObjStr **)&vm->names;
+  for (size_t i = 0; i < sizeof vm->names / sizeof(ObjStr *); i++) MARK(names[i]);
+  MARKV(vm->notimplemented);
+  MARKV(vm->ellipsis);
+  MARK(vm->builtins);
+  MARK(vm->modules);
+  MARK(vm->native_modules);
+  MARKV(vm->main_module);
+  MARKV(vm->argv);
+  for (size_t i = 0; i < vm->temp_count; i++) MARK(vm->temp_roots[i]);
+  for (int i = 0; i < vm->value_root_count; i++) MARKV(*vm->value_roots[i]);
+}
+
+/* ---- freeing ------------------------------------------------------------------- */
+
+/* Free one object and the raw buffers it owns, keeping the byte count honest. */
+static void free_object(VM *vm, Obj *o) {
+  size_t size = 0;
+  switch ((ObjType)o->type) {
+  case OBJ_STR: size = sizeof(ObjStr) + ((ObjStr *)o)->size + 1; break;
+  case OBJ_BYTES: size = sizeof(ObjBytes) + ((ObjBytes *)o)->size + 1; break;
+  case OBJ_TUPLE: size = sizeof(ObjTuple) + ((ObjTuple *)o)->size * sizeof(Value); break;
+  case OBJ_LIST: {
+    ObjList *l = (ObjList *)o;
+    ASY_FREE(vm, Value, l->items, l->capacity);
+    size = sizeof(ObjList);
+    break;
+  }
+  case OBJ_DICT: {
+    ObjDict *d = (ObjDict *)o;
+    ASY_FREE(vm, DictEntry, d->entries, d->capacity);
+    ASY_FREE(vm, int32_t, d->index, d->index_size);
+    size = sizeof(ObjDict);
+    break;
+  }
+  case OBJ_SET: {
+    ObjSet *s = (ObjSet *)o;
+    if (s->table) ASY_FREE(vm, SetEntry, s->table, s->mask + 1);
+    size = sizeof(ObjSet);
+    break;
+  }
+  case OBJ_RANGE: size = sizeof(ObjRange); break;
+  case OBJ_SLICE: size = sizeof(ObjSlice); break;
+  case OBJ_CODE: {
+    ObjCode *c = (ObjCode *)o;
+    ASY_FREE(vm, int, c->cell2arg, c->cell2arg ? c->ncells : 0);
+    ASY_FREE(vm, Value, c->consts, c->nconsts);
+    ASY_FREE(vm, ObjStr *, c->names, c->nnames);
+    ASY_FREE(vm, uint32_t, c->code, c->ncode);
+    ASY_FREE(vm, AsyPos, c->positions, c->positions ? c->ncode : 0);
+    ASY_FREE(vm, ExcEntry, c->exctable, c->nexc);
+    size = sizeof(ObjCode);
+    break;
+  }
+  case OBJ_FUNCTION: size = sizeof(ObjFunction); break;
+  case OBJ_CELL: size = sizeof(ObjCell); break;
+  case OBJ_BOUND: size = sizeof(ObjBound); break;
+  case OBJ_NATIVE: size = sizeof(ObjNative); break;
+  case OBJ_CLASS: size = sizeof(ObjClass); break;
+  case OBJ_INSTANCE: size = sizeof(ObjInstance); break;
+  case OBJ_EXCEPTION: size = sizeof(ObjException); break;
+  case OBJ_MODULE: size = sizeof(ObjModule); break;
+  case OBJ_ITER: size = sizeof(ObjIter); break;
+  case OBJ_DICTVIEW: size = sizeof(ObjDictView); break;
+  case OBJ_WRAPPER: size = sizeof(ObjWrapper); break;
+  case OBJ_SUPER: size = sizeof(ObjSuper); break;
+  case OBJ_FILE: {
+    ObjFile *f = (ObjFile *)o;
+    if (f->fp && !f->closed) fclose((FILE *)f->fp);
+    size = sizeof(ObjFile);
+    break;
+  }
+  case OBJ_COROUTINE: size = sizeof(Obj); break;
+  case OBJ_NATIVE_DATA: {
+    ObjNativeData *nd = (ObjNativeData *)o;
+    if (nd->finalize) nd->finalize(nd->data);
+    size = sizeof(ObjNativeData);
+    break;
+  }
+  case OBJ_TYPE_COUNT: break;
+  }
+  vm->bytes_allocated -= size < vm->bytes_allocated ? size : vm->bytes_allocated;
+  free(o);
+}
+
+static void sweep(VM *vm) {
+  Obj **link = &vm->objects;
+  while (*link) {
+    Obj *o = *link;
+    if (o->marked) {
+      o->marked = 0;
+      link = &o->next;
+    } else {
+      *link = o->next;
+      free_object(vm, o);
+    }
+  }
+}
+
+void asy_gc_collect(VM *vm) {
+  if (vm->gc_paused) return;
+  vm->gc_paused++; /* a hook that allocates must not re-enter */
+  mark_roots(vm);
+  while (vm->gray_count > 0) blacken(vm, vm->gray[--vm->gray_count]);
+  asy_strings_sweep(vm);
+  sweep(vm);
+  vm->next_gc = vm->bytes_allocated * 2;
+  if (vm->next_gc < GC_MIN_HEAP) vm->next_gc = GC_MIN_HEAP;
+  vm->gc_paused--;
+}
+
+void asy_gc_free_all(VM *vm) {
+  Obj *o = vm->objects;
+  while (o) {
+    Obj *next = o->next;
+    free_object(vm, o);
+    o = next;
+  }
+  vm->objects = NULL;
+  free(vm->gray);
+  vm->gray = NULL;
+  vm->gray_count = vm->gray_capacity = 0;
+  free(vm->temp_roots);
+  vm->temp_roots = NULL;
+  vm->temp_count = vm->temp_capacity = 0;
+}

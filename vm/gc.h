@@ -1,0 +1,62 @@
+/*
+** gc.h — allocation and the precise mark-sweep collector.
+**
+** Every heap object is allocated with asy_alloc_obj and linked into vm->objects.
+** A collection marks from the roots (asy_gc_mark_roots in gc.c: every fiber's stack and
+** frames and pending exceptions, the built-in classes and names, builtins, modules,
+** temp roots) and frees everything unmarked.
+**
+** WHEN a collection can happen: only inside asy_alloc_obj (never in asy_realloc).
+** With ASY_GC_STRESS=1 every asy_alloc_obj collects first.
+**
+** ROOTING RULES (what C code must do so nothing live is freed):
+**  1. Every object returned by asy_alloc_obj is pushed on the temp-root stack, so all
+**     objects a C function creates stay alive until the temp roots are reset. The
+**     interpreter loop resets them to its entry mark at instruction boundaries where
+**     everything live is on the value stack (after a native call returns, at backward
+**     jumps, at returns). So a native function may freely allocate several objects and
+**     hold them in C locals: they are rooted until it returns.
+**  2. asy_call pushes the result it returns onto the temp roots too.
+**  3. What is NOT automatically rooted: a Value a native *removed* from a reachable
+**     place (popped from a list, deleted from a dict, overwritten in a slot) and still
+**     holds in a C local across a later allocation. Root it with asy_push_root first.
+**  4. Objects must be valid for marking at every allocation: asy_alloc_obj returns
+**     zeroed memory (every Value UNDEF, every pointer NULL); set a length/count field
+**     only after the buffer it describes exists.
+**  5. Long-running C loops that allocate per iteration (e.g. building a big list) are
+**     fine: temp roots grow until the native returns.
+*/
+#ifndef ASY_GC_H
+#define ASY_GC_H
+
+#include "vm.h"
+
+/* Allocate a zeroed object of `size` bytes with the given layout and class, linked into
+** the GC list and pushed on the temp roots. Aborts the process on out-of-memory. */
+Obj *asy_alloc_obj(VM *vm, size_t size, ObjType type, ObjClass *cls);
+/* realloc for raw (non-object) buffers owned by objects, counted toward the GC
+** threshold; never collects. new_size 0 frees and returns NULL. Aborts on OOM. */
+void *asy_realloc(VM *vm, void *ptr, size_t old_size, size_t new_size);
+#define ASY_ALLOC(vm, type, n) ((type *)asy_realloc((vm), NULL, 0, sizeof(type) * (n)))
+#define ASY_FREE(vm, type, ptr, n) asy_realloc((vm), (ptr), sizeof(type) * (n), 0)
+#define ASY_GROW(vm, type, ptr, oldn, newn) \
+  ((type *)asy_realloc((vm), (ptr), sizeof(type) * (oldn), sizeof(type) * (newn)))
+
+/* Temp roots: push a Value (ignored unless it is an object); mark/reset the stack. */
+void asy_push_root(VM *vm, Value v);
+static inline size_t asy_temp_mark(VM *vm) { return vm->temp_count; }
+static inline void asy_temp_reset(VM *vm, size_t mark) { vm->temp_count = mark; }
+
+/* Run a full collection now. */
+void asy_gc_collect(VM *vm);
+/* Mark one value / object (for mark hooks of native data). */
+void asy_gc_mark_value(VM *vm, Value v);
+void asy_gc_mark_obj(VM *vm, Obj *o);
+/* Free every object (vm_free). */
+void asy_gc_free_all(VM *vm);
+
+/* Hooks implemented by the owning files and called by the collector. */
+void asy_strings_sweep(VM *vm);          /* str.c: drop unmarked interned strings */
+void asy_strings_free(VM *vm);           /* str.c: free the intern table */
+
+#endif

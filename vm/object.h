@@ -1,0 +1,386 @@
+/*
+** object.h — heap objects.
+**
+** Every heap object starts with the same header (Wren's sObj):
+**   type  the C layout (ObjType) — which struct this is, used by the GC and by
+**         fast paths in C;
+**   cls   the Python-visible class (what type(x) returns). Built-in layouts point at
+**         the built-in classes in vm->types (str, list, …); a user subclass of a
+**         built-in (class MyError(ValueError)) gets the built-in's layout and its own cls;
+**   marked, next  the mark bit and the all-objects list of the mark-sweep GC (gc.c).
+**
+** Objects are created only with asy_alloc_obj() (gc.h), which links them into the
+** GC list and registers them in the current temp-root scope (see gc.h for the rooting
+** rules). Every ObjType below has a case in gc.c's mark and free functions: a new
+** type must add both.
+*/
+#ifndef ASY_OBJECT_H
+#define ASY_OBJECT_H
+
+#include "value.h"
+
+typedef struct VM VM;
+typedef struct ObjClass ObjClass;
+typedef struct ObjStr ObjStr;
+typedef struct ObjDict ObjDict;
+typedef struct ObjTuple ObjTuple;
+typedef struct ObjCode ObjCode;
+
+typedef enum {
+  OBJ_STR,
+  OBJ_BYTES,
+  OBJ_TUPLE,
+  OBJ_LIST,
+  OBJ_DICT,
+  OBJ_SET,       /* set and frozenset (cls tells which) */
+  OBJ_RANGE,
+  OBJ_SLICE,
+  OBJ_CODE,
+  OBJ_FUNCTION,  /* a script function or closure (def, lambda, async def) */
+  OBJ_CELL,
+  OBJ_BOUND,     /* bound method: a callable with self prepended */
+  OBJ_NATIVE,    /* builtin_function_or_method / method_descriptor */
+  OBJ_CLASS,
+  OBJ_INSTANCE,  /* instance of a user class (non-exception) */
+  OBJ_EXCEPTION, /* instance of BaseException or a subclass */
+  OBJ_MODULE,
+  OBJ_ITER,      /* every built-in iterator (list/str/dict/range/enumerate/zip/…) */
+  OBJ_DICTVIEW,  /* dict.keys() / values() / items() */
+  OBJ_WRAPPER,   /* property / staticmethod / classmethod */
+  OBJ_SUPER,     /* the object returned by super() */
+  OBJ_FILE,      /* open() file objects */
+  OBJ_COROUTINE, /* reserved for the async issue */
+  OBJ_NATIVE_DATA, /* opaque C payload owned by a stdlib module (e.g. random state) */
+  OBJ_TYPE_COUNT
+} ObjType;
+
+struct Obj {
+  uint8_t type;  /* ObjType */
+  uint8_t marked;
+  ObjClass *cls; /* type(x) */
+  Obj *next;     /* GC all-objects list */
+};
+
+#define OBJ_TYPE(v) (AS_OBJ(v)->type)
+#define IS_OBJ_TYPE(v, t) (IS_OBJ(v) && AS_OBJ(v)->type == (t))
+
+/* ---- str ----------------------------------------------------------------------
+** Immutable UTF-8. `length` counts code points; `size` counts bytes. When they are
+** equal the string is ASCII and indexing is O(1). chars[] is NUL-terminated. */
+struct ObjStr {
+  Obj obj;
+  size_t size;     /* bytes, excluding the NUL */
+  size_t length;   /* code points */
+  int64_t hash;    /* Python-compatible hash; -1 = not computed yet */
+  bool interned;
+  char chars[];
+};
+
+typedef struct {
+  Obj obj;
+  size_t size;
+  int64_t hash; /* -1 = not computed */
+  uint8_t data[]; /* NUL-terminated for convenience */
+} ObjBytes;
+
+struct ObjTuple {
+  Obj obj;
+  size_t size;
+  int64_t hash; /* -1 = not computed (may fail: unhashable item) */
+  Value items[];
+};
+
+typedef struct {
+  Obj obj;
+  size_t size, capacity;
+  Value *items;
+} ObjList;
+
+/* ---- dict ---------------------------------------------------------------------
+** Insertion-ordered hash table in CPython's compact layout: `entries` is a dense
+** array in insertion order (deleted entries have key UNDEF), `index` maps hash slots
+** to entry numbers (-1 empty, -2 dummy). */
+typedef struct {
+  Value key;   /* UNDEF for a deleted entry */
+  Value value;
+  int64_t hash;
+} DictEntry;
+
+struct ObjDict {
+  Obj obj;
+  size_t count;     /* live entries */
+  size_t used;      /* entries[] slots used, including deleted ones */
+  size_t capacity;  /* entries[] allocated */
+  size_t index_size; /* power of two, 0 when empty */
+  int32_t *index;
+  DictEntry *entries;
+};
+
+/* ---- set / frozenset ----------------------------------------------------------
+** Iteration order must equal CPython's (set printing is observable), so this is
+** CPython's setobject.c table: open addressing, linear probes then perturbation,
+** same sizes and growth. key UNDEF = empty slot; `dummy` marks a deleted slot. */
+typedef struct {
+  Value key;
+  int64_t hash;
+  bool dummy;
+} SetEntry;
+
+typedef struct {
+  Obj obj;
+  size_t fill;  /* active + dummy */
+  size_t used;  /* active */
+  size_t mask;  /* table size - 1 */
+  SetEntry *table;
+  size_t finger; /* for pop() */
+  int64_t hash;  /* frozenset hash cache; -1 = not computed */
+} ObjSet;
+
+typedef struct {
+  Obj obj;
+  int64_t start, stop, step;
+} ObjRange;
+
+typedef struct {
+  Obj obj;
+  Value start, stop, step; /* None when omitted */
+} ObjSlice;
+
+/* ---- code ---------------------------------------------------------------------
+** A compiled function body (or module body, or class body). Instructions are
+** 32-bit units: opcode in the low 8 bits, argument in the high 24 (see opcodes.h).
+** Local variable layout follows CPython 3.11+ "localsplus": slots
+** [0, nlocals) are plain locals (parameters first), [nlocals, nlocals+ncells) are
+** cells created by MAKE_CELL for locals captured by inner functions, and
+** [nlocals+ncells, nlocals+ncells+nfree) are the free variables copied from the
+** function's closure. LOAD_DEREF/STORE_DEREF take the localsplus index directly.
+** The interpreter builds the cells at frame entry (no MAKE_CELL/COPY_FREE_VARS): cell i
+** starts empty, or holding parameter cell2arg[i] when that is >= 0 (a captured
+** parameter is then only ever accessed through its cell). */
+typedef struct {
+  int32_t line, end_line; /* 1-based; 0 = no position (synthetic code) */
+  int32_t col, end_col;   /* 0-based byte offsets within the line, as CPython */
+} AsyPos;
+
+typedef struct {
+  uint32_t start, end; /* instruction range [start, end) covered */
+  uint32_t target;     /* handler instruction */
+  uint16_t depth;      /* value-stack depth (above the frame's base) to unwind to */
+  uint8_t push_lasti;  /* CPython's lasti flag: push the raising instruction offset */
+} ExcEntry;
+
+enum {
+  CODE_VARARGS = 1,     /* has *args */
+  CODE_VARKW = 2,       /* has **kwargs */
+  CODE_COROUTINE = 4,   /* async def */
+  CODE_MODULE = 8,      /* module body */
+  CODE_CLASS = 16,      /* class body */
+  CODE_HAS_AWAIT = 32,  /* module body with top-level await */
+  CODE_LAMBDA = 64,
+};
+
+/* Ownership: consts, names, code, positions, exctable and cell2arg are raw buffers
+** allocated with asy_realloc at exactly the sizes recorded here (positions has ncode
+** entries, cell2arg ncells) — gc.c frees them with those sizes. */
+struct ObjCode {
+  Obj obj;
+  ObjStr *name;      /* f, <lambda>, <module>, <listcomp> … */
+  ObjStr *qualname;  /* Outer.f.<locals>.g */
+  ObjStr *filename;  /* as shown in tracebacks */
+  struct AsySource *source; /* the source text, for traceback lines (may be NULL) */
+  int argcount;      /* positional parameters (incl. positional-only) */
+  int posonlyargcount;
+  int kwonlyargcount;
+  int flags;         /* CODE_* */
+  int nlocals, ncells, nfree;
+  int stacksize;     /* max value-stack depth */
+  int firstline;
+  ObjTuple *varnames;  /* names of locals, then cellvars, then freevars */
+  int *cell2arg;       /* for each cell: the parameter slot it shadows, or -1 (NULL if none) */
+  Value *consts; int nconsts;
+  ObjStr **names; int nnames; /* global/attribute/import names */
+  uint32_t *code; int ncode;
+  AsyPos *positions;  /* one per instruction */
+  ExcEntry *exctable; int nexc;
+};
+
+/* The source of one file, shared by all code objects compiled from it. Plain C
+** memory (not a GC object) owned by the VM's source list; lives until vm_free. */
+typedef struct AsySource {
+  struct AsySource *next;
+  char *filename;   /* as printed in tracebacks and syntax errors */
+  char *text;       /* whole text, NUL-terminated */
+  size_t size;
+  size_t nlines;
+  size_t *line_starts; /* byte offset of each line, 0-based index = line - 1 */
+} AsySource;
+
+/* ---- functions ----------------------------------------------------------------*/
+typedef struct {
+  Obj obj;
+  Value value; /* UNDEF = empty cell */
+} ObjCell;
+
+typedef struct {
+  Obj obj;
+  ObjCode *code;
+  ObjDict *globals;
+  ObjStr *name, *qualname;
+  Value module;        /* __module__ name (str) */
+  ObjTuple *defaults;  /* positional defaults, or NULL */
+  ObjDict *kwdefaults; /* keyword-only defaults, or NULL */
+  ObjTuple *closure;   /* tuple of ObjCell, or NULL */
+  ObjDict *dict;       /* function attributes (__dict__), lazily created */
+  Value doc;
+} ObjFunction;
+
+typedef struct {
+  Obj obj;
+  Value self;
+  Value func;
+} ObjBound;
+
+/* Native functions. args[0..argc) are the positional arguments (for a method,
+** args[0] is self); kw holds keyword arguments or is NULL. Return the result, or
+** EXC_VAL with the exception set (asy_raise… in vm.h). Never return UNDEF. */
+typedef Value (*NativeFn)(VM *vm, int argc, Value *args, ObjDict *kw);
+
+typedef struct {
+  Obj obj;
+  NativeFn fn;
+  ObjStr *name;
+  Value self;       /* bound receiver (built-in method of an object/module), or UNDEF */
+  ObjClass *owner;  /* for a method descriptor: the class it belongs to; else NULL */
+  Value data;       /* extra per-native data, marked by the GC */
+} ObjNative;
+
+/* ---- classes and instances ----------------------------------------------------*/
+enum {
+  CLASS_BUILTIN = 1,    /* defined in C (int, str, ValueError …) */
+  CLASS_EXCEPTION = 2,  /* BaseException or a subclass */
+  CLASS_FINAL = 4,      /* cannot be subclassed (bool, NoneType, …) */
+  CLASS_HAS_GETATTR = 8, /* defines __getattr__ somewhere in the MRO (cache) */
+};
+
+struct ObjClass {
+  Obj obj;
+  ObjStr *name;
+  ObjStr *qualname;
+  Value module;        /* str: "builtins", "__main__", "asyncio" … */
+  ObjClass *base;      /* single inheritance; NULL only for object */
+  ObjDict *dict;       /* attributes and methods */
+  ObjType layout;      /* ObjType of instances created by calling the class */
+  int flags;           /* CLASS_* */
+  int depth;           /* number of bases up to object (for fast issubclass) */
+};
+
+typedef struct {
+  Obj obj;
+  ObjDict *dict; /* __dict__, created with the instance */
+} ObjInstance;
+
+/* Exceptions are instances with fixed slots. BaseExceptionGroup/ExceptionGroup
+** use eg_message and eg_exceptions (a tuple); other exceptions leave them UNDEF. */
+typedef struct {
+  ObjInstance base;      /* dict holds user attributes and __notes__ */
+  ObjTuple *args;
+  Value cause;           /* __cause__ (None or exception) */
+  Value context;         /* __context__ */
+  bool suppress_context;
+  Value traceback;       /* opaque: a list of frame entries built by traceback.c, or None */
+  Value eg_message;
+  Value eg_exceptions;
+} ObjException;
+
+typedef struct {
+  Obj obj;
+  ObjStr *name;
+  ObjDict *dict;   /* the module's globals */
+  Value filename;  /* str or None */
+} ObjModule;
+
+/* ---- iterators ----------------------------------------------------------------
+** One layout for every built-in iterator; `next` produces the next item, UNDEF when
+** exhausted, EXC_VAL on error. a, b, c are GC-marked slots for the iterator's state. */
+typedef struct ObjIter ObjIter;
+typedef Value (*IterNextFn)(VM *vm, ObjIter *it);
+struct ObjIter {
+  Obj obj;
+  IterNextFn next;
+  Value a, b, c;
+  int64_t i, n, step;
+};
+
+typedef struct {
+  Obj obj;
+  ObjDict *dict;
+  int kind; /* 0 keys, 1 values, 2 items */
+} ObjDictView;
+
+typedef struct {
+  Obj obj;
+  int kind;  /* 0 property, 1 staticmethod, 2 classmethod */
+  Value fget, fset, fdel; /* for static/classmethod only fget is used: the function */
+  Value doc;
+} ObjWrapper;
+
+typedef struct {
+  Obj obj;
+  ObjClass *start; /* lookup begins after this class in the MRO */
+  Value self;      /* instance, or class for classmethods */
+} ObjSuper;
+
+typedef struct {
+  Obj obj;
+  void *fp;       /* FILE* */
+  ObjStr *name;
+  ObjStr *mode;
+  bool closed;
+  bool binary;
+} ObjFile;
+
+/* Opaque native payload: `data` is malloc'd and freed with `finalize` (may be NULL),
+** `mark` reports any Values it holds (may be NULL). */
+typedef struct {
+  Obj obj;
+  void *data;
+  void (*finalize)(void *data);
+  void (*mark)(VM *vm, void *data);
+} ObjNativeData;
+
+/* Checked casts from a Value. */
+#define AS_STR(v) ((ObjStr *)AS_OBJ(v))
+#define AS_BYTES(v) ((ObjBytes *)AS_OBJ(v))
+#define AS_TUPLE(v) ((ObjTuple *)AS_OBJ(v))
+#define AS_LIST(v) ((ObjList *)AS_OBJ(v))
+#define AS_DICT(v) ((ObjDict *)AS_OBJ(v))
+#define AS_SET(v) ((ObjSet *)AS_OBJ(v))
+#define AS_RANGE(v) ((ObjRange *)AS_OBJ(v))
+#define AS_SLICE(v) ((ObjSlice *)AS_OBJ(v))
+#define AS_CODE(v) ((ObjCode *)AS_OBJ(v))
+#define AS_FUNCTION(v) ((ObjFunction *)AS_OBJ(v))
+#define AS_CELL(v) ((ObjCell *)AS_OBJ(v))
+#define AS_BOUND(v) ((ObjBound *)AS_OBJ(v))
+#define AS_NATIVE(v) ((ObjNative *)AS_OBJ(v))
+#define AS_CLASS(v) ((ObjClass *)AS_OBJ(v))
+#define AS_INSTANCE(v) ((ObjInstance *)AS_OBJ(v))
+#define AS_EXCEPTION(v) ((ObjException *)AS_OBJ(v))
+#define AS_MODULE(v) ((ObjModule *)AS_OBJ(v))
+#define AS_ITER(v) ((ObjIter *)AS_OBJ(v))
+
+#define IS_STR(v) IS_OBJ_TYPE(v, OBJ_STR)
+#define IS_BYTES(v) IS_OBJ_TYPE(v, OBJ_BYTES)
+#define IS_TUPLE(v) IS_OBJ_TYPE(v, OBJ_TUPLE)
+#define IS_LIST(v) IS_OBJ_TYPE(v, OBJ_LIST)
+#define IS_DICT(v) IS_OBJ_TYPE(v, OBJ_DICT)
+#define IS_SET(v) IS_OBJ_TYPE(v, OBJ_SET)
+#define IS_RANGE(v) IS_OBJ_TYPE(v, OBJ_RANGE)
+#define IS_CODE(v) IS_OBJ_TYPE(v, OBJ_CODE)
+#define IS_FUNCTION(v) IS_OBJ_TYPE(v, OBJ_FUNCTION)
+#define IS_NATIVE(v) IS_OBJ_TYPE(v, OBJ_NATIVE)
+#define IS_CLASS(v) IS_OBJ_TYPE(v, OBJ_CLASS)
+#define IS_INSTANCE(v) IS_OBJ_TYPE(v, OBJ_INSTANCE)
+#define IS_EXCEPTION(v) IS_OBJ_TYPE(v, OBJ_EXCEPTION)
+#define IS_MODULE(v) IS_OBJ_TYPE(v, OBJ_MODULE)
+
+#endif

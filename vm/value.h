@@ -1,0 +1,95 @@
+/*
+** value.h — the Value: what every Asy expression evaluates to.
+**
+** A Value is a tagged union (Lua's TValue): a tag byte and one 64-bit payload.
+** Python ints are 64-bit here (see LANGUAGE.md, "Documented differences"), so an
+** int does not fit NaN-boxing; a 16-byte struct passed by value is cheap on x86-64
+** (two registers) and keeps ints, floats, bools and None allocation-free.
+**
+** Two tags never reach script code:
+**   VAL_UNDEF  "no value": an unbound local, a missing dict entry, an exhausted
+**              iterator (asy_next), an absent optional argument.
+**   VAL_EXC    "an exception is pending": returned by any C function that can fail.
+**              The exception object itself lives in vm->fiber->exc (see vm.h).
+**              Callers test IS_EXC(v) and return it upward unchanged.
+**
+** Always go through the macros below, never the fields, so the representation can
+** change later (NaN-boxing with boxed big ints, pointer tagging) without touching
+** the rest of the interpreter.
+*/
+#ifndef ASY_VALUE_H
+#define ASY_VALUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct Obj Obj;
+
+typedef enum {
+  VAL_UNDEF = 0, /* internal: "nothing here" (zero-initialised memory is UNDEF) */
+  VAL_NONE,      /* None */
+  VAL_BOOL,      /* True / False (a subclass of int, as in Python) */
+  VAL_INT,       /* 64-bit signed int; overflow raises OverflowError */
+  VAL_FLOAT,     /* IEEE double */
+  VAL_OBJ,       /* pointer to a heap object (see object.h) */
+  VAL_EXC,       /* internal: error sentinel, exception pending in the fiber */
+} ValueTag;
+
+typedef struct {
+  uint8_t tag; /* a ValueTag */
+  union {
+    bool b;
+    int64_t i;
+    double f;
+    Obj *o;
+  } as;
+} Value;
+
+/* Constructors. */
+#define UNDEF_VAL ((Value){.tag = VAL_UNDEF, .as.i = 0})
+#define NONE_VAL ((Value){.tag = VAL_NONE, .as.i = 0})
+#define EXC_VAL ((Value){.tag = VAL_EXC, .as.i = 0})
+#define BOOL_VAL(x) ((Value){.tag = VAL_BOOL, .as.b = (x) ? true : false})
+#define TRUE_VAL BOOL_VAL(true)
+#define FALSE_VAL BOOL_VAL(false)
+#define INT_VAL(x) ((Value){.tag = VAL_INT, .as.i = (int64_t)(x)})
+#define FLOAT_VAL(x) ((Value){.tag = VAL_FLOAT, .as.f = (double)(x)})
+#define OBJ_VAL(p) ((Value){.tag = VAL_OBJ, .as.o = (Obj *)(p)})
+
+/* Tests. */
+#define IS_UNDEF(v) ((v).tag == VAL_UNDEF)
+#define IS_NONE(v) ((v).tag == VAL_NONE)
+#define IS_EXC(v) ((v).tag == VAL_EXC)
+#define IS_BOOL(v) ((v).tag == VAL_BOOL)
+#define IS_INT(v) ((v).tag == VAL_INT)
+#define IS_FLOAT(v) ((v).tag == VAL_FLOAT)
+#define IS_OBJ(v) ((v).tag == VAL_OBJ)
+/* int or bool: what Python's isinstance(x, int) accepts among immediates. */
+#define IS_INTLIKE(v) ((v).tag == VAL_INT || (v).tag == VAL_BOOL)
+#define IS_NUMBER(v) (IS_INTLIKE(v) || (v).tag == VAL_FLOAT)
+
+/* Accessors (no checks). */
+#define AS_BOOL(v) ((v).as.b)
+#define AS_INT(v) ((v).as.i)
+#define AS_FLOAT(v) ((v).as.f)
+#define AS_OBJ(v) ((v).as.o)
+/* int or bool as int64 (True is 1). */
+#define AS_INTLIKE(v) ((v).tag == VAL_BOOL ? (int64_t)(v).as.b : (v).as.i)
+/* int, bool or float as double. */
+#define AS_NUMBER(v) ((v).tag == VAL_FLOAT ? (v).as.f : (double)AS_INTLIKE(v))
+
+/* Identity, as Python's `is` (immediates compare by value; ints are not cached
+** objects here, so `x is 5` is true whenever x == 5 for ints, a harmless superset). */
+static inline bool asy_same(Value a, Value b) {
+  if (a.tag != b.tag) return false;
+  switch (a.tag) {
+  case VAL_UNDEF: case VAL_NONE: case VAL_EXC: return true;
+  case VAL_BOOL: return a.as.b == b.as.b;
+  case VAL_INT: return a.as.i == b.as.i;
+  case VAL_FLOAT: return a.as.f == b.as.f || (a.as.f != a.as.f && b.as.f != b.as.f);
+  default: return a.as.o == b.as.o;
+  }
+}
+
+#endif

@@ -1,0 +1,396 @@
+/*
+** vm.h — the interpreter state and the API every C part of Asy codes against.
+**
+** Error convention (QuickJS/Wren style, no longjmp): a C function that can fail
+** returns EXC_VAL (or -1 / false / NULL where documented) after setting the pending
+** exception with one of the asy_raise… functions. The pending exception lives in the
+** running fiber (vm->fiber->exc), so that later each task has its own. Callers check
+** and propagate; the interpreter loop unwinds through the code's exception table.
+**
+** Execution model: script code runs on a Fiber — its own value stack and frame array.
+** Script-to-script calls push a Frame on the fiber and never recurse in C. A C function
+** that must call back into script code (sorted(key=…), __repr__, __eq__ from a dict
+** lookup) uses asy_call(), which runs a nested interpreter loop until that call returns;
+** such re-entry is allowed only from C, never for `await` (a later issue suspends
+** fibers by returning from the loop, which needs the frames to be plain data).
+*/
+#ifndef ASY_VM_H
+#define ASY_VM_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "object.h"
+
+/* Built-in classes, one X-macro entry each: (field, Python name).
+** vm->types.<field> is the ObjClass*. vm.c creates them (with the right base, layout
+** and flags); the C file owning the type fills its methods. Exception classes live in
+** vm->exc (below). */
+#define ASY_BUILTIN_TYPES(X) \
+  X(object, "object") \
+  X(type, "type") \
+  X(none, "NoneType") \
+  X(notimpl, "NotImplementedType") \
+  X(ellipsis, "ellipsis") \
+  X(bool_, "bool") \
+  X(int_, "int") \
+  X(float_, "float") \
+  X(str, "str") \
+  X(bytes, "bytes") \
+  X(tuple, "tuple") \
+  X(list, "list") \
+  X(dict, "dict") \
+  X(set, "set") \
+  X(frozenset, "frozenset") \
+  X(range, "range") \
+  X(slice, "slice") \
+  X(code, "code") \
+  X(function, "function") \
+  X(cell, "cell") \
+  X(method, "method") \
+  X(builtin_function, "builtin_function_or_method") \
+  X(module, "module") \
+  X(iterator, "iterator") \
+  X(dict_keys, "dict_keys") \
+  X(dict_values, "dict_values") \
+  X(dict_items, "dict_items") \
+  X(property, "property") \
+  X(staticmethod, "staticmethod") \
+  X(classmethod, "classmethod") \
+  X(super, "super") \
+  X(file, "TextIOWrapper") \
+  X(coroutine, "coroutine") \
+  X(native_data, "native_data")
+
+/* Built-in exception classes: (field, Python name, base field). Order matters: a base
+** comes before its subclasses. vm->exc.<field>. */
+#define ASY_EXCEPTION_TYPES(X) \
+  X(BaseException, "BaseException", BaseException) \
+  X(Exception, "Exception", BaseException) \
+  X(BaseExceptionGroup, "BaseExceptionGroup", BaseException) \
+  X(KeyboardInterrupt, "KeyboardInterrupt", BaseException) \
+  X(SystemExit, "SystemExit", BaseException) \
+  X(GeneratorExit, "GeneratorExit", BaseException) \
+  X(CancelledError, "CancelledError", BaseException) \
+  X(ArithmeticError, "ArithmeticError", Exception) \
+  X(ZeroDivisionError, "ZeroDivisionError", ArithmeticError) \
+  X(OverflowError, "OverflowError", ArithmeticError) \
+  X(LookupError, "LookupError", Exception) \
+  X(IndexError, "IndexError", LookupError) \
+  X(KeyError, "KeyError", LookupError) \
+  X(ValueError, "ValueError", Exception) \
+  X(UnicodeError, "UnicodeError", ValueError) \
+  X(UnicodeDecodeError, "UnicodeDecodeError", UnicodeError) \
+  X(TypeError, "TypeError", Exception) \
+  X(NameError, "NameError", Exception) \
+  X(UnboundLocalError, "UnboundLocalError", NameError) \
+  X(AttributeError, "AttributeError", Exception) \
+  X(RuntimeError, "RuntimeError", Exception) \
+  X(RecursionError, "RecursionError", RuntimeError) \
+  X(NotImplementedError, "NotImplementedError", RuntimeError) \
+  X(OSError, "OSError", Exception) \
+  X(ConnectionError, "ConnectionError", OSError) \
+  X(BrokenPipeError, "BrokenPipeError", ConnectionError) \
+  X(ConnectionResetError, "ConnectionResetError", ConnectionError) \
+  X(ConnectionRefusedError, "ConnectionRefusedError", ConnectionError) \
+  X(FileNotFoundError, "FileNotFoundError", OSError) \
+  X(FileExistsError, "FileExistsError", OSError) \
+  X(IsADirectoryError, "IsADirectoryError", OSError) \
+  X(PermissionError, "PermissionError", OSError) \
+  X(TimeoutError, "TimeoutError", OSError) \
+  X(AssertionError, "AssertionError", Exception) \
+  X(StopIteration, "StopIteration", Exception) \
+  X(StopAsyncIteration, "StopAsyncIteration", Exception) \
+  X(ExceptionGroup, "ExceptionGroup", BaseExceptionGroup) \
+  X(ImportError, "ImportError", Exception) \
+  X(ModuleNotFoundError, "ModuleNotFoundError", ImportError) \
+  X(MemoryError, "MemoryError", Exception) \
+  X(EOFError, "EOFError", Exception) \
+  X(SyntaxError, "SyntaxError", Exception) \
+  X(IndentationError, "IndentationError", SyntaxError) \
+  X(TabError, "TabError", IndentationError) \
+  X(InvalidStateError, "InvalidStateError", Exception) \
+  X(QueueEmpty, "QueueEmpty", Exception) \
+  X(QueueFull, "QueueFull", Exception) \
+  X(QueueShutDown, "QueueShutDown", Exception) \
+  X(Warning, "Warning", Exception) \
+  X(RuntimeWarning, "RuntimeWarning", Warning) \
+  X(DeprecationWarning, "DeprecationWarning", Warning) \
+  X(UserWarning, "UserWarning", Warning)
+/* Note: ExceptionGroup is also a subclass of Exception in Python (multiple
+** inheritance); except.c special-cases that in asy_is_subclass. */
+
+/* Interned strings the C code uses often: vm->names.<field>. (field, text) */
+#define ASY_COMMON_NAMES(X) \
+  X(init, "__init__") X(new_, "__new__") X(repr, "__repr__") X(str, "__str__") \
+  X(eq, "__eq__") X(ne, "__ne__") X(lt, "__lt__") X(le, "__le__") X(gt, "__gt__") \
+  X(ge, "__ge__") X(hash, "__hash__") X(len, "__len__") X(bool_, "__bool__") \
+  X(getitem, "__getitem__") X(setitem, "__setitem__") X(delitem, "__delitem__") \
+  X(contains, "__contains__") X(iter, "__iter__") X(next, "__next__") \
+  X(call, "__call__") X(enter, "__enter__") X(exit, "__exit__") \
+  X(aenter, "__aenter__") X(aexit, "__aexit__") X(aiter, "__aiter__") X(anext, "__anext__") \
+  X(await, "__await__") X(getattr, "__getattr__") X(setattr, "__setattr__") \
+  X(delattr, "__delattr__") X(name, "__name__") X(qualname, "__qualname__") \
+  X(module, "__module__") X(doc, "__doc__") X(dict, "__dict__") X(class_, "__class__") \
+  X(main, "__main__") X(builtins, "builtins") X(file, "__file__") \
+  X(notes, "__notes__") X(add, "__add__") X(format, "__format__") \
+  X(index, "__index__") X(neg, "__neg__") X(pos, "__pos__") X(abs, "__abs__") \
+  X(invert, "__invert__") X(int_, "__int__") X(float_, "__float__") \
+  X(get, "__get__") X(set, "__set__") X(init_subclass, "__init_subclass__") \
+  X(class_getitem, "__class_getitem__") X(missing, "__missing__") \
+  X(reversed, "__reversed__") X(round, "__round__") X(self, "self") \
+  X(empty, "") X(lambda, "<lambda>") X(module_code, "<module>")
+
+/* ---- frames and fibers -------------------------------------------------------- */
+
+enum {
+  FRAME_ENTRY = 1,       /* returning from this frame returns from the C run loop */
+  FRAME_INIT = 2,        /* an __init__ call: the result must be None; the caller gets `self` */
+  FRAME_DISCARD = 4,     /* discard the return value (module bodies run by import) */
+};
+
+typedef struct Frame {
+  ObjCode *code;
+  ObjFunction *func;   /* NULL for module code run directly */
+  ObjDict *globals;
+  ObjDict *locals;     /* class bodies and module-level code: the namespace dict, else NULL */
+  uint32_t *ip;        /* next instruction */
+  Value *base;         /* localsplus[0]; the value stack of this frame starts after them */
+  Value *sp_base;      /* first value-stack slot of this frame */
+  Value self_for_init; /* FRAME_INIT: the instance to return */
+  int flags;           /* FRAME_* */
+} Frame;
+
+/* A fiber: one thread of script execution with its own stacks. `stack` and `frames`
+** are plain malloc/realloc memory managed by the interpreter (vm_free frees them). In this issue there is
+** one (the main fiber); the async issue makes each Task own one. */
+typedef struct Fiber {
+  Value *stack;        /* value stack: frames' localsplus and operand stacks */
+  Value *stack_top;    /* one past the highest slot in use */
+  size_t stack_capacity;
+  Frame *frames;
+  int frame_count, frame_capacity;
+  Value exc;           /* the pending exception while unwinding, else UNDEF */
+  Value handling;      /* the exception being handled (sys.exception()), for __context__ */
+  struct Fiber *next_fiber; /* all fibers, for the GC */
+} Fiber;
+
+/* ---- the VM -------------------------------------------------------------------- */
+
+struct VM {
+  Fiber *fiber;           /* the running fiber */
+  Fiber *fibers;          /* all fibers (GC roots) */
+
+  struct { /* built-in classes */
+#define X(field, name) ObjClass *field;
+    ASY_BUILTIN_TYPES(X)
+#undef X
+  } types;
+  struct { /* built-in exception classes */
+#define X(field, name, base) ObjClass *field;
+    ASY_EXCEPTION_TYPES(X)
+#undef X
+  } exc;
+  struct { /* interned common names */
+#define X(field, text) ObjStr *field;
+    ASY_COMMON_NAMES(X)
+#undef X
+  } names;
+
+  Value notimplemented;   /* the NotImplemented singleton */
+  Value ellipsis;         /* the Ellipsis singleton */
+
+  ObjDict *builtins;      /* the builtins module's dict */
+  ObjDict *modules;       /* sys.modules: name -> module */
+  struct {                /* interned strings (str.c); weak: swept by the GC */
+    ObjStr **slots; size_t count, capacity;
+  } interned;
+  ObjDict *native_modules;/* name -> init NativeFn wrapped in ObjNative (lazy import) */
+  Value main_module;
+  Value argv;             /* list of str for sys.argv */
+
+  /* GC (gc.c) */
+  Obj *objects;           /* all-objects list */
+  size_t bytes_allocated, next_gc;
+  bool gc_stress;         /* ASY_GC_STRESS=1: collect on every allocation */
+  int gc_paused;          /* > 0: no collection (while building the VM) */
+  Obj **gray; size_t gray_count, gray_capacity;
+  Obj **temp_roots; size_t temp_count, temp_capacity; /* see gc.h */
+  Value *value_roots[64]; int value_root_count; /* pinned C Value slots (asy_pin) */
+
+  AsySource *sources;     /* every source text loaded (for tracebacks) */
+
+  int recursion_limit;    /* max frames across all nested loops (default 1000) */
+  int c_depth;            /* nested asy_call depth (C recursion), capped separately */
+
+  /* Options from the command line. */
+  bool dis;               /* --dis */
+  bool debug;             /* --debug */
+  const char *script_dir; /* folder of the main script (module search) */
+};
+
+/* ---- lifecycle ----------------------------------------------------------------- */
+
+/* Create a VM with every built-in type, exception, module and builtin registered. */
+VM *vm_new(void);
+/* Free the VM and every object it owns. */
+void vm_free(VM *vm);
+
+/* ---- running code (interp.c) ------------------------------------------------------ */
+
+/* Run a module-level code object with `globals`, to completion. Returns its result or
+** EXC_VAL. Used by main.c and by import. */
+Value asy_run_code(VM *vm, ObjCode *code, ObjDict *globals);
+/* Call any callable with positional args and optional keyword dict. Re-enters the
+** interpreter loop for script functions. Returns the result or EXC_VAL. */
+Value asy_call(VM *vm, Value callable, int argc, Value *args, ObjDict *kw);
+/* Call method `name` on `self` with args (self not included in args). UNDEF-returning
+** variant: asy_call_method_opt returns UNDEF when the attribute does not exist. */
+Value asy_call_method(VM *vm, Value self, ObjStr *name, int argc, Value *args);
+Value asy_call_method_opt(VM *vm, Value self, ObjStr *name, int argc, Value *args);
+
+/* ---- raising (except.c) --------------------------------------------------------------- */
+
+/* Set the pending exception to a new instance of cls with a printf-formatted message
+** (the single str arg). Returns EXC_VAL. %S formats a Value with str(), %R with repr(),
+** %N the type name of a Value (its class __name__); other conversions as printf. */
+Value asy_raise(VM *vm, ObjClass *cls, const char *fmt, ...);
+/* Set the pending exception to an existing exception instance (or instantiate a class
+** with no args). Sets __context__ from the exception being handled. Returns EXC_VAL. */
+Value asy_raise_value(VM *vm, Value exc);
+/* The pending exception (UNDEF if none), and clearing it. */
+Value asy_pending(VM *vm);
+void asy_clear_pending(VM *vm);
+/* True if the pending exception is an instance of cls (or a subclass). */
+bool asy_pending_is(VM *vm, ObjClass *cls);
+/* Create (not raise) an exception instance of cls with the given args. */
+Value asy_new_exception(VM *vm, ObjClass *cls, int argc, Value *args);
+
+/* ---- the object protocol (ops.c, class.c) ------------------------------------------- */
+
+/* type(v): the class of any value. */
+ObjClass *asy_class_of(VM *vm, Value v);
+/* isinstance(v, cls) / issubclass(sub, cls) for a single class. */
+bool asy_isinstance(VM *vm, Value v, ObjClass *cls);
+bool asy_is_subclass(ObjClass *sub, ObjClass *cls);
+/* Look `name` up along the MRO of cls (no descriptor binding). UNDEF if absent. */
+Value asy_class_lookup(ObjClass *cls, ObjStr *name);
+
+/* getattr(obj, name) with descriptors, bound methods, __getattr__. Raises
+** AttributeError with CPython's message when missing. */
+Value asy_getattr(VM *vm, Value obj, ObjStr *name);
+/* Same, but returns UNDEF (no exception) when the attribute is missing. */
+Value asy_getattr_opt(VM *vm, Value obj, ObjStr *name);
+/* setattr / delattr. Return false with an exception pending on failure. */
+bool asy_setattr(VM *vm, Value obj, ObjStr *name, Value value);
+bool asy_delattr(VM *vm, Value obj, ObjStr *name);
+
+/* Binary and unary operators. `op` is an AsyBinOp / AsyUnaryOp (opcodes.h). */
+Value asy_binary_op(VM *vm, int op, Value a, Value b);
+Value asy_inplace_op(VM *vm, int op, Value a, Value b);
+Value asy_unary_op(VM *vm, int op, Value a);
+/* Rich comparison (op is AsyCmpOp): returns a Value (usually bool) or EXC_VAL. */
+Value asy_compare(VM *vm, int op, Value a, Value b);
+/* a == b as a C bool: 1 true, 0 false, -1 error. */
+int asy_equal(VM *vm, Value a, Value b);
+/* truthiness: 1, 0, -1 error. */
+int asy_truthy(VM *vm, Value v);
+/* hash(v): false with TypeError pending if unhashable. */
+bool asy_hash(VM *vm, Value v, int64_t *out);
+/* len(v): -1 with exception pending on error. */
+int64_t asy_len(VM *vm, Value v);
+/* `item in container`: 1, 0, -1. */
+int asy_contains(VM *vm, Value container, Value item);
+/* container[key], container[key] = value, del container[key]. */
+Value asy_getitem(VM *vm, Value container, Value key);
+bool asy_setitem(VM *vm, Value container, Value key, Value value);
+bool asy_delitem(VM *vm, Value container, Value key);
+/* iter(v) and next(it): asy_next returns UNDEF when exhausted (StopIteration from a
+** user __next__ is swallowed), EXC_VAL on error. */
+Value asy_iter(VM *vm, Value v);
+Value asy_next(VM *vm, Value iter);
+/* repr(v) and str(v): an ObjStr value, or EXC_VAL. */
+Value asy_repr(VM *vm, Value v);
+Value asy_str(VM *vm, Value v);
+/* format(v, spec) (format.c): an ObjStr value, or EXC_VAL. */
+Value asy_format(VM *vm, Value v, ObjStr *spec);
+/* The type name of a value, for messages ("int", "MyClass"). */
+const char *asy_type_name(VM *vm, Value v);
+/* Index conversion (operator.index semantics): false + TypeError if not an int. */
+bool asy_index(VM *vm, Value v, int64_t *out);
+
+/* ---- building objects (str.c, list.c, tuple.c, dict.c, set.c, …) ---------------------- */
+
+ObjStr *asy_str_new(VM *vm, const char *chars, size_t size);   /* copies; UTF-8 in */
+ObjStr *asy_str_cstr(VM *vm, const char *cstr);
+ObjStr *asy_str_intern(VM *vm, const char *chars, size_t size); /* unique per text */
+ObjStr *asy_str_printf(VM *vm, const char *fmt, ...);          /* plain printf format */
+#define STR_VAL(vm, cstr) OBJ_VAL(asy_str_cstr((vm), (cstr)))
+
+ObjBytes *asy_bytes_new(VM *vm, const uint8_t *data, size_t size);
+ObjTuple *asy_tuple_new(VM *vm, size_t size);                   /* items UNDEF→None */
+ObjTuple *asy_tuple_from(VM *vm, size_t size, const Value *items);
+ObjList *asy_list_new(VM *vm, size_t capacity);                  /* size 0 */
+void asy_list_append(VM *vm, ObjList *list, Value v);
+ObjDict *asy_dict_new(VM *vm);
+/* Dict operations. get returns UNDEF when absent (EXC_VAL if hashing/eq failed). */
+Value asy_dict_get(VM *vm, ObjDict *d, Value key);
+bool asy_dict_set(VM *vm, ObjDict *d, Value key, Value value);
+int asy_dict_delete(VM *vm, ObjDict *d, Value key); /* 1 removed, 0 absent, -1 error */
+/* Fast paths for str keys that cannot fail (names, attributes, globals). */
+Value asy_dict_get_str(ObjDict *d, ObjStr *key);
+void asy_dict_set_str(VM *vm, ObjDict *d, ObjStr *key, Value value);
+ObjSet *asy_set_new(VM *vm, ObjClass *cls);                      /* set or frozenset */
+bool asy_set_add(VM *vm, ObjSet *s, Value key);
+ObjRange *asy_range_new(VM *vm, int64_t start, int64_t stop, int64_t step);
+ObjSlice *asy_slice_new(VM *vm, Value start, Value stop, Value step);
+ObjCell *asy_cell_new(VM *vm, Value v);
+ObjFunction *asy_function_new(VM *vm, ObjCode *code, ObjDict *globals);
+ObjBound *asy_bound_new(VM *vm, Value self, Value func);
+ObjClass *asy_class_new(VM *vm, ObjStr *name, ObjClass *base, ObjDict *dict);
+Value asy_instance_new(VM *vm, ObjClass *cls);                   /* raw, no __init__ */
+ObjModule *asy_module_new(VM *vm, ObjStr *name);
+ObjIter *asy_iter_new(VM *vm, IterNextFn next, Value a, Value b, Value c);
+
+/* Natives: create a native function object; define one into a dict or as a method of
+** a class (methods receive self as args[0]). */
+ObjNative *asy_native_new(VM *vm, const char *name, NativeFn fn);
+void asy_def_native(VM *vm, ObjDict *dict, const char *name, NativeFn fn);
+void asy_def_method(VM *vm, ObjClass *cls, const char *name, NativeFn fn);
+void asy_def_value(VM *vm, ObjDict *dict, const char *name, Value v);
+
+/* Argument checking for natives, with CPython's messages:
+**   asy_args(vm, "name", argc, args, kw, min, max) — positional count only, no kw
+**     ("name() takes exactly one argument (2 given)", "… takes no keyword arguments").
+**   asy_kwarg(vm, kw, "key") — fetch and remove nothing; UNDEF if absent.
+**   asy_no_kw(vm, "name", kw) — TypeError if kw has entries. */
+bool asy_args(VM *vm, const char *fname, int argc, ObjDict *kw, int min, int max);
+Value asy_kwarg(VM *vm, ObjDict *kw, const char *key);
+bool asy_check_kw(VM *vm, const char *fname, ObjDict *kw, const char *const *allowed);
+
+/* ---- modules (module.c) ---------------------------------------------------------------- */
+
+/* Register a built-in module initialiser: `init` is called once on first import and
+** must fill the module dict (args[0] is the ObjModule). */
+void asy_register_native_module(VM *vm, const char *name, NativeFn init);
+/* import name: the module object or EXC_VAL (ModuleNotFoundError). */
+Value asy_import(VM *vm, ObjStr *name);
+
+/* ---- sources and compiling (lang/) ------------------------------------------------------- */
+
+/* Keep a copy of a source text for tracebacks; returns the VM-owned record. */
+AsySource *asy_source_add(VM *vm, const char *filename, const char *text, size_t size);
+/* A line of a source (1-based), without its newline; NULL if out of range. */
+const char *asy_source_line(AsySource *src, int line, size_t *len);
+/* Parse and compile a whole module. Returns the code, or NULL with a SyntaxError pending.
+** `mode` 0 = file/module, 1 = single interactive statement (REPL echo of expressions). */
+ObjCode *asy_compile(VM *vm, AsySource *src, int mode);
+
+/* ---- tracebacks (traceback.c) ------------------------------------------------------------ */
+
+/* Record that the pending exception passes through `frame` at instruction `ip_index`. */
+void asy_traceback_add(VM *vm, Value exc, ObjCode *code, int ip_index);
+/* Print an uncaught exception the way CPython does (chained, groups, carets) to stderr. */
+void asy_print_exception(VM *vm, Value exc);
+
+#endif
