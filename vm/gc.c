@@ -182,6 +182,7 @@ static void blacken(VM *vm, Obj *o) {
   case OBJ_FILE:
     MARK(((ObjFile *)o)->name);
     MARK(((ObjFile *)o)->mode);
+    MARK(((ObjFile *)o)->encoding);
     break;
   case OBJ_COROUTINE:
     break;
@@ -222,6 +223,7 @@ static void mark_roots(VM *vm) {
   MARK(vm->native_modules);
   MARKV(vm->main_module);
   MARKV(vm->argv);
+  asy_stdlib_mark(vm);
   for (size_t i = 0; i < vm->temp_count; i++) MARK(vm->temp_roots[i]);
   for (int i = 0; i < vm->value_root_count; i++) MARKV(*vm->value_roots[i]);
 }
@@ -281,7 +283,7 @@ static void free_object(VM *vm, Obj *o) {
   case OBJ_SUPER: size = sizeof(ObjSuper); break;
   case OBJ_FILE: {
     ObjFile *f = (ObjFile *)o;
-    if (f->fp && !f->closed) fclose((FILE *)f->fp);
+    if (f->fp && !f->closed && !f->borrowed) fclose((FILE *)f->fp);
     size = sizeof(ObjFile);
     break;
   }

@@ -58,5 +58,7 @@ void asy_gc_free_all(VM *vm);
 /* Hooks implemented by the owning files and called by the collector. */
 void asy_strings_sweep(VM *vm);          /* str.c: drop unmarked interned strings */
 void asy_strings_free(VM *vm);           /* str.c: free the intern table */
+void asy_stdlib_mark(VM *vm);            /* stdlib: mark vm->stdlib's objects (a root) */
+void asy_stdlib_free(VM *vm);            /* stdlib: flush streams, free vm->stdlib */
 
 #endif

@@ -177,6 +177,13 @@ enum {
   CODE_CLASS = 16,      /* class body */
   CODE_HAS_AWAIT = 32,  /* module body with top-level await */
   CODE_LAMBDA = 64,
+  CODE_INLINED_COMP = 128,  /* list/set/dict comprehension body: CPython 3.12+ inlines these,
+                               so a traceback shows no frame for them: print such an entry
+                               (its line and carets) under the name of the frame that called
+                               it, in place of that caller's own entry (the CALL of the
+                               comprehension) */
+  CODE_HAS_DOCSTRING = 256, /* def: consts[0] is the docstring (func.__doc__); without
+                               the flag __doc__ is None (CPython 3.14's CO_HAS_DOCSTRING) */
 };
 
 /* Ownership: consts, names, code, positions, exctable and cell2arg are raw buffers
@@ -280,7 +287,9 @@ typedef struct {
 } ObjInstance;
 
 /* Exceptions are instances with fixed slots. BaseExceptionGroup/ExceptionGroup
-** use eg_message and eg_exceptions (a tuple); other exceptions leave them UNDEF. */
+** use eg_message and eg_exceptions (a tuple); other exceptions keep eg_exceptions UNDEF
+** and use eg_message for a hidden dict of C-level attributes (StopIteration.value,
+** OSError.errno, …; see except.h: asy_exc_slot / asy_exc_set_slot). */
 typedef struct {
   ObjInstance base;      /* dict holds user attributes and __notes__ */
   ObjTuple *args;
@@ -337,6 +346,8 @@ typedef struct {
   ObjStr *mode;
   bool closed;
   bool binary;
+  bool borrowed;  /* sys.stdin/stdout/stderr: the C stream is never fclose'd */
+  ObjStr *encoding; /* text mode: as given to open() (repr shows it), else NULL */
 } ObjFile;
 
 /* Opaque native payload: `data` is malloc'd and freed with `finalize` (may be NULL),

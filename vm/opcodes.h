@@ -18,6 +18,28 @@
 ** PUSH_EXC_INFO, leave through POP_EXCEPT, and RERAISE when nothing matched — exactly
 ** CPython's code shapes for try/except, try/finally, with, except*.
 */
+/*
+** Compiler conventions the interpreter relies on (lang/compile*.c):
+** - CALL/CALL_KW/CALL_FUNCTION_EX: a non-NULL self_or_NULL is ALWAYS prepended as the
+**   first positional argument, wherever it came from (CPython 3.13). The compiler uses
+**   `f x CALL 0` to call f(x) for decorators, comprehension functions (x = the outermost
+**   iterator) and `assert c, msg` (AssertionError msg CALL 0).
+** - Zero-argument super() is compiled as super(__class__, <first parameter>): a plain
+**   CALL 2 of the builtin; no frame introspection is needed.
+** - Class bodies: BUILD_CLASS runs the body function with a fresh namespace dict as
+**   frame->locals. When the class needs the implicit __class__ cell (a method uses
+**   super() or __class__), the body ends with LOAD_CLOSURE <__class__ cell>; COPY 1;
+**   STORE_NAME __classcell__; RETURN_VALUE: BUILD_CLASS must pop __classcell__ from the
+**   namespace and set that cell's value to the new class. Otherwise the body returns None.
+**   The body starts by storing __module__ (LOAD_NAME __name__) and __qualname__.
+** - MAKE_FUNCTION: function name and qualname come from code->name / code->qualname;
+**   __doc__ is consts[0] when code->flags has CODE_HAS_DOCSTRING, else None.
+** - Comprehensions and generator expressions are nested functions (flag
+**   CODE_INLINED_COMP for list/set/dict ones) with one parameter ".0"; an async
+**   comprehension's function has CODE_COROUTINE and its call is followed by AWAIT.
+** - Exception table entries: `depth` is the operand-stack depth (above sp_base) kept
+**   when entering the handler; the handler then finds [lasti] exc on top.
+*/
 #ifndef ASY_OPCODES_H
 #define ASY_OPCODES_H
 
@@ -36,6 +58,7 @@
   OP(LOAD_DEREF, "-- cell(localsplus[arg]).value; NameError/UnboundLocalError if empty") \
   OP(STORE_DEREF, "v --") \
   OP(DELETE_DEREF, "--") \
+  OP(LOAD_CLOSURE, "-- cell: the cell OBJECT at localsplus[arg] itself (not its value), for MAKE_FUNCTION's closure tuple and the class body's __classcell__") \
   OP(LOAD_FROM_DICT_OR_DEREF, "mapping -- v: class bodies reading a free var: mapping[name of localsplus[arg]] else the cell") \
   OP(LOAD_LOCALS, "-- frame->locals dict") \
   OP(LOAD_NAME, "-- v: names[arg] in locals dict, then globals, then builtins") \
@@ -100,7 +123,7 @@
   OP(IMPORT_NAME, "-- module: import names[arg] (absolute)") \
   OP(IMPORT_FROM, "module -- module attr: from-import names[arg]; ImportError 'cannot import name'") \
   OP(RAISE_VARARGS, "arg 0: re-raise the handled exception; 1: exc --; 2: exc cause --") \
-  OP(RERAISE, "[lasti if arg] exc -- : raise exc again keeping its traceback") \
+  OP(RERAISE, "values[arg] exc -- : raise exc again keeping its traceback (no new traceback entry). The exception-table lookup uses the index of this RERAISE itself, NOT lasti (CPython's exception_unwind uses next_instr-1): using lasti would loop back into the same handler. values[0] (arg slots below exc) is the lasti int, which CPython only uses for f_lineno; Asy can ignore it") \
   OP(PUSH_EXC_INFO, "exc -- prev_handled exc; handled = exc") \
   OP(POP_EXCEPT, "prev_handled -- ; handled = prev_handled") \
   OP(CHECK_EXC_MATCH, "exc type -- exc bool (type may be a tuple; TypeError for non-classes as CPython)") \
@@ -148,6 +171,7 @@ typedef enum {
   INTRINSIC_STOPITERATION_ERROR = 1, /* reserved */
   INTRINSIC_UNARY_POSITIVE,
   INTRINSIC_LIST_TO_TUPLE,
+  INTRINSIC_IMPORT_STAR,             /* module -- None: `from m import *` into frame->locals (module level only): m.__all__ or its public names */
 } AsyIntrinsic1;
 typedef enum {
   INTRINSIC_PREP_RERAISE_STAR = 1,   /* orig_eg excs_list -- eg_or_None (CPython's _PyExc_PrepReraiseStar) */

@@ -110,10 +110,10 @@ static void create_classes(VM *vm) {
     types[i]->module = OBJ_VAL(builtins_name);
     types[i]->dict = asy_dict_new(vm);
   }
-#define X(field, name, basefield) \
-  vm->exc.field->name = asy_str_intern(vm, name, strlen(name)); \
+#define X(field, pyname, basefield) \
+  vm->exc.field->name = asy_str_intern(vm, pyname, strlen(pyname)); \
   vm->exc.field->qualname = vm->exc.field->name; \
-  vm->exc.field->module = STR_VAL(vm, exception_module(name)); \
+  vm->exc.field->module = STR_VAL(vm, exception_module(pyname)); \
   vm->exc.field->dict = asy_dict_new(vm);
   ASY_EXCEPTION_TYPES(X)
 #undef X
@@ -166,6 +166,7 @@ void vm_free(VM *vm) {
   if (!vm) return;
   asy_gc_free_all(vm);
   asy_strings_free(vm);
+  asy_stdlib_free(vm);
   for (Fiber *f = vm->fibers; f;) {
     Fiber *next = f->next_fiber;
     free(f->stack);

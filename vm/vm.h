@@ -81,6 +81,7 @@
   X(ValueError, "ValueError", Exception) \
   X(UnicodeError, "UnicodeError", ValueError) \
   X(UnicodeDecodeError, "UnicodeDecodeError", UnicodeError) \
+  X(UnicodeEncodeError, "UnicodeEncodeError", UnicodeError) /* strings: str.encode */ \
   X(TypeError, "TypeError", Exception) \
   X(NameError, "NameError", Exception) \
   X(UnboundLocalError, "UnboundLocalError", NameError) \
@@ -227,6 +228,9 @@ struct VM {
   bool dis;               /* --dis */
   bool debug;             /* --debug */
   const char *script_dir; /* folder of the main script (module search) */
+
+  struct AsyStdlib *stdlib; /* stdlib's per-VM state (stdlib/asy_stdlib.h): std streams, the
+                               sys module, module classes; marked by asy_stdlib_mark */
 };
 
 /* ---- lifecycle ----------------------------------------------------------------- */

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Time each bench/*.asy under Asy and under CPython 3.13 (best of 3 wall-clock runs).
+#
+# usage: bench/run.sh [ASY_BINARY] [BENCH.asy...]
+#   ASY_BINARY defaults to build/asy. With no benchmark named, runs every bench/*.asy.
+#   Set RUNS to change the number of runs (default 3). CPython is found as
+#   `PYENV_VERSION=3.13.0 python3` (or $PY313); if absent its column says "n/a".
+# Prints a table: benchmark, Asy seconds, CPython seconds, and the ratio CPython/Asy
+# (above 1.0 means Asy is faster). Also checks that both print the same output.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+asy=${1:-$root/build/asy}
+[ $# -gt 0 ] && shift
+runs=${RUNS:-3}
+
+if [ ! -x "$asy" ]; then
+  echo "bench: $asy not found; build first (make bench builds it)" >&2
+  exit 2
+fi
+py=${PY313:-}
+if [ -z "$py" ]; then
+  py=$(PYENV_VERSION=3.13.0 pyenv which python3 2>/dev/null || true)
+  if [ -z "$py" ] && PYENV_VERSION=3.13.0 python3 -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' 2>/dev/null; then
+    py=$(PYENV_VERSION=3.13.0 python3 -c 'import sys; print(sys.executable)')
+  fi
+  [ -z "$py" ] && py=$(command -v python3.13 || true)
+fi
+
+if [ $# -gt 0 ]; then benches=("$@"); else benches=("$here"/*.asy); fi
+
+# best_time CMD...: prints the best wall time in seconds over $runs runs; the output of
+# the last run is left in $tmp/out. Prints "fail" if any run exits non-zero.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+best_time() {
+  local best="" i start end t
+  for ((i = 0; i < runs; i++)); do
+    start=$(date +%s.%N)
+    if ! "$@" >"$tmp/out" 2>"$tmp/err"; then
+      echo fail
+      return
+    fi
+    end=$(date +%s.%N)
+    t=$(echo "$end - $start" | bc -l 2>/dev/null || awk -v a="$end" -v b="$start" 'BEGIN{print a-b}')
+    if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then best=$t; fi
+  done
+  printf '%.3f' "$best"
+}
+
+printf '%-14s %10s %12s %12s  %s\n' "benchmark" "asy (s)" "cpython (s)" "cpython/asy" "output"
+for b in "${benches[@]}"; do
+  name=$(basename "$b" .asy)
+  dir=$(dirname "$b")
+  t_asy=$(cd "$dir" && best_time "$asy" "$(basename "$b")")
+  out_asy=$(cat "$tmp/out" 2>/dev/null)
+  if [ -n "$py" ]; then
+    t_py=$(cd "$dir" && best_time "$py" "$(basename "$b")")
+    out_py=$(cat "$tmp/out" 2>/dev/null)
+  else
+    t_py="n/a"; out_py=""
+  fi
+  ratio="-"
+  if [ "$t_asy" != fail ] && [ "$t_py" != fail ] && [ "$t_py" != "n/a" ]; then
+    ratio=$(awk -v p="$t_py" -v a="$t_asy" 'BEGIN{ if (a > 0) printf "%.2fx", p / a; else print "-" }')
+  fi
+  check="same"
+  if [ "$t_py" = "n/a" ]; then check="(no cpython)";
+  elif [ "$out_asy" != "$out_py" ]; then check="DIFFERS: asy=$(printf %q "$out_asy") cpython=$(printf %q "$out_py")"; fi
+  printf '%-14s %10s %12s %12s  %s\n' "$name" "$t_asy" "$t_py" "$ratio" "$check"
+done

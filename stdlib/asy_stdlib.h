@@ -1,0 +1,130 @@
+/*
+** asy_stdlib.h — the builtins module and the built-in modules (time, random, math, sys,
+** json) plus file objects: what the files of stdlib/ share.
+**
+** (Named asy_stdlib.h, not stdlib.h: stdlib/ is on the include path, and a header
+** called stdlib.h there would shadow the C library's <stdlib.h> in every file.)
+**
+** Per-VM state lives in vm->stdlib (an AsyStdlib): the sys module is created eagerly
+** (CPython always has it loaded, and print() needs sys.stdout even when a script never
+** imports sys), the three std stream objects, and the classes the modules define. The
+** GC marks it through asy_stdlib_mark (gc.h).
+**
+** Argument checking: CPython's builtins use several different wordings depending on
+** how each function is declared in C (METH_O, Argument Clinic, vectorcall with manual
+** checks). The helpers below produce each family of messages; every builtin picks the
+** one CPython uses for it.
+*/
+#ifndef ASY_STDLIB_H
+#define ASY_STDLIB_H
+
+#include "vm.h"
+
+typedef struct AsyStdlib {
+  Value sys_module;        /* the sys module (also in vm->modules) */
+  Value std_in, std_out, std_err; /* the original stream objects (ObjFile) */
+  Value json_decode_error; /* json.JSONDecodeError, created on first import of json */
+  Value random_class;      /* random.Random */
+  ObjClass *iter_classes[7]; /* enumerate, zip, map, filter, reversed, callable_iterator,
+                                list_reverseiterator (builtins_iter.c) */
+  ObjClass *file_classes[2]; /* BufferedReader, BufferedWriter (binary open()) */
+  Value unsupported_operation; /* io.UnsupportedOperation */
+  ObjStr *s_stdout, *s_stderr, *s_stdin, *s_write, *s_flush, *s_readline;
+} AsyStdlib;
+
+/* ---- argument checking (builtins.c) ------------------------------------------------ */
+
+/* "f() takes no keyword arguments" unless kw is NULL or empty. */
+bool asy_std_no_kw(VM *vm, const char *fname, ObjDict *kw);
+/* METH_O style: "f() takes exactly one argument (N given)", plus no keywords. */
+bool asy_std_one(VM *vm, const char *fname, int argc, ObjDict *kw);
+/* Vectorcall style: "f expected N arguments, got M" / "f expected at least N arguments,
+** got M" / "f expected at most N arguments, got M". */
+bool asy_std_range(VM *vm, const char *fname, int argc, int min, int max);
+/* Keyword arguments by name: each kw entry must be one of names[0..n); its value is
+** stored in out[i]. Unknown names raise "f() got an unexpected keyword argument 'x'"
+** (style 0) or "'x' is an invalid keyword argument for f()" (style 1). Entries of out
+** not given stay as they were. */
+bool asy_std_kwargs(VM *vm, const char *fname, ObjDict *kw, const char *const *names,
+                    int n, Value *out, int style);
+/* Argument Clinic style positional-or-keyword binding: params names[0..n), of which the
+** first npos_only are positional-only and the first nreq required. Fills out[0..n)
+** (UNDEF when absent). Messages: "f() takes at most N arguments (M given)",
+** "f() missing required argument 'x' (pos K)", "argument for f() given by name ('x')
+** and position (K)", "f() got an unexpected keyword argument 'x'". */
+bool asy_std_bind(VM *vm, const char *fname, int argc, Value *args, ObjDict *kw,
+                  const char *const *names, int n, int npos_only, int nreq, Value *out);
+/* Binding with the messages of a Python-level method taking self first (random.py's
+** methods): "Random.f() takes from 2 to 4 positional arguments but 5 were given",
+** "Random.f() missing 1 required positional argument: 'b'", unexpected / multiple
+** keyword messages. argc/args exclude self; out[0..n) UNDEF when absent. */
+bool asy_std_pybind(VM *vm, const char *qualname, int argc, Value *args, ObjDict *kw,
+                    const char *const *names, int n, int nreq, Value *out);
+/* A float from an int, bool, float or object with __float__/__index__; TypeError
+** "must be real number, not X" otherwise. */
+bool asy_std_to_double(VM *vm, Value v, double *out);
+/* Call a special method found on type(self) (not the instance), as CPython's slots do.
+** *found is false (and UNDEF returned) when the class has no such attribute. */
+Value asy_std_call_special(VM *vm, Value self, ObjStr *name, int argc, Value *args,
+                           bool *found);
+/* True if v is callable. */
+bool asy_std_callable(VM *vm, Value v);
+/* A plain class for a built-in object kind, created by stdlib (module is the name of
+** the defining module, e.g. "builtins"). */
+ObjClass *asy_std_class(VM *vm, const char *name, const char *module, ObjClass *base,
+                        ObjType layout);
+
+/* ---- the std streams and writing (print.c) ------------------------------------------ */
+
+/* The current sys.stdout / sys.stderr (whatever the script assigned), or the originals. */
+Value asy_std_stdout(VM *vm);
+Value asy_std_stderr(VM *vm);
+/* file.write(s) for any object with a write() method; fast path for ObjFile. */
+bool asy_std_write(VM *vm, Value file, ObjStr *s);
+/* Write C text to the current sys.stdout / sys.stderr (for C code that prints). */
+bool asy_std_write_out(VM *vm, const char *text, size_t n);
+bool asy_std_write_err(VM *vm, const char *text, size_t n);
+/* print() and input() into the builtins dict. */
+void asy_print_init(VM *vm, ObjDict *builtins);
+
+/* ---- files (file.c) ------------------------------------------------------------------ */
+
+/* Define the methods of the file classes and open() into builtins. */
+void asy_file_init(VM *vm, ObjDict *builtins);
+/* A file object wrapping an already open C stream (sys.stdin/stdout/stderr). */
+Value asy_file_wrap(VM *vm, FILE *fp, const char *name, const char *mode);
+/* Write raw bytes to an ObjFile (text or binary), raising on a closed file. */
+bool asy_file_write_raw(VM *vm, ObjFile *f, const char *data, size_t n);
+/* Read a whole file's text (for json.load); an ObjStr/ObjBytes value or EXC_VAL. */
+Value asy_file_read_all(VM *vm, ObjFile *f);
+
+/* ---- iterator builtins (builtins_iter.c) --------------------------------------------- */
+
+/* enumerate, zip, map, filter, reversed, iter, next, sorted, min, max, sum, any, all. */
+void asy_builtins_iter_init(VM *vm, ObjDict *builtins);
+
+/* ---- modules ----------------------------------------------------------------------------
+** Module initialisers (NativeFn called once by import with args[0] the module). */
+Value asy_mod_math_init(VM *vm, int argc, Value *args, ObjDict *kw);
+Value asy_mod_random_init(VM *vm, int argc, Value *args, ObjDict *kw);
+Value asy_mod_json_init(VM *vm, int argc, Value *args, ObjDict *kw);
+Value asy_mod_time_init(VM *vm, int argc, Value *args, ObjDict *kw);
+/* sys is created eagerly by asy_init_builtins (see above). */
+void asy_sys_create(VM *vm);
+
+/* ---- clocks (time.c) ---------------------------------------------------------------------
+** Every clock read of the stdlib goes through these, so the async runtime can swap in a
+** virtual clock (--virtual-time) in one place. */
+double asy_clock_monotonic(VM *vm);  /* seconds, arbitrary origin */
+double asy_clock_wall(VM *vm);       /* seconds since the Unix epoch */
+int64_t asy_clock_monotonic_ns(VM *vm);
+int64_t asy_clock_wall_ns(VM *vm);
+/* Sleep (real time); false with an exception pending on error. */
+bool asy_clock_sleep(VM *vm, double secs);
+
+/* ---- json (json.c), for other C code -------------------------------------------------- */
+
+/* json.dumps(v) with default options: an ObjStr value or EXC_VAL. */
+Value asy_json_dumps(VM *vm, Value v);
+
+#endif

@@ -1,0 +1,1051 @@
+/*
+** builtins.c — the builtins module: asy_init_builtins fills vm->builtins with every
+** built-in function, class and exception, and registers the native modules.
+**
+** The iterator-flavoured builtins live in builtins_iter.c, print/input in print.c,
+** open() in file.c. This file has the rest (len, repr, abs, round, divmod, pow,
+** isinstance, getattr …) plus the argument-checking helpers every stdlib file uses.
+*/
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asy_stdlib.h"
+#include "gc.h"
+#include "opcodes.h"
+#include "str.h"
+
+#include "list.h"
+
+/* ---- argument checking -------------------------------------------------------------- */
+
+static size_t kw_count(ObjDict *kw) { return kw ? kw->count : 0; }
+
+bool asy_std_no_kw(VM *vm, const char *fname, ObjDict *kw) {
+  if (kw_count(kw) == 0) return true;
+  asy_raise(vm, vm->exc.TypeError, "%s() takes no keyword arguments", fname);
+  return false;
+}
+
+bool asy_std_one(VM *vm, const char *fname, int argc, ObjDict *kw) {
+  if (!asy_std_no_kw(vm, fname, kw)) return false;
+  if (argc == 1) return true;
+  asy_raise(vm, vm->exc.TypeError, "%s() takes exactly one argument (%d given)", fname, argc);
+  return false;
+}
+
+bool asy_std_range(VM *vm, const char *fname, int argc, int min, int max) {
+  if (argc >= min && (max < 0 || argc <= max)) return true;
+  if (min == max)
+    asy_raise(vm, vm->exc.TypeError, "%s expected %d argument%s, got %d", fname, min,
+              min == 1 ? "" : "s", argc);
+  else if (argc < min)
+    asy_raise(vm, vm->exc.TypeError, "%s expected at least %d argument%s, got %d", fname, min,
+              min == 1 ? "" : "s", argc);
+  else
+    asy_raise(vm, vm->exc.TypeError, "%s expected at most %d argument%s, got %d", fname, max,
+              max == 1 ? "" : "s", argc);
+  return false;
+}
+
+static int name_index(ObjStr *key, const char *const *names, int n) {
+  for (int i = 0; i < n; i++)
+    if (strlen(names[i]) == key->size && memcmp(names[i], key->chars, key->size) == 0) return i;
+  return -1;
+}
+
+static bool unexpected_kw(VM *vm, const char *fname, Value key, int style) {
+  if (!IS_STR(key)) {
+    asy_raise(vm, vm->exc.TypeError, "keywords must be strings");
+  } else if (style == 1) {
+    asy_raise(vm, vm->exc.TypeError, "'%s' is an invalid keyword argument for %s()",
+              AS_STR(key)->chars, fname);
+  } else {
+    asy_raise(vm, vm->exc.TypeError, "%s() got an unexpected keyword argument '%s'", fname,
+              AS_STR(key)->chars);
+  }
+  return false;
+}
+
+bool asy_std_kwargs(VM *vm, const char *fname, ObjDict *kw, const char *const *names, int n,
+                    Value *out, int style) {
+  if (!kw) return true;
+  for (size_t i = 0; i < kw->used; i++) {
+    DictEntry *e = &kw->entries[i];
+    if (IS_UNDEF(e->key)) continue;
+    int idx = IS_STR(e->key) ? name_index(AS_STR(e->key), names, n) : -1;
+    if (idx < 0) return unexpected_kw(vm, fname, e->key, style);
+    out[idx] = e->value;
+  }
+  return true;
+}
+
+bool asy_std_bind(VM *vm, const char *fname, int argc, Value *args, ObjDict *kw,
+                  const char *const *names, int n, int npos_only, int nreq, Value *out) {
+  int total = argc + (int)kw_count(kw);
+  if (total > n || argc > n) {
+    asy_raise(vm, vm->exc.TypeError, "%s() takes %s %d argument%s (%d given)", fname,
+              nreq == n ? "exactly" : "at most", n, n == 1 ? "" : "s", total > argc ? total : argc);
+    return false;
+  }
+  for (int i = 0; i < n; i++) out[i] = i < argc ? args[i] : UNDEF_VAL;
+  int req_posonly = nreq < npos_only ? nreq : npos_only;
+  if (argc < req_posonly) {
+    asy_raise(vm, vm->exc.TypeError, "%s() takes at least %d positional argument%s (%d given)",
+              fname, req_posonly, req_posonly == 1 ? "" : "s", argc);
+    return false;
+  }
+  /* Fill keyword parameters first, then report what is missing, then what is unknown
+  ** (CPython's _PyArg_UnpackKeywords reports in that order). */
+  int used = 0;
+  for (int i = argc; i < n && kw; i++) {
+    if (i < npos_only) continue;
+    ObjStr *key = asy_str_cstr(vm, names[i]);
+    Value v = asy_dict_get_str(kw, key);
+    if (!IS_UNDEF(v)) {
+      out[i] = v;
+      used++;
+    }
+  }
+  for (int i = argc; i < nreq; i++) {
+    if (IS_UNDEF(out[i])) {
+      asy_raise(vm, vm->exc.TypeError, "%s() missing required argument '%s' (pos %d)", fname,
+                names[i], i + 1);
+      return false;
+    }
+  }
+  if (kw && used < (int)kw->count) {
+    for (size_t j = 0; j < kw->used; j++) {
+      DictEntry *e = &kw->entries[j];
+      if (IS_UNDEF(e->key)) continue;
+      int idx = IS_STR(e->key) ? name_index(AS_STR(e->key), names, n) : -1;
+      if (idx >= npos_only && idx >= 0 && idx < argc) {
+        asy_raise(vm, vm->exc.TypeError, "argument for %s() given by name ('%s') and position (%d)",
+                  fname, names[idx], idx + 1);
+        return false;
+      }
+      if (idx < npos_only) return unexpected_kw(vm, fname, e->key, 0);
+    }
+  }
+  return true;
+}
+
+Value asy_std_call_special(VM *vm, Value self, ObjStr *name, int argc, Value *args,
+                           bool *found) {
+  Value m = asy_class_lookup(asy_class_of(vm, self), name);
+  *found = !IS_UNDEF(m) && !IS_EXC(m);
+  if (!*found) return UNDEF_VAL;
+  if (IS_FUNCTION(m) || IS_NATIVE(m)) {
+    Value argv[8];
+    if (argc < 8) {
+      argv[0] = self;
+      for (int i = 0; i < argc; i++) argv[i + 1] = args[i];
+      return asy_call(vm, m, argc + 1, argv, NULL);
+    }
+  }
+  return asy_call_method(vm, self, name, argc, args);
+}
+
+bool asy_std_pybind(VM *vm, const char *qualname, int argc, Value *args, ObjDict *kw,
+                    const char *const *names, int n, int nreq, Value *out) {
+  if (argc > n) {
+    if (nreq == n)
+      asy_raise(vm, vm->exc.TypeError, "%s() takes %d positional argument%s but %d %s given", qualname,
+                n + 1, n + 1 == 1 ? "" : "s", argc + 1, argc + 1 == 1 ? "was" : "were");
+    else
+      asy_raise(vm, vm->exc.TypeError, "%s() takes from %d to %d positional arguments but %d were given",
+                qualname, nreq + 1, n + 1, argc + 1);
+    return false;
+  }
+  for (int i = 0; i < n; i++) out[i] = i < argc ? args[i] : UNDEF_VAL;
+  if (kw) {
+    for (size_t j = 0; j < kw->used; j++) {
+      DictEntry *e = &kw->entries[j];
+      if (IS_UNDEF(e->key)) continue;
+      int idx = IS_STR(e->key) ? name_index(AS_STR(e->key), names, n) : -1;
+      if (idx < 0) {
+        if (!IS_STR(e->key)) return unexpected_kw(vm, qualname, e->key, 0);
+        asy_raise(vm, vm->exc.TypeError, "%s() got an unexpected keyword argument '%s'", qualname,
+                  AS_STR(e->key)->chars);
+        return false;
+      }
+      if (!IS_UNDEF(out[idx])) {
+        asy_raise(vm, vm->exc.TypeError, "%s() got multiple values for argument '%s'", qualname,
+                  names[idx]);
+        return false;
+      }
+      out[idx] = e->value;
+    }
+  }
+  int missing = 0;
+  for (int i = 0; i < nreq; i++)
+    if (IS_UNDEF(out[i])) missing++;
+  if (missing) {
+    char list[256];
+    size_t len = 0;
+    int seen = 0;
+    list[0] = '\0';
+    for (int i = 0; i < nreq; i++) {
+      if (!IS_UNDEF(out[i])) continue;
+      seen++;
+      const char *sep = seen == 1 ? "" : (seen == missing ? (missing > 2 ? ", and " : " and ") : ", ");
+      len += (size_t)snprintf(list + len, sizeof list - len, "%s'%s'", sep, names[i]);
+      if (len >= sizeof list) len = sizeof list - 1;
+    }
+    asy_raise(vm, vm->exc.TypeError, "%s() missing %d required positional argument%s: %s", qualname,
+              missing, missing == 1 ? "" : "s", list);
+    return false;
+  }
+  return true;
+}
+
+bool asy_std_to_double(VM *vm, Value v, double *out) {
+  if (IS_FLOAT(v)) {
+    *out = AS_FLOAT(v);
+    return true;
+  }
+  if (IS_INTLIKE(v)) {
+    *out = (double)AS_INTLIKE(v);
+    return true;
+  }
+  if (IS_OBJ(v)) {
+    bool found = false;
+    Value r = asy_std_call_special(vm, v, vm->names.float_, 0, NULL, &found);
+    if (found) {
+      if (IS_EXC(r)) return false;
+      if (!IS_FLOAT(r)) {
+        asy_raise(vm, vm->exc.TypeError, "%N.__float__ returned non-float (type %N)", v, r);
+        return false;
+      }
+      *out = AS_FLOAT(r);
+      return true;
+    }
+    r = asy_std_call_special(vm, v, vm->names.index, 0, NULL, &found);
+    if (found) {
+      if (IS_EXC(r)) return false;
+      if (!IS_INTLIKE(r)) {
+        asy_raise(vm, vm->exc.TypeError, "__index__ returned non-int (type %N)", r);
+        return false;
+      }
+      *out = (double)AS_INTLIKE(r);
+      return true;
+    }
+  }
+  asy_raise(vm, vm->exc.TypeError, "must be real number, not %N", v);
+  return false;
+}
+
+bool asy_std_callable(VM *vm, Value v) {
+  if (!IS_OBJ(v)) return false;
+  switch (OBJ_TYPE(v)) {
+  case OBJ_FUNCTION: case OBJ_BOUND: case OBJ_NATIVE: case OBJ_CLASS:
+    return true;
+  default:
+    return !IS_UNDEF(asy_class_lookup(asy_class_of(vm, v), vm->names.call));
+  }
+}
+
+ObjClass *asy_std_class(VM *vm, const char *name, const char *module, ObjClass *base,
+                        ObjType layout) {
+  ObjClass *c = (ObjClass *)asy_alloc_obj(vm, sizeof(ObjClass), OBJ_CLASS, vm->types.type);
+  c->base = base;
+  c->layout = layout;
+  c->flags = CLASS_BUILTIN | (base->flags & CLASS_EXCEPTION);
+  c->depth = base->depth + 1;
+  c->module = NONE_VAL;
+  c->name = asy_str_intern(vm, name, strlen(name));
+  c->qualname = c->name;
+  c->module = OBJ_VAL(asy_str_intern(vm, module, strlen(module)));
+  c->dict = asy_dict_new(vm);
+  return c;
+}
+
+/* ---- per-VM state -------------------------------------------------------------------- */
+
+void asy_stdlib_mark(VM *vm) {
+  AsyStdlib *st = vm->stdlib;
+  if (!st) return;
+  asy_gc_mark_value(vm, st->sys_module);
+  asy_gc_mark_value(vm, st->std_in);
+  asy_gc_mark_value(vm, st->std_out);
+  asy_gc_mark_value(vm, st->std_err);
+  asy_gc_mark_value(vm, st->json_decode_error);
+  asy_gc_mark_value(vm, st->random_class);
+  asy_gc_mark_value(vm, st->unsupported_operation);
+  for (size_t i = 0; i < sizeof st->iter_classes / sizeof st->iter_classes[0]; i++)
+    asy_gc_mark_obj(vm, (Obj *)st->iter_classes[i]);
+  for (size_t i = 0; i < sizeof st->file_classes / sizeof st->file_classes[0]; i++)
+    asy_gc_mark_obj(vm, (Obj *)st->file_classes[i]);
+  ObjStr **names[] = {&st->s_stdout, &st->s_stderr, &st->s_stdin, &st->s_write, &st->s_flush,
+                      &st->s_readline};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    asy_gc_mark_obj(vm, (Obj *)*names[i]);
+}
+
+void asy_stdlib_free(VM *vm) {
+  fflush(stdout);
+  fflush(stderr);
+  free(vm->stdlib);
+  vm->stdlib = NULL;
+}
+
+/* ---- simple builtins ------------------------------------------------------------------ */
+
+static Value bi_len(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_one(vm, "len", argc, kw)) return EXC_VAL;
+  int64_t n = asy_len(vm, args[0]);
+  return n < 0 ? EXC_VAL : INT_VAL(n);
+}
+
+static Value bi_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_one(vm, "repr", argc, kw)) return EXC_VAL;
+  return asy_repr(vm, args[0]);
+}
+
+/* ascii(): repr with every non-ASCII code point escaped as \xhh, \uhhhh or \Uhhhhhhhh. */
+static Value bi_ascii(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_one(vm, "ascii", argc, kw)) return EXC_VAL;
+  Value r = asy_repr(vm, args[0]);
+  if (IS_EXC(r)) return r;
+  ObjStr *s = AS_STR(r);
+  if (s->size == s->length) return r;
+  AsyBuf b;
+  asy_buf_init(&b, vm);
+  for (size_t i = 0; i < s->size;) {
+    size_t adv;
+    uint32_t cp = asy_utf8_decode(s->chars + i, s->size - i, &adv);
+    i += adv;
+    if (cp < 0x80) asy_buf_putc(&b, (char)cp);
+    else if (cp < 0x100) asy_buf_printf(&b, "\\x%02x", cp);
+    else if (cp < 0x10000) asy_buf_printf(&b, "\\u%04x", cp);
+    else asy_buf_printf(&b, "\\U%08x", cp);
+  }
+  return OBJ_VAL(asy_buf_to_str(&b));
+}
+
+static Value bi_abs(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_one(vm, "abs", argc, kw)) return EXC_VAL;
+  Value v = args[0];
+  if (IS_INTLIKE(v)) {
+    int64_t i = AS_INTLIKE(v);
+    if (i == INT64_MIN) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+    return INT_VAL(i < 0 ? -i : i);
+  }
+  if (IS_FLOAT(v)) return FLOAT_VAL(fabs(AS_FLOAT(v)));
+  bool found = false;
+  Value r = IS_OBJ(v) ? asy_std_call_special(vm, v, vm->names.abs, 0, NULL, &found) : UNDEF_VAL;
+  if (found) return r;
+  return asy_raise(vm, vm->exc.TypeError, "bad operand type for abs(): '%s'",
+                   asy_type_name(vm, v));
+}
+
+/* Round a double to an int64 with round-half-even (round(x) with no ndigits). */
+static Value float_to_int_round(VM *vm, double x) {
+  if (isnan(x)) return asy_raise(vm, vm->exc.ValueError, "cannot convert float NaN to integer");
+  if (isinf(x))
+    return asy_raise(vm, vm->exc.OverflowError, "cannot convert float infinity to integer");
+  double r = nearbyint(x); /* default rounding mode: to nearest, ties to even */
+  if (r >= 9223372036854775808.0 || r < -9223372036854775808.0)
+    return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+  return INT_VAL((int64_t)r);
+}
+
+/* round(x, nd) for a float: the correctly rounded decimal value (CPython's double_round
+** uses dtoa mode 3; glibc's printf rounds exactly, ties to even, which is the same). */
+static Value float_round_digits(VM *vm, double x, int64_t nd) {
+  if (nd > 323) return FLOAT_VAL(x);
+  if (nd < -308) return FLOAT_VAL(0.0 * x);
+  if (x == 0.0 || !isfinite(x)) return FLOAT_VAL(x);
+  double r;
+  if (nd >= 0) {
+    char buf[1100];
+    snprintf(buf, sizeof buf, "%.*f", (int)nd, x);
+    r = strtod(buf, NULL);
+  } else {
+    /* Round the exact decimal expansion at 10**-nd by hand. */
+    double ax = fabs(x);
+    if (ax < 1.0) return FLOAT_VAL(copysign(0.0, x));
+    char buf[1100];
+    snprintf(buf, sizeof buf, "%.60f", ax); /* exact: |x| >= 1 has <= 52 fraction digits */
+    char *dot = strchr(buf, '.');
+    size_t ilen = dot ? (size_t)(dot - buf) : strlen(buf);
+    int64_t k = -nd;
+    char digits[1100];
+    size_t nkeep;
+    int up = 0;
+    if ((int64_t)ilen <= k) {
+      nkeep = 0;
+      if ((int64_t)ilen == k) { /* compare with 5 * 10**(k-1) */
+        if (buf[0] > '5') up = 1;
+        else if (buf[0] == '5') {
+          bool rest = false;
+          for (size_t i = 1; buf[i]; i++)
+            if (buf[i] != '0' && buf[i] != '.') rest = true;
+          up = rest ? 1 : 0; /* tie: the kept part 0 is even */
+        }
+      }
+    } else {
+      nkeep = ilen - (size_t)k;
+      char first = buf[nkeep];
+      bool rest = false;
+      for (size_t i = nkeep + 1; buf[i]; i++)
+        if (buf[i] != '0' && buf[i] != '.') rest = true;
+      if (first > '5') up = 1;
+      else if (first == '5') up = rest ? 1 : ((buf[nkeep - 1] - '0') & 1);
+    }
+    size_t n = 0;
+    digits[n++] = '0';
+    memcpy(digits + n, buf, nkeep);
+    n += nkeep;
+    if (up) {
+      size_t i = n - 1;
+      while (digits[i] == '9') digits[i--] = '0';
+      digits[i]++;
+    }
+    for (int64_t i = 0; i < k; i++) digits[n++] = '0';
+    digits[n] = '\0';
+    r = copysign(strtod(digits, NULL), x);
+  }
+  if (isinf(r)) return asy_raise(vm, vm->exc.OverflowError, "rounded value too large to represent");
+  return FLOAT_VAL(r);
+}
+
+/* round(i, nd) for an int with nd < 0: round half to even at 10**-nd. */
+static Value int_round_digits(VM *vm, int64_t v, int64_t nd) {
+  if (nd >= 0) return INT_VAL(v);
+  if (nd < -18) return INT_VAL(0);
+  int64_t p = 1;
+  for (int64_t i = 0; i < -nd; i++) p *= 10;
+  /* floor division and modulo with Python signs, then round half to even */
+  int64_t q = v / p, r = v % p;
+  if (r < 0) {
+    r += p;
+    q -= 1;
+  }
+  if (r > p - r || (r == p - r && (q & 1))) q += 1;
+  __int128 res = (__int128)q * p;
+  if (res > INT64_MAX || res < INT64_MIN) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+  return INT_VAL((int64_t)res);
+}
+
+static Value bi_round(VM *vm, int argc, Value *args, ObjDict *kw) {
+  static const char *const names[] = {"number", "ndigits"};
+  Value a[2];
+  if (!asy_std_bind(vm, "round", argc, args, kw, names, 2, 0, 1, a)) return EXC_VAL;
+  Value v = a[0];
+  bool has_nd = !IS_UNDEF(a[1]) && !IS_NONE(a[1]);
+  if (IS_FLOAT(v) || IS_INTLIKE(v)) {
+    if (!has_nd) return IS_FLOAT(v) ? float_to_int_round(vm, AS_FLOAT(v)) : INT_VAL(AS_INTLIKE(v));
+    int64_t nd;
+    if (!asy_index(vm, a[1], &nd)) return EXC_VAL;
+    if (IS_FLOAT(v)) return float_round_digits(vm, AS_FLOAT(v), nd);
+    return int_round_digits(vm, AS_INTLIKE(v), nd);
+  }
+  bool found = false;
+  Value r = UNDEF_VAL;
+  if (IS_OBJ(v)) r = asy_std_call_special(vm, v, vm->names.round, has_nd ? 1 : 0, &a[1], &found);
+  if (found) return r;
+  return asy_raise(vm, vm->exc.TypeError, "type %s doesn't define __round__ method",
+                   asy_type_name(vm, v));
+}
+
+/* Try a binary special method pair (divmod and 3-argument pow on user objects). */
+static Value binary_dunder(VM *vm, Value a, Value b, const char *name, const char *rname,
+                           bool *handled) {
+  *handled = false;
+  ObjStr *n = asy_str_intern(vm, name, strlen(name));
+  ObjStr *rn = asy_str_intern(vm, rname, strlen(rname));
+  bool found = false;
+  if (IS_OBJ(a)) {
+    Value r = asy_std_call_special(vm, a, n, 1, &b, &found);
+    if (found && (IS_EXC(r) || !asy_same(r, vm->notimplemented))) {
+      *handled = true;
+      return r;
+    }
+  }
+  if (IS_OBJ(b)) {
+    Value r = asy_std_call_special(vm, b, rn, 1, &a, &found);
+    if (found && (IS_EXC(r) || !asy_same(r, vm->notimplemented))) {
+      *handled = true;
+      return r;
+    }
+  }
+  return UNDEF_VAL;
+}
+
+static Value bi_divmod(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_no_kw(vm, "divmod", kw) || !asy_std_range(vm, "divmod", argc, 2, 2)) return EXC_VAL;
+  Value a = args[0], b = args[1];
+  Value items[2];
+  if (IS_INTLIKE(a) && IS_INTLIKE(b)) {
+    int64_t x = AS_INTLIKE(a), y = AS_INTLIKE(b);
+    if (y == 0) return asy_raise(vm, vm->exc.ZeroDivisionError, "integer division or modulo by zero");
+    if (x == INT64_MIN && y == -1) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+    int64_t q = x / y, r = x % y;
+    if (r != 0 && ((r < 0) != (y < 0))) {
+      r += y;
+      q -= 1;
+    }
+    items[0] = INT_VAL(q);
+    items[1] = INT_VAL(r);
+    return OBJ_VAL(asy_tuple_from(vm, 2, items));
+  }
+  if (IS_NUMBER(a) && IS_NUMBER(b)) {
+    double vx = AS_NUMBER(a), wx = AS_NUMBER(b);
+    if (wx == 0.0) return asy_raise(vm, vm->exc.ZeroDivisionError, "float divmod()");
+    double mod = fmod(vx, wx);
+    double div = (vx - mod) / wx;
+    if (mod != 0.0) {
+      if ((wx < 0) != (mod < 0)) {
+        mod += wx;
+        div -= 1.0;
+      }
+    } else {
+      mod = copysign(0.0, wx);
+    }
+    double floordiv;
+    if (div != 0.0) {
+      floordiv = floor(div);
+      if (div - floordiv > 0.5) floordiv += 1.0;
+    } else {
+      floordiv = copysign(0.0, vx / wx);
+    }
+    items[0] = FLOAT_VAL(floordiv);
+    items[1] = FLOAT_VAL(mod);
+    return OBJ_VAL(asy_tuple_from(vm, 2, items));
+  }
+  bool handled;
+  Value r = binary_dunder(vm, a, b, "__divmod__", "__rdivmod__", &handled);
+  if (handled) return r;
+  return asy_raise(vm, vm->exc.TypeError, "unsupported operand type(s) for divmod(): '%s' and '%s'",
+                   asy_type_name(vm, a), asy_type_name(vm, b));
+}
+
+/* Modular inverse of a mod m (m > 0), or false if not invertible. */
+static bool mod_inverse(int64_t a, int64_t m, int64_t *out) {
+  __int128 t = 0, nt = 1, r = m, nr = ((a % m) + m) % m;
+  while (nr != 0) {
+    __int128 q = r / nr, tmp;
+    tmp = t - q * nt; t = nt; nt = tmp;
+    tmp = r - q * nr; r = nr; nr = tmp;
+  }
+  if (r != 1) return false;
+  if (t < 0) t += m;
+  *out = (int64_t)t;
+  return true;
+}
+
+static Value bi_pow(VM *vm, int argc, Value *args, ObjDict *kw) {
+  static const char *const names[] = {"base", "exp", "mod"};
+  Value a[3];
+  if (!asy_std_bind(vm, "pow", argc, args, kw, names, 3, 0, 2, a)) return EXC_VAL;
+  if (IS_UNDEF(a[2]) || IS_NONE(a[2])) return asy_binary_op(vm, BINOP_POWER, a[0], a[1]);
+  if (!IS_INTLIKE(a[0]) || !IS_INTLIKE(a[1]) || !IS_INTLIKE(a[2])) {
+    bool handled = false;
+    if (IS_OBJ(a[0]) && !IS_NUMBER(a[0])) {
+      bool found = false;
+      Value r = asy_std_call_special(vm, a[0], asy_str_intern(vm, "__pow__", 7), 2, &a[1], &found);
+      if (found && (IS_EXC(r) || !asy_same(r, vm->notimplemented))) return r;
+    }
+    (void)handled;
+    if (IS_NUMBER(a[0]) && IS_NUMBER(a[1]) && IS_NUMBER(a[2]))
+      return asy_raise(vm, vm->exc.TypeError,
+                       "pow() 3rd argument not allowed unless all arguments are integers");
+    return asy_raise(vm, vm->exc.TypeError,
+                     "unsupported operand type(s) for ** or pow(): '%s', '%s', '%s'",
+                     asy_type_name(vm, a[0]), asy_type_name(vm, a[1]), asy_type_name(vm, a[2]));
+  }
+  int64_t base = AS_INTLIKE(a[0]), exp = AS_INTLIKE(a[1]), mod = AS_INTLIKE(a[2]);
+  if (mod == 0) return asy_raise(vm, vm->exc.ValueError, "pow() 3rd argument cannot be 0");
+  bool neg_mod = mod < 0;
+  uint64_t m = neg_mod ? (uint64_t)0 - (uint64_t)mod : (uint64_t)mod;
+  if (m == 1) return INT_VAL(0);
+  __int128 b = ((__int128)base % (__int128)m + (__int128)m) % (__int128)m;
+  if (exp < 0) {
+    int64_t inv;
+    if (m > (uint64_t)INT64_MAX || !mod_inverse((int64_t)b, (int64_t)m, &inv))
+      return asy_raise(vm, vm->exc.ValueError, "base is not invertible for the given modulus");
+    b = inv;
+    exp = exp == INT64_MIN ? INT64_MAX : -exp; /* (INT64_MIN is unreachable in practice) */
+  }
+  unsigned __int128 result = 1 % m, bb = (unsigned __int128)b;
+  uint64_t e = (uint64_t)exp;
+  while (e) {
+    if (e & 1) result = result * bb % m;
+    bb = bb * bb % m;
+    e >>= 1;
+  }
+  int64_t r = (int64_t)result;
+  if (neg_mod && r != 0) r = (int64_t)((__int128)r - (__int128)m);
+  return INT_VAL(r);
+}
+
+/* isinstance/issubclass against a class or a (nested) tuple of classes. */
+static int check_classinfo(VM *vm, Value v, Value info, bool sub, int depth) {
+  if (IS_CLASS(info)) {
+    if (sub) return asy_is_subclass(AS_CLASS(v), AS_CLASS(info)) ? 1 : 0;
+    return asy_isinstance(vm, v, AS_CLASS(info)) ? 1 : 0;
+  }
+  if (IS_TUPLE(info) && depth < 1000) {
+    ObjTuple *t = AS_TUPLE(info);
+    for (size_t i = 0; i < t->size; i++) {
+      int r = check_classinfo(vm, v, t->items[i], sub, depth + 1);
+      if (r != 0) return r;
+    }
+    return 0;
+  }
+  if (sub)
+    asy_raise(vm, vm->exc.TypeError,
+              "issubclass() arg 2 must be a class, a tuple of classes, or a union");
+  else
+    asy_raise(vm, vm->exc.TypeError,
+              "isinstance() arg 2 must be a type, a tuple of types, or a union");
+  return -1;
+}
+
+static Value bi_isinstance(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_no_kw(vm, "isinstance", kw) || !asy_std_range(vm, "isinstance", argc, 2, 2))
+    return EXC_VAL;
+  int r = check_classinfo(vm, args[0], args[1], false, 0);
+  return r < 0 ? EXC_VAL : BOOL_VAL(r);
+}
+
+static Value bi_issubclass(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_no_kw(vm, "issubclass", kw) || !asy_std_range(vm, "issubclass", argc, 2, 2))
+    return EXC_VAL;
+  if (!IS_CLASS(args[0]))
+    return asy_raise(vm, vm->exc.TypeError, "issubclass() arg 1 must be a class");
+  int r = check_classinfo(vm, args[0], args[1], true, 0);
+  return r < 0 ? EXC_VAL : BOOL_VAL(r);
+}
+
+static Value bi_callable(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_one(vm, "callable", argc, kw)) return EXC_VAL;
+  return BOOL_VAL(asy_std_callable(vm, args[0]));
+}
+
+static Value bi_hash(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_one(vm, "hash", argc, kw)) return EXC_VAL;
+  int64_t h;
+  if (!asy_hash(vm, args[0], &h)) return EXC_VAL;
+  return INT_VAL(h);
+}
+
+/* id(): the address for objects; immediates (which have no address here) get a stable
+** value derived from their payload, so `id(a) == id(b)` agrees with `a is b`. */
+static Value bi_id(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_one(vm, "id", argc, kw)) return EXC_VAL;
+  Value v = args[0];
+  static const char anchors[4] = {0};
+  switch (v.tag) {
+  case VAL_OBJ: return INT_VAL((int64_t)(uintptr_t)AS_OBJ(v));
+  case VAL_NONE: return INT_VAL((int64_t)(uintptr_t)&anchors[0]);
+  case VAL_BOOL: return INT_VAL((int64_t)(uintptr_t)&anchors[AS_BOOL(v) ? 2 : 1]);
+  case VAL_INT:
+    return INT_VAL((int64_t)(((uint64_t)AS_INT(v) * 16 + 0x7a0000000001ull) & INT64_MAX));
+  case VAL_FLOAT: {
+    uint64_t bits;
+    memcpy(&bits, &v.as.f, sizeof bits);
+    return INT_VAL((int64_t)((bits * 16 + 0x7b0000000003ull) & INT64_MAX));
+  }
+  default: return INT_VAL(0);
+  }
+}
+
+static bool attr_name(VM *vm, Value name) {
+  if (IS_STR(name)) return true;
+  asy_raise(vm, vm->exc.TypeError, "attribute name must be string, not '%s'",
+            asy_type_name(vm, name));
+  return false;
+}
+
+static Value bi_getattr(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_no_kw(vm, "getattr", kw) || !asy_std_range(vm, "getattr", argc, 2, 3))
+    return EXC_VAL;
+  if (!attr_name(vm, args[1])) return EXC_VAL;
+  if (argc == 2) return asy_getattr(vm, args[0], AS_STR(args[1]));
+  Value r = asy_getattr_opt(vm, args[0], AS_STR(args[1]));
+  if (IS_UNDEF(r)) return args[2];
+  if (IS_EXC(r) && asy_pending_is(vm, vm->exc.AttributeError)) {
+    asy_clear_pending(vm);
+    return args[2];
+  }
+  return r;
+}
+
+static Value bi_hasattr(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_no_kw(vm, "hasattr", kw) || !asy_std_range(vm, "hasattr", argc, 2, 2))
+    return EXC_VAL;
+  if (!attr_name(vm, args[1])) return EXC_VAL;
+  Value r = asy_getattr_opt(vm, args[0], AS_STR(args[1]));
+  if (IS_UNDEF(r)) return FALSE_VAL;
+  if (IS_EXC(r)) {
+    if (!asy_pending_is(vm, vm->exc.AttributeError)) return r;
+    asy_clear_pending(vm);
+    return FALSE_VAL;
+  }
+  return TRUE_VAL;
+}
+
+static Value bi_setattr(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_no_kw(vm, "setattr", kw) || !asy_std_range(vm, "setattr", argc, 3, 3))
+    return EXC_VAL;
+  if (!attr_name(vm, args[1])) return EXC_VAL;
+  return asy_setattr(vm, args[0], AS_STR(args[1]), args[2]) ? NONE_VAL : EXC_VAL;
+}
+
+static Value bi_delattr(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_no_kw(vm, "delattr", kw) || !asy_std_range(vm, "delattr", argc, 2, 2))
+    return EXC_VAL;
+  if (!attr_name(vm, args[1])) return EXC_VAL;
+  return asy_delattr(vm, args[0], AS_STR(args[1])) ? NONE_VAL : EXC_VAL;
+}
+
+/* The innermost script frame (natives push no frame, so it is the caller's). */
+static Frame *caller_frame(VM *vm) {
+  Fiber *f = vm->fiber;
+  return f && f->frame_count > 0 ? &f->frames[f->frame_count - 1] : NULL;
+}
+
+/* locals(): the namespace dict of module/class code, else a snapshot of the fast locals
+** (cells included), as CPython 3.13 returns for functions. */
+static Value current_locals(VM *vm) {
+  Frame *fr = caller_frame(vm);
+  if (!fr) return OBJ_VAL(asy_dict_new(vm));
+  if (fr->locals) return OBJ_VAL(fr->locals);
+  ObjDict *d = asy_dict_new(vm);
+  ObjCode *code = fr->code;
+  int n = code->nlocals + code->ncells + code->nfree;
+  for (int i = 0; i < n && code->varnames && (size_t)i < code->varnames->size; i++) {
+    Value v = fr->base[i];
+    if (i >= code->nlocals && IS_OBJ_TYPE(v, OBJ_CELL)) v = ((ObjCell *)AS_OBJ(v))->value;
+    if (IS_UNDEF(v) || IS_EXC(v)) continue;
+    if (!asy_dict_set(vm, d, code->varnames->items[i], v)) return EXC_VAL;
+  }
+  return OBJ_VAL(d);
+}
+
+static Value bi_locals(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_no_kw(vm, "locals", kw)) return EXC_VAL;
+  if (argc != 0)
+    return asy_raise(vm, vm->exc.TypeError, "locals() takes no arguments (%d given)", argc);
+  return current_locals(vm);
+}
+
+static Value bi_globals(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_no_kw(vm, "globals", kw)) return EXC_VAL;
+  if (argc != 0)
+    return asy_raise(vm, vm->exc.TypeError, "globals() takes no arguments (%d given)", argc);
+  Frame *fr = caller_frame(vm);
+  if (!fr || !fr->globals) return OBJ_VAL(asy_dict_new(vm));
+  return OBJ_VAL(fr->globals);
+}
+
+static Value bi_vars(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_no_kw(vm, "vars", kw) || !asy_std_range(vm, "vars", argc, 0, 1)) return EXC_VAL;
+  if (argc == 0) return current_locals(vm);
+  Value r = asy_getattr_opt(vm, args[0], vm->names.dict);
+  if (IS_EXC(r)) {
+    if (!asy_pending_is(vm, vm->exc.AttributeError)) return r;
+    asy_clear_pending(vm);
+    r = UNDEF_VAL;
+  }
+  if (IS_UNDEF(r))
+    return asy_raise(vm, vm->exc.TypeError, "vars() argument must have __dict__ attribute");
+  return r;
+}
+
+/* Add the str keys of d to the set `names`. */
+static bool add_keys(VM *vm, ObjSet *names, ObjDict *d) {
+  if (!d) return true;
+  for (size_t i = 0; i < d->used; i++) {
+    Value k = d->entries[i].key;
+    if (IS_UNDEF(k) || !IS_STR(k)) continue;
+    if (!asy_set_add(vm, names, k)) return false;
+  }
+  return true;
+}
+
+/* What CPython's dir() finds on `object` and in every user class's own dict (which
+** Asy's class objects do not all store), so dir() of plain classes matches. */
+static const char *const object_attrs[] = {
+  "__class__", "__delattr__", "__dir__", "__doc__", "__eq__", "__format__", "__ge__",
+  "__getattribute__", "__getstate__", "__gt__", "__hash__", "__init__", "__init_subclass__",
+  "__le__", "__lt__", "__ne__", "__new__", "__reduce__", "__reduce_ex__", "__repr__",
+  "__setattr__", "__sizeof__", "__str__", "__subclasshook__",
+};
+static const char *const user_class_attrs[] = {
+  "__dict__", "__doc__", "__firstlineno__", "__module__", "__static_attributes__", "__weakref__",
+};
+
+static bool add_names(VM *vm, ObjSet *names, const char *const *list, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!asy_set_add(vm, names, OBJ_VAL(asy_str_intern(vm, list[i], strlen(list[i]))))) return false;
+  return true;
+}
+
+/* The attributes of class c and its bases, as type.__dir__ collects them. */
+static bool add_class_attrs(VM *vm, ObjSet *names, ObjClass *c) {
+  for (; c; c = c->base) {
+    if (c == vm->types.object) {
+      if (!add_names(vm, names, object_attrs, sizeof object_attrs / sizeof object_attrs[0])) return false;
+      continue;
+    }
+    ObjDict *d = c->dict;
+    for (size_t i = 0; d && i < d->used; i++) {
+      Value k = d->entries[i].key;
+      if (IS_UNDEF(k) || !IS_STR(k) || asy_str_equal(AS_STR(k), vm->names.qualname)) continue;
+      if (!asy_set_add(vm, names, k)) return false;
+    }
+    if (!(c->flags & CLASS_BUILTIN) &&
+        !add_names(vm, names, user_class_attrs, sizeof user_class_attrs / sizeof user_class_attrs[0]))
+      return false;
+  }
+  return true;
+}
+
+static Value bi_dir(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_no_kw(vm, "dir", kw) || !asy_std_range(vm, "dir", argc, 0, 1)) return EXC_VAL;
+  ObjSet *names = asy_set_new(vm, vm->types.set);
+  if (argc == 0) {
+    Value l = current_locals(vm);
+    if (IS_EXC(l)) return l;
+    if (!add_keys(vm, names, AS_DICT(l))) return EXC_VAL;
+  } else {
+    Value v = args[0];
+    bool found = false;
+    Value custom = UNDEF_VAL;
+    if (IS_INSTANCE(v) || IS_EXCEPTION(v)) {
+      ObjStr *dname = asy_str_intern(vm, "__dir__", 7);
+      Value m = asy_class_lookup(asy_class_of(vm, v), dname);
+      if (IS_FUNCTION(m)) custom = asy_std_call_special(vm, v, dname, 0, NULL, &found);
+    }
+    if (found) {
+      if (IS_EXC(custom)) return custom;
+      Value l = asy_list_from_iterable(vm, custom);
+      if (IS_EXC(l)) return l;
+      Value none = NONE_VAL;
+      if (IS_EXC(asy_list_sort(vm, AS_LIST(l), none, false))) return EXC_VAL;
+      return l;
+    }
+    if (IS_MODULE(v)) {
+      if (!add_keys(vm, names, AS_MODULE(v)->dict)) return EXC_VAL;
+    } else {
+      if (IS_INSTANCE(v) || IS_EXCEPTION(v)) {
+        if (!add_keys(vm, names, AS_INSTANCE(v)->dict)) return EXC_VAL;
+      }
+      ObjClass *c = IS_CLASS(v) ? AS_CLASS(v) : asy_class_of(vm, v);
+      if (!add_class_attrs(vm, names, c)) return EXC_VAL;
+    }
+  }
+  Value l = asy_list_from_iterable(vm, OBJ_VAL(names));
+  if (IS_EXC(l)) return l;
+  if (IS_EXC(asy_list_sort(vm, AS_LIST(l), NONE_VAL, false))) return EXC_VAL;
+  return l;
+}
+
+static Value bi_ord(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_one(vm, "ord", argc, kw)) return EXC_VAL;
+  Value v = args[0];
+  if (IS_STR(v)) {
+    ObjStr *s = AS_STR(v);
+    if (s->length != 1)
+      return asy_raise(vm, vm->exc.TypeError,
+                       "ord() expected a character, but string of length %zu found", s->length);
+    size_t adv;
+    return INT_VAL(asy_utf8_decode(s->chars, s->size, &adv));
+  }
+  if (IS_BYTES(v)) {
+    ObjBytes *b = AS_BYTES(v);
+    if (b->size != 1)
+      return asy_raise(vm, vm->exc.TypeError,
+                       "ord() expected a character, but string of length %zu found", b->size);
+    return INT_VAL(b->data[0]);
+  }
+  return asy_raise(vm, vm->exc.TypeError, "ord() expected string of length 1, but %s found",
+                   asy_type_name(vm, v));
+}
+
+static Value bi_chr(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_one(vm, "chr", argc, kw)) return EXC_VAL;
+  int64_t i;
+  if (!asy_index(vm, args[0], &i)) return EXC_VAL;
+  if (i < 0 || i > 0x10ffff) return asy_raise(vm, vm->exc.ValueError, "chr() arg not in range(0x110000)");
+  return OBJ_VAL(asy_str_from_cp(vm, (uint32_t)i));
+}
+
+/* hex/oct/bin: sign, prefix, digits of the magnitude. */
+static Value int_to_base(VM *vm, const char *fname, int argc, Value *args, ObjDict *kw,
+                         int bits, const char *prefix) {
+  if (!asy_std_one(vm, fname, argc, kw)) return EXC_VAL;
+  int64_t i;
+  if (!asy_index(vm, args[0], &i)) return EXC_VAL;
+  uint64_t mag = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
+  char buf[80];
+  int n = 0;
+  char tmp[70];
+  int t = 0;
+  unsigned mask = (1u << bits) - 1;
+  do {
+    tmp[t++] = "0123456789abcdef"[mag & mask];
+    mag >>= bits;
+  } while (mag);
+  if (i < 0) buf[n++] = '-';
+  for (const char *p = prefix; *p; p++) buf[n++] = *p;
+  while (t) buf[n++] = tmp[--t];
+  return OBJ_VAL(asy_str_new(vm, buf, (size_t)n));
+}
+
+static Value bi_hex(VM *vm, int argc, Value *args, ObjDict *kw) {
+  return int_to_base(vm, "hex", argc, args, kw, 4, "0x");
+}
+static Value bi_oct(VM *vm, int argc, Value *args, ObjDict *kw) {
+  return int_to_base(vm, "oct", argc, args, kw, 3, "0o");
+}
+static Value bi_bin(VM *vm, int argc, Value *args, ObjDict *kw) {
+  return int_to_base(vm, "bin", argc, args, kw, 1, "0b");
+}
+
+static Value bi_format(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_no_kw(vm, "format", kw) || !asy_std_range(vm, "format", argc, 1, 2)) return EXC_VAL;
+  ObjStr *spec = vm->names.empty;
+  if (argc == 2) {
+    if (!IS_STR(args[1]))
+      return asy_raise(vm, vm->exc.TypeError, "format() argument 2 must be str, not %s",
+                       asy_type_name(vm, args[1]));
+    spec = AS_STR(args[1]);
+  }
+  return asy_format(vm, args[0], spec);
+}
+
+/* exit()/quit(): SystemExit(code), as site.Quitter does. */
+static Value bi_exit(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_no_kw(vm, "exit", kw) || !asy_std_range(vm, "exit", argc, 0, 1)) return EXC_VAL;
+  Value e = asy_new_exception(vm, vm->exc.SystemExit, argc, args);
+  if (IS_EXC(e)) return e;
+  return asy_raise_value(vm, e);
+}
+
+static Value bi_import(VM *vm, int argc, Value *args, ObjDict *kw) {
+  static const char *const names[] = {"name", "globals", "locals", "fromlist", "level"};
+  Value a[5];
+  if (!asy_std_bind(vm, "__import__", argc, args, kw, names, 5, 0, 1, a)) return EXC_VAL;
+  if (!IS_STR(a[0]))
+    return asy_raise(vm, vm->exc.TypeError, "__import__() argument 1 must be str, not %s",
+                     asy_type_name(vm, a[0]));
+  return asy_import(vm, AS_STR(a[0]));
+}
+
+/* ---- the builtins module ------------------------------------------------------------------ */
+
+/* Exceptions CPython has that the core does not create: (name, base name). */
+static const char *const extra_exceptions[][2] = {
+  {"ReferenceError", "Exception"},
+  {"SystemError", "Exception"},
+  {"BufferError", "Exception"},
+  {"FloatingPointError", "ArithmeticError"},
+  {"UnicodeTranslateError", "UnicodeError"},
+  {"NotADirectoryError", "OSError"},
+  {"InterruptedError", "OSError"},
+  {"ProcessLookupError", "OSError"},
+  {"ChildProcessError", "OSError"},
+  {"BlockingIOError", "OSError"},
+  {"ConnectionAbortedError", "ConnectionError"},
+  {"PythonFinalizationError", "RuntimeError"},
+  {"SyntaxWarning", "Warning"},
+  {"FutureWarning", "Warning"},
+  {"PendingDeprecationWarning", "Warning"},
+  {"ImportWarning", "Warning"},
+  {"UnicodeWarning", "Warning"},
+  {"BytesWarning", "Warning"},
+  {"ResourceWarning", "Warning"},
+  {"EncodingWarning", "Warning"},
+};
+
+static void def_class(VM *vm, ObjDict *b, ObjClass *c) {
+  asy_dict_set_str(vm, b, c->name, OBJ_VAL(c));
+}
+
+void asy_init_builtins(VM *vm) {
+  AsyStdlib *st = calloc(1, sizeof(AsyStdlib));
+  if (!st) {
+    fputs("asy: out of memory\n", stderr);
+    abort();
+  }
+  st->sys_module = st->std_in = st->std_out = st->std_err = NONE_VAL;
+  st->json_decode_error = st->random_class = st->unsupported_operation = NONE_VAL;
+  vm->stdlib = st;
+  st->s_stdout = asy_str_intern(vm, "stdout", 6);
+  st->s_stderr = asy_str_intern(vm, "stderr", 6);
+  st->s_stdin = asy_str_intern(vm, "stdin", 5);
+  st->s_write = asy_str_intern(vm, "write", 5);
+  st->s_flush = asy_str_intern(vm, "flush", 5);
+  st->s_readline = asy_str_intern(vm, "readline", 8);
+
+  ObjDict *b = vm->builtins;
+
+  /* Classes, by their Python names. */
+  ObjClass *classes[] = {
+    vm->types.object, vm->types.type, vm->types.int_, vm->types.float_, vm->types.bool_,
+    vm->types.str, vm->types.bytes, vm->types.list, vm->types.tuple, vm->types.dict,
+    vm->types.set, vm->types.frozenset, vm->types.range, vm->types.slice,
+    vm->types.property, vm->types.staticmethod, vm->types.classmethod, vm->types.super,
+  };
+  for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) def_class(vm, b, classes[i]);
+
+  /* Exceptions: every built-in one except the asyncio module's own classes. */
+  ObjClass **excs = (ObjClass **)&vm->exc;
+  for (size_t i = 0; i < sizeof vm->exc / sizeof(ObjClass *); i++) {
+    ObjClass *c = excs[i];
+    if (c == vm->exc.CancelledError || c == vm->exc.InvalidStateError ||
+        c == vm->exc.QueueEmpty || c == vm->exc.QueueFull || c == vm->exc.QueueShutDown)
+      continue;
+    def_class(vm, b, c);
+  }
+  for (size_t i = 0; i < sizeof extra_exceptions / sizeof extra_exceptions[0]; i++) {
+    const char *name = extra_exceptions[i][0], *base = extra_exceptions[i][1];
+    /* A class the core grows later (in vm->exc) wins over the stand-in. */
+    if (!IS_UNDEF(asy_dict_get_str(b, asy_str_intern(vm, name, strlen(name))))) continue;
+    Value bc = asy_dict_get_str(b, asy_str_intern(vm, base, strlen(base)));
+    if (!IS_CLASS(bc)) continue;
+    def_class(vm, b, asy_std_class(vm, name, "builtins", AS_CLASS(bc),
+                                   OBJ_EXCEPTION));
+  }
+  asy_def_value(vm, b, "EnvironmentError", OBJ_VAL(vm->exc.OSError));
+  asy_def_value(vm, b, "IOError", OBJ_VAL(vm->exc.OSError));
+
+  asy_def_value(vm, b, "NotImplemented", vm->notimplemented);
+  asy_def_value(vm, b, "Ellipsis", vm->ellipsis);
+  asy_def_value(vm, b, "__debug__", TRUE_VAL);
+  asy_def_value(vm, b, "__name__", STR_VAL(vm, "builtins"));
+
+  static const struct { const char *name; NativeFn fn; } fns[] = {
+    {"len", bi_len}, {"repr", bi_repr}, {"ascii", bi_ascii}, {"abs", bi_abs},
+    {"round", bi_round}, {"divmod", bi_divmod}, {"pow", bi_pow},
+    {"isinstance", bi_isinstance}, {"issubclass", bi_issubclass}, {"callable", bi_callable},
+    {"hash", bi_hash}, {"id", bi_id}, {"getattr", bi_getattr}, {"hasattr", bi_hasattr},
+    {"setattr", bi_setattr}, {"delattr", bi_delattr}, {"vars", bi_vars}, {"dir", bi_dir},
+    {"locals", bi_locals}, {"globals", bi_globals}, {"ord", bi_ord}, {"chr", bi_chr},
+    {"hex", bi_hex}, {"oct", bi_oct}, {"bin", bi_bin}, {"format", bi_format},
+    {"exit", bi_exit}, {"quit", bi_exit}, {"__import__", bi_import},
+  };
+  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) asy_def_native(vm, b, fns[i].name, fns[i].fn);
+
+  asy_builtins_iter_init(vm, b);
+  asy_print_init(vm, b);
+  asy_file_init(vm, b);
+
+  /* `import builtins` gives the module whose dict is vm->builtins. */
+  ObjModule *bm = asy_module_new(vm, vm->names.builtins);
+  bm->dict = b;
+  asy_dict_set_str(vm, vm->modules, vm->names.builtins, OBJ_VAL(bm));
+
+  asy_sys_create(vm);
+  asy_register_native_module(vm, "math", asy_mod_math_init);
+  asy_register_native_module(vm, "random", asy_mod_random_init);
+  asy_register_native_module(vm, "json", asy_mod_json_init);
+  asy_register_native_module(vm, "time", asy_mod_time_init);
+}

@@ -1,0 +1,661 @@
+/*
+** file.c — open() and file objects (ObjFile over a C stdio stream).
+**
+** Text files (class TextIOWrapper, module _io) read and write str, encoded as the file's
+** encoding (UTF-8 by default); reading translates "\r\n" and "\r" to "\n" as Python's
+** universal-newlines mode does. Binary files (BufferedReader / BufferedWriter) read and
+** write bytes. sys.stdin/stdout/stderr are ObjFiles marked `borrowed`, so closing or
+** collecting them never fcloses the process's streams.
+**
+** Errors follow CPython: FileNotFoundError "[Errno 2] No such file or directory: 'x'"
+** (an OSError subclass built from errno), "I/O operation on closed file.",
+** io.UnsupportedOperation "not readable" / "not writable".
+*/
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "asy_stdlib.h"
+#include "gc.h"
+#include "str.h"
+
+#define AS_FILE(v) ((ObjFile *)AS_OBJ(v))
+
+/* Mode flags parsed from the mode string. */
+enum { FM_READ = 1, FM_WRITE = 2, FM_APPEND = 4, FM_CREATE = 8, FM_PLUS = 16, FM_BINARY = 32 };
+
+static int file_flags(ObjFile *f) {
+  int fl = 0;
+  for (const char *p = f->mode ? f->mode->chars : "r"; *p; p++) {
+    switch (*p) {
+    case 'r': fl |= FM_READ; break;
+    case 'w': fl |= FM_WRITE; break;
+    case 'a': fl |= FM_APPEND; break;
+    case 'x': fl |= FM_CREATE; break;
+    case '+': fl |= FM_PLUS; break;
+    case 'b': fl |= FM_BINARY; break;
+    }
+  }
+  return fl;
+}
+
+static bool readable(ObjFile *f) {
+  int fl = file_flags(f);
+  return (fl & FM_READ) || (fl & FM_PLUS);
+}
+
+static bool writable(ObjFile *f) {
+  int fl = file_flags(f);
+  return (fl & (FM_WRITE | FM_APPEND | FM_CREATE)) || (fl & FM_PLUS);
+}
+
+/* Raise the OSError subclass CPython picks for errno, with the filename. */
+static Value raise_errno(VM *vm, int err, ObjStr *filename) {
+  ObjClass *cls = vm->exc.OSError;
+  switch (err) {
+  case ENOENT: cls = vm->exc.FileNotFoundError; break;
+  case EEXIST: cls = vm->exc.FileExistsError; break;
+  case EISDIR: cls = vm->exc.IsADirectoryError; break;
+  case EACCES: case EPERM: cls = vm->exc.PermissionError; break;
+  case ENOTDIR: {
+    Value c = asy_dict_get_str(vm->builtins, asy_str_intern(vm, "NotADirectoryError", 18));
+    if (IS_CLASS(c)) cls = AS_CLASS(c);
+    break;
+  }
+  case EPIPE: cls = vm->exc.BrokenPipeError; break;
+  default: break;
+  }
+  Value args[3] = {INT_VAL(err), STR_VAL(vm, strerror(err)), filename ? OBJ_VAL(filename) : NONE_VAL};
+  Value e = asy_new_exception(vm, cls, filename ? 3 : 2, args);
+  if (IS_EXC(e)) return e;
+  return asy_raise_value(vm, e);
+}
+
+static Value unsupported(VM *vm, const char *msg) {
+  Value cls = vm->stdlib->unsupported_operation;
+  return asy_raise(vm, IS_CLASS(cls) ? AS_CLASS(cls) : vm->exc.OSError, "%s", msg);
+}
+
+/* Switching from writing to reading on an update ('+') stream needs a seek in C. */
+static void sync_update(ObjFile *f) {
+  if (f->fp && !f->borrowed && (file_flags(f) & FM_PLUS)) fseek((FILE *)f->fp, 0, SEEK_CUR);
+}
+
+static bool check_open(VM *vm, ObjFile *f) {
+  if (!f->closed && f->fp) return true;
+  asy_raise(vm, vm->exc.ValueError, "I/O operation on closed file.");
+  return false;
+}
+
+/* The file object for a method call (args[0]), checked. */
+static ObjFile *self_file(VM *vm, int argc, Value *args, const char *name) {
+  if (argc < 1 || !IS_OBJ_TYPE(args[0], OBJ_FILE)) {
+    asy_raise(vm, vm->exc.TypeError, "descriptor '%s' requires a file object", name);
+    return NULL;
+  }
+  return AS_FILE(args[0]);
+}
+
+bool asy_file_write_raw(VM *vm, ObjFile *f, const char *data, size_t n) {
+  if (!check_open(vm, f)) return false;
+  if (!writable(f)) {
+    unsupported(vm, "not writable");
+    return false;
+  }
+  FILE *fp = (FILE *)f->fp;
+  /* C requires a positioning call between reads and writes on an update stream. */
+  if (file_flags(f) & FM_PLUS) fseek(fp, 0, SEEK_CUR);
+  if (n && fwrite(data, 1, n, fp) != n) {
+    int err = errno;
+    clearerr(fp);
+    raise_errno(vm, err ? err : EIO, NULL);
+    return false;
+  }
+  return true;
+}
+
+/* Text decoding of raw bytes: newline translation then the file's encoding. */
+static Value decode_text(VM *vm, ObjFile *f, char *data, size_t n) {
+  size_t j = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (data[i] == '\r') {
+      data[j++] = '\n';
+      if (i + 1 < n && data[i + 1] == '\n') i++;
+    } else {
+      data[j++] = data[i];
+    }
+  }
+  const char *enc = f->encoding ? f->encoding->chars : "utf-8";
+  return asy_bytes_decode(vm, (const uint8_t *)data, j, enc, "strict");
+}
+
+/* Read up to `limit` bytes (all when limit < 0) into a malloc'd buffer. */
+static char *read_bytes(FILE *fp, int64_t limit, size_t *out_n) {
+  size_t cap = 8192, n = 0;
+  char *buf = malloc(cap);
+  if (!buf) return NULL;
+  for (;;) {
+    if (limit >= 0 && n >= (size_t)limit) break;
+    if (n == cap) {
+      cap *= 2;
+      char *nb = realloc(buf, cap);
+      if (!nb) {
+        free(buf);
+        return NULL;
+      }
+      buf = nb;
+    }
+    size_t want = cap - n;
+    if (limit >= 0 && want > (size_t)limit - n) want = (size_t)limit - n;
+    size_t got = fread(buf + n, 1, want, fp);
+    n += got;
+    if (got < want) break;
+  }
+  *out_n = n;
+  return buf;
+}
+
+/* Read `count` code points of text (UTF-8 aware), raw bytes in a malloc'd buffer. */
+static char *read_chars(FILE *fp, int64_t count, size_t *out_n) {
+  size_t cap = 256, n = 0;
+  char *buf = malloc(cap);
+  if (!buf) return NULL;
+  for (int64_t got = 0; got < count;) {
+    int c = getc(fp);
+    if (c == EOF) break;
+    int extra = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 0;
+    if (n + 8 > cap) {
+      cap *= 2;
+      char *nb = realloc(buf, cap);
+      if (!nb) {
+        free(buf);
+        return NULL;
+      }
+      buf = nb;
+    }
+    buf[n++] = (char)c;
+    for (int k = 0; k < extra; k++) {
+      int d = getc(fp);
+      if (d == EOF) break;
+      buf[n++] = (char)d;
+    }
+    if (c == '\r') { /* "\r\n" counts as one character after translation */
+      int d = getc(fp);
+      if (d == '\n') buf[n++] = '\n';
+      else if (d != EOF) ungetc(d, fp);
+    }
+    got++;
+  }
+  *out_n = n;
+  return buf;
+}
+
+Value asy_file_read_all(VM *vm, ObjFile *f) {
+  if (!check_open(vm, f)) return EXC_VAL;
+  if (!readable(f)) return unsupported(vm, "not readable");
+  sync_update(f);
+  size_t n;
+  char *buf = read_bytes((FILE *)f->fp, -1, &n);
+  if (!buf) return asy_raise(vm, vm->exc.MemoryError, "out of memory");
+  Value r = f->binary ? OBJ_VAL(asy_bytes_new(vm, (const uint8_t *)buf, n)) : decode_text(vm, f, buf, n);
+  free(buf);
+  return r;
+}
+
+static bool size_arg(VM *vm, int argc, Value *args, int64_t *size) {
+  *size = -1;
+  if (argc < 2 || IS_NONE(args[1])) return true;
+  if (!IS_INTLIKE(args[1])) {
+    asy_raise(vm, vm->exc.TypeError, "argument should be integer or None, not '%s'",
+              asy_type_name(vm, args[1]));
+    return false;
+  }
+  *size = AS_INTLIKE(args[1]);
+  return true;
+}
+
+static Value f_read(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ObjFile *f = self_file(vm, argc, args, "read");
+  if (!f || !asy_std_no_kw(vm, "read", kw)) return EXC_VAL;
+  if (argc > 2) return asy_raise(vm, vm->exc.TypeError, "read expected at most 1 argument, got %d", argc - 1);
+  int64_t size;
+  if (!size_arg(vm, argc, args, &size)) return EXC_VAL;
+  if (size < 0) return asy_file_read_all(vm, f);
+  if (!check_open(vm, f)) return EXC_VAL;
+  if (!readable(f)) return unsupported(vm, "not readable");
+  sync_update(f);
+  size_t n;
+  char *buf = f->binary ? read_bytes((FILE *)f->fp, size, &n) : read_chars((FILE *)f->fp, size, &n);
+  if (!buf) return asy_raise(vm, vm->exc.MemoryError, "out of memory");
+  Value r = f->binary ? OBJ_VAL(asy_bytes_new(vm, (const uint8_t *)buf, n)) : decode_text(vm, f, buf, n);
+  free(buf);
+  return r;
+}
+
+/* One line (with its newline), "" / b"" at EOF; limit < 0 for no limit. */
+static Value read_one_line(VM *vm, ObjFile *f, int64_t limit) {
+  FILE *fp = (FILE *)f->fp;
+  size_t cap = 128, n = 0;
+  char *buf = malloc(cap);
+  if (!buf) return asy_raise(vm, vm->exc.MemoryError, "out of memory");
+  int64_t chars = 0;
+  for (;;) {
+    if (limit >= 0 && chars >= limit) break;
+    int c = getc(fp);
+    if (c == EOF) break;
+    if (n + 2 > cap) {
+      cap *= 2;
+      char *nb = realloc(buf, cap);
+      if (!nb) {
+        free(buf);
+        return asy_raise(vm, vm->exc.MemoryError, "out of memory");
+      }
+      buf = nb;
+    }
+    buf[n++] = (char)c;
+    if (f->binary || (c & 0xC0) != 0x80) chars++;
+    if (c == '\n') break;
+    if (c == '\r' && !f->binary) {
+      int d = getc(fp);
+      if (d == '\n') buf[n++] = '\n';
+      else if (d != EOF) ungetc(d, fp);
+      break;
+    }
+  }
+  /* finish a UTF-8 sequence cut by the limit */
+  while (!f->binary && limit >= 0 && n > 0) {
+    int d = getc(fp);
+    if (d == EOF) break;
+    if ((d & 0xC0) != 0x80) {
+      ungetc(d, fp);
+      break;
+    }
+    if (n + 2 > cap) break;
+    buf[n++] = (char)d;
+  }
+  Value r = f->binary ? OBJ_VAL(asy_bytes_new(vm, (const uint8_t *)buf, n)) : decode_text(vm, f, buf, n);
+  free(buf);
+  return r;
+}
+
+static Value f_readline(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ObjFile *f = self_file(vm, argc, args, "readline");
+  if (!f || !asy_std_no_kw(vm, "readline", kw)) return EXC_VAL;
+  int64_t size;
+  if (!size_arg(vm, argc, args, &size)) return EXC_VAL;
+  if (!check_open(vm, f)) return EXC_VAL;
+  if (!readable(f)) return unsupported(vm, "not readable");
+  sync_update(f);
+  return read_one_line(vm, f, size);
+}
+
+static Value f_readlines(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ObjFile *f = self_file(vm, argc, args, "readlines");
+  if (!f || !asy_std_no_kw(vm, "readlines", kw)) return EXC_VAL;
+  if (!check_open(vm, f)) return EXC_VAL;
+  if (!readable(f)) return unsupported(vm, "not readable");
+  sync_update(f);
+  ObjList *l = asy_list_new(vm, 0);
+  for (;;) {
+    Value line = read_one_line(vm, f, -1);
+    if (IS_EXC(line)) return line;
+    size_t sz = IS_STR(line) ? AS_STR(line)->size : AS_BYTES(line)->size;
+    if (sz == 0) break;
+    asy_list_append(vm, l, line);
+  }
+  return OBJ_VAL(l);
+}
+
+/* write(s): the number of characters (text) or bytes (binary) written. */
+static Value f_write(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ObjFile *f = self_file(vm, argc, args, "write");
+  if (!f || !asy_std_no_kw(vm, "write", kw)) return EXC_VAL;
+  if (argc != 2)
+    return asy_raise(vm, vm->exc.TypeError, "write() takes exactly one argument (%d given)", argc - 1);
+  if (!check_open(vm, f)) return EXC_VAL;
+  Value v = args[1];
+  if (f->binary) {
+    if (!IS_BYTES(v))
+      return asy_raise(vm, vm->exc.TypeError, "a bytes-like object is required, not '%s'",
+                       asy_type_name(vm, v));
+    ObjBytes *b = AS_BYTES(v);
+    if (!asy_file_write_raw(vm, f, (const char *)b->data, b->size)) return EXC_VAL;
+    return INT_VAL((int64_t)b->size);
+  }
+  if (!IS_STR(v))
+    return asy_raise(vm, vm->exc.TypeError, "write() argument must be str, not %s",
+                     asy_type_name(vm, v));
+  ObjStr *s = AS_STR(v);
+  const char *enc = f->encoding ? f->encoding->chars : "utf-8";
+  if (s->size != s->length && strcmp(enc, "utf-8") != 0 && strcmp(enc, "utf8") != 0 &&
+      strcmp(enc, "UTF-8") != 0) {
+    Value b = asy_str_encode(vm, s, enc, "strict");
+    if (IS_EXC(b)) return b;
+    if (!asy_file_write_raw(vm, f, (const char *)AS_BYTES(b)->data, AS_BYTES(b)->size)) return EXC_VAL;
+  } else if (!asy_file_write_raw(vm, f, s->chars, s->size)) {
+    return EXC_VAL;
+  }
+  return INT_VAL((int64_t)s->length);
+}
+
+static Value f_writelines(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ObjFile *f = self_file(vm, argc, args, "writelines");
+  if (!f || !asy_std_no_kw(vm, "writelines", kw)) return EXC_VAL;
+  if (argc != 2)
+    return asy_raise(vm, vm->exc.TypeError, "writelines() takes exactly one argument (%d given)", argc - 1);
+  Value it = asy_iter(vm, args[1]);
+  if (IS_EXC(it)) return it;
+  for (;;) {
+    Value v = asy_next(vm, it);
+    if (IS_EXC(v)) return v;
+    if (IS_UNDEF(v)) return NONE_VAL;
+    Value wa[2] = {args[0], v};
+    Value r = f_write(vm, 2, wa, NULL);
+    if (IS_EXC(r)) return r;
+  }
+}
+
+static Value f_close(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ObjFile *f = self_file(vm, argc, args, "close");
+  if (!f) return EXC_VAL;
+  if (f->closed) return NONE_VAL;
+  f->closed = true;
+  if (f->fp) {
+    FILE *fp = (FILE *)f->fp;
+    int rc = f->borrowed ? fflush(fp) : fclose(fp);
+    if (!f->borrowed) f->fp = NULL;
+    if (rc != 0) return raise_errno(vm, errno ? errno : EIO, NULL);
+  }
+  return NONE_VAL;
+}
+
+static Value f_flush(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ObjFile *f = self_file(vm, argc, args, "flush");
+  if (!f || !check_open(vm, f)) return EXC_VAL;
+  fflush((FILE *)f->fp);
+  return NONE_VAL;
+}
+
+static Value f_enter(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ObjFile *f = self_file(vm, argc, args, "__enter__");
+  if (!f || !check_open(vm, f)) return EXC_VAL;
+  return args[0];
+}
+
+static Value f_exit(VM *vm, int argc, Value *args, ObjDict *kw) {
+  Value r = f_close(vm, argc > 0 ? 1 : 0, args, NULL);
+  return IS_EXC(r) ? r : NONE_VAL;
+}
+
+static Value f_iter(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ObjFile *f = self_file(vm, argc, args, "__iter__");
+  if (!f || !check_open(vm, f)) return EXC_VAL;
+  return args[0];
+}
+
+static Value f_next(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ObjFile *f = self_file(vm, argc, args, "__next__");
+  if (!f || !check_open(vm, f)) return EXC_VAL;
+  if (!readable(f)) return unsupported(vm, "not readable");
+  sync_update(f);
+  Value line = read_one_line(vm, f, -1);
+  if (IS_EXC(line)) return line;
+  size_t sz = IS_STR(line) ? AS_STR(line)->size : AS_BYTES(line)->size;
+  if (sz == 0) {
+    Value e = asy_new_exception(vm, vm->exc.StopIteration, 0, NULL);
+    if (IS_EXC(e)) return e;
+    return asy_raise_value(vm, e);
+  }
+  return line;
+}
+
+static Value f_readable(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ObjFile *f = self_file(vm, argc, args, "readable");
+  if (!f || !check_open(vm, f)) return EXC_VAL;
+  return BOOL_VAL(readable(f));
+}
+
+static Value f_writable(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ObjFile *f = self_file(vm, argc, args, "writable");
+  if (!f || !check_open(vm, f)) return EXC_VAL;
+  return BOOL_VAL(writable(f));
+}
+
+static Value f_fileno(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ObjFile *f = self_file(vm, argc, args, "fileno");
+  if (!f || !check_open(vm, f)) return EXC_VAL;
+  return INT_VAL(fileno((FILE *)f->fp));
+}
+
+static Value f_isatty(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ObjFile *f = self_file(vm, argc, args, "isatty");
+  if (!f || !check_open(vm, f)) return EXC_VAL;
+  return BOOL_VAL(isatty(fileno((FILE *)f->fp)));
+}
+
+static Value f_seekable(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ObjFile *f = self_file(vm, argc, args, "seekable");
+  if (!f || !check_open(vm, f)) return EXC_VAL;
+  return BOOL_VAL(!f->borrowed);
+}
+
+static Value f_tell(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ObjFile *f = self_file(vm, argc, args, "tell");
+  if (!f || !check_open(vm, f)) return EXC_VAL;
+  long pos = ftell((FILE *)f->fp);
+  if (pos < 0) return raise_errno(vm, errno, NULL);
+  return INT_VAL(pos);
+}
+
+static Value f_seek(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ObjFile *f = self_file(vm, argc, args, "seek");
+  if (!f || !asy_std_no_kw(vm, "seek", kw)) return EXC_VAL;
+  if (argc < 2 || argc > 3)
+    return asy_raise(vm, vm->exc.TypeError, "seek expected at least 1 argument, got %d", argc - 1);
+  if (!check_open(vm, f)) return EXC_VAL;
+  int64_t off, whence = 0;
+  if (!asy_index(vm, args[1], &off)) return EXC_VAL;
+  if (argc == 3 && !asy_index(vm, args[2], &whence)) return EXC_VAL;
+  if (whence < 0 || whence > 2)
+    return asy_raise(vm, vm->exc.ValueError, "invalid whence (%lld, should be 0, 1 or 2)", (long long)whence);
+  if (!f->binary && whence != 0 && off != 0)
+    return unsupported(vm, whence == 1 ? "can't do nonzero cur-relative seeks" : "can't do nonzero end-relative seeks");
+  int w = whence == 0 ? SEEK_SET : whence == 1 ? SEEK_CUR : SEEK_END;
+  if (fseek((FILE *)f->fp, (long)off, w) != 0) return raise_errno(vm, errno, NULL);
+  return INT_VAL(ftell((FILE *)f->fp));
+}
+
+/* Attributes (read-only properties): name, mode, closed, encoding. */
+static Value f_get_name(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ObjFile *f = self_file(vm, argc, args, "name");
+  return f ? (f->name ? OBJ_VAL(f->name) : NONE_VAL) : EXC_VAL;
+}
+static Value f_get_mode(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ObjFile *f = self_file(vm, argc, args, "mode");
+  return f ? (f->mode ? OBJ_VAL(f->mode) : NONE_VAL) : EXC_VAL;
+}
+static Value f_get_closed(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ObjFile *f = self_file(vm, argc, args, "closed");
+  return f ? BOOL_VAL(f->closed) : EXC_VAL;
+}
+static Value f_get_encoding(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ObjFile *f = self_file(vm, argc, args, "encoding");
+  if (!f) return EXC_VAL;
+  if (f->binary) return asy_raise(vm, vm->exc.AttributeError, "'%s' object has no attribute 'encoding'",
+                                  asy_type_name(vm, args[0]));
+  return f->encoding ? OBJ_VAL(f->encoding) : STR_VAL(vm, "UTF-8");
+}
+
+static Value f_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ObjFile *f = self_file(vm, argc, args, "__repr__");
+  if (!f) return EXC_VAL;
+  AsyBuf b;
+  asy_buf_init(&b, vm);
+  asy_buf_printf(&b, "<_io.%s", asy_type_name(vm, args[0]));
+  if (f->name) {
+    asy_buf_puts(&b, " name=");
+    asy_str_repr_to(&b, f->name);
+  }
+  if (!f->binary) {
+    if (f->mode) {
+      asy_buf_puts(&b, " mode=");
+      asy_str_repr_to(&b, f->mode);
+    }
+    asy_buf_puts(&b, " encoding=");
+    ObjStr *enc = f->encoding;
+    if (enc) asy_str_repr_to(&b, enc);
+    else asy_buf_puts(&b, "'UTF-8'");
+  }
+  asy_buf_putc(&b, '>');
+  return OBJ_VAL(asy_buf_to_str(&b));
+}
+
+/* A read-only property whose getter is a native. */
+static void def_property(VM *vm, ObjClass *cls, const char *name, NativeFn fn) {
+  ObjNative *getter = asy_native_new(vm, name, fn);
+  ObjWrapper *w = (ObjWrapper *)asy_alloc_obj(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types.property);
+  w->kind = 0;
+  w->fget = OBJ_VAL(getter);
+  w->fset = NONE_VAL;
+  w->fdel = NONE_VAL;
+  w->doc = NONE_VAL;
+  asy_dict_set_str(vm, cls->dict, asy_str_intern(vm, name, strlen(name)), OBJ_VAL(w));
+}
+
+static void def_file_methods(VM *vm, ObjClass *c) {
+  static const struct { const char *name; NativeFn fn; } methods[] = {
+    {"read", f_read}, {"readline", f_readline}, {"readlines", f_readlines},
+    {"write", f_write}, {"writelines", f_writelines}, {"close", f_close},
+    {"flush", f_flush}, {"__enter__", f_enter}, {"__exit__", f_exit},
+    {"__iter__", f_iter}, {"__next__", f_next}, {"readable", f_readable},
+    {"writable", f_writable}, {"fileno", f_fileno}, {"isatty", f_isatty},
+    {"seekable", f_seekable}, {"tell", f_tell}, {"seek", f_seek}, {"__repr__", f_repr},
+  };
+  for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
+    asy_def_method(vm, c, methods[i].name, methods[i].fn);
+  def_property(vm, c, "name", f_get_name);
+  def_property(vm, c, "mode", f_get_mode);
+  def_property(vm, c, "closed", f_get_closed);
+  if (c == vm->types.file) def_property(vm, c, "encoding", f_get_encoding);
+}
+
+static ObjFile *new_file(VM *vm, ObjClass *cls, FILE *fp, ObjStr *name, ObjStr *mode, bool binary) {
+  ObjFile *f = (ObjFile *)asy_alloc_obj(vm, sizeof(ObjFile), OBJ_FILE, cls);
+  f->name = name;
+  f->mode = mode;
+  f->binary = binary;
+  f->fp = fp;
+  return f;
+}
+
+Value asy_file_wrap(VM *vm, FILE *fp, const char *name, const char *mode) {
+  ObjStr *n = asy_str_cstr(vm, name);
+  ObjStr *m = asy_str_cstr(vm, mode);
+  ObjFile *f = new_file(vm, vm->types.file, fp, n, m, false);
+  f->borrowed = true;
+  f->encoding = asy_str_cstr(vm, "utf-8");
+  return OBJ_VAL(f);
+}
+
+/* Normalise an encoding name; false if unsupported. */
+static bool known_encoding(const char *e) {
+  static const char *const ok[] = {"utf-8", "utf8", "UTF-8", "UTF8", "utf_8", "U8",
+                                   "ascii", "ASCII", "us-ascii", "latin-1", "latin1",
+                                   "iso-8859-1", "ISO-8859-1", "iso8859-1", "l1"};
+  for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+    if (strcmp(e, ok[i]) == 0) return true;
+  return false;
+}
+
+static Value bi_open(VM *vm, int argc, Value *args, ObjDict *kw) {
+  static const char *const names[] = {"file", "mode", "buffering", "encoding", "errors",
+                                      "newline", "closefd", "opener"};
+  Value a[8];
+  if (!asy_std_bind(vm, "open", argc, args, kw, names, 8, 0, 1, a)) return EXC_VAL;
+  Value file = a[0];
+  if (!IS_STR(file)) {
+    if (IS_BYTES(file)) {
+      file = asy_bytes_decode(vm, AS_BYTES(file)->data, AS_BYTES(file)->size, "utf-8", "strict");
+      if (IS_EXC(file)) return file;
+    } else if (IS_INTLIKE(file)) {
+      return asy_raise(vm, vm->exc.OSError, "open() of a file descriptor is not supported");
+    } else {
+      return asy_raise(vm, vm->exc.TypeError, "expected str, bytes or os.PathLike object, not %s",
+                       asy_type_name(vm, file));
+    }
+  }
+  ObjStr *mode = asy_str_cstr(vm, "r");
+  if (!IS_UNDEF(a[1])) {
+    if (!IS_STR(a[1]))
+      return asy_raise(vm, vm->exc.TypeError, "open() argument 'mode' must be str, not %s",
+                       asy_type_name(vm, a[1]));
+    mode = AS_STR(a[1]);
+  }
+  /* Validate the mode as _io.open does. */
+  int fl = 0, nrw = 0;
+  for (size_t i = 0; i < mode->size; i++) {
+    char c = mode->chars[i];
+    int bit = c == 'r' ? FM_READ : c == 'w' ? FM_WRITE : c == 'a' ? FM_APPEND : c == 'x' ? FM_CREATE
+            : c == '+' ? FM_PLUS : c == 'b' ? FM_BINARY : c == 't' ? 64 : 0;
+    if (!bit || (fl & bit)) return asy_raise(vm, vm->exc.ValueError, "invalid mode: '%s'", mode->chars);
+    fl |= bit;
+    if (bit & (FM_READ | FM_WRITE | FM_APPEND | FM_CREATE)) nrw++;
+  }
+  if ((fl & 64) && (fl & FM_BINARY))
+    return asy_raise(vm, vm->exc.ValueError, "can't have text and binary mode at once");
+  if (nrw != 1)
+    return asy_raise(vm, vm->exc.ValueError,
+                     "must have exactly one of create/read/write/append mode");
+  bool binary = (fl & FM_BINARY) != 0;
+  ObjStr *encoding = NULL;
+  if (!IS_UNDEF(a[3]) && !IS_NONE(a[3])) {
+    if (!IS_STR(a[3]))
+      return asy_raise(vm, vm->exc.TypeError, "open() argument 'encoding' must be str or None, not %s",
+                       asy_type_name(vm, a[3]));
+    if (binary) return asy_raise(vm, vm->exc.ValueError, "binary mode doesn't take an encoding argument");
+    encoding = AS_STR(a[3]);
+    if (!known_encoding(encoding->chars))
+      return asy_raise(vm, vm->exc.LookupError, "unknown encoding: %s", encoding->chars);
+  }
+  char cmode[8];
+  int n = 0;
+  if (fl & FM_READ) cmode[n++] = 'r';
+  else if (fl & FM_WRITE) cmode[n++] = 'w';
+  else if (fl & FM_APPEND) cmode[n++] = 'a';
+  else cmode[n++] = 'w';
+  if (fl & FM_PLUS) cmode[n++] = '+';
+  cmode[n++] = 'b';
+  if (fl & FM_CREATE) cmode[n++] = 'x';
+  cmode[n] = '\0';
+  ObjStr *path = AS_STR(file);
+  FILE *fp = fopen(path->chars, cmode);
+  if (!fp) return raise_errno(vm, errno, path);
+  struct stat sb;
+  if (fstat(fileno(fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+    fclose(fp);
+    return raise_errno(vm, EISDIR, path);
+  }
+  ObjClass *cls = vm->types.file;
+  if (binary) cls = vm->stdlib->file_classes[(fl & FM_READ) && !(fl & FM_PLUS) ? 0 : 1];
+  ObjFile *f = new_file(vm, cls, fp, path, mode, binary);
+  f->encoding = encoding;
+  return OBJ_VAL(f);
+}
+
+void asy_file_init(VM *vm, ObjDict *builtins) {
+  ObjStr *io = asy_str_intern(vm, "_io", 3);
+  vm->types.file->module = OBJ_VAL(io);
+  vm->stdlib->file_classes[0] = asy_std_class(vm, "BufferedReader", "_io", vm->types.object, OBJ_FILE);
+  vm->stdlib->file_classes[1] = asy_std_class(vm, "BufferedWriter", "_io", vm->types.object, OBJ_FILE);
+  def_file_methods(vm, vm->types.file);
+  def_file_methods(vm, vm->stdlib->file_classes[0]);
+  def_file_methods(vm, vm->stdlib->file_classes[1]);
+  /* io.UnsupportedOperation derives from OSError and ValueError in CPython; single
+  ** inheritance here keeps OSError. */
+  vm->stdlib->unsupported_operation =
+      OBJ_VAL(asy_std_class(vm, "UnsupportedOperation", "io", vm->exc.OSError, OBJ_EXCEPTION));
+  asy_def_native(vm, builtins, "open", bi_open);
+}

@@ -1,0 +1,810 @@
+/*
+** math.c — the math module, with CPython 3.13's results and error messages.
+**
+** Most functions are libm calls wrapped the way CPython's math_1 wraps them: a NaN
+** result from a non-NaN input is ValueError("math domain error"); an infinite result
+** from a finite input is OverflowError("math range error") for functions that can
+** overflow, else a domain error. pow, fmod, log, hypot, fsum and isclose reproduce
+** CPython's own special-case handling and algorithms (hypot's lossless scaled sum of
+** squares, fsum's Shewchuk partials with the half-even fix-up), so results match to
+** the last bit.
+*/
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asy_stdlib.h"
+#include "gc.h"
+#include "opcodes.h"
+
+static Value domain_error(VM *vm) { return asy_raise(vm, vm->exc.ValueError, "math domain error"); }
+static Value range_error(VM *vm) { return asy_raise(vm, vm->exc.OverflowError, "math range error"); }
+
+/* "math.f() takes exactly one argument (N given)" and the float conversion. */
+static bool one_double(VM *vm, const char *name, int argc, Value *args, ObjDict *kw, double *x) {
+  if (!asy_std_no_kw(vm, name, kw)) return false;
+  if (argc != 1) {
+    asy_raise(vm, vm->exc.TypeError, "math.%s() takes exactly one argument (%d given)", name, argc);
+    return false;
+  }
+  return asy_std_to_double(vm, args[0], x);
+}
+
+static bool two_doubles(VM *vm, const char *name, int argc, Value *args, ObjDict *kw, double *x,
+                        double *y) {
+  if (!asy_std_no_kw(vm, name, kw) || !asy_std_range(vm, name, argc, 2, 2)) return false;
+  return asy_std_to_double(vm, args[0], x) && asy_std_to_double(vm, args[1], y);
+}
+
+/* CPython's math_1 result check. */
+static Value math1_result(VM *vm, double x, double r, bool can_overflow) {
+  if (isnan(r) && !isnan(x)) return domain_error(vm);
+  if (isinf(r) && isfinite(x)) return can_overflow ? range_error(vm) : domain_error(vm);
+  return FLOAT_VAL(r);
+}
+
+#define MATH1(pyname, cfn, overflow) \
+  static Value m_##pyname(VM *vm, int argc, Value *args, ObjDict *kw) { \
+    double x; \
+    if (!one_double(vm, #pyname, argc, args, kw, &x)) return EXC_VAL; \
+    return math1_result(vm, x, cfn(x), overflow); \
+  }
+
+MATH1(acos, acos, false)
+MATH1(acosh, acosh, false)
+MATH1(asin, asin, false)
+MATH1(asinh, asinh, false)
+MATH1(atan, atan, false)
+MATH1(atanh, atanh, false)
+MATH1(cbrt, cbrt, false)
+MATH1(cos, cos, false)
+MATH1(cosh, cosh, true)
+MATH1(erf, erf, false)
+MATH1(erfc, erfc, false)
+MATH1(exp, exp, true)
+MATH1(exp2, exp2, true)
+MATH1(expm1, expm1, true)
+MATH1(fabs, fabs, false)
+MATH1(sin, sin, false)
+MATH1(sinh, sinh, true)
+MATH1(sqrt, sqrt, false)
+MATH1(tan, tan, false)
+MATH1(tanh, tanh, false)
+
+static double c_gamma(double x) {
+  if (isfinite(x) && x <= 0 && x == floor(x)) return NAN; /* poles: domain error */
+  return tgamma(x);
+}
+static double c_lgamma(double x) {
+  if (isfinite(x) && x <= 0 && x == floor(x)) return INFINITY; /* poles: domain error */
+  return lgamma(x);
+}
+static double c_log1p(double x) {
+  if (x == -1.0) return NAN;
+  return log1p(x);
+}
+MATH1(gamma, c_gamma, true)
+MATH1(log1p, c_log1p, false)
+
+static Value m_lgamma(VM *vm, int argc, Value *args, ObjDict *kw) {
+  double x;
+  if (!one_double(vm, "lgamma", argc, args, kw, &x)) return EXC_VAL;
+  double r = c_lgamma(x);
+  if (isinf(r) && isfinite(x) && x <= 0 && x == floor(x)) return domain_error(vm);
+  return math1_result(vm, x, r, true);
+}
+
+/* ---- rounding to int --------------------------------------------------------------------- */
+
+static Value double_to_int(VM *vm, double d) {
+  if (isnan(d)) return asy_raise(vm, vm->exc.ValueError, "cannot convert float NaN to integer");
+  if (isinf(d)) return asy_raise(vm, vm->exc.OverflowError, "cannot convert float infinity to integer");
+  if (d >= 9223372036854775808.0 || d < -9223372036854775808.0)
+    return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+  return INT_VAL((int64_t)d);
+}
+
+static Value floor_ceil(VM *vm, int argc, Value *args, ObjDict *kw, bool is_floor) {
+  const char *name = is_floor ? "floor" : "ceil";
+  if (!asy_std_no_kw(vm, name, kw)) return EXC_VAL;
+  if (argc != 1)
+    return asy_raise(vm, vm->exc.TypeError, "math.%s() takes exactly one argument (%d given)", name, argc);
+  Value v = args[0];
+  if (IS_INTLIKE(v)) return INT_VAL(AS_INTLIKE(v));
+  if (IS_FLOAT(v)) return double_to_int(vm, is_floor ? floor(AS_FLOAT(v)) : ceil(AS_FLOAT(v)));
+  if (IS_OBJ(v)) {
+    bool found = false;
+    const char *dn = is_floor ? "__floor__" : "__ceil__";
+    Value r = asy_std_call_special(vm, v, asy_str_intern(vm, dn, strlen(dn)), 0, NULL, &found);
+    if (found) return r;
+  }
+  double x;
+  if (!asy_std_to_double(vm, v, &x)) return EXC_VAL;
+  return double_to_int(vm, is_floor ? floor(x) : ceil(x));
+}
+
+static Value m_floor(VM *vm, int argc, Value *args, ObjDict *kw) { return floor_ceil(vm, argc, args, kw, true); }
+static Value m_ceil(VM *vm, int argc, Value *args, ObjDict *kw) { return floor_ceil(vm, argc, args, kw, false); }
+
+static Value m_trunc(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_no_kw(vm, "trunc", kw)) return EXC_VAL;
+  if (argc != 1)
+    return asy_raise(vm, vm->exc.TypeError, "math.trunc() takes exactly one argument (%d given)", argc);
+  Value v = args[0];
+  if (IS_INTLIKE(v)) return INT_VAL(AS_INTLIKE(v));
+  if (IS_FLOAT(v)) return double_to_int(vm, trunc(AS_FLOAT(v)));
+  bool found = false;
+  Value r = UNDEF_VAL;
+  if (IS_OBJ(v)) r = asy_std_call_special(vm, v, asy_str_intern(vm, "__trunc__", 9), 0, NULL, &found);
+  if (found) return r;
+  return asy_raise(vm, vm->exc.TypeError, "type %s doesn't define __trunc__ method",
+                   asy_type_name(vm, v));
+}
+
+/* ---- two-argument float functions ----------------------------------------------------------- */
+
+static Value m_pow(VM *vm, int argc, Value *args, ObjDict *kw) {
+  double x, y, r;
+  if (!two_doubles(vm, "pow", argc, args, kw, &x, &y)) return EXC_VAL;
+  if (!isfinite(x) || !isfinite(y)) {
+    if (isnan(x)) r = y == 0.0 ? 1.0 : x;
+    else if (isnan(y)) r = x == 1.0 ? 1.0 : y;
+    else if (isinf(x)) {
+      bool odd_y = isfinite(y) && fmod(fabs(y), 2.0) == 1.0;
+      if (y > 0.0) r = odd_y ? x : fabs(x);
+      else if (y == 0.0) r = 1.0;
+      else r = odd_y ? copysign(0.0, x) : 0.0;
+    } else {
+      if (fabs(x) == 1.0) r = 1.0;
+      else if (y > 0.0 && fabs(x) > 1.0) r = y;
+      else if (y < 0.0 && fabs(x) < 1.0) r = -y;
+      else r = 0.0;
+    }
+    return FLOAT_VAL(r);
+  }
+  r = pow(x, y);
+  if (isnan(r)) return domain_error(vm);
+  if (isinf(r)) return x == 0.0 ? domain_error(vm) : range_error(vm);
+  return FLOAT_VAL(r);
+}
+
+static Value m_fmod(VM *vm, int argc, Value *args, ObjDict *kw) {
+  double x, y;
+  if (!two_doubles(vm, "fmod", argc, args, kw, &x, &y)) return EXC_VAL;
+  if (isinf(y) && isfinite(x)) return FLOAT_VAL(x);
+  double r = fmod(x, y);
+  if (isnan(r) && !isnan(x) && !isnan(y)) return domain_error(vm);
+  return FLOAT_VAL(r);
+}
+
+static Value m_remainder(VM *vm, int argc, Value *args, ObjDict *kw) {
+  double x, y;
+  if (!two_doubles(vm, "remainder", argc, args, kw, &x, &y)) return EXC_VAL;
+  if (isnan(x)) return FLOAT_VAL(x);
+  if (isnan(y)) return FLOAT_VAL(y);
+  if (isinf(x) || y == 0.0) return domain_error(vm);
+  if (isinf(y)) return FLOAT_VAL(x);
+  return FLOAT_VAL(remainder(x, y));
+}
+
+static Value m_atan2(VM *vm, int argc, Value *args, ObjDict *kw) {
+  double y, x;
+  if (!two_doubles(vm, "atan2", argc, args, kw, &y, &x)) return EXC_VAL;
+  return FLOAT_VAL(atan2(y, x));
+}
+
+static Value m_copysign(VM *vm, int argc, Value *args, ObjDict *kw) {
+  double x, y;
+  if (!two_doubles(vm, "copysign", argc, args, kw, &x, &y)) return EXC_VAL;
+  return FLOAT_VAL(copysign(x, y));
+}
+
+static Value m_degrees(VM *vm, int argc, Value *args, ObjDict *kw) {
+  double x;
+  if (!one_double(vm, "degrees", argc, args, kw, &x)) return EXC_VAL;
+  return FLOAT_VAL(x * (180.0 / M_PI));
+}
+
+static Value m_radians(VM *vm, int argc, Value *args, ObjDict *kw) {
+  double x;
+  if (!one_double(vm, "radians", argc, args, kw, &x)) return EXC_VAL;
+  return FLOAT_VAL(x * (M_PI / 180.0));
+}
+
+/* ---- logarithms --------------------------------------------------------------------------- */
+
+/* CPython's m_log family: false (domain error) for x <= 0 and -inf. */
+static bool log_of(double x, double (*fn)(double), double *out) {
+  if (isfinite(x)) {
+    if (x > 0.0) {
+      *out = fn(x);
+      return true;
+    }
+    return false;
+  }
+  if (isnan(x) || x > 0.0) {
+    *out = x;
+    return true;
+  }
+  return false;
+}
+
+static Value m_log(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_no_kw(vm, "log", kw) || !asy_std_range(vm, "log", argc, 1, 2)) return EXC_VAL;
+  double x, num, den;
+  if (!asy_std_to_double(vm, args[0], &x)) return EXC_VAL;
+  if (!log_of(x, log, &num)) return domain_error(vm);
+  if (argc == 1) return FLOAT_VAL(num);
+  double b;
+  if (!asy_std_to_double(vm, args[1], &b)) return EXC_VAL;
+  if (!log_of(b, log, &den)) return domain_error(vm);
+  if (den == 0.0) return asy_raise(vm, vm->exc.ZeroDivisionError, "float division by zero");
+  return FLOAT_VAL(num / den);
+}
+
+static Value m_log2(VM *vm, int argc, Value *args, ObjDict *kw) {
+  double x, r;
+  if (!one_double(vm, "log2", argc, args, kw, &x)) return EXC_VAL;
+  if (!log_of(x, log2, &r)) return domain_error(vm);
+  return FLOAT_VAL(r);
+}
+
+static Value m_log10(VM *vm, int argc, Value *args, ObjDict *kw) {
+  double x, r;
+  if (!one_double(vm, "log10", argc, args, kw, &x)) return EXC_VAL;
+  if (!log_of(x, log10, &r)) return domain_error(vm);
+  return FLOAT_VAL(r);
+}
+
+/* ---- float decomposition ---------------------------------------------------------------- */
+
+static Value pair(VM *vm, Value a, Value b) {
+  Value items[2] = {a, b};
+  return OBJ_VAL(asy_tuple_from(vm, 2, items));
+}
+
+static Value m_modf(VM *vm, int argc, Value *args, ObjDict *kw) {
+  double x;
+  if (!one_double(vm, "modf", argc, args, kw, &x)) return EXC_VAL;
+  if (isinf(x)) return pair(vm, FLOAT_VAL(copysign(0.0, x)), FLOAT_VAL(x));
+  if (isnan(x)) return pair(vm, FLOAT_VAL(x), FLOAT_VAL(x));
+  double ip;
+  double fp = modf(x, &ip);
+  return pair(vm, FLOAT_VAL(fp), FLOAT_VAL(ip));
+}
+
+static Value m_frexp(VM *vm, int argc, Value *args, ObjDict *kw) {
+  double x;
+  if (!one_double(vm, "frexp", argc, args, kw, &x)) return EXC_VAL;
+  int e = 0;
+  double m = x;
+  if (!isnan(x) && !isinf(x) && x != 0.0) m = frexp(x, &e);
+  return pair(vm, FLOAT_VAL(m), INT_VAL(e));
+}
+
+static Value m_ldexp(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_no_kw(vm, "ldexp", kw) || !asy_std_range(vm, "ldexp", argc, 2, 2)) return EXC_VAL;
+  double x;
+  if (!asy_std_to_double(vm, args[0], &x)) return EXC_VAL;
+  if (!IS_INTLIKE(args[1]))
+    return asy_raise(vm, vm->exc.TypeError, "Expected an int as second argument to ldexp.");
+  int64_t e = AS_INTLIKE(args[1]);
+  if (x == 0.0 || !isfinite(x)) return FLOAT_VAL(x);
+  if (e > INT32_MAX) e = INT32_MAX;
+  if (e < INT32_MIN) e = INT32_MIN;
+  double r = ldexp(x, (int)e);
+  if (isinf(r)) return range_error(vm);
+  return FLOAT_VAL(r);
+}
+
+/* ---- predicates, isclose ---------------------------------------------------------------- */
+
+static Value m_isfinite(VM *vm, int argc, Value *args, ObjDict *kw) {
+  double x;
+  if (!one_double(vm, "isfinite", argc, args, kw, &x)) return EXC_VAL;
+  return BOOL_VAL(isfinite(x));
+}
+
+static Value m_isinf(VM *vm, int argc, Value *args, ObjDict *kw) {
+  double x;
+  if (!one_double(vm, "isinf", argc, args, kw, &x)) return EXC_VAL;
+  return BOOL_VAL(isinf(x));
+}
+
+static Value m_isnan(VM *vm, int argc, Value *args, ObjDict *kw) {
+  double x;
+  if (!one_double(vm, "isnan", argc, args, kw, &x)) return EXC_VAL;
+  return BOOL_VAL(isnan(x));
+}
+
+static Value m_isclose(VM *vm, int argc, Value *args, ObjDict *kw) {
+  static const char *const names[] = {"a", "b", "rel_tol", "abs_tol"};
+  Value v[4] = {UNDEF_VAL, UNDEF_VAL, UNDEF_VAL, UNDEF_VAL};
+  if (argc > 2)
+    return asy_raise(vm, vm->exc.TypeError, "isclose() takes exactly 2 positional arguments (%d given)", argc);
+  for (int i = 0; i < argc; i++) v[i] = args[i];
+  if (!asy_std_kwargs(vm, "isclose", kw, names + 2, 2, v + 2, 0)) return EXC_VAL;
+  for (int i = 0; i < 2; i++)
+    if (IS_UNDEF(v[i]))
+      return asy_raise(vm, vm->exc.TypeError, "isclose() missing required argument '%s' (pos %d)",
+                       names[i], i + 1);
+  double a, b, rel = 1e-09, abs_tol = 0.0;
+  if (!asy_std_to_double(vm, v[0], &a) || !asy_std_to_double(vm, v[1], &b)) return EXC_VAL;
+  if (!IS_UNDEF(v[2]) && !asy_std_to_double(vm, v[2], &rel)) return EXC_VAL;
+  if (!IS_UNDEF(v[3]) && !asy_std_to_double(vm, v[3], &abs_tol)) return EXC_VAL;
+  if (rel < 0.0 || abs_tol < 0.0) return asy_raise(vm, vm->exc.ValueError, "tolerances must be non-negative");
+  if (a == b) return TRUE_VAL;
+  if (isinf(a) || isinf(b)) return FALSE_VAL;
+  double diff = fabs(b - a);
+  return BOOL_VAL(diff <= fabs(rel * b) || diff <= fabs(rel * a) || diff <= abs_tol);
+}
+
+/* ---- hypot, dist ---------------------------------------------------------------------------- */
+
+/* hi + lo == a * b exactly (fma). */
+static void dl_mul(double a, double b, double *hi, double *lo) {
+  *hi = a * b;
+  *lo = fma(a, b, -*hi);
+}
+
+/* CPython's vector_norm: scale by a power of two so the largest element is in
+** [0.5, 1), sum the squares with a lossless running sum plus lossy low parts, then apply
+** one step of differential correction to the square root. */
+static double vector_norm(size_t n, double *vec, double max, bool found_nan) {
+  if (isinf(max)) return max;
+  if (found_nan) return NAN;
+  if (max == 0.0 || n <= 1) return max;
+  int max_e;
+  frexp(max, &max_e);
+  if (max_e < -1023) {
+    for (size_t i = 0; i < n; i++) vec[i] /= DBL_MIN;
+    return DBL_MIN * vector_norm(n, vec, max / DBL_MIN, found_nan);
+  }
+  double scale = ldexp(1.0, -max_e);
+  double csum = 1.0, frac1 = 0.0, frac2 = 0.0, hi, lo;
+  for (size_t i = 0; i < n; i++) {
+    double x = vec[i] * scale;
+    dl_mul(x, x, &hi, &lo);
+    double s = csum + hi;
+    frac2 += (csum - s) + hi;
+    csum = s;
+    frac1 += lo;
+  }
+  double h = sqrt(csum - 1.0 + (frac1 + frac2));
+  dl_mul(-h, h, &hi, &lo);
+  double s = csum + hi;
+  frac2 += (csum - s) + hi;
+  csum = s;
+  frac1 += lo;
+  double x = csum - 1.0 + (frac1 + frac2);
+  h += x / (2.0 * h);
+  return h / scale;
+}
+
+static Value m_hypot(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_no_kw(vm, "hypot", kw)) return EXC_VAL;
+  double small[16];
+  double *vec = argc <= 16 ? small : malloc(sizeof(double) * (size_t)argc);
+  if (!vec) return asy_raise(vm, vm->exc.MemoryError, "out of memory");
+  double max = 0.0;
+  bool found_nan = false;
+  for (int i = 0; i < argc; i++) {
+    double x;
+    if (!asy_std_to_double(vm, args[i], &x)) {
+      if (vec != small) free(vec);
+      return EXC_VAL;
+    }
+    x = fabs(x);
+    vec[i] = x;
+    found_nan |= isnan(x);
+    if (x > max) max = x;
+  }
+  double r = vector_norm((size_t)argc, vec, max, found_nan);
+  if (vec != small) free(vec);
+  return FLOAT_VAL(r);
+}
+
+static Value m_dist(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_no_kw(vm, "dist", kw) || !asy_std_range(vm, "dist", argc, 2, 2)) return EXC_VAL;
+  for (int i = 0; i < 2; i++)
+    if (!IS_TUPLE(args[i]) && !IS_LIST(args[i]))
+      return asy_raise(vm, vm->exc.TypeError, "dist() argument %d must be tuple, not %s", i + 1,
+                       asy_type_name(vm, args[i]));
+  Value p = args[0], q = args[1];
+  size_t n = IS_TUPLE(p) ? AS_TUPLE(p)->size : AS_LIST(p)->size;
+  size_t m = IS_TUPLE(q) ? AS_TUPLE(q)->size : AS_LIST(q)->size;
+  if (n != m)
+    return asy_raise(vm, vm->exc.ValueError, "both points must have the same number of dimensions");
+  double *vec = malloc(sizeof(double) * (n ? n : 1));
+  if (!vec) return asy_raise(vm, vm->exc.MemoryError, "out of memory");
+  double max = 0.0;
+  bool found_nan = false;
+  for (size_t i = 0; i < n; i++) {
+    Value a = IS_TUPLE(p) ? AS_TUPLE(p)->items[i] : AS_LIST(p)->items[i];
+    Value b = IS_TUPLE(q) ? AS_TUPLE(q)->items[i] : AS_LIST(q)->items[i];
+    double x, y;
+    if (!asy_std_to_double(vm, a, &x) || !asy_std_to_double(vm, b, &y)) {
+      free(vec);
+      return EXC_VAL;
+    }
+    x = fabs(x - y);
+    vec[i] = x;
+    found_nan |= isnan(x);
+    if (x > max) max = x;
+  }
+  double r = vector_norm(n, vec, max, found_nan);
+  free(vec);
+  return FLOAT_VAL(r);
+}
+
+/* ---- fsum ----------------------------------------------------------------------------------- */
+
+static Value m_fsum(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_no_kw(vm, "fsum", kw)) return EXC_VAL;
+  if (argc != 1)
+    return asy_raise(vm, vm->exc.TypeError, "math.fsum() takes exactly one argument (%d given)", argc);
+  Value it = asy_iter(vm, args[0]);
+  if (IS_EXC(it)) return it;
+  size_t n = 0, cap = 32;
+  double *p = malloc(sizeof(double) * cap);
+  if (!p) return asy_raise(vm, vm->exc.MemoryError, "out of memory");
+  double special_sum = 0.0, inf_sum = 0.0, lo = 0.0;
+  for (;;) {
+    Value item = asy_next(vm, it);
+    if (IS_EXC(item)) goto fail;
+    if (IS_UNDEF(item)) break;
+    double x;
+    if (!asy_std_to_double(vm, item, &x)) goto fail;
+    double xsave = x;
+    size_t i = 0;
+    for (size_t j = 0; j < n; j++) {
+      double y = p[j];
+      if (fabs(x) < fabs(y)) {
+        double t = x;
+        x = y;
+        y = t;
+      }
+      double hi = x + y;
+      double yr = hi - x;
+      lo = y - yr;
+      if (lo != 0.0) p[i++] = lo;
+      x = hi;
+    }
+    n = i;
+    if (x != 0.0) {
+      if (!isfinite(x)) {
+        if (isfinite(xsave)) {
+          asy_raise(vm, vm->exc.OverflowError, "intermediate overflow in fsum");
+          goto fail;
+        }
+        if (isinf(xsave)) inf_sum += xsave;
+        special_sum += xsave;
+        n = 0;
+      } else {
+        if (n >= cap) {
+          cap *= 2;
+          double *np = realloc(p, sizeof(double) * cap);
+          if (!np) {
+            asy_raise(vm, vm->exc.MemoryError, "out of memory");
+            goto fail;
+          }
+          p = np;
+        }
+        p[n++] = x;
+      }
+    }
+  }
+  if (special_sum != 0.0) {
+    free(p);
+    if (isnan(inf_sum)) return asy_raise(vm, vm->exc.ValueError, "-inf + inf in fsum");
+    return FLOAT_VAL(special_sum);
+  }
+  double hi = 0.0;
+  if (n > 0) {
+    hi = p[--n];
+    while (n > 0) {
+      double x = hi, y = p[--n];
+      hi = x + y;
+      double yr = hi - x;
+      lo = y - yr;
+      if (lo != 0.0) break;
+    }
+    /* half-even rounding across partials */
+    if (n > 0 && ((lo < 0.0 && p[n - 1] < 0.0) || (lo > 0.0 && p[n - 1] > 0.0))) {
+      double y = lo * 2.0;
+      double x = hi + y;
+      double yr = x - hi;
+      if (y == yr) hi = x;
+    }
+  }
+  free(p);
+  return FLOAT_VAL(hi);
+fail:
+  free(p);
+  return EXC_VAL;
+}
+
+/* ---- integer functions ----------------------------------------------------------------------- */
+
+static bool int_arg(VM *vm, Value v, int64_t *out) {
+  if (IS_FLOAT(v)) {
+    asy_raise(vm, vm->exc.TypeError, "'float' object cannot be interpreted as an integer");
+    return false;
+  }
+  return asy_index(vm, v, out);
+}
+
+static uint64_t gcd_u(uint64_t a, uint64_t b) {
+  while (b) {
+    uint64_t t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
+static uint64_t mag(int64_t v) { return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v; }
+
+static Value from_u64(VM *vm, uint64_t r) {
+  if (r > (uint64_t)INT64_MAX) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+  return INT_VAL((int64_t)r);
+}
+
+static Value m_gcd(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_no_kw(vm, "gcd", kw)) return EXC_VAL;
+  uint64_t g = 0;
+  for (int i = 0; i < argc; i++) {
+    int64_t v;
+    if (!int_arg(vm, args[i], &v)) return EXC_VAL;
+    g = gcd_u(g, mag(v));
+  }
+  return from_u64(vm, g);
+}
+
+static Value m_lcm(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_no_kw(vm, "lcm", kw)) return EXC_VAL;
+  uint64_t l = 1;
+  for (int i = 0; i < argc; i++) {
+    int64_t v;
+    if (!int_arg(vm, args[i], &v)) return EXC_VAL;
+    uint64_t m = mag(v);
+    if (m == 0 || l == 0) {
+      l = 0;
+      continue;
+    }
+    uint64_t g = gcd_u(l, m);
+    unsigned __int128 r = (unsigned __int128)(l / g) * m;
+    if (r > (unsigned __int128)INT64_MAX) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+    l = (uint64_t)r;
+  }
+  return from_u64(vm, l);
+}
+
+static Value m_factorial(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_no_kw(vm, "factorial", kw)) return EXC_VAL;
+  if (argc != 1)
+    return asy_raise(vm, vm->exc.TypeError, "math.factorial() takes exactly one argument (%d given)", argc);
+  int64_t n;
+  if (!int_arg(vm, args[0], &n)) return EXC_VAL;
+  if (n < 0) return asy_raise(vm, vm->exc.ValueError, "factorial() not defined for negative values");
+  if (n > 20) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+  int64_t r = 1;
+  for (int64_t i = 2; i <= n; i++) r *= i;
+  return INT_VAL(r);
+}
+
+static bool nk_args(VM *vm, const char *name, int argc, Value *args, ObjDict *kw, int min,
+                    int64_t *n, int64_t *k, bool *has_k) {
+  if (!asy_std_no_kw(vm, name, kw) || !asy_std_range(vm, name, argc, min, 2)) return false;
+  if (!int_arg(vm, args[0], n)) return false;
+  *has_k = argc == 2 && !IS_NONE(args[1]);
+  if (*has_k && !int_arg(vm, args[1], k)) return false;
+  if (*n < 0) {
+    asy_raise(vm, vm->exc.ValueError, "n must be a non-negative integer");
+    return false;
+  }
+  if (*has_k && *k < 0) {
+    asy_raise(vm, vm->exc.ValueError, "k must be a non-negative integer");
+    return false;
+  }
+  return true;
+}
+
+static Value m_comb(VM *vm, int argc, Value *args, ObjDict *kw) {
+  int64_t n, k;
+  bool has_k;
+  if (!nk_args(vm, "comb", argc, args, kw, 2, &n, &k, &has_k)) return EXC_VAL;
+  if (k > n) return INT_VAL(0);
+  if (k > n - k) k = n - k;
+  unsigned __int128 r = 1;
+  for (int64_t i = 0; i < k; i++) {
+    r = r * (unsigned __int128)(n - i);
+    r /= (unsigned __int128)(i + 1);
+    if (r > (unsigned __int128)INT64_MAX) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+  }
+  return INT_VAL((int64_t)r);
+}
+
+static Value m_perm(VM *vm, int argc, Value *args, ObjDict *kw) {
+  int64_t n, k = 0;
+  bool has_k;
+  if (!nk_args(vm, "perm", argc, args, kw, 1, &n, &k, &has_k)) return EXC_VAL;
+  if (!has_k) k = n;
+  if (k > n) return INT_VAL(0);
+  unsigned __int128 r = 1;
+  for (int64_t i = 0; i < k; i++) {
+    r *= (unsigned __int128)(n - i);
+    if (r > (unsigned __int128)INT64_MAX) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+  }
+  return INT_VAL((int64_t)r);
+}
+
+static Value m_isqrt(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_no_kw(vm, "isqrt", kw)) return EXC_VAL;
+  if (argc != 1)
+    return asy_raise(vm, vm->exc.TypeError, "math.isqrt() takes exactly one argument (%d given)", argc);
+  int64_t n;
+  if (!int_arg(vm, args[0], &n)) return EXC_VAL;
+  if (n < 0) return asy_raise(vm, vm->exc.ValueError, "isqrt() argument must be nonnegative");
+  uint64_t r = (uint64_t)sqrtl((long double)n);
+  while ((unsigned __int128)r * r > (unsigned __int128)n) r--;
+  while ((unsigned __int128)(r + 1) * (r + 1) <= (unsigned __int128)n) r++;
+  return INT_VAL((int64_t)r);
+}
+
+static Value m_prod(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (argc != 1)
+    return asy_raise(vm, vm->exc.TypeError, "prod() takes exactly 1 positional argument (%d given)", argc);
+  static const char *const names[] = {"start"};
+  Value start = INT_VAL(1);
+  if (!asy_std_kwargs(vm, "prod", kw, names, 1, &start, 0)) return EXC_VAL;
+  Value it = asy_iter(vm, args[0]);
+  if (IS_EXC(it)) return it;
+  Value result = start;
+  for (;;) {
+    Value v = asy_next(vm, it);
+    if (IS_EXC(v)) return v;
+    if (IS_UNDEF(v)) return result;
+    if (IS_INT(result) && IS_INTLIKE(v)) {
+      int64_t r;
+      if (!__builtin_mul_overflow(AS_INT(result), AS_INTLIKE(v), &r)) {
+        result = INT_VAL(r);
+        continue;
+      }
+    }
+    if (IS_FLOAT(result) && IS_NUMBER(v)) {
+      result = FLOAT_VAL(AS_FLOAT(result) * AS_NUMBER(v));
+      continue;
+    }
+    asy_push_root(vm, result);
+    result = asy_binary_op(vm, BINOP_MULTIPLY, result, v);
+    if (IS_EXC(result)) return result;
+  }
+}
+
+static Value m_fma(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_no_kw(vm, "fma", kw) || !asy_std_range(vm, "fma", argc, 3, 3)) return EXC_VAL;
+  double x, y, z;
+  if (!asy_std_to_double(vm, args[0], &x) || !asy_std_to_double(vm, args[1], &y) ||
+      !asy_std_to_double(vm, args[2], &z))
+    return EXC_VAL;
+  double r = fma(x, y, z);
+  if (!isfinite(r)) {
+    if (isnan(r)) {
+      if (!isnan(x) && !isnan(y) && !isnan(z))
+        return asy_raise(vm, vm->exc.ValueError, "invalid operation in fma");
+    } else if (isfinite(x) && isfinite(y) && isfinite(z)) {
+      return asy_raise(vm, vm->exc.OverflowError, "overflow in fma");
+    }
+  }
+  return FLOAT_VAL(r);
+}
+
+/* sumprod(p, q): exact for ints; for floats the correctly rounded sum of the exact
+** products (each split hi + lo with fma, then summed like fsum). */
+static Value m_sumprod(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_no_kw(vm, "sumprod", kw) || !asy_std_range(vm, "sumprod", argc, 2, 2)) return EXC_VAL;
+  Value p = asy_iter(vm, args[0]);
+  if (IS_EXC(p)) return p;
+  Value q = asy_iter(vm, args[1]);
+  if (IS_EXC(q)) return q;
+  ObjList *terms = asy_list_new(vm, 0);
+  Value total = INT_VAL(0);
+  bool all_int = true;
+  for (;;) {
+    Value a = asy_next(vm, p);
+    if (IS_EXC(a)) return a;
+    Value b = asy_next(vm, q);
+    if (IS_EXC(b)) return b;
+    if (IS_UNDEF(a) != IS_UNDEF(b))
+      return asy_raise(vm, vm->exc.ValueError, "Inputs are not the same length");
+    if (IS_UNDEF(a)) break;
+    if (all_int && IS_INTLIKE(a) && IS_INTLIKE(b)) {
+      int64_t m, r;
+      if (!__builtin_mul_overflow(AS_INTLIKE(a), AS_INTLIKE(b), &m) &&
+          !__builtin_add_overflow(AS_INT(total), m, &r)) {
+        total = INT_VAL(r);
+        continue;
+      }
+    }
+    if (IS_NUMBER(a) && IS_NUMBER(b)) {
+      if (all_int) {
+        all_int = false;
+        asy_list_append(vm, terms, FLOAT_VAL((double)AS_INT(total)));
+      }
+      double x = AS_NUMBER(a), y = AS_NUMBER(b), hi = x * y;
+      asy_list_append(vm, terms, FLOAT_VAL(hi));
+      if (isfinite(hi)) asy_list_append(vm, terms, FLOAT_VAL(fma(x, y, -hi)));
+      continue;
+    }
+    return asy_raise(vm, vm->exc.TypeError, "unsupported operand type(s) for *: '%s' and '%s'",
+                     asy_type_name(vm, a), asy_type_name(vm, b));
+  }
+  if (all_int) return total;
+  Value t = OBJ_VAL(terms);
+  return m_fsum(vm, 1, &t, NULL);
+}
+
+/* ---- ulp, nextafter ------------------------------------------------------------------------ */
+
+static Value m_ulp(VM *vm, int argc, Value *args, ObjDict *kw) {
+  double x;
+  if (!one_double(vm, "ulp", argc, args, kw, &x)) return EXC_VAL;
+  if (isnan(x)) return FLOAT_VAL(x);
+  x = fabs(x);
+  if (isinf(x)) return FLOAT_VAL(x);
+  double x2 = nextafter(x, INFINITY);
+  if (isinf(x2)) {
+    x2 = nextafter(x, -INFINITY);
+    return FLOAT_VAL(x - x2);
+  }
+  return FLOAT_VAL(x2 - x);
+}
+
+static Value m_nextafter(VM *vm, int argc, Value *args, ObjDict *kw) {
+  static const char *const names[] = {"steps"};
+  Value steps = UNDEF_VAL;
+  if (!asy_std_kwargs(vm, "nextafter", kw, names, 1, &steps, 0)) return EXC_VAL;
+  if (!asy_std_range(vm, "nextafter", argc, 2, 2)) return EXC_VAL;
+  double x, y;
+  if (!asy_std_to_double(vm, args[0], &x) || !asy_std_to_double(vm, args[1], &y)) return EXC_VAL;
+  int64_t n = 1;
+  if (!IS_UNDEF(steps) && !IS_NONE(steps)) {
+    if (!int_arg(vm, steps, &n)) return EXC_VAL;
+    if (n < 0) return asy_raise(vm, vm->exc.ValueError, "steps must be a non-negative integer");
+  }
+  for (int64_t i = 0; i < n && x != y; i++) x = nextafter(x, y);
+  if (n == 0) return FLOAT_VAL(x);
+  return FLOAT_VAL(x == y ? y : x);
+}
+
+Value asy_mod_math_init(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (argc < 1 || !IS_MODULE(args[0])) return NONE_VAL;
+  ObjDict *d = AS_MODULE(args[0])->dict;
+  static const struct { const char *name; NativeFn fn; } fns[] = {
+    {"acos", m_acos}, {"acosh", m_acosh}, {"asin", m_asin}, {"asinh", m_asinh},
+    {"atan", m_atan}, {"atan2", m_atan2}, {"atanh", m_atanh}, {"cbrt", m_cbrt},
+    {"ceil", m_ceil}, {"comb", m_comb}, {"copysign", m_copysign}, {"cos", m_cos},
+    {"cosh", m_cosh}, {"degrees", m_degrees}, {"dist", m_dist}, {"erf", m_erf},
+    {"erfc", m_erfc}, {"exp", m_exp}, {"exp2", m_exp2}, {"expm1", m_expm1},
+    {"fabs", m_fabs}, {"factorial", m_factorial}, {"floor", m_floor}, {"fma", m_fma}, {"fmod", m_fmod},
+    {"frexp", m_frexp}, {"fsum", m_fsum}, {"gamma", m_gamma}, {"gcd", m_gcd},
+    {"hypot", m_hypot}, {"isclose", m_isclose}, {"isfinite", m_isfinite}, {"isinf", m_isinf},
+    {"isnan", m_isnan}, {"isqrt", m_isqrt}, {"lcm", m_lcm}, {"ldexp", m_ldexp},
+    {"lgamma", m_lgamma}, {"log", m_log}, {"log10", m_log10}, {"log1p", m_log1p},
+    {"log2", m_log2}, {"modf", m_modf}, {"nextafter", m_nextafter}, {"perm", m_perm},
+    {"pow", m_pow}, {"prod", m_prod}, {"radians", m_radians}, {"remainder", m_remainder},
+    {"sin", m_sin}, {"sinh", m_sinh}, {"sqrt", m_sqrt}, {"sumprod", m_sumprod}, {"tan", m_tan}, {"tanh", m_tanh},
+    {"trunc", m_trunc}, {"ulp", m_ulp},
+  };
+  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) asy_def_native(vm, d, fns[i].name, fns[i].fn);
+  asy_def_value(vm, d, "pi", FLOAT_VAL(M_PI));
+  asy_def_value(vm, d, "e", FLOAT_VAL(M_E));
+  asy_def_value(vm, d, "tau", FLOAT_VAL(2.0 * M_PI));
+  asy_def_value(vm, d, "inf", FLOAT_VAL(INFINITY));
+  asy_def_value(vm, d, "nan", FLOAT_VAL(NAN));
+  return NONE_VAL;
+}

@@ -1,0 +1,10 @@
+# `asy --dis FILE` prints the bytecode (with opcode names) instead of running the program.
+. "$(dirname "$0")/_lib.sh"
+printf 'def f(x):\n    return x + 1\nprint(f(41))\n' >"$T/tiny.asy"
+run "$ASY" --dis "$T/tiny.asy"
+expect_code 0
+[ -n "$OUT" ] || fail "expected a disassembly on stdout"
+case "$OUT" in *LOAD_CONST*) ;; *) fail "disassembly should mention LOAD_CONST" ;; esac
+case "$OUT" in *RETURN_VALUE*) ;; *) fail "disassembly should mention RETURN_VALUE" ;; esac
+case "$OUT" in *42*) fail "--dis must not run the program" ;; esac
+finish

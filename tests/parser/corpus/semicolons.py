@@ -1,0 +1,6 @@
+with a:
+    b;
+if x: y; z;
+else: w;
+class C:
+  def f(): pass;

@@ -1,0 +1,4 @@
+if x:
+  a
+else
+  b

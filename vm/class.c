@@ -1,0 +1,938 @@
+/*
+** class.c — classes and attribute access: the class chain (single inheritance),
+** CPython's attribute lookup order with descriptors, setattr/delattr, and the
+** `object`, `type`, property, staticmethod, classmethod and super types.
+**
+** Lookup order for `obj.name` (PyObject_GenericGetAttr):
+**   1. a data descriptor on the type (a property, or an object whose class has
+**      __set__/__delete__) wins;
+**   2. then the instance's own __dict__;
+**   3. then the type attribute, bound if it is a non-data descriptor (a function →
+**      bound method, a native method → a native with self, staticmethod → the
+**      function, classmethod → bound to the class, an object with __get__);
+**   4. then __getattr__, else AttributeError.
+** The special attributes of functions, modules, classes and natives are CPython's
+** getset descriptors, so they come first for those objects.
+*/
+#include <string.h>
+
+#include "dict.h"
+#include "except.h"
+#include "gc.h"
+#include "ops.h"
+#include "str.h"
+#include "tuple.h"
+
+enum { W_PROPERTY = 0, W_STATIC = 1, W_CLASS = 2 };
+
+/* ---- classes ------------------------------------------------------------------- */
+
+ObjClass *asy_class_of(VM *vm, Value v) {
+  switch (v.tag) {
+  case VAL_NONE: return vm->types.none;
+  case VAL_BOOL: return vm->types.bool_;
+  case VAL_INT: return vm->types.int_;
+  case VAL_FLOAT: return vm->types.float_;
+  case VAL_OBJ: return AS_OBJ(v)->cls;
+  default: return vm->types.object;
+  }
+}
+
+const char *asy_type_name(VM *vm, Value v) { return asy_class_of(vm, v)->name->chars; }
+
+/* Exception and ExceptionGroup, for ExceptionGroup's second base (set at init). */
+static ObjClass *g_exception, *g_exception_group;
+
+bool asy_is_subclass(ObjClass *sub, ObjClass *cls) {
+  if (!sub || !cls) return false;
+  ObjClass *c = sub;
+  while (c && c->depth > cls->depth) c = c->base;
+  if (c == cls) return true;
+  if (cls == g_exception && g_exception_group) {
+    for (c = sub; c; c = c->base)
+      if (c == g_exception_group) return true;
+  }
+  return false;
+}
+
+bool asy_isinstance(VM *vm, Value v, ObjClass *cls) {
+  return asy_is_subclass(asy_class_of(vm, v), cls);
+}
+
+Value asy_class_lookup(ObjClass *cls, ObjStr *name) {
+  for (ObjClass *c = cls; c; c = c->base) {
+    if (!c->dict) continue;
+    Value v = asy_dict_get_str(c->dict, name);
+    if (!IS_UNDEF(v)) return v;
+  }
+  return UNDEF_VAL;
+}
+
+static bool name_is(ObjStr *name, const char *s) { return strcmp(name->chars, s) == 0; }
+
+/* Wrap a native or function into a property/staticmethod/classmethod object. */
+static ObjWrapper *wrapper_new(VM *vm, int kind, Value fget) {
+  ObjClass *cls = kind == W_PROPERTY ? vm->types.property : kind == W_STATIC ? vm->types.staticmethod
+                                                                              : vm->types.classmethod;
+  ObjWrapper *w = (ObjWrapper *)asy_alloc_obj(vm, sizeof(ObjWrapper), OBJ_WRAPPER, cls);
+  w->kind = kind;
+  w->fget = fget;
+  w->fset = w->fdel = w->doc = NONE_VAL;
+  return w;
+}
+
+void asy_def_property(VM *vm, ObjClass *cls, const char *name, NativeFn get) {
+  ObjNative *g = asy_native_new(vm, name, get);
+  g->owner = cls;
+  ObjWrapper *w = wrapper_new(vm, W_PROPERTY, OBJ_VAL(g));
+  asy_dict_set_str(vm, cls->dict, g->name, OBJ_VAL(w));
+}
+
+/* The module name a class created now belongs to: the running frame's __name__. */
+static Value current_module_name(VM *vm) {
+  Fiber *f = vm->fiber;
+  if (f && f->frame_count > 0) {
+    ObjDict *g = f->frames[f->frame_count - 1].globals;
+    if (g) {
+      Value n = asy_dict_get_str(g, vm->names.name);
+      if (IS_STR(n)) return n;
+    }
+  }
+  return OBJ_VAL(vm->names.main);
+}
+
+ObjClass *asy_class_new(VM *vm, ObjStr *name, ObjClass *base, ObjDict *dict) {
+  if (!base) base = vm->types.object;
+  if (base->flags & CLASS_FINAL) {
+    asy_raise(vm, vm->exc.TypeError, "type '%s' is not an acceptable base type", base->name->chars);
+    return NULL;
+  }
+  if (!dict) dict = asy_dict_new(vm);
+  ObjClass *c = (ObjClass *)asy_alloc_obj(vm, sizeof(ObjClass), OBJ_CLASS, vm->types.type);
+  c->name = name;
+  c->qualname = name;
+  c->base = base;
+  c->dict = dict;
+  c->layout = base->layout;
+  c->flags = base->flags & (CLASS_EXCEPTION | CLASS_HAS_GETATTR);
+  c->depth = base->depth + 1;
+  Value q = asy_dict_get_str(dict, vm->names.qualname);
+  if (IS_STR(q)) {
+    c->qualname = AS_STR(q);
+    asy_dict_delete(vm, dict, OBJ_VAL(vm->names.qualname));
+  }
+  Value m = asy_dict_get_str(dict, vm->names.module);
+  if (IS_UNDEF(m)) {
+    m = current_module_name(vm);
+    asy_dict_set_str(vm, dict, vm->names.module, m);
+  }
+  c->module = m;
+  if (IS_UNDEF(asy_dict_get_str(dict, vm->names.doc))) asy_dict_set_str(vm, dict, vm->names.doc, NONE_VAL);
+  /* __new__ is implicitly a staticmethod; __init_subclass__ and __class_getitem__ are
+  ** implicitly classmethods (type_new). */
+  Value nv = asy_dict_get_str(dict, vm->names.new_);
+  if (IS_FUNCTION(nv)) asy_dict_set_str(vm, dict, vm->names.new_, OBJ_VAL(wrapper_new(vm, W_STATIC, nv)));
+  ObjStr *implicit_cm[2] = {vm->names.init_subclass, vm->names.class_getitem};
+  for (int i = 0; i < 2; i++) {
+    Value f = asy_dict_get_str(dict, implicit_cm[i]);
+    if (IS_FUNCTION(f)) asy_dict_set_str(vm, dict, implicit_cm[i], OBJ_VAL(wrapper_new(vm, W_CLASS, f)));
+  }
+  /* Defining __eq__ without __hash__ makes instances unhashable. */
+  if (!IS_UNDEF(asy_dict_get_str(dict, vm->names.eq)) && IS_UNDEF(asy_dict_get_str(dict, vm->names.hash)))
+    asy_dict_set_str(vm, dict, vm->names.hash, NONE_VAL);
+  if (!IS_UNDEF(asy_dict_get_str(dict, vm->names.getattr))) c->flags |= CLASS_HAS_GETATTR;
+  return c;
+}
+
+Value asy_instance_new(VM *vm, ObjClass *cls) {
+  if (cls->layout == OBJ_EXCEPTION) return OBJ_VAL(asy_exception_alloc(vm, cls));
+  if (cls->layout != OBJ_INSTANCE)
+    return asy_raise(vm, vm->exc.TypeError, "object.__new__(%s) is not safe, use %s.__new__()",
+                     cls->name->chars, cls->name->chars);
+  ObjDict *d = cls == vm->types.object ? NULL : asy_dict_new(vm);
+  ObjInstance *in = (ObjInstance *)asy_alloc_obj(vm, sizeof(ObjInstance), OBJ_INSTANCE, cls);
+  in->dict = d;
+  return OBJ_VAL(in);
+}
+
+Value asy_class_repr(VM *vm, ObjClass *c) {
+  if (IS_STR(c->module) && strcmp(AS_STR(c->module)->chars, "builtins") != 0)
+    return OBJ_VAL(asy_str_printf(vm, "<class '%s.%s'>", AS_STR(c->module)->chars, c->qualname->chars));
+  return OBJ_VAL(asy_str_printf(vm, "<class '%s'>", c->qualname->chars));
+}
+
+/* ---- descriptors ----------------------------------------------------------------- */
+
+/* The instance __dict__ of obj, or NULL if it has none. */
+static ObjDict *instance_dict(VM *vm, Value obj, bool create) {
+  if (!IS_OBJ(obj)) return NULL;
+  switch (OBJ_TYPE(obj)) {
+  case OBJ_INSTANCE:
+  case OBJ_EXCEPTION: {
+    ObjInstance *in = AS_INSTANCE(obj);
+    if (!in->dict && create && in->obj.cls != vm->types.object && !(in->obj.cls->flags & CLASS_FINAL))
+      in->dict = asy_dict_new(vm);
+    return in->dict;
+  }
+  case OBJ_FUNCTION: {
+    ObjFunction *f = AS_FUNCTION(obj);
+    if (!f->dict && create) f->dict = asy_dict_new(vm);
+    return f->dict;
+  }
+  default:
+    return NULL;
+  }
+}
+
+/* Does v's class define `name` (user descriptors)? */
+static bool has_special(VM *vm, Value v, const char *name) {
+  if (!IS_OBJ(v)) return false;
+  ObjClass *c = AS_OBJ(v)->cls;
+  if (c->flags & CLASS_BUILTIN) return false;
+  return !IS_UNDEF(asy_class_lookup(c, asy_str_intern(vm, name, strlen(name))));
+}
+
+static bool is_data_descriptor(VM *vm, Value d) {
+  if (IS_OBJ_TYPE(d, OBJ_WRAPPER)) return ((ObjWrapper *)AS_OBJ(d))->kind == W_PROPERTY;
+  if (IS_OBJ_TYPE(d, OBJ_INSTANCE)) return has_special(vm, d, "__set__") || has_special(vm, d, "__delete__");
+  return false;
+}
+
+/* A native method bound to self: a copy of the native with `self` set. */
+static Value bind_native(VM *vm, ObjNative *n, Value self) {
+  ObjNative *b = (ObjNative *)asy_alloc_obj(vm, sizeof(ObjNative), OBJ_NATIVE, n->obj.cls);
+  b->fn = n->fn;
+  b->name = n->name;
+  b->owner = n->owner;
+  b->data = n->data;
+  b->self = self;
+  return OBJ_VAL(b);
+}
+
+static Value property_get(VM *vm, ObjWrapper *w, Value obj, ObjStr *name) {
+  if (IS_NONE(w->fget) || IS_UNDEF(w->fget))
+    return asy_raise(vm, vm->exc.AttributeError, "property '%s' of '%s' object has no getter",
+                     name->chars, asy_type_name(vm, obj));
+  return asy_call(vm, w->fget, 1, &obj, NULL);
+}
+
+/* descr.__get__(obj, cls); obj UNDEF for access through the class itself. */
+static Value descr_get(VM *vm, Value d, Value obj, ObjClass *cls, ObjStr *name) {
+  if (!IS_OBJ(d)) return d;
+  switch (OBJ_TYPE(d)) {
+  case OBJ_FUNCTION:
+    if (IS_UNDEF(obj)) return d;
+    return OBJ_VAL(asy_bound_new(vm, obj, d));
+  case OBJ_NATIVE: {
+    ObjNative *n = AS_NATIVE(d);
+    if (IS_UNDEF(obj) || !n->owner || !IS_UNDEF(n->self) || n->name == vm->names.new_) return d;
+    return bind_native(vm, n, obj);
+  }
+  case OBJ_WRAPPER: {
+    ObjWrapper *w = (ObjWrapper *)AS_OBJ(d);
+    if (w->kind == W_STATIC) return w->fget;
+    if (w->kind == W_CLASS) {
+      if (IS_NATIVE(w->fget)) return bind_native(vm, AS_NATIVE(w->fget), OBJ_VAL(cls));
+      return OBJ_VAL(asy_bound_new(vm, OBJ_VAL(cls), w->fget));
+    }
+    if (IS_UNDEF(obj)) return d;
+    return property_get(vm, w, obj, name);
+  }
+  case OBJ_INSTANCE: {
+    if (AS_OBJ(d)->cls->flags & CLASS_BUILTIN) return d;
+    Value get = asy_class_lookup(AS_OBJ(d)->cls, vm->names.get);
+    if (IS_UNDEF(get)) return d;
+    Value args[3] = {d, IS_UNDEF(obj) ? NONE_VAL : obj, OBJ_VAL(cls)};
+    return asy_call(vm, get, 3, args, NULL);
+  }
+  default:
+    return d;
+  }
+}
+
+Value asy_bind(VM *vm, Value descr, Value obj, ObjClass *cls, ObjStr *name) {
+  return descr_get(vm, descr, obj, cls, name);
+}
+
+/* ---- getattr ------------------------------------------------------------------- */
+
+static Value class_special(VM *vm, ObjClass *c, ObjStr *name) {
+  if (name == vm->names.name) return OBJ_VAL(c->name);
+  if (name == vm->names.qualname) return OBJ_VAL(c->qualname);
+  if (name == vm->names.module) {
+    Value m = c->dict ? asy_dict_get_str(c->dict, name) : UNDEF_VAL;
+    return IS_UNDEF(m) ? c->module : m;
+  }
+  if (name == vm->names.dict) return OBJ_VAL(c->dict);
+  if (name == vm->names.doc) {
+    Value d = c->dict ? asy_dict_get_str(c->dict, name) : UNDEF_VAL;
+    if (IS_UNDEF(d)) return NONE_VAL;
+    return descr_get(vm, d, UNDEF_VAL, c, name);
+  }
+  if (name == vm->names.class_) return OBJ_VAL(c->obj.cls);
+  if (name_is(name, "__bases__")) {
+    if (!c->base) return OBJ_VAL(asy_tuple_new(vm, 0));
+    Value b = OBJ_VAL(c->base);
+    return OBJ_VAL(asy_tuple_from(vm, 1, &b));
+  }
+  if (name_is(name, "__base__")) return c->base ? OBJ_VAL(c->base) : NONE_VAL;
+  if (name_is(name, "__mro__")) {
+    size_t n = 0;
+    for (ObjClass *k = c; k; k = k->base) n++;
+    ObjTuple *t = asy_tuple_new(vm, n);
+    n = 0;
+    for (ObjClass *k = c; k; k = k->base) t->items[n++] = OBJ_VAL(k);
+    return OBJ_VAL(t);
+  }
+  return UNDEF_VAL;
+}
+
+/* Attribute of a class object (type_getattro). UNDEF when missing. */
+static Value class_getattr(VM *vm, ObjClass *c, ObjStr *name) {
+  Value v = class_special(vm, c, name);
+  if (!IS_UNDEF(v)) return v;
+  v = asy_class_lookup(c, name);
+  if (!IS_UNDEF(v)) return descr_get(vm, v, UNDEF_VAL, c, name);
+  /* Methods of the metatype `type` (mro …), bound to the class. */
+  Value meta = asy_class_lookup(c->obj.cls, name);
+  if (!IS_UNDEF(meta)) return descr_get(vm, meta, OBJ_VAL(c), c->obj.cls, name);
+  return UNDEF_VAL;
+}
+
+/* super(...).name: search the class chain after `start`. */
+static Value super_getattr(VM *vm, ObjSuper *s, ObjStr *name) {
+  if (name == vm->names.class_) return OBJ_VAL(s->obj.cls);
+  if (name_is(name, "__thisclass__")) return OBJ_VAL(s->start);
+  if (name_is(name, "__self__")) return s->self;
+  bool self_is_class = IS_CLASS(s->self);
+  ObjClass *objtype = self_is_class ? AS_CLASS(s->self) : asy_class_of(vm, s->self);
+  if (name_is(name, "__self_class__")) return OBJ_VAL(objtype);
+  for (ObjClass *c = s->start->base; c; c = c->base) {
+    if (!c->dict) continue;
+    Value v = asy_dict_get_str(c->dict, name);
+    if (IS_UNDEF(v)) continue;
+    return descr_get(vm, v, self_is_class ? UNDEF_VAL : s->self, objtype, name);
+  }
+  return UNDEF_VAL;
+}
+
+static Value wrapper_special(VM *vm, ObjWrapper *w, ObjStr *name) {
+  if (w->kind == W_PROPERTY) {
+    if (name_is(name, "fget")) return IS_UNDEF(w->fget) ? NONE_VAL : w->fget;
+    if (name_is(name, "fset")) return IS_UNDEF(w->fset) ? NONE_VAL : w->fset;
+    if (name_is(name, "fdel")) return IS_UNDEF(w->fdel) ? NONE_VAL : w->fdel;
+    if (name == vm->names.doc) {
+      if (!IS_NONE(w->doc) && !IS_UNDEF(w->doc)) return w->doc;
+      if (IS_FUNCTION(w->fget)) return AS_FUNCTION(w->fget)->doc;
+      return NONE_VAL;
+    }
+    return UNDEF_VAL;
+  }
+  if (name_is(name, "__func__") || name_is(name, "__wrapped__")) return w->fget;
+  if (name == vm->names.doc || name == vm->names.name || name == vm->names.qualname ||
+      name == vm->names.module) {
+    Value v = asy_getattr_opt(vm, w->fget, name);
+    return IS_UNDEF(v) ? NONE_VAL : v;
+  }
+  return UNDEF_VAL;
+}
+
+/* The core of getattr: the value, UNDEF when missing (no exception), EXC_VAL. */
+static Value getattr_impl(VM *vm, Value obj, ObjStr *name) {
+  if (IS_OBJ(obj)) {
+    switch (OBJ_TYPE(obj)) {
+    case OBJ_CLASS:
+      return class_getattr(vm, AS_CLASS(obj), name);
+    case OBJ_SUPER: {
+      Value v = super_getattr(vm, (ObjSuper *)AS_OBJ(obj), name);
+      if (!IS_UNDEF(v)) return v;
+      break; /* the super object's own attributes */
+    }
+    case OBJ_FUNCTION: case OBJ_BOUND: case OBJ_NATIVE: case OBJ_MODULE: case OBJ_CODE:
+    case OBJ_CELL: {
+      Value v = asy_func_special_attr(vm, obj, name);
+      if (!IS_UNDEF(v)) return v;
+      break;
+    }
+    case OBJ_WRAPPER: {
+      Value v = wrapper_special(vm, (ObjWrapper *)AS_OBJ(obj), name);
+      if (!IS_UNDEF(v)) return v;
+      break;
+    }
+    default:
+      break;
+    }
+  }
+  ObjClass *cls = asy_class_of(vm, obj);
+  if (name == vm->names.class_) return OBJ_VAL(cls);
+  Value descr = asy_class_lookup(cls, name);
+  if (!IS_UNDEF(descr) && is_data_descriptor(vm, descr)) return descr_get(vm, descr, obj, cls, name);
+  ObjDict *d = instance_dict(vm, obj, false);
+  if (d) {
+    Value v = asy_dict_get_str(d, name);
+    if (!IS_UNDEF(v)) return v;
+  }
+  if (name == vm->names.dict) {
+    d = instance_dict(vm, obj, true);
+    if (d) return OBJ_VAL(d);
+  }
+  if (!IS_UNDEF(descr)) return descr_get(vm, descr, obj, cls, name);
+  if (IS_OBJ_TYPE(obj, OBJ_BOUND)) /* methods forward unknown attributes to the function */
+    return getattr_impl(vm, AS_BOUND(obj)->func, name);
+  if (IS_OBJ(obj) && (OBJ_TYPE(obj) == OBJ_INSTANCE || OBJ_TYPE(obj) == OBJ_EXCEPTION) &&
+      name == vm->names.doc)
+    return NONE_VAL;
+  return UNDEF_VAL;
+}
+
+/* The class's __getattr__ (for a non-class object), or UNDEF. */
+static Value find_getattr_hook(VM *vm, Value obj) {
+  if (IS_OBJ_TYPE(obj, OBJ_CLASS)) return UNDEF_VAL;
+  ObjClass *cls = asy_class_of(vm, obj);
+  if (!(cls->flags & CLASS_HAS_GETATTR) && (cls->flags & CLASS_BUILTIN)) return UNDEF_VAL;
+  return asy_class_lookup(cls, vm->names.getattr);
+}
+
+static Value call_getattr_hook(VM *vm, Value hook, Value obj, ObjStr *name) {
+  Value fn = descr_get(vm, hook, UNDEF_VAL, asy_class_of(vm, obj), name);
+  if (IS_EXC(fn)) return fn;
+  Value args[2] = {obj, OBJ_VAL(name)};
+  return asy_call(vm, fn, 2, args, NULL);
+}
+
+/* getattr with __getattr__: the value, UNDEF when missing (nothing raised), EXC_VAL. An
+** AttributeError raised by a descriptor (a property getter) also falls back to
+** __getattr__, as in CPython's slot_tp_getattr_hook. */
+static Value getattr_full(VM *vm, Value obj, ObjStr *name) {
+  Value v = getattr_impl(vm, obj, name);
+  if (!IS_EXC(v) && !IS_UNDEF(v)) return v;
+  if (IS_EXC(v) && !asy_pending_is(vm, vm->exc.AttributeError)) return v;
+  Value hook = find_getattr_hook(vm, obj);
+  if (IS_UNDEF(hook)) return v;
+  if (IS_EXC(v)) asy_clear_pending(vm);
+  return call_getattr_hook(vm, hook, obj, name);
+}
+
+Value asy_getattr(VM *vm, Value obj, ObjStr *name) {
+  Value v = getattr_full(vm, obj, name);
+  if (IS_UNDEF(v)) return asy_attribute_error(vm, obj, name);
+  return v;
+}
+
+Value asy_getattr_opt(VM *vm, Value obj, ObjStr *name) {
+  Value v = getattr_full(vm, obj, name);
+  if (IS_EXC(v) && asy_pending_is(vm, vm->exc.AttributeError)) {
+    asy_clear_pending(vm);
+    return UNDEF_VAL;
+  }
+  return v;
+}
+
+/* ---- setattr / delattr --------------------------------------------------------------- */
+
+static bool readonly_error(VM *vm, Value obj, ObjStr *name, bool has_attr) {
+  if (has_attr)
+    asy_raise(vm, vm->exc.AttributeError, "'%s' object attribute '%s' is read-only",
+              asy_type_name(vm, obj), name->chars);
+  else
+    asy_raise(vm, vm->exc.AttributeError,
+              "'%s' object has no attribute '%s' and no __dict__ for setting new attributes",
+              asy_type_name(vm, obj), name->chars);
+  return false;
+}
+
+static bool class_setattr(VM *vm, ObjClass *c, ObjStr *name, Value value, bool del) {
+  if (c->flags & CLASS_BUILTIN) {
+    asy_raise(vm, vm->exc.TypeError, "cannot set '%s' attribute of immutable type '%s'", name->chars,
+              c->name->chars);
+    return false;
+  }
+  if (!del && name == vm->names.name) {
+    if (!IS_STR(value)) {
+      asy_raise(vm, vm->exc.TypeError, "can only assign string to %s.__name__, not '%s'", c->name->chars,
+                asy_type_name(vm, value));
+      return false;
+    }
+    c->name = AS_STR(value);
+    return true;
+  }
+  if (!del && name == vm->names.qualname) {
+    if (!IS_STR(value)) {
+      asy_raise(vm, vm->exc.TypeError, "can only assign string to %s.__qualname__, not '%s'",
+                c->name->chars, asy_type_name(vm, value));
+      return false;
+    }
+    c->qualname = AS_STR(value);
+    return true;
+  }
+  if (del) {
+    int r = asy_dict_delete(vm, c->dict, OBJ_VAL(name));
+    if (r < 0) return false;
+    if (r == 0) {
+      asy_attribute_error(vm, OBJ_VAL(c), name);
+      return false;
+    }
+    return true;
+  }
+  if (name == vm->names.module) c->module = value;
+  if (name == vm->names.getattr) c->flags |= CLASS_HAS_GETATTR;
+  asy_dict_set_str(vm, c->dict, name, value);
+  return true;
+}
+
+/* The generic setattr/delattr (object.__setattr__): descriptors, then the instance dict.
+** value UNDEF means delete. */
+static bool generic_setattr(VM *vm, Value obj, ObjStr *name, Value value) {
+  bool del = IS_UNDEF(value);
+  if (IS_CLASS(obj)) return class_setattr(vm, AS_CLASS(obj), name, value, del);
+  ObjClass *cls = asy_class_of(vm, obj);
+  Value descr = asy_class_lookup(cls, name);
+  if (IS_OBJ_TYPE(descr, OBJ_WRAPPER) && ((ObjWrapper *)AS_OBJ(descr))->kind == W_PROPERTY) {
+    ObjWrapper *w = (ObjWrapper *)AS_OBJ(descr);
+    Value f = del ? w->fdel : w->fset;
+    if (IS_NONE(f) || IS_UNDEF(f)) {
+      if (IS_NATIVE(w->fget)) /* a built-in getset descriptor */
+        asy_raise(vm, vm->exc.AttributeError, "attribute '%s' of '%s' objects is not writable", name->chars,
+                  AS_NATIVE(w->fget)->owner ? AS_NATIVE(w->fget)->owner->name->chars : cls->name->chars);
+      else
+        asy_raise(vm, vm->exc.AttributeError, "property '%s' of '%s' object has no %s", name->chars,
+                  cls->name->chars, del ? "deleter" : "setter");
+      return false;
+    }
+    Value args[2] = {obj, value};
+    return !IS_EXC(asy_call(vm, f, del ? 1 : 2, args, NULL));
+  }
+  if (IS_OBJ_TYPE(descr, OBJ_INSTANCE) && !(AS_OBJ(descr)->cls->flags & CLASS_BUILTIN)) {
+    ObjStr *hook = asy_str_intern(vm, del ? "__delete__" : "__set__", del ? 10 : 7);
+    Value f = asy_class_lookup(AS_OBJ(descr)->cls, hook);
+    if (!IS_UNDEF(f)) {
+      Value args[3] = {descr, obj, value};
+      return !IS_EXC(asy_call(vm, f, del ? 2 : 3, args, NULL));
+    }
+  }
+  if (IS_OBJ_TYPE(obj, OBJ_FUNCTION) && !del) return asy_func_setattr(vm, AS_FUNCTION(obj), name, value);
+  if (IS_MODULE(obj)) {
+    ObjModule *m = AS_MODULE(obj);
+    if (!del) {
+      asy_dict_set_str(vm, m->dict, name, value);
+      return true;
+    }
+    int r = asy_dict_delete(vm, m->dict, OBJ_VAL(name));
+    if (r < 0) return false;
+    if (r == 0) {
+      asy_attribute_error(vm, obj, name);
+      return false;
+    }
+    return true;
+  }
+  ObjDict *d = instance_dict(vm, obj, !del);
+  if (!d) {
+    if (del && (IS_OBJ_TYPE(obj, OBJ_INSTANCE) || IS_OBJ_TYPE(obj, OBJ_EXCEPTION) ||
+                IS_OBJ_TYPE(obj, OBJ_FUNCTION))) {
+      asy_attribute_error(vm, obj, name);
+      return false;
+    }
+    return readonly_error(vm, obj, name, !IS_UNDEF(descr));
+  }
+  if (!del) {
+    if (name == vm->names.dict && IS_OBJ(obj) && OBJ_TYPE(obj) != OBJ_FUNCTION) {
+      if (!IS_DICT(value)) {
+        asy_raise(vm, vm->exc.TypeError, "__dict__ must be set to a dictionary, not a '%s'",
+                  asy_type_name(vm, value));
+        return false;
+      }
+      AS_INSTANCE(obj)->dict = AS_DICT(value);
+      return true;
+    }
+    asy_dict_set_str(vm, d, name, value);
+    return true;
+  }
+  int r = asy_dict_delete(vm, d, OBJ_VAL(name));
+  if (r < 0) return false;
+  if (r == 0) {
+    asy_attribute_error(vm, obj, name);
+    return false;
+  }
+  return true;
+}
+
+/* A user-defined __setattr__/__delattr__ (not object's): call it. 1 done, 0 none, -1 error. */
+static int user_hook(VM *vm, Value obj, ObjStr *hook, ObjStr *name, Value value) {
+  if (!IS_OBJ(obj) || IS_CLASS(obj)) return 0;
+  ObjClass *cls = AS_OBJ(obj)->cls;
+  if (cls->flags & CLASS_BUILTIN) return 0;
+  Value f = asy_class_lookup(cls, hook);
+  if (IS_UNDEF(f) || IS_NATIVE(f)) return 0;
+  Value args[3] = {obj, OBJ_VAL(name), value};
+  Value r = asy_call(vm, f, IS_UNDEF(value) ? 2 : 3, args, NULL);
+  return IS_EXC(r) ? -1 : 1;
+}
+
+bool asy_setattr(VM *vm, Value obj, ObjStr *name, Value value) {
+  int h = user_hook(vm, obj, vm->names.setattr, name, value);
+  if (h) return h > 0;
+  return generic_setattr(vm, obj, name, value);
+}
+
+bool asy_delattr(VM *vm, Value obj, ObjStr *name) {
+  int h = user_hook(vm, obj, vm->names.delattr, name, UNDEF_VAL);
+  if (h) return h > 0;
+  return generic_setattr(vm, obj, name, UNDEF_VAL);
+}
+
+/* ---- object ------------------------------------------------------------------------- */
+
+static bool excess_args(int argc, ObjDict *kw) { return argc > 1 || (kw && kw->count); }
+
+static Value object_new(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (argc < 1 || !IS_CLASS(args[0]))
+    return asy_raise(vm, vm->exc.TypeError, "object.__new__(X): X is not a type object");
+  ObjClass *cls = AS_CLASS(args[0]);
+  if (excess_args(argc, kw)) {
+    Value obj_new = asy_dict_get_str(vm->types.object->dict, vm->names.new_);
+    Value obj_init = asy_dict_get_str(vm->types.object->dict, vm->names.init);
+    if (!asy_same(asy_class_lookup(cls, vm->names.new_), obj_new))
+      return asy_raise(vm, vm->exc.TypeError, "object.__new__() takes exactly one argument (the type to instantiate)");
+    if (asy_same(asy_class_lookup(cls, vm->names.init), obj_init))
+      return asy_raise(vm, vm->exc.TypeError, "%s() takes no arguments", cls->name->chars);
+  }
+  return asy_instance_new(vm, cls);
+}
+
+static Value object_init(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (argc < 1) return asy_raise(vm, vm->exc.TypeError, "descriptor '__init__' of 'object' object needs an argument");
+  if (excess_args(argc, kw)) {
+    ObjClass *cls = asy_class_of(vm, args[0]);
+    Value obj_new = asy_dict_get_str(vm->types.object->dict, vm->names.new_);
+    Value obj_init = asy_dict_get_str(vm->types.object->dict, vm->names.init);
+    if (!asy_same(asy_class_lookup(cls, vm->names.init), obj_init))
+      return asy_raise(vm, vm->exc.TypeError, "object.__init__() takes exactly one argument (the instance to initialize)");
+    if (asy_same(asy_class_lookup(cls, vm->names.new_), obj_new))
+      return asy_raise(vm, vm->exc.TypeError, "%s() takes no arguments", cls->name->chars);
+  }
+  return NONE_VAL;
+}
+
+static Value object_eq(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_args(vm, "__eq__", argc - 1, kw, 1, 1)) return EXC_VAL;
+  return asy_builtin_compare(vm, CMP_EQ, args[0], args[1]);
+}
+
+static Value object_ne(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_args(vm, "__ne__", argc - 1, kw, 1, 1)) return EXC_VAL;
+  return asy_builtin_compare(vm, CMP_NE, args[0], args[1]);
+}
+
+static Value object_hash(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_args(vm, "__hash__", argc - 1, kw, 0, 0)) return EXC_VAL;
+  if (IS_OBJ(args[0])) return INT_VAL(asy_hash_pointer(AS_OBJ(args[0])));
+  int64_t h;
+  if (!asy_hash(vm, args[0], &h)) return EXC_VAL;
+  return INT_VAL(h);
+}
+
+static Value object_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_args(vm, "__repr__", argc - 1, kw, 0, 0)) return EXC_VAL;
+  return asy_object_repr(vm, args[0]);
+}
+
+static Value object_str(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_args(vm, "__str__", argc - 1, kw, 0, 0)) return EXC_VAL;
+  return asy_repr(vm, args[0]);
+}
+
+static Value object_setattr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_args(vm, "__setattr__", argc - 1, kw, 2, 2)) return EXC_VAL;
+  if (!IS_STR(args[1]))
+    return asy_raise(vm, vm->exc.TypeError, "attribute name must be string, not '%s'", asy_type_name(vm, args[1]));
+  return generic_setattr(vm, args[0], AS_STR(args[1]), args[2]) ? NONE_VAL : EXC_VAL;
+}
+
+static Value object_delattr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_args(vm, "__delattr__", argc - 1, kw, 1, 1)) return EXC_VAL;
+  if (!IS_STR(args[1]))
+    return asy_raise(vm, vm->exc.TypeError, "attribute name must be string, not '%s'", asy_type_name(vm, args[1]));
+  return generic_setattr(vm, args[0], AS_STR(args[1]), UNDEF_VAL) ? NONE_VAL : EXC_VAL;
+}
+
+static Value object_getattribute_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_args(vm, "__getattribute__", argc - 1, kw, 1, 1)) return EXC_VAL;
+  if (!IS_STR(args[1]))
+    return asy_raise(vm, vm->exc.TypeError, "attribute name must be string, not '%s'", asy_type_name(vm, args[1]));
+  Value v = getattr_impl(vm, args[0], AS_STR(args[1]));
+  if (IS_UNDEF(v)) return asy_attribute_error(vm, args[0], AS_STR(args[1]));
+  return v;
+}
+
+/* object.__init_subclass__ (a classmethod): accepts no keyword arguments. */
+static Value object_init_subclass(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (kw && kw->count) {
+    const char *n = argc > 0 && IS_CLASS(args[0]) ? AS_CLASS(args[0])->name->chars : "object";
+    return asy_raise(vm, vm->exc.TypeError, "%s.__init_subclass__() takes no keyword arguments", n);
+  }
+  if (argc > 1) return asy_raise(vm, vm->exc.TypeError, "__init_subclass__() takes no arguments (%d given)", argc - 1);
+  return NONE_VAL;
+}
+
+static Value object_format_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_args(vm, "__format__", argc - 1, kw, 1, 1)) return EXC_VAL;
+  if (!IS_STR(args[1]))
+    return asy_raise(vm, vm->exc.TypeError, "__format__() argument must be str, not %s", asy_type_name(vm, args[1]));
+  if (AS_STR(args[1])->size != 0)
+    return asy_raise(vm, vm->exc.TypeError, "unsupported format string passed to %s.__format__",
+                     asy_type_name(vm, args[0]));
+  return asy_str(vm, args[0]);
+}
+
+static Value object_dir_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_args(vm, "__dir__", argc - 1, kw, 0, 0)) return EXC_VAL;
+  ObjDict *seen = asy_dict_new(vm);
+  ObjDict *d = instance_dict(vm, args[0], false);
+  if (d && !asy_dict_merge(vm, seen, d, true)) return EXC_VAL;
+  ObjClass *c = IS_CLASS(args[0]) ? AS_CLASS(args[0]) : asy_class_of(vm, args[0]);
+  for (; c; c = c->base)
+    if (c->dict && !asy_dict_merge(vm, seen, c->dict, false)) return EXC_VAL;
+  ObjList *l = asy_list_new(vm, seen->count);
+  size_t pos = 0;
+  Value k;
+  while (asy_dict_next(seen, &pos, &k, NULL)) asy_list_append(vm, l, k);
+  return OBJ_VAL(l);
+}
+
+/* ---- type ------------------------------------------------------------------------- */
+
+static Value type_new(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  int n = argc - 1;
+  if (n == 1) return OBJ_VAL(asy_class_of(vm, args[1]));
+  if (n != 3) return asy_raise(vm, vm->exc.TypeError, "type() takes 1 or 3 arguments");
+  if (!IS_STR(args[1]))
+    return asy_raise(vm, vm->exc.TypeError, "type.__new__() argument 1 must be str, not %s", asy_type_name(vm, args[1]));
+  if (!IS_TUPLE(args[2]))
+    return asy_raise(vm, vm->exc.TypeError, "type.__new__() argument 2 must be tuple, not %s", asy_type_name(vm, args[2]));
+  if (!IS_DICT(args[3]))
+    return asy_raise(vm, vm->exc.TypeError, "type.__new__() argument 3 must be dict, not %s", asy_type_name(vm, args[3]));
+  ObjTuple *bases = AS_TUPLE(args[2]);
+  if (bases->size > 1) return asy_raise(vm, vm->exc.TypeError, "multiple inheritance is not supported");
+  ObjClass *base = vm->types.object;
+  if (bases->size == 1) {
+    if (!IS_CLASS(bases->items[0])) return asy_raise(vm, vm->exc.TypeError, "bases must be types");
+    base = AS_CLASS(bases->items[0]);
+  }
+  ObjClass *c = asy_class_new(vm, AS_STR(args[1]), base, asy_dict_copy(vm, AS_DICT(args[3])));
+  return c ? OBJ_VAL(c) : EXC_VAL;
+}
+
+static Value type_init(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  (void)args;
+  if (argc != 2 && argc != 4) return asy_raise(vm, vm->exc.TypeError, "type.__init__() takes 1 or 3 arguments");
+  return NONE_VAL;
+}
+
+static Value type_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ASY_SELF(OBJ_CLASS, "__repr__", "type");
+  (void)kw;
+  return asy_class_repr(vm, AS_CLASS(args[0]));
+}
+
+static Value type_mro_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ASY_SELF(OBJ_CLASS, "mro", "type");
+  (void)kw;
+  ObjList *l = asy_list_new(vm, 0);
+  for (ObjClass *c = AS_CLASS(args[0]); c; c = c->base) asy_list_append(vm, l, OBJ_VAL(c));
+  return OBJ_VAL(l);
+}
+
+static Value type_subclasscheck_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ASY_SELF(OBJ_CLASS, "__subclasscheck__", "type");
+  if (!asy_args(vm, "__subclasscheck__", argc - 1, kw, 1, 1)) return EXC_VAL;
+  if (!IS_CLASS(args[1])) return asy_raise(vm, vm->exc.TypeError, "issubclass() arg 1 must be a class");
+  return BOOL_VAL(asy_is_subclass(AS_CLASS(args[1]), AS_CLASS(args[0])));
+}
+
+static Value type_instancecheck_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ASY_SELF(OBJ_CLASS, "__instancecheck__", "type");
+  if (!asy_args(vm, "__instancecheck__", argc - 1, kw, 1, 1)) return EXC_VAL;
+  return BOOL_VAL(asy_isinstance(vm, args[1], AS_CLASS(args[0])));
+}
+
+/* ---- property / staticmethod / classmethod ------------------------------------------- */
+
+static Value property_new(VM *vm, int argc, Value *args, ObjDict *kw) {
+  static const char *const names[] = {"fget", "fset", "fdel", "doc", NULL};
+  if (argc < 1 || !IS_CLASS(args[0])) return asy_raise(vm, vm->exc.TypeError, "property.__new__(X): X is not a type object");
+  if (argc > 5) return asy_raise(vm, vm->exc.TypeError, "property() takes at most 4 arguments (%d given)", argc - 1);
+  if (!asy_check_kw(vm, "property", kw, names)) return EXC_VAL;
+  Value v[4] = {NONE_VAL, NONE_VAL, NONE_VAL, NONE_VAL};
+  for (int i = 1; i < argc; i++) v[i - 1] = args[i];
+  for (int i = 0; i < 4; i++) {
+    Value k = asy_kwarg(vm, kw, names[i]);
+    if (!IS_UNDEF(k)) v[i] = k;
+  }
+  ObjWrapper *w = wrapper_new(vm, W_PROPERTY, v[0]);
+  w->obj.cls = AS_CLASS(args[0]);
+  w->fset = v[1];
+  w->fdel = v[2];
+  w->doc = v[3];
+  return OBJ_VAL(w);
+}
+
+#define SELF_WRAPPER(meth, tname) ASY_SELF(OBJ_WRAPPER, meth, tname)
+
+/* getter/setter/deleter: a copy of the property with one function replaced. */
+static Value property_copy(VM *vm, int argc, Value *args, ObjDict *kw, int which, const char *meth) {
+  SELF_WRAPPER(meth, "property");
+  if (!asy_args(vm, meth, argc - 1, kw, 1, 1)) return EXC_VAL;
+  ObjWrapper *src = (ObjWrapper *)AS_OBJ(args[0]);
+  ObjWrapper *w = wrapper_new(vm, W_PROPERTY, src->fget);
+  w->obj.cls = src->obj.cls;
+  w->fset = src->fset;
+  w->fdel = src->fdel;
+  w->doc = src->doc;
+  if (which == 0) w->fget = args[1];
+  else if (which == 1) w->fset = args[1];
+  else w->fdel = args[1];
+  return OBJ_VAL(w);
+}
+
+static Value property_getter(VM *vm, int argc, Value *args, ObjDict *kw) { return property_copy(vm, argc, args, kw, 0, "getter"); }
+static Value property_setter(VM *vm, int argc, Value *args, ObjDict *kw) { return property_copy(vm, argc, args, kw, 1, "setter"); }
+static Value property_deleter(VM *vm, int argc, Value *args, ObjDict *kw) { return property_copy(vm, argc, args, kw, 2, "deleter"); }
+
+static Value property_get_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_WRAPPER("__get__", "property");
+  if (!asy_args(vm, "__get__", argc - 1, kw, 1, 2)) return EXC_VAL;
+  if (IS_NONE(args[1])) return args[0];
+  ObjWrapper *w = (ObjWrapper *)AS_OBJ(args[0]);
+  ObjStr *n = IS_FUNCTION(w->fget) ? AS_FUNCTION(w->fget)->name : asy_str_cstr(vm, "?");
+  return property_get(vm, w, args[1], n);
+}
+
+static Value property_set_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_WRAPPER("__set__", "property");
+  if (!asy_args(vm, "__set__", argc - 1, kw, 2, 2)) return EXC_VAL;
+  ObjWrapper *w = (ObjWrapper *)AS_OBJ(args[0]);
+  if (IS_NONE(w->fset)) return asy_raise(vm, vm->exc.AttributeError, "property has no setter");
+  Value a[2] = {args[1], args[2]};
+  return asy_call(vm, w->fset, 2, a, NULL);
+}
+
+static Value staticmethod_new(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (argc < 1 || !IS_CLASS(args[0])) return asy_raise(vm, vm->exc.TypeError, "staticmethod.__new__(X): X is not a type object");
+  if (!asy_args(vm, "staticmethod", argc - 1, kw, 1, 1)) return EXC_VAL;
+  ObjWrapper *w = wrapper_new(vm, W_STATIC, args[1]);
+  w->obj.cls = AS_CLASS(args[0]);
+  return OBJ_VAL(w);
+}
+
+static Value classmethod_new(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (argc < 1 || !IS_CLASS(args[0])) return asy_raise(vm, vm->exc.TypeError, "classmethod.__new__(X): X is not a type object");
+  if (!asy_args(vm, "classmethod", argc - 1, kw, 1, 1)) return EXC_VAL;
+  ObjWrapper *w = wrapper_new(vm, W_CLASS, args[1]);
+  w->obj.cls = AS_CLASS(args[0]);
+  return OBJ_VAL(w);
+}
+
+static Value wrapper_get_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_WRAPPER("__get__", "staticmethod");
+  if (!asy_args(vm, "__get__", argc - 1, kw, 1, 2)) return EXC_VAL;
+  ObjWrapper *w = (ObjWrapper *)AS_OBJ(args[0]);
+  ObjClass *cls = argc > 2 && IS_CLASS(args[2]) ? AS_CLASS(args[2]) : asy_class_of(vm, args[1]);
+  return descr_get(vm, args[0], IS_NONE(args[1]) ? UNDEF_VAL : args[1], cls,
+                   IS_FUNCTION(w->fget) ? AS_FUNCTION(w->fget)->name : vm->names.empty);
+}
+
+static Value wrapper_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_WRAPPER("__repr__", "property");
+  (void)kw;
+  ObjWrapper *w = (ObjWrapper *)AS_OBJ(args[0]);
+  if (w->kind == W_PROPERTY) return asy_object_repr(vm, args[0]);
+  Value r = asy_repr(vm, w->fget);
+  if (IS_EXC(r)) return r;
+  return OBJ_VAL(asy_str_printf(vm, "<%s(%s)>", w->obj.cls->name->chars, AS_STR(r)->chars));
+}
+
+/* ---- super ------------------------------------------------------------------------ */
+
+static Value super_new(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (argc < 1 || !IS_CLASS(args[0])) return asy_raise(vm, vm->exc.TypeError, "super.__new__(X): X is not a type object");
+  if (kw && kw->count) return asy_raise(vm, vm->exc.TypeError, "super() takes no keyword arguments");
+  if (argc == 1) return asy_raise(vm, vm->exc.RuntimeError, "super(): no arguments");
+  if (argc > 3) return asy_raise(vm, vm->exc.TypeError, "super() takes at most 2 arguments (%d given)", argc - 1);
+  if (!IS_CLASS(args[1]))
+    return asy_raise(vm, vm->exc.TypeError, "super() argument 1 must be a type, not %s", asy_type_name(vm, args[1]));
+  ObjClass *start = AS_CLASS(args[1]);
+  Value self = argc == 3 ? args[2] : NONE_VAL;
+  if (argc == 3) {
+    bool ok = (IS_CLASS(self) && asy_is_subclass(AS_CLASS(self), start)) || asy_isinstance(vm, self, start);
+    if (!ok)
+      return asy_raise(vm, vm->exc.TypeError, "super(type, obj): obj must be an instance or subtype of type");
+  }
+  ObjSuper *s = (ObjSuper *)asy_alloc_obj(vm, sizeof(ObjSuper), OBJ_SUPER, AS_CLASS(args[0]));
+  s->start = start;
+  s->self = self;
+  return OBJ_VAL(s);
+}
+
+static Value super_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ASY_SELF(OBJ_SUPER, "__repr__", "super");
+  (void)kw;
+  ObjSuper *s = (ObjSuper *)AS_OBJ(args[0]);
+  const char *objtype = IS_CLASS(s->self) ? AS_CLASS(s->self)->name->chars : asy_type_name(vm, s->self);
+  return OBJ_VAL(asy_str_printf(vm, "<super: <class '%s'>, <%s object>>", s->start->name->chars, objtype));
+}
+
+/* ---- init ------------------------------------------------------------------------- */
+
+void asy_init_object_types(VM *vm) {
+  g_exception = vm->exc.Exception;
+  g_exception_group = vm->exc.ExceptionGroup;
+  ObjClass *o = vm->types.object;
+  asy_def_method(vm, o, "__new__", object_new);
+  asy_def_method(vm, o, "__init__", object_init);
+  asy_def_method(vm, o, "__eq__", object_eq);
+  asy_def_method(vm, o, "__ne__", object_ne);
+  asy_def_method(vm, o, "__hash__", object_hash);
+  asy_def_method(vm, o, "__repr__", object_repr);
+  asy_def_method(vm, o, "__str__", object_str);
+  asy_def_method(vm, o, "__setattr__", object_setattr_m);
+  asy_def_method(vm, o, "__delattr__", object_delattr_m);
+  asy_def_method(vm, o, "__getattribute__", object_getattribute_m);
+  asy_def_method(vm, o, "__format__", object_format_m);
+  asy_def_method(vm, o, "__dir__", object_dir_m);
+  ObjNative *isc = asy_native_new(vm, "__init_subclass__", object_init_subclass);
+  isc->owner = o;
+  asy_dict_set_str(vm, o->dict, vm->names.init_subclass, OBJ_VAL(wrapper_new(vm, W_CLASS, OBJ_VAL(isc))));
+  asy_dict_set_str(vm, o->dict, vm->names.doc, STR_VAL(vm, "The base class of the class hierarchy."));
+
+  ObjClass *t = vm->types.type;
+  asy_def_method(vm, t, "__new__", type_new);
+  asy_def_method(vm, t, "__init__", type_init);
+  asy_def_method(vm, t, "__repr__", type_repr_m);
+  asy_def_method(vm, t, "mro", type_mro_m);
+  asy_def_method(vm, t, "__subclasscheck__", type_subclasscheck_m);
+  asy_def_method(vm, t, "__instancecheck__", type_instancecheck_m);
+
+  ObjClass *p = vm->types.property;
+  asy_def_method(vm, p, "__new__", property_new);
+  asy_def_method(vm, p, "getter", property_getter);
+  asy_def_method(vm, p, "setter", property_setter);
+  asy_def_method(vm, p, "deleter", property_deleter);
+  asy_def_method(vm, p, "__get__", property_get_m);
+  asy_def_method(vm, p, "__set__", property_set_m);
+  asy_def_method(vm, p, "__repr__", wrapper_repr_m);
+  asy_def_method(vm, vm->types.staticmethod, "__new__", staticmethod_new);
+  asy_def_method(vm, vm->types.staticmethod, "__get__", wrapper_get_m);
+  asy_def_method(vm, vm->types.staticmethod, "__repr__", wrapper_repr_m);
+  asy_def_method(vm, vm->types.classmethod, "__new__", classmethod_new);
+  asy_def_method(vm, vm->types.classmethod, "__get__", wrapper_get_m);
+  asy_def_method(vm, vm->types.classmethod, "__repr__", wrapper_repr_m);
+  asy_def_method(vm, vm->types.super, "__new__", super_new);
+  asy_def_method(vm, vm->types.super, "__repr__", super_repr_m);
+
+  asy_init_func_types(vm);
+  asy_init_range_types(vm);
+  asy_init_iter_types(vm);
+  asy_init_ops_natives(vm);
+}

@@ -1,0 +1,707 @@
+/*
+** dict.c — the insertion-ordered hash table (CPython's compact dict) and the dict
+** class's methods.
+**
+** The index holds entry numbers (EMPTY / DUMMY for free and deleted slots) and is probed
+** with CPython's perturbation scheme; entries stay in insertion order, so iteration
+** order is insertion order and a deleted key re-inserted goes to the end. Any call into
+** user code (__hash__, __eq__) can mutate the dict, so lookups remember the table they
+** probed and start over if it changed underneath them.
+*/
+#include <string.h>
+
+#include "dict.h"
+#include "except.h"
+#include "gc.h"
+#include "list.h"
+#include "ops.h"
+#include "str.h"
+#include "tuple.h"
+
+#define EMPTY (-1)
+#define DUMMY (-2)
+#define PERTURB_SHIFT 5
+#define MIN_INDEX 8
+
+/* CPython's USABLE_FRACTION: a table of n slots holds at most 2n/3 entries. */
+static size_t usable(size_t n) { return (n << 1) / 3; }
+
+ObjDict *asy_dict_new(VM *vm) {
+  return (ObjDict *)asy_alloc_obj(vm, sizeof(ObjDict), OBJ_DICT, vm->types.dict);
+}
+
+/* Rebuild the index at `size` slots and compact the entries (drops deleted ones). */
+static void resize(VM *vm, ObjDict *d, size_t minsize) {
+  size_t size = MIN_INDEX;
+  while (size < minsize) size <<= 1;
+  size_t cap = usable(size);
+  DictEntry *entries = ASY_ALLOC(vm, DictEntry, cap);
+  size_t n = 0;
+  for (size_t i = 0; i < d->used; i++)
+    if (!IS_UNDEF(d->entries[i].key)) entries[n++] = d->entries[i];
+  int32_t *index = ASY_ALLOC(vm, int32_t, size);
+  for (size_t i = 0; i < size; i++) index[i] = EMPTY;
+  size_t mask = size - 1;
+  for (size_t e = 0; e < n; e++) {
+    uint64_t perturb = (uint64_t)entries[e].hash;
+    size_t i = (size_t)entries[e].hash & mask;
+    while (index[i] != EMPTY) {
+      perturb >>= PERTURB_SHIFT;
+      i = (i * 5 + (size_t)perturb + 1) & mask;
+    }
+    index[i] = (int32_t)e;
+  }
+  ASY_FREE(vm, DictEntry, d->entries, d->capacity);
+  ASY_FREE(vm, int32_t, d->index, d->index_size);
+  /* The GC marks entries[0, used): switch buffers before publishing the counts. */
+  d->entries = entries;
+  d->capacity = cap;
+  d->used = n;
+  d->count = n;
+  d->index = index;
+  d->index_size = size;
+}
+
+/* Numeric equality across int/bool/float without rounding surprises. */
+static bool num_equal(Value a, Value b) {
+  if (IS_INTLIKE(a) && IS_INTLIKE(b)) return AS_INTLIKE(a) == AS_INTLIKE(b);
+  if (IS_FLOAT(a) && IS_FLOAT(b)) return AS_FLOAT(a) == AS_FLOAT(b);
+  double f = IS_FLOAT(a) ? AS_FLOAT(a) : AS_FLOAT(b);
+  int64_t i = IS_FLOAT(a) ? AS_INTLIKE(b) : AS_INTLIKE(a);
+  if (f != f || f < -9223372036854775808.0 || f >= 9223372036854775808.0) return false;
+  if ((double)(int64_t)f != f) return false;
+  return (int64_t)f == i;
+}
+
+int asy_key_equal(VM *vm, Value a, Value b) {
+  if (IS_OBJ(a) && IS_OBJ(b) && AS_OBJ(a) == AS_OBJ(b)) return 1;
+  /* Floats are immediates: a NaN stands for "the same object" as any NaN here, so
+  ** `nan in [nan]` is True like CPython's identity shortcut (see LANGUAGE.md). */
+  if (IS_FLOAT(a) && IS_FLOAT(b) && AS_FLOAT(a) != AS_FLOAT(a) && AS_FLOAT(b) != AS_FLOAT(b)) return 1;
+  if (IS_NUMBER(a) && IS_NUMBER(b)) return num_equal(a, b);
+  if (!IS_OBJ(a) && !IS_OBJ(b)) return asy_same(a, b);
+  if (IS_STR(a) && IS_STR(b) && AS_OBJ(a)->cls == vm->types.str && AS_OBJ(b)->cls == vm->types.str)
+    return asy_str_equal(AS_STR(a), AS_STR(b));
+  return asy_equal(vm, a, b);
+}
+
+/* Find key: returns the entry number (or EMPTY) and the index slot in *slot (the slot
+** holding the entry, or the first free slot for an insertion). -2 on error. */
+static int64_t lookup(VM *vm, ObjDict *d, Value key, int64_t hash, size_t *slot) {
+restart:
+  if (d->index_size == 0) {
+    *slot = 0;
+    return EMPTY;
+  }
+  size_t mask = d->index_size - 1;
+  size_t i = (size_t)hash & mask;
+  uint64_t perturb = (uint64_t)hash;
+  int64_t freeslot = -1;
+  for (;;) {
+    int32_t ix = d->index[i];
+    if (ix == EMPTY) {
+      *slot = freeslot >= 0 ? (size_t)freeslot : i;
+      return EMPTY;
+    }
+    if (ix == DUMMY) {
+      if (freeslot < 0) freeslot = (int64_t)i;
+    } else {
+      DictEntry *e = &d->entries[ix];
+      if (e->hash == hash) {
+        Value k = e->key;
+        int eq;
+        if (IS_OBJ(k) && IS_OBJ(key) && AS_OBJ(k) == AS_OBJ(key)) {
+          eq = 1;
+        } else if (IS_STR(k) && IS_STR(key)) {
+          eq = asy_str_equal(AS_STR(k), AS_STR(key));
+        } else if (!IS_OBJ(k) && !IS_OBJ(key)) {
+          eq = asy_key_equal(vm, k, key);
+        } else {
+          DictEntry *saved_entries = d->entries;
+          int32_t *saved_index = d->index;
+          asy_push_root(vm, k);
+          eq = asy_equal(vm, k, key);
+          if (eq < 0) return -2;
+          if (d->entries != saved_entries || d->index != saved_index ||
+              !asy_same(d->entries[ix].key, k))
+            goto restart;
+        }
+        if (eq) {
+          *slot = i;
+          return ix;
+        }
+      }
+    }
+    perturb >>= PERTURB_SHIFT;
+    i = (i * 5 + (size_t)perturb + 1) & mask;
+  }
+}
+
+int64_t asy_dict_lookup(VM *vm, ObjDict *d, Value key, int64_t hash) {
+  size_t slot;
+  int64_t ix = lookup(vm, d, key, hash, &slot);
+  return ix == -2 ? -2 : ix < 0 ? -1 : ix;
+}
+
+Value asy_dict_get_hashed(VM *vm, ObjDict *d, Value key, int64_t hash) {
+  size_t slot;
+  int64_t ix = lookup(vm, d, key, hash, &slot);
+  if (ix == -2) return EXC_VAL;
+  if (ix < 0) return UNDEF_VAL;
+  return d->entries[ix].value;
+}
+
+Value asy_dict_get(VM *vm, ObjDict *d, Value key) {
+  int64_t h;
+  if (!asy_hash(vm, key, &h)) return EXC_VAL;
+  return asy_dict_get_hashed(vm, d, key, h);
+}
+
+/* Append a new entry (the key is known absent). */
+static void insert_new(VM *vm, ObjDict *d, Value key, int64_t hash, Value value) {
+  if (d->used >= d->capacity) resize(vm, d, d->count * 3 < MIN_INDEX ? MIN_INDEX : d->count * 3);
+  size_t mask = d->index_size - 1;
+  size_t i = (size_t)hash & mask;
+  uint64_t perturb = (uint64_t)hash;
+  while (d->index[i] >= 0) {
+    perturb >>= PERTURB_SHIFT;
+    i = (i * 5 + (size_t)perturb + 1) & mask;
+  }
+  DictEntry *e = &d->entries[d->used];
+  e->key = key;
+  e->value = value;
+  e->hash = hash;
+  d->index[i] = (int32_t)d->used;
+  d->used++;
+  d->count++;
+}
+
+bool asy_dict_set_hashed(VM *vm, ObjDict *d, Value key, int64_t hash, Value value) {
+  size_t slot;
+  int64_t ix = lookup(vm, d, key, hash, &slot);
+  if (ix == -2) return false;
+  if (ix >= 0) {
+    d->entries[ix].value = value;
+    return true;
+  }
+  insert_new(vm, d, key, hash, value);
+  return true;
+}
+
+bool asy_dict_set(VM *vm, ObjDict *d, Value key, Value value) {
+  int64_t h;
+  if (!asy_hash(vm, key, &h)) return false;
+  return asy_dict_set_hashed(vm, d, key, h, value);
+}
+
+/* Remove the entry found at (slot, ix). */
+static void remove_at(ObjDict *d, size_t slot, int64_t ix) {
+  d->index[slot] = DUMMY;
+  d->entries[ix].key = UNDEF_VAL;
+  d->entries[ix].value = UNDEF_VAL;
+  d->count--;
+  /* Trailing holes can be reused at once (keeps popitem O(1) amortised). */
+  while (d->used > 0 && IS_UNDEF(d->entries[d->used - 1].key)) d->used--;
+}
+
+int asy_dict_delete(VM *vm, ObjDict *d, Value key) {
+  int64_t h;
+  if (!asy_hash(vm, key, &h)) return -1;
+  size_t slot;
+  int64_t ix = lookup(vm, d, key, h, &slot);
+  if (ix == -2) return -1;
+  if (ix < 0) return 0;
+  remove_at(d, slot, ix);
+  return 1;
+}
+
+Value asy_dict_pop(VM *vm, ObjDict *d, Value key) {
+  int64_t h;
+  if (!asy_hash(vm, key, &h)) return EXC_VAL;
+  size_t slot;
+  int64_t ix = lookup(vm, d, key, h, &slot);
+  if (ix == -2) return EXC_VAL;
+  if (ix < 0) return UNDEF_VAL;
+  Value v = d->entries[ix].value;
+  asy_push_root(vm, v);
+  remove_at(d, slot, ix);
+  return v;
+}
+
+/* Str keys: pointer or text equality; a non-str key never matches here. */
+Value asy_dict_get_str(ObjDict *d, ObjStr *key) {
+  if (d->index_size == 0) return UNDEF_VAL;
+  int64_t hash = asy_str_hash(key);
+  size_t mask = d->index_size - 1;
+  size_t i = (size_t)hash & mask;
+  uint64_t perturb = (uint64_t)hash;
+  for (;;) {
+    int32_t ix = d->index[i];
+    if (ix == EMPTY) return UNDEF_VAL;
+    if (ix >= 0) {
+      DictEntry *e = &d->entries[ix];
+      if (IS_STR(e->key) &&
+          (AS_STR(e->key) == key || (e->hash == hash && asy_str_equal(AS_STR(e->key), key))))
+        return e->value;
+    }
+    perturb >>= PERTURB_SHIFT;
+    i = (i * 5 + (size_t)perturb + 1) & mask;
+  }
+}
+
+void asy_dict_set_str(VM *vm, ObjDict *d, ObjStr *key, Value value) {
+  int64_t hash = asy_str_hash(key);
+  if (d->index_size) {
+    size_t mask = d->index_size - 1;
+    size_t i = (size_t)hash & mask;
+    uint64_t perturb = (uint64_t)hash;
+    for (;;) {
+      int32_t ix = d->index[i];
+      if (ix == EMPTY) break;
+      if (ix >= 0) {
+        DictEntry *e = &d->entries[ix];
+        if (IS_STR(e->key) &&
+            (AS_STR(e->key) == key || (e->hash == hash && asy_str_equal(AS_STR(e->key), key)))) {
+          e->value = value;
+          return;
+        }
+      }
+      perturb >>= PERTURB_SHIFT;
+      i = (i * 5 + (size_t)perturb + 1) & mask;
+    }
+  }
+  insert_new(vm, d, OBJ_VAL(key), hash, value);
+}
+
+bool asy_dict_next(ObjDict *d, size_t *pos, Value *key, Value *value) {
+  while (*pos < d->used) {
+    DictEntry *e = &d->entries[(*pos)++];
+    if (!IS_UNDEF(e->key)) {
+      if (key) *key = e->key;
+      if (value) *value = e->value;
+      return true;
+    }
+  }
+  return false;
+}
+
+void asy_dict_clear(VM *vm, ObjDict *d) {
+  DictEntry *entries = d->entries;
+  size_t cap = d->capacity;
+  d->count = d->used = 0;
+  d->entries = NULL;
+  d->capacity = 0;
+  ASY_FREE(vm, DictEntry, entries, cap);
+  ASY_FREE(vm, int32_t, d->index, d->index_size);
+  d->index = NULL;
+  d->index_size = 0;
+}
+
+ObjDict *asy_dict_copy(VM *vm, ObjDict *src) {
+  ObjDict *d = asy_dict_new(vm);
+  if (src->count == 0) return d;
+  resize(vm, d, src->count * 3 / 2 + 1);
+  for (size_t i = 0; i < src->used; i++) {
+    DictEntry *e = &src->entries[i];
+    if (!IS_UNDEF(e->key)) insert_new(vm, d, e->key, e->hash, e->value);
+  }
+  return d;
+}
+
+bool asy_dict_merge(VM *vm, ObjDict *d, ObjDict *other, bool override) {
+  if (d == other || other->count == 0) return true;
+  /* Index by position each time: a user __eq__ may mutate `other` while we insert. */
+  for (size_t i = 0; i < other->used; i++) {
+    DictEntry e = other->entries[i];
+    if (IS_UNDEF(e.key)) continue;
+    asy_push_root(vm, e.key);
+    asy_push_root(vm, e.value);
+    if (!override) {
+      Value cur = asy_dict_get_hashed(vm, d, e.key, e.hash);
+      if (IS_EXC(cur)) return false;
+      if (!IS_UNDEF(cur)) continue;
+    }
+    if (!asy_dict_set_hashed(vm, d, e.key, e.hash, e.value)) return false;
+  }
+  return true;
+}
+
+/* Is `v` a plain dict for fast merging (exact dict, or a subclass not overriding
+** keys/__iter__/__getitem__)? */
+static bool plain_dict(VM *vm, Value v) {
+  if (!IS_DICT(v)) return false;
+  ObjClass *c = AS_OBJ(v)->cls;
+  if (c == vm->types.dict) return true;
+  static const char *names[] = {"keys", "__getitem__", "__iter__"};
+  for (int i = 0; i < 3; i++) {
+    ObjStr *n = asy_str_cstr(vm, names[i]);
+    Value m = asy_class_lookup(c, n);
+    if (!IS_UNDEF(m) && !asy_is_builtin_slot(m)) return false;
+  }
+  return true;
+}
+
+/* Add one (key, value) pair from an update sequence element. */
+static bool update_pair(VM *vm, ObjDict *d, Value item, int64_t n) {
+  Value k, v;
+  if (IS_TUPLE(item) || IS_LIST(item)) {
+    size_t len = IS_TUPLE(item) ? AS_TUPLE(item)->size : AS_LIST(item)->size;
+    Value *items = IS_TUPLE(item) ? AS_TUPLE(item)->items : AS_LIST(item)->items;
+    if (len != 2) {
+      asy_raise(vm, vm->exc.ValueError,
+                "dictionary update sequence element #%lld has length %zu; 2 is required",
+                (long long)n, len);
+      return false;
+    }
+    k = items[0];
+    v = items[1];
+  } else {
+    Value seq = asy_list_from_iterable(vm, item);
+    if (IS_EXC(seq)) {
+      if (asy_pending_is(vm, vm->exc.TypeError)) {
+        asy_clear_pending(vm);
+        asy_raise(vm, vm->exc.TypeError,
+                  "cannot convert dictionary update sequence element #%lld to a sequence",
+                  (long long)n);
+      }
+      return false;
+    }
+    ObjList *l = AS_LIST(seq);
+    if (l->size != 2) {
+      asy_raise(vm, vm->exc.ValueError,
+                "dictionary update sequence element #%lld has length %zu; 2 is required",
+                (long long)n, l->size);
+      return false;
+    }
+    k = l->items[0];
+    v = l->items[1];
+  }
+  return asy_dict_set(vm, d, k, v);
+}
+
+bool asy_dict_update(VM *vm, ObjDict *d, Value other) {
+  if (plain_dict(vm, other)) return asy_dict_merge(vm, d, AS_DICT(other), true);
+  ObjStr *keys_name = asy_str_cstr(vm, "keys");
+  Value keys = asy_getattr_opt(vm, other, keys_name);
+  if (IS_EXC(keys)) return false;
+  if (!IS_UNDEF(keys)) {
+    Value ks = asy_call(vm, keys, 0, NULL, NULL);
+    if (IS_EXC(ks)) return false;
+    Value it = asy_iter(vm, ks);
+    if (IS_EXC(it)) return false;
+    for (;;) {
+      Value k = asy_next(vm, it);
+      if (IS_EXC(k)) return false;
+      if (IS_UNDEF(k)) break;
+      asy_push_root(vm, k);
+      Value v = asy_getitem(vm, other, k);
+      if (IS_EXC(v)) return false;
+      if (!asy_dict_set(vm, d, k, v)) return false;
+    }
+    return true;
+  }
+  Value it = asy_iter(vm, other);
+  if (IS_EXC(it)) return false;
+  for (int64_t n = 0;; n++) {
+    Value item = asy_next(vm, it);
+    if (IS_EXC(item)) return false;
+    if (IS_UNDEF(item)) break;
+    asy_push_root(vm, item);
+    if (!update_pair(vm, d, item, n)) return false;
+  }
+  return true;
+}
+
+Value asy_dict_repr(VM *vm, Value dv) {
+  ObjDict *d = AS_DICT(dv);
+  if (d->count == 0) return STR_VAL(vm, "{}");
+  if (asy_repr_enter(vm, AS_OBJ(dv))) return STR_VAL(vm, "{...}");
+  AsyBuf b;
+  asy_buf_init(&b, vm);
+  asy_buf_put(&b, "{", 1);
+  bool first = true;
+  for (size_t i = 0; i < d->used; i++) {
+    DictEntry e = d->entries[i];
+    if (IS_UNDEF(e.key)) continue;
+    asy_push_root(vm, e.key);
+    asy_push_root(vm, e.value);
+    if (!first) asy_buf_put(&b, ", ", 2);
+    first = false;
+    if (!asy_buf_repr(vm, &b, e.key)) goto fail;
+    asy_buf_put(&b, ": ", 2);
+    if (!asy_buf_repr(vm, &b, e.value)) goto fail;
+  }
+  asy_buf_put(&b, "}", 1);
+  asy_repr_leave(vm, AS_OBJ(dv));
+  return OBJ_VAL(asy_buf_to_str(&b));
+fail:
+  asy_repr_leave(vm, AS_OBJ(dv));
+  asy_buf_free(&b);
+  return EXC_VAL;
+}
+
+int asy_dict_equal(VM *vm, ObjDict *a, ObjDict *b) {
+  if (a == b) return 1;
+  if (a->count != b->count) return 0;
+  for (size_t i = 0; i < a->used; i++) {
+    DictEntry e = a->entries[i];
+    if (IS_UNDEF(e.key)) continue;
+    asy_push_root(vm, e.key);
+    asy_push_root(vm, e.value);
+    Value bv = asy_dict_get_hashed(vm, b, e.key, e.hash);
+    if (IS_EXC(bv)) return -1;
+    if (IS_UNDEF(bv)) return 0;
+    asy_push_root(vm, bv);
+    int eq = asy_key_equal(vm, e.value, bv);
+    if (eq <= 0) return eq;
+  }
+  return 1;
+}
+
+Value asy_dict_getitem(VM *vm, ObjDict *d, Value key) {
+  Value v = asy_dict_get(vm, d, key);
+  if (!IS_UNDEF(v)) return v;
+  if (d->obj.cls != vm->types.dict) {
+    Value missing = asy_class_lookup(d->obj.cls, vm->names.missing);
+    if (!IS_UNDEF(missing)) {
+      Value args[2] = {OBJ_VAL(d), key};
+      return asy_call(vm, missing, 2, args, NULL);
+    }
+  }
+  Value exc = asy_new_exception(vm, vm->exc.KeyError, 1, &key);
+  if (IS_EXC(exc)) return exc;
+  return asy_raise_value(vm, exc);
+}
+
+/* ---- the dict class's methods ------------------------------------------------------ */
+
+#define SELF_DICT(meth) ASY_SELF(OBJ_DICT, meth, "dict")
+
+static Value dict_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  if (argc < 1 || !IS_CLASS(args[0])) return asy_raise(vm, vm->exc.TypeError, "dict.__new__(X): X is not a type object");
+  ObjDict *d = asy_dict_new(vm);
+  d->obj.cls = AS_CLASS(args[0]);
+  return OBJ_VAL(d);
+}
+
+static Value dict_init(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_DICT("__init__");
+  if (argc > 2)
+    return asy_raise(vm, vm->exc.TypeError, "dict expected at most 1 argument, got %d", argc - 1);
+  ObjDict *d = AS_DICT(args[0]);
+  if (argc == 2 && !asy_dict_update(vm, d, args[1])) return EXC_VAL;
+  if (kw && !asy_dict_merge(vm, d, kw, true)) return EXC_VAL;
+  return NONE_VAL;
+}
+
+static Value dict_get(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_DICT("get");
+  if (!asy_args(vm, "get", argc - 1, kw, 1, 2)) return EXC_VAL;
+  Value v = asy_dict_get(vm, AS_DICT(args[0]), args[1]);
+  if (IS_UNDEF(v)) return argc > 2 ? args[2] : NONE_VAL;
+  return v;
+}
+
+static Value dict_setdefault(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_DICT("setdefault");
+  if (!asy_args(vm, "setdefault", argc - 1, kw, 1, 2)) return EXC_VAL;
+  ObjDict *d = AS_DICT(args[0]);
+  int64_t h;
+  if (!asy_hash(vm, args[1], &h)) return EXC_VAL;
+  Value v = asy_dict_get_hashed(vm, d, args[1], h);
+  if (IS_EXC(v)) return v;
+  if (!IS_UNDEF(v)) return v;
+  Value dflt = argc > 2 ? args[2] : NONE_VAL;
+  if (!asy_dict_set_hashed(vm, d, args[1], h, dflt)) return EXC_VAL;
+  return dflt;
+}
+
+static Value dict_pop(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_DICT("pop");
+  if (!asy_args(vm, "pop", argc - 1, kw, 1, 2)) return EXC_VAL;
+  Value v = asy_dict_pop(vm, AS_DICT(args[0]), args[1]);
+  if (!IS_UNDEF(v)) return v;
+  if (argc > 2) return args[2];
+  Value exc = asy_new_exception(vm, vm->exc.KeyError, 1, &args[1]);
+  if (IS_EXC(exc)) return exc;
+  return asy_raise_value(vm, exc);
+}
+
+static Value dict_popitem(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_DICT("popitem");
+  if (!asy_args(vm, "popitem", argc - 1, kw, 0, 0)) return EXC_VAL;
+  ObjDict *d = AS_DICT(args[0]);
+  if (d->count == 0) {
+    Value msg = STR_VAL(vm, "popitem(): dictionary is empty");
+    Value exc = asy_new_exception(vm, vm->exc.KeyError, 1, &msg);
+    if (IS_EXC(exc)) return exc;
+    return asy_raise_value(vm, exc);
+  }
+  size_t ix = d->used;
+  while (ix > 0 && IS_UNDEF(d->entries[ix - 1].key)) ix--;
+  DictEntry e = d->entries[ix - 1];
+  Value pair[2] = {e.key, e.value};
+  ObjTuple *t = asy_tuple_from(vm, 2, pair); /* allocate before unlinking: roots the pair */
+  size_t mask = d->index_size - 1;
+  size_t i = (size_t)e.hash & mask;
+  uint64_t perturb = (uint64_t)e.hash;
+  while (d->index[i] != (int32_t)(ix - 1)) {
+    perturb >>= PERTURB_SHIFT;
+    i = (i * 5 + (size_t)perturb + 1) & mask;
+  }
+  remove_at(d, i, (int64_t)(ix - 1));
+  return OBJ_VAL(t);
+}
+
+static Value dict_keys(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_DICT("keys");
+  if (!asy_args(vm, "keys", argc - 1, kw, 0, 0)) return EXC_VAL;
+  return asy_dictview_new(vm, AS_DICT(args[0]), 0);
+}
+
+static Value dict_values(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_DICT("values");
+  if (!asy_args(vm, "values", argc - 1, kw, 0, 0)) return EXC_VAL;
+  return asy_dictview_new(vm, AS_DICT(args[0]), 1);
+}
+
+static Value dict_items(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_DICT("items");
+  if (!asy_args(vm, "items", argc - 1, kw, 0, 0)) return EXC_VAL;
+  return asy_dictview_new(vm, AS_DICT(args[0]), 2);
+}
+
+static Value dict_update(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_DICT("update");
+  if (argc > 2)
+    return asy_raise(vm, vm->exc.TypeError, "update expected at most 1 argument, got %d", argc - 1);
+  ObjDict *d = AS_DICT(args[0]);
+  if (argc == 2 && !asy_dict_update(vm, d, args[1])) return EXC_VAL;
+  if (kw && !asy_dict_merge(vm, d, kw, true)) return EXC_VAL;
+  return NONE_VAL;
+}
+
+static Value dict_copy(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_DICT("copy");
+  if (!asy_args(vm, "dict.copy", argc - 1, kw, 0, 0)) return EXC_VAL;
+  return OBJ_VAL(asy_dict_copy(vm, AS_DICT(args[0])));
+}
+
+static Value dict_clear(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_DICT("clear");
+  if (!asy_args(vm, "dict.clear", argc - 1, kw, 0, 0)) return EXC_VAL;
+  asy_dict_clear(vm, AS_DICT(args[0]));
+  return NONE_VAL;
+}
+
+/* dict.fromkeys(iterable, value=None): a classmethod (args[0] is the class). */
+static Value dict_fromkeys(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (argc < 1 || !IS_CLASS(args[0])) return asy_raise(vm, vm->exc.TypeError, "fromkeys() needs a class");
+  if (!asy_args(vm, "fromkeys", argc - 1, kw, 1, 2)) return EXC_VAL;
+  Value value = argc > 2 ? args[2] : NONE_VAL;
+  Value res;
+  if (AS_CLASS(args[0]) == vm->types.dict) res = OBJ_VAL(asy_dict_new(vm));
+  else res = asy_call(vm, args[0], 0, NULL, NULL);
+  if (IS_EXC(res)) return res;
+  Value it = asy_iter(vm, args[1]);
+  if (IS_EXC(it)) return it;
+  for (;;) {
+    Value k = asy_next(vm, it);
+    if (IS_EXC(k)) return k;
+    if (IS_UNDEF(k)) break;
+    asy_push_root(vm, k);
+    if (!asy_setitem(vm, res, k, value)) return EXC_VAL;
+  }
+  return res;
+}
+
+static Value dict_getitem_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_DICT("__getitem__");
+  if (!asy_args(vm, "dict.__getitem__", argc - 1, kw, 1, 1)) return EXC_VAL;
+  return asy_dict_getitem(vm, AS_DICT(args[0]), args[1]);
+}
+
+static Value dict_setitem_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_DICT("__setitem__");
+  if (!asy_args(vm, "__setitem__", argc - 1, kw, 2, 2)) return EXC_VAL;
+  return asy_dict_set(vm, AS_DICT(args[0]), args[1], args[2]) ? NONE_VAL : EXC_VAL;
+}
+
+static Value dict_delitem_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_DICT("__delitem__");
+  if (!asy_args(vm, "dict.__delitem__", argc - 1, kw, 1, 1)) return EXC_VAL;
+  int r = asy_dict_delete(vm, AS_DICT(args[0]), args[1]);
+  if (r < 0) return EXC_VAL;
+  if (r == 0) {
+    Value exc = asy_new_exception(vm, vm->exc.KeyError, 1, &args[1]);
+    if (IS_EXC(exc)) return exc;
+    return asy_raise_value(vm, exc);
+  }
+  return NONE_VAL;
+}
+
+static Value dict_contains_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_DICT("__contains__");
+  if (!asy_args(vm, "dict.__contains__", argc - 1, kw, 1, 1)) return EXC_VAL;
+  Value v = asy_dict_get(vm, AS_DICT(args[0]), args[1]);
+  if (IS_EXC(v)) return v;
+  return BOOL_VAL(!IS_UNDEF(v));
+}
+
+static Value dict_len_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_DICT("__len__");
+  (void)kw;
+  return INT_VAL((int64_t)AS_DICT(args[0])->count);
+}
+
+static Value dict_iter_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_DICT("__iter__");
+  (void)kw;
+  return asy_dict_iter(vm, AS_DICT(args[0]), 0);
+}
+
+static Value dict_reversed_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_DICT("__reversed__");
+  (void)kw;
+  return asy_dict_iter(vm, AS_DICT(args[0]), 3);
+}
+
+static Value dict_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_DICT("__repr__");
+  (void)kw;
+  return asy_dict_repr(vm, args[0]);
+}
+
+void asy_init_dict_type(VM *vm) {
+  ObjClass *c = vm->types.dict;
+  asy_def_method(vm, c, "__new__", dict_new_);
+  asy_def_method(vm, c, "__init__", dict_init);
+  asy_def_method(vm, c, "get", dict_get);
+  asy_def_method(vm, c, "setdefault", dict_setdefault);
+  asy_def_method(vm, c, "pop", dict_pop);
+  asy_def_method(vm, c, "popitem", dict_popitem);
+  asy_def_method(vm, c, "keys", dict_keys);
+  asy_def_method(vm, c, "values", dict_values);
+  asy_def_method(vm, c, "items", dict_items);
+  asy_def_method(vm, c, "update", dict_update);
+  asy_def_method(vm, c, "copy", dict_copy);
+  asy_def_method(vm, c, "clear", dict_clear);
+  asy_def_method(vm, c, "__getitem__", dict_getitem_m);
+  asy_def_method(vm, c, "__setitem__", dict_setitem_m);
+  asy_def_method(vm, c, "__delitem__", dict_delitem_m);
+  asy_def_method(vm, c, "__contains__", dict_contains_m);
+  asy_def_method(vm, c, "__len__", dict_len_m);
+  asy_def_method(vm, c, "__iter__", dict_iter_m);
+  asy_def_method(vm, c, "__reversed__", dict_reversed_m);
+  asy_def_method(vm, c, "__repr__", dict_repr_m);
+  /* fromkeys is a classmethod: wrap the native so attribute access binds the class. */
+  ObjNative *fk = asy_native_new(vm, "fromkeys", dict_fromkeys);
+  fk->owner = c;
+  ObjWrapper *w = (ObjWrapper *)asy_alloc_obj(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types.classmethod);
+  w->kind = 2;
+  w->fget = OBJ_VAL(fk);
+  w->fset = w->fdel = w->doc = NONE_VAL;
+  asy_dict_set_str(vm, c->dict, asy_str_cstr(vm, "fromkeys"), OBJ_VAL(w));
+  asy_dict_set_str(vm, c->dict, vm->names.hash, NONE_VAL);
+}

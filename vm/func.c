@@ -1,0 +1,413 @@
+/*
+** func.c — callables and namespaces as objects: script functions, bound methods,
+** natives, modules, cells and code objects (creation, special attributes, reprs),
+** plus the helpers natives use to define themselves and check their arguments.
+*/
+#include <string.h>
+
+#include "dict.h"
+#include "except.h"
+#include "gc.h"
+#include "ops.h"
+#include "str.h"
+#include "tuple.h"
+
+/* ---- creation ------------------------------------------------------------------ */
+
+ObjCell *asy_cell_new(VM *vm, Value v) {
+  ObjCell *c = (ObjCell *)asy_alloc_obj(vm, sizeof(ObjCell), OBJ_CELL, vm->types.cell);
+  c->value = v;
+  return c;
+}
+
+ObjFunction *asy_function_new(VM *vm, ObjCode *code, ObjDict *globals) {
+  ObjFunction *f = (ObjFunction *)asy_alloc_obj(vm, sizeof(ObjFunction), OBJ_FUNCTION, vm->types.function);
+  f->code = code;
+  f->globals = globals;
+  f->name = code->name;
+  f->qualname = code->qualname ? code->qualname : code->name;
+  Value mod = globals ? asy_dict_get_str(globals, vm->names.name) : UNDEF_VAL;
+  f->module = IS_UNDEF(mod) ? NONE_VAL : mod;
+  f->doc = NONE_VAL;
+  return f;
+}
+
+ObjBound *asy_bound_new(VM *vm, Value self, Value func) {
+  ObjBound *b = (ObjBound *)asy_alloc_obj(vm, sizeof(ObjBound), OBJ_BOUND, vm->types.method);
+  b->self = self;
+  b->func = func;
+  return b;
+}
+
+ObjNative *asy_native_new(VM *vm, const char *name, NativeFn fn) {
+  ObjStr *n = asy_str_intern(vm, name, strlen(name));
+  ObjNative *nat = (ObjNative *)asy_alloc_obj(vm, sizeof(ObjNative), OBJ_NATIVE, vm->types.builtin_function);
+  nat->fn = fn;
+  nat->name = n;
+  return nat;
+}
+
+void asy_def_native(VM *vm, ObjDict *dict, const char *name, NativeFn fn) {
+  ObjNative *nat = asy_native_new(vm, name, fn);
+  asy_dict_set_str(vm, dict, nat->name, OBJ_VAL(nat));
+}
+
+void asy_def_method(VM *vm, ObjClass *cls, const char *name, NativeFn fn) {
+  ObjNative *nat = asy_native_new(vm, name, fn);
+  nat->owner = cls;
+  asy_dict_set_str(vm, cls->dict, nat->name, OBJ_VAL(nat));
+}
+
+void asy_def_value(VM *vm, ObjDict *dict, const char *name, Value v) {
+  asy_push_root(vm, v);
+  ObjStr *n = asy_str_intern(vm, name, strlen(name));
+  asy_dict_set_str(vm, dict, n, v);
+}
+
+ObjModule *asy_module_new(VM *vm, ObjStr *name) {
+  ObjDict *d = asy_dict_new(vm);
+  ObjModule *m = (ObjModule *)asy_alloc_obj(vm, sizeof(ObjModule), OBJ_MODULE, vm->types.module);
+  m->name = name;
+  m->dict = d;
+  m->filename = NONE_VAL;
+  asy_dict_set_str(vm, d, vm->names.name, OBJ_VAL(name));
+  return m;
+}
+
+/* ---- argument checking for natives ------------------------------------------------ */
+
+bool asy_args(VM *vm, const char *fname, int argc, ObjDict *kw, int min, int max) {
+  if (kw && kw->count) {
+    asy_raise(vm, vm->exc.TypeError, "%s() takes no keyword arguments", fname);
+    return false;
+  }
+  if (argc >= min && (max < 0 || argc <= max)) return true;
+  if (min == 0 && max == 0)
+    asy_raise(vm, vm->exc.TypeError, "%s() takes no arguments (%d given)", fname, argc);
+  else if (min == 1 && max == 1)
+    asy_raise(vm, vm->exc.TypeError, "%s() takes exactly one argument (%d given)", fname, argc);
+  else if (min == max)
+    asy_raise(vm, vm->exc.TypeError, "%s expected %d argument%s, got %d", fname, min,
+              min == 1 ? "" : "s", argc);
+  else if (argc < min)
+    asy_raise(vm, vm->exc.TypeError, "%s expected at least %d argument%s, got %d", fname, min,
+              min == 1 ? "" : "s", argc);
+  else
+    asy_raise(vm, vm->exc.TypeError, "%s expected at most %d argument%s, got %d", fname, max,
+              max == 1 ? "" : "s", argc);
+  return false;
+}
+
+Value asy_kwarg(VM *vm, ObjDict *kw, const char *key) {
+  (void)vm;
+  if (!kw || kw->count == 0) return UNDEF_VAL;
+  size_t n = strlen(key);
+  for (size_t i = 0; i < kw->used; i++) {
+    DictEntry *e = &kw->entries[i];
+    if (IS_STR(e->key) && AS_STR(e->key)->size == n && memcmp(AS_STR(e->key)->chars, key, n) == 0)
+      return e->value;
+  }
+  return UNDEF_VAL;
+}
+
+bool asy_check_kw(VM *vm, const char *fname, ObjDict *kw, const char *const *allowed) {
+  if (!kw || kw->count == 0) return true;
+  if (!allowed || !allowed[0]) {
+    asy_raise(vm, vm->exc.TypeError, "%s() takes no keyword arguments", fname);
+    return false;
+  }
+  for (size_t i = 0; i < kw->used; i++) {
+    DictEntry *e = &kw->entries[i];
+    if (IS_UNDEF(e->key)) continue;
+    bool ok = false;
+    for (int k = 0; allowed[k] && IS_STR(e->key); k++)
+      if (strcmp(allowed[k], AS_STR(e->key)->chars) == 0) ok = true;
+    if (!ok) {
+      if (IS_STR(e->key))
+        asy_raise(vm, vm->exc.TypeError, "%s() got an unexpected keyword argument '%s'", fname,
+                  AS_STR(e->key)->chars);
+      else
+        asy_raise(vm, vm->exc.TypeError, "keywords must be strings");
+      return false;
+    }
+  }
+  return true;
+}
+
+Value asy_bad_self(VM *vm, const char *meth, const char *type, int argc, Value *args) {
+  if (argc < 1)
+    return asy_raise(vm, vm->exc.TypeError, "unbound method %s.%s() needs an argument", type, meth);
+  return asy_raise(vm, vm->exc.TypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%s' object",
+                   meth, type, asy_type_name(vm, args[0]));
+}
+
+/* ---- reprs --------------------------------------------------------------------- */
+
+static const char *func_qualname(ObjFunction *f) {
+  if (f->qualname) return f->qualname->chars;
+  if (f->name) return f->name->chars;
+  return f->code->name->chars;
+}
+
+/* The name used for a callable inside a bound method's repr. */
+static Value callable_qualname(VM *vm, Value f) {
+  if (IS_FUNCTION(f)) return OBJ_VAL(asy_str_cstr(vm, func_qualname(AS_FUNCTION(f))));
+  Value q = asy_getattr_opt(vm, f, vm->names.qualname);
+  if (IS_EXC(q)) return q;
+  if (IS_UNDEF(q)) q = asy_getattr_opt(vm, f, vm->names.name);
+  if (IS_EXC(q)) return q;
+  if (IS_UNDEF(q) || !IS_STR(q)) return STR_VAL(vm, "?");
+  return q;
+}
+
+Value asy_function_repr(VM *vm, Value v) {
+  switch (OBJ_TYPE(v)) {
+  case OBJ_FUNCTION:
+    return OBJ_VAL(asy_str_printf(vm, "<function %s at %p>", func_qualname(AS_FUNCTION(v)),
+                                  (void *)AS_OBJ(v)));
+  case OBJ_BOUND: {
+    ObjBound *b = AS_BOUND(v);
+    if (IS_NATIVE(b->func)) {
+      ObjNative *n = AS_NATIVE(b->func);
+      return OBJ_VAL(asy_str_printf(vm, "<built-in method %s of %s object at %p>", n->name->chars,
+                                    asy_type_name(vm, b->self), IS_OBJ(b->self) ? (void *)AS_OBJ(b->self) : NULL));
+    }
+    Value q = callable_qualname(vm, b->func);
+    if (IS_EXC(q)) return q;
+    Value r = asy_repr(vm, b->self);
+    if (IS_EXC(r)) return r;
+    return OBJ_VAL(asy_str_printf(vm, "<bound method %s of %s>", AS_STR(q)->chars, AS_STR(r)->chars));
+  }
+  case OBJ_NATIVE: {
+    ObjNative *n = AS_NATIVE(v);
+    if (n->owner && IS_UNDEF(n->self)) {
+      /* An unbound method descriptor of a built-in class. */
+      const char *nm = n->name->chars;
+      if (strcmp(nm, "__new__") == 0)
+        return OBJ_VAL(asy_str_printf(vm, "<built-in method __new__ of type object at %p>", (void *)n->owner));
+      bool dunder = n->name->size > 4 && nm[0] == '_' && nm[1] == '_';
+      static const char *const methods[] = {"__getitem__", "__contains__", "__reversed__", "__format__",
+                                            "__dir__", "__sizeof__", NULL};
+      for (int i = 0; dunder && methods[i]; i++)
+        if (strcmp(nm, methods[i]) == 0) dunder = false;
+      return OBJ_VAL(asy_str_printf(vm, dunder ? "<slot wrapper '%s' of '%s' objects>" : "<method '%s' of '%s' objects>",
+                                    nm, n->owner->name->chars));
+    }
+    if (IS_UNDEF(n->self) || IS_MODULE(n->self))
+      return OBJ_VAL(asy_str_printf(vm, "<built-in function %s>", n->name->chars));
+    return OBJ_VAL(asy_str_printf(vm, "<built-in method %s of %s object at %p>", n->name->chars,
+                                  asy_type_name(vm, n->self), IS_OBJ(n->self) ? (void *)AS_OBJ(n->self) : NULL));
+  }
+  case OBJ_MODULE: {
+    ObjModule *m = AS_MODULE(v);
+    if (IS_STR(m->filename))
+      return OBJ_VAL(asy_str_printf(vm, "<module '%s' from '%s'>", m->name->chars,
+                                    AS_STR(m->filename)->chars));
+    return OBJ_VAL(asy_str_printf(vm, "<module '%s' (built-in)>", m->name->chars));
+  }
+  case OBJ_CODE: {
+    ObjCode *c = AS_CODE(v);
+    return OBJ_VAL(asy_str_printf(vm, "<code object %s at %p, file \"%s\", line %d>", c->name->chars,
+                                  (void *)c, c->filename ? c->filename->chars : "?", c->firstline));
+  }
+  case OBJ_CELL: {
+    ObjCell *c = AS_CELL(v);
+    if (IS_UNDEF(c->value)) return OBJ_VAL(asy_str_printf(vm, "<cell at %p: empty>", (void *)c));
+    return OBJ_VAL(asy_str_printf(vm, "<cell at %p: %s object at %p>", (void *)c,
+                                  asy_type_name(vm, c->value), IS_OBJ(c->value) ? (void *)AS_OBJ(c->value) : (void *)c));
+  }
+  default:
+    return asy_object_repr(vm, v);
+  }
+}
+
+/* ---- special attributes ------------------------------------------------------------ */
+
+static bool name_is(ObjStr *name, const char *s) { return strcmp(name->chars, s) == 0; }
+
+static Value function_attr(VM *vm, ObjFunction *f, ObjStr *name) {
+  if (name == vm->names.name || name_is(name, "__name__")) return f->name ? OBJ_VAL(f->name) : OBJ_VAL(f->code->name);
+  if (name == vm->names.qualname) return OBJ_VAL(asy_str_cstr(vm, func_qualname(f)));
+  if (name == vm->names.module) return f->module;
+  if (name == vm->names.doc) return f->doc;
+  if (name == vm->names.dict) {
+    if (!f->dict) f->dict = asy_dict_new(vm);
+    return OBJ_VAL(f->dict);
+  }
+  if (name_is(name, "__defaults__")) return f->defaults ? OBJ_VAL(f->defaults) : NONE_VAL;
+  if (name_is(name, "__kwdefaults__")) return f->kwdefaults ? OBJ_VAL(f->kwdefaults) : NONE_VAL;
+  if (name_is(name, "__code__")) return OBJ_VAL(f->code);
+  if (name_is(name, "__globals__")) return f->globals ? OBJ_VAL(f->globals) : NONE_VAL;
+  if (name_is(name, "__closure__")) return f->closure ? OBJ_VAL(f->closure) : NONE_VAL;
+  if (name_is(name, "__builtins__")) return OBJ_VAL(vm->builtins);
+  if (name_is(name, "__annotations__") || name_is(name, "__type_params__")) {
+    /* Not kept by the compiler: an empty mapping / tuple, stored like CPython does. */
+    if (!f->dict) f->dict = asy_dict_new(vm);
+    Value v = asy_dict_get_str(f->dict, name);
+    if (IS_UNDEF(v)) {
+      v = name_is(name, "__annotations__") ? OBJ_VAL(asy_dict_new(vm)) : OBJ_VAL(asy_tuple_new(vm, 0));
+      asy_dict_set_str(vm, f->dict, name, v);
+    }
+    return v;
+  }
+  return UNDEF_VAL;
+}
+
+static Value code_attr(VM *vm, ObjCode *c, ObjStr *name) {
+  if (name_is(name, "co_name")) return OBJ_VAL(c->name);
+  if (name_is(name, "co_qualname")) return OBJ_VAL(c->qualname ? c->qualname : c->name);
+  if (name_is(name, "co_filename")) return c->filename ? OBJ_VAL(c->filename) : NONE_VAL;
+  if (name_is(name, "co_firstlineno")) return INT_VAL(c->firstline);
+  if (name_is(name, "co_argcount")) return INT_VAL(c->argcount);
+  if (name_is(name, "co_posonlyargcount")) return INT_VAL(c->posonlyargcount);
+  if (name_is(name, "co_kwonlyargcount")) return INT_VAL(c->kwonlyargcount);
+  if (name_is(name, "co_nlocals")) return INT_VAL(c->nlocals);
+  if (name_is(name, "co_flags")) return INT_VAL(c->flags);
+  if (name_is(name, "co_varnames")) {
+    int n = c->nlocals;
+    if (!c->varnames) return OBJ_VAL(asy_tuple_new(vm, 0));
+    if ((size_t)n > c->varnames->size) n = (int)c->varnames->size;
+    return OBJ_VAL(asy_tuple_from(vm, (size_t)n, c->varnames->items));
+  }
+  (void)vm;
+  return UNDEF_VAL;
+}
+
+Value asy_func_special_attr(VM *vm, Value obj, ObjStr *name) {
+  if (!IS_OBJ(obj)) return UNDEF_VAL;
+  switch (OBJ_TYPE(obj)) {
+  case OBJ_FUNCTION:
+    return function_attr(vm, AS_FUNCTION(obj), name);
+  case OBJ_BOUND: {
+    ObjBound *b = AS_BOUND(obj);
+    if (name_is(name, "__self__")) return b->self;
+    if (name_is(name, "__func__")) return b->func;
+    if (name == vm->names.doc || name == vm->names.name || name == vm->names.qualname ||
+        name == vm->names.module) {
+      Value v = asy_getattr_opt(vm, b->func, name);
+      return IS_UNDEF(v) ? NONE_VAL : v;
+    }
+    return UNDEF_VAL;
+  }
+  case OBJ_NATIVE: {
+    ObjNative *n = AS_NATIVE(obj);
+    if (name == vm->names.name) return OBJ_VAL(n->name);
+    if (name == vm->names.qualname) {
+      if (n->owner) return OBJ_VAL(asy_str_printf(vm, "%s.%s", n->owner->name->chars, n->name->chars));
+      if (IS_OBJ(n->self) && !IS_MODULE(n->self))
+        return OBJ_VAL(asy_str_printf(vm, "%s.%s", asy_type_name(vm, n->self), n->name->chars));
+      return OBJ_VAL(n->name);
+    }
+    if (name == vm->names.module) {
+      if (IS_MODULE(n->self)) return OBJ_VAL(AS_MODULE(n->self)->name);
+      if (!n->owner && IS_UNDEF(n->self)) return OBJ_VAL(vm->names.builtins);
+      return NONE_VAL;
+    }
+    if (name == vm->names.doc) return NONE_VAL;
+    if (name_is(name, "__self__")) return IS_UNDEF(n->self) ? NONE_VAL : n->self;
+    return UNDEF_VAL;
+  }
+  case OBJ_MODULE: {
+    ObjModule *m = AS_MODULE(obj);
+    if (name == vm->names.dict) return OBJ_VAL(m->dict);
+    Value v = asy_dict_get_str(m->dict, name);
+    if (!IS_UNDEF(v)) return v;
+    if (name == vm->names.name) return OBJ_VAL(m->name);
+    if (name == vm->names.doc) return NONE_VAL;
+    if (name == vm->names.file && IS_STR(m->filename)) return m->filename;
+    return UNDEF_VAL;
+  }
+  case OBJ_CODE:
+    return code_attr(vm, AS_CODE(obj), name);
+  case OBJ_CELL:
+    if (name_is(name, "cell_contents")) {
+      Value v = AS_CELL(obj)->value;
+      if (IS_UNDEF(v)) return asy_raise(vm, vm->exc.ValueError, "Cell is empty");
+      return v;
+    }
+    return UNDEF_VAL;
+  default:
+    return UNDEF_VAL;
+  }
+}
+
+bool asy_func_setattr(VM *vm, ObjFunction *f, ObjStr *name, Value value) {
+  if (name == vm->names.name || name == vm->names.qualname) {
+    if (!IS_STR(value)) {
+      asy_raise(vm, vm->exc.TypeError, "%s must be set to a string object", name->chars);
+      return false;
+    }
+    if (name == vm->names.name) f->name = AS_STR(value);
+    else f->qualname = AS_STR(value);
+    return true;
+  }
+  if (name == vm->names.module) {
+    f->module = value;
+    return true;
+  }
+  if (name == vm->names.doc) {
+    f->doc = value;
+    return true;
+  }
+  if (name_is(name, "__defaults__")) {
+    if (IS_NONE(value)) f->defaults = NULL;
+    else if (IS_TUPLE(value)) f->defaults = AS_TUPLE(value);
+    else {
+      asy_raise(vm, vm->exc.TypeError, "__defaults__ must be set to a tuple object");
+      return false;
+    }
+    return true;
+  }
+  if (name_is(name, "__kwdefaults__")) {
+    if (IS_NONE(value)) f->kwdefaults = NULL;
+    else if (IS_DICT(value)) f->kwdefaults = AS_DICT(value);
+    else {
+      asy_raise(vm, vm->exc.TypeError, "__kwdefaults__ must be set to a dict object");
+      return false;
+    }
+    return true;
+  }
+  if (name == vm->names.dict) {
+    if (!IS_DICT(value)) {
+      asy_raise(vm, vm->exc.TypeError, "__dict__ must be set to a dictionary, not a '%s'",
+                asy_type_name(vm, value));
+      return false;
+    }
+    f->dict = AS_DICT(value);
+    return true;
+  }
+  if (name_is(name, "__code__") || name_is(name, "__globals__") || name_is(name, "__closure__") ||
+      name_is(name, "__builtins__")) {
+    asy_raise(vm, vm->exc.AttributeError, "readonly attribute");
+    return false;
+  }
+  if (!f->dict) f->dict = asy_dict_new(vm);
+  asy_dict_set_str(vm, f->dict, name, value);
+  return true;
+}
+
+/* ---- class setup --------------------------------------------------------------------- */
+
+static Value func_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  if (argc < 1 || !IS_OBJ(args[0])) return asy_bad_self(vm, "__repr__", "function", argc, args);
+  return asy_function_repr(vm, args[0]);
+}
+
+/* function.__get__(obj, type=None): a bound method (None obj: the function). */
+static Value func_get_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ASY_SELF(OBJ_FUNCTION, "__get__", "function");
+  if (!asy_args(vm, "__get__", argc - 1, kw, 1, 2)) return EXC_VAL;
+  if (IS_NONE(args[1])) return args[0];
+  return OBJ_VAL(asy_bound_new(vm, args[1], args[0]));
+}
+
+void asy_init_func_types(VM *vm) {
+  asy_def_method(vm, vm->types.function, "__repr__", func_repr_m);
+  asy_def_method(vm, vm->types.function, "__get__", func_get_m);
+  asy_def_method(vm, vm->types.method, "__repr__", func_repr_m);
+  asy_def_method(vm, vm->types.builtin_function, "__repr__", func_repr_m);
+  asy_def_method(vm, vm->types.module, "__repr__", func_repr_m);
+  asy_def_method(vm, vm->types.code, "__repr__", func_repr_m);
+  asy_def_method(vm, vm->types.cell, "__repr__", func_repr_m);
+}

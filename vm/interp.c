@@ -1,0 +1,1204 @@
+/*
+** interp.c — the bytecode dispatch loop.
+**
+** One C invocation of asy_run_frames runs every script frame pushed above its entry
+** frame: CALL of a script function pushes a frame and keeps going here. The hot state
+** (ip, stack pointer, localsplus base, code) lives in C locals; LOAD_FRAME re-reads it
+** from the top frame after a call or return, and the current frame's ip is stored
+** before anything that can push a frame or record a traceback.
+**
+** Opcode semantics are those written in opcodes.h; the out-of-line helpers are in
+** interp_ops.c and the call machinery in call.c. See interp.h for the stack layout,
+** the GC rules the loop follows, and exception unwinding.
+*/
+#include <string.h>
+
+#include "format.h"
+#include "interp.h"
+#include "opcodes.h"
+#include "str.h"
+
+#if defined(__GNUC__) && !defined(ASY_NO_COMPUTED_GOTO)
+#define USE_COMPUTED_GOTO 1
+#else
+#define USE_COMPUTED_GOTO 0
+#endif
+
+/* The innermost exception-table entry covering instruction idx, or NULL. */
+static const ExcEntry *find_handler(const ObjCode *co, uint32_t idx) {
+  const ExcEntry *best = NULL;
+  for (int i = 0; i < co->nexc; i++) {
+    const ExcEntry *e = &co->exctable[i];
+    if (idx < e->start || idx >= e->end) continue;
+    if (!best || e->start > best->start || (e->start == best->start && e->end < best->end))
+      best = e;
+  }
+  return best;
+}
+
+/* Truthiness with the common immediates inline: 1, 0, -1 on error. */
+static inline int truthy(VM *vm, Value v) {
+  switch (v.tag) {
+  case VAL_BOOL: return v.as.b;
+  case VAL_NONE: return 0;
+  case VAL_INT: return v.as.i != 0;
+  case VAL_FLOAT: return v.as.f != 0.0;
+  default: return asy_truthy(vm, v);
+  }
+}
+
+static Value name_error(VM *vm, Frame *frame, ObjStr *name) {
+  return asy_name_error(vm, name, frame->globals, frame->locals, frame->code);
+}
+
+Value asy_run_frames(VM *vm) {
+  Fiber *fiber = vm->fiber;
+  const size_t mark = asy_temp_mark(vm);
+  Frame *frame;
+  ObjCode *code;
+  uint32_t *ip;
+  Value *sp;
+  Value *L;
+  uint32_t ins;
+  uint32_t unwind_idx = 0; /* the instruction whose exception handler to look up */
+  uint32_t lasti_idx = 0;  /* the frame's lasti, pushed for handlers that want it */
+  Value retval;
+
+#define LOAD_FRAME() \
+  do { \
+    frame = &fiber->frames[fiber->frame_count - 1]; \
+    code = frame->code; \
+    ip = frame->ip; \
+    L = frame->base; \
+    sp = fiber->stack_top; \
+  } while (0)
+#define STORE_FRAME() \
+  do { \
+    frame->ip = ip; \
+    fiber->stack_top = sp; \
+  } while (0)
+/* Make values pushed during this instruction visible to the GC before calling out. */
+#define SYNC_SP() (fiber->stack_top = sp)
+#define ARG ASY_ARG(ins)
+#define PUSH(v) (*sp++ = (v))
+#define POP() (*--sp)
+#define TOP() (sp[-1])
+#define PEEK(n) (sp[-(int)(n)])
+#define RESET_TEMPS() asy_temp_reset(vm, mark)
+#define ERROR_IF(cond) \
+  do { \
+    if (cond) goto error; \
+  } while (0)
+
+#if USE_COMPUTED_GOTO
+  static void *const targets[OP__COUNT] = {
+#define OP(name, effect) [OP_##name] = &&L_##name,
+      ASY_OPCODES(OP)
+#undef OP
+  };
+#define TARGET(name) L_##name:
+#define DISPATCH() \
+  do { \
+    fiber->stack_top = sp; \
+    ins = *ip++; \
+    goto *targets[ASY_OP(ins)]; \
+  } while (0)
+#else
+#define TARGET(name) case OP_##name:
+#define DISPATCH() goto dispatch
+#endif
+
+  LOAD_FRAME();
+
+#if USE_COMPUTED_GOTO
+  DISPATCH();
+  {
+#else
+dispatch:
+  fiber->stack_top = sp;
+  ins = *ip++;
+  switch (ASY_OP(ins)) {
+#endif
+
+    TARGET(NOP) DISPATCH();
+    TARGET(MAKE_CELL) DISPATCH();
+
+    TARGET(POP_TOP) {
+      sp--;
+      DISPATCH();
+    }
+
+    TARGET(PUSH_NULL) {
+      PUSH(UNDEF_VAL);
+      DISPATCH();
+    }
+
+    TARGET(COPY) {
+      Value v = PEEK(ARG);
+      PUSH(v);
+      DISPATCH();
+    }
+
+    TARGET(SWAP) {
+      Value t = sp[-1];
+      sp[-1] = PEEK(ARG);
+      PEEK(ARG) = t;
+      DISPATCH();
+    }
+
+    TARGET(LOAD_CONST) {
+      PUSH(code->consts[ARG]);
+      DISPATCH();
+    }
+
+    TARGET(LOAD_FAST) {
+      Value v = L[ARG];
+      if (IS_UNDEF(v)) {
+        asy_unbound_error(vm, code, (int)ARG);
+        goto error;
+      }
+      PUSH(v);
+      DISPATCH();
+    }
+
+    TARGET(STORE_FAST) {
+      L[ARG] = POP();
+      DISPATCH();
+    }
+
+    TARGET(DELETE_FAST) {
+      if (IS_UNDEF(L[ARG])) {
+        asy_unbound_error(vm, code, (int)ARG);
+        goto error;
+      }
+      L[ARG] = UNDEF_VAL;
+      DISPATCH();
+    }
+
+    TARGET(LOAD_DEREF) {
+      Value v = AS_CELL(L[ARG])->value;
+      if (IS_UNDEF(v)) {
+        asy_unbound_error(vm, code, (int)ARG);
+        goto error;
+      }
+      PUSH(v);
+      DISPATCH();
+    }
+
+    TARGET(STORE_DEREF) {
+      AS_CELL(L[ARG])->value = POP();
+      DISPATCH();
+    }
+
+    TARGET(DELETE_DEREF) {
+      ObjCell *c = AS_CELL(L[ARG]);
+      if (IS_UNDEF(c->value)) {
+        asy_unbound_error(vm, code, (int)ARG);
+        goto error;
+      }
+      c->value = UNDEF_VAL;
+      DISPATCH();
+    }
+
+    TARGET(LOAD_CLOSURE) {
+      PUSH(L[ARG]);
+      DISPATCH();
+    }
+
+    TARGET(LOAD_FROM_DICT_OR_DEREF) {
+      Value mapping = TOP();
+      ObjStr *name = AS_STR(code->varnames->items[ARG]);
+      Value v;
+      if (IS_DICT(mapping)) {
+        v = asy_dict_get_str(AS_DICT(mapping), name);
+      } else {
+        v = asy_getitem(vm, mapping, OBJ_VAL(name));
+        if (IS_EXC(v)) {
+          if (!asy_pending_is(vm, vm->exc.KeyError)) goto error;
+          asy_clear_pending(vm);
+          v = UNDEF_VAL;
+        }
+      }
+      if (IS_UNDEF(v)) {
+        v = AS_CELL(L[ARG])->value;
+        if (IS_UNDEF(v)) {
+          asy_unbound_error(vm, code, (int)ARG);
+          goto error;
+        }
+      }
+      sp[-1] = v;
+      DISPATCH();
+    }
+
+    TARGET(LOAD_LOCALS) {
+      if (!frame->locals) {
+        asy_raise(vm, vm->exc.RuntimeError, "no locals found");
+        goto error;
+      }
+      PUSH(OBJ_VAL(frame->locals));
+      DISPATCH();
+    }
+
+    TARGET(LOAD_NAME) {
+      ObjStr *name = code->names[ARG];
+      Value v = UNDEF_VAL;
+      if (frame->locals) v = asy_dict_get_str(frame->locals, name);
+      if (IS_UNDEF(v) && frame->globals != frame->locals) v = asy_dict_get_str(frame->globals, name);
+      if (IS_UNDEF(v)) v = asy_dict_get_str(vm->builtins, name);
+      if (IS_UNDEF(v)) {
+        name_error(vm, frame, name);
+        goto error;
+      }
+      PUSH(v);
+      DISPATCH();
+    }
+
+    TARGET(STORE_NAME) {
+      if (!frame->locals) {
+        asy_raise(vm, vm->exc.RuntimeError, "no locals found when storing '%s'",
+                  code->names[ARG]->chars);
+        goto error;
+      }
+      asy_dict_set_str(vm, frame->locals, code->names[ARG], TOP());
+      sp--;
+      DISPATCH();
+    }
+
+    TARGET(DELETE_NAME) {
+      ObjStr *name = code->names[ARG];
+      int r = frame->locals ? asy_dict_delete(vm, frame->locals, OBJ_VAL(name)) : 0;
+      ERROR_IF(r < 0);
+      if (r == 0) {
+        name_error(vm, frame, name);
+        goto error;
+      }
+      DISPATCH();
+    }
+
+    TARGET(LOAD_GLOBAL) {
+      ObjStr *name = code->names[ARG >> 1];
+      Value v = asy_dict_get_str(frame->globals, name);
+      if (IS_UNDEF(v)) {
+        v = asy_dict_get_str(vm->builtins, name);
+        if (IS_UNDEF(v)) {
+          asy_name_error(vm, name, frame->globals, NULL, code);
+          goto error;
+        }
+      }
+      PUSH(v);
+      if (ARG & 1) PUSH(UNDEF_VAL);
+      DISPATCH();
+    }
+
+    TARGET(STORE_GLOBAL) {
+      asy_dict_set_str(vm, frame->globals, code->names[ARG], TOP());
+      sp--;
+      DISPATCH();
+    }
+
+    TARGET(DELETE_GLOBAL) {
+      ObjStr *name = code->names[ARG];
+      int r = asy_dict_delete(vm, frame->globals, OBJ_VAL(name));
+      ERROR_IF(r < 0);
+      if (r == 0) {
+        asy_name_error(vm, name, frame->globals, NULL, code);
+        goto error;
+      }
+      DISPATCH();
+    }
+
+    TARGET(LOAD_ATTR) {
+      ObjStr *name = code->names[ARG >> 1];
+      Value obj = TOP();
+      frame->ip = ip;
+      if (ARG & 1) {
+        Value meth, self;
+        ERROR_IF(!asy_load_method(vm, obj, name, &meth, &self, false));
+        sp[-1] = meth;
+        PUSH(self);
+      } else {
+        Value v = asy_getattr(vm, obj, name);
+        ERROR_IF(IS_EXC(v));
+        sp[-1] = v;
+      }
+      DISPATCH();
+    }
+
+    TARGET(STORE_ATTR) {
+      Value obj = sp[-1], v = sp[-2];
+      frame->ip = ip;
+      ERROR_IF(!asy_setattr(vm, obj, code->names[ARG], v));
+      sp -= 2;
+      DISPATCH();
+    }
+
+    TARGET(DELETE_ATTR) {
+      frame->ip = ip;
+      ERROR_IF(!asy_delattr(vm, TOP(), code->names[ARG]));
+      sp--;
+      DISPATCH();
+    }
+
+    TARGET(LOAD_SUPER_ATTR) {
+      ObjStr *name = code->names[ARG >> 2];
+      frame->ip = ip;
+      Value v = asy_super_attr(vm, sp[-3], sp[-2], sp[-1], name, (ARG & 2) != 0);
+      ERROR_IF(IS_EXC(v));
+      sp -= 3;
+      PUSH(v);
+      if (ARG & 1) PUSH(UNDEF_VAL);
+      DISPATCH();
+    }
+
+    TARGET(BINARY_SUBSCR) {
+      Value key = sp[-1], cont = sp[-2];
+      if (IS_INT(key) && IS_OBJ(cont)) {
+        int64_t i = AS_INT(key);
+        if (OBJ_TYPE(cont) == OBJ_LIST) {
+          ObjList *l = AS_LIST(cont);
+          if (i < 0) i += (int64_t)l->size;
+          if (i >= 0 && (size_t)i < l->size) {
+            sp--;
+            sp[-1] = l->items[i];
+            DISPATCH();
+          }
+        } else if (OBJ_TYPE(cont) == OBJ_TUPLE) {
+          ObjTuple *t = AS_TUPLE(cont);
+          if (i < 0) i += (int64_t)t->size;
+          if (i >= 0 && (size_t)i < t->size) {
+            sp--;
+            sp[-1] = t->items[i];
+            DISPATCH();
+          }
+        }
+      }
+      frame->ip = ip;
+      Value v = asy_getitem(vm, cont, key);
+      ERROR_IF(IS_EXC(v));
+      sp--;
+      sp[-1] = v;
+      DISPATCH();
+    }
+
+    TARGET(STORE_SUBSCR) {
+      Value key = sp[-1], cont = sp[-2], v = sp[-3];
+      if (IS_INT(key) && IS_OBJ_TYPE(cont, OBJ_LIST)) {
+        ObjList *l = AS_LIST(cont);
+        int64_t i = AS_INT(key);
+        if (i < 0) i += (int64_t)l->size;
+        if (i >= 0 && (size_t)i < l->size) {
+          l->items[i] = v;
+          sp -= 3;
+          DISPATCH();
+        }
+      }
+      frame->ip = ip;
+      ERROR_IF(!asy_setitem(vm, cont, key, v));
+      sp -= 3;
+      DISPATCH();
+    }
+
+    TARGET(DELETE_SUBSCR) {
+      frame->ip = ip;
+      ERROR_IF(!asy_delitem(vm, sp[-2], sp[-1]));
+      sp -= 2;
+      DISPATCH();
+    }
+
+    TARGET(BINARY_SLICE) {
+      frame->ip = ip;
+      ObjSlice *s = asy_slice_new(vm, sp[-2], sp[-1], NONE_VAL);
+      Value v = asy_getitem(vm, sp[-3], OBJ_VAL(s));
+      ERROR_IF(IS_EXC(v));
+      sp -= 2;
+      sp[-1] = v;
+      DISPATCH();
+    }
+
+    TARGET(STORE_SLICE) {
+      frame->ip = ip;
+      ObjSlice *s = asy_slice_new(vm, sp[-2], sp[-1], NONE_VAL);
+      ERROR_IF(!asy_setitem(vm, sp[-3], OBJ_VAL(s), sp[-4]));
+      sp -= 4;
+      DISPATCH();
+    }
+
+    TARGET(BUILD_SLICE) {
+      ObjSlice *s;
+      if (ARG == 3) {
+        s = asy_slice_new(vm, sp[-3], sp[-2], sp[-1]);
+        sp -= 2;
+      } else {
+        s = asy_slice_new(vm, sp[-2], sp[-1], NONE_VAL);
+        sp -= 1;
+      }
+      sp[-1] = OBJ_VAL(s);
+      DISPATCH();
+    }
+
+    TARGET(BINARY_OP) {
+      Value b = sp[-1], a = sp[-2];
+      uint32_t op = ARG;
+      uint32_t base_op = op >= ASY_INPLACE ? op - ASY_INPLACE : op;
+      if (IS_INT(a) && IS_INT(b)) {
+        int64_t x = AS_INT(a), y = AS_INT(b), r;
+        switch (base_op) {
+        case BINOP_ADD:
+          if (__builtin_add_overflow(x, y, &r)) break;
+          sp--;
+          sp[-1] = INT_VAL(r);
+          DISPATCH();
+        case BINOP_SUBTRACT:
+          if (__builtin_sub_overflow(x, y, &r)) break;
+          sp--;
+          sp[-1] = INT_VAL(r);
+          DISPATCH();
+        case BINOP_MULTIPLY:
+          if (__builtin_mul_overflow(x, y, &r)) break;
+          sp--;
+          sp[-1] = INT_VAL(r);
+          DISPATCH();
+        case BINOP_AND:
+          sp--;
+          sp[-1] = INT_VAL(x & y);
+          DISPATCH();
+        case BINOP_OR:
+          sp--;
+          sp[-1] = INT_VAL(x | y);
+          DISPATCH();
+        case BINOP_XOR:
+          sp--;
+          sp[-1] = INT_VAL(x ^ y);
+          DISPATCH();
+        case BINOP_FLOOR_DIVIDE:
+          if (y > 0 && x >= 0) {
+            sp--;
+            sp[-1] = INT_VAL(x / y);
+            DISPATCH();
+          }
+          break;
+        case BINOP_REMAINDER:
+          if (y > 0 && x >= 0) {
+            sp--;
+            sp[-1] = INT_VAL(x % y);
+            DISPATCH();
+          }
+          break;
+        default: break;
+        }
+      } else if (IS_FLOAT(a) && IS_FLOAT(b)) {
+        double x = AS_FLOAT(a), y = AS_FLOAT(b);
+        switch (base_op) {
+        case BINOP_ADD: sp--; sp[-1] = FLOAT_VAL(x + y); DISPATCH();
+        case BINOP_SUBTRACT: sp--; sp[-1] = FLOAT_VAL(x - y); DISPATCH();
+        case BINOP_MULTIPLY: sp--; sp[-1] = FLOAT_VAL(x * y); DISPATCH();
+        case BINOP_TRUE_DIVIDE:
+          if (y == 0.0) break;
+          sp--;
+          sp[-1] = FLOAT_VAL(x / y);
+          DISPATCH();
+        default: break;
+        }
+      }
+      frame->ip = ip;
+      Value r = op >= ASY_INPLACE ? asy_inplace_op(vm, (int)base_op, a, b)
+                                  : asy_binary_op(vm, (int)op, a, b);
+      ERROR_IF(IS_EXC(r));
+      sp--;
+      sp[-1] = r;
+      DISPATCH();
+    }
+
+    TARGET(UNARY_NEGATIVE) {
+      Value a = TOP();
+      if (IS_INT(a) && AS_INT(a) != INT64_MIN) {
+        sp[-1] = INT_VAL(-AS_INT(a));
+        DISPATCH();
+      }
+      if (IS_FLOAT(a)) {
+        sp[-1] = FLOAT_VAL(-AS_FLOAT(a));
+        DISPATCH();
+      }
+      frame->ip = ip;
+      Value r = asy_unary_op(vm, UNOP_NEGATIVE, a);
+      ERROR_IF(IS_EXC(r));
+      sp[-1] = r;
+      DISPATCH();
+    }
+
+    TARGET(UNARY_POSITIVE) {
+      frame->ip = ip;
+      Value r = asy_unary_op(vm, UNOP_POSITIVE, TOP());
+      ERROR_IF(IS_EXC(r));
+      sp[-1] = r;
+      DISPATCH();
+    }
+
+    TARGET(UNARY_INVERT) {
+      frame->ip = ip;
+      Value r = asy_unary_op(vm, UNOP_INVERT, TOP());
+      ERROR_IF(IS_EXC(r));
+      sp[-1] = r;
+      DISPATCH();
+    }
+
+    TARGET(UNARY_NOT) {
+      frame->ip = ip;
+      int t = truthy(vm, TOP());
+      ERROR_IF(t < 0);
+      sp[-1] = BOOL_VAL(!t);
+      DISPATCH();
+    }
+
+    TARGET(COMPARE_OP) {
+      Value b = sp[-1], a = sp[-2];
+      if (IS_INT(a) && IS_INT(b)) {
+        int64_t x = AS_INT(a), y = AS_INT(b);
+        bool r;
+        switch (ARG) {
+        case CMP_LT: r = x < y; break;
+        case CMP_LE: r = x <= y; break;
+        case CMP_EQ: r = x == y; break;
+        case CMP_NE: r = x != y; break;
+        case CMP_GT: r = x > y; break;
+        default: r = x >= y; break;
+        }
+        sp--;
+        sp[-1] = BOOL_VAL(r);
+        DISPATCH();
+      }
+      if (IS_FLOAT(a) && IS_FLOAT(b)) {
+        double x = AS_FLOAT(a), y = AS_FLOAT(b);
+        bool r;
+        switch (ARG) {
+        case CMP_LT: r = x < y; break;
+        case CMP_LE: r = x <= y; break;
+        case CMP_EQ: r = x == y; break;
+        case CMP_NE: r = x != y; break;
+        case CMP_GT: r = x > y; break;
+        default: r = x >= y; break;
+        }
+        sp--;
+        sp[-1] = BOOL_VAL(r);
+        DISPATCH();
+      }
+      frame->ip = ip;
+      Value r = asy_compare(vm, (int)ARG, a, b);
+      ERROR_IF(IS_EXC(r));
+      sp--;
+      sp[-1] = r;
+      DISPATCH();
+    }
+
+    TARGET(IS_OP) {
+      bool r = asy_same(sp[-2], sp[-1]);
+      sp--;
+      sp[-1] = BOOL_VAL(ARG ? !r : r);
+      DISPATCH();
+    }
+
+    TARGET(CONTAINS_OP) {
+      frame->ip = ip;
+      int r = asy_contains(vm, sp[-1], sp[-2]);
+      ERROR_IF(r < 0);
+      sp--;
+      sp[-1] = BOOL_VAL(ARG ? !r : r);
+      DISPATCH();
+    }
+
+    TARGET(BUILD_TUPLE) {
+      uint32_t n = ARG;
+      ObjTuple *t = asy_tuple_from(vm, n, sp - n);
+      sp -= n;
+      PUSH(OBJ_VAL(t));
+      DISPATCH();
+    }
+
+    TARGET(BUILD_LIST) {
+      uint32_t n = ARG;
+      ObjList *l = asy_list_new(vm, n);
+      for (uint32_t i = 0; i < n; i++) asy_list_append(vm, l, sp[(int)i - (int)n]);
+      sp -= n;
+      PUSH(OBJ_VAL(l));
+      DISPATCH();
+    }
+
+    TARGET(BUILD_SET) {
+      uint32_t n = ARG;
+      frame->ip = ip;
+      ObjSet *s = asy_set_new(vm, vm->types.set);
+      for (uint32_t i = 0; i < n; i++) ERROR_IF(!asy_set_add(vm, s, sp[(int)i - (int)n]));
+      sp -= n;
+      PUSH(OBJ_VAL(s));
+      DISPATCH();
+    }
+
+    TARGET(BUILD_MAP) {
+      uint32_t n = ARG;
+      frame->ip = ip;
+      ObjDict *d = asy_dict_new(vm);
+      Value *items = sp - 2 * n;
+      for (uint32_t i = 0; i < n; i++) ERROR_IF(!asy_dict_set(vm, d, items[2 * i], items[2 * i + 1]));
+      sp -= 2 * n;
+      PUSH(OBJ_VAL(d));
+      DISPATCH();
+    }
+
+    TARGET(BUILD_STRING) {
+      uint32_t n = ARG;
+      Value s = asy_build_string(vm, sp - n, (int)n);
+      ERROR_IF(IS_EXC(s));
+      sp -= n;
+      PUSH(s);
+      DISPATCH();
+    }
+
+    TARGET(LIST_APPEND) {
+      Value v = POP();
+      asy_list_append(vm, AS_LIST(PEEK(ARG)), v);
+      DISPATCH();
+    }
+
+    TARGET(SET_ADD) {
+      Value v = TOP();
+      frame->ip = ip;
+      ERROR_IF(!asy_set_add(vm, AS_SET(PEEK(ARG + 1)), v));
+      sp--;
+      DISPATCH();
+    }
+
+    TARGET(MAP_ADD) {
+      Value v = sp[-1], k = sp[-2];
+      frame->ip = ip;
+      ERROR_IF(!asy_dict_set(vm, AS_DICT(PEEK(ARG + 2)), k, v));
+      sp -= 2;
+      DISPATCH();
+    }
+
+    TARGET(LIST_EXTEND) {
+      frame->ip = ip;
+      ERROR_IF(!asy_list_extend_op(vm, AS_LIST(PEEK(ARG + 1)), TOP()));
+      sp--;
+      DISPATCH();
+    }
+
+    TARGET(SET_UPDATE) {
+      frame->ip = ip;
+      ERROR_IF(!asy_set_update_op(vm, AS_SET(PEEK(ARG + 1)), TOP()));
+      sp--;
+      DISPATCH();
+    }
+
+    TARGET(DICT_UPDATE) {
+      frame->ip = ip;
+      ERROR_IF(!asy_dict_update_op(vm, AS_DICT(PEEK(ARG + 1)), TOP()));
+      sp--;
+      DISPATCH();
+    }
+
+    TARGET(DICT_MERGE) {
+      /* callable NULL argtuple dict <arg-1 items> mapping */
+      frame->ip = ip;
+      ERROR_IF(!asy_dict_merge_op(vm, AS_DICT(PEEK(ARG + 1)), TOP(), PEEK(ARG + 4)));
+      sp--;
+      DISPATCH();
+    }
+
+    TARGET(LIST_TO_TUPLE) {
+      ObjList *l = AS_LIST(TOP());
+      sp[-1] = OBJ_VAL(asy_tuple_from(vm, l->size, l->items));
+      DISPATCH();
+    }
+
+    TARGET(CONVERT_VALUE) {
+      frame->ip = ip;
+      Value v = TOP(), r;
+      if (ARG == 1) r = asy_str(vm, v);
+      else if (ARG == 2) r = asy_repr(vm, v);
+      else r = asy_ascii(vm, v);
+      ERROR_IF(IS_EXC(r));
+      sp[-1] = r;
+      DISPATCH();
+    }
+
+    TARGET(FORMAT_SIMPLE) {
+      Value v = TOP();
+      if (IS_STR(v) && AS_OBJ(v)->cls == vm->types.str) DISPATCH();
+      frame->ip = ip;
+      Value r = asy_format(vm, v, vm->names.empty);
+      ERROR_IF(IS_EXC(r));
+      sp[-1] = r;
+      DISPATCH();
+    }
+
+    TARGET(FORMAT_WITH_SPEC) {
+      Value spec = sp[-1], v = sp[-2];
+      frame->ip = ip;
+      Value r = asy_format(vm, v, AS_STR(spec));
+      ERROR_IF(IS_EXC(r));
+      sp--;
+      sp[-1] = r;
+      DISPATCH();
+    }
+
+    TARGET(JUMP_FORWARD) {
+      ip = code->code + ARG;
+      DISPATCH();
+    }
+
+    TARGET(JUMP_BACKWARD) {
+      ip = code->code + ARG;
+      RESET_TEMPS();
+      DISPATCH();
+    }
+
+    TARGET(POP_JUMP_IF_FALSE) {
+      frame->ip = ip;
+      int t = truthy(vm, TOP());
+      ERROR_IF(t < 0);
+      sp--;
+      if (!t) ip = code->code + ARG;
+      DISPATCH();
+    }
+
+    TARGET(POP_JUMP_IF_TRUE) {
+      frame->ip = ip;
+      int t = truthy(vm, TOP());
+      ERROR_IF(t < 0);
+      sp--;
+      if (t) ip = code->code + ARG;
+      DISPATCH();
+    }
+
+    TARGET(POP_JUMP_IF_NONE) {
+      Value v = POP();
+      if (IS_NONE(v)) ip = code->code + ARG;
+      DISPATCH();
+    }
+
+    TARGET(POP_JUMP_IF_NOT_NONE) {
+      Value v = POP();
+      if (!IS_NONE(v)) ip = code->code + ARG;
+      DISPATCH();
+    }
+
+    TARGET(JUMP_IF_FALSE_OR_POP) {
+      frame->ip = ip;
+      int t = truthy(vm, TOP());
+      ERROR_IF(t < 0);
+      if (!t) ip = code->code + ARG;
+      else sp--;
+      DISPATCH();
+    }
+
+    TARGET(JUMP_IF_TRUE_OR_POP) {
+      frame->ip = ip;
+      int t = truthy(vm, TOP());
+      ERROR_IF(t < 0);
+      if (t) ip = code->code + ARG;
+      else sp--;
+      DISPATCH();
+    }
+
+    TARGET(GET_ITER) {
+      frame->ip = ip;
+      Value it = asy_iter(vm, TOP());
+      ERROR_IF(IS_EXC(it));
+      sp[-1] = it;
+      DISPATCH();
+    }
+
+    TARGET(FOR_ITER) {
+      Value it = TOP();
+      frame->ip = ip;
+      Value v;
+      if (IS_OBJ_TYPE(it, OBJ_ITER)) v = AS_ITER(it)->next(vm, AS_ITER(it));
+      else v = asy_next(vm, it);
+      ERROR_IF(IS_EXC(v));
+      if (IS_UNDEF(v)) {
+        sp--;
+        ip = code->code + ARG;
+        RESET_TEMPS();
+        DISPATCH();
+      }
+      PUSH(v);
+      DISPATCH();
+    }
+
+    TARGET(UNPACK_SEQUENCE) {
+      uint32_t n = ARG;
+      Value seq = TOP();
+      if (IS_OBJ(seq) && (OBJ_TYPE(seq) == OBJ_TUPLE || OBJ_TYPE(seq) == OBJ_LIST)) {
+        size_t size;
+        Value *items;
+        if (OBJ_TYPE(seq) == OBJ_TUPLE) {
+          size = AS_TUPLE(seq)->size;
+          items = AS_TUPLE(seq)->items;
+        } else {
+          size = AS_LIST(seq)->size;
+          items = AS_LIST(seq)->items;
+        }
+        if (size == n) {
+          Value *dest = sp - 1;
+          for (uint32_t i = 0; i < n; i++) dest[i] = items[n - 1 - i];
+          sp += (int)n - 1;
+          DISPATCH();
+        }
+      }
+      frame->ip = ip;
+      ERROR_IF(!asy_unpack(vm, seq, (int)n, 0, false, sp - 1));
+      sp += (int)n - 1;
+      DISPATCH();
+    }
+
+    TARGET(UNPACK_EX) {
+      int before = (int)(ARG & 0xff), after = (int)(ARG >> 8);
+      frame->ip = ip;
+      ERROR_IF(!asy_unpack(vm, TOP(), before, after, true, sp - 1));
+      sp += before + after;
+      DISPATCH();
+    }
+
+    TARGET(CALL) {
+      Value *slot = sp - ARG - 2;
+      CallArgs ca = {slot + 2, (int)ARG, NULL, NULL, NULL};
+      Value result;
+      frame->ip = ip;
+      int st = asy_call_prepare(vm, slot, &ca, &result);
+      if (st == CALL_FRAME) {
+        LOAD_FRAME();
+        DISPATCH();
+      }
+      ERROR_IF(st == CALL_ERROR);
+      sp = slot;
+      PUSH(result);
+      RESET_TEMPS();
+      DISPATCH();
+    }
+
+    TARGET(CALL_KW) {
+      ObjTuple *kwnames = AS_TUPLE(sp[-1]);
+      int nkw = (int)kwnames->size;
+      Value *slot = sp - 1 - ARG - 2;
+      CallArgs ca = {slot + 2, (int)ARG - nkw, kwnames, slot + 2 + ARG - nkw, NULL};
+      Value result;
+      frame->ip = ip;
+      int st = asy_call_prepare(vm, slot, &ca, &result);
+      if (st == CALL_FRAME) {
+        LOAD_FRAME();
+        DISPATCH();
+      }
+      ERROR_IF(st == CALL_ERROR);
+      sp = slot;
+      PUSH(result);
+      RESET_TEMPS();
+      DISPATCH();
+    }
+
+    TARGET(CALL_FUNCTION_EX) {
+      int haskw = ARG & 1;
+      Value *slot = sp - 3 - haskw;
+      frame->ip = ip;
+      Value argv = slot[2], kwv = haskw ? slot[3] : UNDEF_VAL;
+      /* Converted operands are new objects, rooted by the temp roots until stored. */
+      ERROR_IF(!asy_callex_args(vm, slot[0], &argv, &kwv));
+      slot[2] = argv;
+      if (haskw) slot[3] = kwv;
+      ObjTuple *args = AS_TUPLE(argv);
+      ObjDict *kw = IS_UNDEF(kwv) ? NULL : AS_DICT(kwv);
+      CallArgs ca = {args->items, (int)args->size, NULL, NULL, kw};
+      Value result;
+      int st = asy_call_prepare(vm, slot, &ca, &result);
+      if (st == CALL_FRAME) {
+        LOAD_FRAME();
+        DISPATCH();
+      }
+      ERROR_IF(st == CALL_ERROR);
+      sp = slot;
+      PUSH(result);
+      RESET_TEMPS();
+      DISPATCH();
+    }
+
+    TARGET(RETURN_VALUE) {
+      retval = POP();
+      goto do_return;
+    }
+
+    TARGET(RETURN_CONST) {
+      retval = code->consts[ARG];
+      goto do_return;
+    }
+
+  do_return: {
+      Value v = retval;
+      int flags = frame->flags;
+      Value *base = frame->base;
+      bool init_error = false;
+      if (flags & FRAME_INIT) {
+        if (!IS_NONE(v)) {
+          asy_raise(vm, vm->exc.TypeError, "__init__() should return None, not '%s'",
+                    asy_type_name(vm, v));
+          init_error = true;
+        }
+        v = frame->self_for_init;
+      }
+      fiber->frame_count--;
+      fiber->stack_top = base;
+      if (flags & FRAME_ENTRY) {
+        RESET_TEMPS();
+        return init_error ? EXC_VAL : v;
+      }
+      LOAD_FRAME();
+      sp = base;
+      if (init_error) goto error;
+      if (!(flags & FRAME_DISCARD)) PUSH(v);
+      RESET_TEMPS();
+      DISPATCH();
+    }
+
+    TARGET(MAKE_FUNCTION) {
+      uint32_t flags = ARG;
+      Value *p = sp - 1;
+      ObjCode *fcode = AS_CODE(*p);
+      Value closure = UNDEF_VAL, annotations = UNDEF_VAL, kwdefaults = UNDEF_VAL, defaults = UNDEF_VAL;
+      if (flags & 8) closure = *--p;
+      if (flags & 4) annotations = *--p;
+      if (flags & 2) kwdefaults = *--p;
+      if (flags & 1) defaults = *--p;
+      (void)annotations;
+      ObjFunction *fn = asy_function_new(vm, fcode, frame->globals);
+      if (!IS_UNDEF(closure)) fn->closure = AS_TUPLE(closure);
+      if (!IS_UNDEF(kwdefaults)) fn->kwdefaults = AS_DICT(kwdefaults);
+      if (!IS_UNDEF(defaults)) fn->defaults = AS_TUPLE(defaults);
+      if ((fcode->flags & CODE_HAS_DOCSTRING) && fcode->nconsts > 0) fn->doc = fcode->consts[0];
+      sp = p;
+      PUSH(OBJ_VAL(fn));
+      DISPATCH();
+    }
+
+    TARGET(BUILD_CLASS) {
+      int nkw = (int)ARG;
+      Value *slot = sp - 4 - nkw;
+      frame->ip = ip;
+      Value cls = asy_build_class(vm, slot, nkw);
+      ERROR_IF(IS_EXC(cls));
+      sp = slot;
+      PUSH(cls);
+      RESET_TEMPS();
+      DISPATCH();
+    }
+
+    TARGET(IMPORT_NAME) {
+      frame->ip = ip;
+      Value m = asy_import(vm, code->names[ARG]);
+      ERROR_IF(IS_EXC(m));
+      PUSH(m);
+      RESET_TEMPS();
+      DISPATCH();
+    }
+
+    TARGET(IMPORT_FROM) {
+      frame->ip = ip;
+      Value v = asy_import_from(vm, TOP(), code->names[ARG]);
+      ERROR_IF(IS_EXC(v));
+      PUSH(v);
+      DISPATCH();
+    }
+
+    TARGET(RAISE_VARARGS) {
+      frame->ip = ip;
+      if (ARG == 0) {
+        Value exc = fiber->handling;
+        if (IS_UNDEF(exc) || IS_NONE(exc)) {
+          asy_raise(vm, vm->exc.RuntimeError, "No active exception to reraise");
+          goto error;
+        }
+        fiber->exc = exc;
+        unwind_idx = lasti_idx = (uint32_t)(ip - code->code) - 1;
+        goto exception_unwind;
+      }
+      Value cause = UNDEF_VAL;
+      if (ARG == 2) cause = sp[-1];
+      Value exc = sp[-(int)ARG];
+      asy_do_raise(vm, exc, cause);
+      sp -= ARG;
+      goto error;
+    }
+
+    TARGET(RERAISE) {
+      /* values[arg] exc. The handler is looked up from this instruction; with arg,
+      ** values[0] is the original lasti, which becomes the frame's lasti again (what
+      ** the next handler receives), as CPython restores frame->instr_ptr. */
+      Value exc = sp[-1];
+      unwind_idx = (uint32_t)(ip - code->code) - 1;
+      lasti_idx = unwind_idx;
+      if (ARG) {
+        Value lasti = sp[-1 - (int)ARG];
+        if (IS_INT(lasti)) lasti_idx = (uint32_t)AS_INT(lasti);
+      }
+      sp -= 1 + (int)ARG;
+      fiber->exc = exc;
+      goto exception_unwind;
+    }
+
+    TARGET(PUSH_EXC_INFO) {
+      Value exc = sp[-1];
+      Value prev = fiber->handling;
+      sp[-1] = IS_UNDEF(prev) ? NONE_VAL : prev;
+      PUSH(exc);
+      fiber->handling = exc;
+      DISPATCH();
+    }
+
+    TARGET(POP_EXCEPT) {
+      Value prev = POP();
+      fiber->handling = IS_NONE(prev) ? UNDEF_VAL : prev;
+      DISPATCH();
+    }
+
+    TARGET(CHECK_EXC_MATCH) {
+      frame->ip = ip;
+      Value r = asy_exc_match(vm, sp[-2], sp[-1]);
+      ERROR_IF(IS_EXC(r));
+      sp[-1] = r;
+      DISPATCH();
+    }
+
+    TARGET(CHECK_EG_MATCH) {
+      frame->ip = ip;
+      Value rest = UNDEF_VAL, match = UNDEF_VAL;
+      ERROR_IF(!asy_eg_match(vm, sp[-2], sp[-1], &rest, &match));
+      sp[-2] = rest;
+      sp[-1] = match;
+      if (!IS_NONE(match) && !IS_UNDEF(match)) fiber->handling = match;
+      DISPATCH();
+    }
+
+    TARGET(CALL_INTRINSIC_1) {
+      frame->ip = ip;
+      Value v = TOP(), r;
+      switch (ARG) {
+      case INTRINSIC_UNARY_POSITIVE: r = asy_unary_op(vm, UNOP_POSITIVE, v); break;
+      case INTRINSIC_LIST_TO_TUPLE:
+        r = OBJ_VAL(asy_tuple_from(vm, AS_LIST(v)->size, AS_LIST(v)->items));
+        break;
+      case INTRINSIC_IMPORT_STAR:
+        r = asy_import_star(vm, v, frame->locals ? frame->locals : frame->globals);
+        break;
+      default: r = v; break;
+      }
+      ERROR_IF(IS_EXC(r));
+      sp[-1] = r;
+      DISPATCH();
+    }
+
+    TARGET(CALL_INTRINSIC_2) {
+      frame->ip = ip;
+      Value r;
+      if (ARG == INTRINSIC_PREP_RERAISE_STAR) {
+        r = asy_prep_reraise_star(vm, sp[-2], sp[-1]);
+      } else {
+        r = asy_raise(vm, vm->exc.RuntimeError, "unknown intrinsic %d", (int)ARG);
+      }
+      ERROR_IF(IS_EXC(r));
+      sp--;
+      sp[-1] = r;
+      DISPATCH();
+    }
+
+    TARGET(LOAD_ASSERTION_ERROR) {
+      PUSH(OBJ_VAL(vm->exc.AssertionError));
+      DISPATCH();
+    }
+
+    TARGET(BEFORE_WITH) {
+      frame->ip = ip;
+      Value exitv = UNDEF_VAL;
+      Value r = asy_before_with(vm, TOP(), &exitv);
+      ERROR_IF(IS_EXC(r));
+      sp[-1] = exitv;
+      PUSH(r);
+      RESET_TEMPS();
+      DISPATCH();
+    }
+
+    TARGET(WITH_EXCEPT_START) {
+      frame->ip = ip;
+      Value exc = sp[-1];
+      Value args[3] = {OBJ_VAL(asy_class_of(vm, exc)), exc, NONE_VAL};
+      Value r = asy_call(vm, sp[-4], 3, args, NULL);
+      ERROR_IF(IS_EXC(r));
+      PUSH(r);
+      RESET_TEMPS();
+      DISPATCH();
+    }
+
+    TARGET(AWAIT)
+    TARGET(BEFORE_ASYNC_WITH)
+    TARGET(GET_AITER)
+    TARGET(GET_ANEXT)
+    TARGET(END_ASYNC_FOR) {
+      frame->ip = ip;
+      asy_raise(vm, vm->exc.RuntimeError, "asyncio is not available yet");
+      goto error;
+    }
+
+    TARGET(SETUP_ANNOTATIONS) {
+      if (!frame->locals) DISPATCH();
+      ObjStr *key = asy_str_intern(vm, "__annotations__", 15);
+      if (IS_UNDEF(asy_dict_get_str(frame->locals, key))) {
+        ObjDict *d = asy_dict_new(vm);
+        asy_dict_set_str(vm, frame->locals, key, OBJ_VAL(d));
+      }
+      DISPATCH();
+    }
+
+    TARGET(PRINT_EXPR) {
+      frame->ip = ip;
+      ERROR_IF(!asy_print_expr(vm, TOP()));
+      sp--;
+      DISPATCH();
+    }
+
+#if !USE_COMPUTED_GOTO
+  default:
+    asy_raise(vm, vm->exc.RuntimeError, "unknown opcode %d", (int)ASY_OP(ins));
+    goto error;
+#endif
+  }
+
+  /* ---- exceptions --------------------------------------------------------------
+  ** error: a raising instruction (the pending exception is new here): record the
+  ** traceback entry, then unwind. exception_unwind: a re-raise (no new entry). */
+error: {
+  frame->ip = ip;
+  unwind_idx = lasti_idx = (uint32_t)(ip - code->code) - 1;
+  if (IS_UNDEF(fiber->exc))
+    asy_raise(vm, vm->exc.RuntimeError, "error return without exception set");
+  asy_traceback_add(vm, fiber->exc, code, (int)unwind_idx);
+}
+exception_unwind: {
+  const ExcEntry *h = find_handler(code, unwind_idx);
+  if (h) {
+    sp = frame->sp_base + h->depth;
+    if (h->push_lasti) PUSH(INT_VAL(lasti_idx));
+    PUSH(fiber->exc);
+    fiber->exc = UNDEF_VAL;
+    ip = code->code + h->target;
+    RESET_TEMPS();
+    DISPATCH();
+  }
+  int flags = frame->flags;
+  Value *base = frame->base;
+  fiber->frame_count--;
+  fiber->stack_top = base;
+  if (flags & FRAME_ENTRY) {
+    RESET_TEMPS();
+    return EXC_VAL;
+  }
+  LOAD_FRAME();
+  sp = base;
+  goto error;
+}
+}

@@ -1,0 +1,163 @@
+/*
+** interp.h — the interpreter's internal interface (interp.c, interp_ops.c, call.c,
+** module.c, fiber.c). Other areas use the public entry points in vm.h (asy_run_code,
+** asy_call, asy_call_method, asy_import …); nothing here is needed outside vm/.
+**
+** DESIGN NOTES
+**
+** Stack layout. A fiber owns one contiguous value stack and one frame array, both
+** allocated once at a fixed capacity (fiber.c) and NEVER moved: natives receive `args`
+** pointers into the value stack and outer C loops keep `Frame *` pointers, so moving
+** either would need a fix-up pass over C locals we cannot see. Running out of frames
+** raises RecursionError (vm->recursion_limit, like CPython's Python-frame limit);
+** running out of value stack raises MemoryError("stack overflow"). The memory comes
+** from calloc, so untouched pages cost nothing.
+**
+** A frame's slots: base[0 .. nlocals+ncells+nfree) are localsplus (object.h), then
+** its operand stack from sp_base up. A call `callable self_or_NULL args…` reuses the
+** caller's stack: the callee's base is the slot that held the callable, so when the
+** callee returns its result lands exactly where the callable was (Lua's convention).
+** Hence a caller's stack pointer is always its callee's base, and only the top frame's
+** stack pointer needs saving (fiber->stack_top). This is all the state a suspended
+** coroutine needs too: the async issue will make AWAIT store ip/stack_top and return
+** from the loop, leaving the frames as plain data on the task's fiber.
+**
+** GC discipline. fiber->stack_top is stored at every instruction dispatch, so the
+** collector sees every operand of the running instruction (gc.c marks
+** stack[0..stack_top)). A handler that pushes and then calls out again must store
+** stack_top itself (SYNC_SP in interp.c). Temp roots are reset to the loop's entry
+** mark after calls, at backward jumps and at returns: at those points every live Value
+** is on the value stack or in a frame record.
+**
+** Calls. asy_call_prepare (call.c) is the single call dispatcher for CALL, CALL_KW,
+** CALL_FUNCTION_EX, asy_call and class bodies: a script function gets its frame pushed
+** (the loop continues in it, no C recursion); natives run at once; a class is
+** instantiated (__new__, then __init__ as a pushed FRAME_INIT frame when it is a script
+** function). asy_call (C calling script code) pushes callable/args above stack_top,
+** prepares the call and runs a nested loop until that FRAME_ENTRY frame returns.
+** Nested loops are real C recursion: vm->c_depth and a C-stack address check turn
+** runaway recursion through C into RecursionError instead of a crash.
+**
+** Exceptions. CPython 3.11's scheme: on error the loop records a traceback entry
+** (unless it is a re-raise), looks the raising instruction up in the code's exception
+** table, cuts the operand stack to the entry's depth (relative to sp_base), pushes
+** lasti (if flagged) and the exception, and jumps to the handler. Without a handler the
+** frame is popped and the error continues in the caller (which records its own entry),
+** or leaves the loop with EXC_VAL at a FRAME_ENTRY frame.
+*/
+#ifndef ASY_INTERP_H
+#define ASY_INTERP_H
+
+#include "except.h"
+#include "gc.h"
+#include "vm.h"
+
+/* ---- fiber.c --------------------------------------------------------------------- */
+
+/* Default capacities of the main fiber (values and frames). */
+#define ASY_MAIN_STACK_SLOTS (1u << 20)
+#define ASY_MAIN_FRAMES 20000
+
+/* Allocate a fiber's stacks if it has none yet (the main fiber is created bare by
+** vm_new). Returns false with MemoryError pending if allocation fails. */
+bool asy_fiber_ensure(VM *vm, Fiber *f, size_t slots, int frames);
+/* Create and link (vm->fibers) a new fiber with the given capacities. */
+Fiber *asy_fiber_new(VM *vm, size_t slots, int frames);
+/* Unlink and free a fiber (never the running one). */
+void asy_fiber_free(VM *vm, Fiber *f);
+/* True if `n` more value slots fit above `from` on the fiber's stack. */
+static inline bool asy_fiber_room(Fiber *f, Value *from, size_t n) {
+  return (size_t)(f->stack + f->stack_capacity - from) >= n;
+}
+/* Raise MemoryError for an exhausted value stack. Returns EXC_VAL. */
+Value asy_stack_overflow(VM *vm);
+/* Raise RecursionError("maximum recursion depth exceeded"). Returns EXC_VAL. */
+Value asy_recursion_error(VM *vm);
+/* True when the C stack is close to exhausted (nested asy_call depth guard). */
+bool asy_c_stack_exhausted(void);
+/* Remember the C stack position of the outermost interpreter entry. */
+void asy_c_stack_init(void);
+
+/* ---- call.c ---------------------------------------------------------------------- */
+
+/* The arguments of a call whose callable sits in slot[0] (and self or UNDEF in slot[1]).
+** Positional args are args[0..argc) (NOT including slot[1]); keyword args come either
+** as kwnames (tuple of str) with values kwvalues[0..len), or as a dict (or neither). */
+typedef struct {
+  Value *args;
+  int argc;
+  ObjTuple *kwnames;
+  Value *kwvalues;
+  ObjDict *kwdict;
+} CallArgs;
+
+enum { CALL_ERROR = -1, CALL_DONE = 0, CALL_FRAME = 1 };
+
+/* Dispatch a call. slot must lie on the running fiber's stack, below stack_top, with
+** everything the args refer to rooted. Returns CALL_FRAME when a script frame was pushed
+** (base = slot; run it to get the result), CALL_DONE with *result set, or CALL_ERROR. */
+int asy_call_prepare(VM *vm, Value *slot, CallArgs *ca, Value *result);
+/* Push a frame for script function fn with NO arguments at `slot` (class bodies).
+** Returns false with an exception pending. */
+bool asy_push_noarg_frame(VM *vm, Value *slot, ObjFunction *fn);
+/* Run a class body function with `locals` as its namespace (nested loop). Returns the
+** body's result or EXC_VAL. */
+Value asy_call_body(VM *vm, ObjFunction *fn, ObjDict *locals);
+/* Look up obj.name for an immediate call without creating a bound method: on success
+** *meth is the callable and *self is obj when it must be prepended (else UNDEF). When
+** `opt` and the attribute is missing, returns true with *meth UNDEF. */
+bool asy_load_method(VM *vm, Value obj, ObjStr *name, Value *meth, Value *self, bool opt);
+/* "f()" / "__main__.f()" as CPython's _PyObject_FunctionStr, for call error messages. */
+ObjStr *asy_function_str(VM *vm, Value callable);
+
+/* ---- interp.c -------------------------------------------------------------------- */
+
+/* Run the running fiber from its top frame (which has FRAME_ENTRY) until that frame
+** returns. Returns the result or EXC_VAL. */
+Value asy_run_frames(VM *vm);
+
+/* ---- interp_ops.c: out-of-line opcode bodies ------------------------------------- */
+
+/* UNPACK_SEQUENCE / UNPACK_EX: writes the items to dest[0..] in stack order (last item
+** first). Returns false with an exception pending. dest may alias the sequence's slot:
+** the sequence is passed by value and must be rooted by the caller. */
+bool asy_unpack(VM *vm, Value seq, int before, int after, bool starred, Value *dest);
+/* RAISE_VARARGS with 1 or 2 operands (cause UNDEF when absent). Always EXC_VAL. */
+Value asy_do_raise(VM *vm, Value exc, Value cause);
+/* BEFORE_WITH: returns the bound __exit__ in *exit_out and __enter__'s result. */
+Value asy_before_with(VM *vm, Value mgr, Value *exit_out);
+/* BUILD_CLASS: slot[0] body function, slot[1] name, slot[2] bases, slot[3] kwnames or
+** None, slot[4..4+nkw) keyword values. Returns the class or EXC_VAL. */
+Value asy_build_class(VM *vm, Value *slot, int nkw);
+/* IMPORT_FROM: getattr(module, name) with CPython's ImportError wording. */
+Value asy_import_from(VM *vm, Value module, ObjStr *name);
+/* `from module import *` into ns (module.__all__, else its public names). None or
+** EXC_VAL. */
+Value asy_import_star(VM *vm, Value module, ObjDict *ns);
+/* LIST_EXTEND / SET_UPDATE / DICT_UPDATE / DICT_MERGE bodies. func is the callable for
+** DICT_MERGE's messages. */
+bool asy_list_extend_op(VM *vm, ObjList *list, Value iterable);
+bool asy_set_update_op(VM *vm, ObjSet *set, Value iterable);
+bool asy_dict_update_op(VM *vm, ObjDict *dict, Value mapping);
+bool asy_dict_merge_op(VM *vm, ObjDict *dict, Value mapping, Value func);
+/* CALL_FUNCTION_EX: check/convert the * and ** operands (tuple, dict) in place. */
+bool asy_callex_args(VM *vm, Value func, Value *argtuple, Value *kwdict);
+/* BUILD_STRING: concatenate n str values. */
+Value asy_build_string(VM *vm, Value *items, int n);
+/* LOAD_SUPER_ATTR body (attr only; method loads push NULL). */
+Value asy_super_attr(VM *vm, Value global_super, Value cls, Value self, ObjStr *name,
+                     bool two_arg);
+/* PRINT_EXPR: sys.displayhook. */
+bool asy_print_expr(VM *vm, Value v);
+/* UnboundLocalError / free-variable NameError for localsplus slot i of code. */
+Value asy_unbound_error(VM *vm, ObjCode *code, int i);
+
+/* ---- module.c -------------------------------------------------------------------- */
+
+/* Raise cls (ImportError or a subclass) with message msg and the name/path attributes
+** (UNDEF = leave None). Returns EXC_VAL. */
+Value asy_raise_import_error(VM *vm, ObjClass *cls, Value name, Value path, ObjStr *msg);
+/* True while module m's body is still running (circular-import diagnostics). */
+bool asy_module_initializing(VM *vm, Value m);
+
+#endif

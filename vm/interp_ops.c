@@ -1,0 +1,457 @@
+/*
+** interp_ops.c — the bodies of the less frequent opcodes, kept out of the dispatch loop
+** so interp.c stays readable: unpacking, raise, with, class creation, from-import,
+** the container-building opcodes of starred calls and displays, and REPL echo.
+** Each function follows the CPython 3.13 code path of the same opcode, including its
+** error messages.
+*/
+#include <stdio.h>
+#include <string.h>
+
+#include "except.h"
+#include "interp.h"
+#include "set.h"
+#include "str.h"
+
+/* True if v's type offers no iteration at all (the pending TypeError came from that,
+** not from a user __iter__), so the caller may reword the error as CPython does. */
+static bool not_iterable_type(VM *vm, Value v) {
+  if (!asy_pending_is(vm, vm->exc.TypeError)) return false;
+  ObjClass *cls = asy_class_of(vm, v);
+  return IS_UNDEF(asy_class_lookup(cls, vm->names.iter)) &&
+         IS_UNDEF(asy_class_lookup(cls, vm->names.getitem));
+}
+
+/* ---- unpacking -------------------------------------------------------------------- */
+
+bool asy_unpack(VM *vm, Value seq, int before, int after, bool starred, Value *dest) {
+  int need = before + after;
+  ObjList *items = asy_list_new(vm, (size_t)need + 1);
+  Value it = asy_iter(vm, seq);
+  if (IS_EXC(it)) {
+    if (not_iterable_type(vm, seq)) {
+      asy_clear_pending(vm);
+      asy_raise(vm, vm->exc.TypeError, "cannot unpack non-iterable %s object",
+                asy_type_name(vm, seq));
+    }
+    return false;
+  }
+  /* Without a star, stop after one item too many (CPython does not drain). */
+  for (;;) {
+    if (!starred && (int)items->size > before) break;
+    Value v = asy_next(vm, it);
+    if (IS_EXC(v)) return false;
+    if (IS_UNDEF(v)) break;
+    asy_list_append(vm, items, v);
+  }
+  int got = (int)items->size;
+  if (!starred) {
+    if (got < before) {
+      asy_raise(vm, vm->exc.ValueError, "not enough values to unpack (expected %d, got %d)",
+                before, got);
+      return false;
+    }
+    if (got > before) {
+      asy_raise(vm, vm->exc.ValueError, "too many values to unpack (expected %d)", before);
+      return false;
+    }
+    for (int i = 0; i < before; i++) dest[i] = items->items[before - 1 - i];
+    return true;
+  }
+  if (got < need) {
+    asy_raise(vm, vm->exc.ValueError,
+              "not enough values to unpack (expected at least %d, got %d)", need, got);
+    return false;
+  }
+  int nmid = got - need;
+  ObjList *mid = asy_list_new(vm, (size_t)nmid);
+  for (int i = 0; i < nmid; i++) asy_list_append(vm, mid, items->items[before + i]);
+  /* Stack order: last item deepest … first item on top. */
+  int total = before + 1 + after, k = 0;
+  for (int i = after - 1; i >= 0; i--) dest[k++] = items->items[before + nmid + i];
+  dest[k++] = OBJ_VAL(mid);
+  for (int i = before - 1; i >= 0; i--) dest[k++] = items->items[i];
+  (void)total;
+  return true;
+}
+
+/* ---- raise ---------------------------------------------------------------------------- */
+
+Value asy_do_raise(VM *vm, Value exc, Value cause) {
+  if (IS_UNDEF(cause)) return asy_raise_value(vm, exc);
+  return asy_raise_from(vm, exc, cause);
+}
+
+/* ---- with ------------------------------------------------------------------------------ */
+
+Value asy_before_with(VM *vm, Value mgr, Value *exit_out) {
+  ObjClass *cls = asy_class_of(vm, mgr);
+  Value enter = asy_class_lookup(cls, vm->names.enter);
+  if (IS_UNDEF(enter))
+    return asy_raise(vm, vm->exc.TypeError,
+                     "'%s' object does not support the context manager protocol",
+                     asy_type_name(vm, mgr));
+  Value exitf = asy_class_lookup(cls, vm->names.exit);
+  if (IS_UNDEF(exitf))
+    return asy_raise(vm, vm->exc.TypeError,
+                     "'%s' object does not support the context manager protocol "
+                     "(missed __exit__ method)",
+                     asy_type_name(vm, mgr));
+  if (IS_FUNCTION(exitf) || (IS_NATIVE(exitf) && IS_UNDEF(AS_NATIVE(exitf)->self))) {
+    *exit_out = OBJ_VAL(asy_bound_new(vm, mgr, exitf));
+  } else {
+    Value b = asy_getattr(vm, mgr, vm->names.exit);
+    if (IS_EXC(b)) return EXC_VAL;
+    *exit_out = b;
+  }
+  /* *exit_out is a fresh object (temp-rooted) or reachable from the class. */
+  return asy_call_method(vm, mgr, vm->names.enter, 0, NULL);
+}
+
+/* ---- class creation ------------------------------------------------------------------ */
+
+static ObjStr *intern(VM *vm, const char *s) { return asy_str_intern(vm, s, strlen(s)); }
+
+Value asy_build_class(VM *vm, Value *slot, int nkw) {
+  Value body = slot[0], name = slot[1], bases = slot[2], kwnames = slot[3];
+  Value *kwvalues = slot + 4;
+  if (!IS_FUNCTION(body) || !IS_STR(name) || !IS_TUPLE(bases))
+    return asy_raise(vm, vm->exc.TypeError, "BUILD_CLASS: bad operands");
+  ObjTuple *bt = AS_TUPLE(bases);
+  ObjClass *base = vm->types.object;
+  if (bt->size > 1)
+    return asy_raise(vm, vm->exc.TypeError, "multiple inheritance is not supported");
+  if (bt->size == 1) {
+    Value b = bt->items[0];
+    if (!IS_CLASS(b)) return asy_raise(vm, vm->exc.TypeError, "bases must be types");
+    base = AS_CLASS(b);
+    if (base->flags & CLASS_FINAL)
+      return asy_raise(vm, vm->exc.TypeError, "type '%s' is not an acceptable base type",
+                       base->name->chars);
+  }
+  /* Keywords: metaclass=type is accepted, the rest go to __init_subclass__. */
+  ObjDict *kw = NULL;
+  if (nkw > 0 && IS_TUPLE(kwnames)) {
+    ObjStr *metaclass = intern(vm, "metaclass");
+    for (int i = 0; i < nkw; i++) {
+      Value k = AS_TUPLE(kwnames)->items[i];
+      if (IS_STR(k) && asy_str_equal(AS_STR(k), metaclass)) {
+        Value m = kwvalues[i];
+        if (IS_CLASS(m) && AS_CLASS(m) == vm->types.type) continue;
+        return asy_raise(vm, vm->exc.TypeError, "metaclasses other than type are not supported");
+      }
+      if (!kw) kw = asy_dict_new(vm);
+      if (!asy_dict_set(vm, kw, k, kwvalues[i])) return EXC_VAL;
+    }
+  }
+  ObjDict *ns = asy_dict_new(vm);
+  Value r = asy_call_body(vm, AS_FUNCTION(body), ns);
+  if (IS_EXC(r)) return EXC_VAL;
+  ObjClass *cls = asy_class_new(vm, AS_STR(name), base, ns);
+  if (!cls) return EXC_VAL;
+  Value clsv = OBJ_VAL(cls);
+  /* __classcell__: the cell behind zero-argument super() and __class__. */
+  ObjStr *cc = intern(vm, "__classcell__");
+  ObjDict *cdict = cls->dict ? cls->dict : ns;
+  Value cell = asy_dict_get_str(cdict, cc);
+  if (IS_OBJ_TYPE(cell, OBJ_CELL)) {
+    ((ObjCell *)AS_OBJ(cell))->value = clsv;
+    if (asy_dict_delete(vm, cdict, OBJ_VAL(cc)) < 0) return EXC_VAL;
+  } else if (IS_OBJ_TYPE(r, OBJ_CELL)) {
+    ((ObjCell *)AS_OBJ(r))->value = clsv;
+  }
+  /* __set_name__ on descriptors defined in the body. */
+  ObjStr *set_name = intern(vm, "__set_name__");
+  for (size_t i = 0; i < cdict->used; i++) {
+    Value k = cdict->entries[i].key, v = cdict->entries[i].value;
+    if (IS_UNDEF(k) || !IS_OBJ_TYPE(v, OBJ_INSTANCE)) continue;
+    Value args[2] = {clsv, k};
+    Value res = asy_call_method_opt(vm, v, set_name, 2, args);
+    if (IS_EXC(res)) return EXC_VAL;
+  }
+  /* super(cls, cls).__init_subclass__(**kw) */
+  Value isc = asy_class_lookup(base, vm->names.init_subclass);
+  Value obj_isc = asy_dict_get_str(vm->types.object->dict, vm->names.init_subclass);
+  if (IS_UNDEF(isc) || asy_same(isc, obj_isc)) {
+    if (kw && kw->count)
+      return asy_raise(vm, vm->exc.TypeError, "%s.__init_subclass__() takes no keyword arguments",
+                       cls->name->chars);
+    if (IS_UNDEF(isc)) return clsv;
+  }
+  if (IS_OBJ_TYPE(isc, OBJ_WRAPPER)) isc = ((ObjWrapper *)AS_OBJ(isc))->fget;
+  Value res = asy_call(vm, isc, 1, &clsv, kw);
+  if (IS_EXC(res)) return EXC_VAL;
+  return clsv;
+}
+
+/* ---- import from ---------------------------------------------------------------------- */
+
+Value asy_import_from(VM *vm, Value module, ObjStr *name) {
+  Value v = asy_getattr_opt(vm, module, name);
+  if (IS_EXC(v) || !IS_UNDEF(v)) return v;
+  const char *modname = "<unknown module name>";
+  Value n = asy_getattr_opt(vm, module, vm->names.name);
+  if (IS_EXC(n)) return EXC_VAL;
+  if (IS_STR(n)) modname = AS_STR(n)->chars;
+  else n = UNDEF_VAL;
+  const char *where = "unknown location";
+  Value path = UNDEF_VAL;
+  if (IS_MODULE(module) && IS_STR(AS_MODULE(module)->filename)) {
+    path = AS_MODULE(module)->filename;
+    where = AS_STR(path)->chars;
+  }
+  ObjStr *msg;
+  if (asy_module_initializing(vm, module))
+    msg = asy_str_printf(vm,
+                         "cannot import name '%s' from partially initialized module '%s' "
+                         "(most likely due to a circular import) (%s)",
+                         name->chars, modname, where);
+  else
+    msg = asy_str_printf(vm, "cannot import name '%s' from '%s' (%s)", name->chars, modname,
+                         where);
+  Value r = asy_raise_import_error(vm, vm->exc.ImportError, n, path, msg);
+  /* CPython's name_from: the traceback printer suggests a close name from dir(module). */
+  asy_exc_set_slot(vm, asy_pending(vm), "name_from", OBJ_VAL(name));
+  return r;
+}
+
+Value asy_import_star(VM *vm, Value module, ObjDict *ns) {
+  ObjStr *all_name = asy_str_intern(vm, "__all__", 7);
+  Value all = asy_getattr_opt(vm, module, all_name);
+  if (IS_EXC(all)) return EXC_VAL;
+  if (IS_UNDEF(all)) {
+    /* No __all__: every name of the module's dict not starting with '_'. */
+    ObjDict *d = NULL;
+    if (IS_MODULE(module)) d = AS_MODULE(module)->dict;
+    if (!d) {
+      Value dv = asy_getattr(vm, module, vm->names.dict);
+      if (IS_EXC(dv)) return EXC_VAL;
+      if (!IS_DICT(dv))
+        return asy_raise(vm, vm->exc.ImportError,
+                         "from-import-* object has no __dict__ and no __all__");
+      d = AS_DICT(dv);
+    }
+    for (size_t i = 0; i < d->used; i++) {
+      Value k = d->entries[i].key;
+      if (!IS_STR(k) || AS_STR(k)->chars[0] == '_') continue;
+      if (!asy_dict_set(vm, ns, k, d->entries[i].value)) return EXC_VAL;
+    }
+    return NONE_VAL;
+  }
+  Value it = asy_iter(vm, all);
+  if (IS_EXC(it)) return EXC_VAL;
+  for (;;) {
+    Value k = asy_next(vm, it);
+    if (IS_EXC(k)) return EXC_VAL;
+    if (IS_UNDEF(k)) return NONE_VAL;
+    if (!IS_STR(k)) {
+      Value n = asy_getattr_opt(vm, module, vm->names.name);
+      return asy_raise(vm, vm->exc.TypeError, "Item in %s.__all__ must be str, not %s",
+                       IS_STR(n) ? AS_STR(n)->chars : "module", asy_type_name(vm, k));
+    }
+    asy_push_root(vm, k);
+    Value v = asy_getattr(vm, module, AS_STR(k));
+    if (IS_EXC(v)) return EXC_VAL;
+    if (!asy_dict_set(vm, ns, k, v)) return EXC_VAL;
+  }
+}
+
+/* ---- starred displays and calls ------------------------------------------------------ */
+
+bool asy_list_extend_op(VM *vm, ObjList *list, Value iterable) {
+  if (IS_TUPLE(iterable) || IS_LIST(iterable)) {
+    /* Snapshot the size: l.extend(l) style aliasing must not loop. */
+    size_t n = IS_TUPLE(iterable) ? AS_TUPLE(iterable)->size : AS_LIST(iterable)->size;
+    for (size_t i = 0; i < n; i++) {
+      Value *items = IS_TUPLE(iterable) ? AS_TUPLE(iterable)->items : AS_LIST(iterable)->items;
+      asy_list_append(vm, list, items[i]);
+    }
+    return true;
+  }
+  Value it = asy_iter(vm, iterable);
+  if (IS_EXC(it)) {
+    if (not_iterable_type(vm, iterable)) {
+      asy_clear_pending(vm);
+      asy_raise(vm, vm->exc.TypeError, "Value after * must be an iterable, not %s",
+                asy_type_name(vm, iterable));
+    }
+    return false;
+  }
+  for (;;) {
+    Value v = asy_next(vm, it);
+    if (IS_EXC(v)) return false;
+    if (IS_UNDEF(v)) return true;
+    asy_list_append(vm, list, v);
+  }
+}
+
+bool asy_set_update_op(VM *vm, ObjSet *set, Value iterable) {
+  /* set_update_internal: merging a set/dict keeps CPython's table order (containers). */
+  return asy_set_update(vm, set, iterable);
+}
+
+/* Call f(key, value) for every item of a mapping (a dict directly, else keys() and
+** __getitem__). Returns 1 done, 0 not a mapping (no exception), -1 error. */
+typedef bool (*ItemFn)(VM *vm, void *ctx, Value key, Value value);
+
+static int for_each_item(VM *vm, Value mapping, ItemFn fn, void *ctx) {
+  if (IS_DICT(mapping)) {
+    ObjDict *d = AS_DICT(mapping);
+    for (size_t i = 0; i < d->used; i++) {
+      Value k = d->entries[i].key;
+      if (IS_UNDEF(k)) continue;
+      if (!fn(vm, ctx, k, d->entries[i].value)) return -1;
+    }
+    return 1;
+  }
+  ObjStr *keys_name = asy_str_intern(vm, "keys", 4);
+  Value keys = asy_call_method_opt(vm, mapping, keys_name, 0, NULL);
+  if (IS_EXC(keys)) return -1;
+  if (IS_UNDEF(keys)) return 0;
+  Value it = asy_iter(vm, keys);
+  if (IS_EXC(it)) return -1;
+  for (;;) {
+    Value k = asy_next(vm, it);
+    if (IS_EXC(k)) return -1;
+    if (IS_UNDEF(k)) return 1;
+    asy_push_root(vm, k);
+    Value v = asy_getitem(vm, mapping, k);
+    if (IS_EXC(v)) return -1;
+    if (!fn(vm, ctx, k, v)) return -1;
+  }
+}
+
+static bool update_item(VM *vm, void *ctx, Value key, Value value) {
+  return asy_dict_set(vm, (ObjDict *)ctx, key, value);
+}
+
+bool asy_dict_update_op(VM *vm, ObjDict *dict, Value mapping) {
+  int r = for_each_item(vm, mapping, update_item, dict);
+  if (r == 0)
+    asy_raise(vm, vm->exc.TypeError, "'%s' object is not a mapping", asy_type_name(vm, mapping));
+  return r > 0;
+}
+
+typedef struct {
+  ObjDict *dict;
+  Value func;
+} MergeCtx;
+
+static bool merge_item(VM *vm, void *ctx, Value key, Value value) {
+  MergeCtx *m = ctx;
+  Value old = asy_dict_get(vm, m->dict, key);
+  if (IS_EXC(old)) return false;
+  if (!IS_UNDEF(old)) {
+    ObjStr *fs = asy_function_str(vm, m->func);
+    if (IS_STR(key))
+      asy_raise(vm, vm->exc.TypeError, "%s got multiple values for keyword argument '%s'",
+                fs->chars, AS_STR(key)->chars);
+    else
+      asy_raise(vm, vm->exc.TypeError, "%s got multiple values for keyword argument '%R'",
+                fs->chars, key);
+    return false;
+  }
+  return asy_dict_set(vm, m->dict, key, value);
+}
+
+bool asy_dict_merge_op(VM *vm, ObjDict *dict, Value mapping, Value func) {
+  MergeCtx m = {dict, func};
+  int r = for_each_item(vm, mapping, merge_item, &m);
+  if (r == 0) {
+    ObjStr *fs = asy_function_str(vm, func);
+    asy_raise(vm, vm->exc.TypeError, "%s argument after ** must be a mapping, not %s",
+              fs->chars, asy_type_name(vm, mapping));
+  }
+  return r > 0;
+}
+
+bool asy_callex_args(VM *vm, Value func, Value *argtuple, Value *kwdict) {
+  Value a = *argtuple;
+  if (!IS_TUPLE(a)) {
+    if (IS_LIST(a)) {
+      *argtuple = OBJ_VAL(asy_tuple_from(vm, AS_LIST(a)->size, AS_LIST(a)->items));
+    } else {
+      ObjList *l = asy_list_new(vm, 0);
+      Value it = asy_iter(vm, a);
+      if (IS_EXC(it)) {
+        if (not_iterable_type(vm, a)) {
+          asy_clear_pending(vm);
+          ObjStr *fs = asy_function_str(vm, func);
+          asy_raise(vm, vm->exc.TypeError, "%s argument after * must be an iterable, not %s",
+                    fs->chars, asy_type_name(vm, a));
+        }
+        return false;
+      }
+      for (;;) {
+        Value v = asy_next(vm, it);
+        if (IS_EXC(v)) return false;
+        if (IS_UNDEF(v)) break;
+        asy_list_append(vm, l, v);
+      }
+      *argtuple = OBJ_VAL(asy_tuple_from(vm, l->size, l->items));
+    }
+  }
+  Value k = *kwdict;
+  if (!IS_UNDEF(k) && !(IS_DICT(k) && AS_OBJ(k)->cls == vm->types.dict)) {
+    ObjDict *d = asy_dict_new(vm);
+    if (!asy_dict_merge_op(vm, d, k, func)) return false;
+    *kwdict = OBJ_VAL(d);
+  }
+  if (!IS_UNDEF(*kwdict)) {
+    ObjDict *d = AS_DICT(*kwdict);
+    for (size_t i = 0; i < d->used; i++)
+      if (!IS_UNDEF(d->entries[i].key) && !IS_STR(d->entries[i].key)) {
+        asy_raise(vm, vm->exc.TypeError, "keywords must be strings");
+        return false;
+      }
+  }
+  return true;
+}
+
+/* ---- strings --------------------------------------------------------------------------- */
+
+Value asy_build_string(VM *vm, Value *items, int n) {
+  if (n == 1) return items[0];
+  return asy_str_concat_n(vm, n, items);
+}
+
+/* ---- super ------------------------------------------------------------------------------ */
+
+Value asy_super_attr(VM *vm, Value global_super, Value cls, Value self, ObjStr *name,
+                     bool two_arg) {
+  (void)two_arg;
+  Value args[2] = {cls, self};
+  Value sup = asy_call(vm, global_super, 2, args, NULL);
+  if (IS_EXC(sup)) return EXC_VAL;
+  return asy_getattr(vm, sup, name);
+}
+
+/* ---- REPL echo --------------------------------------------------------------------------- */
+
+bool asy_print_expr(VM *vm, Value v) {
+  if (IS_NONE(v)) return true;
+  ObjStr *underscore = asy_str_intern(vm, "_", 1);
+  asy_dict_set_str(vm, vm->builtins, underscore, NONE_VAL);
+  Value r = asy_repr(vm, v);
+  if (IS_EXC(r)) return false;
+  fwrite(AS_STR(r)->chars, 1, AS_STR(r)->size, stdout);
+  fputc('\n', stdout);
+  asy_dict_set_str(vm, vm->builtins, underscore, v);
+  return true;
+}
+
+/* ---- unbound names ------------------------------------------------------------------------ */
+
+Value asy_unbound_error(VM *vm, ObjCode *code, int i) {
+  const char *name = "?";
+  if (code->varnames && (size_t)i < code->varnames->size && IS_STR(code->varnames->items[i]))
+    name = AS_STR(code->varnames->items[i])->chars;
+  if (i < code->nlocals + code->ncells)
+    return asy_raise(vm, vm->exc.UnboundLocalError,
+                     "cannot access local variable '%s' where it is not associated with a value",
+                     name);
+  return asy_raise(vm, vm->exc.NameError,
+                   "cannot access free variable '%s' where it is not associated with a value "
+                   "in enclosing scope",
+                   name);
+}

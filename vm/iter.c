@@ -1,0 +1,419 @@
+/*
+** iter.c — the built-in iterators (one ObjIter layout, a `next` function per kind) and
+** the dict views.
+**
+** ObjIter slots by kind: a = the container, i = position; dict/set iterators also keep
+** n = the size seen at the start (CPython's "changed size during iteration" check) and
+** step = the dict view kind. An exhausted iterator drops its container (a = None) so
+** that it stays exhausted even if the container grows, as CPython's do.
+*/
+#include <string.h>
+
+#include "dict.h"
+#include "except.h"
+#include "gc.h"
+#include "list.h"
+#include "ops.h"
+#include "set.h"
+#include "tuple.h"
+
+ObjIter *asy_iter_new(VM *vm, IterNextFn next, Value a, Value b, Value c) {
+  ObjIter *it = (ObjIter *)asy_alloc_obj(vm, sizeof(ObjIter), OBJ_ITER, vm->types.iterator);
+  it->next = next;
+  it->a = a;
+  it->b = b;
+  it->c = c;
+  return it;
+}
+
+static Value exhausted(ObjIter *it) {
+  it->a = NONE_VAL;
+  return UNDEF_VAL;
+}
+
+/* ---- sequences ------------------------------------------------------------------- */
+
+static Value list_next(VM *vm, ObjIter *it) {
+  (void)vm;
+  if (!IS_LIST(it->a)) return UNDEF_VAL;
+  ObjList *l = AS_LIST(it->a);
+  if (it->i < 0 || (size_t)it->i >= l->size) return exhausted(it);
+  return l->items[it->i++];
+}
+
+Value asy_list_iter(VM *vm, Value list) {
+  return OBJ_VAL(asy_iter_new(vm, list_next, list, UNDEF_VAL, UNDEF_VAL));
+}
+
+static Value list_rev_next(VM *vm, ObjIter *it) {
+  (void)vm;
+  if (!IS_LIST(it->a)) return UNDEF_VAL;
+  ObjList *l = AS_LIST(it->a);
+  if (it->i < 0 || (size_t)it->i >= l->size) return exhausted(it);
+  return l->items[it->i--];
+}
+
+/* reversed(list) (list.__reversed__). */
+Value asy_list_reversed_iter(VM *vm, Value list) {
+  ObjIter *it = asy_iter_new(vm, list_rev_next, list, UNDEF_VAL, UNDEF_VAL);
+  it->i = (int64_t)AS_LIST(list)->size - 1;
+  return OBJ_VAL(it);
+}
+
+static Value tuple_next(VM *vm, ObjIter *it) {
+  (void)vm;
+  if (!IS_TUPLE(it->a)) return UNDEF_VAL;
+  ObjTuple *t = AS_TUPLE(it->a);
+  if ((size_t)it->i >= t->size) return exhausted(it);
+  return t->items[it->i++];
+}
+
+Value asy_tuple_iter(VM *vm, Value tuple) {
+  return OBJ_VAL(asy_iter_new(vm, tuple_next, tuple, UNDEF_VAL, UNDEF_VAL));
+}
+
+static Value range_next(VM *vm, ObjIter *it) {
+  (void)vm;
+  if (it->i >= it->n) return UNDEF_VAL;
+  /* start + i*step cannot overflow: it is an element of the range. */
+  int64_t v = (int64_t)((__int128)AS_INT(it->a) + (__int128)it->i * it->step);
+  it->i++;
+  return INT_VAL(v);
+}
+
+Value asy_range_iter(VM *vm, ObjRange *r) {
+  ObjIter *it = asy_iter_new(vm, range_next, INT_VAL(r->start), UNDEF_VAL, UNDEF_VAL);
+  it->n = asy_range_len(r);
+  it->step = r->step;
+  return OBJ_VAL(it);
+}
+
+/* The old sequence protocol: obj[0], obj[1], … until IndexError/StopIteration. */
+static Value seq_next(VM *vm, ObjIter *it) {
+  if (IS_NONE(it->a) || IS_UNDEF(it->a)) return UNDEF_VAL;
+  Value v = asy_getitem(vm, it->a, INT_VAL(it->i));
+  if (IS_EXC(v)) {
+    if (asy_pending_is(vm, vm->exc.IndexError) || asy_pending_is(vm, vm->exc.StopIteration)) {
+      asy_clear_pending(vm);
+      return exhausted(it);
+    }
+    return v;
+  }
+  it->i++;
+  return v;
+}
+
+Value asy_seq_iter(VM *vm, Value obj) {
+  return OBJ_VAL(asy_iter_new(vm, seq_next, obj, UNDEF_VAL, UNDEF_VAL));
+}
+
+/* ---- dicts and sets -------------------------------------------------------------- */
+
+static Value dict_next(VM *vm, ObjIter *it) {
+  if (!IS_DICT(it->a)) return UNDEF_VAL;
+  ObjDict *d = AS_DICT(it->a);
+  if (it->n != (int64_t)d->count) {
+    it->n = -1; /* keep failing, as CPython */
+    return asy_raise(vm, vm->exc.RuntimeError, "dictionary changed size during iteration");
+  }
+  int kind = (int)it->step;
+  if (kind == 3) { /* reversed keys */
+    while (it->i >= 0) {
+      DictEntry *e = it->i < (int64_t)d->used ? &d->entries[it->i] : NULL;
+      it->i--;
+      if (e && !IS_UNDEF(e->key)) return e->key;
+    }
+    return exhausted(it);
+  }
+  while ((size_t)it->i < d->used) {
+    DictEntry *e = &d->entries[it->i++];
+    if (IS_UNDEF(e->key)) continue;
+    if (kind == 0) return e->key;
+    if (kind == 1) return e->value;
+    Value pair[2] = {e->key, e->value};
+    return OBJ_VAL(asy_tuple_from(vm, 2, pair));
+  }
+  return exhausted(it);
+}
+
+Value asy_dict_iter(VM *vm, ObjDict *d, int kind) {
+  ObjIter *it = asy_iter_new(vm, dict_next, OBJ_VAL(d), UNDEF_VAL, UNDEF_VAL);
+  it->n = (int64_t)d->count;
+  it->step = kind;
+  if (kind == 3) it->i = (int64_t)d->used - 1;
+  return OBJ_VAL(it);
+}
+
+static Value set_next(VM *vm, ObjIter *it) {
+  if (!IS_SET(it->a)) return UNDEF_VAL;
+  ObjSet *s = AS_SET(it->a);
+  if (it->n != (int64_t)s->used) {
+    it->n = -1;
+    return asy_raise(vm, vm->exc.RuntimeError, "Set changed size during iteration");
+  }
+  size_t pos = (size_t)it->i;
+  Value k;
+  if (!asy_set_next(s, &pos, &k, NULL)) return exhausted(it);
+  it->i = (int64_t)pos;
+  return k;
+}
+
+Value asy_set_iter(VM *vm, ObjSet *s) {
+  ObjIter *it = asy_iter_new(vm, set_next, OBJ_VAL(s), UNDEF_VAL, UNDEF_VAL);
+  it->n = (int64_t)s->used;
+  return OBJ_VAL(it);
+}
+
+/* ---- the iterator class ------------------------------------------------------------ */
+
+static const char *iter_kind_name(ObjIter *it) {
+  if (it->next == list_next) return "list_iterator";
+  if (it->next == list_rev_next) return "list_reverseiterator";
+  if (it->next == tuple_next) return "tuple_iterator";
+  if (it->next == range_next) return "range_iterator";
+  if (it->next == set_next) return "set_iterator";
+  if (it->next == dict_next) {
+    switch (it->step) {
+    case 0: return "dict_keyiterator";
+    case 1: return "dict_valueiterator";
+    case 2: return "dict_itemiterator";
+    default: return "dict_reversekeyiterator";
+    }
+  }
+  return NULL;
+}
+
+Value asy_iter_repr(VM *vm, ObjIter *it) {
+  const char *name = iter_kind_name(it);
+  if (!name) name = it->obj.cls->name->chars;
+  return OBJ_VAL(asy_str_printf(vm, "<%s object at %p>", name, (void *)it));
+}
+
+static Value iter_iter_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ASY_SELF(OBJ_ITER, "__iter__", "iterator");
+  (void)kw;
+  return args[0];
+}
+
+static Value iter_next_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ASY_SELF(OBJ_ITER, "__next__", "iterator");
+  (void)kw;
+  ObjIter *it = AS_ITER(args[0]);
+  Value v = it->next(vm, it);
+  if (IS_UNDEF(v)) return asy_raise_value(vm, OBJ_VAL(vm->exc.StopIteration));
+  return v;
+}
+
+static Value iter_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ASY_SELF(OBJ_ITER, "__repr__", "iterator");
+  (void)kw;
+  return asy_iter_repr(vm, AS_ITER(args[0]));
+}
+
+/* ---- dict views ------------------------------------------------------------------ */
+
+Value asy_dictview_new(VM *vm, ObjDict *d, int kind) {
+  ObjClass *cls = kind == 0 ? vm->types.dict_keys : kind == 1 ? vm->types.dict_values : vm->types.dict_items;
+  ObjDictView *v = (ObjDictView *)asy_alloc_obj(vm, sizeof(ObjDictView), OBJ_DICTVIEW, cls);
+  v->dict = d;
+  v->kind = kind;
+  return OBJ_VAL(v);
+}
+
+int64_t asy_dictview_len(ObjDictView *v) { return (int64_t)v->dict->count; }
+
+int asy_dictview_contains(VM *vm, ObjDictView *v, Value item) {
+  ObjDict *d = v->dict;
+  if (v->kind == 0) {
+    Value r = asy_dict_get(vm, d, item);
+    if (IS_EXC(r)) return -1;
+    return !IS_UNDEF(r);
+  }
+  if (v->kind == 2) {
+    if (!IS_TUPLE(item) || AS_TUPLE(item)->size != 2) return 0;
+    Value r = asy_dict_get(vm, d, AS_TUPLE(item)->items[0]);
+    if (IS_EXC(r)) return -1;
+    if (IS_UNDEF(r)) return 0;
+    asy_push_root(vm, r);
+    return asy_key_equal(vm, r, AS_TUPLE(item)->items[1]);
+  }
+  for (size_t i = 0; i < d->used; i++) {
+    DictEntry e = d->entries[i];
+    if (IS_UNDEF(e.key)) continue;
+    asy_push_root(vm, e.value);
+    int eq = asy_key_equal(vm, e.value, item);
+    if (eq != 0) return eq;
+  }
+  return 0;
+}
+
+static bool is_setlike_view(Value v) {
+  return IS_OBJ_TYPE(v, OBJ_DICTVIEW) && ((ObjDictView *)AS_OBJ(v))->kind != 1;
+}
+
+/* set(view) (from the dict directly for keys views). */
+static Value view_to_set(VM *vm, Value v) {
+  if (IS_OBJ_TYPE(v, OBJ_DICTVIEW) && ((ObjDictView *)AS_OBJ(v))->kind == 0)
+    return asy_set_from_iterable(vm, vm->types.set, OBJ_VAL(((ObjDictView *)AS_OBJ(v))->dict));
+  return asy_set_from_iterable(vm, vm->types.set, v);
+}
+
+static Value view_intersect(VM *vm, Value self, Value other) {
+  if (!is_setlike_view(self)) {
+    Value t = self;
+    self = other;
+    other = t;
+  }
+  int64_t len_self = asy_dictview_len((ObjDictView *)AS_OBJ(self));
+  if (IS_SET(other) && AS_OBJ(other)->cls == vm->types.set &&
+      len_self <= (int64_t)AS_SET(other)->used)
+    return asy_set_binary(vm, BINOP_AND, other, view_to_set(vm, self), false);
+  if (is_setlike_view(other) && asy_dictview_len((ObjDictView *)AS_OBJ(other)) > len_self) {
+    Value t = self;
+    self = other;
+    other = t;
+  }
+  ObjSet *result = asy_set_new(vm, vm->types.set);
+  Value it = asy_iter(vm, other);
+  if (IS_EXC(it)) return it;
+  for (;;) {
+    Value k = asy_next(vm, it);
+    if (IS_EXC(k)) return k;
+    if (IS_UNDEF(k)) break;
+    asy_push_root(vm, k);
+    int in = asy_dictview_contains(vm, (ObjDictView *)AS_OBJ(self), k);
+    if (in < 0) return EXC_VAL;
+    if (in && !asy_set_add(vm, result, k)) return EXC_VAL;
+  }
+  return OBJ_VAL(result);
+}
+
+Value asy_dictview_binary(VM *vm, int op, Value a, Value b) {
+  if (!is_setlike_view(a) && !is_setlike_view(b)) return vm->notimplemented;
+  if (op == BINOP_AND) return view_intersect(vm, a, b);
+  if (op != BINOP_OR && op != BINOP_SUBTRACT && op != BINOP_XOR) return vm->notimplemented;
+  Value r = view_to_set(vm, a);
+  if (IS_EXC(r)) return r;
+  Value o = b;
+  if (!IS_SET(o)) {
+    o = asy_set_from_iterable(vm, vm->types.set, b);
+    if (IS_EXC(o)) return o;
+  }
+  return asy_set_binary(vm, op, r, o, true);
+}
+
+/* Every item of a (iterated) is in b. */
+static int all_contained_in(VM *vm, Value a, Value b) {
+  Value it = asy_iter(vm, a);
+  if (IS_EXC(it)) return -1;
+  for (;;) {
+    Value k = asy_next(vm, it);
+    if (IS_EXC(k)) return -1;
+    if (IS_UNDEF(k)) return 1;
+    asy_push_root(vm, k);
+    int in = asy_contains(vm, b, k);
+    if (in <= 0) return in;
+  }
+}
+
+Value asy_dictview_compare(VM *vm, int op, Value a, Value b) {
+  if (!is_setlike_view(a) || !(IS_SET(b) || is_setlike_view(b))) return vm->notimplemented;
+  int64_t la = asy_len(vm, a), lb = asy_len(vm, b);
+  if (la < 0 || lb < 0) return EXC_VAL;
+  int r = 0;
+  switch (op) {
+  case CMP_EQ: case CMP_NE:
+    r = la == lb ? all_contained_in(vm, a, b) : 0;
+    if (r < 0) return EXC_VAL;
+    return BOOL_VAL(op == CMP_EQ ? r : !r);
+  case CMP_LT: r = la < lb ? all_contained_in(vm, a, b) : 0; break;
+  case CMP_LE: r = la <= lb ? all_contained_in(vm, a, b) : 0; break;
+  case CMP_GT: r = la > lb ? all_contained_in(vm, b, a) : 0; break;
+  default: r = la >= lb ? all_contained_in(vm, b, a) : 0; break;
+  }
+  return r < 0 ? EXC_VAL : BOOL_VAL(r);
+}
+
+Value asy_dictview_repr(VM *vm, ObjDictView *v) {
+  const char *name = v->obj.cls->name->chars;
+  if (asy_repr_enter(vm, (Obj *)v)) return STR_VAL(vm, "...");
+  Value l = asy_list_from_iterable(vm, OBJ_VAL(v));
+  Value r = IS_EXC(l) ? l : asy_list_repr(vm, l);
+  asy_repr_leave(vm, (Obj *)v);
+  if (IS_EXC(r)) return r;
+  return OBJ_VAL(asy_str_printf(vm, "%s(%s)", name, AS_STR(r)->chars));
+}
+
+#define SELF_VIEW(meth) ASY_SELF(OBJ_DICTVIEW, meth, "dict_keys")
+
+static Value view_len_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_VIEW("__len__");
+  (void)kw;
+  return INT_VAL(asy_dictview_len((ObjDictView *)AS_OBJ(args[0])));
+}
+
+static Value view_iter_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_VIEW("__iter__");
+  (void)kw;
+  ObjDictView *v = (ObjDictView *)AS_OBJ(args[0]);
+  return asy_dict_iter(vm, v->dict, v->kind);
+}
+
+static Value view_reversed_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_VIEW("__reversed__");
+  (void)kw;
+  ObjDictView *v = (ObjDictView *)AS_OBJ(args[0]);
+  if (v->kind == 0) return asy_dict_iter(vm, v->dict, 3);
+  /* values/items: materialise in reverse (rare). */
+  Value l = asy_list_from_iterable(vm, args[0]);
+  if (IS_EXC(l)) return l;
+  return asy_list_reversed_iter(vm, l);
+}
+
+static Value view_contains_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_VIEW("__contains__");
+  if (!asy_args(vm, "__contains__", argc - 1, kw, 1, 1)) return EXC_VAL;
+  int r = asy_dictview_contains(vm, (ObjDictView *)AS_OBJ(args[0]), args[1]);
+  return r < 0 ? EXC_VAL : BOOL_VAL(r);
+}
+
+static Value view_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_VIEW("__repr__");
+  (void)kw;
+  return asy_dictview_repr(vm, (ObjDictView *)AS_OBJ(args[0]));
+}
+
+static Value view_isdisjoint_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_VIEW("isdisjoint");
+  if (!asy_args(vm, "isdisjoint", argc - 1, kw, 1, 1)) return EXC_VAL;
+  Value it = asy_iter(vm, args[1]);
+  if (IS_EXC(it)) return it;
+  for (;;) {
+    Value k = asy_next(vm, it);
+    if (IS_EXC(k)) return k;
+    if (IS_UNDEF(k)) return TRUE_VAL;
+    asy_push_root(vm, k);
+    int in = asy_dictview_contains(vm, (ObjDictView *)AS_OBJ(args[0]), k);
+    if (in < 0) return EXC_VAL;
+    if (in) return FALSE_VAL;
+  }
+}
+
+void asy_init_iter_types(VM *vm) {
+  ObjClass *it = vm->types.iterator;
+  asy_def_method(vm, it, "__iter__", iter_iter_m);
+  asy_def_method(vm, it, "__next__", iter_next_m);
+  asy_def_method(vm, it, "__repr__", iter_repr_m);
+  ObjClass *views[3] = {vm->types.dict_keys, vm->types.dict_values, vm->types.dict_items};
+  for (int i = 0; i < 3; i++) {
+    asy_def_method(vm, views[i], "__len__", view_len_m);
+    asy_def_method(vm, views[i], "__iter__", view_iter_m);
+    asy_def_method(vm, views[i], "__reversed__", view_reversed_m);
+    asy_def_method(vm, views[i], "__contains__", view_contains_m);
+    asy_def_method(vm, views[i], "__repr__", view_repr_m);
+    if (i != 1) {
+      asy_def_method(vm, views[i], "isdisjoint", view_isdisjoint_m);
+      asy_dict_set_str(vm, views[i]->dict, vm->names.hash, NONE_VAL);
+    }
+  }
+}

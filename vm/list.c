@@ -1,0 +1,677 @@
+/*
+** list.c — the list type: storage, indexing and slicing, the methods, and a stable
+** merge sort.
+**
+** Sorting calls back into script code (key functions, __lt__), which may run the GC
+** or even mutate the list. So, like CPython, the items are moved out of the list into
+** a temp-rooted holder list for the duration (the list looks empty meanwhile) and the
+** merge sort permutes an array of C indices, never copying Values into unrooted memory.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "dict.h"
+#include "except.h"
+#include "gc.h"
+#include "list.h"
+#include "ops.h"
+#include "str.h"
+#include "tuple.h"
+
+ObjList *asy_list_new(VM *vm, size_t capacity) {
+  ObjList *l = (ObjList *)asy_alloc_obj(vm, sizeof(ObjList), OBJ_LIST, vm->types.list);
+  if (capacity) {
+    l->items = ASY_ALLOC(vm, Value, capacity);
+    l->capacity = capacity;
+  }
+  return l;
+}
+
+static void ensure(VM *vm, ObjList *l, size_t need) {
+  if (need <= l->capacity) return;
+  size_t cap = l->capacity < 4 ? 4 : l->capacity;
+  while (cap < need) cap += cap >> 1;
+  l->items = ASY_GROW(vm, Value, l->items, l->capacity, cap);
+  l->capacity = cap;
+}
+
+void asy_list_append(VM *vm, ObjList *l, Value v) {
+  ensure(vm, l, l->size + 1);
+  l->items[l->size++] = v;
+}
+
+ObjList *asy_list_from(VM *vm, size_t n, const Value *items) {
+  ObjList *l = asy_list_new(vm, n);
+  if (n) memcpy(l->items, items, n * sizeof(Value));
+  l->size = n;
+  return l;
+}
+
+void asy_list_insert(VM *vm, ObjList *l, size_t at, Value v) {
+  ensure(vm, l, l->size + 1);
+  memmove(&l->items[at + 1], &l->items[at], (l->size - at) * sizeof(Value));
+  l->items[at] = v;
+  l->size++;
+}
+
+void asy_list_repeat_into(Value *dst, const Value *src, size_t len, size_t times) {
+  for (size_t t = 0; t < times; t++) memcpy(dst + t * len, src, len * sizeof(Value));
+}
+
+bool asy_list_extend(VM *vm, ObjList *l, Value iterable) {
+  if (IS_LIST(iterable) || IS_TUPLE(iterable)) {
+    /* Snapshot the count first: l.extend(l) must not loop forever. */
+    size_t n = IS_LIST(iterable) ? AS_LIST(iterable)->size : AS_TUPLE(iterable)->size;
+    ensure(vm, l, l->size + n);
+    Value *src = IS_LIST(iterable) ? AS_LIST(iterable)->items : AS_TUPLE(iterable)->items;
+    if (n) memmove(&l->items[l->size], src, n * sizeof(Value));
+    l->size += n;
+    return true;
+  }
+  Value it = asy_iter(vm, iterable);
+  if (IS_EXC(it)) return false;
+  for (;;) {
+    Value v = asy_next(vm, it);
+    if (IS_EXC(v)) return false;
+    if (IS_UNDEF(v)) return true;
+    asy_list_append(vm, l, v);
+  }
+}
+
+Value asy_list_from_iterable(VM *vm, Value iterable) {
+  ObjList *l = asy_list_new(vm, 0);
+  if (!asy_list_extend(vm, l, iterable)) return EXC_VAL;
+  return OBJ_VAL(l);
+}
+
+Value asy_list_repr(VM *vm, Value lv) {
+  ObjList *l = AS_LIST(lv);
+  if (l->size == 0) return STR_VAL(vm, "[]");
+  if (asy_repr_enter(vm, AS_OBJ(lv))) return STR_VAL(vm, "[...]");
+  AsyBuf b;
+  asy_buf_init(&b, vm);
+  asy_buf_put(&b, "[", 1);
+  /* Index each time: an item's __repr__ may shrink the list. */
+  for (size_t i = 0; i < l->size; i++) {
+    if (i) asy_buf_put(&b, ", ", 2);
+    if (!asy_buf_repr(vm, &b, l->items[i])) {
+      asy_repr_leave(vm, AS_OBJ(lv));
+      asy_buf_free(&b);
+      return EXC_VAL;
+    }
+  }
+  asy_buf_put(&b, "]", 1);
+  asy_repr_leave(vm, AS_OBJ(lv));
+  return OBJ_VAL(asy_buf_to_str(&b));
+}
+
+Value asy_seq_compare(VM *vm, int op, const Value *a, size_t na, const Value *b, size_t nb) {
+  if ((op == CMP_EQ || op == CMP_NE) && na != nb) return BOOL_VAL(op == CMP_NE);
+  size_t i;
+  /* The arrays may be reallocated by a user __eq__: callers pass stable snapshots or
+  ** accept CPython's "compare what is there now" semantics. */
+  for (i = 0; i < na && i < nb; i++) {
+    int eq = asy_key_equal(vm, a[i], b[i]);
+    if (eq < 0) return EXC_VAL;
+    if (!eq) break;
+  }
+  if (i >= na || i >= nb) {
+    bool r;
+    switch (op) {
+    case CMP_LT: r = na < nb; break;
+    case CMP_LE: r = na <= nb; break;
+    case CMP_EQ: r = na == nb; break;
+    case CMP_NE: r = na != nb; break;
+    case CMP_GT: r = na > nb; break;
+    default: r = na >= nb; break;
+    }
+    return BOOL_VAL(r);
+  }
+  if (op == CMP_EQ) return FALSE_VAL;
+  if (op == CMP_NE) return TRUE_VAL;
+  return asy_compare(vm, op, a[i], b[i]);
+}
+
+int asy_seq_contains(VM *vm, const Value *items, size_t n, Value item) {
+  for (size_t i = 0; i < n; i++) {
+    int eq = asy_key_equal(vm, items[i], item);
+    if (eq != 0) return eq;
+  }
+  return 0;
+}
+
+/* ---- indexing ------------------------------------------------------------------ */
+
+static Value index_type_error(VM *vm, const char *what, Value key) {
+  return asy_raise(vm, vm->exc.TypeError, "%s indices must be integers or slices, not %s", what,
+                   asy_type_name(vm, key));
+}
+
+/* An index key as int64: ints, bools and __index__ objects. 0 = not an index (no
+** exception), 1 ok, -1 error. */
+static int key_index(VM *vm, Value key, int64_t *out) {
+  if (IS_INTLIKE(key)) {
+    *out = AS_INTLIKE(key);
+    return 1;
+  }
+  if (!IS_OBJ(key) || IS_STR(key) || IS_OBJ_TYPE(key, OBJ_SLICE)) return 0;
+  if (IS_UNDEF(asy_class_lookup(AS_OBJ(key)->cls, vm->names.index))) return 0;
+  return asy_index(vm, key, out) ? 1 : -1;
+}
+
+Value asy_list_getitem(VM *vm, ObjList *l, Value key) {
+  int64_t i;
+  int k = key_index(vm, key, &i);
+  if (k < 0) return EXC_VAL;
+  if (k > 0) {
+    if (!asy_seq_index((int64_t)l->size, &i))
+      return asy_raise(vm, vm->exc.IndexError, "list index out of range");
+    return l->items[i];
+  }
+  if (IS_OBJ_TYPE(key, OBJ_SLICE)) {
+    int64_t start, stop, step, n;
+    if (!asy_slice_indices(vm, (ObjSlice *)AS_OBJ(key), (int64_t)l->size, &start, &stop, &step, &n))
+      return EXC_VAL;
+    ObjList *r = asy_list_new(vm, (size_t)n);
+    for (int64_t j = 0; j < n; j++) r->items[r->size++] = l->items[start + j * step];
+    return OBJ_VAL(r);
+  }
+  return index_type_error(vm, "list", key);
+}
+
+/* Replace l[lo:hi] with the items of v (a fresh list, so aliasing is harmless). */
+static void replace_range(VM *vm, ObjList *l, int64_t lo, int64_t hi, ObjList *v) {
+  if (hi < lo) hi = lo;
+  size_t n = v->size, old = (size_t)(hi - lo);
+  size_t newsize = l->size - old + n;
+  ensure(vm, l, newsize);
+  if (l->size > (size_t)hi)
+    memmove(&l->items[lo + (int64_t)n], &l->items[hi], (l->size - (size_t)hi) * sizeof(Value));
+  if (n) memcpy(&l->items[lo], v->items, n * sizeof(Value));
+  l->size = newsize;
+}
+
+static void delete_slice(ObjList *l, int64_t start, int64_t step, int64_t n) {
+  if (n <= 0) return;
+  if (step < 0) { /* walk forwards */
+    start = start + (n - 1) * step;
+    step = -step;
+  }
+  size_t w = (size_t)start;
+  for (size_t r = (size_t)start; r < l->size; r++) {
+    int64_t off = (int64_t)r - start;
+    if (off % step == 0 && off / step < n) continue;
+    l->items[w++] = l->items[r];
+  }
+  l->size = w;
+}
+
+bool asy_list_setitem(VM *vm, ObjList *l, Value key, Value value) {
+  int64_t i;
+  int k = key_index(vm, key, &i);
+  if (k < 0) return false;
+  if (k > 0) {
+    if (!asy_seq_index((int64_t)l->size, &i)) {
+      asy_raise(vm, vm->exc.IndexError, "list assignment index out of range");
+      return false;
+    }
+    l->items[i] = value;
+    return true;
+  }
+  if (!IS_OBJ_TYPE(key, OBJ_SLICE)) {
+    index_type_error(vm, "list", key);
+    return false;
+  }
+  Value seqv;
+  if (IS_LIST(value) || IS_TUPLE(value)) {
+    size_t n = IS_LIST(value) ? AS_LIST(value)->size : AS_TUPLE(value)->size;
+    seqv = OBJ_VAL(asy_list_from(vm, n, IS_LIST(value) ? AS_LIST(value)->items : AS_TUPLE(value)->items));
+  } else {
+    seqv = asy_list_from_iterable(vm, value);
+    if (IS_EXC(seqv)) {
+      if (asy_pending_is(vm, vm->exc.TypeError)) {
+        asy_clear_pending(vm);
+        asy_raise(vm, vm->exc.TypeError, "must assign iterable to extended slice");
+      }
+      return false;
+    }
+  }
+  ObjList *seq = AS_LIST(seqv);
+  int64_t start, stop, step, n;
+  if (!asy_slice_indices(vm, (ObjSlice *)AS_OBJ(key), (int64_t)l->size, &start, &stop, &step, &n))
+    return false;
+  if (step == 1) {
+    replace_range(vm, l, start, stop, seq);
+    return true;
+  }
+  if ((int64_t)seq->size != n) {
+    asy_raise(vm, vm->exc.ValueError,
+              "attempt to assign sequence of size %zu to extended slice of size %lld", seq->size,
+              (long long)n);
+    return false;
+  }
+  for (int64_t j = 0; j < n; j++) l->items[start + j * step] = seq->items[j];
+  return true;
+}
+
+bool asy_list_delitem(VM *vm, ObjList *l, Value key) {
+  int64_t i;
+  int k = key_index(vm, key, &i);
+  if (k < 0) return false;
+  if (k > 0) {
+    if (!asy_seq_index((int64_t)l->size, &i)) {
+      asy_raise(vm, vm->exc.IndexError, "list assignment index out of range");
+      return false;
+    }
+    memmove(&l->items[i], &l->items[i + 1], (l->size - (size_t)i - 1) * sizeof(Value));
+    l->size--;
+    return true;
+  }
+  if (!IS_OBJ_TYPE(key, OBJ_SLICE)) {
+    index_type_error(vm, "list", key);
+    return false;
+  }
+  int64_t start, stop, step, n;
+  if (!asy_slice_indices(vm, (ObjSlice *)AS_OBJ(key), (int64_t)l->size, &start, &stop, &step, &n))
+    return false;
+  if (step == 1) {
+    if (n > 0) {
+      if (l->size > (size_t)stop)
+        memmove(&l->items[start], &l->items[stop], (l->size - (size_t)stop) * sizeof(Value));
+      l->size -= (size_t)n;
+    }
+    return true;
+  }
+  delete_slice(l, start, step, n);
+  return true;
+}
+
+/* ---- sorting ------------------------------------------------------------------- */
+
+typedef struct {
+  VM *vm;
+  Value *keys;
+  bool reverse;
+  bool failed;
+} SortCtx;
+
+/* keys[a] strictly before keys[b] in the requested order; sets failed on error. */
+static bool before(SortCtx *s, size_t a, size_t b) {
+  if (s->failed) return false;
+  Value x = s->keys[s->reverse ? b : a], y = s->keys[s->reverse ? a : b];
+  if (IS_INT(x) && IS_INT(y)) return AS_INT(x) < AS_INT(y);
+  if (IS_FLOAT(x) && IS_FLOAT(y)) return AS_FLOAT(x) < AS_FLOAT(y);
+  Value r = asy_compare(s->vm, CMP_LT, x, y);
+  if (IS_EXC(r)) {
+    s->failed = true;
+    return false;
+  }
+  if (IS_BOOL(r)) return AS_BOOL(r);
+  int t = asy_truthy(s->vm, r);
+  if (t < 0) {
+    s->failed = true;
+    return false;
+  }
+  return t == 1;
+}
+
+/* Binary insertion sort of idx[lo, hi) (stable: equal keys go after). */
+static void insertion_sort(SortCtx *s, size_t *idx, size_t lo, size_t hi) {
+  for (size_t i = lo + 1; i < hi && !s->failed; i++) {
+    size_t pivot = idx[i];
+    size_t l = lo, r = i;
+    while (l < r) {
+      size_t m = l + (r - l) / 2;
+      if (before(s, pivot, idx[m])) r = m;
+      else l = m + 1;
+    }
+    memmove(&idx[l + 1], &idx[l], (i - l) * sizeof(size_t));
+    idx[l] = pivot;
+  }
+}
+
+static void merge(SortCtx *s, size_t *idx, size_t *tmp, size_t lo, size_t mid, size_t hi) {
+  /* Already ordered across the seam: nothing to do (cheap for presorted input). */
+  if (!before(s, idx[mid], idx[mid - 1])) return;
+  memcpy(tmp + lo, idx + lo, (hi - lo) * sizeof(size_t));
+  size_t i = lo, j = mid, k = lo;
+  while (i < mid && j < hi) {
+    if (before(s, tmp[j], tmp[i])) idx[k++] = tmp[j++];
+    else idx[k++] = tmp[i++];
+    if (s->failed) {
+      /* Keep idx a permutation: copy the rest back. */
+      while (i < mid) idx[k++] = tmp[i++];
+      while (j < hi) idx[k++] = tmp[j++];
+      return;
+    }
+  }
+  while (i < mid) idx[k++] = tmp[i++];
+  while (j < hi) idx[k++] = tmp[j++];
+}
+
+#define RUN 32
+
+static void merge_sort(SortCtx *s, size_t *idx, size_t n) {
+  for (size_t lo = 0; lo < n; lo += RUN) insertion_sort(s, idx, lo, lo + RUN < n ? lo + RUN : n);
+  if (n <= RUN) return;
+  size_t *tmp = malloc(n * sizeof(size_t));
+  if (!tmp) abort();
+  for (size_t width = RUN; width < n && !s->failed; width *= 2)
+    for (size_t lo = 0; lo + width < n && !s->failed; lo += 2 * width) {
+      size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+      merge(s, idx, tmp, lo, lo + width, hi);
+    }
+  free(tmp);
+}
+
+Value asy_list_sort(VM *vm, ObjList *list, Value key, bool reverse) {
+  /* Move the items into a rooted holder; the list is empty while sorting. */
+  ObjList *vals = asy_list_new(vm, 0);
+  vals->items = list->items;
+  vals->capacity = list->capacity;
+  vals->size = list->size;
+  list->items = NULL;
+  list->size = list->capacity = 0;
+  size_t n = vals->size;
+  ObjList *keys = vals;
+  bool failed = false;
+  if (!IS_UNDEF(key) && !IS_NONE(key)) {
+    keys = asy_list_new(vm, n);
+    for (size_t i = 0; i < n; i++) {
+      Value k = asy_call(vm, key, 1, &vals->items[i], NULL);
+      if (IS_EXC(k)) {
+        failed = true;
+        break;
+      }
+      keys->items[keys->size++] = k;
+    }
+  }
+  if (!failed && n > 1) {
+    size_t *idx = malloc(n * sizeof(size_t));
+    if (!idx) abort();
+    for (size_t i = 0; i < n; i++) idx[i] = i;
+    SortCtx s = {vm, keys->items, reverse, false};
+    merge_sort(&s, idx, n);
+    failed = s.failed;
+    if (!failed) {
+      /* Apply the permutation through a rooted scratch list. */
+      ObjList *out = asy_list_new(vm, n);
+      for (size_t i = 0; i < n; i++) out->items[i] = vals->items[idx[i]];
+      out->size = n;
+      memcpy(vals->items, out->items, n * sizeof(Value));
+    }
+    free(idx);
+  }
+  bool modified = list->size != 0 || list->items != NULL;
+  /* Put the (sorted) items back, dropping whatever the callbacks appended. */
+  ASY_FREE(vm, Value, list->items, list->capacity);
+  list->items = vals->items;
+  list->capacity = vals->capacity;
+  list->size = vals->size;
+  vals->items = NULL;
+  vals->size = vals->capacity = 0;
+  if (failed) return EXC_VAL;
+  if (modified) return asy_raise(vm, vm->exc.ValueError, "list modified during sort");
+  return NONE_VAL;
+}
+
+/* ---- methods ------------------------------------------------------------------- */
+
+#define SELF_LIST(meth) ASY_SELF(OBJ_LIST, meth, "list")
+
+static Value list_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  if (argc < 1 || !IS_CLASS(args[0]))
+    return asy_raise(vm, vm->exc.TypeError, "list.__new__(X): X is not a type object");
+  ObjList *l = asy_list_new(vm, 0);
+  l->obj.cls = AS_CLASS(args[0]);
+  return OBJ_VAL(l);
+}
+
+static Value list_init(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_LIST("__init__");
+  if (kw && kw->count) return asy_raise(vm, vm->exc.TypeError, "list() takes no keyword arguments");
+  if (argc > 2)
+    return asy_raise(vm, vm->exc.TypeError, "list expected at most 1 argument, got %d", argc - 1);
+  ObjList *l = AS_LIST(args[0]);
+  l->size = 0;
+  if (argc == 2 && !asy_list_extend(vm, l, args[1])) return EXC_VAL;
+  return NONE_VAL;
+}
+
+static Value list_append(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_LIST("append");
+  if (!asy_args(vm, "list.append", argc - 1, kw, 1, 1)) return EXC_VAL;
+  asy_list_append(vm, AS_LIST(args[0]), args[1]);
+  return NONE_VAL;
+}
+
+static Value list_extend_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_LIST("extend");
+  if (!asy_args(vm, "list.extend", argc - 1, kw, 1, 1)) return EXC_VAL;
+  return asy_list_extend(vm, AS_LIST(args[0]), args[1]) ? NONE_VAL : EXC_VAL;
+}
+
+static Value list_insert(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_LIST("insert");
+  if (kw && kw->count) return asy_raise(vm, vm->exc.TypeError, "list.insert() takes no keyword arguments");
+  if (argc != 3)
+    return asy_raise(vm, vm->exc.TypeError, "insert expected 2 arguments, got %d", argc - 1);
+  ObjList *l = AS_LIST(args[0]);
+  int64_t i;
+  if (!asy_index(vm, args[1], &i)) return EXC_VAL;
+  int64_t n = (int64_t)l->size;
+  if (i < 0) {
+    i += n;
+    if (i < 0) i = 0;
+  }
+  if (i > n) i = n;
+  asy_list_insert(vm, l, (size_t)i, args[2]);
+  return NONE_VAL;
+}
+
+static Value list_pop(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_LIST("pop");
+  if (kw && kw->count) return asy_raise(vm, vm->exc.TypeError, "list.pop() takes no keyword arguments");
+  if (argc > 2) return asy_raise(vm, vm->exc.TypeError, "pop expected at most 1 argument, got %d", argc - 1);
+  ObjList *l = AS_LIST(args[0]);
+  int64_t i = -1;
+  if (argc == 2 && !asy_index(vm, args[1], &i)) return EXC_VAL;
+  if (l->size == 0) return asy_raise(vm, vm->exc.IndexError, "pop from empty list");
+  if (!asy_seq_index((int64_t)l->size, &i)) return asy_raise(vm, vm->exc.IndexError, "pop index out of range");
+  Value v = l->items[i];
+  memmove(&l->items[i], &l->items[i + 1], (l->size - (size_t)i - 1) * sizeof(Value));
+  l->size--;
+  return v;
+}
+
+static Value list_remove(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_LIST("remove");
+  if (!asy_args(vm, "list.remove", argc - 1, kw, 1, 1)) return EXC_VAL;
+  ObjList *l = AS_LIST(args[0]);
+  for (size_t i = 0; i < l->size; i++) {
+    int eq = asy_key_equal(vm, l->items[i], args[1]);
+    if (eq < 0) return EXC_VAL;
+    if (eq) {
+      if (i < l->size) {
+        memmove(&l->items[i], &l->items[i + 1], (l->size - i - 1) * sizeof(Value));
+        l->size--;
+      }
+      return NONE_VAL;
+    }
+  }
+  return asy_raise(vm, vm->exc.ValueError, "list.remove(x): x not in list");
+}
+
+/* Clamp an optional start/stop argument as CPython's slice-style index arguments. */
+static bool clamp_arg(VM *vm, Value v, int64_t n, int64_t *out) {
+  int64_t i;
+  if (!asy_index(vm, v, &i)) return false;
+  if (i < 0) {
+    i += n;
+    if (i < 0) i = 0;
+  }
+  if (i > n) i = n;
+  *out = i;
+  return true;
+}
+
+static Value list_index(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_LIST("index");
+  if (kw && kw->count) return asy_raise(vm, vm->exc.TypeError, "list.index() takes no keyword arguments");
+  if (argc < 2) return asy_raise(vm, vm->exc.TypeError, "index expected at least 1 argument, got %d", argc - 1);
+  if (argc > 4) return asy_raise(vm, vm->exc.TypeError, "index expected at most 3 arguments, got %d", argc - 1);
+  ObjList *l = AS_LIST(args[0]);
+  int64_t start = 0, stop = (int64_t)l->size;
+  if (argc > 2 && !clamp_arg(vm, args[2], (int64_t)l->size, &start)) return EXC_VAL;
+  if (argc > 3 && !clamp_arg(vm, args[3], (int64_t)l->size, &stop)) return EXC_VAL;
+  for (int64_t i = start; i < stop && (size_t)i < l->size; i++) {
+    int eq = asy_key_equal(vm, l->items[i], args[1]);
+    if (eq < 0) return EXC_VAL;
+    if (eq) return INT_VAL(i);
+  }
+  return asy_raise(vm, vm->exc.ValueError, "%R is not in list", args[1]);
+}
+
+static Value list_count(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_LIST("count");
+  if (!asy_args(vm, "list.count", argc - 1, kw, 1, 1)) return EXC_VAL;
+  ObjList *l = AS_LIST(args[0]);
+  int64_t c = 0;
+  for (size_t i = 0; i < l->size; i++) {
+    int eq = asy_key_equal(vm, l->items[i], args[1]);
+    if (eq < 0) return EXC_VAL;
+    c += eq;
+  }
+  return INT_VAL(c);
+}
+
+static Value list_clear(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_LIST("clear");
+  if (!asy_args(vm, "list.clear", argc - 1, kw, 0, 0)) return EXC_VAL;
+  AS_LIST(args[0])->size = 0;
+  return NONE_VAL;
+}
+
+static Value list_copy(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_LIST("copy");
+  if (!asy_args(vm, "list.copy", argc - 1, kw, 0, 0)) return EXC_VAL;
+  ObjList *l = AS_LIST(args[0]);
+  return OBJ_VAL(asy_list_from(vm, l->size, l->items));
+}
+
+static Value list_reverse(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_LIST("reverse");
+  if (!asy_args(vm, "list.reverse", argc - 1, kw, 0, 0)) return EXC_VAL;
+  ObjList *l = AS_LIST(args[0]);
+  for (size_t i = 0, j = l->size; i + 1 < j; i++, j--) {
+    Value t = l->items[i];
+    l->items[i] = l->items[j - 1];
+    l->items[j - 1] = t;
+  }
+  return NONE_VAL;
+}
+
+static Value list_sort_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_LIST("sort");
+  if (argc > 1) return asy_raise(vm, vm->exc.TypeError, "sort() takes no positional arguments");
+  Value key = NONE_VAL, rev = FALSE_VAL;
+  if (kw && kw->count) {
+    if (kw->count > 2)
+      return asy_raise(vm, vm->exc.TypeError, "sort() takes at most 2 keyword arguments (%zu given)", kw->count);
+    static const char *const allowed[] = {"key", "reverse", NULL};
+    if (!asy_check_kw(vm, "sort", kw, allowed)) return EXC_VAL;
+    Value k = asy_kwarg(vm, kw, "key");
+    if (!IS_UNDEF(k)) key = k;
+    Value r = asy_kwarg(vm, kw, "reverse");
+    if (!IS_UNDEF(r)) rev = r;
+  }
+  if (IS_FLOAT(rev)) return asy_raise(vm, vm->exc.TypeError, "'float' object cannot be interpreted as an integer");
+  int t = asy_truthy(vm, rev);
+  if (t < 0) return EXC_VAL;
+  return asy_list_sort(vm, AS_LIST(args[0]), key, t == 1);
+}
+
+static Value list_getitem_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_LIST("__getitem__");
+  if (!asy_args(vm, "list.__getitem__", argc - 1, kw, 1, 1)) return EXC_VAL;
+  return asy_list_getitem(vm, AS_LIST(args[0]), args[1]);
+}
+
+static Value list_setitem_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_LIST("__setitem__");
+  if (!asy_args(vm, "__setitem__", argc - 1, kw, 2, 2)) return EXC_VAL;
+  return asy_list_setitem(vm, AS_LIST(args[0]), args[1], args[2]) ? NONE_VAL : EXC_VAL;
+}
+
+static Value list_delitem_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_LIST("__delitem__");
+  if (!asy_args(vm, "list.__delitem__", argc - 1, kw, 1, 1)) return EXC_VAL;
+  return asy_list_delitem(vm, AS_LIST(args[0]), args[1]) ? NONE_VAL : EXC_VAL;
+}
+
+static Value list_len_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_LIST("__len__");
+  (void)kw;
+  return INT_VAL((int64_t)AS_LIST(args[0])->size);
+}
+
+static Value list_contains_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_LIST("__contains__");
+  if (!asy_args(vm, "list.__contains__", argc - 1, kw, 1, 1)) return EXC_VAL;
+  ObjList *l = AS_LIST(args[0]);
+  int r = asy_seq_contains(vm, l->items, l->size, args[1]);
+  return r < 0 ? EXC_VAL : BOOL_VAL(r);
+}
+
+static Value list_iter_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_LIST("__iter__");
+  (void)kw;
+  return asy_list_iter(vm, args[0]);
+}
+
+static Value list_reversed_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_LIST("__reversed__");
+  (void)kw;
+  return asy_list_reversed_iter(vm, args[0]);
+}
+
+static Value list_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_LIST("__repr__");
+  (void)kw;
+  return asy_list_repr(vm, args[0]);
+}
+
+void asy_init_list_type(VM *vm) {
+  ObjClass *c = vm->types.list;
+  asy_def_method(vm, c, "__new__", list_new_);
+  asy_def_method(vm, c, "__init__", list_init);
+  asy_def_method(vm, c, "append", list_append);
+  asy_def_method(vm, c, "extend", list_extend_m);
+  asy_def_method(vm, c, "insert", list_insert);
+  asy_def_method(vm, c, "pop", list_pop);
+  asy_def_method(vm, c, "remove", list_remove);
+  asy_def_method(vm, c, "index", list_index);
+  asy_def_method(vm, c, "count", list_count);
+  asy_def_method(vm, c, "clear", list_clear);
+  asy_def_method(vm, c, "copy", list_copy);
+  asy_def_method(vm, c, "reverse", list_reverse);
+  asy_def_method(vm, c, "sort", list_sort_m);
+  asy_def_method(vm, c, "__getitem__", list_getitem_m);
+  asy_def_method(vm, c, "__setitem__", list_setitem_m);
+  asy_def_method(vm, c, "__delitem__", list_delitem_m);
+  asy_def_method(vm, c, "__len__", list_len_m);
+  asy_def_method(vm, c, "__contains__", list_contains_m);
+  asy_def_method(vm, c, "__iter__", list_iter_m);
+  asy_def_method(vm, c, "__reversed__", list_reversed_m);
+  asy_def_method(vm, c, "__repr__", list_repr_m);
+  asy_dict_set_str(vm, c->dict, vm->names.hash, NONE_VAL);
+}
+
+/* The container hook called by vm_new: every container class's methods. */
+void asy_init_container_types(VM *vm) {
+  asy_init_list_type(vm);
+  asy_init_tuple_type(vm);
+  asy_init_dict_type(vm);
+  asy_init_set_types(vm);
+}

@@ -1,0 +1,36 @@
+/*
+** list.h — list operations shared with the rest of the runtime (sorted(), the
+** interpreter's LIST_EXTEND, unpacking) beyond vm.h's asy_list_new/append.
+*/
+#ifndef ASY_LIST_H
+#define ASY_LIST_H
+
+#include "vm.h"
+
+/* Sort in place, stable; key may be NONE_VAL/UNDEF for identity. Returns None or
+** EXC_VAL (ValueError "list modified during sort" if the list changed meanwhile). */
+Value asy_list_sort(VM *vm, ObjList *list, Value key, bool reverse);
+/* list(iterable) as a new list value, or EXC_VAL. */
+Value asy_list_from_iterable(VM *vm, Value iterable);
+/* list.extend(iterable): false with an exception pending. */
+bool asy_list_extend(VM *vm, ObjList *list, Value iterable);
+/* repr `[1, 2]` with the recursion guard. */
+Value asy_list_repr(VM *vm, Value list);
+/* list[key] / list[key] = v / del list[key] (index or slice), CPython's messages. */
+Value asy_list_getitem(VM *vm, ObjList *list, Value key);
+bool asy_list_setitem(VM *vm, ObjList *list, Value key, Value value);
+bool asy_list_delitem(VM *vm, ObjList *list, Value key);
+/* Insert at a normalised position 0..size. */
+void asy_list_insert(VM *vm, ObjList *list, size_t at, Value v);
+/* A new list holding items[0..n). */
+ObjList *asy_list_from(VM *vm, size_t n, const Value *items);
+/* Sequence helpers shared by list and tuple: lexicographic rich comparison of two
+** item arrays (CPython's list_richcompare), and `item in items`. */
+Value asy_seq_compare(VM *vm, int op, const Value *a, size_t na, const Value *b, size_t nb);
+int asy_seq_contains(VM *vm, const Value *items, size_t n, Value item);
+/* reversed(list): an iterator walking the indices down (iter.c). */
+Value asy_list_reversed_iter(VM *vm, Value list);
+/* Repetition helper: n copies of items[0..len) into a fresh buffer target. */
+void asy_list_repeat_into(Value *dst, const Value *src, size_t len, size_t times);
+
+#endif

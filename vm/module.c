@@ -1,0 +1,186 @@
+/*
+** module.c — `import`: the sys.modules cache, built-in (native) modules and modules
+** loaded from source files.
+**
+** Lookup order for `import name` (absolute, top-level names only — there are no
+** packages): vm->modules (sys.modules), then the native modules registered with
+** asy_register_native_module (initialised once, on first import), then name.asy and
+** name.py in the main script's folder (vm->script_dir), then in each folder of the
+** colon-separated ASYPATH. A module goes into sys.modules before its body runs, so
+** circular imports see the partially initialised module, as in CPython; a failing
+** body removes it again.
+*/
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "except.h"
+#include "interp.h"
+
+/* Modules whose body is running (a small stack: imports nest only as deep as the
+** import chain). The modules themselves are rooted by vm->modules. */
+static Obj *initializing[256];
+static int ninitializing;
+
+bool asy_module_initializing(VM *vm, Value m) {
+  (void)vm;
+  if (!IS_OBJ(m)) return false;
+  for (int i = 0; i < ninitializing; i++)
+    if (initializing[i] == AS_OBJ(m)) return true;
+  return false;
+}
+
+void asy_register_native_module(VM *vm, const char *name, NativeFn init) {
+  ObjNative *n = asy_native_new(vm, name, init);
+  ObjStr *key = asy_str_intern(vm, name, strlen(name));
+  asy_dict_set_str(vm, vm->native_modules, key, OBJ_VAL(n));
+}
+
+Value asy_raise_import_error(VM *vm, ObjClass *cls, Value name, Value path, ObjStr *msg) {
+  Value m = OBJ_VAL(msg);
+  Value exc = asy_new_exception(vm, cls, 1, &m);
+  if (IS_EXC(exc)) return exc;
+  if (!IS_UNDEF(name)) asy_exc_set_slot(vm, exc, "name", name);
+  if (!IS_UNDEF(path)) asy_exc_set_slot(vm, exc, "path", path);
+  return asy_raise_value(vm, exc);
+}
+
+static Value module_not_found(VM *vm, ObjStr *name) {
+  return asy_raise_import_error(vm, vm->exc.ModuleNotFoundError, OBJ_VAL(name), UNDEF_VAL,
+                                asy_str_printf(vm, "No module named '%s'", name->chars));
+}
+
+static bool is_file(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Find name.asy / name.py in dir; fills out (PATH_MAX) and returns true if found. */
+static bool find_in_dir(const char *dir, size_t dirlen, const char *name, char *out) {
+  static const char *const exts[] = {".asy", ".py"};
+  for (int i = 0; i < 2; i++) {
+    int n;
+    if (dirlen == 0) n = snprintf(out, PATH_MAX, "%s%s", name, exts[i]);
+    else n = snprintf(out, PATH_MAX, "%.*s/%s%s", (int)dirlen, dir, name, exts[i]);
+    if (n > 0 && n < PATH_MAX && is_file(out)) return true;
+  }
+  return false;
+}
+
+static bool find_module_file(VM *vm, const char *name, char *out) {
+  const char *sd = vm->script_dir ? vm->script_dir : ".";
+  if (find_in_dir(sd, strlen(sd), name, out)) return true;
+  const char *path = getenv("ASYPATH");
+  while (path && *path) {
+    const char *colon = strchr(path, ':');
+    size_t len = colon ? (size_t)(colon - path) : strlen(path);
+    if (len > 0 && find_in_dir(path, len, name, out)) return true;
+    if (!colon) break;
+    path = colon + 1;
+  }
+  return false;
+}
+
+static char *read_file(const char *path, size_t *size) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp) return NULL;
+  size_t cap = 4096, len = 0;
+  char *buf = malloc(cap + 1);
+  while (buf) {
+    size_t n = fread(buf + len, 1, cap - len, fp);
+    len += n;
+    if (len < cap) break;
+    cap *= 2;
+    char *nb = realloc(buf, cap + 1);
+    if (!nb) {
+      free(buf);
+      buf = NULL;
+    }
+    buf = nb;
+  }
+  bool err = ferror(fp);
+  fclose(fp);
+  if (!buf || err) {
+    free(buf);
+    return NULL;
+  }
+  buf[len] = '\0';
+  *size = len;
+  return buf;
+}
+
+static Value import_native(VM *vm, ObjStr *name, Value init) {
+  ObjModule *mod = asy_module_new(vm, name);
+  Value m = OBJ_VAL(mod);
+  asy_dict_set_str(vm, vm->modules, name, m);
+  Value r = AS_NATIVE(init)->fn(vm, 1, &m, NULL);
+  if (IS_EXC(r)) {
+    Value pending = asy_pending(vm);
+    asy_clear_pending(vm);
+    asy_dict_delete(vm, vm->modules, OBJ_VAL(name));
+    vm->fiber->exc = pending;
+    return EXC_VAL;
+  }
+  return m;
+}
+
+static Value import_file(VM *vm, ObjStr *name, const char *found) {
+  char abspath[PATH_MAX];
+  if (!realpath(found, abspath)) snprintf(abspath, sizeof abspath, "%s", found);
+  size_t size = 0;
+  char *text = read_file(abspath, &size);
+  if (!text)
+    return asy_raise(vm, vm->exc.ImportError, "cannot read module '%s' (%s): %s", name->chars,
+                     abspath, strerror(errno));
+  AsySource *src = asy_source_add(vm, abspath, text, size);
+  free(text);
+  ObjCode *code = asy_compile(vm, src, 0);
+  if (!code) return EXC_VAL;
+  ObjModule *mod = asy_module_new(vm, name);
+  Value m = OBJ_VAL(mod);
+  ObjStr *file = asy_str_cstr(vm, abspath);
+  mod->filename = OBJ_VAL(file);
+  asy_dict_set_str(vm, mod->dict, vm->names.name, OBJ_VAL(name));
+  asy_dict_set_str(vm, mod->dict, vm->names.file, OBJ_VAL(file));
+  asy_dict_set_str(vm, vm->modules, name, m);
+  if (ninitializing >= (int)(sizeof initializing / sizeof *initializing))
+    return asy_recursion_error(vm);
+  initializing[ninitializing++] = AS_OBJ(m);
+  Value r = asy_run_code(vm, code, mod->dict);
+  ninitializing--;
+  if (IS_EXC(r)) {
+    Value pending = asy_pending(vm);
+    asy_clear_pending(vm);
+    asy_dict_delete(vm, vm->modules, OBJ_VAL(name));
+    vm->fiber->exc = pending;
+    return EXC_VAL;
+  }
+  /* The body may have replaced its sys.modules entry, as CPython honours. */
+  Value final = asy_dict_get_str(vm->modules, name);
+  return IS_UNDEF(final) ? m : final;
+}
+
+Value asy_import(VM *vm, ObjStr *name) {
+  Value m = asy_dict_get_str(vm->modules, name);
+  if (!IS_UNDEF(m)) return m;
+  const char *dot = strchr(name->chars, '.');
+  if (dot) {
+    /* No packages: import the first component for CPython's exact message. */
+    ObjStr *first = asy_str_intern(vm, name->chars, (size_t)(dot - name->chars));
+    Value parent = asy_import(vm, first);
+    if (IS_EXC(parent)) return EXC_VAL;
+    return asy_raise_import_error(
+        vm, vm->exc.ModuleNotFoundError, OBJ_VAL(name), UNDEF_VAL,
+        asy_str_printf(vm, "No module named '%s'; '%s' is not a package", name->chars,
+                       first->chars));
+  }
+  Value init = asy_dict_get_str(vm->native_modules, name);
+  if (IS_NATIVE(init)) return import_native(vm, name, init);
+  char path[PATH_MAX];
+  if (name->size == 0 || !find_module_file(vm, name->chars, path))
+    return module_not_found(vm, name);
+  return import_file(vm, name, path);
+}

@@ -1,0 +1,755 @@
+/*
+** numbermethods.c — the int, bool and float classes: constructors, methods and the
+** operator dunders (int.__add__ …), filled in by asy_init_number_types.
+**
+** The interpreter's operators work on the C slots directly (number.c); these natives
+** exist for explicit calls (`(5).__add__(2)`, `int.__add__`, super() in subclasses)
+** and return NotImplemented for operands they do not handle, as CPython's do.
+*/
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format.h"
+#include "gc.h"
+#include "number.h"
+#include "ops.h"
+
+static bool check_args(VM *vm, const char *name, int argc, ObjDict *kw, int min, int max) {
+  int n = argc - 1;
+  if (kw && kw->count) {
+    asy_raise(vm, vm->exc.TypeError, "%s() takes no keyword arguments", name);
+    return false;
+  }
+  if (n < min || n > max) {
+    if (max == 0)
+      asy_raise(vm, vm->exc.TypeError, "%s() takes no arguments (%d given)", name, n);
+    else {
+      int lim = n < min ? min : max;
+      const char *how = min == max ? "" : n < min ? "at least " : "at most ";
+      asy_raise(vm, vm->exc.TypeError, "%s expected %s%d argument%s, got %d", name, how, lim,
+                lim == 1 ? "" : "s", n);
+    }
+    return false;
+  }
+  return true;
+}
+
+#define INT_SELF(name) \
+  do { \
+    if (argc < 1 || !IS_INTLIKE(args[0])) return asy_bad_self(vm, name, "int", argc, args); \
+  } while (0)
+#define FLOAT_SELF(name) \
+  do { \
+    if (argc < 1 || !IS_FLOAT(args[0])) return asy_bad_self(vm, name, "float", argc, args); \
+  } while (0)
+
+/* ---- operator dunders -------------------------------------------------------------------- */
+
+/* int op other (or other op int when reflected); NotImplemented unless other is an int. */
+static Value int_op(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, int op, bool refl) {
+  INT_SELF(name);
+  if (!check_args(vm, name, argc, kw, 1, 1)) return EXC_VAL;
+  Value a = args[0], b = args[1];
+  if (!IS_INTLIKE(b)) return vm->notimplemented;
+  return refl ? asy_number_binary(vm, op, b, a) : asy_number_binary(vm, op, a, b);
+}
+
+static Value float_op(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, int op, bool refl) {
+  FLOAT_SELF(name);
+  if (!check_args(vm, name, argc, kw, 1, 1)) return EXC_VAL;
+  Value a = args[0], b = args[1];
+  if (!IS_NUMBER(b)) return vm->notimplemented;
+  double x = AS_FLOAT(a), y = AS_NUMBER(b);
+  return refl ? asy_float_binary(vm, op, y, x) : asy_float_binary(vm, op, x, y);
+}
+
+#define BIN(prefix, kind, fname, op, refl) \
+  static Value prefix##_##fname(VM *vm, int argc, Value *args, ObjDict *kw) { \
+    return kind##_op(vm, argc, args, kw, "__" #fname "__", op, refl); \
+  }
+#define BINS(prefix, kind) \
+  BIN(prefix, kind, add, BINOP_ADD, false) BIN(prefix, kind, radd, BINOP_ADD, true) \
+  BIN(prefix, kind, sub, BINOP_SUBTRACT, false) BIN(prefix, kind, rsub, BINOP_SUBTRACT, true) \
+  BIN(prefix, kind, mul, BINOP_MULTIPLY, false) BIN(prefix, kind, rmul, BINOP_MULTIPLY, true) \
+  BIN(prefix, kind, truediv, BINOP_TRUE_DIVIDE, false) \
+  BIN(prefix, kind, rtruediv, BINOP_TRUE_DIVIDE, true) \
+  BIN(prefix, kind, floordiv, BINOP_FLOOR_DIVIDE, false) \
+  BIN(prefix, kind, rfloordiv, BINOP_FLOOR_DIVIDE, true) \
+  BIN(prefix, kind, mod, BINOP_REMAINDER, false) BIN(prefix, kind, rmod, BINOP_REMAINDER, true)
+BINS(i, int)
+BINS(f, float)
+BIN(i, int, lshift, BINOP_LSHIFT, false)
+BIN(i, int, rlshift, BINOP_LSHIFT, true)
+BIN(i, int, rshift, BINOP_RSHIFT, false)
+BIN(i, int, rrshift, BINOP_RSHIFT, true)
+BIN(i, int, and, BINOP_AND, false)
+BIN(i, int, rand, BINOP_AND, true)
+BIN(i, int, or, BINOP_OR, false)
+BIN(i, int, ror, BINOP_OR, true)
+BIN(i, int, xor, BINOP_XOR, false)
+BIN(i, int, rxor, BINOP_XOR, true)
+
+/* __pow__(other, mod=None) / __rpow__. */
+static Value i_pow(VM *vm, int argc, Value *args, ObjDict *kw) {
+  INT_SELF("__pow__");
+  if (!check_args(vm, "__pow__", argc, kw, 1, 2)) return EXC_VAL;
+  if (!IS_INTLIKE(args[1])) return vm->notimplemented;
+  if (argc > 2 && !IS_NONE(args[2])) {
+    if (!IS_INTLIKE(args[2])) return vm->notimplemented;
+    return asy_int_pow_mod(vm, AS_INTLIKE(args[0]), AS_INTLIKE(args[1]), AS_INTLIKE(args[2]));
+  }
+  return asy_int_binary(vm, BINOP_POWER, AS_INTLIKE(args[0]), AS_INTLIKE(args[1]));
+}
+
+static Value i_rpow(VM *vm, int argc, Value *args, ObjDict *kw) {
+  INT_SELF("__rpow__");
+  if (!check_args(vm, "__rpow__", argc, kw, 1, 2)) return EXC_VAL;
+  if (!IS_INTLIKE(args[1])) return vm->notimplemented;
+  if (argc > 2 && !IS_NONE(args[2])) {
+    if (!IS_INTLIKE(args[2])) return vm->notimplemented;
+    return asy_int_pow_mod(vm, AS_INTLIKE(args[1]), AS_INTLIKE(args[0]), AS_INTLIKE(args[2]));
+  }
+  return asy_int_binary(vm, BINOP_POWER, AS_INTLIKE(args[1]), AS_INTLIKE(args[0]));
+}
+
+static Value f_pow(VM *vm, int argc, Value *args, ObjDict *kw) {
+  FLOAT_SELF("__pow__");
+  if (!check_args(vm, "__pow__", argc, kw, 1, 2)) return EXC_VAL;
+  if (argc > 2 && !IS_NONE(args[2]))
+    return asy_raise(vm, vm->exc.TypeError, "pow() 3rd argument not allowed unless all arguments are integers");
+  if (!IS_NUMBER(args[1])) return vm->notimplemented;
+  return asy_float_binary(vm, BINOP_POWER, AS_FLOAT(args[0]), AS_NUMBER(args[1]));
+}
+
+static Value f_rpow(VM *vm, int argc, Value *args, ObjDict *kw) {
+  FLOAT_SELF("__rpow__");
+  if (!check_args(vm, "__rpow__", argc, kw, 1, 2)) return EXC_VAL;
+  if (argc > 2 && !IS_NONE(args[2]))
+    return asy_raise(vm, vm->exc.TypeError, "pow() 3rd argument not allowed unless all arguments are integers");
+  if (!IS_NUMBER(args[1])) return vm->notimplemented;
+  return asy_float_binary(vm, BINOP_POWER, AS_NUMBER(args[1]), AS_FLOAT(args[0]));
+}
+
+static Value divmod_common(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, bool refl,
+                           bool is_float) {
+  if (is_float) FLOAT_SELF(name);
+  else INT_SELF(name);
+  if (!check_args(vm, name, argc, kw, 1, 1)) return EXC_VAL;
+  if (is_float ? !IS_NUMBER(args[1]) : !IS_INTLIKE(args[1])) return vm->notimplemented;
+  Value a = args[0], b = args[1];
+  if (is_float) {
+    a = FLOAT_VAL(AS_NUMBER(a));
+    b = FLOAT_VAL(AS_NUMBER(b));
+  }
+  return refl ? asy_number_divmod(vm, b, a) : asy_number_divmod(vm, a, b);
+}
+
+static Value i_divmod(VM *vm, int argc, Value *args, ObjDict *kw) {
+  return divmod_common(vm, argc, args, kw, "__divmod__", false, false);
+}
+static Value i_rdivmod(VM *vm, int argc, Value *args, ObjDict *kw) {
+  return divmod_common(vm, argc, args, kw, "__rdivmod__", true, false);
+}
+static Value f_divmod(VM *vm, int argc, Value *args, ObjDict *kw) {
+  return divmod_common(vm, argc, args, kw, "__divmod__", false, true);
+}
+static Value f_rdivmod(VM *vm, int argc, Value *args, ObjDict *kw) {
+  return divmod_common(vm, argc, args, kw, "__rdivmod__", true, true);
+}
+
+/* bool's own &, |, ^ keep bool results for bool operands. */
+static Value bool_op(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, int op) {
+  if (argc < 1 || !IS_BOOL(args[0])) return asy_bad_self(vm, name, "bool", argc, args);
+  if (!check_args(vm, name, argc, kw, 1, 1)) return EXC_VAL;
+  if (!IS_INTLIKE(args[1])) return vm->notimplemented;
+  return asy_number_binary(vm, op, args[0], args[1]);
+}
+static Value bool_and(VM *vm, int argc, Value *args, ObjDict *kw) {
+  return bool_op(vm, argc, args, kw, "__and__", BINOP_AND);
+}
+static Value bool_or(VM *vm, int argc, Value *args, ObjDict *kw) {
+  return bool_op(vm, argc, args, kw, "__or__", BINOP_OR);
+}
+static Value bool_xor(VM *vm, int argc, Value *args, ObjDict *kw) {
+  return bool_op(vm, argc, args, kw, "__xor__", BINOP_XOR);
+}
+
+/* Comparisons: int with int, float with int or float. */
+static Value cmp_common(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, int op,
+                        bool is_float) {
+  if (is_float) FLOAT_SELF(name);
+  else INT_SELF(name);
+  if (!check_args(vm, name, argc, kw, 1, 1)) return EXC_VAL;
+  if (is_float ? !IS_NUMBER(args[1]) : !IS_INTLIKE(args[1])) return vm->notimplemented;
+  return asy_number_compare(vm, op, args[0], args[1]);
+}
+
+#define CMPS(prefix, is_float) \
+  static Value prefix##_eq(VM *vm, int argc, Value *args, ObjDict *kw) { return cmp_common(vm, argc, args, kw, "__eq__", CMP_EQ, is_float); } \
+  static Value prefix##_ne(VM *vm, int argc, Value *args, ObjDict *kw) { return cmp_common(vm, argc, args, kw, "__ne__", CMP_NE, is_float); } \
+  static Value prefix##_lt(VM *vm, int argc, Value *args, ObjDict *kw) { return cmp_common(vm, argc, args, kw, "__lt__", CMP_LT, is_float); } \
+  static Value prefix##_le(VM *vm, int argc, Value *args, ObjDict *kw) { return cmp_common(vm, argc, args, kw, "__le__", CMP_LE, is_float); } \
+  static Value prefix##_gt(VM *vm, int argc, Value *args, ObjDict *kw) { return cmp_common(vm, argc, args, kw, "__gt__", CMP_GT, is_float); } \
+  static Value prefix##_ge(VM *vm, int argc, Value *args, ObjDict *kw) { return cmp_common(vm, argc, args, kw, "__ge__", CMP_GE, is_float); }
+CMPS(i, false)
+CMPS(f, true)
+
+/* ---- unary and conversion dunders ---------------------------------------------------------- */
+
+static Value i_neg(VM *vm, int argc, Value *args, ObjDict *kw) {
+  INT_SELF("__neg__");
+  if (!check_args(vm, "__neg__", argc, kw, 0, 0)) return EXC_VAL;
+  return asy_number_unary(vm, UNOP_NEGATIVE, args[0]);
+}
+static Value i_pos(VM *vm, int argc, Value *args, ObjDict *kw) {
+  INT_SELF("__pos__");
+  if (!check_args(vm, "__pos__", argc, kw, 0, 0)) return EXC_VAL;
+  return INT_VAL(AS_INTLIKE(args[0]));
+}
+static Value i_invert(VM *vm, int argc, Value *args, ObjDict *kw) {
+  INT_SELF("__invert__");
+  if (!check_args(vm, "__invert__", argc, kw, 0, 0)) return EXC_VAL;
+  return INT_VAL(~AS_INTLIKE(args[0]));
+}
+static Value i_abs(VM *vm, int argc, Value *args, ObjDict *kw) {
+  INT_SELF("__abs__");
+  if (!check_args(vm, "__abs__", argc, kw, 0, 0)) return EXC_VAL;
+  int64_t i = AS_INTLIKE(args[0]);
+  if (i == INT64_MIN) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+  return INT_VAL(i < 0 ? -i : i);
+}
+static Value i_bool(VM *vm, int argc, Value *args, ObjDict *kw) {
+  INT_SELF("__bool__");
+  if (!check_args(vm, "__bool__", argc, kw, 0, 0)) return EXC_VAL;
+  return BOOL_VAL(AS_INTLIKE(args[0]) != 0);
+}
+/* __int__, __index__, __trunc__, __floor__, __ceil__, conjugate, numerator, real. */
+static Value i_int(VM *vm, int argc, Value *args, ObjDict *kw) {
+  INT_SELF("__int__");
+  if (!check_args(vm, "__int__", argc, kw, 0, 0)) return EXC_VAL;
+  return INT_VAL(AS_INTLIKE(args[0]));
+}
+static Value i_float(VM *vm, int argc, Value *args, ObjDict *kw) {
+  INT_SELF("__float__");
+  if (!check_args(vm, "__float__", argc, kw, 0, 0)) return EXC_VAL;
+  return FLOAT_VAL((double)AS_INTLIKE(args[0]));
+}
+static Value i_hash(VM *vm, int argc, Value *args, ObjDict *kw) {
+  INT_SELF("__hash__");
+  if (!check_args(vm, "__hash__", argc, kw, 0, 0)) return EXC_VAL;
+  return INT_VAL(asy_hash_int(AS_INTLIKE(args[0])));
+}
+static Value i_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
+  INT_SELF("__repr__");
+  if (!check_args(vm, "__repr__", argc, kw, 0, 0)) return EXC_VAL;
+  if (IS_BOOL(args[0])) return OBJ_VAL(asy_str_cstr(vm, AS_BOOL(args[0]) ? "True" : "False"));
+  return asy_int_repr(vm, AS_INTLIKE(args[0]));
+}
+static Value i_format(VM *vm, int argc, Value *args, ObjDict *kw) {
+  INT_SELF("__format__");
+  if (!check_args(vm, "__format__", argc, kw, 1, 1)) return EXC_VAL;
+  if (!IS_STR(args[1]))
+    return asy_raise(vm, vm->exc.TypeError, "__format__() argument must be str, not %s",
+                     asy_type_name(vm, args[1]));
+  return asy_format_int(vm, args[0], AS_STR(args[1]));
+}
+static Value i_imag(VM *vm, int argc, Value *args, ObjDict *kw) {
+  INT_SELF("imag");
+  (void)kw;
+  return INT_VAL(0);
+}
+static Value i_one(VM *vm, int argc, Value *args, ObjDict *kw) {
+  INT_SELF("denominator");
+  (void)kw;
+  return INT_VAL(1);
+}
+
+static Value i_round(VM *vm, int argc, Value *args, ObjDict *kw) {
+  INT_SELF("__round__");
+  if (!check_args(vm, "__round__", argc, kw, 0, 1)) return EXC_VAL;
+  int64_t v = AS_INTLIKE(args[0]);
+  if (argc < 2 || IS_NONE(args[1])) return INT_VAL(v);
+  int64_t nd;
+  if (!asy_index(vm, args[1], &nd)) return EXC_VAL;
+  if (nd >= 0) return INT_VAL(v);
+  if (nd < -19) return INT_VAL(0);
+  /* Round to a multiple of 10**-nd, half to even. */
+  __int128 p = 1;
+  for (int64_t k = 0; k < -nd; k++) p *= 10;
+  __int128 x = v, q = x / p, r = x % p;
+  if (r < 0) {
+    r += p;
+    q -= 1;
+  }
+  if (2 * r > p || (2 * r == p && (q & 1))) q += 1;
+  __int128 res = q * p;
+  if (res > INT64_MAX || res < INT64_MIN) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+  return INT_VAL((int64_t)res);
+}
+
+static Value i_bit_length(VM *vm, int argc, Value *args, ObjDict *kw) {
+  INT_SELF("bit_length");
+  if (!check_args(vm, "int.bit_length", argc, kw, 0, 0)) return EXC_VAL;
+  int64_t i = AS_INTLIKE(args[0]);
+  uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
+  return INT_VAL(u ? 64 - __builtin_clzll(u) : 0);
+}
+
+static Value i_bit_count(VM *vm, int argc, Value *args, ObjDict *kw) {
+  INT_SELF("bit_count");
+  if (!check_args(vm, "int.bit_count", argc, kw, 0, 0)) return EXC_VAL;
+  int64_t i = AS_INTLIKE(args[0]);
+  uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
+  return INT_VAL(__builtin_popcountll(u));
+}
+
+static Value i_as_integer_ratio(VM *vm, int argc, Value *args, ObjDict *kw) {
+  INT_SELF("as_integer_ratio");
+  if (!check_args(vm, "int.as_integer_ratio", argc, kw, 0, 0)) return EXC_VAL;
+  Value items[2] = {INT_VAL(AS_INTLIKE(args[0])), INT_VAL(1)};
+  return OBJ_VAL(asy_tuple_from(vm, 2, items));
+}
+
+static Value i_is_integer(VM *vm, int argc, Value *args, ObjDict *kw) {
+  INT_SELF("is_integer");
+  if (!check_args(vm, "int.is_integer", argc, kw, 0, 0)) return EXC_VAL;
+  return TRUE_VAL;
+}
+
+/* Parse (length=1, byteorder='big', *, signed=False) of to_bytes / from_bytes. */
+static bool byteorder_arg(VM *vm, Value v, bool *little) {
+  if (IS_UNDEF(v)) {
+    *little = false;
+    return true;
+  }
+  if (!IS_STR(v)) {
+    asy_raise(vm, vm->exc.TypeError, "to_bytes() argument 'byteorder' must be str, not %s",
+              asy_type_name(vm, v));
+    return false;
+  }
+  if (!strcmp(AS_STR(v)->chars, "little")) *little = true;
+  else if (!strcmp(AS_STR(v)->chars, "big")) *little = false;
+  else {
+    asy_raise(vm, vm->exc.ValueError, "byteorder must be either 'little' or 'big'");
+    return false;
+  }
+  return true;
+}
+
+static Value i_to_bytes(VM *vm, int argc, Value *args, ObjDict *kw) {
+  INT_SELF("to_bytes");
+  static const char *const allowed[] = {"length", "byteorder", "signed", NULL};
+  if (kw && kw->count && !asy_check_kw(vm, "to_bytes", kw, allowed)) return EXC_VAL;
+  if (argc > 3)
+    return asy_raise(vm, vm->exc.TypeError, "to_bytes() takes at most 2 positional arguments (%d given)",
+                     argc - 1);
+  Value lenv = argc > 1 ? args[1] : asy_kwarg(vm, kw, "length");
+  Value orderv = argc > 2 ? args[2] : asy_kwarg(vm, kw, "byteorder");
+  Value signv = asy_kwarg(vm, kw, "signed");
+  int64_t length = 1;
+  if (!IS_UNDEF(lenv) && !asy_index(vm, lenv, &length)) return EXC_VAL;
+  if (length < 0) return asy_raise(vm, vm->exc.ValueError, "length argument must be non-negative");
+  bool little, is_signed = false;
+  if (!byteorder_arg(vm, orderv, &little)) return EXC_VAL;
+  if (!IS_UNDEF(signv)) {
+    int t = asy_truthy(vm, signv);
+    if (t < 0) return EXC_VAL;
+    is_signed = t;
+  }
+  int64_t v = AS_INTLIKE(args[0]);
+  if (v < 0 && !is_signed)
+    return asy_raise(vm, vm->exc.OverflowError, "can't convert negative int to unsigned");
+  /* Check the value fits in `length` bytes. */
+  if (length < 8) {
+    int bits = (int)length * 8;
+    bool fits = is_signed ? (bits == 0 ? v == 0 : (v >= -((int64_t)1 << (bits - 1)) && v < ((int64_t)1 << (bits - 1))))
+                          : (bits == 0 ? v == 0 : (uint64_t)v < ((uint64_t)1 << bits));
+    if (!fits) return asy_raise(vm, vm->exc.OverflowError, "int too big to convert");
+  }
+  if (length > (int64_t)1 << 32) return asy_raise(vm, vm->exc.MemoryError, "");
+  uint8_t *buf = malloc((size_t)length + 1);
+  if (!buf) abort();
+  for (int64_t k = 0; k < length; k++) {
+    uint8_t byte = k < 8 ? (uint8_t)((uint64_t)v >> (8 * k)) : (v < 0 ? 0xFF : 0);
+    buf[little ? k : length - 1 - k] = byte;
+  }
+  ObjBytes *r = asy_bytes_new(vm, buf, (size_t)length);
+  free(buf);
+  return OBJ_VAL(r);
+}
+
+/* int.from_bytes(bytes, byteorder='big', *, signed=False): a classmethod. */
+static Value i_from_bytes(VM *vm, int argc, Value *args, ObjDict *kw) {
+  static const char *const allowed[] = {"bytes", "byteorder", "signed", NULL};
+  if (kw && kw->count && !asy_check_kw(vm, "from_bytes", kw, allowed)) return EXC_VAL;
+  Value src = argc > 1 ? args[1] : asy_kwarg(vm, kw, "bytes");
+  Value orderv = argc > 2 ? args[2] : asy_kwarg(vm, kw, "byteorder");
+  Value signv = asy_kwarg(vm, kw, "signed");
+  if (IS_UNDEF(src))
+    return asy_raise(vm, vm->exc.TypeError, "from_bytes() missing required argument 'bytes' (pos 1)");
+  bool little, is_signed = false;
+  if (!byteorder_arg(vm, orderv, &little)) return EXC_VAL;
+  if (!IS_UNDEF(signv)) {
+    int t = asy_truthy(vm, signv);
+    if (t < 0) return EXC_VAL;
+    is_signed = t;
+  }
+  Value bv = src;
+  if (!IS_BYTES(src)) {
+    Value bytes_cls = OBJ_VAL(vm->types.bytes);
+    bv = asy_call(vm, bytes_cls, 1, &src, NULL);
+    if (IS_EXC(bv)) return bv;
+  }
+  ObjBytes *b = AS_BYTES(bv);
+  size_t n = b->size;
+#define BYTE(k) b->data[little ? (k) : n - 1 - (k)] /* k-th least significant byte */
+  bool neg = is_signed && n > 0 && (BYTE(n - 1) & 0x80);
+  /* Bytes above the low eight must only repeat the sign. */
+  for (size_t k = 8; k < n; k++)
+    if (BYTE(k) != (neg ? 0xFF : 0x00)) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+  uint64_t acc = 0;
+  for (size_t k = 0; k < n && k < 8; k++) acc |= (uint64_t)BYTE(k) << (8 * k);
+#undef BYTE
+  if (neg && n < 8) acc |= ~(uint64_t)0 << (8 * n);
+  if (neg ? (int64_t)acc >= 0 : acc > (uint64_t)INT64_MAX)
+    return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+  return INT_VAL((int64_t)acc);
+}
+
+/* int(x=0) / int(x, base=10). args[0] is the class. */
+static Value i_new(VM *vm, int argc, Value *args, ObjDict *kw) {
+  Value x = argc > 1 ? args[1] : UNDEF_VAL, base = argc > 2 ? args[2] : UNDEF_VAL;
+  if (argc > 3) return asy_raise(vm, vm->exc.TypeError, "int() takes at most 2 arguments (%d given)", argc - 1);
+  if (kw && kw->count) {
+    for (size_t i = 0; i < kw->used; i++) {
+      Value k = kw->entries[i].key;
+      if (IS_UNDEF(k)) continue;
+      if (IS_STR(k) && !strcmp(AS_STR(k)->chars, "base")) {
+        if (!IS_UNDEF(base))
+          return asy_raise(vm, vm->exc.TypeError, "argument for int() given by name ('base') and position (2)");
+        base = kw->entries[i].value;
+      } else {
+        return asy_raise(vm, vm->exc.TypeError, "int() got an unexpected keyword argument '%s'",
+                         IS_STR(k) ? AS_STR(k)->chars : "?");
+      }
+    }
+  }
+  if (IS_UNDEF(x)) {
+    if (!IS_UNDEF(base)) return asy_raise(vm, vm->exc.TypeError, "int() missing string argument");
+    return INT_VAL(0);
+  }
+  return asy_int_from_value(vm, x, base);
+}
+
+static Value bool_new(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (kw && kw->count) return asy_raise(vm, vm->exc.TypeError, "bool() takes no keyword arguments");
+  if (argc > 2) return asy_raise(vm, vm->exc.TypeError, "bool expected at most 1 argument, got %d", argc - 1);
+  if (argc < 2) return FALSE_VAL;
+  int t = asy_truthy(vm, args[1]);
+  if (t < 0) return EXC_VAL;
+  return BOOL_VAL(t);
+}
+
+/* ---- float methods -------------------------------------------------------------------------- */
+
+static Value f_neg(VM *vm, int argc, Value *args, ObjDict *kw) {
+  FLOAT_SELF("__neg__");
+  if (!check_args(vm, "__neg__", argc, kw, 0, 0)) return EXC_VAL;
+  return FLOAT_VAL(-AS_FLOAT(args[0]));
+}
+static Value f_pos(VM *vm, int argc, Value *args, ObjDict *kw) {
+  FLOAT_SELF("__pos__");
+  if (!check_args(vm, "__pos__", argc, kw, 0, 0)) return EXC_VAL;
+  return args[0];
+}
+static Value f_abs(VM *vm, int argc, Value *args, ObjDict *kw) {
+  FLOAT_SELF("__abs__");
+  if (!check_args(vm, "__abs__", argc, kw, 0, 0)) return EXC_VAL;
+  return FLOAT_VAL(fabs(AS_FLOAT(args[0])));
+}
+static Value f_bool(VM *vm, int argc, Value *args, ObjDict *kw) {
+  FLOAT_SELF("__bool__");
+  if (!check_args(vm, "__bool__", argc, kw, 0, 0)) return EXC_VAL;
+  return BOOL_VAL(AS_FLOAT(args[0]) != 0.0);
+}
+static Value f_int(VM *vm, int argc, Value *args, ObjDict *kw) {
+  FLOAT_SELF("__int__");
+  if (!check_args(vm, "__int__", argc, kw, 0, 0)) return EXC_VAL;
+  int64_t i;
+  if (!asy_float_to_int(vm, AS_FLOAT(args[0]), &i)) return EXC_VAL;
+  return INT_VAL(i);
+}
+static Value f_float(VM *vm, int argc, Value *args, ObjDict *kw) {
+  FLOAT_SELF("__float__");
+  if (!check_args(vm, "__float__", argc, kw, 0, 0)) return EXC_VAL;
+  return args[0];
+}
+static Value f_floor(VM *vm, int argc, Value *args, ObjDict *kw) {
+  FLOAT_SELF("__floor__");
+  if (!check_args(vm, "__floor__", argc, kw, 0, 0)) return EXC_VAL;
+  int64_t i;
+  if (!asy_float_to_int(vm, floor(AS_FLOAT(args[0])), &i)) return EXC_VAL;
+  return INT_VAL(i);
+}
+static Value f_ceil(VM *vm, int argc, Value *args, ObjDict *kw) {
+  FLOAT_SELF("__ceil__");
+  if (!check_args(vm, "__ceil__", argc, kw, 0, 0)) return EXC_VAL;
+  int64_t i;
+  if (!asy_float_to_int(vm, ceil(AS_FLOAT(args[0])), &i)) return EXC_VAL;
+  return INT_VAL(i);
+}
+static Value f_hash(VM *vm, int argc, Value *args, ObjDict *kw) {
+  FLOAT_SELF("__hash__");
+  if (!check_args(vm, "__hash__", argc, kw, 0, 0)) return EXC_VAL;
+  return INT_VAL(asy_hash_float(AS_FLOAT(args[0])));
+}
+static Value f_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
+  FLOAT_SELF("__repr__");
+  if (!check_args(vm, "__repr__", argc, kw, 0, 0)) return EXC_VAL;
+  char buf[40];
+  asy_float_repr(AS_FLOAT(args[0]), buf);
+  return OBJ_VAL(asy_str_cstr(vm, buf));
+}
+static Value f_format(VM *vm, int argc, Value *args, ObjDict *kw) {
+  FLOAT_SELF("__format__");
+  if (!check_args(vm, "__format__", argc, kw, 1, 1)) return EXC_VAL;
+  if (!IS_STR(args[1]))
+    return asy_raise(vm, vm->exc.TypeError, "__format__() argument must be str, not %s",
+                     asy_type_name(vm, args[1]));
+  return asy_format_float(vm, AS_FLOAT(args[0]), AS_STR(args[1]));
+}
+static Value f_imag(VM *vm, int argc, Value *args, ObjDict *kw) {
+  FLOAT_SELF("imag");
+  (void)kw;
+  return FLOAT_VAL(0.0);
+}
+static Value f_real(VM *vm, int argc, Value *args, ObjDict *kw) {
+  FLOAT_SELF("real");
+  (void)kw;
+  return args[0];
+}
+
+static Value f_round(VM *vm, int argc, Value *args, ObjDict *kw) {
+  FLOAT_SELF("__round__");
+  if (!check_args(vm, "__round__", argc, kw, 0, 1)) return EXC_VAL;
+  double x = AS_FLOAT(args[0]);
+  if (argc < 2 || IS_NONE(args[1])) {
+    double r = round(x);
+    if (fabs(x - r) == 0.5) r = 2.0 * round(x / 2.0); /* half to even */
+    int64_t i;
+    if (!asy_float_to_int(vm, r, &i)) return EXC_VAL;
+    return INT_VAL(i);
+  }
+  int64_t nd;
+  if (!asy_index(vm, args[1], &nd)) return EXC_VAL;
+  return asy_float_round(vm, x, nd);
+}
+
+static Value f_is_integer(VM *vm, int argc, Value *args, ObjDict *kw) {
+  FLOAT_SELF("is_integer");
+  if (!check_args(vm, "float.is_integer", argc, kw, 0, 0)) return EXC_VAL;
+  double x = AS_FLOAT(args[0]);
+  return BOOL_VAL(isfinite(x) && floor(x) == x);
+}
+
+static Value f_as_integer_ratio(VM *vm, int argc, Value *args, ObjDict *kw) {
+  FLOAT_SELF("as_integer_ratio");
+  if (!check_args(vm, "float.as_integer_ratio", argc, kw, 0, 0)) return EXC_VAL;
+  double x = AS_FLOAT(args[0]);
+  if (isinf(x)) return asy_raise(vm, vm->exc.OverflowError, "cannot convert Infinity to integer ratio");
+  if (isnan(x)) return asy_raise(vm, vm->exc.ValueError, "cannot convert NaN to integer ratio");
+  int e;
+  double m = frexp(x, &e);
+  /* Make the mantissa an integer, then cancel powers of two. */
+  for (int k = 0; k < 300 && m != floor(m); k++) {
+    m *= 2.0;
+    e--;
+  }
+  if (fabs(m) >= 9223372036854775808.0) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+  int64_t num = (int64_t)m, den = 1;
+  if (e > 0) {
+    if (e >= 63 || (num != 0 && (num > (INT64_MAX >> e) || num < (INT64_MIN >> e))))
+      return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+    num <<= e;
+  } else {
+    while (e < 0 && num % 2 == 0 && num != 0) {
+      num /= 2;
+      e++;
+    }
+    if (-e >= 63) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+    den = (int64_t)1 << -e;
+  }
+  Value items[2] = {INT_VAL(num), INT_VAL(den)};
+  return OBJ_VAL(asy_tuple_from(vm, 2, items));
+}
+
+static Value f_hex(VM *vm, int argc, Value *args, ObjDict *kw) {
+  FLOAT_SELF("hex");
+  if (!check_args(vm, "float.hex", argc, kw, 0, 0)) return EXC_VAL;
+  double x = AS_FLOAT(args[0]);
+  char buf[64];
+  if (isnan(x) || isinf(x)) {
+    asy_float_repr(x, buf);
+    return OBJ_VAL(asy_str_cstr(vm, buf));
+  }
+  const char *sign = signbit(x) ? "-" : "";
+  if (x == 0) {
+    snprintf(buf, sizeof buf, "%s0x0.0p+0", sign);
+    return OBJ_VAL(asy_str_cstr(vm, buf));
+  }
+  int e;
+  double m = frexp(fabs(x), &e);
+  int shift = 1 - (DBL_MIN_EXP - e > 0 ? DBL_MIN_EXP - e : 0);
+  m = ldexp(m, shift);
+  e -= shift;
+  char digits[20];
+  int lead = (int)m;
+  m -= lead;
+  for (int i = 0; i < 13; i++) {
+    m *= 16.0;
+    int d = (int)m;
+    digits[i] = "0123456789abcdef"[d];
+    m -= d;
+  }
+  digits[13] = '\0';
+  snprintf(buf, sizeof buf, "%s0x%d.%sp%+d", sign, lead, digits, e);
+  return OBJ_VAL(asy_str_cstr(vm, buf));
+}
+
+/* float.fromhex(s): a classmethod; strtod reads C99 hex floats exactly. */
+static Value f_fromhex(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!check_args(vm, "fromhex", argc, kw, 1, 1)) return EXC_VAL;
+  if (!IS_STR(args[1]))
+    return asy_raise(vm, vm->exc.TypeError, "fromhex() argument must be str, not %s",
+                     asy_type_name(vm, args[1]));
+  ObjStr *s = AS_STR(args[1]);
+  const char *p = s->chars, *end = s->chars + s->size;
+  while (p < end && (*p == ' ' || (*p >= 9 && *p <= 13))) p++;
+  while (end > p && (end[-1] == ' ' || (end[-1] >= 9 && end[-1] <= 13))) end--;
+  double d;
+  if (asy_parse_float(p, (size_t)(end - p), &d) && (isinf(d) || isnan(d)))
+    return FLOAT_VAL(d);
+  /* [sign] [0x] hexdigits [. hexdigits] [p [sign] digits] */
+  char buf[512];
+  size_t k = 0;
+  const char *q = p;
+  if (q < end && (*q == '+' || *q == '-')) buf[k++] = *q++;
+  buf[k++] = '0';
+  buf[k++] = 'x';
+  if (end - q >= 2 && q[0] == '0' && (q[1] == 'x' || q[1] == 'X')) q += 2;
+  size_t ndig = 0;
+  bool ok = true;
+  while (q < end && k < sizeof buf - 16 && strchr("0123456789abcdefABCDEF", *q) && *q) {
+    buf[k++] = *q++;
+    ndig++;
+  }
+  if (q < end && *q == '.') {
+    buf[k++] = *q++;
+    while (q < end && k < sizeof buf - 16 && strchr("0123456789abcdefABCDEF", *q) && *q) {
+      buf[k++] = *q++;
+      ndig++;
+    }
+  }
+  if (ndig == 0) ok = false;
+  if (ok && q < end && (*q == 'p' || *q == 'P')) {
+    buf[k++] = *q++;
+    if (q < end && (*q == '+' || *q == '-')) buf[k++] = *q++;
+    size_t ed = 0;
+    while (q < end && *q >= '0' && *q <= '9' && k < sizeof buf - 2) {
+      buf[k++] = *q++;
+      ed++;
+    }
+    if (!ed) ok = false;
+  }
+  if (!ok || q != end) return asy_raise(vm, vm->exc.ValueError, "invalid hexadecimal floating-point string");
+  buf[k] = '\0';
+  d = strtod(buf, NULL);
+  if (isinf(d))
+    return asy_raise(vm, vm->exc.OverflowError, "hexadecimal value too large to represent as a float");
+  return FLOAT_VAL(d);
+}
+
+/* float(x=0.0). args[0] is the class. */
+static Value f_new(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (kw && kw->count) return asy_raise(vm, vm->exc.TypeError, "float() takes no keyword arguments");
+  if (argc > 2) return asy_raise(vm, vm->exc.TypeError, "float expected at most 1 argument, got %d", argc - 1);
+  if (argc < 2) return FLOAT_VAL(0.0);
+  return asy_float_from_value(vm, args[1]);
+}
+
+/* ---- registration ------------------------------------------------------------------------------ */
+
+static void def_classmethod(VM *vm, ObjClass *cls, const char *name, NativeFn fn) {
+  ObjNative *nat = asy_native_new(vm, name, fn);
+  ObjWrapper *w = (ObjWrapper *)asy_alloc_obj(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types.classmethod);
+  w->kind = 2;
+  w->fget = OBJ_VAL(nat);
+  w->fset = w->fdel = NONE_VAL;
+  w->doc = NONE_VAL;
+  asy_dict_set_str(vm, cls->dict, asy_str_intern(vm, name, strlen(name)), OBJ_VAL(w));
+}
+
+typedef struct {
+  const char *name;
+  NativeFn fn;
+} MethodDef;
+
+void asy_init_number_types(VM *vm) {
+  static const MethodDef int_methods[] = {
+    {"__add__", i_add}, {"__radd__", i_radd}, {"__sub__", i_sub}, {"__rsub__", i_rsub},
+    {"__mul__", i_mul}, {"__rmul__", i_rmul}, {"__truediv__", i_truediv},
+    {"__rtruediv__", i_rtruediv}, {"__floordiv__", i_floordiv}, {"__rfloordiv__", i_rfloordiv},
+    {"__mod__", i_mod}, {"__rmod__", i_rmod}, {"__pow__", i_pow}, {"__rpow__", i_rpow},
+    {"__lshift__", i_lshift}, {"__rlshift__", i_rlshift}, {"__rshift__", i_rshift},
+    {"__rrshift__", i_rrshift}, {"__and__", i_and}, {"__rand__", i_rand}, {"__or__", i_or},
+    {"__ror__", i_ror}, {"__xor__", i_xor}, {"__rxor__", i_rxor}, {"__divmod__", i_divmod},
+    {"__rdivmod__", i_rdivmod}, {"__eq__", i_eq}, {"__ne__", i_ne}, {"__lt__", i_lt},
+    {"__le__", i_le}, {"__gt__", i_gt}, {"__ge__", i_ge}, {"__neg__", i_neg}, {"__pos__", i_pos},
+    {"__invert__", i_invert}, {"__abs__", i_abs}, {"__bool__", i_bool}, {"__int__", i_int},
+    {"__index__", i_int}, {"__trunc__", i_int}, {"__floor__", i_int}, {"__ceil__", i_int},
+    {"__float__", i_float}, {"__hash__", i_hash}, {"__repr__", i_repr}, {"__format__", i_format},
+    {"__round__", i_round}, {"conjugate", i_int}, {"bit_length", i_bit_length},
+    {"bit_count", i_bit_count}, {"as_integer_ratio", i_as_integer_ratio},
+    {"is_integer", i_is_integer}, {"to_bytes", i_to_bytes}, {"__new__", i_new},
+  };
+  ObjClass *ic = vm->types.int_;
+  for (size_t i = 0; i < sizeof int_methods / sizeof int_methods[0]; i++)
+    asy_def_method(vm, ic, int_methods[i].name, int_methods[i].fn);
+  asy_def_property(vm, ic, "real", i_int);
+  asy_def_property(vm, ic, "imag", i_imag);
+  asy_def_property(vm, ic, "numerator", i_int);
+  asy_def_property(vm, ic, "denominator", i_one);
+  def_classmethod(vm, ic, "from_bytes", i_from_bytes);
+
+  ObjClass *bc = vm->types.bool_;
+  asy_def_method(vm, bc, "__new__", bool_new);
+  asy_def_method(vm, bc, "__and__", bool_and);
+  asy_def_method(vm, bc, "__rand__", bool_and);
+  asy_def_method(vm, bc, "__or__", bool_or);
+  asy_def_method(vm, bc, "__ror__", bool_or);
+  asy_def_method(vm, bc, "__xor__", bool_xor);
+  asy_def_method(vm, bc, "__rxor__", bool_xor);
+  asy_def_method(vm, bc, "__repr__", i_repr);
+
+  static const MethodDef float_methods[] = {
+    {"__add__", f_add}, {"__radd__", f_radd}, {"__sub__", f_sub}, {"__rsub__", f_rsub},
+    {"__mul__", f_mul}, {"__rmul__", f_rmul}, {"__truediv__", f_truediv},
+    {"__rtruediv__", f_rtruediv}, {"__floordiv__", f_floordiv}, {"__rfloordiv__", f_rfloordiv},
+    {"__mod__", f_mod}, {"__rmod__", f_rmod}, {"__pow__", f_pow}, {"__rpow__", f_rpow},
+    {"__divmod__", f_divmod}, {"__rdivmod__", f_rdivmod}, {"__eq__", f_eq}, {"__ne__", f_ne},
+    {"__lt__", f_lt}, {"__le__", f_le}, {"__gt__", f_gt}, {"__ge__", f_ge}, {"__neg__", f_neg},
+    {"__pos__", f_pos}, {"__abs__", f_abs}, {"__bool__", f_bool}, {"__int__", f_int},
+    {"__trunc__", f_int}, {"__floor__", f_floor}, {"__ceil__", f_ceil}, {"__float__", f_float},
+    {"__hash__", f_hash}, {"__repr__", f_repr}, {"__format__", f_format}, {"__round__", f_round},
+    {"conjugate", f_float}, {"is_integer", f_is_integer},
+    {"as_integer_ratio", f_as_integer_ratio}, {"hex", f_hex}, {"__new__", f_new},
+  };
+  ObjClass *fc = vm->types.float_;
+  for (size_t i = 0; i < sizeof float_methods / sizeof float_methods[0]; i++)
+    asy_def_method(vm, fc, float_methods[i].name, float_methods[i].fn);
+  asy_def_property(vm, fc, "real", f_real);
+  asy_def_property(vm, fc, "imag", f_imag);
+  def_classmethod(vm, fc, "fromhex", f_fromhex);
+}

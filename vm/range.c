@@ -1,0 +1,450 @@
+/*
+** range.c — range and slice objects.
+**
+** A range stays lazy whatever its size: length, indexing, slicing, `in`, index() and
+** count() are arithmetic. Intermediate products are computed in 128 bits so that
+** ranges near the int64 limits neither overflow nor wrap.
+*/
+#include <string.h>
+
+#include "except.h"
+#include "gc.h"
+#include "list.h"
+#include "ops.h"
+#include "tuple.h"
+
+typedef __int128 i128;
+
+ObjRange *asy_range_new(VM *vm, int64_t start, int64_t stop, int64_t step) {
+  ObjRange *r = (ObjRange *)asy_alloc_obj(vm, sizeof(ObjRange), OBJ_RANGE, vm->types.range);
+  r->start = start;
+  r->stop = stop;
+  r->step = step;
+  return r;
+}
+
+static i128 range_len128(int64_t start, int64_t stop, int64_t step) {
+  if (step > 0 && start < stop) return ((i128)stop - start - 1) / step + 1;
+  if (step < 0 && start > stop) return ((i128)start - stop - 1) / (-(i128)step) + 1;
+  return 0;
+}
+
+int64_t asy_range_len(ObjRange *r) {
+  i128 n = range_len128(r->start, r->stop, r->step);
+  return n > INT64_MAX ? INT64_MAX : (int64_t)n;
+}
+
+/* len() of a range that may exceed int64 (only possible for huge steps of 1 across the
+** whole int64 span): CPython's OverflowError. */
+static bool range_len_checked(VM *vm, ObjRange *r, int64_t *out) {
+  i128 n = range_len128(r->start, r->stop, r->step);
+  if (n > INT64_MAX) {
+    asy_raise(vm, vm->exc.OverflowError, "Python int too large to convert to C ssize_t");
+    return false;
+  }
+  *out = (int64_t)n;
+  return true;
+}
+
+Value asy_range_getitem(VM *vm, ObjRange *r, Value key) {
+  i128 n = range_len128(r->start, r->stop, r->step);
+  if (IS_OBJ_TYPE(key, OBJ_SLICE)) {
+    int64_t len = n > INT64_MAX ? INT64_MAX : (int64_t)n;
+    int64_t start, stop, step, cnt;
+    if (!asy_slice_indices(vm, (ObjSlice *)AS_OBJ(key), len, &start, &stop, &step, &cnt)) return EXC_VAL;
+    i128 nstart = (i128)r->start + (i128)start * r->step;
+    i128 nstop = (i128)r->start + (i128)stop * r->step;
+    i128 nstep = (i128)step * r->step;
+    if (nstart > INT64_MAX || nstart < INT64_MIN || nstop > INT64_MAX || nstop < INT64_MIN ||
+        nstep > INT64_MAX || nstep < INT64_MIN)
+      return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+    return OBJ_VAL(asy_range_new(vm, (int64_t)nstart, (int64_t)nstop, (int64_t)nstep));
+  }
+  int64_t i;
+  if (IS_INTLIKE(key)) {
+    i = AS_INTLIKE(key);
+  } else if (IS_OBJ(key) && !IS_STR(key) &&
+             !IS_UNDEF(asy_class_lookup(AS_OBJ(key)->cls, vm->names.index))) {
+    if (!asy_index(vm, key, &i)) return EXC_VAL;
+  } else {
+    return asy_raise(vm, vm->exc.TypeError, "range indices must be integers or slices, not %s",
+                     asy_type_name(vm, key));
+  }
+  i128 ii = i;
+  if (ii < 0) ii += n;
+  if (ii < 0 || ii >= n) return asy_raise(vm, vm->exc.IndexError, "range object index out of range");
+  return INT_VAL((int64_t)((i128)r->start + ii * r->step));
+}
+
+/* Is the int v in r? */
+static bool int_in_range(ObjRange *r, int64_t v) {
+  if (r->step > 0) {
+    if (v < r->start || v >= r->stop) return false;
+  } else {
+    if (v > r->start || v <= r->stop) return false;
+  }
+  return ((i128)v - r->start) % r->step == 0;
+}
+
+int asy_range_contains(VM *vm, ObjRange *r, Value v) {
+  if (IS_INTLIKE(v)) return int_in_range(r, AS_INTLIKE(v));
+  /* Anything else: compare with each item, as CPython's fallback does. */
+  i128 n = range_len128(r->start, r->stop, r->step);
+  for (i128 i = 0; i < n; i++) {
+    int eq = asy_key_equal(vm, INT_VAL((int64_t)((i128)r->start + i * r->step)), v);
+    if (eq != 0) return eq;
+  }
+  return 0;
+}
+
+/* Two ranges are equal when they describe the same sequence. */
+static bool range_equal(ObjRange *a, ObjRange *b) {
+  if (a == b) return true;
+  i128 na = range_len128(a->start, a->stop, a->step), nb = range_len128(b->start, b->stop, b->step);
+  if (na != nb) return false;
+  if (na == 0) return true;
+  if (a->start != b->start) return false;
+  if (na == 1) return true;
+  return a->step == b->step;
+}
+
+Value asy_range_compare(VM *vm, int op, ObjRange *a, ObjRange *b) {
+  if (op == CMP_EQ) return BOOL_VAL(range_equal(a, b));
+  if (op == CMP_NE) return BOOL_VAL(!range_equal(a, b));
+  return vm->notimplemented;
+}
+
+int64_t asy_range_hash(VM *vm, ObjRange *r, bool *ok) {
+  i128 n = range_len128(r->start, r->stop, r->step);
+  Value items[3];
+  items[0] = INT_VAL(n > INT64_MAX ? INT64_MAX : (int64_t)n);
+  items[1] = n == 0 ? NONE_VAL : INT_VAL(r->start);
+  items[2] = n <= 1 ? NONE_VAL : INT_VAL(r->step);
+  ObjTuple *t = asy_tuple_from(vm, 3, items);
+  int64_t h = 0;
+  *ok = asy_tuple_hash(vm, t, &h);
+  return h;
+}
+
+Value asy_range_repr(VM *vm, ObjRange *r) {
+  if (r->step == 1)
+    return OBJ_VAL(asy_str_printf(vm, "range(%lld, %lld)", (long long)r->start, (long long)r->stop));
+  return OBJ_VAL(asy_str_printf(vm, "range(%lld, %lld, %lld)", (long long)r->start,
+                                (long long)r->stop, (long long)r->step));
+}
+
+/* ---- range methods --------------------------------------------------------------- */
+
+#define SELF_RANGE(meth) ASY_SELF(OBJ_RANGE, meth, "range")
+
+static bool range_arg(VM *vm, Value v, int64_t *out) {
+  if (IS_INTLIKE(v)) {
+    *out = AS_INTLIKE(v);
+    return true;
+  }
+  return asy_index(vm, v, out);
+}
+
+static Value range_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (kw && kw->count) return asy_raise(vm, vm->exc.TypeError, "range() takes no keyword arguments");
+  int n = argc - 1;
+  if (n < 1) return asy_raise(vm, vm->exc.TypeError, "range expected at least 1 argument, got %d", n);
+  if (n > 3) return asy_raise(vm, vm->exc.TypeError, "range expected at most 3 arguments, got %d", n);
+  int64_t start = 0, stop, step = 1;
+  if (n == 1) {
+    if (!range_arg(vm, args[1], &stop)) return EXC_VAL;
+  } else {
+    if (!range_arg(vm, args[1], &start) || !range_arg(vm, args[2], &stop)) return EXC_VAL;
+    if (n == 3) {
+      if (!range_arg(vm, args[3], &step)) return EXC_VAL;
+      if (step == 0) return asy_raise(vm, vm->exc.ValueError, "range() arg 3 must not be zero");
+    }
+  }
+  return OBJ_VAL(asy_range_new(vm, start, stop, step));
+}
+
+static Value range_len_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_RANGE("__len__");
+  (void)kw;
+  int64_t n;
+  if (!range_len_checked(vm, AS_RANGE(args[0]), &n)) return EXC_VAL;
+  return INT_VAL(n);
+}
+
+static Value range_getitem_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_RANGE("__getitem__");
+  if (!asy_args(vm, "range.__getitem__", argc - 1, kw, 1, 1)) return EXC_VAL;
+  return asy_range_getitem(vm, AS_RANGE(args[0]), args[1]);
+}
+
+static Value range_contains_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_RANGE("__contains__");
+  if (!asy_args(vm, "range.__contains__", argc - 1, kw, 1, 1)) return EXC_VAL;
+  int r = asy_range_contains(vm, AS_RANGE(args[0]), args[1]);
+  return r < 0 ? EXC_VAL : BOOL_VAL(r);
+}
+
+static Value range_iter_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_RANGE("__iter__");
+  (void)kw;
+  return asy_range_iter(vm, AS_RANGE(args[0]));
+}
+
+static Value range_reversed_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_RANGE("__reversed__");
+  (void)kw;
+  ObjRange *r = AS_RANGE(args[0]);
+  i128 n = range_len128(r->start, r->stop, r->step);
+  if (n == 0) return asy_range_iter(vm, asy_range_new(vm, 0, 0, 1));
+  i128 last = (i128)r->start + (n - 1) * r->step;
+  i128 stop = (i128)r->start - r->step;
+  if (stop > INT64_MAX || stop < INT64_MIN || r->step == INT64_MIN) {
+    /* Walk down with a clamped stop: the length stays right. */
+    stop = last - n * (i128)r->step;
+    if (stop > INT64_MAX) stop = INT64_MAX;
+    if (stop < INT64_MIN) stop = INT64_MIN;
+  }
+  return asy_range_iter(vm, asy_range_new(vm, (int64_t)last, (int64_t)stop, -r->step));
+}
+
+static Value range_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_RANGE("__repr__");
+  (void)kw;
+  return asy_range_repr(vm, AS_RANGE(args[0]));
+}
+
+static Value range_index_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_RANGE("index");
+  if (!asy_args(vm, "range.index", argc - 1, kw, 1, 1)) return EXC_VAL;
+  ObjRange *r = AS_RANGE(args[0]);
+  Value v = args[1];
+  if (IS_INTLIKE(v)) {
+    if (int_in_range(r, AS_INTLIKE(v))) return INT_VAL((int64_t)(((i128)AS_INTLIKE(v) - r->start) / r->step));
+    return asy_raise(vm, vm->exc.ValueError, "%lld is not in range", (long long)AS_INTLIKE(v));
+  }
+  i128 n = range_len128(r->start, r->stop, r->step);
+  for (i128 i = 0; i < n; i++) {
+    int eq = asy_key_equal(vm, INT_VAL((int64_t)((i128)r->start + i * r->step)), v);
+    if (eq < 0) return EXC_VAL;
+    if (eq) return INT_VAL((int64_t)i);
+  }
+  return asy_raise(vm, vm->exc.ValueError, "sequence.index(x): x not in sequence");
+}
+
+static Value range_count_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_RANGE("count");
+  if (!asy_args(vm, "range.count", argc - 1, kw, 1, 1)) return EXC_VAL;
+  ObjRange *r = AS_RANGE(args[0]);
+  if (IS_INTLIKE(args[1])) return INT_VAL(int_in_range(r, AS_INTLIKE(args[1])) ? 1 : 0);
+  int64_t c = 0;
+  i128 n = range_len128(r->start, r->stop, r->step);
+  for (i128 i = 0; i < n; i++) {
+    int eq = asy_key_equal(vm, INT_VAL((int64_t)((i128)r->start + i * r->step)), args[1]);
+    if (eq < 0) return EXC_VAL;
+    c += eq;
+  }
+  return INT_VAL(c);
+}
+
+static Value range_hash_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_RANGE("__hash__");
+  (void)kw;
+  bool ok;
+  int64_t h = asy_range_hash(vm, AS_RANGE(args[0]), &ok);
+  return ok ? INT_VAL(h) : EXC_VAL;
+}
+
+static Value range_start(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_RANGE("start");
+  (void)kw;
+  return INT_VAL(AS_RANGE(args[0])->start);
+}
+
+static Value range_stop(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_RANGE("stop");
+  (void)kw;
+  return INT_VAL(AS_RANGE(args[0])->stop);
+}
+
+static Value range_step(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_RANGE("step");
+  (void)kw;
+  return INT_VAL(AS_RANGE(args[0])->step);
+}
+
+/* ---- slices ---------------------------------------------------------------------- */
+
+ObjSlice *asy_slice_new(VM *vm, Value start, Value stop, Value step) {
+  ObjSlice *s = (ObjSlice *)asy_alloc_obj(vm, sizeof(ObjSlice), OBJ_SLICE, vm->types.slice);
+  s->start = IS_UNDEF(start) ? NONE_VAL : start;
+  s->stop = IS_UNDEF(stop) ? NONE_VAL : stop;
+  s->step = IS_UNDEF(step) ? NONE_VAL : step;
+  return s;
+}
+
+bool asy_seq_index(int64_t length, int64_t *i) {
+  if (*i < 0) *i += length;
+  return *i >= 0 && *i < length;
+}
+
+/* A slice bound: None → dflt, else an index. */
+static bool slice_bound(VM *vm, Value v, int64_t dflt, int64_t *out) {
+  if (IS_NONE(v) || IS_UNDEF(v)) {
+    *out = dflt;
+    return true;
+  }
+  if (IS_INTLIKE(v)) {
+    *out = AS_INTLIKE(v);
+    return true;
+  }
+  if (IS_OBJ(v) && !IS_STR(v) && !IS_UNDEF(asy_class_lookup(AS_OBJ(v)->cls, vm->names.index)))
+    return asy_index(vm, v, out);
+  asy_raise(vm, vm->exc.TypeError, "slice indices must be integers or None or have an __index__ method");
+  return false;
+}
+
+bool asy_slice_indices(VM *vm, ObjSlice *s, int64_t length, int64_t *start, int64_t *stop,
+                       int64_t *step, int64_t *slicelen) {
+  if (!slice_bound(vm, s->step, 1, step)) return false;
+  if (*step == 0) {
+    asy_raise(vm, vm->exc.ValueError, "slice step cannot be zero");
+    return false;
+  }
+  if (*step < -INT64_MAX) *step = -INT64_MAX;
+  if (!slice_bound(vm, s->start, *step < 0 ? INT64_MAX : 0, start)) return false;
+  if (!slice_bound(vm, s->stop, *step < 0 ? INT64_MIN : INT64_MAX, stop)) return false;
+  if (*start < 0) {
+    *start += length;
+    if (*start < 0) *start = *step < 0 ? -1 : 0;
+  } else if (*start >= length) {
+    *start = *step < 0 ? length - 1 : length;
+  }
+  if (*stop < 0) {
+    *stop += length;
+    if (*stop < 0) *stop = *step < 0 ? -1 : 0;
+  } else if (*stop >= length) {
+    *stop = *step < 0 ? length - 1 : length;
+  }
+  if (*step < 0)
+    *slicelen = *stop < *start ? (*start - *stop - 1) / (-*step) + 1 : 0;
+  else
+    *slicelen = *start < *stop ? (*stop - *start - 1) / *step + 1 : 0;
+  return true;
+}
+
+Value asy_slice_repr(VM *vm, ObjSlice *s) {
+  AsyBuf b;
+  asy_buf_init(&b, vm);
+  asy_buf_puts(&b, "slice(");
+  Value parts[3] = {s->start, s->stop, s->step};
+  for (int i = 0; i < 3; i++) {
+    if (i) asy_buf_puts(&b, ", ");
+    if (!asy_buf_repr(vm, &b, parts[i])) {
+      asy_buf_free(&b);
+      return EXC_VAL;
+    }
+  }
+  asy_buf_puts(&b, ")");
+  return OBJ_VAL(asy_buf_to_str(&b));
+}
+
+Value asy_slice_compare(VM *vm, int op, ObjSlice *a, ObjSlice *b) {
+  Value x[3] = {a->start, a->stop, a->step}, y[3] = {b->start, b->stop, b->step};
+  return asy_seq_compare(vm, op, x, 3, y, 3);
+}
+
+#define SELF_SLICE(meth) ASY_SELF(OBJ_SLICE, meth, "slice")
+
+static Value slice_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (kw && kw->count) return asy_raise(vm, vm->exc.TypeError, "slice() takes no keyword arguments");
+  int n = argc - 1;
+  if (n < 1) return asy_raise(vm, vm->exc.TypeError, "slice expected at least 1 argument, got %d", n);
+  if (n > 3) return asy_raise(vm, vm->exc.TypeError, "slice expected at most 3 arguments, got %d", n);
+  if (n == 1) return OBJ_VAL(asy_slice_new(vm, NONE_VAL, args[1], NONE_VAL));
+  return OBJ_VAL(asy_slice_new(vm, args[1], args[2], n == 3 ? args[3] : NONE_VAL));
+}
+
+static Value slice_indices_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_SLICE("indices");
+  if (!asy_args(vm, "slice.indices", argc - 1, kw, 1, 1)) return EXC_VAL;
+  int64_t len;
+  if (!asy_index(vm, args[1], &len)) return EXC_VAL;
+  if (len < 0) return asy_raise(vm, vm->exc.ValueError, "length should not be negative");
+  int64_t start, stop, step, n;
+  if (!asy_slice_indices(vm, (ObjSlice *)AS_OBJ(args[0]), len, &start, &stop, &step, &n)) return EXC_VAL;
+  Value items[3] = {INT_VAL(start), INT_VAL(stop), INT_VAL(step)};
+  return OBJ_VAL(asy_tuple_from(vm, 3, items));
+}
+
+static Value slice_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_SLICE("__repr__");
+  (void)kw;
+  return asy_slice_repr(vm, (ObjSlice *)AS_OBJ(args[0]));
+}
+
+/* CPython 3.12+'s slice_hash: the tuple hash lanes without the length term. */
+bool asy_slice_hash(VM *vm, ObjSlice *s, int64_t *out) {
+  Value parts[3] = {s->start, s->stop, s->step};
+  uint64_t acc = 2870177450012600261ULL;
+  for (int i = 0; i < 3; i++) {
+    int64_t h;
+    if (!asy_hash(vm, parts[i], &h)) return false;
+    acc += (uint64_t)h * 14029467366897019727ULL;
+    acc = (acc << 31) | (acc >> 33);
+    acc *= 11400714785074694791ULL;
+  }
+  if (acc == (uint64_t)-1) acc = 1546275796;
+  *out = (int64_t)acc;
+  return true;
+}
+
+static Value slice_hash_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_SLICE("__hash__");
+  (void)kw;
+  int64_t h;
+  if (!asy_slice_hash(vm, (ObjSlice *)AS_OBJ(args[0]), &h)) return EXC_VAL;
+  return INT_VAL(h);
+}
+
+static Value slice_start(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_SLICE("start");
+  (void)kw;
+  return ((ObjSlice *)AS_OBJ(args[0]))->start;
+}
+
+static Value slice_stop(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_SLICE("stop");
+  (void)kw;
+  return ((ObjSlice *)AS_OBJ(args[0]))->stop;
+}
+
+static Value slice_step(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_SLICE("step");
+  (void)kw;
+  return ((ObjSlice *)AS_OBJ(args[0]))->step;
+}
+
+void asy_init_range_types(VM *vm) {
+  ObjClass *r = vm->types.range;
+  asy_def_method(vm, r, "__new__", range_new_);
+  asy_def_method(vm, r, "__len__", range_len_m);
+  asy_def_method(vm, r, "__getitem__", range_getitem_m);
+  asy_def_method(vm, r, "__contains__", range_contains_m);
+  asy_def_method(vm, r, "__iter__", range_iter_m);
+  asy_def_method(vm, r, "__reversed__", range_reversed_m);
+  asy_def_method(vm, r, "__repr__", range_repr_m);
+  asy_def_method(vm, r, "__hash__", range_hash_m);
+  asy_def_method(vm, r, "index", range_index_m);
+  asy_def_method(vm, r, "count", range_count_m);
+  asy_def_property(vm, r, "start", range_start);
+  asy_def_property(vm, r, "stop", range_stop);
+  asy_def_property(vm, r, "step", range_step);
+  ObjClass *s = vm->types.slice;
+  asy_def_method(vm, s, "__new__", slice_new_);
+  asy_def_method(vm, s, "indices", slice_indices_m);
+  asy_def_method(vm, s, "__repr__", slice_repr_m);
+  asy_def_method(vm, s, "__hash__", slice_hash_m);
+  asy_def_property(vm, s, "start", slice_start);
+  asy_def_property(vm, s, "stop", slice_stop);
+  asy_def_property(vm, s, "step", slice_step);
+}

@@ -1,0 +1,178 @@
+/*
+** str.h — str and bytes: creation, interning, hashing, UTF-8, and the operations the
+** rest of the VM calls directly (the methods live in strmethods.c and bytes.c).
+**
+** Representation (object.h): UTF-8 bytes plus the code-point count. A string whose
+** length equals its size is ASCII, and every per-index operation takes an O(1) fast
+** path. Otherwise indexing scans from the start (or from a one-entry cache of the
+** last lookup, which makes `for i in range(len(s)): s[i]` linear).
+**
+** Lone surrogates ('\ud800') are stored with the 3-byte generalised UTF-8 encoding
+** (WTF-8), so every Python str has a representation.
+**
+** Hashes equal CPython's with PYTHONHASHSEED=0: siphash-1-3 with a zero key over the
+** PEP 393 form CPython would pick (Latin-1 bytes, UCS-2 or UCS-4, little-endian).
+**
+** AsyBuf is the string builder used everywhere a result is assembled piece by piece:
+** its buffer is raw memory (asy_realloc, never collects), so building cannot trigger
+** the GC until asy_buf_to_str creates the final object.
+*/
+#ifndef ASY_STR_H
+#define ASY_STR_H
+
+#include <stdint.h>
+
+#include "vm.h"
+
+/* ---- the string builder ---------------------------------------------------------- */
+
+typedef struct {
+  VM *vm;
+  char *data;
+  size_t len, cap;
+} AsyBuf;
+
+/* Start an empty builder. */
+void asy_buf_init(AsyBuf *b, VM *vm);
+/* Append n bytes / one byte / a C string / a printf-formatted text. */
+void asy_buf_put(AsyBuf *b, const char *s, size_t n);
+void asy_buf_putc(AsyBuf *b, char c);
+void asy_buf_puts(AsyBuf *b, const char *s);
+void asy_buf_printf(AsyBuf *b, const char *fmt, ...);
+/* Append a code point encoded as UTF-8. */
+void asy_buf_put_cp(AsyBuf *b, uint32_t cp);
+/* Append a str's bytes. */
+void asy_buf_put_str(AsyBuf *b, ObjStr *s);
+/* Create a str from the contents (of class cls, or str when NULL) and free the buffer. */
+ObjStr *asy_buf_to_str(AsyBuf *b);
+ObjStr *asy_buf_to_str_cls(AsyBuf *b, ObjClass *cls);
+/* Free the buffer without creating anything (error paths). */
+void asy_buf_free(AsyBuf *b);
+
+/* asy_raise with plain C printf semantics (every conversion is vsnprintf's), for
+** messages with %zu, %lld, %c, %x… */
+Value asy_raise_fmt(VM *vm, ObjClass *cls, const char *fmt, ...);
+
+/* ---- UTF-8 ------------------------------------------------------------------------ */
+
+/* Decode the code point at s[0..n) and store its byte length in *adv (>= 1 when n > 0).
+** Malformed input decodes one byte as its own value, so scanning never stalls. */
+uint32_t asy_utf8_decode(const char *s, size_t n, size_t *adv);
+/* Encode cp into out (1..4 bytes); returns the byte count. */
+size_t asy_utf8_encode(uint32_t cp, char out[4]);
+/* Number of code points in UTF-8 text. */
+size_t asy_utf8_length(const char *s, size_t n);
+/* True if s[0..n) is strict UTF-8 (no surrogates, no overlongs). Sets *bad_pos to the
+** offset of the first invalid byte otherwise (for UnicodeDecodeError). */
+bool asy_utf8_valid(const char *s, size_t n, size_t *bad_pos);
+/* Byte offset of code point `index` (0 <= index <= length) in s. */
+size_t asy_str_offset(ObjStr *s, size_t index);
+/* The code point at `index` (0 <= index < length). */
+uint32_t asy_str_char_at(ObjStr *s, size_t index);
+/* Largest code point in the text (decides CPython's PEP 393 kind). */
+uint32_t asy_str_max_cp(ObjStr *s);
+
+/* ---- creation ----------------------------------------------------------------------- */
+
+/* A new str of class cls (a subclass of str) copying UTF-8 text. */
+ObjStr *asy_str_new_cls(VM *vm, ObjClass *cls, const char *chars, size_t size);
+/* A one-code-point string (chr()). Single Latin-1 characters are interned. */
+ObjStr *asy_str_from_cp(VM *vm, uint32_t cp);
+/* Raw allocation: a str of `size` bytes and `length` code points whose chars the
+** caller fills in (the NUL terminator is already there). */
+ObjStr *asy_str_alloc(VM *vm, size_t size, size_t length);
+
+/* ---- operations called across the VM ------------------------------------------------- */
+
+/* CPython's hash of the str (cached in s->hash). */
+int64_t asy_str_hash(ObjStr *s);
+/* The same hash computed over raw UTF-8 text (for lookups before a str exists). */
+int64_t asy_str_hash_utf8(const char *chars, size_t size);
+/* siphash-1-3 with the zero key over raw bytes, as CPython hashes bytes (-1 maps to -2,
+** the empty buffer hashes to 0). */
+int64_t asy_hash_bytes(const void *data, size_t size);
+/* Content equality. */
+bool asy_str_equal(ObjStr *a, ObjStr *b);
+/* repr(s) with Python's quote choice and escapes. */
+Value asy_str_repr(VM *vm, ObjStr *s);
+/* Append repr(s) to a builder (for containers' reprs). */
+void asy_str_repr_to(AsyBuf *b, ObjStr *s);
+/* a + b. */
+Value asy_str_concat(VM *vm, ObjStr *a, ObjStr *b);
+/* Concatenate n str values (BUILD_STRING, f-strings). */
+Value asy_str_concat_n(VM *vm, int n, const Value *parts);
+/* s * n (n <= 0 gives ''). */
+Value asy_str_repeat(VM *vm, ObjStr *s, int64_t n);
+/* s[key] for an int index or a slice. */
+Value asy_str_getitem(VM *vm, ObjStr *s, Value key);
+/* Rich comparison in code-point order (op is AsyCmpOp); returns a bool Value. */
+Value asy_str_compare(VM *vm, int op, ObjStr *a, ObjStr *b);
+/* Three-way comparison in code-point order (UTF-8 byte order is code-point order). */
+int asy_str_cmp(ObjStr *a, ObjStr *b);
+/* fmt % args (format.c). */
+Value asy_str_percent(VM *vm, ObjStr *fmt, Value args);
+/* sep.join(iterable), with CPython's TypeError for non-str items. */
+Value asy_str_join(VM *vm, ObjStr *sep, Value iterable);
+/* needle in hay: 1 or 0. */
+int asy_str_contains(ObjStr *hay, ObjStr *needle);
+/* iter(s): an iterator yielding one-character strings. */
+Value asy_str_iter(VM *vm, ObjStr *s);
+/* A substring by code-point range [start, stop) (clamped by the caller). */
+ObjStr *asy_str_substr(VM *vm, ObjStr *s, size_t start, size_t stop);
+
+/* ---- bytes (bytes.c) ------------------------------------------------------------------ */
+
+/* repr(b): b'...' with Python's quoting. */
+Value asy_bytes_repr(VM *vm, ObjBytes *b);
+/* Append repr(b) to a builder. */
+void asy_bytes_repr_to(AsyBuf *buf, ObjBytes *b);
+/* b[key] for an int index (an int) or a slice (bytes). */
+Value asy_bytes_getitem(VM *vm, ObjBytes *b, Value key);
+/* Hash (cached), CPython-compatible. */
+int64_t asy_bytes_hash(ObjBytes *b);
+/* Equality and three-way comparison. */
+bool asy_bytes_equal(ObjBytes *a, ObjBytes *b);
+int asy_bytes_cmp(ObjBytes *a, ObjBytes *b);
+/* a + b. */
+Value asy_bytes_concat(VM *vm, ObjBytes *a, ObjBytes *b);
+/* Rich comparison (op is AsyCmpOp). */
+Value asy_bytes_compare(VM *vm, int op, ObjBytes *a, ObjBytes *b);
+/* Decode UTF-8 bytes to str (errors "strict"/"replace"/"ignore"); encoding names as
+** Python accepts ("utf-8", "utf8", "ascii", "latin-1"…). */
+Value asy_bytes_decode(VM *vm, const uint8_t *data, size_t size, const char *encoding,
+                       const char *errors);
+/* Encode a str to bytes. */
+Value asy_str_encode(VM *vm, ObjStr *s, const char *encoding, const char *errors);
+/* iter(b): yields ints. */
+Value asy_bytes_iter(VM *vm, ObjBytes *b);
+
+/* ---- Unicode character database (unicode.c, generated from CPython 3.13) --------------- */
+
+enum {
+  UNI_PRINTABLE = 1 << 0,
+  UNI_SPACE = 1 << 1,
+  UNI_ALPHA = 1 << 2,
+  UNI_DECIMAL = 1 << 3,
+  UNI_DIGIT = 1 << 4,
+  UNI_NUMERIC = 1 << 5,
+  UNI_UPPER = 1 << 6,
+  UNI_LOWER = 1 << 7,
+  UNI_TITLE = 1 << 8,
+  UNI_CASED = 1 << 9,
+  UNI_CASE_IGNORABLE = 1 << 10,
+  UNI_ID_START = 1 << 11,
+  UNI_ID_CONTINUE = 1 << 12,
+  UNI_LINEBREAK = 1 << 13,
+};
+
+/* Property bits (UNI_*) of a code point, as CPython's str predicates see them. */
+unsigned asy_uni_flags(uint32_t cp);
+/* Decimal digit value (0-9) or -1. */
+int asy_uni_decimal(uint32_t cp);
+/* Case mappings: write up to 3 code points into out, return the count (>= 1). */
+int asy_uni_lower(uint32_t cp, uint32_t out[3]);
+int asy_uni_upper(uint32_t cp, uint32_t out[3]);
+int asy_uni_title(uint32_t cp, uint32_t out[3]);
+int asy_uni_fold(uint32_t cp, uint32_t out[3]);
+
+#endif

@@ -1,0 +1,222 @@
+/*
+** tuple.c — the tuple type: construction, CPython's hash, indexing, methods.
+*/
+#include <string.h>
+
+#include "dict.h"
+#include "except.h"
+#include "gc.h"
+#include "list.h"
+#include "ops.h"
+#include "tuple.h"
+
+ObjTuple *asy_tuple_new(VM *vm, size_t size) {
+  ObjTuple *t = (ObjTuple *)asy_alloc_obj(vm, sizeof(ObjTuple) + size * sizeof(Value), OBJ_TUPLE,
+                                          vm->types.tuple);
+  for (size_t i = 0; i < size; i++) t->items[i] = NONE_VAL;
+  t->size = size;
+  t->hash = -1;
+  return t;
+}
+
+ObjTuple *asy_tuple_from(VM *vm, size_t size, const Value *items) {
+  ObjTuple *t = asy_tuple_new(vm, size);
+  if (size) memcpy(t->items, items, size * sizeof(Value));
+  return t;
+}
+
+Value asy_tuple_from_iterable(VM *vm, Value iterable) {
+  if (IS_TUPLE(iterable) && AS_OBJ(iterable)->cls == vm->types.tuple) return iterable;
+  if (IS_LIST(iterable))
+    return OBJ_VAL(asy_tuple_from(vm, AS_LIST(iterable)->size, AS_LIST(iterable)->items));
+  if (IS_TUPLE(iterable))
+    return OBJ_VAL(asy_tuple_from(vm, AS_TUPLE(iterable)->size, AS_TUPLE(iterable)->items));
+  Value l = asy_list_from_iterable(vm, iterable);
+  if (IS_EXC(l)) return l;
+  return OBJ_VAL(asy_tuple_from(vm, AS_LIST(l)->size, AS_LIST(l)->items));
+}
+
+Value asy_tuple_repr(VM *vm, Value tv) {
+  ObjTuple *t = AS_TUPLE(tv);
+  if (t->size == 0) return STR_VAL(vm, "()");
+  if (asy_repr_enter(vm, AS_OBJ(tv))) return STR_VAL(vm, "(...)");
+  AsyBuf b;
+  asy_buf_init(&b, vm);
+  asy_buf_put(&b, "(", 1);
+  for (size_t i = 0; i < t->size; i++) {
+    if (i) asy_buf_put(&b, ", ", 2);
+    if (!asy_buf_repr(vm, &b, t->items[i])) {
+      asy_repr_leave(vm, AS_OBJ(tv));
+      asy_buf_free(&b);
+      return EXC_VAL;
+    }
+  }
+  if (t->size == 1) asy_buf_put(&b, ",", 1);
+  asy_buf_put(&b, ")", 1);
+  asy_repr_leave(vm, AS_OBJ(tv));
+  return OBJ_VAL(asy_buf_to_str(&b));
+}
+
+/* CPython's tuplehash (xxHash-style lanes), 64-bit constants. */
+#define XXPRIME_1 11400714785074694791ULL
+#define XXPRIME_2 14029467366897019727ULL
+#define XXPRIME_5 2870177450012600261ULL
+#define XXROTATE(x) (((x) << 31) | ((x) >> 33))
+
+bool asy_tuple_hash(VM *vm, ObjTuple *t, int64_t *out) {
+  if (t->hash != -1) {
+    *out = t->hash;
+    return true;
+  }
+  uint64_t acc = XXPRIME_5;
+  for (size_t i = 0; i < t->size; i++) {
+    int64_t h;
+    if (!asy_hash(vm, t->items[i], &h)) return false;
+    acc += (uint64_t)h * XXPRIME_2;
+    acc = XXROTATE(acc);
+    acc *= XXPRIME_1;
+  }
+  acc += (uint64_t)t->size ^ (XXPRIME_5 ^ 3527539ULL);
+  if (acc == (uint64_t)-1) acc = 1546275796;
+  t->hash = (int64_t)acc;
+  *out = t->hash;
+  return true;
+}
+
+Value asy_tuple_getitem(VM *vm, ObjTuple *t, Value key) {
+  int64_t i;
+  if (IS_INTLIKE(key)) {
+    i = AS_INTLIKE(key);
+  } else if (IS_OBJ_TYPE(key, OBJ_SLICE)) {
+    int64_t start, stop, step, n;
+    if (!asy_slice_indices(vm, (ObjSlice *)AS_OBJ(key), (int64_t)t->size, &start, &stop, &step, &n))
+      return EXC_VAL;
+    if (step == 1 && n == (int64_t)t->size && t->obj.cls == vm->types.tuple) return OBJ_VAL(t);
+    ObjTuple *r = asy_tuple_new(vm, (size_t)(n > 0 ? n : 0));
+    for (int64_t j = 0; j < n; j++) r->items[j] = t->items[start + j * step];
+    return OBJ_VAL(r);
+  } else if (IS_OBJ(key) && !IS_STR(key) && !IS_UNDEF(asy_class_lookup(AS_OBJ(key)->cls, vm->names.index))) {
+    if (!asy_index(vm, key, &i)) return EXC_VAL;
+  } else {
+    return asy_raise(vm, vm->exc.TypeError, "tuple indices must be integers or slices, not %s",
+                     asy_type_name(vm, key));
+  }
+  if (!asy_seq_index((int64_t)t->size, &i)) return asy_raise(vm, vm->exc.IndexError, "tuple index out of range");
+  return t->items[i];
+}
+
+/* ---- methods ------------------------------------------------------------------- */
+
+#define SELF_TUPLE(meth) ASY_SELF(OBJ_TUPLE, meth, "tuple")
+
+static Value tuple_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (argc < 1 || !IS_CLASS(args[0]))
+    return asy_raise(vm, vm->exc.TypeError, "tuple.__new__(X): X is not a type object");
+  ObjClass *cls = AS_CLASS(args[0]);
+  if (kw && kw->count && cls == vm->types.tuple)
+    return asy_raise(vm, vm->exc.TypeError, "tuple() takes no keyword arguments");
+  if (argc > 2)
+    return asy_raise(vm, vm->exc.TypeError, "tuple expected at most 1 argument, got %d", argc - 1);
+  Value t;
+  if (argc == 1) t = OBJ_VAL(asy_tuple_new(vm, 0));
+  else t = asy_tuple_from_iterable(vm, args[1]);
+  if (IS_EXC(t)) return t;
+  if (cls != vm->types.tuple) {
+    ObjTuple *src = AS_TUPLE(t);
+    ObjTuple *r = asy_tuple_from(vm, src->size, src->items);
+    r->obj.cls = cls;
+    return OBJ_VAL(r);
+  }
+  return t;
+}
+
+static Value tuple_index(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_TUPLE("index");
+  if (kw && kw->count) return asy_raise(vm, vm->exc.TypeError, "tuple.index() takes no keyword arguments");
+  if (argc < 2) return asy_raise(vm, vm->exc.TypeError, "index expected at least 1 argument, got %d", argc - 1);
+  if (argc > 4) return asy_raise(vm, vm->exc.TypeError, "index expected at most 3 arguments, got %d", argc - 1);
+  ObjTuple *t = AS_TUPLE(args[0]);
+  int64_t n = (int64_t)t->size, bounds[2] = {0, n};
+  for (int k = 0; k < 2 && argc > 2 + k; k++) {
+    int64_t i;
+    if (!asy_index(vm, args[2 + k], &i)) return EXC_VAL;
+    if (i < 0) {
+      i += n;
+      if (i < 0) i = 0;
+    }
+    if (i > n) i = n;
+    bounds[k] = i;
+  }
+  for (int64_t i = bounds[0]; i < bounds[1]; i++) {
+    int eq = asy_key_equal(vm, t->items[i], args[1]);
+    if (eq < 0) return EXC_VAL;
+    if (eq) return INT_VAL(i);
+  }
+  return asy_raise(vm, vm->exc.ValueError, "tuple.index(x): x not in tuple");
+}
+
+static Value tuple_count(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_TUPLE("count");
+  if (!asy_args(vm, "tuple.count", argc - 1, kw, 1, 1)) return EXC_VAL;
+  ObjTuple *t = AS_TUPLE(args[0]);
+  int64_t c = 0;
+  for (size_t i = 0; i < t->size; i++) {
+    int eq = asy_key_equal(vm, t->items[i], args[1]);
+    if (eq < 0) return EXC_VAL;
+    c += eq;
+  }
+  return INT_VAL(c);
+}
+
+static Value tuple_getitem_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_TUPLE("__getitem__");
+  if (!asy_args(vm, "tuple.__getitem__", argc - 1, kw, 1, 1)) return EXC_VAL;
+  return asy_tuple_getitem(vm, AS_TUPLE(args[0]), args[1]);
+}
+
+static Value tuple_len_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_TUPLE("__len__");
+  (void)kw;
+  return INT_VAL((int64_t)AS_TUPLE(args[0])->size);
+}
+
+static Value tuple_contains_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_TUPLE("__contains__");
+  if (!asy_args(vm, "tuple.__contains__", argc - 1, kw, 1, 1)) return EXC_VAL;
+  ObjTuple *t = AS_TUPLE(args[0]);
+  int r = asy_seq_contains(vm, t->items, t->size, args[1]);
+  return r < 0 ? EXC_VAL : BOOL_VAL(r);
+}
+
+static Value tuple_iter_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_TUPLE("__iter__");
+  (void)kw;
+  return asy_tuple_iter(vm, args[0]);
+}
+
+static Value tuple_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_TUPLE("__repr__");
+  (void)kw;
+  return asy_tuple_repr(vm, args[0]);
+}
+
+static Value tuple_hash_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_TUPLE("__hash__");
+  (void)kw;
+  int64_t h;
+  if (!asy_tuple_hash(vm, AS_TUPLE(args[0]), &h)) return EXC_VAL;
+  return INT_VAL(h);
+}
+
+void asy_init_tuple_type(VM *vm) {
+  ObjClass *c = vm->types.tuple;
+  asy_def_method(vm, c, "__new__", tuple_new_);
+  asy_def_method(vm, c, "index", tuple_index);
+  asy_def_method(vm, c, "count", tuple_count);
+  asy_def_method(vm, c, "__getitem__", tuple_getitem_m);
+  asy_def_method(vm, c, "__len__", tuple_len_m);
+  asy_def_method(vm, c, "__contains__", tuple_contains_m);
+  asy_def_method(vm, c, "__iter__", tuple_iter_m);
+  asy_def_method(vm, c, "__repr__", tuple_repr_m);
+  asy_def_method(vm, c, "__hash__", tuple_hash_m);
+}
