@@ -16,6 +16,14 @@
 /* ------------------------------------------------------------------------ */
 /* Errors                                                                    */
 
+static char *xstrdup(const char *s) {
+  size_t n = strlen(s);
+  char *p = malloc(n + 1);
+  if (!p) abort();
+  memcpy(p, s, n + 1);
+  return p;
+}
+
 bool cerror(Compiler *c, const AstNode *n, const char *fmt, ...) {
   if (c->failed) return false;
   char buf[256];
@@ -43,6 +51,33 @@ bool cerror_at(Compiler *c, AsyPos loc, const char *fmt, ...) {
   return false;
 }
 
+void cwarn(Compiler *c, AsyPos loc, const char *fmt, ...) {
+  char msg[320];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  for (int i = 0; i < c->nwarned; i++)
+    if (c->warned[i].line == loc.line && strcmp(c->warned[i].msg, msg) == 0) return;
+  c->warned = realloc(c->warned, sizeof *c->warned * (size_t)(c->nwarned + 1));
+  if (!c->warned) abort();
+  c->warned[c->nwarned].line = loc.line;
+  c->warned[c->nwarned].msg = xstrdup(msg);
+  c->nwarned++;
+  const char *fname = c->src->filename;
+  fflush(stdout);
+  fprintf(stderr, "%s:%d: SyntaxWarning: %s\n", fname, loc.line, msg);
+  size_t len;
+  const char *line = fname[0] == '<' ? NULL : asy_source_line(c->src, loc.line, &len);
+  if (line) {
+    while (len && (*line == ' ' || *line == '\t' || *line == '\f')) line++, len--;
+    while (len && (line[len - 1] == ' ' || line[len - 1] == '\t' || line[len - 1] == '\r' ||
+                   line[len - 1] == '\n'))
+      len--;
+    if (len) fprintf(stderr, "  %.*s\n", (int)len, line);
+  }
+}
+
 bool cinternal(Compiler *c, const char *what) {
   if (c->failed) return false;
   memset(c->err, 0, sizeof *c->err);
@@ -57,14 +92,6 @@ bool cinternal(Compiler *c, const char *what) {
 
 static int cmp_str(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static char *xstrdup(const char *s) {
-  size_t n = strlen(s);
-  char *p = malloc(n + 1);
-  if (!p) abort();
-  memcpy(p, s, n + 1);
-  return p;
 }
 
 /* A list comprehension has no frame of its own in CPython 3.12+: names nested in it
@@ -464,6 +491,23 @@ static bool find_ann(AstSeq *body) {
   return false;
 }
 
+void note_static_attribute(Compiler *c, const AstNode *t) {
+  const AstNode *v = t->v.Attribute.value;
+  if (v->kind != AST_Name || strcmp(v->v.Name.id, "self") != 0) return;
+  Unit *u = c->u;
+  if (u->kind == UNIT_CLASS) return;
+  while (u && u->kind != UNIT_CLASS) u = u->parent;
+  if (!u) return;
+  const char *a = t->v.Attribute.attr;
+  if (find_str(u->static_attrs, u->nstatic, a) >= 0) return;
+  if (u->nstatic == u->capstatic) {
+    u->capstatic = u->capstatic ? u->capstatic * 2 : 8;
+    u->static_attrs = realloc(u->static_attrs, sizeof(char *) * (size_t)u->capstatic);
+    if (!u->static_attrs) abort();
+  }
+  u->static_attrs[u->nstatic++] = a;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Closures and functions                                                    */
 
@@ -598,10 +642,13 @@ bool compile_class(Compiler *c, AstNode *s) {
   Unit *u = enter_unit(c, s, UNIT_CLASS, s->v.ClassDef.name, firstline);
   if (!u) return false;
   u->flags |= CODE_CLASS;
-  TRY(compile_nameop(c, "__name__", AST_Load, loc));
-  TRY(compile_nameop(c, "__module__", AST_Store, loc));
-  emit_load_const(c, OBJ_VAL(asy_str_cstr(c->vm, u->qualname)), loc);
-  TRY(compile_nameop(c, "__qualname__", AST_Store, loc));
+  AsyPos hloc = {firstline, firstline, 0, 0}; /* CPython 3.13's class prologue position */
+  TRY(compile_nameop(c, "__name__", AST_Load, hloc));
+  TRY(compile_nameop(c, "__module__", AST_Store, hloc));
+  emit_load_const(c, OBJ_VAL(asy_str_cstr(c->vm, u->qualname)), hloc);
+  TRY(compile_nameop(c, "__qualname__", AST_Store, hloc));
+  emit_load_const(c, INT_VAL(firstline), hloc);
+  TRY(compile_nameop(c, "__firstlineno__", AST_Store, hloc));
   AstSeq *body = &s->v.ClassDef.body;
   if (find_ann(body)) emit(c, OP_SETUP_ANNOTATIONS, 0, body->n ? node_loc(body->items[0]) : loc);
   AstNode *doc = body_docstring(body);
@@ -611,6 +658,12 @@ bool compile_class(Compiler *c, AstNode *s) {
   }
   TRY(compile_body(c, body, doc ? 1 : 0));
   if (unreachable(c)) u->depth = 0;
+  if (u->nstatic > 1) qsort(u->static_attrs, (size_t)u->nstatic, sizeof *u->static_attrs, cmp_str);
+  ObjTuple *sa = asy_tuple_new(c->vm, (size_t)u->nstatic);
+  for (int i = 0; i < u->nstatic; i++)
+    sa->items[i] = OBJ_VAL(asy_str_intern(c->vm, u->static_attrs[i], strlen(u->static_attrs[i])));
+  emit_load_const(c, OBJ_VAL(sa), NO_LOC);
+  TRY(compile_nameop(c, "__static_attributes__", AST_Store, NO_LOC));
   if (u->ste->needs_class_closure) {
     int idx = find_str(u->cells, u->ncells, "__class__");
     if (idx < 0) return cinternal(c, "__class__ cell missing");
@@ -702,8 +755,12 @@ bool compile_comprehension(Compiler *c, AstNode *e) {
   emit(c, OP_RETURN_VALUE, 0, loc);
   TRY(finish_unit_as_function(c, 0, loc));
   TRY(compile_expr(c, outer->v.comprehension.iter));
-  emit(c, outer->v.comprehension.is_async ? OP_GET_AITER : OP_GET_ITER, 0, loc);
-  emit(c, OP_CALL, 0, loc);
+  emit(c, outer->v.comprehension.is_async ? OP_GET_AITER : OP_GET_ITER, 0,
+       node_loc(outer->v.comprehension.iter));
+  /* A generator expression passed to a call is consumed by that call in CPython, so
+     errors inside it show the call's position in this frame. */
+  AsyPos callloc = (e == c->genexp_node) ? c->genexp_loc : loc;
+  emit(c, OP_CALL, 0, callloc);
   if (is_async) {
     emit(c, OP_AWAIT, 0, loc);
     if (c->u->kind == UNIT_MODULE) c->u->flags |= CODE_HAS_AWAIT;
@@ -767,6 +824,8 @@ ObjCode *asy_compile(VM *vm, AsySource *src, int mode) {
     if (!co && !c.failed) cinternal(&c, "no code produced");
   }
   if (!co) asy_raise_syntax_error(vm, &err, src->filename);
+  for (int i = 0; i < c.nwarned; i++) free(c.warned[i].msg);
+  free(c.warned);
   asy_arena_free(&arena);
   return co;
 }

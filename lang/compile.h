@@ -113,6 +113,9 @@ struct Unit {
   const char **frees; int nfree;
   /* frame blocks */
   FBlock fblocks[MAX_FBLOCKS]; int nfblocks;
+  /* class bodies: names X assigned as `self.X` in nested functions (CPython 3.13's
+     __static_attributes__) */
+  const char **static_attrs; int nstatic, capstatic;
   /* code object header */
   int firstline;
   int argcount, posonly, kwonly, flags;
@@ -127,6 +130,9 @@ typedef struct Compiler {
   bool failed;
   bool interactive;   /* mode 1: expression statements at module level echo */
   Unit *u;            /* the unit being emitted */
+  struct { int line; char *msg; } *warned; int nwarned; /* SyntaxWarnings already shown */
+  const AstNode *genexp_node; /* a generator expression that is a call's argument... */
+  AsyPos genexp_loc;          /* ...and that call's position */
   ObjStr *filename;
 } Compiler;
 
@@ -137,6 +143,9 @@ typedef struct Compiler {
 bool cerror(Compiler *c, const AstNode *n, const char *fmt, ...);
 /* Same at a position. */
 bool cerror_at(Compiler *c, AsyPos loc, const char *fmt, ...);
+/* Print a SyntaxWarning to stderr as CPython's warnings module does (once per line
+   and message). */
+void cwarn(Compiler *c, AsyPos loc, const char *fmt, ...);
 /* Record an internal error (a bug in the compiler): always returns false. */
 bool cinternal(Compiler *c, const char *what);
 
@@ -214,6 +223,8 @@ bool compile_comprehension_generator(Compiler *c, AstNode *e, AstSeq *gens, int 
                                      int depth, AstNode *elt, AstNode *val);
 /* Emit __exit__(None, None, None) as CPython's compiler_call_exit_with_nones. */
 void emit_call_exit_with_nones(Compiler *c, AsyPos loc);
+/* Record `self.<attr> = ...` for the enclosing class's __static_attributes__. */
+void note_static_attribute(Compiler *c, const AstNode *target);
 /* Position of an Attribute-based instruction, start moved to the attribute's line. */
 AsyPos attr_loc(const AstNode *e, AsyPos loc);
 

@@ -110,6 +110,123 @@ bool const_value_of(Compiler *c, const AstNode *e, Value *out) {
 }
 
 /* ------------------------------------------------------------------------ */
+/* Compile-time SyntaxWarnings for literals used wrongly (CPython 3.13)       */
+
+/* The Python type name of a literal-ish expression, NULL when unknown. */
+static const char *infer_type(Compiler *c, const AstNode *e) {
+  switch (e->kind) {
+  case AST_Tuple: return "tuple";
+  case AST_List: case AST_ListComp: return "list";
+  case AST_Dict: case AST_DictComp: return "dict";
+  case AST_Set: case AST_SetComp: return "set";
+  case AST_GeneratorExp: return "generator";
+  case AST_Lambda: return "function";
+  case AST_JoinedStr: case AST_FormattedValue: return "str";
+  case AST_Constant:
+    switch (e->v.Constant.value.kind) {
+    case AST_CONST_NONE: return "NoneType";
+    case AST_CONST_TRUE: case AST_CONST_FALSE: return "bool";
+    case AST_CONST_ELLIPSIS: return "ellipsis";
+    case AST_CONST_INT: return "int";
+    case AST_CONST_FLOAT: return "float";
+    case AST_CONST_IMAG: return "complex";
+    case AST_CONST_STR: return "str";
+    case AST_CONST_BYTES: return "bytes";
+    }
+    return NULL;
+  case AST_UnaryOp:
+    if (expr_is_const(c, e)) return infer_type(c, e->v.UnaryOp.operand);
+    return NULL;
+  default:
+    return NULL;
+  }
+}
+
+/* Would CPython's AST optimiser make e a Constant (the folded cases)? */
+static bool folds_to_constant(Compiler *c, const AstNode *e) {
+  return e->kind == AST_Constant || expr_is_const(c, e);
+}
+
+static bool is_singleton_const(const AstNode *e) {
+  if (e->kind != AST_Constant) return false;
+  int k = e->v.Constant.value.kind;
+  return k == AST_CONST_NONE || k == AST_CONST_TRUE || k == AST_CONST_FALSE ||
+         k == AST_CONST_ELLIPSIS;
+}
+
+static void check_compare(Compiler *c, AstNode *e) {
+  const AstNode *left_e = e->v.Compare.left;
+  bool left = !folds_to_constant(c, left_e) || is_singleton_const(left_e);
+  for (int i = 0; i < e->v.Compare.comparators.n; i++) {
+    AstCmpOp op = e->v.Compare.ops[i];
+    const AstNode *right_e = e->v.Compare.comparators.items[i];
+    bool right = !folds_to_constant(c, right_e) || is_singleton_const(right_e);
+    if ((op == AST_Is || op == AST_IsNot) && (!right || !left)) {
+      const AstNode *lit = !left ? left_e : right_e;
+      const char *t = infer_type(c, lit);
+      cwarn(c, node_loc(e),
+            op == AST_Is ? "\"is\" with '%s' literal. Did you mean \"==\"?"
+                         : "\"is not\" with '%s' literal. Did you mean \"!=\"?",
+            t ? t : "object");
+      return;
+    }
+    left = right;
+    left_e = right_e;
+  }
+}
+
+static void check_caller(Compiler *c, const AstNode *f) {
+  switch (f->kind) {
+  case AST_Constant: case AST_Tuple: case AST_List: case AST_ListComp: case AST_Dict:
+  case AST_DictComp: case AST_Set: case AST_SetComp: case AST_GeneratorExp:
+  case AST_JoinedStr: case AST_FormattedValue:
+    cwarn(c, node_loc(f), "'%s' object is not callable; perhaps you missed a comma?",
+          infer_type(c, f));
+    break;
+  default:
+    break;
+  }
+}
+
+static void check_subscript(Compiler *c, const AstNode *v, const AstNode *s) {
+  switch (v->kind) {
+  case AST_Constant: {
+    int k = v->v.Constant.value.kind;
+    if (!(k == AST_CONST_NONE || k == AST_CONST_ELLIPSIS || k == AST_CONST_INT ||
+          k == AST_CONST_FLOAT || k == AST_CONST_IMAG))
+      break;
+  }
+  /* fall through */
+  case AST_Set: case AST_SetComp: case AST_GeneratorExp: case AST_Lambda:
+    cwarn(c, node_loc(v), "'%s' object is not subscriptable; perhaps you missed a comma?",
+          infer_type(c, v));
+    return;
+  default:
+    break;
+  }
+  const char *it = infer_type(c, s);
+  if (!it || strcmp(it, "int") == 0 || strcmp(it, "bool") == 0 || s->kind == AST_Slice) return;
+  bool seq = false;
+  switch (v->kind) {
+  case AST_Constant: {
+    int k = v->v.Constant.value.kind;
+    seq = k == AST_CONST_STR || k == AST_CONST_BYTES;
+    break;
+  }
+  case AST_Tuple: case AST_List: case AST_ListComp: case AST_JoinedStr:
+  case AST_FormattedValue:
+    seq = true;
+    break;
+  default:
+    break;
+  }
+  if (seq)
+    cwarn(c, node_loc(v),
+          "%s indices must be integers or slices, not %s; perhaps you missed a comma?",
+          infer_type(c, v), it);
+}
+
+/* ------------------------------------------------------------------------ */
 /* Displays                                                                  */
 
 /* Build a list/set/tuple from elements that may contain *starred ones (CPython's
@@ -248,6 +365,7 @@ static void emit_compare(Compiler *c, AstCmpOp op, AsyPos loc) {
 
 static bool compile_compare(Compiler *c, AstNode *e) {
   AsyPos loc = node_loc(e);
+  check_compare(c, e);
   int n = e->v.Compare.comparators.n - 1;
   TRY(compile_expr(c, e->v.Compare.left));
   if (n == 0) {
@@ -317,6 +435,7 @@ bool compile_jump_if(Compiler *c, AstNode *e, int label, bool cond) {
   case AST_Compare: {
     int n = e->v.Compare.comparators.n - 1;
     if (n == 0) break;
+    check_compare(c, e);
     AsyPos loc = node_loc(e);
     int cleanup = new_label(c), end = new_label(c);
     TRY(compile_expr(c, e->v.Compare.left));
@@ -390,6 +509,20 @@ static bool compile_subkwargs(Compiler *c, AstSeq *kws, int begin, int end, AsyP
   return true;
 }
 
+/* Compile a positional argument; a generator expression argument gets the call's
+   position for its (eager) evaluation. */
+static bool compile_arg(Compiler *c, AstNode *arg, AsyPos callloc) {
+  if (arg->kind != AST_GeneratorExp) return compile_expr(c, arg);
+  const AstNode *saved_node = c->genexp_node;
+  AsyPos saved_loc = c->genexp_loc;
+  c->genexp_node = arg;
+  c->genexp_loc = callloc;
+  bool ok = compile_expr(c, arg);
+  c->genexp_node = saved_node;
+  c->genexp_loc = saved_loc;
+  return ok;
+}
+
 bool compile_call_helper(Compiler *c, AsyPos loc, int pushed, AstSeq *args, AstSeq *kws) {
   TRY(validate_keywords(c, kws));
   int nelts = args->n, nkw = kws->n;
@@ -397,7 +530,7 @@ bool compile_call_helper(Compiler *c, AsyPos loc, int pushed, AstSeq *args, AstS
   for (int i = 0; i < nelts && !ex; i++) ex = args->items[i]->kind == AST_Starred;
   for (int i = 0; i < nkw && !ex; i++) ex = kws->items[i]->v.keyword.arg == NULL;
   if (!ex) {
-    for (int i = 0; i < nelts; i++) TRY(compile_expr(c, args->items[i]));
+    for (int i = 0; i < nelts; i++) TRY(compile_arg(c, args->items[i], loc));
     if (nkw) {
       for (int i = 0; i < nkw; i++) TRY(compile_expr(c, kws->items[i]->v.keyword.value));
       emit_kwnames(c, kws, nkw, loc);
@@ -460,8 +593,8 @@ static bool maybe_method_call(Compiler *c, AstNode *e, bool *done) {
   TRY(compile_expr(c, meth->v.Attribute.value));
   AsyPos mloc = attr_loc(meth, node_loc(meth));
   emit(c, OP_LOAD_ATTR, (add_name(c, cmangle(c, meth->v.Attribute.attr)) << 1) | 1, mloc);
-  for (int i = 0; i < args->n; i++) TRY(compile_expr(c, args->items[i]));
   AsyPos cloc = attr_loc(meth, node_loc(e));
+  for (int i = 0; i < args->n; i++) TRY(compile_arg(c, args->items[i], cloc));
   if (kws->n) {
     for (int i = 0; i < kws->n; i++) TRY(compile_expr(c, kws->items[i]->v.keyword.value));
     emit_kwnames(c, kws, kws->n, mloc);
@@ -502,6 +635,7 @@ static bool maybe_super_call(Compiler *c, AstNode *e, bool *done) {
 
 static bool compile_call(Compiler *c, AstNode *e) {
   bool done;
+  check_caller(c, e->v.Call.func);
   TRY(maybe_method_call(c, e, &done));
   if (done) return true;
   TRY(maybe_super_call(c, e, &done));
@@ -549,6 +683,7 @@ int compile_slice_parts(Compiler *c, AstNode *s) {
 static bool compile_subscript(Compiler *c, AstNode *e) {
   AsyPos loc = node_loc(e);
   AstNode *sl = e->v.Subscript.slice;
+  check_subscript(c, e->v.Subscript.value, sl);
   TRY(compile_expr(c, e->v.Subscript.value));
   if (sl->kind == AST_Slice && !sl->v.Slice.step) {
     compile_slice_parts(c, sl);
@@ -617,6 +752,7 @@ bool compile_store(Compiler *c, AstNode *t) {
   case AST_Name:
     return compile_nameop(c, t->v.Name.id, AST_Store, loc);
   case AST_Attribute:
+    note_static_attribute(c, t);
     TRY(compile_expr(c, t->v.Attribute.value));
     emit(c, OP_STORE_ATTR, add_name(c, cmangle(c, t->v.Attribute.attr)), attr_loc(t, loc));
     return true;

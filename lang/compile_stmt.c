@@ -302,6 +302,8 @@ static bool compile_raise(Compiler *c, AstNode *s) {
 static bool compile_assert(Compiler *c, AstNode *s) {
   AsyPos loc = node_loc(s);
   int end = new_label(c);
+  if (s->v.Assert.test->kind == AST_Tuple && s->v.Assert.test->v.Tuple.elts.n > 0)
+    cwarn(c, loc, "assertion is always true, perhaps remove parentheses?");
   TRY(compile_jump_if(c, s->v.Assert.test, end, true));
   emit(c, OP_LOAD_ASSERTION_ERROR, 0, loc);
   if (s->v.Assert.msg) {

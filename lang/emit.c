@@ -134,6 +134,7 @@ void unit_free(Unit *u) {
   free(u->names); free(u->nindex);
   free(u->fast); free(u->cells); free(u->cell2arg); free(u->frees);
   free(u->qualname);
+  free(u->static_attrs);
   free(u);
 }
 

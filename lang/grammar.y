@@ -869,14 +869,11 @@ fspec_parts(A) ::= fspec_parts(A) ffield(F). {
 }
 
 %code {
-/* The symbol k entries below the top of the parser stack (-1 if none); for a
-   nonterminal of type AstNode* its value is stored in *node. */
-int asy_parser_peek(void *lemon, int k, AstNode **node) {
+/* The symbol k entries below the top of the parser stack (-1 if none). */
+int asy_parser_peek(void *lemon, int k) {
   yyParser *p = (yyParser *)lemon;
   if (p->yytos - k <= p->yystack) return -1;
-  yyStackEntry *e = p->yytos - k;
-  if (node) memcpy(node, &e->minor, sizeof *node);
-  return e->major;
+  return (p->yytos - k)->major;
 }
 
 /* Would the parser, in its current state, shift `token` (after whatever

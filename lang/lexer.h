@@ -101,6 +101,9 @@ int asy_lex_error(AsyLexer *L, int kind, int lineno, int col, int end_lineno,
    arena) and return 0, or report an error and return -1. */
 int asy_decode_string(AsyLexer *L, const AsyToken *t, AstConst *out, int *is_u);
 int asy_decode_fmiddle(AsyLexer *L, const AsyToken *t, AstConst *out);
+/* Code point of a Unicode character name for \N{...} (unames.c, generated:
+   common blocks only). Case-insensitive. Returns 1 if found. */
+int asy_unicode_lookup(const char *name, size_t len, uint32_t *cp);
 /* Decode a NUMBER token into a Constant value (INT/FLOAT/IMAG). */
 int asy_decode_number(AsyLexer *L, const AsyToken *t, AstConst *out);
 

@@ -136,6 +136,9 @@ static int bad_char(AsyLexer *L, const char *p) {
   unsigned cp;
   int n = utf8_cp((const unsigned char *)p, (const unsigned char *)L->end, &cp);
   int col = col_of(L, p);
+  if (cp > 0x20 && cp < 0x7F) /* '$', '?', '`': CPython's parser just says so */
+    return asy_lex_error(L, ASY_ERR_SYNTAX, L->lineno, col, L->lineno, col + 1,
+                         "invalid syntax");
   if (!cp_printable(cp))
     return asy_lex_error(L, ASY_ERR_SYNTAX, L->lineno, col, L->lineno, col,
                          "invalid non-printable character U+%04X", cp);

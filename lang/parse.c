@@ -270,7 +270,8 @@ void asy_parse_syntax_error(AsyParse *P, const AsyToken *tp) {
       if (t.type == 0 || t.type == TK_DEDENT) {
         if (t.type == 0 || (t.lineno > prev.lineno && t.col == 0 && P->L->eof_state))
           P->L->err->incomplete = 1;
-        ab_error_range(P, prev.lineno, prev.col, prev.lineno, -2,
+        /* at end of input CPython (running a file) gives offset 0: no caret */
+        ab_error_range(P, prev.lineno, -1, prev.lineno, -2,
                        "expected an indented block after %s on line %d", what,
                        P->header_first.lineno);
       } else {
@@ -335,7 +336,7 @@ void asy_parse_syntax_error(AsyParse *P, const AsyToken *tp) {
   /* [x for a b in c] */
   if (P->L->depth > 0 && asy_parser_accepts(P->lemon, TK_IN) && !asy_parser_accepts(P->lemon, t.type)) {
     for (int k = 1; k <= 8; k++) {
-      int sym = asy_parser_peek(P->lemon, k, NULL);
+      int sym = asy_parser_peek(P->lemon, k);
       if (sym == TK_FOR) {
         ab_error_tok(P, t, "'in' expected after for-loop variables");
         return;
@@ -360,7 +361,7 @@ void asy_parse_syntax_error(AsyParse *P, const AsyToken *tp) {
     return;
   }
   if (prev.type == TK_NAME && P->field_tok.type &&
-      asy_parser_peek(P->lemon, 1, NULL) == TK_EXCLAMATION && t.type != TK_COLON &&
+      asy_parser_peek(P->lemon, 1) == TK_EXCLAMATION && t.type != TK_COLON &&
       t.type != TK_RBRACE) {
     ab_error_tok(P, t, "f-string: expecting ':' or '}'");
     return;
@@ -412,16 +413,12 @@ void asy_parse_syntax_error(AsyParse *P, const AsyToken *tp) {
   }
   if (asy_parser_accepts(P->lemon, TK_ELSE) && !asy_parser_accepts(P->lemon, t.type)) {
     /* stack: ... body IF condition — the message spans body..condition */
-    AstNode *body = NULL;
-    for (int k = 1; k <= 64; k++)
-      if (asy_parser_peek(P->lemon, k, NULL) == TK_IF) {
-        if (asy_parser_peek(P->lemon, k + 1, &body) <= TK_YIELD) body = NULL;
-        break;
-      }
-    if (body) {
-      int l1, c1, x, y;
-      ab_outer(P, body, &l1, &c1, &x, &y);
-      ab_error_range(P, l1, c1, prev.end_lineno, prev.end_col,
+    int in_ifexp = 0;
+    for (int k = 1; k <= 64 && !in_ifexp; k++) in_ifexp = asy_parser_peek(P->lemon, k) == TK_IF;
+    /* (if the unexpected token is itself an `if`, the pending one is older) */
+    AsyToken st = t.type == TK_IF ? P->ifexp_prev : P->ifexp_start;
+    if (in_ifexp && st.type) {
+      ab_error_range(P, st.lineno, st.col, prev.end_lineno, prev.end_col,
                      "expected 'else' after 'if' expression");
       return;
     }
@@ -430,6 +427,31 @@ void asy_parse_syntax_error(AsyParse *P, const AsyToken *tp) {
     ab_error_range(P, t.lineno, t.col, t.lineno, t.col,
                    "Expected one or more names after 'import'");
     return;
+  }
+  /* except*: */
+  if (prev.type == TK_STAR && P->line_first.type == TK_EXCEPT &&
+      asy_parser_peek(P->lemon, 1) == TK_EXCEPT && !starts_expr(t.type)) {
+    ab_error_tok(P, t, "expected one or more exception types");
+    return;
+  }
+  /* {k: } and {k, ...} inside a dict display */
+  /* (the lexer already popped the brace a '}' lookahead closes: its slot is
+     still intact just above the stack top) */
+  const LexBracket *br = t.type == TK_RBRACE ? &P->L->br[P->L->depth]
+                         : P->L->depth > 0   ? &P->L->br[P->L->depth - 1]
+                                             : NULL;
+  if (br && br->ch == '{' && !br->field) {
+    if ((t.type == TK_RBRACE || t.type == TK_COMMA) && prev.type == TK_COLON &&
+        asy_parser_accepts(P->lemon, TK_NAME)) {
+      ab_error_tok(P, prev, "expression expected after dictionary key and ':'");
+      return;
+    }
+    if (asy_parser_accepts(P->lemon, TK_COLON) && asy_parser_peek(P->lemon, 1) == TK_COMMA) {
+      /* the key began where the current expression run did */
+      ab_error_range(P, P->expr_start.lineno, P->expr_start.col, P->expr_start.lineno, -1,
+                     "':' expected after dictionary key");
+      return;
+    }
   }
   /* try: without handlers */
   if (asy_parser_accepts(P->lemon, TK_EXCEPT) && asy_parser_accepts(P->lemon, TK_FINALLY) &&
@@ -500,6 +522,10 @@ static void track(AsyParse *P, const AsyToken *t) {
   if (t->type == TK_NEWLINE) {
     P->header_first = P->line_first;
     P->header_second = P->line_second;
+  }
+  if (t->type == TK_IF && inside_expr(pt)) { /* the body of `body if ...` */
+    P->ifexp_prev = P->ifexp_start;
+    P->ifexp_start = P->expr_start;
   }
   if (!inside_expr(pt) || P->expr_start.type == 0) P->expr_start = *t;
   if (t->type == TK_LAMBDA) P->lambda_tok = *t;

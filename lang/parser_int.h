@@ -70,6 +70,8 @@ typedef struct AsyParse {
   AsyToken line_first, line_second;     /* first tokens of this logical line */
   AsyToken header_first, header_second; /* ... of the previous logical line */
   AsyToken expr_start;  /* where the expression containing `prev` began */
+  AsyToken ifexp_start; /* start of the body of the last `body if ...` */
+  AsyToken ifexp_prev;  /* ... and of the one before */
   AsyToken lambda_tok;  /* last 'lambda' seen (type 0 if none) */
   AsyToken field_tok;   /* last '{' opening an f-string field */
   int ntokens;          /* tokens fed so far (MODE token excluded) */
@@ -180,8 +182,8 @@ FConv ab_fconv(AsyParse *P, const AsyToken *bang, const AsyToken *name);
    The tables are generated uncompressed (lemon -c), so no default reduction
    has run before an error is detected and the probe sees the real state. */
 int asy_parser_accepts(void *lemon, int token);
-/* Symbol code k entries below the top of the stack, -1 if none; *node gets the
-   value reinterpreted as AstNode* (only meaningful for node-valued symbols). */
-int asy_parser_peek(void *lemon, int k, AstNode **node);
+/* Symbol code k entries below the top of the stack, -1 if none. (Only the
+   code: values on the stack have symbol-dependent types.) */
+int asy_parser_peek(void *lemon, int k);
 
 #endif /* ASY_PARSER_INT_H */

@@ -61,43 +61,6 @@ static int hexval(int c) {
   return -1;
 }
 
-/* A few \N{...} names; the full Unicode name table is not worth its size
-   here (documented gap: other names are a SyntaxError). */
-static const struct {
-  const char *name;
-  unsigned cp;
-} unames[] = {
-    {"EM DASH", 0x2014},          {"EN DASH", 0x2013},
-    {"BULLET", 0x2022},           {"HORIZONTAL ELLIPSIS", 0x2026},
-    {"NO-BREAK SPACE", 0xA0},     {"DEGREE SIGN", 0xB0},
-    {"COPYRIGHT SIGN", 0xA9},     {"MICRO SIGN", 0xB5},
-    {"MULTIPLICATION SIGN", 0xD7}, {"DIVISION SIGN", 0xF7},
-    {"RIGHTWARDS ARROW", 0x2192}, {"LEFTWARDS ARROW", 0x2190},
-    {"CHECK MARK", 0x2713},       {"BLACK STAR", 0x2605},
-    {"GREEK SMALL LETTER ALPHA", 0x3B1}, {"GREEK SMALL LETTER BETA", 0x3B2},
-    {"GREEK SMALL LETTER PI", 0x3C0},    {"GREEK CAPITAL LETTER DELTA", 0x394},
-    {"SPACE", 0x20},              {"LINE FEED", 0x0A},
-    {"SNOWMAN", 0x2603},          {"EURO SIGN", 0x20AC},
-    {"POUND SIGN", 0xA3},         {"INFINITY", 0x221E},
-    {"LEFT-POINTING DOUBLE ANGLE QUOTATION MARK", 0xAB},
-    {"RIGHT-POINTING DOUBLE ANGLE QUOTATION MARK", 0xBB},
-    {"ZERO WIDTH SPACE", 0x200B}, {"BOX DRAWINGS LIGHT HORIZONTAL", 0x2500},
-};
-
-static int lookup_uname(const char *s, size_t n, unsigned *cp) {
-  for (size_t i = 0; i < sizeof unames / sizeof unames[0]; i++) {
-    size_t k = strlen(unames[i].name);
-    if (k != n) continue;
-    size_t j = 0;
-    while (j < k && (s[j] & ~0x20) == (unames[i].name[j] & ~0x20)) j++;
-    if (j == k) {
-      *cp = unames[i].cp;
-      return 1;
-    }
-  }
-  return 0;
-}
-
 /* Decode the body s[0..n) of a literal. `bytes`: a bytes literal. `raw`: no
    escapes. `fmiddle`: collapse {{ and }}. Returns 0 or -1 (error reported at
    token t). */
@@ -204,12 +167,12 @@ static int decode_body(AsyLexer *L, const AsyToken *t, const char *s, size_t n, 
     }
     case 'N':
       if (!bytes) {
-        unsigned cp;
+        uint32_t cp;
         const char *q = p;
         if (q < e && *q == '{') {
           const char *nm = ++q;
           while (q < e && *q != '}') q++;
-          if (q < e && lookup_uname(nm, (size_t)(q - nm), &cp)) {
+          if (q < e && asy_unicode_lookup(nm, (size_t)(q - nm), &cp)) {
             buf_utf8(b, cp);
             p = q + 1;
             break;

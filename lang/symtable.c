@@ -545,8 +545,9 @@ static bool visit_stmt(SymTable *st, AstNode *s) {
 
 /* A walrus inside a comprehension binds in the nearest enclosing function (or the
    module); class bodies reject it (CPython's symtable_extend_namedexpr_scope). */
-static bool extend_namedexpr_scope(SymTable *st, AstNode *e, AstNode *target) {
+static bool extend_namedexpr_scope(SymTable *st, AstNode *target) {
   const char *name = target->v.Name.id;
+  AstNode *e = target; /* CPython reports these at the target name */
   for (Scope *ste = st->cur; ste; ste = ste->parent) {
     if (ste->comp_kind) {
       Symbol *sym = asy_scope_symbol(ste, asy_mangle(st->arena, st->private_, name));
@@ -636,7 +637,7 @@ static bool visit_expr(SymTable *st, AstNode *e) {
       return st_error(st, e,
                       "assignment expression cannot be used in a comprehension iterable "
                       "expression");
-    if (st->cur->comp_kind && !extend_namedexpr_scope(st, e, e->v.NamedExpr.target))
+    if (st->cur->comp_kind && !extend_namedexpr_scope(st, e->v.NamedExpr.target))
       return false;
     return visit_expr(st, e->v.NamedExpr.value) && visit_expr(st, e->v.NamedExpr.target);
   case AST_BinOp:

@@ -883,7 +883,7 @@ static Value justify(VM *vm, int argc, Value *args, ObjDict *kw, const char *nam
   }
   int64_t len = (int64_t)b->size;
   if (width <= len) return args[0];
-  if (width > (int64_t)1 << 40) return asy_raise(vm, vm->exc.MemoryError, "");
+  if (width > (int64_t)ASY_STR_MAX) return asy_memory_error(vm);
   int64_t marg = width - len, left;
   if (how == '<') left = 0;
   else if (how == '>') left = marg;
@@ -915,7 +915,7 @@ static Value b_zfill(VM *vm, int argc, Value *args, ObjDict *kw) {
   int64_t width;
   if (!asy_index(vm, args[1], &width)) return EXC_VAL;
   if (width <= (int64_t)b->size) return args[0];
-  if (width > (int64_t)1 << 40) return asy_raise(vm, vm->exc.MemoryError, "");
+  if (width > (int64_t)ASY_STR_MAX) return asy_memory_error(vm);
   size_t fill = (size_t)width - b->size;
   ObjBytes *r = bytes_alloc(vm, (size_t)width);
   size_t sign = (b->size && (b->data[0] == '+' || b->data[0] == '-')) ? 1 : 0;
@@ -1052,11 +1052,24 @@ static Value b_mul(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_index(vm, args[1], &n)) return EXC_VAL;
   ObjBytes *b = SELF;
   if (n <= 0 || b->size == 0) return bytes_val(vm, "", 0);
-  if ((uint64_t)n > ((uint64_t)1 << 40) / b->size) return asy_raise(vm, vm->exc.MemoryError, "");
+  if ((uint64_t)n > ASY_STR_MAX / b->size) return asy_memory_error(vm);
   ObjBytes *r = bytes_alloc(vm, b->size * (size_t)n);
   for (int64_t i = 0; i < n; i++) memcpy(r->data + (size_t)i * b->size, b->data, b->size);
   r->data[r->size] = 0;
   return OBJ_VAL(r);
+}
+
+static Value b_mod(VM *vm, int argc, Value *args, ObjDict *kw) {
+  CHECK_SELF("__mod__");
+  if (!nargs(vm, "__mod__", argc, kw, 1, 1)) return EXC_VAL;
+  return asy_bytes_percent(vm, SELF, args[1]);
+}
+
+static Value b_rmod(VM *vm, int argc, Value *args, ObjDict *kw) {
+  CHECK_SELF("__rmod__");
+  if (!nargs(vm, "__rmod__", argc, kw, 1, 1)) return EXC_VAL;
+  if (!IS_BYTES(args[1])) return vm->notimplemented;
+  return asy_bytes_percent(vm, AS_BYTES(args[1]), args[0]);
 }
 
 static Value b_hash(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -1125,7 +1138,7 @@ static Value b_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (IS_INTLIKE(src)) {
     int64_t n = AS_INTLIKE(src);
     if (n < 0) return asy_raise(vm, vm->exc.ValueError, "negative count");
-    if (n > (int64_t)1 << 40) return asy_raise(vm, vm->exc.MemoryError, "");
+    if (n > (int64_t)ASY_STR_MAX) return asy_memory_error(vm);
     ObjBytes *r = bytes_alloc(vm, (size_t)n);
     return OBJ_VAL(r); /* zero-filled by the allocator */
   }
@@ -1196,7 +1209,7 @@ void asy_init_bytes_type(VM *vm) {
     {"rjust", b_rjust}, {"zfill", b_zfill}, {"decode", b_decode}, {"hex", b_hex},
     {"__len__", b_len}, {"__getitem__", b_getitem}, {"__iter__", b_iter},
     {"__contains__", b_contains}, {"__add__", b_add}, {"__mul__", b_mul}, {"__rmul__", b_mul},
-    {"__hash__", b_hash}, {"__repr__", b_repr}, {"__eq__", b_eq}, {"__ne__", b_ne},
+    {"__mod__", b_mod}, {"__rmod__", b_rmod}, {"__hash__", b_hash}, {"__repr__", b_repr}, {"__eq__", b_eq}, {"__ne__", b_ne},
     {"__lt__", b_lt}, {"__le__", b_le}, {"__gt__", b_gt}, {"__ge__", b_ge}, {"__new__", b_new},
   };
   for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)

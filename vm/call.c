@@ -15,10 +15,6 @@
 #include "interp.h"
 #include "str.h"
 
-/* Optional: "Did you mean" for unexpected keyword arguments (exceptions area). */
-ObjStr *asy_suggest_name(VM *vm, ObjStr *name, ObjStr **candidates, int n)
-    __attribute__((weak));
-
 #define MAX_CALL_REDIRECTS 64
 
 /* ---- helpers -------------------------------------------------------------------- */
@@ -183,7 +179,7 @@ static void unexpected_keyword(VM *vm, ObjFunction *fn, ObjStr *kw) {
   ObjCode *co = fn->code;
   int total = co->argcount + co->kwonlyargcount;
   ObjStr *suggestion = NULL;
-  if (asy_suggest_name && total > co->posonlyargcount) {
+  if (total > co->posonlyargcount) {
     ObjStr **cands = malloc(sizeof(ObjStr *) * (size_t)(total - co->posonlyargcount));
     if (!cands) abort();
     for (int k = co->posonlyargcount; k < total; k++)

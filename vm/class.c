@@ -179,6 +179,19 @@ static ObjDict *instance_dict(VM *vm, Value obj, bool create) {
     if (!f->dict && create) f->dict = asy_dict_new(vm);
     return f->dict;
   }
+  case OBJ_LIST: case OBJ_DICT: case OBJ_SET: case OBJ_TUPLE: {
+    /* Instances of user subclasses of the containers have a __dict__ too. */
+    Obj *o = AS_OBJ(obj);
+    if (o->cls->flags & CLASS_BUILTIN) return NULL;
+    ObjDict **slot = o->type == OBJ_LIST ? &((ObjList *)o)->attrs
+                     : o->type == OBJ_DICT ? &((ObjDict *)o)->attrs
+                     : o->type == OBJ_SET ? &((ObjSet *)o)->attrs : &((ObjTuple *)o)->attrs;
+    if (!*slot && create) {
+      ObjDict *d = asy_dict_new(vm);
+      *slot = d;
+    }
+    return *slot;
+  }
   default:
     return NULL;
   }
@@ -528,7 +541,7 @@ static bool generic_setattr(VM *vm, Value obj, ObjStr *name, Value value) {
   ObjDict *d = instance_dict(vm, obj, !del);
   if (!d) {
     if (del && (IS_OBJ_TYPE(obj, OBJ_INSTANCE) || IS_OBJ_TYPE(obj, OBJ_EXCEPTION) ||
-                IS_OBJ_TYPE(obj, OBJ_FUNCTION))) {
+                IS_OBJ_TYPE(obj, OBJ_FUNCTION) || !(cls->flags & CLASS_BUILTIN))) {
       asy_attribute_error(vm, obj, name);
       return false;
     }

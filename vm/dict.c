@@ -75,9 +75,8 @@ static bool num_equal(Value a, Value b) {
 
 int asy_key_equal(VM *vm, Value a, Value b) {
   if (IS_OBJ(a) && IS_OBJ(b) && AS_OBJ(a) == AS_OBJ(b)) return 1;
-  /* Floats are immediates: a NaN stands for "the same object" as any NaN here, so
-  ** `nan in [nan]` is True like CPython's identity shortcut (see LANGUAGE.md). */
-  if (IS_FLOAT(a) && IS_FLOAT(b) && AS_FLOAT(a) != AS_FLOAT(a) && AS_FLOAT(b) != AS_FLOAT(b)) return 1;
+  /* CPython's identity shortcut; for floats identity is bitwise (see asy_same). */
+  if (IS_FLOAT(a) && IS_FLOAT(b) && asy_same(a, b)) return 1;
   if (IS_NUMBER(a) && IS_NUMBER(b)) return num_equal(a, b);
   if (!IS_OBJ(a) && !IS_OBJ(b)) return asy_same(a, b);
   if (IS_STR(a) && IS_STR(b) && AS_OBJ(a)->cls == vm->types.str && AS_OBJ(b)->cls == vm->types.str)

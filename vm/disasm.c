@@ -235,6 +235,10 @@ static void disassemble_one(VM *vm, ObjCode *co, FILE *out) {
   for (int k = 0; k < co->nexc && target; k++)
     if ((int)co->exctable[k].target <= co->ncode) target[co->exctable[k].target] = true;
   int last_line = -1;
+  /* ASY_DIS_POSITIONS=1 adds each instruction's full source range (dis's
+     show_positions), to compare carets with CPython's co_positions(). */
+  const char *sp = getenv("ASY_DIS_POSITIONS");
+  bool show_pos = sp && *sp && *sp != '0';
   for (int i = 0; i < co->ncode; i++) {
     int op = ASY_OP(co->code[i]);
     int arg = (int)ASY_ARG(co->code[i]);
@@ -253,6 +257,10 @@ static void disassemble_one(VM *vm, ObjCode *co, FILE *out) {
       ArgBuf b = {{0}, 0};
       print_arg(vm, &b, co, op, arg);
       if (b.len) fprintf(out, " (%s)", b.text);
+    }
+    if (show_pos && co->positions) {
+      AsyPos *p = &co->positions[i];
+      fprintf(out, "    @%d:%d-%d:%d", p->line, p->col, p->end_line, p->end_col);
     }
     fputs("\n", out);
   }

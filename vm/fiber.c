@@ -101,3 +101,9 @@ bool asy_c_stack_exhausted(void) {
   if (here > c_stack_base) return false; /* a different (deeper-based) entry */
   return (size_t)(c_stack_base - here) > c_stack_budget;
 }
+
+bool asy_c_stack_check(VM *vm) {
+  if (!asy_c_stack_exhausted()) return true;
+  asy_recursion_error(vm);
+  return false;
+}

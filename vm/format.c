@@ -194,6 +194,10 @@ static void put_fill(AsyBuf *b, uint32_t fill, int64_t n) {
 /* Pad `prefix` + `body` (UTF-8) to the spec's width. '=' puts the fill between them. */
 static ObjStr *pad_result(VM *vm, const char *prefix, size_t plen, const char *body, size_t blen,
                           const Spec *sp, char default_align) {
+  if (sp->width > (int64_t)(ASY_STR_MAX / 4)) {
+    asy_memory_error(vm);
+    return NULL;
+  }
   size_t len = asy_utf8_length(prefix, plen) + asy_utf8_length(body, blen);
   AsyBuf b;
   asy_buf_init(&b, vm);
@@ -243,7 +247,7 @@ static ObjStr *finish_number(VM *vm, bool negative, const char *prefix, const ch
   asy_buf_puts(&body, rest);
   ObjStr *r = pad_result(vm, head, hl, body.data ? body.data : "", body.len, sp, '>');
   asy_buf_free(&body);
-  return r;
+  return r; /* NULL: MemoryError pending */
 }
 
 static Value unknown_code(VM *vm, uint32_t type, Value v) {
@@ -282,6 +286,7 @@ static Value format_float_spec(VM *vm, double d, const Spec *in, Value orig) {
   }
   if (precision < 0) precision = 6;
   if (precision > 0x7fffffff) return asy_raise(vm, vm->exc.ValueError, "precision too big");
+  if (precision > (int64_t)(ASY_STR_MAX / 4)) return asy_memory_error(vm);
   if (sp.alt) flags |= ASY_DTSF_ALT;
   if (percent) d *= 100;
   bool negative = signbit(d) && !isnan(d);
@@ -312,7 +317,7 @@ static Value format_float_spec(VM *vm, double d, const Spec *in, Value orig) {
   }
   free(s);
   free(rest);
-  return OBJ_VAL(r);
+  return r ? OBJ_VAL(r) : EXC_VAL;
 }
 
 Value asy_format_float(VM *vm, double d, ObjStr *spec) {
@@ -360,7 +365,8 @@ Value asy_format_int(VM *vm, Value v, ObjStr *spec) {
       return asy_raise(vm, vm->exc.OverflowError, "%s", "%c arg not in range(0x110000)");
     char enc[4];
     size_t k = asy_utf8_encode((uint32_t)i, enc);
-    return OBJ_VAL(pad_result(vm, "", 0, enc, k, &sp, '>'));
+    ObjStr *r = pad_result(vm, "", 0, enc, k, &sp, '>');
+    return r ? OBJ_VAL(r) : EXC_VAL;
   }
   int base = type == 'b' ? 2 : type == 'o' ? 8 : (type == 'x' || type == 'X') ? 16 : 10;
   const char *prefix = "";
@@ -375,7 +381,8 @@ Value asy_format_int(VM *vm, Value v, ObjStr *spec) {
     u /= (uint64_t)base;
   } while (u);
   size_t nd = (size_t)(digits + sizeof digits - p);
-  return OBJ_VAL(finish_number(vm, i < 0, prefix, p, nd, "", &sp, base == 10 ? 3 : 4));
+  ObjStr *r = finish_number(vm, i < 0, prefix, p, nd, "", &sp, base == 10 ? 3 : 4);
+  return r ? OBJ_VAL(r) : EXC_VAL;
 }
 
 /* ---- str --------------------------------------------------------------------------------- */
@@ -399,7 +406,8 @@ Value asy_format_str(VM *vm, ObjStr *s, ObjStr *spec) {
   size_t len = s->length;
   if (sp.precision >= 0 && (size_t)sp.precision < len) len = (size_t)sp.precision;
   size_t bytes = asy_str_offset(s, len);
-  return OBJ_VAL(pad_result(vm, "", 0, s->chars, bytes, &sp, '<'));
+  ObjStr *r = pad_result(vm, "", 0, s->chars, bytes, &sp, '<');
+  return r ? OBJ_VAL(r) : EXC_VAL;
 }
 
 /* ---- dispatch ------------------------------------------------------------------------------ */
@@ -712,8 +720,9 @@ enum { F_LJUST = 1, F_SIGN = 2, F_BLANK = 4, F_ALT = 8, F_ZERO = 16 };
 
 /* Pad a converted item for %-formatting: sign/prefix stay left of zero padding. */
 static void percent_pad(AsyBuf *out, const char *head, size_t hl, const char *body, size_t bl,
-                        int flags, int64_t width, bool numeric) {
-  int64_t len = (int64_t)(asy_utf8_length(head, hl) + asy_utf8_length(body, bl));
+                        int flags, int64_t width, bool numeric, bool bytes_mode) {
+  int64_t len = bytes_mode ? (int64_t)(hl + bl)
+                           : (int64_t)(asy_utf8_length(head, hl) + asy_utf8_length(body, bl));
   int64_t pad = width > len ? width - len : 0;
   if (flags & F_LJUST) {
     asy_buf_put(out, head, hl);
@@ -730,8 +739,8 @@ static void percent_pad(AsyBuf *out, const char *head, size_t hl, const char *bo
   }
 }
 
-static bool is_mapping_arg(VM *vm, Value args) {
-  if (IS_TUPLE(args) || IS_STR(args)) return false;
+static bool is_mapping_arg(VM *vm, Value args, bool bytes_mode) {
+  if (IS_TUPLE(args) || (!bytes_mode && IS_STR(args)) || (bytes_mode && IS_BYTES(args))) return false;
   if (IS_DICT(args) || IS_LIST(args)) return true;
   if (!IS_OBJ(args)) return false;
   return !IS_UNDEF(asy_class_lookup(asy_class_of(vm, args), vm->names.getitem));
@@ -779,15 +788,32 @@ static Value pct_next(VM *vm, PctArgs *a) {
   return asy_raise(vm, vm->exc.TypeError, "not enough arguments for format string");
 }
 
-Value asy_str_percent(VM *vm, ObjStr *fmt, Value args) {
+/* %s of bytes formatting: bytes, or an object with __bytes__. */
+static Value bytes_item(VM *vm, Value v) {
+  if (IS_BYTES(v)) return v;
+  if (IS_OBJ(v) && !IS_STR(v)) {
+    ObjStr *name = asy_str_intern(vm, "__bytes__", 9);
+    if (!IS_UNDEF(asy_class_lookup(asy_class_of(vm, v), name))) {
+      Value none[1] = {NONE_VAL};
+      Value r = asy_call_method(vm, v, name, 0, none);
+      if (IS_EXC(r) || IS_BYTES(r)) return r;
+      return asy_raise(vm, vm->exc.TypeError, "__bytes__ returned non-bytes (type %s)", asy_type_name(vm, r));
+    }
+  }
+  return asy_raise(vm, vm->exc.TypeError,
+                   "%%b requires a bytes-like object, or an object that implements __bytes__, not '%s'",
+                   asy_type_name(vm, v));
+}
+
+/* The engine behind str % args and bytes % args. In bytes mode the format and the
+** result are raw bytes: %s/%b take bytes, %c takes range(256), widths count bytes. */
+static Value percent_format(VM *vm, const char *s, size_t n, Value args, bool bytes_mode) {
   PctArgs pa = {args, -1, -2};
   if (IS_TUPLE(args)) {
     pa.arglen = (int64_t)AS_TUPLE(args)->size;
     pa.argidx = 0;
   }
-  Value dict = is_mapping_arg(vm, args) ? args : UNDEF_VAL;
-  const char *s = fmt->chars;
-  size_t n = fmt->size;
+  Value dict = is_mapping_arg(vm, args, bytes_mode) ? args : UNDEF_VAL;
   AsyBuf out;
   asy_buf_init(&out, vm);
   size_t i = 0;
@@ -820,7 +846,8 @@ Value asy_str_percent(VM *vm, ObjStr *fmt, Value args) {
         asy_buf_free(&out);
         return asy_raise(vm, vm->exc.ValueError, "incomplete format key");
       }
-      Value key = OBJ_VAL(asy_str_new(vm, s + kstart, i - kstart));
+      Value key = bytes_mode ? OBJ_VAL(asy_bytes_new(vm, (const uint8_t *)s + kstart, i - kstart))
+                             : OBJ_VAL(asy_str_new(vm, s + kstart, i - kstart));
       i++; /* ')' */
       v = asy_getitem(vm, dict, key);
       if (IS_EXC(v)) {
@@ -898,14 +925,20 @@ Value asy_str_percent(VM *vm, ObjStr *fmt, Value args) {
       }
     }
     while (i < n && (s[i] == 'h' || s[i] == 'l' || s[i] == 'L')) i++;
+    if (width > (int64_t)(ASY_STR_MAX / 4) || prec > (int64_t)(ASY_STR_MAX / 4)) {
+      asy_buf_free(&out);
+      return asy_memory_error(vm);
+    }
     if (i >= n) {
       asy_buf_free(&out);
       return asy_raise(vm, vm->exc.ValueError, "incomplete format");
     }
-    size_t adv;
-    uint32_t type = asy_utf8_decode(s + i, n - i, &adv);
-    size_t type_pos = asy_utf8_length(s, i);
+    size_t adv = 1;
+    uint32_t type = bytes_mode ? (uint8_t)s[i] : asy_utf8_decode(s + i, n - i, &adv);
+    size_t type_pos = bytes_mode ? i : asy_utf8_length(s, i);
     i += adv;
+    if (bytes_mode && type == 'b') type = 's';
+    if (bytes_mode && type == 'i') type = 'd'; /* CPython's bytes formatter names %i as %d */
     if (!from_dict) {
       v = pct_next(vm, &pa);
       if (IS_EXC(v)) {
@@ -916,7 +949,19 @@ Value asy_str_percent(VM *vm, ObjStr *fmt, Value args) {
     Value sv;
     switch (type) {
     case 's': case 'r': case 'a': {
-      sv = type == 's' ? asy_str(vm, v) : type == 'r' ? asy_repr(vm, v) : asy_ascii(vm, v);
+      if (bytes_mode && type == 's') {
+        sv = bytes_item(vm, v);
+        if (IS_EXC(sv)) {
+          asy_buf_free(&out);
+          return sv;
+        }
+        ObjBytes *by = AS_BYTES(sv);
+        size_t len = prec >= 0 && (size_t)prec < by->size ? (size_t)prec : by->size;
+        percent_pad(&out, "", 0, (const char *)by->data, len, flags, width, false, true);
+        break;
+      }
+      /* In bytes mode %r is %a: the ASCII repr. */
+      sv = type == 's' ? asy_str(vm, v) : (type == 'r' && !bytes_mode) ? asy_repr(vm, v) : asy_ascii(vm, v);
       if (IS_EXC(sv)) {
         asy_buf_free(&out);
         return sv;
@@ -924,10 +969,28 @@ Value asy_str_percent(VM *vm, ObjStr *fmt, Value args) {
       ObjStr *str = AS_STR(sv);
       size_t len = str->length;
       if (prec >= 0 && (size_t)prec < len) len = (size_t)prec;
-      percent_pad(&out, "", 0, str->chars, asy_str_offset(str, len), flags, width, false);
+      percent_pad(&out, "", 0, str->chars, asy_str_offset(str, len), flags, width, false, bytes_mode);
       break;
     }
     case 'c': {
+      if (bytes_mode) {
+        uint8_t byte;
+        if (IS_BYTES(v) && AS_BYTES(v)->size == 1) {
+          byte = AS_BYTES(v)->data[0];
+        } else if (IS_INTLIKE(v)) {
+          int64_t x = AS_INTLIKE(v);
+          if (x < 0 || x > 255) {
+            asy_buf_free(&out);
+            return asy_raise(vm, vm->exc.OverflowError, "%s", "%c arg not in range(256)");
+          }
+          byte = (uint8_t)x;
+        } else {
+          asy_buf_free(&out);
+          return asy_raise(vm, vm->exc.TypeError, "%s", "%c requires an integer in range(256) or a single byte");
+        }
+        percent_pad(&out, "", 0, (const char *)&byte, 1, flags, width, false, true);
+        break;
+      }
       uint32_t ch;
       if (IS_STR(v)) {
         if (AS_STR(v)->length != 1) {
@@ -948,7 +1011,7 @@ Value asy_str_percent(VM *vm, ObjStr *fmt, Value args) {
       }
       char enc[4];
       size_t k = asy_utf8_encode(ch, enc);
-      percent_pad(&out, "", 0, enc, k, flags, width, false);
+      percent_pad(&out, "", 0, enc, k, flags, width, false, false);
       break;
     }
     case 'd': case 'i': case 'u': case 'o': case 'x': case 'X': {
@@ -981,7 +1044,7 @@ Value asy_str_percent(VM *vm, ObjStr *fmt, Value args) {
       asy_buf_init(&body, vm);
       for (int64_t k = (int64_t)nd; k < prec; k++) asy_buf_putc(&body, '0');
       asy_buf_put(&body, p, nd);
-      percent_pad(&out, head, hl, body.data, body.len, flags, width, true);
+      percent_pad(&out, head, hl, body.data, body.len, flags, width, true, bytes_mode);
       asy_buf_free(&body);
       break;
     }
@@ -1019,7 +1082,7 @@ Value asy_str_percent(VM *vm, ObjStr *fmt, Value args) {
       if (signbit(d) && !isnan(d)) head[hl++] = '-';
       else if (flags & F_SIGN) head[hl++] = '+';
       else if (flags & F_BLANK) head[hl++] = ' ';
-      percent_pad(&out, head, hl, body, strlen(body), flags, width, true);
+      percent_pad(&out, head, hl, body, strlen(body), flags, width, true, bytes_mode);
       free(body);
       break;
     }
@@ -1034,7 +1097,22 @@ Value asy_str_percent(VM *vm, ObjStr *fmt, Value args) {
   }
   if (pa.argidx < pa.arglen && IS_UNDEF(dict)) {
     asy_buf_free(&out);
-    return asy_raise(vm, vm->exc.TypeError, "not all arguments converted during string formatting");
+    return asy_raise(vm, vm->exc.TypeError,
+                     bytes_mode ? "not all arguments converted during bytes formatting"
+                                : "not all arguments converted during string formatting");
+  }
+  if (bytes_mode) {
+    Value r = OBJ_VAL(asy_bytes_new(vm, (const uint8_t *)(out.data ? out.data : ""), out.len));
+    asy_buf_free(&out);
+    return r;
   }
   return OBJ_VAL(asy_buf_to_str(&out));
+}
+
+Value asy_str_percent(VM *vm, ObjStr *fmt, Value args) {
+  return percent_format(vm, fmt->chars, fmt->size, args, false);
+}
+
+Value asy_bytes_percent(VM *vm, ObjBytes *fmt, Value args) {
+  return percent_format(vm, (const char *)fmt->data, fmt->size, args, true);
 }

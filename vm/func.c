@@ -160,6 +160,18 @@ static Value callable_qualname(VM *vm, Value f) {
   return q;
 }
 
+/* Dunders that CPython implements as type slots (shown as slot wrappers), as opposed
+** to the few dunders defined as plain methods. */
+static bool is_slot_name(const char *nm) {
+  if (!(nm[0] == '_' && nm[1] == '_' && strlen(nm) > 4)) return false;
+  static const char *const methods[] = {"__getitem__", "__contains__", "__reversed__", "__format__",
+                                        "__dir__", "__sizeof__", "__init_subclass__", "__class_getitem__",
+                                        "__subclasscheck__", "__instancecheck__", NULL};
+  for (int i = 0; methods[i]; i++)
+    if (strcmp(nm, methods[i]) == 0) return false;
+  return true;
+}
+
 Value asy_function_repr(VM *vm, Value v) {
   switch (OBJ_TYPE(v)) {
   case OBJ_FUNCTION:
@@ -180,19 +192,18 @@ Value asy_function_repr(VM *vm, Value v) {
   }
   case OBJ_NATIVE: {
     ObjNative *n = AS_NATIVE(v);
+    const char *nm = n->name->chars;
+    bool slot = n->owner && is_slot_name(nm);
     if (n->owner && IS_UNDEF(n->self)) {
       /* An unbound method descriptor of a built-in class. */
-      const char *nm = n->name->chars;
       if (strcmp(nm, "__new__") == 0)
         return OBJ_VAL(asy_str_printf(vm, "<built-in method __new__ of type object at %p>", (void *)n->owner));
-      bool dunder = n->name->size > 4 && nm[0] == '_' && nm[1] == '_';
-      static const char *const methods[] = {"__getitem__", "__contains__", "__reversed__", "__format__",
-                                            "__dir__", "__sizeof__", NULL};
-      for (int i = 0; dunder && methods[i]; i++)
-        if (strcmp(nm, methods[i]) == 0) dunder = false;
-      return OBJ_VAL(asy_str_printf(vm, dunder ? "<slot wrapper '%s' of '%s' objects>" : "<method '%s' of '%s' objects>",
+      return OBJ_VAL(asy_str_printf(vm, slot ? "<slot wrapper '%s' of '%s' objects>" : "<method '%s' of '%s' objects>",
                                     nm, n->owner->name->chars));
     }
+    if (slot && !IS_UNDEF(n->self))
+      return OBJ_VAL(asy_str_printf(vm, "<method-wrapper '%s' of %s object at %p>", nm, asy_type_name(vm, n->self),
+                                    IS_OBJ(n->self) ? (void *)AS_OBJ(n->self) : NULL));
     if (IS_UNDEF(n->self) || IS_MODULE(n->self))
       return OBJ_VAL(asy_str_printf(vm, "<built-in function %s>", n->name->chars));
     return OBJ_VAL(asy_str_printf(vm, "<built-in method %s of %s object at %p>", n->name->chars,

@@ -91,15 +91,18 @@ static void blacken(VM *vm, Obj *o) {
   case OBJ_TUPLE: {
     ObjTuple *t = (ObjTuple *)o;
     mark_values(vm, t->items, t->size);
+    MARK(t->attrs);
     break;
   }
   case OBJ_LIST: {
     ObjList *l = (ObjList *)o;
     mark_values(vm, l->items, l->size);
+    MARK(l->attrs);
     break;
   }
   case OBJ_DICT: {
     ObjDict *d = (ObjDict *)o;
+    MARK(d->attrs);
     for (size_t i = 0; i < d->used; i++) {
       MARKV(d->entries[i].key);
       MARKV(d->entries[i].value);
@@ -108,6 +111,7 @@ static void blacken(VM *vm, Obj *o) {
   }
   case OBJ_SET: {
     ObjSet *s = (ObjSet *)o;
+    MARK(s->attrs);
     if (s->table)
       for (size_t i = 0; i <= s->mask; i++) MARKV(s->table[i].key);
     break;

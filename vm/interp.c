@@ -5,7 +5,9 @@
 ** frame: CALL of a script function pushes a frame and keeps going here. The hot state
 ** (ip, stack pointer, localsplus base, code) lives in C locals; LOAD_FRAME re-reads it
 ** from the top frame after a call or return, and the current frame's ip is stored
-** before anything that can push a frame or record a traceback.
+** before anything that can push a frame or record a traceback. fiber->stack_top is
+** stored at every dispatch, so an instruction's operands stay visible to the GC while
+** it runs; a handler that pushes and then calls out again must store it itself.
 **
 ** Opcode semantics are those written in opcodes.h; the out-of-line helpers are in
 ** interp_ops.c and the call machinery in call.c. See interp.h for the stack layout,
@@ -72,13 +74,6 @@ Value asy_run_frames(VM *vm) {
     L = frame->base; \
     sp = fiber->stack_top; \
   } while (0)
-#define STORE_FRAME() \
-  do { \
-    frame->ip = ip; \
-    fiber->stack_top = sp; \
-  } while (0)
-/* Make values pushed during this instruction visible to the GC before calling out. */
-#define SYNC_SP() (fiber->stack_top = sp)
 #define ARG ASY_ARG(ins)
 #define PUSH(v) (*sp++ = (v))
 #define POP() (*--sp)
@@ -1126,7 +1121,8 @@ dispatch:
     TARGET(WITH_EXCEPT_START) {
       frame->ip = ip;
       Value exc = sp[-1];
-      Value args[3] = {OBJ_VAL(asy_class_of(vm, exc)), exc, NONE_VAL};
+      Value tb = IS_EXCEPTION(exc) ? AS_EXCEPTION(exc)->traceback : NONE_VAL;
+      Value args[3] = {OBJ_VAL(asy_class_of(vm, exc)), exc, IS_UNDEF(tb) ? NONE_VAL : tb};
       Value r = asy_call(vm, sp[-4], 3, args, NULL);
       ERROR_IF(IS_EXC(r));
       PUSH(r);

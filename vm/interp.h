@@ -25,7 +25,7 @@
 ** GC discipline. fiber->stack_top is stored at every instruction dispatch, so the
 ** collector sees every operand of the running instruction (gc.c marks
 ** stack[0..stack_top)). A handler that pushes and then calls out again must store
-** stack_top itself (SYNC_SP in interp.c). Temp roots are reset to the loop's entry
+** stack_top itself. Temp roots are reset to the loop's entry
 ** mark after calls, at backward jumps and at returns: at those points every live Value
 ** is on the value stack or in a frame record.
 **
@@ -43,7 +43,19 @@
 ** table, cuts the operand stack to the entry's depth (relative to sp_base), pushes
 ** lasti (if flagged) and the exception, and jumps to the handler. Without a handler the
 ** frame is popped and the error continues in the caller (which records its own entry),
-** or leaves the loop with EXC_VAL at a FRAME_ENTRY frame.
+** or leaves the loop with EXC_VAL at a FRAME_ENTRY frame. RERAISE (and a bare `raise`)
+** looks its handler up from its own index; RERAISE's lasti operand only restores the
+** frame's lasti that the next handler receives (CPython's frame->instr_ptr).
+**
+** Method lookup. LOAD_ATTR's method form and asy_call_method avoid bound-method objects
+** when the class attribute is a function or a method-descriptor native (pushing
+** `func self`). asy_call_method on a dunder name is an implicit special-method call:
+** looked up on the type only, as CPython does (no instance dict, no __getattr__).
+**
+** Async (next phase). AWAIT will suspend by storing ip/stack_top in the top frame and
+** returning a "suspended" marker from asy_run_frames; resuming calls it again on the
+** task's fiber, whose bottom frame carries FRAME_ENTRY. Awaiting inside a nested loop
+** (asy_call from C) cannot suspend and must raise.
 */
 #ifndef ASY_INTERP_H
 #define ASY_INTERP_H

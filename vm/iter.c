@@ -17,6 +17,22 @@
 #include "set.h"
 #include "tuple.h"
 
+/* The Python-visible classes of the built-in iterators (type(iter([])) is
+** list_iterator); subclasses of `iterator`, kept alive by a pinned tuple. */
+enum { IK_LIST, IK_LISTREV, IK_TUPLE, IK_RANGE, IK_SET, IK_DICTKEY, IK_DICTVALUE, IK_DICTITEM,
+       IK_DICTREVKEY, IK_SEQ, IK_COUNT };
+static const char *const iter_class_names[IK_COUNT] = {
+  "list_iterator", "list_reverseiterator", "tuple_iterator", "range_iterator", "set_iterator",
+  "dict_keyiterator", "dict_valueiterator", "dict_itemiterator", "dict_reversekeyiterator", "iterator"};
+static ObjClass *g_iter_classes[IK_COUNT];
+static Value g_iter_root;
+
+static ObjIter *iter_of(VM *vm, int kind, IterNextFn next, Value a) {
+  ObjIter *it = asy_iter_new(vm, next, a, UNDEF_VAL, UNDEF_VAL);
+  if (g_iter_classes[kind]) it->obj.cls = g_iter_classes[kind];
+  return it;
+}
+
 ObjIter *asy_iter_new(VM *vm, IterNextFn next, Value a, Value b, Value c) {
   ObjIter *it = (ObjIter *)asy_alloc_obj(vm, sizeof(ObjIter), OBJ_ITER, vm->types.iterator);
   it->next = next;
@@ -42,7 +58,7 @@ static Value list_next(VM *vm, ObjIter *it) {
 }
 
 Value asy_list_iter(VM *vm, Value list) {
-  return OBJ_VAL(asy_iter_new(vm, list_next, list, UNDEF_VAL, UNDEF_VAL));
+  return OBJ_VAL(iter_of(vm, IK_LIST, list_next, list));
 }
 
 static Value list_rev_next(VM *vm, ObjIter *it) {
@@ -55,7 +71,7 @@ static Value list_rev_next(VM *vm, ObjIter *it) {
 
 /* reversed(list) (list.__reversed__). */
 Value asy_list_reversed_iter(VM *vm, Value list) {
-  ObjIter *it = asy_iter_new(vm, list_rev_next, list, UNDEF_VAL, UNDEF_VAL);
+  ObjIter *it = iter_of(vm, IK_LISTREV, list_rev_next, list);
   it->i = (int64_t)AS_LIST(list)->size - 1;
   return OBJ_VAL(it);
 }
@@ -69,7 +85,7 @@ static Value tuple_next(VM *vm, ObjIter *it) {
 }
 
 Value asy_tuple_iter(VM *vm, Value tuple) {
-  return OBJ_VAL(asy_iter_new(vm, tuple_next, tuple, UNDEF_VAL, UNDEF_VAL));
+  return OBJ_VAL(iter_of(vm, IK_TUPLE, tuple_next, tuple));
 }
 
 static Value range_next(VM *vm, ObjIter *it) {
@@ -82,7 +98,7 @@ static Value range_next(VM *vm, ObjIter *it) {
 }
 
 Value asy_range_iter(VM *vm, ObjRange *r) {
-  ObjIter *it = asy_iter_new(vm, range_next, INT_VAL(r->start), UNDEF_VAL, UNDEF_VAL);
+  ObjIter *it = iter_of(vm, IK_RANGE, range_next, INT_VAL(r->start));
   it->n = asy_range_len(r);
   it->step = r->step;
   return OBJ_VAL(it);
@@ -104,7 +120,7 @@ static Value seq_next(VM *vm, ObjIter *it) {
 }
 
 Value asy_seq_iter(VM *vm, Value obj) {
-  return OBJ_VAL(asy_iter_new(vm, seq_next, obj, UNDEF_VAL, UNDEF_VAL));
+  return OBJ_VAL(iter_of(vm, IK_SEQ, seq_next, obj));
 }
 
 /* ---- dicts and sets -------------------------------------------------------------- */
@@ -137,7 +153,7 @@ static Value dict_next(VM *vm, ObjIter *it) {
 }
 
 Value asy_dict_iter(VM *vm, ObjDict *d, int kind) {
-  ObjIter *it = asy_iter_new(vm, dict_next, OBJ_VAL(d), UNDEF_VAL, UNDEF_VAL);
+  ObjIter *it = iter_of(vm, kind == 3 ? IK_DICTREVKEY : IK_DICTKEY + kind, dict_next, OBJ_VAL(d));
   it->n = (int64_t)d->count;
   it->step = kind;
   if (kind == 3) it->i = (int64_t)d->used - 1;
@@ -159,7 +175,7 @@ static Value set_next(VM *vm, ObjIter *it) {
 }
 
 Value asy_set_iter(VM *vm, ObjSet *s) {
-  ObjIter *it = asy_iter_new(vm, set_next, OBJ_VAL(s), UNDEF_VAL, UNDEF_VAL);
+  ObjIter *it = iter_of(vm, IK_SET, set_next, OBJ_VAL(s));
   it->n = (int64_t)s->used;
   return OBJ_VAL(it);
 }
@@ -404,6 +420,25 @@ void asy_init_iter_types(VM *vm) {
   asy_def_method(vm, it, "__iter__", iter_iter_m);
   asy_def_method(vm, it, "__next__", iter_next_m);
   asy_def_method(vm, it, "__repr__", iter_repr_m);
+  ObjTuple *root = asy_tuple_new(vm, IK_COUNT);
+  g_iter_root = OBJ_VAL(root);
+  if (vm->value_root_count < 64) vm->value_roots[vm->value_root_count++] = &g_iter_root;
+  int saved_flags = it->flags;
+  it->flags &= ~CLASS_FINAL; /* `iterator` is final for scripts, not for these */
+  for (int i = 0; i < IK_COUNT; i++) {
+    if (i == IK_SEQ) {
+      g_iter_classes[i] = it;
+      continue;
+    }
+    ObjClass *c = asy_class_new(vm, asy_str_intern(vm, iter_class_names[i], strlen(iter_class_names[i])),
+                                it, asy_dict_new(vm));
+    c->module = OBJ_VAL(vm->names.builtins);
+    asy_dict_set_str(vm, c->dict, vm->names.module, c->module);
+    c->flags |= CLASS_BUILTIN | CLASS_FINAL;
+    root->items[i] = OBJ_VAL(c);
+    g_iter_classes[i] = c;
+  }
+  it->flags = saved_flags;
   ObjClass *views[3] = {vm->types.dict_keys, vm->types.dict_values, vm->types.dict_items};
   for (int i = 0; i < 3; i++) {
     asy_def_method(vm, views[i], "__len__", view_len_m);

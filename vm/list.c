@@ -286,21 +286,40 @@ bool asy_list_delitem(VM *vm, ObjList *l, Value key) {
   return true;
 }
 
-/* ---- sorting ------------------------------------------------------------------- */
+/* ---- sorting -------------------------------------------------------------------
+** CPython 3.13's listsort (timsort with powersort merge policy), reimplemented so that
+** the sequence of `<` comparisons is the same: a user __lt__ that prints, or a TypeError
+** naming the first incomparable pair, behaves exactly as in CPython. The algorithm
+** permutes an array of indices into the (rooted) key list. */
+
+#define MIN_GALLOP 7
+#define MAX_PENDING 85
+
+typedef struct {
+  size_t base, len;
+  int power;
+} Run;
 
 typedef struct {
   VM *vm;
   Value *keys;
-  bool reverse;
   bool failed;
+  size_t *idx;      /* the permutation being sorted */
+  size_t *tmp;      /* merge scratch */
+  size_t n;
+  int min_gallop;
+  Run pending[MAX_PENDING];
+  int npending;
 } SortCtx;
 
-/* keys[a] strictly before keys[b] in the requested order; sets failed on error. */
-static bool before(SortCtx *s, size_t a, size_t b) {
+/* keys[a] < keys[b]; sets failed on error. */
+static bool lt(SortCtx *s, size_t a, size_t b) {
   if (s->failed) return false;
-  Value x = s->keys[s->reverse ? b : a], y = s->keys[s->reverse ? a : b];
+  Value x = s->keys[a], y = s->keys[b];
   if (IS_INT(x) && IS_INT(y)) return AS_INT(x) < AS_INT(y);
   if (IS_FLOAT(x) && IS_FLOAT(y)) return AS_FLOAT(x) < AS_FLOAT(y);
+  if (IS_STR(x) && IS_STR(y) && AS_OBJ(x)->cls == s->vm->types.str && AS_OBJ(y)->cls == s->vm->types.str)
+    return asy_str_cmp(AS_STR(x), AS_STR(y)) < 0;
   Value r = asy_compare(s->vm, CMP_LT, x, y);
   if (IS_EXC(r)) {
     s->failed = true;
@@ -315,54 +334,394 @@ static bool before(SortCtx *s, size_t a, size_t b) {
   return t == 1;
 }
 
-/* Binary insertion sort of idx[lo, hi) (stable: equal keys go after). */
-static void insertion_sort(SortCtx *s, size_t *idx, size_t lo, size_t hi) {
-  for (size_t i = lo + 1; i < hi && !s->failed; i++) {
-    size_t pivot = idx[i];
-    size_t l = lo, r = i;
-    while (l < r) {
-      size_t m = l + (r - l) / 2;
-      if (before(s, pivot, idx[m])) r = m;
-      else l = m + 1;
-    }
-    memmove(&idx[l + 1], &idx[l], (i - l) * sizeof(size_t));
-    idx[l] = pivot;
+/* IFLT: compare, bail out on error. */
+#define IFLT(a, b) if ((k = lt(s, (a), (b))), s->failed) goto fail; else if (k)
+
+static void reverse_idx(size_t *lo, size_t n) {
+  for (size_t i = 0, j = n; i + 1 < j; i++, j--) {
+    size_t t = lo[i];
+    lo[i] = lo[j - 1];
+    lo[j - 1] = t;
   }
 }
 
-static void merge(SortCtx *s, size_t *idx, size_t *tmp, size_t lo, size_t mid, size_t hi) {
-  /* Already ordered across the seam: nothing to do (cheap for presorted input). */
-  if (!before(s, idx[mid], idx[mid - 1])) return;
-  memcpy(tmp + lo, idx + lo, (hi - lo) * sizeof(size_t));
-  size_t i = lo, j = mid, k = lo;
-  while (i < mid && j < hi) {
-    if (before(s, tmp[j], tmp[i])) idx[k++] = tmp[j++];
-    else idx[k++] = tmp[i++];
-    if (s->failed) {
-      /* Keep idx a permutation: copy the rest back. */
-      while (i < mid) idx[k++] = tmp[i++];
-      while (j < hi) idx[k++] = tmp[j++];
-      return;
+/* The length of the run at lo (made ascending in place); -1 on error. */
+static int64_t count_run(SortCtx *s, size_t *lo, size_t nremaining) {
+  bool k;
+  size_t n, neq = 0;
+#define REVERSE_LAST_NEQ  \
+  if (neq) {              \
+    ++neq;                \
+    reverse_idx(lo + n - neq, neq); \
+    neq = 0;              \
+  }
+  for (n = 1; n < nremaining; ++n) {
+    IFLT(lo[n], lo[n - 1]) break;
+  }
+  if (n == nremaining) return (int64_t)n;
+  if (n > 1) {
+    IFLT(lo[0], lo[n - 1]) return (int64_t)n;
+    reverse_idx(lo, n); /* all equal: treat as the start of a descending run */
+  }
+  ++n;
+  for (; n < nremaining; ++n) {
+    IFLT(lo[n], lo[n - 1]) {
+      REVERSE_LAST_NEQ
+    } else {
+      IFLT(lo[n - 1], lo[n]) break;
+      else ++neq;
     }
   }
-  while (i < mid) idx[k++] = tmp[i++];
-  while (j < hi) idx[k++] = tmp[j++];
+  REVERSE_LAST_NEQ
+  reverse_idx(lo, n);
+  for (; n < nremaining; ++n) {
+    IFLT(lo[n], lo[n - 1]) break;
+  }
+  return (int64_t)n;
+#undef REVERSE_LAST_NEQ
+fail:
+  return -1;
 }
 
-#define RUN 32
+/* Binary insertion sort of a[0, n) given a[0, ok) sorted. */
+static bool binarysort(SortCtx *s, size_t *a, size_t n, size_t ok) {
+  bool k;
+  if (!ok) ++ok;
+  for (; ok < n; ++ok) {
+    size_t L = 0, R = ok, pivot = a[ok];
+    do {
+      size_t M = (L + R) >> 1;
+      IFLT(pivot, a[M]) R = M;
+      else L = M + 1;
+    } while (L < R);
+    for (size_t M = ok; M > L; --M) a[M] = a[M - 1];
+    a[L] = pivot;
+  }
+  return true;
+fail:
+  return false;
+}
 
-static void merge_sort(SortCtx *s, size_t *idx, size_t n) {
-  for (size_t lo = 0; lo < n; lo += RUN) insertion_sort(s, idx, lo, lo + RUN < n ? lo + RUN : n);
-  if (n <= RUN) return;
-  size_t *tmp = malloc(n * sizeof(size_t));
-  if (!tmp) abort();
-  for (size_t width = RUN; width < n && !s->failed; width *= 2)
-    for (size_t lo = 0; lo + width < n && !s->failed; lo += 2 * width) {
-      size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
-      merge(s, idx, tmp, lo, lo + width, hi);
+/* Leftmost k with a[k-1] < key <= a[k] (gallop from hint). -1 on error. */
+static int64_t gallop_left(SortCtx *s, size_t key, size_t *a, int64_t n, int64_t hint) {
+  bool k;
+  int64_t ofs = 1, lastofs = 0, maxofs;
+  IFLT(a[hint], key) {
+    maxofs = n - hint;
+    while (ofs < maxofs) {
+      IFLT(a[hint + ofs], key) {
+        lastofs = ofs;
+        ofs = (ofs << 1) + 1;
+      } else break;
     }
-  free(tmp);
+    if (ofs > maxofs) ofs = maxofs;
+    lastofs += hint;
+    ofs += hint;
+  } else {
+    maxofs = hint + 1;
+    while (ofs < maxofs) {
+      IFLT(a[hint - ofs], key) break;
+      lastofs = ofs;
+      ofs = (ofs << 1) + 1;
+    }
+    if (ofs > maxofs) ofs = maxofs;
+    int64_t t = lastofs;
+    lastofs = hint - ofs;
+    ofs = hint - t;
+  }
+  ++lastofs;
+  while (lastofs < ofs) {
+    int64_t m = lastofs + ((ofs - lastofs) >> 1);
+    IFLT(a[m], key) lastofs = m + 1;
+    else ofs = m;
+  }
+  return ofs;
+fail:
+  return -1;
 }
+
+/* Rightmost k with a[k-1] <= key < a[k]. -1 on error. */
+static int64_t gallop_right(SortCtx *s, size_t key, size_t *a, int64_t n, int64_t hint) {
+  bool k;
+  int64_t ofs = 1, lastofs = 0, maxofs;
+  IFLT(key, a[hint]) {
+    maxofs = hint + 1;
+    while (ofs < maxofs) {
+      IFLT(key, a[hint - ofs]) {
+        lastofs = ofs;
+        ofs = (ofs << 1) + 1;
+      } else break;
+    }
+    if (ofs > maxofs) ofs = maxofs;
+    int64_t t = lastofs;
+    lastofs = hint - ofs;
+    ofs = hint - t;
+  } else {
+    maxofs = n - hint;
+    while (ofs < maxofs) {
+      IFLT(key, a[hint + ofs]) break;
+      lastofs = ofs;
+      ofs = (ofs << 1) + 1;
+    }
+    if (ofs > maxofs) ofs = maxofs;
+    lastofs += hint;
+    ofs += hint;
+  }
+  ++lastofs;
+  while (lastofs < ofs) {
+    int64_t m = lastofs + ((ofs - lastofs) >> 1);
+    IFLT(key, a[m]) ofs = m;
+    else lastofs = m + 1;
+  }
+  return ofs;
+fail:
+  return -1;
+}
+
+/* Merge a[0,na) and b[0,nb) (adjacent, na <= nb) left to right. */
+static bool merge_lo(SortCtx *s, size_t *pa, int64_t na, size_t *pb, int64_t nb) {
+  bool k;
+  size_t *dest = pa, *a = s->tmp, *b = pb;
+  memcpy(a, pa, (size_t)na * sizeof(size_t));
+  int min_gallop = s->min_gallop;
+  *dest++ = *b++;
+  --nb;
+  if (nb == 0) goto succeed;
+  if (na == 1) goto copyb;
+  for (;;) {
+    int64_t acount = 0, bcount = 0;
+    for (;;) {
+      IFLT(b[0], a[0]) {
+        *dest++ = *b++;
+        ++bcount;
+        acount = 0;
+        --nb;
+        if (nb == 0) goto succeed;
+        if (bcount >= min_gallop) break;
+      } else {
+        *dest++ = *a++;
+        ++acount;
+        bcount = 0;
+        --na;
+        if (na == 1) goto copyb;
+        if (acount >= min_gallop) break;
+      }
+    }
+    ++min_gallop;
+    do {
+      min_gallop -= min_gallop > 1;
+      s->min_gallop = min_gallop;
+      int64_t g = gallop_right(s, b[0], a, na, 0);
+      if (g < 0) goto fail;
+      acount = g;
+      if (g) {
+        memmove(dest, a, (size_t)g * sizeof(size_t));
+        dest += g;
+        a += g;
+        na -= g;
+        if (na == 1) goto copyb;
+        if (na == 0) goto succeed;
+      }
+      *dest++ = *b++;
+      --nb;
+      if (nb == 0) goto succeed;
+      g = gallop_left(s, a[0], b, nb, 0);
+      if (g < 0) goto fail;
+      bcount = g;
+      if (g) {
+        memmove(dest, b, (size_t)g * sizeof(size_t));
+        dest += g;
+        b += g;
+        nb -= g;
+        if (nb == 0) goto succeed;
+      }
+      *dest++ = *a++;
+      --na;
+      if (na == 1) goto copyb;
+    } while (acount >= MIN_GALLOP || bcount >= MIN_GALLOP);
+    ++min_gallop;
+    s->min_gallop = min_gallop;
+  }
+succeed:
+fail:
+  if (na) memcpy(dest, a, (size_t)na * sizeof(size_t));
+  return !s->failed;
+copyb:
+  memmove(dest, b, (size_t)nb * sizeof(size_t));
+  dest[nb] = a[0];
+  return true;
+}
+
+/* Merge a[0,na) and b[0,nb) (adjacent, na >= nb) right to left. */
+static bool merge_hi(SortCtx *s, size_t *pa, int64_t na, size_t *pb, int64_t nb) {
+  bool k;
+  size_t *basea = pa, *baseb = s->tmp;
+  memcpy(baseb, pb, (size_t)nb * sizeof(size_t));
+  size_t *dest = pb + nb - 1, *a = pa + na - 1, *b = baseb + nb - 1;
+  int min_gallop = s->min_gallop;
+  *dest-- = *a--;
+  --na;
+  if (na == 0) goto succeed;
+  if (nb == 1) goto copya;
+  for (;;) {
+    int64_t acount = 0, bcount = 0;
+    for (;;) {
+      IFLT(b[0], a[0]) {
+        *dest-- = *a--;
+        ++acount;
+        bcount = 0;
+        --na;
+        if (na == 0) goto succeed;
+        if (acount >= min_gallop) break;
+      } else {
+        *dest-- = *b--;
+        ++bcount;
+        acount = 0;
+        --nb;
+        if (nb == 1) goto copya;
+        if (bcount >= min_gallop) break;
+      }
+    }
+    ++min_gallop;
+    do {
+      min_gallop -= min_gallop > 1;
+      s->min_gallop = min_gallop;
+      int64_t g = gallop_right(s, b[0], basea, na, na - 1);
+      if (g < 0) goto fail;
+      g = na - g;
+      acount = g;
+      if (g) {
+        dest -= g;
+        a -= g;
+        memmove(dest + 1, a + 1, (size_t)g * sizeof(size_t));
+        na -= g;
+        if (na == 0) goto succeed;
+      }
+      *dest-- = *b--;
+      --nb;
+      if (nb == 1) goto copya;
+      g = gallop_left(s, a[0], baseb, nb, nb - 1);
+      if (g < 0) goto fail;
+      g = nb - g;
+      bcount = g;
+      if (g) {
+        dest -= g;
+        b -= g;
+        memcpy(dest + 1, b + 1, (size_t)g * sizeof(size_t));
+        nb -= g;
+        if (nb == 1) goto copya;
+        if (nb == 0) goto succeed;
+      }
+      *dest-- = *a--;
+      --na;
+      if (na == 0) goto succeed;
+    } while (acount >= MIN_GALLOP || bcount >= MIN_GALLOP);
+    ++min_gallop;
+    s->min_gallop = min_gallop;
+  }
+succeed:
+fail:
+  if (nb) memcpy(dest - (nb - 1), baseb, (size_t)nb * sizeof(size_t));
+  return !s->failed;
+copya:
+  dest -= na;
+  a -= na;
+  memmove(dest + 1, a + 1, (size_t)na * sizeof(size_t));
+  dest[0] = b[0];
+  return true;
+}
+
+/* Merge pending runs i and i+1. */
+static bool merge_at(SortCtx *s, int i) {
+  size_t *pa = s->idx + s->pending[i].base, *pb = s->idx + s->pending[i + 1].base;
+  int64_t na = (int64_t)s->pending[i].len, nb = (int64_t)s->pending[i + 1].len;
+  s->pending[i].len = (size_t)(na + nb);
+  if (i == s->npending - 3) s->pending[i + 1] = s->pending[i + 2];
+  --s->npending;
+  int64_t g = gallop_right(s, pb[0], pa, na, 0);
+  if (g < 0) return false;
+  pa += g;
+  na -= g;
+  if (na == 0) return true;
+  nb = gallop_left(s, pa[na - 1], pb, nb, nb - 1);
+  if (nb <= 0) return nb == 0;
+  if (na <= nb) return merge_lo(s, pa, na, pb, nb);
+  return merge_hi(s, pa, na, pb, nb);
+}
+
+/* Powersort's node power of the boundary between two adjacent runs. */
+static int powerloop(size_t s1, size_t n1, size_t n2, size_t n) {
+  int result = 0;
+  size_t a = 2 * s1 + n1, b = a + n1 + n2;
+  for (;;) {
+    ++result;
+    if (a >= n) {
+      a -= n;
+      b -= n;
+    } else if (b >= n) {
+      break;
+    }
+    a <<= 1;
+    b <<= 1;
+  }
+  return result;
+}
+
+static bool found_new_run(SortCtx *s, size_t n2) {
+  if (s->npending) {
+    Run *p = s->pending;
+    size_t s1 = p[s->npending - 1].base, n1 = p[s->npending - 1].len;
+    int power = powerloop(s1, n1, n2, s->n);
+    while (s->npending > 1 && p[s->npending - 2].power > power)
+      if (!merge_at(s, s->npending - 2)) return false;
+    p[s->npending - 1].power = power;
+  }
+  return true;
+}
+
+static bool merge_force_collapse(SortCtx *s) {
+  Run *p = s->pending;
+  while (s->npending > 1) {
+    int n = s->npending - 2;
+    if (n > 0 && p[n - 1].len < p[n + 1].len) --n;
+    if (!merge_at(s, n)) return false;
+  }
+  return true;
+}
+
+static size_t compute_minrun(size_t n) {
+  size_t r = 0;
+  while (n >= 64) {
+    r |= n & 1;
+    n >>= 1;
+  }
+  return n + r;
+}
+
+/* Sort idx[0, n) by keys; false on a comparison error (idx stays a permutation). */
+static bool timsort(SortCtx *s) {
+  size_t nremaining = s->n, lo = 0;
+  if (nremaining < 2) return true;
+  size_t minrun = compute_minrun(nremaining);
+  do {
+    int64_t n = count_run(s, s->idx + lo, nremaining);
+    if (n < 0) return false;
+    if ((size_t)n < minrun) {
+      size_t force = nremaining <= minrun ? nremaining : minrun;
+      if (!binarysort(s, s->idx + lo, force, (size_t)n)) return false;
+      n = (int64_t)force;
+    }
+    if (!found_new_run(s, (size_t)n)) return false;
+    s->pending[s->npending].base = lo;
+    s->pending[s->npending].len = (size_t)n;
+    s->npending++;
+    lo += (size_t)n;
+    nremaining -= (size_t)n;
+  } while (nremaining);
+  return merge_force_collapse(s);
+}
+
+#undef IFLT
 
 Value asy_list_sort(VM *vm, ObjList *list, Value key, bool reverse) {
   /* Move the items into a rooted holder; the list is empty while sorting. */
@@ -387,20 +746,22 @@ Value asy_list_sort(VM *vm, ObjList *list, Value key, bool reverse) {
     }
   }
   if (!failed && n > 1) {
-    size_t *idx = malloc(n * sizeof(size_t));
-    if (!idx) abort();
-    for (size_t i = 0; i < n; i++) idx[i] = i;
-    SortCtx s = {vm, keys->items, reverse, false};
-    merge_sort(&s, idx, n);
-    failed = s.failed;
-    if (!failed) {
-      /* Apply the permutation through a rooted scratch list. */
-      ObjList *out = asy_list_new(vm, n);
-      for (size_t i = 0; i < n; i++) out->items[i] = vals->items[idx[i]];
-      out->size = n;
-      memcpy(vals->items, out->items, n * sizeof(Value));
-    }
+    size_t *idx = malloc(n * sizeof(size_t)), *tmp = malloc(n * sizeof(size_t));
+    if (!idx || !tmp) abort();
+    /* reverse=True: CPython reverses, sorts stably, and reverses back, which keeps
+    ** equal elements in their original order. */
+    for (size_t i = 0; i < n; i++) idx[i] = reverse ? n - 1 - i : i;
+    SortCtx s = {.vm = vm, .keys = keys->items, .idx = idx, .tmp = tmp, .n = n, .min_gallop = MIN_GALLOP};
+    failed = !timsort(&s);
+    if (reverse) reverse_idx(idx, n);
+    /* Apply the permutation (also after a failed compare: CPython leaves the list
+    ** partially sorted) through a rooted scratch list. */
+    ObjList *out = asy_list_new(vm, n);
+    for (size_t i = 0; i < n; i++) out->items[i] = vals->items[idx[i]];
+    out->size = n;
+    memcpy(vals->items, out->items, n * sizeof(Value));
     free(idx);
+    free(tmp);
   }
   bool modified = list->size != 0 || list->items != NULL;
   /* Put the (sorted) items back, dropping whatever the callbacks appended. */

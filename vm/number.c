@@ -377,9 +377,25 @@ int64_t asy_hash_int(int64_t i) {
   return h == -1 ? -2 : h;
 }
 
+/* Each float("nan") is a distinct object in CPython (`nan is float("nan")` is False,
+** yet `nan in [nan]` is True by identity). Asy floats are immediates, so a fresh NaN
+** gets its own payload bits instead: asy_same compares floats bitwise. */
+double asy_fresh_nan(bool negative) {
+  static uint64_t serial;
+  uint64_t bits = 0x7ff8000000000000ull | (++serial & 0x0007ffffffffffffull);
+  if (negative) bits |= 0x8000000000000000ull;
+  double d;
+  memcpy(&d, &bits, sizeof d);
+  return d;
+}
+
 int64_t asy_hash_float(double v) {
   if (isinf(v)) return v > 0 ? 314159 : -314159;
-  if (isnan(v)) return 0; /* CPython hashes each nan object by identity; Asy floats have none */
+  if (isnan(v)) { /* CPython hashes a nan by identity; here the payload is the identity */
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    return asy_hash_int((int64_t)(bits & 0x0007ffffffffffffull));
+  }
   int e;
   double m = frexp(v, &e);
   int sign = 1;
@@ -519,7 +535,7 @@ bool asy_parse_float(const char *str, size_t len, double *out) {
     goto done;
   }
   if (rest == 3 && strncasecmp(q, "nan", 3) == 0) {
-    *out = neg ? -NAN : NAN;
+    *out = asy_fresh_nan(neg);
     ok = true;
     goto done;
   }

@@ -84,4 +84,7 @@ char *asy_dtoa_format(double d, char type, int precision, int flags);
 ** 0.DIGITS * 10**decpt). */
 int asy_dtoa_shortest(double d, char digits[20], int *decpt);
 
+/* A NaN with a payload of its own: the identity of one float("nan") "object". */
+double asy_fresh_nan(bool negative);
+
 #endif

@@ -368,7 +368,7 @@ static Value i_to_bytes(VM *vm, int argc, Value *args, ObjDict *kw) {
                           : (bits == 0 ? v == 0 : (uint64_t)v < ((uint64_t)1 << bits));
     if (!fits) return asy_raise(vm, vm->exc.OverflowError, "int too big to convert");
   }
-  if (length > (int64_t)1 << 32) return asy_raise(vm, vm->exc.MemoryError, "");
+  if (length > (int64_t)ASY_STR_MAX) return asy_memory_error(vm);
   uint8_t *buf = malloc((size_t)length + 1);
   if (!buf) abort();
   for (int64_t k = 0; k < length; k++) {
@@ -421,7 +421,7 @@ static Value i_from_bytes(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* int(x=0) / int(x, base=10). args[0] is the class. */
 static Value i_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   Value x = argc > 1 ? args[1] : UNDEF_VAL, base = argc > 2 ? args[2] : UNDEF_VAL;
-  if (argc > 3) return asy_raise(vm, vm->exc.TypeError, "int() takes at most 2 arguments (%d given)", argc - 1);
+  if (argc > 3) return asy_raise(vm, vm->exc.TypeError, "int expected at most 2 arguments, got %d", argc - 1);
   if (kw && kw->count) {
     for (size_t i = 0; i < kw->used; i++) {
       Value k = kw->entries[i].key;

@@ -83,10 +83,13 @@ typedef struct {
   uint8_t data[]; /* NUL-terminated for convenience */
 } ObjBytes;
 
+/* `attrs` in tuple, list, dict and set: the __dict__ of an instance of a user subclass
+** (class Env(dict): ... self.outer = x), created on first use; NULL otherwise. */
 struct ObjTuple {
   Obj obj;
   size_t size;
   int64_t hash; /* -1 = not computed (may fail: unhashable item) */
+  ObjDict *attrs;
   Value items[];
 };
 
@@ -94,6 +97,7 @@ typedef struct {
   Obj obj;
   size_t size, capacity;
   Value *items;
+  ObjDict *attrs;
 } ObjList;
 
 /* ---- dict ---------------------------------------------------------------------
@@ -114,6 +118,7 @@ struct ObjDict {
   size_t index_size; /* power of two, 0 when empty */
   int32_t *index;
   DictEntry *entries;
+  ObjDict *attrs;   /* see ObjTuple */
 };
 
 /* ---- set / frozenset ----------------------------------------------------------
@@ -134,6 +139,7 @@ typedef struct {
   SetEntry *table;
   size_t finger; /* for pop() */
   int64_t hash;  /* frozenset hash cache; -1 = not computed */
+  ObjDict *attrs; /* see ObjTuple */
 } ObjSet;
 
 typedef struct {

@@ -329,7 +329,7 @@ Value asy_compare(VM *vm, int op, Value a, Value b) {
 
 int asy_equal(VM *vm, Value a, Value b) {
   if (IS_OBJ(a) && IS_OBJ(b) && AS_OBJ(a) == AS_OBJ(b)) return 1;
-  if (IS_FLOAT(a) && IS_FLOAT(b) && AS_FLOAT(a) != AS_FLOAT(a) && AS_FLOAT(b) != AS_FLOAT(b)) return 1;
+  if (IS_FLOAT(a) && IS_FLOAT(b) && asy_same(a, b)) return 1; /* identity, as CPython's containers */
   if (IS_NUMBER(a) && IS_NUMBER(b)) {
     Value r = asy_number_compare(vm, CMP_EQ, a, b);
     return IS_EXC(r) ? -1 : AS_BOOL(r);
@@ -445,6 +445,7 @@ Value asy_builtin_binary(VM *vm, int op, Value a, Value b, bool inplace) {
     break;
   case OBJ_BYTES:
     if (op == BINOP_ADD && IS_BYTES(b)) return asy_bytes_concat(vm, AS_BYTES(a), AS_BYTES(b));
+    if (op == BINOP_REMAINDER) return asy_bytes_percent(vm, AS_BYTES(a), b); /* strings area */
     break;
   case OBJ_LIST:
     if (op == BINOP_ADD) {
@@ -598,10 +599,28 @@ Value asy_inplace_op(VM *vm, int op, Value a, Value b) {
   if (k == M_USER) {
     Value r = call_method(vm, m, a, 1, &b, g_binop[op][2]);
     if (!is_notimpl(vm, r)) return r;
-  } else if (k == M_SLOT && IS_OBJ(a) &&
-             (OBJ_TYPE(a) == OBJ_LIST || OBJ_TYPE(a) == OBJ_SET || OBJ_TYPE(a) == OBJ_DICT)) {
+  } else if (k == M_SLOT && IS_OBJ(a) && (OBJ_TYPE(a) == OBJ_SET || OBJ_TYPE(a) == OBJ_DICT)) {
+    /* set |= and dict |= are numeric in-place slots: tried first. */
     Value r = asy_builtin_binary(vm, op, a, b, true);
     if (!is_notimpl(vm, r)) return r;
+  }
+  if (k == M_SLOT && IS_LIST(a) && (op == BINOP_ADD || op == BINOP_MULTIPLY)) {
+    /* list += / *= are sequence slots: CPython tries the right operand's reflected
+    ** method first (a list has no numeric slot), then extends/repeats in place. */
+    ObjClass *cb = asy_class_of(vm, b);
+    Value mb;
+    if (cb != ca && bin_kind(vm, cb, op, 1, &mb) == M_USER) {
+      Value r = call_method(vm, mb, b, 1, &a, g_binop[op][1]);
+      if (!is_notimpl(vm, r)) return r;
+    }
+    if (op == BINOP_ADD) return asy_list_extend(vm, AS_LIST(a), b) ? a : EXC_VAL;
+    if (IS_INTLIKE(b)) return asy_builtin_binary(vm, op, a, b, true);
+    int64_t n;
+    bool has_index = IS_OBJ(b) && !IS_UNDEF(asy_class_lookup(AS_OBJ(b)->cls, vm->names.index));
+    if (!has_index)
+      return asy_raise(vm, vm->exc.TypeError, "can't multiply sequence by non-int of type '%s'", asy_type_name(vm, b));
+    if (!asy_index(vm, b, &n)) return EXC_VAL;
+    return asy_builtin_binary(vm, op, a, INT_VAL(n), true);
   }
   Value r = binary_op1(vm, op, a, b);
   if (!is_notimpl(vm, r)) return r;
@@ -830,6 +849,80 @@ static Value layout_getitem(VM *vm, Value c, Value key) {
   }
 }
 
+/* types.GenericAlias, minimal: what list[int] / dict[str, int] evaluate to (annotations
+** are evaluated eagerly in 3.13). Calling it calls the origin class. */
+static ObjClass *g_generic_alias;
+static Value g_generic_alias_root;
+
+static bool alias_arg_repr(VM *vm, AsyBuf *b, Value v) {
+  if (IS_CLASS(v)) {
+    ObjClass *c = AS_CLASS(v);
+    if (IS_STR(c->module) && strcmp(AS_STR(c->module)->chars, "builtins") != 0)
+      asy_buf_printf(b, "%s.%s", AS_STR(c->module)->chars, c->qualname->chars);
+    else
+      asy_buf_puts(b, c->qualname->chars);
+    return true;
+  }
+  if (asy_same(v, vm->ellipsis)) {
+    asy_buf_puts(b, "...");
+    return true;
+  }
+  return asy_buf_repr(vm, b, v);
+}
+
+static Value alias_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  if (argc < 1 || !IS_INSTANCE(args[0]) || !AS_INSTANCE(args[0])->dict) return asy_bad_self(vm, "__repr__", "GenericAlias", argc, args);
+  ObjDict *d = AS_INSTANCE(args[0])->dict;
+  Value origin = asy_dict_get_str(d, asy_str_intern(vm, "__origin__", 10));
+  Value targs = asy_dict_get_str(d, asy_str_intern(vm, "__args__", 8));
+  AsyBuf b;
+  asy_buf_init(&b, vm);
+  bool ok = alias_arg_repr(vm, &b, origin);
+  asy_buf_putc(&b, '[');
+  if (IS_TUPLE(targs)) {
+    for (size_t i = 0; ok && i < AS_TUPLE(targs)->size; i++) {
+      if (i) asy_buf_puts(&b, ", ");
+      ok = alias_arg_repr(vm, &b, AS_TUPLE(targs)->items[i]);
+    }
+    if (AS_TUPLE(targs)->size == 0) asy_buf_puts(&b, "()");
+  }
+  asy_buf_putc(&b, ']');
+  if (!ok) {
+    asy_buf_free(&b);
+    return EXC_VAL;
+  }
+  return OBJ_VAL(asy_buf_to_str(&b));
+}
+
+static Value alias_call(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (argc < 1 || !IS_INSTANCE(args[0]) || !AS_INSTANCE(args[0])->dict) return asy_bad_self(vm, "__call__", "GenericAlias", argc, args);
+  Value origin = asy_dict_get_str(AS_INSTANCE(args[0])->dict, asy_str_intern(vm, "__origin__", 10));
+  return asy_call(vm, origin, argc - 1, args + 1, kw);
+}
+
+static Value generic_alias_new(VM *vm, ObjClass *origin, Value key) {
+  if (!g_generic_alias) {
+    ObjDict *d = asy_dict_new(vm);
+    ObjClass *c = asy_class_new(vm, asy_str_cstr(vm, "GenericAlias"), vm->types.object, d);
+    if (!c) return EXC_VAL;
+    c->module = STR_VAL(vm, "types");
+    c->flags |= CLASS_BUILTIN | CLASS_FINAL;
+    asy_def_method(vm, c, "__repr__", alias_repr);
+    asy_def_method(vm, c, "__call__", alias_call);
+    g_generic_alias = c;
+    g_generic_alias_root = OBJ_VAL(c);
+    if (vm->value_root_count < 64) vm->value_roots[vm->value_root_count++] = &g_generic_alias_root;
+  }
+  Value inst = OBJ_VAL(asy_alloc_obj(vm, sizeof(ObjInstance), OBJ_INSTANCE, g_generic_alias));
+  ObjDict *d = asy_dict_new(vm);
+  AS_INSTANCE(inst)->dict = d;
+  Value targs = IS_TUPLE(key) ? key : OBJ_VAL(asy_tuple_from(vm, 1, &key));
+  asy_dict_set_str(vm, d, asy_str_intern(vm, "__origin__", 10), OBJ_VAL(origin));
+  asy_dict_set_str(vm, d, asy_str_intern(vm, "__args__", 8), targs);
+  return inst;
+}
+
 static Value class_getitem(VM *vm, ObjClass *c, Value key) {
   Value m = asy_class_lookup(c, vm->names.class_getitem);
   if (!IS_UNDEF(m)) {
@@ -837,10 +930,9 @@ static Value class_getitem(VM *vm, ObjClass *c, Value key) {
     if (IS_EXC(f)) return f;
     return asy_call(vm, f, 1, &key, NULL);
   }
-  /* Built-in generics (list[int], dict[str, int] in annotations): the class itself
-  ** stands in for types.GenericAlias. */
-  if (is_builtin(c) && c->layout != OBJ_INSTANCE) return OBJ_VAL(c);
-  if (c == vm->types.type) return OBJ_VAL(c);
+  /* Built-in generics (list[int], dict[str, int], type[X] in annotations). */
+  if ((is_builtin(c) && c->layout != OBJ_INSTANCE) || c == vm->types.type)
+    return generic_alias_new(vm, c, key);
   return asy_raise(vm, vm->exc.TypeError, "type '%s' is not subscriptable", c->name->chars);
 }
 
@@ -1200,6 +1292,7 @@ static void def_cmp(VM *vm, ObjClass *c, bool ordered) {
 
 void asy_init_ops_natives(VM *vm) {
   init_names(vm);
+  g_generic_alias = NULL; /* created on first use, per VM */
   ObjClass *list = vm->types.list, *tuple = vm->types.tuple, *dict = vm->types.dict;
   ObjClass *set = vm->types.set, *fset = vm->types.frozenset;
   def_cmp(vm, list, true);

@@ -91,6 +91,8 @@ Value asy_raise_fmt(VM *vm, ObjClass *cls, const char *fmt, ...) {
   return asy_raise(vm, cls, "%s", msg);
 }
 
+Value asy_memory_error(VM *vm) { return asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError)); }
+
 /* ---- UTF-8 ------------------------------------------------------------------------- */
 
 uint32_t asy_utf8_decode(const char *str, size_t n, size_t *adv) {
@@ -546,7 +548,7 @@ Value asy_str_concat_n(VM *vm, int n, const Value *parts) {
 Value asy_str_repeat(VM *vm, ObjStr *s, int64_t n) {
   if (n <= 0 || s->size == 0) return OBJ_VAL(vm->names.empty);
   if (n == 1 && s->obj.cls == vm->types.str) return OBJ_VAL(s);
-  if ((uint64_t)n > (SIZE_MAX / 2) / s->size) return asy_raise(vm, vm->exc.MemoryError, "");
+  if ((uint64_t)n > ASY_STR_MAX / s->size) return asy_memory_error(vm);
   size_t size = s->size * (size_t)n;
   ObjStr *r = asy_str_alloc(vm, size, s->length * (size_t)n);
   if (s->size == 1) memset(r->chars, s->chars[0], size);

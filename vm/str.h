@@ -24,6 +24,12 @@
 
 #include "vm.h"
 
+/* The largest str/bytes Asy builds (bytes); beyond it operations raise MemoryError
+** instead of letting the allocator abort the process. */
+#define ASY_STR_MAX ((size_t)1 << 30)
+/* Raise MemoryError() (no message, as CPython). Returns EXC_VAL. */
+Value asy_memory_error(VM *vm);
+
 /* ---- the string builder ---------------------------------------------------------- */
 
 typedef struct {
@@ -141,6 +147,8 @@ Value asy_bytes_compare(VM *vm, int op, ObjBytes *a, ObjBytes *b);
 ** Python accepts ("utf-8", "utf8", "ascii", "latin-1"…). */
 Value asy_bytes_decode(VM *vm, const uint8_t *data, size_t size, const char *encoding,
                        const char *errors);
+/* fmt % args for bytes (format.c): %s/%b take bytes, %r/%a give the ASCII repr. */
+Value asy_bytes_percent(VM *vm, ObjBytes *fmt, Value args);
 /* Encode a str to bytes. */
 Value asy_str_encode(VM *vm, ObjStr *s, const char *encoding, const char *errors);
 /* iter(b): yields ints. */

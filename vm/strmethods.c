@@ -571,7 +571,7 @@ static Value justify(VM *vm, int argc, Value *args, ObjDict *kw, const char *nam
   }
   int64_t len = (int64_t)s->length;
   if (width <= len) return exact(vm, s);
-  if (width > (int64_t)1 << 40) return asy_raise(vm, vm->exc.MemoryError, "");
+  if (width > (int64_t)ASY_STR_MAX) return asy_memory_error(vm);
   int64_t marg = width - len;
   if (how == '<') return pad(vm, s, 0, marg, fill);
   if (how == '>') return pad(vm, s, marg, 0, fill);
@@ -600,7 +600,7 @@ static Value s_zfill(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!int_arg(vm, args[1], &width)) return EXC_VAL;
   int64_t len = (int64_t)s->length;
   if (width <= len) return exact(vm, s);
-  if (width > (int64_t)1 << 40) return asy_raise(vm, vm->exc.MemoryError, "");
+  if (width > (int64_t)ASY_STR_MAX) return asy_memory_error(vm);
   size_t fill = (size_t)(width - len);
   ObjStr *r = asy_str_alloc(vm, s->size + fill, s->length + fill);
   size_t sign = (s->size && (s->chars[0] == '+' || s->chars[0] == '-')) ? 1 : 0;
@@ -627,7 +627,7 @@ static Value s_expandtabs(VM *vm, int argc, Value *args, ObjDict *kw) {
     if (cp == '\t') {
       if (tab > 0) {
         int64_t spaces = tab - col % tab;
-        if (spaces > ((int64_t)1 << 40)) {
+        if (spaces > (int64_t)ASY_STR_MAX || b.len > ASY_STR_MAX) {
           asy_buf_free(&b);
           return asy_raise(vm, vm->exc.OverflowError, "result too long");
         }

@@ -190,6 +190,17 @@ static long best_suggestion(const Cands *c, const char *name, size_t name_size) 
   return best;
 }
 
+/* "Did you mean" for an unexpected keyword argument (call.c, as CPython's
+** initialize_locals): the best of cands[0..n), or NULL. */
+ObjStr *asy_suggest_name(VM *vm, ObjStr *name, ObjStr **cands, int n) {
+  (void)vm;
+  Cands c = {0};
+  for (int i = 0; i < n; i++) cand_add(&c, cands[i]->chars, cands[i]->size);
+  long b = best_suggestion(&c, name->chars, name->size);
+  cand_free(&c);
+  return b >= 0 ? cands[b] : NULL;
+}
+
 static void add_dict_keys(Cands *c, ObjDict *d) {
   if (!d) return;
   for (size_t i = 0; i < d->used; i++) {

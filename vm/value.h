@@ -79,15 +79,17 @@ typedef struct {
 /* int, bool or float as double. */
 #define AS_NUMBER(v) ((v).tag == VAL_FLOAT ? (v).as.f : (double)AS_INTLIKE(v))
 
-/* Identity, as Python's `is` (immediates compare by value; ints are not cached
-** objects here, so `x is 5` is true whenever x == 5 for ints, a harmless superset). */
+/* Identity, as Python's `is`. Immediates compare by value (ints are not cached
+** objects here, so `x is 5` is true whenever x == 5, a harmless superset); floats
+** compare bitwise, so 0.0 is not -0.0 and each float("nan") — which gets a payload of
+** its own, see asy_fresh_nan — is identical only to itself. */
 static inline bool asy_same(Value a, Value b) {
   if (a.tag != b.tag) return false;
   switch (a.tag) {
   case VAL_UNDEF: case VAL_NONE: case VAL_EXC: return true;
   case VAL_BOOL: return a.as.b == b.as.b;
   case VAL_INT: return a.as.i == b.as.i;
-  case VAL_FLOAT: return a.as.f == b.as.f || (a.as.f != a.as.f && b.as.f != b.as.f);
+  case VAL_FLOAT: return a.as.i == b.as.i;
   default: return a.as.o == b.as.o;
   }
 }

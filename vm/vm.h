@@ -252,6 +252,10 @@ Value asy_call(VM *vm, Value callable, int argc, Value *args, ObjDict *kw);
 ** variant: asy_call_method_opt returns UNDEF when the attribute does not exist. */
 Value asy_call_method(VM *vm, Value self, ObjStr *name, int argc, Value *args);
 Value asy_call_method_opt(VM *vm, Value self, ObjStr *name, int argc, Value *args);
+/* Recursion guard for C code that recurses on nested data without calling script code
+** (repr / == / hash of deeply nested containers): false with RecursionError pending when
+** the C stack is nearly exhausted (fiber.c). */
+bool asy_c_stack_check(VM *vm);
 
 /* ---- raising (except.c) --------------------------------------------------------------- */
 

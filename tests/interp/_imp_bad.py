@@ -1,0 +1,2 @@
+print("bad start")
+raise ValueError("bad module")

@@ -1,0 +1,2 @@
+import _imp_circ2
+A = 1

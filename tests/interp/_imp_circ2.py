@@ -1,0 +1,1 @@
+from _imp_circ1 import A

@@ -1,0 +1,2 @@
+def boom(x):
+    return 10 // x
