@@ -783,6 +783,17 @@ static bool compile_module(Compiler *c, AstNode *mod) {
     return true;
   }
   AstSeq *body = mod->kind == AST_Module ? &mod->v.Module.body : &mod->v.Interactive.body;
+  /* `from __future__ import annotations` (after an optional docstring) */
+  for (int i = 0; i < body->n; i++) {
+    AstNode *s = body->items[i];
+    if (i == 0 && body_docstring(body)) continue;
+    if (s->kind != AST_ImportFrom || !s->v.ImportFrom.module ||
+        strcmp(s->v.ImportFrom.module, "__future__") != 0)
+      break;
+    for (int j = 0; j < s->v.ImportFrom.names.n; j++)
+      if (strcmp(s->v.ImportFrom.names.items[j]->v.alias.name, "annotations") == 0)
+        c->future_annotations = true;
+  }
   if (find_ann(body)) emit(c, OP_SETUP_ANNOTATIONS, 0, body->n ? node_loc(body->items[0]) : NO_LOC);
   AstNode *doc = c->interactive ? NULL : body_docstring(body);
   if (doc) {

@@ -82,7 +82,7 @@ typedef struct {
   int parent;         /* handler in force around this one (and in its entry code), -1 none */
 } Handler;
 
-#define MAX_FBLOCKS 64
+#define MAX_FBLOCKS 21 /* CPython CO_MAXBLOCKS: "too many statically nested blocks" */
 
 typedef struct Unit Unit;
 struct Unit {
@@ -129,6 +129,7 @@ typedef struct Compiler {
   AsySyntaxErr *err;
   bool failed;
   bool interactive;   /* mode 1: expression statements at module level echo */
+  bool future_annotations; /* `from __future__ import annotations`: keep them as text */
   Unit *u;            /* the unit being emitted */
   struct { int line; char *msg; } *warned; int nwarned; /* SyntaxWarnings already shown */
   const AstNode *genexp_node; /* a generator expression that is a call's argument... */
@@ -223,6 +224,8 @@ bool compile_comprehension_generator(Compiler *c, AstNode *e, AstSeq *gens, int 
                                      int depth, AstNode *elt, AstNode *val);
 /* Emit __exit__(None, None, None) as CPython's compiler_call_exit_with_nones. */
 void emit_call_exit_with_nones(Compiler *c, AsyPos loc);
+/* The source text of a node, as a new str. */
+ObjStr *source_segment(Compiler *c, const AstNode *n);
 /* Record `self.<attr> = ...` for the enclosing class's __static_attributes__. */
 void note_static_attribute(Compiler *c, const AstNode *target);
 /* Position of an Attribute-based instruction, start moved to the attribute's line. */

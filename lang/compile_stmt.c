@@ -8,6 +8,7 @@
 ** Stack depths noted in comments are relative to the depth `d` at the start of the
 ** statement.
 */
+#include <stdlib.h>
 #include <string.h>
 
 #include "compile.h"
@@ -259,17 +260,59 @@ static bool compile_annassign(Compiler *c, AstNode *s) {
     TRY(compile_store(c, t));
   }
   if (t->kind == AST_Name && s->v.AnnAssign.simple && module_or_class) {
-    /* __annotations__[name] = annotation (evaluated, as CPython 3.13) */
-    TRY(compile_expr(c, s->v.AnnAssign.annotation));
+    /* __annotations__[name] = annotation (evaluated, as CPython 3.13; its source
+       text under `from __future__ import annotations`) */
+    if (c->future_annotations) {
+      const AstNode *a = s->v.AnnAssign.annotation;
+      Value text = OBJ_VAL(source_segment(c, a));
+      if (a->kind == AST_Constant) { /* CPython unparses: a string shows as its repr */
+        Value v;
+        TRY(const_value(c, a, &v));
+        Value r = asy_repr(c->vm, v);
+        if (IS_EXC(r)) asy_clear_pending(c->vm);
+        else text = r;
+      }
+      emit_load_const(c, text, loc);
+    } else {
+      TRY(compile_expr(c, s->v.AnnAssign.annotation));
+    }
     emit(c, OP_LOAD_NAME, add_name(c, "__annotations__"), loc);
     const char *m = cmangle(c, t->v.Name.id);
     emit_load_const(c, OBJ_VAL(asy_str_intern(c->vm, m, strlen(m))), loc);
     emit(c, OP_STORE_SUBSCR, 0, loc);
-  } else if (!s->v.AnnAssign.simple && module_or_class) {
+  } else if (!s->v.AnnAssign.simple && module_or_class && !c->future_annotations) {
     TRY(compile_expr(c, s->v.AnnAssign.annotation));
     emit(c, OP_POP_TOP, 0, loc);
   }
   return true;
+}
+
+/* The source text of a node (lines joined with single spaces when it spans several). */
+ObjStr *source_segment(Compiler *c, const AstNode *n) {
+  size_t cap = 64, len = 0;
+  char *buf = malloc(cap);
+  if (!buf) abort();
+  for (int line = n->lineno; line <= n->end_lineno; line++) {
+    size_t llen;
+    const char *text = asy_source_line(c->src, line, &llen);
+    if (!text) break;
+    size_t from = line == n->lineno ? (size_t)n->col_offset : 0;
+    size_t to = line == n->end_lineno ? (size_t)n->end_col_offset : llen;
+    if (to > llen) to = llen;
+    if (from > to) from = to;
+    while (line != n->lineno && from < to && (text[from] == ' ' || text[from] == '\t')) from++;
+    if (len + (to - from) + 2 > cap) {
+      while (len + (to - from) + 2 > cap) cap *= 2;
+      buf = realloc(buf, cap);
+      if (!buf) abort();
+    }
+    if (line != n->lineno && len && buf[len - 1] != ' ') buf[len++] = ' ';
+    memcpy(buf + len, text + from, to - from);
+    len += to - from;
+  }
+  ObjStr *s = asy_str_new(c->vm, buf, len);
+  free(buf);
+  return s;
 }
 
 static bool compile_expr_stmt(Compiler *c, AstNode *s) {

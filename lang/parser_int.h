@@ -97,8 +97,16 @@ void ab_error_range(AsyParse *P, int l1, int c1, int l2, int c2, const char *fmt
 /* Column of the `ch` found going back from (lineno, col) over blanks on
    that line, or col itself if there is none. */
 int ab_col_before(AsyParse *P, int lineno, int col, char ch);
-/* The grammar's %syntax_error: pick CPython's message for an unexpected token. */
+/* The grammar's %syntax_error: pick CPython's message for an unexpected token
+   (synerr.c). */
 void asy_parse_syntax_error(AsyParse *P, const AsyToken *t);
+
+/* The i-th token after the driver's queue head (lexing ahead as needed), NULL
+   past the end (parse.c). */
+AsyToken *asy_driver_peek(void *driver, int i);
+/* May a token of this type continue an expression (so an expression that
+   started before it is still going on)? (synerr.c) */
+int asy_tok_inside_expr(int type);
 
 /* ---- node builders (astbuild.c) ---- */
 

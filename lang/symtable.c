@@ -209,7 +209,7 @@ SymScope asy_scope_lookup(Scope *s, const char *name) {
 static void map_put(SymTable *st, const AstNode *key, Scope *scope) {
   if ((st->map_n + 1) * 2 > st->map_cap) {
     int oldcap = st->map_cap;
-    __typeof__(st->map) old = st->map;
+    struct ScopeMapEntry *old = st->map;
     st->map_cap = oldcap ? oldcap * 2 : 32;
     st->map = asy_arena_alloc(st->arena, sizeof *st->map * (size_t)st->map_cap);
     st->map_n = 0;

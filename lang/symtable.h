@@ -88,7 +88,8 @@ typedef struct SymTable {
   Scope *top;
   Scope *cur;
   const char *private_;     /* current class name for mangling */
-  struct { const AstNode *key; Scope *scope; } *map; int map_cap, map_n;
+  struct ScopeMapEntry { const AstNode *key; Scope *scope; } *map; /* node -> scope */
+  int map_cap, map_n;
   AsySyntaxErr *err;
   const char *src; size_t srclen; /* for SyntaxError.text */
   bool failed;
