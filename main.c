@@ -6,7 +6,6 @@
 ** a missing file exits 2 with CPython's wording, an uncaught exception exits 1.
 */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +60,19 @@ static char *read_stream(FILE *f, size_t *size) {
   return buf;
 }
 
+/* The absolute form of a script path (CPython names the main script that way).
+** Returns a malloc'd string. */
+static char *absolute_path(const char *path) {
+  if (path[0] == '/') return strdup(path);
+  char *cwd = getcwd(NULL, 0);
+  const char *dir = cwd ? cwd : ".";
+  size_t n = strlen(dir) + 1 + strlen(path) + 1;
+  char *abs = malloc(n);
+  if (abs) snprintf(abs, n, "%s/%s", dir, path);
+  free(cwd);
+  return abs;
+}
+
 /* Compile and run one program as __main__; returns the process exit status. */
 static int run_program(VM *vm, const char *filename, const char *text, size_t size,
                        bool dis) {
@@ -77,7 +89,9 @@ static int run_program(VM *vm, const char *filename, const char *text, size_t si
   asy_dict_set_str(vm, mod->dict, vm->names.file, STR_VAL(vm, filename));
   asy_dict_set_str(vm, mod->dict, vm->names.name, OBJ_VAL(vm->names.main));
   asy_dict_set_str(vm, vm->modules, vm->names.main, OBJ_VAL(mod));
+  /* Drop the compiler's temporaries; the code object itself must stay rooted. */
   asy_temp_reset(vm, mark);
+  asy_push_root(vm, OBJ_VAL(code));
   Value result = asy_run_code(vm, code, mod->dict);
   if (IS_EXC(result)) return asy_handle_uncaught(vm, asy_pending(vm));
   return 0;
@@ -114,43 +128,37 @@ int main(int argc, char **argv) {
   /* Determine the program before creating the VM so bad paths fail fast. */
   char *text = NULL;
   size_t size = 0;
-  char filename[PATH_MAX + 16];
+  char *filename = NULL;   /* as tracebacks name it */
+  char *script_dir = NULL; /* where `import` looks first */
   const char *script_arg = NULL;
-  char script_dir[PATH_MAX];
-  strcpy(script_dir, ".");
   if (command) {
     text = strdup(command);
     size = strlen(command);
-    strcpy(filename, "<string>");
+    filename = strdup("<string>");
     script_arg = "-c";
   } else if (i >= argc || strcmp(argv[i], "-") == 0) {
     text = read_stream(stdin, &size);
-    strcpy(filename, "<stdin>");
+    filename = strdup("<stdin>");
     script_arg = i < argc ? "-" : "";
     if (i < argc) i++;
   } else {
-    script_arg = argv[i];
-    char abs[PATH_MAX];
-    if (script_arg[0] == '/') {
-      snprintf(abs, sizeof abs, "%s", script_arg);
-    } else {
-      char cwd[PATH_MAX];
-      if (!getcwd(cwd, sizeof cwd)) strcpy(cwd, ".");
-      snprintf(abs, sizeof abs, "%s/%s", cwd, script_arg);
+    script_arg = argv[i++];
+    filename = absolute_path(script_arg);
+    if (!filename) {
+      fputs("asy: out of memory\n", stderr);
+      return 1;
     }
     FILE *f = fopen(script_arg, "rb");
     if (!f) {
       int err = errno;
-      fprintf(stderr, "asy: can't open file '%s': [Errno %d] %s\n", abs, err, strerror(err));
+      fprintf(stderr, "asy: can't open file '%s': [Errno %d] %s\n", filename, err, strerror(err));
+      free(filename);
       return 2;
     }
     text = read_stream(f, &size);
     fclose(f);
-    snprintf(filename, sizeof filename, "%s", abs);
-    snprintf(script_dir, sizeof script_dir, "%s", abs);
-    char *slash = strrchr(script_dir, '/');
-    if (slash) *slash = '\0';
-    i++;
+    script_dir = strdup(filename);
+    if (script_dir) *strrchr(script_dir, '/') = '\0';
   }
   if (!text) {
     fputs("asy: out of memory reading the program\n", stderr);
@@ -160,14 +168,16 @@ int main(int argc, char **argv) {
   VM *vm = vm_new();
   vm->dis = dis;
   vm->debug = debug;
-  vm->script_dir = script_dir;
+  vm->script_dir = script_dir ? script_dir : ".";
   ObjList *args = AS_LIST(vm->argv);
   asy_list_append(vm, args, STR_VAL(vm, script_arg));
   for (; i < argc; i++) asy_list_append(vm, args, STR_VAL(vm, argv[i]));
 
   int status = run_program(vm, filename, text, size, dis);
   free(text);
+  free(filename);
   fflush(stdout);
   vm_free(vm);
+  free(script_dir);
   return status;
 }
