@@ -77,10 +77,13 @@ AstNode *ab_compare(AsyParse *P, AstNode *l, AstCmpOp op, AstNode *r) {
     n->v.Compare.left = l;
   }
   int k = n->v.Compare.comparators.n;
-  AstCmpOp *ops = asy_arena_alloc(P->a, sizeof *ops * (size_t)(k + 1));
-  if (k) memcpy(ops, n->v.Compare.ops, sizeof *ops * (size_t)k);
-  ops[k] = op;
-  n->v.Compare.ops = ops;
+  /* ops[] doubles its capacity (1, 2, 4, ...): a long chain stays linear in memory. */
+  if ((k & (k - 1)) == 0) {
+    AstCmpOp *ops = asy_arena_alloc(P->a, sizeof *ops * (size_t)(k ? 2 * k : 1));
+    if (k) memcpy(ops, n->v.Compare.ops, sizeof *ops * (size_t)k);
+    n->v.Compare.ops = ops;
+  }
+  n->v.Compare.ops[k] = op;
   ab_push(P, &n->v.Compare.comparators, r);
   ab_extend(P, n, r);
   return n;

@@ -737,7 +737,7 @@ bool compile_comprehension(Compiler *c, AstNode *e) {
     val = e->v.DictComp.value;
     build = OP_BUILD_MAP;
     break;
-  default: /* Asy evaluates generator expressions eagerly into a list */
+  default: /* Asy evaluates generator expressions eagerly (a list, then its iterator) */
     name = "<genexpr>", gens = &e->v.GeneratorExp.generators, elt = e->v.GeneratorExp.elt;
     build = OP_BUILD_LIST;
     break;
@@ -761,6 +761,9 @@ bool compile_comprehension(Compiler *c, AstNode *e) {
      errors inside it show the call's position in this frame. */
   AsyPos callloc = (e == c->genexp_node) ? c->genexp_loc : loc;
   emit(c, OP_CALL, 0, callloc);
+  /* A generator expression's eager list is handed out as an iterator, so next(),
+     for, sum(), "".join()... see what they would see from a generator. */
+  if (e->kind == AST_GeneratorExp) emit(c, OP_GET_ITER, 0, callloc);
   if (is_async) {
     emit(c, OP_AWAIT, 0, loc);
     if (c->u->kind == UNIT_MODULE) c->u->flags |= CODE_HAS_AWAIT;

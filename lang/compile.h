@@ -151,9 +151,13 @@ void cwarn(Compiler *c, AsyPos loc, const char *fmt, ...);
 bool cinternal(Compiler *c, const char *what);
 
 /* ---- emission (emit.c) ---- */
+/* Append an instruction at `loc` (NO_LOC: inherit the previous position). */
 void emit(Compiler *c, int op, int arg, AsyPos loc);
+/* Append a jump to `label` (OP_JUMP_PSEUDO for an unconditional one). */
 void emit_jump(Compiler *c, int op, int label, AsyPos loc);
+/* A new unbound label. */
 int new_label(Compiler *c);
+/* Place `label` at the next instruction. */
 void bind_label(Compiler *c, int label);
 /* Start covering instructions with a handler that keeps `depth` stack items
    (CPython SETUP_FINALLY / SETUP_CLEANUP / SETUP_WITH). */
@@ -166,29 +170,39 @@ static inline bool unreachable(Compiler *c) { return c->u->depth < 0; }
 int add_const(Compiler *c, Value v);
 /* Index of a name in co_names. */
 int add_name(Compiler *c, const char *name);
+/* LOAD_CONST of v. */
 void emit_load_const(Compiler *c, Value v, AsyPos loc);
 /* Stack effect of an instruction; jump selects the branch-taken effect. */
 int asy_stack_effect(int op, int arg, bool jump);
 /* Build the ObjCode of the current unit (consts/names/positions/exception table). */
 ObjCode *assemble(Compiler *c);
-/* Units. */
+/* A new, empty unit (compile.c's enter_unit links and lays it out). */
 Unit *unit_new(Compiler *c, Scope *ste, UnitKind kind, const char *name, int firstline);
+/* Free a unit and its buffers (the code objects it made live on in the GC heap). */
 void unit_free(Unit *u);
 
 /* ---- frame blocks (compile_stmt.c) ---- */
+/* Enter a frame block whose statements run at operand-stack `depth`; false (with
+   CPython's "too many statically nested blocks") past CO_MAXBLOCKS. */
 bool push_fblock(Compiler *c, const AstNode *at, FBlockType t, int block, int exit,
                  const void *datum, int depth);
+/* Leave the innermost frame block. */
 void pop_fblock(Compiler *c);
 
 /* ---- names, scopes, nested code (compile.c) ---- */
+/* Load/store/delete a name with the opcode its scope needs (FAST/DEREF/GLOBAL/NAME). */
 bool compile_nameop(Compiler *c, const char *name, AstExprContext ctx, AsyPos loc);
 /* Mangle for the current unit. */
 const char *cmangle(Compiler *c, const char *name);
+/* The resolved scope of a (mangled) name in the current unit. */
 SymScope name_scope(Compiler *c, const char *mangled);
-/* def / async def / lambda / class / comprehension. */
+/* def / async def (with decorators, defaults, the name store). */
 bool compile_function(Compiler *c, AstNode *s);
+/* lambda: pushes the function. */
 bool compile_lambda(Compiler *c, AstNode *e);
+/* class statement: body function + BUILD_CLASS, decorators, the name store. */
 bool compile_class(Compiler *c, AstNode *s);
+/* list/set/dict comprehension or generator expression: pushes its result. */
 bool compile_comprehension(Compiler *c, AstNode *e);
 /* Statement body of a module/class/function: docstring handling is the caller's. */
 bool compile_body(Compiler *c, AstSeq *body, int from);
@@ -202,24 +216,24 @@ bool const_value(Compiler *c, const AstNode *e, Value *out);
 bool const_is_int64_min_magnitude(const AstNode *e);
 
 /* ---- statements and expressions ---- */
+/* One statement. */
 bool compile_stmt(Compiler *c, AstNode *s);
+/* One expression: pushes its value. */
 bool compile_expr(Compiler *c, AstNode *e);
+/* Jump to `label` when the truth of e equals `cond`, else fall through. */
 bool compile_jump_if(Compiler *c, AstNode *e, int label, bool cond);
 /* Store the value on top of the stack into an assignment target. */
 bool compile_store(Compiler *c, AstNode *target);
 /* Push a Slice's start/stop[/step] and return how many were pushed (2 or 3). */
 int compile_slice_parts(Compiler *c, AstNode *slice);
-/* Call helper shared by calls and class definitions: pushes args and emits the call
-   (or, for classes, leaves kwnames handling to the caller). */
-bool compile_call_helper(Compiler *c, AsyPos loc, int pushed, AstSeq *args,
-                         AstSeq *keywords);
 /* Is e a constant expression the compiler folds (Constant, -number, tuples of them)? */
 bool expr_is_const(Compiler *c, const AstNode *e);
 /* The value of an expression for which expr_is_const holds. */
 bool const_value_of(Compiler *c, const AstNode *e, Value *out);
 /* BINARY_OP argument for an AST operator. */
 int binop_arg(int op);
-/* Emit the body of a comprehension loop nest (compile_expr.c). */
+/* Emit the loop nest of a comprehension from generator `index` on, appending to
+   the result that sits below `depth` iterators (compile_expr.c). */
 bool compile_comprehension_generator(Compiler *c, AstNode *e, AstSeq *gens, int index,
                                      int depth, AstNode *elt, AstNode *val);
 /* Emit __exit__(None, None, None) as CPython's compiler_call_exit_with_nones. */

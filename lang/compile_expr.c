@@ -523,7 +523,10 @@ static bool compile_arg(Compiler *c, AstNode *arg, AsyPos callloc) {
   return ok;
 }
 
-bool compile_call_helper(Compiler *c, AsyPos loc, int pushed, AstSeq *args, AstSeq *kws) {
+/* Push the arguments of a call whose callable and self_or_NULL (plus `pushed` extra
+   positionals) are on the stack, and emit CALL / CALL_KW / CALL_FUNCTION_EX. */
+static bool compile_call_helper(Compiler *c, AsyPos loc, int pushed, AstSeq *args,
+                                AstSeq *kws) {
   TRY(validate_keywords(c, kws));
   int nelts = args->n, nkw = kws->n;
   bool ex = nelts + nkw * 2 > STACK_USE_GUIDELINE;

@@ -19,6 +19,7 @@
 #include "str.h"
 
 #include "list.h"
+#include "number.h" /* asy_int_pow_mod */
 
 /* ---- argument checking -------------------------------------------------------------- */
 
@@ -524,20 +525,6 @@ static Value bi_divmod(VM *vm, int argc, Value *args, ObjDict *kw) {
                    asy_type_name(vm, a), asy_type_name(vm, b));
 }
 
-/* Modular inverse of a mod m (m > 0), or false if not invertible. */
-static bool mod_inverse(int64_t a, int64_t m, int64_t *out) {
-  __int128 t = 0, nt = 1, r = m, nr = ((a % m) + m) % m;
-  while (nr != 0) {
-    __int128 q = r / nr, tmp;
-    tmp = t - q * nt; t = nt; nt = tmp;
-    tmp = r - q * nr; r = nr; nr = tmp;
-  }
-  if (r != 1) return false;
-  if (t < 0) t += m;
-  *out = (int64_t)t;
-  return true;
-}
-
 static Value bi_pow(VM *vm, int argc, Value *args, ObjDict *kw) {
   static const char *const names[] = {"base", "exp", "mod"};
   Value a[3];
@@ -558,29 +545,7 @@ static Value bi_pow(VM *vm, int argc, Value *args, ObjDict *kw) {
                      "unsupported operand type(s) for ** or pow(): '%s', '%s', '%s'",
                      asy_type_name(vm, a[0]), asy_type_name(vm, a[1]), asy_type_name(vm, a[2]));
   }
-  int64_t base = AS_INTLIKE(a[0]), exp = AS_INTLIKE(a[1]), mod = AS_INTLIKE(a[2]);
-  if (mod == 0) return asy_raise(vm, vm->exc.ValueError, "pow() 3rd argument cannot be 0");
-  bool neg_mod = mod < 0;
-  uint64_t m = neg_mod ? (uint64_t)0 - (uint64_t)mod : (uint64_t)mod;
-  if (m == 1) return INT_VAL(0);
-  __int128 b = ((__int128)base % (__int128)m + (__int128)m) % (__int128)m;
-  if (exp < 0) {
-    int64_t inv;
-    if (m > (uint64_t)INT64_MAX || !mod_inverse((int64_t)b, (int64_t)m, &inv))
-      return asy_raise(vm, vm->exc.ValueError, "base is not invertible for the given modulus");
-    b = inv;
-    exp = exp == INT64_MIN ? INT64_MAX : -exp; /* (INT64_MIN is unreachable in practice) */
-  }
-  unsigned __int128 result = 1 % m, bb = (unsigned __int128)b;
-  uint64_t e = (uint64_t)exp;
-  while (e) {
-    if (e & 1) result = result * bb % m;
-    bb = bb * bb % m;
-    e >>= 1;
-  }
-  int64_t r = (int64_t)result;
-  if (neg_mod && r != 0) r = (int64_t)((__int128)r - (__int128)m);
-  return INT_VAL(r);
+  return asy_int_pow_mod(vm, AS_INTLIKE(a[0]), AS_INTLIKE(a[1]), AS_INTLIKE(a[2]));
 }
 
 /* isinstance/issubclass against a class or a (nested) tuple of classes. */

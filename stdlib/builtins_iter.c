@@ -41,8 +41,13 @@ static bool is_iterator(VM *vm, Value v) {
 static Value enumerate_next(VM *vm, ObjIter *it) {
   Value v = asy_next(vm, it->a);
   if (IS_UNDEF(v) || IS_EXC(v)) return v;
+  /* it->n is set once the count has passed INT64_MAX: the next index is not an int. */
+  if (it->n) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
   Value items[2] = {INT_VAL(it->i), v};
-  it->i++;
+  if (it->i == INT64_MAX)
+    it->n = 1;
+  else
+    it->i++;
   return OBJ_VAL(asy_tuple_from(vm, 2, items));
 }
 

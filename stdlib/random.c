@@ -892,6 +892,113 @@ static Value r_expovariate(VM *vm, int argc, Value *args, ObjDict *kw) {
   return FLOAT_VAL(r / v[0]);
 }
 
+/* Python's float %: the result takes the divisor's sign. */
+static double py_fmod(double a, double b) {
+  double m = fmod(a, b);
+  if (m != 0.0 && ((m < 0.0) != (b < 0.0))) m += b;
+  return m;
+}
+
+static Value r_vonmisesvariate(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_STATE("vonmisesvariate");
+  static const char *const names[] = {"mu", "kappa"};
+  double v[2];
+  if (!float_args(vm, "Random.vonmisesvariate", argc, args, kw, names, 2, 2, NULL, v)) return EXC_VAL;
+  double mu = v[0], kappa = v[1], z;
+  if (kappa <= 1e-6) return FLOAT_VAL(2.0 * M_PI * mt_random(s));
+  double sc = 0.5 / kappa, r = sc + sqrt(1.0 + sc * sc);
+  for (;;) {
+    double u1 = mt_random(s);
+    z = cos(M_PI * u1);
+    double d = z / (r + z);
+    double u2 = mt_random(s);
+    if (u2 < 1.0 - d * d || u2 <= (1.0 - d) * exp(d)) break;
+  }
+  double q = 1.0 / r, f = (q + z) / (1.0 + q * z);
+  double u3 = mt_random(s);
+  return FLOAT_VAL(u3 > 0.5 ? py_fmod(mu + acos(f), 2.0 * M_PI) : py_fmod(mu - acos(f), 2.0 * M_PI));
+}
+
+/* random.py's gammavariate (Cheng's / Ahrens-Dieter algorithms), same draws in the same order. */
+static bool gammavariate(VM *vm, MTState *s, double alpha, double beta, double *out) {
+  if (alpha <= 0.0 || beta <= 0.0) {
+    asy_raise(vm, vm->exc.ValueError, "gammavariate: alpha and beta must be > 0.0");
+    return false;
+  }
+  if (alpha > 1.0) {
+    double ainv = sqrt(2.0 * alpha - 1.0), bbb = alpha - log(4.0), ccc = alpha + ainv;
+    for (;;) {
+      double u1 = mt_random(s);
+      if (!(1e-7 < u1 && u1 < 0.9999999)) continue;
+      double u2 = 1.0 - mt_random(s);
+      double v = log(u1 / (1.0 - u1)) / ainv;
+      double x = alpha * exp(v), z = u1 * u1 * u2, r = bbb + ccc * v - x;
+      if (r + (1.0 + log(4.5)) - 4.5 * z >= 0.0 || r >= log(z)) {
+        *out = x * beta;
+        return true;
+      }
+    }
+  }
+  if (alpha == 1.0) {
+    *out = -log(1.0 - mt_random(s)) * beta;
+    return true;
+  }
+  double x;
+  for (;;) {
+    double u = mt_random(s);
+    double b = (M_E + alpha) / M_E, p = b * u;
+    x = p <= 1.0 ? pow(p, 1.0 / alpha) : -log((b - p) / alpha);
+    double u1 = mt_random(s);
+    if (p > 1.0) {
+      if (u1 <= pow(x, alpha - 1.0)) break;
+    } else if (u1 <= exp(-x)) {
+      break;
+    }
+  }
+  *out = x * beta;
+  return true;
+}
+
+static Value r_gammavariate(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_STATE("gammavariate");
+  static const char *const names[] = {"alpha", "beta"};
+  double v[2], x;
+  if (!float_args(vm, "Random.gammavariate", argc, args, kw, names, 2, 2, NULL, v)) return EXC_VAL;
+  if (!gammavariate(vm, s, v[0], v[1], &x)) return EXC_VAL;
+  return FLOAT_VAL(x);
+}
+
+static Value r_betavariate(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_STATE("betavariate");
+  static const char *const names[] = {"alpha", "beta"};
+  double v[2], y, z;
+  if (!float_args(vm, "Random.betavariate", argc, args, kw, names, 2, 2, NULL, v)) return EXC_VAL;
+  if (!gammavariate(vm, s, v[0], 1.0, &y)) return EXC_VAL;
+  if (y == 0.0) return FLOAT_VAL(0.0);
+  if (!gammavariate(vm, s, v[1], 1.0, &z)) return EXC_VAL;
+  return FLOAT_VAL(y / (y + z));
+}
+
+static Value r_paretovariate(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_STATE("paretovariate");
+  static const char *const names[] = {"alpha"};
+  double v[1];
+  if (!float_args(vm, "Random.paretovariate", argc, args, kw, names, 1, 1, NULL, v)) return EXC_VAL;
+  double u = 1.0 - mt_random(s);
+  if (v[0] == 0.0) return asy_raise(vm, vm->exc.ZeroDivisionError, "float division by zero");
+  return FLOAT_VAL(pow(u, -1.0 / v[0]));
+}
+
+static Value r_weibullvariate(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_STATE("weibullvariate");
+  static const char *const names[] = {"alpha", "beta"};
+  double v[2];
+  if (!float_args(vm, "Random.weibullvariate", argc, args, kw, names, 2, 2, NULL, v)) return EXC_VAL;
+  double u = 1.0 - mt_random(s);
+  if (v[1] == 0.0) return asy_raise(vm, vm->exc.ZeroDivisionError, "float division by zero");
+  return FLOAT_VAL(v[0] * pow(-log(u), 1.0 / v[1]));
+}
+
 static Value r_getstate(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_STATE("getstate");
   ObjTuple *inner = asy_tuple_new(vm, MT_N + 1);
@@ -934,6 +1041,9 @@ static const struct { const char *name; NativeFn fn; } random_methods[] = {
   {"uniform", r_uniform}, {"triangular", r_triangular}, {"normalvariate", r_normalvariate},
   {"lognormvariate", r_lognormvariate}, {"gauss", r_gauss}, {"expovariate", r_expovariate},
   {"getstate", r_getstate}, {"setstate", r_setstate},
+  {"vonmisesvariate", r_vonmisesvariate}, {"gammavariate", r_gammavariate},
+  {"betavariate", r_betavariate}, {"paretovariate", r_paretovariate},
+  {"weibullvariate", r_weibullvariate},
 };
 
 Value asy_mod_random_init(VM *vm, int argc, Value *args, ObjDict *kw) {

@@ -19,7 +19,13 @@
 static Value s_exit(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_std_no_kw(vm, "exit", kw) || !asy_std_range(vm, "exit", argc, 0, 1)) return EXC_VAL;
   int n = argc == 1 && !IS_NONE(args[0]) ? 1 : 0;
-  Value e = asy_new_exception(vm, vm->exc.SystemExit, n, args);
+  Value *eargs = args;
+  /* CPython raises it with PyErr_SetObject: a tuple status becomes the args. */
+  if (n == 1 && IS_TUPLE(args[0])) {
+    n = (int)AS_TUPLE(args[0])->size;
+    eargs = AS_TUPLE(args[0])->items;
+  }
+  Value e = asy_new_exception(vm, vm->exc.SystemExit, n, eargs);
   if (IS_EXC(e)) return e;
   return asy_raise_value(vm, e);
 }

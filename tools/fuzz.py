@@ -250,7 +250,13 @@ class Fuzzer:
                 pcode, _, _, ptimed = run([self.args.python, "prog.asy"], tmp, b"",
                                           self.args.timeout * 2, self.py_env)
                 if not ptimed:
-                    reason = "timeout"
+                    # ASan is slow and the machine may be busy: confirm with a long run.
+                    code, _out, err, timed_out = run([self.args.asy, "prog.asy"], tmp, b"",
+                                                     timeout * 6, env)
+                    if timed_out:
+                        reason = "timeout"
+                    elif SAN_RE.search(err):
+                        reason = "sanitizer"
             elif code < 0 or code > 128:
                 reason = "signal"
             elif code not in (0, 1, 2):

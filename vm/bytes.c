@@ -367,6 +367,22 @@ static bool nargs(VM *vm, const char *name, int argc, ObjDict *kw, int min, int 
     return false;
   }
   if (n < min || n > max) {
+    /* CPython's wording for METH_NOARGS / METH_O methods names the type; slot
+    ** wrappers (__len__, __add__...) name nothing. */
+    if (name[0] == '_' && name[1] == '_') {
+      asy_raise(vm, vm->exc.TypeError, "expected %d argument%s, got %d", min, min == 1 ? "" : "s",
+                n);
+      return false;
+    }
+    if (min == 0 && max == 0) {
+      asy_raise(vm, vm->exc.TypeError, "bytes.%s() takes no arguments (%d given)", name, n);
+      return false;
+    }
+    if (min == 1 && max == 1) {
+      asy_raise(vm, vm->exc.TypeError, "bytes.%s() takes exactly one argument (%d given)", name,
+                n);
+      return false;
+    }
     int lim = n < min ? min : max;
     const char *how = min == max ? "" : n < min ? "at least " : "at most ";
     asy_raise(vm, vm->exc.TypeError, "%s expected %s%d argument%s, got %d", name, how, lim,

@@ -598,8 +598,10 @@ bool asy_delattr(VM *vm, Value obj, ObjStr *name) {
 static bool excess_args(int argc, ObjDict *kw) { return argc > 1 || (kw && kw->count); }
 
 static Value object_new(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (argc < 1 || !IS_CLASS(args[0]))
-    return asy_raise(vm, vm->exc.TypeError, "object.__new__(X): X is not a type object");
+  if (argc < 1) return asy_raise(vm, vm->exc.TypeError, "object.__new__(): not enough arguments");
+  if (!IS_CLASS(args[0]))
+    return asy_raise(vm, vm->exc.TypeError, "object.__new__(X): X is not a type object (%s)",
+                     asy_type_name(vm, args[0]));
   ObjClass *cls = AS_CLASS(args[0]);
   if (excess_args(argc, kw)) {
     Value obj_new = asy_dict_get_str(vm->types.object->dict, vm->names.new_);

@@ -26,6 +26,11 @@
 /* CPython's USABLE_FRACTION: a table of n slots holds at most 2n/3 entries. */
 static size_t usable(size_t n) { return (n << 1) / 3; }
 
+/* Layout versions (ObjDict.version): one process-wide sequence, so a version number
+** names a single (dict, layout) pair and caches need not also remember the dict. */
+static uint64_t last_version;
+static inline void new_layout(ObjDict *d) { d->version = ++last_version; }
+
 ObjDict *asy_dict_new(VM *vm) {
   return (ObjDict *)asy_alloc_obj(vm, sizeof(ObjDict), OBJ_DICT, vm->types.dict);
 }
@@ -60,6 +65,7 @@ static void resize(VM *vm, ObjDict *d, size_t minsize) {
   d->count = n;
   d->index = index;
   d->index_size = size;
+  new_layout(d);
 }
 
 /* Numeric equality across int/bool/float without rounding surprises. */
@@ -173,6 +179,7 @@ static void insert_new(VM *vm, ObjDict *d, Value key, int64_t hash, Value value)
   d->index[i] = (int32_t)d->used;
   d->used++;
   d->count++;
+  new_layout(d);
 }
 
 bool asy_dict_set_hashed(VM *vm, ObjDict *d, Value key, int64_t hash, Value value) {
@@ -199,8 +206,10 @@ static void remove_at(ObjDict *d, size_t slot, int64_t ix) {
   d->entries[ix].key = UNDEF_VAL;
   d->entries[ix].value = UNDEF_VAL;
   d->count--;
-  /* Trailing holes can be reused at once (keeps popitem O(1) amortised). */
-  while (d->used > 0 && IS_UNDEF(d->entries[d->used - 1].key)) d->used--;
+  /* Holes stay until the next resize, as in CPython: reusing trailing slots at once
+  ** would hide keys inserted during iteration from the "keys changed" check. Only
+  ** popitem trims (dict_popitem), as CPython's does. */
+  new_layout(d);
 }
 
 int asy_dict_delete(VM *vm, ObjDict *d, Value key) {
@@ -228,24 +237,29 @@ Value asy_dict_pop(VM *vm, ObjDict *d, Value key) {
 }
 
 /* Str keys: pointer or text equality; a non-str key never matches here. */
-Value asy_dict_get_str(ObjDict *d, ObjStr *key) {
-  if (d->index_size == 0) return UNDEF_VAL;
+int64_t asy_dict_find_str(ObjDict *d, ObjStr *key) {
+  if (d->index_size == 0) return -1;
   int64_t hash = asy_str_hash(key);
   size_t mask = d->index_size - 1;
   size_t i = (size_t)hash & mask;
   uint64_t perturb = (uint64_t)hash;
   for (;;) {
     int32_t ix = d->index[i];
-    if (ix == EMPTY) return UNDEF_VAL;
+    if (ix == EMPTY) return -1;
     if (ix >= 0) {
       DictEntry *e = &d->entries[ix];
       if (IS_STR(e->key) &&
           (AS_STR(e->key) == key || (e->hash == hash && asy_str_equal(AS_STR(e->key), key))))
-        return e->value;
+        return ix;
     }
     perturb >>= PERTURB_SHIFT;
     i = (i * 5 + (size_t)perturb + 1) & mask;
   }
+}
+
+Value asy_dict_get_str(ObjDict *d, ObjStr *key) {
+  int64_t ix = asy_dict_find_str(d, key);
+  return ix < 0 ? UNDEF_VAL : d->entries[ix].value;
 }
 
 void asy_dict_set_str(VM *vm, ObjDict *d, ObjStr *key, Value value) {
@@ -294,6 +308,7 @@ void asy_dict_clear(VM *vm, ObjDict *d) {
   ASY_FREE(vm, int32_t, d->index, d->index_size);
   d->index = NULL;
   d->index_size = 0;
+  new_layout(d);
 }
 
 ObjDict *asy_dict_copy(VM *vm, ObjDict *src) {
@@ -529,7 +544,7 @@ static Value dict_pop(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value dict_popitem(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_DICT("popitem");
-  if (!asy_args(vm, "popitem", argc - 1, kw, 0, 0)) return EXC_VAL;
+  if (!asy_args(vm, "dict.popitem", argc - 1, kw, 0, 0)) return EXC_VAL;
   ObjDict *d = AS_DICT(args[0]);
   if (d->count == 0) {
     Value msg = STR_VAL(vm, "popitem(): dictionary is empty");
@@ -550,24 +565,26 @@ static Value dict_popitem(VM *vm, int argc, Value *args, ObjDict *kw) {
     i = (i * 5 + (size_t)perturb + 1) & mask;
   }
   remove_at(d, i, (int64_t)(ix - 1));
+  /* Trailing holes can be reused at once (keeps popitem O(1) amortised). */
+  while (d->used > 0 && IS_UNDEF(d->entries[d->used - 1].key)) d->used--;
   return OBJ_VAL(t);
 }
 
 static Value dict_keys(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_DICT("keys");
-  if (!asy_args(vm, "keys", argc - 1, kw, 0, 0)) return EXC_VAL;
+  if (!asy_args(vm, "dict.keys", argc - 1, kw, 0, 0)) return EXC_VAL;
   return asy_dictview_new(vm, AS_DICT(args[0]), 0);
 }
 
 static Value dict_values(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_DICT("values");
-  if (!asy_args(vm, "values", argc - 1, kw, 0, 0)) return EXC_VAL;
+  if (!asy_args(vm, "dict.values", argc - 1, kw, 0, 0)) return EXC_VAL;
   return asy_dictview_new(vm, AS_DICT(args[0]), 1);
 }
 
 static Value dict_items(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_DICT("items");
-  if (!asy_args(vm, "items", argc - 1, kw, 0, 0)) return EXC_VAL;
+  if (!asy_args(vm, "dict.items", argc - 1, kw, 0, 0)) return EXC_VAL;
   return asy_dictview_new(vm, AS_DICT(args[0]), 2);
 }
 

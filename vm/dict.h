@@ -14,6 +14,8 @@
 
 /* Lookup with a precomputed hash: the entry number, -1 if absent, -2 on error. */
 int64_t asy_dict_lookup(VM *vm, ObjDict *d, Value key, int64_t hash);
+/* The entry number of str key `key` (pointer or text equality), or -1 if absent. */
+int64_t asy_dict_find_str(ObjDict *d, ObjStr *key);
 /* Get with a precomputed hash: UNDEF if absent, EXC_VAL on error. */
 Value asy_dict_get_hashed(VM *vm, ObjDict *d, Value key, int64_t hash);
 /* Insert or replace with a precomputed hash. */

@@ -15,6 +15,7 @@
 */
 #include <string.h>
 
+#include "dict.h"
 #include "format.h"
 #include "interp.h"
 #include "opcodes.h"
@@ -41,7 +42,7 @@ static const ExcEntry *find_handler(const ObjCode *co, uint32_t idx) {
 /* Truthiness with the common immediates inline: 1, 0, -1 on error. */
 static inline int truthy(VM *vm, Value v) {
   switch (v.tag) {
-  case VAL_BOOL: return v.as.b;
+  case VAL_BOOL: return AS_BOOL(v);
   case VAL_NONE: return 0;
   case VAL_INT: return v.as.i != 0;
   case VAL_FLOAT: return v.as.f != 0.0;
@@ -51,6 +52,77 @@ static inline int truthy(VM *vm, Value v) {
 
 static Value name_error(VM *vm, Frame *frame, ObjStr *name) {
   return asy_name_error(vm, name, frame->globals, frame->locals, frame->code);
+}
+
+/* ---- global names: the inline cache ------------------------------------------------
+** Global and module-level names are the hot dict lookups of a script (every function
+** call goes through LOAD_GLOBAL of its name; a module-level loop is all LOAD_NAME /
+** STORE_NAME). Each code object keeps one AsyNameCache per entry of code->names
+** (object.h): the entry number where the name was found. A hit is a bounds check and
+** a pointer compare instead of hashing and probing, and needs no invalidation: entry
+** `index` whose key is this very (interned) name object IS the name's entry. A name
+** found in the builtins is valid only while the globals keep the layout version that
+** proved the name absent from them. Misses and errors take the uncached lookups. */
+
+/* Does entry ix of d hold key `name` (the very object)? ix may be -1 or stale. */
+static inline bool entry_is(const ObjDict *d, int64_t ix, const ObjStr *name) {
+  return (uint64_t)ix < d->used && d->entries[ix].key.tag == VAL_OBJ &&
+         d->entries[ix].key.as.o == (const Obj *)name;
+}
+
+/* The cache for names[k] of code, creating the code's cache array on first use
+** (asy_realloc never collects, so this is safe anywhere). */
+static AsyNameCache *name_cache(VM *vm, ObjCode *code, uint32_t k) {
+  if (!code->name_cache) {
+    AsyNameCache *c = ASY_ALLOC(vm, AsyNameCache, (size_t)code->nnames);
+    for (int i = 0; i < code->nnames; i++) c[i] = (AsyNameCache){0, -1};
+    code->name_cache = c;
+  }
+  return &code->name_cache[k];
+}
+
+/* The cached value of global names[k] (globals, then builtins), or UNDEF on a miss. */
+static inline Value cached_global(VM *vm, ObjCode *code, uint32_t k, ObjDict *g) {
+  const AsyNameCache *c = code->name_cache;
+  if (c) {
+    c += k;
+    ObjStr *name = code->names[k];
+    if (c->version == 0) {
+      if (entry_is(g, c->index, name)) return g->entries[c->index].value;
+    } else if (c->version == g->version && entry_is(vm->builtins, c->index, name)) {
+      return vm->builtins->entries[c->index].value;
+    }
+  }
+  return UNDEF_VAL;
+}
+
+/* Uncached global lookup of names[k] that refills the cache. UNDEF if not found. */
+static Value load_global_slow(VM *vm, ObjCode *code, uint32_t k, ObjDict *g) {
+  AsyNameCache *c = name_cache(vm, code, k);
+  ObjStr *name = code->names[k];
+  int64_t ix = asy_dict_find_str(g, name);
+  if (ix >= 0) {
+    *c = (AsyNameCache){0, ix};
+    return g->entries[ix].value;
+  }
+  ix = asy_dict_find_str(vm->builtins, name);
+  if (ix < 0) return UNDEF_VAL;
+  /* Version 0 would read as "in the globals": only cache once the globals have one. */
+  *c = (AsyNameCache){g->version, g->version ? ix : -1};
+  return vm->builtins->entries[ix].value;
+}
+
+/* d[names[k]] = v for the globals (or a module's namespace), through the cache. */
+static inline void store_global(VM *vm, ObjCode *code, uint32_t k, ObjDict *d, Value v) {
+  AsyNameCache *c = code->name_cache;
+  ObjStr *name = code->names[k];
+  if (c && c[k].version == 0 && entry_is(d, c[k].index, name)) {
+    d->entries[c[k].index].value = v;
+    return;
+  }
+  asy_dict_set_str(vm, d, name, v);
+  c = name_cache(vm, code, k);
+  *c = (AsyNameCache){0, asy_dict_find_str(d, name)};
 }
 
 Value asy_run_frames(VM *vm) {
@@ -235,8 +307,20 @@ dispatch:
     }
 
     TARGET(LOAD_NAME) {
+      Value v;
+      if (frame->locals == frame->globals) {
+        /* Module code: locals are the globals, so this is LOAD_GLOBAL (cached). */
+        v = cached_global(vm, code, ARG, frame->globals);
+        if (IS_UNDEF(v)) v = load_global_slow(vm, code, ARG, frame->globals);
+        if (IS_UNDEF(v)) {
+          name_error(vm, frame, code->names[ARG]);
+          goto error;
+        }
+        PUSH(v);
+        DISPATCH();
+      }
       ObjStr *name = code->names[ARG];
-      Value v = UNDEF_VAL;
+      v = UNDEF_VAL;
       if (frame->locals) v = asy_dict_get_str(frame->locals, name);
       if (IS_UNDEF(v) && frame->globals != frame->locals) v = asy_dict_get_str(frame->globals, name);
       if (IS_UNDEF(v)) v = asy_dict_get_str(vm->builtins, name);
@@ -254,7 +338,7 @@ dispatch:
                   code->names[ARG]->chars);
         goto error;
       }
-      asy_dict_set_str(vm, frame->locals, code->names[ARG], TOP());
+      store_global(vm, code, ARG, frame->locals, TOP());
       sp--;
       DISPATCH();
     }
@@ -271,12 +355,11 @@ dispatch:
     }
 
     TARGET(LOAD_GLOBAL) {
-      ObjStr *name = code->names[ARG >> 1];
-      Value v = asy_dict_get_str(frame->globals, name);
+      Value v = cached_global(vm, code, ARG >> 1, frame->globals);
       if (IS_UNDEF(v)) {
-        v = asy_dict_get_str(vm->builtins, name);
+        v = load_global_slow(vm, code, ARG >> 1, frame->globals);
         if (IS_UNDEF(v)) {
-          asy_name_error(vm, name, frame->globals, NULL, code);
+          asy_name_error(vm, code->names[ARG >> 1], frame->globals, NULL, code);
           goto error;
         }
       }
@@ -286,7 +369,7 @@ dispatch:
     }
 
     TARGET(STORE_GLOBAL) {
-      asy_dict_set_str(vm, frame->globals, code->names[ARG], TOP());
+      store_global(vm, code, ARG, frame->globals, TOP());
       sp--;
       DISPATCH();
     }

@@ -144,6 +144,13 @@ static Value dict_next(VM *vm, ObjIter *it) {
   while ((size_t)it->i < d->used) {
     DictEntry *e = &d->entries[it->i++];
     if (IS_UNDEF(e->key)) continue;
+    /* c counts the entries still expected: one found beyond them means keys were
+    ** deleted and added (same size), which CPython reports. */
+    if (AS_INT(it->c) <= 0) {
+      exhausted(it);
+      return asy_raise(vm, vm->exc.RuntimeError, "dictionary keys changed during iteration");
+    }
+    it->c = INT_VAL(AS_INT(it->c) - 1);
     if (kind == 0) return e->key;
     if (kind == 1) return e->value;
     Value pair[2] = {e->key, e->value};
@@ -155,6 +162,7 @@ static Value dict_next(VM *vm, ObjIter *it) {
 Value asy_dict_iter(VM *vm, ObjDict *d, int kind) {
   ObjIter *it = iter_of(vm, kind == 3 ? IK_DICTREVKEY : IK_DICTKEY + kind, dict_next, OBJ_VAL(d));
   it->n = (int64_t)d->count;
+  it->c = INT_VAL((int64_t)d->count);
   it->step = kind;
   if (kind == 3) it->i = (int64_t)d->used - 1;
   return OBJ_VAL(it);

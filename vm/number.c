@@ -132,13 +132,15 @@ Value asy_int_binary(VM *vm, int op, int64_t a, int64_t b) {
 
 Value asy_int_pow_mod(VM *vm, int64_t a, int64_t b, int64_t mod) {
   if (mod == 0) return asy_raise(vm, vm->exc.ValueError, "pow() 3rd argument cannot be 0");
+  /* |mod| and |b| may be 2**63 (INT64_MIN): unsigned and 128-bit arithmetic throughout. */
   bool neg_mod = mod < 0;
-  if (mod == INT64_MIN) return int_overflow(vm);
-  uint64_t m = (uint64_t)(neg_mod ? -mod : mod);
+  uint64_t m = neg_mod ? (uint64_t)0 - (uint64_t)mod : (uint64_t)mod;
+  __int128 base = (__int128)a % (__int128)m;
+  if (base < 0) base += m;
+  uint64_t e = b < 0 ? (uint64_t)0 - (uint64_t)b : (uint64_t)b;
   if (b < 0) {
     /* Modular inverse of a mod m by extended Euclid, then raise it to -b. */
-    if (b == INT64_MIN) return int_overflow(vm);
-    __int128 r0 = (__int128)floor_mod(a, (int64_t)m), r1 = (__int128)m, s0 = 1, s1 = 0;
+    __int128 r0 = base, r1 = (__int128)m, s0 = 1, s1 = 0;
     while (r1 != 0) {
       __int128 q = r0 / r1, t = r0 - q * r1;
       r0 = r1;
@@ -149,20 +151,18 @@ Value asy_int_pow_mod(VM *vm, int64_t a, int64_t b, int64_t mod) {
     }
     if (r0 != 1 && m != 1)
       return asy_raise(vm, vm->exc.ValueError, "base is not invertible for the given modulus");
-    __int128 inv = s0 % (__int128)m;
-    if (inv < 0) inv += m;
-    a = (int64_t)inv;
-    b = -b;
+    base = s0 % (__int128)m;
+    if (base < 0) base += m;
   }
-  unsigned __int128 result = 1 % m, base = (unsigned __int128)floor_mod(a, (int64_t)m);
-  while (b > 0) {
-    if (b & 1) result = (result * base) % m;
-    base = (base * base) % m;
-    b >>= 1;
+  unsigned __int128 result = 1 % m, bb = (unsigned __int128)base;
+  while (e > 0) {
+    if (e & 1) result = (result * bb) % m;
+    bb = (bb * bb) % m;
+    e >>= 1;
   }
-  int64_t r = (int64_t)result;
-  if (neg_mod && r != 0) r -= (int64_t)m; /* the result takes the modulus's sign */
-  return INT_VAL(r);
+  /* result < m <= 2**63; with a negative modulus it takes the modulus's sign. */
+  if (neg_mod && result != 0) return INT_VAL((int64_t)((__int128)result - (__int128)m));
+  return INT_VAL((int64_t)result);
 }
 
 /* ---- float ------------------------------------------------------------------------------ */

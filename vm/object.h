@@ -119,6 +119,12 @@ struct ObjDict {
   int32_t *index;
   DictEntry *entries;
   ObjDict *attrs;   /* see ObjTuple */
+  uint64_t version; /* layout version: set to a fresh process-wide number (never 0) by
+                       every change to the set of keys or their entry positions (insert
+                       of a new key, delete, resize, clear) — NOT by value updates. Equal
+                       versions mean the same dict with the same keys. 0 = never changed.
+                       Only dict.c mutates the layout; the interpreter's global-name cache
+                       relies on this (see AsyNameCache). */
 };
 
 /* ---- set / frozenset ----------------------------------------------------------
@@ -192,9 +198,20 @@ enum {
                                the flag __doc__ is None (CPython 3.14's CO_HAS_DOCSTRING) */
 };
 
-/* Ownership: consts, names, code, positions, exctable and cell2arg are raw buffers
-** allocated with asy_realloc at exactly the sizes recorded here (positions has ncode
-** entries, cell2arg ncells) — gc.c frees them with those sizes. */
+/* The interpreter's inline cache for one entry of ObjCode.names (interp.c), used by
+** LOAD_GLOBAL / STORE_GLOBAL and by LOAD_NAME / STORE_NAME in module code: where the
+** name was found last time, so a hit skips hashing and probing. `index` is an entry
+** number, valid only while that entry's key is still this very name object (checked on
+** every use). version 0: the entry is in the globals; else it is in the builtins and
+** `version` is the globals' layout version that proved the name absent from them. */
+typedef struct AsyNameCache {
+  uint64_t version;
+  int64_t index; /* -1 = nothing cached */
+} AsyNameCache;
+
+/* Ownership: consts, names, code, positions, exctable, cell2arg and name_cache are raw
+** buffers allocated with asy_realloc at exactly the sizes recorded here (positions has
+** ncode entries, cell2arg ncells, name_cache nnames) — gc.c frees them with those sizes. */
 struct ObjCode {
   Obj obj;
   ObjStr *name;      /* f, <lambda>, <module>, <listcomp> … */
@@ -215,6 +232,8 @@ struct ObjCode {
   uint32_t *code; int ncode;
   AsyPos *positions;  /* one per instruction */
   ExcEntry *exctable; int nexc;
+  AsyNameCache *name_cache; /* nnames entries, created by the interpreter on first use
+                               (asy_realloc; gc.c frees it); NULL until then */
 };
 
 /* The source of one file, shared by all code objects compiled from it. Plain C

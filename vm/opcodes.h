@@ -37,6 +37,8 @@
 ** - Comprehensions and generator expressions are nested functions (flag
 **   CODE_INLINED_COMP for list/set/dict ones) with one parameter ".0"; an async
 **   comprehension's function has CODE_COROUTINE and its call is followed by AWAIT.
+**   A generator expression builds a list eagerly and is followed by GET_ITER, so the
+**   program gets a list iterator (next(), for, sum() behave as with a generator).
 ** - Exception table entries: `depth` is the operand-stack depth (above sp_base) kept
 **   when entering the handler; the handler then finds [lasti] exc on top.
 */

@@ -19,6 +19,7 @@
 #include "dict.h"
 #include "except.h"
 #include "gc.h"
+#include "interp.h" /* asy_c_stack_exhausted */
 #include "list.h"
 #include "number.h"
 #include "ops.h"
@@ -158,7 +159,10 @@ static bool layout_hash(VM *vm, Value v, int64_t *out) {
   switch ((ObjType)o->type) {
   case OBJ_STR: *out = asy_str_hash((ObjStr *)o); return true;
   case OBJ_BYTES: *out = asy_bytes_hash((ObjBytes *)o); return true;
-  case OBJ_TUPLE: return asy_tuple_hash(vm, (ObjTuple *)o, out);
+  case OBJ_TUPLE:
+    /* Hashing nested tuples recurses in C: deep data raises instead of overflowing. */
+    if (!asy_c_stack_check(vm)) return false;
+    return asy_tuple_hash(vm, (ObjTuple *)o, out);
   case OBJ_SET:
     if (!asy_is_subclass(o->cls, vm->types.frozenset)) return unhashable(vm, v);
     *out = asy_frozenset_hash((ObjSet *)o);
@@ -250,6 +254,9 @@ static Value list_compare(VM *vm, int op, ObjList *a, ObjList *b) {
 Value asy_builtin_compare(VM *vm, int op, Value a, Value b) {
   if (IS_NUMBER(a) && IS_NUMBER(b)) return asy_number_compare(vm, op, a, b);
   if (IS_OBJ(a) && IS_OBJ(b) && OBJ_TYPE(a) == OBJ_TYPE(b)) {
+    /* Comparing nested containers recurses in C: deep data raises instead of overflowing. */
+    if (asy_c_stack_exhausted())
+      return asy_raise(vm, vm->exc.RecursionError, "maximum recursion depth exceeded in comparison");
     switch (OBJ_TYPE(a)) {
     case OBJ_STR: return asy_str_compare(vm, op, AS_STR(a), AS_STR(b));
     case OBJ_BYTES: return asy_bytes_compare(vm, op, AS_BYTES(a), AS_BYTES(b));
@@ -1014,9 +1021,12 @@ bool asy_delitem(VM *vm, Value container, Value key) {
     if (r != 0) return r > 0;
     if (!is_builtin(cls) && k == M_SLOT)
       return !IS_EXC(asy_call(vm, m, 2, (Value[]){container, key}, NULL));
-    /* Sequences (they have __getitem__) say "doesn't"; other objects "does not". */
-    Value g = asy_class_lookup(cls, vm->names.getitem);
-    if (!IS_UNDEF(g) && !IS_DICT(container)) {
+    /* Types with sequence slots (__getitem__ or __contains__; every user class, as
+    ** CPython heap types carry them) say "doesn't"; other objects "does not". */
+    bool seqlike = !is_builtin(cls) ||
+                   !IS_UNDEF(asy_class_lookup(cls, vm->names.getitem)) ||
+                   !IS_UNDEF(asy_class_lookup(cls, vm->names.contains));
+    if (seqlike && !IS_DICT(container) && !IS_CLASS(container)) {
       asy_raise(vm, vm->exc.TypeError, "'%s' object doesn't support item deletion", asy_type_name(vm, container));
       return false;
     }
@@ -1151,6 +1161,10 @@ Value asy_repr(VM *vm, Value v) {
   default: return STR_VAL(vm, "<undefined>");
   }
   if (IS_CLASS(v)) return asy_class_repr(vm, AS_CLASS(v));
+  /* repr of nested containers recurses in C: deep data raises instead of overflowing. */
+  if (asy_c_stack_exhausted())
+    return asy_raise(vm, vm->exc.RecursionError,
+                     "maximum recursion depth exceeded while getting the repr of an object");
   ObjClass *cls = AS_OBJ(v)->cls;
   if (is_builtin(cls) && OBJ_TYPE(v) != OBJ_EXCEPTION) {
     Value r = layout_repr(vm, v);

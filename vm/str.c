@@ -371,6 +371,9 @@ ObjStr *asy_str_new_cls(VM *vm, ObjClass *cls, const char *chars, size_t size) {
 }
 
 ObjStr *asy_str_new(VM *vm, const char *chars, size_t size) {
+  /* '' and one-character ASCII strings are shared: they are everywhere (s[i], str(7),
+  ** split results) and sharing saves an allocation each time. */
+  if (size == 0 || (size == 1 && (unsigned char)chars[0] < 0x80)) return asy_str_intern(vm, chars, size);
   return asy_str_new_cls(vm, NULL, chars, size);
 }
 
@@ -445,7 +448,7 @@ ObjStr *asy_str_intern(VM *vm, const char *chars, size_t size) {
     if (found) return vm->interned.slots[i];
   }
   /* Allocate first: a collection here may sweep the table. */
-  ObjStr *s = asy_str_new(vm, chars, size);
+  ObjStr *s = asy_str_new_cls(vm, NULL, chars, size);
   s->hash = hash;
   s->interned = true;
   if ((vm->interned.count + 1) * 4 > vm->interned.capacity * 3)

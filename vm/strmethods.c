@@ -46,6 +46,19 @@ static bool pos_args(VM *vm, const char *name, int argc, ObjDict *kw, int min, i
     return false;
   }
   if (n < min || n > max) {
+    /* CPython's wording depends on how the method is declared: METH_O methods say
+    ** "str.join() takes exactly one argument", slot wrappers (__len__, __add__...)
+    ** say just "expected 1 argument, got 0". */
+    bool slot = name[0] == '_' && name[1] == '_' && strcmp(name, "__format__") != 0;
+    if (min == 1 && max == 1 && !slot) {
+      asy_raise(vm, vm->exc.TypeError, "str.%s() takes exactly one argument (%d given)", name, n);
+      return false;
+    }
+    if (slot) {
+      asy_raise(vm, vm->exc.TypeError, "expected %d argument%s, got %d", min, min == 1 ? "" : "s",
+                n);
+      return false;
+    }
     int lim = n < min ? min : max;
     const char *how = min == max ? "" : n < min ? "at least " : "at most ";
     asy_raise(vm, vm->exc.TypeError, "%s expected %s%d argument%s, got %d", name, how, lim,
