@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "asy_stdlib.h"
+#include "ops.h"
 #include "gc.h"
 #include "opcodes.h"
 #include "str.h"
@@ -554,6 +555,8 @@ static int check_classinfo(VM *vm, Value v, Value info, bool sub, int depth) {
     if (sub) return asy_is_subclass(AS_CLASS(v), AS_CLASS(info)) ? 1 : 0;
     return asy_isinstance(vm, v, AS_CLASS(info)) ? 1 : 0;
   }
+  ObjTuple *members;
+  if (asy_union_args(vm, info, &members)) info = OBJ_VAL(members);
   if (IS_TUPLE(info) && depth < 1000) {
     ObjTuple *t = AS_TUPLE(info);
     for (size_t i = 0; i < t->size; i++) {

@@ -106,6 +106,9 @@ bool asy_file_write_raw(VM *vm, ObjFile *f, const char *data, size_t n) {
     return false;
   }
   FILE *fp = (FILE *)f->fp;
+  /* Output written to stdout earlier must come first when both streams share a file
+  ** or pipe, as it does under CPython (`asy x.asy > log 2>&1`). */
+  if (fp == stderr) fflush(stdout);
   /* C requires a positioning call between reads and writes on an update stream. */
   if (file_flags(f) & FM_PLUS) fseek(fp, 0, SEEK_CUR);
   if (n && fwrite(data, 1, n, fp) != n) {

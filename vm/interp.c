@@ -50,6 +50,10 @@ static inline int truthy(VM *vm, Value v) {
   }
 }
 
+/* Code flags that keep a call off CALL's inline fast path. CODE_COROUTINE: calling an
+** async def must create a coroutine, not run the body (the async issue). */
+#define FAST_CALL_EXCLUDED (CODE_VARARGS | CODE_VARKW | CODE_COROUTINE)
+
 static Value name_error(VM *vm, Frame *frame, ObjStr *name) {
   return asy_name_error(vm, name, frame->globals, frame->locals, frame->code);
 }
@@ -641,6 +645,19 @@ dispatch:
         case CMP_GT: r = x > y; break;
         default: r = x >= y; break;
         }
+        /* `if a < b:` / `while a < b:` — take the following conditional jump here
+        ** (its operand is a plain bool) and save a dispatch and a push/pop. */
+        uint32_t next = *ip;
+        if (ASY_OP(next) == OP_POP_JUMP_IF_FALSE) {
+          sp -= 2;
+          ip = r ? ip + 1 : code->code + ASY_ARG(next);
+          DISPATCH();
+        }
+        if (ASY_OP(next) == OP_POP_JUMP_IF_TRUE) {
+          sp -= 2;
+          ip = r ? code->code + ASY_ARG(next) : ip + 1;
+          DISPATCH();
+        }
         sp--;
         sp[-1] = BOOL_VAL(r);
         DISPATCH();
@@ -939,9 +956,45 @@ dispatch:
 
     TARGET(CALL) {
       Value *slot = sp - ARG - 2;
+      frame->ip = ip;
+      if (IS_OBJ_TYPE(slot[0], OBJ_FUNCTION)) {
+        /* The common script call, set up inline: positional arguments matching the
+        ** parameters exactly, no cells to create. Everything else (defaults, keywords,
+        ** *args, cells, errors) goes through asy_call_prepare. Nothing here allocates,
+        ** so the function stays reachable (slot[0], then the frame record) throughout. */
+        ObjFunction *fn = AS_FUNCTION(slot[0]);
+        ObjCode *co = fn->code;
+        int has_self = !IS_UNDEF(slot[1]);
+        int given = (int)ARG + has_self;
+        int limit = vm->recursion_limit < fiber->frame_capacity ? vm->recursion_limit
+                                                                : fiber->frame_capacity;
+        int nlp = co->nlocals + co->nfree;
+        if (given == co->argcount && !(co->flags & FAST_CALL_EXCLUDED) &&
+            co->kwonlyargcount == 0 && co->ncells == 0 && fiber->frame_count < limit &&
+            (co->nfree == 0 || (fn->closure && (int)fn->closure->size >= co->nfree)) &&
+            asy_fiber_room(fiber, slot, (size_t)(nlp + co->stacksize) + 16)) {
+          const Value *args = slot + 2 - has_self;
+          for (int i = 0; i < given; i++) slot[i] = args[i];
+          for (int i = given; i < co->nlocals; i++) slot[i] = UNDEF_VAL;
+          for (int i = 0; i < co->nfree; i++) slot[co->nlocals + i] = fn->closure->items[i];
+          frame = &fiber->frames[fiber->frame_count++];
+          frame->code = co;
+          frame->func = fn;
+          frame->globals = fn->globals;
+          frame->locals = NULL;
+          frame->base = slot;
+          frame->sp_base = slot + nlp;
+          frame->self_for_init = UNDEF_VAL;
+          frame->flags = 0;
+          code = co;
+          ip = frame->ip = co->code;
+          L = slot;
+          sp = slot + nlp;
+          DISPATCH();
+        }
+      }
       CallArgs ca = {slot + 2, (int)ARG, NULL, NULL, NULL};
       Value result;
-      frame->ip = ip;
       int st = asy_call_prepare(vm, slot, &ca, &result);
       if (st == CALL_FRAME) {
         LOAD_FRAME();
@@ -1009,6 +1062,19 @@ dispatch:
     }
 
   do_return: {
+      if (frame->flags == 0) {
+        /* Plain script-to-script return: the caller's frame is the one below. */
+        Value *base = frame->base;
+        fiber->frame_count--;
+        frame--;
+        code = frame->code;
+        ip = frame->ip;
+        L = frame->base;
+        sp = base;
+        PUSH(retval);
+        RESET_TEMPS();
+        DISPATCH();
+      }
       Value v = retval;
       int flags = frame->flags;
       Value *base = frame->base;

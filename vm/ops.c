@@ -578,6 +578,10 @@ static Value binary_fallback(VM *vm, int op, Value a, Value b, bool inplace) {
                    inplace ? "=" : "", asy_type_name(vm, a), asy_type_name(vm, b));
 }
 
+static bool is_union(Value v);
+static bool unionable(Value v);
+static Value union_new(VM *vm, Value a, Value b);
+
 Value asy_binary_op(VM *vm, int op, Value a, Value b) {
   if (op < 0 || op >= BINOP__COUNT) return asy_raise(vm, vm->exc.RuntimeError, "bad binary operator %d", op);
   if (IS_INT(a) && IS_INT(b)) return asy_int_binary(vm, op, AS_INT(a), AS_INT(b));
@@ -588,6 +592,9 @@ Value asy_binary_op(VM *vm, int op, Value a, Value b) {
   }
   Value r = binary_op1(vm, op, a, b);
   if (!is_notimpl(vm, r)) return r;
+  /* type.__or__ / __ror__: X | Y over classes, None and aliases builds a union. */
+  if (op == BINOP_OR && !(IS_NONE(a) && IS_NONE(b)) && unionable(a) && unionable(b))
+    return union_new(vm, a, b);
   return binary_fallback(vm, op, a, b, false);
 }
 
@@ -928,6 +935,102 @@ static Value generic_alias_new(VM *vm, ObjClass *origin, Value key) {
   asy_dict_set_str(vm, d, asy_str_intern(vm, "__origin__", 10), OBJ_VAL(origin));
   asy_dict_set_str(vm, d, asy_str_intern(vm, "__args__", 8), targs);
   return inst;
+}
+
+/* types.UnionType, minimal: what `int | str` / `int | None` evaluate to, for
+** isinstance/issubclass and annotations. __args__ holds the flattened, de-duplicated
+** members (None as NoneType). */
+static ObjClass *g_union_type;
+static Value g_union_type_root;
+
+static bool is_union(Value v) {
+  return g_union_type && IS_INSTANCE(v) && AS_OBJ(v)->cls == g_union_type && AS_INSTANCE(v)->dict;
+}
+
+bool asy_union_args(VM *vm, Value v, ObjTuple **args) {
+  if (!is_union(v)) return false;
+  Value a = asy_dict_get_str(AS_INSTANCE(v)->dict, asy_str_intern(vm, "__args__", 8));
+  if (!IS_TUPLE(a)) return false;
+  *args = AS_TUPLE(a);
+  return true;
+}
+
+static Value union_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  ObjTuple *members;
+  if (argc < 1 || !asy_union_args(vm, args[0], &members)) return asy_bad_self(vm, "__repr__", "UnionType", argc, args);
+  AsyBuf b;
+  asy_buf_init(&b, vm);
+  bool ok = true;
+  for (size_t i = 0; ok && i < members->size; i++) {
+    if (i) asy_buf_puts(&b, " | ");
+    Value m = members->items[i];
+    if (IS_CLASS(m) && AS_CLASS(m) == vm->types.none)
+      asy_buf_puts(&b, "None");
+    else
+      ok = alias_arg_repr(vm, &b, m);
+  }
+  if (!ok) {
+    asy_buf_free(&b);
+    return EXC_VAL;
+  }
+  return OBJ_VAL(asy_buf_to_str(&b));
+}
+
+/* A valid `|` operand for building a union: a class, None, a generic alias or a union. */
+static bool unionable(Value v) {
+  return IS_NONE(v) || IS_CLASS(v) || is_union(v) ||
+         (g_generic_alias && IS_INSTANCE(v) && AS_OBJ(v)->cls == g_generic_alias);
+}
+
+/* Add v (or a union's members) to list l unless already present (by identity). */
+static void union_add(VM *vm, ObjList *l, Value v) {
+  ObjTuple *members;
+  if (asy_union_args(vm, v, &members)) {
+    for (size_t i = 0; i < members->size; i++) union_add(vm, l, members->items[i]);
+    return;
+  }
+  if (IS_NONE(v)) v = OBJ_VAL(vm->types.none);
+  for (size_t i = 0; i < l->size; i++)
+    if (asy_same(l->items[i], v)) return;
+  asy_list_append(vm, l, v);
+}
+
+static Value union_new(VM *vm, Value a, Value b) {
+  size_t mark = asy_temp_mark(vm);
+  if (!g_union_type) {
+    ObjDict *d = asy_dict_new(vm);
+    asy_push_root(vm, OBJ_VAL(d));
+    ObjStr *name = asy_str_cstr(vm, "UnionType");
+    asy_push_root(vm, OBJ_VAL(name));
+    ObjClass *c = asy_class_new(vm, name, vm->types.object, d);
+    asy_temp_reset(vm, mark);
+    if (!c) return EXC_VAL;
+    g_union_type = c;
+    g_union_type_root = OBJ_VAL(c);
+    if (vm->value_root_count < 64) vm->value_roots[vm->value_root_count++] = &g_union_type_root;
+    c->module = STR_VAL(vm, "types");
+    c->flags |= CLASS_BUILTIN | CLASS_FINAL;
+    asy_def_method(vm, c, "__repr__", union_repr);
+  }
+  ObjList *l = asy_list_new(vm, 0);
+  asy_push_root(vm, OBJ_VAL(l));
+  union_add(vm, l, a);
+  union_add(vm, l, b);
+  Value r;
+  if (l->size == 1) {
+    r = l->items[0];
+  } else {
+    Value targs = OBJ_VAL(asy_tuple_from(vm, l->size, l->items));
+    asy_push_root(vm, targs);
+    r = OBJ_VAL(asy_alloc_obj(vm, sizeof(ObjInstance), OBJ_INSTANCE, g_union_type));
+    asy_push_root(vm, r);
+    ObjDict *d = asy_dict_new(vm);
+    AS_INSTANCE(r)->dict = d;
+    asy_dict_set_str(vm, d, asy_str_intern(vm, "__args__", 8), targs);
+  }
+  asy_temp_reset(vm, mark);
+  return r;
 }
 
 static Value class_getitem(VM *vm, ObjClass *c, Value key) {
@@ -1307,6 +1410,7 @@ static void def_cmp(VM *vm, ObjClass *c, bool ordered) {
 void asy_init_ops_natives(VM *vm) {
   init_names(vm);
   g_generic_alias = NULL; /* created on first use, per VM */
+  g_union_type = NULL;
   ObjClass *list = vm->types.list, *tuple = vm->types.tuple, *dict = vm->types.dict;
   ObjClass *set = vm->types.set, *fset = vm->types.frozenset;
   def_cmp(vm, list, true);

@@ -1207,6 +1207,7 @@ void asy_print_exception(VM *vm, Value exc) {
   asy_push_root(vm, saved);
   AsyExBuf out = {0};
   format_exception(vm, &out, exc);
+  fflush(stdout); /* what the program printed comes before its traceback, as in CPython */
   if (out.len) fwrite(out.s, 1, out.len, stderr);
   fflush(stderr);
   asy_exbuf_free(&out);
@@ -1239,6 +1240,7 @@ int asy_handle_uncaught(VM *vm, Value exc) {
         asy_exbuf_put(&b, AS_STR(s)->chars, AS_STR(s)->size);
       }
       asy_exbuf_puts(&b, "\n");
+      fflush(stdout);
       fwrite(b.s, 1, b.len, stderr);
       fflush(stderr);
       asy_exbuf_free(&b);

@@ -1,0 +1,1 @@
+_edge_mod.asy
