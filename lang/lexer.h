@@ -73,6 +73,7 @@ typedef struct AsyLexer {
   AsyToken last;          /* last token handed out (for error positions) */
 
   /* error reporting */
+  const char *filename;   /* SyntaxWarnings go to stderr under this name; NULL = none */
   AsySyntaxErr *err;
   AstArena *arena;
   int failed;
@@ -86,6 +87,14 @@ int asy_lex_raw(AsyLexer *L, AsyToken *t);
 /* Next token for the parser, with NEWLINE/INDENT/DEDENT. Returns type; 0 = EOF
    and -1 after an error (err filled, L->failed set). */
 int asy_lex_next(AsyLexer *L, AsyToken *t);
+
+/* Print a SyntaxWarning for line `lineno` to stderr as CPython shows one raised while
+   compiling (with the stripped source line); nothing when L->filename is NULL. */
+void asy_lex_warn(AsyLexer *L, int lineno, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 
 /* Record a syntax error at a byte range; the first error wins. kind is one of
    ASY_ERR_*; the message is printf-formatted. Returns -1. */

@@ -167,11 +167,19 @@ static int check_number_end(AsyLexer *L, const char *z, const char *e, int kind)
   unsigned c = (unsigned char)*e;
   (void)z;
   if (!is_id_byte(c) || c >= 0x80) return 0; /* non-ASCII: the next token complains */
-  /* `1if x else y` and friends still tokenize (with a warning in CPython). */
+  const char *what = kind == 'x'   ? "hexadecimal"
+                     : kind == 'o' ? "octal"
+                     : kind == 'b' ? "binary"
+                     : kind == 'j' ? "imaginary"
+                                   : "decimal";
+  /* `1if x else y` and friends still tokenize, with CPython's SyntaxWarning. */
   static const char *const kw[] = {"and", "else", "for", "if", "in", "is", "not", "or"};
   for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++) {
     size_t n = strlen(kw[i]);
-    if (strncmp(e, kw[i], n) == 0) return 0;
+    if (strncmp(e, kw[i], n) == 0) {
+      asy_lex_warn(L, L->lineno, "invalid %s literal", what);
+      return 0;
+    }
   }
   int col = col_of(L, e);
   if ((kind == 'o' && c >= '0' && c <= '9') || (kind == 'b' && c >= '0' && c <= '9')) {
@@ -180,11 +188,6 @@ static int check_number_end(AsyLexer *L, const char *z, const char *e, int kind)
                          kind == 'o' ? "octal" : "binary");
   }
   if (c == '_' && e[-1] >= '0' && e[-1] <= '9') col++; /* CPython consumed the '_' */
-  const char *what = kind == 'x'   ? "hexadecimal"
-                     : kind == 'o' ? "octal"
-                     : kind == 'b' ? "binary"
-                     : kind == 'j' ? "imaginary"
-                                   : "decimal";
   return asy_lex_error(L, ASY_ERR_SYNTAX, L->lineno, col - 1, L->lineno, col - 1,
                        "invalid %s literal", what);
 }

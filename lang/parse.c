@@ -351,7 +351,6 @@ static int ends_with_blank_line(const char *s, size_t len) {
 
 AstNode *asy_parse(AstArena *arena, const char *filename, const char *src, size_t len, int mode,
                    AsySyntaxErr *err) {
-  (void)filename;
   memset(err, 0, sizeof *err);
   /* the lexer wants a NUL sentinel: work on a copy */
   char *buf = asy_arena_alloc(arena, len + 1);
@@ -362,6 +361,8 @@ AstNode *asy_parse(AstArena *arena, const char *filename, const char *src, size_
   if (!L) return NULL;
   asy_lex_init(L, buf, len, arena, err);
   L->no_indent = mode == ASY_PARSE_EVAL;
+  /* The REPL re-parses a block for each continuation line: no warnings there. */
+  L->filename = mode == ASY_PARSE_SINGLE ? NULL : filename;
 
   if (memchr(buf, 0, len)) {
     const char *z = memchr(buf, 0, len);

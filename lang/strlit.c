@@ -8,6 +8,8 @@
 ** truncated \xXX escape", "bytes can only contain ASCII literal characters"...
 */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,6 +63,42 @@ static int hexval(int c) {
   return -1;
 }
 
+/* Print a SyntaxWarning the way CPython's warnings module shows one raised while a
+   file is compiled: "FILE:LINE: SyntaxWarning: MSG" and the source line, stripped
+   (no source line for "<string>" / "<stdin>"). Nothing when L->filename is NULL. */
+void asy_lex_warn(AsyLexer *L, int lineno, const char *fmt, ...) {
+  if (!L->filename) return;
+  char msg[200];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  fflush(stdout);
+  fprintf(stderr, "%s:%d: SyntaxWarning: %s\n", L->filename, lineno, msg);
+  if (L->filename[0] == '<') return;
+  const char *line = L->src;
+  for (int n = 1; n < lineno && line < L->end; n++) {
+    const char *nl = memchr(line, '\n', (size_t)(L->end - line));
+    if (!nl) return;
+    line = nl + 1;
+  }
+  if (line >= L->end) return;
+  const char *end = memchr(line, '\n', (size_t)(L->end - line));
+  if (!end) end = L->end;
+  while (line < end && (*line == ' ' || *line == '\t' || *line == '\f')) line++;
+  while (end > line && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r')) end--;
+  if (end > line) fprintf(stderr, "  %.*s\n", (int)(end - line), line);
+}
+
+/* CPython 3.12+ warns about the first invalid escape of each literal token, naming
+   the token's first line. esc points at the backslash. */
+static void warn_invalid_escape(AsyLexer *L, const AsyToken *t, const char *esc, int octal) {
+  if (octal)
+    asy_lex_warn(L, t->lineno, "invalid octal escape sequence '\\%.3s'", esc + 1);
+  else
+    asy_lex_warn(L, t->lineno, "invalid escape sequence '\\%c'", esc[1]);
+}
+
 /* Decode the body s[0..n) of a literal. `bytes`: a bytes literal. `raw`: no
    escapes. `fmiddle`: collapse {{ and }}. Returns 0 or -1 (error reported at
    token t). */
@@ -69,6 +107,8 @@ static int decode_body(AsyLexer *L, const AsyToken *t, const char *s, size_t n, 
   const char *e = s + n, *p = s;
   const char *codec = bytes ? "unicode error" : "unicode error";
   (void)codec;
+  const char *bad = NULL; /* first invalid escape (its backslash) */
+  int bad_octal = 0;
   while (p < e) {
     const char *run = p;
     while (p < e && *p != '\\' && *p != '\r' && !(fmiddle && (*p == '{' || *p == '}')) &&
@@ -124,6 +164,7 @@ static int decode_body(AsyLexer *L, const AsyToken *t, const char *s, size_t n, 
     case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
       unsigned v = (unsigned)(c - '0');
       for (int k = 0; k < 2 && p < e && *p >= '0' && *p <= '7'; k++) v = v * 8 + (unsigned)(*p++ - '0');
+      if (v > 0377 && !bad) bad = esc, bad_octal = 1;
       if (bytes) {
         char ch = (char)(v & 0xFF);
         buf_put(b, &ch, 1);
@@ -135,6 +176,7 @@ static int decode_body(AsyLexer *L, const AsyToken *t, const char *s, size_t n, 
     case 'x': case 'u': case 'U': {
       int want = c == 'x' ? 2 : c == 'u' ? 4 : 8;
       if (bytes && c != 'x') {
+        if (!bad) bad = esc;
         buf_put(b, esc, 2); /* not an escape in bytes: kept verbatim */
         break;
       }
@@ -190,12 +232,16 @@ static int decode_body(AsyLexer *L, const AsyToken *t, const char *s, size_t n, 
       /* \N is not an escape in bytes */
       /* fall through */
     default:
-      /* unknown escape: kept verbatim (CPython warns) */
+      /* unknown escape: kept verbatim (CPython warns; for `\{` in an f-string its
+         tokenizer does, which Asy does not copy) */
+      /* (a backslash before a non-ASCII character is no escape for CPython at all) */
+      if (!bad && (unsigned char)c < 0x80 && !(fmiddle && (c == '{' || c == '}'))) bad = esc;
       buf_put(b, esc, 1);
       p = esc + 1;
       break;
     }
   }
+  if (bad) warn_invalid_escape(L, t, bad, bad_octal);
   if (!b->p) buf_put(b, "", 0);
   return 0;
 }

@@ -20,6 +20,7 @@
 #include "str.h"
 
 #include "list.h"
+#include "interp.h" /* asy_c_stack_exhausted */
 #include "number.h" /* asy_int_pow_mod */
 
 /* ---- argument checking -------------------------------------------------------------- */
@@ -418,11 +419,13 @@ static Value float_round_digits(VM *vm, double x, int64_t nd) {
 /* round(i, nd) for an int with nd < 0: round half to even at 10**-nd. */
 static Value int_round_digits(VM *vm, int64_t v, int64_t nd) {
   if (nd >= 0) return INT_VAL(v);
-  if (nd < -18) return INT_VAL(0);
-  int64_t p = 1;
+  /* |v| < 0.5 * 10**20, so nd <= -20 always gives 0; 10**19 needs 128-bit arithmetic
+  ** (round(-2**63, -19) is -10**19, an overflow). */
+  if (nd < -19) return INT_VAL(0);
+  __int128 p = 1;
   for (int64_t i = 0; i < -nd; i++) p *= 10;
   /* floor division and modulo with Python signs, then round half to even */
-  int64_t q = v / p, r = v % p;
+  __int128 q = v / p, r = v % p;
   if (r < 0) {
     r += p;
     q -= 1;
@@ -557,7 +560,14 @@ static int check_classinfo(VM *vm, Value v, Value info, bool sub, int depth) {
   }
   ObjTuple *members;
   if (asy_union_args(vm, info, &members)) info = OBJ_VAL(members);
-  if (IS_TUPLE(info) && depth < 1000) {
+  if (IS_TUPLE(info)) {
+    /* Each nested tuple is one level of CPython's C recursion limit (10000; the call
+    ** itself takes one); the stack check is the backstop for big C frames. */
+    if (depth >= 9999 || asy_c_stack_exhausted()) {
+      asy_raise(vm, vm->exc.RecursionError, "maximum recursion depth exceeded in %s",
+                sub ? "__subclasscheck__" : "__instancecheck__");
+      return -1;
+    }
     ObjTuple *t = AS_TUPLE(info);
     for (size_t i = 0; i < t->size; i++) {
       int r = check_classinfo(vm, v, t->items[i], sub, depth + 1);
@@ -891,7 +901,11 @@ static Value bi_format(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 /* exit()/quit(): SystemExit(code), as site.Quitter does. */
 static Value bi_exit(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "exit", kw) || !asy_std_range(vm, "exit", argc, 0, 1)) return EXC_VAL;
+  if (!asy_std_no_kw(vm, "exit", kw)) return EXC_VAL;
+  if (argc > 1) /* a Python method there: its own wording, self counted */
+    return asy_raise(vm, vm->exc.TypeError,
+                     "Quitter.__call__() takes from 1 to 2 positional arguments but %d were given",
+                     argc + 1);
   Value e = asy_new_exception(vm, vm->exc.SystemExit, argc, args);
   if (IS_EXC(e)) return e;
   return asy_raise_value(vm, e);

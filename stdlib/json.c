@@ -18,11 +18,15 @@
 
 #include "asy_stdlib.h"
 #include "gc.h"
+#include "interp.h" /* asy_c_stack_exhausted */
 #include "str.h"
 
 #include "list.h"
 
-#define MAX_DEPTH 1000
+/* CPython's C encoder and scanner count nested containers against the C recursion
+** limit (10000 in 3.13; a top-level dumps/loads gets 9998 levels), not the Python one. The
+** C stack check backs it up where frames are large (sanitizer builds). */
+#define MAX_DEPTH 9997
 
 /* ---- encoder ------------------------------------------------------------------------------ */
 
@@ -285,7 +289,8 @@ static bool encode_dict(Encoder *e, Value v, int depth) {
 
 static bool encode(Encoder *e, Value v, int depth) {
   VM *vm = e->vm;
-  if (depth > MAX_DEPTH) {
+  bool scalar = !IS_OBJ(v) || IS_STR(v);
+  if (!scalar && (depth > MAX_DEPTH || asy_c_stack_exhausted())) {
     asy_raise(vm, vm->exc.RecursionError, "maximum recursion depth exceeded while encoding a JSON object");
     return false;
   }
@@ -723,7 +728,7 @@ done:
 static Value scan_value(Decoder *d, size_t i, size_t *end, int depth) {
   VM *vm = d->vm;
   if (i >= d->n) return UNDEF_VAL;
-  if (depth > MAX_DEPTH)
+  if ((d->s[i] == '{' || d->s[i] == '[') && (depth > MAX_DEPTH || asy_c_stack_exhausted()))
     return asy_raise(vm, vm->exc.RecursionError, "maximum recursion depth exceeded while decoding a JSON %s from a unicode string",
                      d->s[i] == '{' ? "object" : "array");
   char c = d->s[i];

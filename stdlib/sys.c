@@ -47,6 +47,11 @@ static Value s_setrecursionlimit(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_index(vm, args[0], &n)) return EXC_VAL;
   if (n < 1) return asy_raise(vm, vm->exc.ValueError, "recursion limit must be greater or equal than 1");
   if (n > INT_MAX) return asy_raise(vm, vm->exc.OverflowError, "Python int too large to convert to C int");
+  int depth = vm->fiber ? vm->fiber->frame_count : 0;
+  if (depth >= n)
+    return asy_raise(vm, vm->exc.RecursionError,
+                     "cannot set the recursion limit to %d at the recursion depth %d: the limit is too low",
+                     (int)n, depth);
   vm->recursion_limit = (int)n;
   return NONE_VAL;
 }

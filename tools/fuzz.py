@@ -150,11 +150,46 @@ def load_corpus(tests_dir):
     return corpus
 
 
+EDGE_INTS = ["0", "-1", "1", "2", "-2", "255", "256", "65536", "2**31", "2**32", "2**62",
+             "9223372036854775807", "(-9223372036854775807-1)", "10**18", "-10**18", "True",
+             "None", "1.5", "1e308", "-0.0", "float('nan')", "float('inf')", "''", "[]", "()",
+             "{}", "'x'*1000"]
+BINOPS = [b"+", b"-", b"*", b"/", b"//", b"%", b"**", b"<<", b">>", b"&", b"|", b"^", b"<",
+          b">", b"==", b"!=", b"<=", b">=", b" in ", b" is ", b" and ", b" or "]
+INT_RE = re.compile(rb"(?<![\w.])\d+(?![\w.])")
+NAME_RE = re.compile(rb"(?<![\w.])[A-Za-z_]\w*")
+OP_RE = re.compile(rb"(?<=[\w)\]] )(\+|-|\*|/|//|%|\*\*|<<|>>|&|\||\^|<|>|==|!=|<=|>=)(?= )")
+
+
+def mutate_tokens(rng, data):
+    """Token-level edits that usually keep the program valid: swap an int literal for an
+    edge value, a name for another name of the file, a binary operator for another."""
+    kind = rng.randrange(3)
+    rx = (INT_RE, NAME_RE, OP_RE)[kind]
+    ms = list(rx.finditer(data))
+    if not ms:
+        return data, "none"
+    m = rng.choice(ms)
+    if kind == 0:
+        rep = rng.choice(EDGE_INTS).encode()
+    elif kind == 1:
+        rep = rng.choice(ms).group(0)
+    else:
+        rep = rng.choice(BINOPS).strip()
+    return data[:m.start()] + rep + data[m.end():], ("int", "name", "op")[kind]
+
+
 def mutate(rng, corpus):
     """One mutated program (bytes) and a short description of what was done."""
     path, data = rng.choice(corpus)
-    lines = data.split(b"\n")
     done = []
+    if rng.random() < 0.5:
+        for _ in range(rng.randint(1, 6)):
+            data, what = mutate_tokens(rng, data)
+            done.append(what)
+        if rng.random() < 0.7:
+            return path, data, "+".join(done)
+    lines = data.split(b"\n")
     for _ in range(rng.randint(1, 4)):
         op = rng.randrange(12)
         n = len(lines)

@@ -318,18 +318,21 @@ Value asy_str_encode(VM *vm, ObjStr *s, const char *encoding, const char *errors
       const char *reason = kind == ENC_UTF8 ? "surrogates not allowed"
                            : kind == ENC_ASCII ? "ordinal not in range(128)"
                                                : "ordinal not in range(256)";
-      if (end == pos + 1) {
-        char shown[16];
-        if (cp < 0x100) snprintf(shown, sizeof shown, "\\x%02x", cp);
-        else if (cp < 0x10000) snprintf(shown, sizeof shown, "\\u%04x", cp);
-        else snprintf(shown, sizeof shown, "\\U%08x", cp);
-        return asy_raise_fmt(vm, vm->exc.UnicodeEncodeError,
-                             "'%s' codec can't encode character '%s' in position %zu: %s", canon,
-                             shown, pos, reason);
-      }
-      return asy_raise_fmt(vm, vm->exc.UnicodeEncodeError,
-                           "'%s' codec can't encode characters in position %zu-%zu: %s", canon, pos,
-                           end - 1, reason);
+      /* UnicodeEncodeError(encoding, object, start, end, reason): its __str__ builds
+      ** CPython's message from these. */
+      size_t mark = asy_temp_mark(vm);
+      Value eargs[5];
+      eargs[0] = OBJ_VAL(asy_str_cstr(vm, canon));
+      asy_push_root(vm, eargs[0]);
+      eargs[1] = OBJ_VAL(s);
+      eargs[2] = INT_VAL((int64_t)pos);
+      eargs[3] = INT_VAL((int64_t)end);
+      eargs[4] = OBJ_VAL(asy_str_cstr(vm, reason));
+      asy_push_root(vm, eargs[4]);
+      Value exc = asy_new_exception(vm, vm->exc.UnicodeEncodeError, 5, eargs);
+      asy_temp_reset(vm, mark);
+      if (IS_EXC(exc)) return exc;
+      return asy_raise_value(vm, exc);
     } else if (!strcmp(errors, "replace")) {
       asy_buf_putc(&b, '?');
     } else if (!strcmp(errors, "ignore")) {
@@ -1068,6 +1071,8 @@ static Value b_mul(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_index(vm, args[1], &n)) return EXC_VAL;
   ObjBytes *b = SELF;
   if (n <= 0 || b->size == 0) return bytes_val(vm, "", 0);
+  if ((uint64_t)n > (uint64_t)INT64_MAX / b->size)
+    return asy_raise(vm, vm->exc.OverflowError, "repeated bytes are too long");
   if ((uint64_t)n > ASY_STR_MAX / b->size) return asy_memory_error(vm);
   ObjBytes *r = bytes_alloc(vm, b->size * (size_t)n);
   for (int64_t i = 0; i < n; i++) memcpy(r->data + (size_t)i * b->size, b->data, b->size);
@@ -1134,6 +1139,13 @@ static Value b_new(VM *vm, int argc, Value *args, ObjDict *kw) {
     v = asy_kwarg(vm, kw, "errors");
     if (!IS_UNDEF(v)) err = v;
   }
+  /* Argument Clinic converts encoding and errors before anything else looks at them. */
+  if (!IS_UNDEF(enc) && !IS_STR(enc))
+    return asy_raise(vm, vm->exc.TypeError, "bytes() argument 'encoding' must be str, not %s",
+                     asy_type_name(vm, enc));
+  if (!IS_UNDEF(err) && !IS_STR(err))
+    return asy_raise(vm, vm->exc.TypeError, "bytes() argument 'errors' must be str, not %s",
+                     asy_type_name(vm, err));
   if (IS_UNDEF(src)) {
     if (!IS_UNDEF(enc) || !IS_UNDEF(err))
       return asy_raise(vm, vm->exc.TypeError,

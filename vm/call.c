@@ -316,6 +316,7 @@ static bool finish_frame(VM *vm, Fiber *f, ObjFunction *fn, ObjCode *co, Value *
     }
     for (int i = 0; i < co->nfree; i++) base[nl + co->ncells + i] = fn->closure->items[i];
   }
+  asy_code_caches(vm, co);
   Frame *fr = &f->frames[f->frame_count++];
   fr->code = co;
   fr->func = fn;
@@ -323,6 +324,7 @@ static bool finish_frame(VM *vm, Fiber *f, ObjFunction *fn, ObjCode *co, Value *
   fr->locals = NULL;
   fr->ip = co->code;
   fr->base = base;
+  fr->ret = base;
   fr->sp_base = base + nlocalsplus(co);
   fr->self_for_init = UNDEF_VAL;
   fr->flags = flags;

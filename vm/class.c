@@ -874,7 +874,7 @@ static Value super_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (argc < 1 || !IS_CLASS(args[0])) return asy_raise(vm, vm->exc.TypeError, "super.__new__(X): X is not a type object");
   if (kw && kw->count) return asy_raise(vm, vm->exc.TypeError, "super() takes no keyword arguments");
   if (argc == 1) return asy_raise(vm, vm->exc.RuntimeError, "super(): no arguments");
-  if (argc > 3) return asy_raise(vm, vm->exc.TypeError, "super() takes at most 2 arguments (%d given)", argc - 1);
+  if (argc > 3) return asy_raise(vm, vm->exc.TypeError, "super() expected at most 2 arguments, got %d", argc - 1);
   if (!IS_CLASS(args[1]))
     return asy_raise(vm, vm->exc.TypeError, "super() argument 1 must be a type, not %s", asy_type_name(vm, args[1]));
   ObjClass *start = AS_CLASS(args[1]);

@@ -122,12 +122,15 @@ restart:
         } else if (!IS_OBJ(k) && !IS_OBJ(key)) {
           eq = asy_key_equal(vm, k, key);
         } else {
-          DictEntry *saved_entries = d->entries;
-          int32_t *saved_index = d->index;
+          /* A user __eq__ may change the dict. The probe can go on only if the table has
+          ** the same size (mask, freeslot stay valid) and the entry still holds this key;
+          ** otherwise start again. Decided by contents, not by whether the allocator
+          ** happened to hand back the same addresses. */
+          size_t saved_size = d->index_size;
           asy_push_root(vm, k);
           eq = asy_equal(vm, k, key);
           if (eq < 0) return -2;
-          if (d->entries != saved_entries || d->index != saved_index ||
+          if (d->index_size != saved_size || (size_t)ix >= d->used ||
               !asy_same(d->entries[ix].key, k))
             goto restart;
         }

@@ -19,6 +19,7 @@
 #include "except.h"
 #include "gc.h"
 #include "parse.h"
+#include "str.h"
 #include "tuple.h"
 
 /* ---- growable C strings --------------------------------------------------------- */
@@ -149,7 +150,7 @@ static ExcKind exc_kind(VM *vm, ObjClass *cls) {
     if (c == vm->exc.NameError) return KIND_NAME;
     if (c == vm->exc.AttributeError) return KIND_ATTR;
     if (c == vm->exc.SyntaxError) return KIND_SYNTAX;
-    if (c == vm->exc.UnicodeDecodeError) return KIND_UNICODE_DECODE;
+    if (c == vm->exc.UnicodeDecodeError || c == vm->exc.UnicodeEncodeError) return KIND_UNICODE_DECODE;
     if (c == vm->exc.BaseExceptionGroup) return KIND_GROUP;
   }
   return KIND_BASE;
@@ -973,6 +974,32 @@ static Value unicodedecode_str(VM *vm, int argc, Value *args, ObjDict *kw) {
                                 AS_STR(reason)->chars));
 }
 
+/* UnicodeEncodeError(encoding, object: str, start, end, reason), CPython's message. */
+static Value unicodeencode_str(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  SELF_EXC("__str__");
+  Value self = args[0];
+  Value enc = slot_raw(vm, self, "encoding"), obj = slot_raw(vm, self, "object");
+  Value start = slot_raw(vm, self, "start"), end = slot_raw(vm, self, "end");
+  Value reason = slot_raw(vm, self, "reason");
+  if (!IS_STR(enc) || !IS_STR(obj) || !IS_INT(start) || !IS_INT(end) || !IS_STR(reason))
+    return base_str(vm, AS_EXCEPTION(self));
+  int64_t s = AS_INT(start), en = AS_INT(end);
+  ObjStr *str = AS_STR(obj);
+  if (s >= 0 && (size_t)s < str->length && en == s + 1) {
+    uint32_t cp = asy_str_char_at(str, (size_t)s);
+    char shown[16];
+    if (cp < 0x100) snprintf(shown, sizeof shown, "\\x%02x", (unsigned)cp);
+    else if (cp < 0x10000) snprintf(shown, sizeof shown, "\\u%04x", (unsigned)cp);
+    else snprintf(shown, sizeof shown, "\\U%08x", (unsigned)cp);
+    return OBJ_VAL(asy_str_printf(vm, "'%s' codec can't encode character '%s' in position %lld: %s",
+                                  AS_STR(enc)->chars, shown, (long long)s, AS_STR(reason)->chars));
+  }
+  return OBJ_VAL(asy_str_printf(vm, "'%s' codec can't encode characters in position %lld-%lld: %s",
+                                AS_STR(enc)->chars, (long long)s, (long long)(en - 1),
+                                AS_STR(reason)->chars));
+}
+
 /* ---- class setup ------------------------------------------------------------------------ */
 
 /* A property whose getter/setter are natives (CPython's getset descriptors). */
@@ -1046,6 +1073,13 @@ void asy_init_exception_types(VM *vm) {
   GETSET(ud, start, "start");
   GETSET(ud, end, "end");
   GETSET(ud, reason, "reason");
+  ObjClass *ue = vm->exc.UnicodeEncodeError;
+  asy_def_method(vm, ue, "__str__", unicodeencode_str);
+  GETSET(ue, encoding, "encoding");
+  GETSET(ue, object, "object");
+  GETSET(ue, start, "start");
+  GETSET(ue, end, "end");
+  GETSET(ue, reason, "reason");
 
   asy_init_exception_groups(vm);
   asy_init_traceback_type(vm);

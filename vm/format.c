@@ -58,7 +58,6 @@ static void type_char(uint32_t t, char out[16]) {
 
 static bool parse_spec(VM *vm, ObjStr *spec_str, uint32_t default_type, char default_align,
                        const char *type_name, Spec *sp) {
-  (void)default_align;
   memset(sp, 0, sizeof *sp);
   sp->fill = ' ';
   sp->width = -1;
@@ -740,7 +739,9 @@ static void percent_pad(AsyBuf *out, const char *head, size_t hl, const char *bo
 }
 
 static bool is_mapping_arg(VM *vm, Value args, bool bytes_mode) {
-  if (IS_TUPLE(args) || (!bytes_mode && IS_STR(args)) || (bytes_mode && IS_BYTES(args))) return false;
+  /* str % bytes treats the bytes as a mapping; bytes % str does not (CPython excludes
+  ** str, bytes and bytearray there). */
+  if (IS_TUPLE(args) || IS_STR(args) || (bytes_mode && IS_BYTES(args))) return false;
   if (IS_DICT(args) || IS_LIST(args)) return true;
   if (!IS_OBJ(args)) return false;
   return !IS_UNDEF(asy_class_lookup(asy_class_of(vm, args), vm->names.getitem));

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h> /* sysconf */
 
 #include "gc.h"
 
@@ -28,6 +29,15 @@ void *asy_realloc(VM *vm, void *ptr, size_t old_size, size_t new_size) {
   void *p = realloc(ptr, new_size);
   if (!p) out_of_memory();
   return p;
+}
+
+bool asy_alloc_too_big(size_t n, size_t size) {
+  static size_t phys; /* bytes of physical memory, read once */
+  if (!phys) {
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    phys = pages > 0 && page > 0 ? (size_t)pages * (size_t)page : (size_t)1 << 40;
+  }
+  return size != 0 && n > phys / size;
 }
 
 void asy_push_root(VM *vm, Value v) {

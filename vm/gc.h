@@ -37,6 +37,11 @@ Obj *asy_alloc_obj(VM *vm, size_t size, ObjType type, ObjClass *cls);
 /* realloc for raw (non-object) buffers owned by objects, counted toward the GC
 ** threshold; never collects. new_size 0 frees and returns NULL. Aborts on OOM. */
 void *asy_realloc(VM *vm, void *ptr, size_t old_size, size_t new_size);
+/* True if n items of `size` bytes can never be allocated (more than the machine's physical
+** memory, or the byte count overflows): code about to allocate a size taken from the
+** program (a repetition count, a range's length) raises MemoryError instead, as CPython's
+** failed malloc does, rather than letting asy_realloc abort. */
+bool asy_alloc_too_big(size_t n, size_t size);
 #define ASY_ALLOC(vm, type, n) ((type *)asy_realloc((vm), NULL, 0, sizeof(type) * (n)))
 #define ASY_FREE(vm, type, ptr, n) asy_realloc((vm), (ptr), sizeof(type) * (n), 0)
 #define ASY_GROW(vm, type, ptr, oldn, newn) \

@@ -62,71 +62,57 @@ static Value name_error(VM *vm, Frame *frame, ObjStr *name) {
 ** Global and module-level names are the hot dict lookups of a script (every function
 ** call goes through LOAD_GLOBAL of its name; a module-level loop is all LOAD_NAME /
 ** STORE_NAME). Each code object keeps one AsyNameCache per entry of code->names
-** (object.h): the entry number where the name was found. A hit is a bounds check and
-** a pointer compare instead of hashing and probing, and needs no invalidation: entry
-** `index` whose key is this very (interned) name object IS the name's entry. A name
-** found in the builtins is valid only while the globals keep the layout version that
-** proved the name absent from them. Misses and errors take the uncached lookups. */
+** (object.h): the dict entry where the name was found and the layout version its dict
+** had then. While the version is unchanged the entries array has not moved and the
+** entry still holds the name, so a hit is one compare and a load instead of hashing
+** and probing; any insertion or deletion of a global changes the version and the next
+** use refills the cache. A name found in the builtins is valid while the globals keep
+** the version that proved it absent from them AND the builtins keep theirs.
+** Every frame's code has its cache array (asy_code_caches, at MAKE_FUNCTION and frame
+** set-up), so the hit path needs no NULL test. */
 
-/* Does entry ix of d hold key `name` (the very object)? ix may be -1 or stale. */
-static inline bool entry_is(const ObjDict *d, int64_t ix, const ObjStr *name) {
-  return (uint64_t)ix < d->used && d->entries[ix].key.tag == VAL_OBJ &&
-         d->entries[ix].key.as.o == (const Obj *)name;
+void asy_code_caches(VM *vm, ObjCode *code) {
+  if (code->name_cache || code->nnames == 0) return;
+  AsyNameCache *c = ASY_ALLOC(vm, AsyNameCache, (size_t)code->nnames);
+  /* No dict ever reaches version UINT64_MAX, so an unfilled cache never hits. */
+  for (int i = 0; i < code->nnames; i++) c[i] = (AsyNameCache){UINT64_MAX, 0, NULL};
+  code->name_cache = c;
 }
 
-/* The cache for names[k] of code, creating the code's cache array on first use
-** (asy_realloc never collects, so this is safe anywhere). */
-static AsyNameCache *name_cache(VM *vm, ObjCode *code, uint32_t k) {
-  if (!code->name_cache) {
-    AsyNameCache *c = ASY_ALLOC(vm, AsyNameCache, (size_t)code->nnames);
-    for (int i = 0; i < code->nnames; i++) c[i] = (AsyNameCache){0, -1};
-    code->name_cache = c;
-  }
-  return &code->name_cache[k];
-}
-
-/* The cached value of global names[k] (globals, then builtins), or UNDEF on a miss. */
-static inline Value cached_global(VM *vm, ObjCode *code, uint32_t k, ObjDict *g) {
-  const AsyNameCache *c = code->name_cache;
-  if (c) {
-    c += k;
-    ObjStr *name = code->names[k];
-    if (c->version == 0) {
-      if (entry_is(g, c->index, name)) return g->entries[c->index].value;
-    } else if (c->version == g->version && entry_is(vm->builtins, c->index, name)) {
-      return vm->builtins->entries[c->index].value;
-    }
-  }
-  return UNDEF_VAL;
-}
+/* Is cache c's entry still the one for its name in namespace g? (a macro so the hit
+** path compiles to straight-line code in each handler) */
+#define CACHE_HIT(c, g) \
+  ((c)->version == (g)->version && \
+   ((c)->bversion == 0 || (c)->bversion == vm->builtins->version))
 
 /* Uncached global lookup of names[k] that refills the cache. UNDEF if not found. */
 static Value load_global_slow(VM *vm, ObjCode *code, uint32_t k, ObjDict *g) {
-  AsyNameCache *c = name_cache(vm, code, k);
+  asy_code_caches(vm, code);
+  AsyNameCache *c = &code->name_cache[k];
   ObjStr *name = code->names[k];
   int64_t ix = asy_dict_find_str(g, name);
   if (ix >= 0) {
-    *c = (AsyNameCache){0, ix};
+    *c = (AsyNameCache){g->version, 0, &g->entries[ix]};
     return g->entries[ix].value;
   }
-  ix = asy_dict_find_str(vm->builtins, name);
+  ObjDict *b = vm->builtins;
+  ix = asy_dict_find_str(b, name);
   if (ix < 0) return UNDEF_VAL;
-  /* Version 0 would read as "in the globals": only cache once the globals have one. */
-  *c = (AsyNameCache){g->version, g->version ? ix : -1};
-  return vm->builtins->entries[ix].value;
+  /* b->version is never 0 here (b holds the name), so bversion 0 still means "in g". */
+  *c = (AsyNameCache){g->version, b->version, &b->entries[ix]};
+  return b->entries[ix].value;
 }
 
-/* d[names[k]] = v for the globals (or a module's namespace), through the cache. */
+/* d[names[k]] = v for the globals (or a class namespace), through the cache. */
 static inline void store_global(VM *vm, ObjCode *code, uint32_t k, ObjDict *d, Value v) {
-  AsyNameCache *c = code->name_cache;
-  ObjStr *name = code->names[k];
-  if (c && c[k].version == 0 && entry_is(d, c[k].index, name)) {
-    d->entries[c[k].index].value = v;
+  AsyNameCache *c = &code->name_cache[k];
+  if (c->version == d->version && c->bversion == 0) {
+    c->entry->value = v;
     return;
   }
+  ObjStr *name = code->names[k];
   asy_dict_set_str(vm, d, name, v);
-  c = name_cache(vm, code, k);
-  *c = (AsyNameCache){0, asy_dict_find_str(d, name)};
+  *c = (AsyNameCache){d->version, 0, &d->entries[asy_dict_find_str(d, name)]};
 }
 
 Value asy_run_frames(VM *vm) {
@@ -167,17 +153,23 @@ Value asy_run_frames(VM *vm) {
       ASY_OPCODES(OP)
 #undef OP
   };
-#define TARGET(name) L_##name:
+/* TARGET publishes the stack pointer (fiber->stack_top = sp) on entry, so the GC and
+** any nested call see the instruction's operands; that is the safe default. FAST
+** handlers skip it: they run the hot simple cases without calling out and must SYNC()
+** before anything that can allocate, raise or call (their slow paths). */
+#define TARGET(name) L_##name: SYNC();
+#define FAST(name) L_##name:
 #define DISPATCH() \
   do { \
-    fiber->stack_top = sp; \
     ins = *ip++; \
     goto *targets[ASY_OP(ins)]; \
   } while (0)
 #else
-#define TARGET(name) case OP_##name:
+#define TARGET(name) case OP_##name: SYNC();
+#define FAST(name) case OP_##name:
 #define DISPATCH() goto dispatch
 #endif
+#define SYNC() (fiber->stack_top = sp)
 
   LOAD_FRAME();
 
@@ -186,45 +178,45 @@ Value asy_run_frames(VM *vm) {
   {
 #else
 dispatch:
-  fiber->stack_top = sp;
   ins = *ip++;
   switch (ASY_OP(ins)) {
 #endif
 
-    TARGET(NOP) DISPATCH();
-    TARGET(MAKE_CELL) DISPATCH();
+    FAST(NOP) DISPATCH();
+    FAST(MAKE_CELL) DISPATCH();
 
-    TARGET(POP_TOP) {
+    FAST(POP_TOP) {
       sp--;
       DISPATCH();
     }
 
-    TARGET(PUSH_NULL) {
+    FAST(PUSH_NULL) {
       PUSH(UNDEF_VAL);
       DISPATCH();
     }
 
-    TARGET(COPY) {
+    FAST(COPY) {
       Value v = PEEK(ARG);
       PUSH(v);
       DISPATCH();
     }
 
-    TARGET(SWAP) {
+    FAST(SWAP) {
       Value t = sp[-1];
       sp[-1] = PEEK(ARG);
       PEEK(ARG) = t;
       DISPATCH();
     }
 
-    TARGET(LOAD_CONST) {
+    FAST(LOAD_CONST) {
       PUSH(code->consts[ARG]);
       DISPATCH();
     }
 
-    TARGET(LOAD_FAST) {
+    FAST(LOAD_FAST) {
       Value v = L[ARG];
       if (IS_UNDEF(v)) {
+        SYNC();
         asy_unbound_error(vm, code, (int)ARG);
         goto error;
       }
@@ -232,7 +224,7 @@ dispatch:
       DISPATCH();
     }
 
-    TARGET(STORE_FAST) {
+    FAST(STORE_FAST) {
       L[ARG] = POP();
       DISPATCH();
     }
@@ -246,9 +238,10 @@ dispatch:
       DISPATCH();
     }
 
-    TARGET(LOAD_DEREF) {
+    FAST(LOAD_DEREF) {
       Value v = AS_CELL(L[ARG])->value;
       if (IS_UNDEF(v)) {
+        SYNC();
         asy_unbound_error(vm, code, (int)ARG);
         goto error;
       }
@@ -256,7 +249,7 @@ dispatch:
       DISPATCH();
     }
 
-    TARGET(STORE_DEREF) {
+    FAST(STORE_DEREF) {
       AS_CELL(L[ARG])->value = POP();
       DISPATCH();
     }
@@ -271,7 +264,7 @@ dispatch:
       DISPATCH();
     }
 
-    TARGET(LOAD_CLOSURE) {
+    FAST(LOAD_CLOSURE) {
       PUSH(L[ARG]);
       DISPATCH();
     }
@@ -310,12 +303,18 @@ dispatch:
       DISPATCH();
     }
 
-    TARGET(LOAD_NAME) {
+    FAST(LOAD_NAME) {
       Value v;
-      if (frame->locals == frame->globals) {
+      ObjDict *g = frame->globals;
+      if (frame->locals == g) {
         /* Module code: locals are the globals, so this is LOAD_GLOBAL (cached). */
-        v = cached_global(vm, code, ARG, frame->globals);
-        if (IS_UNDEF(v)) v = load_global_slow(vm, code, ARG, frame->globals);
+        const AsyNameCache *c = &code->name_cache[ARG];
+        if (CACHE_HIT(c, g)) {
+          PUSH(c->entry->value);
+          DISPATCH();
+        }
+        SYNC();
+        v = load_global_slow(vm, code, ARG, g);
         if (IS_UNDEF(v)) {
           name_error(vm, frame, code->names[ARG]);
           goto error;
@@ -323,6 +322,7 @@ dispatch:
         PUSH(v);
         DISPATCH();
       }
+      SYNC();
       ObjStr *name = code->names[ARG];
       v = UNDEF_VAL;
       if (frame->locals) v = asy_dict_get_str(frame->locals, name);
@@ -336,8 +336,17 @@ dispatch:
       DISPATCH();
     }
 
-    TARGET(STORE_NAME) {
-      if (!frame->locals) {
+    FAST(STORE_NAME) {
+      ObjDict *d = frame->locals;
+      if (d) {
+        AsyNameCache *c = &code->name_cache[ARG];
+        if (c->version == d->version && c->bversion == 0) {
+          c->entry->value = POP();
+          DISPATCH();
+        }
+      }
+      SYNC();
+      if (!d) {
         asy_raise(vm, vm->exc.RuntimeError, "no locals found when storing '%s'",
                   code->names[ARG]->chars);
         goto error;
@@ -358,10 +367,15 @@ dispatch:
       DISPATCH();
     }
 
-    TARGET(LOAD_GLOBAL) {
-      Value v = cached_global(vm, code, ARG >> 1, frame->globals);
-      if (IS_UNDEF(v)) {
-        v = load_global_slow(vm, code, ARG >> 1, frame->globals);
+    FAST(LOAD_GLOBAL) {
+      ObjDict *g = frame->globals;
+      const AsyNameCache *c = &code->name_cache[ARG >> 1];
+      Value v;
+      if (CACHE_HIT(c, g)) {
+        v = c->entry->value;
+      } else {
+        SYNC();
+        v = load_global_slow(vm, code, ARG >> 1, g);
         if (IS_UNDEF(v)) {
           asy_name_error(vm, code->names[ARG >> 1], frame->globals, NULL, code);
           goto error;
@@ -518,48 +532,65 @@ dispatch:
       DISPATCH();
     }
 
-    TARGET(BINARY_OP) {
-      Value b = sp[-1], a = sp[-2];
+    FAST(BINARY_OP) {
       uint32_t op = ARG;
-      uint32_t base_op = op >= ASY_INPLACE ? op - ASY_INPLACE : op;
+      if (sp[-1].tag == VAL_INT && sp[-2].tag == VAL_INT) {
+        int64_t x = AS_INT(sp[-2]), y = AS_INT(sp[-1]), r;
+        /* The common int ops first, outside the switch below. */
+        if (op == BINOP_ADD || op == BINOP_ADD + ASY_INPLACE) {
+          if (!__builtin_add_overflow(x, y, &r)) {
+            sp--;
+            sp[-1].as.i = r; /* the tag is already VAL_INT */
+            DISPATCH();
+          }
+        } else if (op == BINOP_SUBTRACT || op == BINOP_SUBTRACT + ASY_INPLACE) {
+          if (!__builtin_sub_overflow(x, y, &r)) {
+            sp--;
+            sp[-1].as.i = r;
+            DISPATCH();
+          }
+        }
+      }
+      Value b = sp[-1], a = sp[-2];
+#define BOTH(o) case o: case o + ASY_INPLACE /* x op y and x op= y alike */
       if (IS_INT(a) && IS_INT(b)) {
         int64_t x = AS_INT(a), y = AS_INT(b), r;
-        switch (base_op) {
-        case BINOP_ADD:
+        switch (op) {
+        BOTH(BINOP_ADD):
           if (__builtin_add_overflow(x, y, &r)) break;
           sp--;
           sp[-1] = INT_VAL(r);
           DISPATCH();
-        case BINOP_SUBTRACT:
+        BOTH(BINOP_SUBTRACT):
           if (__builtin_sub_overflow(x, y, &r)) break;
           sp--;
           sp[-1] = INT_VAL(r);
           DISPATCH();
-        case BINOP_MULTIPLY:
+        BOTH(BINOP_MULTIPLY):
           if (__builtin_mul_overflow(x, y, &r)) break;
           sp--;
           sp[-1] = INT_VAL(r);
           DISPATCH();
-        case BINOP_AND:
+        BOTH(BINOP_AND):
           sp--;
           sp[-1] = INT_VAL(x & y);
           DISPATCH();
-        case BINOP_OR:
+        BOTH(BINOP_OR):
           sp--;
           sp[-1] = INT_VAL(x | y);
           DISPATCH();
-        case BINOP_XOR:
+        BOTH(BINOP_XOR):
           sp--;
           sp[-1] = INT_VAL(x ^ y);
           DISPATCH();
-        case BINOP_FLOOR_DIVIDE:
+        BOTH(BINOP_FLOOR_DIVIDE):
           if (y > 0 && x >= 0) {
             sp--;
             sp[-1] = INT_VAL(x / y);
             DISPATCH();
           }
           break;
-        case BINOP_REMAINDER:
+        BOTH(BINOP_REMAINDER):
           if (y > 0 && x >= 0) {
             sp--;
             sp[-1] = INT_VAL(x % y);
@@ -570,11 +601,11 @@ dispatch:
         }
       } else if (IS_FLOAT(a) && IS_FLOAT(b)) {
         double x = AS_FLOAT(a), y = AS_FLOAT(b);
-        switch (base_op) {
-        case BINOP_ADD: sp--; sp[-1] = FLOAT_VAL(x + y); DISPATCH();
-        case BINOP_SUBTRACT: sp--; sp[-1] = FLOAT_VAL(x - y); DISPATCH();
-        case BINOP_MULTIPLY: sp--; sp[-1] = FLOAT_VAL(x * y); DISPATCH();
-        case BINOP_TRUE_DIVIDE:
+        switch (op) {
+        BOTH(BINOP_ADD): sp--; sp[-1] = FLOAT_VAL(x + y); DISPATCH();
+        BOTH(BINOP_SUBTRACT): sp--; sp[-1] = FLOAT_VAL(x - y); DISPATCH();
+        BOTH(BINOP_MULTIPLY): sp--; sp[-1] = FLOAT_VAL(x * y); DISPATCH();
+        BOTH(BINOP_TRUE_DIVIDE):
           if (y == 0.0) break;
           sp--;
           sp[-1] = FLOAT_VAL(x / y);
@@ -582,8 +613,10 @@ dispatch:
         default: break;
         }
       }
+#undef BOTH
       frame->ip = ip;
-      Value r = op >= ASY_INPLACE ? asy_inplace_op(vm, (int)base_op, a, b)
+      SYNC();
+      Value r = op >= ASY_INPLACE ? asy_inplace_op(vm, (int)(op - ASY_INPLACE), a, b)
                                   : asy_binary_op(vm, (int)op, a, b);
       ERROR_IF(IS_EXC(r));
       sp--;
@@ -632,7 +665,7 @@ dispatch:
       DISPATCH();
     }
 
-    TARGET(COMPARE_OP) {
+    FAST(COMPARE_OP) {
       Value b = sp[-1], a = sp[-2];
       if (IS_INT(a) && IS_INT(b)) {
         int64_t x = AS_INT(a), y = AS_INT(b);
@@ -678,6 +711,7 @@ dispatch:
         DISPATCH();
       }
       frame->ip = ip;
+      SYNC();
       Value r = asy_compare(vm, (int)ARG, a, b);
       ERROR_IF(IS_EXC(r));
       sp--;
@@ -685,7 +719,7 @@ dispatch:
       DISPATCH();
     }
 
-    TARGET(IS_OP) {
+    FAST(IS_OP) {
       bool r = asy_same(sp[-2], sp[-1]);
       sp--;
       sp[-1] = BOOL_VAL(ARG ? !r : r);
@@ -836,42 +870,54 @@ dispatch:
       DISPATCH();
     }
 
-    TARGET(JUMP_FORWARD) {
+    FAST(JUMP_FORWARD) {
       ip = code->code + ARG;
       DISPATCH();
     }
 
-    TARGET(JUMP_BACKWARD) {
+    FAST(JUMP_BACKWARD) {
       ip = code->code + ARG;
       RESET_TEMPS();
       DISPATCH();
     }
 
-    TARGET(POP_JUMP_IF_FALSE) {
-      frame->ip = ip;
-      int t = truthy(vm, TOP());
-      ERROR_IF(t < 0);
+    FAST(POP_JUMP_IF_FALSE) {
+      int t;
+      if (TOP().tag == VAL_BOOL) {
+        t = AS_BOOL(TOP());
+      } else {
+        frame->ip = ip;
+        SYNC();
+        t = truthy(vm, TOP());
+        ERROR_IF(t < 0);
+      }
       sp--;
       if (!t) ip = code->code + ARG;
       DISPATCH();
     }
 
-    TARGET(POP_JUMP_IF_TRUE) {
-      frame->ip = ip;
-      int t = truthy(vm, TOP());
-      ERROR_IF(t < 0);
+    FAST(POP_JUMP_IF_TRUE) {
+      int t;
+      if (TOP().tag == VAL_BOOL) {
+        t = AS_BOOL(TOP());
+      } else {
+        frame->ip = ip;
+        SYNC();
+        t = truthy(vm, TOP());
+        ERROR_IF(t < 0);
+      }
       sp--;
       if (t) ip = code->code + ARG;
       DISPATCH();
     }
 
-    TARGET(POP_JUMP_IF_NONE) {
+    FAST(POP_JUMP_IF_NONE) {
       Value v = POP();
       if (IS_NONE(v)) ip = code->code + ARG;
       DISPATCH();
     }
 
-    TARGET(POP_JUMP_IF_NOT_NONE) {
+    FAST(POP_JUMP_IF_NOT_NONE) {
       Value v = POP();
       if (!IS_NONE(v)) ip = code->code + ARG;
       DISPATCH();
@@ -954,7 +1000,7 @@ dispatch:
       DISPATCH();
     }
 
-    TARGET(CALL) {
+    FAST(CALL) {
       Value *slot = sp - ARG - 2;
       frame->ip = ip;
       if (IS_OBJ_TYPE(slot[0], OBJ_FUNCTION)) {
@@ -972,27 +1018,30 @@ dispatch:
         if (given == co->argcount && !(co->flags & FAST_CALL_EXCLUDED) &&
             co->kwonlyargcount == 0 && co->ncells == 0 && fiber->frame_count < limit &&
             (co->nfree == 0 || (fn->closure && (int)fn->closure->size >= co->nfree)) &&
-            asy_fiber_room(fiber, slot, (size_t)(nlp + co->stacksize) + 16)) {
-          const Value *args = slot + 2 - has_self;
-          for (int i = 0; i < given; i++) slot[i] = args[i];
-          for (int i = given; i < co->nlocals; i++) slot[i] = UNDEF_VAL;
-          for (int i = 0; i < co->nfree; i++) slot[co->nlocals + i] = fn->closure->items[i];
+            asy_fiber_room(fiber, slot, (size_t)(nlp + co->stacksize) + 18)) {
+          /* The arguments (self first, when present) stay where they are and become
+          ** the first locals; the result will replace the callable (frame->ret). */
+          Value *base = slot + 2 - has_self;
+          for (int i = given; i < co->nlocals; i++) base[i] = UNDEF_VAL;
+          for (int i = 0; i < co->nfree; i++) base[co->nlocals + i] = fn->closure->items[i];
           frame = &fiber->frames[fiber->frame_count++];
           frame->code = co;
           frame->func = fn;
           frame->globals = fn->globals;
           frame->locals = NULL;
-          frame->base = slot;
-          frame->sp_base = slot + nlp;
+          frame->base = base;
+          frame->ret = slot;
+          frame->sp_base = base + nlp;
           frame->self_for_init = UNDEF_VAL;
           frame->flags = 0;
           code = co;
           ip = frame->ip = co->code;
-          L = slot;
-          sp = slot + nlp;
+          L = base;
+          sp = base + nlp;
           DISPATCH();
         }
       }
+      SYNC();
       CallArgs ca = {slot + 2, (int)ARG, NULL, NULL, NULL};
       Value result;
       int st = asy_call_prepare(vm, slot, &ca, &result);
@@ -1051,12 +1100,12 @@ dispatch:
       DISPATCH();
     }
 
-    TARGET(RETURN_VALUE) {
+    FAST(RETURN_VALUE) {
       retval = POP();
       goto do_return;
     }
 
-    TARGET(RETURN_CONST) {
+    FAST(RETURN_CONST) {
       retval = code->consts[ARG];
       goto do_return;
     }
@@ -1064,23 +1113,25 @@ dispatch:
   do_return: {
       if (frame->flags == 0) {
         /* Plain script-to-script return: the caller's frame is the one below. */
-        Value *base = frame->base;
+        Value *ret = frame->ret;
         fiber->frame_count--;
         frame--;
         code = frame->code;
         ip = frame->ip;
         L = frame->base;
-        sp = base;
+        sp = ret;
         PUSH(retval);
         RESET_TEMPS();
         DISPATCH();
       }
+      SYNC();
       Value v = retval;
       int flags = frame->flags;
-      Value *base = frame->base;
+      Value *base = frame->ret;
       bool init_error = false;
       if (flags & FRAME_INIT) {
         if (!IS_NONE(v)) {
+          asy_push_root(vm, v); /* off the stack now; asy_raise allocates */
           asy_raise(vm, vm->exc.TypeError, "__init__() should return None, not '%s'",
                     asy_type_name(vm, v));
           init_error = true;
@@ -1111,6 +1162,7 @@ dispatch:
       if (flags & 2) kwdefaults = *--p;
       if (flags & 1) defaults = *--p;
       (void)annotations;
+      asy_code_caches(vm, fcode);
       ObjFunction *fn = asy_function_new(vm, fcode, frame->globals);
       if (!IS_UNDEF(closure)) fn->closure = AS_TUPLE(closure);
       if (!IS_UNDEF(kwdefaults)) fn->kwdefaults = AS_DICT(kwdefaults);
@@ -1317,6 +1369,7 @@ dispatch:
   ** error: a raising instruction (the pending exception is new here): record the
   ** traceback entry, then unwind. exception_unwind: a re-raise (no new entry). */
 error: {
+  SYNC();
   frame->ip = ip;
   unwind_idx = lasti_idx = (uint32_t)(ip - code->code) - 1;
   if (IS_UNDEF(fiber->exc))
@@ -1335,7 +1388,7 @@ exception_unwind: {
     DISPATCH();
   }
   int flags = frame->flags;
-  Value *base = frame->base;
+  Value *base = frame->ret;
   fiber->frame_count--;
   fiber->stack_top = base;
   if (flags & FRAME_ENTRY) {

@@ -124,6 +124,11 @@ ObjStr *asy_function_str(VM *vm, Value callable);
 
 /* ---- interp.c -------------------------------------------------------------------- */
 
+/* Give code its inline caches (ObjCode.name_cache) if it has none yet. Every frame's
+** code must have them before it runs: frame set-up (finish_frame) and MAKE_FUNCTION
+** call this, so CALL's inline path may rely on it. */
+void asy_code_caches(VM *vm, ObjCode *code);
+
 /* Run the running fiber from its top frame (which has FRAME_ENTRY) until that frame
 ** returns. Returns the result or EXC_VAL. */
 Value asy_run_frames(VM *vm);

@@ -10,6 +10,7 @@
 
 #include "except.h"
 #include "interp.h"
+#include "list.h" /* asy_list_extend */
 #include "set.h"
 #include "str.h"
 
@@ -259,6 +260,7 @@ Value asy_import_star(VM *vm, Value module, ObjDict *ns) {
 /* ---- starred displays and calls ------------------------------------------------------ */
 
 bool asy_list_extend_op(VM *vm, ObjList *list, Value iterable) {
+  if (IS_RANGE(iterable)) return asy_list_extend(vm, list, iterable); /* sized up front */
   if (IS_TUPLE(iterable) || IS_LIST(iterable)) {
     /* Snapshot the size: l.extend(l) style aliasing must not loop. */
     size_t n = IS_TUPLE(iterable) ? AS_TUPLE(iterable)->size : AS_LIST(iterable)->size;

@@ -68,6 +68,19 @@ bool asy_list_extend(VM *vm, ObjList *l, Value iterable) {
     l->size += n;
     return true;
   }
+  if (IS_RANGE(iterable)) {
+    /* CPython sizes the list from the range's length first: list(range(10**18)) is a
+    ** MemoryError at once, not a slow march to an aborting realloc. */
+    size_t n = (size_t)asy_range_len(AS_RANGE(iterable));
+    if (n > SIZE_MAX - l->size || asy_alloc_too_big(l->size + n, sizeof(Value))) {
+      asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError));
+      return false;
+    }
+    if (l->size + n > l->capacity) { /* exactly: growth by halves could overshoot RAM */
+      l->items = ASY_GROW(vm, Value, l->items, l->capacity, l->size + n);
+      l->capacity = l->size + n;
+    }
+  }
   Value it = asy_iter(vm, iterable);
   if (IS_EXC(it)) return false;
   for (;;) {
@@ -867,6 +880,12 @@ static Value list_remove(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* Clamp an optional start/stop argument as CPython's slice-style index arguments. */
 static bool clamp_arg(VM *vm, Value v, int64_t n, int64_t *out) {
   int64_t i;
+  /* CPython converts these bounds as slice indices (_PyEval_SliceIndexNotNone). */
+  if (!IS_INTLIKE(v) &&
+      (!IS_OBJ(v) || IS_STR(v) || IS_UNDEF(asy_class_lookup(AS_OBJ(v)->cls, vm->names.index)))) {
+    asy_raise(vm, vm->exc.TypeError, "slice indices must be integers or have an __index__ method");
+    return false;
+  }
   if (!asy_index(vm, v, &i)) return false;
   if (i < 0) {
     i += n;

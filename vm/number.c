@@ -729,15 +729,14 @@ Value asy_float_round(VM *vm, double x, int64_t ndigits) {
     r = strtod(buf, NULL);
   } else {
     /* Round the exact integer expansion at 10**-ndigits, half-even. */
-    char buf[1200];
-    int len = snprintf(buf, sizeof buf, "%.1100f", fabs(x));
+    char buf[1500]; /* up to 309 integer digits + the 1074 binary-exact decimals */
+    snprintf(buf, sizeof buf, "%.1100f", fabs(x));
     char *dot = strchr(buf, '.');
     int intlen = (int)(dot - buf);
     int keep = intlen + (int)ndigits; /* digits kept before the rounding position */
     bool frac_nonzero = false;
     for (char *q = dot + 1; *q; q++)
       if (*q != '0') frac_nonzero = true;
-    (void)len;
     if (keep < 0) return FLOAT_VAL(0.0 * x);
     /* The dropped part: digits [keep, intlen) plus the fraction. */
     int first_dropped = keep < intlen ? buf[keep] - '0' : 0;

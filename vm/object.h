@@ -104,7 +104,7 @@ typedef struct {
 ** Insertion-ordered hash table in CPython's compact layout: `entries` is a dense
 ** array in insertion order (deleted entries have key UNDEF), `index` maps hash slots
 ** to entry numbers (-1 empty, -2 dummy). */
-typedef struct {
+typedef struct DictEntry {
   Value key;   /* UNDEF for a deleted entry */
   Value value;
   int64_t hash;
@@ -199,14 +199,15 @@ enum {
 };
 
 /* The interpreter's inline cache for one entry of ObjCode.names (interp.c), used by
-** LOAD_GLOBAL / STORE_GLOBAL and by LOAD_NAME / STORE_NAME in module code: where the
-** name was found last time, so a hit skips hashing and probing. `index` is an entry
-** number, valid only while that entry's key is still this very name object (checked on
-** every use). version 0: the entry is in the globals; else it is in the builtins and
-** `version` is the globals' layout version that proved the name absent from them. */
+** LOAD_GLOBAL / STORE_GLOBAL and by LOAD_NAME / STORE_NAME in module code: the dict
+** entry where the name was found last time, so a hit skips hashing and probing. The
+** entry pointer is valid only while the namespace dict still has layout `version`
+** (ObjDict.version) and, when bversion != 0 (the name was absent from the namespace and
+** found in the builtins), while the builtins dict has layout `bversion`. */
 typedef struct AsyNameCache {
   uint64_t version;
-  int64_t index; /* -1 = nothing cached */
+  uint64_t bversion;
+  struct DictEntry *entry; /* NULL = nothing cached */
 } AsyNameCache;
 
 /* Ownership: consts, names, code, positions, exctable, cell2arg and name_cache are raw

@@ -360,7 +360,7 @@ static bool is_float_op(int op) {
 
 static Value list_repeat(VM *vm, ObjList *l, int64_t n) {
   if (n <= 0 || l->size == 0) return OBJ_VAL(asy_list_new(vm, 0));
-  if ((uint64_t)n > (uint64_t)(SIZE_MAX / sizeof(Value)) / l->size || (uint64_t)n * l->size > ((uint64_t)1 << 40))
+  if ((uint64_t)n > (uint64_t)SIZE_MAX / l->size || asy_alloc_too_big(l->size * (size_t)n, sizeof(Value)))
     return asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError));
   size_t total = l->size * (size_t)n;
   ObjList *r = asy_list_new(vm, total);
@@ -372,7 +372,9 @@ static Value list_repeat(VM *vm, ObjList *l, int64_t n) {
 static Value tuple_repeat(VM *vm, ObjTuple *t, int64_t n) {
   if (n == 1 && t->obj.cls == vm->types.tuple) return OBJ_VAL(t);
   if (n <= 0 || t->size == 0) return OBJ_VAL(asy_tuple_new(vm, 0));
-  if ((uint64_t)n * t->size > ((uint64_t)1 << 40)) return asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError));
+  /* Divide, never multiply: n * size can wrap around 2**64 to a small number. */
+  if ((uint64_t)n > (uint64_t)SIZE_MAX / t->size || asy_alloc_too_big(t->size * (size_t)n, sizeof(Value)))
+    return asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError));
   size_t total = t->size * (size_t)n;
   ObjTuple *r = asy_tuple_new(vm, total);
   asy_list_repeat_into(r->items, t->items, t->size, (size_t)n);
@@ -381,7 +383,10 @@ static Value tuple_repeat(VM *vm, ObjTuple *t, int64_t n) {
 
 static Value bytes_repeat(VM *vm, ObjBytes *b, int64_t n) {
   if (n <= 0 || b->size == 0) return OBJ_VAL(asy_bytes_new(vm, NULL, 0));
-  if ((uint64_t)n * b->size > ((uint64_t)1 << 40)) return asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError));
+  /* Divide, never multiply: n * size can wrap around 2**64 to a small number. */
+  if ((uint64_t)n > (uint64_t)INT64_MAX / b->size)
+    return asy_raise(vm, vm->exc.OverflowError, "repeated bytes are too long");
+  if (asy_alloc_too_big(b->size * (size_t)n, 1)) return asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError));
   size_t total = b->size * (size_t)n;
   uint8_t *buf = malloc(total);
   if (!buf) abort();
@@ -1250,6 +1255,14 @@ static Value check_str_result(VM *vm, Value r, const char *what) {
   return asy_raise(vm, vm->exc.TypeError, "%s returned non-string (type %s)", what, asy_type_name(vm, r));
 }
 
+static Value repr_object(VM *vm, Value v);
+
+/* Nested reprs (containers, __repr__ calling repr) counted as CPython counts them against
+** its C recursion limit (10000; a repr() call itself takes 2), with the C stack check as a
+** backstop. Thread-local: worker threads may format values too. */
+#define REPR_DEPTH_MAX 9998
+static _Thread_local int repr_depth;
+
 Value asy_repr(VM *vm, Value v) {
   switch (v.tag) {
   case VAL_NONE: return STR_VAL(vm, "None");
@@ -1265,9 +1278,16 @@ Value asy_repr(VM *vm, Value v) {
   }
   if (IS_CLASS(v)) return asy_class_repr(vm, AS_CLASS(v));
   /* repr of nested containers recurses in C: deep data raises instead of overflowing. */
-  if (asy_c_stack_exhausted())
+  if (repr_depth >= REPR_DEPTH_MAX || asy_c_stack_exhausted())
     return asy_raise(vm, vm->exc.RecursionError,
                      "maximum recursion depth exceeded while getting the repr of an object");
+  repr_depth++;
+  Value r = repr_object(vm, v);
+  repr_depth--;
+  return r;
+}
+
+static Value repr_object(VM *vm, Value v) {
   ObjClass *cls = AS_OBJ(v)->cls;
   if (is_builtin(cls) && OBJ_TYPE(v) != OBJ_EXCEPTION) {
     Value r = layout_repr(vm, v);

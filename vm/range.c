@@ -219,7 +219,11 @@ static Value range_index_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjRange *r = AS_RANGE(args[0]);
   Value v = args[1];
   if (IS_INTLIKE(v)) {
-    if (int_in_range(r, AS_INTLIKE(v))) return INT_VAL((int64_t)(((i128)AS_INTLIKE(v) - r->start) / r->step));
+    if (int_in_range(r, AS_INTLIKE(v))) {
+      i128 idx = ((i128)AS_INTLIKE(v) - r->start) / r->step; /* up to 2**64 - 2 */
+      if (idx > INT64_MAX) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+      return INT_VAL((int64_t)idx);
+    }
     return asy_raise(vm, vm->exc.ValueError, "%lld is not in range", (long long)AS_INTLIKE(v));
   }
   i128 n = range_len128(r->start, r->stop, r->step);

@@ -89,20 +89,25 @@ static void table_resize(VM *vm, ObjSet *s, size_t minused) {
 static bool is_exact_str(VM *vm, Value v) { return IS_STR(v) && AS_OBJ(v)->cls == vm->types.str; }
 
 /* Compare a stored key with `key` (same hash). 1/0/-1; *restart set when the table
-** changed during a user __eq__. */
-static int entry_equal(VM *vm, ObjSet *s, SetEntry *e, Value key, bool *restart) {
+** changed during a user __eq__. The probe goes on only if the table has the same size
+** and the slot still holds this key; *ep is then moved to that slot of the (possibly
+** reallocated) table. Decided by contents, not by whether the allocator handed back the
+** same address. */
+static int entry_equal(VM *vm, ObjSet *s, SetEntry **ep, Value key, bool *restart) {
+  SetEntry *e = *ep;
   Value start = e->key;
   if (asy_same(start, key) && IS_OBJ(key)) return 1;
   if (is_exact_str(vm, start) && is_exact_str(vm, key)) return asy_str_equal(AS_STR(start), AS_STR(key));
   if (!IS_OBJ(start) && !IS_OBJ(key)) return asy_key_equal(vm, start, key);
-  SetEntry *table = s->table;
+  size_t mask = s->mask, pos = (size_t)(e - s->table);
   asy_push_root(vm, start);
   int cmp = asy_equal(vm, start, key);
   if (cmp < 0) return -1;
-  if (table != s->table || !asy_same(e->key, start)) {
+  if (mask != s->mask || !asy_same(s->table[pos].key, start)) {
     *restart = true;
     return 0;
   }
+  *ep = &s->table[pos];
   return cmp;
 }
 
@@ -119,7 +124,7 @@ restart:;
       if (e->hash == 0 && IS_UNDEF(e->key) && !e->dummy) return NULL;
       if (e->hash == hash && !IS_UNDEF(e->key)) {
         bool again = false;
-        int eq = entry_equal(vm, s, e, key, &again);
+        int eq = entry_equal(vm, s, &e, key, &again);
         if (eq < 0) {
           *err = true;
           return NULL;
@@ -141,7 +146,8 @@ restart:;
   size_t mask = s->mask;
   size_t i = (size_t)hash & mask;
   uint64_t perturb = (uint64_t)hash;
-  SetEntry *freeslot = NULL, *e;
+  size_t freeslot = SIZE_MAX; /* a position, not a pointer: a user __eq__ may move the table */
+  SetEntry *e;
   for (;;) {
     e = &s->table[i];
     int probes = (i + LINEAR_PROBES <= mask) ? LINEAR_PROBES : 0;
@@ -149,13 +155,13 @@ restart:;
       if (e->hash == 0 && IS_UNDEF(e->key) && !e->dummy) goto found_unused_or_dummy;
       if (e->hash == hash && !IS_UNDEF(e->key)) {
         bool again = false;
-        int eq = entry_equal(vm, s, e, key, &again);
+        int eq = entry_equal(vm, s, &e, key, &again);
         if (eq < 0) return false;
         if (again) goto restart;
         if (eq) return true; /* already present */
         mask = s->mask;
       } else if (e->dummy) {
-        freeslot = e;
+        freeslot = (size_t)(e - s->table);
       }
       e++;
     } while (probes--);
@@ -163,11 +169,12 @@ restart:;
     i = (i * 5 + 1 + (size_t)perturb) & mask;
   }
 found_unused_or_dummy:
-  if (freeslot) {
+  if (freeslot != SIZE_MAX && s->table[freeslot].dummy) {
+    SetEntry *f = &s->table[freeslot];
     s->used++;
-    freeslot->key = key;
-    freeslot->hash = hash;
-    freeslot->dummy = false;
+    f->key = key;
+    f->hash = hash;
+    f->dummy = false;
     return true;
   }
   s->fill++;

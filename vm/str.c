@@ -551,6 +551,8 @@ Value asy_str_concat_n(VM *vm, int n, const Value *parts) {
 Value asy_str_repeat(VM *vm, ObjStr *s, int64_t n) {
   if (n <= 0 || s->size == 0) return OBJ_VAL(vm->names.empty);
   if (n == 1 && s->obj.cls == vm->types.str) return OBJ_VAL(s);
+  if ((uint64_t)n > (uint64_t)INT64_MAX / s->length) /* CPython counts code points */
+    return asy_raise(vm, vm->exc.OverflowError, "repeated string is too long");
   if ((uint64_t)n > ASY_STR_MAX / s->size) return asy_memory_error(vm);
   size_t size = s->size * (size_t)n;
   ObjStr *r = asy_str_alloc(vm, size, s->length * (size_t)n);

@@ -801,25 +801,37 @@ struct TE {
   bool is_group;
 };
 
+/* The `_seen` set: open addressing on the pointer (a chain of 100000 exceptions must not
+** cost a linear search per link). */
 typedef struct {
-  Obj **items;
+  Obj **items; /* cap slots, NULL = free */
   size_t n, cap;
 } PtrSet;
 
+static size_t pset_slot(const PtrSet *s, Obj *o) {
+  size_t mask = s->cap - 1, i = ((uintptr_t)o >> 4) * 0x9E3779B97F4A7C15ull & mask;
+  while (s->items[i] && s->items[i] != o) i = (i + 1) & mask;
+  return i;
+}
+
 static bool pset_has(const PtrSet *s, Obj *o) {
-  for (size_t i = 0; i < s->n; i++)
-    if (s->items[i] == o) return true;
-  return false;
+  return s->cap && s->items[pset_slot(s, o)] == o;
 }
 
 static void pset_add(PtrSet *s, Obj *o) {
-  if (pset_has(s, o)) return;
-  if (s->n == s->cap) {
-    s->cap = s->cap ? s->cap * 2 : 32;
-    s->items = realloc(s->items, s->cap * sizeof(Obj *));
-    if (!s->items) abort();
+  if ((s->n + 1) * 2 > s->cap) {
+    PtrSet t = {calloc(s->cap ? s->cap * 2 : 32, sizeof(Obj *)), 0, s->cap ? s->cap * 2 : 32};
+    if (!t.items) abort();
+    for (size_t i = 0; i < s->cap; i++)
+      if (s->items[i]) t.items[pset_slot(&t, s->items[i])] = s->items[i];
+    t.n = s->n;
+    free(s->items);
+    *s = t;
   }
-  s->items[s->n++] = o;
+  size_t i = pset_slot(s, o);
+  if (s->items[i]) return;
+  s->items[i] = o;
+  s->n++;
 }
 
 static TE *te_new(VM *vm, Value exc, PtrSet *seen) {
@@ -832,13 +844,28 @@ static TE *te_new(VM *vm, Value exc, PtrSet *seen) {
   return t;
 }
 
+/* Free the tree with an explicit stack: a chain can be 100000 exceptions long. */
 static void te_free(TE *t) {
-  if (!t) return;
-  te_free(t->cause);
-  te_free(t->context);
-  for (int i = 0; i < t->nexcs; i++) te_free(t->excs[i]);
-  free(t->excs);
-  free(t);
+  size_t n = 0, cap = 64;
+  TE **stack = malloc(cap * sizeof(TE *));
+  if (!stack) abort();
+  if (t) stack[n++] = t;
+  while (n > 0) {
+    TE *te = stack[--n];
+    size_t need = n + 2 + (size_t)te->nexcs;
+    if (need > cap) {
+      while (cap < need) cap *= 2;
+      stack = realloc(stack, cap * sizeof(TE *));
+      if (!stack) abort();
+    }
+    if (te->cause) stack[n++] = te->cause;
+    if (te->context) stack[n++] = te->context;
+    for (int i = 0; i < te->nexcs; i++)
+      if (te->excs[i]) stack[n++] = te->excs[i];
+    free(te->excs);
+    free(te);
+  }
+  free(stack);
 }
 
 /* TracebackException.__init__ with compact=True: the cause/context/exceptions tree,

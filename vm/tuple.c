@@ -139,7 +139,13 @@ static Value tuple_index(VM *vm, int argc, Value *args, ObjDict *kw) {
   int64_t n = (int64_t)t->size, bounds[2] = {0, n};
   for (int k = 0; k < 2 && argc > 2 + k; k++) {
     int64_t i;
-    if (!asy_index(vm, args[2 + k], &i)) return EXC_VAL;
+    Value v = args[2 + k];
+    /* CPython converts these bounds as slice indices (_PyEval_SliceIndexNotNone). */
+    if (!IS_INTLIKE(v) &&
+        (!IS_OBJ(v) || IS_STR(v) || IS_UNDEF(asy_class_lookup(AS_OBJ(v)->cls, vm->names.index))))
+      return asy_raise(vm, vm->exc.TypeError,
+                       "slice indices must be integers or have an __index__ method");
+    if (!asy_index(vm, v, &i)) return EXC_VAL;
     if (i < 0) {
       i += n;
       if (i < 0) i = 0;

@@ -157,6 +157,9 @@ typedef struct Frame {
   ObjDict *locals;     /* class bodies and module-level code: the namespace dict, else NULL */
   uint32_t *ip;        /* next instruction */
   Value *base;         /* localsplus[0]; the value stack of this frame starts after them */
+  Value *ret;          /* where the result goes when the frame returns: the callable's
+                          slot (== base, except for CALL's inline path, which leaves the
+                          arguments in place as the first locals, base above ret) */
   Value *sp_base;      /* first value-stack slot of this frame */
   Value self_for_init; /* FRAME_INIT: the instance to return */
   int flags;           /* FRAME_* */
