@@ -17,9 +17,9 @@ JOBS       ?= 2
 BUILD_TYPE ?= RelWithDebInfo
 NPROC      := $(shell nproc 2>/dev/null || echo 2)
 
-# A GC-based interpreter keeps its heap until exit; leak reports at exit are noise.
-# Anything ASan/UBSan does report goes to stderr and so fails the test that caused it.
-ASAN_OPTIONS  ?= detect_leaks=0:abort_on_error=0:halt_on_error=1
+# vm_free releases every object and buffer at exit, so a LeakSanitizer report is a real
+# leak. Anything ASan/LSan/UBSan reports goes to stderr and so fails the test that caused it.
+ASAN_OPTIONS  ?= detect_leaks=1:abort_on_error=0:halt_on_error=1
 UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 
 .PHONY: all run build deps test test-asan build-asan bench clean

@@ -86,6 +86,10 @@ static int run_program(VM *vm, const char *filename, const char *text, size_t si
   }
   ObjModule *mod = asy_module_new(vm, vm->names.main);
   vm->main_module = OBJ_VAL(mod);
+  /* CPython's __main__ has __builtins__ = the builtins module (set before __file__). */
+  Value bmod = asy_dict_get_str(vm->modules, vm->names.builtins);
+  if (IS_OBJ(bmod))
+    asy_dict_set_str(vm, mod->dict, asy_str_intern(vm, "__builtins__", 12), bmod);
   asy_dict_set_str(vm, mod->dict, vm->names.file, STR_VAL(vm, filename));
   asy_dict_set_str(vm, mod->dict, vm->names.name, OBJ_VAL(vm->names.main));
   asy_dict_set_str(vm, vm->modules, vm->names.main, OBJ_VAL(mod));

@@ -138,6 +138,37 @@ static void push_fast(Unit *u, const char *name) {
   u->fast[u->nfast++] = name;
 }
 
+static unsigned str_hash(const char *s) {
+  unsigned h = 2166136261u;
+  while (*s) h = (h ^ (unsigned char)*s++) * 16777619u;
+  return h;
+}
+
+/* An open-addressing index over arr[0..n) (slots hold position + 1; the first of equal
+** names wins, as a linear search would). */
+static int *index_names(const char **arr, int n, int *cap_out) {
+  int cap = 8;
+  while (cap < 2 * n) cap *= 2;
+  int *ix = calloc((size_t)cap, sizeof(int));
+  if (!ix) abort();
+  unsigned m = (unsigned)cap - 1;
+  for (int k = 0; k < n; k++) {
+    unsigned i = str_hash(arr[k]) & m;
+    while (ix[i] && strcmp(arr[ix[i] - 1], arr[k]) != 0) i = (i + 1) & m;
+    if (!ix[i]) ix[i] = k + 1;
+  }
+  *cap_out = cap;
+  return ix;
+}
+
+static int find_indexed(const int *ix, int cap, const char **arr, const char *name) {
+  if (!ix) return -1;
+  unsigned m = (unsigned)cap - 1;
+  for (unsigned i = str_hash(name) & m; ix[i]; i = (i + 1) & m)
+    if (strcmp(arr[ix[i] - 1], name) == 0) return ix[i] - 1;
+  return -1;
+}
+
 /* Lay out localsplus: parameters, other fast locals, cells (sorted), frees (sorted). */
 static void layout_locals(Unit *u) {
   Scope *ste = u->ste;
@@ -169,10 +200,13 @@ static void layout_locals(Unit *u) {
   qsort(u->cells, (size_t)u->ncells, sizeof *u->cells, cmp_str);
   qsort(u->frees, (size_t)u->nfree, sizeof *u->frees, cmp_str);
   if (ste->type == BLOCK_CLASS && ste->needs_class_closure) u->cells[u->ncells++] = "__class__";
+  u->fast_ix = index_names(u->fast, u->nfast, &u->fast_ixcap);
+  u->cell_ix = index_names(u->cells, u->ncells, &u->cell_ixcap);
+  u->free_ix = index_names(u->frees, u->nfree, &u->free_ixcap);
+  /* Parameters come first in fast[]: a cell that is also a parameter is found there. */
   for (int i = 0; i < u->ncells; i++) {
-    u->cell2arg[i] = -1;
-    for (int j = 0; j < ste->nparams; j++)
-      if (strcmp(ste->params[j], u->cells[i]) == 0) u->cell2arg[i] = j;
+    int j = find_indexed(u->fast_ix, u->fast_ixcap, u->fast, u->cells[i]);
+    u->cell2arg[i] = j >= 0 && j < ste->nparams ? j : -1;
   }
 }
 
@@ -228,20 +262,20 @@ bool compile_nameop(Compiler *c, const char *name, AstExprContext ctx, AsyPos lo
   int idx = -1;
   switch (scope) {
   case SC_FREE:
-    idx = find_str(u->frees, u->nfree, mangled);
+    idx = find_indexed(u->free_ix, u->free_ixcap, u->frees, mangled);
     if (idx < 0) return cinternal(c, "free variable not laid out");
     idx += u->nfast + u->ncells;
     k = K_DEREF;
     break;
   case SC_CELL:
-    idx = find_str(u->cells, u->ncells, mangled);
+    idx = find_indexed(u->cell_ix, u->cell_ixcap, u->cells, mangled);
     if (idx < 0) return cinternal(c, "cell variable not laid out");
     idx += u->nfast;
     k = K_DEREF;
     break;
   case SC_LOCAL:
     if (fnlike) {
-      idx = find_str(u->fast, u->nfast, mangled);
+      idx = find_indexed(u->fast_ix, u->fast_ixcap, u->fast, mangled);
       if (idx < 0) return cinternal(c, "local variable not laid out");
       k = K_FAST;
     }
@@ -522,11 +556,11 @@ static bool make_closure(Compiler *c, ObjCode *co, const char **frees, int nfree
       bool is_cell = (u->ste->type == BLOCK_CLASS && strcmp(name, "__class__") == 0) ||
                      asy_scope_lookup(u->ste, name) == SC_CELL;
       if (is_cell) {
-        idx = find_str(u->cells, u->ncells, name);
+        idx = find_indexed(u->cell_ix, u->cell_ixcap, u->cells, name);
         if (idx < 0) return cinternal(c, "closure cell not found");
         idx += u->nfast;
       } else {
-        idx = find_str(u->frees, u->nfree, name);
+        idx = find_indexed(u->free_ix, u->free_ixcap, u->frees, name);
         if (idx < 0) return cinternal(c, "closure free variable not found");
         idx += u->nfast + u->ncells;
       }
@@ -665,7 +699,7 @@ bool compile_class(Compiler *c, AstNode *s) {
   emit_load_const(c, OBJ_VAL(sa), NO_LOC);
   TRY(compile_nameop(c, "__static_attributes__", AST_Store, NO_LOC));
   if (u->ste->needs_class_closure) {
-    int idx = find_str(u->cells, u->ncells, "__class__");
+    int idx = find_indexed(u->cell_ix, u->cell_ixcap, u->cells, "__class__");
     if (idx < 0) return cinternal(c, "__class__ cell missing");
     emit(c, OP_LOAD_CLOSURE, u->nfast + idx, NO_LOC);
     emit(c, OP_COPY, 1, NO_LOC);

@@ -111,6 +111,9 @@ struct Unit {
   const char **cells; int ncells;
   int *cell2arg;
   const char **frees; int nfree;
+  /* hash indexes over fast/cells/frees (slots hold position + 1), built by layout_locals:
+     a function with 70000 locals must not cost a linear search per name */
+  int *fast_ix, *cell_ix, *free_ix; int fast_ixcap, cell_ixcap, free_ixcap;
   /* frame blocks */
   FBlock fblocks[MAX_FBLOCKS]; int nfblocks;
   /* class bodies: names X assigned as `self.X` in nested functions (CPython 3.13's

@@ -51,8 +51,115 @@ AsyPos attr_loc(const AstNode *e, AsyPos loc) {
 /* ------------------------------------------------------------------------ */
 /* Constant folding (the trivial cases of CPython's AST optimiser)           */
 
-bool expr_is_const(Compiler *c, const AstNode *e) {
+/* Evaluate an int-only constant expression (int literals combined by unary and binary
+** operators) as CPython's AST optimiser folds them. False when e is not one, or when a
+** value would leave int64 (intermediates may reach 2**64 so -2**63 folds), or the operation
+** would raise (1 // 0, 1 << -1): those stay run-time operations so big-int and error
+** behaviour is unchanged. Bool literals are not folded here (rare; True + 1 then just
+** runs). 2 ** -1 (a float) is left alone too. */
+typedef __int128 fold_int;
+#define FOLD_LIMIT ((fold_int)1 << 64)
+
+static bool fold_ok(fold_int v, fold_int *out) {
+  if (v > FOLD_LIMIT || v < -FOLD_LIMIT) return false;
+  *out = v;
+  return true;
+}
+
+static bool fold_int_eval(const AstNode *e, fold_int *out, int depth) {
+  /* Deep operator chains (x + 1 + 1 + ...) are probed at every level while compiling; the
+  ** limit keeps that linear. Deeper constant subtrees still fold piecewise. */
+  if (depth > 48) return false;
   switch (e->kind) {
+  case AST_Constant: {
+    const AstConst *k = &e->v.Constant.value;
+    if (k->kind != AST_CONST_INT) return false;
+    if (k->big) {
+      if (!const_is_int64_min_magnitude(e)) return false;
+      *out = (fold_int)1 << 63;
+      return true;
+    }
+    *out = k->i;
+    return true;
+  }
+  case AST_UnaryOp: {
+    fold_int v;
+    if (!fold_int_eval(e->v.UnaryOp.operand, &v, depth + 1)) return false;
+    switch (e->v.UnaryOp.op) {
+    case AST_USub: *out = -v; return true;
+    case AST_UAdd: *out = v; return true;
+    case AST_Invert: *out = ~v; return true;
+    default: return false;
+    }
+  }
+  case AST_BinOp: {
+    fold_int a, b, r;
+    if (!fold_int_eval(e->v.BinOp.left, &a, depth + 1) ||
+        !fold_int_eval(e->v.BinOp.right, &b, depth + 1))
+      return false;
+    switch (e->v.BinOp.op) {
+    case AST_Add: return fold_ok(a + b, out);
+    case AST_Sub: return fold_ok(a - b, out);
+    case AST_Mult: return !__builtin_mul_overflow(a, b, &r) && fold_ok(r, out);
+    case AST_BitAnd: *out = a & b; return true;
+    case AST_BitOr: *out = a | b; return true;
+    case AST_BitXor: *out = a ^ b; return true;
+    case AST_FloorDiv:
+    case AST_Mod: {
+      if (b == 0) return false;
+      fold_int q = a / b, m = a % b;
+      if (m != 0 && ((m < 0) != (b < 0))) {   /* Python floors toward -infinity */
+        q -= 1;
+        m += b;
+      }
+      return fold_ok(e->v.BinOp.op == AST_FloorDiv ? q : m, out);
+    }
+    case AST_LShift:
+      if (b < 0) return false;
+      if (a == 0) { *out = 0; return true; }
+      if (b > 64) return false;
+      return !__builtin_mul_overflow(a, (fold_int)1 << b, &r) && fold_ok(r, out);
+    case AST_RShift:
+      if (b < 0) return false;
+      *out = b > 100 ? (a < 0 ? -1 : 0) : a >> b;
+      return true;
+    case AST_Pow: {
+      if (b < 0) return false;
+      fold_int base = a;
+      r = 1;
+      while (b > 0) {
+        if ((b & 1) && (__builtin_mul_overflow(r, base, &r) || !fold_ok(r, &r))) return false;
+        b >>= 1;
+        if (b > 0 && (__builtin_mul_overflow(base, base, &base) || !fold_ok(base, &base))) {
+          /* base only matters while bits of b remain; a huge base means a huge result
+          ** unless it is 0 or +-1, which never overflow. */
+          return false;
+        }
+      }
+      *out = r;
+      return true;
+    }
+    default:
+      return false;
+    }
+  }
+  default:
+    return false;
+  }
+}
+
+static bool const_int_eval(const AstNode *e, int64_t *out) {
+  fold_int v;
+  if (!fold_int_eval(e, &v, 0) || v > INT64_MAX || v < INT64_MIN) return false;
+  *out = (int64_t)v;
+  return true;
+}
+
+bool expr_is_const(Compiler *c, const AstNode *e) {
+  int64_t folded;
+  switch (e->kind) {
+  case AST_BinOp:
+    return const_int_eval(e, &folded);
   case AST_Constant: {
     const AstConst *k = &e->v.Constant.value;
     return !(k->kind == AST_CONST_INT && k->big) && k->kind != AST_CONST_IMAG;
@@ -60,6 +167,7 @@ bool expr_is_const(Compiler *c, const AstNode *e) {
   case AST_UnaryOp: {
     const AstNode *o = e->v.UnaryOp.operand;
     if (e->v.UnaryOp.op == AST_USub && const_is_int64_min_magnitude(o)) return true;
+    if (o->kind == AST_BinOp || o->kind == AST_UnaryOp) return const_int_eval(e, &folded);
     if (o->kind != AST_Constant || !expr_is_const(c, o)) return false;
     int k = o->v.Constant.value.kind;
     switch (e->v.UnaryOp.op) {
@@ -79,11 +187,21 @@ bool expr_is_const(Compiler *c, const AstNode *e) {
 }
 
 bool const_value_of(Compiler *c, const AstNode *e, Value *out) {
+  int64_t folded;
   switch (e->kind) {
   case AST_Constant:
     return const_value(c, e, out);
+  case AST_BinOp:
+    if (!const_int_eval(e, &folded)) return cinternal(c, "not a constant");
+    *out = INT_VAL(folded);
+    return true;
   case AST_UnaryOp: {
     const AstNode *o = e->v.UnaryOp.operand;
+    if (o->kind == AST_BinOp || o->kind == AST_UnaryOp) {
+      if (!const_int_eval(e, &folded)) return cinternal(c, "not a constant");
+      *out = INT_VAL(folded);
+      return true;
+    }
     if (e->v.UnaryOp.op == AST_USub && const_is_int64_min_magnitude(o)) {
       *out = INT_VAL(INT64_MIN);
       return true;
@@ -137,6 +255,8 @@ static const char *infer_type(Compiler *c, const AstNode *e) {
   case AST_UnaryOp:
     if (expr_is_const(c, e)) return infer_type(c, e->v.UnaryOp.operand);
     return NULL;
+  case AST_BinOp:
+    return expr_is_const(c, e) ? "int" : NULL;   /* only int arithmetic folds */
   default:
     return NULL;
   }
@@ -863,6 +983,12 @@ bool compile_expr(Compiler *c, AstNode *e) {
     emit(c, OP_COPY, 1, loc);
     return compile_store(c, e->v.NamedExpr.target);
   case AST_BinOp:
+    if (expr_is_const(c, e)) {
+      Value v;
+      TRY(const_value_of(c, e, &v));
+      emit_load_const(c, v, loc);
+      return true;
+    }
     TRY(compile_expr(c, e->v.BinOp.left));
     TRY(compile_expr(c, e->v.BinOp.right));
     emit(c, OP_BINARY_OP, binop_arg(e->v.BinOp.op), loc);

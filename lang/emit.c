@@ -133,6 +133,7 @@ void unit_free(Unit *u) {
   free(u->consts); free(u->cindex);
   free(u->names); free(u->nindex);
   free(u->fast); free(u->cells); free(u->cell2arg); free(u->frees);
+  free(u->fast_ix); free(u->cell_ix); free(u->free_ix);
   free(u->qualname);
   free(u->static_attrs);
   free(u);

@@ -34,13 +34,7 @@ typedef struct AsyStdlib {
 
 /* ---- argument checking (builtins.c) ------------------------------------------------ */
 
-/* "f() takes no keyword arguments" unless kw is NULL or empty. */
-bool asy_std_no_kw(VM *vm, const char *fname, ObjDict *kw);
-/* METH_O style: "f() takes exactly one argument (N given)", plus no keywords. */
-bool asy_std_one(VM *vm, const char *fname, int argc, ObjDict *kw);
-/* Vectorcall style: "f expected N arguments, got M" / "f expected at least N arguments,
-** got M" / "f expected at most N arguments, got M". */
-bool asy_std_range(VM *vm, const char *fname, int argc, int min, int max);
+/* Positional counts: asy_args / asy_no_kw / asy_arg_count (vm.h). */
 /* Keyword arguments by name: each kw entry must be one of names[0..n); its value is
 ** stored in out[i]. Unknown names raise "f() got an unexpected keyword argument 'x'"
 ** (style 0) or "'x' is an invalid keyword argument for f()" (style 1). Entries of out

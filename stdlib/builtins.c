@@ -27,33 +27,6 @@
 
 static size_t kw_count(ObjDict *kw) { return kw ? kw->count : 0; }
 
-bool asy_std_no_kw(VM *vm, const char *fname, ObjDict *kw) {
-  if (kw_count(kw) == 0) return true;
-  asy_raise(vm, vm->exc.TypeError, "%s() takes no keyword arguments", fname);
-  return false;
-}
-
-bool asy_std_one(VM *vm, const char *fname, int argc, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, fname, kw)) return false;
-  if (argc == 1) return true;
-  asy_raise(vm, vm->exc.TypeError, "%s() takes exactly one argument (%d given)", fname, argc);
-  return false;
-}
-
-bool asy_std_range(VM *vm, const char *fname, int argc, int min, int max) {
-  if (argc >= min && (max < 0 || argc <= max)) return true;
-  if (min == max)
-    asy_raise(vm, vm->exc.TypeError, "%s expected %d argument%s, got %d", fname, min,
-              min == 1 ? "" : "s", argc);
-  else if (argc < min)
-    asy_raise(vm, vm->exc.TypeError, "%s expected at least %d argument%s, got %d", fname, min,
-              min == 1 ? "" : "s", argc);
-  else
-    asy_raise(vm, vm->exc.TypeError, "%s expected at most %d argument%s, got %d", fname, max,
-              max == 1 ? "" : "s", argc);
-  return false;
-}
-
 static int name_index(ObjStr *key, const char *const *names, int n) {
   for (int i = 0; i < n; i++)
     if (strlen(names[i]) == key->size && memcmp(names[i], key->chars, key->size) == 0) return i;
@@ -298,19 +271,19 @@ void asy_stdlib_free(VM *vm) {
 /* ---- simple builtins ------------------------------------------------------------------ */
 
 static Value bi_len(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_one(vm, "len", argc, kw)) return EXC_VAL;
+  if (!asy_args(vm, "len", argc, kw, 1, 1)) return EXC_VAL;
   int64_t n = asy_len(vm, args[0]);
   return n < 0 ? EXC_VAL : INT_VAL(n);
 }
 
 static Value bi_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_one(vm, "repr", argc, kw)) return EXC_VAL;
+  if (!asy_args(vm, "repr", argc, kw, 1, 1)) return EXC_VAL;
   return asy_repr(vm, args[0]);
 }
 
 /* ascii(): repr with every non-ASCII code point escaped as \xhh, \uhhhh or \Uhhhhhhhh. */
 static Value bi_ascii(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_one(vm, "ascii", argc, kw)) return EXC_VAL;
+  if (!asy_args(vm, "ascii", argc, kw, 1, 1)) return EXC_VAL;
   Value r = asy_repr(vm, args[0]);
   if (IS_EXC(r)) return r;
   ObjStr *s = AS_STR(r);
@@ -330,7 +303,7 @@ static Value bi_ascii(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value bi_abs(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_one(vm, "abs", argc, kw)) return EXC_VAL;
+  if (!asy_args(vm, "abs", argc, kw, 1, 1)) return EXC_VAL;
   Value v = args[0];
   if (IS_INTLIKE(v)) {
     int64_t i = AS_INTLIKE(v);
@@ -482,7 +455,7 @@ static Value binary_dunder(VM *vm, Value a, Value b, const char *name, const cha
 }
 
 static Value bi_divmod(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "divmod", kw) || !asy_std_range(vm, "divmod", argc, 2, 2)) return EXC_VAL;
+  if (!asy_no_kw(vm, "divmod", kw) || !asy_arg_count(vm, "divmod", argc, 2, 2)) return EXC_VAL;
   Value a = args[0], b = args[1];
   Value items[2];
   if (IS_INTLIKE(a) && IS_INTLIKE(b)) {
@@ -585,14 +558,14 @@ static int check_classinfo(VM *vm, Value v, Value info, bool sub, int depth) {
 }
 
 static Value bi_isinstance(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "isinstance", kw) || !asy_std_range(vm, "isinstance", argc, 2, 2))
+  if (!asy_no_kw(vm, "isinstance", kw) || !asy_arg_count(vm, "isinstance", argc, 2, 2))
     return EXC_VAL;
   int r = check_classinfo(vm, args[0], args[1], false, 0);
   return r < 0 ? EXC_VAL : BOOL_VAL(r);
 }
 
 static Value bi_issubclass(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "issubclass", kw) || !asy_std_range(vm, "issubclass", argc, 2, 2))
+  if (!asy_no_kw(vm, "issubclass", kw) || !asy_arg_count(vm, "issubclass", argc, 2, 2))
     return EXC_VAL;
   if (!IS_CLASS(args[0]))
     return asy_raise(vm, vm->exc.TypeError, "issubclass() arg 1 must be a class");
@@ -601,12 +574,12 @@ static Value bi_issubclass(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value bi_callable(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_one(vm, "callable", argc, kw)) return EXC_VAL;
+  if (!asy_args(vm, "callable", argc, kw, 1, 1)) return EXC_VAL;
   return BOOL_VAL(asy_std_callable(vm, args[0]));
 }
 
 static Value bi_hash(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_one(vm, "hash", argc, kw)) return EXC_VAL;
+  if (!asy_args(vm, "hash", argc, kw, 1, 1)) return EXC_VAL;
   int64_t h;
   if (!asy_hash(vm, args[0], &h)) return EXC_VAL;
   return INT_VAL(h);
@@ -615,7 +588,7 @@ static Value bi_hash(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* id(): the address for objects; immediates (which have no address here) get a stable
 ** value derived from their payload, so `id(a) == id(b)` agrees with `a is b`. */
 static Value bi_id(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_one(vm, "id", argc, kw)) return EXC_VAL;
+  if (!asy_args(vm, "id", argc, kw, 1, 1)) return EXC_VAL;
   Value v = args[0];
   static const char anchors[4] = {0};
   switch (v.tag) {
@@ -641,7 +614,7 @@ static bool attr_name(VM *vm, Value name) {
 }
 
 static Value bi_getattr(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "getattr", kw) || !asy_std_range(vm, "getattr", argc, 2, 3))
+  if (!asy_no_kw(vm, "getattr", kw) || !asy_arg_count(vm, "getattr", argc, 2, 3))
     return EXC_VAL;
   if (!attr_name(vm, args[1])) return EXC_VAL;
   if (argc == 2) return asy_getattr(vm, args[0], AS_STR(args[1]));
@@ -655,7 +628,7 @@ static Value bi_getattr(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value bi_hasattr(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "hasattr", kw) || !asy_std_range(vm, "hasattr", argc, 2, 2))
+  if (!asy_no_kw(vm, "hasattr", kw) || !asy_arg_count(vm, "hasattr", argc, 2, 2))
     return EXC_VAL;
   if (!attr_name(vm, args[1])) return EXC_VAL;
   Value r = asy_getattr_opt(vm, args[0], AS_STR(args[1]));
@@ -669,14 +642,14 @@ static Value bi_hasattr(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value bi_setattr(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "setattr", kw) || !asy_std_range(vm, "setattr", argc, 3, 3))
+  if (!asy_no_kw(vm, "setattr", kw) || !asy_arg_count(vm, "setattr", argc, 3, 3))
     return EXC_VAL;
   if (!attr_name(vm, args[1])) return EXC_VAL;
   return asy_setattr(vm, args[0], AS_STR(args[1]), args[2]) ? NONE_VAL : EXC_VAL;
 }
 
 static Value bi_delattr(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "delattr", kw) || !asy_std_range(vm, "delattr", argc, 2, 2))
+  if (!asy_no_kw(vm, "delattr", kw) || !asy_arg_count(vm, "delattr", argc, 2, 2))
     return EXC_VAL;
   if (!attr_name(vm, args[1])) return EXC_VAL;
   return asy_delattr(vm, args[0], AS_STR(args[1])) ? NONE_VAL : EXC_VAL;
@@ -707,14 +680,14 @@ static Value current_locals(VM *vm) {
 }
 
 static Value bi_locals(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "locals", kw)) return EXC_VAL;
+  if (!asy_no_kw(vm, "locals", kw)) return EXC_VAL;
   if (argc != 0)
     return asy_raise(vm, vm->exc.TypeError, "locals() takes no arguments (%d given)", argc);
   return current_locals(vm);
 }
 
 static Value bi_globals(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "globals", kw)) return EXC_VAL;
+  if (!asy_no_kw(vm, "globals", kw)) return EXC_VAL;
   if (argc != 0)
     return asy_raise(vm, vm->exc.TypeError, "globals() takes no arguments (%d given)", argc);
   Frame *fr = caller_frame(vm);
@@ -723,7 +696,7 @@ static Value bi_globals(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value bi_vars(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "vars", kw) || !asy_std_range(vm, "vars", argc, 0, 1)) return EXC_VAL;
+  if (!asy_no_kw(vm, "vars", kw) || !asy_arg_count(vm, "vars", argc, 0, 1)) return EXC_VAL;
   if (argc == 0) return current_locals(vm);
   Value r = asy_getattr_opt(vm, args[0], vm->names.dict);
   if (IS_EXC(r)) {
@@ -786,7 +759,7 @@ static bool add_class_attrs(VM *vm, ObjSet *names, ObjClass *c) {
 }
 
 static Value bi_dir(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "dir", kw) || !asy_std_range(vm, "dir", argc, 0, 1)) return EXC_VAL;
+  if (!asy_no_kw(vm, "dir", kw) || !asy_arg_count(vm, "dir", argc, 0, 1)) return EXC_VAL;
   ObjSet *names = asy_set_new(vm, vm->types.set);
   if (argc == 0) {
     Value l = current_locals(vm);
@@ -826,7 +799,7 @@ static Value bi_dir(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value bi_ord(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_one(vm, "ord", argc, kw)) return EXC_VAL;
+  if (!asy_args(vm, "ord", argc, kw, 1, 1)) return EXC_VAL;
   Value v = args[0];
   if (IS_STR(v)) {
     ObjStr *s = AS_STR(v);
@@ -848,7 +821,7 @@ static Value bi_ord(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value bi_chr(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_one(vm, "chr", argc, kw)) return EXC_VAL;
+  if (!asy_args(vm, "chr", argc, kw, 1, 1)) return EXC_VAL;
   int64_t i;
   if (!asy_index(vm, args[0], &i)) return EXC_VAL;
   if (i < 0 || i > 0x10ffff) return asy_raise(vm, vm->exc.ValueError, "chr() arg not in range(0x110000)");
@@ -858,7 +831,7 @@ static Value bi_chr(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* hex/oct/bin: sign, prefix, digits of the magnitude. */
 static Value int_to_base(VM *vm, const char *fname, int argc, Value *args, ObjDict *kw,
                          int bits, const char *prefix) {
-  if (!asy_std_one(vm, fname, argc, kw)) return EXC_VAL;
+  if (!asy_args(vm, fname, argc, kw, 1, 1)) return EXC_VAL;
   int64_t i;
   if (!asy_index(vm, args[0], &i)) return EXC_VAL;
   uint64_t mag = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
@@ -888,12 +861,12 @@ static Value bi_bin(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value bi_format(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "format", kw) || !asy_std_range(vm, "format", argc, 1, 2)) return EXC_VAL;
+  if (!asy_no_kw(vm, "format", kw) || !asy_arg_count(vm, "format", argc, 1, 2)) return EXC_VAL;
   ObjStr *spec = vm->names.empty;
   if (argc == 2) {
     if (!IS_STR(args[1]))
       return asy_raise(vm, vm->exc.TypeError, "format() argument 2 must be str, not %s",
-                       asy_type_name(vm, args[1]));
+                       asy_arg_type_name(vm, args[1]));
     spec = AS_STR(args[1]);
   }
   return asy_format(vm, args[0], spec);
@@ -901,7 +874,7 @@ static Value bi_format(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 /* exit()/quit(): SystemExit(code), as site.Quitter does. */
 static Value bi_exit(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "exit", kw)) return EXC_VAL;
+  if (!asy_no_kw(vm, "exit", kw)) return EXC_VAL;
   if (argc > 1) /* a Python method there: its own wording, self counted */
     return asy_raise(vm, vm->exc.TypeError,
                      "Quitter.__call__() takes from 1 to 2 positional arguments but %d were given",
@@ -916,8 +889,7 @@ static Value bi_import(VM *vm, int argc, Value *args, ObjDict *kw) {
   Value a[5];
   if (!asy_std_bind(vm, "__import__", argc, args, kw, names, 5, 0, 1, a)) return EXC_VAL;
   if (!IS_STR(a[0]))
-    return asy_raise(vm, vm->exc.TypeError, "__import__() argument 1 must be str, not %s",
-                     asy_type_name(vm, a[0]));
+    return asy_raise(vm, vm->exc.TypeError, "module name must be a string");
   return asy_import(vm, AS_STR(a[0]));
 }
 

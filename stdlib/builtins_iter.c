@@ -161,7 +161,7 @@ static Value map_next(VM *vm, ObjIter *it) {
 static Value map_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   argc--;
   args++;
-  if (!asy_std_no_kw(vm, "map", kw)) return EXC_VAL;
+  if (!asy_no_kw(vm, "map", kw)) return EXC_VAL;
   if (argc < 2) return asy_raise(vm, vm->exc.TypeError, "map() must have at least two arguments.");
   ObjTuple *its = asy_tuple_new(vm, (size_t)argc - 1);
   for (int i = 1; i < argc; i++) {
@@ -195,7 +195,7 @@ static Value filter_next(VM *vm, ObjIter *it) {
 static Value filter_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   argc--;
   args++;
-  if (!asy_std_no_kw(vm, "filter", kw) || !asy_std_range(vm, "filter", argc, 2, 2)) return EXC_VAL;
+  if (!asy_no_kw(vm, "filter", kw) || !asy_arg_count(vm, "filter", argc, 2, 2)) return EXC_VAL;
   Value src = asy_iter(vm, args[1]);
   if (IS_EXC(src)) return src;
   return OBJ_VAL(new_iter(vm, IC_FILTER, filter_next, args[0], src, UNDEF_VAL));
@@ -256,7 +256,7 @@ static Value reversed_dict_next(VM *vm, ObjIter *it) {
 static Value reversed_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   argc--;
   args++;
-  if (!asy_std_no_kw(vm, "reversed", kw) || !asy_std_range(vm, "reversed", argc, 1, 1))
+  if (!asy_no_kw(vm, "reversed", kw) || !asy_arg_count(vm, "reversed", argc, 1, 1))
     return EXC_VAL;
   Value seq = args[0];
   if (IS_DICT(seq) || IS_OBJ_TYPE(seq, OBJ_DICTVIEW)) {
@@ -317,7 +317,7 @@ static Value callable_iter_next(VM *vm, ObjIter *it) {
 }
 
 static Value bi_iter(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "iter", kw) || !asy_std_range(vm, "iter", argc, 1, 2)) return EXC_VAL;
+  if (!asy_no_kw(vm, "iter", kw) || !asy_arg_count(vm, "iter", argc, 1, 2)) return EXC_VAL;
   if (argc == 1) return asy_iter(vm, args[0]);
   if (!asy_std_callable(vm, args[0]))
     return asy_raise(vm, vm->exc.TypeError, "iter(v, w): v must be callable");
@@ -325,7 +325,7 @@ static Value bi_iter(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value bi_next(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "next", kw) || !asy_std_range(vm, "next", argc, 1, 2)) return EXC_VAL;
+  if (!asy_no_kw(vm, "next", kw) || !asy_arg_count(vm, "next", argc, 1, 2)) return EXC_VAL;
   if (!is_iterator(vm, args[0]))
     return asy_raise(vm, vm->exc.TypeError, "'%s' object is not an iterator",
                      asy_type_name(vm, args[0]));
@@ -375,7 +375,7 @@ static bool bool_arg(VM *vm, Value v, bool *out) {
 }
 
 static Value bi_sorted(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_range(vm, "sorted", argc, 1, 1)) return EXC_VAL;
+  if (!asy_arg_count(vm, "sorted", argc, 1, 1)) return EXC_VAL;
   static const char *const names[] = {"key", "reverse"};
   Value opt[2] = {UNDEF_VAL, UNDEF_VAL};
   if (!asy_std_kwargs(vm, "sort", kw, names, 2, opt, 0)) return EXC_VAL;
@@ -543,7 +543,7 @@ static Value bi_sum(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value any_all(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, bool any) {
-  if (!asy_std_one(vm, name, argc, kw)) return EXC_VAL;
+  if (!asy_args(vm, name, argc, kw, 1, 1)) return EXC_VAL;
   Value it = asy_iter(vm, args[0]);
   if (IS_EXC(it)) return it;
   for (;;) {

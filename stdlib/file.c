@@ -222,7 +222,7 @@ static bool size_arg(VM *vm, int argc, Value *args, int64_t *size) {
 
 static Value f_read(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjFile *f = self_file(vm, argc, args, "read");
-  if (!f || !asy_std_no_kw(vm, "read", kw)) return EXC_VAL;
+  if (!f || !asy_no_kw(vm, "read", kw)) return EXC_VAL;
   if (argc > 2) return asy_raise(vm, vm->exc.TypeError, "read expected at most 1 argument, got %d", argc - 1);
   int64_t size;
   if (!size_arg(vm, argc, args, &size)) return EXC_VAL;
@@ -286,7 +286,7 @@ static Value read_one_line(VM *vm, ObjFile *f, int64_t limit) {
 
 static Value f_readline(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjFile *f = self_file(vm, argc, args, "readline");
-  if (!f || !asy_std_no_kw(vm, "readline", kw)) return EXC_VAL;
+  if (!f || !asy_no_kw(vm, "readline", kw)) return EXC_VAL;
   int64_t size;
   if (!size_arg(vm, argc, args, &size)) return EXC_VAL;
   if (!check_open(vm, f)) return EXC_VAL;
@@ -297,7 +297,7 @@ static Value f_readline(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value f_readlines(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjFile *f = self_file(vm, argc, args, "readlines");
-  if (!f || !asy_std_no_kw(vm, "readlines", kw)) return EXC_VAL;
+  if (!f || !asy_no_kw(vm, "readlines", kw)) return EXC_VAL;
   if (!check_open(vm, f)) return EXC_VAL;
   if (!readable(f)) return unsupported(vm, "not readable");
   sync_update(f);
@@ -315,7 +315,7 @@ static Value f_readlines(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* write(s): the number of characters (text) or bytes (binary) written. */
 static Value f_write(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjFile *f = self_file(vm, argc, args, "write");
-  if (!f || !asy_std_no_kw(vm, "write", kw)) return EXC_VAL;
+  if (!f || !asy_no_kw(vm, "write", kw)) return EXC_VAL;
   if (argc != 2)
     return asy_raise(vm, vm->exc.TypeError, "write() takes exactly one argument (%d given)", argc - 1);
   if (!check_open(vm, f)) return EXC_VAL;
@@ -330,7 +330,7 @@ static Value f_write(VM *vm, int argc, Value *args, ObjDict *kw) {
   }
   if (!IS_STR(v))
     return asy_raise(vm, vm->exc.TypeError, "write() argument must be str, not %s",
-                     asy_type_name(vm, v));
+                     asy_arg_type_name(vm, v));
   ObjStr *s = AS_STR(v);
   const char *enc = f->encoding ? f->encoding->chars : "utf-8";
   if (s->size != s->length && strcmp(enc, "utf-8") != 0 && strcmp(enc, "utf8") != 0 &&
@@ -346,7 +346,7 @@ static Value f_write(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value f_writelines(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjFile *f = self_file(vm, argc, args, "writelines");
-  if (!f || !asy_std_no_kw(vm, "writelines", kw)) return EXC_VAL;
+  if (!f || !asy_no_kw(vm, "writelines", kw)) return EXC_VAL;
   if (argc != 2)
     return asy_raise(vm, vm->exc.TypeError, "writelines() takes exactly one argument (%d given)", argc - 1);
   Value it = asy_iter(vm, args[1]);
@@ -455,7 +455,7 @@ static Value f_tell(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value f_seek(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjFile *f = self_file(vm, argc, args, "seek");
-  if (!f || !asy_std_no_kw(vm, "seek", kw)) return EXC_VAL;
+  if (!f || !asy_no_kw(vm, "seek", kw)) return EXC_VAL;
   if (argc < 2 || argc > 3)
     return asy_raise(vm, vm->exc.TypeError, "seek expected at least 1 argument, got %d", argc - 1);
   if (!check_open(vm, f)) return EXC_VAL;
@@ -516,18 +516,6 @@ static Value f_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
   return OBJ_VAL(asy_buf_to_str(&b));
 }
 
-/* A read-only property whose getter is a native. */
-static void def_property(VM *vm, ObjClass *cls, const char *name, NativeFn fn) {
-  ObjNative *getter = asy_native_new(vm, name, fn);
-  ObjWrapper *w = (ObjWrapper *)asy_alloc_obj(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types.property);
-  w->kind = 0;
-  w->fget = OBJ_VAL(getter);
-  w->fset = NONE_VAL;
-  w->fdel = NONE_VAL;
-  w->doc = NONE_VAL;
-  asy_dict_set_str(vm, cls->dict, asy_str_intern(vm, name, strlen(name)), OBJ_VAL(w));
-}
-
 static void def_file_methods(VM *vm, ObjClass *c) {
   static const struct { const char *name; NativeFn fn; } methods[] = {
     {"read", f_read}, {"readline", f_readline}, {"readlines", f_readlines},
@@ -539,10 +527,10 @@ static void def_file_methods(VM *vm, ObjClass *c) {
   };
   for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
     asy_def_method(vm, c, methods[i].name, methods[i].fn);
-  def_property(vm, c, "name", f_get_name);
-  def_property(vm, c, "mode", f_get_mode);
-  def_property(vm, c, "closed", f_get_closed);
-  if (c == vm->types.file) def_property(vm, c, "encoding", f_get_encoding);
+  asy_def_getset(vm, c, "name", f_get_name, NULL);
+  asy_def_getset(vm, c, "mode", f_get_mode, NULL);
+  asy_def_getset(vm, c, "closed", f_get_closed, NULL);
+  if (c == vm->types.file) asy_def_getset(vm, c, "encoding", f_get_encoding, NULL);
 }
 
 static ObjFile *new_file(VM *vm, ObjClass *cls, FILE *fp, ObjStr *name, ObjStr *mode, bool binary) {
@@ -594,7 +582,7 @@ static Value bi_open(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!IS_UNDEF(a[1])) {
     if (!IS_STR(a[1]))
       return asy_raise(vm, vm->exc.TypeError, "open() argument 'mode' must be str, not %s",
-                       asy_type_name(vm, a[1]));
+                       asy_arg_type_name(vm, a[1]));
     mode = AS_STR(a[1]);
   }
   /* Validate the mode as _io.open does. */

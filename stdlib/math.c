@@ -25,7 +25,7 @@ static Value range_error(VM *vm) { return asy_raise(vm, vm->exc.OverflowError, "
 
 /* "math.f() takes exactly one argument (N given)" and the float conversion. */
 static bool one_double(VM *vm, const char *name, int argc, Value *args, ObjDict *kw, double *x) {
-  if (!asy_std_no_kw(vm, name, kw)) return false;
+  if (!asy_no_kw(vm, name, kw)) return false;
   if (argc != 1) {
     asy_raise(vm, vm->exc.TypeError, "math.%s() takes exactly one argument (%d given)", name, argc);
     return false;
@@ -35,7 +35,7 @@ static bool one_double(VM *vm, const char *name, int argc, Value *args, ObjDict 
 
 static bool two_doubles(VM *vm, const char *name, int argc, Value *args, ObjDict *kw, double *x,
                         double *y) {
-  if (!asy_std_no_kw(vm, name, kw) || !asy_std_range(vm, name, argc, 2, 2)) return false;
+  if (!asy_no_kw(vm, name, kw) || !asy_arg_count(vm, name, argc, 2, 2)) return false;
   return asy_std_to_double(vm, args[0], x) && asy_std_to_double(vm, args[1], y);
 }
 
@@ -109,7 +109,7 @@ static Value double_to_int(VM *vm, double d) {
 
 static Value floor_ceil(VM *vm, int argc, Value *args, ObjDict *kw, bool is_floor) {
   const char *name = is_floor ? "floor" : "ceil";
-  if (!asy_std_no_kw(vm, name, kw)) return EXC_VAL;
+  if (!asy_no_kw(vm, name, kw)) return EXC_VAL;
   if (argc != 1)
     return asy_raise(vm, vm->exc.TypeError, "math.%s() takes exactly one argument (%d given)", name, argc);
   Value v = args[0];
@@ -130,7 +130,7 @@ static Value m_floor(VM *vm, int argc, Value *args, ObjDict *kw) { return floor_
 static Value m_ceil(VM *vm, int argc, Value *args, ObjDict *kw) { return floor_ceil(vm, argc, args, kw, false); }
 
 static Value m_trunc(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "trunc", kw)) return EXC_VAL;
+  if (!asy_no_kw(vm, "trunc", kw)) return EXC_VAL;
   if (argc != 1)
     return asy_raise(vm, vm->exc.TypeError, "math.trunc() takes exactly one argument (%d given)", argc);
   Value v = args[0];
@@ -233,7 +233,7 @@ static bool log_of(double x, double (*fn)(double), double *out) {
 }
 
 static Value m_log(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "log", kw) || !asy_std_range(vm, "log", argc, 1, 2)) return EXC_VAL;
+  if (!asy_no_kw(vm, "log", kw) || !asy_arg_count(vm, "log", argc, 1, 2)) return EXC_VAL;
   double x, num, den;
   if (!asy_std_to_double(vm, args[0], &x)) return EXC_VAL;
   if (!log_of(x, log, &num)) return domain_error(vm);
@@ -286,7 +286,7 @@ static Value m_frexp(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value m_ldexp(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "ldexp", kw) || !asy_std_range(vm, "ldexp", argc, 2, 2)) return EXC_VAL;
+  if (!asy_no_kw(vm, "ldexp", kw) || !asy_arg_count(vm, "ldexp", argc, 2, 2)) return EXC_VAL;
   double x;
   if (!asy_std_to_double(vm, args[0], &x)) return EXC_VAL;
   if (!IS_INTLIKE(args[1]))
@@ -385,7 +385,7 @@ static double vector_norm(size_t n, double *vec, double max, bool found_nan) {
 }
 
 static Value m_hypot(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "hypot", kw)) return EXC_VAL;
+  if (!asy_no_kw(vm, "hypot", kw)) return EXC_VAL;
   double small[16];
   double *vec = argc <= 16 ? small : malloc(sizeof(double) * (size_t)argc);
   if (!vec) return asy_raise(vm, vm->exc.MemoryError, "out of memory");
@@ -408,7 +408,7 @@ static Value m_hypot(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value m_dist(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "dist", kw) || !asy_std_range(vm, "dist", argc, 2, 2)) return EXC_VAL;
+  if (!asy_no_kw(vm, "dist", kw) || !asy_arg_count(vm, "dist", argc, 2, 2)) return EXC_VAL;
   for (int i = 0; i < 2; i++)
     if (!IS_TUPLE(args[i]) && !IS_LIST(args[i]))
       return asy_raise(vm, vm->exc.TypeError, "dist() argument %d must be tuple, not %s", i + 1,
@@ -443,7 +443,7 @@ static Value m_dist(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* ---- fsum ----------------------------------------------------------------------------------- */
 
 static Value m_fsum(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "fsum", kw)) return EXC_VAL;
+  if (!asy_no_kw(vm, "fsum", kw)) return EXC_VAL;
   if (argc != 1)
     return asy_raise(vm, vm->exc.TypeError, "math.fsum() takes exactly one argument (%d given)", argc);
   Value it = asy_iter(vm, args[0]);
@@ -554,7 +554,7 @@ static Value from_u64(VM *vm, uint64_t r) {
 }
 
 static Value m_gcd(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "gcd", kw)) return EXC_VAL;
+  if (!asy_no_kw(vm, "gcd", kw)) return EXC_VAL;
   uint64_t g = 0;
   for (int i = 0; i < argc; i++) {
     int64_t v;
@@ -565,7 +565,7 @@ static Value m_gcd(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value m_lcm(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "lcm", kw)) return EXC_VAL;
+  if (!asy_no_kw(vm, "lcm", kw)) return EXC_VAL;
   uint64_t l = 1;
   for (int i = 0; i < argc; i++) {
     int64_t v;
@@ -584,7 +584,7 @@ static Value m_lcm(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value m_factorial(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "factorial", kw)) return EXC_VAL;
+  if (!asy_no_kw(vm, "factorial", kw)) return EXC_VAL;
   if (argc != 1)
     return asy_raise(vm, vm->exc.TypeError, "math.factorial() takes exactly one argument (%d given)", argc);
   int64_t n;
@@ -598,7 +598,7 @@ static Value m_factorial(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static bool nk_args(VM *vm, const char *name, int argc, Value *args, ObjDict *kw, int min,
                     int64_t *n, int64_t *k, bool *has_k) {
-  if (!asy_std_no_kw(vm, name, kw) || !asy_std_range(vm, name, argc, min, 2)) return false;
+  if (!asy_no_kw(vm, name, kw) || !asy_arg_count(vm, name, argc, min, 2)) return false;
   if (!int_arg(vm, args[0], n)) return false;
   *has_k = argc == 2 && !IS_NONE(args[1]);
   if (*has_k && !int_arg(vm, args[1], k)) return false;
@@ -643,7 +643,7 @@ static Value m_perm(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value m_isqrt(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "isqrt", kw)) return EXC_VAL;
+  if (!asy_no_kw(vm, "isqrt", kw)) return EXC_VAL;
   if (argc != 1)
     return asy_raise(vm, vm->exc.TypeError, "math.isqrt() takes exactly one argument (%d given)", argc);
   int64_t n;
@@ -686,7 +686,7 @@ static Value m_prod(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value m_fma(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "fma", kw) || !asy_std_range(vm, "fma", argc, 3, 3)) return EXC_VAL;
+  if (!asy_no_kw(vm, "fma", kw) || !asy_arg_count(vm, "fma", argc, 3, 3)) return EXC_VAL;
   double x, y, z;
   if (!asy_std_to_double(vm, args[0], &x) || !asy_std_to_double(vm, args[1], &y) ||
       !asy_std_to_double(vm, args[2], &z))
@@ -706,7 +706,7 @@ static Value m_fma(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* sumprod(p, q): exact for ints; for floats the correctly rounded sum of the exact
 ** products (each split hi + lo with fma, then summed like fsum). */
 static Value m_sumprod(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "sumprod", kw) || !asy_std_range(vm, "sumprod", argc, 2, 2)) return EXC_VAL;
+  if (!asy_no_kw(vm, "sumprod", kw) || !asy_arg_count(vm, "sumprod", argc, 2, 2)) return EXC_VAL;
   Value p = asy_iter(vm, args[0]);
   if (IS_EXC(p)) return p;
   Value q = asy_iter(vm, args[1]);
@@ -768,7 +768,7 @@ static Value m_nextafter(VM *vm, int argc, Value *args, ObjDict *kw) {
   static const char *const names[] = {"steps"};
   Value steps = UNDEF_VAL;
   if (!asy_std_kwargs(vm, "nextafter", kw, names, 1, &steps, 0)) return EXC_VAL;
-  if (!asy_std_range(vm, "nextafter", argc, 2, 2)) return EXC_VAL;
+  if (!asy_arg_count(vm, "nextafter", argc, 2, 2)) return EXC_VAL;
   double x, y;
   if (!asy_std_to_double(vm, args[0], &x) || !asy_std_to_double(vm, args[1], &y)) return EXC_VAL;
   int64_t n = 1;

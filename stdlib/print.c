@@ -152,7 +152,7 @@ static char *read_line(FILE *fp, size_t *len) {
 }
 
 static Value bi_input(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "input", kw) || !asy_std_range(vm, "input", argc, 0, 1)) return EXC_VAL;
+  if (!asy_no_kw(vm, "input", kw) || !asy_arg_count(vm, "input", argc, 0, 1)) return EXC_VAL;
   AsyStdlib *st = vm->stdlib;
   Value in = sys_attr(vm, st->s_stdin);
   if (IS_UNDEF(in) || IS_NONE(in)) return asy_raise(vm, vm->exc.RuntimeError, "input(): lost sys.stdin");

@@ -345,7 +345,7 @@ static MTState *state_of(VM *vm, int argc, Value *args, const char *meth) {
 
 static Value r_init(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_STATE("__init__");
-  if (!asy_std_no_kw(vm, "Random", kw) || !asy_std_range(vm, "Random", argc, 0, 1)) return EXC_VAL;
+  if (!asy_no_kw(vm, "Random", kw) || !asy_arg_count(vm, "Random", argc, 0, 1)) return EXC_VAL;
   if (!seed_value(vm, s, argc ? args[0] : NONE_VAL)) return EXC_VAL;
   return NONE_VAL;
 }
@@ -361,7 +361,7 @@ static Value r_seed(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value r_random(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_STATE("random");
-  if (!asy_std_no_kw(vm, "random", kw)) return EXC_VAL;
+  if (!asy_no_kw(vm, "random", kw)) return EXC_VAL;
   if (argc != 0)
     return asy_raise(vm, vm->exc.TypeError, "Random.random() takes no arguments (%d given)", argc);
   return FLOAT_VAL(mt_random(s));
@@ -369,7 +369,7 @@ static Value r_random(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value r_getrandbits(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_STATE("getrandbits");
-  if (!asy_std_no_kw(vm, "getrandbits", kw)) return EXC_VAL;
+  if (!asy_no_kw(vm, "getrandbits", kw)) return EXC_VAL;
   if (argc != 1)
     return asy_raise(vm, vm->exc.TypeError, "Random.getrandbits() takes exactly one argument (%d given)", argc);
   int64_t k;
@@ -384,7 +384,7 @@ static Value r_getrandbits(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value r_randbytes(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_STATE("randbytes");
-  if (!asy_std_no_kw(vm, "randbytes", kw)) return EXC_VAL;
+  if (!asy_no_kw(vm, "randbytes", kw)) return EXC_VAL;
   if (argc != 1)
     return asy_raise(vm, vm->exc.TypeError, "Random.randbytes() takes exactly one argument (%d given)", argc);
   int64_t n;

@@ -17,7 +17,7 @@
 #include "str.h"
 
 static Value s_exit(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "exit", kw) || !asy_std_range(vm, "exit", argc, 0, 1)) return EXC_VAL;
+  if (!asy_no_kw(vm, "exit", kw) || !asy_arg_count(vm, "exit", argc, 0, 1)) return EXC_VAL;
   int n = argc == 1 && !IS_NONE(args[0]) ? 1 : 0;
   Value *eargs = args;
   /* CPython raises it with PyErr_SetObject: a tuple status becomes the args. */
@@ -31,14 +31,14 @@ static Value s_exit(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value s_getrecursionlimit(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "getrecursionlimit", kw)) return EXC_VAL;
+  if (!asy_no_kw(vm, "getrecursionlimit", kw)) return EXC_VAL;
   if (argc != 0)
     return asy_raise(vm, vm->exc.TypeError, "sys.getrecursionlimit() takes no arguments (%d given)", argc);
   return INT_VAL(vm->recursion_limit);
 }
 
 static Value s_setrecursionlimit(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "setrecursionlimit", kw)) return EXC_VAL;
+  if (!asy_no_kw(vm, "setrecursionlimit", kw)) return EXC_VAL;
   if (argc != 1)
     return asy_raise(vm, vm->exc.TypeError, "setrecursionlimit() takes exactly one argument (%d given)", argc);
   if (IS_FLOAT(args[0]))
@@ -63,14 +63,14 @@ static Value handled(VM *vm) {
 }
 
 static Value s_exception(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "exception", kw)) return EXC_VAL;
+  if (!asy_no_kw(vm, "exception", kw)) return EXC_VAL;
   if (argc != 0)
     return asy_raise(vm, vm->exc.TypeError, "exception() takes no arguments (%d given)", argc);
   return handled(vm);
 }
 
 static Value s_exc_info(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "exc_info", kw)) return EXC_VAL;
+  if (!asy_no_kw(vm, "exc_info", kw)) return EXC_VAL;
   if (argc != 0)
     return asy_raise(vm, vm->exc.TypeError, "exc_info() takes no arguments (%d given)", argc);
   Value h = handled(vm);
@@ -85,10 +85,10 @@ static Value s_exc_info(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value s_intern(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_one(vm, "intern", argc, kw)) return EXC_VAL;
+  if (!asy_args(vm, "intern", argc, kw, 1, 1)) return EXC_VAL;
   if (!IS_STR(args[0]))
     return asy_raise(vm, vm->exc.TypeError, "intern() argument must be str, not %s",
-                     asy_type_name(vm, args[0]));
+                     asy_arg_type_name(vm, args[0]));
   ObjStr *s = AS_STR(args[0]);
   return OBJ_VAL(asy_str_intern(vm, s->chars, s->size));
 }
@@ -138,22 +138,11 @@ static Value vi_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
   return OBJ_VAL(asy_buf_to_str(&b));
 }
 
-static void def_getter(VM *vm, ObjClass *cls, const char *name, NativeFn fn) {
-  ObjNative *getter = asy_native_new(vm, name, fn);
-  ObjWrapper *w = (ObjWrapper *)asy_alloc_obj(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types.property);
-  w->kind = 0;
-  w->fget = OBJ_VAL(getter);
-  w->fset = NONE_VAL;
-  w->fdel = NONE_VAL;
-  w->doc = NONE_VAL;
-  asy_dict_set_str(vm, cls->dict, asy_str_intern(vm, name, strlen(name)), OBJ_VAL(w));
-}
-
 static Value make_version_info(VM *vm) {
   ObjClass *cls = asy_std_class(vm, "version_info", "sys", vm->types.tuple, OBJ_TUPLE);
   cls->flags |= CLASS_FINAL;
   NativeFn getters[] = {vi_get0, vi_get1, vi_get2, vi_get3, vi_get4};
-  for (int i = 0; i < 5; i++) def_getter(vm, cls, vi_fields[i], getters[i]);
+  for (int i = 0; i < 5; i++) asy_def_getset(vm, cls, vi_fields[i], getters[i], NULL);
   asy_def_method(vm, cls, "__repr__", vi_repr);
   asy_def_method(vm, cls, "__str__", vi_repr);
   Value items[5] = {INT_VAL(3), INT_VAL(13), INT_VAL(0), STR_VAL(vm, "final"), INT_VAL(0)};

@@ -49,7 +49,7 @@ bool asy_clock_sleep(VM *vm, double secs) {
 }
 
 static bool no_args(VM *vm, const char *name, int argc, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, name, kw)) return false;
+  if (!asy_no_kw(vm, name, kw)) return false;
   if (argc == 0) return true;
   asy_raise(vm, vm->exc.TypeError, "%s() takes no arguments (%d given)", name, argc);
   return false;
@@ -91,7 +91,7 @@ static Value t_process_time(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value t_sleep(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_std_no_kw(vm, "time.sleep", kw)) return EXC_VAL;
+  if (!asy_no_kw(vm, "time.sleep", kw)) return EXC_VAL;
   if (argc != 1)
     return asy_raise(vm, vm->exc.TypeError, "time.sleep() takes exactly one argument (%d given)", argc);
   double secs;

@@ -100,6 +100,37 @@ GENERATED = {
     "format_recursion": "class A:\n    def __format__(self, s): return f'{self}'\nprint(f'{A()}')\n",
     "sort_key_recursion": "def k(x): return sorted([1, 2], key=k)\nsorted([1, 2], key=k)\n",
     "exit_in_repr": "import sys\nclass A:\n    def __repr__(self): sys.exit(3)\nprint([A()])\n",
+    "context_chain_uncaught": "e = None\nfor i in range(100000):\n    n = ValueError(i)\n"
+                              "    n.__context__ = e\n    e = n\nraise e\n",
+    "group_nest_uncaught": "e = ValueError(1)\nfor i in range(100000):\n"
+                           "    e = ExceptionGroup('g', [e])\nraise e\n",
+    "context_cycle": "a = ValueError('a')\nb = TypeError('b')\na.__context__ = b\n"
+                     "b.__context__ = a\nraise a\n",
+    "mutating_eq_dict": "d = {}\nclass H:\n    def __hash__(self): return 1\n"
+                        "    def __eq__(self, o):\n        d.clear()\n"
+                        "        for i in range(100): d[i] = i\n        return False\n"
+                        "for i in range(10): d[H()] = i\nprint(len(d))\n",
+    "mutating_eq_set": "s = set()\nclass H:\n    def __hash__(self): return 1\n"
+                       "    def __eq__(self, o):\n        s.clear()\n"
+                       "        for i in range(100): s.add(i)\n        return False\n"
+                       "for i in range(10): s.add(H())\nprint(len(s))\n",
+    "recursion_limit_huge": "import sys\nsys.setrecursionlimit(10**9)\ndef f(n): return f(n + 1)\n"
+                            "try:\n    f(0)\nexcept (RecursionError, MemoryError) as e:\n"
+                            "    print(type(e).__name__)\n",
+    "isinstance_nest": "t = int\nfor i in range(100000): t = (t,)\ntry:\n"
+                       "    isinstance(1, t)\nexcept RecursionError as e:\n    print(e)\n",
+    "repeat_wrap": "for s in [(1, 2, 3, 4), b'abcd', 'abcd', [1, 2, 3, 4]]:\n    try:\n"
+                   "        s * 2**62\n    except (MemoryError, OverflowError) as e:\n"
+                   "        print(type(e).__name__)\n",
+    "huge_range_list": "for f in [lambda: list(range(10**18)), lambda: [*range(10**15)],\n"
+                       "          lambda: sorted(range(10**15)), lambda: [0] * 10**13]:\n"
+                       "    try:\n        f()\n    except MemoryError:\n        print('ME')\n",
+    "json_deep": "import json\ntry:\n    json.loads('[' * 100000 + ']' * 100000)\n"
+                 "except RecursionError as e:\n    print(e)\nx = []\n"
+                 "for i in range(100000): x = [x]\ntry:\n    json.dumps(x)\n"
+                 "except RecursionError as e:\n    print(e)\n",
+    "deep_inheritance": "c = object\nfor i in range(20000):\n    c = type('C', (c,), {})\n"
+                        "print(isinstance(c(), object), len(c.__mro__))\n",
     "exc_in_del_path": "class A:\n    def __eq__(self, o): raise ValueError('x')\nprint([A()] == [A()])\n",
 }
 
@@ -292,7 +323,7 @@ class Fuzzer:
                         reason = "timeout"
                     elif SAN_RE.search(err):
                         reason = "sanitizer"
-            elif code < 0 or code > 128:
+            elif code < 0:
                 reason = "signal"
             elif code not in (0, 1, 2):
                 pcode, _, _, _ = run([self.args.python, "prog.asy"], tmp, b"",

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gc.h"
 #include "vm.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -435,29 +435,12 @@ static bool bound_arg(VM *vm, Value v, int64_t *out) {
   return false;
 }
 
-static void adjust(int64_t *start, int64_t *end, int64_t len) {
-  if (*end > len) *end = len;
-  else if (*end < 0) {
-    *end += len;
-    if (*end < 0) *end = 0;
-  }
-  if (*start < 0) {
-    *start += len;
-    if (*start < 0) *start = 0;
-  }
-}
-
+/* bfind: a find over h[start:end) (adjusted bounds), as an offset into h. */
 static int64_t bfind(const uint8_t *h, int64_t start, int64_t end, const uint8_t *nd, size_t nn,
                      bool reverse) {
-  if (end - start < (int64_t)nn) return -1;
-  if (nn == 0) return reverse ? end : start;
-  if (!reverse) {
-    const uint8_t *hit = memmem(h + start, (size_t)(end - start), nd, nn);
-    return hit ? hit - h : -1;
-  }
-  for (int64_t i = end - (int64_t)nn; i >= start; i--)
-    if (memcmp(h + i, nd, nn) == 0) return i;
-  return -1;
+  if (end < start) return -1;
+  int64_t r = asy_mem_find(h + start, (size_t)(end - start), nd, nn, reverse);
+  return r < 0 ? -1 : start + r;
 }
 
 static Value find_common(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, bool reverse,
@@ -471,13 +454,11 @@ static Value find_common(VM *vm, int argc, Value *args, ObjDict *kw, const char 
   int64_t start = 0, end = INT64_MAX, len = (int64_t)b->size;
   if (argc > 2 && !bound_arg(vm, args[2], &start)) return EXC_VAL;
   if (argc > 3 && !bound_arg(vm, args[3], &end)) return EXC_VAL;
-  adjust(&start, &end, len);
+  asy_adjust_indices(&start, &end, len);
   if (count) {
     if (start > len || end - start < (int64_t)nn) return INT_VAL(0);
     if (nn == 0) return INT_VAL(end - start + 1);
-    int64_t c = 0;
-    for (int64_t i = start; (i = bfind(b->data, i, end, nd, nn, false)) >= 0; i += (int64_t)nn) c++;
-    return INT_VAL(c);
+    return INT_VAL(asy_mem_count(b->data + start, (size_t)(end - start), nd, nn));
   }
   int64_t r = start > len ? -1 : bfind(b->data, start, end, nd, nn, reverse);
   if (r < 0 && raise) return asy_raise(vm, vm->exc.ValueError, "subsection not found");
@@ -511,7 +492,7 @@ static Value starts_ends(VM *vm, int argc, Value *args, ObjDict *kw, const char 
   int64_t start = 0, end = INT64_MAX, len = (int64_t)b->size;
   if (argc > 2 && !bound_arg(vm, args[2], &start)) return EXC_VAL;
   if (argc > 3 && !bound_arg(vm, args[3], &end)) return EXC_VAL;
-  adjust(&start, &end, len);
+  asy_adjust_indices(&start, &end, len);
   Value *items = &args[1];
   size_t n = 1;
   if (IS_TUPLE(args[1])) {
@@ -638,6 +619,11 @@ static Value b_rsplit(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value b_splitlines(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("splitlines");
+  static const char *const allowed[] = {"keepends", NULL};
+  if (kw && kw->count && !asy_check_kw(vm, "splitlines", kw, allowed)) return EXC_VAL;
+  if (argc > 2)
+    return asy_raise(vm, vm->exc.TypeError, "splitlines() takes at most 1 argument (%d given)",
+                     argc - 1);
   bool keep = false;
   Value kv = argc > 1 ? args[1] : asy_kwarg(vm, kw, "keepends");
   if (!IS_UNDEF(kv)) {
@@ -897,7 +883,7 @@ static Value justify(VM *vm, int argc, Value *args, ObjDict *kw, const char *nam
     if (!IS_BYTES(args[2]) || AS_BYTES(args[2])->size != 1)
       return asy_raise(vm, vm->exc.TypeError,
                        "%s() argument 2 must be a byte string of length 1, not %s", name,
-                       asy_type_name(vm, args[2]));
+                       asy_arg_type_name(vm, args[2]));
     fill = AS_BYTES(args[2])->data[0];
   }
   int64_t len = (int64_t)b->size;
@@ -960,31 +946,150 @@ static Value b_decode(VM *vm, int argc, Value *args, ObjDict *kw) {
   }
   if (!IS_UNDEF(enc) && !IS_STR(enc))
     return asy_raise(vm, vm->exc.TypeError, "decode() argument 'encoding' must be str, not %s",
-                     asy_type_name(vm, enc));
+                     asy_arg_type_name(vm, enc));
   if (!IS_UNDEF(err) && !IS_STR(err))
     return asy_raise(vm, vm->exc.TypeError, "decode() argument 'errors' must be str, not %s",
-                     asy_type_name(vm, err));
+                     asy_arg_type_name(vm, err));
   return asy_bytes_decode(vm, SELF->data, SELF->size, IS_UNDEF(enc) ? "utf-8" : AS_STR(enc)->chars,
                           IS_UNDEF(err) ? "strict" : AS_STR(err)->chars);
 }
 
+/* bytes.hex(sep=<none>, bytes_per_sep=1): sep (str or bytes, one ASCII char) every
+** |bytes_per_sep| bytes, counted from the right when positive, from the left when negative. */
 static Value b_hex(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("hex");
-  if (kw && kw->count) return asy_raise(vm, vm->exc.TypeError, "hex() takes no keyword arguments");
+  static const char *const allowed[] = {"sep", "bytes_per_sep", NULL};
+  if (kw && kw->count && !asy_check_kw(vm, "hex", kw, allowed)) return EXC_VAL;
+  if (argc > 3)
+    return asy_raise(vm, vm->exc.TypeError, "hex() takes at most 2 arguments (%d given)", argc - 1);
+  Value sepv = argc > 1 ? args[1] : asy_kwarg(vm, kw, "sep");
+  Value perv = argc > 2 ? args[2] : asy_kwarg(vm, kw, "bytes_per_sep");
   ObjBytes *b = SELF;
-  const char *sep = NULL;
-  if (argc > 1) {
-    if (!IS_STR(args[1]) || AS_STR(args[1])->length != 1)
-      return asy_raise(vm, vm->exc.ValueError, "sep must be length 1.");
-    sep = AS_STR(args[1])->chars;
+  char sep = 0;
+  if (!IS_UNDEF(sepv)) {
+    const char *sp;
+    size_t sn;
+    if (IS_STR(sepv)) {
+      sp = AS_STR(sepv)->chars;
+      sn = AS_STR(sepv)->length;
+    } else if (IS_BYTES(sepv)) {
+      sp = (const char *)AS_BYTES(sepv)->data;
+      sn = AS_BYTES(sepv)->size;
+    } else {
+      return asy_raise(vm, vm->exc.TypeError, "object of type '%s' has no len()",
+                       asy_type_name(vm, sepv));
+    }
+    if (sn != 1) return asy_raise(vm, vm->exc.ValueError, "sep must be length 1.");
+    if ((unsigned char)sp[0] > 127) return asy_raise(vm, vm->exc.ValueError, "sep must be ASCII.");
+    sep = sp[0];
   }
+  int64_t per = 1;
+  if (!IS_UNDEF(perv) && !asy_index(vm, perv, &per)) return EXC_VAL;
+  size_t group = per < 0 ? (size_t)(-(per + 1)) + 1 : (size_t)per;
+  if (!sep || group == 0) sep = 0;
   AsyBuf buf;
   asy_buf_init(&buf, vm);
   for (size_t i = 0; i < b->size; i++) {
-    if (i && sep) asy_buf_puts(&buf, sep);
+    /* Right-aligned groups (positive) start where the count of bytes left divides. */
+    if (i && sep && (per > 0 ? (b->size - i) % group == 0 : i % group == 0))
+      asy_buf_put(&buf, &sep, 1);
     asy_buf_printf(&buf, "%02x", b->data[i]);
   }
   return OBJ_VAL(asy_buf_to_str(&buf));
+}
+
+/* bytes.expandtabs(tabsize=8): columns restart after \n and \r, as str.expandtabs. */
+static Value b_expandtabs(VM *vm, int argc, Value *args, ObjDict *kw) {
+  CHECK_SELF("expandtabs");
+  static const char *const allowed[] = {"tabsize", NULL};
+  if (kw && kw->count && !asy_check_kw(vm, "expandtabs", kw, allowed)) return EXC_VAL;
+  if (argc > 2)
+    return asy_raise(vm, vm->exc.TypeError, "expandtabs() takes at most 1 argument (%d given)",
+                     argc - 1);
+  Value tv = argc > 1 ? args[1] : asy_kwarg(vm, kw, "tabsize");
+  int64_t tab = 8;
+  if (!IS_UNDEF(tv) && !asy_index(vm, tv, &tab)) return EXC_VAL;
+  ObjBytes *b = SELF;
+  AsyBuf buf;
+  asy_buf_init(&buf, vm);
+  int64_t col = 0;
+  for (size_t i = 0; i < b->size; i++) {
+    char ch = (char)b->data[i];
+    if (ch == '\t') {
+      if (tab > 0) {
+        int64_t pad = tab - col % tab;
+        if (pad > INT32_MAX || (int64_t)buf.len + pad > INT32_MAX) {
+          asy_buf_free(&buf);
+          return asy_raise(vm, vm->exc.OverflowError, "result too long");
+        }
+        for (int64_t k = 0; k < pad; k++) asy_buf_put(&buf, " ", 1);
+        col += pad;
+      }
+    } else {
+      asy_buf_put(&buf, &ch, 1);
+      col = ch == '\n' || ch == '\r' ? 0 : col + 1;
+    }
+  }
+  Value r = bytes_val(vm, buf.data, buf.len);
+  asy_buf_free(&buf);
+  return r;
+}
+
+/* bytes.translate(table, /, delete=b''): table is None or 256 bytes. */
+static Value b_translate(VM *vm, int argc, Value *args, ObjDict *kw) {
+  CHECK_SELF("translate");
+  static const char *const allowed[] = {"delete", NULL};
+  if (argc < 2)
+    return asy_raise(vm, vm->exc.TypeError,
+                     "translate() takes at least 1 positional argument (0 given)");
+  if (kw && kw->count && !asy_check_kw(vm, "translate", kw, allowed)) return EXC_VAL;
+  if (argc > 3)
+    return asy_raise(vm, vm->exc.TypeError, "translate() takes at most 2 arguments (%d given)",
+                     argc - 1);
+  Value dv = argc > 2 ? args[2] : asy_kwarg(vm, kw, "delete");
+  const uint8_t *table = NULL;
+  if (!IS_NONE(args[1])) {
+    ObjBytes *t = bytes_arg(vm, args[1]);
+    if (!t) return EXC_VAL;
+    if (t->size != 256)
+      return asy_raise(vm, vm->exc.ValueError, "translation table must be 256 characters long");
+    table = t->data;
+  }
+  bool del[256] = {false};
+  if (!IS_UNDEF(dv)) {
+    ObjBytes *d = bytes_arg(vm, dv);
+    if (!d) return EXC_VAL;
+    for (size_t i = 0; i < d->size; i++) del[d->data[i]] = true;
+  }
+  ObjBytes *b = SELF;
+  size_t n = 0;
+  for (size_t i = 0; i < b->size; i++) n += !del[b->data[i]];
+  ObjBytes *r = bytes_alloc(vm, n);   /* the GC sizes objects by their size field */
+  n = 0;
+  for (size_t i = 0; i < b->size; i++) {
+    uint8_t c = b->data[i];
+    if (!del[c]) r->data[n++] = table ? table[c] : c;
+  }
+  r->data[n] = 0;
+  return OBJ_VAL(r);
+}
+
+/* bytes.maketrans(frm, to): a static method building a 256-byte translation table. */
+static Value b_maketrans(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_no_kw(vm, "maketrans", kw)) return EXC_VAL;
+  if (argc != 2)
+    return asy_raise(vm, vm->exc.TypeError, "maketrans expected 2 arguments, got %d", argc);
+  ObjBytes *f = bytes_arg(vm, args[0]);
+  if (!f) return EXC_VAL;
+  ObjBytes *t = bytes_arg(vm, args[1]);
+  if (!t) return EXC_VAL;
+  if (f->size != t->size)
+    return asy_raise(vm, vm->exc.ValueError, "maketrans arguments must have same length");
+  ObjBytes *r = bytes_alloc(vm, 256);
+  for (int i = 0; i < 256; i++) r->data[i] = (uint8_t)i;
+  for (size_t i = 0; i < f->size; i++) r->data[f->data[i]] = t->data[i];
+  r->data[256] = 0;
+  return OBJ_VAL(r);
 }
 
 static int hexval(char c) {
@@ -999,7 +1104,7 @@ static Value b_fromhex(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!nargs(vm, "fromhex", argc, kw, 1, 1)) return EXC_VAL;
   if (!IS_STR(args[1]))
     return asy_raise(vm, vm->exc.TypeError, "fromhex() argument must be str, not %s",
-                     asy_type_name(vm, args[1]));
+                     asy_arg_type_name(vm, args[1]));
   ObjStr *s = AS_STR(args[1]);
   AsyBuf buf;
   asy_buf_init(&buf, vm);
@@ -1142,10 +1247,10 @@ static Value b_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   /* Argument Clinic converts encoding and errors before anything else looks at them. */
   if (!IS_UNDEF(enc) && !IS_STR(enc))
     return asy_raise(vm, vm->exc.TypeError, "bytes() argument 'encoding' must be str, not %s",
-                     asy_type_name(vm, enc));
+                     asy_arg_type_name(vm, enc));
   if (!IS_UNDEF(err) && !IS_STR(err))
     return asy_raise(vm, vm->exc.TypeError, "bytes() argument 'errors' must be str, not %s",
-                     asy_type_name(vm, err));
+                     asy_arg_type_name(vm, err));
   if (IS_UNDEF(src)) {
     if (!IS_UNDEF(enc) || !IS_UNDEF(err))
       return asy_raise(vm, vm->exc.TypeError,
@@ -1156,7 +1261,7 @@ static Value b_new(VM *vm, int argc, Value *args, ObjDict *kw) {
     if (IS_UNDEF(enc)) return asy_raise(vm, vm->exc.TypeError, "string argument without an encoding");
     if (!IS_STR(enc) || (!IS_UNDEF(err) && !IS_STR(err)))
       return asy_raise(vm, vm->exc.TypeError, "bytes() argument 'encoding' must be str, not %s",
-                       asy_type_name(vm, enc));
+                       asy_arg_type_name(vm, enc));
     return asy_str_encode(vm, AS_STR(src), AS_STR(enc)->chars, IS_UNDEF(err) ? "strict" : AS_STR(err)->chars);
   }
   if (!IS_UNDEF(enc) || !IS_UNDEF(err))
@@ -1235,6 +1340,7 @@ void asy_init_bytes_type(VM *vm) {
     {"isalnum", b_isalnum}, {"isspace", b_isspace}, {"isupper", b_isupper},
     {"islower", b_islower}, {"isascii", b_isascii}, {"center", b_center}, {"ljust", b_ljust},
     {"rjust", b_rjust}, {"zfill", b_zfill}, {"decode", b_decode}, {"hex", b_hex},
+    {"expandtabs", b_expandtabs}, {"translate", b_translate},
     {"__len__", b_len}, {"__getitem__", b_getitem}, {"__iter__", b_iter},
     {"__contains__", b_contains}, {"__add__", b_add}, {"__mul__", b_mul}, {"__rmul__", b_mul},
     {"__mod__", b_mod}, {"__rmod__", b_rmod}, {"__hash__", b_hash}, {"__repr__", b_repr}, {"__eq__", b_eq}, {"__ne__", b_ne},
@@ -1250,4 +1356,11 @@ void asy_init_bytes_type(VM *vm) {
   w->fset = w->fdel = NONE_VAL;
   w->doc = NONE_VAL;
   asy_dict_set_str(vm, c->dict, asy_str_intern(vm, "fromhex", 7), OBJ_VAL(w));
+  nat = asy_native_new(vm, "maketrans", b_maketrans);
+  w = (ObjWrapper *)asy_alloc_obj(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types.staticmethod);
+  w->kind = 1;   /* staticmethod */
+  w->fget = OBJ_VAL(nat);
+  w->fset = w->fdel = NONE_VAL;
+  w->doc = NONE_VAL;
+  asy_dict_set_str(vm, c->dict, asy_str_intern(vm, "maketrans", 9), OBJ_VAL(w));
 }

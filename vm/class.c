@@ -39,6 +39,7 @@ ObjClass *asy_class_of(VM *vm, Value v) {
 }
 
 const char *asy_type_name(VM *vm, Value v) { return asy_class_of(vm, v)->name->chars; }
+const char *asy_arg_type_name(VM *vm, Value v) { return IS_NONE(v) ? "None" : asy_type_name(vm, v); }
 
 /* Exception and ExceptionGroup, for ExceptionGroup's second base (set at init). */
 static ObjClass *g_exception, *g_exception_group;
@@ -692,7 +693,7 @@ static Value object_init_subclass(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value object_format_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_args(vm, "__format__", argc - 1, kw, 1, 1)) return EXC_VAL;
   if (!IS_STR(args[1]))
-    return asy_raise(vm, vm->exc.TypeError, "__format__() argument must be str, not %s", asy_type_name(vm, args[1]));
+    return asy_raise(vm, vm->exc.TypeError, "__format__() argument must be str, not %s", asy_arg_type_name(vm, args[1]));
   if (AS_STR(args[1])->size != 0)
     return asy_raise(vm, vm->exc.TypeError, "unsupported format string passed to %s.__format__",
                      asy_type_name(vm, args[0]));
@@ -722,11 +723,11 @@ static Value type_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (n == 1) return OBJ_VAL(asy_class_of(vm, args[1]));
   if (n != 3) return asy_raise(vm, vm->exc.TypeError, "type() takes 1 or 3 arguments");
   if (!IS_STR(args[1]))
-    return asy_raise(vm, vm->exc.TypeError, "type.__new__() argument 1 must be str, not %s", asy_type_name(vm, args[1]));
+    return asy_raise(vm, vm->exc.TypeError, "type.__new__() argument 1 must be str, not %s", asy_arg_type_name(vm, args[1]));
   if (!IS_TUPLE(args[2]))
-    return asy_raise(vm, vm->exc.TypeError, "type.__new__() argument 2 must be tuple, not %s", asy_type_name(vm, args[2]));
+    return asy_raise(vm, vm->exc.TypeError, "type.__new__() argument 2 must be tuple, not %s", asy_arg_type_name(vm, args[2]));
   if (!IS_DICT(args[3]))
-    return asy_raise(vm, vm->exc.TypeError, "type.__new__() argument 3 must be dict, not %s", asy_type_name(vm, args[3]));
+    return asy_raise(vm, vm->exc.TypeError, "type.__new__() argument 3 must be dict, not %s", asy_arg_type_name(vm, args[3]));
   ObjTuple *bases = AS_TUPLE(args[2]);
   if (bases->size > 1) return asy_raise(vm, vm->exc.TypeError, "multiple inheritance is not supported");
   ObjClass *base = vm->types.object;

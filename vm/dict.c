@@ -68,28 +68,6 @@ static void resize(VM *vm, ObjDict *d, size_t minsize) {
   new_layout(d);
 }
 
-/* Numeric equality across int/bool/float without rounding surprises. */
-static bool num_equal(Value a, Value b) {
-  if (IS_INTLIKE(a) && IS_INTLIKE(b)) return AS_INTLIKE(a) == AS_INTLIKE(b);
-  if (IS_FLOAT(a) && IS_FLOAT(b)) return AS_FLOAT(a) == AS_FLOAT(b);
-  double f = IS_FLOAT(a) ? AS_FLOAT(a) : AS_FLOAT(b);
-  int64_t i = IS_FLOAT(a) ? AS_INTLIKE(b) : AS_INTLIKE(a);
-  if (f != f || f < -9223372036854775808.0 || f >= 9223372036854775808.0) return false;
-  if ((double)(int64_t)f != f) return false;
-  return (int64_t)f == i;
-}
-
-int asy_key_equal(VM *vm, Value a, Value b) {
-  if (IS_OBJ(a) && IS_OBJ(b) && AS_OBJ(a) == AS_OBJ(b)) return 1;
-  /* CPython's identity shortcut; for floats identity is bitwise (see asy_same). */
-  if (IS_FLOAT(a) && IS_FLOAT(b) && asy_same(a, b)) return 1;
-  if (IS_NUMBER(a) && IS_NUMBER(b)) return num_equal(a, b);
-  if (!IS_OBJ(a) && !IS_OBJ(b)) return asy_same(a, b);
-  if (IS_STR(a) && IS_STR(b) && AS_OBJ(a)->cls == vm->types.str && AS_OBJ(b)->cls == vm->types.str)
-    return asy_str_equal(AS_STR(a), AS_STR(b));
-  return asy_equal(vm, a, b);
-}
-
 /* Find key: returns the entry number (or EMPTY) and the index slot in *slot (the slot
 ** holding the entry, or the first free slot for an insertion). -2 on error. */
 static int64_t lookup(VM *vm, ObjDict *d, Value key, int64_t hash, size_t *slot) {
@@ -120,7 +98,7 @@ restart:
         } else if (IS_STR(k) && IS_STR(key)) {
           eq = asy_str_equal(AS_STR(k), AS_STR(key));
         } else if (!IS_OBJ(k) && !IS_OBJ(key)) {
-          eq = asy_key_equal(vm, k, key);
+          eq = asy_equal(vm, k, key);
         } else {
           /* A user __eq__ may change the dict. The probe can go on only if the table has
           ** the same size (mask, freeslot stay valid) and the entry still holds this key;
@@ -469,7 +447,7 @@ int asy_dict_equal(VM *vm, ObjDict *a, ObjDict *b) {
     if (IS_EXC(bv)) return -1;
     if (IS_UNDEF(bv)) return 0;
     asy_push_root(vm, bv);
-    int eq = asy_key_equal(vm, e.value, bv);
+    int eq = asy_equal(vm, e.value, bv);
     if (eq <= 0) return eq;
   }
   return 1;

@@ -33,7 +33,7 @@ static Value group_new(VM *vm, ObjClass *cls, Value message, Value excs_arg) {
   if (!IS_STR(message))
     return asy_raise(vm, vm->exc.TypeError,
                      "BaseExceptionGroup.__new__() argument 1 must be str, not %s",
-                     asy_type_name(vm, message));
+                     asy_arg_type_name(vm, message));
   if (!is_sequence(vm, excs_arg))
     return asy_raise(vm, vm->exc.TypeError, "second argument (exceptions) must be a sequence");
   Value excs = asy_tuple_from_iterable(vm, excs_arg);
@@ -396,18 +396,6 @@ Value asy_prep_reraise_star(VM *vm, Value orig, Value excs_list) {
 
 /* ---- setup ------------------------------------------------------------------------------ */
 
-static void def_getter(VM *vm, ObjClass *cls, const char *name, NativeFn get) {
-  ObjNative *g = asy_native_new(vm, name, get);
-  ObjNative *s = asy_native_new(vm, name, eg_readonly);
-  ObjWrapper *w = (ObjWrapper *)asy_alloc_obj(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types.property);
-  w->kind = 0;
-  w->fget = OBJ_VAL(g);
-  w->fset = OBJ_VAL(s);
-  w->fdel = NONE_VAL;
-  w->doc = NONE_VAL;
-  asy_dict_set_str(vm, cls->dict, intern(vm, name), OBJ_VAL(w));
-}
-
 void asy_init_exception_groups(VM *vm) {
   ObjClass *beg = vm->exc.BaseExceptionGroup;
   asy_def_native(vm, beg->dict, "__new__", eg_new);
@@ -417,6 +405,6 @@ void asy_init_exception_groups(VM *vm) {
   asy_def_method(vm, beg, "split", eg_split);
   asy_def_method(vm, beg, "subgroup", eg_subgroup);
   asy_def_native(vm, beg->dict, "__class_getitem__", eg_class_getitem);
-  def_getter(vm, beg, "message", eg_message);
-  def_getter(vm, beg, "exceptions", eg_exceptions);
+  asy_def_getset(vm, beg, "message", eg_message, eg_readonly);
+  asy_def_getset(vm, beg, "exceptions", eg_exceptions, eg_readonly);
 }

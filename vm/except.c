@@ -1002,20 +1002,7 @@ static Value unicodeencode_str(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 /* ---- class setup ------------------------------------------------------------------------ */
 
-/* A property whose getter/setter are natives (CPython's getset descriptors). */
-static void def_getset(VM *vm, ObjClass *cls, const char *name, NativeFn get, NativeFn set) {
-  ObjNative *g = asy_native_new(vm, name, get);
-  ObjNative *s = set ? asy_native_new(vm, name, set) : NULL;
-  ObjWrapper *w = (ObjWrapper *)asy_alloc_obj(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types.property);
-  w->kind = 0;
-  w->fget = OBJ_VAL(g);
-  w->fset = s ? OBJ_VAL(s) : NONE_VAL;
-  w->fdel = NONE_VAL;
-  w->doc = NONE_VAL;
-  asy_dict_set_str(vm, cls->dict, intern(vm, name), OBJ_VAL(w));
-}
-
-#define GETSET(cls, id, pyname) def_getset(vm, cls, pyname, get_##id, set_##id)
+#define GETSET(cls, id, pyname) asy_def_getset(vm, cls, pyname, get_##id, set_##id)
 
 void asy_init_exception_types(VM *vm) {
   ObjClass *base = vm->exc.BaseException;
@@ -1029,8 +1016,8 @@ void asy_init_exception_types(VM *vm) {
   asy_def_method(vm, base, "with_traceback", exc_with_traceback);
   GETSET(base, args, "args");
   GETSET(base, cause, "__cause__");
-  def_getset(vm, base, "__context__", get_context, set_context_attr);
-  def_getset(vm, base, "__suppress_context__", get_suppress, set_suppress);
+  asy_def_getset(vm, base, "__context__", get_context, set_context_attr);
+  asy_def_getset(vm, base, "__suppress_context__", get_suppress, set_suppress);
   GETSET(base, traceback, "__traceback__");
 
   asy_def_method(vm, vm->exc.KeyError, "__str__", keyerror_str);

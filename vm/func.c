@@ -58,6 +58,18 @@ void asy_def_method(VM *vm, ObjClass *cls, const char *name, NativeFn fn) {
   asy_dict_set_str(vm, cls->dict, nat->name, OBJ_VAL(nat));
 }
 
+void asy_def_getset(VM *vm, ObjClass *cls, const char *name, NativeFn get, NativeFn set) {
+  ObjNative *g = asy_native_new(vm, name, get);
+  ObjNative *s = set ? asy_native_new(vm, name, set) : NULL;
+  ObjWrapper *w = (ObjWrapper *)asy_alloc_obj(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types.property);
+  w->kind = 0;
+  w->fget = OBJ_VAL(g);
+  w->fset = s ? OBJ_VAL(s) : NONE_VAL;
+  w->fdel = NONE_VAL;
+  w->doc = NONE_VAL;
+  asy_dict_set_str(vm, cls->dict, asy_str_intern(vm, name, strlen(name)), OBJ_VAL(w));
+}
+
 void asy_def_value(VM *vm, ObjDict *dict, const char *name, Value v) {
   asy_push_root(vm, v);
   ObjStr *n = asy_str_intern(vm, name, strlen(name));
@@ -76,17 +88,15 @@ ObjModule *asy_module_new(VM *vm, ObjStr *name) {
 
 /* ---- argument checking for natives ------------------------------------------------ */
 
-bool asy_args(VM *vm, const char *fname, int argc, ObjDict *kw, int min, int max) {
-  if (kw && kw->count) {
-    asy_raise(vm, vm->exc.TypeError, "%s() takes no keyword arguments", fname);
-    return false;
-  }
+bool asy_no_kw(VM *vm, const char *fname, ObjDict *kw) {
+  if (!kw || kw->count == 0) return true;
+  asy_raise(vm, vm->exc.TypeError, "%s() takes no keyword arguments", fname);
+  return false;
+}
+
+bool asy_arg_count(VM *vm, const char *fname, int argc, int min, int max) {
   if (argc >= min && (max < 0 || argc <= max)) return true;
-  if (min == 0 && max == 0)
-    asy_raise(vm, vm->exc.TypeError, "%s() takes no arguments (%d given)", fname, argc);
-  else if (min == 1 && max == 1)
-    asy_raise(vm, vm->exc.TypeError, "%s() takes exactly one argument (%d given)", fname, argc);
-  else if (min == max)
+  if (min == max)
     asy_raise(vm, vm->exc.TypeError, "%s expected %d argument%s, got %d", fname, min,
               min == 1 ? "" : "s", argc);
   else if (argc < min)
@@ -95,6 +105,18 @@ bool asy_args(VM *vm, const char *fname, int argc, ObjDict *kw, int min, int max
   else
     asy_raise(vm, vm->exc.TypeError, "%s expected at most %d argument%s, got %d", fname, max,
               max == 1 ? "" : "s", argc);
+  return false;
+}
+
+bool asy_args(VM *vm, const char *fname, int argc, ObjDict *kw, int min, int max) {
+  if (!asy_no_kw(vm, fname, kw)) return false;
+  if (argc >= min && (max < 0 || argc <= max)) return true;
+  if (min == 0 && max == 0)
+    asy_raise(vm, vm->exc.TypeError, "%s() takes no arguments (%d given)", fname, argc);
+  else if (min == 1 && max == 1)
+    asy_raise(vm, vm->exc.TypeError, "%s() takes exactly one argument (%d given)", fname, argc);
+  else
+    return asy_arg_count(vm, fname, argc, min, max);
   return false;
 }
 

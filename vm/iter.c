@@ -259,13 +259,13 @@ int asy_dictview_contains(VM *vm, ObjDictView *v, Value item) {
     if (IS_EXC(r)) return -1;
     if (IS_UNDEF(r)) return 0;
     asy_push_root(vm, r);
-    return asy_key_equal(vm, r, AS_TUPLE(item)->items[1]);
+    return asy_equal(vm, r, AS_TUPLE(item)->items[1]);
   }
   for (size_t i = 0; i < d->used; i++) {
     DictEntry e = d->entries[i];
     if (IS_UNDEF(e.key)) continue;
     asy_push_root(vm, e.value);
-    int eq = asy_key_equal(vm, e.value, item);
+    int eq = asy_equal(vm, e.value, item);
     if (eq != 0) return eq;
   }
   return 0;

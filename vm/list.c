@@ -124,7 +124,7 @@ Value asy_seq_compare(VM *vm, int op, const Value *a, size_t na, const Value *b,
   /* The arrays may be reallocated by a user __eq__: callers pass stable snapshots or
   ** accept CPython's "compare what is there now" semantics. */
   for (i = 0; i < na && i < nb; i++) {
-    int eq = asy_key_equal(vm, a[i], b[i]);
+    int eq = asy_equal(vm, a[i], b[i]);
     if (eq < 0) return EXC_VAL;
     if (!eq) break;
   }
@@ -147,7 +147,7 @@ Value asy_seq_compare(VM *vm, int op, const Value *a, size_t na, const Value *b,
 
 int asy_seq_contains(VM *vm, const Value *items, size_t n, Value item) {
   for (size_t i = 0; i < n; i++) {
-    int eq = asy_key_equal(vm, items[i], item);
+    int eq = asy_equal(vm, items[i], item);
     if (eq != 0) return eq;
   }
   return 0;
@@ -864,7 +864,7 @@ static Value list_remove(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_args(vm, "list.remove", argc - 1, kw, 1, 1)) return EXC_VAL;
   ObjList *l = AS_LIST(args[0]);
   for (size_t i = 0; i < l->size; i++) {
-    int eq = asy_key_equal(vm, l->items[i], args[1]);
+    int eq = asy_equal(vm, l->items[i], args[1]);
     if (eq < 0) return EXC_VAL;
     if (eq) {
       if (i < l->size) {
@@ -906,7 +906,7 @@ static Value list_index(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (argc > 2 && !clamp_arg(vm, args[2], (int64_t)l->size, &start)) return EXC_VAL;
   if (argc > 3 && !clamp_arg(vm, args[3], (int64_t)l->size, &stop)) return EXC_VAL;
   for (int64_t i = start; i < stop && (size_t)i < l->size; i++) {
-    int eq = asy_key_equal(vm, l->items[i], args[1]);
+    int eq = asy_equal(vm, l->items[i], args[1]);
     if (eq < 0) return EXC_VAL;
     if (eq) return INT_VAL(i);
   }
@@ -919,7 +919,7 @@ static Value list_count(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjList *l = AS_LIST(args[0]);
   int64_t c = 0;
   for (size_t i = 0; i < l->size; i++) {
-    int eq = asy_key_equal(vm, l->items[i], args[1]);
+    int eq = asy_equal(vm, l->items[i], args[1]);
     if (eq < 0) return EXC_VAL;
     c += eq;
   }
@@ -954,6 +954,10 @@ static Value list_reverse(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value list_sort_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_LIST("sort");
+  /* As CPython's argument clinic: the total count is checked before the positional one. */
+  int total = argc - 1 + (kw ? (int)kw->count : 0);
+  if (argc > 1 && total > 2)
+    return asy_raise(vm, vm->exc.TypeError, "sort() takes at most 2 arguments (%d given)", total);
   if (argc > 1) return asy_raise(vm, vm->exc.TypeError, "sort() takes no positional arguments");
   Value key = NONE_VAL, rev = FALSE_VAL;
   if (kw && kw->count) {

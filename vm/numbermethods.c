@@ -252,7 +252,7 @@ static Value i_format(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!check_args(vm, "__format__", argc, kw, 1, 1)) return EXC_VAL;
   if (!IS_STR(args[1]))
     return asy_raise(vm, vm->exc.TypeError, "__format__() argument must be str, not %s",
-                     asy_type_name(vm, args[1]));
+                     asy_arg_type_name(vm, args[1]));
   return asy_format_int(vm, args[0], AS_STR(args[1]));
 }
 static Value i_imag(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -319,14 +319,14 @@ static Value i_is_integer(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 /* Parse (length=1, byteorder='big', *, signed=False) of to_bytes / from_bytes. */
-static bool byteorder_arg(VM *vm, Value v, bool *little) {
+static bool byteorder_arg(VM *vm, const char *fname, Value v, bool *little) {
   if (IS_UNDEF(v)) {
     *little = false;
     return true;
   }
   if (!IS_STR(v)) {
-    asy_raise(vm, vm->exc.TypeError, "to_bytes() argument 'byteorder' must be str, not %s",
-              asy_type_name(vm, v));
+    asy_raise(vm, vm->exc.TypeError, "%s() argument 'byteorder' must be str, not %s", fname,
+              asy_arg_type_name(vm, v));
     return false;
   }
   if (!strcmp(AS_STR(v)->chars, "little")) *little = true;
@@ -352,7 +352,7 @@ static Value i_to_bytes(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!IS_UNDEF(lenv) && !asy_index(vm, lenv, &length)) return EXC_VAL;
   if (length < 0) return asy_raise(vm, vm->exc.ValueError, "length argument must be non-negative");
   bool little, is_signed = false;
-  if (!byteorder_arg(vm, orderv, &little)) return EXC_VAL;
+  if (!byteorder_arg(vm, "to_bytes", orderv, &little)) return EXC_VAL;
   if (!IS_UNDEF(signv)) {
     int t = asy_truthy(vm, signv);
     if (t < 0) return EXC_VAL;
@@ -390,7 +390,7 @@ static Value i_from_bytes(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (IS_UNDEF(src))
     return asy_raise(vm, vm->exc.TypeError, "from_bytes() missing required argument 'bytes' (pos 1)");
   bool little, is_signed = false;
-  if (!byteorder_arg(vm, orderv, &little)) return EXC_VAL;
+  if (!byteorder_arg(vm, "from_bytes", orderv, &little)) return EXC_VAL;
   if (!IS_UNDEF(signv)) {
     int t = asy_truthy(vm, signv);
     if (t < 0) return EXC_VAL;
@@ -517,7 +517,7 @@ static Value f_format(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!check_args(vm, "__format__", argc, kw, 1, 1)) return EXC_VAL;
   if (!IS_STR(args[1]))
     return asy_raise(vm, vm->exc.TypeError, "__format__() argument must be str, not %s",
-                     asy_type_name(vm, args[1]));
+                     asy_arg_type_name(vm, args[1]));
   return asy_format_float(vm, AS_FLOAT(args[0]), AS_STR(args[1]));
 }
 static Value f_imag(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -622,8 +622,7 @@ static Value f_hex(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value f_fromhex(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!check_args(vm, "fromhex", argc, kw, 1, 1)) return EXC_VAL;
   if (!IS_STR(args[1]))
-    return asy_raise(vm, vm->exc.TypeError, "fromhex() argument must be str, not %s",
-                     asy_type_name(vm, args[1]));
+    return asy_raise(vm, vm->exc.TypeError, "bad argument type for built-in operation");
   ObjStr *s = AS_STR(args[1]);
   const char *p = s->chars, *end = s->chars + s->size;
   while (p < end && (*p == ' ' || (*p >= 9 && *p <= 13))) p++;

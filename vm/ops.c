@@ -231,7 +231,7 @@ static Value list_compare(VM *vm, int op, ObjList *a, ObjList *b) {
     Value x = a->items[i], y = b->items[i];
     asy_push_root(vm, x);
     asy_push_root(vm, y);
-    int eq = asy_key_equal(vm, x, y);
+    int eq = asy_equal(vm, x, y);
     if (eq < 0) return EXC_VAL;
     if (!eq) break;
   }
@@ -334,17 +334,20 @@ Value asy_compare(VM *vm, int op, Value a, Value b) {
                    cmp_symbol[op], ca->name->chars, cb->name->chars);
 }
 
+/* The one equality entry point (containers, dict/set keys, `in`, list.index...): identity
+** first, as PyObject_RichCompareBool, so `nan in [nan]` holds. */
 int asy_equal(VM *vm, Value a, Value b) {
   if (IS_OBJ(a) && IS_OBJ(b) && AS_OBJ(a) == AS_OBJ(b)) return 1;
-  if (IS_FLOAT(a) && IS_FLOAT(b) && asy_same(a, b)) return 1; /* identity, as CPython's containers */
+  /* for floats identity is bitwise (see asy_same) */
+  if (IS_FLOAT(a) && IS_FLOAT(b) && asy_same(a, b)) return 1;
   if (IS_NUMBER(a) && IS_NUMBER(b)) {
     Value r = asy_number_compare(vm, CMP_EQ, a, b);
     return IS_EXC(r) ? -1 : AS_BOOL(r);
   }
+  /* the remaining immediates (None) are equal only to themselves */
+  if (!IS_OBJ(a) && !IS_OBJ(b)) return asy_same(a, b);
   if (IS_STR(a) && IS_STR(b) && AS_OBJ(a)->cls == vm->types.str && AS_OBJ(b)->cls == vm->types.str)
     return asy_str_equal(AS_STR(a), AS_STR(b));
-  if (!IS_OBJ(a) && !IS_OBJ(b) && a.tag != b.tag) return 0;
-  if (IS_NONE(a) && IS_NONE(b)) return 1;
   Value r = asy_compare(vm, CMP_EQ, a, b);
   if (IS_EXC(r)) return -1;
   if (IS_BOOL(r)) return AS_BOOL(r);
@@ -789,7 +792,7 @@ static int layout_contains(VM *vm, Value c, Value item) {
     for (size_t i = 0; i < l->size; i++) {
       Value x = l->items[i];
       asy_push_root(vm, x);
-      int eq = asy_key_equal(vm, x, item);
+      int eq = asy_equal(vm, x, item);
       if (eq != 0) return eq;
     }
     return 0;
@@ -845,7 +848,7 @@ int asy_contains(VM *vm, Value container, Value item) {
         if (IS_EXC(x)) return -1;
         if (IS_UNDEF(x)) return 0;
         asy_push_root(vm, x);
-        int eq = asy_key_equal(vm, x, item);
+        int eq = asy_equal(vm, x, item);
         if (eq != 0) return eq;
       }
     }

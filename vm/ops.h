@@ -38,8 +38,6 @@ bool asy_seq_index(int64_t length, int64_t *i);
 bool asy_buf_repr(VM *vm, AsyBuf *b, Value v);
 bool asy_buf_str(VM *vm, AsyBuf *b, Value v);
 
-/* Equality for hash-table keys (identity first, as PyObject_RichCompareBool): 1, 0, -1. */
-int asy_key_equal(VM *vm, Value a, Value b);
 
 /* TypeError for a method descriptor called on the wrong kind of object:
 ** "descriptor 'get' for 'dict' objects doesn't apply to a 'int' object". */

@@ -91,7 +91,7 @@ int asy_range_contains(VM *vm, ObjRange *r, Value v) {
   /* Anything else: compare with each item, as CPython's fallback does. */
   i128 n = range_len128(r->start, r->stop, r->step);
   for (i128 i = 0; i < n; i++) {
-    int eq = asy_key_equal(vm, INT_VAL((int64_t)((i128)r->start + i * r->step)), v);
+    int eq = asy_equal(vm, INT_VAL((int64_t)((i128)r->start + i * r->step)), v);
     if (eq != 0) return eq;
   }
   return 0;
@@ -228,7 +228,7 @@ static Value range_index_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   }
   i128 n = range_len128(r->start, r->stop, r->step);
   for (i128 i = 0; i < n; i++) {
-    int eq = asy_key_equal(vm, INT_VAL((int64_t)((i128)r->start + i * r->step)), v);
+    int eq = asy_equal(vm, INT_VAL((int64_t)((i128)r->start + i * r->step)), v);
     if (eq < 0) return EXC_VAL;
     if (eq) return INT_VAL((int64_t)i);
   }
@@ -243,7 +243,7 @@ static Value range_count_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   int64_t c = 0;
   i128 n = range_len128(r->start, r->stop, r->step);
   for (i128 i = 0; i < n; i++) {
-    int eq = asy_key_equal(vm, INT_VAL((int64_t)((i128)r->start + i * r->step)), args[1]);
+    int eq = asy_equal(vm, INT_VAL((int64_t)((i128)r->start + i * r->step)), args[1]);
     if (eq < 0) return EXC_VAL;
     c += eq;
   }

@@ -98,7 +98,7 @@ static int entry_equal(VM *vm, ObjSet *s, SetEntry **ep, Value key, bool *restar
   Value start = e->key;
   if (asy_same(start, key) && IS_OBJ(key)) return 1;
   if (is_exact_str(vm, start) && is_exact_str(vm, key)) return asy_str_equal(AS_STR(start), AS_STR(key));
-  if (!IS_OBJ(start) && !IS_OBJ(key)) return asy_key_equal(vm, start, key);
+  if (!IS_OBJ(start) && !IS_OBJ(key)) return asy_equal(vm, start, key);
   size_t mask = s->mask, pos = (size_t)(e - s->table);
   asy_push_root(vm, start);
   int cmp = asy_equal(vm, start, key);
@@ -607,6 +607,9 @@ Value asy_set_repr(VM *vm, Value sv) {
 /* ---- methods ------------------------------------------------------------------- */
 
 #define SELF_SET(meth) ASY_SELF(OBJ_SET, meth, "set")
+/* The method's qualified name for messages: frozenset shares these functions, and CPython
+** names its own type ("frozenset.copy() takes no arguments"). Needs args[0] checked. */
+#define SET_NAME(meth) (is_frozen(vm, AS_SET(args[0])) ? "frozenset." meth : "set." meth)
 
 static Value key_error(VM *vm, Value key) {
   Value exc = asy_new_exception(vm, vm->exc.KeyError, 1, &key);
@@ -697,23 +700,15 @@ static Value set_clear_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value set_copy_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_SET("copy");
-  if (!asy_args(vm, "set.copy", argc - 1, kw, 0, 0)) return EXC_VAL;
+  if (!asy_args(vm, SET_NAME("copy"), argc - 1, kw, 0, 0)) return EXC_VAL;
   ObjSet *s = AS_SET(args[0]);
   if (s->obj.cls == vm->types.frozenset) return args[0];
   return OBJ_VAL(set_copy(vm, s));
 }
 
-static bool no_kw(VM *vm, const char *name, ObjDict *kw) {
-  if (kw && kw->count) {
-    asy_raise(vm, vm->exc.TypeError, "%s() takes no keyword arguments", name);
-    return false;
-  }
-  return true;
-}
-
 static Value set_update_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_SET("update");
-  if (!no_kw(vm, "set.update", kw)) return EXC_VAL;
+  if (!asy_no_kw(vm, "set.update", kw)) return EXC_VAL;
   for (int i = 1; i < argc; i++)
     if (!asy_set_update(vm, AS_SET(args[0]), args[i])) return EXC_VAL;
   return NONE_VAL;
@@ -721,7 +716,7 @@ static Value set_update_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value set_union_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_SET("union");
-  if (!no_kw(vm, "set.union", kw)) return EXC_VAL;
+  if (!asy_no_kw(vm, SET_NAME("union"), kw)) return EXC_VAL;
   ObjSet *s = AS_SET(args[0]);
   ObjSet *r = set_copy(vm, s);
   for (int i = 1; i < argc; i++) {
@@ -744,13 +739,13 @@ static Value intersection_multi(VM *vm, int argc, Value *args) {
 
 static Value set_intersection_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_SET("intersection");
-  if (!no_kw(vm, "set.intersection", kw)) return EXC_VAL;
+  if (!asy_no_kw(vm, SET_NAME("intersection"), kw)) return EXC_VAL;
   return intersection_multi(vm, argc, args);
 }
 
 static Value set_intersection_update_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_SET("intersection_update");
-  if (!no_kw(vm, "set.intersection_update", kw)) return EXC_VAL;
+  if (!asy_no_kw(vm, "set.intersection_update", kw)) return EXC_VAL;
   Value r = intersection_multi(vm, argc, args);
   if (IS_EXC(r)) return r;
   swap_bodies(AS_SET(args[0]), AS_SET(r));
@@ -759,7 +754,7 @@ static Value set_intersection_update_m(VM *vm, int argc, Value *args, ObjDict *k
 
 static Value set_difference_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_SET("difference");
-  if (!no_kw(vm, "set.difference", kw)) return EXC_VAL;
+  if (!asy_no_kw(vm, SET_NAME("difference"), kw)) return EXC_VAL;
   ObjSet *s = AS_SET(args[0]);
   if (argc == 1) return OBJ_VAL(set_copy(vm, s));
   Value r = set_difference(vm, s, args[1]);
@@ -770,7 +765,7 @@ static Value set_difference_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value set_difference_update_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_SET("difference_update");
-  if (!no_kw(vm, "set.difference_update", kw)) return EXC_VAL;
+  if (!asy_no_kw(vm, "set.difference_update", kw)) return EXC_VAL;
   for (int i = 1; i < argc; i++)
     if (!difference_update(vm, AS_SET(args[0]), args[i])) return EXC_VAL;
   return NONE_VAL;
@@ -778,7 +773,7 @@ static Value set_difference_update_m(VM *vm, int argc, Value *args, ObjDict *kw)
 
 static Value set_symdiff_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_SET("symmetric_difference");
-  if (!asy_args(vm, "set.symmetric_difference", argc - 1, kw, 1, 1)) return EXC_VAL;
+  if (!asy_args(vm, SET_NAME("symmetric_difference"), argc - 1, kw, 1, 1)) return EXC_VAL;
   return set_symmetric_difference(vm, AS_SET(args[0]), args[1]);
 }
 
@@ -796,7 +791,7 @@ static Value as_set(VM *vm, Value v) {
 
 static Value set_issubset_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_SET("issubset");
-  if (!asy_args(vm, "set.issubset", argc - 1, kw, 1, 1)) return EXC_VAL;
+  if (!asy_args(vm, SET_NAME("issubset"), argc - 1, kw, 1, 1)) return EXC_VAL;
   Value o = as_set(vm, args[1]);
   if (IS_EXC(o)) return o;
   int r = issubset(vm, AS_SET(args[0]), AS_SET(o));
@@ -805,7 +800,7 @@ static Value set_issubset_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value set_issuperset_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_SET("issuperset");
-  if (!asy_args(vm, "set.issuperset", argc - 1, kw, 1, 1)) return EXC_VAL;
+  if (!asy_args(vm, SET_NAME("issuperset"), argc - 1, kw, 1, 1)) return EXC_VAL;
   ObjSet *s = AS_SET(args[0]);
   if (IS_SET(args[1])) {
     int r = issubset(vm, AS_SET(args[1]), s);
@@ -825,7 +820,7 @@ static Value set_issuperset_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value set_isdisjoint_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_SET("isdisjoint");
-  if (!asy_args(vm, "set.isdisjoint", argc - 1, kw, 1, 1)) return EXC_VAL;
+  if (!asy_args(vm, SET_NAME("isdisjoint"), argc - 1, kw, 1, 1)) return EXC_VAL;
   ObjSet *s = AS_SET(args[0]);
   if (IS_SET(args[1])) {
     ObjSet *a = s, *b = AS_SET(args[1]);
@@ -858,7 +853,7 @@ static Value set_isdisjoint_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value set_contains_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_SET("__contains__");
-  if (!asy_args(vm, "set.__contains__", argc - 1, kw, 1, 1)) return EXC_VAL;
+  if (!asy_args(vm, SET_NAME("__contains__"), argc - 1, kw, 1, 1)) return EXC_VAL;
   int r = asy_set_contains(vm, AS_SET(args[0]), args[1]);
   return r < 0 ? EXC_VAL : BOOL_VAL(r);
 }

@@ -193,6 +193,45 @@ bool asy_utf8_valid(const char *str, size_t n, size_t *bad_pos) {
   return true;
 }
 
+/* ---- byte-level search shared by str (UTF-8) and bytes ---------------------------- */
+
+void asy_adjust_indices(int64_t *start, int64_t *end, int64_t len) {
+  if (*end > len) *end = len;
+  else if (*end < 0) {
+    *end += len;
+    if (*end < 0) *end = 0;
+  }
+  if (*start < 0) {
+    *start += len;
+    if (*start < 0) *start = 0;
+  }
+}
+
+int64_t asy_mem_find(const void *hay, size_t hn, const void *needle, size_t nn, bool reverse) {
+  if (hn < nn) return -1;
+  if (nn == 0) return reverse ? (int64_t)hn : 0;
+  const char *h = hay;
+  if (!reverse) {
+    const char *hit = memmem(h, hn, needle, nn);
+    return hit ? hit - h : -1;
+  }
+  for (size_t i = hn - nn + 1; i-- > 0;)
+    if (memcmp(h + i, needle, nn) == 0) return (int64_t)i;
+  return -1;
+}
+
+int64_t asy_mem_count(const void *hay, size_t hn, const void *needle, size_t nn) {
+  const char *p = hay, *stop = p + hn;
+  int64_t count = 0;
+  while ((size_t)(stop - p) >= nn) {
+    const char *hit = memmem(p, (size_t)(stop - p), needle, nn);
+    if (!hit) break;
+    count++;
+    p = hit + nn;
+  }
+  return count;
+}
+
 /* One-entry cache of the last code-point -> byte offset lookup, so that scanning a
 ** non-ASCII string by index is linear overall. Cleared whenever the GC sweeps (the
 ** only time a str can be freed and its address reused). */

@@ -71,6 +71,15 @@ size_t asy_utf8_length(const char *s, size_t n);
 /* True if s[0..n) is strict UTF-8 (no surrogates, no overlongs). Sets *bad_pos to the
 ** offset of the first invalid byte otherwise (for UnicodeDecodeError). */
 bool asy_utf8_valid(const char *s, size_t n, size_t *bad_pos);
+/* Clamp a find/count/startswith start and end as CPython's ADJUST_INDICES (negative
+** counts from the end; end capped at len, both floored at 0; start may exceed len). */
+void asy_adjust_indices(int64_t *start, int64_t *end, int64_t len);
+/* Offset of the first (reverse: last) occurrence of needle[0..nn) in hay[0..hn), or -1;
+** an empty needle is found at 0 (reverse: hn). Byte-level, so it serves bytes and str
+** alike: a match of valid UTF-8 in UTF-8 always starts on a code point. */
+int64_t asy_mem_find(const void *hay, size_t hn, const void *needle, size_t nn, bool reverse);
+/* Number of non-overlapping occurrences of needle (nn > 0) in hay[0..hn). */
+int64_t asy_mem_count(const void *hay, size_t hn, const void *needle, size_t nn);
 /* Byte offset of code point `index` (0 <= index <= length) in s. */
 size_t asy_str_offset(ObjStr *s, size_t index);
 /* The code point at `index` (0 <= index < length). */

@@ -135,22 +135,12 @@ static bool slice_bound(VM *vm, Value v, int64_t *out) {
   return false;
 }
 
-/* Clamp start/end as CPython's ADJUST_INDICES. */
-static void adjust_indices(int64_t *start, int64_t *end, int64_t len) {
-  if (*end > len) *end = len;
-  else if (*end < 0) {
-    *end += len;
-    if (*end < 0) *end = 0;
-  }
-  if (*start < 0) {
-    *start += len;
-    if (*start < 0) *start = 0;
-  }
-}
-
 static ObjStr *str_arg(VM *vm, Value v, const char *what) {
   if (IS_STR(v)) return AS_STR(v);
-  asy_raise(vm, vm->exc.TypeError, what, asy_type_name(vm, v));
+  /* CPython's "...() argument must be str" messages (argument clinic) name None as "None";
+  ** its bare "must be str" ones say "NoneType". */
+  asy_raise(vm, vm->exc.TypeError, what,
+            strstr(what, "argument") ? asy_arg_type_name(vm, v) : asy_type_name(vm, v));
   return NULL;
 }
 
@@ -177,25 +167,14 @@ static bool is_space_cp(uint32_t cp) {
 /* Find needle in s[start:end] (code points); returns the code-point index or -1. */
 static int64_t find_in(ObjStr *s, ObjStr *needle, int64_t start, int64_t end, bool reverse) {
   int64_t len = (int64_t)s->length;
-  adjust_indices(&start, &end, len);
+  asy_adjust_indices(&start, &end, len);
   if (end - start < (int64_t)needle->length) return -1;
   if (start > len) return -1;
   size_t b0 = asy_str_offset(s, (size_t)start), b1 = asy_str_offset(s, (size_t)end);
   if (needle->size == 0) return reverse ? end : start;
-  const char *hay = s->chars + b0;
-  size_t hn = b1 - b0;
-  const char *hit = NULL;
-  if (!reverse) {
-    hit = memmem(hay, hn, needle->chars, needle->size);
-  } else {
-    for (size_t i = hn - needle->size + 1; i-- > 0;)
-      if (memcmp(hay + i, needle->chars, needle->size) == 0) {
-        hit = hay + i;
-        break;
-      }
-  }
-  if (!hit) return -1;
-  return (int64_t)cp_index(s, (size_t)(hit - s->chars));
+  int64_t hit = asy_mem_find(s->chars + b0, b1 - b0, needle->chars, needle->size, reverse);
+  if (hit < 0) return -1;
+  return (int64_t)cp_index(s, b0 + (size_t)hit);
 }
 
 static Value find_common(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, bool reverse,
@@ -203,7 +182,7 @@ static Value find_common(VM *vm, int argc, Value *args, ObjDict *kw, const char 
   if (!pos_args(vm, name, argc, kw, 1, 3)) return EXC_VAL;
   if (!IS_STR(args[1]))
     return asy_raise(vm, vm->exc.TypeError, "%s() argument 1 must be str, not %s", name,
-                     asy_type_name(vm, args[1]));
+                     asy_arg_type_name(vm, args[1]));
   int64_t start = 0, end = INT64_MAX;
   if (argc > 2 && !slice_bound(vm, args[2], &start)) return EXC_VAL;
   if (argc > 3 && !slice_bound(vm, args[3], &end)) return EXC_VAL;
@@ -234,24 +213,16 @@ static Value s_count(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!pos_args(vm, "count", argc, kw, 1, 3)) return EXC_VAL;
   if (!IS_STR(args[1]))
     return asy_raise(vm, vm->exc.TypeError, "count() argument 1 must be str, not %s",
-                     asy_type_name(vm, args[1]));
+                     asy_arg_type_name(vm, args[1]));
   ObjStr *s = SELF, *sub = AS_STR(args[1]);
   int64_t start = 0, end = INT64_MAX, len = (int64_t)s->length;
   if (argc > 2 && !slice_bound(vm, args[2], &start)) return EXC_VAL;
   if (argc > 3 && !slice_bound(vm, args[3], &end)) return EXC_VAL;
-  adjust_indices(&start, &end, len);
+  asy_adjust_indices(&start, &end, len);
   if (start > len || end - start < (int64_t)sub->length) return INT_VAL(0);
   if (sub->size == 0) return INT_VAL(end - start + 1);
   size_t b0 = asy_str_offset(s, (size_t)start), b1 = asy_str_offset(s, (size_t)end);
-  int64_t count = 0;
-  const char *p = s->chars + b0, *stop = s->chars + b1;
-  while ((size_t)(stop - p) >= sub->size) {
-    const char *hit = memmem(p, (size_t)(stop - p), sub->chars, sub->size);
-    if (!hit) break;
-    count++;
-    p = hit + sub->size;
-  }
-  return INT_VAL(count);
+  return INT_VAL(asy_mem_count(s->chars + b0, b1 - b0, sub->chars, sub->size));
 }
 
 static Value starts_ends(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, bool ends) {
@@ -260,7 +231,7 @@ static Value starts_ends(VM *vm, int argc, Value *args, ObjDict *kw, const char 
   int64_t start = 0, end = INT64_MAX, len = (int64_t)s->length;
   if (argc > 2 && !slice_bound(vm, args[2], &start)) return EXC_VAL;
   if (argc > 3 && !slice_bound(vm, args[3], &end)) return EXC_VAL;
-  adjust_indices(&start, &end, len);
+  asy_adjust_indices(&start, &end, len);
   Value *items = &args[1];
   size_t n = 1;
   if (IS_TUPLE(args[1])) {
@@ -667,10 +638,10 @@ static Value s_replace(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjStr *s = SELF;
   if (!IS_STR(a[0]))
     return asy_raise(vm, vm->exc.TypeError, "replace() argument 1 must be str, not %s",
-                     asy_type_name(vm, a[0]));
+                     asy_arg_type_name(vm, a[0]));
   if (!IS_STR(a[1]))
     return asy_raise(vm, vm->exc.TypeError, "replace() argument 2 must be str, not %s",
-                     asy_type_name(vm, a[1]));
+                     asy_arg_type_name(vm, a[1]));
   ObjStr *old = AS_STR(a[0]), *new_ = AS_STR(a[1]);
   int64_t count = -1;
   if (!IS_UNDEF(a[2]) && !int_arg(vm, a[2], &count)) return EXC_VAL;
@@ -964,9 +935,12 @@ static Value s_maketrans(VM *vm, int argc, Value *args, ObjDict *kw) {
     }
     return OBJ_VAL(d);
   }
-  if (!IS_STR(args[0]) || !IS_STR(args[1]))
-    return asy_raise(vm, vm->exc.TypeError, "maketrans() argument %d must be str, not %s",
-                     IS_STR(args[0]) ? 2 : 1, asy_type_name(vm, IS_STR(args[0]) ? args[1] : args[0]));
+  if (!IS_STR(args[0]))
+    return asy_raise(vm, vm->exc.TypeError,
+                     "first maketrans argument must be a string if there is a second argument");
+  if (!IS_STR(args[1]))
+    return asy_raise(vm, vm->exc.TypeError, "maketrans() argument 2 must be str, not %s",
+                     asy_arg_type_name(vm, args[1]));
   ObjStr *x = AS_STR(args[0]), *y = AS_STR(args[1]);
   if (x->length != y->length)
     return asy_raise(vm, vm->exc.ValueError, "the first two maketrans arguments must have equal length");
@@ -976,7 +950,7 @@ static Value s_maketrans(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (argc == 3) {
     if (!IS_STR(args[2]))
       return asy_raise(vm, vm->exc.TypeError, "maketrans() argument 3 must be str, not %s",
-                       asy_type_name(vm, args[2]));
+                       asy_arg_type_name(vm, args[2]));
     ObjStr *z = AS_STR(args[2]);
     for (size_t i = 0; i < z->length; i++)
       if (!asy_dict_set(vm, d, INT_VAL(asy_str_char_at(z, i)), NONE_VAL)) return EXC_VAL;
@@ -1043,7 +1017,7 @@ static Value s_dunder_format(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!pos_args(vm, "__format__", argc, kw, 1, 1)) return EXC_VAL;
   if (!IS_STR(args[1]))
     return asy_raise(vm, vm->exc.TypeError, "__format__() argument must be str, not %s",
-                     asy_type_name(vm, args[1]));
+                     asy_arg_type_name(vm, args[1]));
   return asy_format_str(vm, SELF, AS_STR(args[1]));
 }
 
@@ -1056,13 +1030,13 @@ static Value s_encode(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!IS_UNDEF(a[0])) {
     if (!IS_STR(a[0]))
       return asy_raise(vm, vm->exc.TypeError, "encode() argument 'encoding' must be str, not %s",
-                       asy_type_name(vm, a[0]));
+                       asy_arg_type_name(vm, a[0]));
     enc = AS_STR(a[0])->chars;
   }
   if (!IS_UNDEF(a[1])) {
     if (!IS_STR(a[1]))
       return asy_raise(vm, vm->exc.TypeError, "encode() argument 'errors' must be str, not %s",
-                       asy_type_name(vm, a[1]));
+                       asy_arg_type_name(vm, a[1]));
     err = AS_STR(a[1])->chars;
   }
   return asy_str_encode(vm, SELF, enc, err);

@@ -154,7 +154,7 @@ static Value tuple_index(VM *vm, int argc, Value *args, ObjDict *kw) {
     bounds[k] = i;
   }
   for (int64_t i = bounds[0]; i < bounds[1]; i++) {
-    int eq = asy_key_equal(vm, t->items[i], args[1]);
+    int eq = asy_equal(vm, t->items[i], args[1]);
     if (eq < 0) return EXC_VAL;
     if (eq) return INT_VAL(i);
   }
@@ -167,7 +167,7 @@ static Value tuple_count(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjTuple *t = AS_TUPLE(args[0]);
   int64_t c = 0;
   for (size_t i = 0; i < t->size; i++) {
-    int eq = asy_key_equal(vm, t->items[i], args[1]);
+    int eq = asy_equal(vm, t->items[i], args[1]);
     if (eq < 0) return EXC_VAL;
     c += eq;
   }

@@ -302,7 +302,7 @@ Value asy_inplace_op(VM *vm, int op, Value a, Value b);
 Value asy_unary_op(VM *vm, int op, Value a);
 /* Rich comparison (op is AsyCmpOp): returns a Value (usually bool) or EXC_VAL. */
 Value asy_compare(VM *vm, int op, Value a, Value b);
-/* a == b as a C bool: 1 true, 0 false, -1 error. */
+/* a == b as a C bool, identity first as CPython containers (nan in [nan]): 1 true, 0 false, -1 error. */
 int asy_equal(VM *vm, Value a, Value b);
 /* truthiness: 1, 0, -1 error. */
 int asy_truthy(VM *vm, Value v);
@@ -327,6 +327,9 @@ Value asy_str(VM *vm, Value v);
 Value asy_format(VM *vm, Value v, ObjStr *spec);
 /* The type name of a value, for messages ("int", "MyClass"). */
 const char *asy_type_name(VM *vm, Value v);
+/* The name CPython's argument-type errors use ("argument 1 must be str, not None"):
+** "None" for None, else the type name (like _PyArg_BadArgument). */
+const char *asy_arg_type_name(VM *vm, Value v);
 /* Index conversion (operator.index semantics): false + TypeError if not an int. */
 bool asy_index(VM *vm, Value v, int64_t *out);
 
@@ -369,13 +372,20 @@ ObjNative *asy_native_new(VM *vm, const char *name, NativeFn fn);
 void asy_def_native(VM *vm, ObjDict *dict, const char *name, NativeFn fn);
 void asy_def_method(VM *vm, ObjClass *cls, const char *name, NativeFn fn);
 void asy_def_value(VM *vm, ObjDict *dict, const char *name, Value v);
+/* A property of cls whose getter (and setter, unless NULL) are natives (CPython's getset
+** descriptors); without a setter, assignment raises AttributeError. */
+void asy_def_getset(VM *vm, ObjClass *cls, const char *name, NativeFn get, NativeFn set);
 
 /* Argument checking for natives, with CPython's messages:
 **   asy_args(vm, "name", argc, args, kw, min, max) — positional count only, no kw
 **     ("name() takes exactly one argument (2 given)", "… takes no keyword arguments").
 **   asy_kwarg(vm, kw, "key") — fetch and remove nothing; UNDEF if absent.
-**   asy_no_kw(vm, "name", kw) — TypeError if kw has entries. */
+**   asy_no_kw(vm, "name", kw) — TypeError if kw has entries.
+**   asy_arg_count(vm, "name", argc, min, max) — vectorcall style count only (max -1: no
+**     limit): "name expected [at least|at most] N arguments, got M"; kw not checked. */
 bool asy_args(VM *vm, const char *fname, int argc, ObjDict *kw, int min, int max);
+bool asy_no_kw(VM *vm, const char *fname, ObjDict *kw);
+bool asy_arg_count(VM *vm, const char *fname, int argc, int min, int max);
 Value asy_kwarg(VM *vm, ObjDict *kw, const char *key);
 bool asy_check_kw(VM *vm, const char *fname, ObjDict *kw, const char *const *allowed);
 
