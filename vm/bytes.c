@@ -681,6 +681,16 @@ static Value b_join(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("join");
   if (!nargs(vm, "join", argc, kw, 1, 1)) return EXC_VAL;
   ObjBytes *sep = SELF;
+  if (IS_LIST(args[1]) || IS_TUPLE(args[1])) {
+    /* Size the result first, as CPython does: MemoryError rather than an abort when the
+    ** builder's realloc fails (the per-item check below covers other iterables). */
+    size_t n = IS_LIST(args[1]) ? AS_LIST(args[1])->size : AS_TUPLE(args[1])->size;
+    Value *items = IS_LIST(args[1]) ? AS_LIST(args[1])->items : AS_TUPLE(args[1])->items;
+    uint64_t total = n ? (uint64_t)sep->size * (n - 1) : 0;
+    for (size_t i = 0; i < n; i++)
+      if (IS_BYTES(items[i])) total += AS_BYTES(items[i])->size;
+    if (asy_alloc_too_big(total, 1)) return asy_memory_error(vm);
+  }
   Value it = asy_iter(vm, args[1]);
   if (IS_EXC(it)) {
     if (asy_pending_is(vm, vm->exc.TypeError)) {
@@ -704,6 +714,10 @@ static Value b_join(VM *vm, int argc, Value *args, ObjDict *kw) {
                            "sequence item %zu: expected a bytes-like object, %s found", i,
                            asy_type_name(vm, v));
     }
+    if (asy_alloc_too_big(buf.len + sep->size + AS_BYTES(v)->size, 1)) {
+      asy_buf_free(&buf);
+      return asy_memory_error(vm); /* not an abort when the builder's realloc fails */
+    }
     if (i) asy_buf_put(&buf, (const char *)sep->data, sep->size);
     asy_buf_put(&buf, (const char *)AS_BYTES(v)->data, AS_BYTES(v)->size);
   }
@@ -722,6 +736,21 @@ static Value b_replace(VM *vm, int argc, Value *args, ObjDict *kw) {
   int64_t count = -1;
   if (argc > 3 && !asy_index(vm, args[3], &count)) return EXC_VAL;
   if (count < 0) count = INT64_MAX;
+  if (new_->size > old->size) {
+    /* Size the result first (see str.replace): MemoryError rather than an abort. */
+    uint64_t hits = 0;
+    if (old->size == 0) {
+      hits = (uint64_t)b->size + 1 < (uint64_t)count ? (uint64_t)b->size + 1 : (uint64_t)count;
+    } else {
+      for (int64_t q = 0, h; hits < (uint64_t)count &&
+                             (h = bfind(b->data, q, (int64_t)b->size, old->data, old->size, false)) >= 0;
+           q = h + (int64_t)old->size)
+        hits++;
+    }
+    size_t grow = new_->size - old->size;
+    if (hits && (hits > (SIZE_MAX - b->size) / grow || asy_alloc_too_big(b->size + hits * grow, 1)))
+      return asy_memory_error(vm);
+  }
   AsyBuf buf;
   asy_buf_init(&buf, vm);
   if (old->size == 0) {

@@ -15,17 +15,21 @@
 **
 ** A frame's slots: base[0 .. nlocals+ncells+nfree) are localsplus (object.h), then
 ** its operand stack from sp_base up. A call `callable self_or_NULL args…` reuses the
-** caller's stack: the callee's base is the slot that held the callable, so when the
-** callee returns its result lands exactly where the callable was (Lua's convention).
-** Hence a caller's stack pointer is always its callee's base, and only the top frame's
-** stack pointer needs saving (fiber->stack_top). This is all the state a suspended
+** caller's stack and its result lands exactly where the callable was (frame->ret,
+** Lua's convention). asy_call_prepare binds the arguments into place so that the
+** callee's base is that slot; CALL's inline path for plain positional calls leaves
+** them where they are instead (base = the first argument, self when present), as
+** CPython 3.11+ does.
+** Hence a caller's stack pointer is always its callee's frame->ret, and only the top
+** frame's stack pointer needs saving (fiber->stack_top). This is all the state a suspended
 ** coroutine needs too: the async issue will make AWAIT store ip/stack_top and return
 ** from the loop, leaving the frames as plain data on the task's fiber.
 **
-** GC discipline. fiber->stack_top is stored at every instruction dispatch, so the
-** collector sees every operand of the running instruction (gc.c marks
-** stack[0..stack_top)). A handler that pushes and then calls out again must store
-** stack_top itself. Temp roots are reset to the loop's entry
+** GC discipline. fiber->stack_top is stored on entry to every instruction that may
+** allocate or call out (interp.c's TARGET; the few FAST handlers store it before their
+** slow paths), so the collector sees every operand of the running instruction (gc.c
+** marks stack[0..stack_top)). A handler that pushes and then calls out again must
+** store stack_top itself. Temp roots are reset to the loop's entry
 ** mark after calls, at backward jumps and at returns: at those points every live Value
 ** is on the value stack or in a frame record.
 **
@@ -124,9 +128,11 @@ ObjStr *asy_function_str(VM *vm, Value callable);
 
 /* ---- interp.c -------------------------------------------------------------------- */
 
-/* Give code its inline caches (ObjCode.name_cache) if it has none yet. Every frame's
-** code must have them before it runs: frame set-up (finish_frame) and MAKE_FUNCTION
-** call this, so CALL's inline path may rely on it. */
+/* Give code its inline caches (ObjCode.name_cache) if it has none yet, and decide
+** CODE_FAST_CALL. Every frame's code must have its caches before it runs (the name
+** opcodes do not test for NULL): frame set-up (finish_frame) calls this, and CALL's
+** inline path only takes codes with CODE_FAST_CALL, which this sets after them.
+** MAKE_FUNCTION calls it too, so a function's first call is already inline. */
 void asy_code_caches(VM *vm, ObjCode *code);
 
 /* Run the running fiber from its top frame (which has FRAME_ENTRY) until that frame

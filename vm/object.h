@@ -196,6 +196,11 @@ enum {
                                comprehension) */
   CODE_HAS_DOCSTRING = 256, /* def: consts[0] is the docstring (func.__doc__); without
                                the flag __doc__ is None (CPython 3.14's CO_HAS_DOCSTRING) */
+  CODE_FAST_CALL = 1 << 20, /* set by the interpreter (asy_code_caches), never by the
+                               compiler: the code has its caches and plain positional
+                               parameters only (no *args, **kwargs, keyword-only
+                               parameters, cells; not a coroutine), so CALL may set up its
+                               frame inline */
 };
 
 /* The interpreter's inline cache for one entry of ObjCode.names (interp.c), used by

@@ -1203,6 +1203,8 @@ Value asy_iter(VM *vm, Value v) {
 Value asy_next(VM *vm, Value it) {
   if (IS_OBJ_TYPE(it, OBJ_ITER)) {
     ObjIter *i = AS_ITER(it);
+    /* map(f, map(f, ...)) nested 100000 deep recurses in C through here. */
+    if (asy_c_stack_exhausted()) return asy_recursion_error(vm);
     return i->next(vm, i);
   }
   if (IS_OBJ(it)) {

@@ -738,6 +738,7 @@ Value asy_str_join(VM *vm, ObjStr *sep, Value iterable) {
   if (n == 1 && AS_STR(items[0])->obj.cls == vm->types.str) return items[0];
   size += sep->size * (n - 1);
   length += sep->length * (n - 1);
+  if (asy_alloc_too_big(size, 1)) return asy_memory_error(vm); /* not an abort in calloc */
   /* Allocation may collect, but the items stay reachable from the (rooted) sequence. */
   ObjStr *r = asy_str_alloc(vm, size, length);
   /* Re-read the item array: a list's buffer cannot have moved (no script ran since). */

@@ -646,6 +646,23 @@ static Value s_replace(VM *vm, int argc, Value *args, ObjDict *kw) {
   int64_t count = -1;
   if (!IS_UNDEF(a[2]) && !int_arg(vm, a[2], &count)) return EXC_VAL;
   if (count < 0) count = INT64_MAX;
+  if (new_->size > old->size) {
+    /* Size the result first, as CPython does: one that cannot fit in memory is a
+    ** MemoryError, not an abort when the builder's realloc fails. */
+    uint64_t hits = 0;
+    if (old->size == 0) {
+      hits = (uint64_t)s->length + 1 < (uint64_t)count ? (uint64_t)s->length + 1 : (uint64_t)count;
+    } else {
+      const char *q = s->chars, *qend = s->chars + s->size, *h;
+      while (hits < (uint64_t)count && (h = memmem(q, (size_t)(qend - q), old->chars, old->size))) {
+        hits++;
+        q = h + old->size;
+      }
+    }
+    size_t grow = new_->size - old->size;
+    if (hits && (hits > (SIZE_MAX - s->size) / grow || asy_alloc_too_big(s->size + hits * grow, 1)))
+      return asy_memory_error(vm);
+  }
   AsyBuf b;
   asy_buf_init(&b, vm);
   if (old->size == 0) {
