@@ -326,9 +326,9 @@ class Fuzzer:
             elif code < 0:
                 reason = "signal"
             elif code not in (0, 1, 2):
-                pcode, _, _, _ = run([self.args.python, "prog.asy"], tmp, b"",
-                                     self.args.timeout * 2, self.py_env)
-                if pcode != code:
+                pcode, _, _, ptimed = run([self.args.python, "prog.asy"], tmp, b"",
+                                          self.args.timeout * 4, self.py_env)
+                if not ptimed and pcode != code:
                     reason = "exit%d" % code
             if reason:
                 self.count += 1
