@@ -33,7 +33,7 @@ static void *xrealloc(void *p, size_t n) {
 
 int asy_stack_effect(int op, int arg, bool jump) {
   switch (op) {
-  case OP_NOP: case OP_SWAP: case OP_DELETE_FAST: case OP_MAKE_CELL:
+  case OP_NOP: case OP_SWAP: case OP_DELETE_FAST:
   case OP_DELETE_DEREF: case OP_LOAD_FROM_DICT_OR_DEREF: case OP_DELETE_NAME:
   case OP_DELETE_GLOBAL: case OP_UNARY_NEGATIVE: case OP_UNARY_POSITIVE:
   case OP_UNARY_INVERT: case OP_UNARY_NOT: case OP_LIST_TO_TUPLE: case OP_CONVERT_VALUE:
@@ -62,7 +62,6 @@ int asy_stack_effect(int op, int arg, bool jump) {
   case OP_STORE_ATTR: case OP_DELETE_SUBSCR: case OP_BINARY_SLICE: case OP_MAP_ADD:
   case OP_END_ASYNC_FOR:
     return -2;
-  case OP_LOAD_SUPER_ATTR: return -2 + (arg & 1);
   case OP_STORE_SUBSCR: return -3;
   case OP_STORE_SLICE: return -4;
   case OP_BUILD_SLICE: case OP_BUILD_TUPLE: case OP_BUILD_LIST: case OP_BUILD_SET:

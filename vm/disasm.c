@@ -128,11 +128,8 @@ static void print_arg(VM *vm, ArgBuf *out, ObjCode *co, int op, int arg) {
     ab_str(out, name_at(co, arg >> 1));
     if (arg & 1) ab_cstr(out, " + NULL|self");
     return;
-  case OP_LOAD_SUPER_ATTR:
-    ab_str(out, name_at(co, arg >> 2));
-    return;
   case OP_LOAD_FAST: case OP_STORE_FAST: case OP_DELETE_FAST: case OP_LOAD_DEREF:
-  case OP_STORE_DEREF: case OP_DELETE_DEREF: case OP_LOAD_CLOSURE: case OP_MAKE_CELL:
+  case OP_STORE_DEREF: case OP_DELETE_DEREF: case OP_LOAD_CLOSURE:
   case OP_LOAD_FROM_DICT_OR_DEREF:
     ab_str(out, local_at(co, arg));
     return;
@@ -174,11 +171,7 @@ static void print_arg(VM *vm, ArgBuf *out, ObjCode *co, int op, int arg) {
     return;
   }
   case OP_CALL_INTRINSIC_1:
-    ab_cstr(out, arg == INTRINSIC_UNARY_POSITIVE ? "INTRINSIC_UNARY_POSITIVE"
-                 : arg == INTRINSIC_LIST_TO_TUPLE ? "INTRINSIC_LIST_TO_TUPLE"
-                 : arg == INTRINSIC_IMPORT_STAR ? "INTRINSIC_IMPORT_STAR"
-                 : arg == INTRINSIC_STOPITERATION_ERROR ? "INTRINSIC_STOPITERATION_ERROR"
-                                                        : "?");
+    ab_cstr(out, arg == INTRINSIC_IMPORT_STAR ? "INTRINSIC_IMPORT_STAR" : "?");
     return;
   case OP_CALL_INTRINSIC_2:
     ab_cstr(out, arg == INTRINSIC_PREP_RERAISE_STAR ? "INTRINSIC_PREP_RERAISE_STAR" : "?");

@@ -246,7 +246,6 @@ dispatch:
 #endif
 
     FAST(NOP) DISPATCH();
-    FAST(MAKE_CELL) DISPATCH();
 
     FAST(POP_TOP) {
       sp--;
@@ -499,17 +498,6 @@ dispatch:
       frame->ip = ip;
       ERROR_IF(!asy_delattr(vm, TOP(), code->names[ARG]));
       sp--;
-      DISPATCH();
-    }
-
-    TARGET(LOAD_SUPER_ATTR) {
-      ObjStr *name = code->names[ARG >> 2];
-      frame->ip = ip;
-      Value v = asy_super_attr(vm, sp[-3], sp[-2], sp[-1], name, (ARG & 2) != 0);
-      ERROR_IF(IS_EXC(v));
-      sp -= 3;
-      PUSH(v);
-      if (ARG & 1) PUSH(UNDEF_VAL);
       DISPATCH();
     }
 
@@ -1346,10 +1334,6 @@ dispatch:
       frame->ip = ip;
       Value v = TOP(), r;
       switch (ARG) {
-      case INTRINSIC_UNARY_POSITIVE: r = asy_unary_op(vm, UNOP_POSITIVE, v); break;
-      case INTRINSIC_LIST_TO_TUPLE:
-        r = OBJ_VAL(asy_tuple_from(vm, AS_LIST(v)->size, AS_LIST(v)->items));
-        break;
       case INTRINSIC_IMPORT_STAR:
         r = asy_import_star(vm, v, frame->locals ? frame->locals : frame->globals);
         break;

@@ -167,9 +167,6 @@ bool asy_dict_merge_op(VM *vm, ObjDict *dict, Value mapping, Value func);
 bool asy_callex_args(VM *vm, Value func, Value *argtuple, Value *kwdict);
 /* BUILD_STRING: concatenate n str values. */
 Value asy_build_string(VM *vm, Value *items, int n);
-/* LOAD_SUPER_ATTR body (attr only; method loads push NULL). */
-Value asy_super_attr(VM *vm, Value global_super, Value cls, Value self, ObjStr *name,
-                     bool two_arg);
 /* PRINT_EXPR: sys.displayhook. */
 bool asy_print_expr(VM *vm, Value v);
 /* UnboundLocalError / free-variable NameError for localsplus slot i of code. */

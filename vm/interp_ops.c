@@ -417,17 +417,6 @@ Value asy_build_string(VM *vm, Value *items, int n) {
   return asy_str_concat_n(vm, n, items);
 }
 
-/* ---- super ------------------------------------------------------------------------------ */
-
-Value asy_super_attr(VM *vm, Value global_super, Value cls, Value self, ObjStr *name,
-                     bool two_arg) {
-  (void)two_arg;
-  Value args[2] = {cls, self};
-  Value sup = asy_call(vm, global_super, 2, args, NULL);
-  if (IS_EXC(sup)) return EXC_VAL;
-  return asy_getattr(vm, sup, name);
-}
-
 /* ---- REPL echo --------------------------------------------------------------------------- */
 
 bool asy_print_expr(VM *vm, Value v) {

@@ -163,7 +163,7 @@ typedef struct {
 ** 32-bit units: opcode in the low 8 bits, argument in the high 24 (see opcodes.h).
 ** Local variable layout follows CPython 3.11+ "localsplus": slots
 ** [0, nlocals) are plain locals (parameters first), [nlocals, nlocals+ncells) are
-** cells created by MAKE_CELL for locals captured by inner functions, and
+** cells for locals captured by inner functions, and
 ** [nlocals+ncells, nlocals+ncells+nfree) are the free variables copied from the
 ** function's closure. LOAD_DEREF/STORE_DEREF take the localsplus index directly.
 ** The interpreter builds the cells at frame entry (no MAKE_CELL/COPY_FREE_VARS): cell i

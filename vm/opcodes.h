@@ -56,7 +56,6 @@
   OP(LOAD_FAST, "-- local[arg]; UnboundLocalError if UNDEF") \
   OP(STORE_FAST, "v --") \
   OP(DELETE_FAST, "-- ; UnboundLocalError if UNDEF") \
-  OP(MAKE_CELL, "unused: the interpreter creates cells at frame entry (see object.h ObjCode)") \
   OP(LOAD_DEREF, "-- cell(localsplus[arg]).value; NameError/UnboundLocalError if empty") \
   OP(STORE_DEREF, "v --") \
   OP(DELETE_DEREF, "--") \
@@ -72,7 +71,6 @@
   OP(LOAD_ATTR, "obj -- attr [NULL]  or, if arg&1 (method load): obj -- meth self | attr NULL; name = names[arg>>1]") \
   OP(STORE_ATTR, "v obj -- : obj.names[arg] = v") \
   OP(DELETE_ATTR, "obj --") \
-  OP(LOAD_SUPER_ATTR, "global_super class self -- attr [self]: super().names[arg>>2]; arg&1 method load, arg&2 two-arg form (CPython 3.12)") \
   OP(BINARY_SUBSCR, "container key -- container[key]") \
   OP(STORE_SUBSCR, "v container key --") \
   OP(DELETE_SUBSCR, "container key --") \
@@ -170,10 +168,7 @@ typedef enum { CMP_LT, CMP_LE, CMP_EQ, CMP_NE, CMP_GT, CMP_GE } AsyCmpOp;
 
 /* CALL_INTRINSIC_1 / _2 arguments. */
 typedef enum {
-  INTRINSIC_STOPITERATION_ERROR = 1, /* reserved */
-  INTRINSIC_UNARY_POSITIVE,
-  INTRINSIC_LIST_TO_TUPLE,
-  INTRINSIC_IMPORT_STAR,             /* module -- None: `from m import *` into frame->locals (module level only): m.__all__ or its public names */
+  INTRINSIC_IMPORT_STAR = 1,             /* module -- None: `from m import *` into frame->locals (module level only): m.__all__ or its public names */
 } AsyIntrinsic1;
 typedef enum {
   INTRINSIC_PREP_RERAISE_STAR = 1,   /* orig_eg excs_list -- eg_or_None (CPython's _PyExc_PrepReraiseStar) */
