@@ -282,20 +282,14 @@ static bool bind_args(VM *vm, ObjFunction *fn, Value *L, Value self, CallArgs *c
 
 /* ---- frames ----------------------------------------------------------------------- */
 
-static inline int nlocalsplus(ObjCode *co) { return co->nlocals + co->ncells + co->nfree; }
+static inline int nlocalsplus(ObjCode *co) { return asy_nlocalsplus(co); }
 
-static bool frame_room(VM *vm, Fiber *f, ObjCode *co) {
+bool asy_frame_room(VM *vm, Fiber *f, const ObjCode *co, Value *from) {
+  if (asy_frame_fits(vm, f, co, from)) return true;
   int limit = vm->recursion_limit < f->frame_capacity ? vm->recursion_limit : f->frame_capacity;
-  if (f->frame_count >= limit) {
-    asy_recursion_error(vm);
-    return false;
-  }
-  size_t need = (size_t)(2 * nlocalsplus(co) + co->stacksize) + 16;
-  if (!asy_fiber_room(f, f->stack_top, need)) {
-    asy_stack_overflow(vm);
-    return false;
-  }
-  return true;
+  if (f->frame_count >= limit) asy_recursion_error(vm);
+  else asy_stack_overflow(vm);
+  return false;
 }
 
 /* The locals at base are bound and stack_top = base + nlocalsplus: create the cells,
@@ -317,17 +311,7 @@ static bool finish_frame(VM *vm, Fiber *f, ObjFunction *fn, ObjCode *co, Value *
     for (int i = 0; i < co->nfree; i++) base[nl + co->ncells + i] = fn->closure->items[i];
   }
   asy_code_caches(vm, co);
-  Frame *fr = &f->frames[f->frame_count++];
-  fr->code = co;
-  fr->func = fn;
-  fr->globals = fn ? fn->globals : NULL;
-  fr->locals = NULL;
-  fr->ip = co->code;
-  fr->base = base;
-  fr->ret = base;
-  fr->sp_base = base + nlocalsplus(co);
-  fr->self_for_init = UNDEF_VAL;
-  fr->flags = flags;
+  Frame *fr = asy_push_frame(f, co, fn, fn ? fn->globals : NULL, base, base, flags);
   f->stack_top = fr->sp_base;
   return true;
 }
@@ -338,7 +322,7 @@ static bool push_function_frame(VM *vm, Value *slot, ObjFunction *fn, Value self
                                 int flags) {
   Fiber *f = vm->fiber;
   ObjCode *co = fn->code;
-  if (!frame_room(vm, f, co)) return false;
+  if (!asy_frame_room(vm, f, co, f->stack_top)) return false;
   /* slot[0] (which may be fn's only reference) is overwritten by the locals before the
   ** frame record refers to fn: keep it on the temp roots meanwhile. */
   asy_push_root(vm, OBJ_VAL(fn));
@@ -434,7 +418,7 @@ static Value object_slot(VM *vm, ObjStr *name) {
 }
 
 /* type.__call__: __new__, then __init__ if the result is an instance of cls. */
-static int call_class(VM *vm, Value *slot, CallArgs *ca, Value *result) {
+static AsyCallStatus call_class(VM *vm, Value *slot, CallArgs *ca, Value *result) {
   ObjClass *cls = AS_CLASS(slot[0]);
   int nargs = ca->argc + kw_count(ca);
   if (cls == vm->types.type && ca->argc == 1 && kw_count(ca) == 0) {
@@ -501,12 +485,12 @@ static int call_class(VM *vm, Value *slot, CallArgs *ca, Value *result) {
 
 /* ---- the dispatcher ------------------------------------------------------------------ */
 
-static int not_callable(VM *vm, Value v) {
+static AsyCallStatus not_callable(VM *vm, Value v) {
   asy_raise(vm, vm->exc.TypeError, "'%s' object is not callable", asy_type_name(vm, v));
   return CALL_ERROR;
 }
 
-int asy_call_prepare(VM *vm, Value *slot, CallArgs *ca, Value *result) {
+AsyCallStatus asy_call_prepare(VM *vm, Value *slot, CallArgs *ca, Value *result) {
   for (int redirects = 0; redirects < MAX_CALL_REDIRECTS; redirects++) {
     Value callee = slot[0];
     Value self = slot[1];
@@ -581,10 +565,10 @@ static Value call_nested(VM *vm, Value callee, Value self, CallArgs *ca) {
   f->stack_top = slot + 2;
   vm->c_depth++;
   Value result = UNDEF_VAL;
-  int st = asy_call_prepare(vm, slot, ca, &result);
+  AsyCallStatus st = asy_call_prepare(vm, slot, ca, &result);
   if (st == CALL_FRAME) {
     f->frames[f->frame_count - 1].flags |= FRAME_ENTRY;
-    result = asy_run_frames(vm);
+    result = asy_run_to_return(vm);
   } else if (st == CALL_ERROR) {
     result = EXC_VAL;
   }
@@ -686,7 +670,7 @@ Value asy_call_body(VM *vm, ObjFunction *fn, ObjDict *locals) {
     fr->locals = locals;
     fr->flags |= FRAME_ENTRY;
     vm->c_depth++;
-    result = asy_run_frames(vm);
+    result = asy_run_to_return(vm);
     vm->c_depth--;
   }
   f->stack_top = slot;
@@ -702,7 +686,7 @@ Value asy_run_code(VM *vm, ObjCode *code, ObjDict *globals) {
   asy_c_stack_init();
   if (vm->c_depth >= C_DEPTH_MAX || asy_c_stack_exhausted()) return asy_recursion_error(vm);
   if (code->nfree) return asy_raise(vm, vm->exc.RuntimeError, "module code cannot have free variables");
-  if (!frame_room(vm, f, code)) return EXC_VAL;
+  if (!asy_frame_room(vm, f, code, f->stack_top)) return EXC_VAL;
   size_t mark = asy_temp_mark(vm);
   /* The caller may hold code/globals only in C locals: keep them alive until the frame
   ** record (a GC root) refers to them. */
@@ -718,7 +702,7 @@ Value asy_run_code(VM *vm, ObjCode *code, ObjDict *globals) {
     fr->globals = globals;
     fr->locals = globals;
     vm->c_depth++;
-    result = asy_run_frames(vm);
+    result = asy_run_to_return(vm);
     vm->c_depth--;
   }
   f->stack_top = base;

@@ -4,13 +4,19 @@
 ** One C invocation of asy_run_frames runs every script frame pushed above its entry
 ** frame: CALL of a script function pushes a frame and keeps going here. The hot state
 ** (ip, stack pointer, localsplus base, code) lives in C locals; LOAD_FRAME re-reads it
-** from the top frame after a call or return, and the current frame's ip is stored
-** before anything that can push a frame or record a traceback. fiber->stack_top is
-** published (SYNC) on entry to every handler declared with TARGET, so an
-** instruction's operands stay visible to the GC while it runs; a handler that pushes
-** and then calls out again must SYNC again. The hottest handlers are declared FAST
-** and skip the store: their common case neither allocates nor calls, and their slow
-** paths SYNC first (see the TARGET/FAST macros).
+** from the top frame after a call or return, and STORE_FRAME writes the stack pointer
+** and ip back (fiber->stack_top, frame->ip) — the one way the loop publishes its state,
+** like Lua's Protect and Wren's STORE_FRAME. Every handler declared with TARGET stores on
+** entry, so an instruction's operands stay visible to the GC and its position to
+** tracebacks while it runs; a handler that pushes and then calls out again must store
+** again. The hottest handlers are declared FAST and skip the store: their common case
+** neither allocates nor calls, and their slow paths STORE_FRAME first.
+**
+** The loop has exactly three ways out, reported as AsyRunStatus (interp.h): the entry
+** frame returned, an exception left the entry frame, or (the async runtime) the entry
+** frame suspended. Every call handler ends in one epilogue (call_finish), which acts on
+** the AsyCallStatus of asy_call_prepare; every frame that ends early (a flagged return
+** or an exception leaving it) goes through pop_frame.
 **
 ** Where the time goes (bench/fib.asy, bench/loop.asy) and what the loop does about it:
 ** - global and module-level names: per-code inline caches (AsyNameCache, below);
@@ -178,7 +184,7 @@ static inline void store_global(VM *vm, ObjCode *code, uint32_t k, ObjDict *d, V
   *c = (AsyNameCache){d->version, 0, &d->entries[asy_dict_find_str(d, name)]};
 }
 
-ALIGN_HOT Value asy_run_frames(VM *vm) {
+ALIGN_HOT AsyRunStatus asy_run_frames(VM *vm, Value *result) {
   Fiber *fiber = vm->fiber;
   const size_t mark = asy_temp_mark(vm);
   Frame *frame;
@@ -190,6 +196,10 @@ ALIGN_HOT Value asy_run_frames(VM *vm) {
   uint32_t unwind_idx = 0; /* the instruction whose exception handler to look up */
   uint32_t lasti_idx = 0;  /* the frame's lasti, pushed for handlers that want it */
   Value retval;
+  bool raising = false; /* pop_frame: the frame ends by an exception, not a return */
+  Value *call_slot = NULL;        /* call_finish: where the callable was */
+  AsyCallStatus call_status;      /* call_finish: how the call was dispatched */
+  Value call_result = UNDEF_VAL;  /* call_finish: the result of a CALL_DONE call */
 
 #define LOAD_FRAME() \
   do { \
@@ -205,6 +215,7 @@ ALIGN_HOT Value asy_run_frames(VM *vm) {
 #define TOP() vload(sp - 1)
 #define PEEK(n) vload(sp - (int)(n))
 #define RESET_TEMPS() asy_temp_reset(vm, mark)
+#define STORE_FRAME() (fiber->stack_top = sp, frame->ip = ip)
 #define ERROR_IF(cond) \
   do { \
     if (cond) goto error; \
@@ -216,11 +227,10 @@ ALIGN_HOT Value asy_run_frames(VM *vm) {
       ASY_OPCODES(OP)
 #undef OP
   };
-/* TARGET publishes the stack pointer (fiber->stack_top = sp) on entry, so the GC and
-** any nested call see the instruction's operands; that is the safe default. FAST
-** handlers skip it: they run the hot simple cases without calling out and must SYNC()
-** before anything that can allocate, raise or call (their slow paths). */
-#define TARGET(name) L_##name: SYNC();
+/* TARGET stores the frame state on entry (the safe default). FAST handlers skip it:
+** they run the hot simple cases without calling out and must STORE_FRAME() before
+** anything that can allocate, raise or call (their slow paths). */
+#define TARGET(name) L_##name: STORE_FRAME();
 #define FAST(name) L_##name:
 #define DISPATCH() \
   do { \
@@ -228,12 +238,10 @@ ALIGN_HOT Value asy_run_frames(VM *vm) {
     goto *targets[ASY_OP(ins)]; \
   } while (0)
 #else
-#define TARGET(name) case OP_##name: SYNC();
+#define TARGET(name) case OP_##name: STORE_FRAME();
 #define FAST(name) case OP_##name:
 #define DISPATCH() goto dispatch
 #endif
-#define SYNC() (fiber->stack_top = sp)
-
   LOAD_FRAME();
 
 #if USE_COMPUTED_GOTO
@@ -278,7 +286,7 @@ dispatch:
     FAST(LOAD_FAST) {
       Value v = vload(&L[ARG]);
       if (IS_UNDEF(v)) {
-        SYNC();
+        STORE_FRAME();
         asy_unbound_error(vm, code, (int)ARG);
         goto error;
       }
@@ -307,7 +315,7 @@ dispatch:
     FAST(LOAD_DEREF) {
       Value v = vload(&AS_CELL(L[ARG])->value);
       if (IS_UNDEF(v)) {
-        SYNC();
+        STORE_FRAME();
         asy_unbound_error(vm, code, (int)ARG);
         goto error;
       }
@@ -379,7 +387,7 @@ dispatch:
           PUSH(vload(&c->entry->value));
           DISPATCH();
         }
-        SYNC();
+        STORE_FRAME();
         v = load_global_slow(vm, code, ARG, g);
         if (IS_UNDEF(v)) {
           name_error(vm, frame, code->names[ARG]);
@@ -388,7 +396,7 @@ dispatch:
         PUSH(v);
         DISPATCH();
       }
-      SYNC();
+      STORE_FRAME();
       ObjStr *name = code->names[ARG];
       v = UNDEF_VAL;
       if (frame->locals) v = asy_dict_get_str(frame->locals, name);
@@ -411,7 +419,7 @@ dispatch:
           DISPATCH();
         }
       }
-      SYNC();
+      STORE_FRAME();
       if (!d) {
         asy_raise(vm, vm->exc.RuntimeError, "no locals found when storing '%s'",
                   code->names[ARG]->chars);
@@ -440,7 +448,7 @@ dispatch:
       if (LIKELY(CACHE_HIT(c, g))) {
         v = vload(&c->entry->value);
       } else {
-        SYNC();
+        STORE_FRAME();
         v = load_global_slow(vm, code, ARG >> 1, g);
         if (IS_UNDEF(v)) {
           asy_name_error(vm, code->names[ARG >> 1], frame->globals, NULL, code);
@@ -472,7 +480,6 @@ dispatch:
     TARGET(LOAD_ATTR) {
       ObjStr *name = code->names[ARG >> 1];
       Value obj = TOP();
-      frame->ip = ip;
       if (ARG & 1) {
         Value meth, self;
         ERROR_IF(!asy_load_method(vm, obj, name, &meth, &self, false));
@@ -488,14 +495,12 @@ dispatch:
 
     TARGET(STORE_ATTR) {
       Value obj = sp[-1], v = sp[-2];
-      frame->ip = ip;
       ERROR_IF(!asy_setattr(vm, obj, code->names[ARG], v));
       sp -= 2;
       DISPATCH();
     }
 
     TARGET(DELETE_ATTR) {
-      frame->ip = ip;
       ERROR_IF(!asy_delattr(vm, TOP(), code->names[ARG]));
       sp--;
       DISPATCH();
@@ -523,7 +528,6 @@ dispatch:
           }
         }
       }
-      frame->ip = ip;
       Value v = asy_getitem(vm, cont, key);
       ERROR_IF(IS_EXC(v));
       sp--;
@@ -543,21 +547,18 @@ dispatch:
           DISPATCH();
         }
       }
-      frame->ip = ip;
       ERROR_IF(!asy_setitem(vm, cont, key, v));
       sp -= 3;
       DISPATCH();
     }
 
     TARGET(DELETE_SUBSCR) {
-      frame->ip = ip;
       ERROR_IF(!asy_delitem(vm, sp[-2], sp[-1]));
       sp -= 2;
       DISPATCH();
     }
 
     TARGET(BINARY_SLICE) {
-      frame->ip = ip;
       ObjSlice *s = asy_slice_new(vm, sp[-2], sp[-1], NONE_VAL);
       Value v = asy_getitem(vm, sp[-3], OBJ_VAL(s));
       ERROR_IF(IS_EXC(v));
@@ -567,7 +568,6 @@ dispatch:
     }
 
     TARGET(STORE_SLICE) {
-      frame->ip = ip;
       ObjSlice *s = asy_slice_new(vm, sp[-2], sp[-1], NONE_VAL);
       ERROR_IF(!asy_setitem(vm, sp[-3], OBJ_VAL(s), sp[-4]));
       sp -= 4;
@@ -676,8 +676,7 @@ dispatch:
         }
       }
 #undef BOTH
-      frame->ip = ip;
-      SYNC();
+      STORE_FRAME();
       Value r = op >= ASY_INPLACE ? asy_inplace_op(vm, (int)(op - ASY_INPLACE), a, b)
                                   : asy_binary_op(vm, (int)op, a, b);
       ERROR_IF(IS_EXC(r));
@@ -696,7 +695,6 @@ dispatch:
         sp[-1] = FLOAT_VAL(-AS_FLOAT(a));
         DISPATCH();
       }
-      frame->ip = ip;
       Value r = asy_unary_op(vm, UNOP_NEGATIVE, a);
       ERROR_IF(IS_EXC(r));
       sp[-1] = r;
@@ -704,7 +702,6 @@ dispatch:
     }
 
     TARGET(UNARY_POSITIVE) {
-      frame->ip = ip;
       Value r = asy_unary_op(vm, UNOP_POSITIVE, TOP());
       ERROR_IF(IS_EXC(r));
       sp[-1] = r;
@@ -712,7 +709,6 @@ dispatch:
     }
 
     TARGET(UNARY_INVERT) {
-      frame->ip = ip;
       Value r = asy_unary_op(vm, UNOP_INVERT, TOP());
       ERROR_IF(IS_EXC(r));
       sp[-1] = r;
@@ -720,7 +716,6 @@ dispatch:
     }
 
     TARGET(UNARY_NOT) {
-      frame->ip = ip;
       int t = truthy(vm, TOP());
       ERROR_IF(t < 0);
       sp[-1] = BOOL_VAL(!t);
@@ -767,8 +762,7 @@ dispatch:
         sp[-1] = BOOL_VAL(r);
         DISPATCH();
       }
-      frame->ip = ip;
-      SYNC();
+      STORE_FRAME();
       Value r = asy_compare(vm, (int)ARG, a, b);
       ERROR_IF(IS_EXC(r));
       sp--;
@@ -784,7 +778,6 @@ dispatch:
     }
 
     TARGET(CONTAINS_OP) {
-      frame->ip = ip;
       int r = asy_contains(vm, sp[-1], sp[-2]);
       ERROR_IF(r < 0);
       sp--;
@@ -811,7 +804,6 @@ dispatch:
 
     TARGET(BUILD_SET) {
       uint32_t n = ARG;
-      frame->ip = ip;
       ObjSet *s = asy_set_new(vm, vm->types.set);
       for (uint32_t i = 0; i < n; i++) ERROR_IF(!asy_set_add(vm, s, sp[(int)i - (int)n]));
       sp -= n;
@@ -821,7 +813,6 @@ dispatch:
 
     TARGET(BUILD_MAP) {
       uint32_t n = ARG;
-      frame->ip = ip;
       ObjDict *d = asy_dict_new(vm);
       Value *items = sp - 2 * n;
       for (uint32_t i = 0; i < n; i++) ERROR_IF(!asy_dict_set(vm, d, items[2 * i], items[2 * i + 1]));
@@ -847,7 +838,6 @@ dispatch:
 
     TARGET(SET_ADD) {
       Value v = TOP();
-      frame->ip = ip;
       ERROR_IF(!asy_set_add(vm, AS_SET(PEEK(ARG + 1)), v));
       sp--;
       DISPATCH();
@@ -855,28 +845,24 @@ dispatch:
 
     TARGET(MAP_ADD) {
       Value v = sp[-1], k = sp[-2];
-      frame->ip = ip;
       ERROR_IF(!asy_dict_set(vm, AS_DICT(PEEK(ARG + 2)), k, v));
       sp -= 2;
       DISPATCH();
     }
 
     TARGET(LIST_EXTEND) {
-      frame->ip = ip;
       ERROR_IF(!asy_list_extend_op(vm, AS_LIST(PEEK(ARG + 1)), TOP()));
       sp--;
       DISPATCH();
     }
 
     TARGET(SET_UPDATE) {
-      frame->ip = ip;
       ERROR_IF(!asy_set_update_op(vm, AS_SET(PEEK(ARG + 1)), TOP()));
       sp--;
       DISPATCH();
     }
 
     TARGET(DICT_UPDATE) {
-      frame->ip = ip;
       ERROR_IF(!asy_dict_update_op(vm, AS_DICT(PEEK(ARG + 1)), TOP()));
       sp--;
       DISPATCH();
@@ -884,7 +870,6 @@ dispatch:
 
     TARGET(DICT_MERGE) {
       /* callable NULL argtuple dict <arg-1 items> mapping */
-      frame->ip = ip;
       ERROR_IF(!asy_dict_merge_op(vm, AS_DICT(PEEK(ARG + 1)), TOP(), PEEK(ARG + 4)));
       sp--;
       DISPATCH();
@@ -897,7 +882,6 @@ dispatch:
     }
 
     TARGET(CONVERT_VALUE) {
-      frame->ip = ip;
       Value v = TOP(), r;
       if (ARG == 1) r = asy_str(vm, v);
       else if (ARG == 2) r = asy_repr(vm, v);
@@ -910,7 +894,6 @@ dispatch:
     TARGET(FORMAT_SIMPLE) {
       Value v = TOP();
       if (IS_STR(v) && AS_OBJ(v)->cls == vm->types.str) DISPATCH();
-      frame->ip = ip;
       Value r = asy_format(vm, v, vm->names.empty);
       ERROR_IF(IS_EXC(r));
       sp[-1] = r;
@@ -919,7 +902,6 @@ dispatch:
 
     TARGET(FORMAT_WITH_SPEC) {
       Value spec = sp[-1], v = sp[-2];
-      frame->ip = ip;
       Value r = asy_format(vm, v, AS_STR(spec));
       ERROR_IF(IS_EXC(r));
       sp--;
@@ -943,8 +925,7 @@ dispatch:
       if (LIKELY(TOP().tag == VAL_BOOL)) {
         t = AS_BOOL(TOP());
       } else {
-        frame->ip = ip;
-        SYNC();
+        STORE_FRAME();
         t = truthy(vm, TOP());
         ERROR_IF(t < 0);
       }
@@ -958,8 +939,7 @@ dispatch:
       if (LIKELY(TOP().tag == VAL_BOOL)) {
         t = AS_BOOL(TOP());
       } else {
-        frame->ip = ip;
-        SYNC();
+        STORE_FRAME();
         t = truthy(vm, TOP());
         ERROR_IF(t < 0);
       }
@@ -981,7 +961,6 @@ dispatch:
     }
 
     TARGET(JUMP_IF_FALSE_OR_POP) {
-      frame->ip = ip;
       int t = truthy(vm, TOP());
       ERROR_IF(t < 0);
       if (!t) ip = code->code + ARG;
@@ -990,7 +969,6 @@ dispatch:
     }
 
     TARGET(JUMP_IF_TRUE_OR_POP) {
-      frame->ip = ip;
       int t = truthy(vm, TOP());
       ERROR_IF(t < 0);
       if (t) ip = code->code + ARG;
@@ -999,7 +977,6 @@ dispatch:
     }
 
     TARGET(GET_ITER) {
-      frame->ip = ip;
       Value it = asy_iter(vm, TOP());
       ERROR_IF(IS_EXC(it));
       sp[-1] = it;
@@ -1008,7 +985,6 @@ dispatch:
 
     TARGET(FOR_ITER) {
       Value it = TOP();
-      frame->ip = ip;
       Value v;
       if (IS_OBJ_TYPE(it, OBJ_ITER)) v = AS_ITER(it)->next(vm, AS_ITER(it));
       else v = asy_next(vm, it);
@@ -1043,7 +1019,6 @@ dispatch:
           DISPATCH();
         }
       }
-      frame->ip = ip;
       ERROR_IF(!asy_unpack(vm, seq, (int)n, 0, false, sp - 1));
       sp += (int)n - 1;
       DISPATCH();
@@ -1051,7 +1026,6 @@ dispatch:
 
     TARGET(UNPACK_EX) {
       int before = (int)(ARG & 0xff), after = (int)(ARG >> 8);
-      frame->ip = ip;
       ERROR_IF(!asy_unpack(vm, TOP(), before, after, true, sp - 1));
       sp += before + after;
       DISPATCH();
@@ -1059,7 +1033,7 @@ dispatch:
 
     FAST(CALL) {
       Value *slot = sp - ARG - 2;
-      frame->ip = ip;
+      STORE_FRAME();
       if (LIKELY(IS_OBJ_TYPE(slot[0], OBJ_FUNCTION))) {
         /* The common script call, set up inline: positional arguments matching the
         ** parameters exactly, no cells to create. Everything else (defaults, keywords,
@@ -1069,50 +1043,27 @@ dispatch:
         ObjCode *co = fn->code;
         int has_self = !IS_UNDEF(slot[1]);
         int given = (int)ARG + has_self;
-        int limit = vm->recursion_limit < fiber->frame_capacity ? vm->recursion_limit
-                                                                : fiber->frame_capacity;
-        int nlp = co->nlocals + co->nfree;
         if (LIKELY((co->flags & CODE_FAST_CALL) && given == co->argcount &&
-                   fiber->frame_count < limit &&
                    (co->nfree == 0 || (fn->closure && (int)fn->closure->size >= co->nfree)) &&
-                   asy_fiber_room(fiber, slot, (size_t)(nlp + co->stacksize) + 18))) {
+                   asy_frame_fits(vm, fiber, co, slot))) {
           /* The arguments (self first, when present) stay where they are and become
           ** the first locals; the result will replace the callable (frame->ret). */
           Value *base = slot + 2 - has_self;
           for (int i = given; i < co->nlocals; i++) base[i] = UNDEF_VAL;
           for (int i = 0; i < co->nfree; i++)
             base[co->nlocals + i] = vload(&fn->closure->items[i]);
-          frame++; /* the loop's frame is always the top one */
-          fiber->frame_count++;
-          frame->code = co;
-          frame->func = fn;
-          frame->globals = fn->globals;
-          frame->locals = NULL;
-          frame->base = base;
-          frame->ret = slot;
-          frame->sp_base = base + nlp;
-          frame->self_for_init = UNDEF_VAL;
-          frame->flags = 0;
+          frame = asy_push_frame(fiber, co, fn, fn->globals, base, slot, 0);
           code = co;
-          ip = frame->ip = co->code;
+          ip = co->code;
           L = base;
-          sp = base + nlp;
+          sp = frame->sp_base;
           DISPATCH();
         }
       }
-      SYNC();
       CallArgs ca = {slot + 2, (int)ARG, NULL, NULL, NULL};
-      Value result;
-      int st = asy_call_prepare(vm, slot, &ca, &result);
-      if (st == CALL_FRAME) {
-        LOAD_FRAME();
-        DISPATCH();
-      }
-      ERROR_IF(st == CALL_ERROR);
-      sp = slot;
-      PUSH(vload(&result));
-      RESET_TEMPS();
-      DISPATCH();
+      call_slot = slot;
+      call_status = asy_call_prepare(vm, slot, &ca, &call_result);
+      goto call_finish;
     }
 
     TARGET(CALL_KW) {
@@ -1120,24 +1071,14 @@ dispatch:
       int nkw = (int)kwnames->size;
       Value *slot = sp - 1 - ARG - 2;
       CallArgs ca = {slot + 2, (int)ARG - nkw, kwnames, slot + 2 + ARG - nkw, NULL};
-      Value result;
-      frame->ip = ip;
-      int st = asy_call_prepare(vm, slot, &ca, &result);
-      if (st == CALL_FRAME) {
-        LOAD_FRAME();
-        DISPATCH();
-      }
-      ERROR_IF(st == CALL_ERROR);
-      sp = slot;
-      PUSH(vload(&result));
-      RESET_TEMPS();
-      DISPATCH();
+      call_slot = slot;
+      call_status = asy_call_prepare(vm, slot, &ca, &call_result);
+      goto call_finish;
     }
 
     TARGET(CALL_FUNCTION_EX) {
       int haskw = ARG & 1;
       Value *slot = sp - 3 - haskw;
-      frame->ip = ip;
       Value argv = slot[2], kwv = haskw ? slot[3] : UNDEF_VAL;
       /* Converted operands are new objects, rooted by the temp roots until stored. */
       ERROR_IF(!asy_callex_args(vm, slot[0], &argv, &kwv));
@@ -1146,18 +1087,23 @@ dispatch:
       ObjTuple *args = AS_TUPLE(argv);
       ObjDict *kw = IS_UNDEF(kwv) ? NULL : AS_DICT(kwv);
       CallArgs ca = {args->items, (int)args->size, NULL, NULL, kw};
-      Value result;
-      int st = asy_call_prepare(vm, slot, &ca, &result);
-      if (st == CALL_FRAME) {
-        LOAD_FRAME();
-        DISPATCH();
-      }
-      ERROR_IF(st == CALL_ERROR);
-      sp = slot;
-      PUSH(vload(&result));
-      RESET_TEMPS();
+      call_slot = slot;
+      call_status = asy_call_prepare(vm, slot, &ca, &call_result);
+      goto call_finish;
+    }
+
+  /* The one call epilogue: a pushed frame runs next; a finished call's result replaces
+  ** the callable (call_slot). */
+  call_finish:
+    if (call_status == CALL_FRAME) {
+      LOAD_FRAME();
       DISPATCH();
     }
+    ERROR_IF(call_status == CALL_ERROR);
+    sp = call_slot;
+    PUSH(vload(&call_result));
+    RESET_TEMPS();
+    DISPATCH();
 
     FAST(RETURN_VALUE) {
       retval = POP();
@@ -1183,31 +1129,36 @@ dispatch:
         RESET_TEMPS();
         DISPATCH();
       }
-      SYNC();
-      Value v = retval;
-      int flags = frame->flags;
-      Value *base = frame->ret;
-      bool init_error = false;
-      if (flags & FRAME_INIT) {
-        if (!IS_NONE(v)) {
-          asy_push_root(vm, v); /* off the stack now; asy_raise allocates */
+      STORE_FRAME();
+      raising = false;
+      if (frame->flags & FRAME_INIT) {
+        if (!IS_NONE(retval)) {
+          asy_push_root(vm, retval); /* off the stack now; asy_raise allocates */
           asy_raise(vm, vm->exc.TypeError, "__init__() should return None, not '%s'",
-                    asy_type_name(vm, v));
-          init_error = true;
+                    asy_type_name(vm, retval));
+          raising = true;
         }
-        v = frame->self_for_init;
+        retval = frame->self_for_init;
       }
+      goto pop_frame;
+    }
+
+  /* pop_frame: the top frame ends, with retval or (raising) the pending exception; the
+  ** caller frame continues, or the loop is left at an entry frame. */
+  pop_frame: {
+      int flags = frame->flags;
+      Value *ret = frame->ret;
       fiber->frame_count--;
-      fiber->stack_top = base;
+      fiber->stack_top = ret;
+      RESET_TEMPS();
       if (flags & FRAME_ENTRY) {
-        RESET_TEMPS();
-        return init_error ? EXC_VAL : v;
+        *result = raising ? EXC_VAL : retval;
+        return raising ? ASY_RUN_RAISED : ASY_RUN_RETURNED;
       }
       LOAD_FRAME();
-      sp = base;
-      if (init_error) goto error;
-      if (!(flags & FRAME_DISCARD)) PUSH(v);
-      RESET_TEMPS();
+      sp = ret;
+      if (raising) goto error;
+      if (!(flags & FRAME_DISCARD)) PUSH(retval);
       DISPATCH();
     }
 
@@ -1235,7 +1186,6 @@ dispatch:
     TARGET(BUILD_CLASS) {
       int nkw = (int)ARG;
       Value *slot = sp - 4 - nkw;
-      frame->ip = ip;
       Value cls = asy_build_class(vm, slot, nkw);
       ERROR_IF(IS_EXC(cls));
       sp = slot;
@@ -1245,7 +1195,6 @@ dispatch:
     }
 
     TARGET(IMPORT_NAME) {
-      frame->ip = ip;
       Value m = asy_import(vm, code->names[ARG]);
       ERROR_IF(IS_EXC(m));
       PUSH(m);
@@ -1254,7 +1203,6 @@ dispatch:
     }
 
     TARGET(IMPORT_FROM) {
-      frame->ip = ip;
       Value v = asy_import_from(vm, TOP(), code->names[ARG]);
       ERROR_IF(IS_EXC(v));
       PUSH(v);
@@ -1262,7 +1210,6 @@ dispatch:
     }
 
     TARGET(RAISE_VARARGS) {
-      frame->ip = ip;
       if (ARG == 0) {
         Value exc = fiber->handling;
         if (IS_UNDEF(exc) || IS_NONE(exc)) {
@@ -1313,7 +1260,6 @@ dispatch:
     }
 
     TARGET(CHECK_EXC_MATCH) {
-      frame->ip = ip;
       Value r = asy_exc_match(vm, sp[-2], sp[-1]);
       ERROR_IF(IS_EXC(r));
       sp[-1] = r;
@@ -1321,7 +1267,6 @@ dispatch:
     }
 
     TARGET(CHECK_EG_MATCH) {
-      frame->ip = ip;
       Value rest = UNDEF_VAL, match = UNDEF_VAL;
       ERROR_IF(!asy_eg_match(vm, sp[-2], sp[-1], &rest, &match));
       sp[-2] = rest;
@@ -1331,7 +1276,6 @@ dispatch:
     }
 
     TARGET(CALL_INTRINSIC_1) {
-      frame->ip = ip;
       Value v = TOP(), r;
       switch (ARG) {
       case INTRINSIC_IMPORT_STAR:
@@ -1345,7 +1289,6 @@ dispatch:
     }
 
     TARGET(CALL_INTRINSIC_2) {
-      frame->ip = ip;
       Value r;
       if (ARG == INTRINSIC_PREP_RERAISE_STAR) {
         r = asy_prep_reraise_star(vm, sp[-2], sp[-1]);
@@ -1364,7 +1307,6 @@ dispatch:
     }
 
     TARGET(BEFORE_WITH) {
-      frame->ip = ip;
       Value exitv = UNDEF_VAL;
       Value r = asy_before_with(vm, TOP(), &exitv);
       ERROR_IF(IS_EXC(r));
@@ -1375,7 +1317,6 @@ dispatch:
     }
 
     TARGET(WITH_EXCEPT_START) {
-      frame->ip = ip;
       Value exc = sp[-1];
       Value tb = IS_EXCEPTION(exc) ? AS_EXCEPTION(exc)->traceback : NONE_VAL;
       Value args[3] = {OBJ_VAL(asy_class_of(vm, exc)), exc, IS_UNDEF(tb) ? NONE_VAL : tb};
@@ -1391,7 +1332,6 @@ dispatch:
     FAST(GET_AITER)
     FAST(GET_ANEXT)
     TARGET(END_ASYNC_FOR) {
-      frame->ip = ip;
       asy_raise(vm, vm->exc.RuntimeError, "asyncio is not available yet");
       goto error;
     }
@@ -1407,7 +1347,6 @@ dispatch:
     }
 
     TARGET(PRINT_EXPR) {
-      frame->ip = ip;
       ERROR_IF(!asy_print_expr(vm, TOP()));
       sp--;
       DISPATCH();
@@ -1424,8 +1363,7 @@ dispatch:
   ** error: a raising instruction (the pending exception is new here): record the
   ** traceback entry, then unwind. exception_unwind: a re-raise (no new entry). */
 error: {
-  SYNC();
-  frame->ip = ip;
+  STORE_FRAME();
   unwind_idx = lasti_idx = (uint32_t)(ip - code->code) - 1;
   if (IS_UNDEF(fiber->exc))
     asy_raise(vm, vm->exc.RuntimeError, "error return without exception set");
@@ -1442,16 +1380,14 @@ exception_unwind: {
     RESET_TEMPS();
     DISPATCH();
   }
-  int flags = frame->flags;
-  Value *base = frame->ret;
-  fiber->frame_count--;
-  fiber->stack_top = base;
-  if (flags & FRAME_ENTRY) {
-    RESET_TEMPS();
-    return EXC_VAL;
-  }
-  LOAD_FRAME();
-  sp = base;
-  goto error;
+  raising = true;
+  goto pop_frame;
 }
+}
+
+Value asy_run_to_return(VM *vm) {
+  Value result;
+  if (asy_run_frames(vm, &result) == ASY_RUN_SUSPENDED)
+    return asy_raise(vm, vm->exc.RuntimeError, "cannot suspend here");
+  return result;
 }

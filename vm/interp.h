@@ -107,12 +107,54 @@ typedef struct {
   ObjDict *kwdict;
 } CallArgs;
 
-enum { CALL_ERROR = -1, CALL_DONE = 0, CALL_FRAME = 1 };
+/* How a call was dispatched (asy_call_prepare, and natives that can push a frame). */
+typedef enum {
+  CALL_ERROR = -1, /* an exception is pending */
+  CALL_DONE = 0,   /* finished in C; the result is in *result */
+  CALL_FRAME = 1   /* a script frame was pushed; the loop runs it to get the result */
+} AsyCallStatus;
+
+/* Slots a frame may need above its localsplus besides its operand stack: room for a
+** call's callable, self and a few arguments that C code pushes (asy_call) plus the
+** scratch copy bind_args makes of the locals. */
+#define ASY_FRAME_SLACK 16
+
+static inline int asy_nlocalsplus(const ObjCode *co) {
+  return co->nlocals + co->ncells + co->nfree;
+}
+/* True if a frame for co fits: below the recursion limit and the frame capacity, and
+** its localsplus (a scratch copy included) and operand stack fit above `from`. The one
+** test behind every frame push; asy_frame_room raises when it fails. */
+static inline bool asy_frame_fits(VM *vm, Fiber *f, const ObjCode *co, Value *from) {
+  int limit = vm->recursion_limit < f->frame_capacity ? vm->recursion_limit : f->frame_capacity;
+  return f->frame_count < limit &&
+         asy_fiber_room(f, from, (size_t)(2 * asy_nlocalsplus(co) + co->stacksize) + ASY_FRAME_SLACK);
+}
+/* asy_frame_fits, raising RecursionError or MemoryError("stack overflow") when false. */
+bool asy_frame_room(VM *vm, Fiber *f, const ObjCode *co, Value *from);
+/* Push the frame record for code co with its localsplus at base (already filled),
+** returning into *ret. The one place frame records are built: CALL's inline path,
+** asy_call_prepare and (the async runtime) resuming a suspended frame. */
+static inline Frame *asy_push_frame(Fiber *f, ObjCode *co, ObjFunction *fn, ObjDict *globals,
+                                    Value *base, Value *ret, int flags) {
+  Frame *fr = &f->frames[f->frame_count++];
+  fr->code = co;
+  fr->func = fn;
+  fr->globals = globals;
+  fr->locals = NULL;
+  fr->ip = co->code;
+  fr->base = base;
+  fr->ret = ret;
+  fr->sp_base = base + asy_nlocalsplus(co);
+  fr->self_for_init = UNDEF_VAL;
+  fr->flags = flags;
+  return fr;
+}
 
 /* Dispatch a call. slot must lie on the running fiber's stack, below stack_top, with
 ** everything the args refer to rooted. Returns CALL_FRAME when a script frame was pushed
 ** (base = slot; run it to get the result), CALL_DONE with *result set, or CALL_ERROR. */
-int asy_call_prepare(VM *vm, Value *slot, CallArgs *ca, Value *result);
+AsyCallStatus asy_call_prepare(VM *vm, Value *slot, CallArgs *ca, Value *result);
 /* Push a frame for script function fn with NO arguments at `slot` (class bodies).
 ** Returns false with an exception pending. */
 bool asy_push_noarg_frame(VM *vm, Value *slot, ObjFunction *fn);
@@ -135,9 +177,19 @@ ObjStr *asy_function_str(VM *vm, Value callable);
 ** MAKE_FUNCTION calls it too, so a function's first call is already inline. */
 void asy_code_caches(VM *vm, ObjCode *code);
 
+/* How one run of the loop ended: its three ways out. */
+typedef enum {
+  ASY_RUN_RETURNED,  /* the entry frame returned; *result is its value */
+  ASY_RUN_RAISED,    /* an exception left the entry frame; it is pending */
+  ASY_RUN_SUSPENDED  /* the entry frame suspended (async runtime); *result is what it
+                        yielded, its frames are saved by their owner */
+} AsyRunStatus;
+
 /* Run the running fiber from its top frame (which has FRAME_ENTRY) until that frame
-** returns. Returns the result or EXC_VAL. */
-Value asy_run_frames(VM *vm);
+** returns, raises or suspends. */
+AsyRunStatus asy_run_frames(VM *vm, Value *result);
+/* asy_run_frames for callers that cannot suspend: the result, or EXC_VAL. */
+Value asy_run_to_return(VM *vm);
 
 /* ---- interp_ops.c: out-of-line opcode bodies ------------------------------------- */
 
