@@ -311,7 +311,7 @@ static bool finish_frame(VM *vm, Fiber *f, ObjFunction *fn, ObjCode *co, Value *
     for (int i = 0; i < co->nfree; i++) base[nl + co->ncells + i] = fn->closure->items[i];
   }
   asy_code_caches(vm, co);
-  Frame *fr = asy_push_frame(f, co, fn, fn ? fn->globals : NULL, base, base, flags);
+  Frame *fr = asy_push_frame(f, f->frame_count ? &f->frames[f->frame_count - 1] : NULL, co, fn, fn ? fn->globals : NULL, base, base, flags);
   f->stack_top = fr->sp_base;
   return true;
 }

@@ -1033,7 +1033,6 @@ dispatch:
 
     FAST(CALL) {
       Value *slot = sp - ARG - 2;
-      STORE_FRAME();
       if (LIKELY(IS_OBJ_TYPE(slot[0], OBJ_FUNCTION))) {
         /* The common script call, set up inline: positional arguments matching the
         ** parameters exactly, no cells to create. Everything else (defaults, keywords,
@@ -1049,10 +1048,11 @@ dispatch:
           /* The arguments (self first, when present) stay where they are and become
           ** the first locals; the result will replace the callable (frame->ret). */
           Value *base = slot + 2 - has_self;
+          frame->ip = ip; /* the caller's only register a push needs (sp is the callee's ret) */
           for (int i = given; i < co->nlocals; i++) base[i] = UNDEF_VAL;
           for (int i = 0; i < co->nfree; i++)
             base[co->nlocals + i] = vload(&fn->closure->items[i]);
-          frame = asy_push_frame(fiber, co, fn, fn->globals, base, slot, 0);
+          frame = asy_push_frame(fiber, frame, co, fn, fn->globals, base, slot, 0);
           code = co;
           ip = co->code;
           L = base;
@@ -1060,6 +1060,7 @@ dispatch:
           DISPATCH();
         }
       }
+      STORE_FRAME();
       CallArgs ca = {slot + 2, (int)ARG, NULL, NULL, NULL};
       call_slot = slot;
       call_status = asy_call_prepare(vm, slot, &ca, &call_result);

@@ -134,10 +134,13 @@ static inline bool asy_frame_fits(VM *vm, Fiber *f, const ObjCode *co, Value *fr
 bool asy_frame_room(VM *vm, Fiber *f, const ObjCode *co, Value *from);
 /* Push the frame record for code co with its localsplus at base (already filled),
 ** returning into *ret. The one place frame records are built: CALL's inline path,
-** asy_call_prepare and (the async runtime) resuming a suspended frame. */
-static inline Frame *asy_push_frame(Fiber *f, ObjCode *co, ObjFunction *fn, ObjDict *globals,
-                                    Value *base, Value *ret, int flags) {
-  Frame *fr = &f->frames[f->frame_count++];
+** asy_call_prepare and (the async runtime) resuming a suspended frame. `top` is the
+** fiber's top frame record (or NULL when it has none): the loop keeps it in a register,
+** so passing it saves reloading f->frames on the hot call path. */
+static inline Frame *asy_push_frame(Fiber *f, Frame *top, ObjCode *co, ObjFunction *fn,
+                                    ObjDict *globals, Value *base, Value *ret, int flags) {
+  Frame *fr = top ? top + 1 : f->frames;
+  f->frame_count++;
   fr->code = co;
   fr->func = fn;
   fr->globals = globals;
