@@ -644,7 +644,8 @@ bool compile_function(Compiler *c, AstNode *s) {
     add_const(c, NONE_VAL);
   }
   set_arg_counts(u, args);
-  if (is_async) u->flags |= CODE_COROUTINE;
+  if (u->ste->generator) u->flags |= is_async ? CODE_ASYNC_GENERATOR : CODE_GENERATOR;
+  else if (is_async) u->flags |= CODE_COROUTINE;
   bool ok = compile_body(c, body, doc ? 1 : 0);
   if (ok && !unreachable(c)) emit(c, OP_RETURN_CONST, add_const(c, NONE_VAL), NO_LOC);
   if (!ok) return false;
@@ -771,22 +772,30 @@ bool compile_comprehension(Compiler *c, AstNode *e) {
     val = e->v.DictComp.value;
     build = OP_BUILD_MAP;
     break;
-  default: /* Asy evaluates generator expressions eagerly (a list, then its iterator) */
+  default: /* a generator; an async one is still evaluated eagerly into a list */
     name = "<genexpr>", gens = &e->v.GeneratorExp.generators, elt = e->v.GeneratorExp.elt;
     build = OP_BUILD_LIST;
     break;
   }
+  bool lazy = e->kind == AST_GeneratorExp;
   AsyPos loc = node_loc(e);
   AstNode *outer = gens->items[0];
   Unit *u = enter_unit(c, e, UNIT_COMPREHENSION, name, e->lineno);
   if (!u) return false;
   bool is_async = u->ste->coroutine;
+  if (is_async) lazy = false;
   u->argcount = 1;
   if (e->kind != AST_GeneratorExp) u->flags |= CODE_INLINED_COMP;
-  if (is_async) u->flags |= CODE_COROUTINE;
-  emit(c, build, 0, loc);
-  TRY(compile_comprehension_generator(c, e, gens, 0, 0, elt, val));
-  emit(c, OP_RETURN_VALUE, 0, loc);
+  if (lazy) {
+    u->flags |= CODE_GENERATOR;
+    TRY(compile_comprehension_generator(c, e, gens, 0, -1, elt, val));
+    emit(c, OP_RETURN_CONST, add_const(c, NONE_VAL), NO_LOC);
+  } else {
+    if (is_async) u->flags |= CODE_COROUTINE;
+    emit(c, build, 0, loc);
+    TRY(compile_comprehension_generator(c, e, gens, 0, 0, elt, val));
+    emit(c, OP_RETURN_VALUE, 0, loc);
+  }
   TRY(finish_unit_as_function(c, 0, loc));
   TRY(compile_expr(c, outer->v.comprehension.iter));
   emit(c, outer->v.comprehension.is_async ? OP_GET_AITER : OP_GET_ITER, 0,
@@ -795,12 +804,10 @@ bool compile_comprehension(Compiler *c, AstNode *e) {
      errors inside it show the call's position in this frame. */
   AsyPos callloc = (e == c->genexp_node) ? c->genexp_loc : loc;
   emit(c, OP_CALL, 0, callloc);
-  /* A generator expression's eager list is handed out as an iterator, so next(),
-     for, sum(), "".join()... see what they would see from a generator. */
-  if (e->kind == AST_GeneratorExp) emit(c, OP_GET_ITER, 0, callloc);
   if (is_async) {
-    emit(c, OP_AWAIT, 0, loc);
-    if (c->u->kind == UNIT_MODULE) c->u->flags |= CODE_HAS_AWAIT;
+    emit_await(c, loc);
+    /* An async generator expression's eager list is handed out as an iterator. */
+    if (e->kind == AST_GeneratorExp) emit(c, OP_GET_ITER, 0, callloc);
   }
   return true;
 }

@@ -239,6 +239,9 @@ int binop_arg(int op);
    the result that sits below `depth` iterators (compile_expr.c). */
 bool compile_comprehension_generator(Compiler *c, AstNode *e, AstSeq *gens, int index,
                                      int depth, AstNode *elt, AstNode *val);
+/* `await` of the value on the stack: GET_AWAITABLE, then CPython's SEND/YIELD_VALUE
+   loop, leaving the result (compile_expr.c). */
+void emit_await(Compiler *c, AsyPos loc);
 /* Emit __exit__(None, None, None) as CPython's compiler_call_exit_with_nones. */
 void emit_call_exit_with_nones(Compiler *c, AsyPos loc);
 /* The source text of a node, as a new str. */

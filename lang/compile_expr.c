@@ -904,6 +904,28 @@ bool compile_store(Compiler *c, AstNode *t) {
 }
 
 /* ------------------------------------------------------------------------ */
+/* await and yield from                                                      */
+
+/* receiver -- result: send None, then whatever the resumer sends, into the receiver
+   until it returns; its yields pass up through this frame (CPython 3.12+'s shape). */
+static void emit_send_loop(Compiler *c, AsyPos loc) {
+  int send = new_label(c), done = new_label(c);
+  emit(c, OP_LOAD_CONST, add_const(c, NONE_VAL), loc);
+  bind_label(c, send);
+  emit_jump(c, OP_SEND, done, loc);
+  emit(c, OP_YIELD_VALUE, 0, loc);
+  emit_jump(c, OP_JUMP_PSEUDO, send, loc);
+  bind_label(c, done);
+  emit(c, OP_END_SEND, 0, loc);
+}
+
+void emit_await(Compiler *c, AsyPos loc) {
+  emit(c, OP_GET_AWAITABLE, 0, loc);
+  emit_send_loop(c, loc);
+  if (c->u->kind == UNIT_MODULE) c->u->flags |= CODE_HAS_AWAIT;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Comprehension loops                                                       */
 
 bool compile_comprehension_generator(Compiler *c, AstNode *e, AstSeq *gens, int index,
@@ -925,7 +947,7 @@ bool compile_comprehension_generator(Compiler *c, AstNode *e, AstSeq *gens, int 
     TRY(push_fblock(c, e, FB_ASYNC_COMPREHENSION_GENERATOR, start, -1, NULL, c->u->depth));
     push_handler(c, anchor, c->u->depth, false);
     emit(c, OP_GET_ANEXT, 0, iloc);
-    emit(c, OP_AWAIT, 0, iloc);
+    emit_await(c, iloc);
     pop_handler(c);
   } else {
     emit_jump(c, OP_FOR_ITER, anchor, iloc);
@@ -947,7 +969,16 @@ bool compile_comprehension_generator(Compiler *c, AstNode *e, AstSeq *gens, int 
       TRY(compile_expr(c, val));
       emit(c, OP_MAP_ADD, depth + 1, eloc);
       break;
-    default: /* list comprehension, and generator expressions (eager lists in Asy) */
+    case AST_GeneratorExp:
+      TRY(compile_expr(c, elt));
+      if (c->u->flags & CODE_GENERATOR) {
+        emit(c, OP_YIELD_VALUE, 0, eloc);
+        emit(c, OP_POP_TOP, 0, eloc);
+      } else { /* an async generator expression: still an eager list in Asy */
+        emit(c, OP_LIST_APPEND, depth + 1, eloc);
+      }
+      break;
+    default:
       TRY(compile_expr(c, elt));
       emit(c, OP_LIST_APPEND, depth + 1, eloc);
       break;
@@ -1031,12 +1062,19 @@ bool compile_expr(Compiler *c, AstNode *e) {
     return compile_comprehension(c, e);
   case AST_Await:
     TRY(compile_expr(c, e->v.Await.value));
-    emit(c, OP_AWAIT, 0, loc);
-    if (c->u->kind == UNIT_MODULE) c->u->flags |= CODE_HAS_AWAIT;
+    emit_await(c, loc);
     return true;
   case AST_Yield:
+    if (e->v.Yield.value) TRY(compile_expr(c, e->v.Yield.value));
+    else emit(c, OP_LOAD_CONST, add_const(c, NONE_VAL), loc);
+    /* An async generator's own yield is told apart from the awaits passing through. */
+    emit(c, OP_YIELD_VALUE, c->u->ste->is_async ? 1 : 0, loc);
+    return true;
   case AST_YieldFrom:
-    return cerror(c, e, "'yield' is not supported");
+    TRY(compile_expr(c, e->v.YieldFrom.value));
+    emit(c, OP_GET_YIELD_FROM_ITER, 0, loc);
+    emit_send_loop(c, loc);
+    return true;
   case AST_Compare:
     return compile_compare(c, e);
   case AST_Call:

@@ -85,7 +85,7 @@ static bool unwind_fblock(Compiler *c, FBlock *info, bool preserve_tos, AsyPos *
     pop_handler(c);
     if (preserve_tos) emit(c, OP_SWAP, 2, *ploc);
     emit_call_exit_with_nones(c, *ploc);
-    if (info->type == FB_ASYNC_WITH) emit(c, OP_AWAIT, 0, *ploc);
+    if (info->type == FB_ASYNC_WITH) emit_await(c, *ploc);
     emit(c, OP_POP_TOP, 0, *ploc);
     *ploc = NO_LOC;
     return true;
@@ -134,6 +134,8 @@ static bool compile_return(Compiler *c, AstNode *s) {
   AsyPos loc = node_loc(s);
   AstNode *v = s->v.Return.value;
   if (c->u->ste->type != BLOCK_FUNCTION) return cerror(c, s, "'return' outside function");
+  if (v && (c->u->flags & CODE_ASYNC_GENERATOR))
+    return cerror(c, s, "'return' with value in async generator");
   bool preserve = v && !expr_is_const(c, v);
   Value cv = NONE_VAL;
   if (preserve) TRY(compile_expr(c, v));
@@ -483,7 +485,7 @@ static bool compile_async_for(Compiler *c, AstNode *s) {
   TRY(push_fblock(c, s, FB_FOR_LOOP, start, end, NULL, c->u->depth));
   push_handler(c, except, c->u->depth, false); /* guards __anext__ */
   emit(c, OP_GET_ANEXT, 0, loc);
-  emit(c, OP_AWAIT, 0, loc);
+  emit_await(c, loc);
   pop_handler(c);
   TRY(compile_store(c, s->v.For.target));
   TRY(compile_body(c, &s->v.For.body, 0));
@@ -525,7 +527,7 @@ static bool compile_with(Compiler *c, AstNode *s, int pos) {
   TRY(compile_expr(c, item->v.withitem.context_expr));
   if (is_async) {
     emit(c, OP_BEFORE_ASYNC_WITH, 0, loc);
-    emit(c, OP_AWAIT, 0, loc);
+    emit_await(c, loc);
   } else {
     emit(c, OP_BEFORE_WITH, 0, loc);
   }
@@ -541,7 +543,7 @@ static bool compile_with(Compiler *c, AstNode *s, int pos) {
   pop_handler(c);
   if (!unreachable(c)) {
     emit_call_exit_with_nones(c, loc);
-    if (is_async) emit(c, OP_AWAIT, 0, loc);
+    if (is_async) emit_await(c, loc);
     emit(c, OP_POP_TOP, 0, loc);
     emit_jump(c, OP_JUMP_PSEUDO, exit, loc);
   }
@@ -549,7 +551,7 @@ static bool compile_with(Compiler *c, AstNode *s, int pos) {
   push_handler(c, cleanup, c->u->depth, true); /* SETUP_CLEANUP */
   emit(c, OP_PUSH_EXC_INFO, 0, loc);
   emit(c, OP_WITH_EXCEPT_START, 0, loc);
-  if (is_async) emit(c, OP_AWAIT, 0, loc);
+  if (is_async) emit_await(c, loc);
   with_except_finish(c, cleanup);
   bind_label(c, exit);
   return true;

@@ -39,8 +39,9 @@ int asy_stack_effect(int op, int arg, bool jump) {
   case OP_UNARY_INVERT: case OP_UNARY_NOT: case OP_LIST_TO_TUPLE: case OP_CONVERT_VALUE:
   case OP_FORMAT_SIMPLE: case OP_JUMP_FORWARD: case OP_JUMP_BACKWARD: case OP_JUMP_PSEUDO:
   case OP_GET_ITER: case OP_RETURN_CONST: case OP_CHECK_EXC_MATCH:
-  case OP_CHECK_EG_MATCH: case OP_CALL_INTRINSIC_1: case OP_AWAIT: case OP_GET_AITER:
-  case OP_SETUP_ANNOTATIONS:
+  case OP_CHECK_EG_MATCH: case OP_CALL_INTRINSIC_1: case OP_GET_AITER:
+  case OP_SETUP_ANNOTATIONS: case OP_GET_AWAITABLE: case OP_GET_YIELD_FROM_ITER: case OP_SEND:
+  case OP_YIELD_VALUE:
     return 0;
   case OP_POP_TOP: case OP_STORE_FAST: case OP_STORE_DEREF: case OP_STORE_NAME:
   case OP_STORE_GLOBAL: case OP_DELETE_ATTR: case OP_BINARY_SUBSCR: case OP_BINARY_OP:
@@ -49,7 +50,7 @@ int asy_stack_effect(int op, int arg, bool jump) {
   case OP_DICT_MERGE: case OP_FORMAT_WITH_SPEC: case OP_POP_JUMP_IF_FALSE:
   case OP_POP_JUMP_IF_TRUE: case OP_POP_JUMP_IF_NONE: case OP_POP_JUMP_IF_NOT_NONE:
   case OP_RETURN_VALUE: case OP_RERAISE: case OP_POP_EXCEPT: case OP_CALL_INTRINSIC_2:
-  case OP_PRINT_EXPR:
+  case OP_PRINT_EXPR: case OP_END_SEND:
     return -1;
   case OP_PUSH_NULL: case OP_COPY: case OP_LOAD_CONST: case OP_LOAD_FAST:
   case OP_LOAD_DEREF: case OP_LOAD_CLOSURE: case OP_LOAD_LOCALS: case OP_LOAD_NAME:
@@ -88,7 +89,7 @@ static bool is_jump(int op) {
   case OP_JUMP_FORWARD: case OP_JUMP_BACKWARD: case OP_JUMP_PSEUDO:
   case OP_POP_JUMP_IF_FALSE: case OP_POP_JUMP_IF_TRUE: case OP_POP_JUMP_IF_NONE:
   case OP_POP_JUMP_IF_NOT_NONE: case OP_JUMP_IF_FALSE_OR_POP: case OP_JUMP_IF_TRUE_OR_POP:
-  case OP_FOR_ITER:
+  case OP_FOR_ITER: case OP_SEND:
     return true;
   default:
     return false;

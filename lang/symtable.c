@@ -687,9 +687,22 @@ static bool visit_expr(SymTable *st, AstNode *e) {
     return true;
   }
   case AST_Yield:
-  case AST_YieldFrom:
-    if (st->cur->type != BLOCK_FUNCTION) return st_error(st, e, "'yield' outside function");
-    return st_error(st, e, "'yield' is not supported");
+  case AST_YieldFrom: {
+    Scope *cur = st->cur;
+    if (cur->type != BLOCK_FUNCTION) return st_error(st, e, "'yield' outside function");
+    if (cur->comp_kind) {
+      const char *what = cur->comp_kind == AST_ListComp  ? "list comprehension"
+                         : cur->comp_kind == AST_SetComp ? "set comprehension"
+                         : cur->comp_kind == AST_DictComp ? "dict comprehension"
+                                                          : "generator expression";
+      return st_error(st, e, "'yield' inside %s", what);
+    }
+    if (e->kind == AST_YieldFrom && cur->is_async)
+      return st_error(st, e, "'yield from' inside async function");
+    cur->generator = true;
+    AstNode *v = e->kind == AST_Yield ? e->v.Yield.value : e->v.YieldFrom.value;
+    return v ? visit_expr(st, v) : true;
+  }
   case AST_Compare:
     return visit_expr(st, e->v.Compare.left) && visit_exprs(st, &e->v.Compare.comparators);
   case AST_Call: {

@@ -73,6 +73,7 @@ struct Scope {
   bool is_async;        /* async def */
   bool is_lambda;
   bool coroutine;       /* contains await / async for (functions and comprehensions) */
+  bool generator;       /* contains yield / yield from (functions) */
   bool has_varargs, has_varkw;
   bool nested;          /* inside a function */
   bool needs_class_closure; /* class: implicit __class__ cell */

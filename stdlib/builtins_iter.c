@@ -329,6 +329,10 @@ static Value bi_next(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!is_iterator(vm, args[0]))
     return asy_raise(vm, vm->exc.TypeError, "'%s' object is not an iterator",
                      asy_type_name(vm, args[0]));
+  /* Without a default, a script iterator's own StopIteration (its value: a generator's
+  ** return value) propagates unchanged. */
+  if (argc == 1 && !IS_OBJ_TYPE(args[0], OBJ_ITER))
+    return asy_call_method(vm, args[0], vm->names.next, 0, NULL);
   Value v = asy_next(vm, args[0]);
   if (IS_UNDEF(v)) {
     if (argc == 2) return args[1];

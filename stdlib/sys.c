@@ -58,7 +58,7 @@ static Value s_setrecursionlimit(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 /* The exception being handled (sys.exception()), or None. */
 static Value handled(VM *vm) {
-  Value h = vm->fiber ? vm->fiber->handling : UNDEF_VAL;
+  Value h = asy_handled_exception(vm);
   return IS_UNDEF(h) ? NONE_VAL : h;
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "except.h"
+#include "gen.h"
 #include "interp.h"
 #include "str.h"
 
@@ -498,6 +499,11 @@ AsyCallStatus asy_call_prepare(VM *vm, Value *slot, CallArgs *ca, Value *result)
     switch ((ObjType)OBJ_TYPE(callee)) {
     case OBJ_FUNCTION:
       if (!push_function_frame(vm, slot, AS_FUNCTION(callee), self, ca, 0)) return CALL_ERROR;
+      if (AS_FUNCTION(callee)->code->flags & (CODE_GENERATOR | CODE_COROUTINE | CODE_ASYNC_GENERATOR)) {
+        /* Bind the arguments, then keep the frame in a generator instead of running it. */
+        *result = asy_gen_from_frame(vm);
+        return CALL_DONE;
+      }
       return CALL_FRAME;
     case OBJ_NATIVE: {
       Value r = call_native(vm, slot, AS_NATIVE(callee), self, ca);
@@ -547,7 +553,6 @@ AsyCallStatus asy_call_prepare(VM *vm, Value *slot, CallArgs *ca, Value *result)
 
 /* ---- C entry points ------------------------------------------------------------------ */
 
-#define C_DEPTH_MAX 20000
 
 /* Call callee (with self prepended unless UNDEF) from C: a nested loop when a frame is
 ** pushed. The result is pushed on the temp roots. */
@@ -556,7 +561,7 @@ static Value call_nested(VM *vm, Value callee, Value self, CallArgs *ca) {
   if (!f->stack && !asy_fiber_ensure(vm, f, ASY_MAIN_STACK_SLOTS, ASY_MAIN_FRAMES))
     return EXC_VAL;
   asy_c_stack_init();
-  if (vm->c_depth >= C_DEPTH_MAX || asy_c_stack_exhausted()) return asy_recursion_error(vm);
+  if (vm->c_depth >= ASY_C_DEPTH_MAX || asy_c_stack_exhausted()) return asy_recursion_error(vm);
   size_t mark = asy_temp_mark(vm);
   Value *slot = f->stack_top;
   if (!asy_fiber_room(f, slot, 16)) return asy_stack_overflow(vm);
@@ -657,7 +662,7 @@ Value asy_call_method_opt(VM *vm, Value self, ObjStr *name, int argc, Value *arg
 
 Value asy_call_body(VM *vm, ObjFunction *fn, ObjDict *locals) {
   Fiber *f = vm->fiber;
-  if (vm->c_depth >= C_DEPTH_MAX || asy_c_stack_exhausted()) return asy_recursion_error(vm);
+  if (vm->c_depth >= ASY_C_DEPTH_MAX || asy_c_stack_exhausted()) return asy_recursion_error(vm);
   size_t mark = asy_temp_mark(vm);
   Value *slot = f->stack_top;
   if (!asy_fiber_room(f, slot, 16)) return asy_stack_overflow(vm);
@@ -684,7 +689,7 @@ Value asy_run_code(VM *vm, ObjCode *code, ObjDict *globals) {
   if (!f->stack && !asy_fiber_ensure(vm, f, ASY_MAIN_STACK_SLOTS, ASY_MAIN_FRAMES))
     return EXC_VAL;
   asy_c_stack_init();
-  if (vm->c_depth >= C_DEPTH_MAX || asy_c_stack_exhausted()) return asy_recursion_error(vm);
+  if (vm->c_depth >= ASY_C_DEPTH_MAX || asy_c_stack_exhausted()) return asy_recursion_error(vm);
   if (code->nfree) return asy_raise(vm, vm->exc.RuntimeError, "module code cannot have free variables");
   if (!asy_frame_room(vm, f, code, f->stack_top)) return EXC_VAL;
   size_t mark = asy_temp_mark(vm);

@@ -135,7 +135,7 @@ static void print_arg(VM *vm, ArgBuf *out, ObjCode *co, int op, int arg) {
     return;
   case OP_JUMP_FORWARD: case OP_JUMP_BACKWARD: case OP_POP_JUMP_IF_FALSE:
   case OP_POP_JUMP_IF_TRUE: case OP_POP_JUMP_IF_NONE: case OP_POP_JUMP_IF_NOT_NONE:
-  case OP_JUMP_IF_FALSE_OR_POP: case OP_JUMP_IF_TRUE_OR_POP: case OP_FOR_ITER:
+  case OP_JUMP_IF_FALSE_OR_POP: case OP_JUMP_IF_TRUE_OR_POP: case OP_FOR_ITER: case OP_SEND:
     {
       char t[24];
       snprintf(t, sizeof t, "to %d", arg);
@@ -189,7 +189,7 @@ static bool has_arg(int op) {
   case OP_UNARY_NOT: case OP_LIST_TO_TUPLE: case OP_FORMAT_SIMPLE: case OP_FORMAT_WITH_SPEC:
   case OP_GET_ITER: case OP_RETURN_VALUE: case OP_PUSH_EXC_INFO: case OP_POP_EXCEPT:
   case OP_CHECK_EXC_MATCH: case OP_CHECK_EG_MATCH: case OP_LOAD_ASSERTION_ERROR:
-  case OP_BEFORE_WITH: case OP_WITH_EXCEPT_START: case OP_AWAIT: case OP_BEFORE_ASYNC_WITH:
+  case OP_BEFORE_WITH: case OP_WITH_EXCEPT_START: case OP_GET_YIELD_FROM_ITER: case OP_END_SEND: case OP_BEFORE_ASYNC_WITH:
   case OP_GET_AITER: case OP_GET_ANEXT: case OP_END_ASYNC_FOR: case OP_SETUP_ANNOTATIONS:
   case OP_PRINT_EXPR:
     return false;
@@ -218,7 +218,7 @@ static void disassemble_one(VM *vm, ObjCode *co, FILE *out) {
     switch (op) {
     case OP_JUMP_FORWARD: case OP_JUMP_BACKWARD: case OP_POP_JUMP_IF_FALSE:
     case OP_POP_JUMP_IF_TRUE: case OP_POP_JUMP_IF_NONE: case OP_POP_JUMP_IF_NOT_NONE:
-    case OP_JUMP_IF_FALSE_OR_POP: case OP_JUMP_IF_TRUE_OR_POP: case OP_FOR_ITER:
+    case OP_JUMP_IF_FALSE_OR_POP: case OP_JUMP_IF_TRUE_OR_POP: case OP_FOR_ITER: case OP_SEND:
       if (arg >= 0 && arg <= co->ncode) target[arg] = true;
       break;
     default:

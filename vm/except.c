@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "except.h"
+#include "gen.h"
 #include "gc.h"
 #include "parse.h"
 #include "str.h"
@@ -329,7 +330,7 @@ Value asy_new_exception(VM *vm, ObjClass *cls, int argc, Value *args) {
 
 /* CPython's _PyErr_SetObject context rule, with its Floyd cycle guard. */
 static void set_context(VM *vm, Value exc) {
-  Value handled = vm->fiber->handling;
+  Value handled = asy_handled_exception(vm);
   if (!IS_EXCEPTION(handled) || asy_same(handled, exc)) return;
   Value o = handled, slow = handled;
   bool toggle = false;

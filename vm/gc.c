@@ -198,8 +198,14 @@ static void blacken(VM *vm, Obj *o) {
     MARK(((ObjFile *)o)->mode);
     MARK(((ObjFile *)o)->encoding);
     break;
-  case OBJ_COROUTINE:
+  case OBJ_GEN: {
+    ObjGen *g = (ObjGen *)o;
+    MARK(g->func); MARK(g->code); MARK(g->globals); MARK(g->locals);
+    MARK(g->name); MARK(g->qualname);
+    mark_values(vm, g->slots, g->nslots);
+    MARKV(g->exc_state); MARKV(g->origin);
     break;
+  }
   case OBJ_NATIVE_DATA: {
     ObjNativeData *nd = (ObjNativeData *)o;
     if (nd->mark) nd->mark(vm, nd->data);
@@ -216,6 +222,10 @@ static void mark_fiber(VM *vm, Fiber *f) {
     Frame *fr = &f->frames[i];
     MARK(fr->code); MARK(fr->func); MARK(fr->globals); MARK(fr->locals);
     MARKV(fr->self_for_init);
+    if (fr->flags & FRAME_GEN) {
+      MARK(fr->gen);
+      MARKV(fr->caller_handling);
+    }
   }
   MARKV(f->exc);
   MARKV(f->handling);
@@ -302,7 +312,12 @@ static void free_object(VM *vm, Obj *o) {
     size = sizeof(ObjFile);
     break;
   }
-  case OBJ_COROUTINE: size = sizeof(Obj); break;
+  case OBJ_GEN: {
+    ObjGen *g = (ObjGen *)o;
+    ASY_FREE(vm, Value, g->slots, g->capacity);
+    size = sizeof(ObjGen);
+    break;
+  }
   case OBJ_NATIVE_DATA: {
     ObjNativeData *nd = (ObjNativeData *)o;
     if (nd->finalize) nd->finalize(nd->data);

@@ -54,6 +54,7 @@
 
 #include "dict.h"
 #include "format.h"
+#include "gen.h"
 #include "interp.h"
 #include "opcodes.h"
 #include "str.h"
@@ -117,7 +118,8 @@ static inline int truthy(VM *vm, Value v) {
 
 /* Code flags that keep a call off CALL's inline fast path. CODE_COROUTINE: calling an
 ** async def must create a coroutine, not run the body (the async issue). */
-#define FAST_CALL_EXCLUDED (CODE_VARARGS | CODE_VARKW | CODE_COROUTINE)
+#define FAST_CALL_EXCLUDED \
+  (CODE_VARARGS | CODE_VARKW | CODE_COROUTINE | CODE_GENERATOR | CODE_ASYNC_GENERATOR)
 
 static Value name_error(VM *vm, Frame *frame, ObjStr *name) {
   return asy_name_error(vm, name, frame->globals, frame->locals, frame->code);
@@ -243,6 +245,10 @@ ALIGN_HOT AsyRunStatus asy_run_frames(VM *vm, Value *result) {
 #define DISPATCH() goto dispatch
 #endif
   LOAD_FRAME();
+  if (frame->flags & FRAME_THROW) { /* generator throw(): raise at the suspension point */
+    frame->flags &= ~FRAME_THROW;
+    goto error;
+  }
 
 #if USE_COMPUTED_GOTO
   DISPATCH();
@@ -985,8 +991,19 @@ dispatch:
 
     TARGET(FOR_ITER) {
       Value it = TOP();
+      if (IS_OBJ_TYPE(it, OBJ_GEN) && AS_GEN(it)->kind == GEN_GENERATOR &&
+          AS_GEN(it)->state != GEN_CLOSED) {
+        /* Resume the generator inline; its yield or return comes back here (gen.h). */
+        ObjGen *g = AS_GEN(it);
+        bool started = g->state == GEN_SUSPENDED;
+        ERROR_IF(!asy_gen_push(vm, g, sp, 0));
+        if (started) *fiber->stack_top++ = NONE_VAL;
+        LOAD_FRAME();
+        DISPATCH();
+      }
       Value v;
       if (IS_OBJ_TYPE(it, OBJ_ITER)) v = AS_ITER(it)->next(vm, AS_ITER(it));
+      else if (IS_OBJ_TYPE(it, OBJ_GEN) && AS_GEN(it)->kind == GEN_GENERATOR) v = UNDEF_VAL;
       else v = asy_next(vm, it);
       ERROR_IF(IS_EXC(v));
       if (IS_UNDEF(v)) {
@@ -1132,6 +1149,26 @@ dispatch:
       }
       STORE_FRAME();
       raising = false;
+      if ((frame->flags & (FRAME_GEN | FRAME_ENTRY)) == FRAME_GEN) {
+        /* A generator resumed inline returns to its resumer's instruction: FOR_ITER
+        ** ends its loop; SEND takes the value and jumps to END_SEND. */
+        asy_gen_finish(vm, frame);
+        Value *ret = frame->ret;
+        fiber->frame_count--;
+        fiber->stack_top = ret;
+        LOAD_FRAME();
+        uint32_t resumer = ip[-1];
+        ip = code->code + ASY_ARG(resumer);
+        if (ASY_OP(resumer) == OP_FOR_ITER) {
+          sp = ret - 1;
+        } else {
+          sp = ret;
+          PUSH(retval);
+        }
+        RESET_TEMPS();
+        DISPATCH();
+      }
+      if (frame->flags & FRAME_GEN) asy_gen_finish(vm, frame);
       if (frame->flags & FRAME_INIT) {
         if (!IS_NONE(retval)) {
           asy_push_root(vm, retval); /* off the stack now; asy_raise allocates */
@@ -1212,7 +1249,7 @@ dispatch:
 
     TARGET(RAISE_VARARGS) {
       if (ARG == 0) {
-        Value exc = fiber->handling;
+        Value exc = asy_handled_exception(vm);
         if (IS_UNDEF(exc) || IS_NONE(exc)) {
           asy_raise(vm, vm->exc.RuntimeError, "No active exception to reraise");
           goto error;
@@ -1328,8 +1365,72 @@ dispatch:
       DISPATCH();
     }
 
-    FAST(AWAIT) /* shared body: the last label publishes the stack (TARGET) */
-    FAST(BEFORE_ASYNC_WITH)
+    TARGET(GET_AWAITABLE) {
+      Value it = asy_get_awaitable(vm, TOP());
+      ERROR_IF(IS_EXC(it));
+      sp[-1] = it;
+      DISPATCH();
+    }
+
+    TARGET(GET_YIELD_FROM_ITER) {
+      Value it = asy_yield_from_iter(vm, TOP());
+      ERROR_IF(IS_EXC(it));
+      sp[-1] = it;
+      DISPATCH();
+    }
+
+    TARGET(SEND) {
+      Value v = sp[-1], recv = sp[-2];
+      ObjGen *g = asy_gen_inline_target(vm, recv);
+      if (g && (g->state == GEN_SUSPENDED || (g->state == GEN_CREATED && IS_NONE(v)))) {
+        /* Resume the delegate inline, its frame where v was (gen.h). */
+        bool started = g->state == GEN_SUSPENDED;
+        sp--;
+        fiber->stack_top = sp;
+        ERROR_IF(!asy_gen_push(vm, g, sp, 0));
+        if (started) *fiber->stack_top++ = v;
+        LOAD_FRAME();
+        DISPATCH();
+      }
+      Value r;
+      AsyRunStatus st = asy_send(vm, recv, v, &r);
+      ERROR_IF(st == ASY_RUN_RAISED);
+      sp[-1] = r;
+      if (st == ASY_RUN_RETURNED) ip = code->code + ARG;
+      DISPATCH();
+    }
+
+    TARGET(YIELD_VALUE) {
+      /* Suspend: the generator keeps a copy of the frame; the resumer gets v. */
+      if (!(frame->flags & FRAME_GEN)) { /* top-level await outside a running loop */
+        asy_raise(vm, vm->exc.RuntimeError, "no running event loop");
+        goto error;
+      }
+      Value v = POP();
+      frame->ip = ip;
+      asy_gen_suspend(vm, frame, sp);
+      int flags = frame->flags;
+      Value *ret = frame->ret;
+      fiber->frame_count--;
+      fiber->stack_top = ret;
+      RESET_TEMPS();
+      if (flags & FRAME_ENTRY) {
+        *result = v;
+        return ASY_RUN_SUSPENDED;
+      }
+      LOAD_FRAME();
+      sp = ret;
+      PUSH(v);
+      DISPATCH();
+    }
+
+    FAST(END_SEND) {
+      Value v = POP();
+      sp[-1] = v;
+      DISPATCH();
+    }
+
+    FAST(BEFORE_ASYNC_WITH) /* shared body: the last label publishes the stack (TARGET) */
     FAST(GET_AITER)
     FAST(GET_ANEXT)
     TARGET(END_ASYNC_FOR) {
@@ -1380,6 +1481,10 @@ exception_unwind: {
     ip = code->code + h->target;
     RESET_TEMPS();
     DISPATCH();
+  }
+  if (frame->flags & FRAME_GEN) {
+    asy_gen_stopiteration_error(vm, frame, (int)lasti_idx);
+    asy_gen_finish(vm, frame);
   }
   raising = true;
   goto pop_frame;

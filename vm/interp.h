@@ -70,6 +70,9 @@
 
 /* ---- fiber.c --------------------------------------------------------------------- */
 
+/* Nested interpreter loops (C calling script code) allowed at once. */
+#define ASY_C_DEPTH_MAX 20000
+
 /* Default capacities of the main fiber (values and frames). */
 #define ASY_MAIN_STACK_SLOTS (1u << 20)
 #define ASY_MAIN_FRAMES 20000
@@ -151,6 +154,7 @@ static inline Frame *asy_push_frame(Fiber *f, Frame *top, ObjCode *co, ObjFuncti
   fr->sp_base = base + asy_nlocalsplus(co);
   fr->self_for_init = UNDEF_VAL;
   fr->flags = flags;
+  fr->gen = NULL;
   return fr;
 }
 

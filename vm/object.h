@@ -49,7 +49,7 @@ typedef enum {
   OBJ_WRAPPER,   /* property / staticmethod / classmethod */
   OBJ_SUPER,     /* the object returned by super() */
   OBJ_FILE,      /* open() file objects */
-  OBJ_COROUTINE, /* reserved for the async issue */
+  OBJ_GEN,       /* generator, coroutine or async generator (ObjGen; cls tells which) */
   OBJ_NATIVE_DATA, /* opaque C payload owned by a stdlib module (e.g. random state) */
   OBJ_TYPE_COUNT
 } ObjType;
@@ -196,6 +196,8 @@ enum {
                                comprehension) */
   CODE_HAS_DOCSTRING = 256, /* def: consts[0] is the docstring (func.__doc__); without
                                the flag __doc__ is None (CPython 3.14's CO_HAS_DOCSTRING) */
+  CODE_GENERATOR = 512,       /* def containing yield: a call returns a generator */
+  CODE_ASYNC_GENERATOR = 1024, /* async def containing yield */
   CODE_FAST_CALL = 1 << 20, /* set by the interpreter (asy_code_caches), never by the
                                compiler: the code has its caches and plain positional
                                parameters only (no *args, **kwargs, keyword-only
@@ -272,6 +274,34 @@ typedef struct {
   Value doc;
 } ObjFunction;
 
+/* ---- generators, coroutines, async generators (vm/gen.c) ----------------------
+** A suspended computation is data: the generator owns an exact copy of its frame's
+** slots (localsplus, then the operand stack at the suspension point) and the
+** instruction to resume at. Resuming copies the slots back onto the running fiber's
+** stack and pushes a frame record (FRAME_GEN); suspending copies them out and pops
+** it. Nothing of a suspended generator lives on any C stack. `slots` grows to the
+** largest suspension seen and never shrinks (a switch does not reallocate). */
+typedef enum { GEN_CREATED, GEN_SUSPENDED, GEN_RUNNING, GEN_CLOSED } AsyGenState;
+typedef enum { GEN_GENERATOR, GEN_COROUTINE, GEN_ASYNC_GENERATOR } AsyGenKind;
+
+typedef struct ObjGen {
+  Obj obj;
+  uint8_t kind;        /* AsyGenKind */
+  uint8_t state;       /* AsyGenState */
+  uint8_t hooks_done;  /* async generators: first-iteration set-up done (ag_hooks) */
+  uint8_t running_async; /* async generators: an asend/athrow is in progress */
+  ObjFunction *func;   /* the function called (NULL: top-level await module body) */
+  ObjCode *code;
+  ObjDict *globals, *locals; /* locals: module bodies only (top-level await) */
+  ObjStr *name, *qualname;
+  uint32_t ip;         /* instruction index to resume at */
+  uint32_t nslots;     /* saved values: localsplus then operand stack */
+  uint32_t capacity;
+  Value *slots;
+  Value exc_state;     /* the exception this generator is handling (UNDEF: none) */
+  Value origin;        /* coroutines: the creating frame's traceback entry, for the
+                          "never awaited" warning (UNDEF when unknown) */
+} ObjGen;
 typedef struct {
   Obj obj;
   Value self;
@@ -409,6 +439,7 @@ typedef struct {
 #define AS_EXCEPTION(v) ((ObjException *)AS_OBJ(v))
 #define AS_MODULE(v) ((ObjModule *)AS_OBJ(v))
 #define AS_ITER(v) ((ObjIter *)AS_OBJ(v))
+#define AS_GEN(v) ((ObjGen *)AS_OBJ(v))
 
 #define IS_STR(v) IS_OBJ_TYPE(v, OBJ_STR)
 #define IS_BYTES(v) IS_OBJ_TYPE(v, OBJ_BYTES)

@@ -133,7 +133,11 @@
   OP(LOAD_ASSERTION_ERROR, "-- AssertionError class") \
   OP(BEFORE_WITH, "mgr -- bound_exit enter_result") \
   OP(WITH_EXCEPT_START, "exit lasti prev exc -- exit lasti prev exc result: result = exit(type, exc, tb)") \
-  OP(AWAIT, "awaitable -- result (suspends the fiber; async issue)") \
+  OP(GET_AWAITABLE, "v -- iterator: what `await v` drives (a coroutine itself, else v.__await__()); CPython's TypeErrors") \
+  OP(GET_YIELD_FROM_ITER, "v -- iterator: what `yield from v` drives (a generator itself, else iter(v))") \
+  OP(SEND, "receiver v -- receiver r: send v into receiver (an Asy generator/coroutine is resumed inline: its frame is pushed); if it yields, r is the yielded value and execution continues at the next instruction; if it returns, r is its value and execution jumps to arg") \
+  OP(YIELD_VALUE, "v -- sent: suspend the generator frame yielding v; on resume the sent value is pushed. arg 1: an async generator's own yield (ends the asend/athrow that resumed it)") \
+  OP(END_SEND, "receiver v -- v") \
   OP(BEFORE_ASYNC_WITH, "mgr -- bound_aexit awaitable_of_aenter") \
   OP(GET_AITER, "aiterable -- aiterator") \
   OP(GET_ANEXT, "aiterator -- aiterator awaitable") \

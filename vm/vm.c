@@ -18,6 +18,7 @@ void asy_init_container_types(VM *vm);
 void asy_init_str_types(VM *vm);
 void asy_init_number_types(VM *vm);
 void asy_init_exception_types(VM *vm);
+void asy_init_gen_types(VM *vm);
 void asy_init_builtins(VM *vm);
 
 /* Allocate a bare class object; names and dicts are filled in later. */
@@ -48,7 +49,8 @@ static void builtin_layout(const char *name, ObjType *layout, int *flags) {
     {"dict_values", OBJ_DICTVIEW, CLASS_FINAL}, {"dict_items", OBJ_DICTVIEW, CLASS_FINAL},
     {"property", OBJ_WRAPPER, 0}, {"staticmethod", OBJ_WRAPPER, 0},
     {"classmethod", OBJ_WRAPPER, 0}, {"super", OBJ_SUPER, 0},
-    {"TextIOWrapper", OBJ_FILE, CLASS_FINAL}, {"coroutine", OBJ_COROUTINE, CLASS_FINAL},
+    {"TextIOWrapper", OBJ_FILE, CLASS_FINAL}, {"coroutine", OBJ_GEN, CLASS_FINAL},
+    {"generator", OBJ_GEN, CLASS_FINAL}, {"async_generator", OBJ_GEN, CLASS_FINAL},
     {"native_data", OBJ_NATIVE_DATA, CLASS_FINAL},
   };
   for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
@@ -155,6 +157,7 @@ VM *vm_new(void) {
   asy_init_str_types(vm);
   asy_init_number_types(vm);
   asy_init_exception_types(vm);
+  asy_init_gen_types(vm);
   asy_init_builtins(vm);
 
   asy_temp_reset(vm, 0);

@@ -59,7 +59,9 @@
   X(classmethod, "classmethod") \
   X(super, "super") \
   X(file, "TextIOWrapper") \
+  X(generator, "generator") \
   X(coroutine, "coroutine") \
+  X(async_generator, "async_generator") \
   X(native_data, "native_data")
 
 /* Built-in exception classes: (field, Python name, base field). Order matters: a base
@@ -148,6 +150,9 @@ enum {
   FRAME_ENTRY = 1,       /* returning from this frame returns from the C run loop */
   FRAME_INIT = 2,        /* an __init__ call: the result must be None; the caller gets `self` */
   FRAME_DISCARD = 4,     /* discard the return value (module bodies run by import) */
+  FRAME_GEN = 8,         /* the frame of a running generator/coroutine (frame->gen) */
+  FRAME_THROW = 16,      /* raise the pending exception at this frame when the loop
+                            (re)enters it: generator throw() */
 };
 
 typedef struct Frame {
@@ -163,6 +168,9 @@ typedef struct Frame {
   Value *sp_base;      /* first value-stack slot of this frame */
   Value self_for_init; /* FRAME_INIT: the instance to return */
   int flags;           /* FRAME_* */
+  struct ObjGen *gen;  /* FRAME_GEN: the generator whose frame this is */
+  Value caller_handling; /* FRAME_GEN: the exception being handled below this frame,
+                            restored when it suspends or ends (the per-owner chain) */
 } Frame;
 
 /* A fiber: one thread of script execution with its own stacks. `stack` and `frames`
@@ -276,6 +284,9 @@ void asy_clear_pending(VM *vm);
 bool asy_pending_is(VM *vm, ObjClass *cls);
 /* Create (not raise) an exception instance of cls with the given args. */
 Value asy_new_exception(VM *vm, ObjClass *cls, int argc, Value *args);
+/* The exception being handled where the code runs now (sys.exception(); UNDEF if
+** none): the running generator's own, else its resumer's, down the chain (gen.c). */
+Value asy_handled_exception(VM *vm);
 
 /* ---- the object protocol (ops.c, class.c) ------------------------------------------- */
 

@@ -1,0 +1,531 @@
+/*
+** gen.c — generators, coroutines and async generators (see gen.h for the design):
+** creating them from a call, moving their frames between the object and the fiber
+** stack, driving them from C, and their Python-visible methods.
+*/
+#include <string.h>
+
+#include "gen.h"
+#include "except.h"
+#include "ops.h"
+
+static const char *kind_word(const ObjGen *g) {
+  switch (g->kind) {
+  case GEN_COROUTINE: return "coroutine";
+  case GEN_ASYNC_GENERATOR: return "async generator";
+  default: return "generator";
+  }
+}
+
+static ObjClass *kind_class(VM *vm, int kind) {
+  switch (kind) {
+  case GEN_COROUTINE: return vm->types.coroutine;
+  case GEN_ASYNC_GENERATOR: return vm->types.async_generator;
+  default: return vm->types.generator;
+  }
+}
+
+/* ---- frames in and out ------------------------------------------------------------ */
+
+Value asy_gen_from_frame(VM *vm) {
+  Fiber *f = vm->fiber;
+  Frame *fr = &f->frames[f->frame_count - 1];
+  ObjCode *co = fr->code;
+  int kind = (co->flags & CODE_ASYNC_GENERATOR) ? GEN_ASYNC_GENERATOR
+             : (co->flags & CODE_GENERATOR)     ? GEN_GENERATOR
+                                                : GEN_COROUTINE;
+  /* The frame's slots stay on the fiber (rooted) until copied below. */
+  ObjGen *g = (ObjGen *)asy_alloc_obj(vm, sizeof(ObjGen), OBJ_GEN, kind_class(vm, kind));
+  g->kind = (uint8_t)kind;
+  g->state = GEN_CREATED;
+  g->hooks_done = g->running_async = 0;
+  g->func = fr->func;
+  g->code = co;
+  g->globals = fr->globals;
+  g->locals = fr->locals;
+  g->name = fr->func ? fr->func->name : co->name;
+  g->qualname = fr->func ? fr->func->qualname : co->qualname;
+  g->ip = 0;
+  g->exc_state = UNDEF_VAL;
+  g->origin = UNDEF_VAL;
+  g->slots = NULL;
+  g->nslots = g->capacity = 0;
+  uint32_t n = (uint32_t)asy_nlocalsplus(co);
+  if (n) {
+    g->slots = ASY_ALLOC(vm, Value, n);
+    memcpy(g->slots, fr->base, sizeof(Value) * n);
+  }
+  g->nslots = g->capacity = n;
+  f->frame_count--;
+  f->stack_top = fr->ret;
+  return OBJ_VAL(g);
+}
+
+static Value already_executing(VM *vm, ObjGen *g) {
+  return asy_raise(vm, vm->exc.ValueError, "%s already executing", kind_word(g));
+}
+
+bool asy_gen_push(VM *vm, ObjGen *g, Value *slot, int flags) {
+  Fiber *f = vm->fiber;
+  if (g->state == GEN_RUNNING) return already_executing(vm, g), false;
+  if (g->state == GEN_CLOSED) {
+    asy_raise(vm, vm->exc.RuntimeError, "cannot resume a finished %s", kind_word(g));
+    return false;
+  }
+  if (!asy_frame_room(vm, f, g->code, slot)) return false;
+  if (g->nslots) memcpy(slot, g->slots, sizeof(Value) * g->nslots);
+  Frame *top = f->frame_count ? &f->frames[f->frame_count - 1] : NULL;
+  Frame *fr = asy_push_frame(f, top, g->code, g->func, g->globals, slot, slot, flags | FRAME_GEN);
+  fr->locals = g->locals;
+  fr->ip = g->code->code + g->ip;
+  fr->gen = g;
+  fr->caller_handling = f->handling;
+  f->handling = g->exc_state;
+  f->stack_top = slot + g->nslots;
+  g->state = GEN_RUNNING;
+  return true;
+}
+
+/* The receiver a frame suspended in `await`/`yield from` is delegating to, or UNDEF:
+** the frame sits right after YIELD_VALUE 0 that follows SEND, with the receiver on
+** top of its operand stack (top: the value at its stack pointer minus one). */
+static Value delegate_of(const ObjCode *co, uint32_t ip, const Value *top) {
+  if (ip < 2) return UNDEF_VAL;
+  uint32_t y = co->code[ip - 1], s = co->code[ip - 2];
+  if (ASY_OP(y) != OP_YIELD_VALUE || ASY_ARG(y) != 0 || ASY_OP(s) != OP_SEND) return UNDEF_VAL;
+  return *top;
+}
+
+bool asy_gen_push_throw_chain(VM *vm, Value exc) {
+  Fiber *f = vm->fiber;
+  for (;;) {
+    Frame *fr = &f->frames[f->frame_count - 1];
+    uint32_t ip = (uint32_t)(fr->ip - fr->code->code);
+    Value recv = f->stack_top > fr->sp_base ? delegate_of(fr->code, ip, f->stack_top - 1)
+                                            : UNDEF_VAL;
+    ObjGen *sub = IS_UNDEF(recv) ? NULL : asy_gen_inline_target(vm, recv);
+    if (!sub || sub->state != GEN_SUSPENDED) break;
+    /* As if SEND had just pushed sub: its yield continues at YIELD_VALUE, its return
+    ** at SEND's target. */
+    fr->ip--;
+    if (!asy_gen_push(vm, sub, f->stack_top, 0)) return false;
+  }
+  f->frames[f->frame_count - 1].flags |= FRAME_THROW;
+  f->exc = exc;
+  return true;
+}
+
+void asy_gen_suspend(VM *vm, Frame *fr, Value *sp) {
+  ObjGen *g = fr->gen;
+  Fiber *f = vm->fiber;
+  uint32_t n = (uint32_t)(sp - fr->base);
+  if (n > g->capacity) {
+    g->slots = ASY_GROW(vm, Value, g->slots, g->capacity, n);
+    g->capacity = n;
+  }
+  if (n) memcpy(g->slots, fr->base, sizeof(Value) * n);
+  g->nslots = n;
+  g->ip = (uint32_t)(fr->ip - fr->code->code);
+  g->state = GEN_SUSPENDED;
+  g->exc_state = f->handling;
+  f->handling = fr->caller_handling;
+}
+
+static void release_slots(VM *vm, ObjGen *g) {
+  if (g->slots) ASY_FREE(vm, Value, g->slots, g->capacity);
+  g->slots = NULL;
+  g->nslots = g->capacity = 0;
+}
+
+void asy_gen_finish(VM *vm, Frame *fr) {
+  ObjGen *g = fr->gen;
+  g->state = GEN_CLOSED;
+  release_slots(vm, g);
+  g->exc_state = UNDEF_VAL;
+  vm->fiber->handling = fr->caller_handling;
+}
+
+void asy_gen_stopiteration_error(VM *vm, Frame *fr, int idx) {
+  ObjGen *g = fr->gen;
+  Fiber *f = vm->fiber;
+  Value orig = f->exc;
+  const char *msg;
+  if (asy_isinstance(vm, orig, vm->exc.StopIteration)) {
+    msg = g->kind == GEN_COROUTINE         ? "coroutine raised StopIteration"
+          : g->kind == GEN_ASYNC_GENERATOR ? "async generator raised StopIteration"
+                                           : "generator raised StopIteration";
+  } else if (g->kind == GEN_ASYNC_GENERATOR &&
+             asy_isinstance(vm, orig, vm->exc.StopAsyncIteration)) {
+    msg = "async generator raised StopAsyncIteration";
+  } else {
+    return;
+  }
+  asy_push_root(vm, orig);
+  f->exc = UNDEF_VAL;
+  asy_raise(vm, vm->exc.RuntimeError, "%s", msg);
+  ObjException *e = AS_EXCEPTION(f->exc);
+  e->cause = orig;
+  e->context = orig;
+  e->suppress_context = true;
+  asy_traceback_add(vm, f->exc, fr->code, idx);
+}
+
+/* ---- driving from C --------------------------------------------------------------- */
+
+AsyRunStatus asy_gen_resume(VM *vm, ObjGen *g, Value send, Value exc, Value *result) {
+  *result = UNDEF_VAL;
+  if (g->state == GEN_RUNNING) return already_executing(vm, g), ASY_RUN_RAISED;
+  if (g->state == GEN_CLOSED) {
+    if (!IS_UNDEF(exc)) return asy_raise_value(vm, exc), ASY_RUN_RAISED;
+    if (g->kind == GEN_COROUTINE) {
+      asy_raise(vm, vm->exc.RuntimeError, "cannot reuse already awaited coroutine");
+      return ASY_RUN_RAISED;
+    }
+    *result = NONE_VAL;
+    return ASY_RUN_RETURNED;
+  }
+  if (g->state == GEN_CREATED) {
+    if (!IS_UNDEF(exc)) {
+      /* Thrown in before the first instruction: the generator never runs. */
+      g->state = GEN_CLOSED;
+      release_slots(vm, g);
+      asy_raise_value(vm, exc);
+      asy_traceback_add(vm, vm->fiber->exc, g->code, 0);
+      return ASY_RUN_RAISED;
+    }
+    if (!IS_NONE(send)) {
+      asy_raise(vm, vm->exc.TypeError, "can't send non-None value to a just-started %s",
+                g->kind == GEN_COROUTINE ? "coroutine" : g->kind == GEN_ASYNC_GENERATOR ? "async generator" : "generator");
+      return ASY_RUN_RAISED;
+    }
+  }
+  Fiber *f = vm->fiber;
+  if (!f->stack && !asy_fiber_ensure(vm, f, ASY_MAIN_STACK_SLOTS, ASY_MAIN_FRAMES))
+    return ASY_RUN_RAISED;
+  asy_c_stack_init();
+  if (vm->c_depth >= ASY_C_DEPTH_MAX || asy_c_stack_exhausted())
+    return asy_recursion_error(vm), ASY_RUN_RAISED;
+  size_t mark = asy_temp_mark(vm);
+  asy_push_root(vm, OBJ_VAL(g));
+  asy_push_root(vm, send);
+  asy_push_root(vm, exc);
+  Value *slot = f->stack_top;
+  bool started = g->state == GEN_SUSPENDED;
+  AsyRunStatus st = ASY_RUN_RAISED;
+  if (asy_gen_push(vm, g, slot, FRAME_ENTRY)) {
+    bool ok = true;
+    if (!IS_UNDEF(exc)) ok = asy_gen_push_throw_chain(vm, exc);
+    else if (started) *f->stack_top++ = send;
+    if (ok) {
+      vm->c_depth++;
+      st = asy_run_frames(vm, result);
+      vm->c_depth--;
+    } else {
+      /* Unwind whatever part of the chain was pushed. */
+      while (f->frame_count && f->frames[f->frame_count - 1].gen != g) {
+        Frame *fr = &f->frames[--f->frame_count];
+        fr->gen->state = GEN_SUSPENDED;
+      }
+      f->frame_count--;
+      g->state = GEN_SUSPENDED;
+    }
+  }
+  f->stack_top = slot;
+  asy_temp_reset(vm, mark);
+  if (st != ASY_RUN_RAISED) asy_push_root(vm, *result);
+  return st;
+}
+
+static Value coro_wrapper_next(VM *vm, ObjIter *it);
+
+ObjGen *asy_gen_inline_target(VM *vm, Value v) {
+  (void)vm;
+  if (IS_OBJ_TYPE(v, OBJ_GEN)) {
+    ObjGen *g = AS_GEN(v);
+    return g->kind == GEN_ASYNC_GENERATOR ? NULL : g;
+  }
+  if (IS_OBJ_TYPE(v, OBJ_ITER) && AS_ITER(v)->next == coro_wrapper_next) return AS_GEN(AS_ITER(v)->a);
+  return NULL;
+}
+
+/* StopIteration's value (None when absent). */
+static Value stop_value(VM *vm, Value exc) {
+  Value v = asy_exc_slot(vm, exc, "value");
+  return IS_UNDEF(v) ? NONE_VAL : v;
+}
+
+AsyRunStatus asy_send(VM *vm, Value recv, Value v, Value *result) {
+  ObjGen *g = asy_gen_inline_target(vm, recv);
+  if (g) return asy_gen_resume(vm, g, v, UNDEF_VAL, result);
+  Value r;
+  if (IS_NONE(v) && IS_OBJ_TYPE(recv, OBJ_ITER)) {
+    r = asy_next(vm, recv);
+    if (IS_EXC(r)) return ASY_RUN_RAISED;
+    if (IS_UNDEF(r)) {
+      *result = NONE_VAL;
+      return ASY_RUN_RETURNED;
+    }
+    *result = r;
+    return ASY_RUN_SUSPENDED;
+  }
+  if (IS_NONE(v)) r = asy_call_method(vm, recv, vm->names.next, 0, NULL);
+  else r = asy_call_method(vm, recv, asy_str_intern(vm, "send", 4), 1, &v);
+  if (IS_EXC(r)) {
+    if (!asy_pending_is(vm, vm->exc.StopIteration)) return ASY_RUN_RAISED;
+    *result = stop_value(vm, asy_pending(vm));
+    asy_clear_pending(vm);
+    asy_push_root(vm, *result);
+    return ASY_RUN_RETURNED;
+  }
+  *result = r;
+  return ASY_RUN_SUSPENDED;
+}
+
+/* ---- await and yield from --------------------------------------------------------- */
+
+/* Is g suspended inside an await/yield from (CPython's _PyGen_yf)? */
+static Value gen_delegate(ObjGen *g) {
+  if (g->state != GEN_SUSPENDED || g->nslots == 0) return UNDEF_VAL;
+  uint32_t depth = g->nslots - (uint32_t)asy_nlocalsplus(g->code);
+  if (depth == 0) return UNDEF_VAL;
+  return delegate_of(g->code, g->ip, &g->slots[g->nslots - 1]);
+}
+
+Value asy_get_awaitable(VM *vm, Value v) {
+  if (IS_OBJ_TYPE(v, OBJ_GEN) && AS_GEN(v)->kind == GEN_COROUTINE) {
+    ObjGen *g = AS_GEN(v);
+    if (!IS_UNDEF(gen_delegate(g)))
+      return asy_raise(vm, vm->exc.RuntimeError, "coroutine is being awaited already");
+    if (g->state == GEN_CLOSED)
+      return asy_raise(vm, vm->exc.RuntimeError, "cannot reuse already awaited coroutine");
+    return v;
+  }
+  ObjStr *name = asy_str_intern(vm, "__await__", 9);
+  Value m = asy_class_lookup(asy_class_of(vm, v), name);
+  if (IS_UNDEF(m))
+    return asy_raise(vm, vm->exc.TypeError, "object %s can't be used in 'await' expression",
+                     asy_type_name(vm, v));
+  Value it = asy_call_method(vm, v, name, 0, NULL);
+  if (IS_EXC(it)) return it;
+  if (IS_OBJ_TYPE(it, OBJ_GEN) && AS_GEN(it)->kind == GEN_COROUTINE)
+    return asy_raise(vm, vm->exc.TypeError, "__await__() returned a coroutine");
+  if (!IS_OBJ_TYPE(it, OBJ_ITER) && !IS_OBJ_TYPE(it, OBJ_GEN) &&
+      IS_UNDEF(asy_class_lookup(asy_class_of(vm, it), vm->names.next)))
+    return asy_raise(vm, vm->exc.TypeError, "__await__() returned non-iterator of type '%s'",
+                     asy_type_name(vm, it));
+  return it;
+}
+
+Value asy_yield_from_iter(VM *vm, Value v) {
+  if (IS_OBJ_TYPE(v, OBJ_GEN)) {
+    if (AS_GEN(v)->kind == GEN_COROUTINE)
+      return asy_raise(vm, vm->exc.TypeError,
+                       "cannot 'yield from' a coroutine object in a non-coroutine generator");
+    return v;
+  }
+  return asy_iter(vm, v);
+}
+
+Value asy_handled_exception(VM *vm) {
+  Fiber *f = vm->fiber;
+  if (!f) return UNDEF_VAL;
+  Value h = f->handling;
+  if (!IS_UNDEF(h) && !IS_NONE(h)) return h;
+  for (int i = f->frame_count - 1; i >= 0; i--) {
+    Frame *fr = &f->frames[i];
+    if (!(fr->flags & FRAME_GEN)) continue;
+    h = fr->caller_handling;
+    if (!IS_UNDEF(h) && !IS_NONE(h)) return h;
+  }
+  return UNDEF_VAL;
+}
+
+/* ---- methods ----------------------------------------------------------------------- */
+
+#define GEN_SELF(meth) \
+  do { \
+    if (argc < 1 || !IS_OBJ_TYPE(args[0], OBJ_GEN)) \
+      return asy_bad_self(vm, meth, "generator", argc, args); \
+  } while (0)
+
+/* send()/next() from C: the yielded value, or StopIteration(value) when it returned. */
+static Value send_result(VM *vm, AsyRunStatus st, Value r, bool async_stop) {
+  if (st == ASY_RUN_RAISED) return EXC_VAL;
+  if (st == ASY_RUN_SUSPENDED) return r;
+  if (async_stop) return asy_raise_value(vm, OBJ_VAL(vm->exc.StopAsyncIteration));
+  if (IS_NONE(r)) return asy_raise_value(vm, OBJ_VAL(vm->exc.StopIteration));
+  Value e = asy_new_exception(vm, vm->exc.StopIteration, 1, &r);
+  if (IS_EXC(e)) return e;
+  return asy_raise_value(vm, e);
+}
+
+static Value gen_next_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  GEN_SELF("__next__");
+  Value r;
+  AsyRunStatus st = asy_gen_resume(vm, AS_GEN(args[0]), NONE_VAL, UNDEF_VAL, &r);
+  return send_result(vm, st, r, false);
+}
+
+static Value gen_iter_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  GEN_SELF("__iter__");
+  return args[0];
+}
+
+static Value gen_send_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  GEN_SELF("send");
+  if (!asy_args(vm, "send", argc - 1, kw, 1, 1)) return EXC_VAL;
+  Value r;
+  AsyRunStatus st = asy_gen_resume(vm, AS_GEN(args[0]), args[1], UNDEF_VAL, &r);
+  return send_result(vm, st, r, false);
+}
+
+/* throw(exc) / throw(type[, value[, tb]]): the exception instance to raise. */
+static Value throw_value(VM *vm, int argc, Value *args) {
+  Value t = args[0];
+  if (IS_OBJ_TYPE(t, OBJ_CLASS) && asy_is_subclass(AS_CLASS(t), vm->exc.BaseException)) {
+    if (argc >= 2 && asy_isinstance(vm, args[1], AS_CLASS(t))) return args[1];
+    if (argc >= 2 && !IS_NONE(args[1])) return asy_new_exception(vm, AS_CLASS(t), 1, &args[1]);
+    return asy_new_exception(vm, AS_CLASS(t), 0, NULL);
+  }
+  if (IS_EXCEPTION(t)) {
+    if (argc >= 2 && !IS_NONE(args[1]))
+      return asy_raise(vm, vm->exc.TypeError, "instance exception may not have a separate value");
+    return t;
+  }
+  return asy_raise(vm, vm->exc.TypeError,
+                   "exceptions must be classes or instances deriving from BaseException, not %s",
+                   asy_type_name(vm, t));
+}
+
+static Value gen_throw_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  GEN_SELF("throw");
+  if (!asy_args(vm, "throw", argc - 1, kw, 1, 3)) return EXC_VAL;
+  Value exc = throw_value(vm, argc - 1, args + 1);
+  if (IS_EXC(exc)) return exc;
+  Value r;
+  AsyRunStatus st = asy_gen_resume(vm, AS_GEN(args[0]), NONE_VAL, exc, &r);
+  return send_result(vm, st, r, false);
+}
+
+/* close(): throw GeneratorExit in; a yield in response is a RuntimeError. Returns the
+** generator's return value when it returns (3.13). */
+static Value gen_close(VM *vm, ObjGen *g) {
+  if (g->state == GEN_CREATED) {
+    g->state = GEN_CLOSED;
+    release_slots(vm, g);
+    return NONE_VAL;
+  }
+  if (g->state != GEN_SUSPENDED) {
+    if (g->state == GEN_RUNNING) return already_executing(vm, g);
+    return NONE_VAL;
+  }
+  Value exc = asy_new_exception(vm, vm->exc.GeneratorExit, 0, NULL);
+  if (IS_EXC(exc)) return exc;
+  Value r;
+  AsyRunStatus st = asy_gen_resume(vm, g, NONE_VAL, exc, &r);
+  if (st == ASY_RUN_SUSPENDED)
+    return asy_raise(vm, vm->exc.RuntimeError, "%s ignored GeneratorExit", kind_word(g));
+  if (st == ASY_RUN_RETURNED) return r;
+  if (asy_pending_is(vm, vm->exc.GeneratorExit) || asy_pending_is(vm, vm->exc.StopIteration)) {
+    asy_clear_pending(vm);
+    return NONE_VAL;
+  }
+  return EXC_VAL;
+}
+
+static Value gen_close_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  GEN_SELF("close");
+  if (!asy_args(vm, "close", argc - 1, kw, 0, 0)) return EXC_VAL;
+  return gen_close(vm, AS_GEN(args[0]));
+}
+
+static Value gen_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  GEN_SELF("__repr__");
+  ObjGen *g = AS_GEN(args[0]);
+  return OBJ_VAL(asy_str_printf(vm, "<%s object %s at %p>", AS_OBJ(args[0])->cls->name->chars,
+                                g->qualname->chars, (void *)g));
+}
+
+static Value gen_running_get(VM *vm, int argc, Value *args, ObjDict *kw) {
+  GEN_SELF("gi_running");
+  return BOOL_VAL(AS_GEN(args[0])->state == GEN_RUNNING);
+}
+
+static Value gen_suspended_get(VM *vm, int argc, Value *args, ObjDict *kw) {
+  GEN_SELF("gi_suspended");
+  return BOOL_VAL(AS_GEN(args[0])->state == GEN_SUSPENDED);
+}
+
+static Value gen_code_get(VM *vm, int argc, Value *args, ObjDict *kw) {
+  GEN_SELF("gi_code");
+  return OBJ_VAL(AS_GEN(args[0])->code);
+}
+
+/* There are no frame objects; a live generator's frame reads as True-ish, a finished
+** one as None (the test scripts make of gi_frame). */
+static Value gen_frame_get(VM *vm, int argc, Value *args, ObjDict *kw) {
+  GEN_SELF("gi_frame");
+  ObjGen *g = AS_GEN(args[0]);
+  return g->state == GEN_CLOSED ? NONE_VAL : OBJ_VAL(g->code);
+}
+
+static Value gen_yieldfrom_get(VM *vm, int argc, Value *args, ObjDict *kw) {
+  GEN_SELF("gi_yieldfrom");
+  Value d = gen_delegate(AS_GEN(args[0]));
+  return IS_UNDEF(d) ? NONE_VAL : d;
+}
+
+static Value gen_name_get(VM *vm, int argc, Value *args, ObjDict *kw) {
+  GEN_SELF("__name__");
+  return OBJ_VAL(AS_GEN(args[0])->name);
+}
+
+static Value gen_qualname_get(VM *vm, int argc, Value *args, ObjDict *kw) {
+  GEN_SELF("__qualname__");
+  return OBJ_VAL(AS_GEN(args[0])->qualname);
+}
+
+/* coroutine.__await__(): an iterator over the coroutine (SEND sees through it). */
+static Value coro_wrapper_next(VM *vm, ObjIter *it) {
+  Value r;
+  AsyRunStatus st = asy_gen_resume(vm, AS_GEN(it->a), NONE_VAL, UNDEF_VAL, &r);
+  if (st == ASY_RUN_RAISED) return EXC_VAL;
+  if (st == ASY_RUN_RETURNED) {
+    if (IS_NONE(r)) return UNDEF_VAL;
+    Value e = asy_new_exception(vm, vm->exc.StopIteration, 1, &r);
+    return IS_EXC(e) ? e : asy_raise_value(vm, e);
+  }
+  return r;
+}
+
+static Value coro_await_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  GEN_SELF("__await__");
+  return OBJ_VAL(asy_iter_new(vm, coro_wrapper_next, args[0], UNDEF_VAL, UNDEF_VAL));
+}
+
+void asy_init_gen_types(VM *vm) {
+  ObjClass *gen = vm->types.generator, *coro = vm->types.coroutine;
+  asy_def_method(vm, gen, "__iter__", gen_iter_m);
+  asy_def_method(vm, gen, "__next__", gen_next_m);
+  ObjClass *both[] = {gen, coro};
+  for (int i = 0; i < 2; i++) {
+    ObjClass *c = both[i];
+    asy_def_method(vm, c, "send", gen_send_m);
+    asy_def_method(vm, c, "throw", gen_throw_m);
+    asy_def_method(vm, c, "close", gen_close_m);
+    asy_def_method(vm, c, "__repr__", gen_repr_m);
+    asy_def_getset(vm, c, "__name__", gen_name_get, NULL);
+    asy_def_getset(vm, c, "__qualname__", gen_qualname_get, NULL);
+  }
+  asy_def_getset(vm, gen, "gi_running", gen_running_get, NULL);
+  asy_def_getset(vm, gen, "gi_suspended", gen_suspended_get, NULL);
+  asy_def_getset(vm, gen, "gi_code", gen_code_get, NULL);
+  asy_def_getset(vm, gen, "gi_frame", gen_frame_get, NULL);
+  asy_def_getset(vm, gen, "gi_yieldfrom", gen_yieldfrom_get, NULL);
+  asy_def_getset(vm, coro, "cr_running", gen_running_get, NULL);
+  asy_def_getset(vm, coro, "cr_suspended", gen_suspended_get, NULL);
+  asy_def_getset(vm, coro, "cr_code", gen_code_get, NULL);
+  asy_def_getset(vm, coro, "cr_frame", gen_frame_get, NULL);
+  asy_def_getset(vm, coro, "cr_await", gen_yieldfrom_get, NULL);
+  asy_def_method(vm, coro, "__await__", coro_await_m);
+}

@@ -1,0 +1,71 @@
+/*
+** gen.h — generators, coroutines and async generators: one suspension mechanism.
+**
+** A generator object (ObjGen, object.h) owns a copy of its frame's slots while it is
+** suspended. The loop resumes it by copying the slots back onto the running fiber's
+** stack above the resumer and pushing a FRAME_GEN frame (asy_gen_push); YIELD_VALUE
+** copies them out again and pops the frame (asy_gen_suspend); a return or an escaping
+** exception closes it (asy_gen_finish). So a suspended generator holds no C stack, and
+** `await`/`yield from` chains are frames stacked in one loop: SEND pushes the
+** delegate's frame right above the delegating one.
+**
+** Who resumed a FRAME_GEN frame decides what its yield and return mean, and the frame
+** finds out from the resumer's instruction (frame->ret's owner, at ip[-1]):
+**   FOR_ITER   yield: the value is the next item; return: the loop ends.
+**   SEND       yield: passes up (the delegating frame yields it in turn); return: the
+**              value of the `await`/`yield from`, continuing at SEND's target.
+**   FRAME_ENTRY (a C driver: next(), send(), a Task step) — the loop itself ends with
+**              ASY_RUN_SUSPENDED (a yield) or ASY_RUN_RETURNED.
+** An async generator's own yields (YIELD_VALUE 1) end the asend/athrow awaitable that
+** resumed it, like a return does for SEND.
+**
+** Exception state per owner: a generator keeps the exception it is handling in
+** exc_state; resuming swaps it into fiber->handling and saves the resumer's in
+** frame->caller_handling; suspending swaps back. asy_handled_exception walks that chain
+** as CPython's _PyErr_GetTopmostException does.
+*/
+#ifndef ASY_GEN_H
+#define ASY_GEN_H
+
+#include "interp.h"
+
+/* The frame just pushed for a generator function's call becomes a new generator (or
+** coroutine, async generator) object, and the frame is popped. Returns the object. */
+Value asy_gen_from_frame(VM *vm);
+/* Push g's frame with its slots at `slot` (flags | FRAME_GEN). Checks that g can run
+** (not running, not closed) and raises as CPython when not. */
+bool asy_gen_push(VM *vm, ObjGen *g, Value *slot, int flags);
+/* After asy_gen_push of a suspended generator for throw(): rebuild the delegation
+** chain (each frame suspended in `yield from`/`await` on another Asy generator gets
+** that one's frame pushed above it) and mark the innermost frame FRAME_THROW with exc
+** pending, so the loop raises it there first, as CPython's gen_throw recursion does. */
+bool asy_gen_push_throw_chain(VM *vm, Value exc);
+/* YIELD_VALUE: save the top frame (a FRAME_GEN frame whose operand stack ends at sp)
+** into its generator and pop it. */
+void asy_gen_suspend(VM *vm, Frame *fr, Value *sp);
+/* The top FRAME_GEN frame ends (return, or an exception leaving it): close its
+** generator and pop the frame. */
+void asy_gen_finish(VM *vm, Frame *fr);
+/* PEP 479: a StopIteration (or, in an async generator, StopAsyncIteration) escaping a
+** generator frame becomes RuntimeError, chained; idx is the raising instruction. */
+void asy_gen_stopiteration_error(VM *vm, Frame *fr, int idx);
+
+/* Resume g from C with send (or, when exc is not UNDEF, throw exc into it): a nested
+** loop runs until it yields (ASY_RUN_SUSPENDED), returns or raises. */
+AsyRunStatus asy_gen_resume(VM *vm, ObjGen *g, Value send, Value exc, Value *result);
+/* Send v into any iterator or awaitable from C (v None: next()): SUSPENDED with the
+** yielded value, RETURNED with the StopIteration value, or RAISED. */
+AsyRunStatus asy_send(VM *vm, Value receiver, Value v, Value *result);
+/* The Asy generator SEND/FOR_ITER can resume inline for receiver, or NULL: receiver
+** itself, or the coroutine behind a coroutine.__await__() wrapper. */
+ObjGen *asy_gen_inline_target(VM *vm, Value receiver);
+
+/* GET_AWAITABLE: the iterator `await v` drives, with CPython's errors. */
+Value asy_get_awaitable(VM *vm, Value v);
+/* GET_YIELD_FROM_ITER: the iterator `yield from v` drives. */
+Value asy_yield_from_iter(VM *vm, Value v);
+
+/* Install the generator, coroutine and async_generator methods. */
+void asy_init_gen_types(VM *vm);
+
+#endif
