@@ -26,6 +26,7 @@ static const char usage_text[] =
     "  file          program read from script file\n"
     "  --dis         print the bytecode of the program instead of running it\n"
     "  --debug       teaching diagnostics on stderr\n"
+    "  --virtual-time  run the event loop on a virtual clock that jumps to the next timer\n"
     "  --version     print the version number and exit\n"
     "  -h, --help    print this help message and exit\n"
     "arg ...: arguments passed to program in sys.argv[1:]\n";
@@ -103,6 +104,8 @@ static int run_program(VM *vm, const char *filename, const char *text, size_t si
 
 int main(int argc, char **argv) {
   bool dis = false, debug = false;
+  const char *vt_env = getenv("ASY_VIRTUAL_TIME");
+  bool virtual_time = vt_env && *vt_env && strcmp(vt_env, "0") != 0;
   const char *command = NULL;
   int i = 1;
   for (; i < argc; i++) {
@@ -117,6 +120,8 @@ int main(int argc, char **argv) {
       dis = true;
     } else if (strcmp(a, "--debug") == 0) {
       debug = true;
+    } else if (strcmp(a, "--virtual-time") == 0) {
+      virtual_time = true;
     } else if (strcmp(a, "-c") == 0) {
       if (i + 1 >= argc) return usage_error("Argument expected for the %s option\n", "-c");
       command = argv[++i];
@@ -172,6 +177,7 @@ int main(int argc, char **argv) {
   VM *vm = vm_new();
   vm->dis = dis;
   vm->debug = debug;
+  if (virtual_time) asy_clock_use_virtual(vm);
   vm->script_dir = script_dir ? script_dir : ".";
   ObjList *args = AS_LIST(vm->argv);
   asy_list_append(vm, args, STR_VAL(vm, script_arg));

@@ -106,15 +106,13 @@ Value asy_mod_time_init(VM *vm, int argc, Value *args, ObjDict *kw);
 /* sys is created eagerly by asy_init_builtins (see above). */
 void asy_sys_create(VM *vm);
 
-/* ---- clocks (time.c) ---------------------------------------------------------------------
-** Every clock read of the stdlib goes through these, so the async runtime can swap in a
-** virtual clock (--virtual-time) in one place. */
-double asy_clock_monotonic(VM *vm);  /* seconds, arbitrary origin */
-double asy_clock_wall(VM *vm);       /* seconds since the Unix epoch */
-int64_t asy_clock_monotonic_ns(VM *vm);
-int64_t asy_clock_wall_ns(VM *vm);
-/* Sleep (real time); false with an exception pending on error. */
-bool asy_clock_sleep(VM *vm, double secs);
+/* Register the modules written in Asy (lib_modules.c) and the event-loop core
+** `_asyncio` (asyncio_core.c) for import. */
+void asy_lib_modules_init(VM *vm);
+Value asy_mod_asyncio_core_init(VM *vm, int argc, Value *args, ObjDict *kw);
+
+/* Clocks: vm/clock.h (the engine owns them, so the event loop and time agree). */
+#include "clock.h"
 
 /* ---- json (json.c), for other C code -------------------------------------------------- */
 

@@ -1002,4 +1002,6 @@ void asy_init_builtins(VM *vm) {
   asy_register_native_module(vm, "random", asy_mod_random_init);
   asy_register_native_module(vm, "json", asy_mod_json_init);
   asy_register_native_module(vm, "time", asy_mod_time_init);
+  asy_register_native_module(vm, "_asyncio", asy_mod_asyncio_core_init);
+  asy_lib_modules_init(vm);
 }

@@ -12,42 +12,6 @@
 
 #include "asy_stdlib.h"
 
-static int64_t clock_ns(clockid_t id) {
-  struct timespec ts;
-  clock_gettime(id, &ts);
-  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-int64_t asy_clock_monotonic_ns(VM *vm) {
-  (void)vm;
-  return clock_ns(CLOCK_MONOTONIC);
-}
-
-int64_t asy_clock_wall_ns(VM *vm) {
-  (void)vm;
-  return clock_ns(CLOCK_REALTIME);
-}
-
-double asy_clock_monotonic(VM *vm) { return (double)asy_clock_monotonic_ns(vm) * 1e-9; }
-
-double asy_clock_wall(VM *vm) { return (double)asy_clock_wall_ns(vm) * 1e-9; }
-
-bool asy_clock_sleep(VM *vm, double secs) {
-  (void)vm;
-  if (secs <= 0) return true;
-  struct timespec ts;
-  ts.tv_sec = (time_t)secs;
-  ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
-  if (ts.tv_nsec >= 1000000000) {
-    ts.tv_sec++;
-    ts.tv_nsec -= 1000000000;
-  }
-  /* Resume after signal interruptions (PEP 475), keeping the remaining time. */
-  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-  }
-  return true;
-}
-
 static bool no_args(VM *vm, const char *name, int argc, ObjDict *kw) {
   if (!asy_no_kw(vm, name, kw)) return false;
   if (argc == 0) return true;
@@ -87,7 +51,9 @@ static Value t_perf_counter_ns(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value t_process_time(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!no_args(vm, "time.process_time", argc, kw)) return EXC_VAL;
-  return FLOAT_VAL((double)clock_ns(CLOCK_PROCESS_CPUTIME_ID) * 1e-9);
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return FLOAT_VAL((double)ts.tv_sec + (double)ts.tv_nsec * 1e-9);
 }
 
 static Value t_sleep(VM *vm, int argc, Value *args, ObjDict *kw) {

@@ -206,6 +206,11 @@ static void blacken(VM *vm, Obj *o) {
     MARKV(g->exc_state); MARKV(g->origin);
     break;
   }
+  case OBJ_HANDLE: {
+    ObjHandle *h = (ObjHandle *)o;
+    MARKV(h->callback); MARKV(h->args); MARKV(h->context);
+    break;
+  }
   case OBJ_NATIVE_DATA: {
     ObjNativeData *nd = (ObjNativeData *)o;
     if (nd->mark) nd->mark(vm, nd->data);
@@ -247,6 +252,7 @@ static void mark_roots(VM *vm) {
   MARK(vm->native_modules);
   MARKV(vm->main_module);
   MARKV(vm->argv);
+  asy_loop_mark(vm);
   asy_stdlib_mark(vm);
   for (size_t i = 0; i < vm->temp_count; i++) MARK(vm->temp_roots[i]);
   for (int i = 0; i < vm->value_root_count; i++) MARKV(*vm->value_roots[i]);
@@ -318,6 +324,7 @@ static void free_object(VM *vm, Obj *o) {
     size = sizeof(ObjGen);
     break;
   }
+  case OBJ_HANDLE: size = sizeof(ObjHandle); break;
   case OBJ_NATIVE_DATA: {
     ObjNativeData *nd = (ObjNativeData *)o;
     if (nd->finalize) nd->finalize(nd->data);

@@ -260,7 +260,14 @@ AsyRunStatus asy_send(VM *vm, Value recv, Value v, Value *result) {
   Value r;
   if (IS_NONE(v) && IS_OBJ_TYPE(recv, OBJ_ITER)) {
     r = asy_next(vm, recv);
-    if (IS_EXC(r)) return ASY_RUN_RAISED;
+    if (IS_EXC(r)) {
+      /* An awaitable's result comes as StopIteration(value). */
+      if (!asy_pending_is(vm, vm->exc.StopIteration)) return ASY_RUN_RAISED;
+      *result = stop_value(vm, asy_pending(vm));
+      asy_clear_pending(vm);
+      asy_push_root(vm, *result);
+      return ASY_RUN_RETURNED;
+    }
     if (IS_UNDEF(r)) {
       *result = NONE_VAL;
       return ASY_RUN_RETURNED;
@@ -338,6 +345,205 @@ Value asy_handled_exception(VM *vm) {
     if (!IS_UNDEF(h) && !IS_NONE(h)) return h;
   }
   return UNDEF_VAL;
+}
+
+/* ---- async iteration and async generators ------------------------------------------
+** An async generator is driven through awaitables: __anext__()/asend(v) and
+** athrow()/aclose() return an async_generator_asend/athrow object (an ObjIter: a = the
+** generator, b = the value to send, c = the exception to throw, i = state, n = kind).
+** Sending into it resumes the generator; an await inside the generator passes its
+** yield straight through, while the generator's own yield (YIELD_VALUE 1) finishes the
+** awaitable with that value, and its return ends it with StopAsyncIteration. */
+
+enum { AW_INIT, AW_ITER, AW_CLOSED };
+enum { AW_ASEND, AW_ATHROW, AW_ACLOSE };
+
+static Value agen_await_next(VM *vm, ObjIter *it);
+
+static Value agen_awaitable(VM *vm, ObjGen *g, int kind, Value send, Value exc) {
+  ObjClass *cls = kind == AW_ASEND ? vm->types.async_gen_asend : vm->types.async_gen_athrow;
+  ObjIter *it = asy_iter_new(vm, agen_await_next, OBJ_VAL(g), send, exc);
+  it->obj.cls = cls;
+  it->i = AW_INIT;
+  it->n = kind;
+  return OBJ_VAL(it);
+}
+
+static Value raise_stop(VM *vm, ObjClass *cls, Value v) {
+  Value e = IS_UNDEF(v) || IS_NONE(v) ? asy_new_exception(vm, cls, 0, NULL)
+                                      : asy_new_exception(vm, cls, 1, &v);
+  return IS_EXC(e) ? e : asy_raise_value(vm, e);
+}
+
+/* Step an asend/athrow/aclose awaitable: send v (or throw exc) into its generator.
+** Returns what to yield up, or raises (StopIteration(value) = the awaitable's result). */
+static Value agen_await_step(VM *vm, ObjIter *aw, Value v, Value exc) {
+  ObjGen *g = AS_GEN(aw->a);
+  int kind = (int)aw->n;
+  if (aw->i == AW_CLOSED)
+    return asy_raise(vm, vm->exc.RuntimeError, kind == AW_ASEND
+                     ? "cannot reuse already awaited __anext__()/asend()"
+                     : "cannot reuse already awaited aclose()/athrow()");
+  if (aw->i == AW_INIT) {
+    if (g->running_async) {
+      aw->i = AW_CLOSED;
+      return asy_raise(vm, vm->exc.RuntimeError, kind == AW_ASEND
+                       ? "anext(): asynchronous generator is already running"
+                       : kind == AW_ATHROW ? "athrow(): asynchronous generator is already running"
+                                           : "aclose(): asynchronous generator is already running");
+    }
+    if (kind == AW_ASEND) {
+      if (IS_NONE(v)) v = aw->b;
+    } else {
+      if (g->state == GEN_CLOSED || (kind == AW_ACLOSE && g->state == GEN_CREATED)) {
+        aw->i = AW_CLOSED;
+        g->state = GEN_CLOSED;
+        if (kind == AW_ACLOSE) return raise_stop(vm, vm->exc.StopIteration, NONE_VAL);
+        return raise_stop(vm, vm->exc.StopAsyncIteration, UNDEF_VAL);
+      }
+      if (IS_UNDEF(exc)) exc = aw->c;
+    }
+    aw->i = AW_ITER;
+    g->running_async = 1;
+  }
+  if (g->state == GEN_CLOSED && IS_UNDEF(exc)) {
+    aw->i = AW_CLOSED;
+    g->running_async = 0;
+    return raise_stop(vm, vm->exc.StopAsyncIteration, UNDEF_VAL);
+  }
+  Value r;
+  AsyRunStatus st = asy_gen_resume(vm, g, v, exc, &r);
+  if (st == ASY_RUN_SUSPENDED && !g->own_yield) return r; /* an await passing through */
+  aw->i = AW_CLOSED;
+  g->running_async = 0;
+  if (st == ASY_RUN_SUSPENDED) {
+    if (kind == AW_ACLOSE)
+      return asy_raise(vm, vm->exc.RuntimeError, "async generator ignored GeneratorExit");
+    return raise_stop(vm, vm->exc.StopIteration, r);
+  }
+  if (st == ASY_RUN_RETURNED) {
+    if (kind == AW_ACLOSE) return raise_stop(vm, vm->exc.StopIteration, NONE_VAL);
+    return raise_stop(vm, vm->exc.StopAsyncIteration, UNDEF_VAL);
+  }
+  if (kind == AW_ACLOSE && (asy_pending_is(vm, vm->exc.StopAsyncIteration) ||
+                            asy_pending_is(vm, vm->exc.GeneratorExit))) {
+    asy_clear_pending(vm);
+    return raise_stop(vm, vm->exc.StopIteration, NONE_VAL);
+  }
+  return EXC_VAL;
+}
+
+static Value agen_await_next(VM *vm, ObjIter *it) {
+  return agen_await_step(vm, it, NONE_VAL, UNDEF_VAL);
+}
+
+#define AW_SELF(meth) \
+  do { \
+    if (argc < 1 || !IS_OBJ_TYPE(args[0], OBJ_ITER) || AS_ITER(args[0])->next != agen_await_next) \
+      return asy_bad_self(vm, meth, "async_generator_asend", argc, args); \
+  } while (0)
+
+static Value aw_self_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  AW_SELF("__await__");
+  return args[0];
+}
+
+static Value aw_next_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  AW_SELF("__next__");
+  return agen_await_step(vm, AS_ITER(args[0]), NONE_VAL, UNDEF_VAL);
+}
+
+static Value aw_send_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  AW_SELF("send");
+  if (!asy_args(vm, "send", argc - 1, kw, 1, 1)) return EXC_VAL;
+  return agen_await_step(vm, AS_ITER(args[0]), args[1], UNDEF_VAL);
+}
+
+static Value throw_value(VM *vm, int argc, Value *args);
+
+static Value aw_throw_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  AW_SELF("throw");
+  if (!asy_args(vm, "throw", argc - 1, kw, 1, 3)) return EXC_VAL;
+  Value exc = throw_value(vm, argc - 1, args + 1);
+  if (IS_EXC(exc)) return exc;
+  ObjIter *aw = AS_ITER(args[0]);
+  if (aw->i == AW_INIT) aw->i = AW_ITER, AS_GEN(aw->a)->running_async = 1;
+  return agen_await_step(vm, aw, NONE_VAL, exc);
+}
+
+static Value aw_close_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  AW_SELF("close");
+  ObjIter *aw = AS_ITER(args[0]);
+  if (aw->i == AW_ITER) AS_GEN(aw->a)->running_async = 0;
+  aw->i = AW_CLOSED;
+  return NONE_VAL;
+}
+
+#define AGEN_SELF(meth) \
+  do { \
+    if (argc < 1 || !IS_OBJ_TYPE(args[0], OBJ_GEN) || AS_GEN(args[0])->kind != GEN_ASYNC_GENERATOR) \
+      return asy_bad_self(vm, meth, "async_generator", argc, args); \
+  } while (0)
+
+static Value agen_aiter_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  AGEN_SELF("__aiter__");
+  return args[0];
+}
+
+static Value agen_anext_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  AGEN_SELF("__anext__");
+  return agen_awaitable(vm, AS_GEN(args[0]), AW_ASEND, NONE_VAL, UNDEF_VAL);
+}
+
+static Value agen_asend_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  AGEN_SELF("asend");
+  if (!asy_args(vm, "asend", argc - 1, kw, 1, 1)) return EXC_VAL;
+  return agen_awaitable(vm, AS_GEN(args[0]), AW_ASEND, args[1], UNDEF_VAL);
+}
+
+static Value agen_athrow_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  AGEN_SELF("athrow");
+  if (!asy_args(vm, "athrow", argc - 1, kw, 1, 3)) return EXC_VAL;
+  Value exc = throw_value(vm, argc - 1, args + 1);
+  if (IS_EXC(exc)) return exc;
+  return agen_awaitable(vm, AS_GEN(args[0]), AW_ATHROW, NONE_VAL, exc);
+}
+
+static Value agen_aclose_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  AGEN_SELF("aclose");
+  Value exc = asy_new_exception(vm, vm->exc.GeneratorExit, 0, NULL);
+  if (IS_EXC(exc)) return exc;
+  return agen_awaitable(vm, AS_GEN(args[0]), AW_ACLOSE, NONE_VAL, exc);
+}
+
+Value asy_get_aiter(VM *vm, Value v) {
+  if (IS_OBJ_TYPE(v, OBJ_GEN) && AS_GEN(v)->kind == GEN_ASYNC_GENERATOR) return v;
+  ObjStr *aiter = asy_str_intern(vm, "__aiter__", 9);
+  if (IS_UNDEF(asy_class_lookup(asy_class_of(vm, v), aiter)))
+    return asy_raise(vm, vm->exc.TypeError, "'async for' requires an object with __aiter__ method, got %s",
+                     asy_type_name(vm, v));
+  Value it = asy_call_method(vm, v, aiter, 0, NULL);
+  if (IS_EXC(it)) return it;
+  if (!(IS_OBJ_TYPE(it, OBJ_GEN) && AS_GEN(it)->kind == GEN_ASYNC_GENERATOR) &&
+      IS_UNDEF(asy_class_lookup(asy_class_of(vm, it), asy_str_intern(vm, "__anext__", 9))))
+    return asy_raise(vm, vm->exc.TypeError,
+                     "'async for' received an object from __aiter__ that does not implement __anext__: %s",
+                     asy_type_name(vm, it));
+  return it;
+}
+
+Value asy_get_anext(VM *vm, Value v) {
+  if (IS_OBJ_TYPE(v, OBJ_GEN) && AS_GEN(v)->kind == GEN_ASYNC_GENERATOR)
+    return agen_awaitable(vm, AS_GEN(v), AW_ASEND, NONE_VAL, UNDEF_VAL);
+  ObjStr *anext = asy_str_intern(vm, "__anext__", 9);
+  Value aw = asy_call_method(vm, v, anext, 0, NULL);
+  if (IS_EXC(aw)) return aw;
+  if (IS_OBJ_TYPE(aw, OBJ_GEN) && AS_GEN(aw)->kind == GEN_COROUTINE) return aw;
+  if (IS_OBJ_TYPE(aw, OBJ_ITER) && AS_ITER(aw)->next == agen_await_next) return aw;
+  if (IS_UNDEF(asy_class_lookup(asy_class_of(vm, aw), asy_str_intern(vm, "__await__", 9))))
+    return asy_raise(vm, vm->exc.TypeError, "'async for' received an invalid object from __anext__: %s",
+                     asy_type_name(vm, aw));
+  return aw;
 }
 
 /* ---- methods ----------------------------------------------------------------------- */
@@ -528,4 +734,26 @@ void asy_init_gen_types(VM *vm) {
   asy_def_getset(vm, coro, "cr_frame", gen_frame_get, NULL);
   asy_def_getset(vm, coro, "cr_await", gen_yieldfrom_get, NULL);
   asy_def_method(vm, coro, "__await__", coro_await_m);
+  ObjClass *agen = vm->types.async_generator;
+  asy_def_method(vm, agen, "__aiter__", agen_aiter_m);
+  asy_def_method(vm, agen, "__anext__", agen_anext_m);
+  asy_def_method(vm, agen, "asend", agen_asend_m);
+  asy_def_method(vm, agen, "athrow", agen_athrow_m);
+  asy_def_method(vm, agen, "aclose", agen_aclose_m);
+  asy_def_method(vm, agen, "__repr__", gen_repr_m);
+  asy_def_getset(vm, agen, "__name__", gen_name_get, NULL);
+  asy_def_getset(vm, agen, "__qualname__", gen_qualname_get, NULL);
+  asy_def_getset(vm, agen, "ag_running", gen_running_get, NULL);
+  asy_def_getset(vm, agen, "ag_code", gen_code_get, NULL);
+  asy_def_getset(vm, agen, "ag_frame", gen_frame_get, NULL);
+  asy_def_getset(vm, agen, "ag_await", gen_yieldfrom_get, NULL);
+  ObjClass *aws[] = {vm->types.async_gen_asend, vm->types.async_gen_athrow};
+  for (int i = 0; i < 2; i++) {
+    asy_def_method(vm, aws[i], "__await__", aw_self_m);
+    asy_def_method(vm, aws[i], "__iter__", aw_self_m);
+    asy_def_method(vm, aws[i], "__next__", aw_next_m);
+    asy_def_method(vm, aws[i], "send", aw_send_m);
+    asy_def_method(vm, aws[i], "throw", aw_throw_m);
+    asy_def_method(vm, aws[i], "close", aw_close_m);
+  }
 }

@@ -62,6 +62,10 @@ ObjGen *asy_gen_inline_target(VM *vm, Value receiver);
 
 /* GET_AWAITABLE: the iterator `await v` drives, with CPython's errors. */
 Value asy_get_awaitable(VM *vm, Value v);
+/* GET_AITER / GET_ANEXT: `async for`'s iterator, and the awaitable of its next item,
+** with CPython's TypeErrors. */
+Value asy_get_aiter(VM *vm, Value v);
+Value asy_get_anext(VM *vm, Value aiter);
 /* GET_YIELD_FROM_ITER: the iterator `yield from v` drives. */
 Value asy_yield_from_iter(VM *vm, Value v);
 

@@ -1346,7 +1346,7 @@ dispatch:
 
     TARGET(BEFORE_WITH) {
       Value exitv = UNDEF_VAL;
-      Value r = asy_before_with(vm, TOP(), &exitv);
+      Value r = asy_before_with(vm, TOP(), &exitv, false);
       ERROR_IF(IS_EXC(r));
       sp[-1] = exitv;
       PUSH(r);
@@ -1408,6 +1408,7 @@ dispatch:
       }
       Value v = POP();
       frame->ip = ip;
+      frame->gen->own_yield = ARG == 1;
       asy_gen_suspend(vm, frame, sp);
       int flags = frame->flags;
       Value *ret = frame->ret;
@@ -1430,12 +1431,42 @@ dispatch:
       DISPATCH();
     }
 
-    FAST(BEFORE_ASYNC_WITH) /* shared body: the last label publishes the stack (TARGET) */
-    FAST(GET_AITER)
-    FAST(GET_ANEXT)
+    TARGET(BEFORE_ASYNC_WITH) {
+      Value exitv = UNDEF_VAL;
+      Value r = asy_before_with(vm, TOP(), &exitv, true);
+      ERROR_IF(IS_EXC(r));
+      sp[-1] = exitv;
+      PUSH(r);
+      RESET_TEMPS();
+      DISPATCH();
+    }
+
+    TARGET(GET_AITER) {
+      Value it = asy_get_aiter(vm, TOP());
+      ERROR_IF(IS_EXC(it));
+      sp[-1] = it;
+      DISPATCH();
+    }
+
+    TARGET(GET_ANEXT) {
+      Value aw = asy_get_anext(vm, TOP());
+      ERROR_IF(IS_EXC(aw));
+      PUSH(aw);
+      DISPATCH();
+    }
+
     TARGET(END_ASYNC_FOR) {
-      asy_raise(vm, vm->exc.RuntimeError, "asyncio is not available yet");
-      goto error;
+      /* The handler of `async for`'s __anext__ await: StopAsyncIteration ends the loop;
+      ** anything else is re-raised as it is (no new traceback entry). */
+      Value exc = sp[-1];
+      if (asy_isinstance(vm, exc, vm->exc.StopAsyncIteration)) {
+        sp -= 2;
+        DISPATCH();
+      }
+      unwind_idx = lasti_idx = (uint32_t)(ip - code->code) - 1;
+      sp--;
+      fiber->exc = exc;
+      goto exception_unwind;
     }
 
     TARGET(SETUP_ANNOTATIONS) {

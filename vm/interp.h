@@ -206,8 +206,9 @@ Value asy_run_to_return(VM *vm);
 bool asy_unpack(VM *vm, Value seq, int before, int after, bool starred, Value *dest);
 /* RAISE_VARARGS with 1 or 2 operands (cause UNDEF when absent). Always EXC_VAL. */
 Value asy_do_raise(VM *vm, Value exc, Value cause);
-/* BEFORE_WITH: returns the bound __exit__ in *exit_out and __enter__'s result. */
-Value asy_before_with(VM *vm, Value mgr, Value *exit_out);
+/* BEFORE_WITH (BEFORE_ASYNC_WITH when async): returns the bound __exit__ (__aexit__) in
+** *exit_out and the result of calling __enter__ (__aenter__). */
+Value asy_before_with(VM *vm, Value mgr, Value *exit_out, bool async);
 /* BUILD_CLASS: slot[0] body function, slot[1] name, slot[2] bases, slot[3] kwnames or
 ** None, slot[4..4+nkw) keyword values. Returns the class or EXC_VAL. */
 Value asy_build_class(VM *vm, Value *slot, int nkw);

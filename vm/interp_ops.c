@@ -85,28 +85,29 @@ Value asy_do_raise(VM *vm, Value exc, Value cause) {
 
 /* ---- with ------------------------------------------------------------------------------ */
 
-Value asy_before_with(VM *vm, Value mgr, Value *exit_out) {
+Value asy_before_with(VM *vm, Value mgr, Value *exit_out, bool async) {
   ObjClass *cls = asy_class_of(vm, mgr);
-  Value enter = asy_class_lookup(cls, vm->names.enter);
+  ObjStr *enter_name = async ? asy_str_intern(vm, "__aenter__", 10) : vm->names.enter;
+  ObjStr *exit_name = async ? asy_str_intern(vm, "__aexit__", 9) : vm->names.exit;
+  const char *protocol = async ? "asynchronous context manager" : "context manager";
+  Value enter = asy_class_lookup(cls, enter_name);
   if (IS_UNDEF(enter))
-    return asy_raise(vm, vm->exc.TypeError,
-                     "'%s' object does not support the context manager protocol",
-                     asy_type_name(vm, mgr));
-  Value exitf = asy_class_lookup(cls, vm->names.exit);
+    return asy_raise(vm, vm->exc.TypeError, "'%s' object does not support the %s protocol",
+                     asy_type_name(vm, mgr), protocol);
+  Value exitf = asy_class_lookup(cls, exit_name);
   if (IS_UNDEF(exitf))
     return asy_raise(vm, vm->exc.TypeError,
-                     "'%s' object does not support the context manager protocol "
-                     "(missed __exit__ method)",
-                     asy_type_name(vm, mgr));
+                     "'%s' object does not support the %s protocol (missed %s method)",
+                     asy_type_name(vm, mgr), protocol, exit_name->chars);
   if (IS_FUNCTION(exitf) || (IS_NATIVE(exitf) && IS_UNDEF(AS_NATIVE(exitf)->self))) {
     *exit_out = OBJ_VAL(asy_bound_new(vm, mgr, exitf));
   } else {
-    Value b = asy_getattr(vm, mgr, vm->names.exit);
+    Value b = asy_getattr(vm, mgr, exit_name);
     if (IS_EXC(b)) return EXC_VAL;
     *exit_out = b;
   }
   /* *exit_out is a fresh object (temp-rooted) or reachable from the class. */
-  return asy_call_method(vm, mgr, vm->names.enter, 0, NULL);
+  return asy_call_method(vm, mgr, enter_name, 0, NULL);
 }
 
 /* ---- class creation ------------------------------------------------------------------ */

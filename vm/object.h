@@ -50,6 +50,7 @@ typedef enum {
   OBJ_SUPER,     /* the object returned by super() */
   OBJ_FILE,      /* open() file objects */
   OBJ_GEN,       /* generator, coroutine or async generator (ObjGen; cls tells which) */
+  OBJ_HANDLE,    /* an event-loop callback: asyncio Handle / TimerHandle (vm/loop.c) */
   OBJ_NATIVE_DATA, /* opaque C payload owned by a stdlib module (e.g. random state) */
   OBJ_TYPE_COUNT
 } ObjType;
@@ -290,6 +291,8 @@ typedef struct ObjGen {
   uint8_t state;       /* AsyGenState */
   uint8_t hooks_done;  /* async generators: first-iteration set-up done (ag_hooks) */
   uint8_t running_async; /* async generators: an asend/athrow is in progress */
+  uint8_t own_yield;   /* async generators: the last suspension was its own yield
+                          (YIELD_VALUE 1), not an await passing through */
   ObjFunction *func;   /* the function called (NULL: top-level await module body) */
   ObjCode *code;
   ObjDict *globals, *locals; /* locals: module bodies only (top-level await) */
@@ -302,6 +305,22 @@ typedef struct ObjGen {
   Value origin;        /* coroutines: the creating frame's traceback entry, for the
                           "never awaited" warning (UNDEF when unknown) */
 } ObjGen;
+
+/* ---- event-loop callbacks (vm/loop.c) ------------------------------------------
+** A callback scheduled on the event loop: asyncio's Handle, or TimerHandle when it has
+** a deadline. The loop runs `callback(*args)` inside `context` (a contextvars.Context,
+** or None). */
+typedef struct ObjHandle {
+  Obj obj;
+  Value callback;
+  Value args;        /* tuple */
+  Value context;     /* Context or None */
+  double when;       /* timers: the deadline on the loop's clock */
+  uint64_t seq;      /* timers: scheduling order, the tie-break for equal deadlines */
+  bool timer;        /* a TimerHandle */
+  bool cancelled;
+  bool scheduled;    /* timers: still in the loop's heap */
+} ObjHandle;
 typedef struct {
   Obj obj;
   Value self;
@@ -440,6 +459,7 @@ typedef struct {
 #define AS_MODULE(v) ((ObjModule *)AS_OBJ(v))
 #define AS_ITER(v) ((ObjIter *)AS_OBJ(v))
 #define AS_GEN(v) ((ObjGen *)AS_OBJ(v))
+#define AS_HANDLE(v) ((ObjHandle *)AS_OBJ(v))
 
 #define IS_STR(v) IS_OBJ_TYPE(v, OBJ_STR)
 #define IS_BYTES(v) IS_OBJ_TYPE(v, OBJ_BYTES)

@@ -731,6 +731,8 @@ static FrameSum *extract_stack(VM *vm, Value tb, int *count) {
     ObjTuple *t = AS_TUPLE(e);
     if (!IS_CODE(t->items[0])) continue;
     ObjCode *code = AS_CODE(t->items[0]);
+    /* Library modules written in Asy stand for CPython's own library: not shown. */
+    if (code->filename && strncmp(code->filename->chars, "<frozen ", 8) == 0) continue;
     AsyPos p = entry_pos(e);
     FrameSum f;
     f.code = code;

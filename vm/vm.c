@@ -51,6 +51,8 @@ static void builtin_layout(const char *name, ObjType *layout, int *flags) {
     {"classmethod", OBJ_WRAPPER, 0}, {"super", OBJ_SUPER, 0},
     {"TextIOWrapper", OBJ_FILE, CLASS_FINAL}, {"coroutine", OBJ_GEN, CLASS_FINAL},
     {"generator", OBJ_GEN, CLASS_FINAL}, {"async_generator", OBJ_GEN, CLASS_FINAL},
+    {"async_generator_asend", OBJ_ITER, CLASS_FINAL}, {"async_generator_athrow", OBJ_ITER, CLASS_FINAL},
+    {"Handle", OBJ_HANDLE, CLASS_FINAL}, {"TimerHandle", OBJ_HANDLE, CLASS_FINAL},
     {"native_data", OBJ_NATIVE_DATA, CLASS_FINAL},
   };
   for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
@@ -140,6 +142,7 @@ VM *vm_new(void) {
   vm->fiber->handling = UNDEF_VAL;
   vm->main_module = NONE_VAL;
   vm->argv = NONE_VAL;
+  vm->loop.error_hook = UNDEF_VAL;
 
   create_classes(vm);
 #define X(field, text) vm->names.field = asy_str_intern(vm, text, sizeof(text) - 1);
@@ -167,6 +170,7 @@ VM *vm_new(void) {
 
 void vm_free(VM *vm) {
   if (!vm) return;
+  asy_loop_free(vm);
   asy_gc_free_all(vm);
   asy_strings_free(vm);
   asy_stdlib_free(vm);

@@ -20,6 +20,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "clock.h"
+#include "loop.h"
 #include "object.h"
 
 /* Built-in classes, one X-macro entry each: (field, Python name).
@@ -62,6 +64,10 @@
   X(generator, "generator") \
   X(coroutine, "coroutine") \
   X(async_generator, "async_generator") \
+  X(async_gen_asend, "async_generator_asend") \
+  X(async_gen_athrow, "async_generator_athrow") \
+  X(handle, "Handle") \
+  X(timer_handle, "TimerHandle") \
   X(native_data, "native_data")
 
 /* Built-in exception classes: (field, Python name, base field). Order matters: a base
@@ -239,6 +245,9 @@ struct VM {
   bool dis;               /* --dis */
   bool debug;             /* --debug */
   const char *script_dir; /* folder of the main script (module search) */
+
+  AsyClock clock;         /* real or virtual time (clock.h) */
+  AsyLoop loop;           /* the event loop's queues (loop.h) */
 
   struct AsyStdlib *stdlib; /* stdlib's per-VM state (stdlib/asy_stdlib.h): std streams, the
                                sys module, module classes; marked by asy_stdlib_mark */

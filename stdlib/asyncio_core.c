@@ -1,0 +1,236 @@
+/*
+** asyncio_core.c — `_asyncio`, the event loop's Python face: scheduling callbacks on the
+** engine's ready ring and timer heap (vm/loop.c), one loop iteration at a time, and the
+** Handle/TimerHandle methods. The asyncio module (stdlib/lib/asyncio.asy) builds the
+** loop object, futures and tasks on these.
+*/
+#include <string.h>
+#include <unistd.h>
+
+#include "asy_stdlib.h"
+#include "tuple.h"
+
+/* The keyword argument `context` (None when absent); false on an unexpected keyword. */
+static bool context_kw(VM *vm, const char *fname, ObjDict *kw, Value *ctx) {
+  *ctx = NONE_VAL;
+  if (!kw || kw->count == 0) return true;
+  ObjStr *name = asy_str_intern(vm, "context", 7);
+  Value v = asy_dict_get_str(kw, name);
+  if (IS_UNDEF(v) || kw->count != 1) {
+    asy_raise(vm, vm->exc.TypeError, "%s() got an unexpected keyword argument", fname);
+    return false;
+  }
+  *ctx = v;
+  return true;
+}
+
+static Value args_tuple(VM *vm, int argc, Value *args) {
+  return OBJ_VAL(asy_tuple_from(vm, (size_t)argc, args));
+}
+
+/* call_soon(callback, *args, context=None) */
+static Value c_call_soon(VM *vm, int argc, Value *args, ObjDict *kw) {
+  Value ctx;
+  if (!context_kw(vm, "call_soon", kw, &ctx)) return EXC_VAL;
+  if (argc < 1) return asy_raise(vm, vm->exc.TypeError, "call_soon() missing callback");
+  Value a = args_tuple(vm, argc - 1, args + 1);
+  return OBJ_VAL(asy_loop_call_soon(vm, args[0], a, ctx));
+}
+
+/* call_at(when, callback, *args, context=None) */
+static Value c_call_at(VM *vm, int argc, Value *args, ObjDict *kw) {
+  Value ctx;
+  if (!context_kw(vm, "call_at", kw, &ctx)) return EXC_VAL;
+  if (argc < 2) return asy_raise(vm, vm->exc.TypeError, "call_at() missing callback");
+  double when;
+  if (!asy_std_to_double(vm, args[0], &when)) return EXC_VAL;
+  Value a = args_tuple(vm, argc - 2, args + 2);
+  ObjHandle *h = asy_loop_call_at(vm, when, args[1], a, ctx);
+  h->obj.cls = vm->types.timer_handle;
+  return OBJ_VAL(h);
+}
+
+static Value c_time(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)argc, (void)args, (void)kw;
+  return FLOAT_VAL(asy_loop_time(vm));
+}
+
+/* run_once() -> True after an iteration, False when nothing can ever happen (idle). */
+static Value c_run_once(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)argc, (void)args, (void)kw;
+  AsyLoopStatus st = asy_loop_run_once(vm);
+  if (st == ASY_LOOP_ERROR) return EXC_VAL;
+  return BOOL_VAL(st == ASY_LOOP_RAN);
+}
+
+static Value c_set_error_hook(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  vm->loop.error_hook = argc > 0 && !IS_NONE(args[0]) ? args[0] : UNDEF_VAL;
+  return NONE_VAL;
+}
+
+static Value c_virtual_time(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)argc, (void)args, (void)kw;
+  return BOOL_VAL(vm->clock.virtual_time);
+}
+
+/* coro_location(coro) -> "file:line" where a suspended coroutine/generator waits, or
+** where it was defined when not started; None when finished. For Task reprs. */
+static Value c_coro_location(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  if (argc < 1 || !IS_OBJ_TYPE(args[0], OBJ_GEN)) return NONE_VAL;
+  ObjGen *g = AS_GEN(args[0]);
+  if (g->state == GEN_CLOSED) return NONE_VAL;
+  int line = g->code->firstline;
+  if (g->state != GEN_CREATED && g->ip > 0 && g->code->positions)
+    line = g->code->positions[g->ip - 1].line;
+  return OBJ_VAL(asy_str_printf(vm, "%s:%d", g->code->filename->chars, line));
+}
+
+/* code_location(fn) -> "file:line" of a function's definition, or None. */
+static Value c_code_location(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  if (argc < 1) return NONE_VAL;
+  ObjCode *co = NULL;
+  if (IS_OBJ_TYPE(args[0], OBJ_FUNCTION)) co = AS_FUNCTION(args[0])->code;
+  else if (IS_OBJ_TYPE(args[0], OBJ_GEN)) co = AS_GEN(args[0])->code;
+  if (!co) return NONE_VAL;
+  return OBJ_VAL(asy_str_printf(vm, "%s:%d", co->filename->chars, co->firstline));
+}
+
+/* gen_state(gen) -> 'CREATED' / 'SUSPENDED' / 'RUNNING' / 'CLOSED' */
+static Value c_gen_state(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  static const char *const names[] = {"CREATED", "SUSPENDED", "RUNNING", "CLOSED"};
+  if (argc < 1 || !IS_OBJ_TYPE(args[0], OBJ_GEN)) return NONE_VAL;
+  const char *s = names[AS_GEN(args[0])->state];
+  return OBJ_VAL(asy_str_intern(vm, s, strlen(s)));
+}
+
+/* deadlock(): the loop is idle for good. Under virtual time nothing can ever wake it:
+** say so and end the program (status 1). On the real clock CPython waits forever for
+** outside events (a signal), and so does this. */
+static Value c_deadlock(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)argc, (void)args, (void)kw;
+  if (!vm->clock.virtual_time) {
+    for (;;) pause();
+  }
+  fflush(stdout);
+  static const char msg[] = "deadlock: every task is waiting and nothing can wake them "
+                           "(no callback is ready, no timer is set)\n";
+  asy_std_write_err(vm, msg, sizeof msg - 1);
+  Value code = INT_VAL(1);
+  Value e = asy_new_exception(vm, vm->exc.SystemExit, 1, &code);
+  return IS_EXC(e) ? e : asy_raise_value(vm, e);
+}
+
+static Value c_print_exception(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  if (argc >= 1) asy_print_exception(vm, args[0]);
+  return NONE_VAL;
+}
+
+static Value c_is_coroutine_function(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  if (argc < 1) return FALSE_VAL;
+  Value f = args[0];
+  if (IS_OBJ_TYPE(f, OBJ_BOUND)) f = AS_BOUND(f)->func;
+  return BOOL_VAL(IS_OBJ_TYPE(f, OBJ_FUNCTION) && (AS_FUNCTION(f)->code->flags & CODE_COROUTINE));
+}
+
+static Value c_set_main_task(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)vm, (void)argc, (void)args, (void)kw;
+  return NONE_VAL;
+}
+
+static Value c_interrupted(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)vm, (void)argc, (void)args, (void)kw;
+  return FALSE_VAL;
+}
+
+/* ---- Handle / TimerHandle ------------------------------------------------------------ */
+
+#define HANDLE_SELF(meth) \
+  do { \
+    if (argc < 1 || !IS_OBJ_TYPE(args[0], OBJ_HANDLE)) \
+      return asy_raise(vm, vm->exc.TypeError, "%s() needs a Handle", meth); \
+  } while (0)
+
+static Value h_cancel(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  HANDLE_SELF("cancel");
+  asy_loop_cancel(vm, AS_HANDLE(args[0]));
+  return NONE_VAL;
+}
+
+static Value h_cancelled(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  HANDLE_SELF("cancelled");
+  return BOOL_VAL(AS_HANDLE(args[0])->cancelled);
+}
+
+static Value h_when(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  HANDLE_SELF("when");
+  return FLOAT_VAL(AS_HANDLE(args[0])->when);
+}
+
+static Value h_callback(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  HANDLE_SELF("_callback");
+  return AS_HANDLE(args[0])->callback;
+}
+
+static Value h_args(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  HANDLE_SELF("_args");
+  return AS_HANDLE(args[0])->args;
+}
+
+static Value h_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  HANDLE_SELF("__repr__");
+  ObjHandle *h = AS_HANDLE(args[0]);
+  const char *kind = h->timer ? "TimerHandle" : "Handle";
+  if (h->cancelled) return OBJ_VAL(asy_str_printf(vm, "<%s cancelled>", kind));
+  Value r = asy_repr(vm, h->callback);
+  if (IS_EXC(r)) return r;
+  if (h->timer)
+    return OBJ_VAL(asy_str_printf(vm, "<%s when=%g %s>", kind, h->when, AS_STR(r)->chars));
+  return OBJ_VAL(asy_str_printf(vm, "<%s %s>", kind, AS_STR(r)->chars));
+}
+
+Value asy_mod_asyncio_core_init(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  if (argc < 1 || !IS_MODULE(args[0])) return NONE_VAL;
+  ObjDict *d = AS_MODULE(args[0])->dict;
+  static const struct { const char *name; NativeFn fn; } fns[] = {
+    {"call_soon", c_call_soon}, {"call_at", c_call_at}, {"time", c_time},
+    {"run_once", c_run_once}, {"set_error_hook", c_set_error_hook},
+    {"virtual_time", c_virtual_time}, {"coro_location", c_coro_location},
+    {"code_location", c_code_location}, {"gen_state", c_gen_state},
+    {"deadlock", c_deadlock}, {"print_exception", c_print_exception},
+    {"is_coroutine_function", c_is_coroutine_function}, {"set_main_task", c_set_main_task},
+    {"interrupted", c_interrupted},
+  };
+  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) asy_def_native(vm, d, fns[i].name, fns[i].fn);
+  ObjClass *classes[] = {vm->types.handle, vm->types.timer_handle};
+  for (int i = 0; i < 2; i++) {
+    ObjClass *c = classes[i];
+    c->module = OBJ_VAL(asy_str_intern(vm, "asyncio.events", 14));
+    asy_def_method(vm, c, "cancel", h_cancel);
+    asy_def_method(vm, c, "cancelled", h_cancelled);
+    asy_def_method(vm, c, "__repr__", h_repr);
+    asy_def_getset(vm, c, "_callback", h_callback, NULL);
+    asy_def_getset(vm, c, "_args", h_args, NULL);
+  }
+  asy_def_method(vm, vm->types.timer_handle, "when", h_when);
+  asy_def_value(vm, d, "CancelledError", OBJ_VAL(vm->exc.CancelledError));
+  asy_def_value(vm, d, "InvalidStateError", OBJ_VAL(vm->exc.InvalidStateError));
+  asy_def_value(vm, d, "QueueEmpty", OBJ_VAL(vm->exc.QueueEmpty));
+  asy_def_value(vm, d, "QueueFull", OBJ_VAL(vm->exc.QueueFull));
+  asy_def_value(vm, d, "QueueShutDown", OBJ_VAL(vm->exc.QueueShutDown));
+  asy_def_value(vm, d, "Handle", OBJ_VAL(vm->types.handle));
+  asy_def_value(vm, d, "TimerHandle", OBJ_VAL(vm->types.timer_handle));
+  return NONE_VAL;
+}

@@ -1,0 +1,29 @@
+/*
+** lib_modules.c — importing the modules written in Asy (see lib_modules.h).
+*/
+#include <string.h>
+
+#include "asy_stdlib.h"
+#include "lib_modules.h"
+
+/* The module's init: compile the embedded text and run it in the module's namespace. */
+static Value lib_module_init(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  if (argc < 1 || !IS_MODULE(args[0])) return NONE_VAL;
+  ObjModule *mod = AS_MODULE(args[0]);
+  const AsyLibSource *lib = asy_lib_sources;
+  while (lib->name && strcmp(lib->name, mod->name->chars) != 0) lib++;
+  if (!lib->name) return asy_raise(vm, vm->exc.ImportError, "no library module %s", mod->name->chars);
+  char filename[128];
+  snprintf(filename, sizeof filename, "<frozen %s>", lib->name);
+  AsySource *src = asy_source_add(vm, filename, lib->text, lib->size);
+  ObjCode *code = asy_compile(vm, src, 0);
+  if (!code) return EXC_VAL;
+  Value r = asy_run_code(vm, code, mod->dict);
+  return IS_EXC(r) ? r : NONE_VAL;
+}
+
+void asy_lib_modules_init(VM *vm) {
+  for (const AsyLibSource *lib = asy_lib_sources; lib->name; lib++)
+    asy_register_native_module(vm, lib->name, lib_module_init);
+}

@@ -1,0 +1,262 @@
+/*
+** loop.c — the event loop's ready ring, timer heap and iteration (see loop.h).
+*/
+#include <stdlib.h>
+#include <time.h>
+#include <errno.h>
+
+#include "gc.h"
+#include "vm.h"
+
+static ObjHandle *handle_new(VM *vm, Value callback, Value args, Value context) {
+  asy_push_root(vm, callback);
+  asy_push_root(vm, args);
+  asy_push_root(vm, context);
+  ObjClass *cls = vm->types.handle;
+  ObjHandle *h = (ObjHandle *)asy_alloc_obj(vm, sizeof(ObjHandle), OBJ_HANDLE, cls);
+  h->callback = callback;
+  h->args = args;
+  h->context = context;
+  h->when = 0;
+  h->seq = 0;
+  h->timer = h->cancelled = h->scheduled = false;
+  return h;
+}
+
+/* ---- the ready ring ----------------------------------------------------------------- */
+
+static void ready_push(VM *vm, ObjHandle *h) {
+  AsyLoop *l = &vm->loop;
+  if (l->ready_count == l->ready_cap) {
+    size_t cap = l->ready_cap ? l->ready_cap * 2 : 64;
+    ObjHandle **ring = ASY_ALLOC(vm, ObjHandle *, cap);
+    for (size_t i = 0; i < l->ready_count; i++)
+      ring[i] = l->ready[(l->ready_head + i) % l->ready_cap];
+    if (l->ready) ASY_FREE(vm, ObjHandle *, l->ready, l->ready_cap);
+    l->ready = ring;
+    l->ready_cap = cap;
+    l->ready_head = 0;
+  }
+  l->ready[(l->ready_head + l->ready_count) % l->ready_cap] = h;
+  l->ready_count++;
+}
+
+static ObjHandle *ready_pop(AsyLoop *l) {
+  ObjHandle *h = l->ready[l->ready_head];
+  l->ready[l->ready_head] = NULL;
+  l->ready_head = (l->ready_head + 1) % l->ready_cap;
+  l->ready_count--;
+  return h;
+}
+
+/* ---- the timer heap: (when, seq) ----------------------------------------------------- */
+
+static bool timer_before(const ObjHandle *a, const ObjHandle *b) {
+  return a->when < b->when || (a->when == b->when && a->seq < b->seq);
+}
+
+static void heap_up(AsyLoop *l, size_t i) {
+  ObjHandle *h = l->timers[i];
+  while (i > 0) {
+    size_t parent = (i - 1) / 2;
+    if (!timer_before(h, l->timers[parent])) break;
+    l->timers[i] = l->timers[parent];
+    i = parent;
+  }
+  l->timers[i] = h;
+}
+
+static void heap_down(AsyLoop *l, size_t i) {
+  size_t n = l->timer_count;
+  ObjHandle *h = l->timers[i];
+  for (;;) {
+    size_t c = 2 * i + 1;
+    if (c >= n) break;
+    if (c + 1 < n && timer_before(l->timers[c + 1], l->timers[c])) c++;
+    if (!timer_before(l->timers[c], h)) break;
+    l->timers[i] = l->timers[c];
+    i = c;
+  }
+  l->timers[i] = h;
+}
+
+static ObjHandle *heap_pop(AsyLoop *l) {
+  ObjHandle *top = l->timers[0];
+  l->timer_count--;
+  if (l->timer_count) {
+    l->timers[0] = l->timers[l->timer_count];
+    heap_down(l, 0);
+  }
+  top->scheduled = false;
+  return top;
+}
+
+/* Drop cancelled timers: all of them when they are most of the heap (CPython's
+** _MIN_CANCELLED_TIMER_HANDLES_FRACTION rule, so cancelled timeouts do not pile up),
+** else just those at the head. */
+static void drop_cancelled_timers(AsyLoop *l) {
+  if (l->timer_count > 100 && l->timers_cancelled * 2 > l->timer_count) {
+    size_t j = 0;
+    for (size_t i = 0; i < l->timer_count; i++) {
+      ObjHandle *h = l->timers[i];
+      if (h->cancelled) h->scheduled = false;
+      else l->timers[j++] = h;
+    }
+    l->timer_count = j;
+    l->timers_cancelled = 0;
+    for (size_t i = j / 2; i-- > 0;) heap_down(l, i);
+    return;
+  }
+  while (l->timer_count && l->timers[0]->cancelled) {
+    heap_pop(l);
+    if (l->timers_cancelled) l->timers_cancelled--;
+  }
+}
+
+/* ---- scheduling ---------------------------------------------------------------------- */
+
+ObjHandle *asy_loop_call_soon(VM *vm, Value callback, Value args, Value context) {
+  ObjHandle *h = handle_new(vm, callback, args, context);
+  ready_push(vm, h);
+  return h;
+}
+
+ObjHandle *asy_loop_call_at(VM *vm, double when, Value callback, Value args, Value context) {
+  ObjHandle *h = handle_new(vm, callback, args, context);
+  AsyLoop *l = &vm->loop;
+  h->timer = true;
+  h->when = when;
+  h->seq = l->seq++;
+  if (l->timer_count == l->timer_cap) {
+    size_t cap = l->timer_cap ? l->timer_cap * 2 : 64;
+    l->timers = ASY_GROW(vm, ObjHandle *, l->timers, l->timer_cap, cap);
+    l->timer_cap = cap;
+  }
+  l->timers[l->timer_count++] = h;
+  h->scheduled = true;
+  heap_up(l, l->timer_count - 1);
+  return h;
+}
+
+void asy_loop_cancel(VM *vm, ObjHandle *h) {
+  if (h->cancelled) return;
+  h->cancelled = true;
+  if (h->timer && h->scheduled) vm->loop.timers_cancelled++;
+  /* Drop what it holds now: a cancelled timeout must not keep its task alive. */
+  h->callback = NONE_VAL;
+  h->args = NONE_VAL;
+  h->context = NONE_VAL;
+}
+
+double asy_loop_time(VM *vm) { return asy_clock_monotonic(vm); }
+
+bool asy_loop_has_work(VM *vm) {
+  return vm->loop.ready_count > 0 || vm->loop.timer_count > vm->loop.timers_cancelled;
+}
+
+/* Block until `timeout` seconds pass (real clock); negative: nothing will ever come. */
+static void wait_real(double timeout) {
+  if (timeout < 0) {
+    for (;;) {
+      struct timespec ts = {3600, 0};
+      nanosleep(&ts, NULL);
+    }
+  }
+  struct timespec ts;
+  ts.tv_sec = (time_t)timeout;
+  ts.tv_nsec = (long)((timeout - (double)ts.tv_sec) * 1e9);
+  if (ts.tv_nsec >= 1000000000) ts.tv_sec++, ts.tv_nsec -= 1000000000;
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+  }
+}
+
+/* Run one handle; false when KeyboardInterrupt/SystemExit must end the loop. */
+static bool run_handle(VM *vm, ObjHandle *h) {
+  Value r;
+  size_t mark = asy_temp_mark(vm);
+  asy_push_root(vm, OBJ_VAL(h));
+  ObjTuple *args = AS_TUPLE(h->args);
+  if (IS_NONE(h->context)) {
+    r = asy_call(vm, h->callback, (int)args->size, args->items, NULL);
+  } else {
+    /* context.run(callback, *args) */
+    ObjTuple *all = asy_tuple_new(vm, args->size + 1);
+    all->items[0] = h->callback;
+    for (size_t i = 0; i < args->size; i++) all->items[i + 1] = args->items[i];
+    ObjStr *run = asy_str_intern(vm, "run", 3);
+    r = asy_call_method(vm, h->context, run, (int)all->size, all->items);
+  }
+  bool ok = true;
+  if (IS_EXC(r)) {
+    Value exc = asy_pending(vm);
+    if (asy_isinstance(vm, exc, vm->exc.KeyboardInterrupt) ||
+        asy_isinstance(vm, exc, vm->exc.SystemExit)) {
+      ok = false;
+    } else {
+      asy_clear_pending(vm);
+      asy_push_root(vm, exc);
+      Value hook = vm->loop.error_hook;
+      Value hargs[2] = {OBJ_VAL(h), exc};
+      if (!IS_UNDEF(hook) && !IS_EXC(asy_call(vm, hook, 2, hargs, NULL))) {
+        /* reported */
+      } else {
+        if (!IS_UNDEF(hook)) {
+          exc = asy_pending(vm);
+          asy_clear_pending(vm);
+        }
+        asy_print_exception(vm, exc);
+      }
+    }
+  }
+  asy_temp_reset(vm, mark);
+  return ok;
+}
+
+AsyLoopStatus asy_loop_run_once(VM *vm) {
+  AsyLoop *l = &vm->loop;
+  drop_cancelled_timers(l);
+  if (l->ready_count == 0) {
+    if (l->timer_count == 0) return ASY_LOOP_IDLE;
+    double wait = l->timers[0]->when - asy_loop_time(vm);
+    if (wait > 0) {
+      if (vm->clock.virtual_time) asy_clock_advance_to(vm, l->timers[0]->when);
+      else wait_real(wait);
+    }
+  }
+  /* Timers due by now (within the clock's resolution, as CPython) become ready. */
+  double end = asy_loop_time(vm) + 1e-9;
+  while (l->timer_count) {
+    ObjHandle *h = l->timers[0];
+    if (h->cancelled) {
+      heap_pop(l);
+      if (l->timers_cancelled) l->timers_cancelled--;
+      continue;
+    }
+    if (h->when >= end) break;
+    heap_pop(l);
+    ready_push(vm, h);
+  }
+  size_t ntodo = l->ready_count;
+  for (size_t i = 0; i < ntodo; i++) {
+    ObjHandle *h = ready_pop(l);
+    if (h->cancelled) continue;
+    if (!run_handle(vm, h)) return ASY_LOOP_ERROR;
+  }
+  return ASY_LOOP_RAN;
+}
+
+void asy_loop_mark(VM *vm) {
+  AsyLoop *l = &vm->loop;
+  for (size_t i = 0; i < l->ready_count; i++)
+    asy_gc_mark_obj(vm, (Obj *)l->ready[(l->ready_head + i) % l->ready_cap]);
+  for (size_t i = 0; i < l->timer_count; i++) asy_gc_mark_obj(vm, (Obj *)l->timers[i]);
+  if (IS_OBJ(l->error_hook)) asy_gc_mark_obj(vm, AS_OBJ(l->error_hook));
+}
+
+void asy_loop_free(VM *vm) {
+  AsyLoop *l = &vm->loop;
+  if (l->ready) ASY_FREE(vm, ObjHandle *, l->ready, l->ready_cap);
+  if (l->timers) ASY_FREE(vm, ObjHandle *, l->timers, l->timer_cap);
+  l->ready = l->timers = NULL;
+  l->ready_cap = l->timer_cap = l->ready_count = l->timer_count = 0;
+}

@@ -1,0 +1,62 @@
+/*
+** loop.h — the event loop's queues: the engine half of asyncio (Janet's ev.c shape).
+**
+** One loop per interpreter, rooted from the VM (gc.c marks every queued handle):
+**   ready  a FIFO ring of handles to run in the next iteration (call_soon);
+**   timers a binary min-heap of timer handles ordered by (deadline, scheduling order),
+**          libuv's tie-break, so equal deadlines fire in the order they were set.
+** asy_loop_run_once is CPython's BaseEventLoop._run_once: drop cancelled timers at the
+** head, wait (real time: until the next deadline; virtual time: jump the clock to it),
+** move every timer due by then to the ready ring, then run exactly the handles that
+** were ready when the iteration began — callbacks scheduled meanwhile wait for the next
+** iteration. That is what makes `sleep(0)` yield exactly one iteration and orders
+** tasks as CPython does. The Python-visible loop, futures and tasks are built on this
+** (stdlib/asyncio_core.c and the asyncio module).
+*/
+#ifndef ASY_LOOP_H
+#define ASY_LOOP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "value.h"
+
+typedef struct VM VM;
+struct ObjHandle;
+
+typedef struct AsyLoop {
+  struct ObjHandle **ready;   /* ring buffer */
+  size_t ready_head, ready_count, ready_cap;
+  struct ObjHandle **timers;  /* min-heap */
+  size_t timer_count, timer_cap, timers_cancelled;
+  uint64_t seq;
+  Value error_hook;           /* callable(handle, exc) for exceptions in callbacks, or UNDEF */
+} AsyLoop;
+
+/* What one iteration found. */
+typedef enum {
+  ASY_LOOP_RAN,     /* ran the ready callbacks (maybe none, after waiting) */
+  ASY_LOOP_IDLE,    /* nothing ready and no timer: only outside events could wake it */
+  ASY_LOOP_ERROR    /* a callback raised KeyboardInterrupt/SystemExit (pending) */
+} AsyLoopStatus;
+
+/* Schedule callback(*args) in context (None: run directly) for the next iteration. */
+struct ObjHandle *asy_loop_call_soon(VM *vm, Value callback, Value args, Value context);
+/* Schedule callback(*args) at loop time `when`. */
+struct ObjHandle *asy_loop_call_at(VM *vm, double when, Value callback, Value args, Value context);
+/* Cancel a handle: it will not run (a timer leaves the heap lazily). */
+void asy_loop_cancel(VM *vm, struct ObjHandle *h);
+/* The loop's clock (clock.h). */
+double asy_loop_time(VM *vm);
+/* One iteration (see above). Exceptions from callbacks go to the handler set with
+** asy_loop_set_error_hook (or are printed), except KeyboardInterrupt and SystemExit. */
+AsyLoopStatus asy_loop_run_once(VM *vm);
+/* True if anything is ready or scheduled. */
+bool asy_loop_has_work(VM *vm);
+/* Mark every queued handle (gc.c). */
+void asy_loop_mark(VM *vm);
+/* Free the queues (vm_free). */
+void asy_loop_free(VM *vm);
+
+#endif
