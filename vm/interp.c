@@ -212,7 +212,7 @@ ALIGN_HOT Value asy_run_frames(VM *vm) {
 
 #if USE_COMPUTED_GOTO
   static void *const targets[OP__COUNT] = {
-#define OP(name, effect) [OP_##name] = &&L_##name,
+#define OP(name, pops, pushes, flags, doc) [OP_##name] = &&L_##name,
       ASY_OPCODES(OP)
 #undef OP
   };
