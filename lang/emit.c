@@ -31,40 +31,26 @@ static void *xrealloc(void *p, size_t n) {
 /* ------------------------------------------------------------------------ */
 /* Stack effects                                                             */
 
-int asy_stack_effect(int op, int arg, bool jump) {
+/* Every row must mark both counts or neither, so that no count is silently
+   overridden by varying_effect(). */
+#define OP(name, pops, pushes, flags, doc)                                          \
+  _Static_assert(((pops) == ASY_VARIES) == ((pushes) == ASY_VARIES),               \
+                 #name ": ASY_VARIES must mark both pops and pushes");
+ASY_OPCODES(OP)
+#undef OP
+
+/* JUMP_PSEUDO becomes JUMP_FORWARD or JUMP_BACKWARD at assembly; both have the
+   same row, so it borrows theirs. */
+static AsyOpFacts facts(int op) {
+  return asy_op_facts(op == OP_JUMP_PSEUDO ? OP_JUMP_FORWARD : op);
+}
+
+/* The effects the table marks ASY_VARIES: they depend on the argument, or for
+   conditional jumps that keep or drop an item, on the path taken. */
+static int varying_effect(int op, int arg, bool jump) {
   switch (op) {
-  case OP_NOP: case OP_SWAP: case OP_DELETE_FAST:
-  case OP_DELETE_DEREF: case OP_LOAD_FROM_DICT_OR_DEREF: case OP_DELETE_NAME:
-  case OP_DELETE_GLOBAL: case OP_UNARY_NEGATIVE: case OP_UNARY_POSITIVE:
-  case OP_UNARY_INVERT: case OP_UNARY_NOT: case OP_LIST_TO_TUPLE: case OP_CONVERT_VALUE:
-  case OP_FORMAT_SIMPLE: case OP_JUMP_FORWARD: case OP_JUMP_BACKWARD: case OP_JUMP_PSEUDO:
-  case OP_GET_ITER: case OP_RETURN_CONST: case OP_CHECK_EXC_MATCH:
-  case OP_CHECK_EG_MATCH: case OP_CALL_INTRINSIC_1: case OP_GET_AITER:
-  case OP_SETUP_ANNOTATIONS: case OP_GET_AWAITABLE: case OP_GET_YIELD_FROM_ITER: case OP_SEND:
-  case OP_YIELD_VALUE:
-    return 0;
-  case OP_POP_TOP: case OP_STORE_FAST: case OP_STORE_DEREF: case OP_STORE_NAME:
-  case OP_STORE_GLOBAL: case OP_DELETE_ATTR: case OP_BINARY_SUBSCR: case OP_BINARY_OP:
-  case OP_COMPARE_OP: case OP_IS_OP: case OP_CONTAINS_OP: case OP_LIST_APPEND:
-  case OP_SET_ADD: case OP_LIST_EXTEND: case OP_SET_UPDATE: case OP_DICT_UPDATE:
-  case OP_DICT_MERGE: case OP_FORMAT_WITH_SPEC: case OP_POP_JUMP_IF_FALSE:
-  case OP_POP_JUMP_IF_TRUE: case OP_POP_JUMP_IF_NONE: case OP_POP_JUMP_IF_NOT_NONE:
-  case OP_RETURN_VALUE: case OP_RERAISE: case OP_POP_EXCEPT: case OP_CALL_INTRINSIC_2:
-  case OP_PRINT_EXPR: case OP_END_SEND:
-    return -1;
-  case OP_PUSH_NULL: case OP_COPY: case OP_LOAD_CONST: case OP_LOAD_FAST:
-  case OP_LOAD_DEREF: case OP_LOAD_CLOSURE: case OP_LOAD_LOCALS: case OP_LOAD_NAME:
-  case OP_IMPORT_NAME: case OP_IMPORT_FROM: case OP_PUSH_EXC_INFO:
-  case OP_LOAD_ASSERTION_ERROR: case OP_BEFORE_WITH: case OP_WITH_EXCEPT_START:
-  case OP_BEFORE_ASYNC_WITH: case OP_GET_ANEXT:
-    return 1;
   case OP_LOAD_GLOBAL: return 1 + (arg & 1);
   case OP_LOAD_ATTR: return arg & 1;
-  case OP_STORE_ATTR: case OP_DELETE_SUBSCR: case OP_BINARY_SLICE: case OP_MAP_ADD:
-  case OP_END_ASYNC_FOR:
-    return -2;
-  case OP_STORE_SUBSCR: return -3;
-  case OP_STORE_SLICE: return -4;
   case OP_BUILD_SLICE: case OP_BUILD_TUPLE: case OP_BUILD_LIST: case OP_BUILD_SET:
   case OP_BUILD_STRING:
     return 1 - arg;
@@ -80,32 +66,23 @@ int asy_stack_effect(int op, int arg, bool jump) {
     return -(((arg & 1) != 0) + ((arg & 2) != 0) + ((arg & 4) != 0) + ((arg & 8) != 0));
   case OP_BUILD_CLASS: return -3 - arg;
   case OP_RAISE_VARARGS: return -arg;
-  default: return 0;
+  default:
+    /* A wrong depth would be a silently wrong stacksize: stop instead. */
+    fprintf(stderr, "asy: internal compiler error: no stack effect for opcode %d\n", op);
+    abort();
   }
 }
 
-static bool is_jump(int op) {
-  switch (op) {
-  case OP_JUMP_FORWARD: case OP_JUMP_BACKWARD: case OP_JUMP_PSEUDO:
-  case OP_POP_JUMP_IF_FALSE: case OP_POP_JUMP_IF_TRUE: case OP_POP_JUMP_IF_NONE:
-  case OP_POP_JUMP_IF_NOT_NONE: case OP_JUMP_IF_FALSE_OR_POP: case OP_JUMP_IF_TRUE_OR_POP:
-  case OP_FOR_ITER: case OP_SEND:
-    return true;
-  default:
-    return false;
-  }
+int asy_stack_effect(int op, int arg, bool jump) {
+  AsyOpFacts f = facts(op);
+  if (f.pops == ASY_VARIES) return varying_effect(op, arg, jump);
+  return f.pushes - f.pops;
 }
+
+static bool is_jump(int op) { return facts(op).arg == OPARG_JUMP; }
 
 /* No fall-through to the next instruction. */
-static bool is_terminal(int op) {
-  switch (op) {
-  case OP_JUMP_FORWARD: case OP_JUMP_BACKWARD: case OP_JUMP_PSEUDO: case OP_RETURN_VALUE:
-  case OP_RETURN_CONST: case OP_RAISE_VARARGS: case OP_RERAISE:
-    return true;
-  default:
-    return false;
-  }
-}
+static bool is_terminal(int op) { return facts(op).terminal; }
 
 /* ------------------------------------------------------------------------ */
 /* Units                                                                     */

@@ -12,7 +12,7 @@
 #include "opcodes.h"
 
 static const char *const opcode_names[] = {
-#define OP(name, effect) #name,
+#define OP(name, pops, pushes, flags, doc) #name,
     ASY_OPCODES(OP)
 #undef OP
 };
@@ -110,38 +110,30 @@ static void print_flags(FILE *out, int flags) {
 }
 
 static void print_arg(VM *vm, ArgBuf *out, ObjCode *co, int op, int arg) {
-  switch (op) {
-  case OP_LOAD_CONST:
-  case OP_RETURN_CONST:
+  switch (asy_op_facts(op).arg) {
+  case OPARG_CONST:
     if (arg < co->nconsts) print_const(vm, out, co->consts[arg]);
     return;
-  case OP_LOAD_NAME: case OP_STORE_NAME: case OP_DELETE_NAME: case OP_STORE_GLOBAL:
-  case OP_DELETE_GLOBAL: case OP_STORE_ATTR: case OP_DELETE_ATTR: case OP_IMPORT_NAME:
-  case OP_IMPORT_FROM:
+  case OPARG_NAME:
     ab_str(out, name_at(co, arg));
     return;
-  case OP_LOAD_GLOBAL:
+  case OPARG_NAME_FLAG:
     ab_str(out, name_at(co, arg >> 1));
-    if (arg & 1) ab_cstr(out, " + NULL");
+    if (arg & 1) ab_cstr(out, op == OP_LOAD_ATTR ? " + NULL|self" : " + NULL");
     return;
-  case OP_LOAD_ATTR:
-    ab_str(out, name_at(co, arg >> 1));
-    if (arg & 1) ab_cstr(out, " + NULL|self");
-    return;
-  case OP_LOAD_FAST: case OP_STORE_FAST: case OP_DELETE_FAST: case OP_LOAD_DEREF:
-  case OP_STORE_DEREF: case OP_DELETE_DEREF: case OP_LOAD_CLOSURE:
-  case OP_LOAD_FROM_DICT_OR_DEREF:
+  case OPARG_LOCAL:
     ab_str(out, local_at(co, arg));
     return;
-  case OP_JUMP_FORWARD: case OP_JUMP_BACKWARD: case OP_POP_JUMP_IF_FALSE:
-  case OP_POP_JUMP_IF_TRUE: case OP_POP_JUMP_IF_NONE: case OP_POP_JUMP_IF_NOT_NONE:
-  case OP_JUMP_IF_FALSE_OR_POP: case OP_JUMP_IF_TRUE_OR_POP: case OP_FOR_ITER: case OP_SEND:
-    {
-      char t[24];
-      snprintf(t, sizeof t, "to %d", arg);
-      ab_cstr(out, t);
-    }
+  case OPARG_JUMP: {
+    char t[24];
+    snprintf(t, sizeof t, "to %d", arg);
+    ab_cstr(out, t);
     return;
+  }
+  default:
+    break;
+  }
+  switch (op) {
   case OP_COMPARE_OP:
     ab_cstr(out, arg >= 0 && arg < 6 ? cmp_names[arg] : "?");
     return;
@@ -181,23 +173,6 @@ static void print_arg(VM *vm, ArgBuf *out, ObjCode *co, int op, int arg) {
   }
 }
 
-static bool has_arg(int op) {
-  switch (op) {
-  case OP_NOP: case OP_POP_TOP: case OP_PUSH_NULL: case OP_LOAD_LOCALS:
-  case OP_BINARY_SUBSCR: case OP_STORE_SUBSCR: case OP_DELETE_SUBSCR: case OP_BINARY_SLICE:
-  case OP_STORE_SLICE: case OP_UNARY_NEGATIVE: case OP_UNARY_POSITIVE: case OP_UNARY_INVERT:
-  case OP_UNARY_NOT: case OP_LIST_TO_TUPLE: case OP_FORMAT_SIMPLE: case OP_FORMAT_WITH_SPEC:
-  case OP_GET_ITER: case OP_RETURN_VALUE: case OP_PUSH_EXC_INFO: case OP_POP_EXCEPT:
-  case OP_CHECK_EXC_MATCH: case OP_CHECK_EG_MATCH: case OP_LOAD_ASSERTION_ERROR:
-  case OP_BEFORE_WITH: case OP_WITH_EXCEPT_START: case OP_GET_YIELD_FROM_ITER: case OP_END_SEND: case OP_BEFORE_ASYNC_WITH:
-  case OP_GET_AITER: case OP_GET_ANEXT: case OP_END_ASYNC_FOR: case OP_SETUP_ANNOTATIONS:
-  case OP_PRINT_EXPR:
-    return false;
-  default:
-    return true;
-  }
-}
-
 static void disassemble_one(VM *vm, ObjCode *co, FILE *out) {
   fputs("Disassembly of ", out);
   print_code_name(out, co);
@@ -213,17 +188,9 @@ static void disassemble_one(VM *vm, ObjCode *co, FILE *out) {
   /* jump targets get a marker, as dis's labels do */
   bool *target = calloc((size_t)co->ncode + 1, sizeof(bool));
   for (int i = 0; i < co->ncode && target; i++) {
-    int op = ASY_OP(co->code[i]);
     int arg = (int)ASY_ARG(co->code[i]);
-    switch (op) {
-    case OP_JUMP_FORWARD: case OP_JUMP_BACKWARD: case OP_POP_JUMP_IF_FALSE:
-    case OP_POP_JUMP_IF_TRUE: case OP_POP_JUMP_IF_NONE: case OP_POP_JUMP_IF_NOT_NONE:
-    case OP_JUMP_IF_FALSE_OR_POP: case OP_JUMP_IF_TRUE_OR_POP: case OP_FOR_ITER: case OP_SEND:
-      if (arg >= 0 && arg <= co->ncode) target[arg] = true;
-      break;
-    default:
-      break;
-    }
+    if (asy_op_facts(ASY_OP(co->code[i])).arg == OPARG_JUMP && arg >= 0 && arg <= co->ncode)
+      target[arg] = true;
   }
   for (int k = 0; k < co->nexc && target; k++)
     if ((int)co->exctable[k].target <= co->ncode) target[co->exctable[k].target] = true;
@@ -245,7 +212,7 @@ static void disassemble_one(VM *vm, ObjCode *co, FILE *out) {
       fputs("    ", out);
     }
     fprintf(out, "  %s %5d %-26s", target && target[i] ? ">>" : "  ", i, asy_opcode_name(op));
-    if (has_arg(op)) {
+    if (asy_op_facts(op).arg != OPARG_NONE) {
       fprintf(out, " %5d", arg);
       ArgBuf b = {{0}, 0};
       print_arg(vm, &b, co, op, arg);

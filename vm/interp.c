@@ -225,7 +225,7 @@ ALIGN_HOT AsyRunStatus asy_run_frames(VM *vm, Value *result) {
 
 #if USE_COMPUTED_GOTO
   static void *const targets[OP__COUNT] = {
-#define OP(name, effect) [OP_##name] = &&L_##name,
+#define OP(name, pops, pushes, flags, doc) [OP_##name] = &&L_##name,
       ASY_OPCODES(OP)
 #undef OP
   };
