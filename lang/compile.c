@@ -772,7 +772,7 @@ bool compile_comprehension(Compiler *c, AstNode *e) {
     val = e->v.DictComp.value;
     build = OP_BUILD_MAP;
     break;
-  default: /* a generator; an async one is still evaluated eagerly into a list */
+  default: /* a generator (an async generator with `async for` or `await` in it) */
     name = "<genexpr>", gens = &e->v.GeneratorExp.generators, elt = e->v.GeneratorExp.elt;
     build = OP_BUILD_LIST;
     break;
@@ -783,11 +783,10 @@ bool compile_comprehension(Compiler *c, AstNode *e) {
   Unit *u = enter_unit(c, e, UNIT_COMPREHENSION, name, e->lineno);
   if (!u) return false;
   bool is_async = u->ste->coroutine;
-  if (is_async) lazy = false;
   u->argcount = 1;
   if (e->kind != AST_GeneratorExp) u->flags |= CODE_INLINED_COMP;
   if (lazy) {
-    u->flags |= CODE_GENERATOR;
+    u->flags |= is_async ? CODE_ASYNC_GENERATOR : CODE_GENERATOR;
     TRY(compile_comprehension_generator(c, e, gens, 0, -1, elt, val));
     emit(c, OP_RETURN_CONST, add_const(c, NONE_VAL), NO_LOC);
   } else {
@@ -804,11 +803,7 @@ bool compile_comprehension(Compiler *c, AstNode *e) {
      errors inside it show the call's position in this frame. */
   AsyPos callloc = (e == c->genexp_node) ? c->genexp_loc : loc;
   emit(c, OP_CALL, 0, callloc);
-  if (is_async) {
-    emit_await(c, loc);
-    /* An async generator expression's eager list is handed out as an iterator. */
-    if (e->kind == AST_GeneratorExp) emit(c, OP_GET_ITER, 0, callloc);
-  }
+  if (is_async && !lazy) emit_await(c, loc);
   return true;
 }
 

@@ -971,12 +971,8 @@ bool compile_comprehension_generator(Compiler *c, AstNode *e, AstSeq *gens, int 
       break;
     case AST_GeneratorExp:
       TRY(compile_expr(c, elt));
-      if (c->u->flags & CODE_GENERATOR) {
-        emit(c, OP_YIELD_VALUE, 0, eloc);
-        emit(c, OP_POP_TOP, 0, eloc);
-      } else { /* an async generator expression: still an eager list in Asy */
-        emit(c, OP_LIST_APPEND, depth + 1, eloc);
-      }
+      emit(c, OP_YIELD_VALUE, (c->u->flags & CODE_ASYNC_GENERATOR) ? 1 : 0, eloc);
+      emit(c, OP_POP_TOP, 0, eloc);
       break;
     default:
       TRY(compile_expr(c, elt));
@@ -1068,7 +1064,7 @@ bool compile_expr(Compiler *c, AstNode *e) {
     if (e->v.Yield.value) TRY(compile_expr(c, e->v.Yield.value));
     else emit(c, OP_LOAD_CONST, add_const(c, NONE_VAL), loc);
     /* An async generator's own yield is told apart from the awaits passing through. */
-    emit(c, OP_YIELD_VALUE, c->u->ste->is_async ? 1 : 0, loc);
+    emit(c, OP_YIELD_VALUE, (c->u->flags & CODE_ASYNC_GENERATOR) ? 1 : 0, loc);
     return true;
   case AST_YieldFrom:
     TRY(compile_expr(c, e->v.YieldFrom.value));

@@ -606,9 +606,13 @@ static bool visit_comprehension_scope(SymTable *st, AstNode *e, const char *scop
   if (value && !visit_expr(st, value)) return false;
   if (!visit_expr(st, elt)) return false;
   exit_block(st);
+  if (e->kind == AST_GeneratorExp) {
+    /* A generator expression is a generator function; with `async for` or `await` in
+       it, an async generator, which its creator does not await. */
+    c->generator = true;
+    return true;
+  }
   if (c->coroutine) {
-    if (e->kind == AST_GeneratorExp)
-      return st_error(st, e, "asynchronous generator expressions are not supported");
     Scope *p = st->cur;
     if (p->type == BLOCK_MODULE) {
       p->toplevel_await = true;

@@ -96,6 +96,8 @@ Value asy_file_read_all(VM *vm, ObjFile *f);
 
 /* enumerate, zip, map, filter, reversed, iter, next, sorted, min, max, sum, any, all. */
 void asy_builtins_iter_init(VM *vm, ObjDict *builtins);
+/* aiter() and anext() (builtins_async.c). */
+void asy_builtins_async_init(VM *vm, ObjDict *builtins);
 
 /* ---- modules ----------------------------------------------------------------------------
 ** Module initialisers (NativeFn called once by import with args[0] the module). */

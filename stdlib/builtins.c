@@ -989,6 +989,7 @@ void asy_init_builtins(VM *vm) {
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) asy_def_native(vm, b, fns[i].name, fns[i].fn);
 
   asy_builtins_iter_init(vm, b);
+  asy_builtins_async_init(vm, b);
   asy_print_init(vm, b);
   asy_file_init(vm, b);
 

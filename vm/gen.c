@@ -167,7 +167,7 @@ void asy_gen_stopiteration_error(VM *vm, Frame *fr, int idx) {
   e->cause = orig;
   e->context = orig;
   e->suppress_context = true;
-  asy_traceback_add(vm, f->exc, fr->code, idx);
+  (void)idx; /* CPython's traceback of the RuntimeError starts in the resumer */
 }
 
 /* ---- driving from C --------------------------------------------------------------- */

@@ -52,6 +52,7 @@ static void builtin_layout(const char *name, ObjType *layout, int *flags) {
     {"TextIOWrapper", OBJ_FILE, CLASS_FINAL}, {"coroutine", OBJ_GEN, CLASS_FINAL},
     {"generator", OBJ_GEN, CLASS_FINAL}, {"async_generator", OBJ_GEN, CLASS_FINAL},
     {"async_generator_asend", OBJ_ITER, CLASS_FINAL}, {"async_generator_athrow", OBJ_ITER, CLASS_FINAL},
+    {"anext_awaitable", OBJ_ITER, CLASS_FINAL},
     {"Handle", OBJ_HANDLE, CLASS_FINAL}, {"TimerHandle", OBJ_HANDLE, CLASS_FINAL},
     {"native_data", OBJ_NATIVE_DATA, CLASS_FINAL},
   };

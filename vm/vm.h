@@ -66,6 +66,7 @@
   X(async_generator, "async_generator") \
   X(async_gen_asend, "async_generator_asend") \
   X(async_gen_athrow, "async_generator_athrow") \
+  X(anext_awaitable, "anext_awaitable") \
   X(handle, "Handle") \
   X(timer_handle, "TimerHandle") \
   X(native_data, "native_data")

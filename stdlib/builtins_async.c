@@ -1,0 +1,120 @@
+/*
+** builtins_async.c — aiter() and anext().
+**
+** anext(it) is it.__anext__(); anext(it, default) wraps that awaitable so that its
+** StopAsyncIteration becomes the default value (CPython's anext_awaitable).
+*/
+#include "asy_stdlib.h"
+
+static Value anext_default_step(VM *vm, ObjIter *it, Value v, Value exc);
+
+static Value anext_default_next(VM *vm, ObjIter *it) {
+  return anext_default_step(vm, it, NONE_VAL, UNDEF_VAL);
+}
+
+/* Send v (or throw exc) into the wrapped awaitable's iterator. */
+static Value anext_default_step(VM *vm, ObjIter *it, Value v, Value exc) {
+  Value inner = it->a, r;
+  if (!IS_UNDEF(exc)) {
+    ObjStr *throw_name = asy_str_intern(vm, "throw", 5);
+    r = asy_call_method(vm, inner, throw_name, 1, &exc);
+  } else if (IS_NONE(v) && IS_OBJ_TYPE(inner, OBJ_ITER)) {
+    r = asy_next(vm, inner);
+    if (IS_UNDEF(r)) r = asy_raise_value(vm, OBJ_VAL(vm->exc.StopIteration));
+  } else if (IS_NONE(v)) {
+    r = asy_call_method(vm, inner, vm->names.next, 0, NULL);
+  } else {
+    r = asy_call_method(vm, inner, asy_str_intern(vm, "send", 4), 1, &v);
+  }
+  if (IS_EXC(r) && asy_pending_is(vm, vm->exc.StopAsyncIteration)) {
+    asy_clear_pending(vm);
+    Value d = it->b;
+    Value e = asy_new_exception(vm, vm->exc.StopIteration, 1, &d);
+    return IS_EXC(e) ? e : asy_raise_value(vm, e);
+  }
+  return r;
+}
+
+#define WRAP_SELF() \
+  do { \
+    if (argc < 1 || !IS_OBJ_TYPE(args[0], OBJ_ITER) || AS_ITER(args[0])->next != anext_default_next) \
+      return asy_raise(vm, vm->exc.TypeError, "descriptor requires an 'anext_awaitable' object"); \
+  } while (0)
+
+static Value aw_self(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  WRAP_SELF();
+  return args[0];
+}
+
+static Value aw_next(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  WRAP_SELF();
+  return anext_default_step(vm, AS_ITER(args[0]), NONE_VAL, UNDEF_VAL);
+}
+
+static Value aw_send(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  WRAP_SELF();
+  return anext_default_step(vm, AS_ITER(args[0]), argc > 1 ? args[1] : NONE_VAL, UNDEF_VAL);
+}
+
+static Value aw_throw(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  WRAP_SELF();
+  if (argc < 2) return asy_raise(vm, vm->exc.TypeError, "throw expected at least 1 argument, got 0");
+  return anext_default_step(vm, AS_ITER(args[0]), NONE_VAL, args[1]);
+}
+
+static Value aw_close(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  WRAP_SELF();
+  Value r = asy_call_method_opt(vm, AS_ITER(args[0])->a, asy_str_intern(vm, "close", 5), 0, NULL);
+  return IS_EXC(r) ? r : NONE_VAL;
+}
+
+static Value bi_aiter(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_no_kw(vm, "aiter", kw) || !asy_arg_count(vm, "aiter", argc, 1, 1)) return EXC_VAL;
+  ObjStr *name = asy_str_intern(vm, "__aiter__", 9);
+  if (IS_UNDEF(asy_class_lookup(asy_class_of(vm, args[0]), name)))
+    return asy_raise(vm, vm->exc.TypeError, "'%s' object is not an async iterable",
+                     asy_type_name(vm, args[0]));
+  Value it = asy_call_method(vm, args[0], name, 0, NULL);
+  if (IS_EXC(it)) return it;
+  if (IS_UNDEF(asy_class_lookup(asy_class_of(vm, it), asy_str_intern(vm, "__anext__", 9))))
+    return asy_raise(vm, vm->exc.TypeError, "aiter() returned not an async iterator of type '%s'",
+                     asy_type_name(vm, it));
+  return it;
+}
+
+static Value bi_anext(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_no_kw(vm, "anext", kw) || !asy_arg_count(vm, "anext", argc, 1, 2)) return EXC_VAL;
+  ObjStr *name = asy_str_intern(vm, "__anext__", 9);
+  if (IS_UNDEF(asy_class_lookup(asy_class_of(vm, args[0]), name)))
+    return asy_raise(vm, vm->exc.TypeError, "'%s' object is not an async iterator",
+                     asy_type_name(vm, args[0]));
+  Value aw = asy_call_method(vm, args[0], name, 0, NULL);
+  if (IS_EXC(aw) || argc == 1) return aw;
+  /* The awaitable's iterator, driven by the wrapper. */
+  Value inner = aw;
+  if (!IS_OBJ_TYPE(aw, OBJ_GEN) && !IS_OBJ_TYPE(aw, OBJ_ITER)) {
+    ObjStr *await_name = asy_str_intern(vm, "__await__", 9);
+    inner = asy_call_method(vm, aw, await_name, 0, NULL);
+    if (IS_EXC(inner)) return inner;
+  }
+  ObjIter *it = asy_iter_new(vm, anext_default_next, inner, args[1], UNDEF_VAL);
+  it->obj.cls = vm->types.anext_awaitable;
+  return OBJ_VAL(it);
+}
+
+void asy_builtins_async_init(VM *vm, ObjDict *builtins) {
+  asy_def_native(vm, builtins, "aiter", bi_aiter);
+  asy_def_native(vm, builtins, "anext", bi_anext);
+  ObjClass *c = vm->types.anext_awaitable;
+  asy_def_method(vm, c, "__await__", aw_self);
+  asy_def_method(vm, c, "__iter__", aw_self);
+  asy_def_method(vm, c, "__next__", aw_next);
+  asy_def_method(vm, c, "send", aw_send);
+  asy_def_method(vm, c, "throw", aw_throw);
+  asy_def_method(vm, c, "close", aw_close);
+}
