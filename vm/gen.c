@@ -96,6 +96,46 @@ static Value delegate_of(const ObjCode *co, uint32_t ip, const Value *top) {
   return *top;
 }
 
+static Value stop_value(VM *vm, Value exc);
+
+/* The innermost delegating frame waits on a receiver that is not an Asy generator
+** (an asend awaitable, a user iterator): throw into it as CPython's gen_throw does —
+** close() it for GeneratorExit, else call its throw(). Returns true when the frame
+** must raise (the exception is then pending in f->exc), false when the receiver
+** answered: the frame continues with a yield or the receiver's return value. */
+static bool throw_into_receiver(VM *vm, Frame *fr, Value recv, Value exc) {
+  Fiber *f = vm->fiber;
+  bool close = asy_isinstance(vm, exc, vm->exc.GeneratorExit);
+  ObjStr *name = asy_str_intern(vm, close ? "close" : "throw", 5);
+  if (IS_UNDEF(asy_class_lookup(asy_class_of(vm, recv), name))) {
+    f->exc = exc;
+    return true;
+  }
+  asy_push_root(vm, exc);
+  Value r = asy_call_method(vm, recv, name, close ? 0 : 1, &exc);
+  if (close && !IS_EXC(r)) {
+    f->exc = exc;
+    return true;
+  }
+  if (IS_EXC(r)) {
+    if (!asy_pending_is(vm, vm->exc.StopIteration)) {
+      f->exc = asy_pending(vm);
+      vm->fiber->exc = f->exc;
+      return true;
+    }
+    /* The receiver returned: the await's value, at SEND's target. */
+    Value v = stop_value(vm, asy_pending(vm));
+    asy_clear_pending(vm);
+    fr->ip = fr->code->code + ASY_ARG(fr->ip[-2]);
+    *f->stack_top++ = v;
+    return false;
+  }
+  /* The receiver yielded: the delegating frame yields it on. */
+  fr->ip--;
+  *f->stack_top++ = r;
+  return false;
+}
+
 bool asy_gen_push_throw_chain(VM *vm, Value exc) {
   Fiber *f = vm->fiber;
   for (;;) {
@@ -103,8 +143,14 @@ bool asy_gen_push_throw_chain(VM *vm, Value exc) {
     uint32_t ip = (uint32_t)(fr->ip - fr->code->code);
     Value recv = f->stack_top > fr->sp_base ? delegate_of(fr->code, ip, f->stack_top - 1)
                                             : UNDEF_VAL;
-    ObjGen *sub = IS_UNDEF(recv) ? NULL : asy_gen_inline_target(vm, recv);
-    if (!sub || sub->state != GEN_SUSPENDED) break;
+    if (IS_UNDEF(recv)) break;
+    ObjGen *sub = asy_gen_inline_target(vm, recv);
+    if (!sub) {
+      if (!throw_into_receiver(vm, fr, recv, exc)) return true;
+      fr->flags |= FRAME_THROW;
+      return true;
+    }
+    if (sub->state != GEN_SUSPENDED) break;
     /* As if SEND had just pushed sub: its yield continues at YIELD_VALUE, its return
     ** at SEND's target. */
     fr->ip--;
