@@ -148,6 +148,22 @@ static Value c_interrupted(VM *vm, int argc, Value *args, ObjDict *kw) {
   return FALSE_VAL;
 }
 
+/* finalize_later(obj): call obj._finalize() once obj becomes unreachable (vm/finalize.h).
+** Futures ask for it when they fail, for "exception was never retrieved". */
+static Value c_finalize_later(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  if (argc >= 1 && IS_OBJ(args[0]) && AS_OBJ(args[0])->finalized == 0)
+    AS_OBJ(args[0])->finalized = 1;
+  return NONE_VAL;
+}
+
+/* note_unretrieved(+1 / -1): a future failed / its exception was retrieved. */
+static Value c_note_unretrieved(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  if (argc >= 1 && IS_INT(args[0])) asy_finalize_note_unretrieved(vm, (int)AS_INT(args[0]));
+  return NONE_VAL;
+}
+
 /* ---- Handle / TimerHandle ------------------------------------------------------------ */
 
 #define HANDLE_SELF(meth) \
@@ -211,7 +227,8 @@ Value asy_mod_asyncio_core_init(VM *vm, int argc, Value *args, ObjDict *kw) {
     {"code_location", c_code_location}, {"gen_state", c_gen_state},
     {"deadlock", c_deadlock}, {"print_exception", c_print_exception},
     {"is_coroutine_function", c_is_coroutine_function}, {"set_main_task", c_set_main_task},
-    {"interrupted", c_interrupted},
+    {"interrupted", c_interrupted}, {"finalize_later", c_finalize_later},
+    {"note_unretrieved", c_note_unretrieved},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) asy_def_native(vm, d, fns[i].name, fns[i].fn);
   ObjClass *classes[] = {vm->types.handle, vm->types.timer_handle};

@@ -203,7 +203,7 @@ static void blacken(VM *vm, Obj *o) {
     MARK(g->func); MARK(g->code); MARK(g->globals); MARK(g->locals);
     MARK(g->name); MARK(g->qualname);
     mark_values(vm, g->slots, g->nslots);
-    MARKV(g->exc_state); MARKV(g->origin);
+    MARKV(g->exc_state); MARK(g->origin_code);
     break;
   }
   case OBJ_HANDLE: {
@@ -253,6 +253,7 @@ static void mark_roots(VM *vm) {
   MARKV(vm->main_module);
   MARKV(vm->argv);
   asy_loop_mark(vm);
+  asy_finalize_mark(vm);
   asy_stdlib_mark(vm);
   for (size_t i = 0; i < vm->temp_count; i++) MARK(vm->temp_roots[i]);
   for (int i = 0; i < vm->value_root_count; i++) MARKV(*vm->value_roots[i]);
@@ -355,6 +356,9 @@ void asy_gc_collect(VM *vm) {
   if (vm->gc_paused) return;
   vm->gc_paused++; /* a hook that allocates must not re-enter */
   mark_roots(vm);
+  while (vm->gray_count > 0) blacken(vm, vm->gray[--vm->gray_count]);
+  /* Unreachable objects with finalizers are kept (marked) for one more cycle. */
+  asy_finalize_scan(vm);
   while (vm->gray_count > 0) blacken(vm, vm->gray[--vm->gray_count]);
   asy_strings_sweep(vm);
   sweep(vm);

@@ -47,7 +47,14 @@ Value asy_gen_from_frame(VM *vm) {
   g->qualname = fr->func ? fr->func->qualname : co->qualname;
   g->ip = 0;
   g->exc_state = UNDEF_VAL;
-  g->origin = UNDEF_VAL;
+  g->origin_code = NULL;
+  g->origin_ip = 0;
+  g->own_yield = 0;
+  if (f->frame_count >= 2) { /* the caller's position, for the never-awaited warning */
+    Frame *caller = fr - 1;
+    g->origin_code = caller->code;
+    g->origin_ip = (uint32_t)(caller->ip - caller->code->code);
+  }
   g->slots = NULL;
   g->nslots = g->capacity = 0;
   uint32_t n = (uint32_t)asy_nlocalsplus(co);
@@ -659,9 +666,7 @@ static Value gen_throw_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   return send_result(vm, st, r, false);
 }
 
-/* close(): throw GeneratorExit in; a yield in response is a RuntimeError. Returns the
-** generator's return value when it returns (3.13). */
-static Value gen_close(VM *vm, ObjGen *g) {
+Value asy_gen_close(VM *vm, ObjGen *g) {
   if (g->state == GEN_CREATED) {
     g->state = GEN_CLOSED;
     release_slots(vm, g);
@@ -688,7 +693,7 @@ static Value gen_close(VM *vm, ObjGen *g) {
 static Value gen_close_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   GEN_SELF("close");
   if (!asy_args(vm, "close", argc - 1, kw, 0, 0)) return EXC_VAL;
-  return gen_close(vm, AS_GEN(args[0]));
+  return asy_gen_close(vm, AS_GEN(args[0]));
 }
 
 static Value gen_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {

@@ -53,6 +53,9 @@ void asy_gen_stopiteration_error(VM *vm, Frame *fr, int idx);
 /* Resume g from C with send (or, when exc is not UNDEF, throw exc into it): a nested
 ** loop runs until it yields (ASY_RUN_SUSPENDED), returns or raises. */
 AsyRunStatus asy_gen_resume(VM *vm, ObjGen *g, Value send, Value exc, Value *result);
+/* close(): throw GeneratorExit in; a yield in response is a RuntimeError. Returns the
+** generator's return value when it returns (3.13), or EXC_VAL. */
+Value asy_gen_close(VM *vm, ObjGen *g);
 /* Send v into any iterator or awaitable from C (v None: next()): SUSPENDED with the
 ** yielded value, RETURNED with the StopIteration value, or RAISED. */
 AsyRunStatus asy_send(VM *vm, Value receiver, Value v, Value *result);

@@ -263,6 +263,10 @@ dispatch:
 
     FAST(POP_TOP) {
       sp--;
+      if (IS_OBJ_TYPE(*sp, OBJ_GEN)) { /* `work()` without await: warn now, as CPython */
+        STORE_FRAME();
+        asy_finalize_dropped(vm, *sp);
+      }
       DISPATCH();
     }
 

@@ -242,6 +242,7 @@ AsyLoopStatus asy_loop_run_once(VM *vm) {
     if (h->cancelled) continue;
     if (!run_handle(vm, h)) return ASY_LOOP_ERROR;
   }
+  asy_finalize_after_iteration(vm);
   return ASY_LOOP_RAN;
 }
 

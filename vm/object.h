@@ -58,6 +58,7 @@ typedef enum {
 struct Obj {
   uint8_t type;  /* ObjType */
   uint8_t marked;
+  uint8_t finalized; /* the collector already ran (or queued) its finalizer (finalize.c) */
   ObjClass *cls; /* type(x) */
   Obj *next;     /* GC all-objects list */
 };
@@ -302,8 +303,9 @@ typedef struct ObjGen {
   uint32_t capacity;
   Value *slots;
   Value exc_state;     /* the exception this generator is handling (UNDEF: none) */
-  Value origin;        /* coroutines: the creating frame's traceback entry, for the
-                          "never awaited" warning (UNDEF when unknown) */
+  ObjCode *origin_code; /* where it was created (the calling frame), for the "never
+                          awaited" warning; NULL when unknown */
+  uint32_t origin_ip;
 } ObjGen;
 
 /* ---- event-loop callbacks (vm/loop.c) ------------------------------------------

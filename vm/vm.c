@@ -172,6 +172,7 @@ VM *vm_new(void) {
 void vm_free(VM *vm) {
   if (!vm) return;
   asy_loop_free(vm);
+  asy_finalize_free(vm);
   asy_gc_free_all(vm);
   asy_strings_free(vm);
   asy_stdlib_free(vm);

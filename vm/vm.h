@@ -21,6 +21,7 @@
 #include <stdio.h>
 
 #include "clock.h"
+#include "finalize.h"
 #include "loop.h"
 #include "object.h"
 
@@ -149,7 +150,7 @@
   X(get, "__get__") X(set, "__set__") X(init_subclass, "__init_subclass__") \
   X(class_getitem, "__class_getitem__") X(missing, "__missing__") \
   X(reversed, "__reversed__") X(round, "__round__") X(self, "self") \
-  X(empty, "") X(lambda, "<lambda>") X(module_code, "<module>")
+  X(empty, "") X(lambda, "<lambda>") X(module_code, "<module>") X(del, "__del__")
 
 /* ---- frames and fibers -------------------------------------------------------- */
 
@@ -249,6 +250,7 @@ struct VM {
 
   AsyClock clock;         /* real or virtual time (clock.h) */
   AsyLoop loop;           /* the event loop's queues (loop.h) */
+  AsyFinalizer fin;       /* finalizers waiting to run, warnings given (finalize.h) */
 
   struct AsyStdlib *stdlib; /* stdlib's per-VM state (stdlib/asy_stdlib.h): std streams, the
                                sys module, module classes; marked by asy_stdlib_mark */
