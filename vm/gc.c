@@ -237,7 +237,8 @@ static void mark_roots(VM *vm) {
   MARK(vm->native_modules);
   MARKV(vm->main_module);
   MARKV(vm->argv);
-  asy_stdlib_mark(vm);
+  for (int i = 0; i < vm->hook_count; i++)
+    if (vm->hooks[i].mark) vm->hooks[i].mark(vm);
   for (size_t i = 0; i < vm->temp_count; i++) MARK(vm->temp_roots[i]);
   for (int i = 0; i < vm->value_root_count; i++) MARKV(*vm->value_roots[i]);
 }

@@ -232,16 +232,27 @@ struct VM {
   bool debug;             /* --debug */
   const char *script_dir; /* folder of the main script (module search) */
 
-  struct AsyStdlib *stdlib; /* stdlib's per-VM state (stdlib/asy_stdlib.h): std streams, the
-                               sys module, module classes; marked by asy_stdlib_mark */
+  struct AsyStdlib *stdlib; /* per-VM state of the library the host installed (stdlib/):
+                               opaque to vm/, marked and released through `hooks` */
+
+  /* Libraries layered on the VM register how to mark the objects their per-VM state
+  ** holds and how to release it (asy_vm_add_hook), so vm/ never calls into them. */
+  struct { void (*mark)(VM *vm); void (*release)(VM *vm); } hooks[4];
+  int hook_count;
 };
 
 /* ---- lifecycle ----------------------------------------------------------------- */
 
-/* Create a VM with every built-in type, exception, module and builtin registered. */
+/* Create a VM with every built-in type and exception and their methods. The builtins
+** module and the native modules come from a library the host installs next (stdlib/'s
+** asy_init_builtins), so that vm/ does not depend on it. */
 VM *vm_new(void);
 /* Free the VM and every object it owns. */
 void vm_free(VM *vm);
+/* Register a library's per-VM state with the VM: `mark` runs at every collection and must
+** mark the objects that state holds (gc.h's asy_gc_mark_*); `release` (or NULL) runs in
+** vm_free after every object is freed. Hooks run in registration order. */
+void asy_vm_add_hook(VM *vm, void (*mark)(VM *vm), void (*release)(VM *vm));
 
 /* ---- running code (interp.c) ------------------------------------------------------ */
 
