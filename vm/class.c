@@ -41,17 +41,15 @@ ObjClass *asy_class_of(VM *vm, Value v) {
 const char *asy_type_name(VM *vm, Value v) { return asy_class_of(vm, v)->name->chars; }
 const char *asy_arg_type_name(VM *vm, Value v) { return IS_NONE(v) ? "None" : asy_type_name(vm, v); }
 
-/* Exception and ExceptionGroup, for ExceptionGroup's second base (set at init). */
-static ObjClass *g_exception, *g_exception_group;
-
 bool asy_is_subclass(ObjClass *sub, ObjClass *cls) {
   if (!sub || !cls) return false;
   ObjClass *c = sub;
   while (c && c->depth > cls->depth) c = c->base;
   if (c == cls) return true;
-  if (cls == g_exception && g_exception_group) {
+  /* ExceptionGroup's second base, recognised by class flags: no per-VM pointer needed. */
+  if (cls->flags & CLASS_IS_EXCEPTION) {
     for (c = sub; c; c = c->base)
-      if (c == g_exception_group) return true;
+      if (c->flags & CLASS_IS_EXCEPTION_GROUP) return true;
   }
   return false;
 }
@@ -902,8 +900,8 @@ static Value super_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* ---- init ------------------------------------------------------------------------- */
 
 void asy_init_object_types(VM *vm) {
-  g_exception = vm->exc.Exception;
-  g_exception_group = vm->exc.ExceptionGroup;
+  vm->exc.Exception->flags |= CLASS_IS_EXCEPTION;
+  vm->exc.ExceptionGroup->flags |= CLASS_IS_EXCEPTION_GROUP;
   ObjClass *o = vm->types.object;
   asy_def_method(vm, o, "__new__", object_new);
   asy_def_method(vm, o, "__init__", object_init);

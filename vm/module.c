@@ -20,16 +20,12 @@
 #include "except.h"
 #include "interp.h"
 
-/* Modules whose body is running (a small stack: imports nest only as deep as the
-** import chain). The modules themselves are rooted by vm->modules. */
-static Obj *initializing[256];
-static int ninitializing;
-
+/* vm->importing: the modules whose body is running (a small stack: imports nest only as
+** deep as the import chain). */
 bool asy_module_initializing(VM *vm, Value m) {
-  (void)vm;
   if (!IS_OBJ(m)) return false;
-  for (int i = 0; i < ninitializing; i++)
-    if (initializing[i] == AS_OBJ(m)) return true;
+  for (int i = 0; i < vm->importing_count; i++)
+    if (vm->importing[i] == AS_OBJ(m)) return true;
   return false;
 }
 
@@ -146,11 +142,11 @@ static Value import_file(VM *vm, ObjStr *name, const char *found) {
   asy_dict_set_str(vm, mod->dict, vm->names.name, OBJ_VAL(name));
   asy_dict_set_str(vm, mod->dict, vm->names.file, OBJ_VAL(file));
   asy_dict_set_str(vm, vm->modules, name, m);
-  if (ninitializing >= (int)(sizeof initializing / sizeof *initializing))
+  if (vm->importing_count >= (int)(sizeof vm->importing / sizeof vm->importing[0]))
     return asy_recursion_error(vm);
-  initializing[ninitializing++] = AS_OBJ(m);
+  vm->importing[vm->importing_count++] = AS_OBJ(m);
   Value r = asy_run_code(vm, code, mod->dict);
-  ninitializing--;
+  vm->importing_count--;
   if (IS_EXC(r)) {
     Value pending = asy_pending(vm);
     asy_clear_pending(vm);

@@ -167,6 +167,7 @@ void vm_free(VM *vm) {
   asy_strings_free(vm);
   for (int i = 0; i < vm->hook_count; i++)
     if (vm->hooks[i].release) vm->hooks[i].release(vm);
+  free(vm->repr.stack);
   for (Fiber *f = vm->fibers; f;) {
     Fiber *next = f->next_fiber;
     free(f->stack);

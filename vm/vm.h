@@ -21,6 +21,7 @@
 #include <stdio.h>
 
 #include "object.h"
+#include "opcodes.h" /* BINOP__COUNT */
 
 /* Built-in classes, one X-macro entry each: (field, Python name).
 ** vm->types.<field> is the ObjClass*. vm.c creates them (with the right base, layout
@@ -119,7 +120,7 @@
   X(DeprecationWarning, "DeprecationWarning", Warning) \
   X(UserWarning, "UserWarning", Warning)
 /* Note: ExceptionGroup is also a subclass of Exception in Python (multiple
-** inheritance); except.c special-cases that in asy_is_subclass. */
+** inheritance); asy_is_subclass (class.c) special-cases that through class flags. */
 
 /* Interned strings the C code uses often: vm->names.<field>. (field, text) */
 #define ASY_COMMON_NAMES(X) \
@@ -220,7 +221,6 @@ struct VM {
   int gc_paused;          /* > 0: no collection (while building the VM) */
   Obj **gray; size_t gray_count, gray_capacity;
   Obj **temp_roots; size_t temp_count, temp_capacity; /* see gc.h */
-  Value *value_roots[64]; int value_root_count; /* pinned C Value slots (asy_pin) */
 
   AsySource *sources;     /* every source text loaded (for tracebacks) */
 
@@ -231,6 +231,30 @@ struct VM {
   bool dis;               /* --dis */
   bool debug;             /* --debug */
   const char *script_dir; /* folder of the main script (module search) */
+
+  /* State of the runtime's files that lives as long as the VM (never in C statics, so two
+  ** VMs in one process, or a REPL reset, share nothing). gc.c marks the objects here. */
+  struct {                /* ops.c: interned dunder names, by operator */
+    ObjStr *binop[BINOP__COUNT][3]; /* __add__ __radd__ __iadd__ …, AsyBinOp order */
+    ObjStr *cmp[6];                 /* __lt__ … __ge__, AsyCmpOp order */
+    ObjStr *unary[3];               /* __neg__ __pos__ __invert__, AsyUnaryOp order */
+  } opnames;
+  struct {                /* ops.c: the repr recursion guards */
+    Obj **stack; size_t count, capacity; /* objects being repr'd (`[...]`); not roots:
+                                            their callers hold them */
+    int depth;            /* nested asy_repr calls */
+  } repr;
+  ObjClass *iter_classes[10]; /* iter.c: list_iterator, tuple_iterator … (its IK_* order) */
+  ObjClass *generic_alias;  /* types.GenericAlias, made on first use (list[int]) */
+  ObjClass *union_type;     /* types.UnionType, made on first use (int | str) */
+  Obj *importing[256];      /* module.c: modules whose body is running, innermost last */
+  int importing_count;
+  uint64_t dict_version;    /* dict.c: the last ObjDict.version handed out */
+  uint64_t nan_serial;      /* number.c: payload of the last fresh NaN (its identity) */
+  struct {                  /* str.c: the last code point -> byte offset lookup; weak, */
+    const ObjStr *s;        /* cleared whenever the GC sweeps */
+    size_t index, offset;
+  } str_offset;
 
   struct AsyStdlib *stdlib; /* per-VM state of the library the host installed (stdlib/):
                                opaque to vm/, marked and released through `hooks` */
