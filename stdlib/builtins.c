@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "asy_stdlib.h"
+#include "genericalias.h" /* asy_union_args */
 #include "ops.h"
 #include "gc.h"
 #include "opcodes.h"
