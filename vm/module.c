@@ -49,7 +49,7 @@ static Value raise_import_error(VM *vm, ObjClass *cls, Value name, Value path, O
 
 static Value module_not_found(VM *vm, ObjStr *name) {
   return raise_import_error(vm, vm->exc.ModuleNotFoundError, OBJ_VAL(name), UNDEF_VAL,
-                                asy_str_printf(vm, "No module named '%s'", name->chars));
+                            asy_str_printf(vm, "No module named '%s'", name->chars));
 }
 
 static bool is_file(const char *path) {

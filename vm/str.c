@@ -235,7 +235,6 @@ int64_t asy_mem_count(const void *hay, size_t hn, const void *needle, size_t nn)
 /* vm->str_offset: a one-entry cache of the last code-point -> byte offset lookup, so
 ** that scanning a non-ASCII string by index is linear overall. Cleared whenever the GC
 ** sweeps (the only time a str can be freed and its address reused). */
-
 size_t asy_str_offset(VM *vm, ObjStr *s, size_t index) {
   if (s->length == s->size) return index;
   if (index >= s->length) return s->size;

@@ -245,14 +245,15 @@ struct VM {
     int depth;            /* nested asy_repr calls */
   } repr;
   ObjClass *iter_classes[10]; /* iter.c: list_iterator, tuple_iterator … (its IK_* order) */
-  ObjClass *generic_alias;  /* types.GenericAlias, made on first use (list[int]) */
-  ObjClass *union_type;     /* types.UnionType, made on first use (int | str) */
+  ObjClass *generic_alias;  /* genericalias.c: types.GenericAlias, made on first use */
+  ObjClass *union_type;     /* genericalias.c: types.UnionType, made on first use */
   Obj *importing[256];      /* module.c: modules whose body is running, innermost last */
   int importing_count;
   uint64_t dict_version;    /* dict.c: the last ObjDict.version handed out */
   uint64_t nan_serial;      /* number.c: payload of the last fresh NaN (its identity) */
-  struct {                  /* str.c: the last code point -> byte offset lookup; weak, */
-    const ObjStr *s;        /* cleared whenever the GC sweeps */
+  struct {                  /* str.c: the last code point -> byte offset lookup (weak:
+                               cleared whenever the GC sweeps) */
+    const ObjStr *s;
     size_t index, offset;
   } str_offset;
 
