@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "stdlib/asy_stdlib.h"
 #include "vm/disasm.h"
 #include "vm/except.h"
 #include "vm/gc.h"
@@ -175,6 +176,7 @@ int main(int argc, char **argv) {
   }
 
   VM *vm = vm_new();
+  asy_init_builtins(vm);
   vm->dis = dis;
   vm->debug = debug;
   if (virtual_time) asy_clock_use_virtual(vm);

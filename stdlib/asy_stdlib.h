@@ -8,7 +8,9 @@
 ** Per-VM state lives in vm->stdlib (an AsyStdlib): the sys module is created eagerly
 ** (CPython always has it loaded, and print() needs sys.stdout even when a script never
 ** imports sys), the three std stream objects, and the classes the modules define. The
-** GC marks it through asy_stdlib_mark (gc.h).
+** library sits on top of vm/, never the other way round: the host installs it into a
+** new VM with asy_init_builtins, which registers the hooks (asy_vm_add_hook) through
+** which the GC marks this state and vm_free releases it.
 **
 ** Argument checking: CPython's builtins use several different wordings depending on
 ** how each function is declared in C (METH_O, Argument Clinic, vectorcall with manual
@@ -31,6 +33,12 @@ typedef struct AsyStdlib {
   Value unsupported_operation; /* io.UnsupportedOperation */
   ObjStr *s_stdout, *s_stderr, *s_stdin, *s_write, *s_flush, *s_readline;
 } AsyStdlib;
+
+/* ---- installing (builtins.c) -------------------------------------------------------- */
+
+/* Install the library into a VM fresh from vm_new: the builtins module, sys, the native
+** modules, and the GC / teardown hooks of vm->stdlib. Every host calls it once. */
+void asy_init_builtins(VM *vm);
 
 /* ---- argument checking (builtins.c) ------------------------------------------------ */
 

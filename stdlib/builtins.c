@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "asy_stdlib.h"
+#include "genericalias.h" /* asy_union_args */
 #include "ops.h"
 #include "gc.h"
 #include "opcodes.h"
@@ -241,7 +242,8 @@ ObjClass *asy_std_class(VM *vm, const char *name, const char *module, ObjClass *
 
 /* ---- per-VM state -------------------------------------------------------------------- */
 
-void asy_stdlib_mark(VM *vm) {
+/* The VM's hooks (asy_vm_add_hook): vm/ knows nothing of AsyStdlib. */
+static void stdlib_mark(VM *vm) {
   AsyStdlib *st = vm->stdlib;
   if (!st) return;
   asy_gc_mark_value(vm, st->sys_module);
@@ -261,7 +263,7 @@ void asy_stdlib_mark(VM *vm) {
     asy_gc_mark_obj(vm, (Obj *)*names[i]);
 }
 
-void asy_stdlib_free(VM *vm) {
+static void stdlib_release(VM *vm) {
   fflush(stdout);
   fflush(stderr);
   free(vm->stdlib);
@@ -932,6 +934,11 @@ void asy_init_builtins(VM *vm) {
   st->sys_module = st->std_in = st->std_out = st->std_err = NONE_VAL;
   st->json_decode_error = st->random_class = st->unsupported_operation = NONE_VAL;
   vm->stdlib = st;
+  asy_vm_add_hook(vm, stdlib_mark, stdlib_release);
+  /* The VM's own bootstrap ran with the collector paused; installing the library is the
+  ** rest of that bootstrap, so it does too, and drops its temporaries at the end. */
+  vm->gc_paused++;
+  size_t mark = asy_temp_mark(vm);
   st->s_stdout = asy_str_intern(vm, "stdout", 6);
   st->s_stderr = asy_str_intern(vm, "stderr", 6);
   st->s_stdin = asy_str_intern(vm, "stdin", 5);
@@ -1005,4 +1012,6 @@ void asy_init_builtins(VM *vm) {
   asy_register_native_module(vm, "time", asy_mod_time_init);
   asy_register_native_module(vm, "_asyncio", asy_mod_asyncio_core_init);
   asy_lib_modules_init(vm);
+  asy_temp_reset(vm, mark);
+  vm->gc_paused--;
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "asy_stdlib.h"
 #include "gc.h"
 #include "vm.h"
 
@@ -15,6 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   VM *vm = vm_new();
+  asy_init_builtins(vm);
   AsySource *src = asy_source_add(vm, "<fuzz>", (const char *)data, size);
   size_t mark = asy_temp_mark(vm);
   ObjCode *code = asy_compile(vm, src, 0);

@@ -1,7 +1,9 @@
 /*
 ** class.c — classes and attribute access: the class chain (single inheritance),
 ** CPython's attribute lookup order with descriptors, setattr/delattr, and the
-** `object`, `type`, property, staticmethod, classmethod and super types.
+** `object`, `type`, property, staticmethod, classmethod and super types, and the class
+** statement itself (BUILD_CLASS: run the body, make the class, __set_name__,
+** __init_subclass__).
 **
 ** Lookup order for `obj.name` (PyObject_GenericGetAttr):
 **   1. a data descriptor on the type (a property, or an object whose class has
@@ -16,9 +18,11 @@
 */
 #include <string.h>
 
+#include "class.h"
 #include "dict.h"
 #include "except.h"
 #include "gc.h"
+#include "interp.h" /* asy_call_body */
 #include "ops.h"
 #include "str.h"
 #include "tuple.h"
@@ -41,17 +45,15 @@ ObjClass *asy_class_of(VM *vm, Value v) {
 const char *asy_type_name(VM *vm, Value v) { return asy_class_of(vm, v)->name->chars; }
 const char *asy_arg_type_name(VM *vm, Value v) { return IS_NONE(v) ? "None" : asy_type_name(vm, v); }
 
-/* Exception and ExceptionGroup, for ExceptionGroup's second base (set at init). */
-static ObjClass *g_exception, *g_exception_group;
-
 bool asy_is_subclass(ObjClass *sub, ObjClass *cls) {
   if (!sub || !cls) return false;
   ObjClass *c = sub;
   while (c && c->depth > cls->depth) c = c->base;
   if (c == cls) return true;
-  if (cls == g_exception && g_exception_group) {
+  /* ExceptionGroup's second base, recognised by class flags: no per-VM pointer needed. */
+  if (cls->flags & CLASS_IS_EXCEPTION) {
     for (c = sub; c; c = c->base)
-      if (c == g_exception_group) return true;
+      if (c->flags & CLASS_IS_EXCEPTION_GROUP) return true;
   }
   return false;
 }
@@ -160,6 +162,82 @@ Value asy_class_repr(VM *vm, ObjClass *c) {
   if (IS_STR(c->module) && strcmp(AS_STR(c->module)->chars, "builtins") != 0)
     return OBJ_VAL(asy_str_printf(vm, "<class '%s.%s'>", AS_STR(c->module)->chars, c->qualname->chars));
   return OBJ_VAL(asy_str_printf(vm, "<class '%s'>", c->qualname->chars));
+}
+
+/* ---- the class statement (BUILD_CLASS) ------------------------------------------ */
+
+static ObjStr *intern(VM *vm, const char *s) { return asy_str_intern(vm, s, strlen(s)); }
+
+Value asy_build_class(VM *vm, Value *slot, int nkw) {
+  Value body = slot[0], name = slot[1], bases = slot[2], kwnames = slot[3];
+  Value *kwvalues = slot + 4;
+  if (!IS_FUNCTION(body) || !IS_STR(name) || !IS_TUPLE(bases))
+    return asy_raise(vm, vm->exc.TypeError, "BUILD_CLASS: bad operands");
+  ObjTuple *bt = AS_TUPLE(bases);
+  ObjClass *base = vm->types.object;
+  if (bt->size > 1)
+    return asy_raise(vm, vm->exc.TypeError, "multiple inheritance is not supported");
+  if (bt->size == 1) {
+    Value b = bt->items[0];
+    if (!IS_CLASS(b)) return asy_raise(vm, vm->exc.TypeError, "bases must be types");
+    base = AS_CLASS(b);
+    if (base->flags & CLASS_FINAL)
+      return asy_raise(vm, vm->exc.TypeError, "type '%s' is not an acceptable base type",
+                       base->name->chars);
+  }
+  /* Keywords: metaclass=type is accepted, the rest go to __init_subclass__. */
+  ObjDict *kw = NULL;
+  if (nkw > 0 && IS_TUPLE(kwnames)) {
+    ObjStr *metaclass = intern(vm, "metaclass");
+    for (int i = 0; i < nkw; i++) {
+      Value k = AS_TUPLE(kwnames)->items[i];
+      if (IS_STR(k) && asy_str_equal(AS_STR(k), metaclass)) {
+        Value m = kwvalues[i];
+        if (IS_CLASS(m) && AS_CLASS(m) == vm->types.type) continue;
+        return asy_raise(vm, vm->exc.TypeError, "metaclasses other than type are not supported");
+      }
+      if (!kw) kw = asy_dict_new(vm);
+      if (!asy_dict_set(vm, kw, k, kwvalues[i])) return EXC_VAL;
+    }
+  }
+  ObjDict *ns = asy_dict_new(vm);
+  Value r = asy_call_body(vm, AS_FUNCTION(body), ns);
+  if (IS_EXC(r)) return EXC_VAL;
+  ObjClass *cls = asy_class_new(vm, AS_STR(name), base, ns);
+  if (!cls) return EXC_VAL;
+  Value clsv = OBJ_VAL(cls);
+  /* __classcell__: the cell behind zero-argument super() and __class__. */
+  ObjStr *cc = intern(vm, "__classcell__");
+  ObjDict *cdict = cls->dict ? cls->dict : ns;
+  Value cell = asy_dict_get_str(cdict, cc);
+  if (IS_OBJ_TYPE(cell, OBJ_CELL)) {
+    ((ObjCell *)AS_OBJ(cell))->value = clsv;
+    if (asy_dict_delete(vm, cdict, OBJ_VAL(cc)) < 0) return EXC_VAL;
+  } else if (IS_OBJ_TYPE(r, OBJ_CELL)) {
+    ((ObjCell *)AS_OBJ(r))->value = clsv;
+  }
+  /* __set_name__ on descriptors defined in the body. */
+  ObjStr *set_name = intern(vm, "__set_name__");
+  for (size_t i = 0; i < cdict->used; i++) {
+    Value k = cdict->entries[i].key, v = cdict->entries[i].value;
+    if (IS_UNDEF(k) || !IS_OBJ_TYPE(v, OBJ_INSTANCE)) continue;
+    Value args[2] = {clsv, k};
+    Value res = asy_call_method_opt(vm, v, set_name, 2, args);
+    if (IS_EXC(res)) return EXC_VAL;
+  }
+  /* super(cls, cls).__init_subclass__(**kw) */
+  Value isc = asy_class_lookup(base, vm->names.init_subclass);
+  Value obj_isc = asy_dict_get_str(vm->types.object->dict, vm->names.init_subclass);
+  if (IS_UNDEF(isc) || asy_same(isc, obj_isc)) {
+    if (kw && kw->count)
+      return asy_raise(vm, vm->exc.TypeError, "%s.__init_subclass__() takes no keyword arguments",
+                       cls->name->chars);
+    if (IS_UNDEF(isc)) return clsv;
+  }
+  if (IS_OBJ_TYPE(isc, OBJ_WRAPPER)) isc = ((ObjWrapper *)AS_OBJ(isc))->fget;
+  Value res = asy_call(vm, isc, 1, &clsv, kw);
+  if (IS_EXC(res)) return EXC_VAL;
+  return clsv;
 }
 
 /* ---- descriptors ----------------------------------------------------------------- */
@@ -902,8 +980,8 @@ static Value super_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* ---- init ------------------------------------------------------------------------- */
 
 void asy_init_object_types(VM *vm) {
-  g_exception = vm->exc.Exception;
-  g_exception_group = vm->exc.ExceptionGroup;
+  vm->exc.Exception->flags |= CLASS_IS_EXCEPTION;
+  vm->exc.ExceptionGroup->flags |= CLASS_IS_EXCEPTION_GROUP;
   ObjClass *o = vm->types.object;
   asy_def_method(vm, o, "__new__", object_new);
   asy_def_method(vm, o, "__init__", object_init);

@@ -26,10 +26,10 @@
 /* CPython's USABLE_FRACTION: a table of n slots holds at most 2n/3 entries. */
 static size_t usable(size_t n) { return (n << 1) / 3; }
 
-/* Layout versions (ObjDict.version): one process-wide sequence, so a version number
-** names a single (dict, layout) pair and caches need not also remember the dict. */
-static uint64_t last_version;
-static inline void new_layout(ObjDict *d) { d->version = ++last_version; }
+/* Layout versions (ObjDict.version): one sequence per VM (vm->dict_version), so a
+** version number names a single (dict, layout) pair among the dicts a cache can meet
+** and caches need not also remember the dict. */
+static inline void new_layout(VM *vm, ObjDict *d) { d->version = ++vm->dict_version; }
 
 ObjDict *asy_dict_new(VM *vm) {
   return (ObjDict *)asy_alloc_obj(vm, sizeof(ObjDict), OBJ_DICT, vm->types.dict);
@@ -65,7 +65,7 @@ static void resize(VM *vm, ObjDict *d, size_t minsize) {
   d->count = n;
   d->index = index;
   d->index_size = size;
-  new_layout(d);
+  new_layout(vm, d);
 }
 
 /* Find key: returns the entry number (or EMPTY) and the index slot in *slot (the slot
@@ -160,7 +160,7 @@ static void insert_new(VM *vm, ObjDict *d, Value key, int64_t hash, Value value)
   d->index[i] = (int32_t)d->used;
   d->used++;
   d->count++;
-  new_layout(d);
+  new_layout(vm, d);
 }
 
 bool asy_dict_set_hashed(VM *vm, ObjDict *d, Value key, int64_t hash, Value value) {
@@ -182,7 +182,7 @@ bool asy_dict_set(VM *vm, ObjDict *d, Value key, Value value) {
 }
 
 /* Remove the entry found at (slot, ix). */
-static void remove_at(ObjDict *d, size_t slot, int64_t ix) {
+static void remove_at(VM *vm, ObjDict *d, size_t slot, int64_t ix) {
   d->index[slot] = DUMMY;
   d->entries[ix].key = UNDEF_VAL;
   d->entries[ix].value = UNDEF_VAL;
@@ -190,7 +190,7 @@ static void remove_at(ObjDict *d, size_t slot, int64_t ix) {
   /* Holes stay until the next resize, as in CPython: reusing trailing slots at once
   ** would hide keys inserted during iteration from the "keys changed" check. Only
   ** popitem trims (dict_popitem), as CPython's does. */
-  new_layout(d);
+  new_layout(vm, d);
 }
 
 int asy_dict_delete(VM *vm, ObjDict *d, Value key) {
@@ -200,7 +200,7 @@ int asy_dict_delete(VM *vm, ObjDict *d, Value key) {
   int64_t ix = lookup(vm, d, key, h, &slot);
   if (ix == -2) return -1;
   if (ix < 0) return 0;
-  remove_at(d, slot, ix);
+  remove_at(vm, d, slot, ix);
   return 1;
 }
 
@@ -213,7 +213,7 @@ Value asy_dict_pop(VM *vm, ObjDict *d, Value key) {
   if (ix < 0) return UNDEF_VAL;
   Value v = d->entries[ix].value;
   asy_push_root(vm, v);
-  remove_at(d, slot, ix);
+  remove_at(vm, d, slot, ix);
   return v;
 }
 
@@ -289,7 +289,7 @@ void asy_dict_clear(VM *vm, ObjDict *d) {
   ASY_FREE(vm, int32_t, d->index, d->index_size);
   d->index = NULL;
   d->index_size = 0;
-  new_layout(d);
+  new_layout(vm, d);
 }
 
 ObjDict *asy_dict_copy(VM *vm, ObjDict *src) {
@@ -545,7 +545,7 @@ static Value dict_popitem(VM *vm, int argc, Value *args, ObjDict *kw) {
     perturb >>= PERTURB_SHIFT;
     i = (i * 5 + (size_t)perturb + 1) & mask;
   }
-  remove_at(d, i, (int64_t)(ix - 1));
+  remove_at(vm, d, i, (int64_t)(ix - 1));
   /* Trailing holes can be reused at once (keeps popitem O(1) amortised). */
   while (d->used > 0 && IS_UNDEF(d->entries[d->used - 1].key)) d->used--;
   return OBJ_VAL(t);

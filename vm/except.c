@@ -988,7 +988,7 @@ static Value unicodeencode_str(VM *vm, int argc, Value *args, ObjDict *kw) {
   int64_t s = AS_INT(start), en = AS_INT(end);
   ObjStr *str = AS_STR(obj);
   if (s >= 0 && (size_t)s < str->length && en == s + 1) {
-    uint32_t cp = asy_str_char_at(str, (size_t)s);
+    uint32_t cp = asy_str_char_at(vm, str, (size_t)s);
     char shown[16];
     if (cp < 0x100) snprintf(shown, sizeof shown, "\\x%02x", (unsigned)cp);
     else if (cp < 0x10000) snprintf(shown, sizeof shown, "\\u%04x", (unsigned)cp);

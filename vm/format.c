@@ -404,7 +404,7 @@ Value asy_format_str(VM *vm, ObjStr *s, ObjStr *spec) {
     return asy_raise(vm, vm->exc.ValueError, "'=' alignment not allowed in string format specifier");
   size_t len = s->length;
   if (sp.precision >= 0 && (size_t)sp.precision < len) len = (size_t)sp.precision;
-  size_t bytes = asy_str_offset(s, len);
+  size_t bytes = asy_str_offset(vm, s, len);
   ObjStr *r = pad_result(vm, "", 0, s->chars, bytes, &sp, '<');
   return r ? OBJ_VAL(r) : EXC_VAL;
 }
@@ -970,7 +970,7 @@ static Value percent_format(VM *vm, const char *s, size_t n, Value args, bool by
       ObjStr *str = AS_STR(sv);
       size_t len = str->length;
       if (prec >= 0 && (size_t)prec < len) len = (size_t)prec;
-      percent_pad(&out, "", 0, str->chars, asy_str_offset(str, len), flags, width, false, bytes_mode);
+      percent_pad(&out, "", 0, str->chars, asy_str_offset(vm, str, len), flags, width, false, bytes_mode);
       break;
     }
     case 'c': {
@@ -998,7 +998,7 @@ static Value percent_format(VM *vm, const char *s, size_t n, Value args, bool by
           asy_buf_free(&out);
           return asy_raise(vm, vm->exc.TypeError, "%s", "%c requires int or char");
         }
-        ch = asy_str_char_at(AS_STR(v), 0);
+        ch = asy_str_char_at(vm, AS_STR(v), 0);
       } else if (IS_INTLIKE(v)) {
         int64_t x = AS_INTLIKE(v);
         if (x < 0 || x > 0x10FFFF) {

@@ -254,9 +254,16 @@ static void mark_roots(VM *vm) {
   MARKV(vm->argv);
   asy_loop_mark(vm);
   asy_finalize_mark(vm);
-  asy_stdlib_mark(vm);
+  ObjStr **opnames = (ObjStr **)&vm->opnames;
+  for (size_t i = 0; i < sizeof vm->opnames / sizeof(ObjStr *); i++) MARK(opnames[i]);
+  for (size_t i = 0; i < sizeof vm->iter_classes / sizeof vm->iter_classes[0]; i++)
+    MARK(vm->iter_classes[i]);
+  MARK(vm->generic_alias);
+  MARK(vm->union_type);
+  for (int i = 0; i < vm->importing_count; i++) MARK(vm->importing[i]);
+  for (int i = 0; i < vm->hook_count; i++)
+    if (vm->hooks[i].mark) vm->hooks[i].mark(vm);
   for (size_t i = 0; i < vm->temp_count; i++) MARK(vm->temp_roots[i]);
-  for (int i = 0; i < vm->value_root_count; i++) MARKV(*vm->value_roots[i]);
 }
 
 /* ---- freeing ------------------------------------------------------------------- */

@@ -54,7 +54,7 @@ static inline void asy_temp_reset(VM *vm, size_t mark) { vm->temp_count = mark; 
 
 /* Run a full collection now. */
 void asy_gc_collect(VM *vm);
-/* Mark one value / object (for mark hooks of native data). */
+/* Mark one value / object (for mark hooks of native data and libraries, vm.h). */
 void asy_gc_mark_value(VM *vm, Value v);
 void asy_gc_mark_obj(VM *vm, Obj *o);
 /* Free every object (vm_free). */
@@ -63,7 +63,5 @@ void asy_gc_free_all(VM *vm);
 /* Hooks implemented by the owning files and called by the collector. */
 void asy_strings_sweep(VM *vm);          /* str.c: drop unmarked interned strings */
 void asy_strings_free(VM *vm);           /* str.c: free the intern table */
-void asy_stdlib_mark(VM *vm);            /* stdlib: mark vm->stdlib's objects (a root) */
-void asy_stdlib_free(VM *vm);            /* stdlib: flush streams, free vm->stdlib */
 
 #endif

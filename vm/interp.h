@@ -200,6 +200,10 @@ Value asy_run_to_return(VM *vm);
 
 /* ---- interp_ops.c: out-of-line opcode bodies ------------------------------------- */
 
+/* BUILD_CLASS's body (asy_build_class) lives with the classes, the from-import bodies
+** with the modules (below). */
+#include "class.h"
+
 /* UNPACK_SEQUENCE / UNPACK_EX: writes the items to dest[0..] in stack order (last item
 ** first). Returns false with an exception pending. dest may alias the sequence's slot:
 ** the sequence is passed by value and must be rooted by the caller. */
@@ -209,14 +213,6 @@ Value asy_do_raise(VM *vm, Value exc, Value cause);
 /* BEFORE_WITH (BEFORE_ASYNC_WITH when async): returns the bound __exit__ (__aexit__) in
 ** *exit_out and the result of calling __enter__ (__aenter__). */
 Value asy_before_with(VM *vm, Value mgr, Value *exit_out, bool async);
-/* BUILD_CLASS: slot[0] body function, slot[1] name, slot[2] bases, slot[3] kwnames or
-** None, slot[4..4+nkw) keyword values. Returns the class or EXC_VAL. */
-Value asy_build_class(VM *vm, Value *slot, int nkw);
-/* IMPORT_FROM: getattr(module, name) with CPython's ImportError wording. */
-Value asy_import_from(VM *vm, Value module, ObjStr *name);
-/* `from module import *` into ns (module.__all__, else its public names). None or
-** EXC_VAL. */
-Value asy_import_star(VM *vm, Value module, ObjDict *ns);
 /* LIST_EXTEND / SET_UPDATE / DICT_UPDATE / DICT_MERGE bodies. func is the callable for
 ** DICT_MERGE's messages. */
 bool asy_list_extend_op(VM *vm, ObjList *list, Value iterable);
@@ -234,10 +230,10 @@ Value asy_unbound_error(VM *vm, ObjCode *code, int i);
 
 /* ---- module.c -------------------------------------------------------------------- */
 
-/* Raise cls (ImportError or a subclass) with message msg and the name/path attributes
-** (UNDEF = leave None). Returns EXC_VAL. */
-Value asy_raise_import_error(VM *vm, ObjClass *cls, Value name, Value path, ObjStr *msg);
-/* True while module m's body is still running (circular-import diagnostics). */
-bool asy_module_initializing(VM *vm, Value m);
+/* IMPORT_FROM: getattr(module, name) with CPython's ImportError wording. */
+Value asy_import_from(VM *vm, Value module, ObjStr *name);
+/* `from module import *` into ns (module.__all__, else its public names). None or
+** EXC_VAL. */
+Value asy_import_star(VM *vm, Value module, ObjDict *ns);
 
 #endif

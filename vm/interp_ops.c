@@ -1,12 +1,12 @@
 /*
 ** interp_ops.c — the bodies of the less frequent opcodes, kept out of the dispatch loop
-** so interp.c stays readable: unpacking, raise, with, class creation, from-import,
-** the container-building opcodes of starred calls and displays, and REPL echo.
+** so interp.c stays readable: unpacking, raise, with, the container-building opcodes
+** of starred calls and displays, and REPL echo. (BUILD_CLASS lives in class.c and the
+** from-import opcodes in module.c, with the code they belong to.)
 ** Each function follows the CPython 3.13 code path of the same opcode, including its
 ** error messages.
 */
 #include <stdio.h>
-#include <string.h>
 
 #include "except.h"
 #include "interp.h"
@@ -108,154 +108,6 @@ Value asy_before_with(VM *vm, Value mgr, Value *exit_out, bool async) {
   }
   /* *exit_out is a fresh object (temp-rooted) or reachable from the class. */
   return asy_call_method(vm, mgr, enter_name, 0, NULL);
-}
-
-/* ---- class creation ------------------------------------------------------------------ */
-
-static ObjStr *intern(VM *vm, const char *s) { return asy_str_intern(vm, s, strlen(s)); }
-
-Value asy_build_class(VM *vm, Value *slot, int nkw) {
-  Value body = slot[0], name = slot[1], bases = slot[2], kwnames = slot[3];
-  Value *kwvalues = slot + 4;
-  if (!IS_FUNCTION(body) || !IS_STR(name) || !IS_TUPLE(bases))
-    return asy_raise(vm, vm->exc.TypeError, "BUILD_CLASS: bad operands");
-  ObjTuple *bt = AS_TUPLE(bases);
-  ObjClass *base = vm->types.object;
-  if (bt->size > 1)
-    return asy_raise(vm, vm->exc.TypeError, "multiple inheritance is not supported");
-  if (bt->size == 1) {
-    Value b = bt->items[0];
-    if (!IS_CLASS(b)) return asy_raise(vm, vm->exc.TypeError, "bases must be types");
-    base = AS_CLASS(b);
-    if (base->flags & CLASS_FINAL)
-      return asy_raise(vm, vm->exc.TypeError, "type '%s' is not an acceptable base type",
-                       base->name->chars);
-  }
-  /* Keywords: metaclass=type is accepted, the rest go to __init_subclass__. */
-  ObjDict *kw = NULL;
-  if (nkw > 0 && IS_TUPLE(kwnames)) {
-    ObjStr *metaclass = intern(vm, "metaclass");
-    for (int i = 0; i < nkw; i++) {
-      Value k = AS_TUPLE(kwnames)->items[i];
-      if (IS_STR(k) && asy_str_equal(AS_STR(k), metaclass)) {
-        Value m = kwvalues[i];
-        if (IS_CLASS(m) && AS_CLASS(m) == vm->types.type) continue;
-        return asy_raise(vm, vm->exc.TypeError, "metaclasses other than type are not supported");
-      }
-      if (!kw) kw = asy_dict_new(vm);
-      if (!asy_dict_set(vm, kw, k, kwvalues[i])) return EXC_VAL;
-    }
-  }
-  ObjDict *ns = asy_dict_new(vm);
-  Value r = asy_call_body(vm, AS_FUNCTION(body), ns);
-  if (IS_EXC(r)) return EXC_VAL;
-  ObjClass *cls = asy_class_new(vm, AS_STR(name), base, ns);
-  if (!cls) return EXC_VAL;
-  Value clsv = OBJ_VAL(cls);
-  /* __classcell__: the cell behind zero-argument super() and __class__. */
-  ObjStr *cc = intern(vm, "__classcell__");
-  ObjDict *cdict = cls->dict ? cls->dict : ns;
-  Value cell = asy_dict_get_str(cdict, cc);
-  if (IS_OBJ_TYPE(cell, OBJ_CELL)) {
-    ((ObjCell *)AS_OBJ(cell))->value = clsv;
-    if (asy_dict_delete(vm, cdict, OBJ_VAL(cc)) < 0) return EXC_VAL;
-  } else if (IS_OBJ_TYPE(r, OBJ_CELL)) {
-    ((ObjCell *)AS_OBJ(r))->value = clsv;
-  }
-  /* __set_name__ on descriptors defined in the body. */
-  ObjStr *set_name = intern(vm, "__set_name__");
-  for (size_t i = 0; i < cdict->used; i++) {
-    Value k = cdict->entries[i].key, v = cdict->entries[i].value;
-    if (IS_UNDEF(k) || !IS_OBJ_TYPE(v, OBJ_INSTANCE)) continue;
-    Value args[2] = {clsv, k};
-    Value res = asy_call_method_opt(vm, v, set_name, 2, args);
-    if (IS_EXC(res)) return EXC_VAL;
-  }
-  /* super(cls, cls).__init_subclass__(**kw) */
-  Value isc = asy_class_lookup(base, vm->names.init_subclass);
-  Value obj_isc = asy_dict_get_str(vm->types.object->dict, vm->names.init_subclass);
-  if (IS_UNDEF(isc) || asy_same(isc, obj_isc)) {
-    if (kw && kw->count)
-      return asy_raise(vm, vm->exc.TypeError, "%s.__init_subclass__() takes no keyword arguments",
-                       cls->name->chars);
-    if (IS_UNDEF(isc)) return clsv;
-  }
-  if (IS_OBJ_TYPE(isc, OBJ_WRAPPER)) isc = ((ObjWrapper *)AS_OBJ(isc))->fget;
-  Value res = asy_call(vm, isc, 1, &clsv, kw);
-  if (IS_EXC(res)) return EXC_VAL;
-  return clsv;
-}
-
-/* ---- import from ---------------------------------------------------------------------- */
-
-Value asy_import_from(VM *vm, Value module, ObjStr *name) {
-  Value v = asy_getattr_opt(vm, module, name);
-  if (IS_EXC(v) || !IS_UNDEF(v)) return v;
-  const char *modname = "<unknown module name>";
-  Value n = asy_getattr_opt(vm, module, vm->names.name);
-  if (IS_EXC(n)) return EXC_VAL;
-  if (IS_STR(n)) modname = AS_STR(n)->chars;
-  else n = UNDEF_VAL;
-  const char *where = "unknown location";
-  Value path = UNDEF_VAL;
-  if (IS_MODULE(module) && IS_STR(AS_MODULE(module)->filename)) {
-    path = AS_MODULE(module)->filename;
-    where = AS_STR(path)->chars;
-  }
-  ObjStr *msg;
-  if (asy_module_initializing(vm, module))
-    msg = asy_str_printf(vm,
-                         "cannot import name '%s' from partially initialized module '%s' "
-                         "(most likely due to a circular import) (%s)",
-                         name->chars, modname, where);
-  else
-    msg = asy_str_printf(vm, "cannot import name '%s' from '%s' (%s)", name->chars, modname,
-                         where);
-  Value r = asy_raise_import_error(vm, vm->exc.ImportError, n, path, msg);
-  /* CPython's name_from: the traceback printer suggests a close name from dir(module). */
-  asy_exc_set_slot(vm, asy_pending(vm), "name_from", OBJ_VAL(name));
-  return r;
-}
-
-Value asy_import_star(VM *vm, Value module, ObjDict *ns) {
-  ObjStr *all_name = asy_str_intern(vm, "__all__", 7);
-  Value all = asy_getattr_opt(vm, module, all_name);
-  if (IS_EXC(all)) return EXC_VAL;
-  if (IS_UNDEF(all)) {
-    /* No __all__: every name of the module's dict not starting with '_'. */
-    ObjDict *d = NULL;
-    if (IS_MODULE(module)) d = AS_MODULE(module)->dict;
-    if (!d) {
-      Value dv = asy_getattr(vm, module, vm->names.dict);
-      if (IS_EXC(dv)) return EXC_VAL;
-      if (!IS_DICT(dv))
-        return asy_raise(vm, vm->exc.ImportError,
-                         "from-import-* object has no __dict__ and no __all__");
-      d = AS_DICT(dv);
-    }
-    for (size_t i = 0; i < d->used; i++) {
-      Value k = d->entries[i].key;
-      if (!IS_STR(k) || AS_STR(k)->chars[0] == '_') continue;
-      if (!asy_dict_set(vm, ns, k, d->entries[i].value)) return EXC_VAL;
-    }
-    return NONE_VAL;
-  }
-  Value it = asy_iter(vm, all);
-  if (IS_EXC(it)) return EXC_VAL;
-  for (;;) {
-    Value k = asy_next(vm, it);
-    if (IS_EXC(k)) return EXC_VAL;
-    if (IS_UNDEF(k)) return NONE_VAL;
-    if (!IS_STR(k)) {
-      Value n = asy_getattr_opt(vm, module, vm->names.name);
-      return asy_raise(vm, vm->exc.TypeError, "Item in %s.__all__ must be str, not %s",
-                       IS_STR(n) ? AS_STR(n)->chars : "module", asy_type_name(vm, k));
-    }
-    asy_push_root(vm, k);
-    Value v = asy_getattr(vm, module, AS_STR(k));
-    if (IS_EXC(v)) return EXC_VAL;
-    if (!asy_dict_set(vm, ns, k, v)) return EXC_VAL;
-  }
 }
 
 /* ---- starred displays and calls ------------------------------------------------------ */

@@ -18,18 +18,18 @@
 #include "tuple.h"
 
 /* The Python-visible classes of the built-in iterators (type(iter([])) is
-** list_iterator); subclasses of `iterator`, kept alive by a pinned tuple. */
+** list_iterator); subclasses of `iterator`, in vm->iter_classes (a GC root). */
 enum { IK_LIST, IK_LISTREV, IK_TUPLE, IK_RANGE, IK_SET, IK_DICTKEY, IK_DICTVALUE, IK_DICTITEM,
        IK_DICTREVKEY, IK_SEQ, IK_COUNT };
 static const char *const iter_class_names[IK_COUNT] = {
   "list_iterator", "list_reverseiterator", "tuple_iterator", "range_iterator", "set_iterator",
   "dict_keyiterator", "dict_valueiterator", "dict_itemiterator", "dict_reversekeyiterator", "iterator"};
-static ObjClass *g_iter_classes[IK_COUNT];
-static Value g_iter_root;
+_Static_assert(IK_COUNT == sizeof ((VM *)0)->iter_classes / sizeof(ObjClass *),
+               "vm.h's iter_classes has one slot per iterator kind");
 
 static ObjIter *iter_of(VM *vm, int kind, IterNextFn next, Value a) {
   ObjIter *it = asy_iter_new(vm, next, a, UNDEF_VAL, UNDEF_VAL);
-  if (g_iter_classes[kind]) it->obj.cls = g_iter_classes[kind];
+  if (vm->iter_classes[kind]) it->obj.cls = vm->iter_classes[kind];
   return it;
 }
 
@@ -428,14 +428,11 @@ void asy_init_iter_types(VM *vm) {
   asy_def_method(vm, it, "__iter__", iter_iter_m);
   asy_def_method(vm, it, "__next__", iter_next_m);
   asy_def_method(vm, it, "__repr__", iter_repr_m);
-  ObjTuple *root = asy_tuple_new(vm, IK_COUNT);
-  g_iter_root = OBJ_VAL(root);
-  if (vm->value_root_count < 64) vm->value_roots[vm->value_root_count++] = &g_iter_root;
   int saved_flags = it->flags;
   it->flags &= ~CLASS_FINAL; /* `iterator` is final for scripts, not for these */
   for (int i = 0; i < IK_COUNT; i++) {
     if (i == IK_SEQ) {
-      g_iter_classes[i] = it;
+      vm->iter_classes[i] = it;
       continue;
     }
     ObjClass *c = asy_class_new(vm, asy_str_intern(vm, iter_class_names[i], strlen(iter_class_names[i])),
@@ -443,8 +440,7 @@ void asy_init_iter_types(VM *vm) {
     c->module = OBJ_VAL(vm->names.builtins);
     asy_dict_set_str(vm, c->dict, vm->names.module, c->module);
     c->flags |= CLASS_BUILTIN | CLASS_FINAL;
-    root->items[i] = OBJ_VAL(c);
-    g_iter_classes[i] = c;
+    vm->iter_classes[i] = c;
   }
   it->flags = saved_flags;
   ObjClass *views[3] = {vm->types.dict_keys, vm->types.dict_values, vm->types.dict_items};

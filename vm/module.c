@@ -8,7 +8,8 @@
 ** name.py in the main script's folder (vm->script_dir), then in each folder of the
 ** colon-separated ASYPATH. A module goes into sys.modules before its body runs, so
 ** circular imports see the partially initialised module, as in CPython; a failing
-** body removes it again.
+** body removes it again. The bodies of the from-import opcodes live here too, for
+** their ImportError wording ("partially initialized module" while a body runs).
 */
 #include <errno.h>
 #include <limits.h>
@@ -20,16 +21,12 @@
 #include "except.h"
 #include "interp.h"
 
-/* Modules whose body is running (a small stack: imports nest only as deep as the
-** import chain). The modules themselves are rooted by vm->modules. */
-static Obj *initializing[256];
-static int ninitializing;
-
-bool asy_module_initializing(VM *vm, Value m) {
-  (void)vm;
+/* vm->importing: the modules whose body is running (a small stack: imports nest only as
+** deep as the import chain). */
+static bool module_initializing(VM *vm, Value m) {
   if (!IS_OBJ(m)) return false;
-  for (int i = 0; i < ninitializing; i++)
-    if (initializing[i] == AS_OBJ(m)) return true;
+  for (int i = 0; i < vm->importing_count; i++)
+    if (vm->importing[i] == AS_OBJ(m)) return true;
   return false;
 }
 
@@ -39,7 +36,9 @@ void asy_register_native_module(VM *vm, const char *name, NativeFn init) {
   asy_dict_set_str(vm, vm->native_modules, key, OBJ_VAL(n));
 }
 
-Value asy_raise_import_error(VM *vm, ObjClass *cls, Value name, Value path, ObjStr *msg) {
+/* Raise cls (ImportError or a subclass) with message msg and the name/path attributes
+** (UNDEF = leave None). Returns EXC_VAL. */
+static Value raise_import_error(VM *vm, ObjClass *cls, Value name, Value path, ObjStr *msg) {
   Value m = OBJ_VAL(msg);
   Value exc = asy_new_exception(vm, cls, 1, &m);
   if (IS_EXC(exc)) return exc;
@@ -49,8 +48,8 @@ Value asy_raise_import_error(VM *vm, ObjClass *cls, Value name, Value path, ObjS
 }
 
 static Value module_not_found(VM *vm, ObjStr *name) {
-  return asy_raise_import_error(vm, vm->exc.ModuleNotFoundError, OBJ_VAL(name), UNDEF_VAL,
-                                asy_str_printf(vm, "No module named '%s'", name->chars));
+  return raise_import_error(vm, vm->exc.ModuleNotFoundError, OBJ_VAL(name), UNDEF_VAL,
+                            asy_str_printf(vm, "No module named '%s'", name->chars));
 }
 
 static bool is_file(const char *path) {
@@ -146,11 +145,11 @@ static Value import_file(VM *vm, ObjStr *name, const char *found) {
   asy_dict_set_str(vm, mod->dict, vm->names.name, OBJ_VAL(name));
   asy_dict_set_str(vm, mod->dict, vm->names.file, OBJ_VAL(file));
   asy_dict_set_str(vm, vm->modules, name, m);
-  if (ninitializing >= (int)(sizeof initializing / sizeof *initializing))
+  if (vm->importing_count >= (int)(sizeof vm->importing / sizeof vm->importing[0]))
     return asy_recursion_error(vm);
-  initializing[ninitializing++] = AS_OBJ(m);
+  vm->importing[vm->importing_count++] = AS_OBJ(m);
   Value r = asy_run_code(vm, code, mod->dict);
-  ninitializing--;
+  vm->importing_count--;
   if (IS_EXC(r)) {
     Value pending = asy_pending(vm);
     asy_clear_pending(vm);
@@ -172,7 +171,7 @@ Value asy_import(VM *vm, ObjStr *name) {
     ObjStr *first = asy_str_intern(vm, name->chars, (size_t)(dot - name->chars));
     Value parent = asy_import(vm, first);
     if (IS_EXC(parent)) return EXC_VAL;
-    return asy_raise_import_error(
+    return raise_import_error(
         vm, vm->exc.ModuleNotFoundError, OBJ_VAL(name), UNDEF_VAL,
         asy_str_printf(vm, "No module named '%s'; '%s' is not a package", name->chars,
                        first->chars));
@@ -183,4 +182,76 @@ Value asy_import(VM *vm, ObjStr *name) {
   if (name->size == 0 || !find_module_file(vm, name->chars, path))
     return module_not_found(vm, name);
   return import_file(vm, name, path);
+}
+
+/* ---- from-import (IMPORT_FROM, `import *`) ------------------------------------------ */
+
+Value asy_import_from(VM *vm, Value module, ObjStr *name) {
+  Value v = asy_getattr_opt(vm, module, name);
+  if (IS_EXC(v) || !IS_UNDEF(v)) return v;
+  const char *modname = "<unknown module name>";
+  Value n = asy_getattr_opt(vm, module, vm->names.name);
+  if (IS_EXC(n)) return EXC_VAL;
+  if (IS_STR(n)) modname = AS_STR(n)->chars;
+  else n = UNDEF_VAL;
+  const char *where = "unknown location";
+  Value path = UNDEF_VAL;
+  if (IS_MODULE(module) && IS_STR(AS_MODULE(module)->filename)) {
+    path = AS_MODULE(module)->filename;
+    where = AS_STR(path)->chars;
+  }
+  ObjStr *msg;
+  if (module_initializing(vm, module))
+    msg = asy_str_printf(vm,
+                         "cannot import name '%s' from partially initialized module '%s' "
+                         "(most likely due to a circular import) (%s)",
+                         name->chars, modname, where);
+  else
+    msg = asy_str_printf(vm, "cannot import name '%s' from '%s' (%s)", name->chars, modname,
+                         where);
+  Value r = raise_import_error(vm, vm->exc.ImportError, n, path, msg);
+  /* CPython's name_from: the traceback printer suggests a close name from dir(module). */
+  asy_exc_set_slot(vm, asy_pending(vm), "name_from", OBJ_VAL(name));
+  return r;
+}
+
+Value asy_import_star(VM *vm, Value module, ObjDict *ns) {
+  ObjStr *all_name = asy_str_intern(vm, "__all__", 7);
+  Value all = asy_getattr_opt(vm, module, all_name);
+  if (IS_EXC(all)) return EXC_VAL;
+  if (IS_UNDEF(all)) {
+    /* No __all__: every name of the module's dict not starting with '_'. */
+    ObjDict *d = NULL;
+    if (IS_MODULE(module)) d = AS_MODULE(module)->dict;
+    if (!d) {
+      Value dv = asy_getattr(vm, module, vm->names.dict);
+      if (IS_EXC(dv)) return EXC_VAL;
+      if (!IS_DICT(dv))
+        return asy_raise(vm, vm->exc.ImportError,
+                         "from-import-* object has no __dict__ and no __all__");
+      d = AS_DICT(dv);
+    }
+    for (size_t i = 0; i < d->used; i++) {
+      Value k = d->entries[i].key;
+      if (!IS_STR(k) || AS_STR(k)->chars[0] == '_') continue;
+      if (!asy_dict_set(vm, ns, k, d->entries[i].value)) return EXC_VAL;
+    }
+    return NONE_VAL;
+  }
+  Value it = asy_iter(vm, all);
+  if (IS_EXC(it)) return EXC_VAL;
+  for (;;) {
+    Value k = asy_next(vm, it);
+    if (IS_EXC(k)) return EXC_VAL;
+    if (IS_UNDEF(k)) return NONE_VAL;
+    if (!IS_STR(k)) {
+      Value n = asy_getattr_opt(vm, module, vm->names.name);
+      return asy_raise(vm, vm->exc.TypeError, "Item in %s.__all__ must be str, not %s",
+                       IS_STR(n) ? AS_STR(n)->chars : "module", asy_type_name(vm, k));
+    }
+    asy_push_root(vm, k);
+    Value v = asy_getattr(vm, module, AS_STR(k));
+    if (IS_EXC(v)) return EXC_VAL;
+    if (!asy_dict_set(vm, ns, k, v)) return EXC_VAL;
+  }
 }

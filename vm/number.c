@@ -380,9 +380,8 @@ int64_t asy_hash_int(int64_t i) {
 /* Each float("nan") is a distinct object in CPython (`nan is float("nan")` is False,
 ** yet `nan in [nan]` is True by identity). Asy floats are immediates, so a fresh NaN
 ** gets its own payload bits instead: asy_same compares floats bitwise. */
-double asy_fresh_nan(bool negative) {
-  static uint64_t serial;
-  uint64_t bits = 0x7ff8000000000000ull | (++serial & 0x0007ffffffffffffull);
+double asy_fresh_nan(VM *vm, bool negative) {
+  uint64_t bits = 0x7ff8000000000000ull | (++vm->nan_serial & 0x0007ffffffffffffull);
   if (negative) bits |= 0x8000000000000000ull;
   double d;
   memcpy(&d, &bits, sizeof d);
@@ -517,7 +516,7 @@ done:
   return result;
 }
 
-bool asy_parse_float(const char *str, size_t len, double *out) {
+bool asy_parse_float(VM *vm, const char *str, size_t len, double *out) {
   size_t n;
   char *buf = to_ascii(str, len, &n);
   char *p = buf, *end = buf + n;
@@ -535,7 +534,7 @@ bool asy_parse_float(const char *str, size_t len, double *out) {
     goto done;
   }
   if (rest == 3 && strncasecmp(q, "nan", 3) == 0) {
-    *out = asy_fresh_nan(neg);
+    *out = asy_fresh_nan(vm, neg);
     ok = true;
     goto done;
   }
@@ -666,7 +665,7 @@ Value asy_int_from_value(VM *vm, Value v, Value base_v) {
 
 static Value float_from_text(VM *vm, const char *s, size_t n, Value orig) {
   double d;
-  if (asy_parse_float(s, n, &d)) return FLOAT_VAL(d);
+  if (asy_parse_float(vm, s, n, &d)) return FLOAT_VAL(d);
   Value rep = asy_repr(vm, orig);
   if (IS_EXC(rep)) return rep;
   return asy_raise(vm, vm->exc.ValueError, "could not convert string to float: %s", AS_STR(rep)->chars);

@@ -51,7 +51,7 @@ Value asy_float_from_value(VM *vm, Value v);
 ** base 0 or 2..36. Returns 1 on success, 0 on a syntax error, -1 on overflow. */
 int asy_parse_int(const char *s, size_t n, int base, int64_t *out);
 /* Parse Python float syntax (as float(str)). Returns true on success. */
-bool asy_parse_float(const char *s, size_t n, double *out);
+bool asy_parse_float(VM *vm, const char *s, size_t n, double *out);
 /* A float to an int64, truncating: OverflowError/ValueError as CPython for inf/nan,
 ** OverflowError("integer overflow") outside the 64-bit range. */
 bool asy_float_to_int(VM *vm, double d, int64_t *out);
@@ -84,7 +84,8 @@ char *asy_dtoa_format(double d, char type, int precision, int flags);
 ** 0.DIGITS * 10**decpt). */
 int asy_dtoa_shortest(double d, char digits[20], int *decpt);
 
-/* A NaN with a payload of its own: the identity of one float("nan") "object". */
-double asy_fresh_nan(bool negative);
+/* A NaN with a payload of its own (vm->nan_serial): the identity of one float("nan")
+** "object". */
+double asy_fresh_nan(VM *vm, bool negative);
 
 #endif

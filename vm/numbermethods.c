@@ -628,7 +628,7 @@ static Value f_fromhex(VM *vm, int argc, Value *args, ObjDict *kw) {
   while (p < end && (*p == ' ' || (*p >= 9 && *p <= 13))) p++;
   while (end > p && (end[-1] == ' ' || (end[-1] >= 9 && end[-1] <= 13))) end--;
   double d;
-  if (asy_parse_float(p, (size_t)(end - p), &d) && (isinf(d) || isnan(d)))
+  if (asy_parse_float(vm, p, (size_t)(end - p), &d) && (isinf(d) || isnan(d)))
     return FLOAT_VAL(d);
   /* [sign] [0x] hexdigits [. hexdigits] [p [sign] digits] */
   char buf[512];

@@ -121,7 +121,7 @@ struct ObjDict {
   int32_t *index;
   DictEntry *entries;
   ObjDict *attrs;   /* see ObjTuple */
-  uint64_t version; /* layout version: set to a fresh process-wide number (never 0) by
+  uint64_t version; /* layout version: set to a fresh per-VM number (never 0) by
                        every change to the set of keys or their entry positions (insert
                        of a new key, delete, resize, clear) — NOT by value updates. Equal
                        versions mean the same dict with the same keys. 0 = never changed.
@@ -349,6 +349,9 @@ enum {
   CLASS_EXCEPTION = 2,  /* BaseException or a subclass */
   CLASS_FINAL = 4,      /* cannot be subclassed (bool, NoneType, …) */
   CLASS_HAS_GETATTR = 8, /* defines __getattr__ somewhere in the MRO (cache) */
+  CLASS_IS_EXCEPTION = 16,       /* exactly `Exception` (not inherited) */
+  CLASS_IS_EXCEPTION_GROUP = 32, /* exactly `ExceptionGroup` (not inherited): Exception is
+                                    its second base, which asy_is_subclass special-cases */
 };
 
 struct ObjClass {

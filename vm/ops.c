@@ -19,6 +19,7 @@
 #include "dict.h"
 #include "except.h"
 #include "gc.h"
+#include "genericalias.h"
 #include "interp.h" /* asy_c_stack_exhausted */
 #include "list.h"
 #include "number.h"
@@ -44,29 +45,16 @@ static const char *const cmp_dunder[6] = {"__lt__", "__le__", "__eq__", "__ne__"
 static const char *const cmp_symbol[6] = {"<", "<=", "==", "!=", ">", ">="};
 static const int cmp_swapped[6] = {CMP_GT, CMP_GE, CMP_EQ, CMP_NE, CMP_LT, CMP_LE};
 
-/* Interned dunder names, kept alive by a pinned tuple (interned strings are weak). */
-static ObjStr *g_binop[BINOP__COUNT][3];
-static ObjStr *g_cmp[6];
-static ObjStr *g_unary[3];
-static Value g_names_root;
-
+/* Interned once per VM into vm->opnames (a GC root), indexed like the tables above. */
 static void init_names(VM *vm) {
-  size_t n = BINOP__COUNT * 3 + 6, k = 0;
-  ObjTuple *t = asy_tuple_new(vm, n);
   for (int i = 0; i < BINOP__COUNT; i++)
-    for (int j = 0; j < 3; j++) {
-      g_binop[i][j] = asy_str_intern(vm, binop_dunder[i][j], strlen(binop_dunder[i][j]));
-      t->items[k++] = OBJ_VAL(g_binop[i][j]);
-    }
-  for (int i = 0; i < 6; i++) {
-    g_cmp[i] = asy_str_intern(vm, cmp_dunder[i], strlen(cmp_dunder[i]));
-    t->items[k++] = OBJ_VAL(g_cmp[i]);
-  }
-  g_unary[UNOP_NEGATIVE] = vm->names.neg;
-  g_unary[UNOP_POSITIVE] = vm->names.pos;
-  g_unary[UNOP_INVERT] = vm->names.invert;
-  g_names_root = OBJ_VAL(t);
-  if (vm->value_root_count < 64) vm->value_roots[vm->value_root_count++] = &g_names_root;
+    for (int j = 0; j < 3; j++)
+      vm->opnames.binop[i][j] = asy_str_intern(vm, binop_dunder[i][j], strlen(binop_dunder[i][j]));
+  for (int i = 0; i < 6; i++)
+    vm->opnames.cmp[i] = asy_str_intern(vm, cmp_dunder[i], strlen(cmp_dunder[i]));
+  vm->opnames.unary[UNOP_NEGATIVE] = vm->names.neg;
+  vm->opnames.unary[UNOP_POSITIVE] = vm->names.pos;
+  vm->opnames.unary[UNOP_INVERT] = vm->names.invert;
 }
 
 /* ---- small helpers ----------------------------------------------------------------- */
@@ -118,30 +106,25 @@ static bool is_notimpl(VM *vm, Value v) { return IS_OBJ(v) && asy_same(v, vm->no
 
 /* ---- repr guard ------------------------------------------------------------------- */
 
-static Obj **g_repr_stack;
-static size_t g_repr_count, g_repr_cap;
-
 int asy_repr_enter(VM *vm, Obj *o) {
-  (void)vm;
-  for (size_t i = 0; i < g_repr_count; i++)
-    if (g_repr_stack[i] == o) return 1;
-  if (g_repr_count == g_repr_cap) {
-    size_t cap = g_repr_cap ? g_repr_cap * 2 : 16;
-    Obj **s = realloc(g_repr_stack, cap * sizeof(Obj *));
+  for (size_t i = 0; i < vm->repr.count; i++)
+    if (vm->repr.stack[i] == o) return 1;
+  if (vm->repr.count == vm->repr.capacity) {
+    size_t cap = vm->repr.capacity ? vm->repr.capacity * 2 : 16;
+    Obj **s = realloc(vm->repr.stack, cap * sizeof(Obj *));
     if (!s) abort();
-    g_repr_stack = s;
-    g_repr_cap = cap;
+    vm->repr.stack = s;
+    vm->repr.capacity = cap;
   }
-  g_repr_stack[g_repr_count++] = o;
+  vm->repr.stack[vm->repr.count++] = o;
   return 0;
 }
 
 void asy_repr_leave(VM *vm, Obj *o) {
-  (void)vm;
-  for (size_t i = g_repr_count; i > 0; i--)
-    if (g_repr_stack[i - 1] == o) {
-      memmove(&g_repr_stack[i - 1], &g_repr_stack[i], (g_repr_count - i) * sizeof(Obj *));
-      g_repr_count--;
+  for (size_t i = vm->repr.count; i > 0; i--)
+    if (vm->repr.stack[i - 1] == o) {
+      memmove(&vm->repr.stack[i - 1], &vm->repr.stack[i], (vm->repr.count - i) * sizeof(Obj *));
+      vm->repr.count--;
       return;
     }
 }
@@ -302,10 +285,10 @@ static Value cmp_slot(VM *vm, int op, Value self, Value other) {
   ObjClass *cls = asy_class_of(vm, self);
   if (is_builtin(cls)) return asy_builtin_compare(vm, op, self, other);
   Value m;
-  switch (method_of(cls, g_cmp[op], &m)) {
+  switch (method_of(cls, vm->opnames.cmp[op], &m)) {
   case M_NONE: return vm->notimplemented;
   case M_SLOT: return asy_builtin_compare(vm, op, self, other);
-  default: return call_method(vm, m, self, 1, &other, g_cmp[op]);
+  default: return call_method(vm, m, self, 1, &other, vm->opnames.cmp[op]);
   }
 }
 
@@ -510,7 +493,7 @@ static Value bin_slot(VM *vm, int op, Value self, Value other, bool reflected, M
   if (k == M_NONE) return vm->notimplemented;
   if (k == M_SLOT) return reflected ? asy_builtin_binary(vm, op, other, self, false)
                                     : asy_builtin_binary(vm, op, self, other, false);
-  return call_method(vm, m, self, 1, &other, g_binop[op][reflected ? 1 : 0]);
+  return call_method(vm, m, self, 1, &other, vm->opnames.binop[op][reflected ? 1 : 0]);
 }
 
 static MKind bin_kind(VM *vm, ObjClass *cls, int op, int which, Value *m) {
@@ -519,7 +502,7 @@ static MKind bin_kind(VM *vm, ObjClass *cls, int op, int which, Value *m) {
     *m = UNDEF_VAL;
     return M_SLOT;
   }
-  MKind k = method_of(cls, g_binop[op][which], m);
+  MKind k = method_of(cls, vm->opnames.binop[op][which], m);
   /* Not defined at all on a user class: the nearest built-in base's slot (it may be a
   ** list or dict subclass) still applies. */
   if (k == M_NONE && IS_UNDEF(*m)) return M_SLOT;
@@ -540,7 +523,7 @@ static Value binary_op1(VM *vm, int op, Value a, Value b) {
   }
   Value r;
   if (kb == M_USER && asy_is_subclass(cb, ca)) {
-    Value ra = asy_class_lookup(ca, g_binop[op][1]);
+    Value ra = asy_class_lookup(ca, vm->opnames.binop[op][1]);
     if (!asy_same(ra, mb)) {
       r = bin_slot(vm, op, b, a, true, kb, mb);
       if (!is_notimpl(vm, r)) return r;
@@ -586,10 +569,6 @@ static Value binary_fallback(VM *vm, int op, Value a, Value b, bool inplace) {
                    inplace ? "=" : "", asy_type_name(vm, a), asy_type_name(vm, b));
 }
 
-static bool is_union(Value v);
-static bool unionable(Value v);
-static Value union_new(VM *vm, Value a, Value b);
-
 Value asy_binary_op(VM *vm, int op, Value a, Value b) {
   if (op < 0 || op >= BINOP__COUNT) return asy_raise(vm, vm->exc.RuntimeError, "bad binary operator %d", op);
   if (IS_INT(a) && IS_INT(b)) return asy_int_binary(vm, op, AS_INT(a), AS_INT(b));
@@ -601,8 +580,8 @@ Value asy_binary_op(VM *vm, int op, Value a, Value b) {
   Value r = binary_op1(vm, op, a, b);
   if (!is_notimpl(vm, r)) return r;
   /* type.__or__ / __ror__: X | Y over classes, None and aliases builds a union. */
-  if (op == BINOP_OR && !(IS_NONE(a) && IS_NONE(b)) && unionable(a) && unionable(b))
-    return union_new(vm, a, b);
+  if (op == BINOP_OR && !(IS_NONE(a) && IS_NONE(b)) && asy_unionable(vm, a) && asy_unionable(vm, b))
+    return asy_union_new(vm, a, b);
   return binary_fallback(vm, op, a, b, false);
 }
 
@@ -619,7 +598,7 @@ Value asy_inplace_op(VM *vm, int op, Value a, Value b) {
   Value m;
   MKind k = bin_kind(vm, ca, op, 2, &m);
   if (k == M_USER) {
-    Value r = call_method(vm, m, a, 1, &b, g_binop[op][2]);
+    Value r = call_method(vm, m, a, 1, &b, vm->opnames.binop[op][2]);
     if (!is_notimpl(vm, r)) return r;
   } else if (k == M_SLOT && IS_OBJ(a) && (OBJ_TYPE(a) == OBJ_SET || OBJ_TYPE(a) == OBJ_DICT)) {
     /* set |= and dict |= are numeric in-place slots: tried first. */
@@ -632,7 +611,7 @@ Value asy_inplace_op(VM *vm, int op, Value a, Value b) {
     ObjClass *cb = asy_class_of(vm, b);
     Value mb;
     if (cb != ca && bin_kind(vm, cb, op, 1, &mb) == M_USER) {
-      Value r = call_method(vm, mb, b, 1, &a, g_binop[op][1]);
+      Value r = call_method(vm, mb, b, 1, &a, vm->opnames.binop[op][1]);
       if (!is_notimpl(vm, r)) return r;
     }
     if (op == BINOP_ADD) return asy_list_extend(vm, AS_LIST(a), b) ? a : EXC_VAL;
@@ -658,8 +637,8 @@ Value asy_unary_op(VM *vm, int op, Value a) {
   static const char *const sym[3] = {"-", "+", "~"};
   if (IS_OBJ(a) && op >= 0 && op < 3) {
     ObjClass *cls = AS_OBJ(a)->cls;
-    Value m = asy_class_lookup(cls, g_unary[op]);
-    if (!IS_UNDEF(m) && !IS_NONE(m)) return call_method(vm, m, a, 0, NULL, g_unary[op]);
+    Value m = asy_class_lookup(cls, vm->opnames.unary[op]);
+    if (!IS_UNDEF(m) && !IS_NONE(m)) return call_method(vm, m, a, 0, NULL, vm->opnames.unary[op]);
   }
   return asy_raise(vm, vm->exc.TypeError, "bad operand type for unary %s: '%s'", sym[op & 3], asy_type_name(vm, a));
 }
@@ -871,176 +850,6 @@ static Value layout_getitem(VM *vm, Value c, Value key) {
   }
 }
 
-/* types.GenericAlias, minimal: what list[int] / dict[str, int] evaluate to (annotations
-** are evaluated eagerly in 3.13). Calling it calls the origin class. */
-static ObjClass *g_generic_alias;
-static Value g_generic_alias_root;
-
-static bool alias_arg_repr(VM *vm, AsyBuf *b, Value v) {
-  if (IS_CLASS(v)) {
-    ObjClass *c = AS_CLASS(v);
-    if (IS_STR(c->module) && strcmp(AS_STR(c->module)->chars, "builtins") != 0)
-      asy_buf_printf(b, "%s.%s", AS_STR(c->module)->chars, c->qualname->chars);
-    else
-      asy_buf_puts(b, c->qualname->chars);
-    return true;
-  }
-  if (asy_same(v, vm->ellipsis)) {
-    asy_buf_puts(b, "...");
-    return true;
-  }
-  return asy_buf_repr(vm, b, v);
-}
-
-static Value alias_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
-  (void)kw;
-  if (argc < 1 || !IS_INSTANCE(args[0]) || !AS_INSTANCE(args[0])->dict) return asy_bad_self(vm, "__repr__", "GenericAlias", argc, args);
-  ObjDict *d = AS_INSTANCE(args[0])->dict;
-  Value origin = asy_dict_get_str(d, asy_str_intern(vm, "__origin__", 10));
-  Value targs = asy_dict_get_str(d, asy_str_intern(vm, "__args__", 8));
-  AsyBuf b;
-  asy_buf_init(&b, vm);
-  bool ok = alias_arg_repr(vm, &b, origin);
-  asy_buf_putc(&b, '[');
-  if (IS_TUPLE(targs)) {
-    for (size_t i = 0; ok && i < AS_TUPLE(targs)->size; i++) {
-      if (i) asy_buf_puts(&b, ", ");
-      ok = alias_arg_repr(vm, &b, AS_TUPLE(targs)->items[i]);
-    }
-    if (AS_TUPLE(targs)->size == 0) asy_buf_puts(&b, "()");
-  }
-  asy_buf_putc(&b, ']');
-  if (!ok) {
-    asy_buf_free(&b);
-    return EXC_VAL;
-  }
-  return OBJ_VAL(asy_buf_to_str(&b));
-}
-
-static Value alias_call(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (argc < 1 || !IS_INSTANCE(args[0]) || !AS_INSTANCE(args[0])->dict) return asy_bad_self(vm, "__call__", "GenericAlias", argc, args);
-  Value origin = asy_dict_get_str(AS_INSTANCE(args[0])->dict, asy_str_intern(vm, "__origin__", 10));
-  return asy_call(vm, origin, argc - 1, args + 1, kw);
-}
-
-static Value generic_alias_new(VM *vm, ObjClass *origin, Value key) {
-  if (!g_generic_alias) {
-    ObjDict *d = asy_dict_new(vm);
-    ObjClass *c = asy_class_new(vm, asy_str_cstr(vm, "GenericAlias"), vm->types.object, d);
-    if (!c) return EXC_VAL;
-    c->module = STR_VAL(vm, "types");
-    c->flags |= CLASS_BUILTIN | CLASS_FINAL;
-    asy_def_method(vm, c, "__repr__", alias_repr);
-    asy_def_method(vm, c, "__call__", alias_call);
-    g_generic_alias = c;
-    g_generic_alias_root = OBJ_VAL(c);
-    if (vm->value_root_count < 64) vm->value_roots[vm->value_root_count++] = &g_generic_alias_root;
-  }
-  Value inst = OBJ_VAL(asy_alloc_obj(vm, sizeof(ObjInstance), OBJ_INSTANCE, g_generic_alias));
-  ObjDict *d = asy_dict_new(vm);
-  AS_INSTANCE(inst)->dict = d;
-  Value targs = IS_TUPLE(key) ? key : OBJ_VAL(asy_tuple_from(vm, 1, &key));
-  asy_dict_set_str(vm, d, asy_str_intern(vm, "__origin__", 10), OBJ_VAL(origin));
-  asy_dict_set_str(vm, d, asy_str_intern(vm, "__args__", 8), targs);
-  return inst;
-}
-
-/* types.UnionType, minimal: what `int | str` / `int | None` evaluate to, for
-** isinstance/issubclass and annotations. __args__ holds the flattened, de-duplicated
-** members (None as NoneType). */
-static ObjClass *g_union_type;
-static Value g_union_type_root;
-
-static bool is_union(Value v) {
-  return g_union_type && IS_INSTANCE(v) && AS_OBJ(v)->cls == g_union_type && AS_INSTANCE(v)->dict;
-}
-
-bool asy_union_args(VM *vm, Value v, ObjTuple **args) {
-  if (!is_union(v)) return false;
-  Value a = asy_dict_get_str(AS_INSTANCE(v)->dict, asy_str_intern(vm, "__args__", 8));
-  if (!IS_TUPLE(a)) return false;
-  *args = AS_TUPLE(a);
-  return true;
-}
-
-static Value union_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
-  (void)kw;
-  ObjTuple *members;
-  if (argc < 1 || !asy_union_args(vm, args[0], &members)) return asy_bad_self(vm, "__repr__", "UnionType", argc, args);
-  AsyBuf b;
-  asy_buf_init(&b, vm);
-  bool ok = true;
-  for (size_t i = 0; ok && i < members->size; i++) {
-    if (i) asy_buf_puts(&b, " | ");
-    Value m = members->items[i];
-    if (IS_CLASS(m) && AS_CLASS(m) == vm->types.none)
-      asy_buf_puts(&b, "None");
-    else
-      ok = alias_arg_repr(vm, &b, m);
-  }
-  if (!ok) {
-    asy_buf_free(&b);
-    return EXC_VAL;
-  }
-  return OBJ_VAL(asy_buf_to_str(&b));
-}
-
-/* A valid `|` operand for building a union: a class, None, a generic alias or a union. */
-static bool unionable(Value v) {
-  return IS_NONE(v) || IS_CLASS(v) || is_union(v) ||
-         (g_generic_alias && IS_INSTANCE(v) && AS_OBJ(v)->cls == g_generic_alias);
-}
-
-/* Add v (or a union's members) to list l unless already present (by identity). */
-static void union_add(VM *vm, ObjList *l, Value v) {
-  ObjTuple *members;
-  if (asy_union_args(vm, v, &members)) {
-    for (size_t i = 0; i < members->size; i++) union_add(vm, l, members->items[i]);
-    return;
-  }
-  if (IS_NONE(v)) v = OBJ_VAL(vm->types.none);
-  for (size_t i = 0; i < l->size; i++)
-    if (asy_same(l->items[i], v)) return;
-  asy_list_append(vm, l, v);
-}
-
-static Value union_new(VM *vm, Value a, Value b) {
-  size_t mark = asy_temp_mark(vm);
-  if (!g_union_type) {
-    ObjDict *d = asy_dict_new(vm);
-    asy_push_root(vm, OBJ_VAL(d));
-    ObjStr *name = asy_str_cstr(vm, "UnionType");
-    asy_push_root(vm, OBJ_VAL(name));
-    ObjClass *c = asy_class_new(vm, name, vm->types.object, d);
-    asy_temp_reset(vm, mark);
-    if (!c) return EXC_VAL;
-    g_union_type = c;
-    g_union_type_root = OBJ_VAL(c);
-    if (vm->value_root_count < 64) vm->value_roots[vm->value_root_count++] = &g_union_type_root;
-    c->module = STR_VAL(vm, "types");
-    c->flags |= CLASS_BUILTIN | CLASS_FINAL;
-    asy_def_method(vm, c, "__repr__", union_repr);
-  }
-  ObjList *l = asy_list_new(vm, 0);
-  asy_push_root(vm, OBJ_VAL(l));
-  union_add(vm, l, a);
-  union_add(vm, l, b);
-  Value r;
-  if (l->size == 1) {
-    r = l->items[0];
-  } else {
-    Value targs = OBJ_VAL(asy_tuple_from(vm, l->size, l->items));
-    asy_push_root(vm, targs);
-    r = OBJ_VAL(asy_alloc_obj(vm, sizeof(ObjInstance), OBJ_INSTANCE, g_union_type));
-    asy_push_root(vm, r);
-    ObjDict *d = asy_dict_new(vm);
-    AS_INSTANCE(r)->dict = d;
-    asy_dict_set_str(vm, d, asy_str_intern(vm, "__args__", 8), targs);
-  }
-  asy_temp_reset(vm, mark);
-  return r;
-}
-
 static Value class_getitem(VM *vm, ObjClass *c, Value key) {
   Value m = asy_class_lookup(c, vm->names.class_getitem);
   if (!IS_UNDEF(m)) {
@@ -1050,7 +859,7 @@ static Value class_getitem(VM *vm, ObjClass *c, Value key) {
   }
   /* Built-in generics (list[int], dict[str, int], type[X] in annotations). */
   if ((is_builtin(c) && c->layout != OBJ_INSTANCE) || c == vm->types.type)
-    return generic_alias_new(vm, c, key);
+    return asy_generic_alias_new(vm, c, key);
   return asy_raise(vm, vm->exc.TypeError, "type '%s' is not subscriptable", c->name->chars);
 }
 
@@ -1262,11 +1071,10 @@ static Value check_str_result(VM *vm, Value r, const char *what) {
 
 static Value repr_object(VM *vm, Value v);
 
-/* Nested reprs (containers, __repr__ calling repr) counted as CPython counts them against
-** its C recursion limit (10000; a repr() call itself takes 2), with the C stack check as a
-** backstop. Thread-local: worker threads may format values too. */
+/* Nested reprs (containers, __repr__ calling repr) counted in vm->repr.depth as CPython
+** counts them against its C recursion limit (10000; a repr() call itself takes 2), with
+** the C stack check as a backstop. */
 #define REPR_DEPTH_MAX 9998
-static _Thread_local int repr_depth;
 
 Value asy_repr(VM *vm, Value v) {
   switch (v.tag) {
@@ -1283,12 +1091,12 @@ Value asy_repr(VM *vm, Value v) {
   }
   if (IS_CLASS(v)) return asy_class_repr(vm, AS_CLASS(v));
   /* repr of nested containers recurses in C: deep data raises instead of overflowing. */
-  if (repr_depth >= REPR_DEPTH_MAX || asy_c_stack_exhausted())
+  if (vm->repr.depth >= REPR_DEPTH_MAX || asy_c_stack_exhausted())
     return asy_raise(vm, vm->exc.RecursionError,
                      "maximum recursion depth exceeded while getting the repr of an object");
-  repr_depth++;
+  vm->repr.depth++;
   Value r = repr_object(vm, v);
-  repr_depth--;
+  vm->repr.depth--;
   return r;
 }
 
@@ -1422,20 +1230,18 @@ static void def_slot(VM *vm, ObjClass *c, ObjStr *name, NativeFn fn) {
 
 static void def_cmp(VM *vm, ObjClass *c, bool ordered) {
   for (int op = 0; op < 6; op++)
-    if (ordered || op == CMP_EQ || op == CMP_NE) def_slot(vm, c, g_cmp[op], cmp_natives[op]);
+    if (ordered || op == CMP_EQ || op == CMP_NE) def_slot(vm, c, vm->opnames.cmp[op], cmp_natives[op]);
 }
 
 #define DEF_BIN(c, op, id, refl, inpl)                                   \
   do {                                                                   \
-    def_slot(vm, c, g_binop[op][0], bin_native_##id);                    \
-    if (refl) def_slot(vm, c, g_binop[op][1], rbin_native_##id);         \
-    if (inpl) def_slot(vm, c, g_binop[op][2], ibin_native_##id);         \
+    def_slot(vm, c, vm->opnames.binop[op][0], bin_native_##id);                    \
+    if (refl) def_slot(vm, c, vm->opnames.binop[op][1], rbin_native_##id);         \
+    if (inpl) def_slot(vm, c, vm->opnames.binop[op][2], ibin_native_##id);         \
   } while (0)
 
 void asy_init_ops_natives(VM *vm) {
   init_names(vm);
-  g_generic_alias = NULL; /* created on first use, per VM */
-  g_union_type = NULL;
   ObjClass *list = vm->types.list, *tuple = vm->types.tuple, *dict = vm->types.dict;
   ObjClass *set = vm->types.set, *fset = vm->types.frozenset;
   def_cmp(vm, list, true);

@@ -48,9 +48,6 @@ Value asy_bad_self(VM *vm, const char *meth, const char *type, int argc, Value *
     if (argc < 1 || !IS_OBJ_TYPE(args[0], layout)) return asy_bad_self(vm, meth, type, argc, args); \
   } while (0)
 
-/* If v is a types.UnionType (`int | str`), its member classes in *args and true. */
-bool asy_union_args(VM *vm, Value v, ObjTuple **args);
-
 /* The identity hash CPython uses for objects without __hash__ (pointer rotated). */
 int64_t asy_hash_pointer(const void *p);
 

@@ -232,21 +232,16 @@ int64_t asy_mem_count(const void *hay, size_t hn, const void *needle, size_t nn)
   return count;
 }
 
-/* One-entry cache of the last code-point -> byte offset lookup, so that scanning a
-** non-ASCII string by index is linear overall. Cleared whenever the GC sweeps (the
-** only time a str can be freed and its address reused). */
-static _Thread_local struct {
-  const ObjStr *s;
-  size_t index, offset;
-} offset_cache;
-
-size_t asy_str_offset(ObjStr *s, size_t index) {
+/* vm->str_offset: a one-entry cache of the last code-point -> byte offset lookup, so
+** that scanning a non-ASCII string by index is linear overall. Cleared whenever the GC
+** sweeps (the only time a str can be freed and its address reused). */
+size_t asy_str_offset(VM *vm, ObjStr *s, size_t index) {
   if (s->length == s->size) return index;
   if (index >= s->length) return s->size;
   size_t i = 0, off = 0;
-  if (offset_cache.s == s && offset_cache.index <= index) {
-    i = offset_cache.index;
-    off = offset_cache.offset;
+  if (vm->str_offset.s == s && vm->str_offset.index <= index) {
+    i = vm->str_offset.index;
+    off = vm->str_offset.offset;
   }
   /* Scanning backwards from the end is cheaper for indexes near it. */
   if (index - i > s->length - index) {
@@ -265,15 +260,15 @@ size_t asy_str_offset(ObjStr *s, size_t index) {
       i++;
     }
   }
-  offset_cache.s = s;
-  offset_cache.index = index;
-  offset_cache.offset = off;
+  vm->str_offset.s = s;
+  vm->str_offset.index = index;
+  vm->str_offset.offset = off;
   return off;
 }
 
-uint32_t asy_str_char_at(ObjStr *s, size_t index) {
+uint32_t asy_str_char_at(VM *vm, ObjStr *s, size_t index) {
   if (s->length == s->size) return (unsigned char)s->chars[index];
-  size_t off = asy_str_offset(s, index), adv;
+  size_t off = asy_str_offset(vm, s, index), adv;
   return asy_utf8_decode(s->chars + off, s->size - off, &adv);
 }
 
@@ -498,7 +493,7 @@ ObjStr *asy_str_intern(VM *vm, const char *chars, size_t size) {
 }
 
 void asy_strings_sweep(VM *vm) {
-  offset_cache.s = NULL;
+  vm->str_offset.s = NULL;
   if (!vm->interned.capacity) return;
   size_t removed = 0;
   for (size_t i = 0; i < vm->interned.capacity; i++) {
@@ -515,7 +510,7 @@ void asy_strings_sweep(VM *vm) {
 }
 
 void asy_strings_free(VM *vm) {
-  offset_cache.s = NULL;
+  vm->str_offset.s = NULL;
   if (vm->interned.slots) ASY_FREE(vm, ObjStr *, vm->interned.slots, vm->interned.capacity);
   vm->interned.slots = NULL;
   vm->interned.count = vm->interned.capacity = 0;
@@ -553,8 +548,8 @@ Value asy_str_compare(VM *vm, int op, ObjStr *a, ObjStr *b) {
 ObjStr *asy_str_substr(VM *vm, ObjStr *s, size_t start, size_t stop) {
   if (start >= stop) return vm->names.empty;
   if (start == 0 && stop >= s->length && s->obj.cls == vm->types.str) return s;
-  size_t b0 = asy_str_offset(s, start);
-  size_t b1 = asy_str_offset(s, stop);
+  size_t b0 = asy_str_offset(vm, s, start);
+  size_t b1 = asy_str_offset(vm, s, stop);
   if (stop - start == 1 && b1 - b0 <= 2) return asy_str_intern(vm, s->chars + b0, b1 - b0);
   ObjStr *r = asy_str_alloc(vm, b1 - b0, stop - start);
   memcpy(r->chars, s->chars + b0, b1 - b0);
@@ -617,7 +612,7 @@ Value asy_str_getitem(VM *vm, ObjStr *s, Value key) {
     if (i < 0 || i >= (int64_t)s->length)
       return asy_raise(vm, vm->exc.IndexError, "string index out of range");
     if (s->length == s->size) return OBJ_VAL(asy_str_intern(vm, s->chars + i, 1));
-    return OBJ_VAL(asy_str_from_cp(vm, asy_str_char_at(s, (size_t)i)));
+    return OBJ_VAL(asy_str_from_cp(vm, asy_str_char_at(vm, s, (size_t)i)));
   }
   if (IS_OBJ_TYPE(key, OBJ_SLICE)) {
     int64_t start, stop, step, n;

@@ -81,9 +81,9 @@ int64_t asy_mem_find(const void *hay, size_t hn, const void *needle, size_t nn, 
 /* Number of non-overlapping occurrences of needle (nn > 0) in hay[0..hn). */
 int64_t asy_mem_count(const void *hay, size_t hn, const void *needle, size_t nn);
 /* Byte offset of code point `index` (0 <= index <= length) in s. */
-size_t asy_str_offset(ObjStr *s, size_t index);
+size_t asy_str_offset(VM *vm, ObjStr *s, size_t index);
 /* The code point at `index` (0 <= index < length). */
-uint32_t asy_str_char_at(ObjStr *s, size_t index);
+uint32_t asy_str_char_at(VM *vm, ObjStr *s, size_t index);
 /* Largest code point in the text (decides CPython's PEP 393 kind). */
 uint32_t asy_str_max_cp(ObjStr *s);
 

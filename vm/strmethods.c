@@ -165,12 +165,12 @@ static bool is_space_cp(uint32_t cp) {
 /* ---- searching ------------------------------------------------------------------------- */
 
 /* Find needle in s[start:end] (code points); returns the code-point index or -1. */
-static int64_t find_in(ObjStr *s, ObjStr *needle, int64_t start, int64_t end, bool reverse) {
+static int64_t find_in(VM *vm, ObjStr *s, ObjStr *needle, int64_t start, int64_t end, bool reverse) {
   int64_t len = (int64_t)s->length;
   asy_adjust_indices(&start, &end, len);
   if (end - start < (int64_t)needle->length) return -1;
   if (start > len) return -1;
-  size_t b0 = asy_str_offset(s, (size_t)start), b1 = asy_str_offset(s, (size_t)end);
+  size_t b0 = asy_str_offset(vm, s, (size_t)start), b1 = asy_str_offset(vm, s, (size_t)end);
   if (needle->size == 0) return reverse ? end : start;
   int64_t hit = asy_mem_find(s->chars + b0, b1 - b0, needle->chars, needle->size, reverse);
   if (hit < 0) return -1;
@@ -186,7 +186,7 @@ static Value find_common(VM *vm, int argc, Value *args, ObjDict *kw, const char 
   int64_t start = 0, end = INT64_MAX;
   if (argc > 2 && !slice_bound(vm, args[2], &start)) return EXC_VAL;
   if (argc > 3 && !slice_bound(vm, args[3], &end)) return EXC_VAL;
-  int64_t r = find_in(SELF, AS_STR(args[1]), start, end, reverse);
+  int64_t r = find_in(vm, SELF, AS_STR(args[1]), start, end, reverse);
   if (r < 0 && raise) return asy_raise(vm, vm->exc.ValueError, "substring not found");
   return INT_VAL(r);
 }
@@ -221,7 +221,7 @@ static Value s_count(VM *vm, int argc, Value *args, ObjDict *kw) {
   asy_adjust_indices(&start, &end, len);
   if (start > len || end - start < (int64_t)sub->length) return INT_VAL(0);
   if (sub->size == 0) return INT_VAL(end - start + 1);
-  size_t b0 = asy_str_offset(s, (size_t)start), b1 = asy_str_offset(s, (size_t)end);
+  size_t b0 = asy_str_offset(vm, s, (size_t)start), b1 = asy_str_offset(vm, s, (size_t)end);
   return INT_VAL(asy_mem_count(s->chars + b0, b1 - b0, sub->chars, sub->size));
 }
 
@@ -248,7 +248,7 @@ static Value starts_ends(VM *vm, int argc, Value *args, ObjDict *kw, const char 
     ObjStr *p = AS_STR(items[k]);
     if (start > len) continue;
     if (end - start < (int64_t)p->length) continue;
-    size_t b0 = asy_str_offset(s, (size_t)start), b1 = asy_str_offset(s, (size_t)end);
+    size_t b0 = asy_str_offset(vm, s, (size_t)start), b1 = asy_str_offset(vm, s, (size_t)end);
     if (p->size > b1 - b0) continue;
     const char *at = ends ? s->chars + b1 - p->size : s->chars + b0;
     if (memcmp(at, p->chars, p->size) == 0) return TRUE_VAL;
@@ -551,7 +551,7 @@ static Value justify(VM *vm, int argc, Value *args, ObjDict *kw, const char *nam
                        asy_type_name(vm, args[2]));
     if (AS_STR(args[2])->length != 1)
       return asy_raise(vm, vm->exc.TypeError, "The fill character must be exactly one character long");
-    fill = asy_str_char_at(AS_STR(args[2]), 0);
+    fill = asy_str_char_at(vm, AS_STR(args[2]), 0);
   }
   int64_t len = (int64_t)s->length;
   if (width <= len) return exact(vm, s);
@@ -942,7 +942,7 @@ static Value s_maketrans(VM *vm, int argc, Value *args, ObjDict *kw) {
       if (IS_STR(k)) {
         if (AS_STR(k)->length != 1)
           return asy_raise(vm, vm->exc.ValueError, "string keys in translate table must be of length 1");
-        key = INT_VAL(asy_str_char_at(AS_STR(k), 0));
+        key = INT_VAL(asy_str_char_at(vm, AS_STR(k), 0));
       } else if (IS_INTLIKE(k)) {
         key = INT_VAL(AS_INTLIKE(k));
       } else {
@@ -962,7 +962,7 @@ static Value s_maketrans(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (x->length != y->length)
     return asy_raise(vm, vm->exc.ValueError, "the first two maketrans arguments must have equal length");
   for (size_t i = 0; i < x->length; i++)
-    if (!asy_dict_set(vm, d, INT_VAL(asy_str_char_at(x, i)), INT_VAL(asy_str_char_at(y, i))))
+    if (!asy_dict_set(vm, d, INT_VAL(asy_str_char_at(vm, x, i)), INT_VAL(asy_str_char_at(vm, y, i))))
       return EXC_VAL;
   if (argc == 3) {
     if (!IS_STR(args[2]))
@@ -970,7 +970,7 @@ static Value s_maketrans(VM *vm, int argc, Value *args, ObjDict *kw) {
                        asy_arg_type_name(vm, args[2]));
     ObjStr *z = AS_STR(args[2]);
     for (size_t i = 0; i < z->length; i++)
-      if (!asy_dict_set(vm, d, INT_VAL(asy_str_char_at(z, i)), NONE_VAL)) return EXC_VAL;
+      if (!asy_dict_set(vm, d, INT_VAL(asy_str_char_at(vm, z, i)), NONE_VAL)) return EXC_VAL;
   }
   return OBJ_VAL(d);
 }

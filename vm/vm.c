@@ -3,8 +3,9 @@
 **
 ** Bootstrap order matters because every object needs its class: the class objects
 ** are allocated first (with `type` as their class), then the dicts and names that
-** need the str/dict classes, then each area's init hook fills in methods, and the
-** builtins module comes last because it exposes all of the above.
+** need the str/dict classes, then each area's init hook fills in methods. The builtins
+** module exposes all of the above, so the host installs it afterwards (stdlib/'s
+** asy_init_builtins); the library reaches back only through asy_vm_add_hook.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,6 @@ void asy_init_str_types(VM *vm);
 void asy_init_number_types(VM *vm);
 void asy_init_exception_types(VM *vm);
 void asy_init_gen_types(VM *vm);
-void asy_init_builtins(VM *vm);
 
 /* Allocate a bare class object; names and dicts are filled in later. */
 static ObjClass *raw_class(VM *vm, ObjClass *base, ObjType layout, int flags) {
@@ -162,7 +162,6 @@ VM *vm_new(void) {
   asy_init_number_types(vm);
   asy_init_exception_types(vm);
   asy_init_gen_types(vm);
-  asy_init_builtins(vm);
 
   asy_temp_reset(vm, 0);
   vm->gc_paused = 0;
@@ -175,7 +174,9 @@ void vm_free(VM *vm) {
   asy_finalize_free(vm);
   asy_gc_free_all(vm);
   asy_strings_free(vm);
-  asy_stdlib_free(vm);
+  for (int i = 0; i < vm->hook_count; i++)
+    if (vm->hooks[i].release) vm->hooks[i].release(vm);
+  free(vm->repr.stack);
   for (Fiber *f = vm->fibers; f;) {
     Fiber *next = f->next_fiber;
     free(f->stack);
@@ -192,4 +193,15 @@ void vm_free(VM *vm) {
     s = next;
   }
   free(vm);
+}
+
+void asy_vm_add_hook(VM *vm, void (*mark)(VM *vm), void (*release)(VM *vm)) {
+  /* A fixed table: hooks come from the few libraries a host links, never from scripts. */
+  if (vm->hook_count == (int)(sizeof vm->hooks / sizeof vm->hooks[0])) {
+    fputs("asy: too many VM hooks\n", stderr);
+    abort();
+  }
+  vm->hooks[vm->hook_count].mark = mark;
+  vm->hooks[vm->hook_count].release = release;
+  vm->hook_count++;
 }

@@ -24,6 +24,7 @@
 #include "finalize.h"
 #include "loop.h"
 #include "object.h"
+#include "opcodes.h" /* BINOP__COUNT */
 
 /* Built-in classes, one X-macro entry each: (field, Python name).
 ** vm->types.<field> is the ObjClass*. vm.c creates them (with the right base, layout
@@ -129,7 +130,7 @@
   X(DeprecationWarning, "DeprecationWarning", Warning) \
   X(UserWarning, "UserWarning", Warning)
 /* Note: ExceptionGroup is also a subclass of Exception in Python (multiple
-** inheritance); except.c special-cases that in asy_is_subclass. */
+** inheritance); asy_is_subclass (class.c) special-cases that through class flags. */
 
 /* Interned strings the C code uses often: vm->names.<field>. (field, text) */
 #define ASY_COMMON_NAMES(X) \
@@ -236,7 +237,6 @@ struct VM {
   int gc_paused;          /* > 0: no collection (while building the VM) */
   Obj **gray; size_t gray_count, gray_capacity;
   Obj **temp_roots; size_t temp_count, temp_capacity; /* see gc.h */
-  Value *value_roots[64]; int value_root_count; /* pinned C Value slots (asy_pin) */
 
   AsySource *sources;     /* every source text loaded (for tracebacks) */
 
@@ -252,16 +252,52 @@ struct VM {
   AsyLoop loop;           /* the event loop's queues (loop.h) */
   AsyFinalizer fin;       /* finalizers waiting to run, warnings given (finalize.h) */
 
-  struct AsyStdlib *stdlib; /* stdlib's per-VM state (stdlib/asy_stdlib.h): std streams, the
-                               sys module, module classes; marked by asy_stdlib_mark */
+  /* State of the runtime's files that lives as long as the VM (never in C statics, so two
+  ** VMs in one process, or a REPL reset, share nothing). gc.c marks the objects here. */
+  struct {                /* ops.c: interned dunder names, by operator */
+    ObjStr *binop[BINOP__COUNT][3]; /* __add__ __radd__ __iadd__ …, AsyBinOp order */
+    ObjStr *cmp[6];                 /* __lt__ … __ge__, AsyCmpOp order */
+    ObjStr *unary[3];               /* __neg__ __pos__ __invert__, AsyUnaryOp order */
+  } opnames;
+  struct {                /* ops.c: the repr recursion guards */
+    Obj **stack; size_t count, capacity; /* objects being repr'd (`[...]`); not roots:
+                                            their callers hold them */
+    int depth;            /* nested asy_repr calls */
+  } repr;
+  ObjClass *iter_classes[10]; /* iter.c: list_iterator, tuple_iterator … (its IK_* order) */
+  ObjClass *generic_alias;  /* genericalias.c: types.GenericAlias, made on first use */
+  ObjClass *union_type;     /* genericalias.c: types.UnionType, made on first use */
+  Obj *importing[256];      /* module.c: modules whose body is running, innermost last */
+  int importing_count;
+  uint64_t dict_version;    /* dict.c: the last ObjDict.version handed out */
+  uint64_t nan_serial;      /* number.c: payload of the last fresh NaN (its identity) */
+  struct {                  /* str.c: the last code point -> byte offset lookup (weak:
+                               cleared whenever the GC sweeps) */
+    const ObjStr *s;
+    size_t index, offset;
+  } str_offset;
+
+  struct AsyStdlib *stdlib; /* per-VM state of the library the host installed (stdlib/):
+                               opaque to vm/, marked and released through `hooks` */
+
+  /* Libraries layered on the VM register how to mark the objects their per-VM state
+  ** holds and how to release it (asy_vm_add_hook), so vm/ never calls into them. */
+  struct { void (*mark)(VM *vm); void (*release)(VM *vm); } hooks[4];
+  int hook_count;
 };
 
 /* ---- lifecycle ----------------------------------------------------------------- */
 
-/* Create a VM with every built-in type, exception, module and builtin registered. */
+/* Create a VM with every built-in type and exception and their methods. The builtins
+** module and the native modules come from a library the host installs next (stdlib/'s
+** asy_init_builtins), so that vm/ does not depend on it. */
 VM *vm_new(void);
 /* Free the VM and every object it owns. */
 void vm_free(VM *vm);
+/* Register a library's per-VM state with the VM: `mark` runs at every collection and must
+** mark the objects that state holds (gc.h's asy_gc_mark_*); `release` (or NULL) runs in
+** vm_free after every object is freed. Hooks run in registration order. */
+void asy_vm_add_hook(VM *vm, void (*mark)(VM *vm), void (*release)(VM *vm));
 
 /* ---- running code (interp.c) ------------------------------------------------------ */
 
