@@ -180,6 +180,7 @@ int main(int argc, char **argv) {
   vm->dis = dis;
   vm->debug = debug;
   if (virtual_time) asy_clock_use_virtual(vm);
+  asy_signals_install(vm);
   vm->script_dir = script_dir ? script_dir : ".";
   ObjList *args = AS_LIST(vm->argv);
   asy_list_append(vm, args, STR_VAL(vm, script_arg));

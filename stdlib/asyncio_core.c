@@ -113,7 +113,9 @@ static Value c_gen_state(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value c_deadlock(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)argc, (void)args, (void)kw;
   if (!vm->clock.virtual_time) {
-    for (;;) pause();
+    /* Nothing can happen but a signal: wait for one, as CPython's loop does. */
+    while (!ASY_INTERRUPTED(vm)) pause();
+    return asy_signals_check(vm) ? NONE_VAL : EXC_VAL;
   }
   fflush(stdout);
   static const char msg[] = "deadlock: every task is waiting and nothing can wake them "
@@ -138,14 +140,18 @@ static Value c_is_coroutine_function(VM *vm, int argc, Value *args, ObjDict *kw)
   return BOOL_VAL(IS_OBJ_TYPE(f, OBJ_FUNCTION) && (AS_FUNCTION(f)->code->flags & CODE_COROUTINE));
 }
 
+/* set_main_task(task or None): the task Ctrl-C cancels while asyncio.run runs it. */
 static Value c_set_main_task(VM *vm, int argc, Value *args, ObjDict *kw) {
-  (void)vm, (void)argc, (void)args, (void)kw;
+  (void)kw;
+  vm->signals.main_task = argc >= 1 && !IS_NONE(args[0]) ? args[0] : UNDEF_VAL;
+  vm->signals.cancels = 0;
   return NONE_VAL;
 }
 
+/* interrupted() -> how many Ctrl-Cs cancelled the main task in this run. */
 static Value c_interrupted(VM *vm, int argc, Value *args, ObjDict *kw) {
-  (void)vm, (void)argc, (void)args, (void)kw;
-  return FALSE_VAL;
+  (void)argc, (void)args, (void)kw;
+  return INT_VAL(vm->signals.cancels);
 }
 
 /* finalize_later(obj): call obj._finalize() once obj becomes unreachable (vm/finalize.h).

@@ -53,8 +53,10 @@ bool asy_clock_sleep(VM *vm, double secs) {
     ts.tv_sec++;
     ts.tv_nsec -= 1000000000;
   }
-  /* Resume after signal interruptions (PEP 475), keeping the remaining time. */
+  /* Resume after signal interruptions (PEP 475), keeping the remaining time, unless
+  ** the signal was Ctrl-C (KeyboardInterrupt). */
   while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    if (ASY_INTERRUPTED(vm) && !asy_signals_check(vm)) return false;
   }
   return true;
 }

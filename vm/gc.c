@@ -254,6 +254,7 @@ static void mark_roots(VM *vm) {
   MARKV(vm->argv);
   asy_loop_mark(vm);
   asy_finalize_mark(vm);
+  asy_signals_mark(vm);
   ObjStr **opnames = (ObjStr **)&vm->opnames;
   for (size_t i = 0; i < sizeof vm->opnames / sizeof(ObjStr *); i++) MARK(opnames[i]);
   for (size_t i = 0; i < sizeof vm->iter_classes / sizeof vm->iter_classes[0]; i++)

@@ -925,6 +925,10 @@ dispatch:
     }
 
     FAST(JUMP_BACKWARD) {
+      if (ASY_INTERRUPTED(vm)) { /* Ctrl-C: act on it between iterations (signals.h) */
+        STORE_FRAME();
+        ERROR_IF(!asy_signals_check(vm));
+      }
       ip = code->code + ARG;
       RESET_TEMPS();
       DISPATCH();

@@ -154,19 +154,14 @@ bool asy_loop_has_work(VM *vm) {
   return vm->loop.ready_count > 0 || vm->loop.timer_count > vm->loop.timers_cancelled;
 }
 
-/* Block until `timeout` seconds pass (real clock); negative: nothing will ever come. */
-static void wait_real(double timeout) {
-  if (timeout < 0) {
-    for (;;) {
-      struct timespec ts = {3600, 0};
-      nanosleep(&ts, NULL);
-    }
-  }
+/* Block until `timeout` seconds pass on the real clock, or a signal arrives. */
+static void wait_real(VM *vm, double timeout) {
   struct timespec ts;
   ts.tv_sec = (time_t)timeout;
   ts.tv_nsec = (long)((timeout - (double)ts.tv_sec) * 1e9);
   if (ts.tv_nsec >= 1000000000) ts.tv_sec++, ts.tv_nsec -= 1000000000;
   while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    if (ASY_INTERRUPTED(vm)) return;
   }
 }
 
@@ -220,9 +215,10 @@ AsyLoopStatus asy_loop_run_once(VM *vm) {
     double wait = l->timers[0]->when - asy_loop_time(vm);
     if (wait > 0) {
       if (vm->clock.virtual_time) asy_clock_advance_to(vm, l->timers[0]->when);
-      else wait_real(wait);
+      else wait_real(vm, wait);
     }
   }
+  if (!asy_signals_check(vm)) return ASY_LOOP_ERROR;
   /* Timers due by now (within the clock's resolution, as CPython) become ready. */
   double end = asy_loop_time(vm) + 1e-9;
   while (l->timer_count) {

@@ -144,6 +144,7 @@ VM *vm_new(void) {
   vm->main_module = NONE_VAL;
   vm->argv = NONE_VAL;
   vm->loop.error_hook = UNDEF_VAL;
+  vm->signals.main_task = UNDEF_VAL;
 
   create_classes(vm);
 #define X(field, text) vm->names.field = asy_str_intern(vm, text, sizeof(text) - 1);

@@ -24,6 +24,7 @@
 #include "finalize.h"
 #include "loop.h"
 #include "object.h"
+#include "signals.h"
 #include "opcodes.h" /* BINOP__COUNT */
 
 /* Built-in classes, one X-macro entry each: (field, Python name).
@@ -251,6 +252,7 @@ struct VM {
   AsyClock clock;         /* real or virtual time (clock.h) */
   AsyLoop loop;           /* the event loop's queues (loop.h) */
   AsyFinalizer fin;       /* finalizers waiting to run, warnings given (finalize.h) */
+  AsySignals signals;     /* Ctrl-C (signals.h) */
 
   /* State of the runtime's files that lives as long as the VM (never in C statics, so two
   ** VMs in one process, or a REPL reset, share nothing). gc.c marks the objects here. */

@@ -1,0 +1,48 @@
+/*
+** signals.c — SIGINT handling (see signals.h).
+*/
+#include <string.h>
+
+#include "gc.h"
+#include "signals.h"
+#include "vm.h"
+
+/* Signals are process-wide: the handler reaches the flag of the VM that installed it. */
+static volatile sig_atomic_t *sigint_flag;
+
+static void on_sigint(int sig) {
+  (void)sig;
+  if (sigint_flag) (*sigint_flag)++;
+}
+
+void asy_signals_install(VM *vm) {
+  vm->signals.pending = 0;
+  vm->signals.cancels = 0;
+  vm->signals.main_task = UNDEF_VAL;
+  sigint_flag = &vm->signals.pending;
+  /* A process started with SIGINT ignored (a background job of a script) keeps it
+  ** ignored, as CPython does. */
+  struct sigaction old;
+  if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler == SIG_IGN) return;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0; /* no SA_RESTART: a sleep or wait returns early to look at it */
+  sigaction(SIGINT, &sa, NULL);
+}
+
+bool asy_signals_check(VM *vm) {
+  if (!vm->signals.pending) return true;
+  vm->signals.pending = 0;
+  Value task = vm->signals.main_task;
+  if (!IS_UNDEF(task) && vm->signals.cancels == 0) {
+    vm->signals.cancels++;
+    Value r = asy_call_method(vm, task, asy_str_intern(vm, "cancel", 6), 0, NULL);
+    return !IS_EXC(r);
+  }
+  asy_raise_value(vm, OBJ_VAL(vm->exc.KeyboardInterrupt));
+  return false;
+}
+
+void asy_signals_mark(VM *vm) { asy_gc_mark_value(vm, vm->signals.main_task); }

@@ -1,0 +1,39 @@
+/*
+** signals.h — Ctrl-C (SIGINT) as CPython handles it.
+**
+** The C handler only records the signal; the interpreter acts on it at safe points:
+** loop back-edges, the event loop between iterations and while it waits, and sleeps.
+** There, with no asyncio main task running, it raises KeyboardInterrupt (CPython's
+** default_int_handler). While asyncio.run's main task runs, the first Ctrl-C cancels
+** that task instead, so `finally` blocks and `__aexit__` run and asyncio.run turns the
+** cancellation into KeyboardInterrupt; a second Ctrl-C raises KeyboardInterrupt at once
+** (asyncio.Runner._on_sigint).
+*/
+#ifndef ASY_SIGNALS_H
+#define ASY_SIGNALS_H
+
+#include <signal.h>
+#include <stdbool.h>
+
+#include "value.h"
+
+typedef struct VM VM;
+
+typedef struct AsySignals {
+  volatile sig_atomic_t pending; /* SIGINTs not acted on yet */
+  int cancels;                   /* SIGINTs turned into a main-task cancel this run */
+  Value main_task;               /* asyncio.run's main task, or UNDEF */
+} AsySignals;
+
+/* Install the SIGINT handler for this VM (the process has one; the last VM wins). */
+void asy_signals_install(VM *vm);
+/* Act on a pending SIGINT at a safe point: false with KeyboardInterrupt pending, or
+** true (nothing pending, or the main task was cancelled). */
+bool asy_signals_check(VM *vm);
+/* Mark main_task (gc.c). */
+void asy_signals_mark(VM *vm);
+
+/* True when a SIGINT is waiting: the cheap test for the interpreter's back-edges. */
+#define ASY_INTERRUPTED(vm) ((vm)->signals.pending != 0)
+
+#endif
