@@ -219,6 +219,7 @@ static Value bind_native(VM *vm, ObjNative *n, Value self) {
   b->name = n->name;
   b->owner = n->owner;
   b->data = n->data;
+  b->def = n->def;
   b->self = self;
   return OBJ_VAL(b);
 }

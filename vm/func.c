@@ -58,15 +58,39 @@ void asy_def_method(VM *vm, ObjClass *cls, const char *name, NativeFn fn) {
   asy_dict_set_str(vm, cls->dict, nat->name, OBJ_VAL(nat));
 }
 
+/* A property (0), staticmethod (1) or classmethod (2) object around fget. */
+static ObjWrapper *wrapper_new(VM *vm, int kind, Value fget) {
+  ObjClass *cls = kind == 0 ? vm->types.property : kind == 1 ? vm->types.staticmethod
+                                                             : vm->types.classmethod;
+  ObjWrapper *w = (ObjWrapper *)asy_alloc_obj(vm, sizeof(ObjWrapper), OBJ_WRAPPER, cls);
+  w->kind = kind;
+  w->fget = fget;
+  w->fset = w->fdel = w->doc = NONE_VAL;
+  return w;
+}
+
+void asy_def_natives(VM *vm, ObjClass *cls, ObjDict *dict, const AsyMethodDef *defs) {
+  for (const AsyMethodDef *d = defs; d->name; d++) {
+    const char *dot = strrchr(d->name, '.');
+    ObjNative *nat = asy_native_new(vm, dot ? dot + 1 : d->name, d->fn);
+    nat->def = d;
+    Value v = OBJ_VAL(nat);
+    if (cls) {
+      /* A staticmethod has no receiver, so no owner: it reprs as a plain built-in. */
+      if (!(d->flags & ASY_DEF_STATIC)) nat->owner = cls;
+      if (d->flags & ASY_DEF_STATIC) v = OBJ_VAL(wrapper_new(vm, 1, v));
+      else if (d->flags & ASY_DEF_CLASS) v = OBJ_VAL(wrapper_new(vm, 2, v));
+      else if (d->flags & ASY_DEF_PROPERTY) v = OBJ_VAL(wrapper_new(vm, 0, v));
+    }
+    asy_dict_set_str(vm, cls ? cls->dict : dict, nat->name, v);
+  }
+}
+
 void asy_def_getset(VM *vm, ObjClass *cls, const char *name, NativeFn get, NativeFn set) {
   ObjNative *g = asy_native_new(vm, name, get);
   ObjNative *s = set ? asy_native_new(vm, name, set) : NULL;
-  ObjWrapper *w = (ObjWrapper *)asy_alloc_obj(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types.property);
-  w->kind = 0;
-  w->fget = OBJ_VAL(g);
+  ObjWrapper *w = wrapper_new(vm, 0, OBJ_VAL(g));
   w->fset = s ? OBJ_VAL(s) : NONE_VAL;
-  w->fdel = NONE_VAL;
-  w->doc = NONE_VAL;
   asy_dict_set_str(vm, cls->dict, asy_str_intern(vm, name, strlen(name)), OBJ_VAL(w));
 }
 
@@ -108,16 +132,71 @@ bool asy_arg_count(VM *vm, const char *fname, int argc, int min, int max) {
   return false;
 }
 
+/* A wrong count in ASY_ARGS_AUTO's wording: METH_NOARGS and METH_O messages name the
+** function with its qualifier (`qual`), Argument Clinic's name it bare. */
+static bool auto_count_error(VM *vm, const char *qual, const char *bare, int n, int min, int max) {
+  if (min == 0 && max == 0)
+    asy_raise(vm, vm->exc.TypeError, "%s() takes no arguments (%d given)", qual, n);
+  else if (min == 1 && max == 1)
+    asy_raise(vm, vm->exc.TypeError, "%s() takes exactly one argument (%d given)", qual, n);
+  else
+    return asy_arg_count(vm, bare, n, min, max);
+  return false;
+}
+
 bool asy_args(VM *vm, const char *fname, int argc, ObjDict *kw, int min, int max) {
   if (!asy_no_kw(vm, fname, kw)) return false;
   if (argc >= min && (max < 0 || argc <= max)) return true;
-  if (min == 0 && max == 0)
-    asy_raise(vm, vm->exc.TypeError, "%s() takes no arguments (%d given)", fname, argc);
-  else if (min == 1 && max == 1)
-    asy_raise(vm, vm->exc.TypeError, "%s() takes exactly one argument (%d given)", fname, argc);
+  return auto_count_error(vm, fname, fname, argc, min, max);
+}
+
+/* The slow half of asy_native_args_ok: which check failed, in the entry's wording. */
+static bool native_args_error(VM *vm, ObjNative *nat, int argc, Value *args, bool kw_ok, int n) {
+  const AsyMethodDef *d = nat->def;
+  const char *bare = nat->name->chars;
+  /* The receiver first, as CPython's descriptors check it before the call: a bound
+  ** native's is right by construction, a classmethod's is the class. */
+  if (nat->owner && (argc < 1 || (IS_UNDEF(nat->self) && !(d->flags & ASY_DEF_CLASS) &&
+                                  !asy_is_subclass(asy_class_of(vm, args[0]), nat->owner)))) {
+    asy_bad_self(vm, bare, nat->owner->name->chars, argc, args);
+    return false;
+  }
+  char qual[160];
+  if (nat->owner) snprintf(qual, sizeof qual, "%s.%s", nat->owner->name->chars, bare);
+  else snprintf(qual, sizeof qual, "%s", d->name);
+  int style = d->flags & ASY_ARGS_MASK;
+  if (!kw_ok) {
+    if (style == ASY_ARGS_SLOT)
+      asy_raise(vm, vm->exc.TypeError, "wrapper %s() takes no keyword arguments", bare);
+    else
+      asy_raise(vm, vm->exc.TypeError, "%s() takes no keyword arguments", qual);
+    return false;
+  }
+  if (style == ASY_ARGS_AUTO) return auto_count_error(vm, qual, bare, n, d->min, d->max);
+  if (style == ASY_ARGS_SLOT) {
+    /* Slot wrappers count exactly; the ternary ones (__pow__) unpack with an empty name. */
+    if (d->min != d->max) return asy_arg_count(vm, "", n, d->min, d->max);
+    asy_raise(vm, vm->exc.TypeError, "expected %d argument%s, got %d", d->min,
+              d->min == 1 ? "" : "s", n);
+    return false;
+  }
+  if (n < d->min)
+    asy_raise(vm, vm->exc.TypeError, "%s() takes at least %d positional argument%s (%d given)",
+              bare, d->min, d->min == 1 ? "" : "s", n);
   else
-    return asy_arg_count(vm, fname, argc, min, max);
+    asy_raise(vm, vm->exc.TypeError, "%s() takes at most %d argument%s (%d given)", bare, d->max,
+              d->max == 1 ? "" : "s", n);
   return false;
+}
+
+bool asy_native_args_ok(VM *vm, ObjNative *nat, int argc, Value *args, ObjDict *kw) {
+  const AsyMethodDef *d = nat->def;
+  int style = d->flags & ASY_ARGS_MASK;
+  if (style == ASY_ARGS_NONE) return true;
+  int n = nat->owner ? argc - 1 : argc;
+  bool kw_ok = style == ASY_ARGS_KW || !kw || kw->count == 0;
+  if (kw_ok && n >= d->min && (d->max < 0 || n <= d->max)) return true;
+  return native_args_error(vm, nat, argc, args, kw_ok, n);
 }
 
 Value asy_kwarg(VM *vm, ObjDict *kw, const char *key) {
@@ -153,6 +232,48 @@ bool asy_check_kw(VM *vm, const char *fname, ObjDict *kw, const char *const *all
       return false;
     }
   }
+  return true;
+}
+
+bool asy_kwargs(VM *vm, const char *fname, int argc, Value *args, ObjDict *kw,
+                const char *const *names, int nnames, int posonly, int min, Value *out) {
+  for (int i = 0; i < nnames; i++) out[i] = UNDEF_VAL;
+  if (argc > nnames) {
+    asy_raise(vm, vm->exc.TypeError, "%s() takes at most %d argument%s (%d given)", fname, nnames,
+              nnames == 1 ? "" : "s", argc);
+    return false;
+  }
+  for (int i = 0; i < argc; i++) out[i] = args[i];
+  if (kw && kw->count) {
+    for (size_t e = 0; e < kw->used; e++) {
+      Value k = kw->entries[e].key;
+      if (IS_UNDEF(k)) continue;
+      int found = -1;
+      for (int i = posonly; i < nnames; i++)
+        if (IS_STR(k) && strcmp(AS_STR(k)->chars, names[i]) == 0) found = i;
+      if (found < 0) {
+        asy_raise(vm, vm->exc.TypeError, "%s() got an unexpected keyword argument '%s'", fname,
+                  IS_STR(k) ? AS_STR(k)->chars : "?");
+        return false;
+      }
+      if (!IS_UNDEF(out[found])) {
+        asy_raise(vm, vm->exc.TypeError, "argument for %s() given by name ('%s') and position (%d)",
+                  fname, names[found], found + 1);
+        return false;
+      }
+      out[found] = kw->entries[e].value;
+    }
+  }
+  for (int i = 0; i < min; i++)
+    if (IS_UNDEF(out[i])) {
+      if (i < posonly)
+        asy_raise(vm, vm->exc.TypeError, "%s() takes at least %d positional argument%s (%d given)",
+                  fname, posonly, posonly == 1 ? "" : "s", argc);
+      else
+        asy_raise(vm, vm->exc.TypeError, "%s() missing required argument '%s' (pos %d)", fname,
+                  names[i], i + 1);
+      return false;
+    }
   return true;
 }
 
