@@ -363,38 +363,6 @@ Value asy_str_encode(VM *vm, ObjStr *s, const char *encoding, const char *errors
 #define SELF AS_BYTES(args[0])
 #define CHECK_SELF(name) ASY_SELF(OBJ_BYTES, name, "bytes")
 
-static bool nargs(VM *vm, const char *name, int argc, ObjDict *kw, int min, int max) {
-  int n = argc - 1;
-  if (kw && kw->count) {
-    asy_raise(vm, vm->exc.TypeError, "%s() takes no keyword arguments", name);
-    return false;
-  }
-  if (n < min || n > max) {
-    /* CPython's wording for METH_NOARGS / METH_O methods names the type; slot
-    ** wrappers (__len__, __add__...) name nothing. */
-    if (name[0] == '_' && name[1] == '_') {
-      asy_raise(vm, vm->exc.TypeError, "expected %d argument%s, got %d", min, min == 1 ? "" : "s",
-                n);
-      return false;
-    }
-    if (min == 0 && max == 0) {
-      asy_raise(vm, vm->exc.TypeError, "bytes.%s() takes no arguments (%d given)", name, n);
-      return false;
-    }
-    if (min == 1 && max == 1) {
-      asy_raise(vm, vm->exc.TypeError, "bytes.%s() takes exactly one argument (%d given)", name,
-                n);
-      return false;
-    }
-    int lim = n < min ? min : max;
-    const char *how = min == max ? "" : n < min ? "at least " : "at most ";
-    asy_raise(vm, vm->exc.TypeError, "%s expected %s%d argument%s, got %d", name, how, lim,
-              lim == 1 ? "" : "s", n);
-    return false;
-  }
-  return true;
-}
-
 /* A bytes-like argument (bytes only in Asy). */
 static ObjBytes *bytes_arg(VM *vm, Value v) {
   if (IS_BYTES(v)) return AS_BYTES(v);
@@ -445,7 +413,6 @@ static int64_t bfind(const uint8_t *h, int64_t start, int64_t end, const uint8_t
 
 static Value find_common(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, bool reverse,
                          bool raise, bool count) {
-  if (!nargs(vm, name, argc, kw, 1, 3)) return EXC_VAL;
   ObjBytes *b = SELF;
   const uint8_t *nd;
   size_t nn;
@@ -487,7 +454,6 @@ static Value b_count(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value starts_ends(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, bool ends) {
-  if (!nargs(vm, name, argc, kw, 1, 3)) return EXC_VAL;
   ObjBytes *b = SELF;
   int64_t start = 0, end = INT64_MAX, len = (int64_t)b->size;
   if (argc > 2 && !bound_arg(vm, args[2], &start)) return EXC_VAL;
@@ -526,18 +492,11 @@ static Value b_endswith(VM *vm, int argc, Value *args, ObjDict *kw) {
 static bool is_ws(uint8_t c) { return c == ' ' || (c >= 9 && c <= 13); }
 
 static Value b_split_common(VM *vm, int argc, Value *args, ObjDict *kw, bool right) {
-  const char *fname = right ? "rsplit" : "split";
-  Value sepv = UNDEF_VAL, maxv = UNDEF_VAL;
-  if (argc > 3)
-    return asy_raise(vm, vm->exc.TypeError, "%s() takes at most 2 arguments (%d given)", fname, argc - 1);
-  if (argc > 1) sepv = args[1];
-  if (argc > 2) maxv = args[2];
-  if (kw && kw->count) {
-    Value v = asy_kwarg(vm, kw, "sep");
-    if (!IS_UNDEF(v)) sepv = v;
-    v = asy_kwarg(vm, kw, "maxsplit");
-    if (!IS_UNDEF(v)) maxv = v;
-  }
+  static const char *const names[] = {"sep", "maxsplit"};
+  Value a[2];
+  if (!asy_kwargs(vm, right ? "rsplit" : "split", argc - 1, args + 1, kw, names, 2, 0, 0, a))
+    return EXC_VAL;
+  Value sepv = a[0], maxv = a[1];
   ObjBytes *b = SELF;
   int64_t maxsplit = -1;
   if (!IS_UNDEF(maxv) && !asy_index(vm, maxv, &maxsplit)) return EXC_VAL;
@@ -619,13 +578,10 @@ static Value b_rsplit(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value b_splitlines(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("splitlines");
-  static const char *const allowed[] = {"keepends", NULL};
-  if (kw && kw->count && !asy_check_kw(vm, "splitlines", kw, allowed)) return EXC_VAL;
-  if (argc > 2)
-    return asy_raise(vm, vm->exc.TypeError, "splitlines() takes at most 1 argument (%d given)",
-                     argc - 1);
+  static const char *const names[] = {"keepends"};
+  Value kv;
+  if (!asy_kwargs(vm, "splitlines", argc - 1, args + 1, kw, names, 1, 0, 0, &kv)) return EXC_VAL;
   bool keep = false;
-  Value kv = argc > 1 ? args[1] : asy_kwarg(vm, kw, "keepends");
   if (!IS_UNDEF(kv)) {
     int t = asy_truthy(vm, kv);
     if (t < 0) return EXC_VAL;
@@ -648,7 +604,6 @@ static Value b_splitlines(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value strip_common(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, int mode) {
-  if (!nargs(vm, name, argc, kw, 0, 1)) return EXC_VAL;
   ObjBytes *b = SELF, *chars = NULL;
   if (argc > 1 && !IS_NONE(args[1])) {
     chars = bytes_arg(vm, args[1]);
@@ -679,7 +634,6 @@ static Value b_rstrip(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value b_join(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("join");
-  if (!nargs(vm, "join", argc, kw, 1, 1)) return EXC_VAL;
   ObjBytes *sep = SELF;
   if (IS_LIST(args[1]) || IS_TUPLE(args[1])) {
     /* Size the result first, as CPython does: MemoryError rather than an abort when the
@@ -728,7 +682,6 @@ static Value b_join(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value b_replace(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("replace");
-  if (!nargs(vm, "replace", argc, kw, 2, 3)) return EXC_VAL;
   ObjBytes *b = SELF, *old = bytes_arg(vm, args[1]);
   if (!old) return EXC_VAL;
   ObjBytes *new_ = bytes_arg(vm, args[2]);
@@ -776,7 +729,6 @@ static Value b_replace(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value partition_common(VM *vm, int argc, Value *args, ObjDict *kw, bool right) {
-  if (!nargs(vm, right ? "rpartition" : "partition", argc, kw, 1, 1)) return EXC_VAL;
   ObjBytes *b = SELF, *sep = bytes_arg(vm, args[1]);
   if (!sep) return EXC_VAL;
   if (sep->size == 0) return asy_raise(vm, vm->exc.ValueError, "empty separator");
@@ -806,7 +758,6 @@ static Value b_rpartition(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value b_removeprefix(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("removeprefix");
-  if (!nargs(vm, "removeprefix", argc, kw, 1, 1)) return EXC_VAL;
   ObjBytes *b = SELF, *p = bytes_arg(vm, args[1]);
   if (!p) return EXC_VAL;
   if (p->size <= b->size && memcmp(b->data, p->data, p->size) == 0)
@@ -816,7 +767,6 @@ static Value b_removeprefix(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value b_removesuffix(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("removesuffix");
-  if (!nargs(vm, "removesuffix", argc, kw, 1, 1)) return EXC_VAL;
   ObjBytes *b = SELF, *p = bytes_arg(vm, args[1]);
   if (!p) return EXC_VAL;
   if (p->size && p->size <= b->size && memcmp(b->data + b->size - p->size, p->data, p->size) == 0)
@@ -827,7 +777,6 @@ static Value b_removesuffix(VM *vm, int argc, Value *args, ObjDict *kw) {
 enum { BC_UPPER, BC_LOWER, BC_SWAP, BC_TITLE, BC_CAP };
 
 static Value case_common(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, int op) {
-  if (!nargs(vm, name, argc, kw, 0, 0)) return EXC_VAL;
   ObjBytes *b = SELF;
   ObjBytes *r = bytes_alloc(vm, b->size);
   bool prev_cased = false;
@@ -865,7 +814,6 @@ BCASE(b_capitalize, "capitalize", BC_CAP)
 enum { BP_DIGIT, BP_ALPHA, BP_ALNUM, BP_SPACE, BP_UPPER, BP_LOWER, BP_ASCII };
 
 static Value pred_common(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, int op) {
-  if (!nargs(vm, name, argc, kw, 0, 0)) return EXC_VAL;
   ObjBytes *b = SELF;
   if (op == BP_ASCII) {
     for (size_t i = 0; i < b->size; i++)
@@ -903,7 +851,6 @@ BPRED(b_islower, "islower", BP_LOWER)
 BPRED(b_isascii, "isascii", BP_ASCII)
 
 static Value justify(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, char how) {
-  if (!nargs(vm, name, argc, kw, 1, 2)) return EXC_VAL;
   ObjBytes *b = SELF;
   int64_t width;
   if (!asy_index(vm, args[1], &width)) return EXC_VAL;
@@ -944,7 +891,6 @@ static Value b_rjust(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value b_zfill(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("zfill");
-  if (!nargs(vm, "zfill", argc, kw, 1, 1)) return EXC_VAL;
   ObjBytes *b = SELF;
   int64_t width;
   if (!asy_index(vm, args[1], &width)) return EXC_VAL;
@@ -962,17 +908,10 @@ static Value b_zfill(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value b_decode(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("decode");
-  Value enc = argc > 1 ? args[1] : UNDEF_VAL, err = argc > 2 ? args[2] : UNDEF_VAL;
-  if (argc > 3)
-    return asy_raise(vm, vm->exc.TypeError, "decode() takes at most 2 arguments (%d given)", argc - 1);
-  if (kw && kw->count) {
-    static const char *const allowed[] = {"encoding", "errors", NULL};
-    if (!asy_check_kw(vm, "decode", kw, allowed)) return EXC_VAL;
-    Value v = asy_kwarg(vm, kw, "encoding");
-    if (!IS_UNDEF(v)) enc = v;
-    v = asy_kwarg(vm, kw, "errors");
-    if (!IS_UNDEF(v)) err = v;
-  }
+  static const char *const names[] = {"encoding", "errors"};
+  Value a[2];
+  if (!asy_kwargs(vm, "decode", argc - 1, args + 1, kw, names, 2, 0, 0, a)) return EXC_VAL;
+  Value enc = a[0], err = a[1];
   if (!IS_UNDEF(enc) && !IS_STR(enc))
     return asy_raise(vm, vm->exc.TypeError, "decode() argument 'encoding' must be str, not %s",
                      asy_arg_type_name(vm, enc));
@@ -987,12 +926,10 @@ static Value b_decode(VM *vm, int argc, Value *args, ObjDict *kw) {
 ** |bytes_per_sep| bytes, counted from the right when positive, from the left when negative. */
 static Value b_hex(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("hex");
-  static const char *const allowed[] = {"sep", "bytes_per_sep", NULL};
-  if (kw && kw->count && !asy_check_kw(vm, "hex", kw, allowed)) return EXC_VAL;
-  if (argc > 3)
-    return asy_raise(vm, vm->exc.TypeError, "hex() takes at most 2 arguments (%d given)", argc - 1);
-  Value sepv = argc > 1 ? args[1] : asy_kwarg(vm, kw, "sep");
-  Value perv = argc > 2 ? args[2] : asy_kwarg(vm, kw, "bytes_per_sep");
+  static const char *const names[] = {"sep", "bytes_per_sep"};
+  Value a[2];
+  if (!asy_kwargs(vm, "hex", argc - 1, args + 1, kw, names, 2, 0, 0, a)) return EXC_VAL;
+  Value sepv = a[0], perv = a[1];
   ObjBytes *b = SELF;
   char sep = 0;
   if (!IS_UNDEF(sepv)) {
@@ -1030,12 +967,9 @@ static Value b_hex(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* bytes.expandtabs(tabsize=8): columns restart after \n and \r, as str.expandtabs. */
 static Value b_expandtabs(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("expandtabs");
-  static const char *const allowed[] = {"tabsize", NULL};
-  if (kw && kw->count && !asy_check_kw(vm, "expandtabs", kw, allowed)) return EXC_VAL;
-  if (argc > 2)
-    return asy_raise(vm, vm->exc.TypeError, "expandtabs() takes at most 1 argument (%d given)",
-                     argc - 1);
-  Value tv = argc > 1 ? args[1] : asy_kwarg(vm, kw, "tabsize");
+  static const char *const names[] = {"tabsize"};
+  Value tv;
+  if (!asy_kwargs(vm, "expandtabs", argc - 1, args + 1, kw, names, 1, 0, 0, &tv)) return EXC_VAL;
   int64_t tab = 8;
   if (!IS_UNDEF(tv) && !asy_index(vm, tv, &tab)) return EXC_VAL;
   ObjBytes *b = SELF;
@@ -1067,18 +1001,13 @@ static Value b_expandtabs(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* bytes.translate(table, /, delete=b''): table is None or 256 bytes. */
 static Value b_translate(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("translate");
-  static const char *const allowed[] = {"delete", NULL};
-  if (argc < 2)
-    return asy_raise(vm, vm->exc.TypeError,
-                     "translate() takes at least 1 positional argument (0 given)");
-  if (kw && kw->count && !asy_check_kw(vm, "translate", kw, allowed)) return EXC_VAL;
-  if (argc > 3)
-    return asy_raise(vm, vm->exc.TypeError, "translate() takes at most 2 arguments (%d given)",
-                     argc - 1);
-  Value dv = argc > 2 ? args[2] : asy_kwarg(vm, kw, "delete");
+  static const char *const names[] = {"table", "delete"};
+  Value a[2];
+  if (!asy_kwargs(vm, "translate", argc - 1, args + 1, kw, names, 2, 1, 1, a)) return EXC_VAL;
+  Value dv = a[1];
   const uint8_t *table = NULL;
-  if (!IS_NONE(args[1])) {
-    ObjBytes *t = bytes_arg(vm, args[1]);
+  if (!IS_NONE(a[0])) {
+    ObjBytes *t = bytes_arg(vm, a[0]);
     if (!t) return EXC_VAL;
     if (t->size != 256)
       return asy_raise(vm, vm->exc.ValueError, "translation table must be 256 characters long");
@@ -1105,9 +1034,6 @@ static Value b_translate(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 /* bytes.maketrans(frm, to): a static method building a 256-byte translation table. */
 static Value b_maketrans(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_no_kw(vm, "maketrans", kw)) return EXC_VAL;
-  if (argc != 2)
-    return asy_raise(vm, vm->exc.TypeError, "maketrans expected 2 arguments, got %d", argc);
   ObjBytes *f = bytes_arg(vm, args[0]);
   if (!f) return EXC_VAL;
   ObjBytes *t = bytes_arg(vm, args[1]);
@@ -1130,7 +1056,6 @@ static int hexval(char c) {
 
 /* bytes.fromhex(string): a classmethod (args[0] is the class). */
 static Value b_fromhex(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!nargs(vm, "fromhex", argc, kw, 1, 1)) return EXC_VAL;
   if (!IS_STR(args[1]))
     return asy_raise(vm, vm->exc.TypeError, "fromhex() argument must be str, not %s",
                      asy_arg_type_name(vm, args[1]));
@@ -1162,25 +1087,21 @@ static Value b_fromhex(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value b_len(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("__len__");
-  if (!nargs(vm, "__len__", argc, kw, 0, 0)) return EXC_VAL;
   return INT_VAL((int64_t)SELF->size);
 }
 
 static Value b_getitem(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("__getitem__");
-  if (!nargs(vm, "__getitem__", argc, kw, 1, 1)) return EXC_VAL;
   return asy_bytes_getitem(vm, SELF, args[1]);
 }
 
 static Value b_iter(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("__iter__");
-  if (!nargs(vm, "__iter__", argc, kw, 0, 0)) return EXC_VAL;
   return asy_bytes_iter(vm, SELF);
 }
 
 static Value b_contains(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("__contains__");
-  if (!nargs(vm, "__contains__", argc, kw, 1, 1)) return EXC_VAL;
   const uint8_t *nd;
   size_t nn;
   uint8_t one;
@@ -1192,7 +1113,6 @@ static Value b_contains(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value b_add(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("__add__");
-  if (!nargs(vm, "__add__", argc, kw, 1, 1)) return EXC_VAL;
   if (!IS_BYTES(args[1]))
     return asy_raise(vm, vm->exc.TypeError, "can't concat %s to bytes", asy_type_name(vm, args[1]));
   return asy_bytes_concat(vm, SELF, AS_BYTES(args[1]));
@@ -1200,7 +1120,6 @@ static Value b_add(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value b_mul(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("__mul__");
-  if (!nargs(vm, "__mul__", argc, kw, 1, 1)) return EXC_VAL;
   int64_t n;
   if (!asy_index(vm, args[1], &n)) return EXC_VAL;
   ObjBytes *b = SELF;
@@ -1216,32 +1135,27 @@ static Value b_mul(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value b_mod(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("__mod__");
-  if (!nargs(vm, "__mod__", argc, kw, 1, 1)) return EXC_VAL;
   return asy_bytes_percent(vm, SELF, args[1]);
 }
 
 static Value b_rmod(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("__rmod__");
-  if (!nargs(vm, "__rmod__", argc, kw, 1, 1)) return EXC_VAL;
   if (!IS_BYTES(args[1])) return vm->notimplemented;
   return asy_bytes_percent(vm, AS_BYTES(args[1]), args[0]);
 }
 
 static Value b_hash(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("__hash__");
-  if (!nargs(vm, "__hash__", argc, kw, 0, 0)) return EXC_VAL;
   return INT_VAL(asy_bytes_hash(SELF));
 }
 
 static Value b_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("__repr__");
-  if (!nargs(vm, "__repr__", argc, kw, 0, 0)) return EXC_VAL;
   return asy_bytes_repr(vm, SELF);
 }
 
 static Value b_compare(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, int op) {
   CHECK_SELF(name);
-  if (!nargs(vm, name, argc, kw, 1, 1)) return EXC_VAL;
   if (!IS_BYTES(args[1])) return vm->notimplemented;
   return asy_bytes_compare(vm, op, SELF, AS_BYTES(args[1]));
 }
@@ -1352,44 +1266,39 @@ static Value b_new(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 void asy_init_bytes_type(VM *vm);
 
-void asy_init_bytes_type(VM *vm) {
-  ObjClass *c = vm->types.bytes;
-  static const struct {
-    const char *name;
-    NativeFn fn;
-  } methods[] = {
-    {"find", b_find}, {"rfind", b_rfind}, {"index", b_index}, {"rindex", b_rindex},
-    {"count", b_count}, {"startswith", b_startswith}, {"endswith", b_endswith},
-    {"split", b_split}, {"rsplit", b_rsplit}, {"splitlines", b_splitlines},
-    {"strip", b_strip}, {"lstrip", b_lstrip}, {"rstrip", b_rstrip}, {"join", b_join},
-    {"replace", b_replace}, {"partition", b_partition}, {"rpartition", b_rpartition},
-    {"removeprefix", b_removeprefix}, {"removesuffix", b_removesuffix}, {"upper", b_upper},
-    {"lower", b_lower}, {"swapcase", b_swapcase}, {"title", b_title},
-    {"capitalize", b_capitalize}, {"isdigit", b_isdigit}, {"isalpha", b_isalpha},
-    {"isalnum", b_isalnum}, {"isspace", b_isspace}, {"isupper", b_isupper},
-    {"islower", b_islower}, {"isascii", b_isascii}, {"center", b_center}, {"ljust", b_ljust},
-    {"rjust", b_rjust}, {"zfill", b_zfill}, {"decode", b_decode}, {"hex", b_hex},
-    {"expandtabs", b_expandtabs}, {"translate", b_translate},
-    {"__len__", b_len}, {"__getitem__", b_getitem}, {"__iter__", b_iter},
-    {"__contains__", b_contains}, {"__add__", b_add}, {"__mul__", b_mul}, {"__rmul__", b_mul},
-    {"__mod__", b_mod}, {"__rmod__", b_rmod}, {"__hash__", b_hash}, {"__repr__", b_repr}, {"__eq__", b_eq}, {"__ne__", b_ne},
-    {"__lt__", b_lt}, {"__le__", b_le}, {"__gt__", b_gt}, {"__ge__", b_ge}, {"__new__", b_new},
-  };
-  for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
-    asy_def_method(vm, c, methods[i].name, methods[i].fn);
-  /* fromhex is a classmethod */
-  ObjNative *nat = asy_native_new(vm, "fromhex", b_fromhex);
-  ObjWrapper *w = (ObjWrapper *)asy_alloc_obj(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types.classmethod);
-  w->kind = 2;
-  w->fget = OBJ_VAL(nat);
-  w->fset = w->fdel = NONE_VAL;
-  w->doc = NONE_VAL;
-  asy_dict_set_str(vm, c->dict, asy_str_intern(vm, "fromhex", 7), OBJ_VAL(w));
-  nat = asy_native_new(vm, "maketrans", b_maketrans);
-  w = (ObjWrapper *)asy_alloc_obj(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types.staticmethod);
-  w->kind = 1;   /* staticmethod */
-  w->fget = OBJ_VAL(nat);
-  w->fset = w->fdel = NONE_VAL;
-  w->doc = NONE_VAL;
-  asy_dict_set_str(vm, c->dict, asy_str_intern(vm, "maketrans", 9), OBJ_VAL(w));
-}
+#define AUTO ASY_ARGS_AUTO
+#define SLOT ASY_ARGS_SLOT
+#define KW ASY_ARGS_KW
+static const AsyMethodDef bytes_methods[] = {
+  {"find", b_find, 1, 3, AUTO}, {"rfind", b_rfind, 1, 3, AUTO}, {"index", b_index, 1, 3, AUTO},
+  {"rindex", b_rindex, 1, 3, AUTO}, {"count", b_count, 1, 3, AUTO},
+  {"startswith", b_startswith, 1, 3, AUTO}, {"endswith", b_endswith, 1, 3, AUTO},
+  {"split", b_split, 0, 2, KW}, {"rsplit", b_rsplit, 0, 2, KW},
+  {"splitlines", b_splitlines, 0, 1, KW}, {"strip", b_strip, 0, 1, AUTO},
+  {"lstrip", b_lstrip, 0, 1, AUTO}, {"rstrip", b_rstrip, 0, 1, AUTO}, {"join", b_join, 1, 1, AUTO},
+  {"replace", b_replace, 2, 3, AUTO}, {"partition", b_partition, 1, 1, AUTO},
+  {"rpartition", b_rpartition, 1, 1, AUTO}, {"removeprefix", b_removeprefix, 1, 1, AUTO},
+  {"removesuffix", b_removesuffix, 1, 1, AUTO}, {"upper", b_upper, 0, 0, AUTO},
+  {"lower", b_lower, 0, 0, AUTO}, {"swapcase", b_swapcase, 0, 0, AUTO},
+  {"title", b_title, 0, 0, AUTO}, {"capitalize", b_capitalize, 0, 0, AUTO},
+  {"isdigit", b_isdigit, 0, 0, AUTO}, {"isalpha", b_isalpha, 0, 0, AUTO},
+  {"isalnum", b_isalnum, 0, 0, AUTO}, {"isspace", b_isspace, 0, 0, AUTO},
+  {"isupper", b_isupper, 0, 0, AUTO}, {"islower", b_islower, 0, 0, AUTO},
+  {"isascii", b_isascii, 0, 0, AUTO}, {"center", b_center, 1, 2, AUTO},
+  {"ljust", b_ljust, 1, 2, AUTO}, {"rjust", b_rjust, 1, 2, AUTO}, {"zfill", b_zfill, 1, 1, AUTO},
+  {"decode", b_decode, 0, 2, KW}, {"hex", b_hex, 0, 2, KW},
+  {"expandtabs", b_expandtabs, 0, 1, KW}, {"translate", b_translate, 1, 2, KW},
+  {"__len__", b_len, 0, 0, SLOT}, {"__getitem__", b_getitem, 1, 1, SLOT},
+  {"__iter__", b_iter, 0, 0, SLOT}, {"__contains__", b_contains, 1, 1, SLOT},
+  {"__add__", b_add, 1, 1, SLOT}, {"__mul__", b_mul, 1, 1, SLOT}, {"__rmul__", b_mul, 1, 1, SLOT},
+  {"__mod__", b_mod, 1, 1, SLOT}, {"__rmod__", b_rmod, 1, 1, SLOT},
+  {"__hash__", b_hash, 0, 0, SLOT}, {"__repr__", b_repr, 0, 0, SLOT},
+  {"__eq__", b_eq, 1, 1, SLOT}, {"__ne__", b_ne, 1, 1, SLOT}, {"__lt__", b_lt, 1, 1, SLOT},
+  {"__le__", b_le, 1, 1, SLOT}, {"__gt__", b_gt, 1, 1, SLOT}, {"__ge__", b_ge, 1, 1, SLOT},
+  {"__new__", b_new, 0, ASY_VARARGS, ASY_ARGS_NONE},
+  {"fromhex", b_fromhex, 1, 1, AUTO | ASY_DEF_CLASS},
+  {"bytes.maketrans", b_maketrans, 2, 2, AUTO | ASY_DEF_STATIC},
+  {0},
+};
+
+void asy_init_bytes_type(VM *vm) { asy_def_natives(vm, vm->types.bytes, NULL, bytes_methods); }

@@ -82,6 +82,8 @@ static ObjWrapper *wrapper_new(VM *vm, int kind, Value fget) {
   return w;
 }
 
+ObjWrapper *asy_wrapper_new(VM *vm, int kind, Value fget) { return wrapper_new(vm, kind, fget); }
+
 void asy_def_property(VM *vm, ObjClass *cls, const char *name, NativeFn get) {
   ObjNative *g = asy_native_new(vm, name, get);
   g->owner = cls;

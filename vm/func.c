@@ -58,17 +58,6 @@ void asy_def_method(VM *vm, ObjClass *cls, const char *name, NativeFn fn) {
   asy_dict_set_str(vm, cls->dict, nat->name, OBJ_VAL(nat));
 }
 
-/* A property (0), staticmethod (1) or classmethod (2) object around fget. */
-static ObjWrapper *wrapper_new(VM *vm, int kind, Value fget) {
-  ObjClass *cls = kind == 0 ? vm->types.property : kind == 1 ? vm->types.staticmethod
-                                                             : vm->types.classmethod;
-  ObjWrapper *w = (ObjWrapper *)asy_alloc_obj(vm, sizeof(ObjWrapper), OBJ_WRAPPER, cls);
-  w->kind = kind;
-  w->fget = fget;
-  w->fset = w->fdel = w->doc = NONE_VAL;
-  return w;
-}
-
 void asy_def_natives(VM *vm, ObjClass *cls, ObjDict *dict, const AsyMethodDef *defs) {
   for (const AsyMethodDef *d = defs; d->name; d++) {
     const char *dot = strrchr(d->name, '.');
@@ -78,9 +67,9 @@ void asy_def_natives(VM *vm, ObjClass *cls, ObjDict *dict, const AsyMethodDef *d
     if (cls) {
       /* A staticmethod has no receiver, so no owner: it reprs as a plain built-in. */
       if (!(d->flags & ASY_DEF_STATIC)) nat->owner = cls;
-      if (d->flags & ASY_DEF_STATIC) v = OBJ_VAL(wrapper_new(vm, 1, v));
-      else if (d->flags & ASY_DEF_CLASS) v = OBJ_VAL(wrapper_new(vm, 2, v));
-      else if (d->flags & ASY_DEF_PROPERTY) v = OBJ_VAL(wrapper_new(vm, 0, v));
+      if (d->flags & ASY_DEF_STATIC) v = OBJ_VAL(asy_wrapper_new(vm, 1, v));
+      else if (d->flags & ASY_DEF_CLASS) v = OBJ_VAL(asy_wrapper_new(vm, 2, v));
+      else if (d->flags & ASY_DEF_PROPERTY) v = OBJ_VAL(asy_wrapper_new(vm, 0, v));
     }
     asy_dict_set_str(vm, cls ? cls->dict : dict, nat->name, v);
   }
@@ -89,7 +78,7 @@ void asy_def_natives(VM *vm, ObjClass *cls, ObjDict *dict, const AsyMethodDef *d
 void asy_def_getset(VM *vm, ObjClass *cls, const char *name, NativeFn get, NativeFn set) {
   ObjNative *g = asy_native_new(vm, name, get);
   ObjNative *s = set ? asy_native_new(vm, name, set) : NULL;
-  ObjWrapper *w = wrapper_new(vm, 0, OBJ_VAL(g));
+  ObjWrapper *w = asy_wrapper_new(vm, 0, OBJ_VAL(g));
   w->fset = s ? OBJ_VAL(s) : NONE_VAL;
   asy_dict_set_str(vm, cls->dict, asy_str_intern(vm, name, strlen(name)), OBJ_VAL(w));
 }
@@ -144,6 +133,24 @@ static bool auto_count_error(VM *vm, const char *qual, const char *bare, int n, 
   return false;
 }
 
+static int kw_count(ObjDict *kw) { return kw ? (int)kw->count : 0; }
+
+/* Argument Clinic's count check for functions taking keywords (_PyArg_UnpackKeywords):
+** positionals and keywords together against the parameters, then the positional-only
+** ones that are required. */
+static bool clinic_counts_ok(VM *vm, const char *fname, int nargs, int nkw, int minpos, int max) {
+  if (max >= 0 && nargs + nkw > max)
+    asy_raise(vm, vm->exc.TypeError, "%s() takes at most %d %sargument%s (%d given)", fname, max,
+              nargs == 0 ? "keyword " : "", max == 1 ? "" : "s", nargs + nkw);
+  else if (nargs < minpos)
+    asy_raise(vm, vm->exc.TypeError, "%s() takes %s %d positional argument%s (%d given)", fname,
+              max < 0 || minpos < max ? "at least" : "exactly", minpos, minpos == 1 ? "" : "s",
+              nargs);
+  else
+    return true;
+  return false;
+}
+
 bool asy_args(VM *vm, const char *fname, int argc, ObjDict *kw, int min, int max) {
   if (!asy_no_kw(vm, fname, kw)) return false;
   if (argc >= min && (max < 0 || argc <= max)) return true;
@@ -151,21 +158,14 @@ bool asy_args(VM *vm, const char *fname, int argc, ObjDict *kw, int min, int max
 }
 
 /* The slow half of asy_native_args_ok: which check failed, in the entry's wording. */
-static bool native_args_error(VM *vm, ObjNative *nat, int argc, Value *args, bool kw_ok, int n) {
+static bool native_args_error(VM *vm, ObjNative *nat, int argc, Value *args, ObjDict *kw, int n) {
   const AsyMethodDef *d = nat->def;
   const char *bare = nat->name->chars;
-  /* The receiver first, as CPython's descriptors check it before the call: a bound
-  ** native's is right by construction, a classmethod's is the class. */
-  if (nat->owner && (argc < 1 || (IS_UNDEF(nat->self) && !(d->flags & ASY_DEF_CLASS) &&
-                                  !asy_is_subclass(asy_class_of(vm, args[0]), nat->owner)))) {
-    asy_bad_self(vm, bare, nat->owner->name->chars, argc, args);
-    return false;
-  }
   char qual[160];
   if (nat->owner) snprintf(qual, sizeof qual, "%s.%s", nat->owner->name->chars, bare);
   else snprintf(qual, sizeof qual, "%s", d->name);
   int style = d->flags & ASY_ARGS_MASK;
-  if (!kw_ok) {
+  if (style != ASY_ARGS_KW && kw_count(kw)) {
     if (style == ASY_ARGS_SLOT)
       asy_raise(vm, vm->exc.TypeError, "wrapper %s() takes no keyword arguments", bare);
     else
@@ -180,23 +180,30 @@ static bool native_args_error(VM *vm, ObjNative *nat, int argc, Value *args, boo
               d->min == 1 ? "" : "s", n);
     return false;
   }
-  if (n < d->min)
-    asy_raise(vm, vm->exc.TypeError, "%s() takes at least %d positional argument%s (%d given)",
-              bare, d->min, d->min == 1 ? "" : "s", n);
-  else
-    asy_raise(vm, vm->exc.TypeError, "%s() takes at most %d argument%s (%d given)", bare, d->max,
-              d->max == 1 ? "" : "s", n);
-  return false;
+  return clinic_counts_ok(vm, bare, n, kw_count(kw), d->min, d->max);
+}
+
+static bool instance_of(VM *vm, Value v, ObjClass *cls) {
+  ObjClass *c = asy_class_of(vm, v);
+  return c == cls || asy_is_subclass(c, cls);
 }
 
 bool asy_native_args_ok(VM *vm, ObjNative *nat, int argc, Value *args, ObjDict *kw) {
   const AsyMethodDef *d = nat->def;
   int style = d->flags & ASY_ARGS_MASK;
   if (style == ASY_ARGS_NONE) return true;
+  /* The receiver first, as CPython's method descriptors check it before the call: a
+  ** bound native's is right by construction, a classmethod's is the class. */
+  if (nat->owner && (argc < 1 || (IS_UNDEF(nat->self) && !(d->flags & ASY_DEF_CLASS) &&
+                                  !instance_of(vm, args[0], nat->owner)))) {
+    asy_bad_self(vm, nat->name->chars, nat->owner->name->chars, argc, args);
+    return false;
+  }
   int n = nat->owner ? argc - 1 : argc;
   bool kw_ok = style == ASY_ARGS_KW || !kw || kw->count == 0;
-  if (kw_ok && n >= d->min && (d->max < 0 || n <= d->max)) return true;
-  return native_args_error(vm, nat, argc, args, kw_ok, n);
+  int given = style == ASY_ARGS_KW ? n + kw_count(kw) : n;
+  if (kw_ok && n >= d->min && (d->max < 0 || given <= d->max)) return true;
+  return native_args_error(vm, nat, argc, args, kw, n);
 }
 
 Value asy_kwarg(VM *vm, ObjDict *kw, const char *key) {
@@ -238,11 +245,8 @@ bool asy_check_kw(VM *vm, const char *fname, ObjDict *kw, const char *const *all
 bool asy_kwargs(VM *vm, const char *fname, int argc, Value *args, ObjDict *kw,
                 const char *const *names, int nnames, int posonly, int min, Value *out) {
   for (int i = 0; i < nnames; i++) out[i] = UNDEF_VAL;
-  if (argc > nnames) {
-    asy_raise(vm, vm->exc.TypeError, "%s() takes at most %d argument%s (%d given)", fname, nnames,
-              nnames == 1 ? "" : "s", argc);
+  if (!clinic_counts_ok(vm, fname, argc, kw_count(kw), min < posonly ? min : posonly, nnames))
     return false;
-  }
   for (int i = 0; i < argc; i++) out[i] = args[i];
   if (kw && kw->count) {
     for (size_t e = 0; e < kw->used; e++) {
@@ -266,12 +270,8 @@ bool asy_kwargs(VM *vm, const char *fname, int argc, Value *args, ObjDict *kw,
   }
   for (int i = 0; i < min; i++)
     if (IS_UNDEF(out[i])) {
-      if (i < posonly)
-        asy_raise(vm, vm->exc.TypeError, "%s() takes at least %d positional argument%s (%d given)",
-                  fname, posonly, posonly == 1 ? "" : "s", argc);
-      else
-        asy_raise(vm, vm->exc.TypeError, "%s() missing required argument '%s' (pos %d)", fname,
-                  names[i], i + 1);
+      asy_raise(vm, vm->exc.TypeError, "%s() missing required argument '%s' (pos %d)", fname,
+                names[i], i + 1);
       return false;
     }
   return true;

@@ -22,97 +22,6 @@
 #define SELF AS_STR(args[0])
 #define CHECK_SELF(name) ASY_SELF(OBJ_STR, name, "str")
 
-/* ---- argument helpers (CPython's messages for each calling convention) --------------- */
-
-/* METH_NOARGS: "str.upper() takes no arguments (1 given)". */
-static bool no_args(VM *vm, const char *name, int argc, ObjDict *kw) {
-  if (kw && kw->count) {
-    asy_raise(vm, vm->exc.TypeError, "str.%s() takes no keyword arguments", name);
-    return false;
-  }
-  if (argc > 1) {
-    asy_raise(vm, vm->exc.TypeError, "str.%s() takes no arguments (%d given)", name, argc - 1);
-    return false;
-  }
-  return true;
-}
-
-/* Positional-only (Argument Clinic's _PyArg_CheckPositional): "strip expected at most 1
-** argument, got 2". argc includes self. */
-static bool pos_args(VM *vm, const char *name, int argc, ObjDict *kw, int min, int max) {
-  int n = argc - 1;
-  if (kw && kw->count) {
-    asy_raise(vm, vm->exc.TypeError, "%s() takes no keyword arguments", name);
-    return false;
-  }
-  if (n < min || n > max) {
-    /* CPython's wording depends on how the method is declared: METH_O methods say
-    ** "str.join() takes exactly one argument", slot wrappers (__len__, __add__...)
-    ** say just "expected 1 argument, got 0". */
-    bool slot = name[0] == '_' && name[1] == '_' && strcmp(name, "__format__") != 0;
-    if (min == 1 && max == 1 && !slot) {
-      asy_raise(vm, vm->exc.TypeError, "str.%s() takes exactly one argument (%d given)", name, n);
-      return false;
-    }
-    if (slot) {
-      asy_raise(vm, vm->exc.TypeError, "expected %d argument%s, got %d", min, min == 1 ? "" : "s",
-                n);
-      return false;
-    }
-    int lim = n < min ? min : max;
-    const char *how = min == max ? "" : n < min ? "at least " : "at most ";
-    asy_raise(vm, vm->exc.TypeError, "%s expected %s%d argument%s, got %d", name, how, lim,
-              lim == 1 ? "" : "s", n);
-    return false;
-  }
-  return true;
-}
-
-/* Keyword-capable parameters (Clinic with keywords): names[0..nnames), the first
-** `posonly` positional-only, `min` required. out[] gets UNDEF for absent ones. */
-static bool kw_args(VM *vm, const char *fname, int argc, Value *args, ObjDict *kw,
-                    const char *const *names, int nnames, int posonly, int min, Value *out) {
-  int n = argc - 1;
-  for (int i = 0; i < nnames; i++) out[i] = UNDEF_VAL;
-  if (n > nnames) {
-    asy_raise(vm, vm->exc.TypeError, "%s() takes at most %d argument%s (%d given)", fname, nnames,
-              nnames == 1 ? "" : "s", n);
-    return false;
-  }
-  for (int i = 0; i < n; i++) out[i] = args[i + 1];
-  if (kw && kw->count) {
-    for (size_t e = 0; e < kw->used; e++) {
-      Value k = kw->entries[e].key;
-      if (IS_UNDEF(k)) continue;
-      int found = -1;
-      for (int i = posonly; i < nnames; i++)
-        if (IS_STR(k) && strcmp(AS_STR(k)->chars, names[i]) == 0) found = i;
-      if (found < 0) {
-        asy_raise(vm, vm->exc.TypeError, "%s() got an unexpected keyword argument '%s'", fname,
-                  IS_STR(k) ? AS_STR(k)->chars : "?");
-        return false;
-      }
-      if (!IS_UNDEF(out[found])) {
-        asy_raise(vm, vm->exc.TypeError, "argument for %s() given by name ('%s') and position (%d)",
-                  fname, names[found], found + 1);
-        return false;
-      }
-      out[found] = kw->entries[e].value;
-    }
-  }
-  for (int i = 0; i < min; i++)
-    if (IS_UNDEF(out[i])) {
-      if (i < posonly)
-        asy_raise(vm, vm->exc.TypeError, "%s() takes at least %d positional argument%s (%d given)",
-                  fname, posonly, posonly == 1 ? "" : "s", n);
-      else
-        asy_raise(vm, vm->exc.TypeError, "%s() missing required argument '%s' (pos %d)", fname,
-                  names[i], i + 1);
-      return false;
-    }
-  return true;
-}
-
 /* An integer argument (width, count…): __index__ semantics. */
 static bool int_arg(VM *vm, Value v, int64_t *out) {
   if (IS_INTLIKE(v)) {
@@ -179,7 +88,6 @@ static int64_t find_in(ObjStr *s, ObjStr *needle, int64_t start, int64_t end, bo
 
 static Value find_common(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, bool reverse,
                          bool raise) {
-  if (!pos_args(vm, name, argc, kw, 1, 3)) return EXC_VAL;
   if (!IS_STR(args[1]))
     return asy_raise(vm, vm->exc.TypeError, "%s() argument 1 must be str, not %s", name,
                      asy_arg_type_name(vm, args[1]));
@@ -210,7 +118,6 @@ static Value s_rindex(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value s_count(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("count");
-  if (!pos_args(vm, "count", argc, kw, 1, 3)) return EXC_VAL;
   if (!IS_STR(args[1]))
     return asy_raise(vm, vm->exc.TypeError, "count() argument 1 must be str, not %s",
                      asy_arg_type_name(vm, args[1]));
@@ -226,7 +133,6 @@ static Value s_count(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value starts_ends(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, bool ends) {
-  if (!pos_args(vm, name, argc, kw, 1, 3)) return EXC_VAL;
   ObjStr *s = SELF;
   int64_t start = 0, end = INT64_MAX, len = (int64_t)s->length;
   if (argc > 2 && !slice_bound(vm, args[2], &start)) return EXC_VAL;
@@ -267,7 +173,6 @@ static Value s_endswith(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value s_contains(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("__contains__");
-  if (!pos_args(vm, "__contains__", argc, kw, 1, 1)) return EXC_VAL;
   if (!IS_STR(args[1]))
     return asy_raise(vm, vm->exc.TypeError, "'in <string>' requires string as left operand, not %s",
                      asy_type_name(vm, args[1]));
@@ -280,7 +185,7 @@ static Value split_common(VM *vm, int argc, Value *args, ObjDict *kw, bool right
   static const char *const names[] = {"sep", "maxsplit"};
   Value a[2];
   const char *fname = right ? "rsplit" : "split";
-  if (!kw_args(vm, fname, argc, args, kw, names, 2, 0, 0, a)) return EXC_VAL;
+  if (!asy_kwargs(vm, fname, argc - 1, args + 1, kw, names, 2, 0, 0, a)) return EXC_VAL;
   ObjStr *s = SELF;
   int64_t maxsplit = -1;
   if (!IS_UNDEF(a[1]) && !int_arg(vm, a[1], &maxsplit)) return EXC_VAL;
@@ -390,7 +295,7 @@ static Value s_splitlines(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("splitlines");
   static const char *const names[] = {"keepends"};
   Value a[1];
-  if (!kw_args(vm, "splitlines", argc, args, kw, names, 1, 0, 0, a)) return EXC_VAL;
+  if (!asy_kwargs(vm, "splitlines", argc - 1, args + 1, kw, names, 1, 0, 0, a)) return EXC_VAL;
   bool keep = false;
   if (!IS_UNDEF(a[0])) {
     int t = asy_truthy(vm, a[0]);
@@ -425,7 +330,6 @@ static Value s_splitlines(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value partition_common(VM *vm, int argc, Value *args, ObjDict *kw, bool right) {
-  if (!pos_args(vm, right ? "rpartition" : "partition", argc, kw, 1, 1)) return EXC_VAL;
   ObjStr *s = SELF;
   ObjStr *sep = str_arg(vm, args[1], "must be str, not %s");
   if (!sep) return EXC_VAL;
@@ -466,7 +370,6 @@ static Value s_rpartition(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value s_join(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("join");
-  if (!pos_args(vm, "join", argc, kw, 1, 1)) return EXC_VAL;
   return asy_str_join(vm, SELF, args[1]);
 }
 
@@ -484,7 +387,6 @@ static bool in_chars(uint32_t cp, ObjStr *chars) {
 
 /* mode: 1 left, 2 right, 3 both. */
 static Value strip_common(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, int mode) {
-  if (!pos_args(vm, name, argc, kw, 0, 1)) return EXC_VAL;
   ObjStr *s = SELF, *chars = NULL;
   if (argc > 1 && !IS_NONE(args[1])) {
     if (!IS_STR(args[1])) return asy_raise(vm, vm->exc.TypeError, "%s arg must be None or str", name);
@@ -540,7 +442,6 @@ static Value pad(VM *vm, ObjStr *s, int64_t left, int64_t right, uint32_t fill) 
 
 /* center/ljust/rjust: (width, fillchar=' '). */
 static Value justify(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, char how) {
-  if (!pos_args(vm, name, argc, kw, 1, 2)) return EXC_VAL;
   ObjStr *s = SELF;
   int64_t width;
   if (!int_arg(vm, args[1], &width)) return EXC_VAL;
@@ -578,7 +479,6 @@ static Value s_rjust(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value s_zfill(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("zfill");
-  if (!pos_args(vm, "zfill", argc, kw, 1, 1)) return EXC_VAL;
   ObjStr *s = SELF;
   int64_t width;
   if (!int_arg(vm, args[1], &width)) return EXC_VAL;
@@ -598,7 +498,7 @@ static Value s_expandtabs(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("expandtabs");
   static const char *const names[] = {"tabsize"};
   Value a[1];
-  if (!kw_args(vm, "expandtabs", argc, args, kw, names, 1, 0, 0, a)) return EXC_VAL;
+  if (!asy_kwargs(vm, "expandtabs", argc - 1, args + 1, kw, names, 1, 0, 0, a)) return EXC_VAL;
   int64_t tab = 8;
   if (!IS_UNDEF(a[0]) && !int_arg(vm, a[0], &tab)) return EXC_VAL;
   ObjStr *s = SELF;
@@ -634,7 +534,7 @@ static Value s_replace(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("replace");
   static const char *const names[] = {"old", "new", "count"};
   Value a[3];
-  if (!kw_args(vm, "replace", argc, args, kw, names, 3, 2, 2, a)) return EXC_VAL;
+  if (!asy_kwargs(vm, "replace", argc - 1, args + 1, kw, names, 3, 2, 2, a)) return EXC_VAL;
   ObjStr *s = SELF;
   if (!IS_STR(a[0]))
     return asy_raise(vm, vm->exc.TypeError, "replace() argument 1 must be str, not %s",
@@ -698,7 +598,6 @@ static Value s_replace(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value s_removeprefix(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("removeprefix");
-  if (!pos_args(vm, "removeprefix", argc, kw, 1, 1)) return EXC_VAL;
   ObjStr *p = str_arg(vm, args[1], "removeprefix() argument must be str, not %s");
   if (!p) return EXC_VAL;
   ObjStr *s = SELF;
@@ -709,7 +608,6 @@ static Value s_removeprefix(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value s_removesuffix(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("removesuffix");
-  if (!pos_args(vm, "removesuffix", argc, kw, 1, 1)) return EXC_VAL;
   ObjStr *p = str_arg(vm, args[1], "removesuffix() argument must be str, not %s");
   if (!p) return EXC_VAL;
   ObjStr *s = SELF;
@@ -810,7 +708,6 @@ static Value case_op(VM *vm, ObjStr *s, int op) {
 #define CASE_METHOD(fname, pyname, op) \
   static Value fname(VM *vm, int argc, Value *args, ObjDict *kw) { \
     CHECK_SELF(pyname); \
-    if (!no_args(vm, pyname, argc, kw)) return EXC_VAL; \
     return case_op(vm, SELF, op); \
   }
 CASE_METHOD(s_lower, "lower", CASE_LOWER)
@@ -837,7 +734,6 @@ static bool all_flags(ObjStr *s, unsigned mask, bool empty_ok) {
 #define PRED_METHOD(fname, pyname, mask, empty_ok) \
   static Value fname(VM *vm, int argc, Value *args, ObjDict *kw) { \
     CHECK_SELF(pyname); \
-    if (!no_args(vm, pyname, argc, kw)) return EXC_VAL; \
     return BOOL_VAL(all_flags(SELF, mask, empty_ok)); \
   }
 PRED_METHOD(s_isalpha, "isalpha", UNI_ALPHA, false)
@@ -850,13 +746,11 @@ PRED_METHOD(s_isalnum, "isalnum", UNI_ALPHA | UNI_DECIMAL | UNI_DIGIT | UNI_NUME
 
 static Value s_isascii(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("isascii");
-  if (!no_args(vm, "isascii", argc, kw)) return EXC_VAL;
   return BOOL_VAL(SELF->length == SELF->size);
 }
 
 static Value s_isupper(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("isupper");
-  if (!no_args(vm, "isupper", argc, kw)) return EXC_VAL;
   ObjStr *s = SELF;
   bool cased = false;
   for (size_t i = 0; i < s->size;) {
@@ -871,7 +765,6 @@ static Value s_isupper(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value s_islower(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("islower");
-  if (!no_args(vm, "islower", argc, kw)) return EXC_VAL;
   ObjStr *s = SELF;
   bool cased = false;
   for (size_t i = 0; i < s->size;) {
@@ -886,7 +779,6 @@ static Value s_islower(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value s_istitle(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("istitle");
-  if (!no_args(vm, "istitle", argc, kw)) return EXC_VAL;
   ObjStr *s = SELF;
   bool cased = false, prev = false;
   for (size_t i = 0; i < s->size;) {
@@ -908,7 +800,6 @@ static Value s_istitle(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value s_isidentifier(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("isidentifier");
-  if (!no_args(vm, "isidentifier", argc, kw)) return EXC_VAL;
   ObjStr *s = SELF;
   if (s->size == 0) return FALSE_VAL;
   bool first = true;
@@ -926,10 +817,6 @@ static Value s_isidentifier(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value s_maketrans(VM *vm, int argc, Value *args, ObjDict *kw) {
   /* A staticmethod: args are the user's arguments (no self). */
-  if (kw && kw->count) return asy_raise(vm, vm->exc.TypeError, "maketrans() takes no keyword arguments");
-  if (argc < 1 || argc > 3)
-    return asy_raise(vm, vm->exc.TypeError, "maketrans expected at %s %d argument%s, got %d",
-                     argc < 1 ? "least" : "most", argc < 1 ? 1 : 3, argc < 1 ? "" : "s", argc);
   ObjDict *d = asy_dict_new(vm);
   if (argc == 1) {
     if (!IS_DICT(args[0]))
@@ -977,7 +864,6 @@ static Value s_maketrans(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value s_translate(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("translate");
-  if (!pos_args(vm, "translate", argc, kw, 1, 1)) return EXC_VAL;
   ObjStr *s = SELF;
   Value table = args[1];
   AsyBuf b;
@@ -1025,13 +911,11 @@ static Value s_format(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value s_format_map(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("format_map");
-  if (!pos_args(vm, "format_map", argc, kw, 1, 1)) return EXC_VAL;
   return asy_str_format_map(vm, SELF, args[1]);
 }
 
 static Value s_dunder_format(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("__format__");
-  if (!pos_args(vm, "__format__", argc, kw, 1, 1)) return EXC_VAL;
   if (!IS_STR(args[1]))
     return asy_raise(vm, vm->exc.TypeError, "__format__() argument must be str, not %s",
                      asy_arg_type_name(vm, args[1]));
@@ -1042,7 +926,7 @@ static Value s_encode(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("encode");
   static const char *const names[] = {"encoding", "errors"};
   Value a[2];
-  if (!kw_args(vm, "encode", argc, args, kw, names, 2, 0, 0, a)) return EXC_VAL;
+  if (!asy_kwargs(vm, "encode", argc - 1, args + 1, kw, names, 2, 0, 0, a)) return EXC_VAL;
   const char *enc = "utf-8", *err = "strict";
   if (!IS_UNDEF(a[0])) {
     if (!IS_STR(a[0]))
@@ -1063,25 +947,21 @@ static Value s_encode(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value s_len(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("__len__");
-  if (!pos_args(vm, "__len__", argc, kw, 0, 0)) return EXC_VAL;
   return INT_VAL((int64_t)SELF->length);
 }
 
 static Value s_getitem(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("__getitem__");
-  if (!pos_args(vm, "__getitem__", argc, kw, 1, 1)) return EXC_VAL;
   return asy_str_getitem(vm, SELF, args[1]);
 }
 
 static Value s_iter(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("__iter__");
-  if (!pos_args(vm, "__iter__", argc, kw, 0, 0)) return EXC_VAL;
   return asy_str_iter(vm, SELF);
 }
 
 static Value s_add(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("__add__");
-  if (!pos_args(vm, "__add__", argc, kw, 1, 1)) return EXC_VAL;
   if (!IS_STR(args[1]))
     return asy_raise(vm, vm->exc.TypeError, "can only concatenate str (not \"%s\") to str",
                      asy_type_name(vm, args[1]));
@@ -1090,7 +970,6 @@ static Value s_add(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value s_mul(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("__mul__");
-  if (!pos_args(vm, "__mul__", argc, kw, 1, 1)) return EXC_VAL;
   int64_t n;
   if (!int_arg(vm, args[1], &n)) return EXC_VAL;
   return asy_str_repeat(vm, SELF, n);
@@ -1098,38 +977,32 @@ static Value s_mul(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value s_mod(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("__mod__");
-  if (!pos_args(vm, "__mod__", argc, kw, 1, 1)) return EXC_VAL;
   return asy_str_percent(vm, SELF, args[1]);
 }
 
 static Value s_rmod(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("__rmod__");
-  if (!pos_args(vm, "__rmod__", argc, kw, 1, 1)) return EXC_VAL;
   if (!IS_STR(args[1])) return vm->notimplemented;
   return asy_str_percent(vm, AS_STR(args[1]), args[0]);
 }
 
 static Value s_hash(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("__hash__");
-  if (!pos_args(vm, "__hash__", argc, kw, 0, 0)) return EXC_VAL;
   return INT_VAL(asy_str_hash(SELF));
 }
 
 static Value s_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("__repr__");
-  if (!pos_args(vm, "__repr__", argc, kw, 0, 0)) return EXC_VAL;
   return asy_str_repr(vm, SELF);
 }
 
 static Value s_str(VM *vm, int argc, Value *args, ObjDict *kw) {
   CHECK_SELF("__str__");
-  if (!pos_args(vm, "__str__", argc, kw, 0, 0)) return EXC_VAL;
   return exact(vm, SELF);
 }
 
 static Value compare(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, int op) {
   if (argc < 1 || !IS_STR(args[0])) return asy_bad_self(vm, name, "str", argc, args);
-  if (!pos_args(vm, name, argc, kw, 1, 1)) return EXC_VAL;
   if (!IS_STR(args[1])) return vm->notimplemented;
   return asy_str_compare(vm, op, SELF, AS_STR(args[1]));
 }
@@ -1154,7 +1027,7 @@ static Value s_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   Value a[3];
   if (argc - 1 > 3)
     return asy_raise(vm, vm->exc.TypeError, "str expected at most 3 arguments, got %d", argc - 1);
-  if (!kw_args(vm, "str", argc, args, kw, names, 3, 0, 0, a)) return EXC_VAL;
+  if (!asy_kwargs(vm, "str", argc - 1, args + 1, kw, names, 3, 0, 0, a)) return EXC_VAL;
   Value r;
   if (IS_UNDEF(a[1]) && IS_UNDEF(a[2])) {
     if (IS_UNDEF(a[0])) r = OBJ_VAL(vm->names.empty);
@@ -1188,48 +1061,48 @@ static Value s_new(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 /* ---- registration ------------------------------------------------------------------------------ */
 
-/* Put a native into a class dict wrapped as a staticmethod. */
-static void def_static(VM *vm, ObjClass *cls, const char *name, NativeFn fn) {
-  ObjNative *nat = asy_native_new(vm, name, fn);
-  ObjWrapper *w = (ObjWrapper *)asy_alloc_obj(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types.staticmethod);
-  w->kind = 1;
-  w->fget = OBJ_VAL(nat);
-  w->fset = w->fdel = NONE_VAL;
-  w->doc = NONE_VAL;
-  asy_dict_set_str(vm, cls->dict, asy_str_intern(vm, name, strlen(name)), OBJ_VAL(w));
-}
-
 void asy_init_bytes_type(VM *vm);
 
+#define AUTO ASY_ARGS_AUTO
+#define SLOT ASY_ARGS_SLOT
+#define KW ASY_ARGS_KW
+static const AsyMethodDef str_methods[] = {
+  {"find", s_find, 1, 3, AUTO}, {"rfind", s_rfind, 1, 3, AUTO}, {"index", s_index, 1, 3, AUTO},
+  {"rindex", s_rindex, 1, 3, AUTO}, {"count", s_count, 1, 3, AUTO},
+  {"startswith", s_startswith, 1, 3, AUTO}, {"endswith", s_endswith, 1, 3, AUTO},
+  {"split", s_split, 0, 2, KW}, {"rsplit", s_rsplit, 0, 2, KW},
+  {"splitlines", s_splitlines, 0, 1, KW}, {"partition", s_partition, 1, 1, AUTO},
+  {"rpartition", s_rpartition, 1, 1, AUTO}, {"join", s_join, 1, 1, AUTO},
+  {"strip", s_strip, 0, 1, AUTO}, {"lstrip", s_lstrip, 0, 1, AUTO},
+  {"rstrip", s_rstrip, 0, 1, AUTO}, {"center", s_center, 1, 2, AUTO},
+  {"ljust", s_ljust, 1, 2, AUTO}, {"rjust", s_rjust, 1, 2, AUTO}, {"zfill", s_zfill, 1, 1, AUTO},
+  {"expandtabs", s_expandtabs, 0, 1, KW}, {"replace", s_replace, 2, 3, KW},
+  {"removeprefix", s_removeprefix, 1, 1, AUTO}, {"removesuffix", s_removesuffix, 1, 1, AUTO},
+  {"lower", s_lower, 0, 0, AUTO}, {"upper", s_upper, 0, 0, AUTO},
+  {"casefold", s_casefold, 0, 0, AUTO}, {"swapcase", s_swapcase, 0, 0, AUTO},
+  {"title", s_title, 0, 0, AUTO}, {"capitalize", s_capitalize, 0, 0, AUTO},
+  {"isalpha", s_isalpha, 0, 0, AUTO}, {"isdigit", s_isdigit, 0, 0, AUTO},
+  {"isdecimal", s_isdecimal, 0, 0, AUTO}, {"isnumeric", s_isnumeric, 0, 0, AUTO},
+  {"isspace", s_isspace, 0, 0, AUTO}, {"isprintable", s_isprintable, 0, 0, AUTO},
+  {"isalnum", s_isalnum, 0, 0, AUTO}, {"isascii", s_isascii, 0, 0, AUTO},
+  {"isupper", s_isupper, 0, 0, AUTO}, {"islower", s_islower, 0, 0, AUTO},
+  {"istitle", s_istitle, 0, 0, AUTO}, {"isidentifier", s_isidentifier, 0, 0, AUTO},
+  {"translate", s_translate, 1, 1, AUTO}, {"format", s_format, 0, ASY_VARARGS, KW},
+  {"format_map", s_format_map, 1, 1, AUTO}, {"__format__", s_dunder_format, 1, 1, AUTO},
+  {"encode", s_encode, 0, 2, KW}, {"__len__", s_len, 0, 0, SLOT},
+  {"__getitem__", s_getitem, 1, 1, SLOT}, {"__iter__", s_iter, 0, 0, SLOT},
+  {"__contains__", s_contains, 1, 1, SLOT}, {"__add__", s_add, 1, 1, SLOT},
+  {"__mul__", s_mul, 1, 1, SLOT}, {"__rmul__", s_mul, 1, 1, SLOT}, {"__mod__", s_mod, 1, 1, SLOT},
+  {"__rmod__", s_rmod, 1, 1, SLOT}, {"__hash__", s_hash, 0, 0, SLOT},
+  {"__repr__", s_repr, 0, 0, SLOT}, {"__str__", s_str, 0, 0, SLOT}, {"__eq__", s_eq, 1, 1, SLOT},
+  {"__ne__", s_ne, 1, 1, SLOT}, {"__lt__", s_lt, 1, 1, SLOT}, {"__le__", s_le, 1, 1, SLOT},
+  {"__gt__", s_gt, 1, 1, SLOT}, {"__ge__", s_ge, 1, 1, SLOT},
+  {"__new__", s_new, 0, ASY_VARARGS, ASY_ARGS_NONE},
+  {"str.maketrans", s_maketrans, 1, 3, AUTO | ASY_DEF_STATIC},
+  {0},
+};
+
 void asy_init_str_types(VM *vm) {
-  ObjClass *c = vm->types.str;
-  static const struct {
-    const char *name;
-    NativeFn fn;
-  } methods[] = {
-    {"find", s_find}, {"rfind", s_rfind}, {"index", s_index}, {"rindex", s_rindex},
-    {"count", s_count}, {"startswith", s_startswith}, {"endswith", s_endswith},
-    {"split", s_split}, {"rsplit", s_rsplit}, {"splitlines", s_splitlines},
-    {"partition", s_partition}, {"rpartition", s_rpartition}, {"join", s_join},
-    {"strip", s_strip}, {"lstrip", s_lstrip}, {"rstrip", s_rstrip},
-    {"center", s_center}, {"ljust", s_ljust}, {"rjust", s_rjust}, {"zfill", s_zfill},
-    {"expandtabs", s_expandtabs}, {"replace", s_replace}, {"removeprefix", s_removeprefix},
-    {"removesuffix", s_removesuffix}, {"lower", s_lower}, {"upper", s_upper},
-    {"casefold", s_casefold}, {"swapcase", s_swapcase}, {"title", s_title},
-    {"capitalize", s_capitalize}, {"isalpha", s_isalpha}, {"isdigit", s_isdigit},
-    {"isdecimal", s_isdecimal}, {"isnumeric", s_isnumeric}, {"isspace", s_isspace},
-    {"isprintable", s_isprintable}, {"isalnum", s_isalnum}, {"isascii", s_isascii},
-    {"isupper", s_isupper}, {"islower", s_islower}, {"istitle", s_istitle},
-    {"isidentifier", s_isidentifier}, {"translate", s_translate}, {"format", s_format},
-    {"format_map", s_format_map}, {"__format__", s_dunder_format}, {"encode", s_encode},
-    {"__len__", s_len}, {"__getitem__", s_getitem}, {"__iter__", s_iter},
-    {"__contains__", s_contains}, {"__add__", s_add}, {"__mul__", s_mul}, {"__rmul__", s_mul},
-    {"__mod__", s_mod}, {"__rmod__", s_rmod}, {"__hash__", s_hash}, {"__repr__", s_repr},
-    {"__str__", s_str}, {"__eq__", s_eq}, {"__ne__", s_ne}, {"__lt__", s_lt}, {"__le__", s_le},
-    {"__gt__", s_gt}, {"__ge__", s_ge}, {"__new__", s_new},
-  };
-  for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
-    asy_def_method(vm, c, methods[i].name, methods[i].fn);
-  def_static(vm, c, "maketrans", s_maketrans);
+  asy_def_natives(vm, vm->types.str, NULL, str_methods);
   asy_init_bytes_type(vm);
 }

@@ -373,8 +373,9 @@ ObjIter *asy_iter_new(VM *vm, IterNextFn next, Value a, Value b, Value c);
 ** and the caller of natives (call.c) checks it before the native runs, so a native's
 ** body may read args[0..min) and, when they are given, up to max without counting
 ** again. Counts exclude the receiver: natives installed in a class (methods,
-** classmethods, properties) get self, or the class, as args[0], and their count errors
-** come after the receiver check CPython's method descriptors make first. */
+** classmethods, properties) get self, or the class, as args[0]. A method's receiver is
+** checked first, as CPython's method descriptors do: it is an instance of the class
+** (a subclass's, maybe), not always of the C layout its native expects. */
 
 /* What an AsyMethodDef's flags select: one wording of argument errors (CPython has a
 ** few, each tied to how the function is declared there) plus, in a class, the kind of
@@ -400,6 +401,8 @@ enum {
   ASY_DEF_PROPERTY = 16 /* in a class: a read-only property, fn its getter */
 };
 #define ASY_VARARGS (-1) /* AsyMethodDef.max: no upper limit */
+/* The count and policy of a row whose native checks its own arguments. */
+#define ASY_UNCHECKED 0, ASY_VARARGS, ASY_ARGS_NONE
 
 /* One native: a row of a table ended by {0}. `name` is the attribute; a dotted name
 ** ("math.sqrt") defines its last part and shows whole in messages, as CPython names
@@ -414,8 +417,9 @@ typedef struct AsyMethodDef {
 /* Install every native of a {0}-terminated table into cls (as methods, or the kind its
 ** flags say) or, when cls is NULL, into dict (module functions, builtins). */
 void asy_def_natives(VM *vm, ObjClass *cls, ObjDict *dict, const AsyMethodDef *defs);
-/* The check call.c makes before calling a native that has a table entry: false with
-** CPython's TypeError pending when the receiver, keywords or count do not fit. */
+/* The check call.c makes before calling a native that has a table entry (unless its
+** policy is ASY_ARGS_NONE): false with CPython's TypeError pending when the receiver,
+** keywords or count do not fit. */
 bool asy_native_args_ok(VM *vm, ObjNative *nat, int argc, Value *args, ObjDict *kw);
 
 /* A bare native with no table entry (nothing checked for it): for natives made at run
