@@ -192,9 +192,10 @@ bool asy_native_args_ok(VM *vm, ObjNative *nat, int argc, Value *args, ObjDict *
   const AsyMethodDef *d = nat->def;
   int style = d->flags & ASY_ARGS_MASK;
   if (style == ASY_ARGS_NONE) return true;
-  /* The receiver first, as CPython's method descriptors check it before the call: a
-  ** bound native's is right by construction, a classmethod's is the class. */
-  if (nat->owner && (argc < 1 || (IS_UNDEF(nat->self) && !(d->flags & ASY_DEF_CLASS) &&
+  /* The receiver first, as CPython's method descriptors check it before the call (a
+  ** bound one too: a class body can bind str.upper to anything); a classmethod's is the
+  ** class. */
+  if (nat->owner && (argc < 1 || (!(d->flags & ASY_DEF_CLASS) &&
                                   !instance_of(vm, args[0], nat->owner)))) {
     asy_bad_self(vm, nat->name->chars, nat->owner->name->chars, argc, args);
     return false;
@@ -557,11 +558,14 @@ static Value func_get_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 void asy_init_func_types(VM *vm) {
-  asy_def_method(vm, vm->types.function, "__repr__", func_repr_m);
-  asy_def_method(vm, vm->types.function, "__get__", func_get_m);
-  asy_def_method(vm, vm->types.method, "__repr__", func_repr_m);
-  asy_def_method(vm, vm->types.builtin_function, "__repr__", func_repr_m);
-  asy_def_method(vm, vm->types.module, "__repr__", func_repr_m);
-  asy_def_method(vm, vm->types.code, "__repr__", func_repr_m);
-  asy_def_method(vm, vm->types.cell, "__repr__", func_repr_m);
+  static const AsyMethodDef function_methods[] = {
+    {"__repr__", func_repr_m, ASY_UNCHECKED}, {"__get__", func_get_m, ASY_UNCHECKED}, {0},
+  };
+  /* One repr serves the other callable and namespace types. */
+  static const AsyMethodDef repr_only[] = {{"__repr__", func_repr_m, ASY_UNCHECKED}, {0}};
+  asy_def_natives(vm, vm->types.function, NULL, function_methods);
+  ObjClass *others[] = {vm->types.method, vm->types.builtin_function, vm->types.module,
+                        vm->types.code, vm->types.cell};
+  for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+    asy_def_natives(vm, others[i], NULL, repr_only);
 }

@@ -403,6 +403,11 @@ enum {
 #define ASY_VARARGS (-1) /* AsyMethodDef.max: no upper limit */
 /* The count and policy of a row whose native checks its own arguments. */
 #define ASY_UNCHECKED 0, ASY_VARARGS, ASY_ARGS_NONE
+/* The six rich comparisons as slot-wrapper rows, for natives named p##_eq … p##_ge. */
+#define ASY_RICHCMP_DEFS(p) \
+  {"__eq__", p##_eq, 1, 1, ASY_ARGS_SLOT}, {"__ne__", p##_ne, 1, 1, ASY_ARGS_SLOT}, \
+  {"__lt__", p##_lt, 1, 1, ASY_ARGS_SLOT}, {"__le__", p##_le, 1, 1, ASY_ARGS_SLOT}, \
+  {"__gt__", p##_gt, 1, 1, ASY_ARGS_SLOT}, {"__ge__", p##_ge, 1, 1, ASY_ARGS_SLOT}
 
 /* One native: a row of a table ended by {0}. `name` is the attribute; a dotted name
 ** ("math.sqrt") defines its last part and shows whole in messages, as CPython names
