@@ -504,14 +504,6 @@ fail:
 
 /* ---- integer functions ----------------------------------------------------------------------- */
 
-static bool int_arg(VM *vm, Value v, int64_t *out) {
-  if (IS_FLOAT(v)) {
-    asy_raise(vm, vm->exc.TypeError, "'float' object cannot be interpreted as an integer");
-    return false;
-  }
-  return asy_index(vm, v, out);
-}
-
 static uint64_t gcd_u(uint64_t a, uint64_t b) {
   while (b) {
     uint64_t t = a % b;
@@ -532,7 +524,7 @@ static Value m_gcd(VM *vm, int argc, Value *args, ObjDict *kw) {
   uint64_t g = 0;
   for (int i = 0; i < argc; i++) {
     int64_t v;
-    if (!int_arg(vm, args[i], &v)) return EXC_VAL;
+    if (!asy_index(vm, args[i], &v)) return EXC_VAL;
     g = gcd_u(g, mag(v));
   }
   return from_u64(vm, g);
@@ -542,7 +534,7 @@ static Value m_lcm(VM *vm, int argc, Value *args, ObjDict *kw) {
   uint64_t l = 1;
   for (int i = 0; i < argc; i++) {
     int64_t v;
-    if (!int_arg(vm, args[i], &v)) return EXC_VAL;
+    if (!asy_index(vm, args[i], &v)) return EXC_VAL;
     uint64_t m = mag(v);
     if (m == 0 || l == 0) {
       l = 0;
@@ -558,7 +550,7 @@ static Value m_lcm(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value m_factorial(VM *vm, int argc, Value *args, ObjDict *kw) {
   int64_t n;
-  if (!int_arg(vm, args[0], &n)) return EXC_VAL;
+  if (!asy_index(vm, args[0], &n)) return EXC_VAL;
   if (n < 0) return asy_raise(vm, vm->exc.ValueError, "factorial() not defined for negative values");
   if (n > 20) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
   int64_t r = 1;
@@ -568,9 +560,9 @@ static Value m_factorial(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 /* comb/perm's (n, k=None) as ints, both non-negative. */
 static bool nk_ints(VM *vm, int argc, Value *args, int64_t *n, int64_t *k, bool *has_k) {
-  if (!int_arg(vm, args[0], n)) return false;
+  if (!asy_index(vm, args[0], n)) return false;
   *has_k = argc == 2 && !IS_NONE(args[1]);
-  if (*has_k && !int_arg(vm, args[1], k)) return false;
+  if (*has_k && !asy_index(vm, args[1], k)) return false;
   if (*n < 0) {
     asy_raise(vm, vm->exc.ValueError, "n must be a non-negative integer");
     return false;
@@ -613,7 +605,7 @@ static Value m_perm(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value m_isqrt(VM *vm, int argc, Value *args, ObjDict *kw) {
   int64_t n;
-  if (!int_arg(vm, args[0], &n)) return EXC_VAL;
+  if (!asy_index(vm, args[0], &n)) return EXC_VAL;
   if (n < 0) return asy_raise(vm, vm->exc.ValueError, "isqrt() argument must be nonnegative");
   uint64_t r = (uint64_t)sqrtl((long double)n);
   while ((unsigned __int128)r * r > (unsigned __int128)n) r--;
@@ -737,7 +729,7 @@ static Value m_nextafter(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_std_to_double(vm, args[0], &x) || !asy_std_to_double(vm, args[1], &y)) return EXC_VAL;
   int64_t n = 1;
   if (!IS_UNDEF(steps) && !IS_NONE(steps)) {
-    if (!int_arg(vm, steps, &n)) return EXC_VAL;
+    if (!asy_index(vm, steps, &n)) return EXC_VAL;
     if (n < 0) return asy_raise(vm, vm->exc.ValueError, "steps must be a non-negative integer");
   }
   for (int64_t i = 0; i < n && x != y; i++) x = nextafter(x, y);

@@ -69,41 +69,32 @@ BIN(i, int, ror, BINOP_OR, true)
 BIN(i, int, xor, BINOP_XOR, false)
 BIN(i, int, rxor, BINOP_XOR, true)
 
-/* __pow__(other, mod=None) / __rpow__. */
+/* __pow__(other, mod=None) / __rpow__: a modulus only for ints. */
+static Value pow_common(VM *vm, int argc, Value *args, const char *name, bool refl, bool is_float) {
+  if (is_float) FLOAT_SELF(name);
+  else INT_SELF(name);
+  bool mod = argc > 2 && !IS_NONE(args[2]);
+  if (is_float && mod)
+    return asy_raise(vm, vm->exc.TypeError, "pow() 3rd argument not allowed unless all arguments are integers");
+  if (is_float ? !IS_NUMBER(args[1]) : !IS_INTLIKE(args[1])) return vm->notimplemented;
+  Value a = refl ? args[1] : args[0], b = refl ? args[0] : args[1];
+  if (is_float) return asy_float_binary(vm, BINOP_POWER, AS_NUMBER(a), AS_NUMBER(b));
+  if (!mod) return asy_int_binary(vm, BINOP_POWER, AS_INTLIKE(a), AS_INTLIKE(b));
+  if (!IS_INTLIKE(args[2])) return vm->notimplemented;
+  return asy_int_pow_mod(vm, AS_INTLIKE(a), AS_INTLIKE(b), AS_INTLIKE(args[2]));
+}
+
 static Value i_pow(VM *vm, int argc, Value *args, ObjDict *kw) {
-  INT_SELF("__pow__");
-  if (!IS_INTLIKE(args[1])) return vm->notimplemented;
-  if (argc > 2 && !IS_NONE(args[2])) {
-    if (!IS_INTLIKE(args[2])) return vm->notimplemented;
-    return asy_int_pow_mod(vm, AS_INTLIKE(args[0]), AS_INTLIKE(args[1]), AS_INTLIKE(args[2]));
-  }
-  return asy_int_binary(vm, BINOP_POWER, AS_INTLIKE(args[0]), AS_INTLIKE(args[1]));
+  return pow_common(vm, argc, args, "__pow__", false, false);
 }
-
 static Value i_rpow(VM *vm, int argc, Value *args, ObjDict *kw) {
-  INT_SELF("__rpow__");
-  if (!IS_INTLIKE(args[1])) return vm->notimplemented;
-  if (argc > 2 && !IS_NONE(args[2])) {
-    if (!IS_INTLIKE(args[2])) return vm->notimplemented;
-    return asy_int_pow_mod(vm, AS_INTLIKE(args[1]), AS_INTLIKE(args[0]), AS_INTLIKE(args[2]));
-  }
-  return asy_int_binary(vm, BINOP_POWER, AS_INTLIKE(args[1]), AS_INTLIKE(args[0]));
+  return pow_common(vm, argc, args, "__rpow__", true, false);
 }
-
 static Value f_pow(VM *vm, int argc, Value *args, ObjDict *kw) {
-  FLOAT_SELF("__pow__");
-  if (argc > 2 && !IS_NONE(args[2]))
-    return asy_raise(vm, vm->exc.TypeError, "pow() 3rd argument not allowed unless all arguments are integers");
-  if (!IS_NUMBER(args[1])) return vm->notimplemented;
-  return asy_float_binary(vm, BINOP_POWER, AS_FLOAT(args[0]), AS_NUMBER(args[1]));
+  return pow_common(vm, argc, args, "__pow__", false, true);
 }
-
 static Value f_rpow(VM *vm, int argc, Value *args, ObjDict *kw) {
-  FLOAT_SELF("__rpow__");
-  if (argc > 2 && !IS_NONE(args[2]))
-    return asy_raise(vm, vm->exc.TypeError, "pow() 3rd argument not allowed unless all arguments are integers");
-  if (!IS_NUMBER(args[1])) return vm->notimplemented;
-  return asy_float_binary(vm, BINOP_POWER, AS_NUMBER(args[1]), AS_FLOAT(args[0]));
+  return pow_common(vm, argc, args, "__rpow__", true, true);
 }
 
 static Value divmod_common(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, bool refl,
@@ -216,16 +207,8 @@ static Value i_format(VM *vm, int argc, Value *args, ObjDict *kw) {
                      asy_arg_type_name(vm, args[1]));
   return asy_format_int(vm, args[0], AS_STR(args[1]));
 }
-static Value i_imag(VM *vm, int argc, Value *args, ObjDict *kw) {
-  INT_SELF("imag");
-  (void)kw;
-  return INT_VAL(0);
-}
-static Value i_one(VM *vm, int argc, Value *args, ObjDict *kw) {
-  INT_SELF("denominator");
-  (void)kw;
-  return INT_VAL(1);
-}
+static Value i_imag(VM *vm, int argc, Value *args, ObjDict *kw) { return INT_VAL(0); }
+static Value i_one(VM *vm, int argc, Value *args, ObjDict *kw) { return INT_VAL(1); }
 
 static Value i_round(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("__round__");
@@ -274,46 +257,49 @@ static Value i_is_integer(VM *vm, int argc, Value *args, ObjDict *kw) {
   return TRUE_VAL;
 }
 
-/* Parse (length=1, byteorder='big', *, signed=False) of to_bytes / from_bytes. */
-static bool byteorder_arg(VM *vm, const char *fname, Value v, bool *little) {
-  if (IS_UNDEF(v)) {
-    *little = false;
-    return true;
-  }
-  if (!IS_STR(v)) {
-    asy_raise(vm, vm->exc.TypeError, "%s() argument 'byteorder' must be str, not %s", fname,
-              asy_arg_type_name(vm, v));
+/* The (first, byteorder='big', *, signed=False) of to_bytes (length: its converted first
+** argument) and from_bytes (length NULL: bytes, required), bound from args (receiver
+** excluded) and kw into out[0..3), with the byte order and signedness converted. */
+static bool bytes_conv_args(VM *vm, const char *fname, const char *first, int argc, Value *args,
+                            ObjDict *kw, int64_t *length, Value out[3], bool *little, bool *is_signed) {
+  if (argc > 2) {
+    asy_raise(vm, vm->exc.TypeError, "%s() takes at most 2 positional arguments (%d given)", fname,
+              argc);
     return false;
   }
-  if (!strcmp(AS_STR(v)->chars, "little")) *little = true;
-  else if (!strcmp(AS_STR(v)->chars, "big")) *little = false;
-  else {
-    asy_raise(vm, vm->exc.ValueError, "byteorder must be either 'little' or 'big'");
-    return false;
+  const char *names[] = {first, "byteorder", "signed"};
+  if (!asy_kwargs(vm, fname, argc, args, kw, names, 3, 0, length ? 0 : 1, out)) return false;
+  /* Clinic converts in order: to_bytes' length (1 by default) comes before the rest. */
+  if (length && !IS_UNDEF(out[0]) && !asy_index(vm, out[0], length)) return false;
+  *little = false;
+  *is_signed = false;
+  Value order = out[1];
+  if (!IS_UNDEF(order)) {
+    if (!IS_STR(order)) {
+      asy_raise(vm, vm->exc.TypeError, "%s() argument 'byteorder' must be str, not %s", fname,
+                asy_arg_type_name(vm, order));
+      return false;
+    }
+    if (!strcmp(AS_STR(order)->chars, "little")) *little = true;
+    else if (strcmp(AS_STR(order)->chars, "big")) {
+      asy_raise(vm, vm->exc.ValueError, "byteorder must be either 'little' or 'big'");
+      return false;
+    }
   }
-  return true;
+  int t = IS_UNDEF(out[2]) ? 0 : asy_truthy(vm, out[2]);
+  *is_signed = t > 0;
+  return t >= 0;
 }
 
 static Value i_to_bytes(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("to_bytes");
-  static const char *const allowed[] = {"length", "byteorder", "signed", NULL};
-  if (kw && kw->count && !asy_check_kw(vm, "to_bytes", kw, allowed)) return EXC_VAL;
-  if (argc > 3)
-    return asy_raise(vm, vm->exc.TypeError, "to_bytes() takes at most 2 positional arguments (%d given)",
-                     argc - 1);
-  Value lenv = argc > 1 ? args[1] : asy_kwarg(vm, kw, "length");
-  Value orderv = argc > 2 ? args[2] : asy_kwarg(vm, kw, "byteorder");
-  Value signv = asy_kwarg(vm, kw, "signed");
+  Value a[3];
+  bool little, is_signed;
   int64_t length = 1;
-  if (!IS_UNDEF(lenv) && !asy_index(vm, lenv, &length)) return EXC_VAL;
+  if (!bytes_conv_args(vm, "to_bytes", "length", argc - 1, args + 1, kw, &length, a, &little,
+                       &is_signed))
+    return EXC_VAL;
   if (length < 0) return asy_raise(vm, vm->exc.ValueError, "length argument must be non-negative");
-  bool little, is_signed = false;
-  if (!byteorder_arg(vm, "to_bytes", orderv, &little)) return EXC_VAL;
-  if (!IS_UNDEF(signv)) {
-    int t = asy_truthy(vm, signv);
-    if (t < 0) return EXC_VAL;
-    is_signed = t;
-  }
   int64_t v = AS_INTLIKE(args[0]);
   if (v < 0 && !is_signed)
     return asy_raise(vm, vm->exc.OverflowError, "can't convert negative int to unsigned");
@@ -338,20 +324,11 @@ static Value i_to_bytes(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 /* int.from_bytes(bytes, byteorder='big', *, signed=False): a classmethod. */
 static Value i_from_bytes(VM *vm, int argc, Value *args, ObjDict *kw) {
-  static const char *const allowed[] = {"bytes", "byteorder", "signed", NULL};
-  if (kw && kw->count && !asy_check_kw(vm, "from_bytes", kw, allowed)) return EXC_VAL;
-  Value src = argc > 1 ? args[1] : asy_kwarg(vm, kw, "bytes");
-  Value orderv = argc > 2 ? args[2] : asy_kwarg(vm, kw, "byteorder");
-  Value signv = asy_kwarg(vm, kw, "signed");
-  if (IS_UNDEF(src))
-    return asy_raise(vm, vm->exc.TypeError, "from_bytes() missing required argument 'bytes' (pos 1)");
-  bool little, is_signed = false;
-  if (!byteorder_arg(vm, "from_bytes", orderv, &little)) return EXC_VAL;
-  if (!IS_UNDEF(signv)) {
-    int t = asy_truthy(vm, signv);
-    if (t < 0) return EXC_VAL;
-    is_signed = t;
-  }
+  Value a[3];
+  bool little, is_signed;
+  if (!bytes_conv_args(vm, "from_bytes", "bytes", argc - 1, args + 1, kw, NULL, a, &little, &is_signed))
+    return EXC_VAL;
+  Value src = a[0];
   Value bv = src;
   if (!IS_BYTES(src)) {
     Value bytes_cls = OBJ_VAL(vm->types.bytes);
@@ -465,16 +442,8 @@ static Value f_format(VM *vm, int argc, Value *args, ObjDict *kw) {
                      asy_arg_type_name(vm, args[1]));
   return asy_format_float(vm, AS_FLOAT(args[0]), AS_STR(args[1]));
 }
-static Value f_imag(VM *vm, int argc, Value *args, ObjDict *kw) {
-  FLOAT_SELF("imag");
-  (void)kw;
-  return FLOAT_VAL(0.0);
-}
-static Value f_real(VM *vm, int argc, Value *args, ObjDict *kw) {
-  FLOAT_SELF("real");
-  (void)kw;
-  return args[0];
-}
+static Value f_imag(VM *vm, int argc, Value *args, ObjDict *kw) { return FLOAT_VAL(0.0); }
+static Value f_real(VM *vm, int argc, Value *args, ObjDict *kw) { return args[0]; }
 
 static Value f_round(VM *vm, int argc, Value *args, ObjDict *kw) {
   FLOAT_SELF("__round__");
@@ -624,34 +593,35 @@ static Value f_new(VM *vm, int argc, Value *args, ObjDict *kw) {
 #define AUTO ASY_ARGS_AUTO
 #define SLOT ASY_ARGS_SLOT
 #define NONE ASY_ARGS_NONE
-#define PROPERTY (ASY_ARGS_NONE | ASY_DEF_PROPERTY)
+#define PROPERTY (ASY_ARGS_AUTO | ASY_DEF_PROPERTY)
+/* The rows int and float both have, for natives named p##_add … */
+#define NUMBER_DEFS(p) \
+  {"__add__", p##_add, 1, 1, SLOT}, {"__radd__", p##_radd, 1, 1, SLOT}, \
+  {"__sub__", p##_sub, 1, 1, SLOT}, {"__rsub__", p##_rsub, 1, 1, SLOT}, \
+  {"__mul__", p##_mul, 1, 1, SLOT}, {"__rmul__", p##_rmul, 1, 1, SLOT}, \
+  {"__truediv__", p##_truediv, 1, 1, SLOT}, {"__rtruediv__", p##_rtruediv, 1, 1, SLOT}, \
+  {"__floordiv__", p##_floordiv, 1, 1, SLOT}, {"__rfloordiv__", p##_rfloordiv, 1, 1, SLOT}, \
+  {"__mod__", p##_mod, 1, 1, SLOT}, {"__rmod__", p##_rmod, 1, 1, SLOT}, \
+  {"__pow__", p##_pow, 1, 2, SLOT}, {"__rpow__", p##_rpow, 1, 2, SLOT}, \
+  {"__divmod__", p##_divmod, 1, 1, SLOT}, {"__rdivmod__", p##_rdivmod, 1, 1, SLOT}, \
+  ASY_RICHCMP_DEFS(p), {"__neg__", p##_neg, 0, 0, SLOT}, {"__pos__", p##_pos, 0, 0, SLOT}, \
+  {"__abs__", p##_abs, 0, 0, SLOT}, {"__bool__", p##_bool, 0, 0, SLOT}, \
+  {"__int__", p##_int, 0, 0, SLOT}, {"__float__", p##_float, 0, 0, SLOT}, \
+  {"__hash__", p##_hash, 0, 0, SLOT}, {"__repr__", p##_repr, 0, 0, SLOT}, \
+  {"__trunc__", p##_int, 0, 0, AUTO}, {"__format__", p##_format, 1, 1, AUTO}, \
+  {"__round__", p##_round, 0, 1, AUTO}, {"as_integer_ratio", p##_as_integer_ratio, 0, 0, AUTO}, \
+  {"is_integer", p##_is_integer, 0, 0, AUTO}, {"__new__", p##_new, ASY_UNCHECKED}
+
 static const AsyMethodDef int_methods[] = {
-  {"__add__", i_add, 1, 1, SLOT}, {"__radd__", i_radd, 1, 1, SLOT},
-  {"__sub__", i_sub, 1, 1, SLOT}, {"__rsub__", i_rsub, 1, 1, SLOT},
-  {"__mul__", i_mul, 1, 1, SLOT}, {"__rmul__", i_rmul, 1, 1, SLOT},
-  {"__truediv__", i_truediv, 1, 1, SLOT}, {"__rtruediv__", i_rtruediv, 1, 1, SLOT},
-  {"__floordiv__", i_floordiv, 1, 1, SLOT}, {"__rfloordiv__", i_rfloordiv, 1, 1, SLOT},
-  {"__mod__", i_mod, 1, 1, SLOT}, {"__rmod__", i_rmod, 1, 1, SLOT},
-  {"__pow__", i_pow, 1, 2, SLOT}, {"__rpow__", i_rpow, 1, 2, SLOT},
+  NUMBER_DEFS(i),
   {"__lshift__", i_lshift, 1, 1, SLOT}, {"__rlshift__", i_rlshift, 1, 1, SLOT},
   {"__rshift__", i_rshift, 1, 1, SLOT}, {"__rrshift__", i_rrshift, 1, 1, SLOT},
   {"__and__", i_and, 1, 1, SLOT}, {"__rand__", i_rand, 1, 1, SLOT}, {"__or__", i_or, 1, 1, SLOT},
   {"__ror__", i_ror, 1, 1, SLOT}, {"__xor__", i_xor, 1, 1, SLOT}, {"__rxor__", i_rxor, 1, 1, SLOT},
-  {"__divmod__", i_divmod, 1, 1, SLOT}, {"__rdivmod__", i_rdivmod, 1, 1, SLOT},
-  {"__eq__", i_eq, 1, 1, SLOT}, {"__ne__", i_ne, 1, 1, SLOT}, {"__lt__", i_lt, 1, 1, SLOT},
-  {"__le__", i_le, 1, 1, SLOT}, {"__gt__", i_gt, 1, 1, SLOT}, {"__ge__", i_ge, 1, 1, SLOT},
-  {"__neg__", i_neg, 0, 0, SLOT}, {"__pos__", i_pos, 0, 0, SLOT},
-  {"__invert__", i_invert, 0, 0, SLOT}, {"__abs__", i_abs, 0, 0, SLOT},
-  {"__bool__", i_bool, 0, 0, SLOT}, {"__int__", i_int, 0, 0, SLOT},
-  {"__index__", i_int, 0, 0, SLOT}, {"__float__", i_float, 0, 0, SLOT},
-  {"__hash__", i_hash, 0, 0, SLOT}, {"__repr__", i_repr, 0, 0, SLOT},
-  {"__trunc__", i_int, 0, 0, AUTO}, {"__floor__", i_int, 0, 0, AUTO},
-  {"__ceil__", i_int, 0, 0, AUTO}, {"__format__", i_format, 1, 1, AUTO},
-  {"__round__", i_round, 0, 1, AUTO}, {"conjugate", i_int, 0, 0, AUTO},
-  {"bit_length", i_bit_length, 0, 0, AUTO}, {"bit_count", i_bit_count, 0, 0, AUTO},
-  {"as_integer_ratio", i_as_integer_ratio, 0, 0, AUTO},
-  {"is_integer", i_is_integer, 0, 0, AUTO}, {"to_bytes", i_to_bytes, 0, ASY_VARARGS, NONE},
-  {"__new__", i_new, 0, ASY_VARARGS, NONE},
+  {"__invert__", i_invert, 0, 0, SLOT}, {"__index__", i_int, 0, 0, SLOT},
+  {"__floor__", i_int, 0, 0, AUTO}, {"__ceil__", i_int, 0, 0, AUTO},
+  {"conjugate", i_int, 0, 0, AUTO}, {"bit_length", i_bit_length, 0, 0, AUTO},
+  {"bit_count", i_bit_count, 0, 0, AUTO}, {"to_bytes", i_to_bytes, ASY_UNCHECKED},
   {"from_bytes", i_from_bytes, 0, ASY_VARARGS, NONE | ASY_DEF_CLASS},
   {"real", i_int, 0, 0, PROPERTY}, {"imag", i_imag, 0, 0, PROPERTY},
   {"numerator", i_int, 0, 0, PROPERTY}, {"denominator", i_one, 0, 0, PROPERTY},
@@ -659,7 +629,7 @@ static const AsyMethodDef int_methods[] = {
 };
 
 static const AsyMethodDef bool_methods[] = {
-  {"__new__", bool_new, 0, ASY_VARARGS, NONE},
+  {"__new__", bool_new, ASY_UNCHECKED},
   {"__and__", bool_and, 1, 1, SLOT}, {"__rand__", bool_and, 1, 1, SLOT},
   {"__or__", bool_or, 1, 1, SLOT}, {"__ror__", bool_or, 1, 1, SLOT},
   {"__xor__", bool_xor, 1, 1, SLOT}, {"__rxor__", bool_xor, 1, 1, SLOT},
@@ -668,25 +638,10 @@ static const AsyMethodDef bool_methods[] = {
 };
 
 static const AsyMethodDef float_methods[] = {
-  {"__add__", f_add, 1, 1, SLOT}, {"__radd__", f_radd, 1, 1, SLOT},
-  {"__sub__", f_sub, 1, 1, SLOT}, {"__rsub__", f_rsub, 1, 1, SLOT},
-  {"__mul__", f_mul, 1, 1, SLOT}, {"__rmul__", f_rmul, 1, 1, SLOT},
-  {"__truediv__", f_truediv, 1, 1, SLOT}, {"__rtruediv__", f_rtruediv, 1, 1, SLOT},
-  {"__floordiv__", f_floordiv, 1, 1, SLOT}, {"__rfloordiv__", f_rfloordiv, 1, 1, SLOT},
-  {"__mod__", f_mod, 1, 1, SLOT}, {"__rmod__", f_rmod, 1, 1, SLOT},
-  {"__pow__", f_pow, 1, 2, SLOT}, {"__rpow__", f_rpow, 1, 2, SLOT},
-  {"__divmod__", f_divmod, 1, 1, SLOT}, {"__rdivmod__", f_rdivmod, 1, 1, SLOT},
-  {"__eq__", f_eq, 1, 1, SLOT}, {"__ne__", f_ne, 1, 1, SLOT}, {"__lt__", f_lt, 1, 1, SLOT},
-  {"__le__", f_le, 1, 1, SLOT}, {"__gt__", f_gt, 1, 1, SLOT}, {"__ge__", f_ge, 1, 1, SLOT},
-  {"__neg__", f_neg, 0, 0, SLOT}, {"__pos__", f_pos, 0, 0, SLOT}, {"__abs__", f_abs, 0, 0, SLOT},
-  {"__bool__", f_bool, 0, 0, SLOT}, {"__int__", f_int, 0, 0, SLOT},
-  {"__float__", f_float, 0, 0, SLOT}, {"__hash__", f_hash, 0, 0, SLOT},
-  {"__repr__", f_repr, 0, 0, SLOT}, {"__trunc__", f_int, 0, 0, AUTO},
+  NUMBER_DEFS(f),
   {"__floor__", f_floor, 0, 0, AUTO}, {"__ceil__", f_ceil, 0, 0, AUTO},
-  {"__format__", f_format, 1, 1, AUTO}, {"__round__", f_round, 0, 1, AUTO},
-  {"conjugate", f_float, 0, 0, AUTO}, {"is_integer", f_is_integer, 0, 0, AUTO},
-  {"as_integer_ratio", f_as_integer_ratio, 0, 0, AUTO}, {"hex", f_hex, 0, 0, AUTO},
-  {"__new__", f_new, 0, ASY_VARARGS, NONE}, {"fromhex", f_fromhex, 1, 1, AUTO | ASY_DEF_CLASS},
+  {"conjugate", f_float, 0, 0, AUTO}, {"hex", f_hex, 0, 0, AUTO},
+  {"fromhex", f_fromhex, 1, 1, AUTO | ASY_DEF_CLASS},
   {"real", f_real, 0, 0, PROPERTY}, {"imag", f_imag, 0, 0, PROPERTY},
   {0},
 };
