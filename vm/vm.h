@@ -375,7 +375,8 @@ ObjIter *asy_iter_new(VM *vm, IterNextFn next, Value a, Value b, Value c);
 ** again. Counts exclude the receiver: natives installed in a class (methods,
 ** classmethods, properties) get self, or the class, as args[0]. A method's receiver is
 ** checked first, as CPython's method descriptors do: it is an instance of the class
-** (a subclass's, maybe), not always of the C layout its native expects. */
+** (a subclass's, maybe), not always of the C layout its native expects. ASY_ARGS_NONE
+** turns all of this off for natives that check themselves. */
 
 /* What an AsyMethodDef's flags select: one wording of argument errors (CPython has a
 ** few, each tied to how the function is declared there) plus, in a class, the kind of
@@ -389,9 +390,10 @@ enum {
   /* Positional only, slot-wrapper wording (__len__, __add__ …): "expected 1 argument,
   ** got 0"; keywords: "wrapper __len__() takes no keyword arguments". */
   ASY_ARGS_SLOT = 1,
-  /* Keywords reach the native, which binds them (asy_kwargs); the positional count is
-  ** checked in getargs wording: "split() takes at most 2 arguments (3 given)",
-  ** "replace() takes at least 2 positional arguments (1 given)". */
+  /* Keywords reach the native, which binds them (asy_kwargs). Positionals and keywords
+  ** count together against max, positionals alone against min, in Argument Clinic's
+  ** wording: "split() takes at most 2 arguments (3 given)", "replace() takes at least 2
+  ** positional arguments (1 given)". */
   ASY_ARGS_KW = 2,
   /* Nothing is checked: natives with irregular signatures check themselves (asy_args). */
   ASY_ARGS_NONE = 3,
