@@ -983,17 +983,23 @@ void asy_init_builtins(VM *vm) {
   asy_def_value(vm, b, "__debug__", TRUE_VAL);
   asy_def_value(vm, b, "__name__", STR_VAL(vm, "builtins"));
 
-  static const struct { const char *name; NativeFn fn; } fns[] = {
-    {"len", bi_len}, {"repr", bi_repr}, {"ascii", bi_ascii}, {"abs", bi_abs},
-    {"round", bi_round}, {"divmod", bi_divmod}, {"pow", bi_pow},
-    {"isinstance", bi_isinstance}, {"issubclass", bi_issubclass}, {"callable", bi_callable},
-    {"hash", bi_hash}, {"id", bi_id}, {"getattr", bi_getattr}, {"hasattr", bi_hasattr},
-    {"setattr", bi_setattr}, {"delattr", bi_delattr}, {"vars", bi_vars}, {"dir", bi_dir},
-    {"locals", bi_locals}, {"globals", bi_globals}, {"ord", bi_ord}, {"chr", bi_chr},
-    {"hex", bi_hex}, {"oct", bi_oct}, {"bin", bi_bin}, {"format", bi_format},
-    {"exit", bi_exit}, {"quit", bi_exit}, {"__import__", bi_import},
+#define UNCHECKED ASY_UNCHECKED
+  static const AsyMethodDef fns[] = {
+    {"len", bi_len, UNCHECKED}, {"repr", bi_repr, UNCHECKED}, {"ascii", bi_ascii, UNCHECKED},
+    {"abs", bi_abs, UNCHECKED}, {"round", bi_round, UNCHECKED}, {"divmod", bi_divmod, UNCHECKED},
+    {"pow", bi_pow, UNCHECKED}, {"isinstance", bi_isinstance, UNCHECKED},
+    {"issubclass", bi_issubclass, UNCHECKED}, {"callable", bi_callable, UNCHECKED},
+    {"hash", bi_hash, UNCHECKED}, {"id", bi_id, UNCHECKED}, {"getattr", bi_getattr, UNCHECKED},
+    {"hasattr", bi_hasattr, UNCHECKED}, {"setattr", bi_setattr, UNCHECKED},
+    {"delattr", bi_delattr, UNCHECKED}, {"vars", bi_vars, UNCHECKED}, {"dir", bi_dir, UNCHECKED},
+    {"locals", bi_locals, UNCHECKED}, {"globals", bi_globals, UNCHECKED},
+    {"ord", bi_ord, UNCHECKED}, {"chr", bi_chr, UNCHECKED}, {"hex", bi_hex, UNCHECKED},
+    {"oct", bi_oct, UNCHECKED}, {"bin", bi_bin, UNCHECKED}, {"format", bi_format, UNCHECKED},
+    {"exit", bi_exit, UNCHECKED}, {"quit", bi_exit, UNCHECKED},
+    {"__import__", bi_import, UNCHECKED}, {0},
   };
-  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) asy_def_native(vm, b, fns[i].name, fns[i].fn);
+#undef UNCHECKED
+  asy_def_natives(vm, NULL, b, fns);
 
   asy_builtins_iter_init(vm, b);
   asy_builtins_async_init(vm, b);

@@ -568,26 +568,36 @@ static Value bi_all(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 void asy_builtins_iter_init(VM *vm, ObjDict *builtins) {
-  static const struct { const char *name; NativeFn ctor; } classes[] = {
-    {"enumerate", enumerate_new}, {"zip", zip_new}, {"map", map_new},
-    {"filter", filter_new}, {"reversed", reversed_new}, {"callable_iterator", NULL},
-    {"list_reverseiterator", NULL},
+  /* Each class's constructor as a one-row table; the last two cannot be made by calling. */
+  static const struct {
+    const char *name;
+    AsyMethodDef new_[2];
+  } classes[] = {
+    {"enumerate", {{"__new__", enumerate_new, ASY_UNCHECKED}, {0}}},
+    {"zip", {{"__new__", zip_new, ASY_UNCHECKED}, {0}}},
+    {"map", {{"__new__", map_new, ASY_UNCHECKED}, {0}}},
+    {"filter", {{"__new__", filter_new, ASY_UNCHECKED}, {0}}},
+    {"reversed", {{"__new__", reversed_new, ASY_UNCHECKED}, {0}}},
+    {"callable_iterator", {{0}}},
+    {"list_reverseiterator", {{0}}},
+  };
+  static const AsyMethodDef iter_methods[] = {
+    {"__iter__", iter_self, ASY_UNCHECKED}, {"__next__", iter_dunder_next, ASY_UNCHECKED}, {0},
   };
   for (int i = 0; i < 7; i++) {
     ObjClass *c = asy_std_class(vm, classes[i].name, "builtins", vm->types.object, OBJ_ITER);
-    if (!classes[i].ctor) c->flags |= CLASS_FINAL;
+    bool callable = classes[i].new_[0].name != NULL;
+    if (!callable) c->flags |= CLASS_FINAL;
     vm->stdlib->iter_classes[i] = c;
-    asy_def_method(vm, c, "__iter__", iter_self);
-    asy_def_method(vm, c, "__next__", iter_dunder_next);
-    if (classes[i].ctor) {
-      asy_def_method(vm, c, "__new__", classes[i].ctor);
-      asy_dict_set_str(vm, builtins, c->name, OBJ_VAL(c));
-    }
+    asy_def_natives(vm, c, NULL, iter_methods);
+    asy_def_natives(vm, c, NULL, classes[i].new_);
+    if (callable) asy_dict_set_str(vm, builtins, c->name, OBJ_VAL(c));
   }
-  static const struct { const char *name; NativeFn fn; } fns[] = {
-    {"iter", bi_iter}, {"next", bi_next}, {"sorted", bi_sorted}, {"min", bi_min},
-    {"max", bi_max}, {"sum", bi_sum}, {"any", bi_any}, {"all", bi_all},
+  static const AsyMethodDef fns[] = {
+    {"iter", bi_iter, ASY_UNCHECKED}, {"next", bi_next, ASY_UNCHECKED},
+    {"sorted", bi_sorted, ASY_UNCHECKED}, {"min", bi_min, ASY_UNCHECKED},
+    {"max", bi_max, ASY_UNCHECKED}, {"sum", bi_sum, ASY_UNCHECKED}, {"any", bi_any, ASY_UNCHECKED},
+    {"all", bi_all, ASY_UNCHECKED}, {0},
   };
-  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
-    asy_def_native(vm, builtins, fns[i].name, fns[i].fn);
+  asy_def_natives(vm, NULL, builtins, fns);
 }

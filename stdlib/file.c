@@ -517,16 +517,21 @@ static Value f_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static void def_file_methods(VM *vm, ObjClass *c) {
-  static const struct { const char *name; NativeFn fn; } methods[] = {
-    {"read", f_read}, {"readline", f_readline}, {"readlines", f_readlines},
-    {"write", f_write}, {"writelines", f_writelines}, {"close", f_close},
-    {"flush", f_flush}, {"__enter__", f_enter}, {"__exit__", f_exit},
-    {"__iter__", f_iter}, {"__next__", f_next}, {"readable", f_readable},
-    {"writable", f_writable}, {"fileno", f_fileno}, {"isatty", f_isatty},
-    {"seekable", f_seekable}, {"tell", f_tell}, {"seek", f_seek}, {"__repr__", f_repr},
+#define UNCHECKED ASY_UNCHECKED
+  static const AsyMethodDef methods[] = {
+    {"read", f_read, UNCHECKED}, {"readline", f_readline, UNCHECKED},
+    {"readlines", f_readlines, UNCHECKED}, {"write", f_write, UNCHECKED},
+    {"writelines", f_writelines, UNCHECKED}, {"close", f_close, UNCHECKED},
+    {"flush", f_flush, UNCHECKED}, {"__enter__", f_enter, UNCHECKED},
+    {"__exit__", f_exit, UNCHECKED}, {"__iter__", f_iter, UNCHECKED},
+    {"__next__", f_next, UNCHECKED}, {"readable", f_readable, UNCHECKED},
+    {"writable", f_writable, UNCHECKED}, {"fileno", f_fileno, UNCHECKED},
+    {"isatty", f_isatty, UNCHECKED}, {"seekable", f_seekable, UNCHECKED},
+    {"tell", f_tell, UNCHECKED}, {"seek", f_seek, UNCHECKED}, {"__repr__", f_repr, UNCHECKED},
+    {0},
   };
-  for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
-    asy_def_method(vm, c, methods[i].name, methods[i].fn);
+#undef UNCHECKED
+  asy_def_natives(vm, c, NULL, methods);
   asy_def_getset(vm, c, "name", f_get_name, NULL);
   asy_def_getset(vm, c, "mode", f_get_mode, NULL);
   asy_def_getset(vm, c, "closed", f_get_closed, NULL);
@@ -648,5 +653,6 @@ void asy_file_init(VM *vm, ObjDict *builtins) {
   ** inheritance here keeps OSError. */
   vm->stdlib->unsupported_operation =
       OBJ_VAL(asy_std_class(vm, "UnsupportedOperation", "io", vm->exc.OSError, OBJ_EXCEPTION));
-  asy_def_native(vm, builtins, "open", bi_open);
+  static const AsyMethodDef fns[] = {{"open", bi_open, ASY_UNCHECKED}, {0}};
+  asy_def_natives(vm, NULL, builtins, fns);
 }

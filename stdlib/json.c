@@ -851,9 +851,10 @@ Value asy_mod_json_init(VM *vm, int argc, Value *args, ObjDict *kw) {
     vm->stdlib->json_decode_error = OBJ_VAL(c);
   }
   asy_def_value(vm, d, "JSONDecodeError", vm->stdlib->json_decode_error);
-  asy_def_native(vm, d, "dumps", j_dumps);
-  asy_def_native(vm, d, "dump", j_dump);
-  asy_def_native(vm, d, "loads", j_loads);
-  asy_def_native(vm, d, "load", j_load);
+  static const AsyMethodDef fns[] = {
+    {"dumps", j_dumps, ASY_UNCHECKED}, {"dump", j_dump, ASY_UNCHECKED},
+    {"loads", j_loads, ASY_UNCHECKED}, {"load", j_load, ASY_UNCHECKED}, {0},
+  };
+  asy_def_natives(vm, NULL, d, fns);
   return NONE_VAL;
 }

@@ -23,19 +23,8 @@
 static Value domain_error(VM *vm) { return asy_raise(vm, vm->exc.ValueError, "math domain error"); }
 static Value range_error(VM *vm) { return asy_raise(vm, vm->exc.OverflowError, "math range error"); }
 
-/* "math.f() takes exactly one argument (N given)" and the float conversion. */
-static bool one_double(VM *vm, const char *name, int argc, Value *args, ObjDict *kw, double *x) {
-  if (!asy_no_kw(vm, name, kw)) return false;
-  if (argc != 1) {
-    asy_raise(vm, vm->exc.TypeError, "math.%s() takes exactly one argument (%d given)", name, argc);
-    return false;
-  }
-  return asy_std_to_double(vm, args[0], x);
-}
-
-static bool two_doubles(VM *vm, const char *name, int argc, Value *args, ObjDict *kw, double *x,
-                        double *y) {
-  if (!asy_no_kw(vm, name, kw) || !asy_arg_count(vm, name, argc, 2, 2)) return false;
+/* Both arguments of a two-float function as doubles. */
+static bool two_doubles(VM *vm, Value *args, double *x, double *y) {
   return asy_std_to_double(vm, args[0], x) && asy_std_to_double(vm, args[1], y);
 }
 
@@ -49,7 +38,7 @@ static Value math1_result(VM *vm, double x, double r, bool can_overflow) {
 #define MATH1(pyname, cfn, overflow) \
   static Value m_##pyname(VM *vm, int argc, Value *args, ObjDict *kw) { \
     double x; \
-    if (!one_double(vm, #pyname, argc, args, kw, &x)) return EXC_VAL; \
+    if (!asy_std_to_double(vm, args[0], &x)) return EXC_VAL; \
     return math1_result(vm, x, cfn(x), overflow); \
   }
 
@@ -91,7 +80,7 @@ MATH1(log1p, c_log1p, false)
 
 static Value m_lgamma(VM *vm, int argc, Value *args, ObjDict *kw) {
   double x;
-  if (!one_double(vm, "lgamma", argc, args, kw, &x)) return EXC_VAL;
+  if (!asy_std_to_double(vm, args[0], &x)) return EXC_VAL;
   double r = c_lgamma(x);
   if (isinf(r) && isfinite(x) && x <= 0 && x == floor(x)) return domain_error(vm);
   return math1_result(vm, x, r, true);
@@ -107,11 +96,7 @@ static Value double_to_int(VM *vm, double d) {
   return INT_VAL((int64_t)d);
 }
 
-static Value floor_ceil(VM *vm, int argc, Value *args, ObjDict *kw, bool is_floor) {
-  const char *name = is_floor ? "floor" : "ceil";
-  if (!asy_no_kw(vm, name, kw)) return EXC_VAL;
-  if (argc != 1)
-    return asy_raise(vm, vm->exc.TypeError, "math.%s() takes exactly one argument (%d given)", name, argc);
+static Value floor_ceil(VM *vm, Value *args, bool is_floor) {
   Value v = args[0];
   if (IS_INTLIKE(v)) return INT_VAL(AS_INTLIKE(v));
   if (IS_FLOAT(v)) return double_to_int(vm, is_floor ? floor(AS_FLOAT(v)) : ceil(AS_FLOAT(v)));
@@ -126,13 +111,10 @@ static Value floor_ceil(VM *vm, int argc, Value *args, ObjDict *kw, bool is_floo
   return double_to_int(vm, is_floor ? floor(x) : ceil(x));
 }
 
-static Value m_floor(VM *vm, int argc, Value *args, ObjDict *kw) { return floor_ceil(vm, argc, args, kw, true); }
-static Value m_ceil(VM *vm, int argc, Value *args, ObjDict *kw) { return floor_ceil(vm, argc, args, kw, false); }
+static Value m_floor(VM *vm, int argc, Value *args, ObjDict *kw) { return floor_ceil(vm, args, true); }
+static Value m_ceil(VM *vm, int argc, Value *args, ObjDict *kw) { return floor_ceil(vm, args, false); }
 
 static Value m_trunc(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_no_kw(vm, "trunc", kw)) return EXC_VAL;
-  if (argc != 1)
-    return asy_raise(vm, vm->exc.TypeError, "math.trunc() takes exactly one argument (%d given)", argc);
   Value v = args[0];
   if (IS_INTLIKE(v)) return INT_VAL(AS_INTLIKE(v));
   if (IS_FLOAT(v)) return double_to_int(vm, trunc(AS_FLOAT(v)));
@@ -148,7 +130,7 @@ static Value m_trunc(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value m_pow(VM *vm, int argc, Value *args, ObjDict *kw) {
   double x, y, r;
-  if (!two_doubles(vm, "pow", argc, args, kw, &x, &y)) return EXC_VAL;
+  if (!two_doubles(vm, args, &x, &y)) return EXC_VAL;
   if (!isfinite(x) || !isfinite(y)) {
     if (isnan(x)) r = y == 0.0 ? 1.0 : x;
     else if (isnan(y)) r = x == 1.0 ? 1.0 : y;
@@ -173,7 +155,7 @@ static Value m_pow(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value m_fmod(VM *vm, int argc, Value *args, ObjDict *kw) {
   double x, y;
-  if (!two_doubles(vm, "fmod", argc, args, kw, &x, &y)) return EXC_VAL;
+  if (!two_doubles(vm, args, &x, &y)) return EXC_VAL;
   if (isinf(y) && isfinite(x)) return FLOAT_VAL(x);
   double r = fmod(x, y);
   if (isnan(r) && !isnan(x) && !isnan(y)) return domain_error(vm);
@@ -182,7 +164,7 @@ static Value m_fmod(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value m_remainder(VM *vm, int argc, Value *args, ObjDict *kw) {
   double x, y;
-  if (!two_doubles(vm, "remainder", argc, args, kw, &x, &y)) return EXC_VAL;
+  if (!two_doubles(vm, args, &x, &y)) return EXC_VAL;
   if (isnan(x)) return FLOAT_VAL(x);
   if (isnan(y)) return FLOAT_VAL(y);
   if (isinf(x) || y == 0.0) return domain_error(vm);
@@ -192,25 +174,25 @@ static Value m_remainder(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value m_atan2(VM *vm, int argc, Value *args, ObjDict *kw) {
   double y, x;
-  if (!two_doubles(vm, "atan2", argc, args, kw, &y, &x)) return EXC_VAL;
+  if (!two_doubles(vm, args, &y, &x)) return EXC_VAL;
   return FLOAT_VAL(atan2(y, x));
 }
 
 static Value m_copysign(VM *vm, int argc, Value *args, ObjDict *kw) {
   double x, y;
-  if (!two_doubles(vm, "copysign", argc, args, kw, &x, &y)) return EXC_VAL;
+  if (!two_doubles(vm, args, &x, &y)) return EXC_VAL;
   return FLOAT_VAL(copysign(x, y));
 }
 
 static Value m_degrees(VM *vm, int argc, Value *args, ObjDict *kw) {
   double x;
-  if (!one_double(vm, "degrees", argc, args, kw, &x)) return EXC_VAL;
+  if (!asy_std_to_double(vm, args[0], &x)) return EXC_VAL;
   return FLOAT_VAL(x * (180.0 / M_PI));
 }
 
 static Value m_radians(VM *vm, int argc, Value *args, ObjDict *kw) {
   double x;
-  if (!one_double(vm, "radians", argc, args, kw, &x)) return EXC_VAL;
+  if (!asy_std_to_double(vm, args[0], &x)) return EXC_VAL;
   return FLOAT_VAL(x * (M_PI / 180.0));
 }
 
@@ -233,7 +215,6 @@ static bool log_of(double x, double (*fn)(double), double *out) {
 }
 
 static Value m_log(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_no_kw(vm, "log", kw) || !asy_arg_count(vm, "log", argc, 1, 2)) return EXC_VAL;
   double x, num, den;
   if (!asy_std_to_double(vm, args[0], &x)) return EXC_VAL;
   if (!log_of(x, log, &num)) return domain_error(vm);
@@ -247,14 +228,14 @@ static Value m_log(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value m_log2(VM *vm, int argc, Value *args, ObjDict *kw) {
   double x, r;
-  if (!one_double(vm, "log2", argc, args, kw, &x)) return EXC_VAL;
+  if (!asy_std_to_double(vm, args[0], &x)) return EXC_VAL;
   if (!log_of(x, log2, &r)) return domain_error(vm);
   return FLOAT_VAL(r);
 }
 
 static Value m_log10(VM *vm, int argc, Value *args, ObjDict *kw) {
   double x, r;
-  if (!one_double(vm, "log10", argc, args, kw, &x)) return EXC_VAL;
+  if (!asy_std_to_double(vm, args[0], &x)) return EXC_VAL;
   if (!log_of(x, log10, &r)) return domain_error(vm);
   return FLOAT_VAL(r);
 }
@@ -268,7 +249,7 @@ static Value pair(VM *vm, Value a, Value b) {
 
 static Value m_modf(VM *vm, int argc, Value *args, ObjDict *kw) {
   double x;
-  if (!one_double(vm, "modf", argc, args, kw, &x)) return EXC_VAL;
+  if (!asy_std_to_double(vm, args[0], &x)) return EXC_VAL;
   if (isinf(x)) return pair(vm, FLOAT_VAL(copysign(0.0, x)), FLOAT_VAL(x));
   if (isnan(x)) return pair(vm, FLOAT_VAL(x), FLOAT_VAL(x));
   double ip;
@@ -278,7 +259,7 @@ static Value m_modf(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value m_frexp(VM *vm, int argc, Value *args, ObjDict *kw) {
   double x;
-  if (!one_double(vm, "frexp", argc, args, kw, &x)) return EXC_VAL;
+  if (!asy_std_to_double(vm, args[0], &x)) return EXC_VAL;
   int e = 0;
   double m = x;
   if (!isnan(x) && !isinf(x) && x != 0.0) m = frexp(x, &e);
@@ -286,7 +267,6 @@ static Value m_frexp(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value m_ldexp(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_no_kw(vm, "ldexp", kw) || !asy_arg_count(vm, "ldexp", argc, 2, 2)) return EXC_VAL;
   double x;
   if (!asy_std_to_double(vm, args[0], &x)) return EXC_VAL;
   if (!IS_INTLIKE(args[1]))
@@ -304,19 +284,19 @@ static Value m_ldexp(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value m_isfinite(VM *vm, int argc, Value *args, ObjDict *kw) {
   double x;
-  if (!one_double(vm, "isfinite", argc, args, kw, &x)) return EXC_VAL;
+  if (!asy_std_to_double(vm, args[0], &x)) return EXC_VAL;
   return BOOL_VAL(isfinite(x));
 }
 
 static Value m_isinf(VM *vm, int argc, Value *args, ObjDict *kw) {
   double x;
-  if (!one_double(vm, "isinf", argc, args, kw, &x)) return EXC_VAL;
+  if (!asy_std_to_double(vm, args[0], &x)) return EXC_VAL;
   return BOOL_VAL(isinf(x));
 }
 
 static Value m_isnan(VM *vm, int argc, Value *args, ObjDict *kw) {
   double x;
-  if (!one_double(vm, "isnan", argc, args, kw, &x)) return EXC_VAL;
+  if (!asy_std_to_double(vm, args[0], &x)) return EXC_VAL;
   return BOOL_VAL(isnan(x));
 }
 
@@ -385,7 +365,6 @@ static double vector_norm(size_t n, double *vec, double max, bool found_nan) {
 }
 
 static Value m_hypot(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_no_kw(vm, "hypot", kw)) return EXC_VAL;
   double small[16];
   double *vec = argc <= 16 ? small : malloc(sizeof(double) * (size_t)argc);
   if (!vec) return asy_raise(vm, vm->exc.MemoryError, "out of memory");
@@ -408,7 +387,6 @@ static Value m_hypot(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value m_dist(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_no_kw(vm, "dist", kw) || !asy_arg_count(vm, "dist", argc, 2, 2)) return EXC_VAL;
   for (int i = 0; i < 2; i++)
     if (!IS_TUPLE(args[i]) && !IS_LIST(args[i]))
       return asy_raise(vm, vm->exc.TypeError, "dist() argument %d must be tuple, not %s", i + 1,
@@ -443,9 +421,6 @@ static Value m_dist(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* ---- fsum ----------------------------------------------------------------------------------- */
 
 static Value m_fsum(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_no_kw(vm, "fsum", kw)) return EXC_VAL;
-  if (argc != 1)
-    return asy_raise(vm, vm->exc.TypeError, "math.fsum() takes exactly one argument (%d given)", argc);
   Value it = asy_iter(vm, args[0]);
   if (IS_EXC(it)) return it;
   size_t n = 0, cap = 32;
@@ -529,14 +504,6 @@ fail:
 
 /* ---- integer functions ----------------------------------------------------------------------- */
 
-static bool int_arg(VM *vm, Value v, int64_t *out) {
-  if (IS_FLOAT(v)) {
-    asy_raise(vm, vm->exc.TypeError, "'float' object cannot be interpreted as an integer");
-    return false;
-  }
-  return asy_index(vm, v, out);
-}
-
 static uint64_t gcd_u(uint64_t a, uint64_t b) {
   while (b) {
     uint64_t t = a % b;
@@ -554,22 +521,20 @@ static Value from_u64(VM *vm, uint64_t r) {
 }
 
 static Value m_gcd(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_no_kw(vm, "gcd", kw)) return EXC_VAL;
   uint64_t g = 0;
   for (int i = 0; i < argc; i++) {
     int64_t v;
-    if (!int_arg(vm, args[i], &v)) return EXC_VAL;
+    if (!asy_index(vm, args[i], &v)) return EXC_VAL;
     g = gcd_u(g, mag(v));
   }
   return from_u64(vm, g);
 }
 
 static Value m_lcm(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_no_kw(vm, "lcm", kw)) return EXC_VAL;
   uint64_t l = 1;
   for (int i = 0; i < argc; i++) {
     int64_t v;
-    if (!int_arg(vm, args[i], &v)) return EXC_VAL;
+    if (!asy_index(vm, args[i], &v)) return EXC_VAL;
     uint64_t m = mag(v);
     if (m == 0 || l == 0) {
       l = 0;
@@ -584,11 +549,8 @@ static Value m_lcm(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value m_factorial(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_no_kw(vm, "factorial", kw)) return EXC_VAL;
-  if (argc != 1)
-    return asy_raise(vm, vm->exc.TypeError, "math.factorial() takes exactly one argument (%d given)", argc);
   int64_t n;
-  if (!int_arg(vm, args[0], &n)) return EXC_VAL;
+  if (!asy_index(vm, args[0], &n)) return EXC_VAL;
   if (n < 0) return asy_raise(vm, vm->exc.ValueError, "factorial() not defined for negative values");
   if (n > 20) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
   int64_t r = 1;
@@ -596,12 +558,11 @@ static Value m_factorial(VM *vm, int argc, Value *args, ObjDict *kw) {
   return INT_VAL(r);
 }
 
-static bool nk_args(VM *vm, const char *name, int argc, Value *args, ObjDict *kw, int min,
-                    int64_t *n, int64_t *k, bool *has_k) {
-  if (!asy_no_kw(vm, name, kw) || !asy_arg_count(vm, name, argc, min, 2)) return false;
-  if (!int_arg(vm, args[0], n)) return false;
+/* comb/perm's (n, k=None) as ints, both non-negative. */
+static bool nk_ints(VM *vm, int argc, Value *args, int64_t *n, int64_t *k, bool *has_k) {
+  if (!asy_index(vm, args[0], n)) return false;
   *has_k = argc == 2 && !IS_NONE(args[1]);
-  if (*has_k && !int_arg(vm, args[1], k)) return false;
+  if (*has_k && !asy_index(vm, args[1], k)) return false;
   if (*n < 0) {
     asy_raise(vm, vm->exc.ValueError, "n must be a non-negative integer");
     return false;
@@ -616,7 +577,7 @@ static bool nk_args(VM *vm, const char *name, int argc, Value *args, ObjDict *kw
 static Value m_comb(VM *vm, int argc, Value *args, ObjDict *kw) {
   int64_t n, k;
   bool has_k;
-  if (!nk_args(vm, "comb", argc, args, kw, 2, &n, &k, &has_k)) return EXC_VAL;
+  if (!nk_ints(vm, argc, args, &n, &k, &has_k)) return EXC_VAL;
   if (k > n) return INT_VAL(0);
   if (k > n - k) k = n - k;
   unsigned __int128 r = 1;
@@ -631,7 +592,7 @@ static Value m_comb(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value m_perm(VM *vm, int argc, Value *args, ObjDict *kw) {
   int64_t n, k = 0;
   bool has_k;
-  if (!nk_args(vm, "perm", argc, args, kw, 1, &n, &k, &has_k)) return EXC_VAL;
+  if (!nk_ints(vm, argc, args, &n, &k, &has_k)) return EXC_VAL;
   if (!has_k) k = n;
   if (k > n) return INT_VAL(0);
   unsigned __int128 r = 1;
@@ -643,11 +604,8 @@ static Value m_perm(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value m_isqrt(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_no_kw(vm, "isqrt", kw)) return EXC_VAL;
-  if (argc != 1)
-    return asy_raise(vm, vm->exc.TypeError, "math.isqrt() takes exactly one argument (%d given)", argc);
   int64_t n;
-  if (!int_arg(vm, args[0], &n)) return EXC_VAL;
+  if (!asy_index(vm, args[0], &n)) return EXC_VAL;
   if (n < 0) return asy_raise(vm, vm->exc.ValueError, "isqrt() argument must be nonnegative");
   uint64_t r = (uint64_t)sqrtl((long double)n);
   while ((unsigned __int128)r * r > (unsigned __int128)n) r--;
@@ -686,7 +644,6 @@ static Value m_prod(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value m_fma(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_no_kw(vm, "fma", kw) || !asy_arg_count(vm, "fma", argc, 3, 3)) return EXC_VAL;
   double x, y, z;
   if (!asy_std_to_double(vm, args[0], &x) || !asy_std_to_double(vm, args[1], &y) ||
       !asy_std_to_double(vm, args[2], &z))
@@ -706,7 +663,6 @@ static Value m_fma(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* sumprod(p, q): exact for ints; for floats the correctly rounded sum of the exact
 ** products (each split hi + lo with fma, then summed like fsum). */
 static Value m_sumprod(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_no_kw(vm, "sumprod", kw) || !asy_arg_count(vm, "sumprod", argc, 2, 2)) return EXC_VAL;
   Value p = asy_iter(vm, args[0]);
   if (IS_EXC(p)) return p;
   Value q = asy_iter(vm, args[1]);
@@ -752,7 +708,7 @@ static Value m_sumprod(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value m_ulp(VM *vm, int argc, Value *args, ObjDict *kw) {
   double x;
-  if (!one_double(vm, "ulp", argc, args, kw, &x)) return EXC_VAL;
+  if (!asy_std_to_double(vm, args[0], &x)) return EXC_VAL;
   if (isnan(x)) return FLOAT_VAL(x);
   x = fabs(x);
   if (isinf(x)) return FLOAT_VAL(x);
@@ -773,7 +729,7 @@ static Value m_nextafter(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_std_to_double(vm, args[0], &x) || !asy_std_to_double(vm, args[1], &y)) return EXC_VAL;
   int64_t n = 1;
   if (!IS_UNDEF(steps) && !IS_NONE(steps)) {
-    if (!int_arg(vm, steps, &n)) return EXC_VAL;
+    if (!asy_index(vm, steps, &n)) return EXC_VAL;
     if (n < 0) return asy_raise(vm, vm->exc.ValueError, "steps must be a non-negative integer");
   }
   for (int64_t i = 0; i < n && x != y; i++) x = nextafter(x, y);
@@ -781,26 +737,39 @@ static Value m_nextafter(VM *vm, int argc, Value *args, ObjDict *kw) {
   return FLOAT_VAL(x == y ? y : x);
 }
 
+#define F1 1, 1, ASY_ARGS_AUTO
+#define F2 2, 2, ASY_ARGS_AUTO
+static const AsyMethodDef math_functions[] = {
+  {"math.acos", m_acos, F1}, {"math.acosh", m_acosh, F1}, {"math.asin", m_asin, F1},
+  {"math.asinh", m_asinh, F1}, {"math.atan", m_atan, F1}, {"math.atan2", m_atan2, F2},
+  {"math.atanh", m_atanh, F1}, {"math.cbrt", m_cbrt, F1}, {"math.ceil", m_ceil, F1},
+  {"math.comb", m_comb, F2}, {"math.copysign", m_copysign, F2}, {"math.cos", m_cos, F1},
+  {"math.cosh", m_cosh, F1}, {"math.degrees", m_degrees, F1}, {"math.dist", m_dist, F2},
+  {"math.erf", m_erf, F1}, {"math.erfc", m_erfc, F1}, {"math.exp", m_exp, F1},
+  {"math.exp2", m_exp2, F1}, {"math.expm1", m_expm1, F1}, {"math.fabs", m_fabs, F1},
+  {"math.factorial", m_factorial, F1}, {"math.floor", m_floor, F1},
+  {"math.fma", m_fma, 3, 3, ASY_ARGS_AUTO}, {"math.fmod", m_fmod, F2},
+  {"math.frexp", m_frexp, F1}, {"math.fsum", m_fsum, F1}, {"math.gamma", m_gamma, F1},
+  {"math.gcd", m_gcd, 0, ASY_VARARGS, ASY_ARGS_AUTO},
+  {"math.hypot", m_hypot, 0, ASY_VARARGS, ASY_ARGS_AUTO},
+  {"math.isclose", m_isclose, 0, ASY_VARARGS, ASY_ARGS_NONE}, {"math.isfinite", m_isfinite, F1},
+  {"math.isinf", m_isinf, F1}, {"math.isnan", m_isnan, F1}, {"math.isqrt", m_isqrt, F1},
+  {"math.lcm", m_lcm, 0, ASY_VARARGS, ASY_ARGS_AUTO}, {"math.ldexp", m_ldexp, F2},
+  {"math.lgamma", m_lgamma, F1}, {"math.log", m_log, 1, 2, ASY_ARGS_AUTO},
+  {"math.log10", m_log10, F1}, {"math.log1p", m_log1p, F1}, {"math.log2", m_log2, F1},
+  {"math.modf", m_modf, F1}, {"math.nextafter", m_nextafter, 0, ASY_VARARGS, ASY_ARGS_NONE},
+  {"math.perm", m_perm, 1, 2, ASY_ARGS_AUTO}, {"math.pow", m_pow, F2},
+  {"math.prod", m_prod, 0, ASY_VARARGS, ASY_ARGS_NONE}, {"math.radians", m_radians, F1},
+  {"math.remainder", m_remainder, F2}, {"math.sin", m_sin, F1}, {"math.sinh", m_sinh, F1},
+  {"math.sqrt", m_sqrt, F1}, {"math.sumprod", m_sumprod, F2}, {"math.tan", m_tan, F1},
+  {"math.tanh", m_tanh, F1}, {"math.trunc", m_trunc, F1}, {"math.ulp", m_ulp, F1},
+  {0},
+};
+
 Value asy_mod_math_init(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (argc < 1 || !IS_MODULE(args[0])) return NONE_VAL;
   ObjDict *d = AS_MODULE(args[0])->dict;
-  static const struct { const char *name; NativeFn fn; } fns[] = {
-    {"acos", m_acos}, {"acosh", m_acosh}, {"asin", m_asin}, {"asinh", m_asinh},
-    {"atan", m_atan}, {"atan2", m_atan2}, {"atanh", m_atanh}, {"cbrt", m_cbrt},
-    {"ceil", m_ceil}, {"comb", m_comb}, {"copysign", m_copysign}, {"cos", m_cos},
-    {"cosh", m_cosh}, {"degrees", m_degrees}, {"dist", m_dist}, {"erf", m_erf},
-    {"erfc", m_erfc}, {"exp", m_exp}, {"exp2", m_exp2}, {"expm1", m_expm1},
-    {"fabs", m_fabs}, {"factorial", m_factorial}, {"floor", m_floor}, {"fma", m_fma}, {"fmod", m_fmod},
-    {"frexp", m_frexp}, {"fsum", m_fsum}, {"gamma", m_gamma}, {"gcd", m_gcd},
-    {"hypot", m_hypot}, {"isclose", m_isclose}, {"isfinite", m_isfinite}, {"isinf", m_isinf},
-    {"isnan", m_isnan}, {"isqrt", m_isqrt}, {"lcm", m_lcm}, {"ldexp", m_ldexp},
-    {"lgamma", m_lgamma}, {"log", m_log}, {"log10", m_log10}, {"log1p", m_log1p},
-    {"log2", m_log2}, {"modf", m_modf}, {"nextafter", m_nextafter}, {"perm", m_perm},
-    {"pow", m_pow}, {"prod", m_prod}, {"radians", m_radians}, {"remainder", m_remainder},
-    {"sin", m_sin}, {"sinh", m_sinh}, {"sqrt", m_sqrt}, {"sumprod", m_sumprod}, {"tan", m_tan}, {"tanh", m_tanh},
-    {"trunc", m_trunc}, {"ulp", m_ulp},
-  };
-  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) asy_def_native(vm, d, fns[i].name, fns[i].fn);
+  asy_def_natives(vm, NULL, d, math_functions);
   asy_def_value(vm, d, "pi", FLOAT_VAL(M_PI));
   asy_def_value(vm, d, "e", FLOAT_VAL(M_E));
   asy_def_value(vm, d, "tau", FLOAT_VAL(2.0 * M_PI));

@@ -195,6 +195,8 @@ static Value bi_input(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 void asy_print_init(VM *vm, ObjDict *builtins) {
-  asy_def_native(vm, builtins, "print", bi_print);
-  asy_def_native(vm, builtins, "input", bi_input);
+  static const AsyMethodDef fns[] = {
+    {"print", bi_print, ASY_UNCHECKED}, {"input", bi_input, ASY_UNCHECKED}, {0},
+  };
+  asy_def_natives(vm, NULL, builtins, fns);
 }

@@ -1034,17 +1034,23 @@ static Value r_setstate(VM *vm, int argc, Value *args, ObjDict *kw) {
   return NONE_VAL;
 }
 
-static const struct { const char *name; NativeFn fn; } random_methods[] = {
-  {"seed", r_seed}, {"random", r_random}, {"getrandbits", r_getrandbits},
-  {"randbytes", r_randbytes}, {"randrange", r_randrange}, {"randint", r_randint},
-  {"choice", r_choice}, {"shuffle", r_shuffle}, {"sample", r_sample}, {"choices", r_choices},
-  {"uniform", r_uniform}, {"triangular", r_triangular}, {"normalvariate", r_normalvariate},
-  {"lognormvariate", r_lognormvariate}, {"gauss", r_gauss}, {"expovariate", r_expovariate},
-  {"getstate", r_getstate}, {"setstate", r_setstate},
-  {"vonmisesvariate", r_vonmisesvariate}, {"gammavariate", r_gammavariate},
-  {"betavariate", r_betavariate}, {"paretovariate", r_paretovariate},
-  {"weibullvariate", r_weibullvariate},
+#define UNCHECKED ASY_UNCHECKED
+static const AsyMethodDef random_methods[] = {
+  {"__init__", r_init, UNCHECKED}, {"seed", r_seed, UNCHECKED}, {"random", r_random, UNCHECKED},
+  {"getrandbits", r_getrandbits, UNCHECKED}, {"randbytes", r_randbytes, UNCHECKED},
+  {"randrange", r_randrange, UNCHECKED}, {"randint", r_randint, UNCHECKED},
+  {"choice", r_choice, UNCHECKED}, {"shuffle", r_shuffle, UNCHECKED},
+  {"sample", r_sample, UNCHECKED}, {"choices", r_choices, UNCHECKED},
+  {"uniform", r_uniform, UNCHECKED}, {"triangular", r_triangular, UNCHECKED},
+  {"normalvariate", r_normalvariate, UNCHECKED}, {"lognormvariate", r_lognormvariate, UNCHECKED},
+  {"gauss", r_gauss, UNCHECKED}, {"expovariate", r_expovariate, UNCHECKED},
+  {"getstate", r_getstate, UNCHECKED}, {"setstate", r_setstate, UNCHECKED},
+  {"vonmisesvariate", r_vonmisesvariate, UNCHECKED}, {"gammavariate", r_gammavariate, UNCHECKED},
+  {"betavariate", r_betavariate, UNCHECKED}, {"paretovariate", r_paretovariate, UNCHECKED},
+  {"weibullvariate", r_weibullvariate, UNCHECKED},
+  {0},
 };
+#undef UNCHECKED
 
 Value asy_mod_random_init(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (argc < 1 || !IS_MODULE(args[0])) return NONE_VAL;
@@ -1056,9 +1062,7 @@ Value asy_mod_random_init(VM *vm, int argc, Value *args, ObjDict *kw) {
   } else {
     cls = asy_std_class(vm, "Random", "random", vm->types.object, OBJ_INSTANCE);
     cls->flags &= ~CLASS_BUILTIN; /* instances are plain objects with a __dict__ */
-    asy_def_method(vm, cls, "__init__", r_init);
-    for (size_t i = 0; i < sizeof random_methods / sizeof random_methods[0]; i++)
-      asy_def_method(vm, cls, random_methods[i].name, random_methods[i].fn);
+    asy_def_natives(vm, cls, NULL, random_methods);
     asy_def_value(vm, cls->dict, "VERSION", INT_VAL(3));
     vm->stdlib->random_class = OBJ_VAL(cls);
   }
@@ -1073,8 +1077,9 @@ Value asy_mod_random_init(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!AS_INSTANCE(inst)->dict) AS_INSTANCE(inst)->dict = asy_dict_new(vm);
   asy_dict_set_str(vm, AS_INSTANCE(inst)->dict, asy_str_intern(vm, STATE_KEY, sizeof STATE_KEY - 1), nd);
   asy_def_value(vm, d, "_inst", inst);
-  for (size_t i = 0; i < sizeof random_methods / sizeof random_methods[0]; i++) {
-    const char *name = random_methods[i].name;
+  for (const AsyMethodDef *m = random_methods; m->name; m++) {
+    const char *name = m->name;
+    if (name[0] == '_') continue; /* __init__ stays a method */
     Value meth = asy_dict_get_str(cls->dict, asy_str_intern(vm, name, strlen(name)));
     asy_def_value(vm, d, name, OBJ_VAL(asy_bound_new(vm, inst, meth)));
   }

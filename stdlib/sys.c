@@ -143,8 +143,10 @@ static Value make_version_info(VM *vm) {
   cls->flags |= CLASS_FINAL;
   NativeFn getters[] = {vi_get0, vi_get1, vi_get2, vi_get3, vi_get4};
   for (int i = 0; i < 5; i++) asy_def_getset(vm, cls, vi_fields[i], getters[i], NULL);
-  asy_def_method(vm, cls, "__repr__", vi_repr);
-  asy_def_method(vm, cls, "__str__", vi_repr);
+  static const AsyMethodDef methods[] = {
+    {"__repr__", vi_repr, ASY_UNCHECKED}, {"__str__", vi_repr, ASY_UNCHECKED}, {0},
+  };
+  asy_def_natives(vm, cls, NULL, methods);
   Value items[5] = {INT_VAL(3), INT_VAL(13), INT_VAL(0), STR_VAL(vm, "final"), INT_VAL(0)};
   ObjTuple *t = asy_tuple_from(vm, 5, items);
   t->obj.cls = cls;
@@ -194,13 +196,14 @@ void asy_sys_create(VM *vm) {
   exe[n > 0 ? n : 0] = '\0';
   asy_def_value(vm, d, "executable", STR_VAL(vm, exe));
 
-  static const struct { const char *name; NativeFn fn; } fns[] = {
-    {"exit", s_exit}, {"getrecursionlimit", s_getrecursionlimit},
-    {"setrecursionlimit", s_setrecursionlimit}, {"exception", s_exception},
-    {"exc_info", s_exc_info}, {"intern", s_intern},
-    {"getdefaultencoding", s_getdefaultencoding},
+  static const AsyMethodDef fns[] = {
+    {"exit", s_exit, ASY_UNCHECKED}, {"getrecursionlimit", s_getrecursionlimit, ASY_UNCHECKED},
+    {"setrecursionlimit", s_setrecursionlimit, ASY_UNCHECKED},
+    {"exception", s_exception, ASY_UNCHECKED}, {"exc_info", s_exc_info, ASY_UNCHECKED},
+    {"intern", s_intern, ASY_UNCHECKED}, {"getdefaultencoding", s_getdefaultencoding, ASY_UNCHECKED},
+    {0},
   };
-  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) asy_def_native(vm, d, fns[i].name, fns[i].fn);
+  asy_def_natives(vm, NULL, d, fns);
 
   asy_dict_set_str(vm, vm->modules, m->name, OBJ_VAL(m));
 }

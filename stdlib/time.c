@@ -1,8 +1,8 @@
 /*
-** time.c — the time module and the stdlib's clock.
+** time.c — the time module.
 **
-** Every clock read goes through asy_clock_* so the async runtime can substitute a
-** virtual clock (--virtual-time) here and nowhere else. time.sleep() blocks the whole
+** Every clock read goes through asy_clock_* (vm/clock.h), so --virtual-time
+** replaces them all in one place. time.sleep() blocks the whole
 ** interpreter, as in CPython (asyncio code uses asyncio.sleep instead).
 */
 #include <errno.h>
@@ -12,54 +12,25 @@
 
 #include "asy_stdlib.h"
 
-static bool no_args(VM *vm, const char *name, int argc, ObjDict *kw) {
-  if (!asy_no_kw(vm, name, kw)) return false;
-  if (argc == 0) return true;
-  asy_raise(vm, vm->exc.TypeError, "%s() takes no arguments (%d given)", name, argc);
-  return false;
-}
-
-static Value t_time(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!no_args(vm, "time.time", argc, kw)) return EXC_VAL;
-  return FLOAT_VAL(asy_clock_wall(vm));
-}
-
-static Value t_time_ns(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!no_args(vm, "time.time_ns", argc, kw)) return EXC_VAL;
-  return INT_VAL(asy_clock_wall_ns(vm));
-}
-
-static Value t_monotonic(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!no_args(vm, "time.monotonic", argc, kw)) return EXC_VAL;
-  return FLOAT_VAL(asy_clock_monotonic(vm));
-}
-
-static Value t_monotonic_ns(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!no_args(vm, "time.monotonic_ns", argc, kw)) return EXC_VAL;
-  return INT_VAL(asy_clock_monotonic_ns(vm));
-}
-
-static Value t_perf_counter(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!no_args(vm, "time.perf_counter", argc, kw)) return EXC_VAL;
-  return FLOAT_VAL(asy_clock_monotonic(vm));
-}
-
-static Value t_perf_counter_ns(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!no_args(vm, "time.perf_counter_ns", argc, kw)) return EXC_VAL;
-  return INT_VAL(asy_clock_monotonic_ns(vm));
-}
-
-static Value t_process_time(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!no_args(vm, "time.process_time", argc, kw)) return EXC_VAL;
+/* CPU time of the process (time.process_time): not a clock the virtual time replaces. */
+static double process_seconds(void) {
   struct timespec ts;
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return FLOAT_VAL((double)ts.tv_sec + (double)ts.tv_nsec * 1e-9);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* The clocks: natives of no arguments (their table rows check that). */
+#define CLOCK_NATIVE(fname, value) \
+  static Value fname(VM *vm, int argc, Value *args, ObjDict *kw) { return value; }
+CLOCK_NATIVE(t_time, FLOAT_VAL(asy_clock_wall(vm)))
+CLOCK_NATIVE(t_time_ns, INT_VAL(asy_clock_wall_ns(vm)))
+CLOCK_NATIVE(t_monotonic, FLOAT_VAL(asy_clock_monotonic(vm)))
+CLOCK_NATIVE(t_monotonic_ns, INT_VAL(asy_clock_monotonic_ns(vm)))
+CLOCK_NATIVE(t_perf_counter, FLOAT_VAL(asy_clock_monotonic(vm)))
+CLOCK_NATIVE(t_perf_counter_ns, INT_VAL(asy_clock_monotonic_ns(vm)))
+CLOCK_NATIVE(t_process_time, FLOAT_VAL(process_seconds()))
+
 static Value t_sleep(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_no_kw(vm, "time.sleep", kw)) return EXC_VAL;
-  if (argc != 1)
-    return asy_raise(vm, vm->exc.TypeError, "time.sleep() takes exactly one argument (%d given)", argc);
   double secs;
   Value v = args[0];
   if (IS_FLOAT(v)) {
@@ -77,15 +48,19 @@ static Value t_sleep(VM *vm, int argc, Value *args, ObjDict *kw) {
   return NONE_VAL;
 }
 
+static const AsyMethodDef time_functions[] = {
+  {"time.time", t_time, 0, 0, ASY_ARGS_AUTO}, {"time.time_ns", t_time_ns, 0, 0, ASY_ARGS_AUTO},
+  {"time.monotonic", t_monotonic, 0, 0, ASY_ARGS_AUTO},
+  {"time.monotonic_ns", t_monotonic_ns, 0, 0, ASY_ARGS_AUTO},
+  {"time.perf_counter", t_perf_counter, 0, 0, ASY_ARGS_AUTO},
+  {"time.perf_counter_ns", t_perf_counter_ns, 0, 0, ASY_ARGS_AUTO},
+  {"time.process_time", t_process_time, 0, 0, ASY_ARGS_AUTO},
+  {"time.sleep", t_sleep, 1, 1, ASY_ARGS_AUTO},
+  {0},
+};
+
 Value asy_mod_time_init(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (argc < 1 || !IS_MODULE(args[0])) return NONE_VAL;
-  ObjDict *d = AS_MODULE(args[0])->dict;
-  static const struct { const char *name; NativeFn fn; } fns[] = {
-    {"time", t_time}, {"time_ns", t_time_ns}, {"monotonic", t_monotonic},
-    {"monotonic_ns", t_monotonic_ns}, {"perf_counter", t_perf_counter},
-    {"perf_counter_ns", t_perf_counter_ns}, {"process_time", t_process_time},
-    {"sleep", t_sleep},
-  };
-  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) asy_def_native(vm, d, fns[i].name, fns[i].fn);
+  asy_def_natives(vm, NULL, AS_MODULE(args[0])->dict, time_functions);
   return NONE_VAL;
 }

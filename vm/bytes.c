@@ -11,8 +11,10 @@
 #include <strings.h>
 
 #include "gc.h"
+#include "number.h"
 #include "ops.h"
 #include "str.h"
+#include "strspan.h"
 
 ObjBytes *asy_bytes_new(VM *vm, const uint8_t *data, size_t size) {
   ObjBytes *b = (ObjBytes *)asy_alloc_obj(vm, sizeof(ObjBytes) + size + 1, OBJ_BYTES, vm->types.bytes);
@@ -23,7 +25,7 @@ ObjBytes *asy_bytes_new(VM *vm, const uint8_t *data, size_t size) {
   return b;
 }
 
-static ObjBytes *bytes_alloc(VM *vm, size_t size) {
+ObjBytes *asy_bytes_alloc(VM *vm, size_t size) {
   ObjBytes *b = (ObjBytes *)asy_alloc_obj(vm, sizeof(ObjBytes) + size + 1, OBJ_BYTES, vm->types.bytes);
   b->size = size;
   b->hash = -1;
@@ -86,20 +88,24 @@ Value asy_bytes_compare(VM *vm, int op, ObjBytes *a, ObjBytes *b) {
   (void)vm;
   if (op == CMP_EQ) return BOOL_VAL(asy_bytes_equal(a, b));
   if (op == CMP_NE) return BOOL_VAL(!asy_bytes_equal(a, b));
-  int c = asy_bytes_cmp(a, b);
-  switch (op) {
-  case CMP_LT: return BOOL_VAL(c < 0);
-  case CMP_LE: return BOOL_VAL(c <= 0);
-  case CMP_GT: return BOOL_VAL(c > 0);
-  default: return BOOL_VAL(c >= 0);
-  }
+  return asy_cmp_result(op, asy_bytes_cmp(a, b));
 }
 
 Value asy_bytes_concat(VM *vm, ObjBytes *a, ObjBytes *b) {
-  ObjBytes *r = bytes_alloc(vm, a->size + b->size);
+  ObjBytes *r = asy_bytes_alloc(vm, a->size + b->size);
   memcpy(r->data, a->data, a->size);
   memcpy(r->data + a->size, b->data, b->size);
   r->data[r->size] = 0;
+  return OBJ_VAL(r);
+}
+
+Value asy_bytes_repeat(VM *vm, ObjBytes *b, int64_t n) {
+  if (n <= 0 || b->size == 0) return bytes_val(vm, "", 0);
+  if ((uint64_t)n > (uint64_t)INT64_MAX / b->size)
+    return asy_raise(vm, vm->exc.OverflowError, "repeated bytes are too long");
+  if ((uint64_t)n > ASY_STR_MAX / b->size) return asy_memory_error(vm);
+  ObjBytes *r = asy_bytes_alloc(vm, b->size * (size_t)n);
+  for (int64_t i = 0; i < n; i++) memcpy(r->data + (size_t)i * b->size, b->data, b->size);
   return OBJ_VAL(r);
 }
 
@@ -108,7 +114,7 @@ Value asy_bytes_getitem(VM *vm, ObjBytes *b, Value key) {
     int64_t start, stop, step, n;
     if (!asy_slice_indices(vm, AS_SLICE(key), (int64_t)b->size, &start, &stop, &step, &n))
       return EXC_VAL;
-    ObjBytes *r = bytes_alloc(vm, (size_t)n);
+    ObjBytes *r = asy_bytes_alloc(vm, (size_t)n);
     for (int64_t k = 0, i = start; k < n; k++, i += step) r->data[k] = b->data[i];
     r->data[n] = 0;
     return OBJ_VAL(r);
@@ -284,6 +290,35 @@ Value asy_bytes_decode(VM *vm, const uint8_t *data, size_t size, const char *enc
   return OBJ_VAL(asy_buf_to_str(&b));
 }
 
+/* The encoding and errors of fname as C strings, "utf-8" and "strict" when UNDEF: false
+** with Argument Clinic's TypeError when one is not a str. */
+static bool codec_names(VM *vm, const char *fname, Value encoding, Value errors, const char **enc,
+                        const char **err) {
+  const char *names[2] = {"encoding", "errors"};
+  Value v[2] = {encoding, errors};
+  const char **out[2] = {enc, err};
+  *enc = "utf-8";
+  *err = "strict";
+  for (int i = 0; i < 2; i++) {
+    if (IS_UNDEF(v[i])) continue;
+    if (!IS_STR(v[i])) {
+      asy_raise(vm, vm->exc.TypeError, "%s() argument '%s' must be str, not %s", fname, names[i],
+                asy_arg_type_name(vm, v[i]));
+      return false;
+    }
+    *out[i] = AS_STR(v[i])->chars;
+  }
+  return true;
+}
+
+bool asy_codec_args(VM *vm, const char *fname, int argc, Value *args, ObjDict *kw, const char **enc,
+                    const char **err) {
+  static const char *const names[] = {"encoding", "errors"};
+  Value a[2];
+  return asy_kwargs(vm, fname, argc, args, kw, names, 2, 0, 0, a) &&
+         codec_names(vm, fname, a[0], a[1], enc, err);
+}
+
 Value asy_str_encode(VM *vm, ObjStr *s, const char *encoding, const char *errors) {
   const char *canon = encoding;
   int kind = encoding_kind(encoding, &canon);
@@ -359,41 +394,9 @@ Value asy_str_encode(VM *vm, ObjStr *s, const char *encoding, const char *errors
 }
 
 /* ---- methods ------------------------------------------------------------------------------ */
+/* The methods bytes shares with str are in strspan.c; these are bytes' own. */
 
 #define SELF AS_BYTES(args[0])
-#define CHECK_SELF(name) ASY_SELF(OBJ_BYTES, name, "bytes")
-
-static bool nargs(VM *vm, const char *name, int argc, ObjDict *kw, int min, int max) {
-  int n = argc - 1;
-  if (kw && kw->count) {
-    asy_raise(vm, vm->exc.TypeError, "%s() takes no keyword arguments", name);
-    return false;
-  }
-  if (n < min || n > max) {
-    /* CPython's wording for METH_NOARGS / METH_O methods names the type; slot
-    ** wrappers (__len__, __add__...) name nothing. */
-    if (name[0] == '_' && name[1] == '_') {
-      asy_raise(vm, vm->exc.TypeError, "expected %d argument%s, got %d", min, min == 1 ? "" : "s",
-                n);
-      return false;
-    }
-    if (min == 0 && max == 0) {
-      asy_raise(vm, vm->exc.TypeError, "bytes.%s() takes no arguments (%d given)", name, n);
-      return false;
-    }
-    if (min == 1 && max == 1) {
-      asy_raise(vm, vm->exc.TypeError, "bytes.%s() takes exactly one argument (%d given)", name,
-                n);
-      return false;
-    }
-    int lim = n < min ? min : max;
-    const char *how = min == max ? "" : n < min ? "at least " : "at most ";
-    asy_raise(vm, vm->exc.TypeError, "%s expected %s%d argument%s, got %d", name, how, lim,
-              lim == 1 ? "" : "s", n);
-    return false;
-  }
-  return true;
-}
 
 /* A bytes-like argument (bytes only in Asy). */
 static ObjBytes *bytes_arg(VM *vm, Value v) {
@@ -402,597 +405,19 @@ static ObjBytes *bytes_arg(VM *vm, Value v) {
   return NULL;
 }
 
-/* A needle for find/count/`in`: bytes or an int in range(256). */
-static bool needle_arg(VM *vm, Value v, const uint8_t **p, size_t *n, uint8_t *one) {
-  if (IS_BYTES(v)) {
-    *p = AS_BYTES(v)->data;
-    *n = AS_BYTES(v)->size;
-    return true;
-  }
-  if (IS_INTLIKE(v)) {
-    int64_t x = AS_INTLIKE(v);
-    if (x < 0 || x > 255) {
-      asy_raise(vm, vm->exc.ValueError, "byte must be in range(0, 256)");
-      return false;
-    }
-    *one = (uint8_t)x;
-    *p = one;
-    *n = 1;
-    return true;
-  }
-  asy_raise(vm, vm->exc.TypeError, "argument should be integer or bytes-like object, not '%s'",
-            asy_type_name(vm, v));
-  return false;
-}
-
-static bool bound_arg(VM *vm, Value v, int64_t *out) {
-  if (IS_NONE(v)) return true;
-  if (IS_INTLIKE(v)) {
-    *out = AS_INTLIKE(v);
-    return true;
-  }
-  asy_raise(vm, vm->exc.TypeError, "slice indices must be integers or None or have an __index__ method");
-  return false;
-}
-
-/* bfind: a find over h[start:end) (adjusted bounds), as an offset into h. */
-static int64_t bfind(const uint8_t *h, int64_t start, int64_t end, const uint8_t *nd, size_t nn,
-                     bool reverse) {
-  if (end < start) return -1;
-  int64_t r = asy_mem_find(h + start, (size_t)(end - start), nd, nn, reverse);
-  return r < 0 ? -1 : start + r;
-}
-
-static Value find_common(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, bool reverse,
-                         bool raise, bool count) {
-  if (!nargs(vm, name, argc, kw, 1, 3)) return EXC_VAL;
-  ObjBytes *b = SELF;
-  const uint8_t *nd;
-  size_t nn;
-  uint8_t one;
-  if (!needle_arg(vm, args[1], &nd, &nn, &one)) return EXC_VAL;
-  int64_t start = 0, end = INT64_MAX, len = (int64_t)b->size;
-  if (argc > 2 && !bound_arg(vm, args[2], &start)) return EXC_VAL;
-  if (argc > 3 && !bound_arg(vm, args[3], &end)) return EXC_VAL;
-  asy_adjust_indices(&start, &end, len);
-  if (count) {
-    if (start > len || end - start < (int64_t)nn) return INT_VAL(0);
-    if (nn == 0) return INT_VAL(end - start + 1);
-    return INT_VAL(asy_mem_count(b->data + start, (size_t)(end - start), nd, nn));
-  }
-  int64_t r = start > len ? -1 : bfind(b->data, start, end, nd, nn, reverse);
-  if (r < 0 && raise) return asy_raise(vm, vm->exc.ValueError, "subsection not found");
-  return INT_VAL(r);
-}
-
-static Value b_find(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("find");
-  return find_common(vm, argc, args, kw, "find", false, false, false);
-}
-static Value b_rfind(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("rfind");
-  return find_common(vm, argc, args, kw, "rfind", true, false, false);
-}
-static Value b_index(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("index");
-  return find_common(vm, argc, args, kw, "index", false, true, false);
-}
-static Value b_rindex(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("rindex");
-  return find_common(vm, argc, args, kw, "rindex", true, true, false);
-}
-static Value b_count(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("count");
-  return find_common(vm, argc, args, kw, "count", false, false, true);
-}
-
-static Value starts_ends(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, bool ends) {
-  if (!nargs(vm, name, argc, kw, 1, 3)) return EXC_VAL;
-  ObjBytes *b = SELF;
-  int64_t start = 0, end = INT64_MAX, len = (int64_t)b->size;
-  if (argc > 2 && !bound_arg(vm, args[2], &start)) return EXC_VAL;
-  if (argc > 3 && !bound_arg(vm, args[3], &end)) return EXC_VAL;
-  asy_adjust_indices(&start, &end, len);
-  Value *items = &args[1];
-  size_t n = 1;
-  if (IS_TUPLE(args[1])) {
-    items = AS_TUPLE(args[1])->items;
-    n = AS_TUPLE(args[1])->size;
-  } else if (!IS_BYTES(args[1])) {
-    return asy_raise(vm, vm->exc.TypeError, "%s first arg must be bytes or a tuple of bytes, not %s",
-                     name, asy_type_name(vm, args[1]));
-  }
-  for (size_t k = 0; k < n; k++) {
-    if (!IS_BYTES(items[k]))
-      return asy_raise(vm, vm->exc.TypeError, "a bytes-like object is required, not '%s'",
-                       asy_type_name(vm, items[k]));
-    ObjBytes *p = AS_BYTES(items[k]);
-    if (start > len || end - start < (int64_t)p->size) continue;
-    const uint8_t *at = ends ? b->data + end - p->size : b->data + start;
-    if (memcmp(at, p->data, p->size) == 0) return TRUE_VAL;
-  }
-  return FALSE_VAL;
-}
-
-static Value b_startswith(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("startswith");
-  return starts_ends(vm, argc, args, kw, "startswith", false);
-}
-static Value b_endswith(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("endswith");
-  return starts_ends(vm, argc, args, kw, "endswith", true);
-}
-
-static bool is_ws(uint8_t c) { return c == ' ' || (c >= 9 && c <= 13); }
-
-static Value b_split_common(VM *vm, int argc, Value *args, ObjDict *kw, bool right) {
-  const char *fname = right ? "rsplit" : "split";
-  Value sepv = UNDEF_VAL, maxv = UNDEF_VAL;
-  if (argc > 3)
-    return asy_raise(vm, vm->exc.TypeError, "%s() takes at most 2 arguments (%d given)", fname, argc - 1);
-  if (argc > 1) sepv = args[1];
-  if (argc > 2) maxv = args[2];
-  if (kw && kw->count) {
-    Value v = asy_kwarg(vm, kw, "sep");
-    if (!IS_UNDEF(v)) sepv = v;
-    v = asy_kwarg(vm, kw, "maxsplit");
-    if (!IS_UNDEF(v)) maxv = v;
-  }
-  ObjBytes *b = SELF;
-  int64_t maxsplit = -1;
-  if (!IS_UNDEF(maxv) && !asy_index(vm, maxv, &maxsplit)) return EXC_VAL;
-  if (maxsplit < 0) maxsplit = INT64_MAX;
-  ObjList *out = asy_list_new(vm, 0);
-  const uint8_t *d = b->data;
-  size_t n = b->size;
-  if (IS_UNDEF(sepv) || IS_NONE(sepv)) {
-    if (!right) {
-      size_t i = 0;
-      while (i < n) {
-        while (i < n && is_ws(d[i])) i++;
-        if (i >= n) break;
-        if (maxsplit-- <= 0) {
-          asy_list_append(vm, out, bytes_val(vm, d + i, n - i));
-          break;
-        }
-        size_t j = i;
-        while (j < n && !is_ws(d[j])) j++;
-        asy_list_append(vm, out, bytes_val(vm, d + i, j - i));
-        i = j;
-      }
-    } else {
-      size_t e = n;
-      for (;;) {
-        while (e > 0 && is_ws(d[e - 1])) e--;
-        if (e == 0) break;
-        if (maxsplit-- <= 0) {
-          asy_list_append(vm, out, bytes_val(vm, d, e));
-          break;
-        }
-        size_t s = e;
-        while (s > 0 && !is_ws(d[s - 1])) s--;
-        asy_list_append(vm, out, bytes_val(vm, d + s, e - s));
-        e = s;
-      }
-    }
-  } else {
-    ObjBytes *sep = bytes_arg(vm, sepv);
-    if (!sep) return EXC_VAL;
-    if (sep->size == 0) return asy_raise(vm, vm->exc.ValueError, "empty separator");
-    if (!right) {
-      int64_t p = 0;
-      while (maxsplit-- > 0) {
-        int64_t hit = bfind(d, p, (int64_t)n, sep->data, sep->size, false);
-        if (hit < 0) break;
-        asy_list_append(vm, out, bytes_val(vm, d + p, (size_t)(hit - p)));
-        p = hit + (int64_t)sep->size;
-      }
-      asy_list_append(vm, out, bytes_val(vm, d + p, n - (size_t)p));
-    } else {
-      int64_t e = (int64_t)n;
-      while (maxsplit-- > 0) {
-        int64_t hit = bfind(d, 0, e, sep->data, sep->size, true);
-        if (hit < 0) break;
-        asy_list_append(vm, out, bytes_val(vm, d + hit + sep->size, (size_t)(e - hit) - sep->size));
-        e = hit;
-      }
-      asy_list_append(vm, out, bytes_val(vm, d, (size_t)e));
-    }
-  }
-  if (right)
-    for (size_t i = 0, j = out->size; i + 1 < j; i++, j--) {
-      Value t = out->items[i];
-      out->items[i] = out->items[j - 1];
-      out->items[j - 1] = t;
-    }
-  return OBJ_VAL(out);
-}
-
-static Value b_split(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("split");
-  return b_split_common(vm, argc, args, kw, false);
-}
-static Value b_rsplit(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("rsplit");
-  return b_split_common(vm, argc, args, kw, true);
-}
-
-static Value b_splitlines(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("splitlines");
-  static const char *const allowed[] = {"keepends", NULL};
-  if (kw && kw->count && !asy_check_kw(vm, "splitlines", kw, allowed)) return EXC_VAL;
-  if (argc > 2)
-    return asy_raise(vm, vm->exc.TypeError, "splitlines() takes at most 1 argument (%d given)",
-                     argc - 1);
-  bool keep = false;
-  Value kv = argc > 1 ? args[1] : asy_kwarg(vm, kw, "keepends");
-  if (!IS_UNDEF(kv)) {
-    int t = asy_truthy(vm, kv);
-    if (t < 0) return EXC_VAL;
-    keep = t;
-  }
-  ObjBytes *b = SELF;
-  ObjList *out = asy_list_new(vm, 0);
-  size_t i = 0, n = b->size;
-  while (i < n) {
-    size_t s = i;
-    while (i < n && b->data[i] != '\n' && b->data[i] != '\r') i++;
-    size_t eol = i;
-    if (i < n) {
-      if (b->data[i] == '\r' && i + 1 < n && b->data[i + 1] == '\n') i += 2;
-      else i++;
-    }
-    asy_list_append(vm, out, bytes_val(vm, b->data + s, (keep ? i : eol) - s));
-  }
-  return OBJ_VAL(out);
-}
-
-static Value strip_common(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, int mode) {
-  if (!nargs(vm, name, argc, kw, 0, 1)) return EXC_VAL;
-  ObjBytes *b = SELF, *chars = NULL;
-  if (argc > 1 && !IS_NONE(args[1])) {
-    chars = bytes_arg(vm, args[1]);
-    if (!chars) return EXC_VAL;
-  }
-  size_t s = 0, e = b->size;
-#define STRIPPABLE(c) (chars ? memchr(chars->data, (c), chars->size) != NULL : is_ws(c))
-  if (mode & 1)
-    while (s < e && STRIPPABLE(b->data[s])) s++;
-  if (mode & 2)
-    while (e > s && STRIPPABLE(b->data[e - 1])) e--;
-#undef STRIPPABLE
-  return bytes_val(vm, b->data + s, e - s);
-}
-
-static Value b_strip(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("strip");
-  return strip_common(vm, argc, args, kw, "strip", 3);
-}
-static Value b_lstrip(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("lstrip");
-  return strip_common(vm, argc, args, kw, "lstrip", 1);
-}
-static Value b_rstrip(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("rstrip");
-  return strip_common(vm, argc, args, kw, "rstrip", 2);
-}
-
-static Value b_join(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("join");
-  if (!nargs(vm, "join", argc, kw, 1, 1)) return EXC_VAL;
-  ObjBytes *sep = SELF;
-  if (IS_LIST(args[1]) || IS_TUPLE(args[1])) {
-    /* Size the result first, as CPython does: MemoryError rather than an abort when the
-    ** builder's realloc fails (the per-item check below covers other iterables). */
-    size_t n = IS_LIST(args[1]) ? AS_LIST(args[1])->size : AS_TUPLE(args[1])->size;
-    Value *items = IS_LIST(args[1]) ? AS_LIST(args[1])->items : AS_TUPLE(args[1])->items;
-    uint64_t total = n ? (uint64_t)sep->size * (n - 1) : 0;
-    for (size_t i = 0; i < n; i++)
-      if (IS_BYTES(items[i])) total += AS_BYTES(items[i])->size;
-    if (asy_alloc_too_big(total, 1)) return asy_memory_error(vm);
-  }
-  Value it = asy_iter(vm, args[1]);
-  if (IS_EXC(it)) {
-    if (asy_pending_is(vm, vm->exc.TypeError)) {
-      asy_clear_pending(vm);
-      return asy_raise(vm, vm->exc.TypeError, "can only join an iterable");
-    }
-    return EXC_VAL;
-  }
-  AsyBuf buf;
-  asy_buf_init(&buf, vm);
-  for (size_t i = 0;; i++) {
-    Value v = asy_next(vm, it);
-    if (IS_EXC(v)) {
-      asy_buf_free(&buf);
-      return v;
-    }
-    if (IS_UNDEF(v)) break;
-    if (!IS_BYTES(v)) {
-      asy_buf_free(&buf);
-      return asy_raise_fmt(vm, vm->exc.TypeError,
-                           "sequence item %zu: expected a bytes-like object, %s found", i,
-                           asy_type_name(vm, v));
-    }
-    if (asy_alloc_too_big(buf.len + sep->size + AS_BYTES(v)->size, 1)) {
-      asy_buf_free(&buf);
-      return asy_memory_error(vm); /* not an abort when the builder's realloc fails */
-    }
-    if (i) asy_buf_put(&buf, (const char *)sep->data, sep->size);
-    asy_buf_put(&buf, (const char *)AS_BYTES(v)->data, AS_BYTES(v)->size);
-  }
-  Value r = bytes_val(vm, buf.data ? buf.data : "", buf.len);
-  asy_buf_free(&buf);
-  return r;
-}
-
-static Value b_replace(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("replace");
-  if (!nargs(vm, "replace", argc, kw, 2, 3)) return EXC_VAL;
-  ObjBytes *b = SELF, *old = bytes_arg(vm, args[1]);
-  if (!old) return EXC_VAL;
-  ObjBytes *new_ = bytes_arg(vm, args[2]);
-  if (!new_) return EXC_VAL;
-  int64_t count = -1;
-  if (argc > 3 && !asy_index(vm, args[3], &count)) return EXC_VAL;
-  if (count < 0) count = INT64_MAX;
-  if (new_->size > old->size) {
-    /* Size the result first (see str.replace): MemoryError rather than an abort. */
-    uint64_t hits = 0;
-    if (old->size == 0) {
-      hits = (uint64_t)b->size + 1 < (uint64_t)count ? (uint64_t)b->size + 1 : (uint64_t)count;
-    } else {
-      for (int64_t q = 0, h; hits < (uint64_t)count &&
-                             (h = bfind(b->data, q, (int64_t)b->size, old->data, old->size, false)) >= 0;
-           q = h + (int64_t)old->size)
-        hits++;
-    }
-    size_t grow = new_->size - old->size;
-    if (hits && (hits > (SIZE_MAX - b->size) / grow || asy_alloc_too_big(b->size + hits * grow, 1)))
-      return asy_memory_error(vm);
-  }
-  AsyBuf buf;
-  asy_buf_init(&buf, vm);
-  if (old->size == 0) {
-    for (size_t i = 0; i < b->size; i++) {
-      if (count-- > 0) asy_buf_put(&buf, (const char *)new_->data, new_->size);
-      asy_buf_putc(&buf, (char)b->data[i]);
-    }
-    if (count-- > 0) asy_buf_put(&buf, (const char *)new_->data, new_->size);
-  } else {
-    int64_t p = 0, n = (int64_t)b->size;
-    while (count-- > 0) {
-      int64_t hit = bfind(b->data, p, n, old->data, old->size, false);
-      if (hit < 0) break;
-      asy_buf_put(&buf, (const char *)b->data + p, (size_t)(hit - p));
-      asy_buf_put(&buf, (const char *)new_->data, new_->size);
-      p = hit + (int64_t)old->size;
-    }
-    asy_buf_put(&buf, (const char *)b->data + p, (size_t)(n - p));
-  }
-  Value r = bytes_val(vm, buf.data ? buf.data : "", buf.len);
-  asy_buf_free(&buf);
-  return r;
-}
-
-static Value partition_common(VM *vm, int argc, Value *args, ObjDict *kw, bool right) {
-  if (!nargs(vm, right ? "rpartition" : "partition", argc, kw, 1, 1)) return EXC_VAL;
-  ObjBytes *b = SELF, *sep = bytes_arg(vm, args[1]);
-  if (!sep) return EXC_VAL;
-  if (sep->size == 0) return asy_raise(vm, vm->exc.ValueError, "empty separator");
-  int64_t hit = bfind(b->data, 0, (int64_t)b->size, sep->data, sep->size, right);
-  Value items[3];
-  Value empty = bytes_val(vm, "", 0);
-  if (hit < 0) {
-    items[0] = right ? empty : args[0];
-    items[1] = empty;
-    items[2] = right ? args[0] : empty;
-  } else {
-    items[0] = bytes_val(vm, b->data, (size_t)hit);
-    items[1] = args[1];
-    items[2] = bytes_val(vm, b->data + hit + sep->size, b->size - (size_t)hit - sep->size);
-  }
-  return OBJ_VAL(asy_tuple_from(vm, 3, items));
-}
-
-static Value b_partition(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("partition");
-  return partition_common(vm, argc, args, kw, false);
-}
-static Value b_rpartition(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("rpartition");
-  return partition_common(vm, argc, args, kw, true);
-}
-
-static Value b_removeprefix(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("removeprefix");
-  if (!nargs(vm, "removeprefix", argc, kw, 1, 1)) return EXC_VAL;
-  ObjBytes *b = SELF, *p = bytes_arg(vm, args[1]);
-  if (!p) return EXC_VAL;
-  if (p->size <= b->size && memcmp(b->data, p->data, p->size) == 0)
-    return bytes_val(vm, b->data + p->size, b->size - p->size);
-  return args[0];
-}
-
-static Value b_removesuffix(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("removesuffix");
-  if (!nargs(vm, "removesuffix", argc, kw, 1, 1)) return EXC_VAL;
-  ObjBytes *b = SELF, *p = bytes_arg(vm, args[1]);
-  if (!p) return EXC_VAL;
-  if (p->size && p->size <= b->size && memcmp(b->data + b->size - p->size, p->data, p->size) == 0)
-    return bytes_val(vm, b->data, b->size - p->size);
-  return args[0];
-}
-
-enum { BC_UPPER, BC_LOWER, BC_SWAP, BC_TITLE, BC_CAP };
-
-static Value case_common(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, int op) {
-  if (!nargs(vm, name, argc, kw, 0, 0)) return EXC_VAL;
-  ObjBytes *b = SELF;
-  ObjBytes *r = bytes_alloc(vm, b->size);
-  bool prev_cased = false;
-  for (size_t i = 0; i < b->size; i++) {
-    uint8_t c = b->data[i];
-    bool up = c >= 'A' && c <= 'Z', lo = c >= 'a' && c <= 'z';
-    bool to_upper = false, to_lower = false;
-    switch (op) {
-    case BC_UPPER: to_upper = true; break;
-    case BC_LOWER: to_lower = true; break;
-    case BC_SWAP: to_upper = lo; to_lower = up; break;
-    case BC_TITLE: to_upper = !prev_cased; to_lower = prev_cased; break;
-    case BC_CAP: to_upper = i == 0; to_lower = i != 0; break;
-    }
-    if (to_upper && lo) c = (uint8_t)(c - 32);
-    else if (to_lower && up) c = (uint8_t)(c + 32);
-    prev_cased = up || lo;
-    r->data[i] = c;
-  }
-  r->data[b->size] = 0;
-  return OBJ_VAL(r);
-}
-
-#define BCASE(fname, pyname, op) \
-  static Value fname(VM *vm, int argc, Value *args, ObjDict *kw) { \
-    CHECK_SELF(pyname); \
-    return case_common(vm, argc, args, kw, pyname, op); \
-  }
-BCASE(b_upper, "upper", BC_UPPER)
-BCASE(b_lower, "lower", BC_LOWER)
-BCASE(b_swapcase, "swapcase", BC_SWAP)
-BCASE(b_title, "title", BC_TITLE)
-BCASE(b_capitalize, "capitalize", BC_CAP)
-
-enum { BP_DIGIT, BP_ALPHA, BP_ALNUM, BP_SPACE, BP_UPPER, BP_LOWER, BP_ASCII };
-
-static Value pred_common(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, int op) {
-  if (!nargs(vm, name, argc, kw, 0, 0)) return EXC_VAL;
-  ObjBytes *b = SELF;
-  if (op == BP_ASCII) {
-    for (size_t i = 0; i < b->size; i++)
-      if (b->data[i] >= 0x80) return FALSE_VAL;
-    return TRUE_VAL;
-  }
-  if (b->size == 0) return FALSE_VAL;
-  bool cased = false;
-  for (size_t i = 0; i < b->size; i++) {
-    uint8_t c = b->data[i];
-    bool up = c >= 'A' && c <= 'Z', lo = c >= 'a' && c <= 'z', dg = c >= '0' && c <= '9';
-    switch (op) {
-    case BP_DIGIT: if (!dg) return FALSE_VAL; break;
-    case BP_ALPHA: if (!up && !lo) return FALSE_VAL; break;
-    case BP_ALNUM: if (!up && !lo && !dg) return FALSE_VAL; break;
-    case BP_SPACE: if (!is_ws(c)) return FALSE_VAL; break;
-    case BP_UPPER: if (lo) return FALSE_VAL; if (up) cased = true; break;
-    case BP_LOWER: if (up) return FALSE_VAL; if (lo) cased = true; break;
-    }
-  }
-  return (op == BP_UPPER || op == BP_LOWER) ? BOOL_VAL(cased) : TRUE_VAL;
-}
-
-#define BPRED(fname, pyname, op) \
-  static Value fname(VM *vm, int argc, Value *args, ObjDict *kw) { \
-    CHECK_SELF(pyname); \
-    return pred_common(vm, argc, args, kw, pyname, op); \
-  }
-BPRED(b_isdigit, "isdigit", BP_DIGIT)
-BPRED(b_isalpha, "isalpha", BP_ALPHA)
-BPRED(b_isalnum, "isalnum", BP_ALNUM)
-BPRED(b_isspace, "isspace", BP_SPACE)
-BPRED(b_isupper, "isupper", BP_UPPER)
-BPRED(b_islower, "islower", BP_LOWER)
-BPRED(b_isascii, "isascii", BP_ASCII)
-
-static Value justify(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, char how) {
-  if (!nargs(vm, name, argc, kw, 1, 2)) return EXC_VAL;
-  ObjBytes *b = SELF;
-  int64_t width;
-  if (!asy_index(vm, args[1], &width)) return EXC_VAL;
-  uint8_t fill = ' ';
-  if (argc > 2) {
-    if (!IS_BYTES(args[2]) || AS_BYTES(args[2])->size != 1)
-      return asy_raise(vm, vm->exc.TypeError,
-                       "%s() argument 2 must be a byte string of length 1, not %s", name,
-                       asy_arg_type_name(vm, args[2]));
-    fill = AS_BYTES(args[2])->data[0];
-  }
-  int64_t len = (int64_t)b->size;
-  if (width <= len) return args[0];
-  if (width > (int64_t)ASY_STR_MAX) return asy_memory_error(vm);
-  int64_t marg = width - len, left;
-  if (how == '<') left = 0;
-  else if (how == '>') left = marg;
-  else left = marg / 2 + (marg & width & 1);
-  ObjBytes *r = bytes_alloc(vm, (size_t)width);
-  memset(r->data, fill, (size_t)width);
-  memcpy(r->data + left, b->data, b->size);
-  r->data[width] = 0;
-  return OBJ_VAL(r);
-}
-
-static Value b_center(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("center");
-  return justify(vm, argc, args, kw, "center", '^');
-}
-static Value b_ljust(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("ljust");
-  return justify(vm, argc, args, kw, "ljust", '<');
-}
-static Value b_rjust(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("rjust");
-  return justify(vm, argc, args, kw, "rjust", '>');
-}
-
-static Value b_zfill(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("zfill");
-  if (!nargs(vm, "zfill", argc, kw, 1, 1)) return EXC_VAL;
-  ObjBytes *b = SELF;
-  int64_t width;
-  if (!asy_index(vm, args[1], &width)) return EXC_VAL;
-  if (width <= (int64_t)b->size) return args[0];
-  if (width > (int64_t)ASY_STR_MAX) return asy_memory_error(vm);
-  size_t fill = (size_t)width - b->size;
-  ObjBytes *r = bytes_alloc(vm, (size_t)width);
-  size_t sign = (b->size && (b->data[0] == '+' || b->data[0] == '-')) ? 1 : 0;
-  memcpy(r->data, b->data, sign);
-  memset(r->data + sign, '0', fill);
-  memcpy(r->data + sign + fill, b->data + sign, b->size - sign);
-  r->data[width] = 0;
-  return OBJ_VAL(r);
-}
-
 static Value b_decode(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("decode");
-  Value enc = argc > 1 ? args[1] : UNDEF_VAL, err = argc > 2 ? args[2] : UNDEF_VAL;
-  if (argc > 3)
-    return asy_raise(vm, vm->exc.TypeError, "decode() takes at most 2 arguments (%d given)", argc - 1);
-  if (kw && kw->count) {
-    static const char *const allowed[] = {"encoding", "errors", NULL};
-    if (!asy_check_kw(vm, "decode", kw, allowed)) return EXC_VAL;
-    Value v = asy_kwarg(vm, kw, "encoding");
-    if (!IS_UNDEF(v)) enc = v;
-    v = asy_kwarg(vm, kw, "errors");
-    if (!IS_UNDEF(v)) err = v;
-  }
-  if (!IS_UNDEF(enc) && !IS_STR(enc))
-    return asy_raise(vm, vm->exc.TypeError, "decode() argument 'encoding' must be str, not %s",
-                     asy_arg_type_name(vm, enc));
-  if (!IS_UNDEF(err) && !IS_STR(err))
-    return asy_raise(vm, vm->exc.TypeError, "decode() argument 'errors' must be str, not %s",
-                     asy_arg_type_name(vm, err));
-  return asy_bytes_decode(vm, SELF->data, SELF->size, IS_UNDEF(enc) ? "utf-8" : AS_STR(enc)->chars,
-                          IS_UNDEF(err) ? "strict" : AS_STR(err)->chars);
+  const char *enc, *err;
+  if (!asy_codec_args(vm, "decode", argc - 1, args + 1, kw, &enc, &err)) return EXC_VAL;
+  return asy_bytes_decode(vm, SELF->data, SELF->size, enc, err);
 }
 
 /* bytes.hex(sep=<none>, bytes_per_sep=1): sep (str or bytes, one ASCII char) every
 ** |bytes_per_sep| bytes, counted from the right when positive, from the left when negative. */
 static Value b_hex(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("hex");
-  static const char *const allowed[] = {"sep", "bytes_per_sep", NULL};
-  if (kw && kw->count && !asy_check_kw(vm, "hex", kw, allowed)) return EXC_VAL;
-  if (argc > 3)
-    return asy_raise(vm, vm->exc.TypeError, "hex() takes at most 2 arguments (%d given)", argc - 1);
-  Value sepv = argc > 1 ? args[1] : asy_kwarg(vm, kw, "sep");
-  Value perv = argc > 2 ? args[2] : asy_kwarg(vm, kw, "bytes_per_sep");
+  static const char *const names[] = {"sep", "bytes_per_sep"};
+  Value a[2];
+  if (!asy_kwargs(vm, "hex", argc - 1, args + 1, kw, names, 2, 0, 0, a)) return EXC_VAL;
+  Value sepv = a[0], perv = a[1];
   ObjBytes *b = SELF;
   char sep = 0;
   if (!IS_UNDEF(sepv)) {
@@ -1027,58 +452,15 @@ static Value b_hex(VM *vm, int argc, Value *args, ObjDict *kw) {
   return OBJ_VAL(asy_buf_to_str(&buf));
 }
 
-/* bytes.expandtabs(tabsize=8): columns restart after \n and \r, as str.expandtabs. */
-static Value b_expandtabs(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("expandtabs");
-  static const char *const allowed[] = {"tabsize", NULL};
-  if (kw && kw->count && !asy_check_kw(vm, "expandtabs", kw, allowed)) return EXC_VAL;
-  if (argc > 2)
-    return asy_raise(vm, vm->exc.TypeError, "expandtabs() takes at most 1 argument (%d given)",
-                     argc - 1);
-  Value tv = argc > 1 ? args[1] : asy_kwarg(vm, kw, "tabsize");
-  int64_t tab = 8;
-  if (!IS_UNDEF(tv) && !asy_index(vm, tv, &tab)) return EXC_VAL;
-  ObjBytes *b = SELF;
-  AsyBuf buf;
-  asy_buf_init(&buf, vm);
-  int64_t col = 0;
-  for (size_t i = 0; i < b->size; i++) {
-    char ch = (char)b->data[i];
-    if (ch == '\t') {
-      if (tab > 0) {
-        int64_t pad = tab - col % tab;
-        if (pad > INT32_MAX || (int64_t)buf.len + pad > INT32_MAX) {
-          asy_buf_free(&buf);
-          return asy_raise(vm, vm->exc.OverflowError, "result too long");
-        }
-        for (int64_t k = 0; k < pad; k++) asy_buf_put(&buf, " ", 1);
-        col += pad;
-      }
-    } else {
-      asy_buf_put(&buf, &ch, 1);
-      col = ch == '\n' || ch == '\r' ? 0 : col + 1;
-    }
-  }
-  Value r = bytes_val(vm, buf.data, buf.len);
-  asy_buf_free(&buf);
-  return r;
-}
-
 /* bytes.translate(table, /, delete=b''): table is None or 256 bytes. */
 static Value b_translate(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("translate");
-  static const char *const allowed[] = {"delete", NULL};
-  if (argc < 2)
-    return asy_raise(vm, vm->exc.TypeError,
-                     "translate() takes at least 1 positional argument (0 given)");
-  if (kw && kw->count && !asy_check_kw(vm, "translate", kw, allowed)) return EXC_VAL;
-  if (argc > 3)
-    return asy_raise(vm, vm->exc.TypeError, "translate() takes at most 2 arguments (%d given)",
-                     argc - 1);
-  Value dv = argc > 2 ? args[2] : asy_kwarg(vm, kw, "delete");
+  static const char *const names[] = {"table", "delete"};
+  Value a[2];
+  if (!asy_kwargs(vm, "translate", argc - 1, args + 1, kw, names, 2, 1, 1, a)) return EXC_VAL;
+  Value dv = a[1];
   const uint8_t *table = NULL;
-  if (!IS_NONE(args[1])) {
-    ObjBytes *t = bytes_arg(vm, args[1]);
+  if (!IS_NONE(a[0])) {
+    ObjBytes *t = bytes_arg(vm, a[0]);
     if (!t) return EXC_VAL;
     if (t->size != 256)
       return asy_raise(vm, vm->exc.ValueError, "translation table must be 256 characters long");
@@ -1093,7 +475,7 @@ static Value b_translate(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjBytes *b = SELF;
   size_t n = 0;
   for (size_t i = 0; i < b->size; i++) n += !del[b->data[i]];
-  ObjBytes *r = bytes_alloc(vm, n);   /* the GC sizes objects by their size field */
+  ObjBytes *r = asy_bytes_alloc(vm, n);   /* the GC sizes objects by their size field */
   n = 0;
   for (size_t i = 0; i < b->size; i++) {
     uint8_t c = b->data[i];
@@ -1105,21 +487,20 @@ static Value b_translate(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 /* bytes.maketrans(frm, to): a static method building a 256-byte translation table. */
 static Value b_maketrans(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_no_kw(vm, "maketrans", kw)) return EXC_VAL;
-  if (argc != 2)
-    return asy_raise(vm, vm->exc.TypeError, "maketrans expected 2 arguments, got %d", argc);
   ObjBytes *f = bytes_arg(vm, args[0]);
   if (!f) return EXC_VAL;
   ObjBytes *t = bytes_arg(vm, args[1]);
   if (!t) return EXC_VAL;
   if (f->size != t->size)
     return asy_raise(vm, vm->exc.ValueError, "maketrans arguments must have same length");
-  ObjBytes *r = bytes_alloc(vm, 256);
+  ObjBytes *r = asy_bytes_alloc(vm, 256);
   for (int i = 0; i < 256; i++) r->data[i] = (uint8_t)i;
   for (size_t i = 0; i < f->size; i++) r->data[f->data[i]] = t->data[i];
   r->data[256] = 0;
   return OBJ_VAL(r);
 }
+
+static bool is_ws(uint8_t c) { return c == ' ' || (c >= 9 && c <= 13); }
 
 static int hexval(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -1130,7 +511,6 @@ static int hexval(char c) {
 
 /* bytes.fromhex(string): a classmethod (args[0] is the class). */
 static Value b_fromhex(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!nargs(vm, "fromhex", argc, kw, 1, 1)) return EXC_VAL;
   if (!IS_STR(args[1]))
     return asy_raise(vm, vm->exc.TypeError, "fromhex() argument must be str, not %s",
                      asy_arg_type_name(vm, args[1]));
@@ -1160,126 +540,15 @@ static Value b_fromhex(VM *vm, int argc, Value *args, ObjDict *kw) {
   return r;
 }
 
-static Value b_len(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("__len__");
-  if (!nargs(vm, "__len__", argc, kw, 0, 0)) return EXC_VAL;
-  return INT_VAL((int64_t)SELF->size);
-}
-
-static Value b_getitem(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("__getitem__");
-  if (!nargs(vm, "__getitem__", argc, kw, 1, 1)) return EXC_VAL;
-  return asy_bytes_getitem(vm, SELF, args[1]);
-}
-
-static Value b_iter(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("__iter__");
-  if (!nargs(vm, "__iter__", argc, kw, 0, 0)) return EXC_VAL;
-  return asy_bytes_iter(vm, SELF);
-}
-
-static Value b_contains(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("__contains__");
-  if (!nargs(vm, "__contains__", argc, kw, 1, 1)) return EXC_VAL;
-  const uint8_t *nd;
-  size_t nn;
-  uint8_t one;
-  if (IS_STR(args[1]))
-    return asy_raise(vm, vm->exc.TypeError, "a bytes-like object is required, not 'str'");
-  if (!needle_arg(vm, args[1], &nd, &nn, &one)) return EXC_VAL;
-  return BOOL_VAL(bfind(SELF->data, 0, (int64_t)SELF->size, nd, nn, false) >= 0);
-}
-
-static Value b_add(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("__add__");
-  if (!nargs(vm, "__add__", argc, kw, 1, 1)) return EXC_VAL;
-  if (!IS_BYTES(args[1]))
-    return asy_raise(vm, vm->exc.TypeError, "can't concat %s to bytes", asy_type_name(vm, args[1]));
-  return asy_bytes_concat(vm, SELF, AS_BYTES(args[1]));
-}
-
-static Value b_mul(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("__mul__");
-  if (!nargs(vm, "__mul__", argc, kw, 1, 1)) return EXC_VAL;
-  int64_t n;
-  if (!asy_index(vm, args[1], &n)) return EXC_VAL;
-  ObjBytes *b = SELF;
-  if (n <= 0 || b->size == 0) return bytes_val(vm, "", 0);
-  if ((uint64_t)n > (uint64_t)INT64_MAX / b->size)
-    return asy_raise(vm, vm->exc.OverflowError, "repeated bytes are too long");
-  if ((uint64_t)n > ASY_STR_MAX / b->size) return asy_memory_error(vm);
-  ObjBytes *r = bytes_alloc(vm, b->size * (size_t)n);
-  for (int64_t i = 0; i < n; i++) memcpy(r->data + (size_t)i * b->size, b->data, b->size);
-  r->data[r->size] = 0;
-  return OBJ_VAL(r);
-}
-
-static Value b_mod(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("__mod__");
-  if (!nargs(vm, "__mod__", argc, kw, 1, 1)) return EXC_VAL;
-  return asy_bytes_percent(vm, SELF, args[1]);
-}
-
-static Value b_rmod(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("__rmod__");
-  if (!nargs(vm, "__rmod__", argc, kw, 1, 1)) return EXC_VAL;
-  if (!IS_BYTES(args[1])) return vm->notimplemented;
-  return asy_bytes_percent(vm, AS_BYTES(args[1]), args[0]);
-}
-
-static Value b_hash(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("__hash__");
-  if (!nargs(vm, "__hash__", argc, kw, 0, 0)) return EXC_VAL;
-  return INT_VAL(asy_bytes_hash(SELF));
-}
-
-static Value b_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
-  CHECK_SELF("__repr__");
-  if (!nargs(vm, "__repr__", argc, kw, 0, 0)) return EXC_VAL;
-  return asy_bytes_repr(vm, SELF);
-}
-
-static Value b_compare(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, int op) {
-  CHECK_SELF(name);
-  if (!nargs(vm, name, argc, kw, 1, 1)) return EXC_VAL;
-  if (!IS_BYTES(args[1])) return vm->notimplemented;
-  return asy_bytes_compare(vm, op, SELF, AS_BYTES(args[1]));
-}
-
-#define BCMP(fname, pyname, op) \
-  static Value fname(VM *vm, int argc, Value *args, ObjDict *kw) { \
-    return b_compare(vm, argc, args, kw, pyname, op); \
-  }
-BCMP(b_eq, "__eq__", CMP_EQ)
-BCMP(b_ne, "__ne__", CMP_NE)
-BCMP(b_lt, "__lt__", CMP_LT)
-BCMP(b_le, "__le__", CMP_LE)
-BCMP(b_gt, "__gt__", CMP_GT)
-BCMP(b_ge, "__ge__", CMP_GE)
-
 /* bytes(source=b'', encoding=…, errors=…). args[0] is cls. */
 static Value b_new(VM *vm, int argc, Value *args, ObjDict *kw) {
-  Value src = argc > 1 ? args[1] : UNDEF_VAL;
-  Value enc = argc > 2 ? args[2] : UNDEF_VAL, err = argc > 3 ? args[3] : UNDEF_VAL;
-  if (argc > 4)
-    return asy_raise(vm, vm->exc.TypeError, "bytes() takes at most 3 arguments (%d given)", argc - 1);
-  if (kw && kw->count) {
-    static const char *const allowed[] = {"source", "encoding", "errors", NULL};
-    if (!asy_check_kw(vm, "bytes", kw, allowed)) return EXC_VAL;
-    Value v = asy_kwarg(vm, kw, "source");
-    if (!IS_UNDEF(v)) src = v;
-    v = asy_kwarg(vm, kw, "encoding");
-    if (!IS_UNDEF(v)) enc = v;
-    v = asy_kwarg(vm, kw, "errors");
-    if (!IS_UNDEF(v)) err = v;
-  }
+  static const char *const names[] = {"source", "encoding", "errors"};
+  Value a[3];
+  if (!asy_kwargs(vm, "bytes", argc - 1, args + 1, kw, names, 3, 0, 0, a)) return EXC_VAL;
+  Value src = a[0], enc = a[1], err = a[2];
   /* Argument Clinic converts encoding and errors before anything else looks at them. */
-  if (!IS_UNDEF(enc) && !IS_STR(enc))
-    return asy_raise(vm, vm->exc.TypeError, "bytes() argument 'encoding' must be str, not %s",
-                     asy_arg_type_name(vm, enc));
-  if (!IS_UNDEF(err) && !IS_STR(err))
-    return asy_raise(vm, vm->exc.TypeError, "bytes() argument 'errors' must be str, not %s",
-                     asy_arg_type_name(vm, err));
+  const char *encoding, *errors;
+  if (!codec_names(vm, "bytes", enc, err, &encoding, &errors)) return EXC_VAL;
   if (IS_UNDEF(src)) {
     if (!IS_UNDEF(enc) || !IS_UNDEF(err))
       return asy_raise(vm, vm->exc.TypeError,
@@ -1288,10 +557,7 @@ static Value b_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   }
   if (IS_STR(src)) {
     if (IS_UNDEF(enc)) return asy_raise(vm, vm->exc.TypeError, "string argument without an encoding");
-    if (!IS_STR(enc) || (!IS_UNDEF(err) && !IS_STR(err)))
-      return asy_raise(vm, vm->exc.TypeError, "bytes() argument 'encoding' must be str, not %s",
-                       asy_arg_type_name(vm, enc));
-    return asy_str_encode(vm, AS_STR(src), AS_STR(enc)->chars, IS_UNDEF(err) ? "strict" : AS_STR(err)->chars);
+    return asy_str_encode(vm, AS_STR(src), encoding, errors);
   }
   if (!IS_UNDEF(enc) || !IS_UNDEF(err))
     return asy_raise(vm, vm->exc.TypeError,
@@ -1301,7 +567,7 @@ static Value b_new(VM *vm, int argc, Value *args, ObjDict *kw) {
     int64_t n = AS_INTLIKE(src);
     if (n < 0) return asy_raise(vm, vm->exc.ValueError, "negative count");
     if (n > (int64_t)ASY_STR_MAX) return asy_memory_error(vm);
-    ObjBytes *r = bytes_alloc(vm, (size_t)n);
+    ObjBytes *r = asy_bytes_alloc(vm, (size_t)n);
     return OBJ_VAL(r); /* zero-filled by the allocator */
   }
   if (IS_OBJ(src)) {
@@ -1352,44 +618,16 @@ static Value b_new(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 void asy_init_bytes_type(VM *vm);
 
+static const AsyMethodDef bytes_methods[] = {
+  {"decode", b_decode, 0, 2, ASY_ARGS_KW}, {"hex", b_hex, 0, 2, ASY_ARGS_KW},
+  {"translate", b_translate, 1, 2, ASY_ARGS_KW},
+  {"__new__", b_new, ASY_UNCHECKED},
+  {"fromhex", b_fromhex, 1, 1, ASY_ARGS_AUTO | ASY_DEF_CLASS},
+  {"bytes.maketrans", b_maketrans, 2, 2, ASY_ARGS_AUTO | ASY_DEF_STATIC},
+  {0},
+};
+
 void asy_init_bytes_type(VM *vm) {
-  ObjClass *c = vm->types.bytes;
-  static const struct {
-    const char *name;
-    NativeFn fn;
-  } methods[] = {
-    {"find", b_find}, {"rfind", b_rfind}, {"index", b_index}, {"rindex", b_rindex},
-    {"count", b_count}, {"startswith", b_startswith}, {"endswith", b_endswith},
-    {"split", b_split}, {"rsplit", b_rsplit}, {"splitlines", b_splitlines},
-    {"strip", b_strip}, {"lstrip", b_lstrip}, {"rstrip", b_rstrip}, {"join", b_join},
-    {"replace", b_replace}, {"partition", b_partition}, {"rpartition", b_rpartition},
-    {"removeprefix", b_removeprefix}, {"removesuffix", b_removesuffix}, {"upper", b_upper},
-    {"lower", b_lower}, {"swapcase", b_swapcase}, {"title", b_title},
-    {"capitalize", b_capitalize}, {"isdigit", b_isdigit}, {"isalpha", b_isalpha},
-    {"isalnum", b_isalnum}, {"isspace", b_isspace}, {"isupper", b_isupper},
-    {"islower", b_islower}, {"isascii", b_isascii}, {"center", b_center}, {"ljust", b_ljust},
-    {"rjust", b_rjust}, {"zfill", b_zfill}, {"decode", b_decode}, {"hex", b_hex},
-    {"expandtabs", b_expandtabs}, {"translate", b_translate},
-    {"__len__", b_len}, {"__getitem__", b_getitem}, {"__iter__", b_iter},
-    {"__contains__", b_contains}, {"__add__", b_add}, {"__mul__", b_mul}, {"__rmul__", b_mul},
-    {"__mod__", b_mod}, {"__rmod__", b_rmod}, {"__hash__", b_hash}, {"__repr__", b_repr}, {"__eq__", b_eq}, {"__ne__", b_ne},
-    {"__lt__", b_lt}, {"__le__", b_le}, {"__gt__", b_gt}, {"__ge__", b_ge}, {"__new__", b_new},
-  };
-  for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
-    asy_def_method(vm, c, methods[i].name, methods[i].fn);
-  /* fromhex is a classmethod */
-  ObjNative *nat = asy_native_new(vm, "fromhex", b_fromhex);
-  ObjWrapper *w = (ObjWrapper *)asy_alloc_obj(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types.classmethod);
-  w->kind = 2;
-  w->fget = OBJ_VAL(nat);
-  w->fset = w->fdel = NONE_VAL;
-  w->doc = NONE_VAL;
-  asy_dict_set_str(vm, c->dict, asy_str_intern(vm, "fromhex", 7), OBJ_VAL(w));
-  nat = asy_native_new(vm, "maketrans", b_maketrans);
-  w = (ObjWrapper *)asy_alloc_obj(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types.staticmethod);
-  w->kind = 1;   /* staticmethod */
-  w->fget = OBJ_VAL(nat);
-  w->fset = w->fdel = NONE_VAL;
-  w->doc = NONE_VAL;
-  asy_dict_set_str(vm, c->dict, asy_str_intern(vm, "maketrans", 9), OBJ_VAL(w));
+  asy_def_span_methods(vm, vm->types.bytes);
+  asy_def_natives(vm, vm->types.bytes, NULL, bytes_methods);
 }

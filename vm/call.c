@@ -393,6 +393,8 @@ static Value call_native(VM *vm, Value *slot, ObjNative *nat, Value self, CallAr
   } else if (ca->kwdict && ca->kwdict->count) {
     kw = ca->kwdict;
   }
+  /* The one argument check of natives that have a table entry (vm.h). */
+  if (nat->def && !asy_native_args_ok(vm, nat, argc, args, kw)) return EXC_VAL;
   Value r = nat->fn(vm, argc, args, kw);
   if (IS_EXC(r)) {
     if (IS_UNDEF(asy_pending(vm)))

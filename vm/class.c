@@ -84,6 +84,8 @@ static ObjWrapper *wrapper_new(VM *vm, int kind, Value fget) {
   return w;
 }
 
+ObjWrapper *asy_wrapper_new(VM *vm, int kind, Value fget) { return wrapper_new(vm, kind, fget); }
+
 void asy_def_property(VM *vm, ObjClass *cls, const char *name, NativeFn get) {
   ObjNative *g = asy_native_new(vm, name, get);
   g->owner = cls;
@@ -297,6 +299,7 @@ static Value bind_native(VM *vm, ObjNative *n, Value self) {
   b->name = n->name;
   b->owner = n->owner;
   b->data = n->data;
+  b->def = n->def;
   b->self = self;
   return OBJ_VAL(b);
 }

@@ -670,35 +670,21 @@ static Value dict_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   return asy_dict_repr(vm, args[0]);
 }
 
+#define U ASY_UNCHECKED
+static const AsyMethodDef dict_methods[] = {
+  {"__new__", dict_new_, U}, {"__init__", dict_init, U}, {"get", dict_get, U},
+  {"setdefault", dict_setdefault, U}, {"pop", dict_pop, U}, {"popitem", dict_popitem, U},
+  {"keys", dict_keys, U}, {"values", dict_values, U}, {"items", dict_items, U},
+  {"update", dict_update, U}, {"copy", dict_copy, U}, {"clear", dict_clear, U},
+  {"__getitem__", dict_getitem_m, U}, {"__setitem__", dict_setitem_m, U},
+  {"__delitem__", dict_delitem_m, U}, {"__contains__", dict_contains_m, U},
+  {"__len__", dict_len_m, U}, {"__iter__", dict_iter_m, U}, {"__reversed__", dict_reversed_m, U},
+  {"__repr__", dict_repr_m, U}, {"fromkeys", dict_fromkeys, U | ASY_DEF_CLASS}, {0},
+};
+#undef U
+
 void asy_init_dict_type(VM *vm) {
   ObjClass *c = vm->types.dict;
-  asy_def_method(vm, c, "__new__", dict_new_);
-  asy_def_method(vm, c, "__init__", dict_init);
-  asy_def_method(vm, c, "get", dict_get);
-  asy_def_method(vm, c, "setdefault", dict_setdefault);
-  asy_def_method(vm, c, "pop", dict_pop);
-  asy_def_method(vm, c, "popitem", dict_popitem);
-  asy_def_method(vm, c, "keys", dict_keys);
-  asy_def_method(vm, c, "values", dict_values);
-  asy_def_method(vm, c, "items", dict_items);
-  asy_def_method(vm, c, "update", dict_update);
-  asy_def_method(vm, c, "copy", dict_copy);
-  asy_def_method(vm, c, "clear", dict_clear);
-  asy_def_method(vm, c, "__getitem__", dict_getitem_m);
-  asy_def_method(vm, c, "__setitem__", dict_setitem_m);
-  asy_def_method(vm, c, "__delitem__", dict_delitem_m);
-  asy_def_method(vm, c, "__contains__", dict_contains_m);
-  asy_def_method(vm, c, "__len__", dict_len_m);
-  asy_def_method(vm, c, "__iter__", dict_iter_m);
-  asy_def_method(vm, c, "__reversed__", dict_reversed_m);
-  asy_def_method(vm, c, "__repr__", dict_repr_m);
-  /* fromkeys is a classmethod: wrap the native so attribute access binds the class. */
-  ObjNative *fk = asy_native_new(vm, "fromkeys", dict_fromkeys);
-  fk->owner = c;
-  ObjWrapper *w = (ObjWrapper *)asy_alloc_obj(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types.classmethod);
-  w->kind = 2;
-  w->fget = OBJ_VAL(fk);
-  w->fset = w->fdel = w->doc = NONE_VAL;
-  asy_dict_set_str(vm, c->dict, asy_str_cstr(vm, "fromkeys"), OBJ_VAL(w));
+  asy_def_natives(vm, c, NULL, dict_methods);
   asy_dict_set_str(vm, c->dict, vm->names.hash, NONE_VAL);
 }

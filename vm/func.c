@@ -58,15 +58,28 @@ void asy_def_method(VM *vm, ObjClass *cls, const char *name, NativeFn fn) {
   asy_dict_set_str(vm, cls->dict, nat->name, OBJ_VAL(nat));
 }
 
+void asy_def_natives(VM *vm, ObjClass *cls, ObjDict *dict, const AsyMethodDef *defs) {
+  for (const AsyMethodDef *d = defs; d->name; d++) {
+    const char *dot = strrchr(d->name, '.');
+    ObjNative *nat = asy_native_new(vm, dot ? dot + 1 : d->name, d->fn);
+    nat->def = d;
+    Value v = OBJ_VAL(nat);
+    if (cls) {
+      /* A staticmethod has no receiver, so no owner: it reprs as a plain built-in. */
+      if (!(d->flags & ASY_DEF_STATIC)) nat->owner = cls;
+      if (d->flags & ASY_DEF_STATIC) v = OBJ_VAL(asy_wrapper_new(vm, 1, v));
+      else if (d->flags & ASY_DEF_CLASS) v = OBJ_VAL(asy_wrapper_new(vm, 2, v));
+      else if (d->flags & ASY_DEF_PROPERTY) v = OBJ_VAL(asy_wrapper_new(vm, 0, v));
+    }
+    asy_dict_set_str(vm, cls ? cls->dict : dict, nat->name, v);
+  }
+}
+
 void asy_def_getset(VM *vm, ObjClass *cls, const char *name, NativeFn get, NativeFn set) {
   ObjNative *g = asy_native_new(vm, name, get);
   ObjNative *s = set ? asy_native_new(vm, name, set) : NULL;
-  ObjWrapper *w = (ObjWrapper *)asy_alloc_obj(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types.property);
-  w->kind = 0;
-  w->fget = OBJ_VAL(g);
+  ObjWrapper *w = asy_wrapper_new(vm, 0, OBJ_VAL(g));
   w->fset = s ? OBJ_VAL(s) : NONE_VAL;
-  w->fdel = NONE_VAL;
-  w->doc = NONE_VAL;
   asy_dict_set_str(vm, cls->dict, asy_str_intern(vm, name, strlen(name)), OBJ_VAL(w));
 }
 
@@ -108,16 +121,90 @@ bool asy_arg_count(VM *vm, const char *fname, int argc, int min, int max) {
   return false;
 }
 
+/* A wrong count in ASY_ARGS_AUTO's wording: METH_NOARGS and METH_O messages name the
+** function with its qualifier (`qual`), Argument Clinic's name it bare. */
+static bool auto_count_error(VM *vm, const char *qual, const char *bare, int n, int min, int max) {
+  if (min == 0 && max == 0)
+    asy_raise(vm, vm->exc.TypeError, "%s() takes no arguments (%d given)", qual, n);
+  else if (min == 1 && max == 1)
+    asy_raise(vm, vm->exc.TypeError, "%s() takes exactly one argument (%d given)", qual, n);
+  else
+    return asy_arg_count(vm, bare, n, min, max);
+  return false;
+}
+
+static int kw_count(ObjDict *kw) { return kw ? (int)kw->count : 0; }
+
+/* Argument Clinic's count check for functions taking keywords (_PyArg_UnpackKeywords):
+** positionals and keywords together against the parameters, then the positional-only
+** ones that are required. */
+static bool clinic_counts_ok(VM *vm, const char *fname, int nargs, int nkw, int minpos, int max) {
+  if (max >= 0 && nargs + nkw > max)
+    asy_raise(vm, vm->exc.TypeError, "%s() takes at most %d %sargument%s (%d given)", fname, max,
+              nargs == 0 ? "keyword " : "", max == 1 ? "" : "s", nargs + nkw);
+  else if (nargs < minpos)
+    asy_raise(vm, vm->exc.TypeError, "%s() takes %s %d positional argument%s (%d given)", fname,
+              max < 0 || minpos < max ? "at least" : "exactly", minpos, minpos == 1 ? "" : "s",
+              nargs);
+  else
+    return true;
+  return false;
+}
+
 bool asy_args(VM *vm, const char *fname, int argc, ObjDict *kw, int min, int max) {
   if (!asy_no_kw(vm, fname, kw)) return false;
   if (argc >= min && (max < 0 || argc <= max)) return true;
-  if (min == 0 && max == 0)
-    asy_raise(vm, vm->exc.TypeError, "%s() takes no arguments (%d given)", fname, argc);
-  else if (min == 1 && max == 1)
-    asy_raise(vm, vm->exc.TypeError, "%s() takes exactly one argument (%d given)", fname, argc);
-  else
-    return asy_arg_count(vm, fname, argc, min, max);
-  return false;
+  return auto_count_error(vm, fname, fname, argc, min, max);
+}
+
+/* The slow half of asy_native_args_ok: which check failed, in the entry's wording. */
+static bool native_args_error(VM *vm, ObjNative *nat, int argc, Value *args, ObjDict *kw, int n) {
+  const AsyMethodDef *d = nat->def;
+  const char *bare = nat->name->chars;
+  char qual[160];
+  if (nat->owner) snprintf(qual, sizeof qual, "%s.%s", nat->owner->name->chars, bare);
+  else snprintf(qual, sizeof qual, "%s", d->name);
+  int style = d->flags & ASY_ARGS_MASK;
+  if (style != ASY_ARGS_KW && kw_count(kw)) {
+    if (style == ASY_ARGS_SLOT)
+      asy_raise(vm, vm->exc.TypeError, "wrapper %s() takes no keyword arguments", bare);
+    else
+      asy_raise(vm, vm->exc.TypeError, "%s() takes no keyword arguments", qual);
+    return false;
+  }
+  if (style == ASY_ARGS_AUTO) return auto_count_error(vm, qual, bare, n, d->min, d->max);
+  if (style == ASY_ARGS_SLOT) {
+    /* Slot wrappers count exactly; the ternary ones (__pow__) unpack with an empty name. */
+    if (d->min != d->max) return asy_arg_count(vm, "", n, d->min, d->max);
+    asy_raise(vm, vm->exc.TypeError, "expected %d argument%s, got %d", d->min,
+              d->min == 1 ? "" : "s", n);
+    return false;
+  }
+  return clinic_counts_ok(vm, bare, n, kw_count(kw), d->min, d->max);
+}
+
+static bool instance_of(VM *vm, Value v, ObjClass *cls) {
+  ObjClass *c = asy_class_of(vm, v);
+  return c == cls || asy_is_subclass(c, cls);
+}
+
+bool asy_native_args_ok(VM *vm, ObjNative *nat, int argc, Value *args, ObjDict *kw) {
+  const AsyMethodDef *d = nat->def;
+  int style = d->flags & ASY_ARGS_MASK;
+  if (style == ASY_ARGS_NONE) return true;
+  /* The receiver first, as CPython's method descriptors check it before the call (a
+  ** bound one too: a class body can bind str.upper to anything); a classmethod's is the
+  ** class. */
+  if (nat->owner && (argc < 1 || (!(d->flags & ASY_DEF_CLASS) &&
+                                  !instance_of(vm, args[0], nat->owner)))) {
+    asy_bad_self(vm, nat->name->chars, nat->owner->name->chars, argc, args);
+    return false;
+  }
+  int n = nat->owner ? argc - 1 : argc;
+  bool kw_ok = style == ASY_ARGS_KW || !kw || kw->count == 0;
+  int given = style == ASY_ARGS_KW ? n + kw_count(kw) : n;
+  if (kw_ok && n >= d->min && (d->max < 0 || given <= d->max)) return true;
+  return native_args_error(vm, nat, argc, args, kw, n);
 }
 
 Value asy_kwarg(VM *vm, ObjDict *kw, const char *key) {
@@ -153,6 +240,41 @@ bool asy_check_kw(VM *vm, const char *fname, ObjDict *kw, const char *const *all
       return false;
     }
   }
+  return true;
+}
+
+bool asy_kwargs(VM *vm, const char *fname, int argc, Value *args, ObjDict *kw,
+                const char *const *names, int nnames, int posonly, int min, Value *out) {
+  for (int i = 0; i < nnames; i++) out[i] = UNDEF_VAL;
+  if (!clinic_counts_ok(vm, fname, argc, kw_count(kw), min < posonly ? min : posonly, nnames))
+    return false;
+  for (int i = 0; i < argc; i++) out[i] = args[i];
+  if (kw && kw->count) {
+    for (size_t e = 0; e < kw->used; e++) {
+      Value k = kw->entries[e].key;
+      if (IS_UNDEF(k)) continue;
+      int found = -1;
+      for (int i = posonly; i < nnames; i++)
+        if (IS_STR(k) && strcmp(AS_STR(k)->chars, names[i]) == 0) found = i;
+      if (found < 0) {
+        asy_raise(vm, vm->exc.TypeError, "%s() got an unexpected keyword argument '%s'", fname,
+                  IS_STR(k) ? AS_STR(k)->chars : "?");
+        return false;
+      }
+      if (!IS_UNDEF(out[found])) {
+        asy_raise(vm, vm->exc.TypeError, "argument for %s() given by name ('%s') and position (%d)",
+                  fname, names[found], found + 1);
+        return false;
+      }
+      out[found] = kw->entries[e].value;
+    }
+  }
+  for (int i = 0; i < min; i++)
+    if (IS_UNDEF(out[i])) {
+      asy_raise(vm, vm->exc.TypeError, "%s() missing required argument '%s' (pos %d)", fname,
+                names[i], i + 1);
+      return false;
+    }
   return true;
 }
 
@@ -436,11 +558,14 @@ static Value func_get_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 void asy_init_func_types(VM *vm) {
-  asy_def_method(vm, vm->types.function, "__repr__", func_repr_m);
-  asy_def_method(vm, vm->types.function, "__get__", func_get_m);
-  asy_def_method(vm, vm->types.method, "__repr__", func_repr_m);
-  asy_def_method(vm, vm->types.builtin_function, "__repr__", func_repr_m);
-  asy_def_method(vm, vm->types.module, "__repr__", func_repr_m);
-  asy_def_method(vm, vm->types.code, "__repr__", func_repr_m);
-  asy_def_method(vm, vm->types.cell, "__repr__", func_repr_m);
+  static const AsyMethodDef function_methods[] = {
+    {"__repr__", func_repr_m, ASY_UNCHECKED}, {"__get__", func_get_m, ASY_UNCHECKED}, {0},
+  };
+  /* One repr serves the other callable and namespace types. */
+  static const AsyMethodDef repr_only[] = {{"__repr__", func_repr_m, ASY_UNCHECKED}, {0}};
+  asy_def_natives(vm, vm->types.function, NULL, function_methods);
+  ObjClass *others[] = {vm->types.method, vm->types.builtin_function, vm->types.module,
+                        vm->types.code, vm->types.cell};
+  for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+    asy_def_natives(vm, others[i], NULL, repr_only);
 }

@@ -1026,29 +1026,22 @@ static Value list_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   return asy_list_repr(vm, args[0]);
 }
 
+#define U ASY_UNCHECKED
+static const AsyMethodDef list_methods[] = {
+  {"__new__", list_new_, U}, {"__init__", list_init, U}, {"append", list_append, U},
+  {"extend", list_extend_m, U}, {"insert", list_insert, U}, {"pop", list_pop, U},
+  {"remove", list_remove, U}, {"index", list_index, U}, {"count", list_count, U},
+  {"clear", list_clear, U}, {"copy", list_copy, U}, {"reverse", list_reverse, U},
+  {"sort", list_sort_m, U}, {"__getitem__", list_getitem_m, U}, {"__setitem__", list_setitem_m, U},
+  {"__delitem__", list_delitem_m, U}, {"__len__", list_len_m, U},
+  {"__contains__", list_contains_m, U}, {"__iter__", list_iter_m, U},
+  {"__reversed__", list_reversed_m, U}, {"__repr__", list_repr_m, U}, {0},
+};
+#undef U
+
 void asy_init_list_type(VM *vm) {
   ObjClass *c = vm->types.list;
-  asy_def_method(vm, c, "__new__", list_new_);
-  asy_def_method(vm, c, "__init__", list_init);
-  asy_def_method(vm, c, "append", list_append);
-  asy_def_method(vm, c, "extend", list_extend_m);
-  asy_def_method(vm, c, "insert", list_insert);
-  asy_def_method(vm, c, "pop", list_pop);
-  asy_def_method(vm, c, "remove", list_remove);
-  asy_def_method(vm, c, "index", list_index);
-  asy_def_method(vm, c, "count", list_count);
-  asy_def_method(vm, c, "clear", list_clear);
-  asy_def_method(vm, c, "copy", list_copy);
-  asy_def_method(vm, c, "reverse", list_reverse);
-  asy_def_method(vm, c, "sort", list_sort_m);
-  asy_def_method(vm, c, "__getitem__", list_getitem_m);
-  asy_def_method(vm, c, "__setitem__", list_setitem_m);
-  asy_def_method(vm, c, "__delitem__", list_delitem_m);
-  asy_def_method(vm, c, "__len__", list_len_m);
-  asy_def_method(vm, c, "__contains__", list_contains_m);
-  asy_def_method(vm, c, "__iter__", list_iter_m);
-  asy_def_method(vm, c, "__reversed__", list_reversed_m);
-  asy_def_method(vm, c, "__repr__", list_repr_m);
+  asy_def_natives(vm, c, NULL, list_methods);
   asy_dict_set_str(vm, c->dict, vm->names.hash, NONE_VAL);
 }
 

@@ -328,7 +328,7 @@ int asy_int_float_cmp(int64_t i, double f) {
   return f > fl ? -1 : 0;
 }
 
-static Value cmp_result(int op, int c) {
+Value asy_cmp_result(int op, int c) {
   switch (op) {
   case CMP_LT: return BOOL_VAL(c < 0);
   case CMP_LE: return BOOL_VAL(c <= 0);
@@ -362,7 +362,7 @@ Value asy_number_compare(VM *vm, int op, Value a, Value b) {
     if (c != 2) c = -c;
   }
   if (c == 2) return BOOL_VAL(op == CMP_NE); /* nan: unordered */
-  return cmp_result(op, c);
+  return asy_cmp_result(op, c);
 }
 
 /* ---- hashing ----------------------------------------------------------------------------------- */

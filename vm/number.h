@@ -34,6 +34,8 @@ Value asy_int_pow_mod(VM *vm, int64_t a, int64_t b, int64_t mod);
 Value asy_number_compare(VM *vm, int op, Value a, Value b);
 /* Exact three-way comparison of an int with a float: -1, 0, 1, or 2 if f is nan. */
 int asy_int_float_cmp(int64_t i, double f);
+/* The bool a rich comparison `op` (AsyCmpOp) gives for a three-way result c. */
+Value asy_cmp_result(int op, int c);
 
 /* ---- hashing --------------------------------------------------------------------------- */
 

@@ -16,26 +16,6 @@
 #include "number.h"
 #include "ops.h"
 
-static bool check_args(VM *vm, const char *name, int argc, ObjDict *kw, int min, int max) {
-  int n = argc - 1;
-  if (kw && kw->count) {
-    asy_raise(vm, vm->exc.TypeError, "%s() takes no keyword arguments", name);
-    return false;
-  }
-  if (n < min || n > max) {
-    if (max == 0)
-      asy_raise(vm, vm->exc.TypeError, "%s() takes no arguments (%d given)", name, n);
-    else {
-      int lim = n < min ? min : max;
-      const char *how = min == max ? "" : n < min ? "at least " : "at most ";
-      asy_raise(vm, vm->exc.TypeError, "%s expected %s%d argument%s, got %d", name, how, lim,
-                lim == 1 ? "" : "s", n);
-    }
-    return false;
-  }
-  return true;
-}
-
 #define INT_SELF(name) \
   do { \
     if (argc < 1 || !IS_INTLIKE(args[0])) return asy_bad_self(vm, name, "int", argc, args); \
@@ -50,7 +30,6 @@ static bool check_args(VM *vm, const char *name, int argc, ObjDict *kw, int min,
 /* int op other (or other op int when reflected); NotImplemented unless other is an int. */
 static Value int_op(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, int op, bool refl) {
   INT_SELF(name);
-  if (!check_args(vm, name, argc, kw, 1, 1)) return EXC_VAL;
   Value a = args[0], b = args[1];
   if (!IS_INTLIKE(b)) return vm->notimplemented;
   return refl ? asy_number_binary(vm, op, b, a) : asy_number_binary(vm, op, a, b);
@@ -58,7 +37,6 @@ static Value int_op(VM *vm, int argc, Value *args, ObjDict *kw, const char *name
 
 static Value float_op(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, int op, bool refl) {
   FLOAT_SELF(name);
-  if (!check_args(vm, name, argc, kw, 1, 1)) return EXC_VAL;
   Value a = args[0], b = args[1];
   if (!IS_NUMBER(b)) return vm->notimplemented;
   double x = AS_FLOAT(a), y = AS_NUMBER(b);
@@ -91,52 +69,38 @@ BIN(i, int, ror, BINOP_OR, true)
 BIN(i, int, xor, BINOP_XOR, false)
 BIN(i, int, rxor, BINOP_XOR, true)
 
-/* __pow__(other, mod=None) / __rpow__. */
+/* __pow__(other, mod=None) / __rpow__: a modulus only for ints. */
+static Value pow_common(VM *vm, int argc, Value *args, const char *name, bool refl, bool is_float) {
+  if (is_float) FLOAT_SELF(name);
+  else INT_SELF(name);
+  bool mod = argc > 2 && !IS_NONE(args[2]);
+  if (is_float && mod)
+    return asy_raise(vm, vm->exc.TypeError, "pow() 3rd argument not allowed unless all arguments are integers");
+  if (is_float ? !IS_NUMBER(args[1]) : !IS_INTLIKE(args[1])) return vm->notimplemented;
+  Value a = refl ? args[1] : args[0], b = refl ? args[0] : args[1];
+  if (is_float) return asy_float_binary(vm, BINOP_POWER, AS_NUMBER(a), AS_NUMBER(b));
+  if (!mod) return asy_int_binary(vm, BINOP_POWER, AS_INTLIKE(a), AS_INTLIKE(b));
+  if (!IS_INTLIKE(args[2])) return vm->notimplemented;
+  return asy_int_pow_mod(vm, AS_INTLIKE(a), AS_INTLIKE(b), AS_INTLIKE(args[2]));
+}
+
 static Value i_pow(VM *vm, int argc, Value *args, ObjDict *kw) {
-  INT_SELF("__pow__");
-  if (!check_args(vm, "__pow__", argc, kw, 1, 2)) return EXC_VAL;
-  if (!IS_INTLIKE(args[1])) return vm->notimplemented;
-  if (argc > 2 && !IS_NONE(args[2])) {
-    if (!IS_INTLIKE(args[2])) return vm->notimplemented;
-    return asy_int_pow_mod(vm, AS_INTLIKE(args[0]), AS_INTLIKE(args[1]), AS_INTLIKE(args[2]));
-  }
-  return asy_int_binary(vm, BINOP_POWER, AS_INTLIKE(args[0]), AS_INTLIKE(args[1]));
+  return pow_common(vm, argc, args, "__pow__", false, false);
 }
-
 static Value i_rpow(VM *vm, int argc, Value *args, ObjDict *kw) {
-  INT_SELF("__rpow__");
-  if (!check_args(vm, "__rpow__", argc, kw, 1, 2)) return EXC_VAL;
-  if (!IS_INTLIKE(args[1])) return vm->notimplemented;
-  if (argc > 2 && !IS_NONE(args[2])) {
-    if (!IS_INTLIKE(args[2])) return vm->notimplemented;
-    return asy_int_pow_mod(vm, AS_INTLIKE(args[1]), AS_INTLIKE(args[0]), AS_INTLIKE(args[2]));
-  }
-  return asy_int_binary(vm, BINOP_POWER, AS_INTLIKE(args[1]), AS_INTLIKE(args[0]));
+  return pow_common(vm, argc, args, "__rpow__", true, false);
 }
-
 static Value f_pow(VM *vm, int argc, Value *args, ObjDict *kw) {
-  FLOAT_SELF("__pow__");
-  if (!check_args(vm, "__pow__", argc, kw, 1, 2)) return EXC_VAL;
-  if (argc > 2 && !IS_NONE(args[2]))
-    return asy_raise(vm, vm->exc.TypeError, "pow() 3rd argument not allowed unless all arguments are integers");
-  if (!IS_NUMBER(args[1])) return vm->notimplemented;
-  return asy_float_binary(vm, BINOP_POWER, AS_FLOAT(args[0]), AS_NUMBER(args[1]));
+  return pow_common(vm, argc, args, "__pow__", false, true);
 }
-
 static Value f_rpow(VM *vm, int argc, Value *args, ObjDict *kw) {
-  FLOAT_SELF("__rpow__");
-  if (!check_args(vm, "__rpow__", argc, kw, 1, 2)) return EXC_VAL;
-  if (argc > 2 && !IS_NONE(args[2]))
-    return asy_raise(vm, vm->exc.TypeError, "pow() 3rd argument not allowed unless all arguments are integers");
-  if (!IS_NUMBER(args[1])) return vm->notimplemented;
-  return asy_float_binary(vm, BINOP_POWER, AS_NUMBER(args[1]), AS_FLOAT(args[0]));
+  return pow_common(vm, argc, args, "__rpow__", true, true);
 }
 
 static Value divmod_common(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, bool refl,
                            bool is_float) {
   if (is_float) FLOAT_SELF(name);
   else INT_SELF(name);
-  if (!check_args(vm, name, argc, kw, 1, 1)) return EXC_VAL;
   if (is_float ? !IS_NUMBER(args[1]) : !IS_INTLIKE(args[1])) return vm->notimplemented;
   Value a = args[0], b = args[1];
   if (is_float) {
@@ -162,7 +126,6 @@ static Value f_rdivmod(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* bool's own &, |, ^ keep bool results for bool operands. */
 static Value bool_op(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, int op) {
   if (argc < 1 || !IS_BOOL(args[0])) return asy_bad_self(vm, name, "bool", argc, args);
-  if (!check_args(vm, name, argc, kw, 1, 1)) return EXC_VAL;
   if (!IS_INTLIKE(args[1])) return vm->notimplemented;
   return asy_number_binary(vm, op, args[0], args[1]);
 }
@@ -181,7 +144,6 @@ static Value cmp_common(VM *vm, int argc, Value *args, ObjDict *kw, const char *
                         bool is_float) {
   if (is_float) FLOAT_SELF(name);
   else INT_SELF(name);
-  if (!check_args(vm, name, argc, kw, 1, 1)) return EXC_VAL;
   if (is_float ? !IS_NUMBER(args[1]) : !IS_INTLIKE(args[1])) return vm->notimplemented;
   return asy_number_compare(vm, op, args[0], args[1]);
 }
@@ -200,75 +162,56 @@ CMPS(f, true)
 
 static Value i_neg(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("__neg__");
-  if (!check_args(vm, "__neg__", argc, kw, 0, 0)) return EXC_VAL;
   return asy_number_unary(vm, UNOP_NEGATIVE, args[0]);
 }
 static Value i_pos(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("__pos__");
-  if (!check_args(vm, "__pos__", argc, kw, 0, 0)) return EXC_VAL;
   return INT_VAL(AS_INTLIKE(args[0]));
 }
 static Value i_invert(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("__invert__");
-  if (!check_args(vm, "__invert__", argc, kw, 0, 0)) return EXC_VAL;
   return INT_VAL(~AS_INTLIKE(args[0]));
 }
 static Value i_abs(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("__abs__");
-  if (!check_args(vm, "__abs__", argc, kw, 0, 0)) return EXC_VAL;
   int64_t i = AS_INTLIKE(args[0]);
   if (i == INT64_MIN) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
   return INT_VAL(i < 0 ? -i : i);
 }
 static Value i_bool(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("__bool__");
-  if (!check_args(vm, "__bool__", argc, kw, 0, 0)) return EXC_VAL;
   return BOOL_VAL(AS_INTLIKE(args[0]) != 0);
 }
 /* __int__, __index__, __trunc__, __floor__, __ceil__, conjugate, numerator, real. */
 static Value i_int(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("__int__");
-  if (!check_args(vm, "__int__", argc, kw, 0, 0)) return EXC_VAL;
   return INT_VAL(AS_INTLIKE(args[0]));
 }
 static Value i_float(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("__float__");
-  if (!check_args(vm, "__float__", argc, kw, 0, 0)) return EXC_VAL;
   return FLOAT_VAL((double)AS_INTLIKE(args[0]));
 }
 static Value i_hash(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("__hash__");
-  if (!check_args(vm, "__hash__", argc, kw, 0, 0)) return EXC_VAL;
   return INT_VAL(asy_hash_int(AS_INTLIKE(args[0])));
 }
 static Value i_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("__repr__");
-  if (!check_args(vm, "__repr__", argc, kw, 0, 0)) return EXC_VAL;
   if (IS_BOOL(args[0])) return OBJ_VAL(asy_str_cstr(vm, AS_BOOL(args[0]) ? "True" : "False"));
   return asy_int_repr(vm, AS_INTLIKE(args[0]));
 }
 static Value i_format(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("__format__");
-  if (!check_args(vm, "__format__", argc, kw, 1, 1)) return EXC_VAL;
   if (!IS_STR(args[1]))
     return asy_raise(vm, vm->exc.TypeError, "__format__() argument must be str, not %s",
                      asy_arg_type_name(vm, args[1]));
   return asy_format_int(vm, args[0], AS_STR(args[1]));
 }
-static Value i_imag(VM *vm, int argc, Value *args, ObjDict *kw) {
-  INT_SELF("imag");
-  (void)kw;
-  return INT_VAL(0);
-}
-static Value i_one(VM *vm, int argc, Value *args, ObjDict *kw) {
-  INT_SELF("denominator");
-  (void)kw;
-  return INT_VAL(1);
-}
+static Value i_imag(VM *vm, int argc, Value *args, ObjDict *kw) { return INT_VAL(0); }
+static Value i_one(VM *vm, int argc, Value *args, ObjDict *kw) { return INT_VAL(1); }
 
 static Value i_round(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("__round__");
-  if (!check_args(vm, "__round__", argc, kw, 0, 1)) return EXC_VAL;
   int64_t v = AS_INTLIKE(args[0]);
   if (argc < 2 || IS_NONE(args[1])) return INT_VAL(v);
   int64_t nd;
@@ -291,7 +234,6 @@ static Value i_round(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value i_bit_length(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("bit_length");
-  if (!check_args(vm, "int.bit_length", argc, kw, 0, 0)) return EXC_VAL;
   int64_t i = AS_INTLIKE(args[0]);
   uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
   return INT_VAL(u ? 64 - __builtin_clzll(u) : 0);
@@ -299,7 +241,6 @@ static Value i_bit_length(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value i_bit_count(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("bit_count");
-  if (!check_args(vm, "int.bit_count", argc, kw, 0, 0)) return EXC_VAL;
   int64_t i = AS_INTLIKE(args[0]);
   uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
   return INT_VAL(__builtin_popcountll(u));
@@ -307,57 +248,58 @@ static Value i_bit_count(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value i_as_integer_ratio(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("as_integer_ratio");
-  if (!check_args(vm, "int.as_integer_ratio", argc, kw, 0, 0)) return EXC_VAL;
   Value items[2] = {INT_VAL(AS_INTLIKE(args[0])), INT_VAL(1)};
   return OBJ_VAL(asy_tuple_from(vm, 2, items));
 }
 
 static Value i_is_integer(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("is_integer");
-  if (!check_args(vm, "int.is_integer", argc, kw, 0, 0)) return EXC_VAL;
   return TRUE_VAL;
 }
 
-/* Parse (length=1, byteorder='big', *, signed=False) of to_bytes / from_bytes. */
-static bool byteorder_arg(VM *vm, const char *fname, Value v, bool *little) {
-  if (IS_UNDEF(v)) {
-    *little = false;
-    return true;
-  }
-  if (!IS_STR(v)) {
-    asy_raise(vm, vm->exc.TypeError, "%s() argument 'byteorder' must be str, not %s", fname,
-              asy_arg_type_name(vm, v));
+/* The (first, byteorder='big', *, signed=False) of to_bytes (length: its converted first
+** argument) and from_bytes (length NULL: bytes, required), bound from args (receiver
+** excluded) and kw into out[0..3), with the byte order and signedness converted. */
+static bool bytes_conv_args(VM *vm, const char *fname, const char *first, int argc, Value *args,
+                            ObjDict *kw, int64_t *length, Value out[3], bool *little, bool *is_signed) {
+  if (argc > 2) {
+    asy_raise(vm, vm->exc.TypeError, "%s() takes at most 2 positional arguments (%d given)", fname,
+              argc);
     return false;
   }
-  if (!strcmp(AS_STR(v)->chars, "little")) *little = true;
-  else if (!strcmp(AS_STR(v)->chars, "big")) *little = false;
-  else {
-    asy_raise(vm, vm->exc.ValueError, "byteorder must be either 'little' or 'big'");
-    return false;
+  const char *names[] = {first, "byteorder", "signed"};
+  if (!asy_kwargs(vm, fname, argc, args, kw, names, 3, 0, length ? 0 : 1, out)) return false;
+  /* Clinic converts in order: to_bytes' length (1 by default) comes before the rest. */
+  if (length && !IS_UNDEF(out[0]) && !asy_index(vm, out[0], length)) return false;
+  *little = false;
+  *is_signed = false;
+  Value order = out[1];
+  if (!IS_UNDEF(order)) {
+    if (!IS_STR(order)) {
+      asy_raise(vm, vm->exc.TypeError, "%s() argument 'byteorder' must be str, not %s", fname,
+                asy_arg_type_name(vm, order));
+      return false;
+    }
+    if (!strcmp(AS_STR(order)->chars, "little")) *little = true;
+    else if (strcmp(AS_STR(order)->chars, "big")) {
+      asy_raise(vm, vm->exc.ValueError, "byteorder must be either 'little' or 'big'");
+      return false;
+    }
   }
-  return true;
+  int t = IS_UNDEF(out[2]) ? 0 : asy_truthy(vm, out[2]);
+  *is_signed = t > 0;
+  return t >= 0;
 }
 
 static Value i_to_bytes(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("to_bytes");
-  static const char *const allowed[] = {"length", "byteorder", "signed", NULL};
-  if (kw && kw->count && !asy_check_kw(vm, "to_bytes", kw, allowed)) return EXC_VAL;
-  if (argc > 3)
-    return asy_raise(vm, vm->exc.TypeError, "to_bytes() takes at most 2 positional arguments (%d given)",
-                     argc - 1);
-  Value lenv = argc > 1 ? args[1] : asy_kwarg(vm, kw, "length");
-  Value orderv = argc > 2 ? args[2] : asy_kwarg(vm, kw, "byteorder");
-  Value signv = asy_kwarg(vm, kw, "signed");
+  Value a[3];
+  bool little, is_signed;
   int64_t length = 1;
-  if (!IS_UNDEF(lenv) && !asy_index(vm, lenv, &length)) return EXC_VAL;
+  if (!bytes_conv_args(vm, "to_bytes", "length", argc - 1, args + 1, kw, &length, a, &little,
+                       &is_signed))
+    return EXC_VAL;
   if (length < 0) return asy_raise(vm, vm->exc.ValueError, "length argument must be non-negative");
-  bool little, is_signed = false;
-  if (!byteorder_arg(vm, "to_bytes", orderv, &little)) return EXC_VAL;
-  if (!IS_UNDEF(signv)) {
-    int t = asy_truthy(vm, signv);
-    if (t < 0) return EXC_VAL;
-    is_signed = t;
-  }
   int64_t v = AS_INTLIKE(args[0]);
   if (v < 0 && !is_signed)
     return asy_raise(vm, vm->exc.OverflowError, "can't convert negative int to unsigned");
@@ -382,20 +324,11 @@ static Value i_to_bytes(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 /* int.from_bytes(bytes, byteorder='big', *, signed=False): a classmethod. */
 static Value i_from_bytes(VM *vm, int argc, Value *args, ObjDict *kw) {
-  static const char *const allowed[] = {"bytes", "byteorder", "signed", NULL};
-  if (kw && kw->count && !asy_check_kw(vm, "from_bytes", kw, allowed)) return EXC_VAL;
-  Value src = argc > 1 ? args[1] : asy_kwarg(vm, kw, "bytes");
-  Value orderv = argc > 2 ? args[2] : asy_kwarg(vm, kw, "byteorder");
-  Value signv = asy_kwarg(vm, kw, "signed");
-  if (IS_UNDEF(src))
-    return asy_raise(vm, vm->exc.TypeError, "from_bytes() missing required argument 'bytes' (pos 1)");
-  bool little, is_signed = false;
-  if (!byteorder_arg(vm, "from_bytes", orderv, &little)) return EXC_VAL;
-  if (!IS_UNDEF(signv)) {
-    int t = asy_truthy(vm, signv);
-    if (t < 0) return EXC_VAL;
-    is_signed = t;
-  }
+  Value a[3];
+  bool little, is_signed;
+  if (!bytes_conv_args(vm, "from_bytes", "bytes", argc - 1, args + 1, kw, NULL, a, &little, &is_signed))
+    return EXC_VAL;
+  Value src = a[0];
   Value bv = src;
   if (!IS_BYTES(src)) {
     Value bytes_cls = OBJ_VAL(vm->types.bytes);
@@ -456,84 +389,64 @@ static Value bool_new(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value f_neg(VM *vm, int argc, Value *args, ObjDict *kw) {
   FLOAT_SELF("__neg__");
-  if (!check_args(vm, "__neg__", argc, kw, 0, 0)) return EXC_VAL;
   return FLOAT_VAL(-AS_FLOAT(args[0]));
 }
 static Value f_pos(VM *vm, int argc, Value *args, ObjDict *kw) {
   FLOAT_SELF("__pos__");
-  if (!check_args(vm, "__pos__", argc, kw, 0, 0)) return EXC_VAL;
   return args[0];
 }
 static Value f_abs(VM *vm, int argc, Value *args, ObjDict *kw) {
   FLOAT_SELF("__abs__");
-  if (!check_args(vm, "__abs__", argc, kw, 0, 0)) return EXC_VAL;
   return FLOAT_VAL(fabs(AS_FLOAT(args[0])));
 }
 static Value f_bool(VM *vm, int argc, Value *args, ObjDict *kw) {
   FLOAT_SELF("__bool__");
-  if (!check_args(vm, "__bool__", argc, kw, 0, 0)) return EXC_VAL;
   return BOOL_VAL(AS_FLOAT(args[0]) != 0.0);
 }
 static Value f_int(VM *vm, int argc, Value *args, ObjDict *kw) {
   FLOAT_SELF("__int__");
-  if (!check_args(vm, "__int__", argc, kw, 0, 0)) return EXC_VAL;
   int64_t i;
   if (!asy_float_to_int(vm, AS_FLOAT(args[0]), &i)) return EXC_VAL;
   return INT_VAL(i);
 }
 static Value f_float(VM *vm, int argc, Value *args, ObjDict *kw) {
   FLOAT_SELF("__float__");
-  if (!check_args(vm, "__float__", argc, kw, 0, 0)) return EXC_VAL;
   return args[0];
 }
 static Value f_floor(VM *vm, int argc, Value *args, ObjDict *kw) {
   FLOAT_SELF("__floor__");
-  if (!check_args(vm, "__floor__", argc, kw, 0, 0)) return EXC_VAL;
   int64_t i;
   if (!asy_float_to_int(vm, floor(AS_FLOAT(args[0])), &i)) return EXC_VAL;
   return INT_VAL(i);
 }
 static Value f_ceil(VM *vm, int argc, Value *args, ObjDict *kw) {
   FLOAT_SELF("__ceil__");
-  if (!check_args(vm, "__ceil__", argc, kw, 0, 0)) return EXC_VAL;
   int64_t i;
   if (!asy_float_to_int(vm, ceil(AS_FLOAT(args[0])), &i)) return EXC_VAL;
   return INT_VAL(i);
 }
 static Value f_hash(VM *vm, int argc, Value *args, ObjDict *kw) {
   FLOAT_SELF("__hash__");
-  if (!check_args(vm, "__hash__", argc, kw, 0, 0)) return EXC_VAL;
   return INT_VAL(asy_hash_float(AS_FLOAT(args[0])));
 }
 static Value f_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
   FLOAT_SELF("__repr__");
-  if (!check_args(vm, "__repr__", argc, kw, 0, 0)) return EXC_VAL;
   char buf[40];
   asy_float_repr(AS_FLOAT(args[0]), buf);
   return OBJ_VAL(asy_str_cstr(vm, buf));
 }
 static Value f_format(VM *vm, int argc, Value *args, ObjDict *kw) {
   FLOAT_SELF("__format__");
-  if (!check_args(vm, "__format__", argc, kw, 1, 1)) return EXC_VAL;
   if (!IS_STR(args[1]))
     return asy_raise(vm, vm->exc.TypeError, "__format__() argument must be str, not %s",
                      asy_arg_type_name(vm, args[1]));
   return asy_format_float(vm, AS_FLOAT(args[0]), AS_STR(args[1]));
 }
-static Value f_imag(VM *vm, int argc, Value *args, ObjDict *kw) {
-  FLOAT_SELF("imag");
-  (void)kw;
-  return FLOAT_VAL(0.0);
-}
-static Value f_real(VM *vm, int argc, Value *args, ObjDict *kw) {
-  FLOAT_SELF("real");
-  (void)kw;
-  return args[0];
-}
+static Value f_imag(VM *vm, int argc, Value *args, ObjDict *kw) { return FLOAT_VAL(0.0); }
+static Value f_real(VM *vm, int argc, Value *args, ObjDict *kw) { return args[0]; }
 
 static Value f_round(VM *vm, int argc, Value *args, ObjDict *kw) {
   FLOAT_SELF("__round__");
-  if (!check_args(vm, "__round__", argc, kw, 0, 1)) return EXC_VAL;
   double x = AS_FLOAT(args[0]);
   if (argc < 2 || IS_NONE(args[1])) {
     double r = round(x);
@@ -549,14 +462,12 @@ static Value f_round(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value f_is_integer(VM *vm, int argc, Value *args, ObjDict *kw) {
   FLOAT_SELF("is_integer");
-  if (!check_args(vm, "float.is_integer", argc, kw, 0, 0)) return EXC_VAL;
   double x = AS_FLOAT(args[0]);
   return BOOL_VAL(isfinite(x) && floor(x) == x);
 }
 
 static Value f_as_integer_ratio(VM *vm, int argc, Value *args, ObjDict *kw) {
   FLOAT_SELF("as_integer_ratio");
-  if (!check_args(vm, "float.as_integer_ratio", argc, kw, 0, 0)) return EXC_VAL;
   double x = AS_FLOAT(args[0]);
   if (isinf(x)) return asy_raise(vm, vm->exc.OverflowError, "cannot convert Infinity to integer ratio");
   if (isnan(x)) return asy_raise(vm, vm->exc.ValueError, "cannot convert NaN to integer ratio");
@@ -587,7 +498,6 @@ static Value f_as_integer_ratio(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value f_hex(VM *vm, int argc, Value *args, ObjDict *kw) {
   FLOAT_SELF("hex");
-  if (!check_args(vm, "float.hex", argc, kw, 0, 0)) return EXC_VAL;
   double x = AS_FLOAT(args[0]);
   char buf[64];
   if (isnan(x) || isinf(x)) {
@@ -620,7 +530,6 @@ static Value f_hex(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 /* float.fromhex(s): a classmethod; strtod reads C99 hex floats exactly. */
 static Value f_fromhex(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!check_args(vm, "fromhex", argc, kw, 1, 1)) return EXC_VAL;
   if (!IS_STR(args[1]))
     return asy_raise(vm, vm->exc.TypeError, "bad argument type for built-in operation");
   ObjStr *s = AS_STR(args[1]);
@@ -680,75 +589,65 @@ static Value f_new(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 /* ---- registration ------------------------------------------------------------------------------ */
 
-static void def_classmethod(VM *vm, ObjClass *cls, const char *name, NativeFn fn) {
-  ObjNative *nat = asy_native_new(vm, name, fn);
-  ObjWrapper *w = (ObjWrapper *)asy_alloc_obj(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types.classmethod);
-  w->kind = 2;
-  w->fget = OBJ_VAL(nat);
-  w->fset = w->fdel = NONE_VAL;
-  w->doc = NONE_VAL;
-  asy_dict_set_str(vm, cls->dict, asy_str_intern(vm, name, strlen(name)), OBJ_VAL(w));
-}
+/* CPython declares most numeric dunders as slot wrappers, the rest as plain methods. */
+#define AUTO ASY_ARGS_AUTO
+#define SLOT ASY_ARGS_SLOT
+#define NONE ASY_ARGS_NONE
+#define PROPERTY (ASY_ARGS_AUTO | ASY_DEF_PROPERTY)
+/* The rows int and float both have, for natives named p##_add … */
+#define NUMBER_DEFS(p) \
+  {"__add__", p##_add, 1, 1, SLOT}, {"__radd__", p##_radd, 1, 1, SLOT}, \
+  {"__sub__", p##_sub, 1, 1, SLOT}, {"__rsub__", p##_rsub, 1, 1, SLOT}, \
+  {"__mul__", p##_mul, 1, 1, SLOT}, {"__rmul__", p##_rmul, 1, 1, SLOT}, \
+  {"__truediv__", p##_truediv, 1, 1, SLOT}, {"__rtruediv__", p##_rtruediv, 1, 1, SLOT}, \
+  {"__floordiv__", p##_floordiv, 1, 1, SLOT}, {"__rfloordiv__", p##_rfloordiv, 1, 1, SLOT}, \
+  {"__mod__", p##_mod, 1, 1, SLOT}, {"__rmod__", p##_rmod, 1, 1, SLOT}, \
+  {"__pow__", p##_pow, 1, 2, SLOT}, {"__rpow__", p##_rpow, 1, 2, SLOT}, \
+  {"__divmod__", p##_divmod, 1, 1, SLOT}, {"__rdivmod__", p##_rdivmod, 1, 1, SLOT}, \
+  ASY_RICHCMP_DEFS(p), {"__neg__", p##_neg, 0, 0, SLOT}, {"__pos__", p##_pos, 0, 0, SLOT}, \
+  {"__abs__", p##_abs, 0, 0, SLOT}, {"__bool__", p##_bool, 0, 0, SLOT}, \
+  {"__int__", p##_int, 0, 0, SLOT}, {"__float__", p##_float, 0, 0, SLOT}, \
+  {"__hash__", p##_hash, 0, 0, SLOT}, {"__repr__", p##_repr, 0, 0, SLOT}, \
+  {"__trunc__", p##_int, 0, 0, AUTO}, {"__format__", p##_format, 1, 1, AUTO}, \
+  {"__round__", p##_round, 0, 1, AUTO}, {"as_integer_ratio", p##_as_integer_ratio, 0, 0, AUTO}, \
+  {"is_integer", p##_is_integer, 0, 0, AUTO}, {"__new__", p##_new, ASY_UNCHECKED}
 
-typedef struct {
-  const char *name;
-  NativeFn fn;
-} MethodDef;
+static const AsyMethodDef int_methods[] = {
+  NUMBER_DEFS(i),
+  {"__lshift__", i_lshift, 1, 1, SLOT}, {"__rlshift__", i_rlshift, 1, 1, SLOT},
+  {"__rshift__", i_rshift, 1, 1, SLOT}, {"__rrshift__", i_rrshift, 1, 1, SLOT},
+  {"__and__", i_and, 1, 1, SLOT}, {"__rand__", i_rand, 1, 1, SLOT}, {"__or__", i_or, 1, 1, SLOT},
+  {"__ror__", i_ror, 1, 1, SLOT}, {"__xor__", i_xor, 1, 1, SLOT}, {"__rxor__", i_rxor, 1, 1, SLOT},
+  {"__invert__", i_invert, 0, 0, SLOT}, {"__index__", i_int, 0, 0, SLOT},
+  {"__floor__", i_int, 0, 0, AUTO}, {"__ceil__", i_int, 0, 0, AUTO},
+  {"conjugate", i_int, 0, 0, AUTO}, {"bit_length", i_bit_length, 0, 0, AUTO},
+  {"bit_count", i_bit_count, 0, 0, AUTO}, {"to_bytes", i_to_bytes, ASY_UNCHECKED},
+  {"from_bytes", i_from_bytes, 0, ASY_VARARGS, NONE | ASY_DEF_CLASS},
+  {"real", i_int, 0, 0, PROPERTY}, {"imag", i_imag, 0, 0, PROPERTY},
+  {"numerator", i_int, 0, 0, PROPERTY}, {"denominator", i_one, 0, 0, PROPERTY},
+  {0},
+};
+
+static const AsyMethodDef bool_methods[] = {
+  {"__new__", bool_new, ASY_UNCHECKED},
+  {"__and__", bool_and, 1, 1, SLOT}, {"__rand__", bool_and, 1, 1, SLOT},
+  {"__or__", bool_or, 1, 1, SLOT}, {"__ror__", bool_or, 1, 1, SLOT},
+  {"__xor__", bool_xor, 1, 1, SLOT}, {"__rxor__", bool_xor, 1, 1, SLOT},
+  {"__repr__", i_repr, 0, 0, SLOT},
+  {0},
+};
+
+static const AsyMethodDef float_methods[] = {
+  NUMBER_DEFS(f),
+  {"__floor__", f_floor, 0, 0, AUTO}, {"__ceil__", f_ceil, 0, 0, AUTO},
+  {"conjugate", f_float, 0, 0, AUTO}, {"hex", f_hex, 0, 0, AUTO},
+  {"fromhex", f_fromhex, 1, 1, AUTO | ASY_DEF_CLASS},
+  {"real", f_real, 0, 0, PROPERTY}, {"imag", f_imag, 0, 0, PROPERTY},
+  {0},
+};
 
 void asy_init_number_types(VM *vm) {
-  static const MethodDef int_methods[] = {
-    {"__add__", i_add}, {"__radd__", i_radd}, {"__sub__", i_sub}, {"__rsub__", i_rsub},
-    {"__mul__", i_mul}, {"__rmul__", i_rmul}, {"__truediv__", i_truediv},
-    {"__rtruediv__", i_rtruediv}, {"__floordiv__", i_floordiv}, {"__rfloordiv__", i_rfloordiv},
-    {"__mod__", i_mod}, {"__rmod__", i_rmod}, {"__pow__", i_pow}, {"__rpow__", i_rpow},
-    {"__lshift__", i_lshift}, {"__rlshift__", i_rlshift}, {"__rshift__", i_rshift},
-    {"__rrshift__", i_rrshift}, {"__and__", i_and}, {"__rand__", i_rand}, {"__or__", i_or},
-    {"__ror__", i_ror}, {"__xor__", i_xor}, {"__rxor__", i_rxor}, {"__divmod__", i_divmod},
-    {"__rdivmod__", i_rdivmod}, {"__eq__", i_eq}, {"__ne__", i_ne}, {"__lt__", i_lt},
-    {"__le__", i_le}, {"__gt__", i_gt}, {"__ge__", i_ge}, {"__neg__", i_neg}, {"__pos__", i_pos},
-    {"__invert__", i_invert}, {"__abs__", i_abs}, {"__bool__", i_bool}, {"__int__", i_int},
-    {"__index__", i_int}, {"__trunc__", i_int}, {"__floor__", i_int}, {"__ceil__", i_int},
-    {"__float__", i_float}, {"__hash__", i_hash}, {"__repr__", i_repr}, {"__format__", i_format},
-    {"__round__", i_round}, {"conjugate", i_int}, {"bit_length", i_bit_length},
-    {"bit_count", i_bit_count}, {"as_integer_ratio", i_as_integer_ratio},
-    {"is_integer", i_is_integer}, {"to_bytes", i_to_bytes}, {"__new__", i_new},
-  };
-  ObjClass *ic = vm->types.int_;
-  for (size_t i = 0; i < sizeof int_methods / sizeof int_methods[0]; i++)
-    asy_def_method(vm, ic, int_methods[i].name, int_methods[i].fn);
-  asy_def_property(vm, ic, "real", i_int);
-  asy_def_property(vm, ic, "imag", i_imag);
-  asy_def_property(vm, ic, "numerator", i_int);
-  asy_def_property(vm, ic, "denominator", i_one);
-  def_classmethod(vm, ic, "from_bytes", i_from_bytes);
-
-  ObjClass *bc = vm->types.bool_;
-  asy_def_method(vm, bc, "__new__", bool_new);
-  asy_def_method(vm, bc, "__and__", bool_and);
-  asy_def_method(vm, bc, "__rand__", bool_and);
-  asy_def_method(vm, bc, "__or__", bool_or);
-  asy_def_method(vm, bc, "__ror__", bool_or);
-  asy_def_method(vm, bc, "__xor__", bool_xor);
-  asy_def_method(vm, bc, "__rxor__", bool_xor);
-  asy_def_method(vm, bc, "__repr__", i_repr);
-
-  static const MethodDef float_methods[] = {
-    {"__add__", f_add}, {"__radd__", f_radd}, {"__sub__", f_sub}, {"__rsub__", f_rsub},
-    {"__mul__", f_mul}, {"__rmul__", f_rmul}, {"__truediv__", f_truediv},
-    {"__rtruediv__", f_rtruediv}, {"__floordiv__", f_floordiv}, {"__rfloordiv__", f_rfloordiv},
-    {"__mod__", f_mod}, {"__rmod__", f_rmod}, {"__pow__", f_pow}, {"__rpow__", f_rpow},
-    {"__divmod__", f_divmod}, {"__rdivmod__", f_rdivmod}, {"__eq__", f_eq}, {"__ne__", f_ne},
-    {"__lt__", f_lt}, {"__le__", f_le}, {"__gt__", f_gt}, {"__ge__", f_ge}, {"__neg__", f_neg},
-    {"__pos__", f_pos}, {"__abs__", f_abs}, {"__bool__", f_bool}, {"__int__", f_int},
-    {"__trunc__", f_int}, {"__floor__", f_floor}, {"__ceil__", f_ceil}, {"__float__", f_float},
-    {"__hash__", f_hash}, {"__repr__", f_repr}, {"__format__", f_format}, {"__round__", f_round},
-    {"conjugate", f_float}, {"is_integer", f_is_integer},
-    {"as_integer_ratio", f_as_integer_ratio}, {"hex", f_hex}, {"__new__", f_new},
-  };
-  ObjClass *fc = vm->types.float_;
-  for (size_t i = 0; i < sizeof float_methods / sizeof float_methods[0]; i++)
-    asy_def_method(vm, fc, float_methods[i].name, float_methods[i].fn);
-  asy_def_property(vm, fc, "real", f_real);
-  asy_def_property(vm, fc, "imag", f_imag);
-  def_classmethod(vm, fc, "fromhex", f_fromhex);
+  asy_def_natives(vm, vm->types.int_, NULL, int_methods);
+  asy_def_natives(vm, vm->types.bool_, NULL, bool_methods);
+  asy_def_natives(vm, vm->types.float_, NULL, float_methods);
 }

@@ -341,6 +341,8 @@ typedef struct {
   Value self;       /* bound receiver (built-in method of an object/module), or UNDEF */
   ObjClass *owner;  /* for a method descriptor: the class it belongs to; else NULL */
   Value data;       /* extra per-native data, marked by the GC */
+  const struct AsyMethodDef *def; /* its table entry (vm.h), whose argument policy the
+                                     caller checks; NULL for a bare native: unchecked */
 } ObjNative;
 
 /* ---- classes and instances ----------------------------------------------------*/

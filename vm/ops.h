@@ -66,6 +66,8 @@ bool asy_is_builtin_slot(Value v);
 ** property calls its getter, user descriptors get __get__ called. */
 Value asy_bind(VM *vm, Value descr, Value obj, ObjClass *cls, ObjStr *name);
 
+/* A property (kind 0), staticmethod (1) or classmethod (2) object around fget. */
+ObjWrapper *asy_wrapper_new(VM *vm, int kind, Value fget);
 /* A read-only property whose getter is a native (args[0] is the instance), as CPython's
 ** getset/member descriptors (range.start, function.__name__ …). */
 void asy_def_property(VM *vm, ObjClass *cls, const char *name, NativeFn get);

@@ -428,27 +428,24 @@ static Value slice_step(VM *vm, int argc, Value *args, ObjDict *kw) {
   return ((ObjSlice *)AS_OBJ(args[0]))->step;
 }
 
+#define U ASY_UNCHECKED
+static const AsyMethodDef range_methods[] = {
+  {"__new__", range_new_, U}, {"__len__", range_len_m, U}, {"__getitem__", range_getitem_m, U},
+  {"__contains__", range_contains_m, U}, {"__iter__", range_iter_m, U},
+  {"__reversed__", range_reversed_m, U}, {"__repr__", range_repr_m, U},
+  {"__hash__", range_hash_m, U}, {"index", range_index_m, U}, {"count", range_count_m, U},
+  {"start", range_start, U | ASY_DEF_PROPERTY}, {"stop", range_stop, U | ASY_DEF_PROPERTY},
+  {"step", range_step, U | ASY_DEF_PROPERTY}, {0},
+};
+
+static const AsyMethodDef slice_methods[] = {
+  {"__new__", slice_new_, U}, {"indices", slice_indices_m, U}, {"__repr__", slice_repr_m, U},
+  {"__hash__", slice_hash_m, U}, {"start", slice_start, U | ASY_DEF_PROPERTY},
+  {"stop", slice_stop, U | ASY_DEF_PROPERTY}, {"step", slice_step, U | ASY_DEF_PROPERTY}, {0},
+};
+#undef U
+
 void asy_init_range_types(VM *vm) {
-  ObjClass *r = vm->types.range;
-  asy_def_method(vm, r, "__new__", range_new_);
-  asy_def_method(vm, r, "__len__", range_len_m);
-  asy_def_method(vm, r, "__getitem__", range_getitem_m);
-  asy_def_method(vm, r, "__contains__", range_contains_m);
-  asy_def_method(vm, r, "__iter__", range_iter_m);
-  asy_def_method(vm, r, "__reversed__", range_reversed_m);
-  asy_def_method(vm, r, "__repr__", range_repr_m);
-  asy_def_method(vm, r, "__hash__", range_hash_m);
-  asy_def_method(vm, r, "index", range_index_m);
-  asy_def_method(vm, r, "count", range_count_m);
-  asy_def_property(vm, r, "start", range_start);
-  asy_def_property(vm, r, "stop", range_stop);
-  asy_def_property(vm, r, "step", range_step);
-  ObjClass *s = vm->types.slice;
-  asy_def_method(vm, s, "__new__", slice_new_);
-  asy_def_method(vm, s, "indices", slice_indices_m);
-  asy_def_method(vm, s, "__repr__", slice_repr_m);
-  asy_def_method(vm, s, "__hash__", slice_hash_m);
-  asy_def_property(vm, s, "start", slice_start);
-  asy_def_property(vm, s, "stop", slice_stop);
-  asy_def_property(vm, s, "step", slice_step);
+  asy_def_natives(vm, vm->types.range, NULL, range_methods);
+  asy_def_natives(vm, vm->types.slice, NULL, slice_methods);
 }

@@ -882,35 +882,35 @@ static Value frozenset_hash_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   return INT_VAL(asy_frozenset_hash(AS_SET(args[0])));
 }
 
+#define U ASY_UNCHECKED
+static const AsyMethodDef set_methods[] = {
+  {"__new__", set_new_, U}, {"__init__", set_init, U}, {"add", set_add_m, U},
+  {"remove", set_remove_m, U}, {"discard", set_discard_m, U}, {"pop", set_pop_m, U},
+  {"clear", set_clear_m, U}, {"update", set_update_m, U},
+  {"intersection_update", set_intersection_update_m, U},
+  {"difference_update", set_difference_update_m, U},
+  {"symmetric_difference_update", set_symdiff_update_m, U}, {0},
+};
+
+static const AsyMethodDef frozenset_methods[] = {
+  {"__new__", frozenset_new_, U}, {"__hash__", frozenset_hash_m, U}, {0},
+};
+
+/* What set and frozenset both have. */
+static const AsyMethodDef any_set_methods[] = {
+  {"copy", set_copy_m, U}, {"union", set_union_m, U}, {"intersection", set_intersection_m, U},
+  {"difference", set_difference_m, U}, {"symmetric_difference", set_symdiff_m, U},
+  {"issubset", set_issubset_m, U}, {"issuperset", set_issuperset_m, U},
+  {"isdisjoint", set_isdisjoint_m, U}, {"__contains__", set_contains_m, U},
+  {"__len__", set_len_m, U}, {"__iter__", set_iter_m, U}, {"__repr__", set_repr_m, U}, {0},
+};
+#undef U
+
 void asy_init_set_types(VM *vm) {
   ObjClass *c = vm->types.set, *f = vm->types.frozenset;
-  asy_def_method(vm, c, "__new__", set_new_);
-  asy_def_method(vm, c, "__init__", set_init);
-  asy_def_method(vm, c, "add", set_add_m);
-  asy_def_method(vm, c, "remove", set_remove_m);
-  asy_def_method(vm, c, "discard", set_discard_m);
-  asy_def_method(vm, c, "pop", set_pop_m);
-  asy_def_method(vm, c, "clear", set_clear_m);
-  asy_def_method(vm, c, "update", set_update_m);
-  asy_def_method(vm, c, "intersection_update", set_intersection_update_m);
-  asy_def_method(vm, c, "difference_update", set_difference_update_m);
-  asy_def_method(vm, c, "symmetric_difference_update", set_symdiff_update_m);
+  asy_def_natives(vm, c, NULL, set_methods);
   asy_dict_set_str(vm, c->dict, vm->names.hash, NONE_VAL);
-  asy_def_method(vm, f, "__new__", frozenset_new_);
-  asy_def_method(vm, f, "__hash__", frozenset_hash_m);
-  ObjClass *both[2] = {c, f};
-  for (int i = 0; i < 2; i++) {
-    asy_def_method(vm, both[i], "copy", set_copy_m);
-    asy_def_method(vm, both[i], "union", set_union_m);
-    asy_def_method(vm, both[i], "intersection", set_intersection_m);
-    asy_def_method(vm, both[i], "difference", set_difference_m);
-    asy_def_method(vm, both[i], "symmetric_difference", set_symdiff_m);
-    asy_def_method(vm, both[i], "issubset", set_issubset_m);
-    asy_def_method(vm, both[i], "issuperset", set_issuperset_m);
-    asy_def_method(vm, both[i], "isdisjoint", set_isdisjoint_m);
-    asy_def_method(vm, both[i], "__contains__", set_contains_m);
-    asy_def_method(vm, both[i], "__len__", set_len_m);
-    asy_def_method(vm, both[i], "__iter__", set_iter_m);
-    asy_def_method(vm, both[i], "__repr__", set_repr_m);
-  }
+  asy_def_natives(vm, f, NULL, frozenset_methods);
+  asy_def_natives(vm, c, NULL, any_set_methods);
+  asy_def_natives(vm, f, NULL, any_set_methods);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "gc.h"
+#include "number.h"
 #include "ops.h"
 #include "str.h"
 
@@ -536,13 +537,7 @@ Value asy_str_compare(VM *vm, int op, ObjStr *a, ObjStr *b) {
   (void)vm;
   if (op == CMP_EQ) return BOOL_VAL(asy_str_equal(a, b));
   if (op == CMP_NE) return BOOL_VAL(!asy_str_equal(a, b));
-  int c = asy_str_cmp(a, b);
-  switch (op) {
-  case CMP_LT: return BOOL_VAL(c < 0);
-  case CMP_LE: return BOOL_VAL(c <= 0);
-  case CMP_GT: return BOOL_VAL(c > 0);
-  default: return BOOL_VAL(c >= 0);
-  }
+  return asy_cmp_result(op, asy_str_cmp(a, b));
 }
 
 ObjStr *asy_str_substr(VM *vm, ObjStr *s, size_t start, size_t stop) {
@@ -688,68 +683,6 @@ Value asy_str_repr(VM *vm, ObjStr *s) {
   asy_buf_init(&b, vm);
   asy_str_repr_to(&b, s);
   return OBJ_VAL(asy_buf_to_str(&b));
-}
-
-/* ---- join ------------------------------------------------------------------------------------- */
-
-Value asy_str_join(VM *vm, ObjStr *sep, Value iterable) {
-  Value *items;
-  size_t n;
-  ObjList *tmp = NULL;
-  if (IS_LIST(iterable)) {
-    items = AS_LIST(iterable)->items;
-    n = AS_LIST(iterable)->size;
-  } else if (IS_TUPLE(iterable)) {
-    items = AS_TUPLE(iterable)->items;
-    n = AS_TUPLE(iterable)->size;
-  } else {
-    Value it = asy_iter(vm, iterable);
-    if (IS_EXC(it)) {
-      if (asy_pending_is(vm, vm->exc.TypeError)) {
-        asy_clear_pending(vm);
-        return asy_raise(vm, vm->exc.TypeError, "can only join an iterable");
-      }
-      return EXC_VAL;
-    }
-    tmp = asy_list_new(vm, 0);
-    for (;;) {
-      Value v = asy_next(vm, it);
-      if (IS_EXC(v)) return EXC_VAL;
-      if (IS_UNDEF(v)) break;
-      asy_list_append(vm, tmp, v);
-    }
-    items = tmp->items;
-    n = tmp->size;
-  }
-  if (n == 0) return OBJ_VAL(vm->names.empty);
-  size_t size = 0, length = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (!IS_STR(items[i]))
-      return asy_raise_fmt(vm, vm->exc.TypeError, "sequence item %zu: expected str instance, %s found",
-                       i, asy_type_name(vm, items[i]));
-    size += AS_STR(items[i])->size;
-    length += AS_STR(items[i])->length;
-  }
-  if (n == 1 && AS_STR(items[0])->obj.cls == vm->types.str) return items[0];
-  size += sep->size * (n - 1);
-  length += sep->length * (n - 1);
-  if (asy_alloc_too_big(size, 1)) return asy_memory_error(vm); /* not an abort in calloc */
-  /* Allocation may collect, but the items stay reachable from the (rooted) sequence. */
-  ObjStr *r = asy_str_alloc(vm, size, length);
-  /* Re-read the item array: a list's buffer cannot have moved (no script ran since). */
-  items = IS_LIST(iterable) ? AS_LIST(iterable)->items
-          : IS_TUPLE(iterable) ? AS_TUPLE(iterable)->items : tmp->items;
-  size_t off = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (i && sep->size) {
-      memcpy(r->chars + off, sep->chars, sep->size);
-      off += sep->size;
-    }
-    ObjStr *p = AS_STR(items[i]);
-    memcpy(r->chars + off, p->chars, p->size);
-    off += p->size;
-  }
-  return OBJ_VAL(r);
 }
 
 /* ---- iteration --------------------------------------------------------------------------------- */

@@ -1,6 +1,6 @@
 /*
 ** str.h — str and bytes: creation, interning, hashing, UTF-8, and the operations the
-** rest of the VM calls directly (the methods live in strmethods.c and bytes.c).
+** rest of the VM calls directly (the methods live in strspan.c, strmethods.c and bytes.c).
 **
 ** Representation (object.h): UTF-8 bytes plus the code-point count. A string whose
 ** length equals its size is ASCII, and every per-index operation takes an O(1) fast
@@ -126,8 +126,6 @@ Value asy_str_compare(VM *vm, int op, ObjStr *a, ObjStr *b);
 int asy_str_cmp(ObjStr *a, ObjStr *b);
 /* fmt % args (format.c). */
 Value asy_str_percent(VM *vm, ObjStr *fmt, Value args);
-/* sep.join(iterable), with CPython's TypeError for non-str items. */
-Value asy_str_join(VM *vm, ObjStr *sep, Value iterable);
 /* needle in hay: 1 or 0. */
 int asy_str_contains(ObjStr *hay, ObjStr *needle);
 /* iter(s): an iterator yielding one-character strings. */
@@ -148,8 +146,11 @@ int64_t asy_bytes_hash(ObjBytes *b);
 /* Equality and three-way comparison. */
 bool asy_bytes_equal(ObjBytes *a, ObjBytes *b);
 int asy_bytes_cmp(ObjBytes *a, ObjBytes *b);
-/* a + b. */
+/* a + b, and b * n (n <= 0 gives b''). */
 Value asy_bytes_concat(VM *vm, ObjBytes *a, ObjBytes *b);
+Value asy_bytes_repeat(VM *vm, ObjBytes *b, int64_t n);
+/* Raw allocation: a zero-filled bytes of `size` bytes for the caller to fill. */
+ObjBytes *asy_bytes_alloc(VM *vm, size_t size);
 /* Rich comparison (op is AsyCmpOp). */
 Value asy_bytes_compare(VM *vm, int op, ObjBytes *a, ObjBytes *b);
 /* Decode UTF-8 bytes to str (errors "strict"/"replace"/"ignore"); encoding names as
@@ -160,6 +161,11 @@ Value asy_bytes_decode(VM *vm, const uint8_t *data, size_t size, const char *enc
 Value asy_bytes_percent(VM *vm, ObjBytes *fmt, Value args);
 /* Encode a str to bytes. */
 Value asy_str_encode(VM *vm, ObjStr *s, const char *encoding, const char *errors);
+/* The (encoding, errors) arguments of str.encode / bytes.decode (args[0..argc), receiver
+** excluded, and kw) as C strings defaulting to "utf-8" and "strict": false with Argument
+** Clinic's TypeError when one is not a str. */
+bool asy_codec_args(VM *vm, const char *fname, int argc, Value *args, ObjDict *kw, const char **enc,
+                    const char **err);
 /* iter(b): yields ints. */
 Value asy_bytes_iter(VM *vm, ObjBytes *b);
 

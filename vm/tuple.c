@@ -214,15 +214,16 @@ static Value tuple_hash_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   return INT_VAL(h);
 }
 
+#define U ASY_UNCHECKED
+static const AsyMethodDef tuple_methods[] = {
+  {"__new__", tuple_new_, U}, {"index", tuple_index, U}, {"count", tuple_count, U},
+  {"__getitem__", tuple_getitem_m, U}, {"__len__", tuple_len_m, U},
+  {"__contains__", tuple_contains_m, U}, {"__iter__", tuple_iter_m, U},
+  {"__repr__", tuple_repr_m, U}, {"__hash__", tuple_hash_m, U}, {0},
+};
+#undef U
+
 void asy_init_tuple_type(VM *vm) {
   ObjClass *c = vm->types.tuple;
-  asy_def_method(vm, c, "__new__", tuple_new_);
-  asy_def_method(vm, c, "index", tuple_index);
-  asy_def_method(vm, c, "count", tuple_count);
-  asy_def_method(vm, c, "__getitem__", tuple_getitem_m);
-  asy_def_method(vm, c, "__len__", tuple_len_m);
-  asy_def_method(vm, c, "__contains__", tuple_contains_m);
-  asy_def_method(vm, c, "__iter__", tuple_iter_m);
-  asy_def_method(vm, c, "__repr__", tuple_repr_m);
-  asy_def_method(vm, c, "__hash__", tuple_hash_m);
+  asy_def_natives(vm, c, NULL, tuple_methods);
 }

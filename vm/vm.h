@@ -427,8 +427,71 @@ Value asy_instance_new(VM *vm, ObjClass *cls);                   /* raw, no __in
 ObjModule *asy_module_new(VM *vm, ObjStr *name);
 ObjIter *asy_iter_new(VM *vm, IterNextFn next, Value a, Value b, Value c);
 
-/* Natives: create a native function object; define one into a dict or as a method of
-** a class (methods receive self as args[0]). */
+/* ---- natives (func.c) ---------------------------------------------------------------------
+**
+** A native is defined by an entry of an AsyMethodDef table, installed by asy_def_natives
+** into a class or a dict. The entry's argument policy stays on the native (ObjNative.def)
+** and the caller of natives (call.c) checks it before the native runs, so a native's
+** body may read args[0..min) and, when they are given, up to max without counting
+** again. Counts exclude the receiver: natives installed in a class (methods,
+** classmethods, properties) get self, or the class, as args[0]. A method's receiver is
+** checked first, as CPython's method descriptors do: it is an instance of the class
+** (a subclass's, maybe), not always of the C layout its native expects. ASY_ARGS_NONE
+** turns all of this off for natives that check themselves. */
+
+/* What an AsyMethodDef's flags select: one wording of argument errors (CPython has a
+** few, each tied to how the function is declared there) plus, in a class, the kind of
+** attribute defined. */
+enum {
+  /* Positional only, CPython's METH_NOARGS / METH_O / Argument Clinic wording chosen by
+  ** min..max: "str.upper() takes no arguments (1 given)", "len() takes exactly one
+  ** argument (2 given)", "find expected at least 1 argument, got 0"; keywords:
+  ** "str.find() takes no keyword arguments". */
+  ASY_ARGS_AUTO = 0,
+  /* Positional only, slot-wrapper wording (__len__, __add__ …): "expected 1 argument,
+  ** got 0"; keywords: "wrapper __len__() takes no keyword arguments". */
+  ASY_ARGS_SLOT = 1,
+  /* Keywords reach the native, which binds them (asy_kwargs). Positionals and keywords
+  ** count together against max, positionals alone against min, in Argument Clinic's
+  ** wording: "split() takes at most 2 arguments (3 given)", "replace() takes at least 2
+  ** positional arguments (1 given)". */
+  ASY_ARGS_KW = 2,
+  /* Nothing is checked: natives with irregular signatures check themselves (asy_args). */
+  ASY_ARGS_NONE = 3,
+  ASY_ARGS_MASK = 3,
+  ASY_DEF_STATIC = 4,   /* in a class: a staticmethod (no receiver) */
+  ASY_DEF_CLASS = 8,    /* in a class: a classmethod (args[0] is the class) */
+  ASY_DEF_PROPERTY = 16 /* in a class: a read-only property, fn its getter */
+};
+#define ASY_VARARGS (-1) /* AsyMethodDef.max: no upper limit */
+/* The count and policy of a row whose native checks its own arguments. */
+#define ASY_UNCHECKED 0, ASY_VARARGS, ASY_ARGS_NONE
+/* The six rich comparisons as slot-wrapper rows, for natives named p##_eq … p##_ge. */
+#define ASY_RICHCMP_DEFS(p) \
+  {"__eq__", p##_eq, 1, 1, ASY_ARGS_SLOT}, {"__ne__", p##_ne, 1, 1, ASY_ARGS_SLOT}, \
+  {"__lt__", p##_lt, 1, 1, ASY_ARGS_SLOT}, {"__le__", p##_le, 1, 1, ASY_ARGS_SLOT}, \
+  {"__gt__", p##_gt, 1, 1, ASY_ARGS_SLOT}, {"__ge__", p##_ge, 1, 1, ASY_ARGS_SLOT}
+
+/* One native: a row of a table ended by {0}. `name` is the attribute; a dotted name
+** ("math.sqrt") defines its last part and shows whole in messages, as CPython names
+** module functions. */
+typedef struct AsyMethodDef {
+  const char *name;
+  NativeFn fn;
+  int8_t min, max;  /* positional arguments, receiver excluded */
+  uint8_t flags;    /* an ASY_ARGS_* wording | an ASY_DEF_* kind */
+} AsyMethodDef;
+
+/* Install every native of a {0}-terminated table into cls (as methods, or the kind its
+** flags say) or, when cls is NULL, into dict (module functions, builtins). */
+void asy_def_natives(VM *vm, ObjClass *cls, ObjDict *dict, const AsyMethodDef *defs);
+/* The check call.c makes before calling a native that has a table entry (unless its
+** policy is ASY_ARGS_NONE): false with CPython's TypeError pending when the receiver,
+** keywords or count do not fit. */
+bool asy_native_args_ok(VM *vm, ObjNative *nat, int argc, Value *args, ObjDict *kw);
+
+/* A bare native with no table entry (nothing checked for it): for natives made at run
+** time and for the files not yet moved to tables. */
 ObjNative *asy_native_new(VM *vm, const char *name, NativeFn fn);
 void asy_def_native(VM *vm, ObjDict *dict, const char *name, NativeFn fn);
 void asy_def_method(VM *vm, ObjClass *cls, const char *name, NativeFn fn);
@@ -437,18 +500,27 @@ void asy_def_value(VM *vm, ObjDict *dict, const char *name, Value v);
 ** descriptors); without a setter, assignment raises AttributeError. */
 void asy_def_getset(VM *vm, ObjClass *cls, const char *name, NativeFn get, NativeFn set);
 
-/* Argument checking for natives, with CPython's messages:
-**   asy_args(vm, "name", argc, args, kw, min, max) — positional count only, no kw
-**     ("name() takes exactly one argument (2 given)", "… takes no keyword arguments").
-**   asy_kwarg(vm, kw, "key") — fetch and remove nothing; UNDEF if absent.
+/* Argument checking inside natives whose policy is ASY_ARGS_NONE or ASY_ARGS_KW, with
+** CPython's messages (argc excludes the receiver):
+**   asy_args(vm, "name", argc, kw, min, max) — positional count, no keywords, in
+**     ASY_ARGS_AUTO's wording ("name() takes exactly one argument (2 given)").
 **   asy_no_kw(vm, "name", kw) — TypeError if kw has entries.
 **   asy_arg_count(vm, "name", argc, min, max) — vectorcall style count only (max -1: no
-**     limit): "name expected [at least|at most] N arguments, got M"; kw not checked. */
+**     limit): "name expected [at least|at most] N arguments, got M"; kw not checked.
+**   asy_kwarg(vm, kw, "key") — the value of one keyword, UNDEF if absent.
+**   asy_check_kw(vm, "name", kw, allowed) — TypeError for a keyword not in the
+**     NULL-terminated list.
+**   asy_kwargs(…) — bind positionals and keywords to parameter names, below. */
 bool asy_args(VM *vm, const char *fname, int argc, ObjDict *kw, int min, int max);
 bool asy_no_kw(VM *vm, const char *fname, ObjDict *kw);
 bool asy_arg_count(VM *vm, const char *fname, int argc, int min, int max);
 Value asy_kwarg(VM *vm, ObjDict *kw, const char *key);
 bool asy_check_kw(VM *vm, const char *fname, ObjDict *kw, const char *const *allowed);
+/* Argument Clinic's binding: args[0..argc) fill names[0..nnames) in order, then kw by
+** name (the first `posonly` names cannot be given by keyword); the first `min` are
+** required. out[i] is UNDEF for an absent one. */
+bool asy_kwargs(VM *vm, const char *fname, int argc, Value *args, ObjDict *kw,
+                const char *const *names, int nnames, int posonly, int min, Value *out);
 
 /* ---- modules (module.c) ---------------------------------------------------------------- */
 
