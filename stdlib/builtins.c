@@ -15,7 +15,7 @@
 
 #include "asy_stdlib.h"
 #include "genericalias.h" /* asy_union_args */
-#include "ops.h"
+#include "protocol.h"
 #include "gc.h"
 #include "opcodes.h"
 #include "str.h"

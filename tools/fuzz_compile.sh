@@ -17,10 +17,10 @@ out=${OUT:-/tmp/asy-fuzz-compile}
 }
 mkdir -p "$out/corpus" "$out/crashes"
 bin=$out/fuzz_compile
-srcs=$(ls "$here"/lang/*.c "$here"/vm/*.c "$here"/stdlib/*.c)
+srcs=$(ls "$here"/lang/*.c "$here"/vm/*.c "$here"/vm/obj/*.c "$here"/stdlib/*.c)
 # shellcheck disable=SC2086
 clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -I"$here" -I"$here/vm" -I"$here/lang" -I"$here/stdlib" -I"$gen" \
+  -I"$here" -I"$here/vm" -I"$here/vm/obj" -I"$here/lang" -I"$here/stdlib" -I"$gen" \
   $srcs "$gen/lexer.c" "$gen/grammar.c" "$here/tools/fuzz_compile.c" -lm -o "$bin"
 find "$here/tests" -name '*.asy' -exec cp {} "$out/corpus/" \; 2>/dev/null || true
 cd "$out/crashes"

@@ -7,7 +7,7 @@
 
 #include "gen.h"
 #include "except.h"
-#include "ops.h"
+#include "protocol.h"
 
 static const char *kind_word(const ObjGen *g) {
   switch (g->kind) {

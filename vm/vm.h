@@ -256,12 +256,12 @@ struct VM {
 
   /* State of the runtime's files that lives as long as the VM (never in C statics, so two
   ** VMs in one process, or a REPL reset, share nothing). gc.c marks the objects here. */
-  struct {                /* ops.c: interned dunder names, by operator */
+  struct {                /* protocol.c: interned dunder names, by operator */
     ObjStr *binop[BINOP__COUNT][3]; /* __add__ __radd__ __iadd__ …, AsyBinOp order */
     ObjStr *cmp[6];                 /* __lt__ … __ge__, AsyCmpOp order */
     ObjStr *unary[3];               /* __neg__ __pos__ __invert__, AsyUnaryOp order */
   } opnames;
-  struct {                /* ops.c: the repr recursion guards */
+  struct {                /* protocol.c: the repr recursion guards */
     Obj **stack; size_t count, capacity; /* objects being repr'd (`[...]`); not roots:
                                             their callers hold them */
     int depth;            /* nested asy_repr calls */
@@ -338,7 +338,7 @@ Value asy_new_exception(VM *vm, ObjClass *cls, int argc, Value *args);
 ** none): the running generator's own, else its resumer's, down the chain (gen.c). */
 Value asy_handled_exception(VM *vm);
 
-/* ---- the object protocol (ops.c, class.c) ------------------------------------------- */
+/* ---- the object protocol (protocol.c, class.c) -------------------------------------- */
 
 /* type(v): the class of any value. */
 ObjClass *asy_class_of(VM *vm, Value v);

@@ -11,7 +11,7 @@
 
 #include "gc.h"
 #include "number.h"
-#include "ops.h"
+#include "protocol.h"
 #include "str.h"
 
 /* ---- the builder ------------------------------------------------------------------ */

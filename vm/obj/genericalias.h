@@ -1,6 +1,6 @@
 /*
 ** genericalias.h — types.GenericAlias (`list[int]`) and types.UnionType (`int | str`),
-** for the operators of ops.c and isinstance/issubclass (stdlib).
+** for the operators of protocol.c and isinstance/issubclass (stdlib).
 */
 #ifndef ASY_GENERICALIAS_H
 #define ASY_GENERICALIAS_H

@@ -14,7 +14,7 @@
 #include "except.h"
 #include "gc.h"
 #include "list.h"
-#include "ops.h"
+#include "protocol.h"
 #include "str.h"
 #include "tuple.h"
 

@@ -1,17 +1,17 @@
 /*
-** ops.h — what the object-protocol files (ops.c, class.c, func.c, the containers)
+** protocol.h — what the object-protocol files (protocol.c, class.c, func.c, the containers)
 ** share beyond vm.h: the repr recursion guard, slice arithmetic, the default reprs,
 ** and the per-file init hooks called by asy_init_object_types /
 ** asy_init_container_types.
 **
-** Built-in types keep their behaviour in C "slots" (the fast paths of ops.c, keyed by
+** Built-in types keep their behaviour in C "slots" (the fast paths of protocol.c, keyed by
 ** the object's C layout). The natives put in the class dicts (list.__add__,
 ** object.__eq__, …) wrap those same slots, so `super().__eq__(x)` and
-** `list.__getitem__(l, 0)` behave like the operators. When ops.c finds such a native on
+** `list.__getitem__(l, 0)` behave like the operators. When protocol.c finds such a native on
 ** a user subclass it uses the slot directly instead of calling it.
 */
-#ifndef ASY_OPS_H
-#define ASY_OPS_H
+#ifndef ASY_PROTOCOL_H
+#define ASY_PROTOCOL_H
 
 #include "opcodes.h"
 #include "str.h"
@@ -58,7 +58,7 @@ Value asy_builtin_compare(VM *vm, int op, Value a, Value b);
 Value asy_builtin_binary(VM *vm, int op, Value a, Value b, bool inplace);
 
 /* True if the value is a "method descriptor" native owned by a built-in class (a slot
-** wrapper that ops.c may bypass). */
+** wrapper that protocol.c may bypass). */
 bool asy_is_builtin_slot(Value v);
 
 /* descr.__get__(obj, cls) for a value found on a class (obj UNDEF: accessed through
@@ -80,7 +80,7 @@ void asy_init_list_type(VM *vm);    /* list.c */
 void asy_init_tuple_type(VM *vm);   /* tuple.c */
 void asy_init_dict_type(VM *vm);    /* dict.c */
 void asy_init_set_types(VM *vm);    /* set.c: set, frozenset */
-void asy_init_ops_natives(VM *vm);  /* ops.c: the slot-wrapper natives (__eq__, __add__ …) */
+void asy_init_ops_natives(VM *vm);  /* protocol.c: the slot-wrapper natives (__eq__, __add__ …) */
 
 /* Reprs of the object-side types (func.c / class.c / range.c / iter.c). */
 Value asy_function_repr(VM *vm, Value v);
@@ -113,7 +113,7 @@ Value asy_set_iter(VM *vm, ObjSet *s);
 Value asy_range_iter(VM *vm, ObjRange *r);
 Value asy_seq_iter(VM *vm, Value obj); /* __getitem__-based sequence iterator */
 Value asy_dictview_new(VM *vm, ObjDict *d, int kind);
-/* Dict view helpers for ops.c (len, `in`, set operators on keys/items views). */
+/* Dict view helpers for protocol.c (len, `in`, set operators on keys/items views). */
 int64_t asy_dictview_len(ObjDictView *v);
 int asy_dictview_contains(VM *vm, ObjDictView *v, Value item);
 Value asy_dictview_binary(VM *vm, int op, Value a, Value b);

@@ -12,7 +12,7 @@
 
 #include "gc.h"
 #include "number.h"
-#include "ops.h"
+#include "protocol.h"
 #include "str.h"
 #include "strspan.h"
 

@@ -17,7 +17,7 @@
 #include "except.h"
 #include "gc.h"
 #include "list.h"
-#include "ops.h"
+#include "protocol.h"
 #include "set.h"
 #include "str.h"
 

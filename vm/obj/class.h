@@ -1,5 +1,5 @@
 /*
-** class.h — what class.c offers the interpreter beyond vm.h and ops.h: the body of the
+** class.h — what class.c offers the interpreter beyond vm.h and protocol.h: the body of the
 ** class statement.
 */
 #ifndef ASY_CLASS_H

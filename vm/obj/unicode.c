@@ -1,7 +1,7 @@
 /*
 ** unicode.c — character properties and case mappings for str's methods.
 **
-** The data (unicode_data.h) is generated from CPython 3.13 by vm/unicode_gen.py, so
+** The data (unicode_data.h) is generated from CPython 3.13 by vm/obj/unicode_gen.py, so
 ** predicates like isprintable (which drives repr) and case mappings agree with the
 ** oracle. Lookups are binary searches over sorted run tables: a few thousand entries,
 ** about 12 probes per character, with an ASCII table in front for the common case.

@@ -7,7 +7,7 @@
 #include "except.h"
 #include "gc.h"
 #include "list.h"
-#include "ops.h"
+#include "protocol.h"
 #include "tuple.h"
 
 ObjTuple *asy_tuple_new(VM *vm, size_t size) {

@@ -13,7 +13,7 @@
 #include "except.h"
 #include "gc.h"
 #include "list.h"
-#include "ops.h"
+#include "protocol.h"
 #include "set.h"
 #include "tuple.h"
 

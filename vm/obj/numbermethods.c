@@ -14,7 +14,7 @@
 #include "format.h"
 #include "gc.h"
 #include "number.h"
-#include "ops.h"
+#include "protocol.h"
 
 #define INT_SELF(name) \
   do { \

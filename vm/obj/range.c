@@ -10,7 +10,7 @@
 #include "except.h"
 #include "gc.h"
 #include "list.h"
-#include "ops.h"
+#include "protocol.h"
 #include "tuple.h"
 
 typedef __int128 i128;

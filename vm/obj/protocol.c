@@ -1,12 +1,12 @@
 /*
-** ops.c — the generic object protocol: operators, comparison, hashing, truth, len,
+** protocol.c — the generic object protocol: operators, comparison, hashing, truth, len,
 ** `in`, subscripts, iteration, repr/str.
 **
 ** Every operation first takes the C fast path of a built-in layout (a list is an
 ** ObjList whatever Python sees), then dispatches to dunder methods found on the class.
 ** User subclasses of built-ins get the fast path unless they override the dunder: a
 ** method found in a class dict that is a native owned by a built-in class is a "slot
-** wrapper" (see ops.h) and stands for the fast path.
+** wrapper" (see protocol.h) and stands for the fast path.
 **
 ** Binary operators follow CPython's binary_op1: the left operand's method, the right
 ** operand's reflected method (first, if the right operand's class is a subclass that
@@ -23,7 +23,7 @@
 #include "interp.h" /* asy_c_stack_exhausted */
 #include "list.h"
 #include "number.h"
-#include "ops.h"
+#include "protocol.h"
 #include "set.h"
 #include "str.h"
 #include "tuple.h"

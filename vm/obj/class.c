@@ -23,7 +23,7 @@
 #include "except.h"
 #include "gc.h"
 #include "interp.h" /* asy_call_body */
-#include "ops.h"
+#include "protocol.h"
 #include "str.h"
 #include "tuple.h"
 

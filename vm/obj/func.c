@@ -8,7 +8,7 @@
 #include "dict.h"
 #include "except.h"
 #include "gc.h"
-#include "ops.h"
+#include "protocol.h"
 #include "str.h"
 #include "tuple.h"
 

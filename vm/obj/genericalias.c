@@ -13,7 +13,7 @@
 
 #include "gc.h"
 #include "genericalias.h"
-#include "ops.h"
+#include "protocol.h"
 #include "str.h"
 
 /* ---- GenericAlias ------------------------------------------------------------------ */
