@@ -15,6 +15,7 @@
 #include "vm/disasm.h"
 #include "vm/except.h"
 #include "vm/gc.h"
+#include "vm/traceback.h"
 #include "vm/vm.h"
 
 #define ASY_VERSION "0.1.0"

@@ -15,7 +15,6 @@
 
 #include "asy_stdlib.h"
 #include "genericalias.h" /* asy_union_args */
-#include "protocol.h"
 #include "gc.h"
 #include "opcodes.h"
 #include "str.h"

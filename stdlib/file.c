@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "asy_stdlib.h"
+#include "bytes.h"
 #include "gc.h"
 #include "str.h"
 

@@ -21,6 +21,7 @@
 #include "interp.h" /* asy_c_stack_exhausted */
 #include "str.h"
 
+#include "bytes.h"
 #include "list.h"
 
 /* CPython's C encoder and scanner count nested containers against the C recursion

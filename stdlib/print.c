@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "asy_stdlib.h"
+#include "bytes.h"
 #include "gc.h"
 #include "str.h"
 

@@ -15,6 +15,7 @@
 #include "gen.h"
 #include "interp.h"
 #include "str.h"
+#include "suggest.h"
 
 #define MAX_CALL_REDIRECTS 64
 

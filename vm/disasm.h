@@ -10,5 +10,7 @@
 
 /* Print `code` and, recursively, every code object among its constants. */
 void asy_disassemble(VM *vm, ObjCode *code, FILE *out);
+/* The printable name of an opcode (its row in opcodes.h). */
+const char *asy_opcode_name(int op);
 
 #endif

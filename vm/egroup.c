@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "egroup.h"
 #include "except.h"
 #include "gc.h"
 #include "list.h"

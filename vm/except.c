@@ -16,12 +16,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "egroup.h"
 #include "except.h"
 #include "gen.h"
 #include "gc.h"
 #include "parse.h"
 #include "str.h"
+#include "suggest.h"
 #include "tuple.h"
+#include "traceback.h"
 
 /* ---- growable C strings --------------------------------------------------------- */
 

@@ -1,6 +1,8 @@
 /*
-** except.h — exceptions beyond the raising API of vm.h: matching for `except` and
-** `except*`, exception groups, syntax/name/attribute errors, uncaught-error exit.
+** except.h — exceptions beyond the raising API of vm.h (except.c): matching for `except`
+** and `except*`, syntax/name/attribute errors, re-raising, the C-level slots, and what
+** the exceptions area shares inside itself. Groups are in egroup.h, tracebacks and the
+** uncaught-error exit in traceback.h, "Did you mean" in suggest.h.
 **
 ** Storage of an exception (ObjException, object.h):
 **   args                 the args tuple (never NULL once constructed)
@@ -40,16 +42,6 @@ ObjException *asy_exception_alloc(VM *vm, ObjClass *cls);
 ** TRUE_VAL / FALSE_VAL, or EXC_VAL with CPython's TypeError "catching classes that do
 ** not inherit from BaseException is not allowed". */
 Value asy_exc_match(VM *vm, Value exc, Value type);
-/* CHECK_EG_MATCH for `except* type`: sets *match (None, or a group of the matching
-** leaves; a naked matching exception is wrapped in ExceptionGroup("", [exc])) and
-** *rest (None or what is left). Returns false with an exception pending on error,
-** including CPython's TypeError for `except* ExceptionGroup`. The caller makes *match
-** the handled exception when it is not None, as CPython. */
-bool asy_eg_match(VM *vm, Value eg, Value type, Value *rest, Value *match);
-/* CALL_INTRINSIC_2 PREP_RERAISE_STAR: what an except* block re-raises when it ends:
-** `orig` is the exception that entered the try, `excs_list` a list of what each clause
-** raised or re-raised (None for nothing) plus the unmatched rest. None or an exception. */
-Value asy_prep_reraise_star(VM *vm, Value orig, Value excs_list);
 
 /* Set a pending SyntaxError / IndentationError / TabError (MemoryError for
 ** ASY_ERR_MEMORY) from the front end's AsySyntaxErr (lang/parse.h), with `filename`
@@ -81,14 +73,6 @@ void asy_exc_set_slot(VM *vm, Value exc, const char *name, Value v);
 
 /* Is v an exception group (an instance of BaseExceptionGroup)? */
 bool asy_is_exception_group(VM *vm, Value v);
-/* Create (not raise) a group: cls(message, excs) with CPython's constructor checks
-** (BaseExceptionGroup becomes ExceptionGroup when every item is an Exception). */
-Value asy_exception_group_new(VM *vm, ObjClass *cls, ObjStr *message, Value excs);
-
-/* The process exit status for an uncaught exception, printing what CPython prints:
-** SystemExit → its code (None 0, int itself, other: str(code) on stderr and 1) with
-** no traceback; KeyboardInterrupt → traceback and 130; anything else → traceback, 1. */
-int asy_handle_uncaught(VM *vm, Value exc);
 
 /* ---- internal to the exceptions area (except.c, egroup.c, traceback.c, suggest.c) ---- */
 
@@ -115,22 +99,5 @@ bool asy_check_except_star_type(VM *vm, Value type);
 /* CPython's TypeError for a method/attribute of `owner` applied to a wrong object:
 ** slot wrappers (__init__, __str__, __repr__) "require", the others "don't apply". */
 Value asy_exc_descr_error(VM *vm, const char *fname, const char *owner, int argc, Value *args);
-/* Fill BaseExceptionGroup/ExceptionGroup (egroup.c), called by asy_init_exception_types. */
-void asy_init_exception_groups(VM *vm);
-/* Append the "Did you mean" suffix of an uncaught NameError/AttributeError to `out`
-** when a hint applies (suggest.c). */
-void asy_suggestion_suffix(VM *vm, Value exc, AsyExBuf *out);
-/* Compute and store a NameError's hint at raise time (suggest.c). */
-void asy_name_error_hint(VM *vm, Value exc, ObjStr *name, ObjDict *globals,
-                         ObjDict *locals_or_null, ObjCode *code);
-/* The closest of cands[0..n) to name by CPython's suggestion rules, or NULL (used by
-** call.c for "got an unexpected keyword argument 'x'. Did you mean 'y'?"). */
-ObjStr *asy_suggest_name(VM *vm, ObjStr *name, ObjStr **candidates, int n);
-/* Record whether the running frame's `self` is obj for an AttributeError (suggest.c). */
-void asy_attribute_error_hint(VM *vm, Value exc, Value obj);
-/* The Python-visible `traceback` class (entries of the traceback chain). */
-ObjClass *asy_traceback_class(VM *vm);
-/* Define a traceback-related attribute class at init (traceback.c). */
-void asy_init_traceback_type(VM *vm);
 
 #endif

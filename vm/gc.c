@@ -11,6 +11,7 @@
 #include <unistd.h> /* sysconf */
 
 #include "gc.h"
+#include "str.h"
 
 #define GC_MIN_HEAP (1u << 20)
 

@@ -60,8 +60,4 @@ void asy_gc_mark_obj(VM *vm, Obj *o);
 /* Free every object (vm_free). */
 void asy_gc_free_all(VM *vm);
 
-/* Hooks implemented by the owning files and called by the collector. */
-void asy_strings_sweep(VM *vm);          /* str.c: drop unmarked interned strings */
-void asy_strings_free(VM *vm);           /* str.c: free the intern table */
-
 #endif

@@ -52,7 +52,9 @@
 #define ALIGN_HOT
 #endif
 
+#include "class.h"
 #include "dict.h"
+#include "egroup.h"
 #include "format.h"
 #include "gen.h"
 #include "interp.h"

@@ -240,7 +240,4 @@ typedef enum {
   INTRINSIC_PREP_RERAISE_STAR = 1,   /* orig_eg excs_list -- eg_or_None (CPython's _PyExc_PrepReraiseStar) */
 } AsyIntrinsic2;
 
-/* The printable name of an opcode (disassembler). */
-const char *asy_opcode_name(int op);
-
 #endif

@@ -13,6 +13,7 @@
 
 #include "except.h"
 #include "gc.h"
+#include "suggest.h"
 
 #define MAX_CANDIDATE_ITEMS 750
 #define MAX_STRING_SIZE 40

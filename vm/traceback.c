@@ -18,6 +18,8 @@
 #include "except.h"
 #include "gc.h"
 #include "parse.h"
+#include "suggest.h"
+#include "traceback.h"
 
 
 /* ==== the traceback class and chain ================================================ */

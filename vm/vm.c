@@ -10,16 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "class.h"
+#include "except.h"
 #include "gc.h"
+#include "gen.h"
+#include "list.h"
+#include "numbermethods.h"
+#include "str.h"
+#include "strmethods.h"
 #include "vm.h"
-
-/* Init hooks, one per area (docs/OWNERSHIP.md). */
-void asy_init_object_types(VM *vm);
-void asy_init_container_types(VM *vm);
-void asy_init_str_types(VM *vm);
-void asy_init_number_types(VM *vm);
-void asy_init_exception_types(VM *vm);
-void asy_init_gen_types(VM *vm);
 
 /* Allocate a bare class object; names and dicts are filled in later. */
 static ObjClass *raw_class(VM *vm, ObjClass *base, ObjType layout, int flags) {
@@ -157,6 +156,7 @@ VM *vm_new(void) {
   vm->native_modules = asy_dict_new(vm);
   vm->argv = OBJ_VAL(asy_list_new(vm, 0));
 
+  /* The init hooks, one per area (docs/OWNERSHIP.md). */
   asy_init_object_types(vm);
   asy_init_container_types(vm);
   asy_init_str_types(vm);

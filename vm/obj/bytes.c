@@ -12,8 +12,9 @@
 
 #include "gc.h"
 #include "number.h"
-#include "protocol.h"
+#include "bytes.h"
 #include "str.h"
+#include "range.h"
 #include "strspan.h"
 
 ObjBytes *asy_bytes_new(VM *vm, const uint8_t *data, size_t size) {
@@ -615,8 +616,6 @@ static Value b_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   asy_buf_free(&buf);
   return r;
 }
-
-void asy_init_bytes_type(VM *vm);
 
 static const AsyMethodDef bytes_methods[] = {
   {"decode", b_decode, 0, 2, ASY_ARGS_KW}, {"hex", b_hex, 0, 2, ASY_ARGS_KW},

@@ -21,9 +21,12 @@
 #include "class.h"
 #include "dict.h"
 #include "except.h"
+#include "func.h"
 #include "gc.h"
 #include "interp.h" /* asy_call_body */
+#include "iter.h"
 #include "protocol.h"
+#include "range.h"
 #include "str.h"
 #include "tuple.h"
 

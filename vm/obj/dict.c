@@ -12,7 +12,9 @@
 
 #include "dict.h"
 #include "except.h"
+#include "func.h"
 #include "gc.h"
+#include "iter.h"
 #include "list.h"
 #include "protocol.h"
 #include "str.h"

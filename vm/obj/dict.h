@@ -40,4 +40,7 @@ Value asy_dict_pop(VM *vm, ObjDict *d, Value key);
 /* d[key] for dict and dict subclasses (calls __missing__, raises KeyError). */
 Value asy_dict_getitem(VM *vm, ObjDict *d, Value key);
 
+/* Fill the dict class (called by asy_init_container_types). */
+void asy_init_dict_type(VM *vm);
+
 #endif

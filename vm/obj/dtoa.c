@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dtoa.h"
 #include "number.h"
 
 /* Digits and exponent of |d| printed with `%.*e` at `sig` significant digits. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dtoa.h"
 #include "format.h"
 #include "gc.h"
 #include "number.h"

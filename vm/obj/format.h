@@ -29,4 +29,9 @@ Value asy_str_format_map(VM *vm, ObjStr *fmt, Value mapping);
 /* ascii(v): repr(v) with non-ASCII characters escaped. */
 Value asy_ascii(VM *vm, Value v);
 
+/* fmt % args for str (printf-style formatting, CPython's PyUnicode_Format). */
+Value asy_str_percent(VM *vm, ObjStr *fmt, Value args);
+/* fmt % args for bytes: %s/%b take bytes, %r/%a give the ASCII repr. */
+Value asy_bytes_percent(VM *vm, ObjBytes *fmt, Value args);
+
 #endif

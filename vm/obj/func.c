@@ -5,8 +5,10 @@
 */
 #include <string.h>
 
+#include "class.h"
 #include "dict.h"
 #include "except.h"
+#include "func.h"
 #include "gc.h"
 #include "protocol.h"
 #include "str.h"

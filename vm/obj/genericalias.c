@@ -11,6 +11,7 @@
 */
 #include <string.h>
 
+#include "func.h"
 #include "gc.h"
 #include "genericalias.h"
 #include "protocol.h"

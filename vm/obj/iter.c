@@ -11,9 +11,12 @@
 
 #include "dict.h"
 #include "except.h"
+#include "func.h"
 #include "gc.h"
+#include "iter.h"
 #include "list.h"
 #include "protocol.h"
+#include "range.h"
 #include "set.h"
 #include "tuple.h"
 

@@ -12,10 +12,14 @@
 
 #include "dict.h"
 #include "except.h"
+#include "func.h"
 #include "gc.h"
+#include "iter.h"
 #include "list.h"
 #include "protocol.h"
+#include "range.h"
 #include "str.h"
+#include "set.h"
 #include "tuple.h"
 
 ObjList *asy_list_new(VM *vm, size_t capacity) {

@@ -28,9 +28,12 @@ ObjList *asy_list_from(VM *vm, size_t n, const Value *items);
 ** item arrays (CPython's list_richcompare), and `item in items`. */
 Value asy_seq_compare(VM *vm, int op, const Value *a, size_t na, const Value *b, size_t nb);
 int asy_seq_contains(VM *vm, const Value *items, size_t n, Value item);
-/* reversed(list): an iterator walking the indices down (iter.c). */
-Value asy_list_reversed_iter(VM *vm, Value list);
 /* Repetition helper: n copies of items[0..len) into a fresh buffer target. */
 void asy_list_repeat_into(Value *dst, const Value *src, size_t len, size_t times);
+
+/* Fill the list class (called by asy_init_container_types). */
+void asy_init_list_type(VM *vm);
+/* Fill list, tuple, dict, set and frozenset (vm_new's init hook for the containers). */
+void asy_init_container_types(VM *vm);
 
 #endif

@@ -13,6 +13,7 @@
 #include "number.h"
 #include "opcodes.h"
 #include "str.h"
+#include "unicode.h"
 
 static Value int_overflow(VM *vm) { return asy_raise(vm, vm->exc.OverflowError, "integer overflow"); }
 

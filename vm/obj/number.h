@@ -8,7 +8,7 @@
 ** correctly rounded, int ** negative int is a float, comparisons between int and float
 ** are exact, and the ZeroDivisionError messages are CPython's, case by case.
 **
-** float repr is the shortest string that round-trips (dtoa.c), printed in CPython's
+** float repr is the shortest string that round-trips (dtoa.h), printed in CPython's
 ** layout ('1e+16', '1e-05', '0.0001', '-0.0').
 */
 #ifndef ASY_NUMBER_H
@@ -64,27 +64,9 @@ bool asy_float_to_int(VM *vm, double d, int64_t *out);
 Value asy_int_repr(VM *vm, int64_t i);
 /* bin/oct/hex: '-0x1f' style with the prefix (base 2, 8 or 16). */
 Value asy_int_to_base(VM *vm, int64_t i, int base);
-/* repr(d) / str(d): shortest round-trip digits in CPython's layout. */
-void asy_float_repr(double d, char buf[40]);
 /* round(d, ndigits) with correctly rounded decimal semantics (round(2.675, 2) == 2.67);
 ** OverflowError if the result is too large. */
 Value asy_float_round(VM *vm, double d, int64_t ndigits);
-
-/* ---- dtoa.c: the digit engine shared by repr and format() ---------------------------------- */
-
-enum {
-  ASY_DTSF_ALT = 1,       /* '#': keep trailing zeros / the decimal point */
-  ASY_DTSF_ADD_DOT_0 = 2, /* integral results get '.0' (repr, format with no type) */
-  ASY_DTSF_UPPER = 4,     /* 'E', 'F', 'G': upper-case exponent and INF/NAN */
-};
-/* Format |d| (the sign is the caller's job) for a format type 'e', 'f', 'g' or 'r'
-** (repr; precision ignored) with the given precision and ASY_DTSF_* flags, as CPython's
-** PyOS_double_to_string. Returns a malloc'd NUL-terminated string the caller frees. */
-char *asy_dtoa_format(double d, char type, int precision, int flags);
-/* Shortest round-trip digits of |d| (d finite, nonzero): writes up to 17 digits and a
-** NUL into digits, returns their count and the decimal point position (value is
-** 0.DIGITS * 10**decpt). */
-int asy_dtoa_shortest(double d, char digits[20], int *decpt);
 
 /* A NaN with a payload of its own (vm->nan_serial): the identity of one float("nan")
 ** "object". */

@@ -11,10 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dtoa.h"
 #include "format.h"
+#include "func.h"
 #include "gc.h"
 #include "number.h"
-#include "protocol.h"
+#include "numbermethods.h"
 
 #define INT_SELF(name) \
   do { \

@@ -16,14 +16,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "dict.h"
+#include "class.h"
 #include "except.h"
+#include "dtoa.h"
 #include "gc.h"
+#include "format.h"
 #include "genericalias.h"
+#include "func.h"
 #include "interp.h" /* asy_c_stack_exhausted */
+#include "iter.h"
 #include "list.h"
 #include "number.h"
 #include "protocol.h"
+#include "range.h"
 #include "set.h"
 #include "str.h"
 #include "tuple.h"

@@ -8,9 +8,12 @@
 #include <string.h>
 
 #include "except.h"
+#include "func.h"
 #include "gc.h"
+#include "iter.h"
 #include "list.h"
 #include "protocol.h"
+#include "range.h"
 #include "tuple.h"
 
 typedef __int128 i128;

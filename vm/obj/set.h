@@ -29,4 +29,7 @@ int64_t asy_frozenset_hash(ObjSet *s);
 Value asy_set_binary(VM *vm, int op, Value a, Value b, bool inplace);
 Value asy_set_compare(VM *vm, int op, ObjSet *a, ObjSet *b);
 
+/* Fill the set and frozenset classes (called by asy_init_container_types). */
+void asy_init_set_types(VM *vm);
+
 #endif

@@ -11,8 +11,9 @@
 
 #include "gc.h"
 #include "number.h"
-#include "protocol.h"
+#include "range.h"
 #include "str.h"
+#include "unicode.h"
 
 /* ---- the builder ------------------------------------------------------------------ */
 

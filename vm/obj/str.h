@@ -1,6 +1,6 @@
 /*
-** str.h — str and bytes: creation, interning, hashing, UTF-8, and the operations the
-** rest of the VM calls directly (the methods live in strspan.c, strmethods.c and bytes.c).
+** str.h — str: creation, interning, hashing, UTF-8, and the operations the rest of the
+** VM calls directly (the methods live in strspan.c and strmethods.c; bytes in bytes.h).
 **
 ** Representation (object.h): UTF-8 bytes plus the code-point count. A string whose
 ** length equals its size is ASCII, and every per-index operation takes an O(1) fast
@@ -124,8 +124,6 @@ Value asy_str_getitem(VM *vm, ObjStr *s, Value key);
 Value asy_str_compare(VM *vm, int op, ObjStr *a, ObjStr *b);
 /* Three-way comparison in code-point order (UTF-8 byte order is code-point order). */
 int asy_str_cmp(ObjStr *a, ObjStr *b);
-/* fmt % args (format.c). */
-Value asy_str_percent(VM *vm, ObjStr *fmt, Value args);
 /* needle in hay: 1 or 0. */
 int asy_str_contains(ObjStr *hay, ObjStr *needle);
 /* iter(s): an iterator yielding one-character strings. */
@@ -133,69 +131,11 @@ Value asy_str_iter(VM *vm, ObjStr *s);
 /* A substring by code-point range [start, stop) (clamped by the caller). */
 ObjStr *asy_str_substr(VM *vm, ObjStr *s, size_t start, size_t stop);
 
-/* ---- bytes (bytes.c) ------------------------------------------------------------------ */
+/* ---- the intern table, for the collector (gc.c) --------------------------------------- */
 
-/* repr(b): b'...' with Python's quoting. */
-Value asy_bytes_repr(VM *vm, ObjBytes *b);
-/* Append repr(b) to a builder. */
-void asy_bytes_repr_to(AsyBuf *buf, ObjBytes *b);
-/* b[key] for an int index (an int) or a slice (bytes). */
-Value asy_bytes_getitem(VM *vm, ObjBytes *b, Value key);
-/* Hash (cached), CPython-compatible. */
-int64_t asy_bytes_hash(ObjBytes *b);
-/* Equality and three-way comparison. */
-bool asy_bytes_equal(ObjBytes *a, ObjBytes *b);
-int asy_bytes_cmp(ObjBytes *a, ObjBytes *b);
-/* a + b, and b * n (n <= 0 gives b''). */
-Value asy_bytes_concat(VM *vm, ObjBytes *a, ObjBytes *b);
-Value asy_bytes_repeat(VM *vm, ObjBytes *b, int64_t n);
-/* Raw allocation: a zero-filled bytes of `size` bytes for the caller to fill. */
-ObjBytes *asy_bytes_alloc(VM *vm, size_t size);
-/* Rich comparison (op is AsyCmpOp). */
-Value asy_bytes_compare(VM *vm, int op, ObjBytes *a, ObjBytes *b);
-/* Decode UTF-8 bytes to str (errors "strict"/"replace"/"ignore"); encoding names as
-** Python accepts ("utf-8", "utf8", "ascii", "latin-1"…). */
-Value asy_bytes_decode(VM *vm, const uint8_t *data, size_t size, const char *encoding,
-                       const char *errors);
-/* fmt % args for bytes (format.c): %s/%b take bytes, %r/%a give the ASCII repr. */
-Value asy_bytes_percent(VM *vm, ObjBytes *fmt, Value args);
-/* Encode a str to bytes. */
-Value asy_str_encode(VM *vm, ObjStr *s, const char *encoding, const char *errors);
-/* The (encoding, errors) arguments of str.encode / bytes.decode (args[0..argc), receiver
-** excluded, and kw) as C strings defaulting to "utf-8" and "strict": false with Argument
-** Clinic's TypeError when one is not a str. */
-bool asy_codec_args(VM *vm, const char *fname, int argc, Value *args, ObjDict *kw, const char **enc,
-                    const char **err);
-/* iter(b): yields ints. */
-Value asy_bytes_iter(VM *vm, ObjBytes *b);
-
-/* ---- Unicode character database (unicode.c, generated from CPython 3.13) --------------- */
-
-enum {
-  UNI_PRINTABLE = 1 << 0,
-  UNI_SPACE = 1 << 1,
-  UNI_ALPHA = 1 << 2,
-  UNI_DECIMAL = 1 << 3,
-  UNI_DIGIT = 1 << 4,
-  UNI_NUMERIC = 1 << 5,
-  UNI_UPPER = 1 << 6,
-  UNI_LOWER = 1 << 7,
-  UNI_TITLE = 1 << 8,
-  UNI_CASED = 1 << 9,
-  UNI_CASE_IGNORABLE = 1 << 10,
-  UNI_ID_START = 1 << 11,
-  UNI_ID_CONTINUE = 1 << 12,
-  UNI_LINEBREAK = 1 << 13,
-};
-
-/* Property bits (UNI_*) of a code point, as CPython's str predicates see them. */
-unsigned asy_uni_flags(uint32_t cp);
-/* Decimal digit value (0-9) or -1. */
-int asy_uni_decimal(uint32_t cp);
-/* Case mappings: write up to 3 code points into out, return the count (>= 1). */
-int asy_uni_lower(uint32_t cp, uint32_t out[3]);
-int asy_uni_upper(uint32_t cp, uint32_t out[3]);
-int asy_uni_title(uint32_t cp, uint32_t out[3]);
-int asy_uni_fold(uint32_t cp, uint32_t out[3]);
+/* Drop the unmarked interned strings (before the sweep frees them). */
+void asy_strings_sweep(VM *vm);
+/* Free the intern table (vm_free). */
+void asy_strings_free(VM *vm);
 
 #endif

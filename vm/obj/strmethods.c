@@ -6,10 +6,13 @@
 */
 #include <string.h>
 
+#include "bytes.h"
 #include "format.h"
 #include "gc.h"
 #include "str.h"
+#include "strmethods.h"
 #include "strspan.h"
+#include "unicode.h"
 
 #define SELF AS_STR(args[0])
 
@@ -190,8 +193,6 @@ static Value s_new(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 /* ---- registration ------------------------------------------------------------------------------ */
-
-void asy_init_bytes_type(VM *vm);
 
 static const AsyMethodDef str_methods[] = {
   {"isidentifier", s_isidentifier, 0, 0, ASY_ARGS_AUTO},

@@ -11,10 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "gc.h"
+#include "format.h"
 #include "opcodes.h"
 #include "str.h"
 #include "strspan.h"
+#include "unicode.h"
 
 /* ---- spans ------------------------------------------------------------------------------ */
 

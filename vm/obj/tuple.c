@@ -5,9 +5,12 @@
 
 #include "dict.h"
 #include "except.h"
+#include "func.h"
 #include "gc.h"
+#include "iter.h"
 #include "list.h"
 #include "protocol.h"
+#include "range.h"
 #include "tuple.h"
 
 ObjTuple *asy_tuple_new(VM *vm, size_t size) {

@@ -16,4 +16,7 @@ bool asy_tuple_hash(VM *vm, ObjTuple *t, int64_t *out);
 /* tuple[key]: index or slice, CPython's messages. */
 Value asy_tuple_getitem(VM *vm, ObjTuple *t, Value key);
 
+/* Fill the tuple class (called by asy_init_container_types). */
+void asy_init_tuple_type(VM *vm);
+
 #endif

@@ -18,6 +18,7 @@ typedef struct {
   uint32_t to[3];
 } UniCaseMulti;
 
+#include "unicode.h"
 #include "unicode_data.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

@@ -1,0 +1,36 @@
+/*
+** iter.h — the built-in iterators and the dict views (iter.c), beyond vm.h's
+** asy_iter_new: one constructor per container kind, the views' set operations, and
+** their reprs.
+*/
+#ifndef ASY_ITER_H
+#define ASY_ITER_H
+
+#include "vm.h"
+
+/* Iterators over the built-in containers. */
+Value asy_list_iter(VM *vm, Value list);
+Value asy_tuple_iter(VM *vm, Value tuple);
+Value asy_dict_iter(VM *vm, ObjDict *d, int kind); /* 0 keys, 1 values, 2 items */
+Value asy_set_iter(VM *vm, ObjSet *s);
+Value asy_range_iter(VM *vm, ObjRange *r);
+Value asy_seq_iter(VM *vm, Value obj); /* __getitem__-based sequence iterator */
+/* reversed(list): an iterator walking the indices down. */
+Value asy_list_reversed_iter(VM *vm, Value list);
+/* repr `<list_iterator object at 0x…>`. */
+Value asy_iter_repr(VM *vm, ObjIter *it);
+
+/* A keys (kind 0), values (1) or items (2) view of d. */
+Value asy_dictview_new(VM *vm, ObjDict *d, int kind);
+/* Dict view helpers for protocol.c (len, `in`, set operators on keys/items views). */
+int64_t asy_dictview_len(ObjDictView *v);
+int asy_dictview_contains(VM *vm, ObjDictView *v, Value item);
+Value asy_dictview_binary(VM *vm, int op, Value a, Value b);
+Value asy_dictview_compare(VM *vm, int op, Value a, Value b);
+/* repr `dict_keys(['a'])`. */
+Value asy_dictview_repr(VM *vm, ObjDictView *v);
+
+/* Fill the iterator and dict view classes (called by asy_init_object_types). */
+void asy_init_iter_types(VM *vm);
+
+#endif
