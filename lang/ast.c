@@ -5,7 +5,7 @@
 ** arrays), so they come from a bump allocator over malloc'd chunks and are freed in
 ** one call; the tree needs no destructors and error paths cannot leak.
 */
-#include "ast.h"
+#include "lang/ast.h"
 
 #include <stdio.h>
 #include <stdlib.h>

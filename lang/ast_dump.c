@@ -8,7 +8,7 @@
 ** reprs. With AST_DUMP_POSITIONS the four position attributes are appended to
 ** nodes that have them, as `include_attributes=True` does.
 */
-#include "ast.h"
+#include "lang/ast.h"
 
 #include <inttypes.h>
 #include <math.h>

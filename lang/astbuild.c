@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "parser_int.h"
+#include "lang/parser_int.h"
 
 AstNode *ab_new(AsyParse *P, AstKind k, int l1, int c1, int l2, int c2) {
   return asy_ast_new(P->a, k, l1, c1, l2, c2);

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compile.h"
-#include "except.h"
+#include "lang/compile.h"
+#include "vm/except.h"
 
 /* ------------------------------------------------------------------------ */
 /* Errors                                                                    */

@@ -25,12 +25,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "ast.h"
-#include "gc.h"
-#include "opcodes.h"
-#include "parse.h"
-#include "symtable.h"
-#include "vm.h"
+#include "lang/ast.h"
+#include "lang/parse.h"
+#include "lang/symtable.h"
+#include "vm/gc.h"
+#include "vm/opcodes.h"
+#include "vm/vm.h"
 
 /* Pseudo opcode: an unconditional jump, resolved to JUMP_FORWARD or JUMP_BACKWARD. */
 #define OP_JUMP_PSEUDO 255

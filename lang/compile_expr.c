@@ -6,8 +6,8 @@
 #include <limits.h>
 #include <string.h>
 
-#include "compile.h"
-#include "set.h"
+#include "lang/compile.h"
+#include "vm/obj/set.h"
 
 #define STACK_USE_GUIDELINE 30
 

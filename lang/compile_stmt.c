@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compile.h"
+#include "lang/compile.h"
 
 /* ------------------------------------------------------------------------ */
 /* Frame blocks and unwinding                                                */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compile.h"
+#include "lang/compile.h"
 
 static void *xrealloc(void *p, size_t n) {
   void *q = realloc(p, n ? n : 1);

@@ -16,7 +16,7 @@
 */
 #include <string.h>
 
-#include "parser_int.h"
+#include "lang/parser_int.h"
 
 void ab_str_piece(AsyParse *P, StrPieces **sp, int is_f, const AsyToken *t, AstNode *fs) {
   StrPieces *s = *sp;

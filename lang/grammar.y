@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parser_int.h"
+#include "lang/parser_int.h"
 
 #define YYNOERRORRECOVERY 1
 #define YYMALLOCARGTYPE size_t

@@ -11,7 +11,7 @@
 ** is a TabError.
 */
 #include "grammar.h"
-#include "lexer.h"
+#include "lang/lexer.h"
 
 /* Measure the indentation at the start of a line. Returns the first byte
    after it; the widths go to col and altcol. */

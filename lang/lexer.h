@@ -15,8 +15,8 @@
 #ifndef ASY_LEXER_H
 #define ASY_LEXER_H
 
-#include "ast.h"
-#include "parse.h"
+#include "lang/ast.h"
+#include "lang/parse.h"
 
 typedef struct AsyToken {
   int type;          /* TK_* (0 = end of input) */

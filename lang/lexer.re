@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "grammar.h"
-#include "lexer.h"
+#include "lang/lexer.h"
 
 /*!re2c
   re2c:define:YYCTYPE = "unsigned char";

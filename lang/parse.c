@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "grammar.h"
-#include "parser_int.h"
+#include "lang/parser_int.h"
 
 void *AsyParserAlloc(void *(*mallocProc)(size_t), AsyParse *P);
 void AsyParserFree(void *p, void (*freeProc)(void *));

@@ -16,7 +16,7 @@
 
 #include <stddef.h>
 
-#include "ast.h"
+#include "lang/ast.h"
 
 /* Which Python exception class an error is. */
 typedef enum {

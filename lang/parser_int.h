@@ -8,7 +8,7 @@
 
 #include <stdarg.h>
 
-#include "lexer.h"
+#include "lang/lexer.h"
 
 /* Parser-internal AstNode.pflags bits. */
 #define PF_PAREN 1u      /* the expression was written inside its own ( ) */

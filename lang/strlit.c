@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lexer.h"
+#include "lang/lexer.h"
 
 /* Growable byte buffer in the arena (the final copy is NUL-terminated). */
 typedef struct {

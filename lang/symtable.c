@@ -9,7 +9,7 @@
 **      bottom-up with the names children need free; locals captured by children
 **      become cells; a class's children needing `__class__` give it the implicit cell.
 */
-#include "symtable.h"
+#include "lang/symtable.h"
 
 #include <stdarg.h>
 #include <stdint.h>

@@ -22,8 +22,8 @@
 
 #include <stdbool.h>
 
-#include "ast.h"
-#include "parse.h"
+#include "lang/ast.h"
+#include "lang/parse.h"
 
 /* What the source does with a name in one scope (CPython's DEF_* flags). */
 enum {

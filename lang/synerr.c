@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "grammar.h"
-#include "parser_int.h"
+#include "lang/parser_int.h"
 
 static int ends_expr(int ty) {
   switch (ty) {

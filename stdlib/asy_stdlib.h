@@ -20,7 +20,7 @@
 #ifndef ASY_STDLIB_H
 #define ASY_STDLIB_H
 
-#include "vm.h"
+#include "vm/vm.h"
 
 typedef struct AsyStdlib {
   Value sys_module;        /* the sys module (also in vm->modules) */
@@ -122,7 +122,7 @@ void asy_lib_modules_init(VM *vm);
 Value asy_mod_asyncio_core_init(VM *vm, int argc, Value *args, ObjDict *kw);
 
 /* Clocks: vm/clock.h (the engine owns them, so the event loop and time agree). */
-#include "clock.h"
+#include "vm/clock.h"
 
 /* ---- json (json.c), for other C code -------------------------------------------------- */
 

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "asy_stdlib.h"
-#include "tuple.h"
+#include "stdlib/asy_stdlib.h"
+#include "vm/obj/tuple.h"
 
 /* The keyword argument `context` (None when absent); false on an unexpected keyword. */
 static bool context_kw(VM *vm, const char *fname, ObjDict *kw, Value *ctx) {

@@ -13,15 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "asy_stdlib.h"
-#include "genericalias.h" /* asy_union_args */
-#include "gc.h"
-#include "opcodes.h"
-#include "str.h"
+#include "stdlib/asy_stdlib.h"
+#include "vm/gc.h"
+#include "vm/obj/genericalias.h" /* asy_union_args */
+#include "vm/obj/str.h"
+#include "vm/opcodes.h"
 
-#include "list.h"
-#include "interp.h" /* asy_c_stack_exhausted */
-#include "number.h" /* asy_int_pow_mod */
+#include "vm/interp.h" /* asy_c_stack_exhausted */
+#include "vm/obj/list.h"
+#include "vm/obj/number.h" /* asy_int_pow_mod */
 
 /* ---- argument checking -------------------------------------------------------------- */
 

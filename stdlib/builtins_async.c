@@ -4,7 +4,7 @@
 ** anext(it) is it.__anext__(); anext(it, default) wraps that awaitable so that its
 ** StopAsyncIteration becomes the default value (CPython's anext_awaitable).
 */
-#include "asy_stdlib.h"
+#include "stdlib/asy_stdlib.h"
 
 static Value anext_default_step(VM *vm, ObjIter *it, Value v, Value exc);
 

@@ -15,11 +15,11 @@
 #include <math.h>
 #include <string.h>
 
-#include "asy_stdlib.h"
-#include "gc.h"
-#include "opcodes.h"
+#include "stdlib/asy_stdlib.h"
+#include "vm/gc.h"
+#include "vm/opcodes.h"
 
-#include "list.h"
+#include "vm/obj/list.h"
 
 enum { IC_ENUMERATE, IC_ZIP, IC_MAP, IC_FILTER, IC_REVERSED, IC_CALLABLE, IC_LIST_REVERSED };
 

@@ -18,10 +18,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "asy_stdlib.h"
-#include "bytes.h"
-#include "gc.h"
-#include "str.h"
+#include "stdlib/asy_stdlib.h"
+#include "vm/gc.h"
+#include "vm/obj/bytes.h"
+#include "vm/obj/str.h"
 
 #define AS_FILE(v) ((ObjFile *)AS_OBJ(v))
 

@@ -16,13 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "asy_stdlib.h"
-#include "gc.h"
-#include "interp.h" /* asy_c_stack_exhausted */
-#include "str.h"
+#include "stdlib/asy_stdlib.h"
+#include "vm/gc.h"
+#include "vm/interp.h" /* asy_c_stack_exhausted */
+#include "vm/obj/str.h"
 
-#include "bytes.h"
-#include "list.h"
+#include "vm/obj/bytes.h"
+#include "vm/obj/list.h"
 
 /* CPython's C encoder and scanner count nested containers against the C recursion
 ** limit (10000 in 3.13; a top-level dumps/loads gets 9998 levels), not the Python one. The

@@ -3,8 +3,8 @@
 */
 #include <string.h>
 
-#include "asy_stdlib.h"
-#include "lib_modules.h"
+#include "stdlib/asy_stdlib.h"
+#include "stdlib/lib_modules.h"
 
 /* The module's init: compile the embedded text and run it in the module's namespace. */
 static Value lib_module_init(VM *vm, int argc, Value *args, ObjDict *kw) {

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "asy_stdlib.h"
-#include "gc.h"
-#include "opcodes.h"
+#include "stdlib/asy_stdlib.h"
+#include "vm/gc.h"
+#include "vm/opcodes.h"
 
 static Value domain_error(VM *vm) { return asy_raise(vm, vm->exc.ValueError, "math domain error"); }
 static Value range_error(VM *vm) { return asy_raise(vm, vm->exc.OverflowError, "math range error"); }

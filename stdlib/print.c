@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "asy_stdlib.h"
-#include "bytes.h"
-#include "gc.h"
-#include "str.h"
+#include "stdlib/asy_stdlib.h"
+#include "vm/gc.h"
+#include "vm/obj/bytes.h"
+#include "vm/obj/str.h"
 
 /* sys.<name>, or UNDEF if sys or the attribute is gone. */
 static Value sys_attr(VM *vm, ObjStr *name) {

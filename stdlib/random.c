@@ -27,10 +27,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "asy_stdlib.h"
-#include "gc.h"
-#include "opcodes.h"
-#include "str.h"
+#include "stdlib/asy_stdlib.h"
+#include "vm/gc.h"
+#include "vm/obj/str.h"
+#include "vm/opcodes.h"
 
 /* ---- MT19937 ------------------------------------------------------------------------ */
 

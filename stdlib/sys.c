@@ -12,9 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "asy_stdlib.h"
-#include "gc.h"
-#include "str.h"
+#include "stdlib/asy_stdlib.h"
+#include "vm/gc.h"
+#include "vm/obj/str.h"
 
 static Value s_exit(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_no_kw(vm, "exit", kw) || !asy_arg_count(vm, "exit", argc, 0, 1)) return EXC_VAL;

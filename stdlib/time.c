@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "asy_stdlib.h"
+#include "stdlib/asy_stdlib.h"
 
 /* CPU time of the process (time.process_time): not a clock the virtual time replaces. */
 static double process_seconds(void) {

@@ -8,9 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "asy_stdlib.h"
-#include "gc.h"
-#include "vm.h"
+#include "stdlib/asy_stdlib.h"
+#include "vm/gc.h"
+#include "vm/vm.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "except.h"
-#include "gen.h"
-#include "interp.h"
-#include "str.h"
-#include "suggest.h"
+#include "vm/except.h"
+#include "vm/gen.h"
+#include "vm/interp.h"
+#include "vm/obj/str.h"
+#include "vm/suggest.h"
 
 #define MAX_CALL_REDIRECTS 64
 

@@ -5,8 +5,8 @@
 #include <math.h>
 #include <time.h>
 
-#include "clock.h"
-#include "vm.h"
+#include "vm/clock.h"
+#include "vm/vm.h"
 
 static int64_t clock_ns(clockid_t id) {
   struct timespec ts;

@@ -4,12 +4,12 @@
 ** line changes, the index, the opcode name, the argument and its meaning in
 ** parentheses; then the exception table. Nested code objects follow.
 */
-#include "disasm.h"
+#include "vm/disasm.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "opcodes.h"
+#include "vm/opcodes.h"
 
 static const char *const opcode_names[] = {
 #define OP(name, pops, pushes, flags, doc) #name,

@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-#include "vm.h"
+#include "vm/vm.h"
 
 /* Print `code` and, recursively, every code object among its constants. */
 void asy_disassemble(VM *vm, ObjCode *code, FILE *out);

@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "egroup.h"
-#include "except.h"
-#include "gc.h"
-#include "list.h"
-#include "tuple.h"
+#include "vm/egroup.h"
+#include "vm/except.h"
+#include "vm/gc.h"
+#include "vm/obj/list.h"
+#include "vm/obj/tuple.h"
 
 
 static ObjStr *intern(VM *vm, const char *s) { return asy_str_intern(vm, s, strlen(s)); }

@@ -5,7 +5,7 @@
 #ifndef ASY_EGROUP_H
 #define ASY_EGROUP_H
 
-#include "vm.h"
+#include "vm/vm.h"
 
 /* CHECK_EG_MATCH for `except* type`: sets *match (None, or a group of the matching
 ** leaves; a naked matching exception is wrapped in ExceptionGroup("", [exc])) and

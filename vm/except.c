@@ -16,15 +16,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "egroup.h"
-#include "except.h"
-#include "gen.h"
-#include "gc.h"
-#include "parse.h"
-#include "str.h"
-#include "suggest.h"
-#include "tuple.h"
-#include "traceback.h"
+#include "lang/parse.h"
+#include "vm/egroup.h"
+#include "vm/except.h"
+#include "vm/gc.h"
+#include "vm/gen.h"
+#include "vm/obj/str.h"
+#include "vm/obj/tuple.h"
+#include "vm/suggest.h"
+#include "vm/traceback.h"
 
 /* ---- growable C strings --------------------------------------------------------- */
 

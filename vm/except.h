@@ -30,7 +30,7 @@
 #ifndef ASY_EXCEPT_H
 #define ASY_EXCEPT_H
 
-#include "vm.h"
+#include "vm/vm.h"
 
 /* Fill the built-in exception classes' dicts (methods, attributes, constructors). */
 void asy_init_exception_types(VM *vm);

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 
-#include "interp.h"
+#include "vm/interp.h"
 
 bool asy_fiber_ensure(VM *vm, Fiber *f, size_t slots, int frames) {
   if (f->stack && f->frames) return true;

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "finalize.h"
-#include "gc.h"
-#include "gen.h"
-#include "vm.h"
+#include "vm/finalize.h"
+#include "vm/gc.h"
+#include "vm/gen.h"
+#include "vm/vm.h"
 
 enum { FIN_NONE = 0, FIN_WANTED = 1, FIN_DONE = 2 };
 

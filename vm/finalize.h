@@ -24,7 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "value.h"
+#include "vm/value.h"
 
 typedef struct VM VM;
 struct Obj;

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h> /* sysconf */
 
-#include "gc.h"
-#include "str.h"
+#include "vm/gc.h"
+#include "vm/obj/str.h"
 
 #define GC_MIN_HEAP (1u << 20)
 

@@ -29,7 +29,7 @@
 #ifndef ASY_GC_H
 #define ASY_GC_H
 
-#include "vm.h"
+#include "vm/vm.h"
 
 /* Allocate a zeroed object of `size` bytes with the given layout and class, linked into
 ** the GC list and pushed on the temp roots. Aborts the process on out-of-memory. */

@@ -5,9 +5,9 @@
 */
 #include <string.h>
 
-#include "func.h"
-#include "gen.h"
-#include "except.h"
+#include "vm/except.h"
+#include "vm/gen.h"
+#include "vm/obj/func.h"
 
 static const char *kind_word(const ObjGen *g) {
   switch (g->kind) {

@@ -27,7 +27,7 @@
 #ifndef ASY_GEN_H
 #define ASY_GEN_H
 
-#include "interp.h"
+#include "vm/interp.h"
 
 /* The frame just pushed for a generator function's call becomes a new generator (or
 ** coroutine, async generator) object, and the frame is popped. Returns the object. */

@@ -52,14 +52,14 @@
 #define ALIGN_HOT
 #endif
 
-#include "class.h"
-#include "dict.h"
-#include "egroup.h"
-#include "format.h"
-#include "gen.h"
-#include "interp.h"
-#include "opcodes.h"
-#include "str.h"
+#include "vm/egroup.h"
+#include "vm/gen.h"
+#include "vm/interp.h"
+#include "vm/obj/class.h"
+#include "vm/obj/dict.h"
+#include "vm/obj/format.h"
+#include "vm/obj/str.h"
+#include "vm/opcodes.h"
 
 #if defined(__GNUC__) && !defined(ASY_NO_COMPUTED_GOTO)
 #define USE_COMPUTED_GOTO 1

@@ -64,9 +64,9 @@
 #ifndef ASY_INTERP_H
 #define ASY_INTERP_H
 
-#include "except.h"
-#include "gc.h"
-#include "vm.h"
+#include "vm/except.h"
+#include "vm/gc.h"
+#include "vm/vm.h"
 
 /* ---- fiber.c --------------------------------------------------------------------- */
 
@@ -202,7 +202,7 @@ Value asy_run_to_return(VM *vm);
 
 /* BUILD_CLASS's body (asy_build_class) lives with the classes, the from-import bodies
 ** with the modules (below). */
-#include "class.h"
+#include "vm/obj/class.h"
 
 /* UNPACK_SEQUENCE / UNPACK_EX: writes the items to dest[0..] in stack order (last item
 ** first). Returns false with an exception pending. dest may alias the sequence's slot:

@@ -8,11 +8,11 @@
 */
 #include <stdio.h>
 
-#include "except.h"
-#include "interp.h"
-#include "list.h" /* asy_list_extend */
-#include "set.h"
-#include "str.h"
+#include "vm/except.h"
+#include "vm/interp.h"
+#include "vm/obj/list.h" /* asy_list_extend */
+#include "vm/obj/set.h"
+#include "vm/obj/str.h"
 
 /* True if v's type offers no iteration at all (the pending TypeError came from that,
 ** not from a user __iter__), so the caller may reword the error as CPython does. */

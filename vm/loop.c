@@ -5,8 +5,8 @@
 #include <time.h>
 #include <errno.h>
 
-#include "gc.h"
-#include "vm.h"
+#include "vm/gc.h"
+#include "vm/vm.h"
 
 static ObjHandle *handle_new(VM *vm, Value callback, Value args, Value context) {
   asy_push_root(vm, callback);

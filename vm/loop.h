@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "value.h"
+#include "vm/value.h"
 
 typedef struct VM VM;
 struct ObjHandle;

@@ -18,8 +18,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "except.h"
-#include "interp.h"
+#include "vm/except.h"
+#include "vm/interp.h"
 
 /* vm->importing: the modules whose body is running (a small stack: imports nest only as
 ** deep as the import chain). */

@@ -17,7 +17,7 @@
 #ifndef ASY_OBJECT_H
 #define ASY_OBJECT_H
 
-#include "value.h"
+#include "vm/value.h"
 
 typedef struct VM VM;
 typedef struct ObjClass ObjClass;

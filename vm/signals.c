@@ -3,9 +3,9 @@
 */
 #include <string.h>
 
-#include "gc.h"
-#include "signals.h"
-#include "vm.h"
+#include "vm/gc.h"
+#include "vm/signals.h"
+#include "vm/vm.h"
 
 /* Signals are process-wide: the handler reaches the flag of the VM that installed it. */
 static volatile sig_atomic_t *sigint_flag;

@@ -15,7 +15,7 @@
 #include <signal.h>
 #include <stdbool.h>
 
-#include "value.h"
+#include "vm/value.h"
 
 typedef struct VM VM;
 

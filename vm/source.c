@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vm.h"
+#include "vm/vm.h"
 
 static char *dup_bytes(const char *s, size_t n) {
   char *p = malloc(n + 1);

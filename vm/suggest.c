@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "except.h"
-#include "gc.h"
-#include "suggest.h"
+#include "vm/except.h"
+#include "vm/gc.h"
+#include "vm/suggest.h"
 
 #define MAX_CANDIDATE_ITEMS 750
 #define MAX_STRING_SIZE 40

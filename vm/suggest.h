@@ -5,7 +5,7 @@
 #ifndef ASY_SUGGEST_H
 #define ASY_SUGGEST_H
 
-#include "except.h"
+#include "vm/except.h"
 
 /* Append the "Did you mean" suffix of an uncaught NameError/AttributeError to `out`
 ** when a hint applies. */

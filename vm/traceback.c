@@ -15,11 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "except.h"
-#include "gc.h"
-#include "parse.h"
-#include "suggest.h"
-#include "traceback.h"
+#include "lang/parse.h"
+#include "vm/except.h"
+#include "vm/gc.h"
+#include "vm/suggest.h"
+#include "vm/traceback.h"
 
 
 /* ==== the traceback class and chain ================================================ */

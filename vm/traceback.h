@@ -5,7 +5,7 @@
 #ifndef ASY_TRACEBACK_H
 #define ASY_TRACEBACK_H
 
-#include "vm.h"
+#include "vm/vm.h"
 
 /* The process exit status for an uncaught exception, printing what CPython prints:
 ** SystemExit → its code (None 0, int itself, other: str(code) on stderr and 1) with

@@ -10,15 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "class.h"
-#include "except.h"
-#include "gc.h"
-#include "gen.h"
-#include "list.h"
-#include "numbermethods.h"
-#include "str.h"
-#include "strmethods.h"
-#include "vm.h"
+#include "vm/except.h"
+#include "vm/gc.h"
+#include "vm/gen.h"
+#include "vm/obj/class.h"
+#include "vm/obj/list.h"
+#include "vm/obj/numbermethods.h"
+#include "vm/obj/str.h"
+#include "vm/obj/strmethods.h"
+#include "vm/vm.h"
 
 /* Allocate a bare class object; names and dicts are filled in later. */
 static ObjClass *raw_class(VM *vm, ObjClass *base, ObjType layout, int flags) {

@@ -20,12 +20,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "clock.h"
-#include "finalize.h"
-#include "loop.h"
-#include "object.h"
-#include "signals.h"
-#include "opcodes.h" /* BINOP__COUNT */
+#include "vm/clock.h"
+#include "vm/finalize.h"
+#include "vm/loop.h"
+#include "vm/object.h"
+#include "vm/opcodes.h" /* BINOP__COUNT */
+#include "vm/signals.h"
 
 /* Built-in classes, one X-macro entry each: (field, Python name).
 ** vm->types.<field> is the ObjClass*. vm.c creates them (with the right base, layout

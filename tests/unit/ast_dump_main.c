@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../lang/parse.h"
+#include "lang/parse.h"
 
 int main(int argc, char **argv) {
   int flags = 0, mode = ASY_PARSE_FILE;

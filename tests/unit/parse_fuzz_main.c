@@ -1,7 +1,7 @@
 /*
 ** parse_fuzz_main.c — dev tool: mutate seed files and parse every mutant, to
 ** shake out crashes, hangs and leaks in the front end (build it with
-** -fsanitize=address,undefined). Mutations: truncation, byte deletion,
+** -fsanitize=address,undefined, and -I for the repo root and the generated dir). Mutations: truncation, byte deletion,
 ** duplication of a random slice, insertion of syntax-heavy snippets.
 **
 **   parse_fuzz ITERATIONS SEED_FILES...
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../lang/parse.h"
+#include "lang/parse.h"
 
 static const char *const snippets[] = {
     "(", ")", "[", "]", "{", "}", ":", "'", "\"", "'''", "\"\"\"", "f\"", "f'{", "}",

@@ -10,12 +10,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "gc.h"
-#include "number.h"
-#include "bytes.h"
-#include "str.h"
-#include "range.h"
-#include "strspan.h"
+#include "vm/gc.h"
+#include "vm/obj/bytes.h"
+#include "vm/obj/number.h"
+#include "vm/obj/range.h"
+#include "vm/obj/str.h"
+#include "vm/obj/strspan.h"
 
 ObjBytes *asy_bytes_new(VM *vm, const uint8_t *data, size_t size) {
   ObjBytes *b = (ObjBytes *)asy_alloc_obj(vm, sizeof(ObjBytes) + size + 1, OBJ_BYTES, vm->types.bytes);

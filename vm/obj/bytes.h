@@ -9,8 +9,8 @@
 
 #include <stdint.h>
 
-#include "str.h"
-#include "vm.h"
+#include "vm/obj/str.h"
+#include "vm/vm.h"
 
 /* repr(b): b'...' with Python's quoting. */
 Value asy_bytes_repr(VM *vm, ObjBytes *b);

@@ -18,17 +18,17 @@
 */
 #include <string.h>
 
-#include "class.h"
-#include "dict.h"
-#include "except.h"
-#include "func.h"
-#include "gc.h"
-#include "interp.h" /* asy_call_body */
-#include "iter.h"
-#include "protocol.h"
-#include "range.h"
-#include "str.h"
-#include "tuple.h"
+#include "vm/except.h"
+#include "vm/gc.h"
+#include "vm/interp.h" /* asy_call_body */
+#include "vm/obj/class.h"
+#include "vm/obj/dict.h"
+#include "vm/obj/func.h"
+#include "vm/obj/iter.h"
+#include "vm/obj/protocol.h"
+#include "vm/obj/range.h"
+#include "vm/obj/str.h"
+#include "vm/obj/tuple.h"
 
 enum { W_PROPERTY = 0, W_STATIC = 1, W_CLASS = 2 };
 

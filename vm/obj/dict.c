@@ -10,15 +10,15 @@
 */
 #include <string.h>
 
-#include "dict.h"
-#include "except.h"
-#include "func.h"
-#include "gc.h"
-#include "iter.h"
-#include "list.h"
-#include "protocol.h"
-#include "str.h"
-#include "tuple.h"
+#include "vm/except.h"
+#include "vm/gc.h"
+#include "vm/obj/dict.h"
+#include "vm/obj/func.h"
+#include "vm/obj/iter.h"
+#include "vm/obj/list.h"
+#include "vm/obj/protocol.h"
+#include "vm/obj/str.h"
+#include "vm/obj/tuple.h"
 
 #define EMPTY (-1)
 #define DUMMY (-2)

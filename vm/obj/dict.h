@@ -10,7 +10,7 @@
 #ifndef ASY_DICT_H
 #define ASY_DICT_H
 
-#include "vm.h"
+#include "vm/vm.h"
 
 /* Lookup with a precomputed hash: the entry number, -1 if absent, -2 on error. */
 int64_t asy_dict_lookup(VM *vm, ObjDict *d, Value key, int64_t hash);

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dtoa.h"
-#include "number.h"
+#include "vm/obj/dtoa.h"
+#include "vm/obj/number.h"
 
 /* Digits and exponent of |d| printed with `%.*e` at `sig` significant digits. */
 static int e_digits(double d, int sig, char *digits, int *decpt) {

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dtoa.h"
-#include "format.h"
-#include "gc.h"
-#include "number.h"
+#include "vm/gc.h"
+#include "vm/obj/dtoa.h"
+#include "vm/obj/format.h"
+#include "vm/obj/number.h"
 
 /* ---- parsing a format spec ------------------------------------------------------------ */
 

@@ -11,7 +11,7 @@
 #ifndef ASY_FORMAT_H
 #define ASY_FORMAT_H
 
-#include "str.h"
+#include "vm/obj/str.h"
 
 /* The built-in types' __format__ bodies (spec may be empty). */
 Value asy_format_int(VM *vm, Value v, ObjStr *spec);   /* int or bool */

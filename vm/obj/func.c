@@ -5,14 +5,14 @@
 */
 #include <string.h>
 
-#include "class.h"
-#include "dict.h"
-#include "except.h"
-#include "func.h"
-#include "gc.h"
-#include "protocol.h"
-#include "str.h"
-#include "tuple.h"
+#include "vm/except.h"
+#include "vm/gc.h"
+#include "vm/obj/class.h"
+#include "vm/obj/dict.h"
+#include "vm/obj/func.h"
+#include "vm/obj/protocol.h"
+#include "vm/obj/str.h"
+#include "vm/obj/tuple.h"
 
 /* ---- creation ------------------------------------------------------------------ */
 

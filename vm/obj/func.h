@@ -6,7 +6,7 @@
 #ifndef ASY_FUNC_H
 #define ASY_FUNC_H
 
-#include "vm.h"
+#include "vm/vm.h"
 
 /* TypeError for a method descriptor called on the wrong kind of object:
 ** "descriptor 'get' for 'dict' objects doesn't apply to a 'int' object". */

@@ -11,11 +11,11 @@
 */
 #include <string.h>
 
-#include "func.h"
-#include "gc.h"
-#include "genericalias.h"
-#include "protocol.h"
-#include "str.h"
+#include "vm/gc.h"
+#include "vm/obj/func.h"
+#include "vm/obj/genericalias.h"
+#include "vm/obj/protocol.h"
+#include "vm/obj/str.h"
 
 /* ---- GenericAlias ------------------------------------------------------------------ */
 

@@ -5,7 +5,7 @@
 #ifndef ASY_GENERICALIAS_H
 #define ASY_GENERICALIAS_H
 
-#include "vm.h"
+#include "vm/vm.h"
 
 /* origin[key] for a built-in generic class (list[int], dict[str, int], type[X]). */
 Value asy_generic_alias_new(VM *vm, ObjClass *origin, Value key);

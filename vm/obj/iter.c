@@ -9,16 +9,16 @@
 */
 #include <string.h>
 
-#include "dict.h"
-#include "except.h"
-#include "func.h"
-#include "gc.h"
-#include "iter.h"
-#include "list.h"
-#include "protocol.h"
-#include "range.h"
-#include "set.h"
-#include "tuple.h"
+#include "vm/except.h"
+#include "vm/gc.h"
+#include "vm/obj/dict.h"
+#include "vm/obj/func.h"
+#include "vm/obj/iter.h"
+#include "vm/obj/list.h"
+#include "vm/obj/protocol.h"
+#include "vm/obj/range.h"
+#include "vm/obj/set.h"
+#include "vm/obj/tuple.h"
 
 /* The Python-visible classes of the built-in iterators (type(iter([])) is
 ** list_iterator); subclasses of `iterator`, in vm->iter_classes (a GC root). */

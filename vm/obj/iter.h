@@ -6,7 +6,7 @@
 #ifndef ASY_ITER_H
 #define ASY_ITER_H
 
-#include "vm.h"
+#include "vm/vm.h"
 
 /* Iterators over the built-in containers. */
 Value asy_list_iter(VM *vm, Value list);

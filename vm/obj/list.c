@@ -10,17 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dict.h"
-#include "except.h"
-#include "func.h"
-#include "gc.h"
-#include "iter.h"
-#include "list.h"
-#include "protocol.h"
-#include "range.h"
-#include "str.h"
-#include "set.h"
-#include "tuple.h"
+#include "vm/except.h"
+#include "vm/gc.h"
+#include "vm/obj/dict.h"
+#include "vm/obj/func.h"
+#include "vm/obj/iter.h"
+#include "vm/obj/list.h"
+#include "vm/obj/protocol.h"
+#include "vm/obj/range.h"
+#include "vm/obj/set.h"
+#include "vm/obj/str.h"
+#include "vm/obj/tuple.h"
 
 ObjList *asy_list_new(VM *vm, size_t capacity) {
   ObjList *l = (ObjList *)asy_alloc_obj(vm, sizeof(ObjList), OBJ_LIST, vm->types.list);

@@ -5,7 +5,7 @@
 #ifndef ASY_LIST_H
 #define ASY_LIST_H
 
-#include "vm.h"
+#include "vm/vm.h"
 
 /* Sort in place, stable; key may be NONE_VAL/UNDEF for identity. Returns None or
 ** EXC_VAL (ValueError "list modified during sort" if the list changed meanwhile). */

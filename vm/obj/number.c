@@ -9,11 +9,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "gc.h"
-#include "number.h"
-#include "opcodes.h"
-#include "str.h"
-#include "unicode.h"
+#include "vm/gc.h"
+#include "vm/obj/number.h"
+#include "vm/obj/str.h"
+#include "vm/obj/unicode.h"
+#include "vm/opcodes.h"
 
 static Value int_overflow(VM *vm) { return asy_raise(vm, vm->exc.OverflowError, "integer overflow"); }
 

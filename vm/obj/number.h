@@ -14,7 +14,7 @@
 #ifndef ASY_NUMBER_H
 #define ASY_NUMBER_H
 
-#include "vm.h"
+#include "vm/vm.h"
 
 /* ---- arithmetic (number.c) ---------------------------------------------------------- */
 

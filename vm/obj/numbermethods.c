@@ -11,12 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dtoa.h"
-#include "format.h"
-#include "func.h"
-#include "gc.h"
-#include "number.h"
-#include "numbermethods.h"
+#include "vm/gc.h"
+#include "vm/obj/dtoa.h"
+#include "vm/obj/format.h"
+#include "vm/obj/func.h"
+#include "vm/obj/number.h"
+#include "vm/obj/numbermethods.h"
 
 #define INT_SELF(name) \
   do { \

@@ -5,7 +5,7 @@
 #ifndef ASY_NUMBERMETHODS_H
 #define ASY_NUMBERMETHODS_H
 
-#include "vm.h"
+#include "vm/vm.h"
 
 /* Fill the int, bool and float classes (vm_new's init hook for the numbers). */
 void asy_init_number_types(VM *vm);

@@ -16,24 +16,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bytes.h"
-#include "dict.h"
-#include "class.h"
-#include "except.h"
-#include "dtoa.h"
-#include "gc.h"
-#include "format.h"
-#include "genericalias.h"
-#include "func.h"
-#include "interp.h" /* asy_c_stack_exhausted */
-#include "iter.h"
-#include "list.h"
-#include "number.h"
-#include "protocol.h"
-#include "range.h"
-#include "set.h"
-#include "str.h"
-#include "tuple.h"
+#include "vm/except.h"
+#include "vm/gc.h"
+#include "vm/interp.h" /* asy_c_stack_exhausted */
+#include "vm/obj/bytes.h"
+#include "vm/obj/class.h"
+#include "vm/obj/dict.h"
+#include "vm/obj/dtoa.h"
+#include "vm/obj/format.h"
+#include "vm/obj/func.h"
+#include "vm/obj/genericalias.h"
+#include "vm/obj/iter.h"
+#include "vm/obj/list.h"
+#include "vm/obj/number.h"
+#include "vm/obj/protocol.h"
+#include "vm/obj/range.h"
+#include "vm/obj/set.h"
+#include "vm/obj/str.h"
+#include "vm/obj/tuple.h"
 
 /* ---- names ----------------------------------------------------------------------- */
 

@@ -12,8 +12,8 @@
 #ifndef ASY_PROTOCOL_H
 #define ASY_PROTOCOL_H
 
-#include "str.h"
-#include "vm.h"
+#include "vm/obj/str.h"
+#include "vm/vm.h"
 
 /* Repr recursion guard: 1 if o is already being repr'd (print `[...]`), else 0 and o
 ** is recorded until asy_repr_leave. */

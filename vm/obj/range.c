@@ -7,14 +7,14 @@
 */
 #include <string.h>
 
-#include "except.h"
-#include "func.h"
-#include "gc.h"
-#include "iter.h"
-#include "list.h"
-#include "protocol.h"
-#include "range.h"
-#include "tuple.h"
+#include "vm/except.h"
+#include "vm/gc.h"
+#include "vm/obj/func.h"
+#include "vm/obj/iter.h"
+#include "vm/obj/list.h"
+#include "vm/obj/protocol.h"
+#include "vm/obj/range.h"
+#include "vm/obj/tuple.h"
 
 typedef __int128 i128;
 

@@ -6,7 +6,7 @@
 #ifndef ASY_RANGE_H
 #define ASY_RANGE_H
 
-#include "vm.h"
+#include "vm/vm.h"
 
 /* Resolve a slice against a sequence length (PySlice_Unpack + AdjustIndices): false
 ** with TypeError/ValueError pending on bad indices; *slicelen is the item count. */

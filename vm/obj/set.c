@@ -13,15 +13,15 @@
 */
 #include <string.h>
 
-#include "dict.h"
-#include "except.h"
-#include "func.h"
-#include "gc.h"
-#include "iter.h"
-#include "list.h"
-#include "protocol.h"
-#include "set.h"
-#include "str.h"
+#include "vm/except.h"
+#include "vm/gc.h"
+#include "vm/obj/dict.h"
+#include "vm/obj/func.h"
+#include "vm/obj/iter.h"
+#include "vm/obj/list.h"
+#include "vm/obj/protocol.h"
+#include "vm/obj/set.h"
+#include "vm/obj/str.h"
 
 #define MINSIZE 8
 #define LINEAR_PROBES 9

@@ -8,7 +8,7 @@
 #ifndef ASY_SET_H
 #define ASY_SET_H
 
-#include "vm.h"
+#include "vm/vm.h"
 
 /* `key in s`: 1, 0, -1 (an unhashable set key is looked up as a frozenset). */
 int asy_set_contains(VM *vm, ObjSet *s, Value key);

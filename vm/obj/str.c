@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gc.h"
-#include "number.h"
-#include "range.h"
-#include "str.h"
-#include "unicode.h"
+#include "vm/gc.h"
+#include "vm/obj/number.h"
+#include "vm/obj/range.h"
+#include "vm/obj/str.h"
+#include "vm/obj/unicode.h"
 
 /* ---- the builder ------------------------------------------------------------------ */
 

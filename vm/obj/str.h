@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#include "vm.h"
+#include "vm/vm.h"
 
 /* The largest str/bytes Asy builds (bytes); beyond it operations raise MemoryError
 ** instead of letting the allocator abort the process. */

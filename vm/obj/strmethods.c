@@ -6,13 +6,13 @@
 */
 #include <string.h>
 
-#include "bytes.h"
-#include "format.h"
-#include "gc.h"
-#include "str.h"
-#include "strmethods.h"
-#include "strspan.h"
-#include "unicode.h"
+#include "vm/gc.h"
+#include "vm/obj/bytes.h"
+#include "vm/obj/format.h"
+#include "vm/obj/str.h"
+#include "vm/obj/strmethods.h"
+#include "vm/obj/strspan.h"
+#include "vm/obj/unicode.h"
 
 #define SELF AS_STR(args[0])
 

@@ -5,7 +5,7 @@
 #ifndef ASY_STRMETHODS_H
 #define ASY_STRMETHODS_H
 
-#include "vm.h"
+#include "vm/vm.h"
 
 /* Fill the str and bytes classes (vm_new's init hook for the strings). */
 void asy_init_str_types(VM *vm);

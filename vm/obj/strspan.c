@@ -11,13 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bytes.h"
-#include "gc.h"
-#include "format.h"
-#include "opcodes.h"
-#include "str.h"
-#include "strspan.h"
-#include "unicode.h"
+#include "vm/gc.h"
+#include "vm/obj/bytes.h"
+#include "vm/obj/format.h"
+#include "vm/obj/str.h"
+#include "vm/obj/strspan.h"
+#include "vm/obj/unicode.h"
+#include "vm/opcodes.h"
 
 /* ---- spans ------------------------------------------------------------------------------ */
 

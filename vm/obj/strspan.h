@@ -15,7 +15,7 @@
 #ifndef ASY_STRSPAN_H
 #define ASY_STRSPAN_H
 
-#include "vm.h"
+#include "vm/vm.h"
 
 /* Install the shared methods, and the ones whose policy differs by kind, into cls
 ** (vm->types.str or vm->types.bytes). */

@@ -3,15 +3,15 @@
 */
 #include <string.h>
 
-#include "dict.h"
-#include "except.h"
-#include "func.h"
-#include "gc.h"
-#include "iter.h"
-#include "list.h"
-#include "protocol.h"
-#include "range.h"
-#include "tuple.h"
+#include "vm/except.h"
+#include "vm/gc.h"
+#include "vm/obj/dict.h"
+#include "vm/obj/func.h"
+#include "vm/obj/iter.h"
+#include "vm/obj/list.h"
+#include "vm/obj/protocol.h"
+#include "vm/obj/range.h"
+#include "vm/obj/tuple.h"
 
 ObjTuple *asy_tuple_new(VM *vm, size_t size) {
   ObjTuple *t = (ObjTuple *)asy_alloc_obj(vm, sizeof(ObjTuple) + size * sizeof(Value), OBJ_TUPLE,

@@ -4,7 +4,7 @@
 #ifndef ASY_TUPLE_H
 #define ASY_TUPLE_H
 
-#include "vm.h"
+#include "vm/vm.h"
 
 /* tuple(iterable) as a new tuple value (the same tuple for an exact tuple), or EXC_VAL. */
 Value asy_tuple_from_iterable(VM *vm, Value iterable);

@@ -6,7 +6,7 @@
 ** oracle. Lookups are binary searches over sorted run tables: a few thousand entries,
 ** about 12 probes per character, with an ASCII table in front for the common case.
 */
-#include "str.h"
+#include "vm/obj/str.h"
 
 typedef struct {
   uint32_t first, last;
@@ -18,8 +18,8 @@ typedef struct {
   uint32_t to[3];
 } UniCaseMulti;
 
-#include "unicode.h"
-#include "unicode_data.h"
+#include "vm/obj/unicode.h"
+#include "vm/obj/unicode_data.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
