@@ -72,8 +72,7 @@ char *asy_arena_strndup(AstArena *a, const char *s, size_t n) {
   return p;
 }
 
-AstNode *asy_ast_new(AstArena *a, AstKind kind, int lineno, int col, int end_lineno,
-                     int end_col) {
+AstNode *asy_ast_new(AstArena *a, AstKind kind, int lineno, int col, int end_lineno, int end_col) {
   AstNode *n = asy_arena_alloc(a, sizeof *n);
   n->kind = kind;
   n->lineno = lineno;

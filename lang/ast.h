@@ -242,6 +242,7 @@ struct AstNode {
   /* Parser-internal bookkeeping (e.g. "this expression was parenthesised");
      meaningless to the compiler. */
   unsigned pflags;
+  /* clang-format off */
   union {
     /* ---- mod ---- */
     struct { AstSeq body; } Module;      /* of stmt */
@@ -399,14 +400,14 @@ struct AstNode {
       AstSeq body;
     } ExceptHandler;
   } v;
+  /* clang-format on */
 };
 
 /* ------------------------------------------------------------------------ */
 /* Construction helpers (used by the parser; handy for synthesising trees). */
 
 /* New zeroed node of `kind` with the given source range. */
-AstNode *asy_ast_new(AstArena *a, AstKind kind, int lineno, int col, int end_lineno,
-                     int end_col);
+AstNode *asy_ast_new(AstArena *a, AstKind kind, int lineno, int col, int end_lineno, int end_col);
 /* Append x (may be NULL) to a sequence, growing it inside the arena. */
 void asy_seq_push(AstArena *a, AstSeq *s, AstNode *x);
 /* Append an identifier to an identifier sequence. */

@@ -236,6 +236,7 @@ static const char *ctx_name(AstExprContext c) {
   return c == AST_Store ? "Store()" : c == AST_Del ? "Del()" : "Load()";
 }
 
+/* clang-format off */
 static const char *const binop_names[] = {
     "?", "Add()", "Sub()", "Mult()", "MatMult()", "Div()", "Mod()", "Pow()",
     "LShift()", "RShift()", "BitOr()", "BitXor()", "BitAnd()", "FloorDiv()"};
@@ -248,6 +249,7 @@ static int has_position(AstKind k) {
   return AST_IS_STMT(k) || AST_IS_EXPR(k) || k == AST_arg || k == AST_keyword ||
          k == AST_alias || k == AST_ExceptHandler;
 }
+/* clang-format on */
 
 static void dump_node(Dumper *d, const AstNode *n) {
   FILE *o = d->out;

@@ -248,8 +248,7 @@ static const char *expr_name(const AstNode *e) {
 AstNode *ab_namedexpr(AsyParse *P, AstNode *target, AstNode *value) {
   if (target->kind != AST_Name)
     ab_error_node(P, target, "cannot use assignment expressions with %s", expr_name(target));
-  else
-    target->v.Name.ctx = AST_Store;
+  else target->v.Name.ctx = AST_Store;
   AstNode *n = NNN(P, AST_NamedExpr, target, value);
   n->v.NamedExpr.target = target;
   n->v.NamedExpr.value = value;
@@ -308,10 +307,8 @@ static void set_ctx(AstNode *e, AstExprContext ctx) {
 AstNode *ab_target(AsyParse *P, AstNode *e, int use) {
   AstNode *bad = invalid_target(e, use);
   if (bad) {
-    if (use == TGT_DEL)
-      ab_error_node(P, bad, "cannot delete %s", expr_name(bad));
-    else
-      ab_error_node(P, bad, "cannot assign to %s", expr_name(bad));
+    if (use == TGT_DEL) ab_error_node(P, bad, "cannot delete %s", expr_name(bad));
+    else ab_error_node(P, bad, "cannot assign to %s", expr_name(bad));
     return e;
   }
   set_ctx(e, use == TGT_DEL ? AST_Del : AST_Store);
@@ -360,8 +357,7 @@ AstNode *ab_assign(AsyParse *P, AstNode *first, AstSeq rest) {
     if (single && !special && is_bitwise_or(t) && is_bitwise_or(value))
       ab_error_node(P, t, "cannot assign to %s here. Maybe you meant '==' instead of '='?",
                     expr_name(t));
-    else
-      ab_error_node(P, bad, "cannot assign to %s", expr_name(bad));
+    else ab_error_node(P, bad, "cannot assign to %s", expr_name(bad));
     return n;
   }
   for (int i = 0; i < n->v.Assign.targets.n; i++) set_ctx(n->v.Assign.targets.items[i], AST_Store);
@@ -374,10 +370,8 @@ AstNode *ab_augassign(AsyParse *P, AstNode *t, AstOperator op, AstNode *v) {
   n->v.AugAssign.op = op;
   n->v.AugAssign.value = v;
   if (t->kind != AST_Name && t->kind != AST_Attribute && t->kind != AST_Subscript)
-    ab_error_node(P, t, "'%s' is an illegal expression for augmented assignment",
-                  expr_name(t));
-  else
-    set_ctx(t, AST_Store);
+    ab_error_node(P, t, "'%s' is an illegal expression for augmented assignment", expr_name(t));
+  else set_ctx(t, AST_Store);
   return n;
 }
 

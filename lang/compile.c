@@ -32,8 +32,8 @@ bool cerror(Compiler *c, const AstNode *n, const char *fmt, ...) {
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
   asy_syntax_error_at(c->err, c->arena, c->src->text, c->src->size, n ? n->lineno : 0,
-                      n ? n->col_offset : -1, n ? n->end_lineno : 0,
-                      n ? n->end_col_offset : -1, "%s", buf);
+                      n ? n->col_offset : -1, n ? n->end_lineno : 0, n ? n->end_col_offset : -1,
+                      "%s", buf);
   c->failed = true;
   return false;
 }
@@ -45,8 +45,8 @@ bool cerror_at(Compiler *c, AsyPos loc, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
-  asy_syntax_error_at(c->err, c->arena, c->src->text, c->src->size, loc.line, loc.col,
-                      loc.end_line, loc.end_col, "%s", buf);
+  asy_syntax_error_at(c->err, c->arena, c->src->text, c->src->size, loc.line, loc.col, loc.end_line,
+                      loc.end_col, "%s", buf);
   c->failed = true;
   return false;
 }
@@ -97,9 +97,9 @@ static int cmp_str(const void *a, const void *b) {
 /* A list comprehension has no frame of its own in CPython 3.12+: names nested in it
    are qualified as if it were not there. */
 static bool inlined_comp(const Unit *u) {
-  return u->kind == UNIT_COMPREHENSION && (u->ste->comp_kind == AST_ListComp ||
-                                           u->ste->comp_kind == AST_SetComp ||
-                                           u->ste->comp_kind == AST_DictComp);
+  return u->kind == UNIT_COMPREHENSION &&
+         (u->ste->comp_kind == AST_ListComp || u->ste->comp_kind == AST_SetComp ||
+          u->ste->comp_kind == AST_DictComp);
 }
 
 static void set_qualname(Compiler *c, Unit *u) {
@@ -283,15 +283,15 @@ bool compile_nameop(Compiler *c, const char *name, AstExprContext ctx, AsyPos lo
   case SC_GLOBAL_IMPLICIT:
     if (fnlike) k = K_GLOBAL;
     break;
-  case SC_GLOBAL_EXPLICIT:
-    k = K_GLOBAL;
-    break;
-  default:
-    break;
+  case SC_GLOBAL_EXPLICIT: k = K_GLOBAL; break;
+  default: break;
   }
   switch (k) {
   case K_FAST:
-    emit(c, ctx == AST_Load ? OP_LOAD_FAST : ctx == AST_Store ? OP_STORE_FAST : OP_DELETE_FAST,
+    emit(c,
+         ctx == AST_Load    ? OP_LOAD_FAST
+         : ctx == AST_Store ? OP_STORE_FAST
+                            : OP_DELETE_FAST,
          idx, loc);
     return true;
   case K_DEREF:
@@ -314,7 +314,10 @@ bool compile_nameop(Compiler *c, const char *name, AstExprContext ctx, AsyPos lo
   }
   case K_NAME: {
     int ni = add_name(c, mangled);
-    emit(c, ctx == AST_Load ? OP_LOAD_NAME : ctx == AST_Store ? OP_STORE_NAME : OP_DELETE_NAME,
+    emit(c,
+         ctx == AST_Load    ? OP_LOAD_NAME
+         : ctx == AST_Store ? OP_STORE_NAME
+                            : OP_DELETE_NAME,
          ni, loc);
     return true;
   }
@@ -433,8 +436,7 @@ Value clean_docstring(Compiler *c, const AstNode *constant) {
   }
   doc[len] = 0;
   const char *p = doc, *pend = doc + len;
-  while (p < pend && *p++ != '\n') {
-  }
+  while (p < pend && *p++ != '\n') {}
   size_t margin = (size_t)-1;
   while (p < pend) {
     const char *line = p;
@@ -443,8 +445,7 @@ Value clean_docstring(Compiler *c, const AstNode *constant) {
       size_t m = (size_t)(p - line);
       if (m < margin) margin = m;
     }
-    while (p < pend && *p++ != '\n') {
-    }
+    while (p < pend && *p++ != '\n') {}
   }
   if (margin == (size_t)-1) margin = 0;
   p = doc;
@@ -500,7 +501,8 @@ static bool find_ann(AstSeq *body) {
     AstNode *s = body->items[i];
     switch (s->kind) {
     case AST_AnnAssign: return true;
-    case AST_For: case AST_AsyncFor:
+    case AST_For:
+    case AST_AsyncFor:
       if (find_ann(&s->v.For.body) || find_ann(&s->v.For.orelse)) return true;
       break;
     case AST_While:
@@ -509,14 +511,15 @@ static bool find_ann(AstSeq *body) {
     case AST_If:
       if (find_ann(&s->v.If.body) || find_ann(&s->v.If.orelse)) return true;
       break;
-    case AST_With: case AST_AsyncWith:
+    case AST_With:
+    case AST_AsyncWith:
       if (find_ann(&s->v.With.body)) return true;
       break;
-    case AST_Try: case AST_TryStar:
+    case AST_Try:
+    case AST_TryStar:
       for (int j = 0; j < s->v.Try.handlers.n; j++)
         if (find_ann(&s->v.Try.handlers.items[j]->v.ExceptHandler.body)) return true;
-      if (find_ann(&s->v.Try.body) || find_ann(&s->v.Try.orelse) ||
-          find_ann(&s->v.Try.finalbody))
+      if (find_ann(&s->v.Try.body) || find_ann(&s->v.Try.orelse) || find_ann(&s->v.Try.finalbody))
         return true;
       break;
     default: break;
@@ -632,8 +635,8 @@ bool compile_function(Compiler *c, AstNode *s) {
   int firstline = decos->n ? decos->items[0]->lineno : s->lineno;
   int mflags;
   TRY(compile_defaults(c, args, loc, &mflags));
-  Unit *u = enter_unit(c, s, is_async ? UNIT_ASYNC_FUNCTION : UNIT_FUNCTION,
-                       s->v.FunctionDef.name, firstline);
+  Unit *u = enter_unit(c, s, is_async ? UNIT_ASYNC_FUNCTION : UNIT_FUNCTION, s->v.FunctionDef.name,
+                       firstline);
   if (!u) return false;
   AstSeq *body = &s->v.FunctionDef.body;
   AstNode *doc = body_docstring(body);

@@ -67,23 +67,24 @@ typedef enum {
 
 typedef struct {
   FBlockType type;
-  int block;          /* label: loop head (continue target) */
-  int exit;           /* label: loop exit (break target) */
-  const void *datum;  /* FINALLY_TRY: AstSeq* of the finally body; HANDLER_CLEANUP:
+  int block;         /* label: loop head (continue target) */
+  int exit;          /* label: loop exit (break target) */
+  const void *datum; /* FINALLY_TRY: AstSeq* of the finally body; HANDLER_CLEANUP:
                          the `as` name (const char*) or NULL */
   AsyPos loc;
-  int depth;          /* operand-stack depth of the statements inside this block */
+  int depth; /* operand-stack depth of the statements inside this block */
 } FBlock;
 
 typedef struct {
-  int label;          /* handler entry */
-  int depth;          /* stack depth kept when entering the handler */
-  bool lasti;         /* push the raising instruction index too */
-  int parent;         /* handler in force around this one (and in its entry code), -1 none */
+  int label;  /* handler entry */
+  int depth;  /* stack depth kept when entering the handler */
+  bool lasti; /* push the raising instruction index too */
+  int parent; /* handler in force around this one (and in its entry code), -1 none */
 } Handler;
 
 #define MAX_FBLOCKS 21 /* CPython CO_MAXBLOCKS: "too many statically nested blocks" */
 
+/* clang-format off */
 typedef struct Unit Unit;
 struct Unit {
   Unit *parent;
@@ -139,8 +140,12 @@ typedef struct Compiler {
   AsyPos genexp_loc;          /* ...and that call's position */
   ObjStr *filename;
 } Compiler;
+/* clang-format on */
 
-#define TRY(x) do { if (!(x)) return false; } while (0)
+#define TRY(x) \
+  do { \
+    if (!(x)) return false; \
+  } while (0)
 
 /* ---- errors (compile.c) ---- */
 /* Record a SyntaxError at node n (CPython compiler_error). Always returns false. */
@@ -237,8 +242,8 @@ bool const_value_of(Compiler *c, const AstNode *e, Value *out);
 int binop_arg(int op);
 /* Emit the loop nest of a comprehension from generator `index` on, appending to
    the result that sits below `depth` iterators (compile_expr.c). */
-bool compile_comprehension_generator(Compiler *c, AstNode *e, AstSeq *gens, int index,
-                                     int depth, AstNode *elt, AstNode *val);
+bool compile_comprehension_generator(Compiler *c, AstNode *e, AstSeq *gens, int index, int depth,
+                                     AstNode *elt, AstNode *val);
 /* `await` of the value on the stack: GET_AWAITABLE, then CPython's SEND/YIELD_VALUE
    loop, leaving the result (compile_expr.c). */
 void emit_await(Compiler *c, AsyPos loc);

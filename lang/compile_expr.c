@@ -108,7 +108,7 @@ static bool fold_int_eval(const AstNode *e, fold_int *out, int depth) {
     case AST_Mod: {
       if (b == 0) return false;
       fold_int q = a / b, m = a % b;
-      if (m != 0 && ((m < 0) != (b < 0))) {   /* Python floors toward -infinity */
+      if (m != 0 && ((m < 0) != (b < 0))) { /* Python floors toward -infinity */
         q -= 1;
         m += b;
       }
@@ -116,7 +116,10 @@ static bool fold_int_eval(const AstNode *e, fold_int *out, int depth) {
     }
     case AST_LShift:
       if (b < 0) return false;
-      if (a == 0) { *out = 0; return true; }
+      if (a == 0) {
+        *out = 0;
+        return true;
+      }
       if (b > 64) return false;
       return !__builtin_mul_overflow(a, (fold_int)1 << b, &r) && fold_ok(r, out);
     case AST_RShift:
@@ -139,12 +142,10 @@ static bool fold_int_eval(const AstNode *e, fold_int *out, int depth) {
       *out = r;
       return true;
     }
-    default:
-      return false;
+    default: return false;
     }
   }
-  default:
-    return false;
+  default: return false;
   }
 }
 
@@ -158,8 +159,7 @@ static bool const_int_eval(const AstNode *e, int64_t *out) {
 bool expr_is_const(Compiler *c, const AstNode *e) {
   int64_t folded;
   switch (e->kind) {
-  case AST_BinOp:
-    return const_int_eval(e, &folded);
+  case AST_BinOp: return const_int_eval(e, &folded);
   case AST_Constant: {
     const AstConst *k = &e->v.Constant.value;
     return !(k->kind == AST_CONST_INT && k->big) && k->kind != AST_CONST_IMAG;
@@ -171,7 +171,8 @@ bool expr_is_const(Compiler *c, const AstNode *e) {
     if (o->kind != AST_Constant || !expr_is_const(c, o)) return false;
     int k = o->v.Constant.value.kind;
     switch (e->v.UnaryOp.op) {
-    case AST_USub: case AST_UAdd: return k == AST_CONST_INT || k == AST_CONST_FLOAT;
+    case AST_USub:
+    case AST_UAdd: return k == AST_CONST_INT || k == AST_CONST_FLOAT;
     case AST_Invert: return k == AST_CONST_INT;
     default: return false;
     }
@@ -181,16 +182,14 @@ bool expr_is_const(Compiler *c, const AstNode *e) {
     for (int i = 0; i < e->v.Tuple.elts.n; i++)
       if (!expr_is_const(c, e->v.Tuple.elts.items[i])) return false;
     return true;
-  default:
-    return false;
+  default: return false;
   }
 }
 
 bool const_value_of(Compiler *c, const AstNode *e, Value *out) {
   int64_t folded;
   switch (e->kind) {
-  case AST_Constant:
-    return const_value(c, e, out);
+  case AST_Constant: return const_value(c, e, out);
   case AST_BinOp:
     if (!const_int_eval(e, &folded)) return cinternal(c, "not a constant");
     *out = INT_VAL(folded);
@@ -222,8 +221,7 @@ bool const_value_of(Compiler *c, const AstNode *e, Value *out) {
     *out = OBJ_VAL(t);
     return true;
   }
-  default:
-    return cinternal(c, "not a constant");
+  default: return cinternal(c, "not a constant");
   }
 }
 
@@ -234,16 +232,21 @@ bool const_value_of(Compiler *c, const AstNode *e, Value *out) {
 static const char *infer_type(Compiler *c, const AstNode *e) {
   switch (e->kind) {
   case AST_Tuple: return "tuple";
-  case AST_List: case AST_ListComp: return "list";
-  case AST_Dict: case AST_DictComp: return "dict";
-  case AST_Set: case AST_SetComp: return "set";
+  case AST_List:
+  case AST_ListComp: return "list";
+  case AST_Dict:
+  case AST_DictComp: return "dict";
+  case AST_Set:
+  case AST_SetComp: return "set";
   case AST_GeneratorExp: return "generator";
   case AST_Lambda: return "function";
-  case AST_JoinedStr: case AST_FormattedValue: return "str";
+  case AST_JoinedStr:
+  case AST_FormattedValue: return "str";
   case AST_Constant:
     switch (e->v.Constant.value.kind) {
     case AST_CONST_NONE: return "NoneType";
-    case AST_CONST_TRUE: case AST_CONST_FALSE: return "bool";
+    case AST_CONST_TRUE:
+    case AST_CONST_FALSE: return "bool";
     case AST_CONST_ELLIPSIS: return "ellipsis";
     case AST_CONST_INT: return "int";
     case AST_CONST_FLOAT: return "float";
@@ -255,10 +258,8 @@ static const char *infer_type(Compiler *c, const AstNode *e) {
   case AST_UnaryOp:
     if (expr_is_const(c, e)) return infer_type(c, e->v.UnaryOp.operand);
     return NULL;
-  case AST_BinOp:
-    return expr_is_const(c, e) ? "int" : NULL;   /* only int arithmetic folds */
-  default:
-    return NULL;
+  case AST_BinOp: return expr_is_const(c, e) ? "int" : NULL; /* only int arithmetic folds */
+  default: return NULL;
   }
 }
 
@@ -297,14 +298,21 @@ static void check_compare(Compiler *c, AstNode *e) {
 
 static void check_caller(Compiler *c, const AstNode *f) {
   switch (f->kind) {
-  case AST_Constant: case AST_Tuple: case AST_List: case AST_ListComp: case AST_Dict:
-  case AST_DictComp: case AST_Set: case AST_SetComp: case AST_GeneratorExp:
-  case AST_JoinedStr: case AST_FormattedValue:
+  case AST_Constant:
+  case AST_Tuple:
+  case AST_List:
+  case AST_ListComp:
+  case AST_Dict:
+  case AST_DictComp:
+  case AST_Set:
+  case AST_SetComp:
+  case AST_GeneratorExp:
+  case AST_JoinedStr:
+  case AST_FormattedValue:
     cwarn(c, node_loc(f), "'%s' object is not callable; perhaps you missed a comma?",
           infer_type(c, f));
     break;
-  default:
-    break;
+  default: break;
   }
 }
 
@@ -317,12 +325,14 @@ static void check_subscript(Compiler *c, const AstNode *v, const AstNode *s) {
       break;
   }
   /* fall through */
-  case AST_Set: case AST_SetComp: case AST_GeneratorExp: case AST_Lambda:
+  case AST_Set:
+  case AST_SetComp:
+  case AST_GeneratorExp:
+  case AST_Lambda:
     cwarn(c, node_loc(v), "'%s' object is not subscriptable; perhaps you missed a comma?",
           infer_type(c, v));
     return;
-  default:
-    break;
+  default: break;
   }
   const char *it = infer_type(c, s);
   if (!it || strcmp(it, "int") == 0 || strcmp(it, "bool") == 0 || s->kind == AST_Slice) return;
@@ -333,12 +343,12 @@ static void check_subscript(Compiler *c, const AstNode *v, const AstNode *s) {
     seq = k == AST_CONST_STR || k == AST_CONST_BYTES;
     break;
   }
-  case AST_Tuple: case AST_List: case AST_ListComp: case AST_JoinedStr:
-  case AST_FormattedValue:
-    seq = true;
-    break;
-  default:
-    break;
+  case AST_Tuple:
+  case AST_List:
+  case AST_ListComp:
+  case AST_JoinedStr:
+  case AST_FormattedValue: seq = true; break;
+  default: break;
   }
   if (seq)
     cwarn(c, node_loc(v),
@@ -351,8 +361,8 @@ static void check_subscript(Compiler *c, const AstNode *v, const AstNode *s) {
 
 /* Build a list/set/tuple from elements that may contain *starred ones (CPython's
    starunpack_helper). */
-static bool starunpack(Compiler *c, AsyPos loc, AstSeq *elts, int build, int add,
-                       int extend, bool tuple) {
+static bool starunpack(Compiler *c, AsyPos loc, AstSeq *elts, int build, int add, int extend,
+                       bool tuple) {
   int n = elts->n;
   if (n > 2) {
     bool all = true;
@@ -517,11 +527,14 @@ static int const_truth(const AstNode *e) {
   if (e->kind != AST_Constant) return -1;
   const AstConst *k = &e->v.Constant.value;
   switch (k->kind) {
-  case AST_CONST_NONE: case AST_CONST_FALSE: return 0;
-  case AST_CONST_TRUE: case AST_CONST_ELLIPSIS: return 1;
+  case AST_CONST_NONE:
+  case AST_CONST_FALSE: return 0;
+  case AST_CONST_TRUE:
+  case AST_CONST_ELLIPSIS: return 1;
   case AST_CONST_INT: return k->big ? -1 : k->i != 0;
   case AST_CONST_FLOAT: return k->f != 0.0;
-  case AST_CONST_STR: case AST_CONST_BYTES: return k->len != 0;
+  case AST_CONST_STR:
+  case AST_CONST_BYTES: return k->len != 0;
   default: return -1;
   }
 }
@@ -582,8 +595,7 @@ bool compile_jump_if(Compiler *c, AstNode *e, int label, bool cond) {
     if ((t != 0) == cond) emit_jump(c, OP_JUMP_PSEUDO, label, node_loc(e));
     return true;
   }
-  default:
-    break;
+  default: break;
   }
   TRY(compile_expr(c, e));
   emit_jump(c, cond ? OP_POP_JUMP_IF_TRUE : OP_POP_JUMP_IF_FALSE, label, node_loc(e));
@@ -599,7 +611,8 @@ static bool validate_keywords(Compiler *c, AstSeq *kws) {
     if (!a) continue;
     for (int j = i + 1; j < kws->n; j++) {
       const char *b = kws->items[j]->v.keyword.arg;
-      if (b && strcmp(a, b) == 0) return cerror(c, kws->items[j], "keyword argument repeated: %s", a);
+      if (b && strcmp(a, b) == 0)
+        return cerror(c, kws->items[j], "keyword argument repeated: %s", a);
     }
   }
   return true;
@@ -645,8 +658,7 @@ static bool compile_arg(Compiler *c, AstNode *arg, AsyPos callloc) {
 
 /* Push the arguments of a call whose callable and self_or_NULL (plus `pushed` extra
    positionals) are on the stack, and emit CALL / CALL_KW / CALL_FUNCTION_EX. */
-static bool compile_call_helper(Compiler *c, AsyPos loc, int pushed, AstSeq *args,
-                                AstSeq *kws) {
+static bool compile_call_helper(Compiler *c, AsyPos loc, int pushed, AstSeq *args, AstSeq *kws) {
   TRY(validate_keywords(c, kws));
   int nelts = args->n, nkw = kws->n;
   bool ex = nelts + nkw * 2 > STACK_USE_GUIDELINE;
@@ -742,8 +754,8 @@ static bool maybe_super_call(Compiler *c, AstNode *e, bool *done) {
   Scope *fn = u->ste;
   while (fn && fn->comp_kind) fn = fn->parent;
   if (!fn || fn->type != BLOCK_FUNCTION || !fn->node) return true;
-  const AstNode *args = fn->node->kind == AST_Lambda ? fn->node->v.Lambda.args
-                                                     : fn->node->v.FunctionDef.args;
+  const AstNode *args =
+      fn->node->kind == AST_Lambda ? fn->node->v.Lambda.args : fn->node->v.FunctionDef.args;
   if (args->v.arguments.posonlyargs.n + args->v.arguments.args.n == 0) return true;
   const char *first = fn->params[0];
   if (fn != u->ste && name_scope(c, first) != SC_FREE) return true;
@@ -769,8 +781,8 @@ static bool compile_call(Compiler *c, AstNode *e) {
   if (f->kind == AST_Name && strcmp(f->v.Name.id, "__debug__") != 0) {
     const char *m = cmangle(c, f->v.Name.id);
     SymScope sc = name_scope(c, m);
-    global = sc == SC_GLOBAL_EXPLICIT ||
-             (sc == SC_GLOBAL_IMPLICIT && c->u->ste->type == BLOCK_FUNCTION);
+    global =
+        sc == SC_GLOBAL_EXPLICIT || (sc == SC_GLOBAL_IMPLICIT && c->u->ste->type == BLOCK_FUNCTION);
     if (global) emit(c, OP_LOAD_GLOBAL, (add_name(c, m) << 1) | 1, floc);
   }
   if (!global) {
@@ -872,8 +884,7 @@ static bool unpack_helper(Compiler *c, AstNode *target, AstSeq *elts) {
 bool compile_store(Compiler *c, AstNode *t) {
   AsyPos loc = node_loc(t);
   switch (t->kind) {
-  case AST_Name:
-    return compile_nameop(c, t->v.Name.id, AST_Store, loc);
+  case AST_Name: return compile_nameop(c, t->v.Name.id, AST_Store, loc);
   case AST_Attribute:
     note_static_attribute(c, t);
     TRY(compile_expr(c, t->v.Attribute.value));
@@ -892,14 +903,10 @@ bool compile_store(Compiler *c, AstNode *t) {
     }
     return true;
   }
-  case AST_Tuple:
-    return unpack_helper(c, t, &t->v.Tuple.elts);
-  case AST_List:
-    return unpack_helper(c, t, &t->v.List.elts);
-  case AST_Starred:
-    return cerror(c, t, "starred assignment target must be in a list or tuple");
-  default:
-    return cerror(c, t, "cannot assign to %s", asy_ast_kind_name(t->kind));
+  case AST_Tuple: return unpack_helper(c, t, &t->v.Tuple.elts);
+  case AST_List: return unpack_helper(c, t, &t->v.List.elts);
+  case AST_Starred: return cerror(c, t, "starred assignment target must be in a list or tuple");
+  default: return cerror(c, t, "cannot assign to %s", asy_ast_kind_name(t->kind));
   }
 }
 
@@ -928,8 +935,8 @@ void emit_await(Compiler *c, AsyPos loc) {
 /* ------------------------------------------------------------------------ */
 /* Comprehension loops                                                       */
 
-bool compile_comprehension_generator(Compiler *c, AstNode *e, AstSeq *gens, int index,
-                                     int depth, AstNode *elt, AstNode *val) {
+bool compile_comprehension_generator(Compiler *c, AstNode *e, AstSeq *gens, int index, int depth,
+                                     AstNode *elt, AstNode *val) {
   AstNode *gen = gens->items[index];
   AsyPos loc = node_loc(e);
   AsyPos iloc = node_loc(gen->v.comprehension.iter);
@@ -1035,8 +1042,7 @@ bool compile_expr(Compiler *c, AstNode *e) {
     default: emit(c, OP_UNARY_INVERT, 0, loc); break;
     }
     return true;
-  case AST_Lambda:
-    return compile_lambda(c, e);
+  case AST_Lambda: return compile_lambda(c, e);
   case AST_IfExp: {
     int end = new_label(c), next = new_label(c);
     TRY(compile_jump_if(c, e->v.IfExp.test, next, false));
@@ -1047,15 +1053,13 @@ bool compile_expr(Compiler *c, AstNode *e) {
     bind_label(c, end);
     return true;
   }
-  case AST_Dict:
-    return compile_dict(c, e);
+  case AST_Dict: return compile_dict(c, e);
   case AST_Set:
     return starunpack(c, loc, &e->v.Set.elts, OP_BUILD_SET, OP_SET_ADD, OP_SET_UPDATE, false);
   case AST_ListComp:
   case AST_SetComp:
   case AST_DictComp:
-  case AST_GeneratorExp:
-    return compile_comprehension(c, e);
+  case AST_GeneratorExp: return compile_comprehension(c, e);
   case AST_Await:
     TRY(compile_expr(c, e->v.Await.value));
     emit_await(c, loc);
@@ -1071,14 +1075,10 @@ bool compile_expr(Compiler *c, AstNode *e) {
     emit(c, OP_GET_YIELD_FROM_ITER, 0, loc);
     emit_send_loop(c, loc);
     return true;
-  case AST_Compare:
-    return compile_compare(c, e);
-  case AST_Call:
-    return compile_call(c, e);
-  case AST_FormattedValue:
-    return compile_formatted_value(c, e);
-  case AST_JoinedStr:
-    return compile_joined_str(c, e);
+  case AST_Compare: return compile_compare(c, e);
+  case AST_Call: return compile_call(c, e);
+  case AST_FormattedValue: return compile_formatted_value(c, e);
+  case AST_JoinedStr: return compile_joined_str(c, e);
   case AST_Constant: {
     Value v;
     TRY(const_value(c, e, &v));
@@ -1089,12 +1089,9 @@ bool compile_expr(Compiler *c, AstNode *e) {
     TRY(compile_expr(c, e->v.Attribute.value));
     emit(c, OP_LOAD_ATTR, add_name(c, cmangle(c, e->v.Attribute.attr)) << 1, attr_loc(e, loc));
     return true;
-  case AST_Subscript:
-    return compile_subscript(c, e);
-  case AST_Starred:
-    return cerror(c, e, "can't use starred expression here");
-  case AST_Name:
-    return compile_nameop(c, e->v.Name.id, AST_Load, loc);
+  case AST_Subscript: return compile_subscript(c, e);
+  case AST_Starred: return cerror(c, e, "can't use starred expression here");
+  case AST_Name: return compile_nameop(c, e->v.Name.id, AST_Load, loc);
   case AST_List:
     return starunpack(c, loc, &e->v.List.elts, OP_BUILD_LIST, OP_LIST_APPEND, OP_LIST_EXTEND,
                       false);
@@ -1113,7 +1110,6 @@ bool compile_expr(Compiler *c, AstNode *e) {
     emit(c, OP_BUILD_SLICE, n, loc);
     return true;
   }
-  default:
-    return cerror(c, e, "unsupported expression");
+  default: return cerror(c, e, "unsupported expression");
   }
 }

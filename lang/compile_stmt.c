@@ -54,15 +54,12 @@ static bool unwind_fblock(Compiler *c, FBlock *info, bool preserve_tos, AsyPos *
   case FB_WHILE_LOOP:
   case FB_EXCEPTION_HANDLER:
   case FB_EXCEPTION_GROUP_HANDLER:
-  case FB_ASYNC_COMPREHENSION_GENERATOR:
-    return true;
+  case FB_ASYNC_COMPREHENSION_GENERATOR: return true;
   case FB_FOR_LOOP:
     if (preserve_tos) emit(c, OP_SWAP, 2, *ploc);
     emit(c, OP_POP_TOP, 0, *ploc);
     return true;
-  case FB_TRY_EXCEPT:
-    pop_handler(c);
-    return true;
+  case FB_TRY_EXCEPT: pop_handler(c); return true;
   case FB_FINALLY_TRY: {
     pop_handler(c);
     if (preserve_tos) TRY(push_fblock(c, NULL, FB_POP_VALUE, -1, -1, NULL, c->u->depth));
@@ -106,8 +103,8 @@ static bool unwind_fblock(Compiler *c, FBlock *info, bool preserve_tos, AsyPos *
 
 /* Unwind blocks from the innermost outwards, stopping at a loop when `loop` is given
    (CPython compiler_unwind_fblock_stack). */
-static bool unwind_fblock_stack(Compiler *c, const AstNode *stmt, AsyPos *ploc,
-                                bool preserve_tos, FBlock **loop) {
+static bool unwind_fblock_stack(Compiler *c, const AstNode *stmt, AsyPos *ploc, bool preserve_tos,
+                                FBlock **loop) {
   Unit *u = c->u;
   if (u->nfblocks == 0) return true;
   FBlock *top = &u->fblocks[u->nfblocks - 1];
@@ -170,12 +167,10 @@ static bool compile_break_continue(Compiler *c, AstNode *s, bool is_break) {
 
 static bool compile_delete_target(Compiler *c, AstNode *t) {
   switch (t->kind) {
-  case AST_Name:
-    return compile_nameop(c, t->v.Name.id, AST_Del, node_loc(t));
+  case AST_Name: return compile_nameop(c, t->v.Name.id, AST_Del, node_loc(t));
   case AST_Attribute:
     TRY(compile_expr(c, t->v.Attribute.value));
-    emit(c, OP_DELETE_ATTR, add_name(c, cmangle(c, t->v.Attribute.attr)),
-         attr_loc(t, node_loc(t)));
+    emit(c, OP_DELETE_ATTR, add_name(c, cmangle(c, t->v.Attribute.attr)), attr_loc(t, node_loc(t)));
     return true;
   case AST_Subscript:
     TRY(compile_expr(c, t->v.Subscript.value));
@@ -188,8 +183,7 @@ static bool compile_delete_target(Compiler *c, AstNode *t) {
     for (int i = 0; i < elts->n; i++) TRY(compile_delete_target(c, elts->items[i]));
     return true;
   }
-  default:
-    return cerror(c, t, "cannot delete %s", asy_ast_kind_name(t->kind));
+  default: return cerror(c, t, "cannot delete %s", asy_ast_kind_name(t->kind));
   }
 }
 
@@ -222,9 +216,7 @@ static bool compile_augassign(Compiler *c, AstNode *s) {
       emit(c, OP_BINARY_SUBSCR, 0, tloc);
     }
     break;
-  case AST_Name:
-    TRY(compile_nameop(c, t->v.Name.id, AST_Load, tloc));
-    break;
+  case AST_Name: TRY(compile_nameop(c, t->v.Name.id, AST_Load, tloc)); break;
   default:
     return cerror(c, t, "'%s' is an illegal expression for augmented assignment",
                   asy_ast_kind_name(t->kind));
@@ -248,8 +240,7 @@ static bool compile_augassign(Compiler *c, AstNode *s) {
       emit(c, OP_STORE_SUBSCR, 0, tloc);
     }
     return true;
-  default:
-    return compile_nameop(c, t->v.Name.id, AST_Store, tloc);
+  default: return compile_nameop(c, t->v.Name.id, AST_Store, tloc);
   }
 }
 
@@ -409,8 +400,7 @@ static bool compile_import_from(Compiler *c, AstNode *s) {
   for (int i = 0; i < names->n; i++) {
     AstNode *a = names->items[i];
     emit(c, OP_IMPORT_FROM, add_name(c, a->v.alias.name), loc);
-    TRY(compile_nameop(c, a->v.alias.asname ? a->v.alias.asname : a->v.alias.name, AST_Store,
-                       loc));
+    TRY(compile_nameop(c, a->v.alias.asname ? a->v.alias.asname : a->v.alias.name, AST_Store, loc));
   }
   emit(c, OP_POP_TOP, 0, loc);
   return true;
@@ -452,8 +442,7 @@ static bool async_allowed(Compiler *c, AstNode *s, const char *what) {
     c->u->flags |= CODE_HAS_AWAIT; /* Asy: top-level async statements run as a task */
     return true;
   }
-  if (c->u->kind != UNIT_ASYNC_FUNCTION)
-    return cerror(c, s, "'%s' outside async function", what);
+  if (c->u->kind != UNIT_ASYNC_FUNCTION) return cerror(c, s, "'%s' outside async function", what);
   return true;
 }
 
@@ -531,10 +520,10 @@ static bool compile_with(Compiler *c, AstNode *s, int pos) {
   } else {
     emit(c, OP_BEFORE_WITH, 0, loc);
   }
-  int body_depth = c->u->depth - 1; /* the bound __exit__ stays below the body */
+  int body_depth = c->u->depth - 1;         /* the bound __exit__ stays below the body */
   push_handler(c, final, body_depth, true); /* SETUP_WITH */
-  TRY(push_fblock(c, item->v.withitem.context_expr, is_async ? FB_ASYNC_WITH : FB_WITH,
-                  -1, final, s, body_depth));
+  TRY(push_fblock(c, item->v.withitem.context_expr, is_async ? FB_ASYNC_WITH : FB_WITH, -1, final,
+                  s, body_depth));
   if (item->v.withitem.optional_vars) TRY(compile_store(c, item->v.withitem.optional_vars));
   else emit(c, OP_POP_TOP, 0, loc);
   if (pos + 1 < s->v.With.items.n) TRY(compile_with(c, s, pos + 1));
@@ -568,9 +557,9 @@ static bool compile_try_except(Compiler *c, AstNode *s) {
   pop_handler(c);
   TRY(compile_body(c, &s->v.Try.orelse, 0));
   emit_jump(c, OP_JUMP_PSEUDO, end, NO_LOC);
-  bind_label(c, except); /* [exc] */
+  bind_label(c, except);                 /* [exc] */
   push_handler(c, cleanup, d + 1, true); /* SETUP_CLEANUP */
-  emit(c, OP_PUSH_EXC_INFO, 0, NO_LOC); /* [prev exc] */
+  emit(c, OP_PUSH_EXC_INFO, 0, NO_LOC);  /* [prev exc] */
   TRY(push_fblock(c, s, FB_EXCEPTION_HANDLER, -1, -1, NULL, d + 2));
   for (int i = 0; i < handlers->n; i++) {
     AstNode *h = handlers->items[i];
@@ -626,8 +615,8 @@ static bool compile_try_except(Compiler *c, AstNode *s) {
 
 static bool compile_try_star_except(Compiler *c, AstNode *s) {
   AstSeq *handlers = &s->v.Try.handlers;
-  int except = new_label(c), orelse = new_label(c), end = new_label(c),
-      cleanup = new_label(c), reraise_star = new_label(c), reraise = new_label(c);
+  int except = new_label(c), orelse = new_label(c), end = new_label(c), cleanup = new_label(c),
+      reraise_star = new_label(c), reraise = new_label(c);
   AsyPos loc = node_loc(s);
   int d = c->u->depth;
   push_handler(c, except, d, false);
@@ -644,8 +633,8 @@ static bool compile_try_star_except(Compiler *c, AstNode *s) {
   for (int i = 0; i < handlers->n; i++) {
     AstNode *h = handlers->items[i];
     AsyPos hloc = node_loc(h);
-    int next_except = new_label(c), except_with_error = new_label(c),
-        no_match = new_label(c), cleanup_end = new_label(c);
+    int next_except = new_label(c), except_with_error = new_label(c), no_match = new_label(c),
+        cleanup_end = new_label(c);
     if (i == 0) {
       emit(c, OP_BUILD_LIST, 0, hloc); /* [prev orig list] */
       emit(c, OP_COPY, 2, hloc);       /* [prev orig list exc] */
@@ -721,7 +710,7 @@ static bool compile_try_finally(Compiler *c, AstNode *s) {
   pop_fblock(c);
   TRY(compile_body(c, &s->v.Try.finalbody, 0));
   emit_jump(c, OP_JUMP_PSEUDO, exit, NO_LOC);
-  bind_label(c, end); /* [exc] */
+  bind_label(c, end);                    /* [exc] */
   push_handler(c, cleanup, d + 1, true); /* SETUP_CLEANUP */
   emit(c, OP_PUSH_EXC_INFO, 0, NO_LOC);
   TRY(push_fblock(c, s, FB_FINALLY_END, -1, -1, NULL, d + 2));
@@ -746,12 +735,9 @@ static bool compile_try(Compiler *c, AstNode *s) {
 bool compile_stmt(Compiler *c, AstNode *s) {
   switch (s->kind) {
   case AST_FunctionDef:
-  case AST_AsyncFunctionDef:
-    return compile_function(c, s);
-  case AST_ClassDef:
-    return compile_class(c, s);
-  case AST_Return:
-    return compile_return(c, s);
+  case AST_AsyncFunctionDef: return compile_function(c, s);
+  case AST_ClassDef: return compile_class(c, s);
+  case AST_Return: return compile_return(c, s);
   case AST_Delete:
     for (int i = 0; i < s->v.Delete.targets.n; i++)
       TRY(compile_delete_target(c, s->v.Delete.targets.items[i]));
@@ -765,43 +751,26 @@ bool compile_stmt(Compiler *c, AstNode *s) {
     }
     return true;
   }
-  case AST_AugAssign:
-    return compile_augassign(c, s);
-  case AST_AnnAssign:
-    return compile_annassign(c, s);
-  case AST_For:
-    return compile_for(c, s);
-  case AST_AsyncFor:
-    return compile_async_for(c, s);
-  case AST_While:
-    return compile_while(c, s);
-  case AST_If:
-    return compile_if(c, s);
+  case AST_AugAssign: return compile_augassign(c, s);
+  case AST_AnnAssign: return compile_annassign(c, s);
+  case AST_For: return compile_for(c, s);
+  case AST_AsyncFor: return compile_async_for(c, s);
+  case AST_While: return compile_while(c, s);
+  case AST_If: return compile_if(c, s);
   case AST_With:
-  case AST_AsyncWith:
-    return compile_with(c, s, 0);
-  case AST_Raise:
-    return compile_raise(c, s);
+  case AST_AsyncWith: return compile_with(c, s, 0);
+  case AST_Raise: return compile_raise(c, s);
   case AST_Try:
-  case AST_TryStar:
-    return compile_try(c, s);
-  case AST_Assert:
-    return compile_assert(c, s);
-  case AST_Import:
-    return compile_import(c, s);
-  case AST_ImportFrom:
-    return compile_import_from(c, s);
+  case AST_TryStar: return compile_try(c, s);
+  case AST_Assert: return compile_assert(c, s);
+  case AST_Import: return compile_import(c, s);
+  case AST_ImportFrom: return compile_import_from(c, s);
   case AST_Global:
   case AST_Nonlocal:
-  case AST_Pass:
-    return true;
-  case AST_Expr:
-    return compile_expr_stmt(c, s);
-  case AST_Break:
-    return compile_break_continue(c, s, true);
-  case AST_Continue:
-    return compile_break_continue(c, s, false);
-  default:
-    return cerror(c, s, "unsupported statement");
+  case AST_Pass: return true;
+  case AST_Expr: return compile_expr_stmt(c, s);
+  case AST_Break: return compile_break_continue(c, s, true);
+  case AST_Continue: return compile_break_continue(c, s, false);
+  default: return cerror(c, s, "unsupported statement");
   }
 }

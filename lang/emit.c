@@ -18,14 +18,14 @@ static void *xrealloc(void *p, size_t n) {
   return q;
 }
 
-#define GROW(arr, cap, need)                                                        \
-  do {                                                                             \
-    if ((need) > (cap)) {                                                          \
-      int ncap_ = (cap) ? (cap) * 2 : 16;                                          \
-      while (ncap_ < (need)) ncap_ *= 2;                                           \
-      (arr) = xrealloc((arr), sizeof *(arr) * (size_t)ncap_);                       \
-      (cap) = ncap_;                                                               \
-    }                                                                              \
+#define GROW(arr, cap, need) \
+  do { \
+    if ((need) > (cap)) { \
+      int ncap_ = (cap) ? (cap)*2 : 16; \
+      while (ncap_ < (need)) ncap_ *= 2; \
+      (arr) = xrealloc((arr), sizeof *(arr) * (size_t)ncap_); \
+      (cap) = ncap_; \
+    } \
   } while (0)
 
 /* ------------------------------------------------------------------------ */
@@ -33,8 +33,8 @@ static void *xrealloc(void *p, size_t n) {
 
 /* Every row must mark both counts or neither, so that no count is silently
    overridden by varying_effect(). */
-#define OP(name, pops, pushes, flags, doc)                                          \
-  _Static_assert(((pops) == ASY_VARIES) == ((pushes) == ASY_VARIES),               \
+#define OP(name, pops, pushes, flags, doc) \
+  _Static_assert(((pops) == ASY_VARIES) == ((pushes) == ASY_VARIES), \
                  #name ": ASY_VARIES must mark both pops and pushes");
 ASY_OPCODES(OP)
 #undef OP
@@ -51,11 +51,14 @@ static int varying_effect(int op, int arg, bool jump) {
   switch (op) {
   case OP_LOAD_GLOBAL: return 1 + (arg & 1);
   case OP_LOAD_ATTR: return arg & 1;
-  case OP_BUILD_SLICE: case OP_BUILD_TUPLE: case OP_BUILD_LIST: case OP_BUILD_SET:
-  case OP_BUILD_STRING:
-    return 1 - arg;
+  case OP_BUILD_SLICE:
+  case OP_BUILD_TUPLE:
+  case OP_BUILD_LIST:
+  case OP_BUILD_SET:
+  case OP_BUILD_STRING: return 1 - arg;
   case OP_BUILD_MAP: return 1 - 2 * arg;
-  case OP_JUMP_IF_FALSE_OR_POP: case OP_JUMP_IF_TRUE_OR_POP: return jump ? 0 : -1;
+  case OP_JUMP_IF_FALSE_OR_POP:
+  case OP_JUMP_IF_TRUE_OR_POP: return jump ? 0 : -1;
   case OP_FOR_ITER: return jump ? -1 : 1;
   case OP_UNPACK_SEQUENCE: return arg - 1;
   case OP_UNPACK_EX: return (arg & 0xff) + (arg >> 8);
@@ -104,6 +107,7 @@ Unit *unit_new(Compiler *c, Scope *ste, UnitKind kind, const char *name, int fir
 
 void unit_free(Unit *u) {
   if (!u) return;
+  /* clang-format off */
   free(u->code); free(u->pos); free(u->hid);
   free(u->lpos); free(u->ldepth); free(u->lhid);
   free(u->handlers);
@@ -111,6 +115,7 @@ void unit_free(Unit *u) {
   free(u->names); free(u->nindex);
   free(u->fast); free(u->cells); free(u->cell2arg); free(u->frees);
   free(u->fast_ix); free(u->cell_ix); free(u->free_ix);
+  /* clang-format on */
   free(u->qualname);
   free(u->static_attrs);
   free(u);
@@ -148,8 +153,8 @@ void emit(Compiler *c, int op, int arg, AsyPos loc) {
     u->depth += asy_stack_effect(op, arg, false);
     note_depth(u);
     if (u->depth < 0) {
-      fprintf(stderr, "asy: internal compiler error: negative stack depth in %s at %d\n",
-              u->name, u->ncode - 1);
+      fprintf(stderr, "asy: internal compiler error: negative stack depth in %s at %d\n", u->name,
+              u->ncode - 1);
       u->depth = 0;
     }
   }
@@ -256,8 +261,7 @@ static uint64_t cv_hash(Value v) {
   case VAL_OBJ: {
     Obj *o = AS_OBJ(v);
     if (o->type == OBJ_STR) return bytes_hash(((ObjStr *)o)->chars, ((ObjStr *)o)->size) * 13;
-    if (o->type == OBJ_BYTES)
-      return bytes_hash(((ObjBytes *)o)->data, ((ObjBytes *)o)->size) * 17;
+    if (o->type == OBJ_BYTES) return bytes_hash(((ObjBytes *)o)->data, ((ObjBytes *)o)->size) * 17;
     if (o->type == OBJ_TUPLE) {
       ObjTuple *t = (ObjTuple *)o;
       uint64_t h = 19 + t->size;
@@ -383,21 +387,20 @@ static int flow_stacksize(Unit *u, const uint32_t *code, int n, const ExcEntry *
   for (int i = 0; i <= n; i++) at[i] = -1;
   int nw = 0, maxd = 0;
   bool bad = false;
-#define VISIT(idx, d)                                                               \
-  do {                                                                             \
-    int i_ = (idx), d_ = (d);                                                      \
-    if (i_ >= 0 && i_ < n) {                                                       \
-      if (at[i_] < 0) {                                                            \
-        at[i_] = d_;                                                               \
-        work[nw++] = i_;                                                           \
-        if (d_ > maxd) maxd = d_;                                                  \
-      } else if (at[i_] != d_ && !bad) {                                           \
-        bad = true;                                                                \
-        fprintf(stderr,                                                            \
-                "asy: internal compiler error: stack depth %d vs %d at %d in %s\n", \
-                at[i_], d_, i_, u->name);                                          \
-      }                                                                            \
-    }                                                                              \
+#define VISIT(idx, d) \
+  do { \
+    int i_ = (idx), d_ = (d); \
+    if (i_ >= 0 && i_ < n) { \
+      if (at[i_] < 0) { \
+        at[i_] = d_; \
+        work[nw++] = i_; \
+        if (d_ > maxd) maxd = d_; \
+      } else if (at[i_] != d_ && !bad) { \
+        bad = true; \
+        fprintf(stderr, "asy: internal compiler error: stack depth %d vs %d at %d in %s\n", \
+                at[i_], d_, i_, u->name); \
+      } \
+    } \
   } while (0)
   if (n > 0) VISIT(0, 0);
   for (;;) {
@@ -429,7 +432,8 @@ static int flow_stacksize(Unit *u, const uint32_t *code, int n, const ExcEntry *
     for (uint32_t j = ex[k].start; j < ex[k].end; j++)
       if (at[j] >= 0 && at[j] < ex[k].depth) {
         bad = true;
-        fprintf(stderr, "asy: internal compiler error: handler depth %d above stack %d at %u in %s\n",
+        fprintf(stderr,
+                "asy: internal compiler error: handler depth %d above stack %d at %u in %s\n",
                 ex[k].depth, at[j], j, u->name);
         break;
       }
@@ -495,7 +499,7 @@ ObjCode *assemble(Compiler *c) {
   int nlp = u->nfast + u->ncells + u->nfree;
   ObjTuple *varnames = asy_tuple_new(vm, (size_t)nlp);
   for (int i = 0; i < nlp; i++) {
-    const char *s = i < u->nfast ? u->fast[i]
+    const char *s = i < u->nfast               ? u->fast[i]
                     : i < u->nfast + u->ncells ? u->cells[i - u->nfast]
                                                : u->frees[i - u->nfast - u->ncells];
     varnames->items[i] = OBJ_VAL(intern_name(c, s));

@@ -56,7 +56,8 @@ static AstSeq merge_constants(AsyParse *P, AstSeq in) {
     }
     int j = i;
     size_t len = 0;
-    while (j < in.n && in.items[j]->kind == AST_Constant) len += in.items[j++]->v.Constant.value.len;
+    while (j < in.n && in.items[j]->kind == AST_Constant)
+      len += in.items[j++]->v.Constant.value.len;
     if (len == 0) {
       i = j;
       continue;
@@ -72,8 +73,9 @@ static AstSeq merge_constants(AsyParse *P, AstSeq in) {
         k += c->len;
       }
       AstNode *last = in.items[j - 1];
-      ab_push(P, &out, str_const(P, x->lineno, x->col_offset, last->end_lineno,
-                                 last->end_col_offset, s, len));
+      ab_push(
+          P, &out,
+          str_const(P, x->lineno, x->col_offset, last->end_lineno, last->end_col_offset, s, len));
     }
     i = j;
   }
@@ -164,7 +166,8 @@ FConv ab_fconv(AsyParse *P, const AsyToken *bang, const AsyToken *name) {
   c.tok = *bang;
   c.conv = -1;
   if (name->lineno != bang->end_lineno || name->col != bang->end_col) {
-    ab_error_tok(P, *name, "f-string: conversion type must come right after the exclamanation mark");
+    ab_error_tok(P, *name,
+                 "f-string: conversion type must come right after the exclamanation mark");
     return c;
   }
   if (name->n == 1 && (name->z[0] == 's' || name->z[0] == 'r' || name->z[0] == 'a')) {
@@ -176,8 +179,8 @@ FConv ab_fconv(AsyParse *P, const AsyToken *bang, const AsyToken *name) {
   return c;
 }
 
-void ab_ffield(AsyParse *P, AstSeq *out, const AsyToken *lbrace, AstNode *expr,
-               const AsyToken *eq, FConv conv, FSpec spec, const AsyToken *rbrace) {
+void ab_ffield(AsyParse *P, AstSeq *out, const AsyToken *lbrace, AstNode *expr, const AsyToken *eq,
+               FConv conv, FSpec spec, const AsyToken *rbrace) {
   int conversion = conv.conv;
   if (eq) {
     /* the debug text runs from after '{' to the start of what follows '=' */
@@ -185,8 +188,8 @@ void ab_ffield(AsyParse *P, AstSeq *out, const AsyToken *lbrace, AstNode *expr,
     const char *s = lbrace->z + lbrace->n;
     size_t n = (size_t)(next->z - s);
     char *text = asy_arena_strndup(P->a, s, n);
-    ab_push(P, out, str_const(P, lbrace->end_lineno, lbrace->end_col, next->lineno, next->col,
-                              text, n));
+    ab_push(P, out,
+            str_const(P, lbrace->end_lineno, lbrace->end_col, next->lineno, next->col, text, n));
     if (conversion == -1 && !spec.present) conversion = 'r';
   }
   AstNode *fv = NTT(P, AST_FormattedValue, *lbrace, *rbrace);

@@ -66,8 +66,8 @@ static int indentation(AsyLexer *L, const char *p, int col, int altcol) {
       /* CPython points past the end of the offending line */
       const char *e = p;
       while (e < L->end && *e != '\n' && *e != '\r') e++;
-      return asy_lex_error(L, ASY_ERR_INDENTATION, L->lineno, (int)(e - L->line_start),
-                           L->lineno, -2, "unindent does not match any outer indentation level");
+      return asy_lex_error(L, ASY_ERR_INDENTATION, L->lineno, (int)(e - L->line_start), L->lineno,
+                           -2, "unindent does not match any outer indentation level");
     }
     if (altcol != L->altstack[top]) goto tab_error;
   }

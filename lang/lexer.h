@@ -19,12 +19,12 @@
 #include "lang/parse.h"
 
 typedef struct AsyToken {
-  int type;          /* TK_* (0 = end of input) */
-  const char *z;     /* first byte of the token text in the source buffer */
-  int n;             /* length of the text in bytes */
-  int lineno, col;   /* start */
+  int type;        /* TK_* (0 = end of input) */
+  const char *z;   /* first byte of the token text in the source buffer */
+  int n;           /* length of the text in bytes */
+  int lineno, col; /* start */
   int end_lineno, end_col;
-  int flags;         /* TOKF_* below */
+  int flags; /* TOKF_* below */
 } AsyToken;
 
 /* Token flags. */
@@ -32,23 +32,23 @@ typedef struct AsyToken {
 #define TOKF_FIELD 2 /* LBRACE/RBRACE/COLON that delimit an f-string field */
 
 /* CPython's tokenizer limits, with its messages. */
-#define LEX_MAXLEVEL 200  /* "too many nested parentheses" */
-#define LEX_MAXINDENT 100 /* "too many levels of indentation" */
+#define LEX_MAXLEVEL 200   /* "too many nested parentheses" */
+#define LEX_MAXINDENT 100  /* "too many levels of indentation" */
 #define LEX_MAXFSTRING 150 /* "too many nested f-strings" */
 
 typedef struct {
-  char ch;            /* '(' '[' '{' */
-  char field;         /* '{' opening an f-string replacement field */
-  char spec;          /* that field is now in its format spec (after ':') */
-  int lineno, col;    /* where the bracket is, for "'(' was never closed" */
+  char ch;         /* '(' '[' '{' */
+  char field;      /* '{' opening an f-string replacement field */
+  char spec;       /* that field is now in its format spec (after ':') */
+  int lineno, col; /* where the bracket is, for "'(' was never closed" */
 } LexBracket;
 
 typedef struct {
-  char quote;         /* ' or " */
-  char triple;        /* ''' or """ */
-  char raw;           /* rf"..." */
-  int base_depth;     /* bracket depth outside the f-string */
-  int lineno, col;    /* where the f-string starts (its prefix) */
+  char quote;      /* ' or " */
+  char triple;     /* ''' or """ */
+  char raw;        /* rf"..." */
+  int base_depth;  /* bracket depth outside the f-string */
+  int lineno, col; /* where the f-string starts (its prefix) */
 } LexFString;
 
 typedef struct AsyLexer {
@@ -64,24 +64,23 @@ typedef struct AsyLexer {
 
   /* layout (layout.c) */
   int indstack[LEX_MAXINDENT + 1], altstack[LEX_MAXINDENT + 1];
-  int nind;               /* top index into indstack (0 = column 0) */
-  int pending;            /* >0: INDENTs to emit, <0: DEDENTs to emit */
-  int at_bol;             /* at the start of a logical line */
-  int line_has_tokens;    /* a token was produced since the last NEWLINE */
-  int eof_state;          /* 0 running, 1 final NEWLINE/DEDENTs issued, 2 done */
-  int no_indent;          /* eval mode: indentation is not significant */
-  AsyToken last;          /* last token handed out (for error positions) */
+  int nind;            /* top index into indstack (0 = column 0) */
+  int pending;         /* >0: INDENTs to emit, <0: DEDENTs to emit */
+  int at_bol;          /* at the start of a logical line */
+  int line_has_tokens; /* a token was produced since the last NEWLINE */
+  int eof_state;       /* 0 running, 1 final NEWLINE/DEDENTs issued, 2 done */
+  int no_indent;       /* eval mode: indentation is not significant */
+  AsyToken last;       /* last token handed out (for error positions) */
 
   /* error reporting */
-  const char *filename;   /* SyntaxWarnings go to stderr under this name; NULL = none */
+  const char *filename; /* SyntaxWarnings go to stderr under this name; NULL = none */
   AsySyntaxErr *err;
   AstArena *arena;
   int failed;
 } AsyLexer;
 
 /* Initialise a lexer over src[0..len), which must have src[len] == 0. */
-void asy_lex_init(AsyLexer *L, const char *src, size_t len, AstArena *arena,
-                  AsySyntaxErr *err);
+void asy_lex_init(AsyLexer *L, const char *src, size_t len, AstArena *arena, AsySyntaxErr *err);
 /* Next raw token (NL for a physical newline, no INDENT/DEDENT). Returns type. */
 int asy_lex_raw(AsyLexer *L, AsyToken *t);
 /* Next token for the parser, with NEWLINE/INDENT/DEDENT. Returns type; 0 = EOF
@@ -98,8 +97,8 @@ void asy_lex_warn(AsyLexer *L, int lineno, const char *fmt, ...)
 
 /* Record a syntax error at a byte range; the first error wins. kind is one of
    ASY_ERR_*; the message is printf-formatted. Returns -1. */
-int asy_lex_error(AsyLexer *L, int kind, int lineno, int col, int end_lineno,
-                  int end_col, const char *fmt, ...)
+int asy_lex_error(AsyLexer *L, int kind, int lineno, int col, int end_lineno, int end_col,
+                  const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 7, 8)))
 #endif

@@ -129,7 +129,6 @@ typedef struct {
   int head, n, cap;
 } Driver;
 
-
 /* The i-th token after the queue head (lexing as needed); NULL past EOF or
    after a lexer error. */
 static AsyToken *peek(Driver *D, int i) {
@@ -195,8 +194,7 @@ static void track(AsyParse *P, const AsyToken *t) {
   P->prev = P->cur;
   P->cur = *t;
   P->ntokens++;
-  if (pt == TK_NEWLINE || pt == TK_INDENT || pt == TK_DEDENT || P->ntokens == 1 ||
-      pt == TK_SEMI) {
+  if (pt == TK_NEWLINE || pt == TK_INDENT || pt == TK_DEDENT || P->ntokens == 1 || pt == TK_SEMI) {
     if (t->type != TK_INDENT && t->type != TK_DEDENT) {
       P->line_first = *t;
       memset(&P->line_second, 0, sizeof P->line_second);
@@ -247,7 +245,8 @@ static int too_deep(const AstNode *n, int depth) {
            too_deep(n->v.FunctionDef.returns, depth);
   case AST_ClassDef:
     return seq_too_deep(&n->v.ClassDef.bases, depth) ||
-           seq_too_deep(&n->v.ClassDef.keywords, depth) || seq_too_deep(&n->v.ClassDef.body, depth) ||
+           seq_too_deep(&n->v.ClassDef.keywords, depth) ||
+           seq_too_deep(&n->v.ClassDef.body, depth) ||
            seq_too_deep(&n->v.ClassDef.decorator_list, depth);
   case AST_Return: return too_deep(n->v.Return.value, depth);
   case AST_Delete: return seq_too_deep(&n->v.Delete.targets, depth);
@@ -287,7 +286,8 @@ static int too_deep(const AstNode *n, int depth) {
   case AST_IfExp:
     return too_deep(n->v.IfExp.test, depth) || too_deep(n->v.IfExp.body, depth) ||
            too_deep(n->v.IfExp.orelse, depth);
-  case AST_Dict: return seq_too_deep(&n->v.Dict.keys, depth) || seq_too_deep(&n->v.Dict.values, depth);
+  case AST_Dict:
+    return seq_too_deep(&n->v.Dict.keys, depth) || seq_too_deep(&n->v.Dict.values, depth);
   case AST_Set: return seq_too_deep(&n->v.Set.elts, depth);
   case AST_ListComp:
   case AST_SetComp:
@@ -329,10 +329,11 @@ static int too_deep(const AstNode *n, int depth) {
     return too_deep(n->v.withitem.context_expr, depth) ||
            too_deep(n->v.withitem.optional_vars, depth);
   case AST_comprehension:
-    return too_deep(n->v.comprehension.target, depth) ||
-           too_deep(n->v.comprehension.iter, depth) || seq_too_deep(&n->v.comprehension.ifs, depth);
+    return too_deep(n->v.comprehension.target, depth) || too_deep(n->v.comprehension.iter, depth) ||
+           seq_too_deep(&n->v.comprehension.ifs, depth);
   case AST_ExceptHandler:
-    return too_deep(n->v.ExceptHandler.type, depth) || seq_too_deep(&n->v.ExceptHandler.body, depth);
+    return too_deep(n->v.ExceptHandler.type, depth) ||
+           seq_too_deep(&n->v.ExceptHandler.body, depth);
   default: return 0;
   }
 }
@@ -388,7 +389,9 @@ AstNode *asy_parse(AstArena *arena, const char *filename, const char *src, size_
   P.lemon = lemon;
   AsyToken t;
   memset(&t, 0, sizeof t);
-  t.type = mode == ASY_PARSE_SINGLE ? TK_MODE_SINGLE : mode == ASY_PARSE_EVAL ? TK_MODE_EVAL : TK_MODE_FILE;
+  t.type = mode == ASY_PARSE_SINGLE ? TK_MODE_SINGLE
+           : mode == ASY_PARSE_EVAL ? TK_MODE_EVAL
+                                    : TK_MODE_FILE;
   AsyParser(lemon, t.type, t);
 
   for (;;) {
@@ -405,8 +408,7 @@ AstNode *asy_parse(AstArena *arena, const char *filename, const char *src, size_
     AsySyntaxErr parser_err = *err, tok_err;
     memset(&tok_err, 0, sizeof tok_err);
     L->err = &tok_err;
-    while (fetch(&D, &t) > 0) {
-    }
+    while (fetch(&D, &t) > 0) {}
     if (L->failed) {
       /* CPython: an unclosed bracket only beats a parser error reported on a
          later line, or the "forgot a comma" guess made inside it */
@@ -431,7 +433,8 @@ AstNode *asy_parse(AstArena *arena, const char *filename, const char *src, size_
   }
   if (too_deep(P.result, 0)) {
     err->kind = ASY_ERR_MEMORY;
-    snprintf(err->msg, sizeof err->msg, "Parser stack overflowed - Python source too complex to parse");
+    snprintf(err->msg, sizeof err->msg,
+             "Parser stack overflowed - Python source too complex to parse");
     return NULL;
   }
   if (mode == ASY_PARSE_SINGLE) {

@@ -30,13 +30,13 @@ typedef enum {
 
 typedef struct AsySyntaxErr {
   AsyErrKind kind;
-  char msg[256];       /* e.g. "expected ':'" (no exception class name) */
+  char msg[256]; /* e.g. "expected ':'" (no exception class name) */
   /* Positions as CPython's SyntaxError attributes: lineno/end_lineno 1-based;
      offset/end_offset 1-based and counted in CHARACTERS (code points) of the
      line, end exclusive. 0 means "unknown" (CPython's None). end_lineno and
      end_offset may be 0 when CPython gives no range. */
   int lineno, offset, end_lineno, end_offset;
-  const char *text;    /* the source line `lineno` including its '\n' if any
+  const char *text; /* the source line `lineno` including its '\n' if any
                           (CPython's SyntaxError.text); NULL if unknown.
                           Allocated in the arena passed to asy_parse. */
   /* 1 when the error is only "input ended too early" (unclosed bracket, block
@@ -57,8 +57,8 @@ enum {
 /* Parse src[0..len) (UTF-8, need not be NUL-terminated) in `mode`. Returns the
    tree (allocated in `arena`; the caller frees it with asy_arena_free) or NULL
    with *err filled. `filename` is only informative (may be NULL). */
-AstNode *asy_parse(AstArena *arena, const char *filename, const char *src,
-                   size_t len, int mode, AsySyntaxErr *err);
+AstNode *asy_parse(AstArena *arena, const char *filename, const char *src, size_t len, int mode,
+                   AsySyntaxErr *err);
 
 /* Python's class name for an error kind ("SyntaxError", "IndentationError"...). */
 const char *asy_err_kind_name(AsyErrKind kind);

@@ -11,18 +11,20 @@
 #include "lang/lexer.h"
 
 /* Parser-internal AstNode.pflags bits. */
+/* clang-format off */
 #define PF_PAREN 1u      /* the expression was written inside its own ( ) */
 #define PF_BARE_GENEXP 2u /* a generator expression without its own parentheses
                             (only legal as the sole argument of a call) */
 #define PF_OUTER 4u      /* has an outer span in AsyParse.parens (see ab_outer) */
+/* clang-format on */
 
 /* One item of a parameter list, before arguments() sorts them. */
 enum { PI_PLAIN, PI_SLASH, PI_STAR, PI_STARARG, PI_DSTAR };
 typedef struct {
   int kind;
-  AstNode *arg;   /* AST_arg for PLAIN/STARARG/DSTAR */
-  AstNode *dflt;  /* default value, or NULL */
-  AsyToken tok;   /* the item's first token (for '/' and '*') */
+  AstNode *arg;  /* AST_arg for PLAIN/STARARG/DSTAR */
+  AstNode *dflt; /* default value, or NULL */
+  AsyToken tok;  /* the item's first token (for '/' and '*') */
 } ParamItem;
 typedef struct {
   int n, cap;
@@ -31,9 +33,9 @@ typedef struct {
 
 /* Adjacent string literals of one atom, before concatenation. */
 typedef struct {
-  int is_f;        /* 0: a STRING token; 1: an f-string */
-  AsyToken tok;    /* STRING token, or FSTRING_START for an f-string */
-  AstNode *fs;     /* f-string: JoinedStr of unmerged parts, full span */
+  int is_f;     /* 0: a STRING token; 1: an f-string */
+  AsyToken tok; /* STRING token, or FSTRING_START for an f-string */
+  AstNode *fs;  /* f-string: JoinedStr of unmerged parts, full span */
 } StrPiece;
 typedef struct {
   int n, cap;
@@ -42,14 +44,14 @@ typedef struct {
 
 /* f-string field pieces carried between grammar rules. */
 typedef struct {
-  int conv;           /* -1 or 's' 'r' 'a' */
-  AsyToken tok;       /* the '!' token */
+  int conv;     /* -1 or 's' 'r' 'a' */
+  AsyToken tok; /* the '!' token */
 } FConv;
 
 typedef struct {
-  int present;        /* a ':' spec was written (possibly empty) */
+  int present; /* a ':' spec was written (possibly empty) */
   AsyToken colon;
-  AstSeq parts;       /* FSTRING_MIDDLE Constants and FormattedValues */
+  AstSeq parts; /* FSTRING_MIDDLE Constants and FormattedValues */
 } FSpec;
 
 typedef struct ParenSpan {
@@ -60,24 +62,24 @@ typedef struct ParenSpan {
 typedef struct AsyParse {
   AstArena *a;
   AsyLexer *L;
-  int mode;             /* ASY_PARSE_* */
+  int mode; /* ASY_PARSE_* */
   AstNode *result;
-  int failed;           /* an error was recorded: stop feeding tokens */
-  AsyToken cur;         /* the lookahead token being fed to the parser */
-  AsyToken prev;        /* the token fed before it */
-  void *lemon;          /* the lemon parser (for acceptance probes) */
+  int failed;    /* an error was recorded: stop feeding tokens */
+  AsyToken cur;  /* the lookahead token being fed to the parser */
+  AsyToken prev; /* the token fed before it */
+  void *lemon;   /* the lemon parser (for acceptance probes) */
   /* context remembered for CPython-like error messages */
   AsyToken line_first, line_second;     /* first tokens of this logical line */
   AsyToken header_first, header_second; /* ... of the previous logical line */
-  AsyToken expr_start;  /* where the expression containing `prev` began */
-  AsyToken ifexp_start; /* start of the body of the last `body if ...` */
-  AsyToken ifexp_prev;  /* ... and of the one before */
-  AsyToken lambda_tok;  /* last 'lambda' seen (type 0 if none) */
-  AsyToken field_tok;   /* last '{' opening an f-string field */
-  int ntokens;          /* tokens fed so far (MODE token excluded) */
-  int err_kind;         /* ASY_ERR_* for the next ab_error_range (default syntax) */
-  void *driver;         /* parse.c's token queue */
-  struct ParenSpan *parens; /* open-addressing map node -> outer span */
+  AsyToken expr_start;                  /* where the expression containing `prev` began */
+  AsyToken ifexp_start;                 /* start of the body of the last `body if ...` */
+  AsyToken ifexp_prev;                  /* ... and of the one before */
+  AsyToken lambda_tok;                  /* last 'lambda' seen (type 0 if none) */
+  AsyToken field_tok;                   /* last '{' opening an f-string field */
+  int ntokens;                          /* tokens fed so far (MODE token excluded) */
+  int err_kind;                         /* ASY_ERR_* for the next ab_error_range (default syntax) */
+  void *driver;                         /* parse.c's token queue */
+  struct ParenSpan *parens;             /* open-addressing map node -> outer span */
   int nparens, capparens;
 } AsyParse;
 
@@ -89,10 +91,9 @@ void ab_error_range(AsyParse *P, int l1, int c1, int l2, int c2, const char *fmt
     __attribute__((format(printf, 6, 7)))
 #endif
     ;
-#define ab_error_node(P, n, ...)                                                     \
-  ab_error_range(P, (n)->lineno, (n)->col_offset, (n)->end_lineno,                 \
-                 (n)->end_col_offset, __VA_ARGS__)
-#define ab_error_tok(P, t, ...)                                                      \
+#define ab_error_node(P, n, ...) \
+  ab_error_range(P, (n)->lineno, (n)->col_offset, (n)->end_lineno, (n)->end_col_offset, __VA_ARGS__)
+#define ab_error_tok(P, t, ...) \
   ab_error_range(P, (t).lineno, (t).col, (t).end_lineno, (t).end_col, __VA_ARGS__)
 /* Column of the `ch` found going back from (lineno, col) over blanks on
    that line, or col itself if there is none. */
@@ -170,8 +171,8 @@ AstNode *ab_arg(AsyParse *P, const AsyToken *name, AstNode *annotation);
 AstNode *ab_arguments(AsyParse *P, ParamList *pl, int is_lambda);
 
 /* Statements needing assembly. */
-AstNode *ab_try(AsyParse *P, const AsyToken *t, AstSeq body, AstSeq handlers,
-                AstSeq orelse, AstSeq finalbody);
+AstNode *ab_try(AsyParse *P, const AsyToken *t, AstSeq body, AstSeq handlers, AstSeq orelse,
+                AstSeq finalbody);
 AstNode *ab_with(AsyParse *P, const AsyToken *t, AstSeq items, AstSeq body, int is_async);
 AstNode *ab_alias(AsyParse *P, AstNode *dotted, const AsyToken *asname);
 
@@ -182,8 +183,8 @@ AstNode *ab_fmiddle(AsyParse *P, const AsyToken *t);
 AstNode *ab_fstring(AsyParse *P, const AsyToken *start, AstSeq parts, const AsyToken *end);
 /* One replacement field {expr=!c:spec}; `eq` NULL without '='. Pushes the
    debug text Constant (if any) and the FormattedValue to *out. */
-void ab_ffield(AsyParse *P, AstSeq *out, const AsyToken *lbrace, AstNode *expr,
-               const AsyToken *eq, FConv conv, FSpec spec, const AsyToken *rbrace);
+void ab_ffield(AsyParse *P, AstSeq *out, const AsyToken *lbrace, AstNode *expr, const AsyToken *eq,
+               FConv conv, FSpec spec, const AsyToken *rbrace);
 FConv ab_fconv(AsyParse *P, const AsyToken *bang, const AsyToken *name);
 
 /* Acceptance probe (grammar.y %code): would the parser shift `token` now?

@@ -93,17 +93,15 @@ void asy_lex_warn(AsyLexer *L, int lineno, const char *fmt, ...) {
 /* CPython 3.12+ warns about the first invalid escape of each literal token, naming
    the token's first line. esc points at the backslash. */
 static void warn_invalid_escape(AsyLexer *L, const AsyToken *t, const char *esc, int octal) {
-  if (octal)
-    asy_lex_warn(L, t->lineno, "invalid octal escape sequence '\\%.3s'", esc + 1);
-  else
-    asy_lex_warn(L, t->lineno, "invalid escape sequence '\\%c'", esc[1]);
+  if (octal) asy_lex_warn(L, t->lineno, "invalid octal escape sequence '\\%.3s'", esc + 1);
+  else asy_lex_warn(L, t->lineno, "invalid escape sequence '\\%c'", esc[1]);
 }
 
 /* Decode the body s[0..n) of a literal. `bytes`: a bytes literal. `raw`: no
    escapes. `fmiddle`: collapse {{ and }}. Returns 0 or -1 (error reported at
    token t). */
-static int decode_body(AsyLexer *L, const AsyToken *t, const char *s, size_t n, int bytes,
-                       int raw, int fmiddle, Buf *b) {
+static int decode_body(AsyLexer *L, const AsyToken *t, const char *s, size_t n, int bytes, int raw,
+                       int fmiddle, Buf *b) {
   const char *e = s + n, *p = s;
   const char *codec = bytes ? "unicode error" : "unicode error";
   (void)codec;
@@ -161,9 +159,17 @@ static int decode_body(AsyLexer *L, const AsyToken *t, const char *s, size_t n, 
     case 'r': buf_put(b, "\r", 1); break;
     case 't': buf_put(b, "\t", 1); break;
     case 'v': buf_put(b, "\v", 1); break;
-    case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
+    case '0':
+    case '1':
+    case '2':
+    case '3':
+    case '4':
+    case '5':
+    case '6':
+    case '7': {
       unsigned v = (unsigned)(c - '0');
-      for (int k = 0; k < 2 && p < e && *p >= '0' && *p <= '7'; k++) v = v * 8 + (unsigned)(*p++ - '0');
+      for (int k = 0; k < 2 && p < e && *p >= '0' && *p <= '7'; k++)
+        v = v * 8 + (unsigned)(*p++ - '0');
       if (v > 0377 && !bad) bad = esc, bad_octal = 1;
       if (bytes) {
         char ch = (char)(v & 0xFF);
@@ -173,7 +179,9 @@ static int decode_body(AsyLexer *L, const AsyToken *t, const char *s, size_t n, 
       }
       break;
     }
-    case 'x': case 'u': case 'U': {
+    case 'x':
+    case 'u':
+    case 'U': {
       int want = c == 'x' ? 2 : c == 'u' ? 4 : 8;
       if (bytes && c != 'x') {
         if (!bad) bad = esc;
@@ -191,14 +199,15 @@ static int decode_body(AsyLexer *L, const AsyToken *t, const char *s, size_t n, 
             "\\%s escape",
             bytes ? "value" : "unicode", bytes ? "unicodeescape" : "unicodeescape", pos0,
             (int)(p - s) - 1,
-            c == 'x' ? "xXX" : c == 'u' ? "uXXXX" : "UXXXXXXXX");
+            c == 'x'   ? "xXX"
+            : c == 'u' ? "uXXXX"
+                       : "UXXXXXXXX");
       }
       if (bytes) {
         char ch = (char)v;
         buf_put(b, &ch, 1);
       } else if (v > 0x10FFFF) {
-        return asy_lex_error(L, ASY_ERR_SYNTAX, t->lineno, t->col, t->end_lineno,
-                             t->end_col,
+        return asy_lex_error(L, ASY_ERR_SYNTAX, t->lineno, t->col, t->end_lineno, t->end_col,
                              "(unicode error) 'unicodeescape' codec can't decode bytes "
                              "in position %d-%d: illegal Unicode character",
                              pos0, (int)(p - s) - 1);
@@ -221,8 +230,7 @@ static int decode_body(AsyLexer *L, const AsyToken *t, const char *s, size_t n, 
           }
           if (q < e) q++;
         }
-        return asy_lex_error(L, ASY_ERR_SYNTAX, t->lineno, t->col, t->end_lineno,
-                             t->end_col,
+        return asy_lex_error(L, ASY_ERR_SYNTAX, t->lineno, t->col, t->end_lineno, t->end_col,
                              "(unicode error) 'unicodeescape' codec can't decode bytes "
                              "in position %d-%d: %s",
                              pos0, (int)(q - s) - 1,

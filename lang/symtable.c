@@ -20,8 +20,7 @@
 /* Errors                                                                    */
 
 void asy_syntax_error_at(AsySyntaxErr *err, AstArena *arena, const char *src, size_t len,
-                         int lineno, int col, int end_lineno, int end_col, const char *fmt,
-                         ...) {
+                         int lineno, int col, int end_lineno, int end_col, const char *fmt, ...) {
   memset(err, 0, sizeof *err);
   err->kind = ASY_ERR_SYNTAX;
   va_list ap;
@@ -58,8 +57,8 @@ static bool st_error(SymTable *st, const AstNode *n, const char *fmt, ...) {
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
   asy_syntax_error_at(st->err, st->arena, st->src, st->srclen, n ? n->lineno : 0,
-                      n ? n->col_offset : -1, n ? n->end_lineno : 0,
-                      n ? n->end_col_offset : -1, "%s", buf);
+                      n ? n->col_offset : -1, n ? n->end_lineno : 0, n ? n->end_col_offset : -1,
+                      "%s", buf);
   st->failed = true;
   return false;
 }
@@ -95,9 +94,7 @@ static int ns_find(const NameSet *s, const char *name) {
   }
 }
 
-static bool ns_contains(const NameSet *s, const char *name) {
-  return s && ns_find(s, name) >= 0;
-}
+static bool ns_contains(const NameSet *s, const char *name) { return s && ns_find(s, name) >= 0; }
 
 static void ns_add(AstArena *a, NameSet *s, const char *name);
 
@@ -233,8 +230,7 @@ Scope *asy_symtable_scope(SymTable *st, const AstNode *node) {
   }
 }
 
-static Scope *enter_block(SymTable *st, const char *name, BlockType type,
-                          const AstNode *node) {
+static Scope *enter_block(SymTable *st, const char *name, BlockType type, const AstNode *node) {
   Scope *s = asy_arena_alloc(st->arena, sizeof *s);
   s->type = type;
   s->name = name;
@@ -272,8 +268,7 @@ static void push_param(AstArena *a, Scope *s, const char *name) {
 }
 
 /* Record that `name` gets `flag` in scope `ste` (CPython's symtable_add_def_helper). */
-static bool add_def_in(SymTable *st, const char *name, int flag, Scope *ste,
-                       const AstNode *loc) {
+static bool add_def_in(SymTable *st, const char *name, int flag, Scope *ste, const AstNode *loc) {
   if (st->failed) return false;
   const char *mangled = asy_mangle(st->arena, st->private_, name);
   int i = scope_find(ste, mangled);
@@ -311,8 +306,7 @@ static bool add_def(SymTable *st, const char *name, int flag, const AstNode *loc
   return add_def_in(st, name, flag, st->cur, loc);
 }
 
-static void record_directive(SymTable *st, Scope *ste, const char *name,
-                             const AstNode *stmt) {
+static void record_directive(SymTable *st, Scope *ste, const char *name, const AstNode *stmt) {
   const char *mangled = asy_mangle(st->arena, st->private_, name);
   int i = scope_find(ste, mangled);
   if (i >= 0 && !ste->syms[i].directive) ste->syms[i].directive = stmt;
@@ -396,8 +390,7 @@ static bool visit_alias(SymTable *st, AstNode *a, bool from) {
     const char *dot = strchr(name, '.');
     if (dot) store = asy_arena_strndup(st->arena, name, (size_t)(dot - name));
   }
-  return check_debug_name(st, store, a, false) &&
-         add_def(st, store, SYM_DEF_IMPORT, a);
+  return check_debug_name(st, store, a, false) && add_def(st, store, SYM_DEF_IMPORT, a);
 }
 
 static bool visit_global_nonlocal(SymTable *st, AstNode *s, bool is_global) {
@@ -407,8 +400,7 @@ static bool visit_global_nonlocal(SymTable *st, AstNode *s, bool is_global) {
     int cur = lookup_flags(st, name);
     if (cur & (SYM_DEF_PARAM | SYM_DEF_LOCAL | SYM_USE | SYM_DEF_ANNOT)) {
       const char *what = is_global ? "global" : "nonlocal";
-      if (cur & SYM_DEF_PARAM)
-        return st_error(st, s, "name '%s' is parameter and %s", name, what);
+      if (cur & SYM_DEF_PARAM) return st_error(st, s, "name '%s' is parameter and %s", name, what);
       if (cur & SYM_USE)
         return st_error(st, s, "name '%s' is used prior to %s declaration", name, what);
       if (cur & SYM_DEF_ANNOT)
@@ -452,10 +444,8 @@ static bool visit_stmt(SymTable *st, AstNode *s) {
     exit_block(st);
     return ok;
   }
-  case AST_Return:
-    return !s->v.Return.value || visit_expr(st, s->v.Return.value);
-  case AST_Delete:
-    return visit_exprs(st, &s->v.Delete.targets);
+  case AST_Return: return !s->v.Return.value || visit_expr(st, s->v.Return.value);
+  case AST_Delete: return visit_exprs(st, &s->v.Delete.targets);
   case AST_Assign:
     return visit_exprs(st, &s->v.Assign.targets) && visit_expr(st, s->v.Assign.value);
   case AST_AnnAssign: {
@@ -476,8 +466,7 @@ static bool visit_stmt(SymTable *st, AstNode *s) {
       return false;
     }
     /* The annotation is evaluated only at module and class level (CPython 3.13). */
-    if (st->cur->type != BLOCK_FUNCTION && !visit_expr(st, s->v.AnnAssign.annotation))
-      return false;
+    if (st->cur->type != BLOCK_FUNCTION && !visit_expr(st, s->v.AnnAssign.annotation)) return false;
     return !s->v.AnnAssign.value || visit_expr(st, s->v.AnnAssign.value);
   }
   case AST_AugAssign:
@@ -528,18 +517,13 @@ static bool visit_stmt(SymTable *st, AstNode *s) {
     for (int i = 0; i < s->v.ImportFrom.names.n; i++)
       if (!visit_alias(st, s->v.ImportFrom.names.items[i], true)) return false;
     return true;
-  case AST_Global:
-    return visit_global_nonlocal(st, s, true);
-  case AST_Nonlocal:
-    return visit_global_nonlocal(st, s, false);
-  case AST_Expr:
-    return visit_expr(st, s->v.Expr.value);
+  case AST_Global: return visit_global_nonlocal(st, s, true);
+  case AST_Nonlocal: return visit_global_nonlocal(st, s, false);
+  case AST_Expr: return visit_expr(st, s->v.Expr.value);
   case AST_Pass:
   case AST_Break:
-  case AST_Continue:
-    return true;
-  default:
-    return st_error(st, s, "unsupported statement");
+  case AST_Continue: return true;
+  default: return st_error(st, s, "unsupported statement");
   }
 }
 
@@ -617,8 +601,7 @@ static bool visit_comprehension_scope(SymTable *st, AstNode *e, const char *scop
     if (p->type == BLOCK_MODULE) {
       p->toplevel_await = true;
     } else if (!(p->type == BLOCK_FUNCTION && (p->is_async || p->comp_kind))) {
-      return st_error(st, e,
-                      "asynchronous comprehension outside of an asynchronous function");
+      return st_error(st, e, "asynchronous comprehension outside of an asynchronous function");
     }
     p->coroutine = true;
   }
@@ -634,20 +617,16 @@ static Scope *non_comp_scope(Scope *s) {
 static bool visit_expr(SymTable *st, AstNode *e) {
   if (st->failed) return false;
   switch (e->kind) {
-  case AST_BoolOp:
-    return visit_exprs(st, &e->v.BoolOp.values);
+  case AST_BoolOp: return visit_exprs(st, &e->v.BoolOp.values);
   case AST_NamedExpr:
     if (st->cur->comp_iter_expr > 0)
       return st_error(st, e,
                       "assignment expression cannot be used in a comprehension iterable "
                       "expression");
-    if (st->cur->comp_kind && !extend_namedexpr_scope(st, e->v.NamedExpr.target))
-      return false;
+    if (st->cur->comp_kind && !extend_namedexpr_scope(st, e->v.NamedExpr.target)) return false;
     return visit_expr(st, e->v.NamedExpr.value) && visit_expr(st, e->v.NamedExpr.target);
-  case AST_BinOp:
-    return visit_expr(st, e->v.BinOp.left) && visit_expr(st, e->v.BinOp.right);
-  case AST_UnaryOp:
-    return visit_expr(st, e->v.UnaryOp.operand);
+  case AST_BinOp: return visit_expr(st, e->v.BinOp.left) && visit_expr(st, e->v.BinOp.right);
+  case AST_UnaryOp: return visit_expr(st, e->v.UnaryOp.operand);
   case AST_Lambda: {
     AstNode *args = e->v.Lambda.args;
     if (!visit_defaults(st, args)) return false;
@@ -661,16 +640,14 @@ static bool visit_expr(SymTable *st, AstNode *e) {
   case AST_IfExp:
     return visit_expr(st, e->v.IfExp.test) && visit_expr(st, e->v.IfExp.body) &&
            visit_expr(st, e->v.IfExp.orelse);
-  case AST_Dict:
-    return visit_exprs(st, &e->v.Dict.keys) && visit_exprs(st, &e->v.Dict.values);
-  case AST_Set:
-    return visit_exprs(st, &e->v.Set.elts);
+  case AST_Dict: return visit_exprs(st, &e->v.Dict.keys) && visit_exprs(st, &e->v.Dict.values);
+  case AST_Set: return visit_exprs(st, &e->v.Set.elts);
   case AST_ListComp:
     return visit_comprehension_scope(st, e, "listcomp", &e->v.ListComp.generators,
                                      e->v.ListComp.elt, NULL);
   case AST_SetComp:
-    return visit_comprehension_scope(st, e, "setcomp", &e->v.SetComp.generators,
-                                     e->v.SetComp.elt, NULL);
+    return visit_comprehension_scope(st, e, "setcomp", &e->v.SetComp.generators, e->v.SetComp.elt,
+                                     NULL);
   case AST_DictComp:
     return visit_comprehension_scope(st, e, "dictcomp", &e->v.DictComp.generators,
                                      e->v.DictComp.key, e->v.DictComp.value);
@@ -695,8 +672,8 @@ static bool visit_expr(SymTable *st, AstNode *e) {
     Scope *cur = st->cur;
     if (cur->type != BLOCK_FUNCTION) return st_error(st, e, "'yield' outside function");
     if (cur->comp_kind) {
-      const char *what = cur->comp_kind == AST_ListComp  ? "list comprehension"
-                         : cur->comp_kind == AST_SetComp ? "set comprehension"
+      const char *what = cur->comp_kind == AST_ListComp   ? "list comprehension"
+                         : cur->comp_kind == AST_SetComp  ? "set comprehension"
                          : cur->comp_kind == AST_DictComp ? "dict comprehension"
                                                           : "generator expression";
       return st_error(st, e, "'yield' inside %s", what);
@@ -733,39 +710,30 @@ static bool visit_expr(SymTable *st, AstNode *e) {
   case AST_FormattedValue:
     return visit_expr(st, e->v.FormattedValue.value) &&
            (!e->v.FormattedValue.format_spec || visit_expr(st, e->v.FormattedValue.format_spec));
-  case AST_JoinedStr:
-    return visit_exprs(st, &e->v.JoinedStr.values);
-  case AST_Constant:
-    return true;
-  case AST_Attribute:
-    return visit_expr(st, e->v.Attribute.value);
+  case AST_JoinedStr: return visit_exprs(st, &e->v.JoinedStr.values);
+  case AST_Constant: return true;
+  case AST_Attribute: return visit_expr(st, e->v.Attribute.value);
   case AST_Subscript:
     return visit_expr(st, e->v.Subscript.value) && visit_expr(st, e->v.Subscript.slice);
-  case AST_Starred:
-    return visit_expr(st, e->v.Starred.value);
+  case AST_Starred: return visit_expr(st, e->v.Starred.value);
   case AST_Slice:
     return (!e->v.Slice.lower || visit_expr(st, e->v.Slice.lower)) &&
            (!e->v.Slice.upper || visit_expr(st, e->v.Slice.upper)) &&
            (!e->v.Slice.step || visit_expr(st, e->v.Slice.step));
   case AST_Name: {
     const char *id = e->v.Name.id;
-    if (e->v.Name.ctx != AST_Load &&
-        !check_debug_name(st, id, e, e->v.Name.ctx == AST_Del))
+    if (e->v.Name.ctx != AST_Load && !check_debug_name(st, id, e, e->v.Name.ctx == AST_Del))
       return false;
-    if (!add_def(st, id, e->v.Name.ctx == AST_Load ? SYM_USE : SYM_DEF_LOCAL, e))
-      return false;
+    if (!add_def(st, id, e->v.Name.ctx == AST_Load ? SYM_USE : SYM_DEF_LOCAL, e)) return false;
     /* A function that mentions `super` may need the class cell (CPython). */
-    if (e->v.Name.ctx == AST_Load && st->cur->type == BLOCK_FUNCTION &&
-        strcmp(id, "super") == 0 && !add_def(st, "__class__", SYM_USE, e))
+    if (e->v.Name.ctx == AST_Load && st->cur->type == BLOCK_FUNCTION && strcmp(id, "super") == 0 &&
+        !add_def(st, "__class__", SYM_USE, e))
       return false;
     return true;
   }
-  case AST_List:
-    return visit_exprs(st, &e->v.List.elts);
-  case AST_Tuple:
-    return visit_exprs(st, &e->v.Tuple.elts);
-  default:
-    return st_error(st, e, "unsupported expression");
+  case AST_List: return visit_exprs(st, &e->v.List.elts);
+  case AST_Tuple: return visit_exprs(st, &e->v.Tuple.elts);
+  default: return st_error(st, e, "unsupported expression");
   }
 }
 
@@ -776,8 +744,8 @@ static bool directive_error(SymTable *st, Symbol *sym, const char *fmt, const ch
   return st_error(st, sym->directive, fmt, name);
 }
 
-static bool analyze_name(SymTable *st, Scope *ste, Symbol *sym, NameSet *bound,
-                         NameSet *local, NameSet *free, NameSet *global) {
+static bool analyze_name(SymTable *st, Scope *ste, Symbol *sym, NameSet *bound, NameSet *local,
+                         NameSet *free, NameSet *global) {
   const char *name = sym->name;
   int flags = sym->flags;
   AstArena *a = st->arena;
@@ -823,8 +791,7 @@ static bool analyze_name(SymTable *st, Scope *ste, Symbol *sym, NameSet *bound,
 static bool analyze_block(SymTable *st, Scope *ste, NameSet *bound, NameSet *free,
                           NameSet *global) {
   AstArena *a = st->arena;
-  NameSet *local = ns_new(a), *newglobal = ns_new(a), *newfree = ns_new(a),
-          *newbound = ns_new(a);
+  NameSet *local = ns_new(a), *newglobal = ns_new(a), *newfree = ns_new(a), *newbound = ns_new(a);
   /* Class bindings are invisible to nested functions: pass down what the class
      itself received, before analysing its names. */
   if (ste->type == BLOCK_CLASS) {

@@ -27,37 +27,38 @@
 
 /* What the source does with a name in one scope (CPython's DEF_* flags). */
 enum {
-  SYM_DEF_GLOBAL = 1,       /* `global x` */
-  SYM_DEF_LOCAL = 2,        /* assigned, deleted, def'd, class'd, `as` target */
-  SYM_DEF_PARAM = 4,        /* a parameter */
-  SYM_DEF_NONLOCAL = 8,     /* `nonlocal x` (or a walrus target in a comprehension) */
-  SYM_USE = 16,             /* read */
-  SYM_DEF_FREE_CLASS = 32,  /* free in a method and also bound in the class body */
-  SYM_DEF_IMPORT = 64,      /* bound by import */
-  SYM_DEF_ANNOT = 128,      /* annotated */
-  SYM_DEF_COMP_ITER = 256,  /* a comprehension's iteration variable */
+  SYM_DEF_GLOBAL = 1,      /* `global x` */
+  SYM_DEF_LOCAL = 2,       /* assigned, deleted, def'd, class'd, `as` target */
+  SYM_DEF_PARAM = 4,       /* a parameter */
+  SYM_DEF_NONLOCAL = 8,    /* `nonlocal x` (or a walrus target in a comprehension) */
+  SYM_USE = 16,            /* read */
+  SYM_DEF_FREE_CLASS = 32, /* free in a method and also bound in the class body */
+  SYM_DEF_IMPORT = 64,     /* bound by import */
+  SYM_DEF_ANNOT = 128,     /* annotated */
+  SYM_DEF_COMP_ITER = 256, /* a comprehension's iteration variable */
 };
 #define SYM_DEF_BOUND (SYM_DEF_LOCAL | SYM_DEF_PARAM | SYM_DEF_IMPORT)
 
 /* Where a name lives at run time. */
 typedef enum {
-  SC_NONE = 0,          /* not in the table (names the compiler invents) */
-  SC_LOCAL,             /* fast local in a function; namespace dict in module/class */
-  SC_GLOBAL_EXPLICIT,   /* `global x` */
-  SC_GLOBAL_IMPLICIT,   /* unbound here and in every enclosing function */
-  SC_FREE,              /* bound in an enclosing function: a closure cell */
-  SC_CELL,              /* local here, captured by a nested scope */
+  SC_NONE = 0,        /* not in the table (names the compiler invents) */
+  SC_LOCAL,           /* fast local in a function; namespace dict in module/class */
+  SC_GLOBAL_EXPLICIT, /* `global x` */
+  SC_GLOBAL_IMPLICIT, /* unbound here and in every enclosing function */
+  SC_FREE,            /* bound in an enclosing function: a closure cell */
+  SC_CELL,            /* local here, captured by a nested scope */
 } SymScope;
 
 typedef enum { BLOCK_MODULE, BLOCK_CLASS, BLOCK_FUNCTION } BlockType;
 
 typedef struct Symbol {
-  const char *name;     /* mangled name */
-  int flags;            /* SYM_* */
-  SymScope scope;       /* after analysis */
+  const char *name;         /* mangled name */
+  int flags;                /* SYM_* */
+  SymScope scope;           /* after analysis */
   const AstNode *directive; /* the Global/Nonlocal statement, for error positions */
 } Symbol;
 
+/* clang-format off */
 typedef struct Scope Scope;
 struct Scope {
   BlockType type;
@@ -95,6 +96,7 @@ typedef struct SymTable {
   const char *src; size_t srclen; /* for SyntaxError.text */
   bool failed;
 } SymTable;
+/* clang-format on */
 
 /* Build and analyse the scopes of a parsed module (Module, Interactive or Expression).
 ** Returns NULL with *err filled on a SyntaxError. */
@@ -117,7 +119,6 @@ const char *asy_mangle(AstArena *arena, const char *private_, const char *name);
 ** range with 1-based offsets (byte columns + 1, as CPython's compiler does) and the
 ** source line as `text`. Shared by the symtable and the code generator. */
 void asy_syntax_error_at(AsySyntaxErr *err, AstArena *arena, const char *src, size_t len,
-                         int lineno, int col, int end_lineno, int end_col, const char *fmt,
-                         ...);
+                         int lineno, int col, int end_lineno, int end_col, const char *fmt, ...);
 
 #endif

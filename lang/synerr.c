@@ -19,8 +19,10 @@
 
 static int ends_expr(int ty) {
   switch (ty) {
+  /* clang-format off */
   case TK_NAME: case TK_NUMBER: case TK_STRING: case TK_FSTRING_END: case TK_RPAR:
   case TK_RSQB: case TK_RBRACE: case TK_TRUE: case TK_FALSE: case TK_NONE:
+  /* clang-format on */
   case TK_ELLIPSIS: return 1;
   default: return 0;
   }
@@ -28,9 +30,11 @@ static int ends_expr(int ty) {
 
 static int starts_expr(int ty) {
   switch (ty) {
+  /* clang-format off */
   case TK_NAME: case TK_NUMBER: case TK_STRING: case TK_FSTRING_START: case TK_LPAR:
   case TK_LSQB: case TK_LBRACE: case TK_TRUE: case TK_FALSE: case TK_NONE:
   case TK_ELLIPSIS: case TK_TILDE: case TK_LAMBDA: case TK_NOT: case TK_AWAIT: return 1;
+  /* clang-format on */
   default: return 0;
   }
 }
@@ -38,12 +42,14 @@ static int starts_expr(int ty) {
 int asy_tok_inside_expr(int ty) {
   if (ends_expr(ty)) return 1;
   switch (ty) {
+  /* clang-format off */
   case TK_DOT: case TK_PLUS: case TK_MINUS: case TK_STAR: case TK_SLASH: case TK_VBAR:
   case TK_AMPER: case TK_LESS: case TK_GREATER: case TK_PERCENT: case TK_EQEQUAL:
   case TK_NOTEQUAL: case TK_LESSEQUAL: case TK_GREATEREQUAL: case TK_TILDE:
   case TK_CIRCUMFLEX: case TK_LEFTSHIFT: case TK_RIGHTSHIFT: case TK_DOUBLESTAR:
   case TK_DOUBLESLASH: case TK_AT: case TK_AND: case TK_OR: case TK_NOT: case TK_IN:
   case TK_IS: case TK_AWAIT: case TK_FSTRING_START: case TK_FSTRING_MIDDLE: return 1;
+  /* clang-format on */
   default: return 0;
   }
 }
@@ -135,9 +141,10 @@ void asy_parse_syntax_error(AsyParse *P, const AsyToken *tp) {
     return;
   }
   /* 1 + not a */
-  if (t.type == TK_NOT && (prev.type == TK_PLUS || prev.type == TK_MINUS || prev.type == TK_STAR ||
-                           prev.type == TK_SLASH || prev.type == TK_DOUBLESLASH ||
-                           prev.type == TK_PERCENT || prev.type == TK_AT || prev.type == TK_TILDE)) {
+  if (t.type == TK_NOT &&
+      (prev.type == TK_PLUS || prev.type == TK_MINUS || prev.type == TK_STAR ||
+       prev.type == TK_SLASH || prev.type == TK_DOUBLESLASH || prev.type == TK_PERCENT ||
+       prev.type == TK_AT || prev.type == TK_TILDE)) {
     /* the range covers the operand of 'not': scan to the end of it */
     AsyToken end = t;
     int depth = 0;
@@ -149,12 +156,12 @@ void asy_parse_syntax_error(AsyParse *P, const AsyToken *tp) {
       else if (ty == TK_RPAR || ty == TK_RSQB || ty == TK_RBRACE) {
         if (depth == 0) break;
         depth--;
-      } else if (depth == 0 && (ty == TK_COMMA || ty == TK_COLON || ty == TK_NEWLINE ||
-                                ty == TK_EQUAL || ty == TK_SEMI || ty == TK_IF || ty == TK_ELSE ||
-                                ty == TK_FOR || ty == TK_AND || ty == TK_OR || ty == TK_AS ||
-                                ty == TK_FROM || ty == TK_ASYNC || ty == TK_COLONEQUAL ||
-                                (ty >= TK_PLUSEQUAL && ty <= TK_DOUBLESTAREQUAL) ||
-                                ty == TK_DOUBLESLASHEQUAL || ty == TK_ATEQUAL))
+      } else if (depth == 0 &&
+                 (ty == TK_COMMA || ty == TK_COLON || ty == TK_NEWLINE || ty == TK_EQUAL ||
+                  ty == TK_SEMI || ty == TK_IF || ty == TK_ELSE || ty == TK_FOR || ty == TK_AND ||
+                  ty == TK_OR || ty == TK_AS || ty == TK_FROM || ty == TK_ASYNC ||
+                  ty == TK_COLONEQUAL || (ty >= TK_PLUSEQUAL && ty <= TK_DOUBLESTAREQUAL) ||
+                  ty == TK_DOUBLESLASHEQUAL || ty == TK_ATEQUAL))
         break;
       end = *u;
     }
@@ -163,16 +170,17 @@ void asy_parse_syntax_error(AsyParse *P, const AsyToken *tp) {
     return;
   }
   /* [x for a b in c] */
-  if (P->L->depth > 0 && asy_parser_accepts(P->lemon, TK_IN) && !asy_parser_accepts(P->lemon, t.type)) {
+  if (P->L->depth > 0 && asy_parser_accepts(P->lemon, TK_IN) &&
+      !asy_parser_accepts(P->lemon, t.type)) {
     for (int k = 1; k <= 8; k++) {
       int sym = asy_parser_peek(P->lemon, k);
       if (sym == TK_FOR) {
         ab_error_tok(P, t, "'in' expected after for-loop variables");
         return;
       }
-      if (sym < 0 || (sym <= TK_YIELD && sym != TK_COMMA && sym != TK_STAR && sym != TK_NAME &&
-                      sym != TK_LPAR && sym != TK_RPAR && sym != TK_LSQB && sym != TK_RSQB &&
-                      sym != TK_DOT))
+      if (sym < 0 ||
+          (sym <= TK_YIELD && sym != TK_COMMA && sym != TK_STAR && sym != TK_NAME &&
+           sym != TK_LPAR && sym != TK_RPAR && sym != TK_LSQB && sym != TK_RSQB && sym != TK_DOT))
         break;
     }
   }
@@ -189,9 +197,8 @@ void asy_parse_syntax_error(AsyParse *P, const AsyToken *tp) {
     ab_error_tok(P, t, "f-string: expecting '}'");
     return;
   }
-  if (prev.type == TK_NAME && P->field_tok.type &&
-      asy_parser_peek(P->lemon, 1) == TK_EXCLAMATION && t.type != TK_COLON &&
-      t.type != TK_RBRACE) {
+  if (prev.type == TK_NAME && P->field_tok.type && asy_parser_peek(P->lemon, 1) == TK_EXCLAMATION &&
+      t.type != TK_COLON && t.type != TK_RBRACE) {
     ab_error_tok(P, t, "f-string: expecting ':' or '}'");
     return;
   }
@@ -212,15 +219,15 @@ void asy_parse_syntax_error(AsyParse *P, const AsyToken *tp) {
     return;
   }
   /* print "x" */
-  if (prev.type == TK_NAME && P->line_first.type == TK_NAME &&
-      P->line_first.z == prev.z && starts_expr(t.type) &&
+  if (prev.type == TK_NAME && P->line_first.type == TK_NAME && P->line_first.z == prev.z &&
+      starts_expr(t.type) &&
       ((prev.n == 5 && memcmp(prev.z, "print", 5) == 0) ||
        (prev.n == 4 && memcmp(prev.z, "exec", 4) == 0))) {
     AsyToken *last = D ? line_last_token(D) : NULL;
     AsyToken end = last ? *last : t;
     ab_error_range(P, prev.lineno, prev.col, end.end_lineno, end.end_col,
-                   "Missing parentheses in call to '%.*s'. Did you mean %.*s(...)?", prev.n,
-                   prev.z, prev.n, prev.z);
+                   "Missing parentheses in call to '%.*s'. Did you mean %.*s(...)?", prev.n, prev.z,
+                   prev.n, prev.z);
     return;
   }
   /* `if x = 1:` */
@@ -230,8 +237,7 @@ void asy_parse_syntax_error(AsyParse *P, const AsyToken *tp) {
     if (prev.type == TK_NAME && P->expr_start.z == prev.z)
       ab_error_range(P, prev.lineno, prev.col, end.end_lineno, end.end_col,
                      "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
-    else
-      ab_error_tok(P, t, "invalid syntax");
+    else ab_error_tok(P, t, "invalid syntax");
     return;
   }
   /* missing ':' at the end of a compound statement header */
@@ -293,8 +299,7 @@ void asy_parse_syntax_error(AsyParse *P, const AsyToken *tp) {
     AsyToken *last = NULL;
     for (int i = 0; D && i < 4096; i++) {
       AsyToken *u = asy_driver_peek(D, i);
-      if (!u || u->type <= 0 || u->type == TK_COLON || u->type == TK_AS ||
-          u->type == TK_NEWLINE)
+      if (!u || u->type <= 0 || u->type == TK_COLON || u->type == TK_AS || u->type == TK_NEWLINE)
         break;
       last = u;
     }
@@ -308,8 +313,8 @@ void asy_parse_syntax_error(AsyParse *P, const AsyToken *tp) {
       !(prev.type == TK_NAME && (t.type == TK_STRING || t.type == TK_FSTRING_START)) &&
       asy_parser_accepts(P->lemon, TK_COMMA)) {
     AsyToken end = t;
-    if (t.type == TK_NAME || t.type == TK_NUMBER || t.type == TK_STRING ||
-        t.type == TK_TRUE || t.type == TK_FALSE || t.type == TK_NONE) {
+    if (t.type == TK_NAME || t.type == TK_NUMBER || t.type == TK_STRING || t.type == TK_TRUE ||
+        t.type == TK_FALSE || t.type == TK_NONE) {
       /* extend over a simple trailing `.name` chain */
       for (int i = 0; D; i += 2) {
         AsyToken *d = asy_driver_peek(D, i), *nm = asy_driver_peek(D, i + 1);

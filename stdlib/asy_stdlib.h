@@ -23,14 +23,14 @@
 #include "vm/vm.h"
 
 typedef struct AsyStdlib {
-  Value sys_module;        /* the sys module (also in vm->modules) */
+  Value sys_module;               /* the sys module (also in vm->modules) */
   Value std_in, std_out, std_err; /* the original stream objects (ObjFile) */
-  Value json_decode_error; /* json.JSONDecodeError, created on first import of json */
-  Value random_class;      /* random.Random */
-  ObjClass *iter_classes[7]; /* enumerate, zip, map, filter, reversed, callable_iterator,
+  Value json_decode_error;        /* json.JSONDecodeError, created on first import of json */
+  Value random_class;             /* random.Random */
+  ObjClass *iter_classes[7];      /* enumerate, zip, map, filter, reversed, callable_iterator,
                                 list_reverseiterator (builtins_iter.c) */
-  ObjClass *file_classes[2]; /* BufferedReader, BufferedWriter (binary open()) */
-  Value unsupported_operation; /* io.UnsupportedOperation */
+  ObjClass *file_classes[2];      /* BufferedReader, BufferedWriter (binary open()) */
+  Value unsupported_operation;    /* io.UnsupportedOperation */
   ObjStr *s_stdout, *s_stderr, *s_stdin, *s_write, *s_flush, *s_readline;
 } AsyStdlib;
 
@@ -47,8 +47,8 @@ void asy_init_builtins(VM *vm);
 ** stored in out[i]. Unknown names raise "f() got an unexpected keyword argument 'x'"
 ** (style 0) or "'x' is an invalid keyword argument for f()" (style 1). Entries of out
 ** not given stay as they were. */
-bool asy_std_kwargs(VM *vm, const char *fname, ObjDict *kw, const char *const *names,
-                    int n, Value *out, int style);
+bool asy_std_kwargs(VM *vm, const char *fname, ObjDict *kw, const char *const *names, int n,
+                    Value *out, int style);
 /* Argument Clinic style positional-or-keyword binding: params names[0..n), of which the
 ** first npos_only are positional-only and the first nreq required. Fills out[0..n)
 ** (UNDEF when absent). Messages: "f() takes at most N arguments (M given)",
@@ -67,8 +67,7 @@ bool asy_std_pybind(VM *vm, const char *qualname, int argc, Value *args, ObjDict
 bool asy_std_to_double(VM *vm, Value v, double *out);
 /* Call a special method found on type(self) (not the instance), as CPython's slots do.
 ** *found is false (and UNDEF returned) when the class has no such attribute. */
-Value asy_std_call_special(VM *vm, Value self, ObjStr *name, int argc, Value *args,
-                           bool *found);
+Value asy_std_call_special(VM *vm, Value self, ObjStr *name, int argc, Value *args, bool *found);
 /* True if v is callable. */
 bool asy_std_callable(VM *vm, Value v);
 /* A plain class for a built-in object kind, created by stdlib (module is the name of

@@ -119,7 +119,7 @@ static Value c_deadlock(VM *vm, int argc, Value *args, ObjDict *kw) {
   }
   fflush(stdout);
   static const char msg[] = "deadlock: every task is waiting and nothing can wake them "
-                           "(no callback is ready, no timer is set)\n";
+                            "(no callback is ready, no timer is set)\n";
   asy_std_write_err(vm, msg, sizeof msg - 1);
   Value code = INT_VAL(1);
   Value e = asy_new_exception(vm, vm->exc.SystemExit, 1, &code);
@@ -226,6 +226,7 @@ Value asy_mod_asyncio_core_init(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
   if (argc < 1 || !IS_MODULE(args[0])) return NONE_VAL;
   ObjDict *d = AS_MODULE(args[0])->dict;
+  /* clang-format off */
   static const struct { const char *name; NativeFn fn; } fns[] = {
     {"call_soon", c_call_soon}, {"call_at", c_call_at}, {"time", c_time},
     {"run_once", c_run_once}, {"set_error_hook", c_set_error_hook},
@@ -236,7 +237,9 @@ Value asy_mod_asyncio_core_init(VM *vm, int argc, Value *args, ObjDict *kw) {
     {"interrupted", c_interrupted}, {"finalize_later", c_finalize_later},
     {"note_unretrieved", c_note_unretrieved},
   };
-  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) asy_def_native(vm, d, fns[i].name, fns[i].fn);
+  /* clang-format on */
+  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
+    asy_def_native(vm, d, fns[i].name, fns[i].fn);
   ObjClass *classes[] = {vm->types.handle, vm->types.timer_handle};
   for (int i = 0; i < 2; i++) {
     ObjClass *c = classes[i];

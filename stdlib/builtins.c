@@ -109,8 +109,7 @@ bool asy_std_bind(VM *vm, const char *fname, int argc, Value *args, ObjDict *kw,
   return true;
 }
 
-Value asy_std_call_special(VM *vm, Value self, ObjStr *name, int argc, Value *args,
-                           bool *found) {
+Value asy_std_call_special(VM *vm, Value self, ObjStr *name, int argc, Value *args, bool *found) {
   Value m = asy_class_lookup(asy_class_of(vm, self), name);
   *found = !IS_UNDEF(m) && !IS_EXC(m);
   if (!*found) return UNDEF_VAL;
@@ -129,11 +128,12 @@ bool asy_std_pybind(VM *vm, const char *qualname, int argc, Value *args, ObjDict
                     const char *const *names, int n, int nreq, Value *out) {
   if (argc > n) {
     if (nreq == n)
-      asy_raise(vm, vm->exc.TypeError, "%s() takes %d positional argument%s but %d %s given", qualname,
-                n + 1, n + 1 == 1 ? "" : "s", argc + 1, argc + 1 == 1 ? "was" : "were");
+      asy_raise(vm, vm->exc.TypeError, "%s() takes %d positional argument%s but %d %s given",
+                qualname, n + 1, n + 1 == 1 ? "" : "s", argc + 1, argc + 1 == 1 ? "was" : "were");
     else
-      asy_raise(vm, vm->exc.TypeError, "%s() takes from %d to %d positional arguments but %d were given",
-                qualname, nreq + 1, n + 1, argc + 1);
+      asy_raise(vm, vm->exc.TypeError,
+                "%s() takes from %d to %d positional arguments but %d were given", qualname,
+                nreq + 1, n + 1, argc + 1);
     return false;
   }
   for (int i = 0; i < n; i++) out[i] = i < argc ? args[i] : UNDEF_VAL;
@@ -167,7 +167,8 @@ bool asy_std_pybind(VM *vm, const char *qualname, int argc, Value *args, ObjDict
     for (int i = 0; i < nreq; i++) {
       if (!IS_UNDEF(out[i])) continue;
       seen++;
-      const char *sep = seen == 1 ? "" : (seen == missing ? (missing > 2 ? ", and " : " and ") : ", ");
+      const char *sep =
+          seen == 1 ? "" : (seen == missing ? (missing > 2 ? ", and " : " and ") : ", ");
       len += (size_t)snprintf(list + len, sizeof list - len, "%s'%s'", sep, names[i]);
       if (len >= sizeof list) len = sizeof list - 1;
     }
@@ -217,10 +218,11 @@ bool asy_std_to_double(VM *vm, Value v, double *out) {
 bool asy_std_callable(VM *vm, Value v) {
   if (!IS_OBJ(v)) return false;
   switch (OBJ_TYPE(v)) {
-  case OBJ_FUNCTION: case OBJ_BOUND: case OBJ_NATIVE: case OBJ_CLASS:
-    return true;
-  default:
-    return !IS_UNDEF(asy_class_lookup(asy_class_of(vm, v), vm->names.call));
+  case OBJ_FUNCTION:
+  case OBJ_BOUND:
+  case OBJ_NATIVE:
+  case OBJ_CLASS: return true;
+  default: return !IS_UNDEF(asy_class_lookup(asy_class_of(vm, v), vm->names.call));
   }
 }
 
@@ -256,10 +258,9 @@ static void stdlib_mark(VM *vm) {
     asy_gc_mark_obj(vm, (Obj *)st->iter_classes[i]);
   for (size_t i = 0; i < sizeof st->file_classes / sizeof st->file_classes[0]; i++)
     asy_gc_mark_obj(vm, (Obj *)st->file_classes[i]);
-  ObjStr **names[] = {&st->s_stdout, &st->s_stderr, &st->s_stdin, &st->s_write, &st->s_flush,
-                      &st->s_readline};
-  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-    asy_gc_mark_obj(vm, (Obj *)*names[i]);
+  ObjStr **names[] = {&st->s_stdout, &st->s_stderr, &st->s_stdin,
+                      &st->s_write,  &st->s_flush,  &st->s_readline};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) asy_gc_mark_obj(vm, (Obj *)*names[i]);
 }
 
 static void stdlib_release(VM *vm) {
@@ -315,8 +316,7 @@ static Value bi_abs(VM *vm, int argc, Value *args, ObjDict *kw) {
   bool found = false;
   Value r = IS_OBJ(v) ? asy_std_call_special(vm, v, vm->names.abs, 0, NULL, &found) : UNDEF_VAL;
   if (found) return r;
-  return asy_raise(vm, vm->exc.TypeError, "bad operand type for abs(): '%s'",
-                   asy_type_name(vm, v));
+  return asy_raise(vm, vm->exc.TypeError, "bad operand type for abs(): '%s'", asy_type_name(vm, v));
 }
 
 /* Round a double to an int64 with round-half-even (round(x) with no ndigits). */
@@ -406,7 +406,8 @@ static Value int_round_digits(VM *vm, int64_t v, int64_t nd) {
   }
   if (r > p - r || (r == p - r && (q & 1))) q += 1;
   __int128 res = (__int128)q * p;
-  if (res > INT64_MAX || res < INT64_MIN) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+  if (res > INT64_MAX || res < INT64_MIN)
+    return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
   return INT_VAL((int64_t)res);
 }
 
@@ -461,7 +462,8 @@ static Value bi_divmod(VM *vm, int argc, Value *args, ObjDict *kw) {
   Value items[2];
   if (IS_INTLIKE(a) && IS_INTLIKE(b)) {
     int64_t x = AS_INTLIKE(a), y = AS_INTLIKE(b);
-    if (y == 0) return asy_raise(vm, vm->exc.ZeroDivisionError, "integer division or modulo by zero");
+    if (y == 0)
+      return asy_raise(vm, vm->exc.ZeroDivisionError, "integer division or modulo by zero");
     if (x == INT64_MIN && y == -1) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
     int64_t q = x / y, r = x % y;
     if (r != 0 && ((r < 0) != (y < 0))) {
@@ -615,8 +617,7 @@ static bool attr_name(VM *vm, Value name) {
 }
 
 static Value bi_getattr(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_no_kw(vm, "getattr", kw) || !asy_arg_count(vm, "getattr", argc, 2, 3))
-    return EXC_VAL;
+  if (!asy_no_kw(vm, "getattr", kw) || !asy_arg_count(vm, "getattr", argc, 2, 3)) return EXC_VAL;
   if (!attr_name(vm, args[1])) return EXC_VAL;
   if (argc == 2) return asy_getattr(vm, args[0], AS_STR(args[1]));
   Value r = asy_getattr_opt(vm, args[0], AS_STR(args[1]));
@@ -629,8 +630,7 @@ static Value bi_getattr(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value bi_hasattr(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_no_kw(vm, "hasattr", kw) || !asy_arg_count(vm, "hasattr", argc, 2, 2))
-    return EXC_VAL;
+  if (!asy_no_kw(vm, "hasattr", kw) || !asy_arg_count(vm, "hasattr", argc, 2, 2)) return EXC_VAL;
   if (!attr_name(vm, args[1])) return EXC_VAL;
   Value r = asy_getattr_opt(vm, args[0], AS_STR(args[1]));
   if (IS_UNDEF(r)) return FALSE_VAL;
@@ -643,15 +643,13 @@ static Value bi_hasattr(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value bi_setattr(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_no_kw(vm, "setattr", kw) || !asy_arg_count(vm, "setattr", argc, 3, 3))
-    return EXC_VAL;
+  if (!asy_no_kw(vm, "setattr", kw) || !asy_arg_count(vm, "setattr", argc, 3, 3)) return EXC_VAL;
   if (!attr_name(vm, args[1])) return EXC_VAL;
   return asy_setattr(vm, args[0], AS_STR(args[1]), args[2]) ? NONE_VAL : EXC_VAL;
 }
 
 static Value bi_delattr(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_no_kw(vm, "delattr", kw) || !asy_arg_count(vm, "delattr", argc, 2, 2))
-    return EXC_VAL;
+  if (!asy_no_kw(vm, "delattr", kw) || !asy_arg_count(vm, "delattr", argc, 2, 2)) return EXC_VAL;
   if (!attr_name(vm, args[1])) return EXC_VAL;
   return asy_delattr(vm, args[0], AS_STR(args[1])) ? NONE_VAL : EXC_VAL;
 }
@@ -723,19 +721,22 @@ static bool add_keys(VM *vm, ObjSet *names, ObjDict *d) {
 
 /* What CPython's dir() finds on `object` and in every user class's own dict (which
 ** Asy's class objects do not all store), so dir() of plain classes matches. */
+/* clang-format off */
 static const char *const object_attrs[] = {
   "__class__", "__delattr__", "__dir__", "__doc__", "__eq__", "__format__", "__ge__",
   "__getattribute__", "__getstate__", "__gt__", "__hash__", "__init__", "__init_subclass__",
   "__le__", "__lt__", "__ne__", "__new__", "__reduce__", "__reduce_ex__", "__repr__",
   "__setattr__", "__sizeof__", "__str__", "__subclasshook__",
 };
+/* clang-format on */
 static const char *const user_class_attrs[] = {
-  "__dict__", "__doc__", "__firstlineno__", "__module__", "__static_attributes__", "__weakref__",
+    "__dict__", "__doc__", "__firstlineno__", "__module__", "__static_attributes__", "__weakref__",
 };
 
 static bool add_names(VM *vm, ObjSet *names, const char *const *list, size_t n) {
   for (size_t i = 0; i < n; i++)
-    if (!asy_set_add(vm, names, OBJ_VAL(asy_str_intern(vm, list[i], strlen(list[i]))))) return false;
+    if (!asy_set_add(vm, names, OBJ_VAL(asy_str_intern(vm, list[i], strlen(list[i])))))
+      return false;
   return true;
 }
 
@@ -743,7 +744,8 @@ static bool add_names(VM *vm, ObjSet *names, const char *const *list, size_t n) 
 static bool add_class_attrs(VM *vm, ObjSet *names, ObjClass *c) {
   for (; c; c = c->base) {
     if (c == vm->types.object) {
-      if (!add_names(vm, names, object_attrs, sizeof object_attrs / sizeof object_attrs[0])) return false;
+      if (!add_names(vm, names, object_attrs, sizeof object_attrs / sizeof object_attrs[0]))
+        return false;
       continue;
     }
     ObjDict *d = c->dict;
@@ -753,7 +755,8 @@ static bool add_class_attrs(VM *vm, ObjSet *names, ObjClass *c) {
       if (!asy_set_add(vm, names, k)) return false;
     }
     if (!(c->flags & CLASS_BUILTIN) &&
-        !add_names(vm, names, user_class_attrs, sizeof user_class_attrs / sizeof user_class_attrs[0]))
+        !add_names(vm, names, user_class_attrs,
+                   sizeof user_class_attrs / sizeof user_class_attrs[0]))
       return false;
   }
   return true;
@@ -825,13 +828,14 @@ static Value bi_chr(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_args(vm, "chr", argc, kw, 1, 1)) return EXC_VAL;
   int64_t i;
   if (!asy_index(vm, args[0], &i)) return EXC_VAL;
-  if (i < 0 || i > 0x10ffff) return asy_raise(vm, vm->exc.ValueError, "chr() arg not in range(0x110000)");
+  if (i < 0 || i > 0x10ffff)
+    return asy_raise(vm, vm->exc.ValueError, "chr() arg not in range(0x110000)");
   return OBJ_VAL(asy_str_from_cp(vm, (uint32_t)i));
 }
 
 /* hex/oct/bin: sign, prefix, digits of the magnitude. */
-static Value int_to_base(VM *vm, const char *fname, int argc, Value *args, ObjDict *kw,
-                         int bits, const char *prefix) {
+static Value int_to_base(VM *vm, const char *fname, int argc, Value *args, ObjDict *kw, int bits,
+                         const char *prefix) {
   if (!asy_args(vm, fname, argc, kw, 1, 1)) return EXC_VAL;
   int64_t i;
   if (!asy_index(vm, args[0], &i)) return EXC_VAL;
@@ -889,8 +893,7 @@ static Value bi_import(VM *vm, int argc, Value *args, ObjDict *kw) {
   static const char *const names[] = {"name", "globals", "locals", "fromlist", "level"};
   Value a[5];
   if (!asy_std_bind(vm, "__import__", argc, args, kw, names, 5, 0, 1, a)) return EXC_VAL;
-  if (!IS_STR(a[0]))
-    return asy_raise(vm, vm->exc.TypeError, "module name must be a string");
+  if (!IS_STR(a[0])) return asy_raise(vm, vm->exc.TypeError, "module name must be a string");
   return asy_import(vm, AS_STR(a[0]));
 }
 
@@ -898,26 +901,26 @@ static Value bi_import(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 /* Exceptions CPython has that the core does not create: (name, base name). */
 static const char *const extra_exceptions[][2] = {
-  {"ReferenceError", "Exception"},
-  {"SystemError", "Exception"},
-  {"BufferError", "Exception"},
-  {"FloatingPointError", "ArithmeticError"},
-  {"UnicodeTranslateError", "UnicodeError"},
-  {"NotADirectoryError", "OSError"},
-  {"InterruptedError", "OSError"},
-  {"ProcessLookupError", "OSError"},
-  {"ChildProcessError", "OSError"},
-  {"BlockingIOError", "OSError"},
-  {"ConnectionAbortedError", "ConnectionError"},
-  {"PythonFinalizationError", "RuntimeError"},
-  {"SyntaxWarning", "Warning"},
-  {"FutureWarning", "Warning"},
-  {"PendingDeprecationWarning", "Warning"},
-  {"ImportWarning", "Warning"},
-  {"UnicodeWarning", "Warning"},
-  {"BytesWarning", "Warning"},
-  {"ResourceWarning", "Warning"},
-  {"EncodingWarning", "Warning"},
+    {"ReferenceError", "Exception"},
+    {"SystemError", "Exception"},
+    {"BufferError", "Exception"},
+    {"FloatingPointError", "ArithmeticError"},
+    {"UnicodeTranslateError", "UnicodeError"},
+    {"NotADirectoryError", "OSError"},
+    {"InterruptedError", "OSError"},
+    {"ProcessLookupError", "OSError"},
+    {"ChildProcessError", "OSError"},
+    {"BlockingIOError", "OSError"},
+    {"ConnectionAbortedError", "ConnectionError"},
+    {"PythonFinalizationError", "RuntimeError"},
+    {"SyntaxWarning", "Warning"},
+    {"FutureWarning", "Warning"},
+    {"PendingDeprecationWarning", "Warning"},
+    {"ImportWarning", "Warning"},
+    {"UnicodeWarning", "Warning"},
+    {"BytesWarning", "Warning"},
+    {"ResourceWarning", "Warning"},
+    {"EncodingWarning", "Warning"},
 };
 
 static void def_class(VM *vm, ObjDict *b, ObjClass *c) {
@@ -949,10 +952,11 @@ void asy_init_builtins(VM *vm) {
 
   /* Classes, by their Python names. */
   ObjClass *classes[] = {
-    vm->types.object, vm->types.type, vm->types.int_, vm->types.float_, vm->types.bool_,
-    vm->types.str, vm->types.bytes, vm->types.list, vm->types.tuple, vm->types.dict,
-    vm->types.set, vm->types.frozenset, vm->types.range, vm->types.slice,
-    vm->types.property, vm->types.staticmethod, vm->types.classmethod, vm->types.super,
+      vm->types.object,      vm->types.type,  vm->types.int_,     vm->types.float_,
+      vm->types.bool_,       vm->types.str,   vm->types.bytes,    vm->types.list,
+      vm->types.tuple,       vm->types.dict,  vm->types.set,      vm->types.frozenset,
+      vm->types.range,       vm->types.slice, vm->types.property, vm->types.staticmethod,
+      vm->types.classmethod, vm->types.super,
   };
   for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) def_class(vm, b, classes[i]);
 
@@ -960,8 +964,8 @@ void asy_init_builtins(VM *vm) {
   ObjClass **excs = (ObjClass **)&vm->exc;
   for (size_t i = 0; i < sizeof vm->exc / sizeof(ObjClass *); i++) {
     ObjClass *c = excs[i];
-    if (c == vm->exc.CancelledError || c == vm->exc.InvalidStateError ||
-        c == vm->exc.QueueEmpty || c == vm->exc.QueueFull || c == vm->exc.QueueShutDown)
+    if (c == vm->exc.CancelledError || c == vm->exc.InvalidStateError || c == vm->exc.QueueEmpty ||
+        c == vm->exc.QueueFull || c == vm->exc.QueueShutDown)
       continue;
     def_class(vm, b, c);
   }
@@ -971,8 +975,7 @@ void asy_init_builtins(VM *vm) {
     if (!IS_UNDEF(asy_dict_get_str(b, asy_str_intern(vm, name, strlen(name))))) continue;
     Value bc = asy_dict_get_str(b, asy_str_intern(vm, base, strlen(base)));
     if (!IS_CLASS(bc)) continue;
-    def_class(vm, b, asy_std_class(vm, name, "builtins", AS_CLASS(bc),
-                                   OBJ_EXCEPTION));
+    def_class(vm, b, asy_std_class(vm, name, "builtins", AS_CLASS(bc), OBJ_EXCEPTION));
   }
   asy_def_value(vm, b, "EnvironmentError", OBJ_VAL(vm->exc.OSError));
   asy_def_value(vm, b, "IOError", OBJ_VAL(vm->exc.OSError));
@@ -983,6 +986,7 @@ void asy_init_builtins(VM *vm) {
   asy_def_value(vm, b, "__name__", STR_VAL(vm, "builtins"));
 
 #define UNCHECKED ASY_UNCHECKED
+  /* clang-format off */
   static const AsyMethodDef fns[] = {
     {"len", bi_len, UNCHECKED}, {"repr", bi_repr, UNCHECKED}, {"ascii", bi_ascii, UNCHECKED},
     {"abs", bi_abs, UNCHECKED}, {"round", bi_round, UNCHECKED}, {"divmod", bi_divmod, UNCHECKED},
@@ -997,6 +1001,7 @@ void asy_init_builtins(VM *vm) {
     {"exit", bi_exit, UNCHECKED}, {"quit", bi_exit, UNCHECKED},
     {"__import__", bi_import, UNCHECKED}, {0},
   };
+  /* clang-format on */
 #undef UNCHECKED
   asy_def_natives(vm, NULL, b, fns);
 

@@ -37,7 +37,8 @@ static Value anext_default_step(VM *vm, ObjIter *it, Value v, Value exc) {
 
 #define WRAP_SELF() \
   do { \
-    if (argc < 1 || !IS_OBJ_TYPE(args[0], OBJ_ITER) || AS_ITER(args[0])->next != anext_default_next) \
+    if (argc < 1 || !IS_OBJ_TYPE(args[0], OBJ_ITER) || \
+        AS_ITER(args[0])->next != anext_default_next) \
       return asy_raise(vm, vm->exc.TypeError, "descriptor requires an 'anext_awaitable' object"); \
   } while (0)
 
@@ -62,7 +63,8 @@ static Value aw_send(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value aw_throw(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
   WRAP_SELF();
-  if (argc < 2) return asy_raise(vm, vm->exc.TypeError, "throw expected at least 1 argument, got 0");
+  if (argc < 2)
+    return asy_raise(vm, vm->exc.TypeError, "throw expected at least 1 argument, got 0");
   return anext_default_step(vm, AS_ITER(args[0]), NONE_VAL, args[1]);
 }
 

@@ -44,10 +44,8 @@ static Value enumerate_next(VM *vm, ObjIter *it) {
   /* it->n is set once the count has passed INT64_MAX: the next index is not an int. */
   if (it->n) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
   Value items[2] = {INT_VAL(it->i), v};
-  if (it->i == INT64_MAX)
-    it->n = 1;
-  else
-    it->i++;
+  if (it->i == INT64_MAX) it->n = 1;
+  else it->i++;
   return OBJ_VAL(asy_tuple_from(vm, 2, items));
 }
 
@@ -67,7 +65,8 @@ static Value enumerate_new(VM *vm, int argc, Value *args, ObjDict *kw) {
       const char *k = IS_STR(e->key) ? AS_STR(e->key)->chars : "";
       int idx = strcmp(k, "iterable") == 0 ? 0 : strcmp(k, "start") == 0 ? 1 : -1;
       if (idx < 0 || idx < argc)
-        return asy_raise(vm, vm->exc.TypeError, "'%s' is an invalid keyword argument for enumerate()", k);
+        return asy_raise(vm, vm->exc.TypeError,
+                         "'%s' is an invalid keyword argument for enumerate()", k);
       a[idx] = e->value;
     }
   }
@@ -256,8 +255,7 @@ static Value reversed_dict_next(VM *vm, ObjIter *it) {
 static Value reversed_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   argc--;
   args++;
-  if (!asy_no_kw(vm, "reversed", kw) || !asy_arg_count(vm, "reversed", argc, 1, 1))
-    return EXC_VAL;
+  if (!asy_no_kw(vm, "reversed", kw) || !asy_arg_count(vm, "reversed", argc, 1, 1)) return EXC_VAL;
   Value seq = args[0];
   if (IS_DICT(seq) || IS_OBJ_TYPE(seq, OBJ_DICTVIEW)) {
     ObjDict *d = IS_DICT(seq) ? AS_DICT(seq) : ((ObjDictView *)AS_OBJ(seq))->dict;
@@ -272,8 +270,9 @@ static Value reversed_new(VM *vm, int argc, Value *args, ObjDict *kw) {
     }
   }
   ObjClass *cls = asy_class_of(vm, seq);
-  bool builtin_seq = (IS_LIST(seq) || IS_TUPLE(seq) || IS_STR(seq) || IS_RANGE(seq) || IS_BYTES(seq)) &&
-                     (cls->flags & CLASS_BUILTIN);
+  bool builtin_seq =
+      (IS_LIST(seq) || IS_TUPLE(seq) || IS_STR(seq) || IS_RANGE(seq) || IS_BYTES(seq)) &&
+      (cls->flags & CLASS_BUILTIN);
   if (!builtin_seq && IS_OBJ(seq)) {
     bool found = false;
     Value r = asy_std_call_special(vm, seq, vm->names.reversed, 0, NULL, &found);
@@ -569,6 +568,7 @@ static Value bi_all(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 void asy_builtins_iter_init(VM *vm, ObjDict *builtins) {
   /* Each class's constructor as a one-row table; the last two cannot be made by calling. */
+  /* clang-format off */
   static const struct {
     const char *name;
     AsyMethodDef new_[2];
@@ -581,8 +581,11 @@ void asy_builtins_iter_init(VM *vm, ObjDict *builtins) {
     {"callable_iterator", {{0}}},
     {"list_reverseiterator", {{0}}},
   };
+  /* clang-format on */
   static const AsyMethodDef iter_methods[] = {
-    {"__iter__", iter_self, ASY_UNCHECKED}, {"__next__", iter_dunder_next, ASY_UNCHECKED}, {0},
+      {"__iter__", iter_self, ASY_UNCHECKED},
+      {"__next__", iter_dunder_next, ASY_UNCHECKED},
+      {0},
   };
   for (int i = 0; i < 7; i++) {
     ObjClass *c = asy_std_class(vm, classes[i].name, "builtins", vm->types.object, OBJ_ITER);
@@ -593,11 +596,13 @@ void asy_builtins_iter_init(VM *vm, ObjDict *builtins) {
     asy_def_natives(vm, c, NULL, classes[i].new_);
     if (callable) asy_dict_set_str(vm, builtins, c->name, OBJ_VAL(c));
   }
+  /* clang-format off */
   static const AsyMethodDef fns[] = {
     {"iter", bi_iter, ASY_UNCHECKED}, {"next", bi_next, ASY_UNCHECKED},
     {"sorted", bi_sorted, ASY_UNCHECKED}, {"min", bi_min, ASY_UNCHECKED},
     {"max", bi_max, ASY_UNCHECKED}, {"sum", bi_sum, ASY_UNCHECKED}, {"any", bi_any, ASY_UNCHECKED},
     {"all", bi_all, ASY_UNCHECKED}, {0},
   };
+  /* clang-format on */
   asy_def_natives(vm, NULL, builtins, fns);
 }

@@ -60,7 +60,8 @@ static Value raise_errno(VM *vm, int err, ObjStr *filename) {
   case ENOENT: cls = vm->exc.FileNotFoundError; break;
   case EEXIST: cls = vm->exc.FileExistsError; break;
   case EISDIR: cls = vm->exc.IsADirectoryError; break;
-  case EACCES: case EPERM: cls = vm->exc.PermissionError; break;
+  case EACCES:
+  case EPERM: cls = vm->exc.PermissionError; break;
   case ENOTDIR: {
     Value c = asy_dict_get_str(vm->builtins, asy_str_intern(vm, "NotADirectoryError", 18));
     if (IS_CLASS(c)) cls = AS_CLASS(c);
@@ -69,7 +70,8 @@ static Value raise_errno(VM *vm, int err, ObjStr *filename) {
   case EPIPE: cls = vm->exc.BrokenPipeError; break;
   default: break;
   }
-  Value args[3] = {INT_VAL(err), STR_VAL(vm, strerror(err)), filename ? OBJ_VAL(filename) : NONE_VAL};
+  Value args[3] = {INT_VAL(err), STR_VAL(vm, strerror(err)),
+                   filename ? OBJ_VAL(filename) : NONE_VAL};
   Value e = asy_new_exception(vm, cls, filename ? 3 : 2, args);
   if (IS_EXC(e)) return e;
   return asy_raise_value(vm, e);
@@ -204,7 +206,8 @@ Value asy_file_read_all(VM *vm, ObjFile *f) {
   size_t n;
   char *buf = read_bytes((FILE *)f->fp, -1, &n);
   if (!buf) return asy_raise(vm, vm->exc.MemoryError, "out of memory");
-  Value r = f->binary ? OBJ_VAL(asy_bytes_new(vm, (const uint8_t *)buf, n)) : decode_text(vm, f, buf, n);
+  Value r =
+      f->binary ? OBJ_VAL(asy_bytes_new(vm, (const uint8_t *)buf, n)) : decode_text(vm, f, buf, n);
   free(buf);
   return r;
 }
@@ -224,7 +227,8 @@ static bool size_arg(VM *vm, int argc, Value *args, int64_t *size) {
 static Value f_read(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjFile *f = self_file(vm, argc, args, "read");
   if (!f || !asy_no_kw(vm, "read", kw)) return EXC_VAL;
-  if (argc > 2) return asy_raise(vm, vm->exc.TypeError, "read expected at most 1 argument, got %d", argc - 1);
+  if (argc > 2)
+    return asy_raise(vm, vm->exc.TypeError, "read expected at most 1 argument, got %d", argc - 1);
   int64_t size;
   if (!size_arg(vm, argc, args, &size)) return EXC_VAL;
   if (size < 0) return asy_file_read_all(vm, f);
@@ -234,7 +238,8 @@ static Value f_read(VM *vm, int argc, Value *args, ObjDict *kw) {
   size_t n;
   char *buf = f->binary ? read_bytes((FILE *)f->fp, size, &n) : read_chars((FILE *)f->fp, size, &n);
   if (!buf) return asy_raise(vm, vm->exc.MemoryError, "out of memory");
-  Value r = f->binary ? OBJ_VAL(asy_bytes_new(vm, (const uint8_t *)buf, n)) : decode_text(vm, f, buf, n);
+  Value r =
+      f->binary ? OBJ_VAL(asy_bytes_new(vm, (const uint8_t *)buf, n)) : decode_text(vm, f, buf, n);
   free(buf);
   return r;
 }
@@ -280,7 +285,8 @@ static Value read_one_line(VM *vm, ObjFile *f, int64_t limit) {
     if (n + 2 > cap) break;
     buf[n++] = (char)d;
   }
-  Value r = f->binary ? OBJ_VAL(asy_bytes_new(vm, (const uint8_t *)buf, n)) : decode_text(vm, f, buf, n);
+  Value r =
+      f->binary ? OBJ_VAL(asy_bytes_new(vm, (const uint8_t *)buf, n)) : decode_text(vm, f, buf, n);
   free(buf);
   return r;
 }
@@ -318,7 +324,8 @@ static Value f_write(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjFile *f = self_file(vm, argc, args, "write");
   if (!f || !asy_no_kw(vm, "write", kw)) return EXC_VAL;
   if (argc != 2)
-    return asy_raise(vm, vm->exc.TypeError, "write() takes exactly one argument (%d given)", argc - 1);
+    return asy_raise(vm, vm->exc.TypeError, "write() takes exactly one argument (%d given)",
+                     argc - 1);
   if (!check_open(vm, f)) return EXC_VAL;
   Value v = args[1];
   if (f->binary) {
@@ -338,7 +345,8 @@ static Value f_write(VM *vm, int argc, Value *args, ObjDict *kw) {
       strcmp(enc, "UTF-8") != 0) {
     Value b = asy_str_encode(vm, s, enc, "strict");
     if (IS_EXC(b)) return b;
-    if (!asy_file_write_raw(vm, f, (const char *)AS_BYTES(b)->data, AS_BYTES(b)->size)) return EXC_VAL;
+    if (!asy_file_write_raw(vm, f, (const char *)AS_BYTES(b)->data, AS_BYTES(b)->size))
+      return EXC_VAL;
   } else if (!asy_file_write_raw(vm, f, s->chars, s->size)) {
     return EXC_VAL;
   }
@@ -349,7 +357,8 @@ static Value f_writelines(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjFile *f = self_file(vm, argc, args, "writelines");
   if (!f || !asy_no_kw(vm, "writelines", kw)) return EXC_VAL;
   if (argc != 2)
-    return asy_raise(vm, vm->exc.TypeError, "writelines() takes exactly one argument (%d given)", argc - 1);
+    return asy_raise(vm, vm->exc.TypeError, "writelines() takes exactly one argument (%d given)",
+                     argc - 1);
   Value it = asy_iter(vm, args[1]);
   if (IS_EXC(it)) return it;
   for (;;) {
@@ -464,9 +473,11 @@ static Value f_seek(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_index(vm, args[1], &off)) return EXC_VAL;
   if (argc == 3 && !asy_index(vm, args[2], &whence)) return EXC_VAL;
   if (whence < 0 || whence > 2)
-    return asy_raise(vm, vm->exc.ValueError, "invalid whence (%lld, should be 0, 1 or 2)", (long long)whence);
+    return asy_raise(vm, vm->exc.ValueError, "invalid whence (%lld, should be 0, 1 or 2)",
+                     (long long)whence);
   if (!f->binary && whence != 0 && off != 0)
-    return unsupported(vm, whence == 1 ? "can't do nonzero cur-relative seeks" : "can't do nonzero end-relative seeks");
+    return unsupported(vm, whence == 1 ? "can't do nonzero cur-relative seeks"
+                                       : "can't do nonzero end-relative seeks");
   int w = whence == 0 ? SEEK_SET : whence == 1 ? SEEK_CUR : SEEK_END;
   if (fseek((FILE *)f->fp, (long)off, w) != 0) return raise_errno(vm, errno, NULL);
   return INT_VAL(ftell((FILE *)f->fp));
@@ -488,8 +499,9 @@ static Value f_get_closed(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value f_get_encoding(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjFile *f = self_file(vm, argc, args, "encoding");
   if (!f) return EXC_VAL;
-  if (f->binary) return asy_raise(vm, vm->exc.AttributeError, "'%s' object has no attribute 'encoding'",
-                                  asy_type_name(vm, args[0]));
+  if (f->binary)
+    return asy_raise(vm, vm->exc.AttributeError, "'%s' object has no attribute 'encoding'",
+                     asy_type_name(vm, args[0]));
   return f->encoding ? OBJ_VAL(f->encoding) : STR_VAL(vm, "UTF-8");
 }
 
@@ -519,6 +531,7 @@ static Value f_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static void def_file_methods(VM *vm, ObjClass *c) {
 #define UNCHECKED ASY_UNCHECKED
+  /* clang-format off */
   static const AsyMethodDef methods[] = {
     {"read", f_read, UNCHECKED}, {"readline", f_readline, UNCHECKED},
     {"readlines", f_readlines, UNCHECKED}, {"write", f_write, UNCHECKED},
@@ -531,6 +544,7 @@ static void def_file_methods(VM *vm, ObjClass *c) {
     {"tell", f_tell, UNCHECKED}, {"seek", f_seek, UNCHECKED}, {"__repr__", f_repr, UNCHECKED},
     {0},
   };
+  /* clang-format on */
 #undef UNCHECKED
   asy_def_natives(vm, c, NULL, methods);
   asy_def_getset(vm, c, "name", f_get_name, NULL);
@@ -559,17 +573,17 @@ Value asy_file_wrap(VM *vm, FILE *fp, const char *name, const char *mode) {
 
 /* Normalise an encoding name; false if unsupported. */
 static bool known_encoding(const char *e) {
-  static const char *const ok[] = {"utf-8", "utf8", "UTF-8", "UTF8", "utf_8", "U8",
-                                   "ascii", "ASCII", "us-ascii", "latin-1", "latin1",
-                                   "iso-8859-1", "ISO-8859-1", "iso8859-1", "l1"};
+  static const char *const ok[] = {"utf-8",  "utf8",       "UTF-8",      "UTF8",      "utf_8",
+                                   "U8",     "ascii",      "ASCII",      "us-ascii",  "latin-1",
+                                   "latin1", "iso-8859-1", "ISO-8859-1", "iso8859-1", "l1"};
   for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
     if (strcmp(e, ok[i]) == 0) return true;
   return false;
 }
 
 static Value bi_open(VM *vm, int argc, Value *args, ObjDict *kw) {
-  static const char *const names[] = {"file", "mode", "buffering", "encoding", "errors",
-                                      "newline", "closefd", "opener"};
+  static const char *const names[] = {"file",   "mode",    "buffering", "encoding",
+                                      "errors", "newline", "closefd",   "opener"};
   Value a[8];
   if (!asy_std_bind(vm, "open", argc, args, kw, names, 8, 0, 1, a)) return EXC_VAL;
   Value file = a[0];
@@ -595,9 +609,16 @@ static Value bi_open(VM *vm, int argc, Value *args, ObjDict *kw) {
   int fl = 0, nrw = 0;
   for (size_t i = 0; i < mode->size; i++) {
     char c = mode->chars[i];
-    int bit = c == 'r' ? FM_READ : c == 'w' ? FM_WRITE : c == 'a' ? FM_APPEND : c == 'x' ? FM_CREATE
-            : c == '+' ? FM_PLUS : c == 'b' ? FM_BINARY : c == 't' ? 64 : 0;
-    if (!bit || (fl & bit)) return asy_raise(vm, vm->exc.ValueError, "invalid mode: '%s'", mode->chars);
+    int bit = c == 'r'   ? FM_READ
+              : c == 'w' ? FM_WRITE
+              : c == 'a' ? FM_APPEND
+              : c == 'x' ? FM_CREATE
+              : c == '+' ? FM_PLUS
+              : c == 'b' ? FM_BINARY
+              : c == 't' ? 64
+                         : 0;
+    if (!bit || (fl & bit))
+      return asy_raise(vm, vm->exc.ValueError, "invalid mode: '%s'", mode->chars);
     fl |= bit;
     if (bit & (FM_READ | FM_WRITE | FM_APPEND | FM_CREATE)) nrw++;
   }
@@ -610,9 +631,11 @@ static Value bi_open(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjStr *encoding = NULL;
   if (!IS_UNDEF(a[3]) && !IS_NONE(a[3])) {
     if (!IS_STR(a[3]))
-      return asy_raise(vm, vm->exc.TypeError, "open() argument 'encoding' must be str or None, not %s",
+      return asy_raise(vm, vm->exc.TypeError,
+                       "open() argument 'encoding' must be str or None, not %s",
                        asy_type_name(vm, a[3]));
-    if (binary) return asy_raise(vm, vm->exc.ValueError, "binary mode doesn't take an encoding argument");
+    if (binary)
+      return asy_raise(vm, vm->exc.ValueError, "binary mode doesn't take an encoding argument");
     encoding = AS_STR(a[3]);
     if (!known_encoding(encoding->chars))
       return asy_raise(vm, vm->exc.LookupError, "unknown encoding: %s", encoding->chars);
@@ -645,8 +668,10 @@ static Value bi_open(VM *vm, int argc, Value *args, ObjDict *kw) {
 void asy_file_init(VM *vm, ObjDict *builtins) {
   ObjStr *io = asy_str_intern(vm, "_io", 3);
   vm->types.file->module = OBJ_VAL(io);
-  vm->stdlib->file_classes[0] = asy_std_class(vm, "BufferedReader", "_io", vm->types.object, OBJ_FILE);
-  vm->stdlib->file_classes[1] = asy_std_class(vm, "BufferedWriter", "_io", vm->types.object, OBJ_FILE);
+  vm->stdlib->file_classes[0] =
+      asy_std_class(vm, "BufferedReader", "_io", vm->types.object, OBJ_FILE);
+  vm->stdlib->file_classes[1] =
+      asy_std_class(vm, "BufferedWriter", "_io", vm->types.object, OBJ_FILE);
   def_file_methods(vm, vm->types.file);
   def_file_methods(vm, vm->stdlib->file_classes[0]);
   def_file_methods(vm, vm->stdlib->file_classes[1]);

@@ -34,13 +34,15 @@
 typedef struct {
   VM *vm;
   AsyBuf out;
+  /* clang-format off */
   const char *indent; size_t indent_len; bool has_indent;
   const char *item_sep; size_t item_sep_len;
   const char *key_sep; size_t key_sep_len;
+  /* clang-format on */
   bool sort_keys, skipkeys, ensure_ascii, allow_nan, check_circular;
-  Value dflt;      /* default callable, or UNDEF */
-  int level;       /* current indent level */
-  Obj **markers;   /* containers on the current path (circular check) */
+  Value dflt;    /* default callable, or UNDEF */
+  int level;     /* current indent level */
+  Obj **markers; /* containers on the current path (circular check) */
   int nmarkers, cap_markers;
 } Encoder;
 
@@ -61,6 +63,7 @@ static void put_escaped(Encoder *e, ObjStr *s) {
       continue;
     }
     switch (c) {
+    /* clang-format off */
     case '"': asy_buf_puts(b, "\\\""); i++; continue;
     case '\\': asy_buf_puts(b, "\\\\"); i++; continue;
     case '\n': asy_buf_puts(b, "\\n"); i++; continue;
@@ -68,6 +71,7 @@ static void put_escaped(Encoder *e, ObjStr *s) {
     case '\t': asy_buf_puts(b, "\\t"); i++; continue;
     case '\b': asy_buf_puts(b, "\\b"); i++; continue;
     case '\f': asy_buf_puts(b, "\\f"); i++; continue;
+    /* clang-format on */
     default: break;
     }
     if (c < 0x20) {
@@ -292,7 +296,8 @@ static bool encode(Encoder *e, Value v, int depth) {
   VM *vm = e->vm;
   bool scalar = !IS_OBJ(v) || IS_STR(v);
   if (!scalar && (depth > MAX_DEPTH || asy_c_stack_exhausted())) {
-    asy_raise(vm, vm->exc.RecursionError, "maximum recursion depth exceeded while encoding a JSON object");
+    asy_raise(vm, vm->exc.RecursionError,
+              "maximum recursion depth exceeded while encoding a JSON object");
     return false;
   }
   switch (v.tag) {
@@ -319,7 +324,8 @@ static bool encode(Encoder *e, Value v, int depth) {
     return put_float(e, d);
   }
   if (IS_UNDEF(e->dflt)) {
-    asy_raise(vm, vm->exc.TypeError, "Object of type %s is not JSON serializable", asy_type_name(vm, v));
+    asy_raise(vm, vm->exc.TypeError, "Object of type %s is not JSON serializable",
+              asy_type_name(vm, v));
     return false;
   }
   if (!push_marker(e, IS_OBJ(v) ? AS_OBJ(v) : NULL)) return false;
@@ -332,8 +338,9 @@ static bool encode(Encoder *e, Value v, int depth) {
 
 /* Parse dumps()'s keyword options into the encoder. */
 static bool encoder_options(VM *vm, Encoder *e, ObjDict *kw) {
-  static const char *const names[] = {"skipkeys", "ensure_ascii", "check_circular", "allow_nan",
-                                      "cls", "indent", "separators", "default", "sort_keys"};
+  static const char *const names[] = {"skipkeys",   "ensure_ascii", "check_circular",
+                                      "allow_nan",  "cls",          "indent",
+                                      "separators", "default",      "sort_keys"};
   Value o[9];
   for (int i = 0; i < 9; i++) o[i] = UNDEF_VAL;
   if (kw) {
@@ -344,7 +351,8 @@ static bool encoder_options(VM *vm, Encoder *e, ObjDict *kw) {
       for (int j = 0; j < 9 && IS_STR(en->key); j++)
         if (strcmp(AS_STR(en->key)->chars, names[j]) == 0) idx = j;
       if (idx < 0) {
-        asy_raise(vm, vm->exc.TypeError, "JSONEncoder.__init__() got an unexpected keyword argument '%s'",
+        asy_raise(vm, vm->exc.TypeError,
+                  "JSONEncoder.__init__() got an unexpected keyword argument '%s'",
                   IS_STR(en->key) ? AS_STR(en->key)->chars : "?");
         return false;
       }
@@ -440,8 +448,10 @@ Value asy_json_dumps(VM *vm, Value v) { return dumps_impl(vm, v, NULL); }
 static Value j_dumps(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (argc != 1) {
     if (argc == 0)
-      return asy_raise(vm, vm->exc.TypeError, "dumps() missing 1 required positional argument: 'obj'");
-    return asy_raise(vm, vm->exc.TypeError, "dumps() takes 1 positional argument but %d were given", argc);
+      return asy_raise(vm, vm->exc.TypeError,
+                       "dumps() missing 1 required positional argument: 'obj'");
+    return asy_raise(vm, vm->exc.TypeError, "dumps() takes 1 positional argument but %d were given",
+                     argc);
   }
   return dumps_impl(vm, args[0], kw);
 }
@@ -449,9 +459,11 @@ static Value j_dumps(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value j_dump(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (argc != 2) {
     if (argc < 2)
-      return asy_raise(vm, vm->exc.TypeError, "dump() missing %d required positional argument%s: %s",
-                       2 - argc, argc == 0 ? "s" : "", argc == 0 ? "'obj' and 'fp'" : "'fp'");
-    return asy_raise(vm, vm->exc.TypeError, "dump() takes 2 positional arguments but %d were given", argc);
+      return asy_raise(vm, vm->exc.TypeError,
+                       "dump() missing %d required positional argument%s: %s", 2 - argc,
+                       argc == 0 ? "s" : "", argc == 0 ? "'obj' and 'fp'" : "'fp'");
+    return asy_raise(vm, vm->exc.TypeError, "dump() takes 2 positional arguments but %d were given",
+                     argc);
   }
   asy_push_root(vm, args[1]);
   Value s = dumps_impl(vm, args[0], kw);
@@ -495,10 +507,12 @@ static Value decode_error(Decoder *d, const char *msg, size_t byte_pos) {
   Value exc = asy_new_exception(vm, AS_CLASS(cls), 1, &arg);
   if (IS_EXC(exc)) return exc;
   asy_push_root(vm, exc);
+  /* clang-format off */
   struct { const char *name; Value v; } attrs[] = {
     {"msg", STR_VAL(vm, msg)}, {"doc", OBJ_VAL(d->doc)}, {"pos", INT_VAL((int64_t)pos)},
     {"lineno", INT_VAL((int64_t)lineno)}, {"colno", INT_VAL((int64_t)colno)},
   };
+  /* clang-format on */
   for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++)
     if (!asy_setattr(vm, exc, asy_str_intern(vm, attrs[i].name, strlen(attrs[i].name)), attrs[i].v))
       return EXC_VAL;
@@ -567,9 +581,7 @@ static Value scan_string(Decoder *d, size_t start, size_t *end) {
     case 'r': asy_buf_putc(&b, '\r'); continue;
     case 't': asy_buf_putc(&b, '\t'); continue;
     case 'u': break;
-    default:
-      asy_buf_free(&b);
-      return decode_error(d, "Invalid \\escape", j);
+    default: asy_buf_free(&b); return decode_error(d, "Invalid \\escape", j);
     }
     int32_t cp = hex4(d, j + 2);
     if (cp < 0) {
@@ -668,7 +680,8 @@ static Value scan_array(Decoder *d, size_t i, size_t *end, int depth) {
     if (i >= d->n || d->s[i] != ',') return decode_error(d, "Expecting ',' delimiter", i);
     size_t comma = i;
     i = skip_ws(d, i + 1);
-    if (i < d->n && d->s[i] == ']') return decode_error(d, "Illegal trailing comma before end of array", comma);
+    if (i < d->n && d->s[i] == ']')
+      return decode_error(d, "Illegal trailing comma before end of array", comma);
   }
 }
 
@@ -730,14 +743,17 @@ static Value scan_value(Decoder *d, size_t i, size_t *end, int depth) {
   VM *vm = d->vm;
   if (i >= d->n) return UNDEF_VAL;
   if ((d->s[i] == '{' || d->s[i] == '[') && (depth > MAX_DEPTH || asy_c_stack_exhausted()))
-    return asy_raise(vm, vm->exc.RecursionError, "maximum recursion depth exceeded while decoding a JSON %s from a unicode string",
-                     d->s[i] == '{' ? "object" : "array");
+    return asy_raise(
+        vm, vm->exc.RecursionError,
+        "maximum recursion depth exceeded while decoding a JSON %s from a unicode string",
+        d->s[i] == '{' ? "object" : "array");
   char c = d->s[i];
   switch (c) {
   case '"': return scan_string(d, i, end);
   case '{': return scan_object(d, i, end, depth);
   case '[': return scan_array(d, i, end, depth);
   case 'n':
+    /* clang-format off */
     if (starts(d, i, "null")) { *end = i + 4; return NONE_VAL; }
     return UNDEF_VAL;
   case 't':
@@ -754,6 +770,7 @@ static Value scan_value(Decoder *d, size_t i, size_t *end, int depth) {
     return UNDEF_VAL;
   case '-':
     if (starts(d, i, "-Infinity")) { *end = i + 9; return FLOAT_VAL(-INFINITY); }
+    /* clang-format on */
     break;
   default: break;
   }
@@ -764,8 +781,9 @@ static Value scan_value(Decoder *d, size_t i, size_t *end, int depth) {
 }
 
 static Value loads_impl(VM *vm, Value s, ObjDict *kw) {
-  static const char *const names[] = {"cls", "object_hook", "parse_float", "parse_int",
-                                      "parse_constant", "object_pairs_hook", "strict"};
+  static const char *const names[] = {"cls",       "object_hook",    "parse_float",
+                                      "parse_int", "parse_constant", "object_pairs_hook",
+                                      "strict"};
   Value o[7];
   for (int i = 0; i < 7; i++) o[i] = UNDEF_VAL;
   if (kw) {
@@ -776,7 +794,8 @@ static Value loads_impl(VM *vm, Value s, ObjDict *kw) {
       for (int j = 0; j < 7 && IS_STR(en->key); j++)
         if (strcmp(AS_STR(en->key)->chars, names[j]) == 0) idx = j;
       if (idx < 0)
-        return asy_raise(vm, vm->exc.TypeError, "JSONDecoder.__init__() got an unexpected keyword argument '%s'",
+        return asy_raise(vm, vm->exc.TypeError,
+                         "JSONDecoder.__init__() got an unexpected keyword argument '%s'",
                          IS_STR(en->key) ? AS_STR(en->key)->chars : "?");
       o[idx] = en->value;
     }
@@ -792,7 +811,8 @@ static Value loads_impl(VM *vm, Value s, ObjDict *kw) {
     s = asy_bytes_decode(vm, data, n, "utf-8", "surrogatepass");
     if (IS_EXC(s)) return s;
   } else if (!IS_STR(s)) {
-    return asy_raise(vm, vm->exc.TypeError, "the JSON object must be str, bytes or bytearray, not %s",
+    return asy_raise(vm, vm->exc.TypeError,
+                     "the JSON object must be str, bytes or bytearray, not %s",
                      asy_type_name(vm, s));
   }
   asy_push_root(vm, s);
@@ -821,8 +841,10 @@ static Value loads_impl(VM *vm, Value s, ObjDict *kw) {
 static Value j_loads(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (argc != 1) {
     if (argc == 0)
-      return asy_raise(vm, vm->exc.TypeError, "loads() missing 1 required positional argument: 's'");
-    return asy_raise(vm, vm->exc.TypeError, "loads() takes 1 positional argument but %d were given", argc);
+      return asy_raise(vm, vm->exc.TypeError,
+                       "loads() missing 1 required positional argument: 's'");
+    return asy_raise(vm, vm->exc.TypeError, "loads() takes 1 positional argument but %d were given",
+                     argc);
   }
   return loads_impl(vm, args[0], kw);
 }
@@ -830,8 +852,10 @@ static Value j_loads(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value j_load(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (argc != 1) {
     if (argc == 0)
-      return asy_raise(vm, vm->exc.TypeError, "load() missing 1 required positional argument: 'fp'");
-    return asy_raise(vm, vm->exc.TypeError, "load() takes 1 positional argument but %d were given", argc);
+      return asy_raise(vm, vm->exc.TypeError,
+                       "load() missing 1 required positional argument: 'fp'");
+    return asy_raise(vm, vm->exc.TypeError, "load() takes 1 positional argument but %d were given",
+                     argc);
   }
   Value text;
   if (IS_OBJ_TYPE(args[0], OBJ_FILE)) {
@@ -847,15 +871,18 @@ Value asy_mod_json_init(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (argc < 1 || !IS_MODULE(args[0])) return NONE_VAL;
   ObjDict *d = AS_MODULE(args[0])->dict;
   if (!IS_CLASS(vm->stdlib->json_decode_error)) {
-    ObjClass *c = asy_std_class(vm, "JSONDecodeError", "json.decoder", vm->exc.ValueError, OBJ_EXCEPTION);
+    ObjClass *c =
+        asy_std_class(vm, "JSONDecodeError", "json.decoder", vm->exc.ValueError, OBJ_EXCEPTION);
     c->flags &= ~CLASS_BUILTIN;
     vm->stdlib->json_decode_error = OBJ_VAL(c);
   }
   asy_def_value(vm, d, "JSONDecodeError", vm->stdlib->json_decode_error);
+  /* clang-format off */
   static const AsyMethodDef fns[] = {
     {"dumps", j_dumps, ASY_UNCHECKED}, {"dump", j_dump, ASY_UNCHECKED},
     {"loads", j_loads, ASY_UNCHECKED}, {"load", j_load, ASY_UNCHECKED}, {0},
   };
+  /* clang-format on */
   asy_def_natives(vm, NULL, d, fns);
   return NONE_VAL;
 }

@@ -13,7 +13,8 @@ static Value lib_module_init(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjModule *mod = AS_MODULE(args[0]);
   const AsyLibSource *lib = asy_lib_sources;
   while (lib->name && strcmp(lib->name, mod->name->chars) != 0) lib++;
-  if (!lib->name) return asy_raise(vm, vm->exc.ImportError, "no library module %s", mod->name->chars);
+  if (!lib->name)
+    return asy_raise(vm, vm->exc.ImportError, "no library module %s", mod->name->chars);
   char filename[128];
   snprintf(filename, sizeof filename, "<frozen %s>", lib->name);
   AsySource *src = asy_source_add(vm, filename, lib->text, lib->size);

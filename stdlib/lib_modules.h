@@ -10,8 +10,8 @@
 #include <stddef.h>
 
 typedef struct {
-  const char *name;  /* module name (the file's stem) */
-  const char *text;  /* UTF-8 source */
+  const char *name; /* module name (the file's stem) */
+  const char *text; /* UTF-8 source */
   size_t size;
 } AsyLibSource;
 

@@ -21,7 +21,9 @@
 #include "vm/opcodes.h"
 
 static Value domain_error(VM *vm) { return asy_raise(vm, vm->exc.ValueError, "math domain error"); }
-static Value range_error(VM *vm) { return asy_raise(vm, vm->exc.OverflowError, "math range error"); }
+static Value range_error(VM *vm) {
+  return asy_raise(vm, vm->exc.OverflowError, "math range error");
+}
 
 /* Both arguments of a two-float function as doubles. */
 static bool two_doubles(VM *vm, Value *args, double *x, double *y) {
@@ -90,7 +92,8 @@ static Value m_lgamma(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value double_to_int(VM *vm, double d) {
   if (isnan(d)) return asy_raise(vm, vm->exc.ValueError, "cannot convert float NaN to integer");
-  if (isinf(d)) return asy_raise(vm, vm->exc.OverflowError, "cannot convert float infinity to integer");
+  if (isinf(d))
+    return asy_raise(vm, vm->exc.OverflowError, "cannot convert float infinity to integer");
   if (d >= 9223372036854775808.0 || d < -9223372036854775808.0)
     return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
   return INT_VAL((int64_t)d);
@@ -111,8 +114,12 @@ static Value floor_ceil(VM *vm, Value *args, bool is_floor) {
   return double_to_int(vm, is_floor ? floor(x) : ceil(x));
 }
 
-static Value m_floor(VM *vm, int argc, Value *args, ObjDict *kw) { return floor_ceil(vm, args, true); }
-static Value m_ceil(VM *vm, int argc, Value *args, ObjDict *kw) { return floor_ceil(vm, args, false); }
+static Value m_floor(VM *vm, int argc, Value *args, ObjDict *kw) {
+  return floor_ceil(vm, args, true);
+}
+static Value m_ceil(VM *vm, int argc, Value *args, ObjDict *kw) {
+  return floor_ceil(vm, args, false);
+}
 
 static Value m_trunc(VM *vm, int argc, Value *args, ObjDict *kw) {
   Value v = args[0];
@@ -120,7 +127,8 @@ static Value m_trunc(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (IS_FLOAT(v)) return double_to_int(vm, trunc(AS_FLOAT(v)));
   bool found = false;
   Value r = UNDEF_VAL;
-  if (IS_OBJ(v)) r = asy_std_call_special(vm, v, asy_str_intern(vm, "__trunc__", 9), 0, NULL, &found);
+  if (IS_OBJ(v))
+    r = asy_std_call_special(vm, v, asy_str_intern(vm, "__trunc__", 9), 0, NULL, &found);
   if (found) return r;
   return asy_raise(vm, vm->exc.TypeError, "type %s doesn't define __trunc__ method",
                    asy_type_name(vm, v));
@@ -304,7 +312,8 @@ static Value m_isclose(VM *vm, int argc, Value *args, ObjDict *kw) {
   static const char *const names[] = {"a", "b", "rel_tol", "abs_tol"};
   Value v[4] = {UNDEF_VAL, UNDEF_VAL, UNDEF_VAL, UNDEF_VAL};
   if (argc > 2)
-    return asy_raise(vm, vm->exc.TypeError, "isclose() takes exactly 2 positional arguments (%d given)", argc);
+    return asy_raise(vm, vm->exc.TypeError,
+                     "isclose() takes exactly 2 positional arguments (%d given)", argc);
   for (int i = 0; i < argc; i++) v[i] = args[i];
   if (!asy_std_kwargs(vm, "isclose", kw, names + 2, 2, v + 2, 0)) return EXC_VAL;
   for (int i = 0; i < 2; i++)
@@ -315,7 +324,8 @@ static Value m_isclose(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_std_to_double(vm, v[0], &a) || !asy_std_to_double(vm, v[1], &b)) return EXC_VAL;
   if (!IS_UNDEF(v[2]) && !asy_std_to_double(vm, v[2], &rel)) return EXC_VAL;
   if (!IS_UNDEF(v[3]) && !asy_std_to_double(vm, v[3], &abs_tol)) return EXC_VAL;
-  if (rel < 0.0 || abs_tol < 0.0) return asy_raise(vm, vm->exc.ValueError, "tolerances must be non-negative");
+  if (rel < 0.0 || abs_tol < 0.0)
+    return asy_raise(vm, vm->exc.ValueError, "tolerances must be non-negative");
   if (a == b) return TRUE_VAL;
   if (isinf(a) || isinf(b)) return FALSE_VAL;
   double diff = fabs(b - a);
@@ -542,7 +552,8 @@ static Value m_lcm(VM *vm, int argc, Value *args, ObjDict *kw) {
     }
     uint64_t g = gcd_u(l, m);
     unsigned __int128 r = (unsigned __int128)(l / g) * m;
-    if (r > (unsigned __int128)INT64_MAX) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+    if (r > (unsigned __int128)INT64_MAX)
+      return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
     l = (uint64_t)r;
   }
   return from_u64(vm, l);
@@ -551,7 +562,8 @@ static Value m_lcm(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value m_factorial(VM *vm, int argc, Value *args, ObjDict *kw) {
   int64_t n;
   if (!asy_index(vm, args[0], &n)) return EXC_VAL;
-  if (n < 0) return asy_raise(vm, vm->exc.ValueError, "factorial() not defined for negative values");
+  if (n < 0)
+    return asy_raise(vm, vm->exc.ValueError, "factorial() not defined for negative values");
   if (n > 20) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
   int64_t r = 1;
   for (int64_t i = 2; i <= n; i++) r *= i;
@@ -584,7 +596,8 @@ static Value m_comb(VM *vm, int argc, Value *args, ObjDict *kw) {
   for (int64_t i = 0; i < k; i++) {
     r = r * (unsigned __int128)(n - i);
     r /= (unsigned __int128)(i + 1);
-    if (r > (unsigned __int128)INT64_MAX) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+    if (r > (unsigned __int128)INT64_MAX)
+      return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
   }
   return INT_VAL((int64_t)r);
 }
@@ -598,7 +611,8 @@ static Value m_perm(VM *vm, int argc, Value *args, ObjDict *kw) {
   unsigned __int128 r = 1;
   for (int64_t i = 0; i < k; i++) {
     r *= (unsigned __int128)(n - i);
-    if (r > (unsigned __int128)INT64_MAX) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+    if (r > (unsigned __int128)INT64_MAX)
+      return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
   }
   return INT_VAL((int64_t)r);
 }
@@ -615,7 +629,8 @@ static Value m_isqrt(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value m_prod(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (argc != 1)
-    return asy_raise(vm, vm->exc.TypeError, "prod() takes exactly 1 positional argument (%d given)", argc);
+    return asy_raise(vm, vm->exc.TypeError, "prod() takes exactly 1 positional argument (%d given)",
+                     argc);
   static const char *const names[] = {"start"};
   Value start = INT_VAL(1);
   if (!asy_std_kwargs(vm, "prod", kw, names, 1, &start, 0)) return EXC_VAL;
@@ -739,6 +754,7 @@ static Value m_nextafter(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 #define F1 1, 1, ASY_ARGS_AUTO
 #define F2 2, 2, ASY_ARGS_AUTO
+/* clang-format off */
 static const AsyMethodDef math_functions[] = {
   {"math.acos", m_acos, F1}, {"math.acosh", m_acosh, F1}, {"math.asin", m_asin, F1},
   {"math.asinh", m_asinh, F1}, {"math.atan", m_atan, F1}, {"math.atan2", m_atan2, F2},
@@ -765,6 +781,7 @@ static const AsyMethodDef math_functions[] = {
   {"math.tanh", m_tanh, F1}, {"math.trunc", m_trunc, F1}, {"math.ulp", m_ulp, F1},
   {0},
 };
+/* clang-format on */
 
 Value asy_mod_math_init(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (argc < 1 || !IS_MODULE(args[0])) return NONE_VAL;

@@ -40,7 +40,8 @@ static bool is_plain_file(Value v) {
 }
 
 bool asy_std_write(VM *vm, Value file, ObjStr *s) {
-  if (is_plain_file(file)) return asy_file_write_raw(vm, (ObjFile *)AS_OBJ(file), s->chars, s->size);
+  if (is_plain_file(file))
+    return asy_file_write_raw(vm, (ObjFile *)AS_OBJ(file), s->chars, s->size);
   Value arg = OBJ_VAL(s);
   Value r = asy_call_method(vm, file, vm->stdlib->s_write, 1, &arg);
   return !IS_EXC(r);
@@ -156,7 +157,8 @@ static Value bi_input(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_no_kw(vm, "input", kw) || !asy_arg_count(vm, "input", argc, 0, 1)) return EXC_VAL;
   AsyStdlib *st = vm->stdlib;
   Value in = sys_attr(vm, st->s_stdin);
-  if (IS_UNDEF(in) || IS_NONE(in)) return asy_raise(vm, vm->exc.RuntimeError, "input(): lost sys.stdin");
+  if (IS_UNDEF(in) || IS_NONE(in))
+    return asy_raise(vm, vm->exc.RuntimeError, "input(): lost sys.stdin");
   Value out = asy_std_stdout(vm);
   Value err = asy_std_stderr(vm);
   /* CPython flushes stderr, then writes the prompt to stdout and flushes it. */
@@ -197,7 +199,9 @@ static Value bi_input(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 void asy_print_init(VM *vm, ObjDict *builtins) {
   static const AsyMethodDef fns[] = {
-    {"print", bi_print, ASY_UNCHECKED}, {"input", bi_input, ASY_UNCHECKED}, {0},
+      {"print", bi_print, ASY_UNCHECKED},
+      {"input", bi_input, ASY_UNCHECKED},
+      {0},
   };
   asy_def_natives(vm, NULL, builtins, fns);
 }

@@ -56,7 +56,8 @@ static void init_by_array(MTState *s, const uint32_t *key, size_t len) {
   size_t i = 1, j = 0;
   size_t k = MT_N > len ? MT_N : len;
   for (; k; k--) {
-    s->mt[i] = (s->mt[i] ^ ((s->mt[i - 1] ^ (s->mt[i - 1] >> 30)) * 1664525u)) + key[j] + (uint32_t)j;
+    s->mt[i] =
+        (s->mt[i] ^ ((s->mt[i - 1] ^ (s->mt[i - 1] >> 30)) * 1664525u)) + key[j] + (uint32_t)j;
     i++;
     j++;
     if (i >= MT_N) {
@@ -136,30 +137,30 @@ static uint64_t mt_below(MTState *s, uint64_t n) {
 /* Constants: fractional parts of the cube roots (K) and square roots (H0) of the first
 ** primes, computed exactly (see FIPS 180-4). */
 static const uint64_t K[80] = {
-  0x428a2f98d728ae22ull, 0x7137449123ef65cdull, 0xb5c0fbcfec4d3b2full, 0xe9b5dba58189dbbcull,
-  0x3956c25bf348b538ull, 0x59f111f1b605d019ull, 0x923f82a4af194f9bull, 0xab1c5ed5da6d8118ull,
-  0xd807aa98a3030242ull, 0x12835b0145706fbeull, 0x243185be4ee4b28cull, 0x550c7dc3d5ffb4e2ull,
-  0x72be5d74f27b896full, 0x80deb1fe3b1696b1ull, 0x9bdc06a725c71235ull, 0xc19bf174cf692694ull,
-  0xe49b69c19ef14ad2ull, 0xefbe4786384f25e3ull, 0x0fc19dc68b8cd5b5ull, 0x240ca1cc77ac9c65ull,
-  0x2de92c6f592b0275ull, 0x4a7484aa6ea6e483ull, 0x5cb0a9dcbd41fbd4ull, 0x76f988da831153b5ull,
-  0x983e5152ee66dfabull, 0xa831c66d2db43210ull, 0xb00327c898fb213full, 0xbf597fc7beef0ee4ull,
-  0xc6e00bf33da88fc2ull, 0xd5a79147930aa725ull, 0x06ca6351e003826full, 0x142929670a0e6e70ull,
-  0x27b70a8546d22ffcull, 0x2e1b21385c26c926ull, 0x4d2c6dfc5ac42aedull, 0x53380d139d95b3dfull,
-  0x650a73548baf63deull, 0x766a0abb3c77b2a8ull, 0x81c2c92e47edaee6ull, 0x92722c851482353bull,
-  0xa2bfe8a14cf10364ull, 0xa81a664bbc423001ull, 0xc24b8b70d0f89791ull, 0xc76c51a30654be30ull,
-  0xd192e819d6ef5218ull, 0xd69906245565a910ull, 0xf40e35855771202aull, 0x106aa07032bbd1b8ull,
-  0x19a4c116b8d2d0c8ull, 0x1e376c085141ab53ull, 0x2748774cdf8eeb99ull, 0x34b0bcb5e19b48a8ull,
-  0x391c0cb3c5c95a63ull, 0x4ed8aa4ae3418acbull, 0x5b9cca4f7763e373ull, 0x682e6ff3d6b2b8a3ull,
-  0x748f82ee5defb2fcull, 0x78a5636f43172f60ull, 0x84c87814a1f0ab72ull, 0x8cc702081a6439ecull,
-  0x90befffa23631e28ull, 0xa4506cebde82bde9ull, 0xbef9a3f7b2c67915ull, 0xc67178f2e372532bull,
-  0xca273eceea26619cull, 0xd186b8c721c0c207ull, 0xeada7dd6cde0eb1eull, 0xf57d4f7fee6ed178ull,
-  0x06f067aa72176fbaull, 0x0a637dc5a2c898a6ull, 0x113f9804bef90daeull, 0x1b710b35131c471bull,
-  0x28db77f523047d84ull, 0x32caab7b40c72493ull, 0x3c9ebe0a15c9bebcull, 0x431d67c49c100d4cull,
-  0x4cc5d4becb3e42b6ull, 0x597f299cfc657e2aull, 0x5fcb6fab3ad6faecull, 0x6c44198c4a475817ull,
+    0x428a2f98d728ae22ull, 0x7137449123ef65cdull, 0xb5c0fbcfec4d3b2full, 0xe9b5dba58189dbbcull,
+    0x3956c25bf348b538ull, 0x59f111f1b605d019ull, 0x923f82a4af194f9bull, 0xab1c5ed5da6d8118ull,
+    0xd807aa98a3030242ull, 0x12835b0145706fbeull, 0x243185be4ee4b28cull, 0x550c7dc3d5ffb4e2ull,
+    0x72be5d74f27b896full, 0x80deb1fe3b1696b1ull, 0x9bdc06a725c71235ull, 0xc19bf174cf692694ull,
+    0xe49b69c19ef14ad2ull, 0xefbe4786384f25e3ull, 0x0fc19dc68b8cd5b5ull, 0x240ca1cc77ac9c65ull,
+    0x2de92c6f592b0275ull, 0x4a7484aa6ea6e483ull, 0x5cb0a9dcbd41fbd4ull, 0x76f988da831153b5ull,
+    0x983e5152ee66dfabull, 0xa831c66d2db43210ull, 0xb00327c898fb213full, 0xbf597fc7beef0ee4ull,
+    0xc6e00bf33da88fc2ull, 0xd5a79147930aa725ull, 0x06ca6351e003826full, 0x142929670a0e6e70ull,
+    0x27b70a8546d22ffcull, 0x2e1b21385c26c926ull, 0x4d2c6dfc5ac42aedull, 0x53380d139d95b3dfull,
+    0x650a73548baf63deull, 0x766a0abb3c77b2a8ull, 0x81c2c92e47edaee6ull, 0x92722c851482353bull,
+    0xa2bfe8a14cf10364ull, 0xa81a664bbc423001ull, 0xc24b8b70d0f89791ull, 0xc76c51a30654be30ull,
+    0xd192e819d6ef5218ull, 0xd69906245565a910ull, 0xf40e35855771202aull, 0x106aa07032bbd1b8ull,
+    0x19a4c116b8d2d0c8ull, 0x1e376c085141ab53ull, 0x2748774cdf8eeb99ull, 0x34b0bcb5e19b48a8ull,
+    0x391c0cb3c5c95a63ull, 0x4ed8aa4ae3418acbull, 0x5b9cca4f7763e373ull, 0x682e6ff3d6b2b8a3ull,
+    0x748f82ee5defb2fcull, 0x78a5636f43172f60ull, 0x84c87814a1f0ab72ull, 0x8cc702081a6439ecull,
+    0x90befffa23631e28ull, 0xa4506cebde82bde9ull, 0xbef9a3f7b2c67915ull, 0xc67178f2e372532bull,
+    0xca273eceea26619cull, 0xd186b8c721c0c207ull, 0xeada7dd6cde0eb1eull, 0xf57d4f7fee6ed178ull,
+    0x06f067aa72176fbaull, 0x0a637dc5a2c898a6ull, 0x113f9804bef90daeull, 0x1b710b35131c471bull,
+    0x28db77f523047d84ull, 0x32caab7b40c72493ull, 0x3c9ebe0a15c9bebcull, 0x431d67c49c100d4cull,
+    0x4cc5d4becb3e42b6ull, 0x597f299cfc657e2aull, 0x5fcb6fab3ad6faecull, 0x6c44198c4a475817ull,
 };
 static const uint64_t H0[8] = {
-  0x6a09e667f3bcc908ull, 0xbb67ae8584caa73bull, 0x3c6ef372fe94f82bull, 0xa54ff53a5f1d36f1ull,
-  0x510e527fade682d1ull, 0x9b05688c2b3e6c1full, 0x1f83d9abfb41bd6bull, 0x5be0cd19137e2179ull,
+    0x6a09e667f3bcc908ull, 0xbb67ae8584caa73bull, 0x3c6ef372fe94f82bull, 0xa54ff53a5f1d36f1ull,
+    0x510e527fade682d1ull, 0x9b05688c2b3e6c1full, 0x1f83d9abfb41bd6bull, 0x5be0cd19137e2179ull,
 };
 
 #define ROTR(x, n) (((x) >> (n)) | ((x) << (64 - (n))))
@@ -183,9 +184,11 @@ static void sha512_block(uint64_t h[8], const uint8_t *p) {
     uint64_t S0 = ROTR(a, 28) ^ ROTR(a, 34) ^ ROTR(a, 39);
     uint64_t maj = (a & b) ^ (a & c) ^ (b & c);
     uint64_t t2 = S0 + maj;
+    /* clang-format off */
     hh = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
   }
   h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+  /* clang-format on */
 }
 
 static void sha512(const uint8_t *data, size_t len, uint8_t out[64]) {
@@ -371,7 +374,8 @@ static Value r_getrandbits(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_STATE("getrandbits");
   if (!asy_no_kw(vm, "getrandbits", kw)) return EXC_VAL;
   if (argc != 1)
-    return asy_raise(vm, vm->exc.TypeError, "Random.getrandbits() takes exactly one argument (%d given)", argc);
+    return asy_raise(vm, vm->exc.TypeError,
+                     "Random.getrandbits() takes exactly one argument (%d given)", argc);
   int64_t k;
   if (!asy_index(vm, args[0], &k)) return EXC_VAL;
   if (k < 0) return asy_raise(vm, vm->exc.ValueError, "number of bits must be non-negative");
@@ -386,7 +390,8 @@ static Value r_randbytes(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_STATE("randbytes");
   if (!asy_no_kw(vm, "randbytes", kw)) return EXC_VAL;
   if (argc != 1)
-    return asy_raise(vm, vm->exc.TypeError, "Random.randbytes() takes exactly one argument (%d given)", argc);
+    return asy_raise(vm, vm->exc.TypeError,
+                     "Random.randbytes() takes exactly one argument (%d given)", argc);
   int64_t n;
   if (!asy_index(vm, args[0], &n)) return EXC_VAL;
   if (n < 0) return asy_raise(vm, vm->exc.ValueError, "number of bits must be non-negative");
@@ -432,8 +437,8 @@ static Value randrange(VM *vm, MTState *s, Value start, Value stop, Value step) 
     if (IS_EXC(a)) return a;
     Value b = asy_str(vm, stop);
     if (IS_EXC(b)) return b;
-    return asy_raise(vm, vm->exc.ValueError, "empty range in randrange(%s, %s)",
-                     AS_STR(a)->chars, AS_STR(b)->chars);
+    return asy_raise(vm, vm->exc.ValueError, "empty range in randrange(%s, %s)", AS_STR(a)->chars,
+                     AS_STR(b)->chars);
   }
   if (istep == 0) return asy_raise(vm, vm->exc.ValueError, "zero step for randrange()");
   /* n = (width + step -/+ 1) // step, with Python's floor division */
@@ -609,7 +614,8 @@ static Value sample_counts(VM *vm, MTState *s, Value pop, int64_t n, Value count
 static Value sample(VM *vm, MTState *s, Value pop, int64_t k) {
   int64_t n = asy_len(vm, pop);
   if (n < 0) return EXC_VAL;
-  if (k < 0 || k > n) return asy_raise(vm, vm->exc.ValueError, "Sample larger than population or is negative");
+  if (k < 0 || k > n)
+    return asy_raise(vm, vm->exc.ValueError, "Sample larger than population or is negative");
   ObjList *result = asy_list_new(vm, (size_t)k);
   int64_t setsize = 21;
   if (k > 5) {
@@ -659,7 +665,8 @@ static Value r_sample(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_STATE("sample");
   Value a[3] = {UNDEF_VAL, UNDEF_VAL, UNDEF_VAL};
   if (argc > 2)
-    return asy_raise(vm, vm->exc.TypeError, "Random.sample() takes 3 positional arguments but %d were given", argc + 1);
+    return asy_raise(vm, vm->exc.TypeError,
+                     "Random.sample() takes 3 positional arguments but %d were given", argc + 1);
   for (int i = 0; i < argc; i++) a[i] = args[i];
   static const char *const names[] = {"population", "k", "counts"};
   if (kw) {
@@ -671,17 +678,21 @@ static Value r_sample(VM *vm, int argc, Value *args, ObjDict *kw) {
       for (int j = 0; j < 3; j++)
         if (strcmp(key, names[j]) == 0) idx = j;
       if (idx < 0)
-        return asy_raise(vm, vm->exc.TypeError, "Random.sample() got an unexpected keyword argument '%s'", key);
+        return asy_raise(vm, vm->exc.TypeError,
+                         "Random.sample() got an unexpected keyword argument '%s'", key);
       if (idx < argc)
-        return asy_raise(vm, vm->exc.TypeError, "Random.sample() got multiple values for argument '%s'", key);
+        return asy_raise(vm, vm->exc.TypeError,
+                         "Random.sample() got multiple values for argument '%s'", key);
       a[idx] = e->value;
     }
   }
   if (IS_UNDEF(a[0]) || IS_UNDEF(a[1])) {
     if (IS_UNDEF(a[0]) && IS_UNDEF(a[1]))
-      return asy_raise(vm, vm->exc.TypeError,
-                       "Random.sample() missing 2 required positional arguments: 'population' and 'k'");
-    return asy_raise(vm, vm->exc.TypeError, "Random.sample() missing 1 required positional argument: '%s'",
+      return asy_raise(
+          vm, vm->exc.TypeError,
+          "Random.sample() missing 2 required positional arguments: 'population' and 'k'");
+    return asy_raise(vm, vm->exc.TypeError,
+                     "Random.sample() missing 1 required positional argument: '%s'",
                      IS_UNDEF(a[0]) ? "population" : "k");
   }
   Value pop = a[0];
@@ -717,7 +728,9 @@ static int64_t bisect_right(VM *vm, ObjList *cum, double x, int64_t hi, bool *er
 static Value r_choices(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_STATE("choices");
   if (argc < 1 || argc > 2)
-    return asy_raise(vm, vm->exc.TypeError, "Random.choices() takes from 2 to 3 positional arguments but %d were given", argc + 1);
+    return asy_raise(vm, vm->exc.TypeError,
+                     "Random.choices() takes from 2 to 3 positional arguments but %d were given",
+                     argc + 1);
   static const char *const names[] = {"weights", "cum_weights", "k"};
   Value opt[3] = {argc > 1 ? args[1] : UNDEF_VAL, UNDEF_VAL, UNDEF_VAL};
   if (!asy_std_kwargs(vm, "Random.choices", kw, names, 3, opt, 0)) return EXC_VAL;
@@ -740,7 +753,8 @@ static Value r_choices(VM *vm, int argc, Value *args, ObjDict *kw) {
       return OBJ_VAL(res);
     }
     if (IS_INTLIKE(weights))
-      return asy_raise(vm, vm->exc.TypeError, "The number of choices must be a keyword argument: k=%lld",
+      return asy_raise(vm, vm->exc.TypeError,
+                       "The number of choices must be a keyword argument: k=%lld",
                        (long long)AS_INTLIKE(weights));
     /* cum_weights = list(accumulate(weights)) */
     Value it = asy_iter(vm, weights);
@@ -771,7 +785,8 @@ static Value r_choices(VM *vm, int argc, Value *args, ObjDict *kw) {
   double total;
   if (n == 0) return asy_raise(vm, vm->exc.IndexError, "list index out of range");
   if (!asy_std_to_double(vm, cum->items[cum->size - 1], &total)) return EXC_VAL;
-  if (total <= 0.0) return asy_raise(vm, vm->exc.ValueError, "Total of weights must be greater than zero");
+  if (total <= 0.0)
+    return asy_raise(vm, vm->exc.ValueError, "Total of weights must be greater than zero");
   if (!isfinite(total)) return asy_raise(vm, vm->exc.ValueError, "Total of weights must be finite");
   for (int64_t i = 0; i < k; i++) {
     bool err = false;
@@ -786,7 +801,8 @@ static Value r_choices(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 /* Two float args with defaults (uniform, gauss, …). */
 static bool float_args(VM *vm, const char *fname, int argc, Value *args, ObjDict *kw,
-                       const char *const *names, int n, int nreq, const double *defaults, double *out) {
+                       const char *const *names, int n, int nreq, const double *defaults,
+                       double *out) {
   Value a[3];
   if (!asy_std_pybind(vm, fname, argc, args, kw, names, n, nreq, a)) return false;
   for (int i = 0; i < n; i++) {
@@ -849,7 +865,8 @@ static Value r_normalvariate(VM *vm, int argc, Value *args, ObjDict *kw) {
   static const char *const names[] = {"mu", "sigma"};
   static const double defaults[] = {0.0, 1.0};
   double v[2];
-  if (!float_args(vm, "Random.normalvariate", argc, args, kw, names, 2, 0, defaults, v)) return EXC_VAL;
+  if (!float_args(vm, "Random.normalvariate", argc, args, kw, names, 2, 0, defaults, v))
+    return EXC_VAL;
   return FLOAT_VAL(normalvariate(s, v[0], v[1]));
 }
 
@@ -857,7 +874,8 @@ static Value r_lognormvariate(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_STATE("lognormvariate");
   static const char *const names[] = {"mu", "sigma"};
   double v[2];
-  if (!float_args(vm, "Random.lognormvariate", argc, args, kw, names, 2, 2, NULL, v)) return EXC_VAL;
+  if (!float_args(vm, "Random.lognormvariate", argc, args, kw, names, 2, 2, NULL, v))
+    return EXC_VAL;
   return FLOAT_VAL(exp(normalvariate(s, v[0], v[1])));
 }
 
@@ -886,7 +904,8 @@ static Value r_expovariate(VM *vm, int argc, Value *args, ObjDict *kw) {
   static const char *const names[] = {"lambd"};
   static const double defaults[] = {1.0};
   double v[1];
-  if (!float_args(vm, "Random.expovariate", argc, args, kw, names, 1, 0, defaults, v)) return EXC_VAL;
+  if (!float_args(vm, "Random.expovariate", argc, args, kw, names, 1, 0, defaults, v))
+    return EXC_VAL;
   double r = -log(1.0 - mt_random(s));
   if (v[0] == 0.0) return asy_raise(vm, vm->exc.ZeroDivisionError, "float division by zero");
   return FLOAT_VAL(r / v[0]);
@@ -903,7 +922,8 @@ static Value r_vonmisesvariate(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_STATE("vonmisesvariate");
   static const char *const names[] = {"mu", "kappa"};
   double v[2];
-  if (!float_args(vm, "Random.vonmisesvariate", argc, args, kw, names, 2, 2, NULL, v)) return EXC_VAL;
+  if (!float_args(vm, "Random.vonmisesvariate", argc, args, kw, names, 2, 2, NULL, v))
+    return EXC_VAL;
   double mu = v[0], kappa = v[1], z;
   if (kappa <= 1e-6) return FLOAT_VAL(2.0 * M_PI * mt_random(s));
   double sc = 0.5 / kappa, r = sc + sqrt(1.0 + sc * sc);
@@ -916,7 +936,8 @@ static Value r_vonmisesvariate(VM *vm, int argc, Value *args, ObjDict *kw) {
   }
   double q = 1.0 / r, f = (q + z) / (1.0 + q * z);
   double u3 = mt_random(s);
-  return FLOAT_VAL(u3 > 0.5 ? py_fmod(mu + acos(f), 2.0 * M_PI) : py_fmod(mu - acos(f), 2.0 * M_PI));
+  return FLOAT_VAL(u3 > 0.5 ? py_fmod(mu + acos(f), 2.0 * M_PI)
+                            : py_fmod(mu - acos(f), 2.0 * M_PI));
 }
 
 /* random.py's gammavariate (Cheng's / Ahrens-Dieter algorithms), same draws in the same order. */
@@ -993,7 +1014,8 @@ static Value r_weibullvariate(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_STATE("weibullvariate");
   static const char *const names[] = {"alpha", "beta"};
   double v[2];
-  if (!float_args(vm, "Random.weibullvariate", argc, args, kw, names, 2, 2, NULL, v)) return EXC_VAL;
+  if (!float_args(vm, "Random.weibullvariate", argc, args, kw, names, 2, 2, NULL, v))
+    return EXC_VAL;
   double u = 1.0 - mt_random(s);
   if (v[1] == 0.0) return asy_raise(vm, vm->exc.ZeroDivisionError, "float division by zero");
   return FLOAT_VAL(v[0] * pow(-log(u), 1.0 / v[1]));
@@ -1016,14 +1038,16 @@ static Value r_setstate(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!IS_INTLIKE(st->items[0]) || AS_INTLIKE(st->items[0]) != 3) {
     Value v = asy_str(vm, st->items[0]);
     if (IS_EXC(v)) return v;
-    return asy_raise(vm, vm->exc.ValueError, "state with version %s passed to Random.setstate() of version 3",
+    return asy_raise(vm, vm->exc.ValueError,
+                     "state with version %s passed to Random.setstate() of version 3",
                      AS_STR(v)->chars);
   }
   if (!IS_TUPLE(st->items[1]) || AS_TUPLE(st->items[1])->size != MT_N + 1)
     return asy_raise(vm, vm->exc.ValueError, "state vector is the wrong size");
   ObjTuple *inner = AS_TUPLE(st->items[1]);
   for (int i = 0; i <= MT_N; i++)
-    if (!IS_INTLIKE(inner->items[i])) return asy_raise(vm, vm->exc.TypeError, "state vector items must be integers");
+    if (!IS_INTLIKE(inner->items[i]))
+      return asy_raise(vm, vm->exc.TypeError, "state vector items must be integers");
   int64_t mti = AS_INTLIKE(inner->items[MT_N]);
   if (mti < 0 || mti > MT_N) return asy_raise(vm, vm->exc.ValueError, "invalid state");
   for (int i = 0; i < MT_N; i++) s->mt[i] = (uint32_t)AS_INTLIKE(inner->items[i]);
@@ -1035,6 +1059,7 @@ static Value r_setstate(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 #define UNCHECKED ASY_UNCHECKED
+/* clang-format off */
 static const AsyMethodDef random_methods[] = {
   {"__init__", r_init, UNCHECKED}, {"seed", r_seed, UNCHECKED}, {"random", r_random, UNCHECKED},
   {"getrandbits", r_getrandbits, UNCHECKED}, {"randbytes", r_randbytes, UNCHECKED},
@@ -1050,6 +1075,7 @@ static const AsyMethodDef random_methods[] = {
   {"weibullvariate", r_weibullvariate, UNCHECKED},
   {0},
 };
+/* clang-format on */
 #undef UNCHECKED
 
 Value asy_mod_random_init(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -1075,7 +1101,8 @@ Value asy_mod_random_init(VM *vm, int argc, Value *args, ObjDict *kw) {
   MTState *s = new_state_obj(vm, &nd);
   seed_os(s);
   if (!AS_INSTANCE(inst)->dict) AS_INSTANCE(inst)->dict = asy_dict_new(vm);
-  asy_dict_set_str(vm, AS_INSTANCE(inst)->dict, asy_str_intern(vm, STATE_KEY, sizeof STATE_KEY - 1), nd);
+  asy_dict_set_str(vm, AS_INSTANCE(inst)->dict, asy_str_intern(vm, STATE_KEY, sizeof STATE_KEY - 1),
+                   nd);
   asy_def_value(vm, d, "_inst", inst);
   for (const AsyMethodDef *m = random_methods; m->name; m++) {
     const char *name = m->name;

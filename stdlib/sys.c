@@ -33,25 +33,30 @@ static Value s_exit(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value s_getrecursionlimit(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_no_kw(vm, "getrecursionlimit", kw)) return EXC_VAL;
   if (argc != 0)
-    return asy_raise(vm, vm->exc.TypeError, "sys.getrecursionlimit() takes no arguments (%d given)", argc);
+    return asy_raise(vm, vm->exc.TypeError, "sys.getrecursionlimit() takes no arguments (%d given)",
+                     argc);
   return INT_VAL(vm->recursion_limit);
 }
 
 static Value s_setrecursionlimit(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_no_kw(vm, "setrecursionlimit", kw)) return EXC_VAL;
   if (argc != 1)
-    return asy_raise(vm, vm->exc.TypeError, "setrecursionlimit() takes exactly one argument (%d given)", argc);
+    return asy_raise(vm, vm->exc.TypeError,
+                     "setrecursionlimit() takes exactly one argument (%d given)", argc);
   if (IS_FLOAT(args[0]))
     return asy_raise(vm, vm->exc.TypeError, "'float' object cannot be interpreted as an integer");
   int64_t n;
   if (!asy_index(vm, args[0], &n)) return EXC_VAL;
-  if (n < 1) return asy_raise(vm, vm->exc.ValueError, "recursion limit must be greater or equal than 1");
-  if (n > INT_MAX) return asy_raise(vm, vm->exc.OverflowError, "Python int too large to convert to C int");
+  if (n < 1)
+    return asy_raise(vm, vm->exc.ValueError, "recursion limit must be greater or equal than 1");
+  if (n > INT_MAX)
+    return asy_raise(vm, vm->exc.OverflowError, "Python int too large to convert to C int");
   int depth = vm->fiber ? vm->fiber->frame_count : 0;
   if (depth >= n)
-    return asy_raise(vm, vm->exc.RecursionError,
-                     "cannot set the recursion limit to %d at the recursion depth %d: the limit is too low",
-                     (int)n, depth);
+    return asy_raise(
+        vm, vm->exc.RecursionError,
+        "cannot set the recursion limit to %d at the recursion depth %d: the limit is too low",
+        (int)n, depth);
   vm->recursion_limit = (int)n;
   return NONE_VAL;
 }
@@ -79,7 +84,7 @@ static Value s_exc_info(VM *vm, int argc, Value *args, ObjDict *kw) {
     items[0] = OBJ_VAL(asy_class_of(vm, h));
     items[1] = h;
     items[2] = IS_EXCEPTION(h) && !IS_UNDEF(AS_EXCEPTION(h)->traceback) ? AS_EXCEPTION(h)->traceback
-                                                                         : NONE_VAL;
+                                                                        : NONE_VAL;
   }
   return OBJ_VAL(asy_tuple_from(vm, 3, items));
 }
@@ -144,7 +149,9 @@ static Value make_version_info(VM *vm) {
   NativeFn getters[] = {vi_get0, vi_get1, vi_get2, vi_get3, vi_get4};
   for (int i = 0; i < 5; i++) asy_def_getset(vm, cls, vi_fields[i], getters[i], NULL);
   static const AsyMethodDef methods[] = {
-    {"__repr__", vi_repr, ASY_UNCHECKED}, {"__str__", vi_repr, ASY_UNCHECKED}, {0},
+      {"__repr__", vi_repr, ASY_UNCHECKED},
+      {"__str__", vi_repr, ASY_UNCHECKED},
+      {0},
   };
   asy_def_natives(vm, cls, NULL, methods);
   Value items[5] = {INT_VAL(3), INT_VAL(13), INT_VAL(0), STR_VAL(vm, "final"), INT_VAL(0)};
@@ -196,6 +203,7 @@ void asy_sys_create(VM *vm) {
   exe[n > 0 ? n : 0] = '\0';
   asy_def_value(vm, d, "executable", STR_VAL(vm, exe));
 
+  /* clang-format off */
   static const AsyMethodDef fns[] = {
     {"exit", s_exit, ASY_UNCHECKED}, {"getrecursionlimit", s_getrecursionlimit, ASY_UNCHECKED},
     {"setrecursionlimit", s_setrecursionlimit, ASY_UNCHECKED},
@@ -203,6 +211,7 @@ void asy_sys_create(VM *vm) {
     {"intern", s_intern, ASY_UNCHECKED}, {"getdefaultencoding", s_getdefaultencoding, ASY_UNCHECKED},
     {0},
   };
+  /* clang-format on */
   asy_def_natives(vm, NULL, d, fns);
 
   asy_dict_set_str(vm, vm->modules, m->name, OBJ_VAL(m));

@@ -48,6 +48,7 @@ static Value t_sleep(VM *vm, int argc, Value *args, ObjDict *kw) {
   return NONE_VAL;
 }
 
+/* clang-format off */
 static const AsyMethodDef time_functions[] = {
   {"time.time", t_time, 0, 0, ASY_ARGS_AUTO}, {"time.time_ns", t_time_ns, 0, 0, ASY_ARGS_AUTO},
   {"time.monotonic", t_monotonic, 0, 0, ASY_ARGS_AUTO},
@@ -58,6 +59,7 @@ static const AsyMethodDef time_functions[] = {
   {"time.sleep", t_sleep, 1, 1, ASY_ARGS_AUTO},
   {0},
 };
+/* clang-format on */
 
 Value asy_mod_time_init(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (argc < 1 || !IS_MODULE(args[0])) return NONE_VAL;

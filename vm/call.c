@@ -55,7 +55,8 @@ static bool prepend_args(VM *vm, const Value *pre, int npre, CallArgs *ca) {
     return false;
   }
   for (int i = 0; i < npre; i++) dst[i] = pre[i];
-  if (ca->argc) memmove(dst + npre, ca->args, sizeof(Value) * (size_t)ca->argc); /* args may be NULL */
+  if (ca->argc)
+    memmove(dst + npre, ca->args, sizeof(Value) * (size_t)ca->argc); /* args may be NULL */
   f->stack_top = dst + npre + ca->argc;
   ca->args = dst;
   ca->argc += npre;
@@ -100,9 +101,8 @@ static bool missing_arguments(VM *vm, ObjFunction *fn, Value *L, bool kwonly) {
   char *buf = malloc(cap);
   if (!buf) abort();
   format_names(buf, cap, names, n);
-  asy_raise(vm, vm->exc.TypeError, "%s() missing %d required %s argument%s: %s",
-            qualname_of(fn), total, kwonly ? "keyword-only" : "positional",
-            total == 1 ? "" : "s", buf);
+  asy_raise(vm, vm->exc.TypeError, "%s() missing %d required %s argument%s: %s", qualname_of(fn),
+            total, kwonly ? "keyword-only" : "positional", total == 1 ? "" : "s", buf);
   free(buf);
   return false;
 }
@@ -191,8 +191,8 @@ static void unexpected_keyword(VM *vm, ObjFunction *fn, ObjStr *kw) {
   }
   if (suggestion)
     asy_raise(vm, vm->exc.TypeError,
-              "%s() got an unexpected keyword argument '%s'. Did you mean '%s'?",
-              qualname_of(fn), kw->chars, suggestion->chars);
+              "%s() got an unexpected keyword argument '%s'. Did you mean '%s'?", qualname_of(fn),
+              kw->chars, suggestion->chars);
   else
     asy_raise(vm, vm->exc.TypeError, "%s() got an unexpected keyword argument '%s'",
               qualname_of(fn), kw->chars);
@@ -205,7 +205,7 @@ static bool bind_args(VM *vm, ObjFunction *fn, Value *L, Value self, CallArgs *c
   int total = co->argcount + co->kwonlyargcount;
   int hasself = IS_UNDEF(self) ? 0 : 1;
   int given = ca->argc + hasself;
-#define POSARG(i) ((hasself && (i) == 0) ? self : ca->args[(i) - hasself])
+#define POSARG(i) ((hasself && (i) == 0) ? self : ca->args[(i)-hasself])
   ObjDict *kwargs = NULL;
   if (co->flags & CODE_VARKW) {
     kwargs = asy_dict_new(vm);
@@ -296,8 +296,7 @@ bool asy_frame_room(VM *vm, Fiber *f, const ObjCode *co, Value *from) {
 
 /* The locals at base are bound and stack_top = base + nlocalsplus: create the cells,
 ** copy the free variables and push the frame record. */
-static bool finish_frame(VM *vm, Fiber *f, ObjFunction *fn, ObjCode *co, Value *base,
-                         int flags) {
+static bool finish_frame(VM *vm, Fiber *f, ObjFunction *fn, ObjCode *co, Value *base, int flags) {
   int nl = co->nlocals;
   for (int i = 0; i < co->ncells; i++) {
     Value init = UNDEF_VAL;
@@ -313,7 +312,8 @@ static bool finish_frame(VM *vm, Fiber *f, ObjFunction *fn, ObjCode *co, Value *
     for (int i = 0; i < co->nfree; i++) base[nl + co->ncells + i] = fn->closure->items[i];
   }
   asy_code_caches(vm, co);
-  Frame *fr = asy_push_frame(f, f->frame_count ? &f->frames[f->frame_count - 1] : NULL, co, fn, fn ? fn->globals : NULL, base, base, flags);
+  Frame *fr = asy_push_frame(f, f->frame_count ? &f->frames[f->frame_count - 1] : NULL, co, fn,
+                             fn ? fn->globals : NULL, base, base, flags);
   f->stack_top = fr->sp_base;
   return true;
 }
@@ -471,8 +471,7 @@ static AsyCallStatus call_class(VM *vm, Value *slot, CallArgs *ca, Value *result
   if (IS_OBJ_TYPE(initv, OBJ_WRAPPER) && ((ObjWrapper *)AS_OBJ(initv))->kind == 1)
     initv = ((ObjWrapper *)AS_OBJ(initv))->fget; /* odd, but keep CPython's result */
   if (IS_FUNCTION(initv) && args_slot == slot) {
-    if (!push_function_frame(vm, slot, AS_FUNCTION(initv), inst, ca, FRAME_INIT))
-      return CALL_ERROR;
+    if (!push_function_frame(vm, slot, AS_FUNCTION(initv), inst, ca, FRAME_INIT)) return CALL_ERROR;
     vm->fiber->frames[vm->fiber->frame_count - 1].self_for_init = inst;
     return CALL_FRAME;
   }
@@ -502,7 +501,8 @@ AsyCallStatus asy_call_prepare(VM *vm, Value *slot, CallArgs *ca, Value *result)
     switch ((ObjType)OBJ_TYPE(callee)) {
     case OBJ_FUNCTION:
       if (!push_function_frame(vm, slot, AS_FUNCTION(callee), self, ca, 0)) return CALL_ERROR;
-      if (AS_FUNCTION(callee)->code->flags & (CODE_GENERATOR | CODE_COROUTINE | CODE_ASYNC_GENERATOR)) {
+      if (AS_FUNCTION(callee)->code->flags &
+          (CODE_GENERATOR | CODE_COROUTINE | CODE_ASYNC_GENERATOR)) {
         /* Bind the arguments, then keep the frame in a generator instead of running it. */
         *result = asy_gen_from_frame(vm);
         return CALL_DONE;
@@ -556,13 +556,11 @@ AsyCallStatus asy_call_prepare(VM *vm, Value *slot, CallArgs *ca, Value *result)
 
 /* ---- C entry points ------------------------------------------------------------------ */
 
-
 /* Call callee (with self prepended unless UNDEF) from C: a nested loop when a frame is
 ** pushed. The result is pushed on the temp roots. */
 static Value call_nested(VM *vm, Value callee, Value self, CallArgs *ca) {
   Fiber *f = vm->fiber;
-  if (!f->stack && !asy_fiber_ensure(vm, f, ASY_MAIN_STACK_SLOTS, ASY_MAIN_FRAMES))
-    return EXC_VAL;
+  if (!f->stack && !asy_fiber_ensure(vm, f, ASY_MAIN_STACK_SLOTS, ASY_MAIN_FRAMES)) return EXC_VAL;
   asy_c_stack_init();
   if (vm->c_depth >= ASY_C_DEPTH_MAX || asy_c_stack_exhausted()) return asy_recursion_error(vm);
   size_t mark = asy_temp_mark(vm);
@@ -605,7 +603,9 @@ static bool load_method(VM *vm, Value obj, ObjStr *name, Value *meth, Value *sel
   bool generic = false;
   if (IS_OBJ(obj) && !special) {
     switch (OBJ_TYPE(obj)) {
-    case OBJ_CLASS: case OBJ_MODULE: case OBJ_SUPER: generic = true; break;
+    case OBJ_CLASS:
+    case OBJ_MODULE:
+    case OBJ_SUPER: generic = true; break;
     default: break;
     }
   }
@@ -689,11 +689,11 @@ Value asy_call_body(VM *vm, ObjFunction *fn, ObjDict *locals) {
 
 Value asy_run_code(VM *vm, ObjCode *code, ObjDict *globals) {
   Fiber *f = vm->fiber;
-  if (!f->stack && !asy_fiber_ensure(vm, f, ASY_MAIN_STACK_SLOTS, ASY_MAIN_FRAMES))
-    return EXC_VAL;
+  if (!f->stack && !asy_fiber_ensure(vm, f, ASY_MAIN_STACK_SLOTS, ASY_MAIN_FRAMES)) return EXC_VAL;
   asy_c_stack_init();
   if (vm->c_depth >= ASY_C_DEPTH_MAX || asy_c_stack_exhausted()) return asy_recursion_error(vm);
-  if (code->nfree) return asy_raise(vm, vm->exc.RuntimeError, "module code cannot have free variables");
+  if (code->nfree)
+    return asy_raise(vm, vm->exc.RuntimeError, "module code cannot have free variables");
   if (!asy_frame_room(vm, f, code, f->stack_top)) return EXC_VAL;
   size_t mark = asy_temp_mark(vm);
   /* The caller may hold code/globals only in C locals: keep them alive until the frame

@@ -17,8 +17,8 @@
 typedef struct VM VM;
 
 typedef struct AsyClock {
-  bool virtual_time;  /* --virtual-time / ASY_VIRTUAL_TIME=1 */
-  int64_t now_ns;     /* the virtual clock */
+  bool virtual_time;    /* --virtual-time / ASY_VIRTUAL_TIME=1 */
+  int64_t now_ns;       /* the virtual clock */
   int64_t wall_base_ns; /* real wall time when the virtual clock was at 0 */
 } AsyClock;
 

@@ -22,8 +22,8 @@ const char *asy_opcode_name(int op) {
   return opcode_names[op];
 }
 
-static const char *const binop_names[] = {"+",  "&",  "//", "<<", "@",  "*",  "%",
-                                          "|",  "**", ">>", "-",  "/",  "^"};
+static const char *const binop_names[] = {"+", "&",  "//", "<<", "@", "*", "%",
+                                          "|", "**", ">>", "-",  "/", "^"};
 static const char *const cmp_names[] = {"<", "<=", "==", "!=", ">", ">="};
 
 static void print_str(FILE *out, ObjStr *s) {
@@ -93,6 +93,7 @@ static ObjStr *local_at(ObjCode *co, int i) {
 }
 
 static void print_flags(FILE *out, int flags) {
+  /* clang-format off */
   static const struct { int bit; const char *name; } names[] = {
       {CODE_VARARGS, "VARARGS"},   {CODE_VARKW, "VARKEYWORDS"},
       {CODE_COROUTINE, "COROUTINE"}, {CODE_MODULE, "MODULE"},
@@ -100,6 +101,7 @@ static void print_flags(FILE *out, int flags) {
       {CODE_LAMBDA, "LAMBDA"},     {CODE_INLINED_COMP, "INLINED_COMP"},
       {CODE_HAS_DOCSTRING, "HAS_DOCSTRING"},
   };
+  /* clang-format on */
   bool first = true;
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
     if (!(flags & names[i].bit)) continue;
@@ -114,29 +116,22 @@ static void print_arg(VM *vm, ArgBuf *out, ObjCode *co, int op, int arg) {
   case OPARG_CONST:
     if (arg < co->nconsts) print_const(vm, out, co->consts[arg]);
     return;
-  case OPARG_NAME:
-    ab_str(out, name_at(co, arg));
-    return;
+  case OPARG_NAME: ab_str(out, name_at(co, arg)); return;
   case OPARG_NAME_FLAG:
     ab_str(out, name_at(co, arg >> 1));
     if (arg & 1) ab_cstr(out, op == OP_LOAD_ATTR ? " + NULL|self" : " + NULL");
     return;
-  case OPARG_LOCAL:
-    ab_str(out, local_at(co, arg));
-    return;
+  case OPARG_LOCAL: ab_str(out, local_at(co, arg)); return;
   case OPARG_JUMP: {
     char t[24];
     snprintf(t, sizeof t, "to %d", arg);
     ab_cstr(out, t);
     return;
   }
-  default:
-    break;
+  default: break;
   }
   switch (op) {
-  case OP_COMPARE_OP:
-    ab_cstr(out, arg >= 0 && arg < 6 ? cmp_names[arg] : "?");
-    return;
+  case OP_COMPARE_OP: ab_cstr(out, arg >= 0 && arg < 6 ? cmp_names[arg] : "?"); return;
   case OP_BINARY_OP: {
     int base = arg >= ASY_INPLACE ? arg - ASY_INPLACE : arg;
     ab_cstr(out, base >= 0 && base < BINOP__COUNT ? binop_names[base] : "?");
@@ -168,8 +163,7 @@ static void print_arg(VM *vm, ArgBuf *out, ObjCode *co, int op, int arg) {
   case OP_CALL_INTRINSIC_2:
     ab_cstr(out, arg == INTRINSIC_PREP_RERAISE_STAR ? "INTRINSIC_PREP_RERAISE_STAR" : "?");
     return;
-  default:
-    return;
+  default: return;
   }
 }
 
@@ -179,10 +173,11 @@ static void disassemble_one(VM *vm, ObjCode *co, FILE *out) {
   fputs(":\n", out);
   fputs("  qualname: ", out);
   print_str(out, co->qualname);
-  fprintf(out, "  args: %d (posonly %d, kwonly %d)  locals: %d  cells: %d  free: %d  "
-               "stack: %d  flags: ",
-          co->argcount, co->posonlyargcount, co->kwonlyargcount, co->nlocals, co->ncells,
-          co->nfree, co->stacksize);
+  fprintf(out,
+          "  args: %d (posonly %d, kwonly %d)  locals: %d  cells: %d  free: %d  "
+          "stack: %d  flags: ",
+          co->argcount, co->posonlyargcount, co->kwonlyargcount, co->nlocals, co->ncells, co->nfree,
+          co->stacksize);
   print_flags(out, co->flags);
   fputs("\n", out);
   /* jump targets get a marker, as dis's labels do */

@@ -17,7 +17,6 @@
 #include "vm/obj/list.h"
 #include "vm/obj/tuple.h"
 
-
 static ObjStr *intern(VM *vm, const char *s) { return asy_str_intern(vm, s, strlen(s)); }
 
 /* PySequence_Check: has __getitem__ and is not a dict. */
@@ -41,7 +40,8 @@ static Value group_new(VM *vm, ObjClass *cls, Value message, Value excs_arg) {
   if (IS_EXC(excs)) return excs;
   ObjTuple *t = AS_TUPLE(excs);
   if (t->size == 0)
-    return asy_raise(vm, vm->exc.ValueError, "second argument (exceptions) must be a non-empty sequence");
+    return asy_raise(vm, vm->exc.ValueError,
+                     "second argument (exceptions) must be a non-empty sequence");
   bool nested_base = false;
   for (size_t i = 0; i < t->size; i++) {
     Value e = t->items[i];
@@ -76,16 +76,17 @@ Value asy_exception_group_new(VM *vm, ObjClass *cls, ObjStr *message, Value excs
 
 /* ---- methods ------------------------------------------------------------------------ */
 
-#define SELF_GROUP(fname)                                                               \
-  do {                                                                                  \
-    if (argc < 1 || !asy_is_exception_group(vm, args[0]))                               \
-      return asy_exc_descr_error(vm, fname, "BaseExceptionGroup", argc, args);          \
+#define SELF_GROUP(fname) \
+  do { \
+    if (argc < 1 || !asy_is_exception_group(vm, args[0])) \
+      return asy_exc_descr_error(vm, fname, "BaseExceptionGroup", argc, args); \
   } while (0)
 
 static Value eg_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
   if (argc < 1 || !asy_is_exception_class(vm, args[0]))
-    return asy_raise(vm, vm->exc.TypeError, "BaseExceptionGroup.__new__(X): X is not a type object");
+    return asy_raise(vm, vm->exc.TypeError,
+                     "BaseExceptionGroup.__new__(X): X is not a type object");
   if (argc != 3)
     return asy_raise(vm, vm->exc.TypeError,
                      "BaseExceptionGroup.__new__() takes exactly 2 arguments (%d given)", argc - 1);
@@ -109,8 +110,8 @@ static Value eg_str(VM *vm, int argc, Value *args, ObjDict *kw) {
   size_t n = AS_TUPLE(e->eg_exceptions)->size;
   Value s = asy_str(vm, e->eg_message);
   if (IS_EXC(s)) return s;
-  return OBJ_VAL(asy_str_printf(vm, "%s (%zu sub-exception%s)", AS_STR(s)->chars, n,
-                                n > 1 ? "s" : ""));
+  return OBJ_VAL(
+      asy_str_printf(vm, "%s (%zu sub-exception%s)", AS_STR(s)->chars, n, n > 1 ? "s" : ""));
 }
 
 static Value eg_message(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -126,7 +127,9 @@ static Value eg_exceptions(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value eg_readonly(VM *vm, int argc, Value *args, ObjDict *kw) {
-  (void)argc; (void)args; (void)kw;
+  (void)argc;
+  (void)args;
+  (void)kw;
   return asy_raise(vm, vm->exc.AttributeError, "readonly attribute");
 }
 
@@ -199,23 +202,22 @@ static bool get_matcher_type(VM *vm, Value value, MatcherType *type) {
       return true;
     }
   }
-  asy_raise(vm, vm->exc.TypeError,
-            "expected an exception type, a tuple of exception types, or a callable (other than a class)");
+  asy_raise(
+      vm, vm->exc.TypeError,
+      "expected an exception type, a tuple of exception types, or a callable (other than a class)");
   return false;
 }
 
 /* 1 match, 0 no match, -1 error. */
 static int check_match(VM *vm, Value exc, MatcherType type, Value matcher, const LeafIds *ids) {
   switch (type) {
-  case MATCH_BY_TYPE:
-    return asy_exc_given_matches(vm, exc, matcher);
+  case MATCH_BY_TYPE: return asy_exc_given_matches(vm, exc, matcher);
   case MATCH_BY_PREDICATE: {
     Value r = asy_call(vm, matcher, 1, &exc, NULL);
     if (IS_EXC(r)) return -1;
     return asy_truthy(vm, r);
   }
-  case MATCH_INSTANCE_IDS:
-    return IS_OBJ(exc) && leaf_has(ids, AS_OBJ(exc));
+  case MATCH_INSTANCE_IDS: return IS_OBJ(exc) && leaf_has(ids, AS_OBJ(exc));
   }
   return 0;
 }
@@ -249,9 +251,8 @@ static bool group_subset(VM *vm, Value orig, ObjList *excs, Value *out) {
 }
 
 /* CPython's exceptiongroup_split_recursive; *match / *rest are UNDEF when empty. */
-static bool split_recursive(VM *vm, Value exc, MatcherType type, Value matcher,
-                            const LeafIds *ids, bool construct_rest, Value *match,
-                            Value *rest, int depth) {
+static bool split_recursive(VM *vm, Value exc, MatcherType type, Value matcher, const LeafIds *ids,
+                            bool construct_rest, Value *match, Value *rest, int depth) {
   *match = UNDEF_VAL;
   *rest = UNDEF_VAL;
   int m = check_match(vm, exc, type, matcher, ids);
@@ -308,7 +309,8 @@ static Value eg_subgroup(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value eg_class_getitem(VM *vm, int argc, Value *args, ObjDict *kw) {
-  (void)vm; (void)kw;
+  (void)vm;
+  (void)kw;
   return argc > 0 ? args[0] : NONE_VAL;
 }
 

@@ -141,9 +141,11 @@ ObjException *asy_exception_alloc(VM *vm, ObjClass *cls) {
 /* ---- per-class construction (CPython's *_init functions) -------------------------- */
 
 typedef enum {
+  /* clang-format off */
   KIND_BASE, KIND_STOPITER, KIND_SYSEXIT, KIND_OSERROR, KIND_IMPORT, KIND_NAME,
   KIND_ATTR, KIND_SYNTAX, KIND_UNICODE_DECODE, KIND_GROUP
 } ExcKind;
+/* clang-format on */
 
 static ExcKind exc_kind(VM *vm, ObjClass *cls) {
   for (ObjClass *c = cls; c; c = c->base) {
@@ -154,7 +156,8 @@ static ExcKind exc_kind(VM *vm, ObjClass *cls) {
     if (c == vm->exc.NameError) return KIND_NAME;
     if (c == vm->exc.AttributeError) return KIND_ATTR;
     if (c == vm->exc.SyntaxError) return KIND_SYNTAX;
-    if (c == vm->exc.UnicodeDecodeError || c == vm->exc.UnicodeEncodeError) return KIND_UNICODE_DECODE;
+    if (c == vm->exc.UnicodeDecodeError || c == vm->exc.UnicodeEncodeError)
+      return KIND_UNICODE_DECODE;
     if (c == vm->exc.BaseExceptionGroup) return KIND_GROUP;
   }
   return KIND_BASE;
@@ -189,7 +192,8 @@ static bool check_init_kw(VM *vm, ObjException *e, ExcKind kind, ObjDict *kw) {
   if (!kw_nonempty(kw)) return true;
   const char *const *allowed = kind_keywords(kind);
   if (!allowed) {
-    asy_raise(vm, vm->exc.TypeError, "%s() takes no keyword arguments", e->base.obj.cls->name->chars);
+    asy_raise(vm, vm->exc.TypeError, "%s() takes no keyword arguments",
+              e->base.obj.cls->name->chars);
     return false;
   }
   for (size_t i = 0; i < kw->used; i++) {
@@ -203,8 +207,7 @@ static bool check_init_kw(VM *vm, ObjException *e, ExcKind kind, ObjDict *kw) {
       if (IS_STR(k))
         asy_raise(vm, vm->exc.TypeError, "%s() got an unexpected keyword argument '%s'",
                   kind_class_name(kind), AS_STR(k)->chars);
-      else
-        asy_raise(vm, vm->exc.TypeError, "keywords must be strings");
+      else asy_raise(vm, vm->exc.TypeError, "keywords must be strings");
       return false;
     }
   }
@@ -242,12 +245,15 @@ static bool parse_syntax_error(VM *vm, Value self, int argc, Value *argv) {
   ObjTuple *t = AS_TUPLE(info);
   if (t->size < 4 || t->size > 7) {
     if (t->size < 4)
-      asy_raise(vm, vm->exc.TypeError, "function takes at least 4 arguments (%d given)", (int)t->size);
+      asy_raise(vm, vm->exc.TypeError, "function takes at least 4 arguments (%d given)",
+                (int)t->size);
     else
-      asy_raise(vm, vm->exc.TypeError, "function takes at most 7 arguments (%d given)", (int)t->size);
+      asy_raise(vm, vm->exc.TypeError, "function takes at most 7 arguments (%d given)",
+                (int)t->size);
     return false;
   }
-  static const char *const names[] = {"filename", "lineno", "offset", "text", "end_lineno", "end_offset"};
+  static const char *const names[] = {"filename", "lineno",     "offset",
+                                      "text",     "end_lineno", "end_offset"};
   for (size_t i = 0; i < t->size && i < 6; i++) asy_exc_set_slot(vm, self, names[i], t->items[i]);
   if (t->size == 5) {
     asy_raise(vm, vm->exc.ValueError, "end_offset must be provided when end_lineno is provided");
@@ -261,34 +267,28 @@ static bool init_slots(VM *vm, Value self, ExcKind kind, int argc, Value *argv, 
   ObjException *e = AS_EXCEPTION(self);
   e->args = asy_tuple_from(vm, (size_t)argc, argv);
   switch (kind) {
-  case KIND_STOPITER:
-    asy_exc_set_slot(vm, self, "value", argc > 0 ? argv[0] : NONE_VAL);
-    break;
+  case KIND_STOPITER: asy_exc_set_slot(vm, self, "value", argc > 0 ? argv[0] : NONE_VAL); break;
   case KIND_SYSEXIT:
     asy_exc_set_slot(vm, self, "code",
-                     argc == 0 ? NONE_VAL : argc == 1 ? argv[0] : OBJ_VAL(e->args));
+                     argc == 0   ? NONE_VAL
+                     : argc == 1 ? argv[0]
+                                 : OBJ_VAL(e->args));
     break;
-  case KIND_OSERROR:
-    parse_oserror(vm, self, argc, argv);
-    break;
+  case KIND_OSERROR: parse_oserror(vm, self, argc, argv); break;
   case KIND_IMPORT:
     asy_exc_set_slot(vm, self, "msg", argc == 1 ? argv[0] : NONE_VAL);
     set_kw_slots(vm, self, kw, kind);
     break;
   case KIND_NAME:
-  case KIND_ATTR:
-    set_kw_slots(vm, self, kw, kind);
-    break;
-  case KIND_SYNTAX:
-    return parse_syntax_error(vm, self, argc, argv);
+  case KIND_ATTR: set_kw_slots(vm, self, kw, kind); break;
+  case KIND_SYNTAX: return parse_syntax_error(vm, self, argc, argv);
   case KIND_UNICODE_DECODE:
     if (argc == 5) {
       static const char *const names[] = {"encoding", "object", "start", "end", "reason"};
       for (int i = 0; i < 5; i++) asy_exc_set_slot(vm, self, names[i], argv[i]);
     }
     break;
-  default:
-    break;
+  default: break;
   }
   return true;
 }
@@ -296,13 +296,15 @@ static bool init_slots(VM *vm, Value self, ExcKind kind, int argc, Value *argv, 
 /* CPython's errno → OSError subclass map, for the subclasses Asy has. */
 static ObjClass *oserror_subclass(VM *vm, int64_t code) {
   switch (code) {
-  case EPIPE: case ESHUTDOWN: return vm->exc.BrokenPipeError;
+  case EPIPE:
+  case ESHUTDOWN: return vm->exc.BrokenPipeError;
   case ECONNREFUSED: return vm->exc.ConnectionRefusedError;
   case ECONNRESET: return vm->exc.ConnectionResetError;
   case EEXIST: return vm->exc.FileExistsError;
   case ENOENT: return vm->exc.FileNotFoundError;
   case EISDIR: return vm->exc.IsADirectoryError;
-  case EACCES: case EPERM: return vm->exc.PermissionError;
+  case EACCES:
+  case EPERM: return vm->exc.PermissionError;
   case ETIMEDOUT: return vm->exc.TimeoutError;
   default: return NULL;
   }
@@ -359,8 +361,8 @@ static Value instantiate(VM *vm, Value exc, const char *not_exc_msg) {
     if (IS_EXC(r)) return r;
     if (!IS_EXCEPTION(r))
       return asy_raise(vm, vm->exc.TypeError,
-                       "calling %R should have returned an instance of BaseException, not %R",
-                       exc, OBJ_VAL(asy_class_of(vm, r)));
+                       "calling %R should have returned an instance of BaseException, not %R", exc,
+                       OBJ_VAL(asy_class_of(vm, r)));
     return r;
   }
   if (IS_EXCEPTION(exc)) return exc;
@@ -420,14 +422,15 @@ static void format_one(AsyExBuf *b, const char *spec, size_t n, va_list *ap) {
   size_t li = 0;
   for (size_t i = 1; i + 1 < n; i++)
     if (strchr("hlzjtL", spec[i]) && li < 2) lm[li++] = spec[i];
-#define EMIT(arg)                                                         \
-  do {                                                                    \
-    if (nstars == 2) asy_exbuf_printf(b, f, stars[0], stars[1], arg);     \
-    else if (nstars == 1) asy_exbuf_printf(b, f, stars[0], arg);          \
-    else asy_exbuf_printf(b, f, arg);                                     \
+#define EMIT(arg) \
+  do { \
+    if (nstars == 2) asy_exbuf_printf(b, f, stars[0], stars[1], arg); \
+    else if (nstars == 1) asy_exbuf_printf(b, f, stars[0], arg); \
+    else asy_exbuf_printf(b, f, arg); \
   } while (0)
   switch (conv) {
-  case 'd': case 'i':
+  case 'd':
+  case 'i':
     if (!strcmp(lm, "l")) EMIT(va_arg(*ap, long));
     else if (!strcmp(lm, "ll")) EMIT(va_arg(*ap, long long));
     else if (!strcmp(lm, "z")) EMIT(va_arg(*ap, size_t));
@@ -435,7 +438,10 @@ static void format_one(AsyExBuf *b, const char *spec, size_t n, va_list *ap) {
     else if (!strcmp(lm, "t")) EMIT(va_arg(*ap, ptrdiff_t));
     else EMIT(va_arg(*ap, int));
     break;
-  case 'u': case 'x': case 'X': case 'o':
+  case 'u':
+  case 'x':
+  case 'X':
+  case 'o':
     if (!strcmp(lm, "l")) EMIT(va_arg(*ap, unsigned long));
     else if (!strcmp(lm, "ll")) EMIT(va_arg(*ap, unsigned long long));
     else if (!strcmp(lm, "z")) EMIT(va_arg(*ap, size_t));
@@ -446,13 +452,18 @@ static void format_one(AsyExBuf *b, const char *spec, size_t n, va_list *ap) {
   case 'c': EMIT(va_arg(*ap, int)); break;
   case 's': EMIT(va_arg(*ap, const char *)); break;
   case 'p': EMIT(va_arg(*ap, void *)); break;
-  case 'f': case 'F': case 'g': case 'G': case 'e': case 'E': case 'a': case 'A':
+  case 'f':
+  case 'F':
+  case 'g':
+  case 'G':
+  case 'e':
+  case 'E':
+  case 'a':
+  case 'A':
     if (!strcmp(lm, "L")) EMIT(va_arg(*ap, long double));
     else EMIT(va_arg(*ap, double));
     break;
-  default:
-    asy_exbuf_put(b, spec, n);
-    break;
+  default: asy_exbuf_put(b, spec, n); break;
   }
 #undef EMIT
 }
@@ -628,8 +639,8 @@ Value asy_attribute_error(VM *vm, Value obj, ObjStr *name) {
     msg = asy_str_printf(vm, "module '%s' has no attribute '%s'", AS_MODULE(obj)->name->chars,
                          name->chars);
   else if (IS_CLASS(obj))
-    msg = asy_str_printf(vm, "type object '%s' has no attribute '%s'",
-                         AS_CLASS(obj)->name->chars, name->chars);
+    msg = asy_str_printf(vm, "type object '%s' has no attribute '%s'", AS_CLASS(obj)->name->chars,
+                         name->chars);
   else
     msg = asy_str_printf(vm, "'%s' object has no attribute '%s'", asy_type_name(vm, obj),
                          name->chars);
@@ -647,16 +658,18 @@ Value asy_attribute_error(VM *vm, Value obj, ObjStr *name) {
 Value asy_exc_descr_error(VM *vm, const char *fname, const char *owner, int argc, Value *args) {
   const char *got = argc < 1 ? "NoneType" : asy_type_name(vm, args[0]);
   if (!strcmp(fname, "__init__") || !strcmp(fname, "__str__") || !strcmp(fname, "__repr__"))
-    return asy_raise(vm, vm->exc.TypeError, "descriptor '%s' requires a '%s' object but received a '%s'",
-                     fname, owner, got);
-  return asy_raise(vm, vm->exc.TypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%s' object",
-                   fname, owner, got);
+    return asy_raise(vm, vm->exc.TypeError,
+                     "descriptor '%s' requires a '%s' object but received a '%s'", fname, owner,
+                     got);
+  return asy_raise(vm, vm->exc.TypeError,
+                   "descriptor '%s' for '%s' objects doesn't apply to a '%s' object", fname, owner,
+                   got);
 }
 
-#define SELF_EXC(fname)                                                                  \
-  do {                                                                                   \
-    if (argc < 1 || !IS_EXCEPTION(args[0]))                                              \
-      return asy_exc_descr_error(vm, fname, "BaseException", argc, args);                \
+#define SELF_EXC(fname) \
+  do { \
+    if (argc < 1 || !IS_EXCEPTION(args[0])) \
+      return asy_exc_descr_error(vm, fname, "BaseException", argc, args); \
   } while (0)
 
 static Value exc_new(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -665,7 +678,8 @@ static Value exc_new(VM *vm, int argc, Value *args, ObjDict *kw) {
     return asy_raise(vm, vm->exc.TypeError, "BaseException.__new__(X): X is not a type object (%s)",
                      argc < 1 ? "NoneType" : asy_type_name(vm, args[0]));
   if (!asy_is_exception_class(vm, args[0]))
-    return asy_raise(vm, vm->exc.TypeError, "BaseException.__new__(%s): %s is not a subtype of BaseException",
+    return asy_raise(vm, vm->exc.TypeError,
+                     "BaseException.__new__(%s): %s is not a subtype of BaseException",
                      AS_CLASS(args[0])->name->chars, AS_CLASS(args[0])->name->chars);
   ObjClass *cls = AS_CLASS(args[0]);
   if (cls == vm->exc.OSError && argc >= 3 && IS_INTLIKE(args[1])) {
@@ -710,8 +724,7 @@ static Value exc_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
   const char *name = e->base.obj.cls->name->chars;
   Value r = e->args->size == 1 ? asy_repr(vm, e->args->items[0]) : asy_repr(vm, OBJ_VAL(e->args));
   if (IS_EXC(r)) return r;
-  if (e->args->size == 1)
-    return OBJ_VAL(asy_str_printf(vm, "%s(%s)", name, AS_STR(r)->chars));
+  if (e->args->size == 1) return OBJ_VAL(asy_str_printf(vm, "%s(%s)", name, AS_STR(r)->chars));
   return OBJ_VAL(asy_str_printf(vm, "%s%s", name, AS_STR(r)->chars));
 }
 
@@ -720,7 +733,8 @@ static Value exc_add_note(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_args(vm, "add_note", argc - 1, kw, 1, 1)) return EXC_VAL;
   Value note = args[1];
   if (!IS_STR(note))
-    return asy_raise(vm, vm->exc.TypeError, "note must be a str, not '%s'", asy_type_name(vm, note));
+    return asy_raise(vm, vm->exc.TypeError, "note must be a str, not '%s'",
+                     asy_type_name(vm, note));
   Value notes = asy_getattr_opt(vm, args[0], vm->names.notes);
   if (IS_EXC(notes)) return notes;
   if (IS_UNDEF(notes)) {
@@ -776,7 +790,8 @@ static Value set_cause(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (argc < 2 || IS_UNDEF(args[1]))
     return asy_raise(vm, vm->exc.TypeError, "__cause__ may not be deleted");
   if (!IS_NONE(args[1]) && !IS_EXCEPTION(args[1]))
-    return asy_raise(vm, vm->exc.TypeError, "exception cause must be None or derive from BaseException");
+    return asy_raise(vm, vm->exc.TypeError,
+                     "exception cause must be None or derive from BaseException");
   AS_EXCEPTION(args[0])->cause = args[1];
   AS_EXCEPTION(args[0])->suppress_context = true;
   return NONE_VAL;
@@ -794,7 +809,8 @@ static Value set_context_attr(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (argc < 2 || IS_UNDEF(args[1]))
     return asy_raise(vm, vm->exc.TypeError, "__context__ may not be deleted");
   if (!IS_NONE(args[1]) && !IS_EXCEPTION(args[1]))
-    return asy_raise(vm, vm->exc.TypeError, "exception context must be None or derive from BaseException");
+    return asy_raise(vm, vm->exc.TypeError,
+                     "exception context must be None or derive from BaseException");
   AS_EXCEPTION(args[0])->context = args[1];
   return NONE_VAL;
 }
@@ -833,17 +849,17 @@ static Value set_traceback(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 /* Slot-backed attributes: one getter/setter pair per name (natives get no closure). */
-#define SLOT_ATTR(id, pyname)                                                     \
-  static Value get_##id(VM *vm, int argc, Value *args, ObjDict *kw) {             \
-    (void)kw;                                                                     \
-    SELF_EXC(pyname);                                                             \
-    return asy_exc_slot(vm, args[0], pyname);                                     \
-  }                                                                               \
-  static Value set_##id(VM *vm, int argc, Value *args, ObjDict *kw) {             \
-    (void)kw;                                                                     \
-    SELF_EXC(pyname);                                                             \
+#define SLOT_ATTR(id, pyname) \
+  static Value get_##id(VM *vm, int argc, Value *args, ObjDict *kw) { \
+    (void)kw; \
+    SELF_EXC(pyname); \
+    return asy_exc_slot(vm, args[0], pyname); \
+  } \
+  static Value set_##id(VM *vm, int argc, Value *args, ObjDict *kw) { \
+    (void)kw; \
+    SELF_EXC(pyname); \
     asy_exc_set_slot(vm, args[0], pyname, argc < 2 || IS_UNDEF(args[1]) ? NONE_VAL : args[1]); \
-    return NONE_VAL;                                                              \
+    return NONE_VAL; \
   }
 SLOT_ATTR(value, "value")
 SLOT_ATTR(code, "code")
@@ -950,10 +966,8 @@ static Value syntaxerror_str(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (ok) {
     if (base && have_lineno)
       asy_exbuf_printf(&b, " (%s, line %lld)", base, (long long)AS_INT(lineno));
-    else if (base)
-      asy_exbuf_printf(&b, " (%s)", base);
-    else
-      asy_exbuf_printf(&b, " (line %lld)", (long long)AS_INT(lineno));
+    else if (base) asy_exbuf_printf(&b, " (%s)", base);
+    else asy_exbuf_printf(&b, " (line %lld)", (long long)AS_INT(lineno));
   }
   return finish_buf(vm, &b, ok);
 }

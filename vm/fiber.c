@@ -64,9 +64,7 @@ void asy_fiber_free(VM *vm, Fiber *f) {
   free(f);
 }
 
-Value asy_stack_overflow(VM *vm) {
-  return asy_raise(vm, vm->exc.MemoryError, "stack overflow");
-}
+Value asy_stack_overflow(VM *vm) { return asy_raise(vm, vm->exc.MemoryError, "stack overflow"); }
 
 Value asy_recursion_error(VM *vm) {
   return asy_raise(vm, vm->exc.RecursionError, "maximum recursion depth exceeded");

@@ -19,7 +19,8 @@ enum { FIN_NONE = 0, FIN_WANTED = 1, FIN_DONE = 2 };
 static bool first_at(VM *vm, const char *file, int line) {
   AsyFinalizer *F = &vm->fin;
   for (size_t i = 0; i < F->nwarned; i++)
-    if (F->warned[i].line == line && strcmp((const char *)F->warned[i].file, file) == 0) return false;
+    if (F->warned[i].line == line && strcmp((const char *)F->warned[i].file, file) == 0)
+      return false;
   if (F->nwarned == F->warned_cap) {
     size_t cap = F->warned_cap ? F->warned_cap * 2 : 16;
     void *w = realloc(F->warned, cap * sizeof *F->warned);

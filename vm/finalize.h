@@ -30,13 +30,16 @@ typedef struct VM VM;
 struct Obj;
 
 typedef struct AsyFinalizer {
-  struct Obj **queue;        /* objects whose finalizer is due */
+  struct Obj **queue; /* objects whose finalizer is due */
   size_t count, capacity;
-  struct { const void *file; int line; } *warned; /* (filename str, line) warned once */
+  struct {
+    const void *file;
+    int line;
+  } * warned; /* (filename str, line) warned once */
   size_t nwarned, warned_cap;
-  long unretrieved;          /* futures failed with nobody retrieving the exception yet */
-  long unretrieved_seen;     /* that count at the last collection it caused */
-  bool running;              /* asy_finalize_run is on the C stack */
+  long unretrieved;      /* futures failed with nobody retrieving the exception yet */
+  long unretrieved_seen; /* that count at the last collection it caused */
+  bool running;          /* asy_finalize_run is on the C stack */
 } AsyFinalizer;
 
 /* Between mark and sweep: warn for never-awaited coroutines, queue (and mark) the

@@ -94,6 +94,7 @@ static void mark_values(VM *vm, const Value *vs, size_t n) {
 }
 
 /* Mark everything an object refers to. Every ObjType has a case. */
+/* clang-format off */
 static void blacken(VM *vm, Obj *o) {
   MARK(o->cls);
   switch ((ObjType)o->type) {
@@ -236,6 +237,7 @@ static void mark_fiber(VM *vm, Fiber *f) {
   MARKV(f->exc);
   MARKV(f->handling);
 }
+/* clang-format on */
 
 /* The root set: everything reachable from here survives. */
 static void mark_roots(VM *vm) {

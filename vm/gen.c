@@ -148,8 +148,8 @@ bool asy_gen_push_throw_chain(VM *vm, Value exc) {
   for (;;) {
     Frame *fr = &f->frames[f->frame_count - 1];
     uint32_t ip = (uint32_t)(fr->ip - fr->code->code);
-    Value recv = f->stack_top > fr->sp_base ? delegate_of(fr->code, ip, f->stack_top - 1)
-                                            : UNDEF_VAL;
+    Value recv =
+        f->stack_top > fr->sp_base ? delegate_of(fr->code, ip, f->stack_top - 1) : UNDEF_VAL;
     if (IS_UNDEF(recv)) break;
     ObjGen *sub = asy_gen_inline_target(vm, recv);
     if (!sub) {
@@ -248,7 +248,9 @@ AsyRunStatus asy_gen_resume(VM *vm, ObjGen *g, Value send, Value exc, Value *res
     }
     if (!IS_NONE(send)) {
       asy_raise(vm, vm->exc.TypeError, "can't send non-None value to a just-started %s",
-                g->kind == GEN_COROUTINE ? "coroutine" : g->kind == GEN_ASYNC_GENERATOR ? "async generator" : "generator");
+                g->kind == GEN_COROUTINE         ? "coroutine"
+                : g->kind == GEN_ASYNC_GENERATOR ? "async generator"
+                                                 : "generator");
       return ASY_RUN_RAISED;
     }
   }
@@ -297,7 +299,8 @@ ObjGen *asy_gen_inline_target(VM *vm, Value v) {
     ObjGen *g = AS_GEN(v);
     return g->kind == GEN_ASYNC_GENERATOR ? NULL : g;
   }
-  if (IS_OBJ_TYPE(v, OBJ_ITER) && AS_ITER(v)->next == coro_wrapper_next) return AS_GEN(AS_ITER(v)->a);
+  if (IS_OBJ_TYPE(v, OBJ_ITER) && AS_ITER(v)->next == coro_wrapper_next)
+    return AS_GEN(AS_ITER(v)->a);
   return NULL;
 }
 
@@ -434,14 +437,14 @@ static Value agen_await_step(VM *vm, ObjIter *aw, Value v, Value exc) {
   ObjGen *g = AS_GEN(aw->a);
   int kind = (int)aw->n;
   if (aw->i == AW_CLOSED)
-    return asy_raise(vm, vm->exc.RuntimeError, kind == AW_ASEND
-                     ? "cannot reuse already awaited __anext__()/asend()"
-                     : "cannot reuse already awaited aclose()/athrow()");
+    return asy_raise(vm, vm->exc.RuntimeError,
+                     kind == AW_ASEND ? "cannot reuse already awaited __anext__()/asend()"
+                                      : "cannot reuse already awaited aclose()/athrow()");
   if (aw->i == AW_INIT) {
     if (g->running_async) {
       aw->i = AW_CLOSED;
-      return asy_raise(vm, vm->exc.RuntimeError, kind == AW_ASEND
-                       ? "anext(): asynchronous generator is already running"
+      return asy_raise(vm, vm->exc.RuntimeError,
+                       kind == AW_ASEND    ? "anext(): asynchronous generator is already running"
                        : kind == AW_ATHROW ? "athrow(): asynchronous generator is already running"
                                            : "aclose(): asynchronous generator is already running");
     }
@@ -534,7 +537,8 @@ static Value aw_close_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 #define AGEN_SELF(meth) \
   do { \
-    if (argc < 1 || !IS_OBJ_TYPE(args[0], OBJ_GEN) || AS_GEN(args[0])->kind != GEN_ASYNC_GENERATOR) \
+    if (argc < 1 || !IS_OBJ_TYPE(args[0], OBJ_GEN) || \
+        AS_GEN(args[0])->kind != GEN_ASYNC_GENERATOR) \
       return asy_bad_self(vm, meth, "async_generator", argc, args); \
   } while (0)
 
@@ -573,15 +577,17 @@ Value asy_get_aiter(VM *vm, Value v) {
   if (IS_OBJ_TYPE(v, OBJ_GEN) && AS_GEN(v)->kind == GEN_ASYNC_GENERATOR) return v;
   ObjStr *aiter = asy_str_intern(vm, "__aiter__", 9);
   if (IS_UNDEF(asy_class_lookup(asy_class_of(vm, v), aiter)))
-    return asy_raise(vm, vm->exc.TypeError, "'async for' requires an object with __aiter__ method, got %s",
+    return asy_raise(vm, vm->exc.TypeError,
+                     "'async for' requires an object with __aiter__ method, got %s",
                      asy_type_name(vm, v));
   Value it = asy_call_method(vm, v, aiter, 0, NULL);
   if (IS_EXC(it)) return it;
   if (!(IS_OBJ_TYPE(it, OBJ_GEN) && AS_GEN(it)->kind == GEN_ASYNC_GENERATOR) &&
       IS_UNDEF(asy_class_lookup(asy_class_of(vm, it), asy_str_intern(vm, "__anext__", 9))))
-    return asy_raise(vm, vm->exc.TypeError,
-                     "'async for' received an object from __aiter__ that does not implement __anext__: %s",
-                     asy_type_name(vm, it));
+    return asy_raise(
+        vm, vm->exc.TypeError,
+        "'async for' received an object from __aiter__ that does not implement __anext__: %s",
+        asy_type_name(vm, it));
   return it;
 }
 
@@ -594,7 +600,8 @@ Value asy_get_anext(VM *vm, Value v) {
   if (IS_OBJ_TYPE(aw, OBJ_GEN) && AS_GEN(aw)->kind == GEN_COROUTINE) return aw;
   if (IS_OBJ_TYPE(aw, OBJ_ITER) && AS_ITER(aw)->next == agen_await_next) return aw;
   if (IS_UNDEF(asy_class_lookup(asy_class_of(vm, aw), asy_str_intern(vm, "__await__", 9))))
-    return asy_raise(vm, vm->exc.TypeError, "'async for' received an invalid object from __anext__: %s",
+    return asy_raise(vm, vm->exc.TypeError,
+                     "'async for' received an invalid object from __anext__: %s",
                      asy_type_name(vm, aw));
   return aw;
 }

@@ -155,8 +155,7 @@ void asy_code_caches(VM *vm, ObjCode *code) {
 /* Is cache c's entry still the one for its name in namespace g? (a macro so the hit
 ** path compiles to straight-line code in each handler) */
 #define CACHE_HIT(c, g) \
-  ((c)->version == (g)->version && \
-   ((c)->bversion == 0 || (c)->bversion == vm->builtins->version))
+  ((c)->version == (g)->version && ((c)->bversion == 0 || (c)->bversion == vm->builtins->version))
 
 /* Uncached global lookup of names[k] that refills the cache. UNDEF if not found. */
 static Value load_global_slow(VM *vm, ObjCode *code, uint32_t k, ObjDict *g) {
@@ -200,10 +199,10 @@ ALIGN_HOT AsyRunStatus asy_run_frames(VM *vm, Value *result) {
   uint32_t unwind_idx = 0; /* the instruction whose exception handler to look up */
   uint32_t lasti_idx = 0;  /* the frame's lasti, pushed for handlers that want it */
   Value retval;
-  bool raising = false; /* pop_frame: the frame ends by an exception, not a return */
-  Value *call_slot = NULL;        /* call_finish: where the callable was */
-  AsyCallStatus call_status;      /* call_finish: how the call was dispatched */
-  Value call_result = UNDEF_VAL;  /* call_finish: the result of a CALL_DONE call */
+  bool raising = false;          /* pop_frame: the frame ends by an exception, not a return */
+  Value *call_slot = NULL;       /* call_finish: where the callable was */
+  AsyCallStatus call_status;     /* call_finish: how the call was dispatched */
+  Value call_result = UNDEF_VAL; /* call_finish: the result of a CALL_DONE call */
 
 #define LOAD_FRAME() \
   do { \
@@ -225,6 +224,7 @@ ALIGN_HOT AsyRunStatus asy_run_frames(VM *vm, Value *result) {
     if (cond) goto error; \
   } while (0)
 
+/* clang-format off */
 #if USE_COMPUTED_GOTO
   static void *const targets[OP__COUNT] = {
 #define OP(name, pops, pushes, flags, doc) [OP_##name] = &&L_##name,
@@ -1501,18 +1501,19 @@ dispatch:
     goto error;
 #endif
   }
+  /* clang-format on */
 
   /* ---- exceptions --------------------------------------------------------------
   ** error: a raising instruction (the pending exception is new here): record the
   ** traceback entry, then unwind. exception_unwind: a re-raise (no new entry). */
-error: {
+error : {
   STORE_FRAME();
   unwind_idx = lasti_idx = (uint32_t)(ip - code->code) - 1;
   if (IS_UNDEF(fiber->exc))
     asy_raise(vm, vm->exc.RuntimeError, "error return without exception set");
   asy_traceback_add(vm, fiber->exc, code, (int)unwind_idx);
 }
-exception_unwind: {
+exception_unwind : {
   const ExcEntry *h = find_handler(code, unwind_idx);
   if (h) {
     sp = frame->sp_base + h->depth;

@@ -131,7 +131,8 @@ static inline int asy_nlocalsplus(const ObjCode *co) {
 static inline bool asy_frame_fits(VM *vm, Fiber *f, const ObjCode *co, Value *from) {
   int limit = vm->recursion_limit < f->frame_capacity ? vm->recursion_limit : f->frame_capacity;
   return f->frame_count < limit &&
-         asy_fiber_room(f, from, (size_t)(2 * asy_nlocalsplus(co) + co->stacksize) + ASY_FRAME_SLACK);
+         asy_fiber_room(f, from,
+                        (size_t)(2 * asy_nlocalsplus(co) + co->stacksize) + ASY_FRAME_SLACK);
 }
 /* asy_frame_fits, raising RecursionError or MemoryError("stack overflow") when false. */
 bool asy_frame_room(VM *vm, Fiber *f, const ObjCode *co, Value *from);
@@ -186,9 +187,9 @@ void asy_code_caches(VM *vm, ObjCode *code);
 
 /* How one run of the loop ended: its three ways out. */
 typedef enum {
-  ASY_RUN_RETURNED,  /* the entry frame returned; *result is its value */
-  ASY_RUN_RAISED,    /* an exception left the entry frame; it is pending */
-  ASY_RUN_SUSPENDED  /* the entry frame suspended (async runtime); *result is what it
+  ASY_RUN_RETURNED, /* the entry frame returned; *result is its value */
+  ASY_RUN_RAISED,   /* an exception left the entry frame; it is pending */
+  ASY_RUN_SUSPENDED /* the entry frame suspended (async runtime); *result is what it
                         yielded, its frames are saved by their owner */
 } AsyRunStatus;
 

@@ -48,8 +48,8 @@ bool asy_unpack(VM *vm, Value seq, int before, int after, bool starred, Value *d
   int got = (int)items->size;
   if (!starred) {
     if (got < before) {
-      asy_raise(vm, vm->exc.ValueError, "not enough values to unpack (expected %d, got %d)",
-                before, got);
+      asy_raise(vm, vm->exc.ValueError, "not enough values to unpack (expected %d, got %d)", before,
+                got);
       return false;
     }
     if (got > before) {
@@ -60,8 +60,8 @@ bool asy_unpack(VM *vm, Value seq, int before, int after, bool starred, Value *d
     return true;
   }
   if (got < need) {
-    asy_raise(vm, vm->exc.ValueError,
-              "not enough values to unpack (expected at least %d, got %d)", need, got);
+    asy_raise(vm, vm->exc.ValueError, "not enough values to unpack (expected at least %d, got %d)",
+              need, got);
     return false;
   }
   int nmid = got - need;
@@ -214,8 +214,8 @@ bool asy_dict_merge_op(VM *vm, ObjDict *dict, Value mapping, Value func) {
   int r = for_each_item(vm, mapping, merge_item, &m);
   if (r == 0) {
     ObjStr *fs = asy_function_str(vm, func);
-    asy_raise(vm, vm->exc.TypeError, "%s argument after ** must be a mapping, not %s",
-              fs->chars, asy_type_name(vm, mapping));
+    asy_raise(vm, vm->exc.TypeError, "%s argument after ** must be a mapping, not %s", fs->chars,
+              asy_type_name(vm, mapping));
   }
   return r > 0;
 }

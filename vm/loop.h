@@ -26,19 +26,19 @@ typedef struct VM VM;
 struct ObjHandle;
 
 typedef struct AsyLoop {
-  struct ObjHandle **ready;   /* ring buffer */
+  struct ObjHandle **ready; /* ring buffer */
   size_t ready_head, ready_count, ready_cap;
-  struct ObjHandle **timers;  /* min-heap */
+  struct ObjHandle **timers; /* min-heap */
   size_t timer_count, timer_cap, timers_cancelled;
   uint64_t seq;
-  Value error_hook;           /* callable(handle, exc) for exceptions in callbacks, or UNDEF */
+  Value error_hook; /* callable(handle, exc) for exceptions in callbacks, or UNDEF */
 } AsyLoop;
 
 /* What one iteration found. */
 typedef enum {
-  ASY_LOOP_RAN,     /* ran the ready callbacks (maybe none, after waiting) */
-  ASY_LOOP_IDLE,    /* nothing ready and no timer: only outside events could wake it */
-  ASY_LOOP_ERROR    /* a callback raised KeyboardInterrupt/SystemExit (pending) */
+  ASY_LOOP_RAN,  /* ran the ready callbacks (maybe none, after waiting) */
+  ASY_LOOP_IDLE, /* nothing ready and no timer: only outside events could wake it */
+  ASY_LOOP_ERROR /* a callback raised KeyboardInterrupt/SystemExit (pending) */
 } AsyLoopStatus;
 
 /* Schedule callback(*args) in context (None: run directly) for the next iteration. */

@@ -171,10 +171,9 @@ Value asy_import(VM *vm, ObjStr *name) {
     ObjStr *first = asy_str_intern(vm, name->chars, (size_t)(dot - name->chars));
     Value parent = asy_import(vm, first);
     if (IS_EXC(parent)) return EXC_VAL;
-    return raise_import_error(
-        vm, vm->exc.ModuleNotFoundError, OBJ_VAL(name), UNDEF_VAL,
-        asy_str_printf(vm, "No module named '%s'; '%s' is not a package", name->chars,
-                       first->chars));
+    return raise_import_error(vm, vm->exc.ModuleNotFoundError, OBJ_VAL(name), UNDEF_VAL,
+                              asy_str_printf(vm, "No module named '%s'; '%s' is not a package",
+                                             name->chars, first->chars));
   }
   Value init = asy_dict_get_str(vm->native_modules, name);
   if (IS_NATIVE(init)) return import_native(vm, name, init);
@@ -207,8 +206,7 @@ Value asy_import_from(VM *vm, Value module, ObjStr *name) {
                          "(most likely due to a circular import) (%s)",
                          name->chars, modname, where);
   else
-    msg = asy_str_printf(vm, "cannot import name '%s' from '%s' (%s)", name->chars, modname,
-                         where);
+    msg = asy_str_printf(vm, "cannot import name '%s' from '%s' (%s)", name->chars, modname, where);
   Value r = raise_import_error(vm, vm->exc.ImportError, n, path, msg);
   /* CPython's name_from: the traceback printer suggests a close name from dir(module). */
   asy_exc_set_slot(vm, asy_pending(vm), "name_from", OBJ_VAL(name));

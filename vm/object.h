@@ -32,35 +32,35 @@ typedef enum {
   OBJ_TUPLE,
   OBJ_LIST,
   OBJ_DICT,
-  OBJ_SET,       /* set and frozenset (cls tells which) */
+  OBJ_SET, /* set and frozenset (cls tells which) */
   OBJ_RANGE,
   OBJ_SLICE,
   OBJ_CODE,
-  OBJ_FUNCTION,  /* a script function or closure (def, lambda, async def) */
+  OBJ_FUNCTION, /* a script function or closure (def, lambda, async def) */
   OBJ_CELL,
-  OBJ_BOUND,     /* bound method: a callable with self prepended */
-  OBJ_NATIVE,    /* builtin_function_or_method / method_descriptor */
+  OBJ_BOUND,  /* bound method: a callable with self prepended */
+  OBJ_NATIVE, /* builtin_function_or_method / method_descriptor */
   OBJ_CLASS,
   OBJ_INSTANCE,  /* instance of a user class (non-exception) */
   OBJ_EXCEPTION, /* instance of BaseException or a subclass */
   OBJ_MODULE,
-  OBJ_ITER,      /* every built-in iterator (list/str/dict/range/enumerate/zip/…) */
-  OBJ_DICTVIEW,  /* dict.keys() / values() / items() */
-  OBJ_WRAPPER,   /* property / staticmethod / classmethod */
-  OBJ_SUPER,     /* the object returned by super() */
-  OBJ_FILE,      /* open() file objects */
-  OBJ_GEN,       /* generator, coroutine or async generator (ObjGen; cls tells which) */
-  OBJ_HANDLE,    /* an event-loop callback: asyncio Handle / TimerHandle (vm/loop.c) */
+  OBJ_ITER,        /* every built-in iterator (list/str/dict/range/enumerate/zip/…) */
+  OBJ_DICTVIEW,    /* dict.keys() / values() / items() */
+  OBJ_WRAPPER,     /* property / staticmethod / classmethod */
+  OBJ_SUPER,       /* the object returned by super() */
+  OBJ_FILE,        /* open() file objects */
+  OBJ_GEN,         /* generator, coroutine or async generator (ObjGen; cls tells which) */
+  OBJ_HANDLE,      /* an event-loop callback: asyncio Handle / TimerHandle (vm/loop.c) */
   OBJ_NATIVE_DATA, /* opaque C payload owned by a stdlib module (e.g. random state) */
   OBJ_TYPE_COUNT
 } ObjType;
 
 struct Obj {
-  uint8_t type;  /* ObjType */
+  uint8_t type; /* ObjType */
   uint8_t marked;
   uint8_t finalized; /* the collector already ran (or queued) its finalizer (finalize.c) */
-  ObjClass *cls; /* type(x) */
-  Obj *next;     /* GC all-objects list */
+  ObjClass *cls;     /* type(x) */
+  Obj *next;         /* GC all-objects list */
 };
 
 #define OBJ_TYPE(v) (AS_OBJ(v)->type)
@@ -71,9 +71,9 @@ struct Obj {
 ** equal the string is ASCII and indexing is O(1). chars[] is NUL-terminated. */
 struct ObjStr {
   Obj obj;
-  size_t size;     /* bytes, excluding the NUL */
-  size_t length;   /* code points */
-  int64_t hash;    /* Python-compatible hash; -1 = not computed yet */
+  size_t size;   /* bytes, excluding the NUL */
+  size_t length; /* code points */
+  int64_t hash;  /* Python-compatible hash; -1 = not computed yet */
   bool interned;
   char chars[];
 };
@@ -81,7 +81,7 @@ struct ObjStr {
 typedef struct {
   Obj obj;
   size_t size;
-  int64_t hash; /* -1 = not computed */
+  int64_t hash;   /* -1 = not computed */
   uint8_t data[]; /* NUL-terminated for convenience */
 } ObjBytes;
 
@@ -107,16 +107,16 @@ typedef struct {
 ** array in insertion order (deleted entries have key UNDEF), `index` maps hash slots
 ** to entry numbers (-1 empty, -2 dummy). */
 typedef struct DictEntry {
-  Value key;   /* UNDEF for a deleted entry */
+  Value key; /* UNDEF for a deleted entry */
   Value value;
   int64_t hash;
 } DictEntry;
 
 struct ObjDict {
   Obj obj;
-  size_t count;     /* live entries */
-  size_t used;      /* entries[] slots used, including deleted ones */
-  size_t capacity;  /* entries[] allocated */
+  size_t count;      /* live entries */
+  size_t used;       /* entries[] slots used, including deleted ones */
+  size_t capacity;   /* entries[] allocated */
   size_t index_size; /* power of two, 0 when empty */
   int32_t *index;
   DictEntry *entries;
@@ -141,12 +141,12 @@ typedef struct {
 
 typedef struct {
   Obj obj;
-  size_t fill;  /* active + dummy */
-  size_t used;  /* active */
-  size_t mask;  /* table size - 1 */
+  size_t fill; /* active + dummy */
+  size_t used; /* active */
+  size_t mask; /* table size - 1 */
   SetEntry *table;
-  size_t finger; /* for pop() */
-  int64_t hash;  /* frozenset hash cache; -1 = not computed */
+  size_t finger;  /* for pop() */
+  int64_t hash;   /* frozenset hash cache; -1 = not computed */
   ObjDict *attrs; /* see ObjTuple */
 } ObjSet;
 
@@ -184,23 +184,23 @@ typedef struct {
 } ExcEntry;
 
 enum {
-  CODE_VARARGS = 1,     /* has *args */
-  CODE_VARKW = 2,       /* has **kwargs */
-  CODE_COROUTINE = 4,   /* async def */
-  CODE_MODULE = 8,      /* module body */
-  CODE_CLASS = 16,      /* class body */
-  CODE_HAS_AWAIT = 32,  /* module body with top-level await */
+  CODE_VARARGS = 1,    /* has *args */
+  CODE_VARKW = 2,      /* has **kwargs */
+  CODE_COROUTINE = 4,  /* async def */
+  CODE_MODULE = 8,     /* module body */
+  CODE_CLASS = 16,     /* class body */
+  CODE_HAS_AWAIT = 32, /* module body with top-level await */
   CODE_LAMBDA = 64,
-  CODE_INLINED_COMP = 128,  /* list/set/dict comprehension body: CPython 3.12+ inlines these,
+  CODE_INLINED_COMP = 128,     /* list/set/dict comprehension body: CPython 3.12+ inlines these,
                                so a traceback shows no frame for them: print such an entry
                                (its line and carets) under the name of the frame that called
                                it, in place of that caller's own entry (the CALL of the
                                comprehension) */
-  CODE_HAS_DOCSTRING = 256, /* def: consts[0] is the docstring (func.__doc__); without
+  CODE_HAS_DOCSTRING = 256,    /* def: consts[0] is the docstring (func.__doc__); without
                                the flag __doc__ is None (CPython 3.14's CO_HAS_DOCSTRING) */
-  CODE_GENERATOR = 512,       /* def containing yield: a call returns a generator */
+  CODE_GENERATOR = 512,        /* def containing yield: a call returns a generator */
   CODE_ASYNC_GENERATOR = 1024, /* async def containing yield */
-  CODE_FAST_CALL = 1 << 20, /* set by the interpreter (asy_code_caches), never by the
+  CODE_FAST_CALL = 1 << 20,    /* set by the interpreter (asy_code_caches), never by the
                                compiler: the code has its caches and plain positional
                                parameters only (no *args, **kwargs, keyword-only
                                parameters, cells; not a coroutine), so CALL may set up its
@@ -222,6 +222,7 @@ typedef struct AsyNameCache {
 /* Ownership: consts, names, code, positions, exctable, cell2arg and name_cache are raw
 ** buffers allocated with asy_realloc at exactly the sizes recorded here (positions has
 ** ncode entries, cell2arg ncells, name_cache nnames) — gc.c frees them with those sizes. */
+/* clang-format off */
 struct ObjCode {
   Obj obj;
   ObjStr *name;      /* f, <lambda>, <module>, <listcomp> … */
@@ -245,13 +246,14 @@ struct ObjCode {
   AsyNameCache *name_cache; /* nnames entries, created by the interpreter on first use
                                (asy_realloc; gc.c frees it); NULL until then */
 };
+/* clang-format on */
 
 /* The source of one file, shared by all code objects compiled from it. Plain C
 ** memory (not a GC object) owned by the VM's source list; lives until vm_free. */
 typedef struct AsySource {
   struct AsySource *next;
-  char *filename;   /* as printed in tracebacks and syntax errors */
-  char *text;       /* whole text, NUL-terminated */
+  char *filename; /* as printed in tracebacks and syntax errors */
+  char *text;     /* whole text, NUL-terminated */
   size_t size;
   size_t nlines;
   size_t *line_starts; /* byte offset of each line, 0-based index = line - 1 */
@@ -288,21 +290,21 @@ typedef enum { GEN_GENERATOR, GEN_COROUTINE, GEN_ASYNC_GENERATOR } AsyGenKind;
 
 typedef struct ObjGen {
   Obj obj;
-  uint8_t kind;        /* AsyGenKind */
-  uint8_t state;       /* AsyGenState */
-  uint8_t hooks_done;  /* async generators: first-iteration set-up done (ag_hooks) */
+  uint8_t kind;          /* AsyGenKind */
+  uint8_t state;         /* AsyGenState */
+  uint8_t hooks_done;    /* async generators: first-iteration set-up done (ag_hooks) */
   uint8_t running_async; /* async generators: an asend/athrow is in progress */
-  uint8_t own_yield;   /* async generators: the last suspension was its own yield
+  uint8_t own_yield;     /* async generators: the last suspension was its own yield
                           (YIELD_VALUE 1), not an await passing through */
-  ObjFunction *func;   /* the function called (NULL: top-level await module body) */
+  ObjFunction *func;     /* the function called (NULL: top-level await module body) */
   ObjCode *code;
   ObjDict *globals, *locals; /* locals: module bodies only (top-level await) */
   ObjStr *name, *qualname;
-  uint32_t ip;         /* instruction index to resume at */
-  uint32_t nslots;     /* saved values: localsplus then operand stack */
+  uint32_t ip;     /* instruction index to resume at */
+  uint32_t nslots; /* saved values: localsplus then operand stack */
   uint32_t capacity;
   Value *slots;
-  Value exc_state;     /* the exception this generator is handling (UNDEF: none) */
+  Value exc_state;      /* the exception this generator is handling (UNDEF: none) */
   ObjCode *origin_code; /* where it was created (the calling frame), for the "never
                           awaited" warning; NULL when unknown */
   uint32_t origin_ip;
@@ -315,13 +317,13 @@ typedef struct ObjGen {
 typedef struct ObjHandle {
   Obj obj;
   Value callback;
-  Value args;        /* tuple */
-  Value context;     /* Context or None */
-  double when;       /* timers: the deadline on the loop's clock */
-  uint64_t seq;      /* timers: scheduling order, the tie-break for equal deadlines */
-  bool timer;        /* a TimerHandle */
+  Value args;    /* tuple */
+  Value context; /* Context or None */
+  double when;   /* timers: the deadline on the loop's clock */
+  uint64_t seq;  /* timers: scheduling order, the tie-break for equal deadlines */
+  bool timer;    /* a TimerHandle */
   bool cancelled;
-  bool scheduled;    /* timers: still in the loop's heap */
+  bool scheduled; /* timers: still in the loop's heap */
 } ObjHandle;
 typedef struct {
   Obj obj;
@@ -338,19 +340,19 @@ typedef struct {
   Obj obj;
   NativeFn fn;
   ObjStr *name;
-  Value self;       /* bound receiver (built-in method of an object/module), or UNDEF */
-  ObjClass *owner;  /* for a method descriptor: the class it belongs to; else NULL */
-  Value data;       /* extra per-native data, marked by the GC */
+  Value self;      /* bound receiver (built-in method of an object/module), or UNDEF */
+  ObjClass *owner; /* for a method descriptor: the class it belongs to; else NULL */
+  Value data;      /* extra per-native data, marked by the GC */
   const struct AsyMethodDef *def; /* its table entry (vm.h), whose argument policy the
                                      caller checks; NULL for a bare native: unchecked */
 } ObjNative;
 
 /* ---- classes and instances ----------------------------------------------------*/
 enum {
-  CLASS_BUILTIN = 1,    /* defined in C (int, str, ValueError …) */
-  CLASS_EXCEPTION = 2,  /* BaseException or a subclass */
-  CLASS_FINAL = 4,      /* cannot be subclassed (bool, NoneType, …) */
-  CLASS_HAS_GETATTR = 8, /* defines __getattr__ somewhere in the MRO (cache) */
+  CLASS_BUILTIN = 1,             /* defined in C (int, str, ValueError …) */
+  CLASS_EXCEPTION = 2,           /* BaseException or a subclass */
+  CLASS_FINAL = 4,               /* cannot be subclassed (bool, NoneType, …) */
+  CLASS_HAS_GETATTR = 8,         /* defines __getattr__ somewhere in the MRO (cache) */
   CLASS_IS_EXCEPTION = 16,       /* exactly `Exception` (not inherited) */
   CLASS_IS_EXCEPTION_GROUP = 32, /* exactly `ExceptionGroup` (not inherited): Exception is
                                     its second base, which asy_is_subclass special-cases */
@@ -360,12 +362,12 @@ struct ObjClass {
   Obj obj;
   ObjStr *name;
   ObjStr *qualname;
-  Value module;        /* str: "builtins", "__main__", "asyncio" … */
-  ObjClass *base;      /* single inheritance; NULL only for object */
-  ObjDict *dict;       /* attributes and methods */
-  ObjType layout;      /* ObjType of instances created by calling the class */
-  int flags;           /* CLASS_* */
-  int depth;           /* number of bases up to object (for fast issubclass) */
+  Value module;   /* str: "builtins", "__main__", "asyncio" … */
+  ObjClass *base; /* single inheritance; NULL only for object */
+  ObjDict *dict;  /* attributes and methods */
+  ObjType layout; /* ObjType of instances created by calling the class */
+  int flags;      /* CLASS_* */
+  int depth;      /* number of bases up to object (for fast issubclass) */
 };
 
 typedef struct {
@@ -378,12 +380,12 @@ typedef struct {
 ** and use eg_message for a hidden dict of C-level attributes (StopIteration.value,
 ** OSError.errno, …; see except.h: asy_exc_slot / asy_exc_set_slot). */
 typedef struct {
-  ObjInstance base;      /* dict holds user attributes and __notes__ */
+  ObjInstance base; /* dict holds user attributes and __notes__ */
   ObjTuple *args;
-  Value cause;           /* __cause__ (None or exception) */
-  Value context;         /* __context__ */
+  Value cause;   /* __cause__ (None or exception) */
+  Value context; /* __context__ */
   bool suppress_context;
-  Value traceback;       /* opaque: a list of frame entries built by traceback.c, or None */
+  Value traceback; /* opaque: a list of frame entries built by traceback.c, or None */
   Value eg_message;
   Value eg_exceptions;
 } ObjException;
@@ -391,8 +393,8 @@ typedef struct {
 typedef struct {
   Obj obj;
   ObjStr *name;
-  ObjDict *dict;   /* the module's globals */
-  Value filename;  /* str or None */
+  ObjDict *dict;  /* the module's globals */
+  Value filename; /* str or None */
 } ObjModule;
 
 /* ---- iterators ----------------------------------------------------------------
@@ -415,7 +417,7 @@ typedef struct {
 
 typedef struct {
   Obj obj;
-  int kind;  /* 0 property, 1 staticmethod, 2 classmethod */
+  int kind;               /* 0 property, 1 staticmethod, 2 classmethod */
   Value fget, fset, fdel; /* for static/classmethod only fget is used: the function */
   Value doc;
 } ObjWrapper;
@@ -428,12 +430,12 @@ typedef struct {
 
 typedef struct {
   Obj obj;
-  void *fp;       /* FILE* */
+  void *fp; /* FILE* */
   ObjStr *name;
   ObjStr *mode;
   bool closed;
   bool binary;
-  bool borrowed;  /* sys.stdin/stdout/stderr: the C stream is never fclose'd */
+  bool borrowed;    /* sys.stdin/stdout/stderr: the C stream is never fclose'd */
   ObjStr *encoding; /* text mode: as given to open() (repr shows it), else NULL */
 } ObjFile;
 

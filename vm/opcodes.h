@@ -87,6 +87,7 @@ enum {
   OPF_TERMINAL = 8
 };
 
+/* clang-format off */
 #define ASY_OPCODES(OP) \
   OP(NOP,                     0, 0,                   OPARG_NONE,                 "--") \
   OP(POP_TOP,                 1, 0,                   OPARG_NONE,                 "a --") \
@@ -239,5 +240,7 @@ typedef enum {
 typedef enum {
   INTRINSIC_PREP_RERAISE_STAR = 1,   /* orig_eg excs_list -- eg_or_None (CPython's _PyExc_PrepReraiseStar) */
 } AsyIntrinsic2;
+
+/* clang-format on */
 
 #endif

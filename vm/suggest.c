@@ -21,6 +21,7 @@
 #define CASE_COST 1
 
 /* CPython 3.13's builtins, in its dict order (ties go to the earliest candidate). */
+/* clang-format off */
 static const char *const cpython_builtins[] = {
   "__name__", "__doc__", "__package__", "__loader__", "__spec__", "__build_class__",
   "__import__", "abs", "all", "any", "ascii", "bin", "breakpoint", "callable", "chr",
@@ -50,8 +51,10 @@ static const char *const cpython_builtins[] = {
   "EnvironmentError", "IOError", "open", "quit", "exit", "copyright", "credits", "license",
   "help",
 };
+/* clang-format on */
 
 /* sys.stdlib_module_names of CPython 3.13, sorted. */
+/* clang-format off */
 static const char *const stdlib_module_names[] = {
   "__future__", "_abc", "_aix_support", "_android_support", "_ast", "_asyncio", "_bisect",
   "_blake2", "_bz2", "_codecs", "_codecs_cn", "_codecs_hk", "_codecs_iso2022",
@@ -94,6 +97,7 @@ static const char *const stdlib_module_names[] = {
   "uuid", "venv", "warnings", "wave", "weakref", "webbrowser", "winreg", "winsound",
   "wsgiref", "xml", "xmlrpc", "zipapp", "zipfile", "zipimport", "zlib", "zoneinfo",
 };
+/* clang-format on */
 
 static ObjStr *intern(VM *vm, const char *s) { return asy_str_intern(vm, s, strlen(s)); }
 
@@ -111,8 +115,10 @@ static size_t levenshtein(const char *a, size_t a_size, const char *b, size_t b_
                           size_t max_cost, size_t *buffer) {
   if (a == b && a_size == b_size) return 0;
   while (a_size && b_size && a[0] == b[0]) {
-    a++; a_size--;
-    b++; b_size--;
+    a++;
+    a_size--;
+    b++;
+    b_size--;
   }
   while (a_size && b_size && a[a_size - 1] == b[b_size - 1]) {
     a_size--;
@@ -121,8 +127,10 @@ static size_t levenshtein(const char *a, size_t a_size, const char *b, size_t b_
   if (a_size == 0 || b_size == 0) return (a_size + b_size) * MOVE_COST;
   if (a_size > MAX_STRING_SIZE || b_size > MAX_STRING_SIZE) return max_cost + 1;
   if (b_size < a_size) { /* prefer the shorter buffer */
+    /* clang-format off */
     const char *t = a; a = b; b = t;
     size_t ts = a_size; a_size = b_size; b_size = ts;
+    /* clang-format on */
   }
   if ((b_size - a_size) * MOVE_COST > max_cost) return max_cost + 1;
   size_t tmp = MOVE_COST;
@@ -252,8 +260,8 @@ static Value frame_self(VM *vm, Frame *fr) {
   return fast_local(fr, "self");
 }
 
-void asy_name_error_hint(VM *vm, Value exc, ObjStr *name, ObjDict *globals,
-                         ObjDict *locals_or_null, ObjCode *code) {
+void asy_name_error_hint(VM *vm, Value exc, ObjStr *name, ObjDict *globals, ObjDict *locals_or_null,
+                         ObjCode *code) {
   Frame *fr = frame_of(vm, code);
   ObjDict *locals = locals_or_null ? locals_or_null : fr ? fr->locals : NULL;
   Value self = locals ? asy_dict_get_str(locals, vm->names.self) : frame_self(vm, fr);
@@ -292,7 +300,8 @@ void asy_name_error_hint(VM *vm, Value exc, ObjStr *name, ObjDict *globals,
 
 void asy_attribute_error_hint(VM *vm, Value exc, Value obj) {
   Value self = frame_self(vm, frame_of(vm, NULL));
-  if (!IS_UNDEF(self) && asy_same(self, obj)) asy_exc_set_slot(vm, exc, "__self_is_obj__", TRUE_VAL);
+  if (!IS_UNDEF(self) && asy_same(self, obj))
+    asy_exc_set_slot(vm, exc, "__self_is_obj__", TRUE_VAL);
 }
 
 /* dir(obj) filtered as CPython's _compute_suggestion_error; the best match or NULL. */
@@ -374,7 +383,6 @@ void asy_suggestion_suffix(VM *vm, Value exc, AsyExBuf *out) {
   if (is_name && is_stdlib_module(AS_STR(name)->chars)) {
     if (suggestion)
       asy_exbuf_printf(out, " Or did you forget to import '%s'?", AS_STR(name)->chars);
-    else
-      asy_exbuf_printf(out, ". Did you forget to import '%s'?", AS_STR(name)->chars);
+    else asy_exbuf_printf(out, ". Did you forget to import '%s'?", AS_STR(name)->chars);
   }
 }

@@ -11,8 +11,8 @@
 ** when a hint applies. */
 void asy_suggestion_suffix(VM *vm, Value exc, AsyExBuf *out);
 /* Compute and store a NameError's hint at raise time. */
-void asy_name_error_hint(VM *vm, Value exc, ObjStr *name, ObjDict *globals,
-                         ObjDict *locals_or_null, ObjCode *code);
+void asy_name_error_hint(VM *vm, Value exc, ObjStr *name, ObjDict *globals, ObjDict *locals_or_null,
+                         ObjCode *code);
 /* The closest of cands[0..n) to name by CPython's suggestion rules, or NULL (used by
 ** call.c for "got an unexpected keyword argument 'x'. Did you mean 'y'?"). */
 ObjStr *asy_suggest_name(VM *vm, ObjStr *name, ObjStr **candidates, int n);

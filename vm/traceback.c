@@ -21,7 +21,6 @@
 #include "vm/suggest.h"
 #include "vm/traceback.h"
 
-
 /* ==== the traceback class and chain ================================================ */
 
 static ObjStr *intern(VM *vm, const char *s) { return asy_str_intern(vm, s, strlen(s)); }
@@ -68,9 +67,9 @@ void asy_traceback_add(VM *vm, Value exc, ObjCode *code, int ip_index) {
   e->traceback = new_entry(vm, code, ip_index, old);
 }
 
-#define SELF_TB()                                                                       \
-  do {                                                                                  \
-    if (argc < 1 || !is_tb_entry(vm, args[0]))                                          \
+#define SELF_TB() \
+  do { \
+    if (argc < 1 || !is_tb_entry(vm, args[0])) \
       return asy_raise(vm, vm->exc.TypeError, "descriptor requires a 'traceback' object"); \
   } while (0)
 
@@ -101,12 +100,15 @@ static Value tb_frame(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value tb_readonly(VM *vm, int argc, Value *args, ObjDict *kw) {
-  (void)argc; (void)args; (void)kw;
+  (void)argc;
+  (void)args;
+  (void)kw;
   return asy_raise(vm, vm->exc.AttributeError, "readonly attribute");
 }
 
 static void tb_getter(VM *vm, ObjClass *cls, const char *name, NativeFn get) {
-  ObjWrapper *w = (ObjWrapper *)asy_alloc_obj(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types.property);
+  ObjWrapper *w =
+      (ObjWrapper *)asy_alloc_obj(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types.property);
   w->kind = 0;
   w->fget = OBJ_VAL(asy_native_new(vm, name, get));
   w->fset = OBJ_VAL(asy_native_new(vm, name, tb_readonly));
@@ -208,8 +210,8 @@ static int u8_len(uint32_t ch) { return ch < 0x80 ? 1 : ch < 0x800 ? 2 : ch < 0x
 /* Python's str.isspace for one character. */
 static bool py_isspace(uint32_t c) {
   return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20) || c == 0x85 || c == 0xa0 ||
-         c == 0x1680 || (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 ||
-         c == 0x202f || c == 0x205f || c == 0x3000;
+         c == 0x1680 || (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 || c == 0x202f ||
+         c == 0x205f || c == 0x3000;
 }
 
 /* _byte_offset_to_character_offset: characters starting before byte `off` of a UTF-8
@@ -231,6 +233,7 @@ static int u32_byte_to_char(const U32 *l, long off) {
 }
 
 /* East Asian Width W or F (unicodedata 15.1, as CPython 3.13). */
+/* clang-format off */
 static const uint32_t wide_ranges[][2] = {
   {0x1100, 0x115f}, {0x231a, 0x231b}, {0x2329, 0x232a}, {0x23e9, 0x23ec}, {0x23f0, 0x23f0},
   {0x23f3, 0x23f3}, {0x25fd, 0x25fe}, {0x2614, 0x2615}, {0x2648, 0x2653}, {0x267f, 0x267f},
@@ -261,6 +264,7 @@ static const uint32_t wide_ranges[][2] = {
   {0x1face, 0x1fadb}, {0x1fae0, 0x1fae8}, {0x1faf0, 0x1faf8}, {0x20000, 0x2fffd},
   {0x30000, 0x3fffd},
 };
+/* clang-format on */
 
 static int char_width(uint32_t c) {
   if (c < 0x1100) return 1;
@@ -439,7 +443,8 @@ static Anchors extract_anchors(const U32 *segment) {
           int rl = r->lineno - 2;
           bool ok = rl >= 0 && rl < s.n;
           if (ok && right_col < s.lines[ln].n) {
-            bool before_right = rl > ln || right_col < u32_byte_to_char(&s.lines[rl], r->col_offset);
+            bool before_right =
+                rl > ln || right_col < u32_byte_to_char(&s.lines[rl], r->col_offset);
             uint32_t ch = s.lines[ln].c[right_col];
             if (before_right && !py_isspace(ch) && ch != '\\' && ch != '#') right_col++;
           }
@@ -456,8 +461,7 @@ static Anchors extract_anchors(const U32 *segment) {
         uint32_t bracket = e->kind == AST_Subscript ? '[' : '(';
         int rln, rcol;
         if (end_position(&s, inner, true, &ln, &col) &&
-            increment_until(&s, &ln, &col, 1, bracket) &&
-            end_position(&s, e, false, &rln, &rcol)) {
+            increment_until(&s, &ln, &col, 1, bracket) && end_position(&s, e, false, &rln, &rcol)) {
           a.valid = true;
           a.left_line = ln;
           a.left_off = col;
@@ -500,8 +504,8 @@ static bool should_show_carets(int start_offset, int end_offset, const U32 *line
     else if (st->kind == AST_Assign && st->v.Assign.value->kind == AST_Call &&
              st->v.Assign.targets.n == 1 && st->v.Assign.targets.items[0]->kind == AST_Name)
       value = st->v.Assign.value;
-    if (value && value->lineno == 1 && value->end_lineno == n && value->col_offset == start_offset &&
-        value->end_col_offset == end_offset) {
+    if (value && value->lineno == 1 && value->end_lineno == n &&
+        value->col_offset == start_offset && value->end_col_offset == end_offset) {
       asy_arena_free(&arena);
       return false;
     }
@@ -518,7 +522,7 @@ static bool should_show_carets(int start_offset, int end_offset, const U32 *line
 /* ==== StackSummary ======================================================================= */
 
 typedef struct {
-  ObjCode *code;   /* filename, name and source */
+  ObjCode *code; /* filename, name and source */
   const char *name;
   int lineno, end_lineno; /* 0 = None */
   int colno, end_colno;   /* -1 = None */
@@ -664,14 +668,12 @@ static void format_frame_source(AsyExBuf *row, const FrameSum *fs) {
         int num_carets = l == nl - 1 ? dp_end : display_width(&lines[l], lines[l].n);
         for (int col = 0; col < num_carets; col++) {
           char ch;
-          if (col < num_spaces || (l == 0 && col < dp_start))
-            ch = ' ';
+          if (col < num_spaces || (l == 0 && col < dp_start)) ch = ' ';
           else if (anchors.valid &&
                    (l > anchors.left_line || (l == anchors.left_line && col >= left_off)) &&
                    (l < anchors.right_line || (l == anchors.right_line && col < right_off)))
             ch = secondary;
-          else
-            ch = primary;
+          else ch = primary;
           asy_exbuf_put(&cur, &ch, 1);
         }
         asy_exbuf_put(&cur, "", 0);
@@ -709,8 +711,7 @@ static void format_frame(AsyExBuf *out, const FrameSum *fs) {
   if (!strncmp(fn, "<stdin>-", 8)) fn = "<stdin>";
   if (fs->lineno > 0)
     asy_exbuf_printf(out, "  File \"%s\", line %d, in %s\n", fn, fs->lineno, fs->name);
-  else
-    asy_exbuf_printf(out, "  File \"%s\", line None, in %s\n", fn, fs->name);
+  else asy_exbuf_printf(out, "  File \"%s\", line None, in %s\n", fn, fs->name);
   format_frame_source(out, fs);
 }
 
@@ -818,9 +819,7 @@ static size_t pset_slot(const PtrSet *s, Obj *o) {
   return i;
 }
 
-static bool pset_has(const PtrSet *s, Obj *o) {
-  return s->cap && s->items[pset_slot(s, o)] == o;
-}
+static bool pset_has(const PtrSet *s, Obj *o) { return s->cap && s->items[pset_slot(s, o)] == o; }
 
 static void pset_add(PtrSet *s, Obj *o) {
   if ((s->n + 1) * 2 > s->cap) {
@@ -953,9 +952,7 @@ static void put_lines(AsyExBuf *out, const char *s, size_t n) {
     }
 }
 
-static bool is_abc_sequence(Value v) {
-  return IS_LIST(v) || IS_TUPLE(v) || IS_RANGE(v);
-}
+static bool is_abc_sequence(Value v) { return IS_LIST(v) || IS_TUPLE(v) || IS_RANGE(v); }
 
 /* _format_syntax_error. */
 static void format_syntax_error(VM *vm, AsyExBuf *out, Value exc, const char *stype) {
@@ -972,7 +969,8 @@ static void format_syntax_error(VM *vm, AsyExBuf *out, Value exc, const char *st
   if (!IS_NONE(lineno)) {
     asy_exbuf_puts(out, "  File \"");
     if (fn_truthy) safe_string(vm, out, filename, "filename", false);
-    else if (!IS_STR(filename) && !IS_NONE(filename)) safe_string(vm, out, filename, "filename", false);
+    else if (!IS_STR(filename) && !IS_NONE(filename))
+      safe_string(vm, out, filename, "filename", false);
     else asy_exbuf_puts(out, "<string>");
     asy_exbuf_puts(out, "\", line ");
     safe_string(vm, out, lineno, "lineno", false);
@@ -1001,9 +999,9 @@ static void format_syntax_error(VM *vm, AsyExBuf *out, Value exc, const char *st
                         AS_INTLIKE(lineno) == AS_INTLIKE(end_lineno));
       if (same_line)
         end_offset = IS_INTLIKE(end_offset_v) && AS_INTLIKE(end_offset_v) != 0
-                         ? (long)AS_INTLIKE(end_offset_v) : offset;
-      else
-        end_offset = rlen + 1;
+                         ? (long)AS_INTLIKE(end_offset_v)
+                         : offset;
+      else end_offset = rlen + 1;
       if (t.n > 0 && offset > t.n) offset = rlen + 1;
       if (t.n > 0 && end_offset > t.n) end_offset = rlen + 1;
       if (offset >= end_offset || end_offset < 0) end_offset = offset + 1;
@@ -1025,11 +1023,10 @@ static void format_syntax_error(VM *vm, AsyExBuf *out, Value exc, const char *st
     free(t.c);
   }
   asy_exbuf_printf(out, "%s: ", stype);
-  if (IS_NONE(msg) || (IS_STR(msg) && AS_STR(msg)->size == 0) ||
-      (IS_BOOL(msg) && !AS_BOOL(msg)) || (IS_INT(msg) && AS_INT(msg) == 0))
+  if (IS_NONE(msg) || (IS_STR(msg) && AS_STR(msg)->size == 0) || (IS_BOOL(msg) && !AS_BOOL(msg)) ||
+      (IS_INT(msg) && AS_INT(msg) == 0))
     asy_exbuf_puts(out, "<no detail available>");
-  else
-    safe_string(vm, out, msg, "msg", false);
+  else safe_string(vm, out, msg, "msg", false);
   asy_exbuf_put(out, suffix.s, suffix.len);
   asy_exbuf_puts(out, "\n");
   asy_exbuf_free(&suffix);

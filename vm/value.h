@@ -45,7 +45,7 @@ typedef struct {
   ** whole payload word. */
   uint64_t tag;
   union {
-    bool b;     /* unused: bools are written and read through .i (0 or 1) */
+    bool b; /* unused: bools are written and read through .i (0 or 1) */
     int64_t i;
     double f;
     Obj *o;
@@ -92,7 +92,9 @@ typedef struct {
 static inline bool asy_same(Value a, Value b) {
   if (a.tag != b.tag) return false;
   switch (a.tag) {
-  case VAL_UNDEF: case VAL_NONE: case VAL_EXC: return true;
+  case VAL_UNDEF:
+  case VAL_NONE:
+  case VAL_EXC: return true;
   case VAL_BOOL: return a.as.i == b.as.i;
   case VAL_INT: return a.as.i == b.as.i;
   case VAL_FLOAT: return a.as.i == b.as.i;

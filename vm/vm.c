@@ -33,6 +33,7 @@ static ObjClass *raw_class(VM *vm, ObjClass *base, ObjType layout, int flags) {
 
 /* The C layout and flags of each built-in type's instances. */
 static void builtin_layout(const char *name, ObjType *layout, int *flags) {
+  /* clang-format off */
   static const struct { const char *name; ObjType layout; int flags; } table[] = {
     {"object", OBJ_INSTANCE, 0}, {"type", OBJ_CLASS, 0},
     {"NoneType", OBJ_INSTANCE, CLASS_FINAL}, {"NotImplementedType", OBJ_INSTANCE, CLASS_FINAL},
@@ -55,6 +56,7 @@ static void builtin_layout(const char *name, ObjType *layout, int *flags) {
     {"Handle", OBJ_HANDLE, CLASS_FINAL}, {"TimerHandle", OBJ_HANDLE, CLASS_FINAL},
     {"native_data", OBJ_NATIVE_DATA, CLASS_FINAL},
   };
+  /* clang-format on */
   for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
     if (strcmp(table[i].name, name) == 0) {
       *layout = table[i].layout;
@@ -84,7 +86,7 @@ static void create_classes(VM *vm) {
 
   const char *type_names[] = {
 #define X(field, name) name,
-    ASY_BUILTIN_TYPES(X)
+      ASY_BUILTIN_TYPES(X)
 #undef X
   };
   ObjClass **types = (ObjClass **)&vm->types;

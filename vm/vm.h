@@ -134,6 +134,7 @@
 ** inheritance); asy_is_subclass (class.c) special-cases that through class flags. */
 
 /* Interned strings the C code uses often: vm->names.<field>. (field, text) */
+/* clang-format off */
 #define ASY_COMMON_NAMES(X) \
   X(init, "__init__") X(new_, "__new__") X(repr, "__repr__") X(str, "__str__") \
   X(eq, "__eq__") X(ne, "__ne__") X(lt, "__lt__") X(le, "__le__") X(gt, "__gt__") \
@@ -153,32 +154,33 @@
   X(class_getitem, "__class_getitem__") X(missing, "__missing__") \
   X(reversed, "__reversed__") X(round, "__round__") X(self, "self") \
   X(empty, "") X(lambda, "<lambda>") X(module_code, "<module>") X(del, "__del__")
+/* clang-format on */
 
 /* ---- frames and fibers -------------------------------------------------------- */
 
 enum {
-  FRAME_ENTRY = 1,       /* returning from this frame returns from the C run loop */
-  FRAME_INIT = 2,        /* an __init__ call: the result must be None; the caller gets `self` */
-  FRAME_DISCARD = 4,     /* discard the return value (module bodies run by import) */
-  FRAME_GEN = 8,         /* the frame of a running generator/coroutine (frame->gen) */
-  FRAME_THROW = 16,      /* raise the pending exception at this frame when the loop
+  FRAME_ENTRY = 1,   /* returning from this frame returns from the C run loop */
+  FRAME_INIT = 2,    /* an __init__ call: the result must be None; the caller gets `self` */
+  FRAME_DISCARD = 4, /* discard the return value (module bodies run by import) */
+  FRAME_GEN = 8,     /* the frame of a running generator/coroutine (frame->gen) */
+  FRAME_THROW = 16,  /* raise the pending exception at this frame when the loop
                             (re)enters it: generator throw() */
 };
 
 typedef struct Frame {
   ObjCode *code;
-  ObjFunction *func;   /* NULL for module code run directly */
+  ObjFunction *func; /* NULL for module code run directly */
   ObjDict *globals;
-  ObjDict *locals;     /* class bodies and module-level code: the namespace dict, else NULL */
-  uint32_t *ip;        /* next instruction */
-  Value *base;         /* localsplus[0]; the value stack of this frame starts after them */
-  Value *ret;          /* where the result goes when the frame returns: the callable's
+  ObjDict *locals;       /* class bodies and module-level code: the namespace dict, else NULL */
+  uint32_t *ip;          /* next instruction */
+  Value *base;           /* localsplus[0]; the value stack of this frame starts after them */
+  Value *ret;            /* where the result goes when the frame returns: the callable's
                           slot (== base, except for CALL's inline path, which leaves the
                           arguments in place as the first locals, base above ret) */
-  Value *sp_base;      /* first value-stack slot of this frame */
-  Value self_for_init; /* FRAME_INIT: the instance to return */
-  int flags;           /* FRAME_* */
-  struct ObjGen *gen;  /* FRAME_GEN: the generator whose frame this is */
+  Value *sp_base;        /* first value-stack slot of this frame */
+  Value self_for_init;   /* FRAME_INIT: the instance to return */
+  int flags;             /* FRAME_* */
+  struct ObjGen *gen;    /* FRAME_GEN: the generator whose frame this is */
   Value caller_handling; /* FRAME_GEN: the exception being handled below this frame,
                             restored when it suspends or ends (the per-owner chain) */
 } Frame;
@@ -187,21 +189,21 @@ typedef struct Frame {
 ** are plain malloc/realloc memory managed by the interpreter (vm_free frees them). In this issue there is
 ** one (the main fiber); the async issue makes each Task own one. */
 typedef struct Fiber {
-  Value *stack;        /* value stack: frames' localsplus and operand stacks */
-  Value *stack_top;    /* one past the highest slot in use */
+  Value *stack;     /* value stack: frames' localsplus and operand stacks */
+  Value *stack_top; /* one past the highest slot in use */
   size_t stack_capacity;
   Frame *frames;
   int frame_count, frame_capacity;
-  Value exc;           /* the pending exception while unwinding, else UNDEF */
-  Value handling;      /* the exception being handled (sys.exception()), for __context__ */
+  Value exc;                /* the pending exception while unwinding, else UNDEF */
+  Value handling;           /* the exception being handled (sys.exception()), for __context__ */
   struct Fiber *next_fiber; /* all fibers, for the GC */
 } Fiber;
 
 /* ---- the VM -------------------------------------------------------------------- */
 
 struct VM {
-  Fiber *fiber;           /* the running fiber */
-  Fiber *fibers;          /* all fibers (GC roots) */
+  Fiber *fiber;  /* the running fiber */
+  Fiber *fibers; /* all fibers (GC roots) */
 
   struct { /* built-in classes */
 #define X(field, name) ObjClass *field;
@@ -219,61 +221,65 @@ struct VM {
 #undef X
   } names;
 
-  Value notimplemented;   /* the NotImplemented singleton */
-  Value ellipsis;         /* the Ellipsis singleton */
+  Value notimplemented; /* the NotImplemented singleton */
+  Value ellipsis;       /* the Ellipsis singleton */
 
-  ObjDict *builtins;      /* the builtins module's dict */
-  ObjDict *modules;       /* sys.modules: name -> module */
-  struct {                /* interned strings (str.c); weak: swept by the GC */
-    ObjStr **slots; size_t count, capacity;
+  ObjDict *builtins; /* the builtins module's dict */
+  ObjDict *modules;  /* sys.modules: name -> module */
+  struct {           /* interned strings (str.c); weak: swept by the GC */
+    ObjStr **slots;
+    size_t count, capacity;
   } interned;
-  ObjDict *native_modules;/* name -> init NativeFn wrapped in ObjNative (lazy import) */
+  ObjDict *native_modules; /* name -> init NativeFn wrapped in ObjNative (lazy import) */
   Value main_module;
-  Value argv;             /* list of str for sys.argv */
+  Value argv; /* list of str for sys.argv */
 
   /* GC (gc.c) */
-  Obj *objects;           /* all-objects list */
+  Obj *objects; /* all-objects list */
   size_t bytes_allocated, next_gc;
-  bool gc_stress;         /* ASY_GC_STRESS=1: collect on every allocation */
-  int gc_paused;          /* > 0: no collection (while building the VM) */
-  Obj **gray; size_t gray_count, gray_capacity;
-  Obj **temp_roots; size_t temp_count, temp_capacity; /* see gc.h */
+  bool gc_stress; /* ASY_GC_STRESS=1: collect on every allocation */
+  int gc_paused;  /* > 0: no collection (while building the VM) */
+  Obj **gray;
+  size_t gray_count, gray_capacity;
+  Obj **temp_roots;
+  size_t temp_count, temp_capacity; /* see gc.h */
 
-  AsySource *sources;     /* every source text loaded (for tracebacks) */
+  AsySource *sources; /* every source text loaded (for tracebacks) */
 
-  int recursion_limit;    /* max frames across all nested loops (default 1000) */
-  int c_depth;            /* nested asy_call depth (C recursion), capped separately */
+  int recursion_limit; /* max frames across all nested loops (default 1000) */
+  int c_depth;         /* nested asy_call depth (C recursion), capped separately */
 
   /* Options from the command line. */
   bool dis;               /* --dis */
   bool debug;             /* --debug */
   const char *script_dir; /* folder of the main script (module search) */
 
-  AsyClock clock;         /* real or virtual time (clock.h) */
-  AsyLoop loop;           /* the event loop's queues (loop.h) */
-  AsyFinalizer fin;       /* finalizers waiting to run, warnings given (finalize.h) */
-  AsySignals signals;     /* Ctrl-C (signals.h) */
+  AsyClock clock;     /* real or virtual time (clock.h) */
+  AsyLoop loop;       /* the event loop's queues (loop.h) */
+  AsyFinalizer fin;   /* finalizers waiting to run, warnings given (finalize.h) */
+  AsySignals signals; /* Ctrl-C (signals.h) */
 
   /* State of the runtime's files that lives as long as the VM (never in C statics, so two
   ** VMs in one process, or a REPL reset, share nothing). gc.c marks the objects here. */
-  struct {                /* protocol.c: interned dunder names, by operator */
+  struct {                          /* protocol.c: interned dunder names, by operator */
     ObjStr *binop[BINOP__COUNT][3]; /* __add__ __radd__ __iadd__ …, AsyBinOp order */
     ObjStr *cmp[6];                 /* __lt__ … __ge__, AsyCmpOp order */
     ObjStr *unary[3];               /* __neg__ __pos__ __invert__, AsyUnaryOp order */
   } opnames;
-  struct {                /* protocol.c: the repr recursion guards */
-    Obj **stack; size_t count, capacity; /* objects being repr'd (`[...]`); not roots:
+  struct { /* protocol.c: the repr recursion guards */
+    Obj **stack;
+    size_t count, capacity; /* objects being repr'd (`[...]`); not roots:
                                             their callers hold them */
-    int depth;            /* nested asy_repr calls */
+    int depth;              /* nested asy_repr calls */
   } repr;
   ObjClass *iter_classes[10]; /* iter.c: list_iterator, tuple_iterator … (its IK_* order) */
-  ObjClass *generic_alias;  /* genericalias.c: types.GenericAlias, made on first use */
-  ObjClass *union_type;     /* genericalias.c: types.UnionType, made on first use */
-  Obj *importing[256];      /* module.c: modules whose body is running, innermost last */
+  ObjClass *generic_alias;    /* genericalias.c: types.GenericAlias, made on first use */
+  ObjClass *union_type;       /* genericalias.c: types.UnionType, made on first use */
+  Obj *importing[256];        /* module.c: modules whose body is running, innermost last */
   int importing_count;
-  uint64_t dict_version;    /* dict.c: the last ObjDict.version handed out */
-  uint64_t nan_serial;      /* number.c: payload of the last fresh NaN (its identity) */
-  struct {                  /* str.c: the last code point -> byte offset lookup (weak:
+  uint64_t dict_version; /* dict.c: the last ObjDict.version handed out */
+  uint64_t nan_serial;   /* number.c: payload of the last fresh NaN (its identity) */
+  struct {               /* str.c: the last code point -> byte offset lookup (weak:
                                cleared whenever the GC sweeps) */
     const ObjStr *s;
     size_t index, offset;
@@ -284,7 +290,10 @@ struct VM {
 
   /* Libraries layered on the VM register how to mark the objects their per-VM state
   ** holds and how to release it (asy_vm_add_hook), so vm/ never calls into them. */
-  struct { void (*mark)(VM *vm); void (*release)(VM *vm); } hooks[4];
+  struct {
+    void (*mark)(VM *vm);
+    void (*release)(VM *vm);
+  } hooks[4];
   int hook_count;
 };
 
@@ -396,16 +405,16 @@ bool asy_index(VM *vm, Value v, int64_t *out);
 
 /* ---- building objects (str.c, list.c, tuple.c, dict.c, set.c, …) ---------------------- */
 
-ObjStr *asy_str_new(VM *vm, const char *chars, size_t size);   /* copies; UTF-8 in */
+ObjStr *asy_str_new(VM *vm, const char *chars, size_t size); /* copies; UTF-8 in */
 ObjStr *asy_str_cstr(VM *vm, const char *cstr);
 ObjStr *asy_str_intern(VM *vm, const char *chars, size_t size); /* unique per text */
-ObjStr *asy_str_printf(VM *vm, const char *fmt, ...);          /* plain printf format */
+ObjStr *asy_str_printf(VM *vm, const char *fmt, ...);           /* plain printf format */
 #define STR_VAL(vm, cstr) OBJ_VAL(asy_str_cstr((vm), (cstr)))
 
 ObjBytes *asy_bytes_new(VM *vm, const uint8_t *data, size_t size);
-ObjTuple *asy_tuple_new(VM *vm, size_t size);                   /* items UNDEF→None */
+ObjTuple *asy_tuple_new(VM *vm, size_t size); /* items UNDEF→None */
 ObjTuple *asy_tuple_from(VM *vm, size_t size, const Value *items);
-ObjList *asy_list_new(VM *vm, size_t capacity);                  /* size 0 */
+ObjList *asy_list_new(VM *vm, size_t capacity); /* size 0 */
 void asy_list_append(VM *vm, ObjList *list, Value v);
 ObjDict *asy_dict_new(VM *vm);
 /* Dict operations. get returns UNDEF when absent (EXC_VAL if hashing/eq failed). */
@@ -415,7 +424,7 @@ int asy_dict_delete(VM *vm, ObjDict *d, Value key); /* 1 removed, 0 absent, -1 e
 /* Fast paths for str keys that cannot fail (names, attributes, globals). */
 Value asy_dict_get_str(ObjDict *d, ObjStr *key);
 void asy_dict_set_str(VM *vm, ObjDict *d, ObjStr *key, Value value);
-ObjSet *asy_set_new(VM *vm, ObjClass *cls);                      /* set or frozenset */
+ObjSet *asy_set_new(VM *vm, ObjClass *cls); /* set or frozenset */
 bool asy_set_add(VM *vm, ObjSet *s, Value key);
 ObjRange *asy_range_new(VM *vm, int64_t start, int64_t stop, int64_t step);
 ObjSlice *asy_slice_new(VM *vm, Value start, Value stop, Value step);
@@ -423,7 +432,7 @@ ObjCell *asy_cell_new(VM *vm, Value v);
 ObjFunction *asy_function_new(VM *vm, ObjCode *code, ObjDict *globals);
 ObjBound *asy_bound_new(VM *vm, Value self, Value func);
 ObjClass *asy_class_new(VM *vm, ObjStr *name, ObjClass *base, ObjDict *dict);
-Value asy_instance_new(VM *vm, ObjClass *cls);                   /* raw, no __init__ */
+Value asy_instance_new(VM *vm, ObjClass *cls); /* raw, no __init__ */
 ObjModule *asy_module_new(VM *vm, ObjStr *name);
 ObjIter *asy_iter_new(VM *vm, IterNextFn next, Value a, Value b, Value c);
 
@@ -467,10 +476,12 @@ enum {
 /* The count and policy of a row whose native checks its own arguments. */
 #define ASY_UNCHECKED 0, ASY_VARARGS, ASY_ARGS_NONE
 /* The six rich comparisons as slot-wrapper rows, for natives named p##_eq … p##_ge. */
+/* clang-format off */
 #define ASY_RICHCMP_DEFS(p) \
   {"__eq__", p##_eq, 1, 1, ASY_ARGS_SLOT}, {"__ne__", p##_ne, 1, 1, ASY_ARGS_SLOT}, \
   {"__lt__", p##_lt, 1, 1, ASY_ARGS_SLOT}, {"__le__", p##_le, 1, 1, ASY_ARGS_SLOT}, \
   {"__gt__", p##_gt, 1, 1, ASY_ARGS_SLOT}, {"__ge__", p##_ge, 1, 1, ASY_ARGS_SLOT}
+/* clang-format on */
 
 /* One native: a row of a table ended by {0}. `name` is the attribute; a dotted name
 ** ("math.sqrt") defines its last part and shows whole in messages, as CPython names
@@ -478,8 +489,8 @@ enum {
 typedef struct AsyMethodDef {
   const char *name;
   NativeFn fn;
-  int8_t min, max;  /* positional arguments, receiver excluded */
-  uint8_t flags;    /* an ASY_ARGS_* wording | an ASY_DEF_* kind */
+  int8_t min, max; /* positional arguments, receiver excluded */
+  uint8_t flags;   /* an ASY_ARGS_* wording | an ASY_DEF_* kind */
 } AsyMethodDef;
 
 /* Install every native of a {0}-terminated table into cls (as methods, or the kind its

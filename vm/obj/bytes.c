@@ -18,7 +18,8 @@
 #include "vm/obj/strspan.h"
 
 ObjBytes *asy_bytes_new(VM *vm, const uint8_t *data, size_t size) {
-  ObjBytes *b = (ObjBytes *)asy_alloc_obj(vm, sizeof(ObjBytes) + size + 1, OBJ_BYTES, vm->types.bytes);
+  ObjBytes *b =
+      (ObjBytes *)asy_alloc_obj(vm, sizeof(ObjBytes) + size + 1, OBJ_BYTES, vm->types.bytes);
   b->size = size;
   b->hash = -1;
   if (size) memcpy(b->data, data, size);
@@ -27,7 +28,8 @@ ObjBytes *asy_bytes_new(VM *vm, const uint8_t *data, size_t size) {
 }
 
 ObjBytes *asy_bytes_alloc(VM *vm, size_t size) {
-  ObjBytes *b = (ObjBytes *)asy_alloc_obj(vm, sizeof(ObjBytes) + size + 1, OBJ_BYTES, vm->types.bytes);
+  ObjBytes *b =
+      (ObjBytes *)asy_alloc_obj(vm, sizeof(ObjBytes) + size + 1, OBJ_BYTES, vm->types.bytes);
   b->size = size;
   b->hash = -1;
   return b;
@@ -129,7 +131,8 @@ Value asy_bytes_getitem(VM *vm, ObjBytes *b, Value key) {
                      asy_type_name(vm, key));
   }
   if (i < 0) i += (int64_t)b->size;
-  if (i < 0 || i >= (int64_t)b->size) return asy_raise(vm, vm->exc.IndexError, "index out of range");
+  if (i < 0 || i >= (int64_t)b->size)
+    return asy_raise(vm, vm->exc.IndexError, "index out of range");
   return INT_VAL(b->data[i]);
 }
 
@@ -163,8 +166,8 @@ static int encoding_kind(const char *name, const char **canonical) {
   norm[k] = '\0';
   static const char *const utf8[] = {"utf-8", "utf8", "u8", "utf", "cp65001", NULL};
   static const char *const ascii[] = {"ascii", "us-ascii", "646", "us", NULL};
-  static const char *const latin1[] = {"latin-1", "latin1", "iso-8859-1", "iso8859-1", "8859",
-                                       "cp819", "l1", "latin", "iso-ir-100", NULL};
+  static const char *const latin1[] = {"latin-1", "latin1", "iso-8859-1", "iso8859-1",  "8859",
+                                       "cp819",   "l1",     "latin",      "iso-ir-100", NULL};
   for (int i = 0; utf8[i]; i++)
     if (!strcmp(norm, utf8[i])) {
       *canonical = "utf-8";
@@ -237,7 +240,8 @@ Value asy_bytes_decode(VM *vm, const uint8_t *data, size_t size, const char *enc
                        const char *errors) {
   const char *canon = encoding;
   int kind = encoding_kind(encoding, &canon);
-  if (kind == ENC_UNKNOWN) return asy_raise(vm, vm->exc.LookupError, "unknown encoding: %s", encoding);
+  if (kind == ENC_UNKNOWN)
+    return asy_raise(vm, vm->exc.LookupError, "unknown encoding: %s", encoding);
   /* Fast path: valid UTF-8 (or ASCII) copies straight in. */
   if (kind != ENC_LATIN1) {
     size_t i = 0;
@@ -323,7 +327,8 @@ bool asy_codec_args(VM *vm, const char *fname, int argc, Value *args, ObjDict *k
 Value asy_str_encode(VM *vm, ObjStr *s, const char *encoding, const char *errors) {
   const char *canon = encoding;
   int kind = encoding_kind(encoding, &canon);
-  if (kind == ENC_UNKNOWN) return asy_raise(vm, vm->exc.LookupError, "unknown encoding: %s", encoding);
+  if (kind == ENC_UNKNOWN)
+    return asy_raise(vm, vm->exc.LookupError, "unknown encoding: %s", encoding);
   if (s->length == s->size) return bytes_val(vm, s->chars, s->size); /* ASCII */
   uint32_t limit = kind == ENC_ASCII ? 0x80 : kind == ENC_LATIN1 ? 0x100 : 0x110000;
   AsyBuf b;
@@ -351,7 +356,7 @@ Value asy_str_encode(VM *vm, ObjStr *s, const char *encoding, const char *errors
         end++;
       }
       asy_buf_free(&b);
-      const char *reason = kind == ENC_UTF8 ? "surrogates not allowed"
+      const char *reason = kind == ENC_UTF8    ? "surrogates not allowed"
                            : kind == ENC_ASCII ? "ordinal not in range(128)"
                                                : "ordinal not in range(256)";
       /* UnicodeEncodeError(encoding, object, start, end, reason): its __str__ builds
@@ -402,7 +407,8 @@ Value asy_str_encode(VM *vm, ObjStr *s, const char *encoding, const char *errors
 /* A bytes-like argument (bytes only in Asy). */
 static ObjBytes *bytes_arg(VM *vm, Value v) {
   if (IS_BYTES(v)) return AS_BYTES(v);
-  asy_raise(vm, vm->exc.TypeError, "a bytes-like object is required, not '%s'", asy_type_name(vm, v));
+  asy_raise(vm, vm->exc.TypeError, "a bytes-like object is required, not '%s'",
+            asy_type_name(vm, v));
   return NULL;
 }
 
@@ -476,7 +482,7 @@ static Value b_translate(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjBytes *b = SELF;
   size_t n = 0;
   for (size_t i = 0; i < b->size; i++) n += !del[b->data[i]];
-  ObjBytes *r = asy_bytes_alloc(vm, n);   /* the GC sizes objects by their size field */
+  ObjBytes *r = asy_bytes_alloc(vm, n); /* the GC sizes objects by their size field */
   n = 0;
   for (size_t i = 0; i < b->size; i++) {
     uint8_t c = b->data[i];
@@ -553,16 +559,19 @@ static Value b_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (IS_UNDEF(src)) {
     if (!IS_UNDEF(enc) || !IS_UNDEF(err))
       return asy_raise(vm, vm->exc.TypeError,
-                       IS_UNDEF(enc) ? "errors without a string argument" : "encoding without a string argument");
+                       IS_UNDEF(enc) ? "errors without a string argument"
+                                     : "encoding without a string argument");
     return bytes_val(vm, "", 0);
   }
   if (IS_STR(src)) {
-    if (IS_UNDEF(enc)) return asy_raise(vm, vm->exc.TypeError, "string argument without an encoding");
+    if (IS_UNDEF(enc))
+      return asy_raise(vm, vm->exc.TypeError, "string argument without an encoding");
     return asy_str_encode(vm, AS_STR(src), encoding, errors);
   }
   if (!IS_UNDEF(enc) || !IS_UNDEF(err))
     return asy_raise(vm, vm->exc.TypeError,
-                     IS_UNDEF(enc) ? "errors without a string argument" : "encoding without a string argument");
+                     IS_UNDEF(enc) ? "errors without a string argument"
+                                   : "encoding without a string argument");
   if (IS_BYTES(src)) return src;
   if (IS_INTLIKE(src)) {
     int64_t n = AS_INTLIKE(src);
@@ -587,7 +596,8 @@ static Value b_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (IS_EXC(it)) {
     if (asy_pending_is(vm, vm->exc.TypeError)) {
       asy_clear_pending(vm);
-      return asy_raise(vm, vm->exc.TypeError, "cannot convert '%s' object to bytes", asy_type_name(vm, src));
+      return asy_raise(vm, vm->exc.TypeError, "cannot convert '%s' object to bytes",
+                       asy_type_name(vm, src));
     }
     return it;
   }
@@ -617,6 +627,7 @@ static Value b_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   return r;
 }
 
+/* clang-format off */
 static const AsyMethodDef bytes_methods[] = {
   {"decode", b_decode, 0, 2, ASY_ARGS_KW}, {"hex", b_hex, 0, 2, ASY_ARGS_KW},
   {"translate", b_translate, 1, 2, ASY_ARGS_KW},
@@ -625,6 +636,7 @@ static const AsyMethodDef bytes_methods[] = {
   {"bytes.maketrans", b_maketrans, 2, 2, ASY_ARGS_AUTO | ASY_DEF_STATIC},
   {0},
 };
+/* clang-format on */
 
 void asy_init_bytes_type(VM *vm) {
   asy_def_span_methods(vm, vm->types.bytes);

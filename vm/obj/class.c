@@ -46,7 +46,9 @@ ObjClass *asy_class_of(VM *vm, Value v) {
 }
 
 const char *asy_type_name(VM *vm, Value v) { return asy_class_of(vm, v)->name->chars; }
-const char *asy_arg_type_name(VM *vm, Value v) { return IS_NONE(v) ? "None" : asy_type_name(vm, v); }
+const char *asy_arg_type_name(VM *vm, Value v) {
+  return IS_NONE(v) ? "None" : asy_type_name(vm, v);
+}
 
 bool asy_is_subclass(ObjClass *sub, ObjClass *cls) {
   if (!sub || !cls) return false;
@@ -78,8 +80,9 @@ static bool name_is(ObjStr *name, const char *s) { return strcmp(name->chars, s)
 
 /* Wrap a native or function into a property/staticmethod/classmethod object. */
 static ObjWrapper *wrapper_new(VM *vm, int kind, Value fget) {
-  ObjClass *cls = kind == W_PROPERTY ? vm->types.property : kind == W_STATIC ? vm->types.staticmethod
-                                                                              : vm->types.classmethod;
+  ObjClass *cls = kind == W_PROPERTY ? vm->types.property
+                  : kind == W_STATIC ? vm->types.staticmethod
+                                     : vm->types.classmethod;
   ObjWrapper *w = (ObjWrapper *)asy_alloc_obj(vm, sizeof(ObjWrapper), OBJ_WRAPPER, cls);
   w->kind = kind;
   w->fget = fget;
@@ -135,18 +138,22 @@ ObjClass *asy_class_new(VM *vm, ObjStr *name, ObjClass *base, ObjDict *dict) {
     asy_dict_set_str(vm, dict, vm->names.module, m);
   }
   c->module = m;
-  if (IS_UNDEF(asy_dict_get_str(dict, vm->names.doc))) asy_dict_set_str(vm, dict, vm->names.doc, NONE_VAL);
+  if (IS_UNDEF(asy_dict_get_str(dict, vm->names.doc)))
+    asy_dict_set_str(vm, dict, vm->names.doc, NONE_VAL);
   /* __new__ is implicitly a staticmethod; __init_subclass__ and __class_getitem__ are
   ** implicitly classmethods (type_new). */
   Value nv = asy_dict_get_str(dict, vm->names.new_);
-  if (IS_FUNCTION(nv)) asy_dict_set_str(vm, dict, vm->names.new_, OBJ_VAL(wrapper_new(vm, W_STATIC, nv)));
+  if (IS_FUNCTION(nv))
+    asy_dict_set_str(vm, dict, vm->names.new_, OBJ_VAL(wrapper_new(vm, W_STATIC, nv)));
   ObjStr *implicit_cm[2] = {vm->names.init_subclass, vm->names.class_getitem};
   for (int i = 0; i < 2; i++) {
     Value f = asy_dict_get_str(dict, implicit_cm[i]);
-    if (IS_FUNCTION(f)) asy_dict_set_str(vm, dict, implicit_cm[i], OBJ_VAL(wrapper_new(vm, W_CLASS, f)));
+    if (IS_FUNCTION(f))
+      asy_dict_set_str(vm, dict, implicit_cm[i], OBJ_VAL(wrapper_new(vm, W_CLASS, f)));
   }
   /* Defining __eq__ without __hash__ makes instances unhashable. */
-  if (!IS_UNDEF(asy_dict_get_str(dict, vm->names.eq)) && IS_UNDEF(asy_dict_get_str(dict, vm->names.hash)))
+  if (!IS_UNDEF(asy_dict_get_str(dict, vm->names.eq)) &&
+      IS_UNDEF(asy_dict_get_str(dict, vm->names.hash)))
     asy_dict_set_str(vm, dict, vm->names.hash, NONE_VAL);
   if (!IS_UNDEF(asy_dict_get_str(dict, vm->names.getattr))) c->flags |= CLASS_HAS_GETATTR;
   return c;
@@ -165,7 +172,8 @@ Value asy_instance_new(VM *vm, ObjClass *cls) {
 
 Value asy_class_repr(VM *vm, ObjClass *c) {
   if (IS_STR(c->module) && strcmp(AS_STR(c->module)->chars, "builtins") != 0)
-    return OBJ_VAL(asy_str_printf(vm, "<class '%s.%s'>", AS_STR(c->module)->chars, c->qualname->chars));
+    return OBJ_VAL(
+        asy_str_printf(vm, "<class '%s.%s'>", AS_STR(c->module)->chars, c->qualname->chars));
   return OBJ_VAL(asy_str_printf(vm, "<class '%s'>", c->qualname->chars));
 }
 
@@ -254,7 +262,8 @@ static ObjDict *instance_dict(VM *vm, Value obj, bool create) {
   case OBJ_INSTANCE:
   case OBJ_EXCEPTION: {
     ObjInstance *in = AS_INSTANCE(obj);
-    if (!in->dict && create && in->obj.cls != vm->types.object && !(in->obj.cls->flags & CLASS_FINAL))
+    if (!in->dict && create && in->obj.cls != vm->types.object &&
+        !(in->obj.cls->flags & CLASS_FINAL))
       in->dict = asy_dict_new(vm);
     return in->dict;
   }
@@ -263,21 +272,24 @@ static ObjDict *instance_dict(VM *vm, Value obj, bool create) {
     if (!f->dict && create) f->dict = asy_dict_new(vm);
     return f->dict;
   }
-  case OBJ_LIST: case OBJ_DICT: case OBJ_SET: case OBJ_TUPLE: {
+  case OBJ_LIST:
+  case OBJ_DICT:
+  case OBJ_SET:
+  case OBJ_TUPLE: {
     /* Instances of user subclasses of the containers have a __dict__ too. */
     Obj *o = AS_OBJ(obj);
     if (o->cls->flags & CLASS_BUILTIN) return NULL;
-    ObjDict **slot = o->type == OBJ_LIST ? &((ObjList *)o)->attrs
+    ObjDict **slot = o->type == OBJ_LIST   ? &((ObjList *)o)->attrs
                      : o->type == OBJ_DICT ? &((ObjDict *)o)->attrs
-                     : o->type == OBJ_SET ? &((ObjSet *)o)->attrs : &((ObjTuple *)o)->attrs;
+                     : o->type == OBJ_SET  ? &((ObjSet *)o)->attrs
+                                           : &((ObjTuple *)o)->attrs;
     if (!*slot && create) {
       ObjDict *d = asy_dict_new(vm);
       *slot = d;
     }
     return *slot;
   }
-  default:
-    return NULL;
+  default: return NULL;
   }
 }
 
@@ -291,7 +303,8 @@ static bool has_special(VM *vm, Value v, const char *name) {
 
 static bool is_data_descriptor(VM *vm, Value d) {
   if (IS_OBJ_TYPE(d, OBJ_WRAPPER)) return ((ObjWrapper *)AS_OBJ(d))->kind == W_PROPERTY;
-  if (IS_OBJ_TYPE(d, OBJ_INSTANCE)) return has_special(vm, d, "__set__") || has_special(vm, d, "__delete__");
+  if (IS_OBJ_TYPE(d, OBJ_INSTANCE))
+    return has_special(vm, d, "__set__") || has_special(vm, d, "__delete__");
   return false;
 }
 
@@ -343,8 +356,7 @@ static Value descr_get(VM *vm, Value d, Value obj, ObjClass *cls, ObjStr *name) 
     Value args[3] = {d, IS_UNDEF(obj) ? NONE_VAL : obj, OBJ_VAL(cls)};
     return asy_call(vm, get, 3, args, NULL);
   }
-  default:
-    return d;
+  default: return d;
   }
 }
 
@@ -439,14 +451,17 @@ static Value wrapper_special(VM *vm, ObjWrapper *w, ObjStr *name) {
 static Value getattr_impl(VM *vm, Value obj, ObjStr *name) {
   if (IS_OBJ(obj)) {
     switch (OBJ_TYPE(obj)) {
-    case OBJ_CLASS:
-      return class_getattr(vm, AS_CLASS(obj), name);
+    case OBJ_CLASS: return class_getattr(vm, AS_CLASS(obj), name);
     case OBJ_SUPER: {
       Value v = super_getattr(vm, (ObjSuper *)AS_OBJ(obj), name);
       if (!IS_UNDEF(v)) return v;
       break; /* the super object's own attributes */
     }
-    case OBJ_FUNCTION: case OBJ_BOUND: case OBJ_NATIVE: case OBJ_MODULE: case OBJ_CODE:
+    case OBJ_FUNCTION:
+    case OBJ_BOUND:
+    case OBJ_NATIVE:
+    case OBJ_MODULE:
+    case OBJ_CODE:
     case OBJ_CELL: {
       Value v = asy_func_special_attr(vm, obj, name);
       if (!IS_UNDEF(v)) return v;
@@ -457,14 +472,14 @@ static Value getattr_impl(VM *vm, Value obj, ObjStr *name) {
       if (!IS_UNDEF(v)) return v;
       break;
     }
-    default:
-      break;
+    default: break;
     }
   }
   ObjClass *cls = asy_class_of(vm, obj);
   if (name == vm->names.class_) return OBJ_VAL(cls);
   Value descr = asy_class_lookup(cls, name);
-  if (!IS_UNDEF(descr) && is_data_descriptor(vm, descr)) return descr_get(vm, descr, obj, cls, name);
+  if (!IS_UNDEF(descr) && is_data_descriptor(vm, descr))
+    return descr_get(vm, descr, obj, cls, name);
   ObjDict *d = instance_dict(vm, obj, false);
   if (d) {
     Value v = asy_dict_get_str(d, name);
@@ -541,14 +556,14 @@ static bool readonly_error(VM *vm, Value obj, ObjStr *name, bool has_attr) {
 
 static bool class_setattr(VM *vm, ObjClass *c, ObjStr *name, Value value, bool del) {
   if (c->flags & CLASS_BUILTIN) {
-    asy_raise(vm, vm->exc.TypeError, "cannot set '%s' attribute of immutable type '%s'", name->chars,
-              c->name->chars);
+    asy_raise(vm, vm->exc.TypeError, "cannot set '%s' attribute of immutable type '%s'",
+              name->chars, c->name->chars);
     return false;
   }
   if (!del && name == vm->names.name) {
     if (!IS_STR(value)) {
-      asy_raise(vm, vm->exc.TypeError, "can only assign string to %s.__name__, not '%s'", c->name->chars,
-                asy_type_name(vm, value));
+      asy_raise(vm, vm->exc.TypeError, "can only assign string to %s.__name__, not '%s'",
+                c->name->chars, asy_type_name(vm, value));
       return false;
     }
     c->name = AS_STR(value);
@@ -590,8 +605,10 @@ static bool generic_setattr(VM *vm, Value obj, ObjStr *name, Value value) {
     Value f = del ? w->fdel : w->fset;
     if (IS_NONE(f) || IS_UNDEF(f)) {
       if (IS_NATIVE(w->fget)) /* a built-in getset descriptor */
-        asy_raise(vm, vm->exc.AttributeError, "attribute '%s' of '%s' objects is not writable", name->chars,
-                  AS_NATIVE(w->fget)->owner ? AS_NATIVE(w->fget)->owner->name->chars : cls->name->chars);
+        asy_raise(vm, vm->exc.AttributeError, "attribute '%s' of '%s' objects is not writable",
+                  name->chars,
+                  AS_NATIVE(w->fget)->owner ? AS_NATIVE(w->fget)->owner->name->chars
+                                            : cls->name->chars);
       else
         asy_raise(vm, vm->exc.AttributeError, "property '%s' of '%s' object has no %s", name->chars,
                   cls->name->chars, del ? "deleter" : "setter");
@@ -608,7 +625,8 @@ static bool generic_setattr(VM *vm, Value obj, ObjStr *name, Value value) {
       return !IS_EXC(asy_call(vm, f, del ? 2 : 3, args, NULL));
     }
   }
-  if (IS_OBJ_TYPE(obj, OBJ_FUNCTION) && !del) return asy_func_setattr(vm, AS_FUNCTION(obj), name, value);
+  if (IS_OBJ_TYPE(obj, OBJ_FUNCTION) && !del)
+    return asy_func_setattr(vm, AS_FUNCTION(obj), name, value);
   if (IS_MODULE(obj)) {
     ObjModule *m = AS_MODULE(obj);
     if (!del) {
@@ -692,7 +710,8 @@ static Value object_new(VM *vm, int argc, Value *args, ObjDict *kw) {
     Value obj_new = asy_dict_get_str(vm->types.object->dict, vm->names.new_);
     Value obj_init = asy_dict_get_str(vm->types.object->dict, vm->names.init);
     if (!asy_same(asy_class_lookup(cls, vm->names.new_), obj_new))
-      return asy_raise(vm, vm->exc.TypeError, "object.__new__() takes exactly one argument (the type to instantiate)");
+      return asy_raise(vm, vm->exc.TypeError,
+                       "object.__new__() takes exactly one argument (the type to instantiate)");
     if (asy_same(asy_class_lookup(cls, vm->names.init), obj_init))
       return asy_raise(vm, vm->exc.TypeError, "%s() takes no arguments", cls->name->chars);
   }
@@ -700,13 +719,16 @@ static Value object_new(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value object_init(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (argc < 1) return asy_raise(vm, vm->exc.TypeError, "descriptor '__init__' of 'object' object needs an argument");
+  if (argc < 1)
+    return asy_raise(vm, vm->exc.TypeError,
+                     "descriptor '__init__' of 'object' object needs an argument");
   if (excess_args(argc, kw)) {
     ObjClass *cls = asy_class_of(vm, args[0]);
     Value obj_new = asy_dict_get_str(vm->types.object->dict, vm->names.new_);
     Value obj_init = asy_dict_get_str(vm->types.object->dict, vm->names.init);
     if (!asy_same(asy_class_lookup(cls, vm->names.init), obj_init))
-      return asy_raise(vm, vm->exc.TypeError, "object.__init__() takes exactly one argument (the instance to initialize)");
+      return asy_raise(vm, vm->exc.TypeError,
+                       "object.__init__() takes exactly one argument (the instance to initialize)");
     if (asy_same(asy_class_lookup(cls, vm->names.new_), obj_new))
       return asy_raise(vm, vm->exc.TypeError, "%s() takes no arguments", cls->name->chars);
   }
@@ -744,21 +766,24 @@ static Value object_str(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value object_setattr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_args(vm, "__setattr__", argc - 1, kw, 2, 2)) return EXC_VAL;
   if (!IS_STR(args[1]))
-    return asy_raise(vm, vm->exc.TypeError, "attribute name must be string, not '%s'", asy_type_name(vm, args[1]));
+    return asy_raise(vm, vm->exc.TypeError, "attribute name must be string, not '%s'",
+                     asy_type_name(vm, args[1]));
   return generic_setattr(vm, args[0], AS_STR(args[1]), args[2]) ? NONE_VAL : EXC_VAL;
 }
 
 static Value object_delattr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_args(vm, "__delattr__", argc - 1, kw, 1, 1)) return EXC_VAL;
   if (!IS_STR(args[1]))
-    return asy_raise(vm, vm->exc.TypeError, "attribute name must be string, not '%s'", asy_type_name(vm, args[1]));
+    return asy_raise(vm, vm->exc.TypeError, "attribute name must be string, not '%s'",
+                     asy_type_name(vm, args[1]));
   return generic_setattr(vm, args[0], AS_STR(args[1]), UNDEF_VAL) ? NONE_VAL : EXC_VAL;
 }
 
 static Value object_getattribute_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_args(vm, "__getattribute__", argc - 1, kw, 1, 1)) return EXC_VAL;
   if (!IS_STR(args[1]))
-    return asy_raise(vm, vm->exc.TypeError, "attribute name must be string, not '%s'", asy_type_name(vm, args[1]));
+    return asy_raise(vm, vm->exc.TypeError, "attribute name must be string, not '%s'",
+                     asy_type_name(vm, args[1]));
   Value v = getattr_impl(vm, args[0], AS_STR(args[1]));
   if (IS_UNDEF(v)) return asy_attribute_error(vm, args[0], AS_STR(args[1]));
   return v;
@@ -770,14 +795,17 @@ static Value object_init_subclass(VM *vm, int argc, Value *args, ObjDict *kw) {
     const char *n = argc > 0 && IS_CLASS(args[0]) ? AS_CLASS(args[0])->name->chars : "object";
     return asy_raise(vm, vm->exc.TypeError, "%s.__init_subclass__() takes no keyword arguments", n);
   }
-  if (argc > 1) return asy_raise(vm, vm->exc.TypeError, "__init_subclass__() takes no arguments (%d given)", argc - 1);
+  if (argc > 1)
+    return asy_raise(vm, vm->exc.TypeError, "__init_subclass__() takes no arguments (%d given)",
+                     argc - 1);
   return NONE_VAL;
 }
 
 static Value object_format_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_args(vm, "__format__", argc - 1, kw, 1, 1)) return EXC_VAL;
   if (!IS_STR(args[1]))
-    return asy_raise(vm, vm->exc.TypeError, "__format__() argument must be str, not %s", asy_arg_type_name(vm, args[1]));
+    return asy_raise(vm, vm->exc.TypeError, "__format__() argument must be str, not %s",
+                     asy_arg_type_name(vm, args[1]));
   if (AS_STR(args[1])->size != 0)
     return asy_raise(vm, vm->exc.TypeError, "unsupported format string passed to %s.__format__",
                      asy_type_name(vm, args[0]));
@@ -807,13 +835,17 @@ static Value type_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (n == 1) return OBJ_VAL(asy_class_of(vm, args[1]));
   if (n != 3) return asy_raise(vm, vm->exc.TypeError, "type() takes 1 or 3 arguments");
   if (!IS_STR(args[1]))
-    return asy_raise(vm, vm->exc.TypeError, "type.__new__() argument 1 must be str, not %s", asy_arg_type_name(vm, args[1]));
+    return asy_raise(vm, vm->exc.TypeError, "type.__new__() argument 1 must be str, not %s",
+                     asy_arg_type_name(vm, args[1]));
   if (!IS_TUPLE(args[2]))
-    return asy_raise(vm, vm->exc.TypeError, "type.__new__() argument 2 must be tuple, not %s", asy_arg_type_name(vm, args[2]));
+    return asy_raise(vm, vm->exc.TypeError, "type.__new__() argument 2 must be tuple, not %s",
+                     asy_arg_type_name(vm, args[2]));
   if (!IS_DICT(args[3]))
-    return asy_raise(vm, vm->exc.TypeError, "type.__new__() argument 3 must be dict, not %s", asy_arg_type_name(vm, args[3]));
+    return asy_raise(vm, vm->exc.TypeError, "type.__new__() argument 3 must be dict, not %s",
+                     asy_arg_type_name(vm, args[3]));
   ObjTuple *bases = AS_TUPLE(args[2]);
-  if (bases->size > 1) return asy_raise(vm, vm->exc.TypeError, "multiple inheritance is not supported");
+  if (bases->size > 1)
+    return asy_raise(vm, vm->exc.TypeError, "multiple inheritance is not supported");
   ObjClass *base = vm->types.object;
   if (bases->size == 1) {
     if (!IS_CLASS(bases->items[0])) return asy_raise(vm, vm->exc.TypeError, "bases must be types");
@@ -826,7 +858,8 @@ static Value type_new(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value type_init(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
   (void)args;
-  if (argc != 2 && argc != 4) return asy_raise(vm, vm->exc.TypeError, "type.__init__() takes 1 or 3 arguments");
+  if (argc != 2 && argc != 4)
+    return asy_raise(vm, vm->exc.TypeError, "type.__init__() takes 1 or 3 arguments");
   return NONE_VAL;
 }
 
@@ -847,7 +880,8 @@ static Value type_mro_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value type_subclasscheck_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   ASY_SELF(OBJ_CLASS, "__subclasscheck__", "type");
   if (!asy_args(vm, "__subclasscheck__", argc - 1, kw, 1, 1)) return EXC_VAL;
-  if (!IS_CLASS(args[1])) return asy_raise(vm, vm->exc.TypeError, "issubclass() arg 1 must be a class");
+  if (!IS_CLASS(args[1]))
+    return asy_raise(vm, vm->exc.TypeError, "issubclass() arg 1 must be a class");
   return BOOL_VAL(asy_is_subclass(AS_CLASS(args[1]), AS_CLASS(args[0])));
 }
 
@@ -861,8 +895,11 @@ static Value type_instancecheck_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value property_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   static const char *const names[] = {"fget", "fset", "fdel", "doc", NULL};
-  if (argc < 1 || !IS_CLASS(args[0])) return asy_raise(vm, vm->exc.TypeError, "property.__new__(X): X is not a type object");
-  if (argc > 5) return asy_raise(vm, vm->exc.TypeError, "property() takes at most 4 arguments (%d given)", argc - 1);
+  if (argc < 1 || !IS_CLASS(args[0]))
+    return asy_raise(vm, vm->exc.TypeError, "property.__new__(X): X is not a type object");
+  if (argc > 5)
+    return asy_raise(vm, vm->exc.TypeError, "property() takes at most 4 arguments (%d given)",
+                     argc - 1);
   if (!asy_check_kw(vm, "property", kw, names)) return EXC_VAL;
   Value v[4] = {NONE_VAL, NONE_VAL, NONE_VAL, NONE_VAL};
   for (int i = 1; i < argc; i++) v[i - 1] = args[i];
@@ -881,7 +918,8 @@ static Value property_new(VM *vm, int argc, Value *args, ObjDict *kw) {
 #define SELF_WRAPPER(meth, tname) ASY_SELF(OBJ_WRAPPER, meth, tname)
 
 /* getter/setter/deleter: a copy of the property with one function replaced. */
-static Value property_copy(VM *vm, int argc, Value *args, ObjDict *kw, int which, const char *meth) {
+static Value property_copy(VM *vm, int argc, Value *args, ObjDict *kw, int which,
+                           const char *meth) {
   SELF_WRAPPER(meth, "property");
   if (!asy_args(vm, meth, argc - 1, kw, 1, 1)) return EXC_VAL;
   ObjWrapper *src = (ObjWrapper *)AS_OBJ(args[0]);
@@ -896,9 +934,15 @@ static Value property_copy(VM *vm, int argc, Value *args, ObjDict *kw, int which
   return OBJ_VAL(w);
 }
 
-static Value property_getter(VM *vm, int argc, Value *args, ObjDict *kw) { return property_copy(vm, argc, args, kw, 0, "getter"); }
-static Value property_setter(VM *vm, int argc, Value *args, ObjDict *kw) { return property_copy(vm, argc, args, kw, 1, "setter"); }
-static Value property_deleter(VM *vm, int argc, Value *args, ObjDict *kw) { return property_copy(vm, argc, args, kw, 2, "deleter"); }
+static Value property_getter(VM *vm, int argc, Value *args, ObjDict *kw) {
+  return property_copy(vm, argc, args, kw, 0, "getter");
+}
+static Value property_setter(VM *vm, int argc, Value *args, ObjDict *kw) {
+  return property_copy(vm, argc, args, kw, 1, "setter");
+}
+static Value property_deleter(VM *vm, int argc, Value *args, ObjDict *kw) {
+  return property_copy(vm, argc, args, kw, 2, "deleter");
+}
 
 static Value property_get_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_WRAPPER("__get__", "property");
@@ -919,7 +963,8 @@ static Value property_set_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value staticmethod_new(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (argc < 1 || !IS_CLASS(args[0])) return asy_raise(vm, vm->exc.TypeError, "staticmethod.__new__(X): X is not a type object");
+  if (argc < 1 || !IS_CLASS(args[0]))
+    return asy_raise(vm, vm->exc.TypeError, "staticmethod.__new__(X): X is not a type object");
   if (!asy_args(vm, "staticmethod", argc - 1, kw, 1, 1)) return EXC_VAL;
   ObjWrapper *w = wrapper_new(vm, W_STATIC, args[1]);
   w->obj.cls = AS_CLASS(args[0]);
@@ -927,7 +972,8 @@ static Value staticmethod_new(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value classmethod_new(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (argc < 1 || !IS_CLASS(args[0])) return asy_raise(vm, vm->exc.TypeError, "classmethod.__new__(X): X is not a type object");
+  if (argc < 1 || !IS_CLASS(args[0]))
+    return asy_raise(vm, vm->exc.TypeError, "classmethod.__new__(X): X is not a type object");
   if (!asy_args(vm, "classmethod", argc - 1, kw, 1, 1)) return EXC_VAL;
   ObjWrapper *w = wrapper_new(vm, W_CLASS, args[1]);
   w->obj.cls = AS_CLASS(args[0]);
@@ -956,18 +1002,25 @@ static Value wrapper_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* ---- super ------------------------------------------------------------------------ */
 
 static Value super_new(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (argc < 1 || !IS_CLASS(args[0])) return asy_raise(vm, vm->exc.TypeError, "super.__new__(X): X is not a type object");
-  if (kw && kw->count) return asy_raise(vm, vm->exc.TypeError, "super() takes no keyword arguments");
+  if (argc < 1 || !IS_CLASS(args[0]))
+    return asy_raise(vm, vm->exc.TypeError, "super.__new__(X): X is not a type object");
+  if (kw && kw->count)
+    return asy_raise(vm, vm->exc.TypeError, "super() takes no keyword arguments");
   if (argc == 1) return asy_raise(vm, vm->exc.RuntimeError, "super(): no arguments");
-  if (argc > 3) return asy_raise(vm, vm->exc.TypeError, "super() expected at most 2 arguments, got %d", argc - 1);
+  if (argc > 3)
+    return asy_raise(vm, vm->exc.TypeError, "super() expected at most 2 arguments, got %d",
+                     argc - 1);
   if (!IS_CLASS(args[1]))
-    return asy_raise(vm, vm->exc.TypeError, "super() argument 1 must be a type, not %s", asy_type_name(vm, args[1]));
+    return asy_raise(vm, vm->exc.TypeError, "super() argument 1 must be a type, not %s",
+                     asy_type_name(vm, args[1]));
   ObjClass *start = AS_CLASS(args[1]);
   Value self = argc == 3 ? args[2] : NONE_VAL;
   if (argc == 3) {
-    bool ok = (IS_CLASS(self) && asy_is_subclass(AS_CLASS(self), start)) || asy_isinstance(vm, self, start);
+    bool ok = (IS_CLASS(self) && asy_is_subclass(AS_CLASS(self), start)) ||
+              asy_isinstance(vm, self, start);
     if (!ok)
-      return asy_raise(vm, vm->exc.TypeError, "super(type, obj): obj must be an instance or subtype of type");
+      return asy_raise(vm, vm->exc.TypeError,
+                       "super(type, obj): obj must be an instance or subtype of type");
   }
   ObjSuper *s = (ObjSuper *)asy_alloc_obj(vm, sizeof(ObjSuper), OBJ_SUPER, AS_CLASS(args[0]));
   s->start = start;
@@ -979,8 +1032,10 @@ static Value super_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   ASY_SELF(OBJ_SUPER, "__repr__", "super");
   (void)kw;
   ObjSuper *s = (ObjSuper *)AS_OBJ(args[0]);
-  const char *objtype = IS_CLASS(s->self) ? AS_CLASS(s->self)->name->chars : asy_type_name(vm, s->self);
-  return OBJ_VAL(asy_str_printf(vm, "<super: <class '%s'>, <%s object>>", s->start->name->chars, objtype));
+  const char *objtype =
+      IS_CLASS(s->self) ? AS_CLASS(s->self)->name->chars : asy_type_name(vm, s->self);
+  return OBJ_VAL(
+      asy_str_printf(vm, "<super: <class '%s'>, <%s object>>", s->start->name->chars, objtype));
 }
 
 /* ---- init ------------------------------------------------------------------------- */
@@ -1003,8 +1058,10 @@ void asy_init_object_types(VM *vm) {
   asy_def_method(vm, o, "__dir__", object_dir_m);
   ObjNative *isc = asy_native_new(vm, "__init_subclass__", object_init_subclass);
   isc->owner = o;
-  asy_dict_set_str(vm, o->dict, vm->names.init_subclass, OBJ_VAL(wrapper_new(vm, W_CLASS, OBJ_VAL(isc))));
-  asy_dict_set_str(vm, o->dict, vm->names.doc, STR_VAL(vm, "The base class of the class hierarchy."));
+  asy_dict_set_str(vm, o->dict, vm->names.init_subclass,
+                   OBJ_VAL(wrapper_new(vm, W_CLASS, OBJ_VAL(isc))));
+  asy_dict_set_str(vm, o->dict, vm->names.doc,
+                   STR_VAL(vm, "The base class of the class hierarchy."));
 
   ObjClass *t = vm->types.type;
   asy_def_method(vm, t, "__new__", type_new);

@@ -476,7 +476,8 @@ Value asy_dict_getitem(VM *vm, ObjDict *d, Value key) {
 
 static Value dict_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
-  if (argc < 1 || !IS_CLASS(args[0])) return asy_raise(vm, vm->exc.TypeError, "dict.__new__(X): X is not a type object");
+  if (argc < 1 || !IS_CLASS(args[0]))
+    return asy_raise(vm, vm->exc.TypeError, "dict.__new__(X): X is not a type object");
   ObjDict *d = asy_dict_new(vm);
   d->obj.cls = AS_CLASS(args[0]);
   return OBJ_VAL(d);
@@ -596,7 +597,8 @@ static Value dict_clear(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 /* dict.fromkeys(iterable, value=None): a classmethod (args[0] is the class). */
 static Value dict_fromkeys(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (argc < 1 || !IS_CLASS(args[0])) return asy_raise(vm, vm->exc.TypeError, "fromkeys() needs a class");
+  if (argc < 1 || !IS_CLASS(args[0]))
+    return asy_raise(vm, vm->exc.TypeError, "fromkeys() needs a class");
   if (!asy_args(vm, "fromkeys", argc - 1, kw, 1, 2)) return EXC_VAL;
   Value value = argc > 2 ? args[2] : NONE_VAL;
   Value res;
@@ -673,6 +675,7 @@ static Value dict_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 #define U ASY_UNCHECKED
+/* clang-format off */
 static const AsyMethodDef dict_methods[] = {
   {"__new__", dict_new_, U}, {"__init__", dict_init, U}, {"get", dict_get, U},
   {"setdefault", dict_setdefault, U}, {"pop", dict_pop, U}, {"popitem", dict_popitem, U},
@@ -683,6 +686,7 @@ static const AsyMethodDef dict_methods[] = {
   {"__len__", dict_len_m, U}, {"__iter__", dict_iter_m, U}, {"__reversed__", dict_reversed_m, U},
   {"__repr__", dict_repr_m, U}, {"fromkeys", dict_fromkeys, U | ASY_DEF_CLASS}, {0},
 };
+/* clang-format on */
 #undef U
 
 void asy_init_dict_type(VM *vm) {

@@ -53,8 +53,7 @@ static char *layout(const char *digits, int nd, int decpt, int use_exp, int vdig
   int vdigits_start = decpt <= 0 ? decpt - 1 : 0;
   if (!use_exp && (flags & ASY_DTSF_ADD_DOT_0))
     vdigits_end = vdigits_end > decpt ? vdigits_end : decpt + 1;
-  else
-    vdigits_end = vdigits_end > decpt ? vdigits_end : decpt;
+  else vdigits_end = vdigits_end > decpt ? vdigits_end : decpt;
   size_t cap = (size_t)(vdigits_end - vdigits_start) + (size_t)nd + 16;
   char *out = malloc(cap);
   if (!out) abort();

@@ -16,15 +16,15 @@
 
 typedef struct {
   uint32_t fill;
-  char align;       /* '<' '>' '^' '=' or 0 when not given */
-  char sign;        /* '+' '-' ' ' or 0 */
-  bool no_neg_0;    /* 'z' */
-  bool alt;         /* '#' */
+  char align;    /* '<' '>' '^' '=' or 0 when not given */
+  char sign;     /* '+' '-' ' ' or 0 */
+  bool no_neg_0; /* 'z' */
+  bool alt;      /* '#' */
   bool fill_given;
-  int64_t width;    /* -1 when not given */
-  char grouping;    /* ',' '_' or 0 */
+  int64_t width;     /* -1 when not given */
+  char grouping;     /* ',' '_' or 0 */
   int64_t precision; /* -1 when not given */
-  uint32_t type;    /* presentation type (a code point), default filled in */
+  uint32_t type;     /* presentation type (a code point), default filled in */
 } Spec;
 
 static bool is_align(uint32_t c) { return c == '<' || c == '>' || c == '=' || c == '^'; }
@@ -271,8 +271,12 @@ static Value format_float_spec(VM *vm, double d, const Spec *in, Value orig) {
     flags |= ASY_DTSF_ADD_DOT_0;
     dtype = precision < 0 ? 'r' : 'g';
     break;
-  case 'e': case 'f': case 'g': dtype = (char)type; break;
-  case 'E': case 'F': case 'G':
+  case 'e':
+  case 'f':
+  case 'g': dtype = (char)type; break;
+  case 'E':
+  case 'F':
+  case 'G':
     dtype = (char)(type + 32);
     flags |= ASY_DTSF_UPPER;
     break;
@@ -281,8 +285,7 @@ static Value format_float_spec(VM *vm, double d, const Spec *in, Value orig) {
     dtype = 'f';
     percent = true;
     break;
-  default:
-    return unknown_code(vm, type, orig);
+  default: return unknown_code(vm, type, orig);
   }
   if (precision < 0) precision = 6;
   if (precision > 0x7fffffff) return asy_raise(vm, vm->exc.ValueError, "precision too big");
@@ -343,12 +346,21 @@ Value asy_format_int(VM *vm, Value v, ObjStr *spec) {
   if (!parse_spec(vm, spec, 'd', '>', asy_type_name(vm, v), &sp)) return EXC_VAL;
   uint32_t type = sp.type;
   switch (type) {
-  case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case '%':
-    return format_float_spec(vm, (double)i, &sp, v);
-  case 'd': case 'n': case 'b': case 'o': case 'x': case 'X': case 'c':
-    break;
-  default:
-    return unknown_code(vm, type, v);
+  case 'e':
+  case 'E':
+  case 'f':
+  case 'F':
+  case 'g':
+  case 'G':
+  case '%': return format_float_spec(vm, (double)i, &sp, v);
+  case 'd':
+  case 'n':
+  case 'b':
+  case 'o':
+  case 'x':
+  case 'X':
+  case 'c': break;
+  default: return unknown_code(vm, type, v);
   }
   if (sp.precision >= 0)
     return asy_raise(vm, vm->exc.ValueError, "Precision not allowed in integer format specifier");
@@ -357,7 +369,8 @@ Value asy_format_int(VM *vm, Value v, ObjStr *spec) {
                      "Negative zero coercion (z) not allowed in integer format specifier");
   if (type == 'c') {
     if (sp.sign)
-      return asy_raise(vm, vm->exc.ValueError, "Sign not allowed with integer format specifier 'c'");
+      return asy_raise(vm, vm->exc.ValueError,
+                       "Sign not allowed with integer format specifier 'c'");
     if (sp.alt)
       return asy_raise(vm, vm->exc.ValueError,
                        "Alternate form (#) not allowed with integer format specifier 'c'");
@@ -395,14 +408,17 @@ Value asy_format_str(VM *vm, ObjStr *s, ObjStr *spec) {
   Spec sp;
   if (!parse_spec(vm, spec, 's', '<', "str", &sp)) return EXC_VAL;
   if (sp.type != 's') return unknown_code(vm, sp.type, OBJ_VAL(s));
-  if (sp.sign) return asy_raise(vm, vm->exc.ValueError, "Sign not allowed in string format specifier");
+  if (sp.sign)
+    return asy_raise(vm, vm->exc.ValueError, "Sign not allowed in string format specifier");
   if (sp.no_neg_0)
     return asy_raise(vm, vm->exc.ValueError,
                      "Negative zero coercion (z) not allowed in string format specifier");
   if (sp.alt)
-    return asy_raise(vm, vm->exc.ValueError, "Alternate form (#) not allowed in string format specifier");
+    return asy_raise(vm, vm->exc.ValueError,
+                     "Alternate form (#) not allowed in string format specifier");
   if (sp.align == '=')
-    return asy_raise(vm, vm->exc.ValueError, "'=' alignment not allowed in string format specifier");
+    return asy_raise(vm, vm->exc.ValueError,
+                     "'=' alignment not allowed in string format specifier");
   size_t len = s->length;
   if (sp.precision >= 0 && (size_t)sp.precision < len) len = (size_t)sp.precision;
   size_t bytes = asy_str_offset(vm, s, len);
@@ -421,7 +437,8 @@ Value asy_object_format(VM *vm, Value v, ObjStr *spec) {
 
 Value asy_format(VM *vm, Value v, ObjStr *spec) {
   switch (v.tag) {
-  case VAL_INT: case VAL_BOOL: return asy_format_int(vm, v, spec);
+  case VAL_INT:
+  case VAL_BOOL: return asy_format_int(vm, v, spec);
   case VAL_FLOAT: return asy_format_float(vm, AS_FLOAT(v), spec);
   case VAL_NONE: return asy_object_format(vm, v, spec);
   default: break;
@@ -469,9 +486,9 @@ Value asy_ascii(VM *vm, Value v) {
 typedef struct {
   int argc;
   const Value *args;
-  ObjDict *kw;      /* str.format keywords (may be NULL) */
-  Value mapping;    /* format_map's mapping, or UNDEF */
-  int auto_index;   /* next automatic field number; -1 once manual numbering is used */
+  ObjDict *kw;    /* str.format keywords (may be NULL) */
+  Value mapping;  /* format_map's mapping, or UNDEF */
+  int auto_index; /* next automatic field number; -1 once manual numbering is used */
   bool auto_used;
 } FormatCtx;
 
@@ -513,14 +530,16 @@ static Value get_field(VM *vm, FormatCtx *ctx, const char *s, size_t n) {
   if (index == -2) return EXC_VAL;
   if (first_end == 0) {
     if (ctx->auto_index < 0)
-      return asy_raise(vm, vm->exc.ValueError,
-                       "cannot switch from manual field specification to automatic field numbering");
+      return asy_raise(
+          vm, vm->exc.ValueError,
+          "cannot switch from manual field specification to automatic field numbering");
     index = ctx->auto_index++;
     ctx->auto_used = true;
   } else if (index >= 0) {
     if (ctx->auto_used)
-      return asy_raise(vm, vm->exc.ValueError,
-                       "cannot switch from automatic field numbering to manual field specification");
+      return asy_raise(
+          vm, vm->exc.ValueError,
+          "cannot switch from automatic field numbering to manual field specification");
     ctx->auto_index = -1;
   }
   if (index >= 0) {
@@ -528,8 +547,8 @@ static Value get_field(VM *vm, FormatCtx *ctx, const char *s, size_t n) {
       return asy_raise(vm, vm->exc.ValueError, "Format string contains positional fields");
     if (index >= ctx->argc)
       return asy_raise_fmt(vm, vm->exc.IndexError,
-                       "Replacement index %lld out of range for positional args tuple",
-                       (long long)index);
+                           "Replacement index %lld out of range for positional args tuple",
+                           (long long)index);
     obj = ctx->args[index];
   } else {
     Value key = OBJ_VAL(asy_str_new(vm, s, first_end));
@@ -768,10 +787,10 @@ static bool percent_int(VM *vm, Value v, char type, int64_t *out) {
   }
   if (decimal)
     asy_raise_fmt(vm, vm->exc.TypeError, "%%%c format: a real number is required, not %s", type,
-              asy_type_name(vm, v));
+                  asy_type_name(vm, v));
   else
     asy_raise_fmt(vm, vm->exc.TypeError, "%%%c format: an integer is required, not %s", type,
-              asy_type_name(vm, v));
+                  asy_type_name(vm, v));
   return false;
 }
 
@@ -799,12 +818,14 @@ static Value bytes_item(VM *vm, Value v) {
       Value none[1] = {NONE_VAL};
       Value r = asy_call_method(vm, v, name, 0, none);
       if (IS_EXC(r) || IS_BYTES(r)) return r;
-      return asy_raise(vm, vm->exc.TypeError, "__bytes__ returned non-bytes (type %s)", asy_type_name(vm, r));
+      return asy_raise(vm, vm->exc.TypeError, "__bytes__ returned non-bytes (type %s)",
+                       asy_type_name(vm, r));
     }
   }
-  return asy_raise(vm, vm->exc.TypeError,
-                   "%%b requires a bytes-like object, or an object that implements __bytes__, not '%s'",
-                   asy_type_name(vm, v));
+  return asy_raise(
+      vm, vm->exc.TypeError,
+      "%%b requires a bytes-like object, or an object that implements __bytes__, not '%s'",
+      asy_type_name(vm, v));
 }
 
 /* The engine behind str % args and bytes % args. In bytes mode the format and the
@@ -950,7 +971,9 @@ static Value percent_format(VM *vm, const char *s, size_t n, Value args, bool by
     }
     Value sv;
     switch (type) {
-    case 's': case 'r': case 'a': {
+    case 's':
+    case 'r':
+    case 'a': {
       if (bytes_mode && type == 's') {
         sv = bytes_item(vm, v);
         if (IS_EXC(sv)) {
@@ -963,7 +986,9 @@ static Value percent_format(VM *vm, const char *s, size_t n, Value args, bool by
         break;
       }
       /* In bytes mode %r is %a: the ASCII repr. */
-      sv = type == 's' ? asy_str(vm, v) : (type == 'r' && !bytes_mode) ? asy_repr(vm, v) : asy_ascii(vm, v);
+      sv = type == 's'                    ? asy_str(vm, v)
+           : (type == 'r' && !bytes_mode) ? asy_repr(vm, v)
+                                          : asy_ascii(vm, v);
       if (IS_EXC(sv)) {
         asy_buf_free(&out);
         return sv;
@@ -971,7 +996,8 @@ static Value percent_format(VM *vm, const char *s, size_t n, Value args, bool by
       ObjStr *str = AS_STR(sv);
       size_t len = str->length;
       if (prec >= 0 && (size_t)prec < len) len = (size_t)prec;
-      percent_pad(&out, "", 0, str->chars, asy_str_offset(vm, str, len), flags, width, false, bytes_mode);
+      percent_pad(&out, "", 0, str->chars, asy_str_offset(vm, str, len), flags, width, false,
+                  bytes_mode);
       break;
     }
     case 'c': {
@@ -988,7 +1014,8 @@ static Value percent_format(VM *vm, const char *s, size_t n, Value args, bool by
           byte = (uint8_t)x;
         } else {
           asy_buf_free(&out);
-          return asy_raise(vm, vm->exc.TypeError, "%s", "%c requires an integer in range(256) or a single byte");
+          return asy_raise(vm, vm->exc.TypeError, "%s",
+                           "%c requires an integer in range(256) or a single byte");
         }
         percent_pad(&out, "", 0, (const char *)&byte, 1, flags, width, false, true);
         break;
@@ -1016,7 +1043,12 @@ static Value percent_format(VM *vm, const char *s, size_t n, Value args, bool by
       percent_pad(&out, "", 0, enc, k, flags, width, false, false);
       break;
     }
-    case 'd': case 'i': case 'u': case 'o': case 'x': case 'X': {
+    case 'd':
+    case 'i':
+    case 'u':
+    case 'o':
+    case 'x':
+    case 'X': {
       int64_t x;
       if (!percent_int(vm, v, (char)type, &x)) {
         asy_buf_free(&out);
@@ -1050,7 +1082,12 @@ static Value percent_format(VM *vm, const char *s, size_t n, Value args, bool by
       asy_buf_free(&body);
       break;
     }
-    case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': {
+    case 'e':
+    case 'E':
+    case 'f':
+    case 'F':
+    case 'g':
+    case 'G': {
       double d;
       if (IS_FLOAT(v)) d = AS_FLOAT(v);
       else if (IS_INTLIKE(v)) d = (double)AS_INTLIKE(v);
@@ -1068,7 +1105,8 @@ static Value percent_format(VM *vm, const char *s, size_t n, Value args, bool by
         }
         if (IS_UNDEF(fv)) {
           asy_buf_free(&out);
-          return asy_raise(vm, vm->exc.TypeError, "must be real number, not %s", asy_type_name(vm, v));
+          return asy_raise(vm, vm->exc.TypeError, "must be real number, not %s",
+                           asy_type_name(vm, v));
         }
         d = AS_FLOAT(fv);
       }

@@ -14,7 +14,7 @@
 #include "vm/obj/str.h"
 
 /* The built-in types' __format__ bodies (spec may be empty). */
-Value asy_format_int(VM *vm, Value v, ObjStr *spec);   /* int or bool */
+Value asy_format_int(VM *vm, Value v, ObjStr *spec); /* int or bool */
 Value asy_format_float(VM *vm, double d, ObjStr *spec);
 Value asy_format_str(VM *vm, ObjStr *s, ObjStr *spec);
 /* object.__format__: str(v) for an empty spec, else CPython's TypeError

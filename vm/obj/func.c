@@ -23,7 +23,8 @@ ObjCell *asy_cell_new(VM *vm, Value v) {
 }
 
 ObjFunction *asy_function_new(VM *vm, ObjCode *code, ObjDict *globals) {
-  ObjFunction *f = (ObjFunction *)asy_alloc_obj(vm, sizeof(ObjFunction), OBJ_FUNCTION, vm->types.function);
+  ObjFunction *f =
+      (ObjFunction *)asy_alloc_obj(vm, sizeof(ObjFunction), OBJ_FUNCTION, vm->types.function);
   f->code = code;
   f->globals = globals;
   f->name = code->name;
@@ -43,7 +44,8 @@ ObjBound *asy_bound_new(VM *vm, Value self, Value func) {
 
 ObjNative *asy_native_new(VM *vm, const char *name, NativeFn fn) {
   ObjStr *n = asy_str_intern(vm, name, strlen(name));
-  ObjNative *nat = (ObjNative *)asy_alloc_obj(vm, sizeof(ObjNative), OBJ_NATIVE, vm->types.builtin_function);
+  ObjNative *nat =
+      (ObjNative *)asy_alloc_obj(vm, sizeof(ObjNative), OBJ_NATIVE, vm->types.builtin_function);
   nat->fn = fn;
   nat->name = n;
   return nat;
@@ -130,8 +132,7 @@ static bool auto_count_error(VM *vm, const char *qual, const char *bare, int n, 
     asy_raise(vm, vm->exc.TypeError, "%s() takes no arguments (%d given)", qual, n);
   else if (min == 1 && max == 1)
     asy_raise(vm, vm->exc.TypeError, "%s() takes exactly one argument (%d given)", qual, n);
-  else
-    return asy_arg_count(vm, bare, n, min, max);
+  else return asy_arg_count(vm, bare, n, min, max);
   return false;
 }
 
@@ -148,8 +149,7 @@ static bool clinic_counts_ok(VM *vm, const char *fname, int nargs, int nkw, int 
     asy_raise(vm, vm->exc.TypeError, "%s() takes %s %d positional argument%s (%d given)", fname,
               max < 0 || minpos < max ? "at least" : "exactly", minpos, minpos == 1 ? "" : "s",
               nargs);
-  else
-    return true;
+  else return true;
   return false;
 }
 
@@ -170,8 +170,7 @@ static bool native_args_error(VM *vm, ObjNative *nat, int argc, Value *args, Obj
   if (style != ASY_ARGS_KW && kw_count(kw)) {
     if (style == ASY_ARGS_SLOT)
       asy_raise(vm, vm->exc.TypeError, "wrapper %s() takes no keyword arguments", bare);
-    else
-      asy_raise(vm, vm->exc.TypeError, "%s() takes no keyword arguments", qual);
+    else asy_raise(vm, vm->exc.TypeError, "%s() takes no keyword arguments", qual);
     return false;
   }
   if (style == ASY_ARGS_AUTO) return auto_count_error(vm, qual, bare, n, d->min, d->max);
@@ -197,8 +196,8 @@ bool asy_native_args_ok(VM *vm, ObjNative *nat, int argc, Value *args, ObjDict *
   /* The receiver first, as CPython's method descriptors check it before the call (a
   ** bound one too: a class body can bind str.upper to anything); a classmethod's is the
   ** class. */
-  if (nat->owner && (argc < 1 || (!(d->flags & ASY_DEF_CLASS) &&
-                                  !instance_of(vm, args[0], nat->owner)))) {
+  if (nat->owner &&
+      (argc < 1 || (!(d->flags & ASY_DEF_CLASS) && !instance_of(vm, args[0], nat->owner)))) {
     asy_bad_self(vm, nat->name->chars, nat->owner->name->chars, argc, args);
     return false;
   }
@@ -237,8 +236,7 @@ bool asy_check_kw(VM *vm, const char *fname, ObjDict *kw, const char *const *all
       if (IS_STR(e->key))
         asy_raise(vm, vm->exc.TypeError, "%s() got an unexpected keyword argument '%s'", fname,
                   AS_STR(e->key)->chars);
-      else
-        asy_raise(vm, vm->exc.TypeError, "keywords must be strings");
+      else asy_raise(vm, vm->exc.TypeError, "keywords must be strings");
       return false;
     }
   }
@@ -283,8 +281,9 @@ bool asy_kwargs(VM *vm, const char *fname, int argc, Value *args, ObjDict *kw,
 Value asy_bad_self(VM *vm, const char *meth, const char *type, int argc, Value *args) {
   if (argc < 1)
     return asy_raise(vm, vm->exc.TypeError, "unbound method %s.%s() needs an argument", type, meth);
-  return asy_raise(vm, vm->exc.TypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%s' object",
-                   meth, type, asy_type_name(vm, args[0]));
+  return asy_raise(vm, vm->exc.TypeError,
+                   "descriptor '%s' for '%s' objects doesn't apply to a '%s' object", meth, type,
+                   asy_type_name(vm, args[0]));
 }
 
 /* ---- reprs --------------------------------------------------------------------- */
@@ -310,9 +309,17 @@ static Value callable_qualname(VM *vm, Value f) {
 ** to the few dunders defined as plain methods. */
 static bool is_slot_name(const char *nm) {
   if (!(nm[0] == '_' && nm[1] == '_' && strlen(nm) > 4)) return false;
-  static const char *const methods[] = {"__getitem__", "__contains__", "__reversed__", "__format__",
-                                        "__dir__", "__sizeof__", "__init_subclass__", "__class_getitem__",
-                                        "__subclasscheck__", "__instancecheck__", NULL};
+  static const char *const methods[] = {"__getitem__",
+                                        "__contains__",
+                                        "__reversed__",
+                                        "__format__",
+                                        "__dir__",
+                                        "__sizeof__",
+                                        "__init_subclass__",
+                                        "__class_getitem__",
+                                        "__subclasscheck__",
+                                        "__instancecheck__",
+                                        NULL};
   for (int i = 0; methods[i]; i++)
     if (strcmp(nm, methods[i]) == 0) return false;
   return true;
@@ -328,13 +335,15 @@ Value asy_function_repr(VM *vm, Value v) {
     if (IS_NATIVE(b->func)) {
       ObjNative *n = AS_NATIVE(b->func);
       return OBJ_VAL(asy_str_printf(vm, "<built-in method %s of %s object at %p>", n->name->chars,
-                                    asy_type_name(vm, b->self), IS_OBJ(b->self) ? (void *)AS_OBJ(b->self) : NULL));
+                                    asy_type_name(vm, b->self),
+                                    IS_OBJ(b->self) ? (void *)AS_OBJ(b->self) : NULL));
     }
     Value q = callable_qualname(vm, b->func);
     if (IS_EXC(q)) return q;
     Value r = asy_repr(vm, b->self);
     if (IS_EXC(r)) return r;
-    return OBJ_VAL(asy_str_printf(vm, "<bound method %s of %s>", AS_STR(q)->chars, AS_STR(r)->chars));
+    return OBJ_VAL(
+        asy_str_printf(vm, "<bound method %s of %s>", AS_STR(q)->chars, AS_STR(r)->chars));
   }
   case OBJ_NATIVE: {
     ObjNative *n = AS_NATIVE(v);
@@ -343,17 +352,21 @@ Value asy_function_repr(VM *vm, Value v) {
     if (n->owner && IS_UNDEF(n->self)) {
       /* An unbound method descriptor of a built-in class. */
       if (strcmp(nm, "__new__") == 0)
-        return OBJ_VAL(asy_str_printf(vm, "<built-in method __new__ of type object at %p>", (void *)n->owner));
-      return OBJ_VAL(asy_str_printf(vm, slot ? "<slot wrapper '%s' of '%s' objects>" : "<method '%s' of '%s' objects>",
-                                    nm, n->owner->name->chars));
+        return OBJ_VAL(
+            asy_str_printf(vm, "<built-in method __new__ of type object at %p>", (void *)n->owner));
+      return OBJ_VAL(asy_str_printf(
+          vm, slot ? "<slot wrapper '%s' of '%s' objects>" : "<method '%s' of '%s' objects>", nm,
+          n->owner->name->chars));
     }
     if (slot && !IS_UNDEF(n->self))
-      return OBJ_VAL(asy_str_printf(vm, "<method-wrapper '%s' of %s object at %p>", nm, asy_type_name(vm, n->self),
+      return OBJ_VAL(asy_str_printf(vm, "<method-wrapper '%s' of %s object at %p>", nm,
+                                    asy_type_name(vm, n->self),
                                     IS_OBJ(n->self) ? (void *)AS_OBJ(n->self) : NULL));
     if (IS_UNDEF(n->self) || IS_MODULE(n->self))
       return OBJ_VAL(asy_str_printf(vm, "<built-in function %s>", n->name->chars));
     return OBJ_VAL(asy_str_printf(vm, "<built-in method %s of %s object at %p>", n->name->chars,
-                                  asy_type_name(vm, n->self), IS_OBJ(n->self) ? (void *)AS_OBJ(n->self) : NULL));
+                                  asy_type_name(vm, n->self),
+                                  IS_OBJ(n->self) ? (void *)AS_OBJ(n->self) : NULL));
   }
   case OBJ_MODULE: {
     ObjModule *m = AS_MODULE(v);
@@ -364,17 +377,18 @@ Value asy_function_repr(VM *vm, Value v) {
   }
   case OBJ_CODE: {
     ObjCode *c = AS_CODE(v);
-    return OBJ_VAL(asy_str_printf(vm, "<code object %s at %p, file \"%s\", line %d>", c->name->chars,
-                                  (void *)c, c->filename ? c->filename->chars : "?", c->firstline));
+    return OBJ_VAL(asy_str_printf(vm, "<code object %s at %p, file \"%s\", line %d>",
+                                  c->name->chars, (void *)c, c->filename ? c->filename->chars : "?",
+                                  c->firstline));
   }
   case OBJ_CELL: {
     ObjCell *c = AS_CELL(v);
     if (IS_UNDEF(c->value)) return OBJ_VAL(asy_str_printf(vm, "<cell at %p: empty>", (void *)c));
     return OBJ_VAL(asy_str_printf(vm, "<cell at %p: %s object at %p>", (void *)c,
-                                  asy_type_name(vm, c->value), IS_OBJ(c->value) ? (void *)AS_OBJ(c->value) : (void *)c));
+                                  asy_type_name(vm, c->value),
+                                  IS_OBJ(c->value) ? (void *)AS_OBJ(c->value) : (void *)c));
   }
-  default:
-    return asy_object_repr(vm, v);
+  default: return asy_object_repr(vm, v);
   }
 }
 
@@ -383,7 +397,8 @@ Value asy_function_repr(VM *vm, Value v) {
 static bool name_is(ObjStr *name, const char *s) { return strcmp(name->chars, s) == 0; }
 
 static Value function_attr(VM *vm, ObjFunction *f, ObjStr *name) {
-  if (name == vm->names.name || name_is(name, "__name__")) return f->name ? OBJ_VAL(f->name) : OBJ_VAL(f->code->name);
+  if (name == vm->names.name || name_is(name, "__name__"))
+    return f->name ? OBJ_VAL(f->name) : OBJ_VAL(f->code->name);
   if (name == vm->names.qualname) return OBJ_VAL(asy_str_cstr(vm, func_qualname(f)));
   if (name == vm->names.module) return f->module;
   if (name == vm->names.doc) return f->doc;
@@ -402,7 +417,8 @@ static Value function_attr(VM *vm, ObjFunction *f, ObjStr *name) {
     if (!f->dict) f->dict = asy_dict_new(vm);
     Value v = asy_dict_get_str(f->dict, name);
     if (IS_UNDEF(v)) {
-      v = name_is(name, "__annotations__") ? OBJ_VAL(asy_dict_new(vm)) : OBJ_VAL(asy_tuple_new(vm, 0));
+      v = name_is(name, "__annotations__") ? OBJ_VAL(asy_dict_new(vm))
+                                           : OBJ_VAL(asy_tuple_new(vm, 0));
       asy_dict_set_str(vm, f->dict, name, v);
     }
     return v;
@@ -433,8 +449,7 @@ static Value code_attr(VM *vm, ObjCode *c, ObjStr *name) {
 Value asy_func_special_attr(VM *vm, Value obj, ObjStr *name) {
   if (!IS_OBJ(obj)) return UNDEF_VAL;
   switch (OBJ_TYPE(obj)) {
-  case OBJ_FUNCTION:
-    return function_attr(vm, AS_FUNCTION(obj), name);
+  case OBJ_FUNCTION: return function_attr(vm, AS_FUNCTION(obj), name);
   case OBJ_BOUND: {
     ObjBound *b = AS_BOUND(obj);
     if (name_is(name, "__self__")) return b->self;
@@ -450,7 +465,8 @@ Value asy_func_special_attr(VM *vm, Value obj, ObjStr *name) {
     ObjNative *n = AS_NATIVE(obj);
     if (name == vm->names.name) return OBJ_VAL(n->name);
     if (name == vm->names.qualname) {
-      if (n->owner) return OBJ_VAL(asy_str_printf(vm, "%s.%s", n->owner->name->chars, n->name->chars));
+      if (n->owner)
+        return OBJ_VAL(asy_str_printf(vm, "%s.%s", n->owner->name->chars, n->name->chars));
       if (IS_OBJ(n->self) && !IS_MODULE(n->self))
         return OBJ_VAL(asy_str_printf(vm, "%s.%s", asy_type_name(vm, n->self), n->name->chars));
       return OBJ_VAL(n->name);
@@ -474,8 +490,7 @@ Value asy_func_special_attr(VM *vm, Value obj, ObjStr *name) {
     if (name == vm->names.file && IS_STR(m->filename)) return m->filename;
     return UNDEF_VAL;
   }
-  case OBJ_CODE:
-    return code_attr(vm, AS_CODE(obj), name);
+  case OBJ_CODE: return code_attr(vm, AS_CODE(obj), name);
   case OBJ_CELL:
     if (name_is(name, "cell_contents")) {
       Value v = AS_CELL(obj)->value;
@@ -483,8 +498,7 @@ Value asy_func_special_attr(VM *vm, Value obj, ObjStr *name) {
       return v;
     }
     return UNDEF_VAL;
-  default:
-    return UNDEF_VAL;
+  default: return UNDEF_VAL;
   }
 }
 
@@ -561,7 +575,9 @@ static Value func_get_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 void asy_init_func_types(VM *vm) {
   static const AsyMethodDef function_methods[] = {
-    {"__repr__", func_repr_m, ASY_UNCHECKED}, {"__get__", func_get_m, ASY_UNCHECKED}, {0},
+      {"__repr__", func_repr_m, ASY_UNCHECKED},
+      {"__get__", func_get_m, ASY_UNCHECKED},
+      {0},
   };
   /* One repr serves the other callable and namespace types. */
   static const AsyMethodDef repr_only[] = {{"__repr__", func_repr_m, ASY_UNCHECKED}, {0}};

@@ -14,7 +14,8 @@ Value asy_bad_self(VM *vm, const char *meth, const char *type, int argc, Value *
 /* Check args[0] has layout t, else return asy_bad_self (for the natives' first lines). */
 #define ASY_SELF(layout, meth, type) \
   do { \
-    if (argc < 1 || !IS_OBJ_TYPE(args[0], layout)) return asy_bad_self(vm, meth, type, argc, args); \
+    if (argc < 1 || !IS_OBJ_TYPE(args[0], layout)) \
+      return asy_bad_self(vm, meth, type, argc, args); \
   } while (0)
 
 /* repr of a function, bound method, native, module, cell or code object. */

@@ -24,8 +24,7 @@ static bool alias_arg_repr(VM *vm, AsyBuf *b, Value v) {
     ObjClass *c = AS_CLASS(v);
     if (IS_STR(c->module) && strcmp(AS_STR(c->module)->chars, "builtins") != 0)
       asy_buf_printf(b, "%s.%s", AS_STR(c->module)->chars, c->qualname->chars);
-    else
-      asy_buf_puts(b, c->qualname->chars);
+    else asy_buf_puts(b, c->qualname->chars);
     return true;
   }
   if (asy_same(v, vm->ellipsis)) {
@@ -37,7 +36,8 @@ static bool alias_arg_repr(VM *vm, AsyBuf *b, Value v) {
 
 static Value alias_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
-  if (argc < 1 || !IS_INSTANCE(args[0]) || !AS_INSTANCE(args[0])->dict) return asy_bad_self(vm, "__repr__", "GenericAlias", argc, args);
+  if (argc < 1 || !IS_INSTANCE(args[0]) || !AS_INSTANCE(args[0])->dict)
+    return asy_bad_self(vm, "__repr__", "GenericAlias", argc, args);
   ObjDict *d = AS_INSTANCE(args[0])->dict;
   Value origin = asy_dict_get_str(d, asy_str_intern(vm, "__origin__", 10));
   Value targs = asy_dict_get_str(d, asy_str_intern(vm, "__args__", 8));
@@ -61,7 +61,8 @@ static Value alias_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value alias_call(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (argc < 1 || !IS_INSTANCE(args[0]) || !AS_INSTANCE(args[0])->dict) return asy_bad_self(vm, "__call__", "GenericAlias", argc, args);
+  if (argc < 1 || !IS_INSTANCE(args[0]) || !AS_INSTANCE(args[0])->dict)
+    return asy_bad_self(vm, "__call__", "GenericAlias", argc, args);
   Value origin = asy_dict_get_str(AS_INSTANCE(args[0])->dict, asy_str_intern(vm, "__origin__", 10));
   return asy_call(vm, origin, argc - 1, args + 1, kw);
 }
@@ -89,7 +90,8 @@ Value asy_generic_alias_new(VM *vm, ObjClass *origin, Value key) {
 /* ---- UnionType ---------------------------------------------------------------------- */
 
 static bool is_union(VM *vm, Value v) {
-  return vm->union_type && IS_INSTANCE(v) && AS_OBJ(v)->cls == vm->union_type && AS_INSTANCE(v)->dict;
+  return vm->union_type && IS_INSTANCE(v) && AS_OBJ(v)->cls == vm->union_type &&
+         AS_INSTANCE(v)->dict;
 }
 
 bool asy_union_args(VM *vm, Value v, ObjTuple **args) {
@@ -103,17 +105,16 @@ bool asy_union_args(VM *vm, Value v, ObjTuple **args) {
 static Value union_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
   ObjTuple *members;
-  if (argc < 1 || !asy_union_args(vm, args[0], &members)) return asy_bad_self(vm, "__repr__", "UnionType", argc, args);
+  if (argc < 1 || !asy_union_args(vm, args[0], &members))
+    return asy_bad_self(vm, "__repr__", "UnionType", argc, args);
   AsyBuf b;
   asy_buf_init(&b, vm);
   bool ok = true;
   for (size_t i = 0; ok && i < members->size; i++) {
     if (i) asy_buf_puts(&b, " | ");
     Value m = members->items[i];
-    if (IS_CLASS(m) && AS_CLASS(m) == vm->types.none)
-      asy_buf_puts(&b, "None");
-    else
-      ok = alias_arg_repr(vm, &b, m);
+    if (IS_CLASS(m) && AS_CLASS(m) == vm->types.none) asy_buf_puts(&b, "None");
+    else ok = alias_arg_repr(vm, &b, m);
   }
   if (!ok) {
     asy_buf_free(&b);

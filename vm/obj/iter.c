@@ -22,8 +22,11 @@
 
 /* The Python-visible classes of the built-in iterators (type(iter([])) is
 ** list_iterator); subclasses of `iterator`, in vm->iter_classes (a GC root). */
+/* clang-format off */
 enum { IK_LIST, IK_LISTREV, IK_TUPLE, IK_RANGE, IK_SET, IK_DICTKEY, IK_DICTVALUE, IK_DICTITEM,
        IK_DICTREVKEY, IK_SEQ, IK_COUNT };
+/* clang-format on */
+/* clang-format off */
 static const char *const iter_class_names[IK_COUNT] = {
   "list_iterator", "list_reverseiterator", "tuple_iterator", "range_iterator", "set_iterator",
   "dict_keyiterator", "dict_valueiterator", "dict_itemiterator", "dict_reversekeyiterator", "iterator"};
@@ -35,6 +38,7 @@ static ObjIter *iter_of(VM *vm, int kind, IterNextFn next, Value a) {
   if (vm->iter_classes[kind]) it->obj.cls = vm->iter_classes[kind];
   return it;
 }
+/* clang-format on */
 
 ObjIter *asy_iter_new(VM *vm, IterNextFn next, Value a, Value b, Value c) {
   ObjIter *it = (ObjIter *)asy_alloc_obj(vm, sizeof(ObjIter), OBJ_ITER, vm->types.iterator);
@@ -60,9 +64,7 @@ static Value list_next(VM *vm, ObjIter *it) {
   return l->items[it->i++];
 }
 
-Value asy_list_iter(VM *vm, Value list) {
-  return OBJ_VAL(iter_of(vm, IK_LIST, list_next, list));
-}
+Value asy_list_iter(VM *vm, Value list) { return OBJ_VAL(iter_of(vm, IK_LIST, list_next, list)); }
 
 static Value list_rev_next(VM *vm, ObjIter *it) {
   (void)vm;
@@ -122,9 +124,7 @@ static Value seq_next(VM *vm, ObjIter *it) {
   return v;
 }
 
-Value asy_seq_iter(VM *vm, Value obj) {
-  return OBJ_VAL(iter_of(vm, IK_SEQ, seq_next, obj));
-}
+Value asy_seq_iter(VM *vm, Value obj) { return OBJ_VAL(iter_of(vm, IK_SEQ, seq_next, obj)); }
 
 /* ---- dicts and sets -------------------------------------------------------------- */
 
@@ -240,7 +240,9 @@ static Value iter_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* ---- dict views ------------------------------------------------------------------ */
 
 Value asy_dictview_new(VM *vm, ObjDict *d, int kind) {
-  ObjClass *cls = kind == 0 ? vm->types.dict_keys : kind == 1 ? vm->types.dict_values : vm->types.dict_items;
+  ObjClass *cls = kind == 0   ? vm->types.dict_keys
+                  : kind == 1 ? vm->types.dict_values
+                              : vm->types.dict_items;
   ObjDictView *v = (ObjDictView *)asy_alloc_obj(vm, sizeof(ObjDictView), OBJ_DICTVIEW, cls);
   v->dict = d;
   v->kind = kind;
@@ -349,7 +351,8 @@ Value asy_dictview_compare(VM *vm, int op, Value a, Value b) {
   if (la < 0 || lb < 0) return EXC_VAL;
   int r = 0;
   switch (op) {
-  case CMP_EQ: case CMP_NE:
+  case CMP_EQ:
+  case CMP_NE:
     r = la == lb ? all_contained_in(vm, a, b) : 0;
     if (r < 0) return EXC_VAL;
     return BOOL_VAL(op == CMP_EQ ? r : !r);
@@ -438,8 +441,9 @@ void asy_init_iter_types(VM *vm) {
       vm->iter_classes[i] = it;
       continue;
     }
-    ObjClass *c = asy_class_new(vm, asy_str_intern(vm, iter_class_names[i], strlen(iter_class_names[i])),
-                                it, asy_dict_new(vm));
+    ObjClass *c =
+        asy_class_new(vm, asy_str_intern(vm, iter_class_names[i], strlen(iter_class_names[i])), it,
+                      asy_dict_new(vm));
     c->module = OBJ_VAL(vm->names.builtins);
     asy_dict_set_str(vm, c->dict, vm->names.module, c->module);
     c->flags |= CLASS_BUILTIN | CLASS_FINAL;

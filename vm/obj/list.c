@@ -242,7 +242,8 @@ bool asy_list_setitem(VM *vm, ObjList *l, Value key, Value value) {
   Value seqv;
   if (IS_LIST(value) || IS_TUPLE(value)) {
     size_t n = IS_LIST(value) ? AS_LIST(value)->size : AS_TUPLE(value)->size;
-    seqv = OBJ_VAL(asy_list_from(vm, n, IS_LIST(value) ? AS_LIST(value)->items : AS_TUPLE(value)->items));
+    seqv = OBJ_VAL(
+        asy_list_from(vm, n, IS_LIST(value) ? AS_LIST(value)->items : AS_TUPLE(value)->items));
   } else {
     seqv = asy_list_from_iterable(vm, value);
     if (IS_EXC(seqv)) {
@@ -321,8 +322,8 @@ typedef struct {
   VM *vm;
   Value *keys;
   bool failed;
-  size_t *idx;      /* the permutation being sorted */
-  size_t *tmp;      /* merge scratch */
+  size_t *idx; /* the permutation being sorted */
+  size_t *tmp; /* merge scratch */
   size_t n;
   int min_gallop;
   Run pending[MAX_PENDING];
@@ -335,7 +336,8 @@ static bool lt(SortCtx *s, size_t a, size_t b) {
   Value x = s->keys[a], y = s->keys[b];
   if (IS_INT(x) && IS_INT(y)) return AS_INT(x) < AS_INT(y);
   if (IS_FLOAT(x) && IS_FLOAT(y)) return AS_FLOAT(x) < AS_FLOAT(y);
-  if (IS_STR(x) && IS_STR(y) && AS_OBJ(x)->cls == s->vm->types.str && AS_OBJ(y)->cls == s->vm->types.str)
+  if (IS_STR(x) && IS_STR(y) && AS_OBJ(x)->cls == s->vm->types.str &&
+      AS_OBJ(y)->cls == s->vm->types.str)
     return asy_str_cmp(AS_STR(x), AS_STR(y)) < 0;
   Value r = asy_compare(s->vm, CMP_LT, x, y);
   if (IS_EXC(r)) {
@@ -352,7 +354,9 @@ static bool lt(SortCtx *s, size_t a, size_t b) {
 }
 
 /* IFLT: compare, bail out on error. */
-#define IFLT(a, b) if ((k = lt(s, (a), (b))), s->failed) goto fail; else if (k)
+#define IFLT(a, b) \
+  if ((k = lt(s, (a), (b))), s->failed) goto fail; \
+  else if (k)
 
 static void reverse_idx(size_t *lo, size_t n) {
   for (size_t i = 0, j = n; i + 1 < j; i++, j--) {
@@ -366,11 +370,11 @@ static void reverse_idx(size_t *lo, size_t n) {
 static int64_t count_run(SortCtx *s, size_t *lo, size_t nremaining) {
   bool k;
   size_t n, neq = 0;
-#define REVERSE_LAST_NEQ  \
-  if (neq) {              \
-    ++neq;                \
+#define REVERSE_LAST_NEQ \
+  if (neq) { \
+    ++neq; \
     reverse_idx(lo + n - neq, neq); \
-    neq = 0;              \
+    neq = 0; \
   }
   for (n = 1; n < nremaining; ++n) {
     IFLT(lo[n], lo[n - 1]) break;
@@ -382,12 +386,10 @@ static int64_t count_run(SortCtx *s, size_t *lo, size_t nremaining) {
   }
   ++n;
   for (; n < nremaining; ++n) {
-    IFLT(lo[n], lo[n - 1]) {
-      REVERSE_LAST_NEQ
-    } else {
+    IFLT(lo[n], lo[n - 1]) { REVERSE_LAST_NEQ }
+    else {
       IFLT(lo[n - 1], lo[n]) break;
-      else ++neq;
-    }
+      else ++neq; }
   }
   REVERSE_LAST_NEQ
   reverse_idx(lo, n);
@@ -409,8 +411,7 @@ static bool binarysort(SortCtx *s, size_t *a, size_t n, size_t ok) {
     do {
       size_t M = (L + R) >> 1;
       IFLT(pivot, a[M]) R = M;
-      else L = M + 1;
-    } while (L < R);
+      else L = M + 1; } while (L < R);
     for (size_t M = ok; M > L; --M) a[M] = a[M - 1];
     a[L] = pivot;
   }
@@ -429,12 +430,13 @@ static int64_t gallop_left(SortCtx *s, size_t key, size_t *a, int64_t n, int64_t
       IFLT(a[hint + ofs], key) {
         lastofs = ofs;
         ofs = (ofs << 1) + 1;
-      } else break;
-    }
+      }
+      else break; }
     if (ofs > maxofs) ofs = maxofs;
     lastofs += hint;
     ofs += hint;
-  } else {
+  }
+  else {
     maxofs = hint + 1;
     while (ofs < maxofs) {
       IFLT(a[hint - ofs], key) break;
@@ -450,8 +452,7 @@ static int64_t gallop_left(SortCtx *s, size_t key, size_t *a, int64_t n, int64_t
   while (lastofs < ofs) {
     int64_t m = lastofs + ((ofs - lastofs) >> 1);
     IFLT(a[m], key) lastofs = m + 1;
-    else ofs = m;
-  }
+    else ofs = m; }
   return ofs;
 fail:
   return -1;
@@ -467,13 +468,14 @@ static int64_t gallop_right(SortCtx *s, size_t key, size_t *a, int64_t n, int64_
       IFLT(key, a[hint - ofs]) {
         lastofs = ofs;
         ofs = (ofs << 1) + 1;
-      } else break;
-    }
+      }
+      else break; }
     if (ofs > maxofs) ofs = maxofs;
     int64_t t = lastofs;
     lastofs = hint - ofs;
     ofs = hint - t;
-  } else {
+  }
+  else {
     maxofs = n - hint;
     while (ofs < maxofs) {
       IFLT(key, a[hint + ofs]) break;
@@ -488,8 +490,7 @@ static int64_t gallop_right(SortCtx *s, size_t key, size_t *a, int64_t n, int64_
   while (lastofs < ofs) {
     int64_t m = lastofs + ((ofs - lastofs) >> 1);
     IFLT(key, a[m]) ofs = m;
-    else lastofs = m + 1;
-  }
+    else lastofs = m + 1; }
   return ofs;
 fail:
   return -1;
@@ -515,7 +516,8 @@ static bool merge_lo(SortCtx *s, size_t *pa, int64_t na, size_t *pb, int64_t nb)
         --nb;
         if (nb == 0) goto succeed;
         if (bcount >= min_gallop) break;
-      } else {
+      }
+      else {
         *dest++ = *a++;
         ++acount;
         bcount = 0;
@@ -590,7 +592,8 @@ static bool merge_hi(SortCtx *s, size_t *pa, int64_t na, size_t *pb, int64_t nb)
         --na;
         if (na == 0) goto succeed;
         if (acount >= min_gallop) break;
-      } else {
+      }
+      else {
         *dest-- = *b--;
         ++bcount;
         acount = 0;
@@ -768,7 +771,8 @@ Value asy_list_sort(VM *vm, ObjList *list, Value key, bool reverse) {
     /* reverse=True: CPython reverses, sorts stably, and reverses back, which keeps
     ** equal elements in their original order. */
     for (size_t i = 0; i < n; i++) idx[i] = reverse ? n - 1 - i : i;
-    SortCtx s = {.vm = vm, .keys = keys->items, .idx = idx, .tmp = tmp, .n = n, .min_gallop = MIN_GALLOP};
+    SortCtx s = {
+        .vm = vm, .keys = keys->items, .idx = idx, .tmp = tmp, .n = n, .min_gallop = MIN_GALLOP};
     failed = !timsort(&s);
     if (reverse) reverse_idx(idx, n);
     /* Apply the permutation (also after a failed compare: CPython leaves the list
@@ -832,7 +836,8 @@ static Value list_extend_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value list_insert(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_LIST("insert");
-  if (kw && kw->count) return asy_raise(vm, vm->exc.TypeError, "list.insert() takes no keyword arguments");
+  if (kw && kw->count)
+    return asy_raise(vm, vm->exc.TypeError, "list.insert() takes no keyword arguments");
   if (argc != 3)
     return asy_raise(vm, vm->exc.TypeError, "insert expected 2 arguments, got %d", argc - 1);
   ObjList *l = AS_LIST(args[0]);
@@ -850,13 +855,16 @@ static Value list_insert(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value list_pop(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_LIST("pop");
-  if (kw && kw->count) return asy_raise(vm, vm->exc.TypeError, "list.pop() takes no keyword arguments");
-  if (argc > 2) return asy_raise(vm, vm->exc.TypeError, "pop expected at most 1 argument, got %d", argc - 1);
+  if (kw && kw->count)
+    return asy_raise(vm, vm->exc.TypeError, "list.pop() takes no keyword arguments");
+  if (argc > 2)
+    return asy_raise(vm, vm->exc.TypeError, "pop expected at most 1 argument, got %d", argc - 1);
   ObjList *l = AS_LIST(args[0]);
   int64_t i = -1;
   if (argc == 2 && !asy_index(vm, args[1], &i)) return EXC_VAL;
   if (l->size == 0) return asy_raise(vm, vm->exc.IndexError, "pop from empty list");
-  if (!asy_seq_index((int64_t)l->size, &i)) return asy_raise(vm, vm->exc.IndexError, "pop index out of range");
+  if (!asy_seq_index((int64_t)l->size, &i))
+    return asy_raise(vm, vm->exc.IndexError, "pop index out of range");
   Value v = l->items[i];
   memmove(&l->items[i], &l->items[i + 1], (l->size - (size_t)i - 1) * sizeof(Value));
   l->size--;
@@ -902,9 +910,12 @@ static bool clamp_arg(VM *vm, Value v, int64_t n, int64_t *out) {
 
 static Value list_index(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_LIST("index");
-  if (kw && kw->count) return asy_raise(vm, vm->exc.TypeError, "list.index() takes no keyword arguments");
-  if (argc < 2) return asy_raise(vm, vm->exc.TypeError, "index expected at least 1 argument, got %d", argc - 1);
-  if (argc > 4) return asy_raise(vm, vm->exc.TypeError, "index expected at most 3 arguments, got %d", argc - 1);
+  if (kw && kw->count)
+    return asy_raise(vm, vm->exc.TypeError, "list.index() takes no keyword arguments");
+  if (argc < 2)
+    return asy_raise(vm, vm->exc.TypeError, "index expected at least 1 argument, got %d", argc - 1);
+  if (argc > 4)
+    return asy_raise(vm, vm->exc.TypeError, "index expected at most 3 arguments, got %d", argc - 1);
   ObjList *l = AS_LIST(args[0]);
   int64_t start = 0, stop = (int64_t)l->size;
   if (argc > 2 && !clamp_arg(vm, args[2], (int64_t)l->size, &start)) return EXC_VAL;
@@ -966,7 +977,8 @@ static Value list_sort_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   Value key = NONE_VAL, rev = FALSE_VAL;
   if (kw && kw->count) {
     if (kw->count > 2)
-      return asy_raise(vm, vm->exc.TypeError, "sort() takes at most 2 keyword arguments (%zu given)", kw->count);
+      return asy_raise(vm, vm->exc.TypeError,
+                       "sort() takes at most 2 keyword arguments (%zu given)", kw->count);
     static const char *const allowed[] = {"key", "reverse", NULL};
     if (!asy_check_kw(vm, "sort", kw, allowed)) return EXC_VAL;
     Value k = asy_kwarg(vm, kw, "key");
@@ -974,7 +986,8 @@ static Value list_sort_m(VM *vm, int argc, Value *args, ObjDict *kw) {
     Value r = asy_kwarg(vm, kw, "reverse");
     if (!IS_UNDEF(r)) rev = r;
   }
-  if (IS_FLOAT(rev)) return asy_raise(vm, vm->exc.TypeError, "'float' object cannot be interpreted as an integer");
+  if (IS_FLOAT(rev))
+    return asy_raise(vm, vm->exc.TypeError, "'float' object cannot be interpreted as an integer");
   int t = asy_truthy(vm, rev);
   if (t < 0) return EXC_VAL;
   return asy_list_sort(vm, AS_LIST(args[0]), key, t == 1);
@@ -1031,6 +1044,7 @@ static Value list_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 #define U ASY_UNCHECKED
+/* clang-format off */
 static const AsyMethodDef list_methods[] = {
   {"__new__", list_new_, U}, {"__init__", list_init, U}, {"append", list_append, U},
   {"extend", list_extend_m, U}, {"insert", list_insert, U}, {"pop", list_pop, U},
@@ -1041,6 +1055,7 @@ static const AsyMethodDef list_methods[] = {
   {"__contains__", list_contains_m, U}, {"__iter__", list_iter_m, U},
   {"__reversed__", list_reversed_m, U}, {"__repr__", list_repr_m, U}, {0},
 };
+/* clang-format on */
 #undef U
 
 void asy_init_list_type(VM *vm) {

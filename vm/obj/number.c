@@ -15,7 +15,9 @@
 #include "vm/obj/unicode.h"
 #include "vm/opcodes.h"
 
-static Value int_overflow(VM *vm) { return asy_raise(vm, vm->exc.OverflowError, "integer overflow"); }
+static Value int_overflow(VM *vm) {
+  return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+}
 
 /* OverflowError(34, 'Numerical result out of range'), as CPython raises from libm errors. */
 static Value range_error(VM *vm) {
@@ -98,7 +100,8 @@ Value asy_int_binary(VM *vm, int op, int64_t a, int64_t b) {
     if (b == 0) return asy_raise(vm, vm->exc.ZeroDivisionError, "division by zero");
     return FLOAT_VAL(int_true_divide(a, b));
   case BINOP_FLOOR_DIVIDE:
-    if (b == 0) return asy_raise(vm, vm->exc.ZeroDivisionError, "integer division or modulo by zero");
+    if (b == 0)
+      return asy_raise(vm, vm->exc.ZeroDivisionError, "integer division or modulo by zero");
     if (a == INT64_MIN && b == -1) return int_overflow(vm);
     return INT_VAL(floor_div(a, b));
   case BINOP_REMAINDER:
@@ -193,8 +196,7 @@ static Value float_pow(VM *vm, double iv, double iw) {
   }
   bool negate = false;
   if (iv < 0.0) {
-    if (iw != floor(iw))
-      /* CPython returns a complex number here; Asy has no complex type. */
+    if (iw != floor(iw)) /* CPython returns a complex number here; Asy has no complex type. */
       return asy_raise(vm, vm->exc.ValueError,
                        "negative number cannot be raised to a fractional power");
     iv = -iv;
@@ -230,7 +232,8 @@ static void float_divmod(double vx, double wx, double *floordiv, double *modulo)
 }
 
 static const char *binop_symbol(int op) {
-  static const char *const sym[] = {"+", "&", "//", "<<", "@", "*", "%", "|", "**", ">>", "-", "/", "^"};
+  static const char *const sym[] = {"+", "&",  "//", "<<", "@", "*", "%",
+                                    "|", "**", ">>", "-",  "/", "^"};
   return op >= 0 && op < BINOP__COUNT ? sym[op] : "?";
 }
 
@@ -261,8 +264,8 @@ Value asy_float_binary(VM *vm, int op, double a, double b) {
   }
   case BINOP_POWER: return float_pow(vm, a, b);
   default:
-    return asy_raise(vm, vm->exc.TypeError, "unsupported operand type(s) for %s: 'float' and 'float'",
-                     binop_symbol(op));
+    return asy_raise(vm, vm->exc.TypeError,
+                     "unsupported operand type(s) for %s: 'float' and 'float'", binop_symbol(op));
   }
 }
 
@@ -301,7 +304,8 @@ Value asy_number_divmod(VM *vm, Value a, Value b) {
   Value items[2];
   if (IS_INTLIKE(a) && IS_INTLIKE(b)) {
     int64_t x = AS_INTLIKE(a), y = AS_INTLIKE(b);
-    if (y == 0) return asy_raise(vm, vm->exc.ZeroDivisionError, "integer division or modulo by zero");
+    if (y == 0)
+      return asy_raise(vm, vm->exc.ZeroDivisionError, "integer division or modulo by zero");
     if (x == INT64_MIN && y == -1) return int_overflow(vm);
     items[0] = INT_VAL(floor_div(x, y));
     items[1] = INT_VAL(floor_mod(x, y));
@@ -529,7 +533,8 @@ bool asy_parse_float(VM *vm, const char *str, size_t len, double *out) {
   char *q = p;
   if (q < end && (*q == '+' || *q == '-')) neg = *q++ == '-';
   size_t rest = (size_t)(end - q);
-  if ((rest == 3 && strncasecmp(q, "inf", 3) == 0) || (rest == 8 && strncasecmp(q, "infinity", 8) == 0)) {
+  if ((rest == 3 && strncasecmp(q, "inf", 3) == 0) ||
+      (rest == 8 && strncasecmp(q, "infinity", 8) == 0)) {
     *out = neg ? -INFINITY : INFINITY;
     ok = true;
     goto done;
@@ -644,24 +649,28 @@ Value asy_int_from_value(VM *vm, Value v, Value base_v) {
     return INT_VAL(i);
   }
   if (IS_STR(v)) return int_from_text(vm, AS_STR(v)->chars, AS_STR(v)->size, 10, v);
-  if (IS_BYTES(v)) return int_from_text(vm, (const char *)AS_BYTES(v)->data, AS_BYTES(v)->size, 10, v);
+  if (IS_BYTES(v))
+    return int_from_text(vm, (const char *)AS_BYTES(v)->data, AS_BYTES(v)->size, 10, v);
   Value r = call_dunder(vm, v, vm->names.int_);
   if (IS_EXC(r)) return r;
   if (!IS_UNDEF(r)) {
     if (IS_INT(r)) return r;
     if (IS_BOOL(r)) return INT_VAL(AS_BOOL(r));
-    return asy_raise(vm, vm->exc.TypeError, "__int__ returned non-int (type %s)", asy_type_name(vm, r));
+    return asy_raise(vm, vm->exc.TypeError, "__int__ returned non-int (type %s)",
+                     asy_type_name(vm, r));
   }
   r = call_dunder(vm, v, vm->names.index);
   if (IS_EXC(r)) return r;
   if (!IS_UNDEF(r)) {
     if (IS_INT(r)) return r;
     if (IS_BOOL(r)) return INT_VAL(AS_BOOL(r));
-    return asy_raise(vm, vm->exc.TypeError, "__index__ returned non-int (type %s)", asy_type_name(vm, r));
+    return asy_raise(vm, vm->exc.TypeError, "__index__ returned non-int (type %s)",
+                     asy_type_name(vm, r));
   }
-  return asy_raise(vm, vm->exc.TypeError,
-                   "int() argument must be a string, a bytes-like object or a real number, not '%s'",
-                   asy_type_name(vm, v));
+  return asy_raise(
+      vm, vm->exc.TypeError,
+      "int() argument must be a string, a bytes-like object or a real number, not '%s'",
+      asy_type_name(vm, v));
 }
 
 static Value float_from_text(VM *vm, const char *s, size_t n, Value orig) {
@@ -669,14 +678,16 @@ static Value float_from_text(VM *vm, const char *s, size_t n, Value orig) {
   if (asy_parse_float(vm, s, n, &d)) return FLOAT_VAL(d);
   Value rep = asy_repr(vm, orig);
   if (IS_EXC(rep)) return rep;
-  return asy_raise(vm, vm->exc.ValueError, "could not convert string to float: %s", AS_STR(rep)->chars);
+  return asy_raise(vm, vm->exc.ValueError, "could not convert string to float: %s",
+                   AS_STR(rep)->chars);
 }
 
 Value asy_float_from_value(VM *vm, Value v) {
   if (IS_FLOAT(v)) return v;
   if (IS_INTLIKE(v)) return FLOAT_VAL((double)AS_INTLIKE(v));
   if (IS_STR(v)) return float_from_text(vm, AS_STR(v)->chars, AS_STR(v)->size, v);
-  if (IS_BYTES(v)) return float_from_text(vm, (const char *)AS_BYTES(v)->data, AS_BYTES(v)->size, v);
+  if (IS_BYTES(v))
+    return float_from_text(vm, (const char *)AS_BYTES(v)->data, AS_BYTES(v)->size, v);
   Value r = call_dunder(vm, v, vm->names.float_);
   if (IS_EXC(r)) return r;
   if (!IS_UNDEF(r)) {
@@ -688,9 +699,11 @@ Value asy_float_from_value(VM *vm, Value v) {
   if (IS_EXC(r)) return r;
   if (!IS_UNDEF(r)) {
     if (IS_INTLIKE(r)) return FLOAT_VAL((double)AS_INTLIKE(r));
-    return asy_raise(vm, vm->exc.TypeError, "__index__ returned non-int (type %s)", asy_type_name(vm, r));
+    return asy_raise(vm, vm->exc.TypeError, "__index__ returned non-int (type %s)",
+                     asy_type_name(vm, r));
   }
-  return asy_raise(vm, vm->exc.TypeError, "float() argument must be a string or a real number, not '%s'",
+  return asy_raise(vm, vm->exc.TypeError,
+                   "float() argument must be a string or a real number, not '%s'",
                    asy_type_name(vm, v));
 }
 

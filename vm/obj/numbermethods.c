@@ -30,14 +30,16 @@
 /* ---- operator dunders -------------------------------------------------------------------- */
 
 /* int op other (or other op int when reflected); NotImplemented unless other is an int. */
-static Value int_op(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, int op, bool refl) {
+static Value int_op(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, int op,
+                    bool refl) {
   INT_SELF(name);
   Value a = args[0], b = args[1];
   if (!IS_INTLIKE(b)) return vm->notimplemented;
   return refl ? asy_number_binary(vm, op, b, a) : asy_number_binary(vm, op, a, b);
 }
 
-static Value float_op(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, int op, bool refl) {
+static Value float_op(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, int op,
+                      bool refl) {
   FLOAT_SELF(name);
   Value a = args[0], b = args[1];
   if (!IS_NUMBER(b)) return vm->notimplemented;
@@ -49,6 +51,7 @@ static Value float_op(VM *vm, int argc, Value *args, ObjDict *kw, const char *na
   static Value prefix##_##fname(VM *vm, int argc, Value *args, ObjDict *kw) { \
     return kind##_op(vm, argc, args, kw, "__" #fname "__", op, refl); \
   }
+/* clang-format off */
 #define BINS(prefix, kind) \
   BIN(prefix, kind, add, BINOP_ADD, false) BIN(prefix, kind, radd, BINOP_ADD, true) \
   BIN(prefix, kind, sub, BINOP_SUBTRACT, false) BIN(prefix, kind, rsub, BINOP_SUBTRACT, true) \
@@ -58,6 +61,7 @@ static Value float_op(VM *vm, int argc, Value *args, ObjDict *kw, const char *na
   BIN(prefix, kind, floordiv, BINOP_FLOOR_DIVIDE, false) \
   BIN(prefix, kind, rfloordiv, BINOP_FLOOR_DIVIDE, true) \
   BIN(prefix, kind, mod, BINOP_REMAINDER, false) BIN(prefix, kind, rmod, BINOP_REMAINDER, true)
+/* clang-format on */
 BINS(i, int)
 BINS(f, float)
 BIN(i, int, lshift, BINOP_LSHIFT, false)
@@ -77,7 +81,8 @@ static Value pow_common(VM *vm, int argc, Value *args, const char *name, bool re
   else INT_SELF(name);
   bool mod = argc > 2 && !IS_NONE(args[2]);
   if (is_float && mod)
-    return asy_raise(vm, vm->exc.TypeError, "pow() 3rd argument not allowed unless all arguments are integers");
+    return asy_raise(vm, vm->exc.TypeError,
+                     "pow() 3rd argument not allowed unless all arguments are integers");
   if (is_float ? !IS_NUMBER(args[1]) : !IS_INTLIKE(args[1])) return vm->notimplemented;
   Value a = refl ? args[1] : args[0], b = refl ? args[0] : args[1];
   if (is_float) return asy_float_binary(vm, BINOP_POWER, AS_NUMBER(a), AS_NUMBER(b));
@@ -150,6 +155,7 @@ static Value cmp_common(VM *vm, int argc, Value *args, ObjDict *kw, const char *
   return asy_number_compare(vm, op, args[0], args[1]);
 }
 
+/* clang-format off */
 #define CMPS(prefix, is_float) \
   static Value prefix##_eq(VM *vm, int argc, Value *args, ObjDict *kw) { return cmp_common(vm, argc, args, kw, "__eq__", CMP_EQ, is_float); } \
   static Value prefix##_ne(VM *vm, int argc, Value *args, ObjDict *kw) { return cmp_common(vm, argc, args, kw, "__ne__", CMP_NE, is_float); } \
@@ -157,6 +163,7 @@ static Value cmp_common(VM *vm, int argc, Value *args, ObjDict *kw, const char *
   static Value prefix##_le(VM *vm, int argc, Value *args, ObjDict *kw) { return cmp_common(vm, argc, args, kw, "__le__", CMP_LE, is_float); } \
   static Value prefix##_gt(VM *vm, int argc, Value *args, ObjDict *kw) { return cmp_common(vm, argc, args, kw, "__gt__", CMP_GT, is_float); } \
   static Value prefix##_ge(VM *vm, int argc, Value *args, ObjDict *kw) { return cmp_common(vm, argc, args, kw, "__ge__", CMP_GE, is_float); }
+/* clang-format on */
 CMPS(i, false)
 CMPS(f, true)
 
@@ -230,7 +237,8 @@ static Value i_round(VM *vm, int argc, Value *args, ObjDict *kw) {
   }
   if (2 * r > p || (2 * r == p && (q & 1))) q += 1;
   __int128 res = q * p;
-  if (res > INT64_MAX || res < INT64_MIN) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+  if (res > INT64_MAX || res < INT64_MIN)
+    return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
   return INT_VAL((int64_t)res);
 }
 
@@ -263,7 +271,8 @@ static Value i_is_integer(VM *vm, int argc, Value *args, ObjDict *kw) {
 ** argument) and from_bytes (length NULL: bytes, required), bound from args (receiver
 ** excluded) and kw into out[0..3), with the byte order and signedness converted. */
 static bool bytes_conv_args(VM *vm, const char *fname, const char *first, int argc, Value *args,
-                            ObjDict *kw, int64_t *length, Value out[3], bool *little, bool *is_signed) {
+                            ObjDict *kw, int64_t *length, Value out[3], bool *little,
+                            bool *is_signed) {
   if (argc > 2) {
     asy_raise(vm, vm->exc.TypeError, "%s() takes at most 2 positional arguments (%d given)", fname,
               argc);
@@ -308,8 +317,11 @@ static Value i_to_bytes(VM *vm, int argc, Value *args, ObjDict *kw) {
   /* Check the value fits in `length` bytes. */
   if (length < 8) {
     int bits = (int)length * 8;
-    bool fits = is_signed ? (bits == 0 ? v == 0 : (v >= -((int64_t)1 << (bits - 1)) && v < ((int64_t)1 << (bits - 1))))
-                          : (bits == 0 ? v == 0 : (uint64_t)v < ((uint64_t)1 << bits));
+    bool fits =
+        is_signed
+            ? (bits == 0 ? v == 0
+                         : (v >= -((int64_t)1 << (bits - 1)) && v < ((int64_t)1 << (bits - 1))))
+            : (bits == 0 ? v == 0 : (uint64_t)v < ((uint64_t)1 << bits));
     if (!fits) return asy_raise(vm, vm->exc.OverflowError, "int too big to convert");
   }
   if (length > (int64_t)ASY_STR_MAX) return asy_memory_error(vm);
@@ -328,7 +340,8 @@ static Value i_to_bytes(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value i_from_bytes(VM *vm, int argc, Value *args, ObjDict *kw) {
   Value a[3];
   bool little, is_signed;
-  if (!bytes_conv_args(vm, "from_bytes", "bytes", argc - 1, args + 1, kw, NULL, a, &little, &is_signed))
+  if (!bytes_conv_args(vm, "from_bytes", "bytes", argc - 1, args + 1, kw, NULL, a, &little,
+                       &is_signed))
     return EXC_VAL;
   Value src = a[0];
   Value bv = src;
@@ -343,7 +356,8 @@ static Value i_from_bytes(VM *vm, int argc, Value *args, ObjDict *kw) {
   bool neg = is_signed && n > 0 && (BYTE(n - 1) & 0x80);
   /* Bytes above the low eight must only repeat the sign. */
   for (size_t k = 8; k < n; k++)
-    if (BYTE(k) != (neg ? 0xFF : 0x00)) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+    if (BYTE(k) != (neg ? 0xFF : 0x00))
+      return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
   uint64_t acc = 0;
   for (size_t k = 0; k < n && k < 8; k++) acc |= (uint64_t)BYTE(k) << (8 * k);
 #undef BYTE
@@ -356,14 +370,16 @@ static Value i_from_bytes(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* int(x=0) / int(x, base=10). args[0] is the class. */
 static Value i_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   Value x = argc > 1 ? args[1] : UNDEF_VAL, base = argc > 2 ? args[2] : UNDEF_VAL;
-  if (argc > 3) return asy_raise(vm, vm->exc.TypeError, "int expected at most 2 arguments, got %d", argc - 1);
+  if (argc > 3)
+    return asy_raise(vm, vm->exc.TypeError, "int expected at most 2 arguments, got %d", argc - 1);
   if (kw && kw->count) {
     for (size_t i = 0; i < kw->used; i++) {
       Value k = kw->entries[i].key;
       if (IS_UNDEF(k)) continue;
       if (IS_STR(k) && !strcmp(AS_STR(k)->chars, "base")) {
         if (!IS_UNDEF(base))
-          return asy_raise(vm, vm->exc.TypeError, "argument for int() given by name ('base') and position (2)");
+          return asy_raise(vm, vm->exc.TypeError,
+                           "argument for int() given by name ('base') and position (2)");
         base = kw->entries[i].value;
       } else {
         return asy_raise(vm, vm->exc.TypeError, "int() got an unexpected keyword argument '%s'",
@@ -380,7 +396,8 @@ static Value i_new(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value bool_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (kw && kw->count) return asy_raise(vm, vm->exc.TypeError, "bool() takes no keyword arguments");
-  if (argc > 2) return asy_raise(vm, vm->exc.TypeError, "bool expected at most 1 argument, got %d", argc - 1);
+  if (argc > 2)
+    return asy_raise(vm, vm->exc.TypeError, "bool expected at most 1 argument, got %d", argc - 1);
   if (argc < 2) return FALSE_VAL;
   int t = asy_truthy(vm, args[1]);
   if (t < 0) return EXC_VAL;
@@ -471,7 +488,8 @@ static Value f_is_integer(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value f_as_integer_ratio(VM *vm, int argc, Value *args, ObjDict *kw) {
   FLOAT_SELF("as_integer_ratio");
   double x = AS_FLOAT(args[0]);
-  if (isinf(x)) return asy_raise(vm, vm->exc.OverflowError, "cannot convert Infinity to integer ratio");
+  if (isinf(x))
+    return asy_raise(vm, vm->exc.OverflowError, "cannot convert Infinity to integer ratio");
   if (isnan(x)) return asy_raise(vm, vm->exc.ValueError, "cannot convert NaN to integer ratio");
   int e;
   double m = frexp(x, &e);
@@ -480,7 +498,8 @@ static Value f_as_integer_ratio(VM *vm, int argc, Value *args, ObjDict *kw) {
     m *= 2.0;
     e--;
   }
-  if (fabs(m) >= 9223372036854775808.0) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+  if (fabs(m) >= 9223372036854775808.0)
+    return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
   int64_t num = (int64_t)m, den = 1;
   if (e > 0) {
     if (e >= 63 || (num != 0 && (num > (INT64_MAX >> e) || num < (INT64_MIN >> e))))
@@ -539,8 +558,7 @@ static Value f_fromhex(VM *vm, int argc, Value *args, ObjDict *kw) {
   while (p < end && (*p == ' ' || (*p >= 9 && *p <= 13))) p++;
   while (end > p && (end[-1] == ' ' || (end[-1] >= 9 && end[-1] <= 13))) end--;
   double d;
-  if (asy_parse_float(vm, p, (size_t)(end - p), &d) && (isinf(d) || isnan(d)))
-    return FLOAT_VAL(d);
+  if (asy_parse_float(vm, p, (size_t)(end - p), &d) && (isinf(d) || isnan(d))) return FLOAT_VAL(d);
   /* [sign] [0x] hexdigits [. hexdigits] [p [sign] digits] */
   char buf[512];
   size_t k = 0;
@@ -573,18 +591,22 @@ static Value f_fromhex(VM *vm, int argc, Value *args, ObjDict *kw) {
     }
     if (!ed) ok = false;
   }
-  if (!ok || q != end) return asy_raise(vm, vm->exc.ValueError, "invalid hexadecimal floating-point string");
+  if (!ok || q != end)
+    return asy_raise(vm, vm->exc.ValueError, "invalid hexadecimal floating-point string");
   buf[k] = '\0';
   d = strtod(buf, NULL);
   if (isinf(d))
-    return asy_raise(vm, vm->exc.OverflowError, "hexadecimal value too large to represent as a float");
+    return asy_raise(vm, vm->exc.OverflowError,
+                     "hexadecimal value too large to represent as a float");
   return FLOAT_VAL(d);
 }
 
 /* float(x=0.0). args[0] is the class. */
 static Value f_new(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (kw && kw->count) return asy_raise(vm, vm->exc.TypeError, "float() takes no keyword arguments");
-  if (argc > 2) return asy_raise(vm, vm->exc.TypeError, "float expected at most 1 argument, got %d", argc - 1);
+  if (kw && kw->count)
+    return asy_raise(vm, vm->exc.TypeError, "float() takes no keyword arguments");
+  if (argc > 2)
+    return asy_raise(vm, vm->exc.TypeError, "float expected at most 1 argument, got %d", argc - 1);
   if (argc < 2) return FLOAT_VAL(0.0);
   return asy_float_from_value(vm, args[1]);
 }
@@ -597,6 +619,7 @@ static Value f_new(VM *vm, int argc, Value *args, ObjDict *kw) {
 #define NONE ASY_ARGS_NONE
 #define PROPERTY (ASY_ARGS_AUTO | ASY_DEF_PROPERTY)
 /* The rows int and float both have, for natives named p##_add … */
+/* clang-format off */
 #define NUMBER_DEFS(p) \
   {"__add__", p##_add, 1, 1, SLOT}, {"__radd__", p##_radd, 1, 1, SLOT}, \
   {"__sub__", p##_sub, 1, 1, SLOT}, {"__rsub__", p##_rsub, 1, 1, SLOT}, \
@@ -613,7 +636,9 @@ static Value f_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   {"__trunc__", p##_int, 0, 0, AUTO}, {"__format__", p##_format, 1, 1, AUTO}, \
   {"__round__", p##_round, 0, 1, AUTO}, {"as_integer_ratio", p##_as_integer_ratio, 0, 0, AUTO}, \
   {"is_integer", p##_is_integer, 0, 0, AUTO}, {"__new__", p##_new, ASY_UNCHECKED}
+/* clang-format on */
 
+/* clang-format off */
 static const AsyMethodDef int_methods[] = {
   NUMBER_DEFS(i),
   {"__lshift__", i_lshift, 1, 1, SLOT}, {"__rlshift__", i_rlshift, 1, 1, SLOT},
@@ -629,7 +654,9 @@ static const AsyMethodDef int_methods[] = {
   {"numerator", i_int, 0, 0, PROPERTY}, {"denominator", i_one, 0, 0, PROPERTY},
   {0},
 };
+/* clang-format on */
 
+/* clang-format off */
 static const AsyMethodDef bool_methods[] = {
   {"__new__", bool_new, ASY_UNCHECKED},
   {"__and__", bool_and, 1, 1, SLOT}, {"__rand__", bool_and, 1, 1, SLOT},
@@ -638,7 +665,9 @@ static const AsyMethodDef bool_methods[] = {
   {"__repr__", i_repr, 0, 0, SLOT},
   {0},
 };
+/* clang-format on */
 
+/* clang-format off */
 static const AsyMethodDef float_methods[] = {
   NUMBER_DEFS(f),
   {"__floor__", f_floor, 0, 0, AUTO}, {"__ceil__", f_ceil, 0, 0, AUTO},
@@ -647,6 +676,7 @@ static const AsyMethodDef float_methods[] = {
   {"real", f_real, 0, 0, PROPERTY}, {"imag", f_imag, 0, 0, PROPERTY},
   {0},
 };
+/* clang-format on */
 
 void asy_init_number_types(VM *vm) {
   asy_def_natives(vm, vm->types.int_, NULL, int_methods);

@@ -37,6 +37,7 @@
 
 /* ---- names ----------------------------------------------------------------------- */
 
+/* clang-format off */
 static const char *const binop_dunder[BINOP__COUNT][3] = {
   {"__add__", "__radd__", "__iadd__"},           {"__and__", "__rand__", "__iand__"},
   {"__floordiv__", "__rfloordiv__", "__ifloordiv__"}, {"__lshift__", "__rlshift__", "__ilshift__"},
@@ -46,9 +47,11 @@ static const char *const binop_dunder[BINOP__COUNT][3] = {
   {"__sub__", "__rsub__", "__isub__"},           {"__truediv__", "__rtruediv__", "__itruediv__"},
   {"__xor__", "__rxor__", "__ixor__"},
 };
-static const char *const binop_symbol[BINOP__COUNT] = {"+", "&", "//", "<<", "@", "*", "%",
-                                                       "|", "**", ">>", "-", "/", "^"};
-static const char *const cmp_dunder[6] = {"__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"};
+/* clang-format on */
+static const char *const binop_symbol[BINOP__COUNT] = {"+", "&",  "//", "<<", "@", "*", "%",
+                                                       "|", "**", ">>", "-",  "/", "^"};
+static const char *const cmp_dunder[6] = {"__lt__", "__le__", "__eq__",
+                                          "__ne__", "__gt__", "__ge__"};
 static const char *const cmp_symbol[6] = {"<", "<=", "==", "!=", ">", ">="};
 static const int cmp_swapped[6] = {CMP_GT, CMP_GE, CMP_EQ, CMP_NE, CMP_LT, CMP_LE};
 
@@ -81,9 +84,9 @@ bool asy_is_builtin_slot(Value v) {
 
 /* How a class provides a dunder. */
 typedef enum {
-  M_NONE,  /* absent, or set to None */
-  M_SLOT,  /* inherited from a built-in class: the C fast path applies */
-  M_USER,  /* a Python-level method (or other callable) in *out */
+  M_NONE, /* absent, or set to None */
+  M_SLOT, /* inherited from a built-in class: the C fast path applies */
+  M_USER, /* a Python-level method (or other callable) in *out */
 } MKind;
 
 static MKind method_of(ObjClass *cls, ObjStr *name, Value *out) {
@@ -157,7 +160,8 @@ static bool layout_hash(VM *vm, Value v, int64_t *out) {
     if (!asy_is_subclass(o->cls, vm->types.frozenset)) return unhashable(vm, v);
     *out = asy_frozenset_hash((ObjSet *)o);
     return true;
-  case OBJ_LIST: case OBJ_DICT: return unhashable(vm, v);
+  case OBJ_LIST:
+  case OBJ_DICT: return unhashable(vm, v);
   case OBJ_DICTVIEW:
     if (((ObjDictView *)o)->kind != 1) return unhashable(vm, v);
     *out = asy_hash_pointer(o);
@@ -168,9 +172,7 @@ static bool layout_hash(VM *vm, Value v, int64_t *out) {
     return ok;
   }
   case OBJ_SLICE: return asy_slice_hash(vm, (ObjSlice *)o, out);
-  default:
-    *out = asy_hash_pointer(o);
-    return true;
+  default: *out = asy_hash_pointer(o); return true;
   }
 }
 
@@ -246,7 +248,8 @@ Value asy_builtin_compare(VM *vm, int op, Value a, Value b) {
   if (IS_OBJ(a) && IS_OBJ(b) && OBJ_TYPE(a) == OBJ_TYPE(b)) {
     /* Comparing nested containers recurses in C: deep data raises instead of overflowing. */
     if (asy_c_stack_exhausted())
-      return asy_raise(vm, vm->exc.RecursionError, "maximum recursion depth exceeded in comparison");
+      return asy_raise(vm, vm->exc.RecursionError,
+                       "maximum recursion depth exceeded in comparison");
     switch (OBJ_TYPE(a)) {
     case OBJ_STR: return asy_str_compare(vm, op, AS_STR(a), AS_STR(b));
     case OBJ_BYTES: return asy_bytes_compare(vm, op, AS_BYTES(a), AS_BYTES(b));
@@ -275,7 +278,8 @@ Value asy_builtin_compare(VM *vm, int op, Value a, Value b) {
   if (op == CMP_EQ) return asy_same(a, b) && IS_OBJ(a) ? TRUE_VAL : vm->notimplemented;
   if (op == CMP_NE) {
     Value m;
-    if (IS_OBJ(a) && !is_builtin(AS_OBJ(a)->cls) && method_of(AS_OBJ(a)->cls, vm->names.eq, &m) == M_USER) {
+    if (IS_OBJ(a) && !is_builtin(AS_OBJ(a)->cls) &&
+        method_of(AS_OBJ(a)->cls, vm->names.eq, &m) == M_USER) {
       Value r = call_method(vm, m, a, 1, &b, vm->names.eq);
       if (IS_EXC(r) || is_notimpl(vm, r)) return r;
       int t = asy_truthy(vm, r);
@@ -347,13 +351,15 @@ int asy_equal(VM *vm, Value a, Value b) {
 /* ---- binary operators ------------------------------------------------------------------ */
 
 static bool is_float_op(int op) {
-  return op == BINOP_ADD || op == BINOP_SUBTRACT || op == BINOP_MULTIPLY || op == BINOP_TRUE_DIVIDE ||
-         op == BINOP_FLOOR_DIVIDE || op == BINOP_REMAINDER || op == BINOP_POWER;
+  return op == BINOP_ADD || op == BINOP_SUBTRACT || op == BINOP_MULTIPLY ||
+         op == BINOP_TRUE_DIVIDE || op == BINOP_FLOOR_DIVIDE || op == BINOP_REMAINDER ||
+         op == BINOP_POWER;
 }
 
 static Value list_repeat(VM *vm, ObjList *l, int64_t n) {
   if (n <= 0 || l->size == 0) return OBJ_VAL(asy_list_new(vm, 0));
-  if ((uint64_t)n > (uint64_t)SIZE_MAX / l->size || asy_alloc_too_big(l->size * (size_t)n, sizeof(Value)))
+  if ((uint64_t)n > (uint64_t)SIZE_MAX / l->size ||
+      asy_alloc_too_big(l->size * (size_t)n, sizeof(Value)))
     return asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError));
   size_t total = l->size * (size_t)n;
   ObjList *r = asy_list_new(vm, total);
@@ -366,7 +372,8 @@ static Value tuple_repeat(VM *vm, ObjTuple *t, int64_t n) {
   if (n == 1 && t->obj.cls == vm->types.tuple) return OBJ_VAL(t);
   if (n <= 0 || t->size == 0) return OBJ_VAL(asy_tuple_new(vm, 0));
   /* Divide, never multiply: n * size can wrap around 2**64 to a small number. */
-  if ((uint64_t)n > (uint64_t)SIZE_MAX / t->size || asy_alloc_too_big(t->size * (size_t)n, sizeof(Value)))
+  if ((uint64_t)n > (uint64_t)SIZE_MAX / t->size ||
+      asy_alloc_too_big(t->size * (size_t)n, sizeof(Value)))
     return asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError));
   size_t total = t->size * (size_t)n;
   ObjTuple *r = asy_tuple_new(vm, total);
@@ -379,7 +386,8 @@ static Value bytes_repeat(VM *vm, ObjBytes *b, int64_t n) {
   /* Divide, never multiply: n * size can wrap around 2**64 to a small number. */
   if ((uint64_t)n > (uint64_t)INT64_MAX / b->size)
     return asy_raise(vm, vm->exc.OverflowError, "repeated bytes are too long");
-  if (asy_alloc_too_big(b->size * (size_t)n, 1)) return asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError));
+  if (asy_alloc_too_big(b->size * (size_t)n, 1))
+    return asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError));
   size_t total = b->size * (size_t)n;
   uint8_t *buf = malloc(total);
   if (!buf) abort();
@@ -403,7 +411,10 @@ static Value seq_repeat(VM *vm, Value seq, int64_t n) {
 static bool is_sequence_layout(Value v) {
   if (!IS_OBJ(v)) return false;
   switch (OBJ_TYPE(v)) {
-  case OBJ_STR: case OBJ_LIST: case OBJ_TUPLE: case OBJ_BYTES: return true;
+  case OBJ_STR:
+  case OBJ_LIST:
+  case OBJ_TUPLE:
+  case OBJ_BYTES: return true;
   default: return false;
   }
 }
@@ -476,8 +487,7 @@ Value asy_builtin_binary(VM *vm, int op, Value a, Value b, bool inplace) {
       return OBJ_VAL(r);
     }
     break;
-  case OBJ_SET:
-    return asy_set_binary(vm, op, a, b, inplace);
+  case OBJ_SET: return asy_set_binary(vm, op, a, b, inplace);
   case OBJ_DICT:
     if (op == BINOP_OR) {
       if (inplace) return asy_dict_update(vm, AS_DICT(a), b) ? a : EXC_VAL;
@@ -488,18 +498,19 @@ Value asy_builtin_binary(VM *vm, int op, Value a, Value b, bool inplace) {
       }
     }
     break;
-  default:
-    break;
+  default: break;
   }
-  if (IS_OBJ_TYPE(a, OBJ_DICTVIEW) || IS_OBJ_TYPE(b, OBJ_DICTVIEW)) return asy_dictview_binary(vm, op, a, b);
+  if (IS_OBJ_TYPE(a, OBJ_DICTVIEW) || IS_OBJ_TYPE(b, OBJ_DICTVIEW))
+    return asy_dictview_binary(vm, op, a, b);
   return vm->notimplemented;
 }
 
 /* One operand's binary slot: NotImplemented when it has none. */
 static Value bin_slot(VM *vm, int op, Value self, Value other, bool reflected, MKind k, Value m) {
   if (k == M_NONE) return vm->notimplemented;
-  if (k == M_SLOT) return reflected ? asy_builtin_binary(vm, op, other, self, false)
-                                    : asy_builtin_binary(vm, op, self, other, false);
+  if (k == M_SLOT)
+    return reflected ? asy_builtin_binary(vm, op, other, self, false)
+                     : asy_builtin_binary(vm, op, self, other, false);
   return call_method(vm, m, self, 1, &other, vm->opnames.binop[op][reflected ? 1 : 0]);
 }
 
@@ -551,20 +562,26 @@ static Value binary_fallback(VM *vm, int op, Value a, Value b, bool inplace) {
   if (op == BINOP_ADD && is_sequence_layout(a)) {
     switch (OBJ_TYPE(a)) {
     case OBJ_STR:
-      return asy_raise(vm, vm->exc.TypeError, "can only concatenate str (not \"%s\") to str", asy_type_name(vm, b));
+      return asy_raise(vm, vm->exc.TypeError, "can only concatenate str (not \"%s\") to str",
+                       asy_type_name(vm, b));
     case OBJ_LIST:
-      return asy_raise(vm, vm->exc.TypeError, "can only concatenate list (not \"%s\") to list", asy_type_name(vm, b));
+      return asy_raise(vm, vm->exc.TypeError, "can only concatenate list (not \"%s\") to list",
+                       asy_type_name(vm, b));
     case OBJ_TUPLE:
-      return asy_raise(vm, vm->exc.TypeError, "can only concatenate tuple (not \"%s\") to tuple", asy_type_name(vm, b));
+      return asy_raise(vm, vm->exc.TypeError, "can only concatenate tuple (not \"%s\") to tuple",
+                       asy_type_name(vm, b));
     default:
-      return asy_raise(vm, vm->exc.TypeError, "can't concat %s to %s", asy_type_name(vm, b), asy_type_name(vm, a));
+      return asy_raise(vm, vm->exc.TypeError, "can't concat %s to %s", asy_type_name(vm, b),
+                       asy_type_name(vm, a));
     }
   }
   if (op == BINOP_MULTIPLY && (is_sequence_layout(a) || is_sequence_layout(b))) {
     Value seq = is_sequence_layout(a) ? a : b, n = is_sequence_layout(a) ? b : a;
-    bool has_index = IS_INTLIKE(n) || (IS_OBJ(n) && !IS_UNDEF(asy_class_lookup(AS_OBJ(n)->cls, vm->names.index)));
+    bool has_index = IS_INTLIKE(n) ||
+                     (IS_OBJ(n) && !IS_UNDEF(asy_class_lookup(AS_OBJ(n)->cls, vm->names.index)));
     if (!has_index)
-      return asy_raise(vm, vm->exc.TypeError, "can't multiply sequence by non-int of type '%s'", asy_type_name(vm, n));
+      return asy_raise(vm, vm->exc.TypeError, "can't multiply sequence by non-int of type '%s'",
+                       asy_type_name(vm, n));
     int64_t count;
     if (!asy_index(vm, n, &count)) return EXC_VAL;
     return seq_repeat(vm, seq, count);
@@ -572,12 +589,14 @@ static Value binary_fallback(VM *vm, int op, Value a, Value b, bool inplace) {
   if (op == BINOP_POWER)
     return asy_raise(vm, vm->exc.TypeError, "unsupported operand type(s) for %s: '%s' and '%s'",
                      inplace ? "**=" : "** or pow()", asy_type_name(vm, a), asy_type_name(vm, b));
-  return asy_raise(vm, vm->exc.TypeError, "unsupported operand type(s) for %s%s: '%s' and '%s'", binop_symbol[op],
-                   inplace ? "=" : "", asy_type_name(vm, a), asy_type_name(vm, b));
+  return asy_raise(vm, vm->exc.TypeError, "unsupported operand type(s) for %s%s: '%s' and '%s'",
+                   binop_symbol[op], inplace ? "=" : "", asy_type_name(vm, a),
+                   asy_type_name(vm, b));
 }
 
 Value asy_binary_op(VM *vm, int op, Value a, Value b) {
-  if (op < 0 || op >= BINOP__COUNT) return asy_raise(vm, vm->exc.RuntimeError, "bad binary operator %d", op);
+  if (op < 0 || op >= BINOP__COUNT)
+    return asy_raise(vm, vm->exc.RuntimeError, "bad binary operator %d", op);
   if (IS_INT(a) && IS_INT(b)) return asy_int_binary(vm, op, AS_INT(a), AS_INT(b));
   if (IS_NUMBER(a) && IS_NUMBER(b)) {
     Value r = asy_builtin_binary(vm, op, a, b, false);
@@ -594,7 +613,8 @@ Value asy_binary_op(VM *vm, int op, Value a, Value b) {
 
 Value asy_inplace_op(VM *vm, int op, Value a, Value b) {
   if (op >= ASY_INPLACE) op -= ASY_INPLACE;
-  if (op < 0 || op >= BINOP__COUNT) return asy_raise(vm, vm->exc.RuntimeError, "bad binary operator %d", op);
+  if (op < 0 || op >= BINOP__COUNT)
+    return asy_raise(vm, vm->exc.RuntimeError, "bad binary operator %d", op);
   if (IS_INT(a) && IS_INT(b)) return asy_int_binary(vm, op, AS_INT(a), AS_INT(b));
   if (IS_NUMBER(a) && IS_NUMBER(b)) {
     Value r = asy_builtin_binary(vm, op, a, b, false);
@@ -626,7 +646,8 @@ Value asy_inplace_op(VM *vm, int op, Value a, Value b) {
     int64_t n;
     bool has_index = IS_OBJ(b) && !IS_UNDEF(asy_class_lookup(AS_OBJ(b)->cls, vm->names.index));
     if (!has_index)
-      return asy_raise(vm, vm->exc.TypeError, "can't multiply sequence by non-int of type '%s'", asy_type_name(vm, b));
+      return asy_raise(vm, vm->exc.TypeError, "can't multiply sequence by non-int of type '%s'",
+                       asy_type_name(vm, b));
     if (!asy_index(vm, b, &n)) return EXC_VAL;
     return asy_builtin_binary(vm, op, a, INT_VAL(n), true);
   }
@@ -647,7 +668,8 @@ Value asy_unary_op(VM *vm, int op, Value a) {
     Value m = asy_class_lookup(cls, vm->opnames.unary[op]);
     if (!IS_UNDEF(m) && !IS_NONE(m)) return call_method(vm, m, a, 0, NULL, vm->opnames.unary[op]);
   }
-  return asy_raise(vm, vm->exc.TypeError, "bad operand type for unary %s: '%s'", sym[op & 3], asy_type_name(vm, a));
+  return asy_raise(vm, vm->exc.TypeError, "bad operand type for unary %s: '%s'", sym[op & 3],
+                   asy_type_name(vm, a));
 }
 
 /* ---- truth, len, contains ----------------------------------------------------------- */
@@ -727,10 +749,12 @@ int asy_truthy(VM *vm, Value v) {
   Value m;
   MKind k = method_of(cls, vm->names.bool_, &m);
   if (k != M_NONE) {
-    Value r = k == M_USER ? call_method(vm, m, v, 0, NULL, vm->names.bool_) : asy_call(vm, m, 1, &v, NULL);
+    Value r = k == M_USER ? call_method(vm, m, v, 0, NULL, vm->names.bool_)
+                          : asy_call(vm, m, 1, &v, NULL);
     if (IS_EXC(r)) return -1;
     if (!IS_BOOL(r)) {
-      asy_raise(vm, vm->exc.TypeError, "__bool__ should return bool, returned %s", asy_type_name(vm, r));
+      asy_raise(vm, vm->exc.TypeError, "__bool__ should return bool, returned %s",
+                asy_type_name(vm, r));
       return -1;
     }
     return AS_BOOL(r);
@@ -760,7 +784,8 @@ static int bytes_contains(VM *vm, ObjBytes *hay, Value item) {
     return hay->size && memchr(hay->data, (int)c, hay->size) != NULL;
   }
   if (!IS_BYTES(item)) {
-    asy_raise(vm, vm->exc.TypeError, "a bytes-like object is required, not '%s'", asy_type_name(vm, item));
+    asy_raise(vm, vm->exc.TypeError, "a bytes-like object is required, not '%s'",
+              asy_type_name(vm, item));
     return -1;
   }
   ObjBytes *n = AS_BYTES(item);
@@ -792,7 +817,8 @@ static int layout_contains(VM *vm, Value c, Value item) {
   case OBJ_SET: return asy_set_contains(vm, AS_SET(c), item);
   case OBJ_STR:
     if (!IS_STR(item)) {
-      asy_raise(vm, vm->exc.TypeError, "'in <string>' requires string as left operand, not %s", asy_type_name(vm, item));
+      asy_raise(vm, vm->exc.TypeError, "'in <string>' requires string as left operand, not %s",
+                asy_type_name(vm, item));
       return -1;
     }
     return asy_str_contains(AS_STR(c), AS_STR(item));
@@ -826,7 +852,8 @@ int asy_contains(VM *vm, Value container, Value item) {
     if (r != -2) return r;
     /* Iteration fallback (__iter__ or __getitem__). */
     Value mi, mg;
-    if (method_of(cls, vm->names.iter, &mi) != M_NONE || method_of(cls, vm->names.getitem, &mg) != M_NONE) {
+    if (method_of(cls, vm->names.iter, &mi) != M_NONE ||
+        method_of(cls, vm->names.getitem, &mg) != M_NONE) {
       Value it = asy_iter(vm, container);
       if (IS_EXC(it)) return -1;
       for (;;) {
@@ -839,7 +866,8 @@ int asy_contains(VM *vm, Value container, Value item) {
       }
     }
   }
-  asy_raise(vm, vm->exc.TypeError, "argument of type '%s' is not iterable", asy_type_name(vm, container));
+  asy_raise(vm, vm->exc.TypeError, "argument of type '%s' is not iterable",
+            asy_type_name(vm, container));
   return -1;
 }
 
@@ -887,7 +915,8 @@ Value asy_getitem(VM *vm, Value container, Value key) {
       if (k == M_SLOT) return asy_call(vm, m, 2, (Value[]){container, key}, NULL);
     }
   }
-  return asy_raise(vm, vm->exc.TypeError, "'%s' object is not subscriptable", asy_type_name(vm, container));
+  return asy_raise(vm, vm->exc.TypeError, "'%s' object is not subscriptable",
+                   asy_type_name(vm, container));
 }
 
 /* 1 done, 0 layout without item assignment, -1 error. */
@@ -931,10 +960,12 @@ bool asy_setitem(VM *vm, Value container, Value key, Value value) {
       return !IS_EXC(asy_call(vm, m, 3, (Value[]){container, key, value}, NULL));
     if (is_builtin(cls)) {
       Value nm = asy_class_lookup(cls, vm->names.setitem);
-      if (IS_NATIVE(nm)) return !IS_EXC(asy_call(vm, nm, 3, (Value[]){container, key, value}, NULL));
+      if (IS_NATIVE(nm))
+        return !IS_EXC(asy_call(vm, nm, 3, (Value[]){container, key, value}, NULL));
     }
   }
-  asy_raise(vm, vm->exc.TypeError, "'%s' object does not support item assignment", asy_type_name(vm, container));
+  asy_raise(vm, vm->exc.TypeError, "'%s' object does not support item assignment",
+            asy_type_name(vm, container));
   return false;
 }
 
@@ -950,15 +981,16 @@ bool asy_delitem(VM *vm, Value container, Value key) {
       return !IS_EXC(asy_call(vm, m, 2, (Value[]){container, key}, NULL));
     /* Types with sequence slots (__getitem__ or __contains__; every user class, as
     ** CPython heap types carry them) say "doesn't"; other objects "does not". */
-    bool seqlike = !is_builtin(cls) ||
-                   !IS_UNDEF(asy_class_lookup(cls, vm->names.getitem)) ||
+    bool seqlike = !is_builtin(cls) || !IS_UNDEF(asy_class_lookup(cls, vm->names.getitem)) ||
                    !IS_UNDEF(asy_class_lookup(cls, vm->names.contains));
     if (seqlike && !IS_DICT(container) && !IS_CLASS(container)) {
-      asy_raise(vm, vm->exc.TypeError, "'%s' object doesn't support item deletion", asy_type_name(vm, container));
+      asy_raise(vm, vm->exc.TypeError, "'%s' object doesn't support item deletion",
+                asy_type_name(vm, container));
       return false;
     }
   }
-  asy_raise(vm, vm->exc.TypeError, "'%s' object does not support item deletion", asy_type_name(vm, container));
+  asy_raise(vm, vm->exc.TypeError, "'%s' object does not support item deletion",
+            asy_type_name(vm, container));
   return false;
 }
 
@@ -987,7 +1019,8 @@ static Value check_iterator(VM *vm, Value it) {
   if (IS_EXC(it)) return it;
   if (IS_OBJ_TYPE(it, OBJ_ITER)) return it;
   if (IS_UNDEF(asy_class_lookup(asy_class_of(vm, it), vm->names.next)))
-    return asy_raise(vm, vm->exc.TypeError, "iter() returned non-iterator of type '%s'", asy_type_name(vm, it));
+    return asy_raise(vm, vm->exc.TypeError, "iter() returned non-iterator of type '%s'",
+                     asy_type_name(vm, it));
   return it;
 }
 
@@ -1043,7 +1076,8 @@ Value asy_object_repr(VM *vm, Value v) {
   ObjClass *c = asy_class_of(vm, v);
   const void *addr = IS_OBJ(v) ? (const void *)AS_OBJ(v) : NULL;
   if (IS_STR(c->module) && strcmp(AS_STR(c->module)->chars, "builtins") != 0)
-    return OBJ_VAL(asy_str_printf(vm, "<%s.%s object at %p>", AS_STR(c->module)->chars, c->qualname->chars, addr));
+    return OBJ_VAL(asy_str_printf(vm, "<%s.%s object at %p>", AS_STR(c->module)->chars,
+                                  c->qualname->chars, addr));
   return OBJ_VAL(asy_str_printf(vm, "<%s object at %p>", c->qualname->chars, addr));
 }
 
@@ -1060,8 +1094,12 @@ static Value layout_repr(VM *vm, Value v) {
   case OBJ_SLICE: return asy_slice_repr(vm, (ObjSlice *)AS_OBJ(v));
   case OBJ_DICTVIEW: return asy_dictview_repr(vm, (ObjDictView *)AS_OBJ(v));
   case OBJ_CLASS: return asy_class_repr(vm, AS_CLASS(v));
-  case OBJ_FUNCTION: case OBJ_BOUND: case OBJ_NATIVE: case OBJ_MODULE: case OBJ_CODE: case OBJ_CELL:
-    return asy_function_repr(vm, v);
+  case OBJ_FUNCTION:
+  case OBJ_BOUND:
+  case OBJ_NATIVE:
+  case OBJ_MODULE:
+  case OBJ_CODE:
+  case OBJ_CELL: return asy_function_repr(vm, v);
   case OBJ_INSTANCE:
     if (asy_same(v, vm->notimplemented)) return STR_VAL(vm, "NotImplemented");
     if (asy_same(v, vm->ellipsis)) return STR_VAL(vm, "Ellipsis");
@@ -1073,7 +1111,8 @@ static Value layout_repr(VM *vm, Value v) {
 
 static Value check_str_result(VM *vm, Value r, const char *what) {
   if (IS_EXC(r) || IS_STR(r)) return r;
-  return asy_raise(vm, vm->exc.TypeError, "%s returned non-string (type %s)", what, asy_type_name(vm, r));
+  return asy_raise(vm, vm->exc.TypeError, "%s returned non-string (type %s)", what,
+                   asy_type_name(vm, r));
 }
 
 static Value repr_object(VM *vm, Value v);
@@ -1115,7 +1154,8 @@ static Value repr_object(VM *vm, Value v) {
   }
   Value m;
   MKind k = method_of(cls, vm->names.repr, &m);
-  if (k == M_USER) return check_str_result(vm, call_method(vm, m, v, 0, NULL, vm->names.repr), "__repr__");
+  if (k == M_USER)
+    return check_str_result(vm, call_method(vm, m, v, 0, NULL, vm->names.repr), "__repr__");
   if (k == M_SLOT && OBJ_TYPE(v) != OBJ_EXCEPTION && OBJ_TYPE(v) != OBJ_INSTANCE) {
     Value r = layout_repr(vm, v);
     if (!IS_UNDEF(r)) return r;
@@ -1140,7 +1180,8 @@ Value asy_str(VM *vm, Value v) {
     return asy_repr(vm, v);
   }
   if (k == M_SLOT && IS_STR(v)) return OBJ_VAL(asy_str_new(vm, AS_STR(v)->chars, AS_STR(v)->size));
-  Value r = k == M_USER ? call_method(vm, m, v, 0, NULL, vm->names.str) : asy_call(vm, m, 1, &v, NULL);
+  Value r =
+      k == M_USER ? call_method(vm, m, v, 0, NULL, vm->names.str) : asy_call(vm, m, 1, &v, NULL);
   return check_str_result(vm, r, "__str__");
 }
 
@@ -1179,14 +1220,16 @@ bool asy_index(VM *vm, Value v, int64_t *out) {
       Value r = call_method(vm, m, v, 0, NULL, vm->names.index);
       if (IS_EXC(r)) return false;
       if (!IS_INTLIKE(r)) {
-        asy_raise(vm, vm->exc.TypeError, "__index__ returned non-int (type %s)", asy_type_name(vm, r));
+        asy_raise(vm, vm->exc.TypeError, "__index__ returned non-int (type %s)",
+                  asy_type_name(vm, r));
         return false;
       }
       *out = AS_INTLIKE(r);
       return true;
     }
   }
-  asy_raise(vm, vm->exc.TypeError, "'%s' object cannot be interpreted as an integer", asy_type_name(vm, v));
+  asy_raise(vm, vm->exc.TypeError, "'%s' object cannot be interpreted as an integer",
+            asy_type_name(vm, v));
   return false;
 }
 
@@ -1194,10 +1237,10 @@ bool asy_index(VM *vm, Value v, int64_t *out) {
 ** list.__add__, set.__or__, tuple.__lt__, … so that explicit dunder calls and super()
 ** calls reach the C slots. One C function per operator (natives get no closure data). */
 
-#define CMP_NATIVE(id, op)                                                       \
-  static Value cmp_native_##id(VM *vm, int argc, Value *args, ObjDict *kw) {     \
-    if (!asy_args(vm, cmp_dunder[op], argc - 1, kw, 1, 1)) return EXC_VAL;       \
-    return asy_builtin_compare(vm, op, args[0], args[1]);                        \
+#define CMP_NATIVE(id, op) \
+  static Value cmp_native_##id(VM *vm, int argc, Value *args, ObjDict *kw) { \
+    if (!asy_args(vm, cmp_dunder[op], argc - 1, kw, 1, 1)) return EXC_VAL; \
+    return asy_builtin_compare(vm, op, args[0], args[1]); \
   }
 CMP_NATIVE(lt, CMP_LT)
 CMP_NATIVE(le, CMP_LE)
@@ -1208,18 +1251,18 @@ CMP_NATIVE(ge, CMP_GE)
 static NativeFn const cmp_natives[6] = {cmp_native_lt, cmp_native_le, cmp_native_eq,
                                         cmp_native_ne, cmp_native_gt, cmp_native_ge};
 
-#define BIN_NATIVES(id, op)                                                           \
-  static Value bin_native_##id(VM *vm, int argc, Value *args, ObjDict *kw) {          \
-    if (!asy_args(vm, binop_dunder[op][0], argc - 1, kw, 1, 1)) return EXC_VAL;       \
-    return asy_builtin_binary(vm, op, args[0], args[1], false);                       \
-  }                                                                                   \
-  static Value rbin_native_##id(VM *vm, int argc, Value *args, ObjDict *kw) {         \
-    if (!asy_args(vm, binop_dunder[op][1], argc - 1, kw, 1, 1)) return EXC_VAL;       \
-    return asy_builtin_binary(vm, op, args[1], args[0], false);                       \
-  }                                                                                   \
-  static Value ibin_native_##id(VM *vm, int argc, Value *args, ObjDict *kw) {         \
-    if (!asy_args(vm, binop_dunder[op][2], argc - 1, kw, 1, 1)) return EXC_VAL;       \
-    return asy_builtin_binary(vm, op, args[0], args[1], true);                        \
+#define BIN_NATIVES(id, op) \
+  static Value bin_native_##id(VM *vm, int argc, Value *args, ObjDict *kw) { \
+    if (!asy_args(vm, binop_dunder[op][0], argc - 1, kw, 1, 1)) return EXC_VAL; \
+    return asy_builtin_binary(vm, op, args[0], args[1], false); \
+  } \
+  static Value rbin_native_##id(VM *vm, int argc, Value *args, ObjDict *kw) { \
+    if (!asy_args(vm, binop_dunder[op][1], argc - 1, kw, 1, 1)) return EXC_VAL; \
+    return asy_builtin_binary(vm, op, args[1], args[0], false); \
+  } \
+  static Value ibin_native_##id(VM *vm, int argc, Value *args, ObjDict *kw) { \
+    if (!asy_args(vm, binop_dunder[op][2], argc - 1, kw, 1, 1)) return EXC_VAL; \
+    return asy_builtin_binary(vm, op, args[0], args[1], true); \
   }
 BIN_NATIVES(add, BINOP_ADD)
 BIN_NATIVES(mul, BINOP_MULTIPLY)
@@ -1237,14 +1280,15 @@ static void def_slot(VM *vm, ObjClass *c, ObjStr *name, NativeFn fn) {
 
 static void def_cmp(VM *vm, ObjClass *c, bool ordered) {
   for (int op = 0; op < 6; op++)
-    if (ordered || op == CMP_EQ || op == CMP_NE) def_slot(vm, c, vm->opnames.cmp[op], cmp_natives[op]);
+    if (ordered || op == CMP_EQ || op == CMP_NE)
+      def_slot(vm, c, vm->opnames.cmp[op], cmp_natives[op]);
 }
 
-#define DEF_BIN(c, op, id, refl, inpl)                                   \
-  do {                                                                   \
-    def_slot(vm, c, vm->opnames.binop[op][0], bin_native_##id);                    \
-    if (refl) def_slot(vm, c, vm->opnames.binop[op][1], rbin_native_##id);         \
-    if (inpl) def_slot(vm, c, vm->opnames.binop[op][2], ibin_native_##id);         \
+#define DEF_BIN(c, op, id, refl, inpl) \
+  do { \
+    def_slot(vm, c, vm->opnames.binop[op][0], bin_native_##id); \
+    if (refl) def_slot(vm, c, vm->opnames.binop[op][1], rbin_native_##id); \
+    if (inpl) def_slot(vm, c, vm->opnames.binop[op][2], ibin_native_##id); \
   } while (0)
 
 void asy_init_ops_natives(VM *vm) {

@@ -54,7 +54,8 @@ Value asy_range_getitem(VM *vm, ObjRange *r, Value key) {
   if (IS_OBJ_TYPE(key, OBJ_SLICE)) {
     int64_t len = n > INT64_MAX ? INT64_MAX : (int64_t)n;
     int64_t start, stop, step, cnt;
-    if (!asy_slice_indices(vm, (ObjSlice *)AS_OBJ(key), len, &start, &stop, &step, &cnt)) return EXC_VAL;
+    if (!asy_slice_indices(vm, (ObjSlice *)AS_OBJ(key), len, &start, &stop, &step, &cnt))
+      return EXC_VAL;
     i128 nstart = (i128)r->start + (i128)start * r->step;
     i128 nstop = (i128)r->start + (i128)stop * r->step;
     i128 nstep = (i128)step * r->step;
@@ -75,7 +76,8 @@ Value asy_range_getitem(VM *vm, ObjRange *r, Value key) {
   }
   i128 ii = i;
   if (ii < 0) ii += n;
-  if (ii < 0 || ii >= n) return asy_raise(vm, vm->exc.IndexError, "range object index out of range");
+  if (ii < 0 || ii >= n)
+    return asy_raise(vm, vm->exc.IndexError, "range object index out of range");
   return INT_VAL((int64_t)((i128)r->start + ii * r->step));
 }
 
@@ -131,7 +133,8 @@ int64_t asy_range_hash(VM *vm, ObjRange *r, bool *ok) {
 
 Value asy_range_repr(VM *vm, ObjRange *r) {
   if (r->step == 1)
-    return OBJ_VAL(asy_str_printf(vm, "range(%lld, %lld)", (long long)r->start, (long long)r->stop));
+    return OBJ_VAL(
+        asy_str_printf(vm, "range(%lld, %lld)", (long long)r->start, (long long)r->stop));
   return OBJ_VAL(asy_str_printf(vm, "range(%lld, %lld, %lld)", (long long)r->start,
                                 (long long)r->stop, (long long)r->step));
 }
@@ -149,10 +152,13 @@ static bool range_arg(VM *vm, Value v, int64_t *out) {
 }
 
 static Value range_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (kw && kw->count) return asy_raise(vm, vm->exc.TypeError, "range() takes no keyword arguments");
+  if (kw && kw->count)
+    return asy_raise(vm, vm->exc.TypeError, "range() takes no keyword arguments");
   int n = argc - 1;
-  if (n < 1) return asy_raise(vm, vm->exc.TypeError, "range expected at least 1 argument, got %d", n);
-  if (n > 3) return asy_raise(vm, vm->exc.TypeError, "range expected at most 3 arguments, got %d", n);
+  if (n < 1)
+    return asy_raise(vm, vm->exc.TypeError, "range expected at least 1 argument, got %d", n);
+  if (n > 3)
+    return asy_raise(vm, vm->exc.TypeError, "range expected at most 3 arguments, got %d", n);
   int64_t start = 0, stop, step = 1;
   if (n == 1) {
     if (!range_arg(vm, args[1], &stop)) return EXC_VAL;
@@ -306,7 +312,8 @@ static bool slice_bound(VM *vm, Value v, int64_t dflt, int64_t *out) {
   }
   if (IS_OBJ(v) && !IS_STR(v) && !IS_UNDEF(asy_class_lookup(AS_OBJ(v)->cls, vm->names.index)))
     return asy_index(vm, v, out);
-  asy_raise(vm, vm->exc.TypeError, "slice indices must be integers or None or have an __index__ method");
+  asy_raise(vm, vm->exc.TypeError,
+            "slice indices must be integers or None or have an __index__ method");
   return false;
 }
 
@@ -332,10 +339,8 @@ bool asy_slice_indices(VM *vm, ObjSlice *s, int64_t length, int64_t *start, int6
   } else if (*stop >= length) {
     *stop = *step < 0 ? length - 1 : length;
   }
-  if (*step < 0)
-    *slicelen = *stop < *start ? (*start - *stop - 1) / (-*step) + 1 : 0;
-  else
-    *slicelen = *start < *stop ? (*stop - *start - 1) / *step + 1 : 0;
+  if (*step < 0) *slicelen = *stop < *start ? (*start - *stop - 1) / (-*step) + 1 : 0;
+  else *slicelen = *start < *stop ? (*stop - *start - 1) / *step + 1 : 0;
   return true;
 }
 
@@ -363,10 +368,13 @@ Value asy_slice_compare(VM *vm, int op, ObjSlice *a, ObjSlice *b) {
 #define SELF_SLICE(meth) ASY_SELF(OBJ_SLICE, meth, "slice")
 
 static Value slice_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (kw && kw->count) return asy_raise(vm, vm->exc.TypeError, "slice() takes no keyword arguments");
+  if (kw && kw->count)
+    return asy_raise(vm, vm->exc.TypeError, "slice() takes no keyword arguments");
   int n = argc - 1;
-  if (n < 1) return asy_raise(vm, vm->exc.TypeError, "slice expected at least 1 argument, got %d", n);
-  if (n > 3) return asy_raise(vm, vm->exc.TypeError, "slice expected at most 3 arguments, got %d", n);
+  if (n < 1)
+    return asy_raise(vm, vm->exc.TypeError, "slice expected at least 1 argument, got %d", n);
+  if (n > 3)
+    return asy_raise(vm, vm->exc.TypeError, "slice expected at most 3 arguments, got %d", n);
   if (n == 1) return OBJ_VAL(asy_slice_new(vm, NONE_VAL, args[1], NONE_VAL));
   return OBJ_VAL(asy_slice_new(vm, args[1], args[2], n == 3 ? args[3] : NONE_VAL));
 }
@@ -378,7 +386,8 @@ static Value slice_indices_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_index(vm, args[1], &len)) return EXC_VAL;
   if (len < 0) return asy_raise(vm, vm->exc.ValueError, "length should not be negative");
   int64_t start, stop, step, n;
-  if (!asy_slice_indices(vm, (ObjSlice *)AS_OBJ(args[0]), len, &start, &stop, &step, &n)) return EXC_VAL;
+  if (!asy_slice_indices(vm, (ObjSlice *)AS_OBJ(args[0]), len, &start, &stop, &step, &n))
+    return EXC_VAL;
   Value items[3] = {INT_VAL(start), INT_VAL(stop), INT_VAL(step)};
   return OBJ_VAL(asy_tuple_from(vm, 3, items));
 }
@@ -432,6 +441,7 @@ static Value slice_step(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 #define U ASY_UNCHECKED
+/* clang-format off */
 static const AsyMethodDef range_methods[] = {
   {"__new__", range_new_, U}, {"__len__", range_len_m, U}, {"__getitem__", range_getitem_m, U},
   {"__contains__", range_contains_m, U}, {"__iter__", range_iter_m, U},
@@ -440,12 +450,15 @@ static const AsyMethodDef range_methods[] = {
   {"start", range_start, U | ASY_DEF_PROPERTY}, {"stop", range_stop, U | ASY_DEF_PROPERTY},
   {"step", range_step, U | ASY_DEF_PROPERTY}, {0},
 };
+/* clang-format on */
 
+/* clang-format off */
 static const AsyMethodDef slice_methods[] = {
   {"__new__", slice_new_, U}, {"indices", slice_indices_m, U}, {"__repr__", slice_repr_m, U},
   {"__hash__", slice_hash_m, U}, {"start", slice_start, U | ASY_DEF_PROPERTY},
   {"stop", slice_stop, U | ASY_DEF_PROPERTY}, {"step", slice_step, U | ASY_DEF_PROPERTY}, {0},
 };
+/* clang-format on */
 #undef U
 
 void asy_init_range_types(VM *vm) {

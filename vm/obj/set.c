@@ -99,7 +99,8 @@ static int entry_equal(VM *vm, ObjSet *s, SetEntry **ep, Value key, bool *restar
   SetEntry *e = *ep;
   Value start = e->key;
   if (asy_same(start, key) && IS_OBJ(key)) return 1;
-  if (is_exact_str(vm, start) && is_exact_str(vm, key)) return asy_str_equal(AS_STR(start), AS_STR(key));
+  if (is_exact_str(vm, start) && is_exact_str(vm, key))
+    return asy_str_equal(AS_STR(start), AS_STR(key));
   if (!IS_OBJ(start) && !IS_OBJ(key)) return asy_equal(vm, start, key);
   size_t mask = s->mask, pos = (size_t)(e - s->table);
   asy_push_root(vm, start);
@@ -553,8 +554,7 @@ Value asy_set_binary(VM *vm, int op, Value a, Value b, bool inplace) {
   case BINOP_XOR:
     if (inplace) return symmetric_difference_update(vm, s, b) ? a : EXC_VAL;
     return set_symmetric_difference(vm, s, b);
-  default:
-    return vm->notimplemented;
+  default: return vm->notimplemented;
   }
 }
 
@@ -629,7 +629,8 @@ static Value set_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value set_init(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_SET("__init__");
   if (kw && kw->count) return asy_raise(vm, vm->exc.TypeError, "set() takes no keyword arguments");
-  if (argc > 2) return asy_raise(vm, vm->exc.TypeError, "set expected at most 1 argument, got %d", argc - 1);
+  if (argc > 2)
+    return asy_raise(vm, vm->exc.TypeError, "set expected at most 1 argument, got %d", argc - 1);
   ObjSet *s = AS_SET(args[0]);
   if (s->used || s->fill) set_clear(vm, s);
   if (argc == 2 && !asy_set_update(vm, s, args[1])) return EXC_VAL;
@@ -643,7 +644,8 @@ static Value frozenset_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (kw && kw->count && cls == vm->types.frozenset)
     return asy_raise(vm, vm->exc.TypeError, "frozenset() takes no keyword arguments");
   if (argc > 2)
-    return asy_raise(vm, vm->exc.TypeError, "frozenset expected at most 1 argument, got %d", argc - 1);
+    return asy_raise(vm, vm->exc.TypeError, "frozenset expected at most 1 argument, got %d",
+                     argc - 1);
   if (argc == 2 && cls == vm->types.frozenset && IS_SET(args[1]) &&
       AS_OBJ(args[1])->cls == vm->types.frozenset)
     return args[1];
@@ -885,6 +887,7 @@ static Value frozenset_hash_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 #define U ASY_UNCHECKED
+/* clang-format off */
 static const AsyMethodDef set_methods[] = {
   {"__new__", set_new_, U}, {"__init__", set_init, U}, {"add", set_add_m, U},
   {"remove", set_remove_m, U}, {"discard", set_discard_m, U}, {"pop", set_pop_m, U},
@@ -893,12 +896,16 @@ static const AsyMethodDef set_methods[] = {
   {"difference_update", set_difference_update_m, U},
   {"symmetric_difference_update", set_symdiff_update_m, U}, {0},
 };
+/* clang-format on */
 
 static const AsyMethodDef frozenset_methods[] = {
-  {"__new__", frozenset_new_, U}, {"__hash__", frozenset_hash_m, U}, {0},
+    {"__new__", frozenset_new_, U},
+    {"__hash__", frozenset_hash_m, U},
+    {0},
 };
 
 /* What set and frozenset both have. */
+/* clang-format off */
 static const AsyMethodDef any_set_methods[] = {
   {"copy", set_copy_m, U}, {"union", set_union_m, U}, {"intersection", set_intersection_m, U},
   {"difference", set_difference_m, U}, {"symmetric_difference", set_symdiff_m, U},
@@ -906,6 +913,7 @@ static const AsyMethodDef any_set_methods[] = {
   {"isdisjoint", set_isdisjoint_m, U}, {"__contains__", set_contains_m, U},
   {"__len__", set_len_m, U}, {"__iter__", set_iter_m, U}, {"__repr__", set_repr_m, U}, {0},
 };
+/* clang-format on */
 #undef U
 
 void asy_init_set_types(VM *vm) {

@@ -110,10 +110,12 @@ uint32_t asy_utf8_decode(const char *str, size_t n, size_t *adv) {
   }
   size_t need;
   uint32_t cp;
+  /* clang-format off */
   if (c >= 0xF0 && c < 0xF8) { need = 3; cp = c & 0x07; }
   else if (c >= 0xE0) { need = 2; cp = c & 0x0F; }
   else if (c >= 0xC0) { need = 1; cp = c & 0x1F; }
   else { *adv = 1; return c; } /* stray continuation byte */
+  /* clang-format on */
   if (c >= 0xF8 || need >= n) {
     *adv = 1;
     return c;
@@ -174,10 +176,12 @@ bool asy_utf8_valid(const char *str, size_t n, size_t *bad_pos) {
     }
     size_t need;
     uint32_t min;
+    /* clang-format off */
     if (c >= 0xC2 && c < 0xE0) { need = 1; min = 0x80; }
     else if (c >= 0xE0 && c < 0xF0) { need = 2; min = 0x800; }
     else if (c >= 0xF0 && c < 0xF5) { need = 3; min = 0x10000; }
     else break;
+    /* clang-format on */
     if (i + need >= n) break; /* truncated sequence */
     uint32_t cp = c & (0x3F >> need);
     size_t k;
@@ -301,6 +305,7 @@ typedef struct {
 } SipState;
 
 #define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+/* clang-format off */
 #define SIPROUND(s) \
   do { \
     s->v0 += s->v1; s->v1 = ROTL(s->v1, 13); s->v1 ^= s->v0; s->v0 = ROTL(s->v0, 32); \
@@ -308,6 +313,7 @@ typedef struct {
     s->v0 += s->v3; s->v3 = ROTL(s->v3, 21); s->v3 ^= s->v0; \
     s->v2 += s->v1; s->v1 = ROTL(s->v1, 17); s->v1 ^= s->v2; s->v2 = ROTL(s->v2, 32); \
   } while (0)
+/* clang-format on */
 
 static void sip_init(SipState *s) {
   s->v0 = 0x736f6d6570736575ULL;
@@ -409,7 +415,8 @@ ObjStr *asy_str_new_cls(VM *vm, ObjClass *cls, const char *chars, size_t size) {
 ObjStr *asy_str_new(VM *vm, const char *chars, size_t size) {
   /* '' and one-character ASCII strings are shared: they are everywhere (s[i], str(7),
   ** split results) and sharing saves an allocation each time. */
-  if (size == 0 || (size == 1 && (unsigned char)chars[0] < 0x80)) return asy_str_intern(vm, chars, size);
+  if (size == 0 || (size == 1 && (unsigned char)chars[0] < 0x80))
+    return asy_str_intern(vm, chars, size);
   return asy_str_new_cls(vm, NULL, chars, size);
 }
 

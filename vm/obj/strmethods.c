@@ -45,7 +45,8 @@ static Value s_maketrans(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjDict *d = asy_dict_new(vm);
   if (argc == 1) {
     if (!IS_DICT(args[0]))
-      return asy_raise(vm, vm->exc.TypeError, "if you give only one argument to maketrans it must be a dict");
+      return asy_raise(vm, vm->exc.TypeError,
+                       "if you give only one argument to maketrans it must be a dict");
     ObjDict *src = AS_DICT(args[0]);
     for (size_t i = 0; i < src->used; i++) {
       Value k = src->entries[i].key;
@@ -53,12 +54,14 @@ static Value s_maketrans(VM *vm, int argc, Value *args, ObjDict *kw) {
       Value key;
       if (IS_STR(k)) {
         if (AS_STR(k)->length != 1)
-          return asy_raise(vm, vm->exc.ValueError, "string keys in translate table must be of length 1");
+          return asy_raise(vm, vm->exc.ValueError,
+                           "string keys in translate table must be of length 1");
         key = INT_VAL(asy_str_char_at(vm, AS_STR(k), 0));
       } else if (IS_INTLIKE(k)) {
         key = INT_VAL(AS_INTLIKE(k));
       } else {
-        return asy_raise(vm, vm->exc.TypeError, "keys in translate table must be strings or integers");
+        return asy_raise(vm, vm->exc.TypeError,
+                         "keys in translate table must be strings or integers");
       }
       if (!asy_dict_set(vm, d, key, src->entries[i].value)) return EXC_VAL;
     }
@@ -72,9 +75,11 @@ static Value s_maketrans(VM *vm, int argc, Value *args, ObjDict *kw) {
                      asy_arg_type_name(vm, args[1]));
   ObjStr *x = AS_STR(args[0]), *y = AS_STR(args[1]);
   if (x->length != y->length)
-    return asy_raise(vm, vm->exc.ValueError, "the first two maketrans arguments must have equal length");
+    return asy_raise(vm, vm->exc.ValueError,
+                     "the first two maketrans arguments must have equal length");
   for (size_t i = 0; i < x->length; i++)
-    if (!asy_dict_set(vm, d, INT_VAL(asy_str_char_at(vm, x, i)), INT_VAL(asy_str_char_at(vm, y, i))))
+    if (!asy_dict_set(vm, d, INT_VAL(asy_str_char_at(vm, x, i)),
+                      INT_VAL(asy_str_char_at(vm, y, i))))
       return EXC_VAL;
   if (argc == 3) {
     if (!IS_STR(args[2]))
@@ -151,9 +156,7 @@ static Value s_encode(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 /* ---- operators ---------------------------------------------------------------------------------- */
 
-static Value s_str(VM *vm, int argc, Value *args, ObjDict *kw) {
-  return exact(vm, SELF);
-}
+static Value s_str(VM *vm, int argc, Value *args, ObjDict *kw) { return exact(vm, SELF); }
 
 /* str(object='') / str(object=b'', encoding='utf-8', errors='strict'). args[0] is cls. */
 static Value s_new(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -175,15 +178,14 @@ static Value s_new(VM *vm, int argc, Value *args, ObjDict *kw) {
     for (int i = 1; i <= 2; i++) {
       if (IS_UNDEF(a[i])) continue;
       if (!IS_STR(a[i]))
-        return asy_raise(vm, vm->exc.TypeError, "str() argument '%s' must be str, not %s",
-                         names[i], asy_type_name(vm, a[i]));
+        return asy_raise(vm, vm->exc.TypeError, "str() argument '%s' must be str, not %s", names[i],
+                         asy_type_name(vm, a[i]));
       *(i == 1 ? &enc : &err) = AS_STR(a[i])->chars;
     }
     if (IS_UNDEF(a[0])) r = OBJ_VAL(vm->names.empty);
     else if (IS_BYTES(a[0]))
       r = asy_bytes_decode(vm, AS_BYTES(a[0])->data, AS_BYTES(a[0])->size, enc, err);
-    else if (IS_STR(a[0]))
-      return asy_raise(vm, vm->exc.TypeError, "decoding str is not supported");
+    else if (IS_STR(a[0])) return asy_raise(vm, vm->exc.TypeError, "decoding str is not supported");
     else
       return asy_raise(vm, vm->exc.TypeError, "decoding to str: need a bytes-like object, %s found",
                        asy_type_name(vm, a[0]));
@@ -194,6 +196,7 @@ static Value s_new(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 /* ---- registration ------------------------------------------------------------------------------ */
 
+/* clang-format off */
 static const AsyMethodDef str_methods[] = {
   {"isidentifier", s_isidentifier, 0, 0, ASY_ARGS_AUTO},
   {"translate", s_translate, 1, 1, ASY_ARGS_AUTO}, {"format", s_format, 0, ASY_VARARGS, ASY_ARGS_KW},
@@ -203,6 +206,7 @@ static const AsyMethodDef str_methods[] = {
   {"str.maketrans", s_maketrans, 1, 3, ASY_ARGS_AUTO | ASY_DEF_STATIC},
   {0},
 };
+/* clang-format on */
 
 void asy_init_str_types(VM *vm) {
   asy_def_span_methods(vm, vm->types.str);

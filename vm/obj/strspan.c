@@ -22,11 +22,11 @@
 /* ---- spans ------------------------------------------------------------------------------ */
 
 typedef struct {
-  Value obj;          /* the str or bytes; UNDEF for a bytes needle given as an int */
+  Value obj; /* the str or bytes; UNDEF for a bytes needle given as an int */
   const char *p;
-  size_t n;           /* bytes */
-  size_t len;         /* items: code points of a str, bytes of a bytes */
-  bool text;          /* a str */
+  size_t n;   /* bytes */
+  size_t len; /* items: code points of a str, bytes of a bytes */
+  bool text;  /* a str */
 } Span;
 
 static Span span_of(Value v) {
@@ -165,7 +165,8 @@ static bool slice_bound(VM *vm, Value v, int64_t *out) {
   }
   if (IS_OBJ(v) && !IS_UNDEF(asy_class_lookup(asy_class_of(vm, v), vm->names.index)))
     return asy_index(vm, v, out);
-  asy_raise(vm, vm->exc.TypeError, "slice indices must be integers or None or have an __index__ method");
+  asy_raise(vm, vm->exc.TypeError,
+            "slice indices must be integers or None or have an __index__ method");
   return false;
 }
 
@@ -204,7 +205,8 @@ static bool needle_arg(VM *vm, const Span *self, Value v, Span *out, char *one, 
 
 /* ---- searching --------------------------------------------------------------------------- */
 
-static Value find_common(VM *vm, int argc, Value *args, const char *name, bool reverse, bool raise) {
+static Value find_common(VM *vm, int argc, Value *args, const char *name, bool reverse,
+                         bool raise) {
   Span s = span_of(args[0]), nd;
   char one;
   int64_t start, end, r = -1;
@@ -216,7 +218,8 @@ static Value find_common(VM *vm, int argc, Value *args, const char *name, bool r
     if (hit >= 0) r = (int64_t)index_of(&s, b0 + (size_t)hit);
   }
   if (r < 0 && raise)
-    return asy_raise(vm, vm->exc.ValueError, s.text ? "substring not found" : "subsection not found");
+    return asy_raise(vm, vm->exc.ValueError,
+                     s.text ? "substring not found" : "subsection not found");
   return INT_VAL(r);
 }
 
@@ -242,8 +245,8 @@ static Value starts_ends(VM *vm, int argc, Value *args, const char *name, bool e
     items = AS_TUPLE(args[1])->items;
     n = AS_TUPLE(args[1])->size;
   } else if (!same_kind(&s, args[1], &p)) {
-    return asy_raise(vm, vm->exc.TypeError, "%s first arg must be %s or a tuple of %s, not %s", name,
-                     kind_name(&s), kind_name(&s), asy_type_name(vm, args[1]));
+    return asy_raise(vm, vm->exc.TypeError, "%s first arg must be %s or a tuple of %s, not %s",
+                     name, kind_name(&s), kind_name(&s), asy_type_name(vm, args[1]));
   }
   for (size_t k = 0; k < n; k++) {
     if (!same_kind(&s, items[k], &p))
@@ -336,7 +339,8 @@ static Value split_common(VM *vm, int argc, Value *args, ObjDict *kw, bool right
     split_whitespace(vm, &s, maxsplit, right, out);
     return OBJ_VAL(out);
   }
-  if (!same_kind(&s, a[0], &sep)) return kind_error(vm, &s, a[0], "%.0smust be str or None, not %s", "");
+  if (!same_kind(&s, a[0], &sep))
+    return kind_error(vm, &s, a[0], "%.0smust be str or None, not %s", "");
   if (sep.n == 0) return asy_raise(vm, vm->exc.ValueError, "empty separator");
   if (!right) {
     size_t p = 0;
@@ -388,7 +392,8 @@ static Value sp_splitlines(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value partition_common(VM *vm, Value *args, bool right) {
   Span s = span_of(args[0]), sep;
-  if (!same_kind(&s, args[1], &sep)) return kind_error(vm, &s, args[1], "%.0smust be str, not %s", "");
+  if (!same_kind(&s, args[1], &sep))
+    return kind_error(vm, &s, args[1], "%.0smust be str, not %s", "");
   if (sep.n == 0) return asy_raise(vm, vm->exc.ValueError, "empty separator");
   int64_t hit = asy_mem_find(s.p, s.n, sep.p, sep.n, right);
   Value items[3];
@@ -505,13 +510,16 @@ static Value justify(VM *vm, int argc, Value *args, const char *name, char how) 
   if (argc > 2) {
     Value f = args[2];
     if (s.text && !IS_STR(f))
-      return asy_raise(vm, vm->exc.TypeError, "The fill character must be a unicode character, not %s",
+      return asy_raise(vm, vm->exc.TypeError,
+                       "The fill character must be a unicode character, not %s",
                        asy_type_name(vm, f));
     if (s.text && AS_STR(f)->length != 1)
-      return asy_raise(vm, vm->exc.TypeError, "The fill character must be exactly one character long");
+      return asy_raise(vm, vm->exc.TypeError,
+                       "The fill character must be exactly one character long");
     if (!s.text && (!IS_BYTES(f) || AS_BYTES(f)->size != 1))
-      return asy_raise(vm, vm->exc.TypeError, "%s() argument 2 must be a byte string of length 1, not %s",
-                       name, asy_arg_type_name(vm, f));
+      return asy_raise(vm, vm->exc.TypeError,
+                       "%s() argument 2 must be a byte string of length 1, not %s", name,
+                       asy_arg_type_name(vm, f));
     Span fs = span_of(f);
     k = fs.n;
     memcpy(fill, fs.p, k);
@@ -584,8 +592,10 @@ static Value sp_replace(VM *vm, int argc, Value *args, ObjDict *kw) {
   Value a[3];
   if (!asy_kwargs(vm, "replace", argc - 1, args + 1, kw, names, 3, 2, 2, a)) return EXC_VAL;
   Span s = span_of(args[0]), old, new_;
-  if (!same_kind(&s, a[0], &old)) return kind_error(vm, &s, a[0], "%s() argument 1 must be str, not %s", "replace");
-  if (!same_kind(&s, a[1], &new_)) return kind_error(vm, &s, a[1], "%s() argument 2 must be str, not %s", "replace");
+  if (!same_kind(&s, a[0], &old))
+    return kind_error(vm, &s, a[0], "%s() argument 1 must be str, not %s", "replace");
+  if (!same_kind(&s, a[1], &new_))
+    return kind_error(vm, &s, a[1], "%s() argument 2 must be str, not %s", "replace");
   int64_t count = -1;
   if (!IS_UNDEF(a[2]) && !asy_index(vm, a[2], &count)) return EXC_VAL;
   if (count < 0) count = INT64_MAX;
@@ -635,10 +645,12 @@ static Value sp_replace(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value affix_common(VM *vm, Value *args, const char *name, bool suffix) {
   Span s = span_of(args[0]), p;
-  if (!same_kind(&s, args[1], &p)) return kind_error(vm, &s, args[1], "%s() argument must be str, not %s", name);
+  if (!same_kind(&s, args[1], &p))
+    return kind_error(vm, &s, args[1], "%s() argument must be str, not %s", name);
   if (suffix && p.n && p.n <= s.n && memcmp(s.p + s.n - p.n, p.p, p.n) == 0)
     return make(vm, &s, s.p, s.n - p.n);
-  if (!suffix && p.n <= s.n && memcmp(s.p, p.p, p.n) == 0) return make(vm, &s, s.p + p.n, s.n - p.n);
+  if (!suffix && p.n <= s.n && memcmp(s.p, p.p, p.n) == 0)
+    return make(vm, &s, s.p + p.n, s.n - p.n);
   return whole(vm, &s);
 }
 
@@ -798,7 +810,8 @@ static Value sp_add(VM *vm, int argc, Value *args, ObjDict *kw) {
   Span s = span_of(args[0]), o;
   if (!same_kind(&s, args[1], &o))
     return asy_raise(vm, vm->exc.TypeError,
-                     s.text ? "can only concatenate str (not \"%s\") to str" : "can't concat %s to bytes",
+                     s.text ? "can only concatenate str (not \"%s\") to str"
+                            : "can't concat %s to bytes",
                      asy_type_name(vm, args[1]));
   if (s.text) return asy_str_concat(vm, AS_STR(args[0]), AS_STR(args[1]));
   return asy_bytes_concat(vm, AS_BYTES(args[0]), AS_BYTES(args[1]));
@@ -817,7 +830,9 @@ static Value percent(VM *vm, Value fmt, Value values) {
   return asy_bytes_percent(vm, AS_BYTES(fmt), values);
 }
 
-static Value sp_mod(VM *vm, int argc, Value *args, ObjDict *kw) { return percent(vm, args[0], args[1]); }
+static Value sp_mod(VM *vm, int argc, Value *args, ObjDict *kw) {
+  return percent(vm, args[0], args[1]);
+}
 
 static Value sp_rmod(VM *vm, int argc, Value *args, ObjDict *kw) {
   Span s = span_of(args[0]), o;
@@ -891,6 +906,7 @@ SPAN_NATIVE(sp_ge, compare(vm, args, CMP_GE))
 #define AUTO ASY_ARGS_AUTO
 #define SLOT ASY_ARGS_SLOT
 #define KW ASY_ARGS_KW
+/* clang-format off */
 static const AsyMethodDef span_methods[] = {
   {"find", sp_find, 1, 3, AUTO}, {"rfind", sp_rfind, 1, 3, AUTO},
   {"index", sp_index, 1, 3, AUTO}, {"rindex", sp_rindex, 1, 3, AUTO},
@@ -918,19 +934,22 @@ static const AsyMethodDef span_methods[] = {
   ASY_RICHCMP_DEFS(sp),
   {0},
 };
+/* clang-format on */
 
 /* Where the kinds differ: str's replace takes count by keyword, and the Unicode-only
 ** case and digit notions exist for str alone. */
+/* clang-format off */
 static const AsyMethodDef str_span_methods[] = {
   {"replace", sp_replace, 2, 3, KW}, {"casefold", sp_casefold, 0, 0, AUTO},
   {"istitle", sp_istitle, 0, 0, AUTO}, {"isdecimal", sp_isdecimal, 0, 0, AUTO},
   {"isnumeric", sp_isnumeric, 0, 0, AUTO}, {"isprintable", sp_isprintable, 0, 0, AUTO},
   {0},
 };
+/* clang-format on */
 
 static const AsyMethodDef bytes_span_methods[] = {
-  {"replace", sp_replace, 2, 3, AUTO},
-  {0},
+    {"replace", sp_replace, 2, 3, AUTO},
+    {0},
 };
 
 void asy_def_span_methods(VM *vm, ObjClass *cls) {

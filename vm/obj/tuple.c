@@ -98,13 +98,15 @@ Value asy_tuple_getitem(VM *vm, ObjTuple *t, Value key) {
     ObjTuple *r = asy_tuple_new(vm, (size_t)(n > 0 ? n : 0));
     for (int64_t j = 0; j < n; j++) r->items[j] = t->items[start + j * step];
     return OBJ_VAL(r);
-  } else if (IS_OBJ(key) && !IS_STR(key) && !IS_UNDEF(asy_class_lookup(AS_OBJ(key)->cls, vm->names.index))) {
+  } else if (IS_OBJ(key) && !IS_STR(key) &&
+             !IS_UNDEF(asy_class_lookup(AS_OBJ(key)->cls, vm->names.index))) {
     if (!asy_index(vm, key, &i)) return EXC_VAL;
   } else {
     return asy_raise(vm, vm->exc.TypeError, "tuple indices must be integers or slices, not %s",
                      asy_type_name(vm, key));
   }
-  if (!asy_seq_index((int64_t)t->size, &i)) return asy_raise(vm, vm->exc.IndexError, "tuple index out of range");
+  if (!asy_seq_index((int64_t)t->size, &i))
+    return asy_raise(vm, vm->exc.IndexError, "tuple index out of range");
   return t->items[i];
 }
 
@@ -135,9 +137,12 @@ static Value tuple_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value tuple_index(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_TUPLE("index");
-  if (kw && kw->count) return asy_raise(vm, vm->exc.TypeError, "tuple.index() takes no keyword arguments");
-  if (argc < 2) return asy_raise(vm, vm->exc.TypeError, "index expected at least 1 argument, got %d", argc - 1);
-  if (argc > 4) return asy_raise(vm, vm->exc.TypeError, "index expected at most 3 arguments, got %d", argc - 1);
+  if (kw && kw->count)
+    return asy_raise(vm, vm->exc.TypeError, "tuple.index() takes no keyword arguments");
+  if (argc < 2)
+    return asy_raise(vm, vm->exc.TypeError, "index expected at least 1 argument, got %d", argc - 1);
+  if (argc > 4)
+    return asy_raise(vm, vm->exc.TypeError, "index expected at most 3 arguments, got %d", argc - 1);
   ObjTuple *t = AS_TUPLE(args[0]);
   int64_t n = (int64_t)t->size, bounds[2] = {0, n};
   for (int k = 0; k < 2 && argc > 2 + k; k++) {
@@ -218,12 +223,14 @@ static Value tuple_hash_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 #define U ASY_UNCHECKED
+/* clang-format off */
 static const AsyMethodDef tuple_methods[] = {
   {"__new__", tuple_new_, U}, {"index", tuple_index, U}, {"count", tuple_count, U},
   {"__getitem__", tuple_getitem_m, U}, {"__len__", tuple_len_m, U},
   {"__contains__", tuple_contains_m, U}, {"__iter__", tuple_iter_m, U},
   {"__repr__", tuple_repr_m, U}, {"__hash__", tuple_hash_m, U}, {0},
 };
+/* clang-format on */
 #undef U
 
 void asy_init_tuple_type(VM *vm) {
