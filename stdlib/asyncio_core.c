@@ -4,6 +4,7 @@
 ** Handle/TimerHandle methods. The asyncio module (stdlib/lib/asyncio.asy) builds the
 ** loop object, futures and tasks on these.
 */
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -180,20 +181,17 @@ static Value c_note_unretrieved(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value h_cancel(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
-  HANDLE_SELF("cancel");
   asy_loop_cancel(vm, AS_HANDLE(args[0]));
   return NONE_VAL;
 }
 
 static Value h_cancelled(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
-  HANDLE_SELF("cancelled");
   return BOOL_VAL(AS_HANDLE(args[0])->cancelled);
 }
 
 static Value h_when(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
-  HANDLE_SELF("when");
   return FLOAT_VAL(AS_HANDLE(args[0])->when);
 }
 
@@ -211,7 +209,6 @@ static Value h_args(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value h_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
-  HANDLE_SELF("__repr__");
   ObjHandle *h = AS_HANDLE(args[0]);
   const char *kind = h->timer ? "TimerHandle" : "Handle";
   if (h->cancelled) return OBJ_VAL(asy_str_printf(vm, "<%s cancelled>", kind));
@@ -222,41 +219,63 @@ static Value h_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
   return OBJ_VAL(asy_str_printf(vm, "<%s %s>", kind, AS_STR(r)->chars));
 }
 
+/* clang-format off */
+/* The module's functions check their own arguments (call_soon/call_at take any
+** number and a context= keyword; the rest are internal to asyncio). */
+static const AsyMethodDef core_functions[] = {
+  {"call_soon", c_call_soon, ASY_UNCHECKED}, {"call_at", c_call_at, ASY_UNCHECKED},
+  {"time", c_time, 0, 0, ASY_ARGS_AUTO}, {"run_once", c_run_once, 0, 0, ASY_ARGS_AUTO},
+  {"set_error_hook", c_set_error_hook, 1, 1, ASY_ARGS_AUTO},
+  {"virtual_time", c_virtual_time, 0, 0, ASY_ARGS_AUTO},
+  {"coro_location", c_coro_location, 1, 1, ASY_ARGS_AUTO},
+  {"code_location", c_code_location, 1, 1, ASY_ARGS_AUTO},
+  {"gen_state", c_gen_state, 1, 1, ASY_ARGS_AUTO}, {"deadlock", c_deadlock, 0, 0, ASY_ARGS_AUTO},
+  {"print_exception", c_print_exception, 1, 1, ASY_ARGS_AUTO},
+  {"is_coroutine_function", c_is_coroutine_function, 1, 1, ASY_ARGS_AUTO},
+  {"set_main_task", c_set_main_task, 1, 1, ASY_ARGS_AUTO},
+  {"interrupted", c_interrupted, 0, 0, ASY_ARGS_AUTO},
+  {"finalize_later", c_finalize_later, 1, 1, ASY_ARGS_AUTO},
+  {"note_unretrieved", c_note_unretrieved, 1, 1, ASY_ARGS_AUTO},
+  {0},
+};
+
+static const AsyMethodDef handle_methods[] = {
+  {"cancel", h_cancel, 0, 0, ASY_ARGS_AUTO}, {"cancelled", h_cancelled, 0, 0, ASY_ARGS_AUTO},
+  {"__repr__", h_repr, 0, 0, ASY_ARGS_SLOT},
+  {"_callback", h_callback, ASY_UNCHECKED | ASY_DEF_PROPERTY},
+  {"_args", h_args, ASY_UNCHECKED | ASY_DEF_PROPERTY},
+  {0},
+};
+
+static const AsyMethodDef timer_handle_methods[] = {
+  {"when", h_when, 0, 0, ASY_ARGS_AUTO},
+  {0},
+};
+/* clang-format on */
+
 Value asy_mod_asyncio_core_init(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
   if (argc < 1 || !IS_MODULE(args[0])) return NONE_VAL;
   ObjDict *d = AS_MODULE(args[0])->dict;
-  /* clang-format off */
-  static const struct { const char *name; NativeFn fn; } fns[] = {
-    {"call_soon", c_call_soon}, {"call_at", c_call_at}, {"time", c_time},
-    {"run_once", c_run_once}, {"set_error_hook", c_set_error_hook},
-    {"virtual_time", c_virtual_time}, {"coro_location", c_coro_location},
-    {"code_location", c_code_location}, {"gen_state", c_gen_state},
-    {"deadlock", c_deadlock}, {"print_exception", c_print_exception},
-    {"is_coroutine_function", c_is_coroutine_function}, {"set_main_task", c_set_main_task},
-    {"interrupted", c_interrupted}, {"finalize_later", c_finalize_later},
-    {"note_unretrieved", c_note_unretrieved},
-  };
-  /* clang-format on */
-  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
-    asy_def_native(vm, d, fns[i].name, fns[i].fn);
+  asy_def_natives(vm, NULL, d, core_functions);
   ObjClass *classes[] = {vm->types.handle, vm->types.timer_handle};
   for (int i = 0; i < 2; i++) {
-    ObjClass *c = classes[i];
-    c->module = OBJ_VAL(asy_str_intern(vm, "asyncio.events", 14));
-    asy_def_method(vm, c, "cancel", h_cancel);
-    asy_def_method(vm, c, "cancelled", h_cancelled);
-    asy_def_method(vm, c, "__repr__", h_repr);
-    asy_def_getset(vm, c, "_callback", h_callback, NULL);
-    asy_def_getset(vm, c, "_args", h_args, NULL);
+    classes[i]->module = OBJ_VAL(asy_str_intern(vm, "asyncio.events", 14));
+    asy_def_natives(vm, classes[i], NULL, handle_methods);
   }
-  asy_def_method(vm, vm->types.timer_handle, "when", h_when);
-  asy_def_value(vm, d, "CancelledError", OBJ_VAL(vm->exc.CancelledError));
-  asy_def_value(vm, d, "InvalidStateError", OBJ_VAL(vm->exc.InvalidStateError));
-  asy_def_value(vm, d, "QueueEmpty", OBJ_VAL(vm->exc.QueueEmpty));
-  asy_def_value(vm, d, "QueueFull", OBJ_VAL(vm->exc.QueueFull));
-  asy_def_value(vm, d, "QueueShutDown", OBJ_VAL(vm->exc.QueueShutDown));
-  asy_def_value(vm, d, "Handle", OBJ_VAL(vm->types.handle));
-  asy_def_value(vm, d, "TimerHandle", OBJ_VAL(vm->types.timer_handle));
+  asy_def_natives(vm, vm->types.timer_handle, NULL, timer_handle_methods);
+  /* clang-format off */
+  static const struct { const char *name; size_t offset; } classes_by_name[] = {
+    {"CancelledError", offsetof(VM, exc.CancelledError)},
+    {"InvalidStateError", offsetof(VM, exc.InvalidStateError)},
+    {"QueueEmpty", offsetof(VM, exc.QueueEmpty)}, {"QueueFull", offsetof(VM, exc.QueueFull)},
+    {"QueueShutDown", offsetof(VM, exc.QueueShutDown)},
+    {"Handle", offsetof(VM, types.handle)}, {"TimerHandle", offsetof(VM, types.timer_handle)},
+  };
+  /* clang-format on */
+  for (size_t i = 0; i < sizeof classes_by_name / sizeof classes_by_name[0]; i++) {
+    ObjClass *c = *(ObjClass **)((char *)vm + classes_by_name[i].offset);
+    asy_def_value(vm, d, classes_by_name[i].name, OBJ_VAL(c));
+  }
   return NONE_VAL;
 }

@@ -35,34 +35,23 @@ static Value anext_default_step(VM *vm, ObjIter *it, Value v, Value exc) {
   return r;
 }
 
-#define WRAP_SELF() \
-  do { \
-    if (argc < 1 || !IS_OBJ_TYPE(args[0], OBJ_ITER) || \
-        AS_ITER(args[0])->next != anext_default_next) \
-      return asy_raise(vm, vm->exc.TypeError, "descriptor requires an 'anext_awaitable' object"); \
-  } while (0)
-
 static Value aw_self(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
-  WRAP_SELF();
   return args[0];
 }
 
 static Value aw_next(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
-  WRAP_SELF();
   return anext_default_step(vm, AS_ITER(args[0]), NONE_VAL, UNDEF_VAL);
 }
 
 static Value aw_send(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
-  WRAP_SELF();
   return anext_default_step(vm, AS_ITER(args[0]), argc > 1 ? args[1] : NONE_VAL, UNDEF_VAL);
 }
 
 static Value aw_throw(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
-  WRAP_SELF();
   if (argc < 2)
     return asy_raise(vm, vm->exc.TypeError, "throw expected at least 1 argument, got 0");
   return anext_default_step(vm, AS_ITER(args[0]), NONE_VAL, args[1]);
@@ -70,13 +59,11 @@ static Value aw_throw(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value aw_close(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
-  WRAP_SELF();
   Value r = asy_call_method_opt(vm, AS_ITER(args[0])->a, asy_str_intern(vm, "close", 5), 0, NULL);
   return IS_EXC(r) ? r : NONE_VAL;
 }
 
 static Value bi_aiter(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_no_kw(vm, "aiter", kw) || !asy_arg_count(vm, "aiter", argc, 1, 1)) return EXC_VAL;
   ObjStr *name = asy_str_intern(vm, "__aiter__", 9);
   if (IS_UNDEF(asy_class_lookup(asy_class_of(vm, args[0]), name)))
     return asy_raise(vm, vm->exc.TypeError, "'%s' object is not an async iterable",
@@ -90,7 +77,6 @@ static Value bi_aiter(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value bi_anext(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (!asy_no_kw(vm, "anext", kw) || !asy_arg_count(vm, "anext", argc, 1, 2)) return EXC_VAL;
   ObjStr *name = asy_str_intern(vm, "__anext__", 9);
   if (IS_UNDEF(asy_class_lookup(asy_class_of(vm, args[0]), name)))
     return asy_raise(vm, vm->exc.TypeError, "'%s' object is not an async iterator",
@@ -109,14 +95,22 @@ static Value bi_anext(VM *vm, int argc, Value *args, ObjDict *kw) {
   return OBJ_VAL(it);
 }
 
+/* clang-format off */
+static const AsyMethodDef async_builtins[] = {
+  {"aiter", bi_aiter, 1, 1, ASY_ARGS_AUTO},
+  {"anext", bi_anext, 1, 2, ASY_ARGS_AUTO},
+  {0},
+};
+
+static const AsyMethodDef anext_awaitable_methods[] = {
+  {"__await__", aw_self, 0, 0, ASY_ARGS_SLOT}, {"__iter__", aw_self, 0, 0, ASY_ARGS_SLOT},
+  {"__next__", aw_next, 0, 0, ASY_ARGS_SLOT}, {"send", aw_send, 1, 1, ASY_ARGS_AUTO},
+  {"throw", aw_throw, 1, 3, ASY_ARGS_AUTO}, {"close", aw_close, 0, 0, ASY_ARGS_AUTO},
+  {0},
+};
+/* clang-format on */
+
 void asy_builtins_async_init(VM *vm, ObjDict *builtins) {
-  asy_def_native(vm, builtins, "aiter", bi_aiter);
-  asy_def_native(vm, builtins, "anext", bi_anext);
-  ObjClass *c = vm->types.anext_awaitable;
-  asy_def_method(vm, c, "__await__", aw_self);
-  asy_def_method(vm, c, "__iter__", aw_self);
-  asy_def_method(vm, c, "__next__", aw_next);
-  asy_def_method(vm, c, "send", aw_send);
-  asy_def_method(vm, c, "throw", aw_throw);
-  asy_def_method(vm, c, "close", aw_close);
+  asy_def_natives(vm, NULL, builtins, async_builtins);
+  asy_def_natives(vm, vm->types.anext_awaitable, NULL, anext_awaitable_methods);
 }

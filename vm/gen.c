@@ -493,33 +493,21 @@ static Value agen_await_next(VM *vm, ObjIter *it) {
   return agen_await_step(vm, it, NONE_VAL, UNDEF_VAL);
 }
 
-#define AW_SELF(meth) \
-  do { \
-    if (argc < 1 || !IS_OBJ_TYPE(args[0], OBJ_ITER) || AS_ITER(args[0])->next != agen_await_next) \
-      return asy_bad_self(vm, meth, "async_generator_asend", argc, args); \
-  } while (0)
-
 static Value aw_self_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  AW_SELF("__await__");
   return args[0];
 }
 
 static Value aw_next_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  AW_SELF("__next__");
   return agen_await_step(vm, AS_ITER(args[0]), NONE_VAL, UNDEF_VAL);
 }
 
 static Value aw_send_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  AW_SELF("send");
-  if (!asy_args(vm, "send", argc - 1, kw, 1, 1)) return EXC_VAL;
   return agen_await_step(vm, AS_ITER(args[0]), args[1], UNDEF_VAL);
 }
 
 static Value throw_value(VM *vm, int argc, Value *args);
 
 static Value aw_throw_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  AW_SELF("throw");
-  if (!asy_args(vm, "throw", argc - 1, kw, 1, 3)) return EXC_VAL;
   Value exc = throw_value(vm, argc - 1, args + 1);
   if (IS_EXC(exc)) return exc;
   ObjIter *aw = AS_ITER(args[0]);
@@ -528,46 +516,31 @@ static Value aw_throw_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value aw_close_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  AW_SELF("close");
   ObjIter *aw = AS_ITER(args[0]);
   if (aw->i == AW_ITER) AS_GEN(aw->a)->running_async = 0;
   aw->i = AW_CLOSED;
   return NONE_VAL;
 }
 
-#define AGEN_SELF(meth) \
-  do { \
-    if (argc < 1 || !IS_OBJ_TYPE(args[0], OBJ_GEN) || \
-        AS_GEN(args[0])->kind != GEN_ASYNC_GENERATOR) \
-      return asy_bad_self(vm, meth, "async_generator", argc, args); \
-  } while (0)
-
 static Value agen_aiter_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  AGEN_SELF("__aiter__");
   return args[0];
 }
 
 static Value agen_anext_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  AGEN_SELF("__anext__");
   return agen_awaitable(vm, AS_GEN(args[0]), AW_ASEND, NONE_VAL, UNDEF_VAL);
 }
 
 static Value agen_asend_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  AGEN_SELF("asend");
-  if (!asy_args(vm, "asend", argc - 1, kw, 1, 1)) return EXC_VAL;
   return agen_awaitable(vm, AS_GEN(args[0]), AW_ASEND, args[1], UNDEF_VAL);
 }
 
 static Value agen_athrow_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  AGEN_SELF("athrow");
-  if (!asy_args(vm, "athrow", argc - 1, kw, 1, 3)) return EXC_VAL;
   Value exc = throw_value(vm, argc - 1, args + 1);
   if (IS_EXC(exc)) return exc;
   return agen_awaitable(vm, AS_GEN(args[0]), AW_ATHROW, NONE_VAL, exc);
 }
 
 static Value agen_aclose_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  AGEN_SELF("aclose");
   Value exc = asy_new_exception(vm, vm->exc.GeneratorExit, 0, NULL);
   if (IS_EXC(exc)) return exc;
   return agen_awaitable(vm, AS_GEN(args[0]), AW_ACLOSE, NONE_VAL, exc);
@@ -626,20 +599,16 @@ static Value send_result(VM *vm, AsyRunStatus st, Value r, bool async_stop) {
 }
 
 static Value gen_next_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  GEN_SELF("__next__");
   Value r;
   AsyRunStatus st = asy_gen_resume(vm, AS_GEN(args[0]), NONE_VAL, UNDEF_VAL, &r);
   return send_result(vm, st, r, false);
 }
 
 static Value gen_iter_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  GEN_SELF("__iter__");
   return args[0];
 }
 
 static Value gen_send_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  GEN_SELF("send");
-  if (!asy_args(vm, "send", argc - 1, kw, 1, 1)) return EXC_VAL;
   Value r;
   AsyRunStatus st = asy_gen_resume(vm, AS_GEN(args[0]), args[1], UNDEF_VAL, &r);
   return send_result(vm, st, r, false);
@@ -664,8 +633,6 @@ static Value throw_value(VM *vm, int argc, Value *args) {
 }
 
 static Value gen_throw_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  GEN_SELF("throw");
-  if (!asy_args(vm, "throw", argc - 1, kw, 1, 3)) return EXC_VAL;
   Value exc = throw_value(vm, argc - 1, args + 1);
   if (IS_EXC(exc)) return exc;
   Value r;
@@ -698,13 +665,10 @@ Value asy_gen_close(VM *vm, ObjGen *g) {
 }
 
 static Value gen_close_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  GEN_SELF("close");
-  if (!asy_args(vm, "close", argc - 1, kw, 0, 0)) return EXC_VAL;
   return asy_gen_close(vm, AS_GEN(args[0]));
 }
 
 static Value gen_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  GEN_SELF("__repr__");
   ObjGen *g = AS_GEN(args[0]);
   return OBJ_VAL(asy_str_printf(vm, "<%s object %s at %p>", AS_OBJ(args[0])->cls->name->chars,
                                 g->qualname->chars, (void *)g));
@@ -763,55 +727,73 @@ static Value coro_wrapper_next(VM *vm, ObjIter *it) {
 }
 
 static Value coro_await_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  GEN_SELF("__await__");
   return OBJ_VAL(asy_iter_new(vm, coro_wrapper_next, args[0], UNDEF_VAL, UNDEF_VAL));
 }
 
+/* clang-format off */
+/* Shared by generator, coroutine and async_generator. */
+#define GEN_COMMON \
+  {"__repr__", gen_repr_m, 0, 0, ASY_ARGS_AUTO}, \
+  {"__name__", gen_name_get, ASY_UNCHECKED | ASY_DEF_PROPERTY}, \
+  {"__qualname__", gen_qualname_get, ASY_UNCHECKED | ASY_DEF_PROPERTY}
+#define GEN_SEND_THROW_CLOSE \
+  {"send", gen_send_m, 1, 1, ASY_ARGS_AUTO}, \
+  {"throw", gen_throw_m, 1, 3, ASY_ARGS_AUTO}, \
+  {"close", gen_close_m, 0, 0, ASY_ARGS_AUTO}
+
+static const AsyMethodDef generator_methods[] = {
+  GEN_COMMON, GEN_SEND_THROW_CLOSE,
+  {"__iter__", gen_iter_m, 0, 0, ASY_ARGS_SLOT},
+  {"__next__", gen_next_m, 0, 0, ASY_ARGS_SLOT},
+  {"gi_running", gen_running_get, ASY_UNCHECKED | ASY_DEF_PROPERTY},
+  {"gi_suspended", gen_suspended_get, ASY_UNCHECKED | ASY_DEF_PROPERTY},
+  {"gi_code", gen_code_get, ASY_UNCHECKED | ASY_DEF_PROPERTY},
+  {"gi_frame", gen_frame_get, ASY_UNCHECKED | ASY_DEF_PROPERTY},
+  {"gi_yieldfrom", gen_yieldfrom_get, ASY_UNCHECKED | ASY_DEF_PROPERTY},
+  {0},
+};
+
+static const AsyMethodDef coroutine_methods[] = {
+  GEN_COMMON, GEN_SEND_THROW_CLOSE,
+  {"__await__", coro_await_m, 0, 0, ASY_ARGS_SLOT},
+  {"cr_running", gen_running_get, ASY_UNCHECKED | ASY_DEF_PROPERTY},
+  {"cr_suspended", gen_suspended_get, ASY_UNCHECKED | ASY_DEF_PROPERTY},
+  {"cr_code", gen_code_get, ASY_UNCHECKED | ASY_DEF_PROPERTY},
+  {"cr_frame", gen_frame_get, ASY_UNCHECKED | ASY_DEF_PROPERTY},
+  {"cr_await", gen_yieldfrom_get, ASY_UNCHECKED | ASY_DEF_PROPERTY},
+  {0},
+};
+
+static const AsyMethodDef async_generator_methods[] = {
+  GEN_COMMON,
+  {"__aiter__", agen_aiter_m, 0, 0, ASY_ARGS_SLOT},
+  {"__anext__", agen_anext_m, 0, 0, ASY_ARGS_SLOT},
+  {"asend", agen_asend_m, 1, 1, ASY_ARGS_AUTO},
+  {"athrow", agen_athrow_m, 1, 3, ASY_ARGS_AUTO},
+  {"aclose", agen_aclose_m, 0, 0, ASY_ARGS_AUTO},
+  {"ag_running", gen_running_get, ASY_UNCHECKED | ASY_DEF_PROPERTY},
+  {"ag_code", gen_code_get, ASY_UNCHECKED | ASY_DEF_PROPERTY},
+  {"ag_frame", gen_frame_get, ASY_UNCHECKED | ASY_DEF_PROPERTY},
+  {"ag_await", gen_yieldfrom_get, ASY_UNCHECKED | ASY_DEF_PROPERTY},
+  {0},
+};
+
+/* async_generator_asend and async_generator_athrow. */
+static const AsyMethodDef agen_awaitable_methods[] = {
+  {"__await__", aw_self_m, 0, 0, ASY_ARGS_SLOT},
+  {"__iter__", aw_self_m, 0, 0, ASY_ARGS_SLOT},
+  {"__next__", aw_next_m, 0, 0, ASY_ARGS_SLOT},
+  {"send", aw_send_m, 1, 1, ASY_ARGS_AUTO},
+  {"throw", aw_throw_m, 1, 3, ASY_ARGS_AUTO},
+  {"close", aw_close_m, 0, 0, ASY_ARGS_AUTO},
+  {0},
+};
+/* clang-format on */
+
 void asy_init_gen_types(VM *vm) {
-  ObjClass *gen = vm->types.generator, *coro = vm->types.coroutine;
-  asy_def_method(vm, gen, "__iter__", gen_iter_m);
-  asy_def_method(vm, gen, "__next__", gen_next_m);
-  ObjClass *both[] = {gen, coro};
-  for (int i = 0; i < 2; i++) {
-    ObjClass *c = both[i];
-    asy_def_method(vm, c, "send", gen_send_m);
-    asy_def_method(vm, c, "throw", gen_throw_m);
-    asy_def_method(vm, c, "close", gen_close_m);
-    asy_def_method(vm, c, "__repr__", gen_repr_m);
-    asy_def_getset(vm, c, "__name__", gen_name_get, NULL);
-    asy_def_getset(vm, c, "__qualname__", gen_qualname_get, NULL);
-  }
-  asy_def_getset(vm, gen, "gi_running", gen_running_get, NULL);
-  asy_def_getset(vm, gen, "gi_suspended", gen_suspended_get, NULL);
-  asy_def_getset(vm, gen, "gi_code", gen_code_get, NULL);
-  asy_def_getset(vm, gen, "gi_frame", gen_frame_get, NULL);
-  asy_def_getset(vm, gen, "gi_yieldfrom", gen_yieldfrom_get, NULL);
-  asy_def_getset(vm, coro, "cr_running", gen_running_get, NULL);
-  asy_def_getset(vm, coro, "cr_suspended", gen_suspended_get, NULL);
-  asy_def_getset(vm, coro, "cr_code", gen_code_get, NULL);
-  asy_def_getset(vm, coro, "cr_frame", gen_frame_get, NULL);
-  asy_def_getset(vm, coro, "cr_await", gen_yieldfrom_get, NULL);
-  asy_def_method(vm, coro, "__await__", coro_await_m);
-  ObjClass *agen = vm->types.async_generator;
-  asy_def_method(vm, agen, "__aiter__", agen_aiter_m);
-  asy_def_method(vm, agen, "__anext__", agen_anext_m);
-  asy_def_method(vm, agen, "asend", agen_asend_m);
-  asy_def_method(vm, agen, "athrow", agen_athrow_m);
-  asy_def_method(vm, agen, "aclose", agen_aclose_m);
-  asy_def_method(vm, agen, "__repr__", gen_repr_m);
-  asy_def_getset(vm, agen, "__name__", gen_name_get, NULL);
-  asy_def_getset(vm, agen, "__qualname__", gen_qualname_get, NULL);
-  asy_def_getset(vm, agen, "ag_running", gen_running_get, NULL);
-  asy_def_getset(vm, agen, "ag_code", gen_code_get, NULL);
-  asy_def_getset(vm, agen, "ag_frame", gen_frame_get, NULL);
-  asy_def_getset(vm, agen, "ag_await", gen_yieldfrom_get, NULL);
-  ObjClass *aws[] = {vm->types.async_gen_asend, vm->types.async_gen_athrow};
-  for (int i = 0; i < 2; i++) {
-    asy_def_method(vm, aws[i], "__await__", aw_self_m);
-    asy_def_method(vm, aws[i], "__iter__", aw_self_m);
-    asy_def_method(vm, aws[i], "__next__", aw_next_m);
-    asy_def_method(vm, aws[i], "send", aw_send_m);
-    asy_def_method(vm, aws[i], "throw", aw_throw_m);
-    asy_def_method(vm, aws[i], "close", aw_close_m);
-  }
+  asy_def_natives(vm, vm->types.generator, NULL, generator_methods);
+  asy_def_natives(vm, vm->types.coroutine, NULL, coroutine_methods);
+  asy_def_natives(vm, vm->types.async_generator, NULL, async_generator_methods);
+  asy_def_natives(vm, vm->types.async_gen_asend, NULL, agen_awaitable_methods);
+  asy_def_natives(vm, vm->types.async_gen_athrow, NULL, agen_awaitable_methods);
 }
