@@ -99,7 +99,17 @@ static int run_program(VM *vm, const char *filename, const char *text, size_t si
   /* Drop the compiler's temporaries; the code object itself must stay rooted. */
   asy_temp_reset(vm, mark);
   asy_push_root(vm, OBJ_VAL(code));
-  Value result = asy_run_code(vm, code, mod->dict);
+  Value result;
+  if (code->flags & CODE_HAS_AWAIT) {
+    /* Top-level await: the body runs as the main task, as if inside asyncio.run(). */
+    result = asy_module_coroutine(vm, code, mod->dict);
+    Value asyncio = IS_EXC(result) ? result : asy_import(vm, asy_str_intern(vm, "asyncio", 7));
+    Value run = IS_EXC(asyncio) ? asyncio : asy_getattr(vm, asyncio, asy_str_intern(vm, "run", 3));
+    if (!IS_EXC(run)) result = asy_call(vm, run, 1, &result, NULL);
+    else result = run;
+  } else {
+    result = asy_run_code(vm, code, mod->dict);
+  }
   if (IS_EXC(result)) return asy_handle_uncaught(vm, asy_pending(vm));
   return 0;
 }

@@ -4,6 +4,8 @@
 ** anext(it) is it.__anext__(); anext(it, default) wraps that awaitable so that its
 ** StopAsyncIteration becomes the default value (CPython's anext_awaitable).
 */
+#include <string.h>
+
 #include "stdlib/asy_stdlib.h"
 
 static Value anext_default_step(VM *vm, ObjIter *it, Value v, Value exc);
@@ -63,12 +65,16 @@ static Value aw_close(VM *vm, int argc, Value *args, ObjDict *kw) {
   return IS_EXC(r) ? r : NONE_VAL;
 }
 
+/* v.<name>() looked up on the type, with CPython's TypeError when v lacks it. */
+static Value call_async_dunder(VM *vm, Value v, const char *name, const char *missing) {
+  ObjStr *dunder = asy_str_intern(vm, name, strlen(name));
+  if (IS_UNDEF(asy_class_lookup(asy_class_of(vm, v), dunder)))
+    return asy_raise(vm, vm->exc.TypeError, missing, asy_type_name(vm, v));
+  return asy_call_method(vm, v, dunder, 0, NULL);
+}
+
 static Value bi_aiter(VM *vm, int argc, Value *args, ObjDict *kw) {
-  ObjStr *name = asy_str_intern(vm, "__aiter__", 9);
-  if (IS_UNDEF(asy_class_lookup(asy_class_of(vm, args[0]), name)))
-    return asy_raise(vm, vm->exc.TypeError, "'%s' object is not an async iterable",
-                     asy_type_name(vm, args[0]));
-  Value it = asy_call_method(vm, args[0], name, 0, NULL);
+  Value it = call_async_dunder(vm, args[0], "__aiter__", "'%s' object is not an async iterable");
   if (IS_EXC(it)) return it;
   if (IS_UNDEF(asy_class_lookup(asy_class_of(vm, it), asy_str_intern(vm, "__anext__", 9))))
     return asy_raise(vm, vm->exc.TypeError, "aiter() returned not an async iterator of type '%s'",
@@ -77,11 +83,7 @@ static Value bi_aiter(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value bi_anext(VM *vm, int argc, Value *args, ObjDict *kw) {
-  ObjStr *name = asy_str_intern(vm, "__anext__", 9);
-  if (IS_UNDEF(asy_class_lookup(asy_class_of(vm, args[0]), name)))
-    return asy_raise(vm, vm->exc.TypeError, "'%s' object is not an async iterator",
-                     asy_type_name(vm, args[0]));
-  Value aw = asy_call_method(vm, args[0], name, 0, NULL);
+  Value aw = call_async_dunder(vm, args[0], "__anext__", "'%s' object is not an async iterator");
   if (IS_EXC(aw) || argc == 1) return aw;
   /* The awaitable's iterator, driven by the wrapper. */
   Value inner = aw;

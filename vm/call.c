@@ -687,6 +687,33 @@ Value asy_call_body(VM *vm, ObjFunction *fn, ObjDict *locals) {
   return result;
 }
 
+/* The module frame of `code` pushed above stack_top (locals = globals), or false. */
+static bool push_module_frame(VM *vm, ObjCode *code, ObjDict *globals, int flags) {
+  Fiber *f = vm->fiber;
+  Value *base = f->stack_top;
+  int nlp = nlocalsplus(code);
+  for (int i = 0; i < nlp; i++) base[i] = UNDEF_VAL;
+  f->stack_top = base + nlp;
+  if (!finish_frame(vm, f, NULL, code, base, flags)) {
+    f->stack_top = base;
+    return false;
+  }
+  Frame *fr = &f->frames[f->frame_count - 1];
+  fr->globals = globals;
+  fr->locals = globals;
+  return true;
+}
+
+Value asy_module_coroutine(VM *vm, ObjCode *code, ObjDict *globals) {
+  Fiber *f = vm->fiber;
+  if (!f->stack && !asy_fiber_ensure(vm, f, ASY_MAIN_STACK_SLOTS, ASY_MAIN_FRAMES)) return EXC_VAL;
+  if (!asy_frame_room(vm, f, code, f->stack_top)) return EXC_VAL;
+  asy_push_root(vm, OBJ_VAL(code));
+  asy_push_root(vm, OBJ_VAL(globals));
+  if (!push_module_frame(vm, code, globals, 0)) return EXC_VAL;
+  return asy_gen_from_frame(vm);
+}
+
 Value asy_run_code(VM *vm, ObjCode *code, ObjDict *globals) {
   Fiber *f = vm->fiber;
   if (!f->stack && !asy_fiber_ensure(vm, f, ASY_MAIN_STACK_SLOTS, ASY_MAIN_FRAMES)) return EXC_VAL;
@@ -701,14 +728,8 @@ Value asy_run_code(VM *vm, ObjCode *code, ObjDict *globals) {
   asy_push_root(vm, OBJ_VAL(code));
   asy_push_root(vm, OBJ_VAL(globals));
   Value *base = f->stack_top;
-  int nlp = nlocalsplus(code);
-  for (int i = 0; i < nlp; i++) base[i] = UNDEF_VAL;
-  f->stack_top = base + nlp;
   Value result = EXC_VAL;
-  if (finish_frame(vm, f, NULL, code, base, FRAME_ENTRY)) {
-    Frame *fr = &f->frames[f->frame_count - 1];
-    fr->globals = globals;
-    fr->locals = globals;
+  if (push_module_frame(vm, code, globals, FRAME_ENTRY)) {
     vm->c_depth++;
     result = asy_run_to_return(vm);
     vm->c_depth--;

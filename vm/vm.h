@@ -315,6 +315,9 @@ void asy_vm_add_hook(VM *vm, void (*mark)(VM *vm), void (*release)(VM *vm));
 /* Run a module-level code object with `globals`, to completion. Returns its result or
 ** EXC_VAL. Used by main.c and by import. */
 Value asy_run_code(VM *vm, ObjCode *code, ObjDict *globals);
+/* A module body with top-level await (CODE_HAS_AWAIT) as a coroutine running in
+** `globals`, to be run as the main task (asyncio.run). Returns it or EXC_VAL. */
+Value asy_module_coroutine(VM *vm, ObjCode *code, ObjDict *globals);
 /* Call any callable with positional args and optional keyword dict. Re-enters the
 ** interpreter loop for script functions. Returns the result or EXC_VAL. */
 Value asy_call(VM *vm, Value callable, int argc, Value *args, ObjDict *kw);
