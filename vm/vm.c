@@ -158,7 +158,7 @@ VM *vm_new(void) {
   vm->native_modules = asy_dict_new(vm);
   vm->argv = OBJ_VAL(asy_list_new(vm, 0));
 
-  /* The init hooks, one per area (docs/OWNERSHIP.md). */
+  /* The init hooks, one per area (docs/ARCHITECTURE.md). */
   asy_init_object_types(vm);
   asy_init_container_types(vm);
   asy_init_str_types(vm);
