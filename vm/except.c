@@ -767,12 +767,29 @@ static Value get_args(VM *vm, int argc, Value *args, ObjDict *kw) {
   return OBJ_VAL(AS_EXCEPTION(args[0])->args);
 }
 
+/* The value a setter is given: deleting (no value, or UNDEF) raises, as for CPython's
+** members that refuse NULL. */
+static Value assigned_value(VM *vm, int argc, Value *args, const char *attr) {
+  if (argc < 2 || IS_UNDEF(args[1]))
+    return asy_raise(vm, vm->exc.TypeError, "%s may not be deleted", attr);
+  return args[1];
+}
+
+/* The value for __cause__ (role "cause") or __context__ (role "context"): None or an
+** exception instance, EXC_VAL otherwise. */
+static Value chain_value(VM *vm, int argc, Value *args, const char *attr, const char *role) {
+  Value v = assigned_value(vm, argc, args, attr);
+  if (IS_EXC(v) || IS_NONE(v) || IS_EXCEPTION(v)) return v;
+  return asy_raise(vm, vm->exc.TypeError, "exception %s must be None or derive from BaseException",
+                   role);
+}
+
 static Value set_args(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
   SELF_EXC("args");
-  if (argc < 2 || IS_UNDEF(args[1]))
-    return asy_raise(vm, vm->exc.TypeError, "args may not be deleted");
-  Value t = IS_TUPLE(args[1]) ? args[1] : asy_tuple_from_iterable(vm, args[1]);
+  Value v = assigned_value(vm, argc, args, "args");
+  if (IS_EXC(v)) return v;
+  Value t = IS_TUPLE(v) ? v : asy_tuple_from_iterable(vm, v);
   if (IS_EXC(t)) return t;
   AS_EXCEPTION(args[0])->args = AS_TUPLE(t);
   return NONE_VAL;
@@ -787,12 +804,9 @@ static Value get_cause(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value set_cause(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
   SELF_EXC("__cause__");
-  if (argc < 2 || IS_UNDEF(args[1]))
-    return asy_raise(vm, vm->exc.TypeError, "__cause__ may not be deleted");
-  if (!IS_NONE(args[1]) && !IS_EXCEPTION(args[1]))
-    return asy_raise(vm, vm->exc.TypeError,
-                     "exception cause must be None or derive from BaseException");
-  AS_EXCEPTION(args[0])->cause = args[1];
+  Value v = chain_value(vm, argc, args, "__cause__", "cause");
+  if (IS_EXC(v)) return v;
+  AS_EXCEPTION(args[0])->cause = v;
   AS_EXCEPTION(args[0])->suppress_context = true;
   return NONE_VAL;
 }
@@ -806,12 +820,9 @@ static Value get_context(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value set_context_attr(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
   SELF_EXC("__context__");
-  if (argc < 2 || IS_UNDEF(args[1]))
-    return asy_raise(vm, vm->exc.TypeError, "__context__ may not be deleted");
-  if (!IS_NONE(args[1]) && !IS_EXCEPTION(args[1]))
-    return asy_raise(vm, vm->exc.TypeError,
-                     "exception context must be None or derive from BaseException");
-  AS_EXCEPTION(args[0])->context = args[1];
+  Value v = chain_value(vm, argc, args, "__context__", "context");
+  if (IS_EXC(v)) return v;
+  AS_EXCEPTION(args[0])->context = v;
   return NONE_VAL;
 }
 
@@ -840,11 +851,11 @@ static Value get_traceback(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value set_traceback(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
   SELF_EXC("__traceback__");
-  if (argc < 2 || IS_UNDEF(args[1]))
-    return asy_raise(vm, vm->exc.TypeError, "__traceback__ may not be deleted");
-  if (!is_traceback_value(vm, args[1]))
+  Value v = assigned_value(vm, argc, args, "__traceback__");
+  if (IS_EXC(v)) return v;
+  if (!is_traceback_value(vm, v))
     return asy_raise(vm, vm->exc.TypeError, "__traceback__ must be a traceback or None");
-  AS_EXCEPTION(args[0])->traceback = args[1];
+  AS_EXCEPTION(args[0])->traceback = v;
   return NONE_VAL;
 }
 
@@ -972,38 +983,48 @@ static Value syntaxerror_str(VM *vm, int argc, Value *args, ObjDict *kw) {
   return finish_buf(vm, &b, ok);
 }
 
-static Value unicodedecode_str(VM *vm, int argc, Value *args, ObjDict *kw) {
-  (void)kw;
-  SELF_EXC("__str__");
-  Value self = args[0];
+/* UnicodeDecodeError's and UnicodeEncodeError's slots, when they have the types the
+** message needs (the object: bytes for decoding, str for encoding). */
+typedef struct {
+  const char *enc, *reason;
+  Value obj;
+  int64_t start, end;
+} UnicodeErrSlots;
+
+static bool unicode_err_slots(VM *vm, Value self, bool decode, UnicodeErrSlots *u) {
   Value enc = slot_raw(vm, self, "encoding"), obj = slot_raw(vm, self, "object");
   Value start = slot_raw(vm, self, "start"), end = slot_raw(vm, self, "end");
   Value reason = slot_raw(vm, self, "reason");
-  if (!IS_STR(enc) || !IS_BYTES(obj) || !IS_INT(start) || !IS_INT(end) || !IS_STR(reason))
-    return base_str(vm, AS_EXCEPTION(self));
-  int64_t s = AS_INT(start), en = AS_INT(end);
-  ObjBytes *by = AS_BYTES(obj);
+  if (!IS_STR(enc) || !(decode ? IS_BYTES(obj) : IS_STR(obj)) || !IS_INT(start) || !IS_INT(end) ||
+      !IS_STR(reason))
+    return false;
+  *u =
+      (UnicodeErrSlots){AS_STR(enc)->chars, AS_STR(reason)->chars, obj, AS_INT(start), AS_INT(end)};
+  return true;
+}
+
+static Value unicodedecode_str(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  SELF_EXC("__str__");
+  UnicodeErrSlots u;
+  if (!unicode_err_slots(vm, args[0], true, &u)) return base_str(vm, AS_EXCEPTION(args[0]));
+  int64_t s = u.start, en = u.end;
+  ObjBytes *by = AS_BYTES(u.obj);
   if (s >= 0 && (size_t)s < by->size && en == s + 1)
     return OBJ_VAL(asy_str_printf(vm, "'%s' codec can't decode byte 0x%02x in position %lld: %s",
-                                  AS_STR(enc)->chars, by->data[s], (long long)s,
-                                  AS_STR(reason)->chars));
+                                  u.enc, by->data[s], (long long)s, u.reason));
   return OBJ_VAL(asy_str_printf(vm, "'%s' codec can't decode bytes in position %lld-%lld: %s",
-                                AS_STR(enc)->chars, (long long)s, (long long)(en - 1),
-                                AS_STR(reason)->chars));
+                                u.enc, (long long)s, (long long)(en - 1), u.reason));
 }
 
 /* UnicodeEncodeError(encoding, object: str, start, end, reason), CPython's message. */
 static Value unicodeencode_str(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
   SELF_EXC("__str__");
-  Value self = args[0];
-  Value enc = slot_raw(vm, self, "encoding"), obj = slot_raw(vm, self, "object");
-  Value start = slot_raw(vm, self, "start"), end = slot_raw(vm, self, "end");
-  Value reason = slot_raw(vm, self, "reason");
-  if (!IS_STR(enc) || !IS_STR(obj) || !IS_INT(start) || !IS_INT(end) || !IS_STR(reason))
-    return base_str(vm, AS_EXCEPTION(self));
-  int64_t s = AS_INT(start), en = AS_INT(end);
-  ObjStr *str = AS_STR(obj);
+  UnicodeErrSlots u;
+  if (!unicode_err_slots(vm, args[0], false, &u)) return base_str(vm, AS_EXCEPTION(args[0]));
+  int64_t s = u.start, en = u.end;
+  ObjStr *str = AS_STR(u.obj);
   if (s >= 0 && (size_t)s < str->length && en == s + 1) {
     uint32_t cp = asy_str_char_at(vm, str, (size_t)s);
     char shown[16];
@@ -1011,16 +1032,46 @@ static Value unicodeencode_str(VM *vm, int argc, Value *args, ObjDict *kw) {
     else if (cp < 0x10000) snprintf(shown, sizeof shown, "\\u%04x", (unsigned)cp);
     else snprintf(shown, sizeof shown, "\\U%08x", (unsigned)cp);
     return OBJ_VAL(asy_str_printf(vm, "'%s' codec can't encode character '%s' in position %lld: %s",
-                                  AS_STR(enc)->chars, shown, (long long)s, AS_STR(reason)->chars));
+                                  u.enc, shown, (long long)s, u.reason));
   }
   return OBJ_VAL(asy_str_printf(vm, "'%s' codec can't encode characters in position %lld-%lld: %s",
-                                AS_STR(enc)->chars, (long long)s, (long long)(en - 1),
-                                AS_STR(reason)->chars));
+                                u.enc, (long long)s, (long long)(en - 1), u.reason));
 }
 
 /* ---- class setup ------------------------------------------------------------------------ */
 
 #define GETSET(cls, id, pyname) asy_def_getset(vm, cls, pyname, get_##id, set_##id)
+
+/* The slot-backed attributes of one class, in CPython's member order. */
+typedef struct {
+  const char *name;
+  NativeFn get, set;
+} SlotAttr;
+
+#define SLOT(id) \
+  { #id, get_##id, set_##id }
+static const SlotAttr stop_iteration_attrs[] = {SLOT(value), {NULL}};
+static const SlotAttr system_exit_attrs[] = {SLOT(code), {NULL}};
+static const SlotAttr os_error_attrs[] = {
+    SLOT(errno), SLOT(strerror), SLOT(filename), SLOT(filename2), {NULL}};
+static const SlotAttr import_error_attrs[] = {
+    SLOT(msg), SLOT(name), SLOT(path), SLOT(name_from), {NULL}};
+static const SlotAttr name_error_attrs[] = {SLOT(name), {NULL}};
+static const SlotAttr attribute_error_attrs[] = {SLOT(name), SLOT(obj), {NULL}};
+static const SlotAttr syntax_error_attrs[] = {
+    SLOT(msg),  SLOT(filename),   SLOT(lineno),     SLOT(offset),
+    SLOT(text), SLOT(end_lineno), SLOT(end_offset), SLOT(print_file_and_line),
+    {NULL}};
+/* UnicodeDecodeError and UnicodeEncodeError have the same five. */
+static const SlotAttr unicode_error_attrs[] = {SLOT(encoding), SLOT(object), SLOT(start),
+                                               SLOT(end),      SLOT(reason), {NULL}};
+#undef SLOT
+
+/* Give cls its own __str__ (when str is not NULL) and its slot attributes. */
+static void def_slot_attrs(VM *vm, ObjClass *cls, NativeFn str, const SlotAttr *attrs) {
+  if (str) asy_def_method(vm, cls, "__str__", str);
+  for (; attrs->name; attrs++) asy_def_getset(vm, cls, attrs->name, attrs->get, attrs->set);
+}
 
 void asy_init_exception_types(VM *vm) {
   ObjClass *base = vm->exc.BaseException;
@@ -1039,52 +1090,15 @@ void asy_init_exception_types(VM *vm) {
   GETSET(base, traceback, "__traceback__");
 
   asy_def_method(vm, vm->exc.KeyError, "__str__", keyerror_str);
-  GETSET(vm->exc.StopIteration, value, "value");
-  GETSET(vm->exc.SystemExit, code, "code");
-
-  ObjClass *os = vm->exc.OSError;
-  asy_def_method(vm, os, "__str__", oserror_str);
-  GETSET(os, errno, "errno");
-  GETSET(os, strerror, "strerror");
-  GETSET(os, filename, "filename");
-  GETSET(os, filename2, "filename2");
-
-  ObjClass *imp = vm->exc.ImportError;
-  asy_def_method(vm, imp, "__str__", importerror_str);
-  GETSET(imp, msg, "msg");
-  GETSET(imp, name, "name");
-  GETSET(imp, path, "path");
-  GETSET(imp, name_from, "name_from");
-
-  GETSET(vm->exc.NameError, name, "name");
-  GETSET(vm->exc.AttributeError, name, "name");
-  GETSET(vm->exc.AttributeError, obj, "obj");
-
-  ObjClass *syn = vm->exc.SyntaxError;
-  asy_def_method(vm, syn, "__str__", syntaxerror_str);
-  GETSET(syn, msg, "msg");
-  GETSET(syn, filename, "filename");
-  GETSET(syn, lineno, "lineno");
-  GETSET(syn, offset, "offset");
-  GETSET(syn, text, "text");
-  GETSET(syn, end_lineno, "end_lineno");
-  GETSET(syn, end_offset, "end_offset");
-  GETSET(syn, print_file_and_line, "print_file_and_line");
-
-  ObjClass *ud = vm->exc.UnicodeDecodeError;
-  asy_def_method(vm, ud, "__str__", unicodedecode_str);
-  GETSET(ud, encoding, "encoding");
-  GETSET(ud, object, "object");
-  GETSET(ud, start, "start");
-  GETSET(ud, end, "end");
-  GETSET(ud, reason, "reason");
-  ObjClass *ue = vm->exc.UnicodeEncodeError;
-  asy_def_method(vm, ue, "__str__", unicodeencode_str);
-  GETSET(ue, encoding, "encoding");
-  GETSET(ue, object, "object");
-  GETSET(ue, start, "start");
-  GETSET(ue, end, "end");
-  GETSET(ue, reason, "reason");
+  def_slot_attrs(vm, vm->exc.StopIteration, NULL, stop_iteration_attrs);
+  def_slot_attrs(vm, vm->exc.SystemExit, NULL, system_exit_attrs);
+  def_slot_attrs(vm, vm->exc.OSError, oserror_str, os_error_attrs);
+  def_slot_attrs(vm, vm->exc.ImportError, importerror_str, import_error_attrs);
+  def_slot_attrs(vm, vm->exc.NameError, NULL, name_error_attrs);
+  def_slot_attrs(vm, vm->exc.AttributeError, NULL, attribute_error_attrs);
+  def_slot_attrs(vm, vm->exc.SyntaxError, syntaxerror_str, syntax_error_attrs);
+  def_slot_attrs(vm, vm->exc.UnicodeDecodeError, unicodedecode_str, unicode_error_attrs);
+  def_slot_attrs(vm, vm->exc.UnicodeEncodeError, unicodeencode_str, unicode_error_attrs);
 
   asy_init_exception_groups(vm);
   asy_init_traceback_type(vm);

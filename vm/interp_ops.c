@@ -10,6 +10,7 @@
 
 #include "vm/except.h"
 #include "vm/interp.h"
+#include "vm/obj/dict.h" /* asy_mapping_each_key */
 #include "vm/obj/list.h" /* asy_list_extend */
 #include "vm/obj/set.h"
 #include "vm/obj/str.h"
@@ -147,9 +148,7 @@ bool asy_set_update_op(VM *vm, ObjSet *set, Value iterable) {
 
 /* Call f(key, value) for every item of a mapping (a dict directly, else keys() and
 ** __getitem__). Returns 1 done, 0 not a mapping (no exception), -1 error. */
-typedef bool (*ItemFn)(VM *vm, void *ctx, Value key, Value value);
-
-static int for_each_item(VM *vm, Value mapping, ItemFn fn, void *ctx) {
+static int for_each_item(VM *vm, Value mapping, AsyItemFn fn, void *ctx) {
   if (IS_DICT(mapping)) {
     ObjDict *d = AS_DICT(mapping);
     for (size_t i = 0; i < d->used; i++) {
@@ -163,17 +162,7 @@ static int for_each_item(VM *vm, Value mapping, ItemFn fn, void *ctx) {
   Value keys = asy_call_method_opt(vm, mapping, keys_name, 0, NULL);
   if (IS_EXC(keys)) return -1;
   if (IS_UNDEF(keys)) return 0;
-  Value it = asy_iter(vm, keys);
-  if (IS_EXC(it)) return -1;
-  for (;;) {
-    Value k = asy_next(vm, it);
-    if (IS_EXC(k)) return -1;
-    if (IS_UNDEF(k)) return 1;
-    asy_push_root(vm, k);
-    Value v = asy_getitem(vm, mapping, k);
-    if (IS_EXC(v)) return -1;
-    if (!fn(vm, ctx, k, v)) return -1;
-  }
+  return asy_mapping_each_key(vm, mapping, keys, fn, ctx) ? 1 : -1;
 }
 
 static bool update_item(VM *vm, void *ctx, Value key, Value value) {

@@ -560,22 +560,16 @@ static bool class_setattr(VM *vm, ObjClass *c, ObjStr *name, Value value, bool d
               name->chars, c->name->chars);
     return false;
   }
-  if (!del && name == vm->names.name) {
+  /* __name__ and __qualname__ are the class's own fields, and take only a str. */
+  ObjStr **field = name == vm->names.name ? &c->name : NULL;
+  if (name == vm->names.qualname) field = &c->qualname;
+  if (field && !del) {
     if (!IS_STR(value)) {
-      asy_raise(vm, vm->exc.TypeError, "can only assign string to %s.__name__, not '%s'",
-                c->name->chars, asy_type_name(vm, value));
+      asy_raise(vm, vm->exc.TypeError, "can only assign string to %s.%s, not '%s'", c->name->chars,
+                name->chars, asy_type_name(vm, value));
       return false;
     }
-    c->name = AS_STR(value);
-    return true;
-  }
-  if (!del && name == vm->names.qualname) {
-    if (!IS_STR(value)) {
-      asy_raise(vm, vm->exc.TypeError, "can only assign string to %s.__qualname__, not '%s'",
-                c->name->chars, asy_type_name(vm, value));
-      return false;
-    }
-    c->qualname = AS_STR(value);
+    *field = AS_STR(value);
     return true;
   }
   if (del) {

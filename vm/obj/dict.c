@@ -376,6 +376,39 @@ static bool update_pair(VM *vm, ObjDict *d, Value item, int64_t n) {
   return asy_dict_set(vm, d, k, v);
 }
 
+typedef struct {
+  AsyItemFn fn;
+  void *ctx;
+  Value mapping;
+} KeyScan;
+
+static int key_step(VM *vm, void *ctx, Value key) {
+  KeyScan *scan = ctx;
+  Value v = asy_getitem(vm, scan->mapping, key);
+  if (IS_EXC(v)) return -1;
+  return scan->fn(vm, scan->ctx, key, v) ? 1 : -1;
+}
+
+bool asy_mapping_each_key(VM *vm, Value mapping, Value keys, AsyItemFn fn, void *ctx) {
+  KeyScan scan = {fn, ctx, mapping};
+  return asy_for_each(vm, keys, key_step, &scan) > 0;
+}
+
+static bool set_item(VM *vm, void *ctx, Value key, Value value) {
+  return asy_dict_set(vm, ctx, key, value);
+}
+
+/* asy_for_each step over an iterable of pairs: ctx counts them for the messages. */
+typedef struct {
+  ObjDict *d;
+  int64_t n;
+} PairScan;
+
+static int pair_step(VM *vm, void *ctx, Value item) {
+  PairScan *scan = ctx;
+  return update_pair(vm, scan->d, item, scan->n++) ? 1 : -1;
+}
+
 bool asy_dict_update(VM *vm, ObjDict *d, Value other) {
   if (plain_dict(vm, other)) return asy_dict_merge(vm, d, AS_DICT(other), true);
   ObjStr *keys_name = asy_str_cstr(vm, "keys");
@@ -383,30 +416,10 @@ bool asy_dict_update(VM *vm, ObjDict *d, Value other) {
   if (IS_EXC(keys)) return false;
   if (!IS_UNDEF(keys)) {
     Value ks = asy_call(vm, keys, 0, NULL, NULL);
-    if (IS_EXC(ks)) return false;
-    Value it = asy_iter(vm, ks);
-    if (IS_EXC(it)) return false;
-    for (;;) {
-      Value k = asy_next(vm, it);
-      if (IS_EXC(k)) return false;
-      if (IS_UNDEF(k)) break;
-      asy_push_root(vm, k);
-      Value v = asy_getitem(vm, other, k);
-      if (IS_EXC(v)) return false;
-      if (!asy_dict_set(vm, d, k, v)) return false;
-    }
-    return true;
+    return !IS_EXC(ks) && asy_mapping_each_key(vm, other, ks, set_item, d);
   }
-  Value it = asy_iter(vm, other);
-  if (IS_EXC(it)) return false;
-  for (int64_t n = 0;; n++) {
-    Value item = asy_next(vm, it);
-    if (IS_EXC(item)) return false;
-    if (IS_UNDEF(item)) break;
-    asy_push_root(vm, item);
-    if (!update_pair(vm, d, item, n)) return false;
-  }
-  return true;
+  PairScan scan = {d, 0};
+  return asy_for_each(vm, other, pair_step, &scan) > 0;
 }
 
 Value asy_dict_repr(VM *vm, Value dv) {
@@ -595,6 +608,12 @@ static Value dict_clear(VM *vm, int argc, Value *args, ObjDict *kw) {
   return NONE_VAL;
 }
 
+/* asy_for_each step of fromkeys: target[0][item] = target[1]. */
+static int fromkeys_step(VM *vm, void *ctx, Value item) {
+  Value *target = ctx;
+  return asy_setitem(vm, target[0], item, target[1]) ? 1 : -1;
+}
+
 /* dict.fromkeys(iterable, value=None): a classmethod (args[0] is the class). */
 static Value dict_fromkeys(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (argc < 1 || !IS_CLASS(args[0]))
@@ -605,15 +624,8 @@ static Value dict_fromkeys(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (AS_CLASS(args[0]) == vm->types.dict) res = OBJ_VAL(asy_dict_new(vm));
   else res = asy_call(vm, args[0], 0, NULL, NULL);
   if (IS_EXC(res)) return res;
-  Value it = asy_iter(vm, args[1]);
-  if (IS_EXC(it)) return it;
-  for (;;) {
-    Value k = asy_next(vm, it);
-    if (IS_EXC(k)) return k;
-    if (IS_UNDEF(k)) break;
-    asy_push_root(vm, k);
-    if (!asy_setitem(vm, res, k, value)) return EXC_VAL;
-  }
+  Value target[2] = {res, value};
+  if (asy_for_each(vm, args[1], fromkeys_step, target) < 0) return EXC_VAL;
   return res;
 }
 

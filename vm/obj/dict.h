@@ -25,6 +25,11 @@ bool asy_dict_next(ObjDict *d, size_t *pos, Value *key, Value *value);
 /* d.update(other) for a mapping (dict or keys()/__getitem__ object) or an iterable of
 ** pairs, CPython's messages. */
 bool asy_dict_update(VM *vm, ObjDict *d, Value other);
+/* Called with each (key, value) of a mapping; false after raising. */
+typedef bool (*AsyItemFn)(VM *vm, void *ctx, Value key, Value value);
+/* Call fn(key, mapping[key]) for each key the iterable `keys` yields: how a mapping that is
+** not a dict is read (dict.update, {**m}, f(**m)). False after raising. */
+bool asy_mapping_each_key(VM *vm, Value mapping, Value keys, AsyItemFn fn, void *ctx);
 /* Merge a dict into d (override=false: keep d's value for duplicate keys). */
 bool asy_dict_merge(VM *vm, ObjDict *d, ObjDict *other, bool override);
 /* A shallow copy (class dict; the result's class is dict). */

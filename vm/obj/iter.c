@@ -287,6 +287,23 @@ static Value view_to_set(VM *vm, Value v) {
   return asy_set_from_iterable(vm, vm->types.set, v);
 }
 
+/* Membership in `container` of each item asy_for_each passes: the members are collected
+** into `found` when it is not NULL, else the scan stops at the first item whose
+** membership is `stop_if`. */
+typedef struct {
+  Value container;
+  bool stop_if;
+  ObjSet *found;
+} MemberScan;
+
+static int member_step(VM *vm, void *ctx, Value item) {
+  MemberScan *m = ctx;
+  int in = asy_contains(vm, m->container, item);
+  if (in < 0) return -1;
+  if (m->found) return !in || asy_set_add(vm, m->found, item) ? 1 : -1;
+  return in != m->stop_if;
+}
+
 static Value view_intersect(VM *vm, Value self, Value other) {
   if (!is_setlike_view(self)) {
     Value t = self;
@@ -303,17 +320,8 @@ static Value view_intersect(VM *vm, Value self, Value other) {
     other = t;
   }
   ObjSet *result = asy_set_new(vm, vm->types.set);
-  Value it = asy_iter(vm, other);
-  if (IS_EXC(it)) return it;
-  for (;;) {
-    Value k = asy_next(vm, it);
-    if (IS_EXC(k)) return k;
-    if (IS_UNDEF(k)) break;
-    asy_push_root(vm, k);
-    int in = asy_dictview_contains(vm, (ObjDictView *)AS_OBJ(self), k);
-    if (in < 0) return EXC_VAL;
-    if (in && !asy_set_add(vm, result, k)) return EXC_VAL;
-  }
+  MemberScan m = {self, false, result};
+  if (asy_for_each(vm, other, member_step, &m) < 0) return EXC_VAL;
   return OBJ_VAL(result);
 }
 
@@ -333,16 +341,8 @@ Value asy_dictview_binary(VM *vm, int op, Value a, Value b) {
 
 /* Every item of a (iterated) is in b. */
 static int all_contained_in(VM *vm, Value a, Value b) {
-  Value it = asy_iter(vm, a);
-  if (IS_EXC(it)) return -1;
-  for (;;) {
-    Value k = asy_next(vm, it);
-    if (IS_EXC(k)) return -1;
-    if (IS_UNDEF(k)) return 1;
-    asy_push_root(vm, k);
-    int in = asy_contains(vm, b, k);
-    if (in <= 0) return in;
-  }
+  MemberScan m = {b, false, NULL};
+  return asy_for_each(vm, a, member_step, &m);
 }
 
 Value asy_dictview_compare(VM *vm, int op, Value a, Value b) {
@@ -416,17 +416,9 @@ static Value view_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value view_isdisjoint_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_VIEW("isdisjoint");
   if (!asy_args(vm, "isdisjoint", argc - 1, kw, 1, 1)) return EXC_VAL;
-  Value it = asy_iter(vm, args[1]);
-  if (IS_EXC(it)) return it;
-  for (;;) {
-    Value k = asy_next(vm, it);
-    if (IS_EXC(k)) return k;
-    if (IS_UNDEF(k)) return TRUE_VAL;
-    asy_push_root(vm, k);
-    int in = asy_dictview_contains(vm, (ObjDictView *)AS_OBJ(args[0]), k);
-    if (in < 0) return EXC_VAL;
-    if (in) return FALSE_VAL;
-  }
+  MemberScan m = {args[0], true, NULL};
+  int r = asy_for_each(vm, args[1], member_step, &m);
+  return r < 0 ? EXC_VAL : BOOL_VAL(r);
 }
 
 void asy_init_iter_types(VM *vm) {

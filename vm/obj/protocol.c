@@ -1070,6 +1070,19 @@ Value asy_next(VM *vm, Value it) {
   return asy_raise(vm, vm->exc.TypeError, "'%s' object is not an iterator", asy_type_name(vm, it));
 }
 
+int asy_for_each(VM *vm, Value iterable, AsyEachFn fn, void *ctx) {
+  Value it = asy_iter(vm, iterable);
+  if (IS_EXC(it)) return -1;
+  for (;;) {
+    Value item = asy_next(vm, it);
+    if (IS_EXC(item)) return -1;
+    if (IS_UNDEF(item)) return 1;
+    asy_push_root(vm, item);
+    int r = fn(vm, ctx, item);
+    if (r <= 0) return r;
+  }
+}
+
 /* ---- repr / str ------------------------------------------------------------------------ */
 
 Value asy_object_repr(VM *vm, Value v) {

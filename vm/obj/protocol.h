@@ -28,6 +28,12 @@ Value asy_object_repr(VM *vm, Value v);
 bool asy_buf_repr(VM *vm, AsyBuf *b, Value v);
 bool asy_buf_str(VM *vm, AsyBuf *b, Value v);
 
+/* One step of asy_for_each: 1 to go on, 0 to stop early, -1 after raising. */
+typedef int (*AsyEachFn)(VM *vm, void *ctx, Value item);
+/* Pass each item of an iterable to fn, rooted so fn may allocate: 1 when the iterable is
+** exhausted, 0 when fn stopped early, -1 with an exception pending. */
+int asy_for_each(VM *vm, Value iterable, AsyEachFn fn, void *ctx);
+
 /* The identity hash CPython uses for objects without __hash__ (pointer rotated). */
 int64_t asy_hash_pointer(const void *p);
 

@@ -289,6 +289,13 @@ static bool set_merge(VM *vm, ObjSet *s, ObjSet *other) {
   return true;
 }
 
+/* asy_for_each steps over an iterable's items: add each to the set ctx, discard each. */
+static int add_step(VM *vm, void *ctx, Value item) { return asy_set_add(vm, ctx, item) ? 1 : -1; }
+
+static int discard_step(VM *vm, void *ctx, Value item) {
+  return asy_set_discard(vm, ctx, item) < 0 ? -1 : 1;
+}
+
 bool asy_set_update(VM *vm, ObjSet *s, Value other) {
   if (IS_SET(other)) return set_merge(vm, s, AS_SET(other));
   if (IS_DICT(other) && AS_OBJ(other)->cls == vm->types.dict) {
@@ -302,15 +309,7 @@ bool asy_set_update(VM *vm, ObjSet *s, Value other) {
     }
     return true;
   }
-  Value it = asy_iter(vm, other);
-  if (IS_EXC(it)) return false;
-  for (;;) {
-    Value v = asy_next(vm, it);
-    if (IS_EXC(v)) return false;
-    if (IS_UNDEF(v)) return true;
-    asy_push_root(vm, v);
-    if (!asy_set_add(vm, s, v)) return false;
-  }
+  return asy_for_each(vm, other, add_step, s) > 0;
 }
 
 Value asy_set_from_iterable(VM *vm, ObjClass *cls, Value iterable) {
@@ -326,6 +325,16 @@ static ObjSet *set_copy(VM *vm, ObjSet *s) {
 }
 
 /* ---- the algebra --------------------------------------------------------------- */
+
+/* asy_for_each step of set_intersection: add the item to sets[1] when it is in sets[0]. */
+static int keep_common_step(VM *vm, void *ctx, Value item) {
+  ObjSet **sets = ctx;
+  int64_t h;
+  if (!asy_hash(vm, item, &h)) return -1;
+  int in;
+  if (!contains_entry(vm, sets[0], item, h, &in)) return -1;
+  return !in || add_entry(vm, sets[1], item, h) ? 1 : -1;
+}
 
 static Value set_intersection(VM *vm, ObjSet *s, Value other) {
   if (IS_SET(other) && AS_SET(other) == s) return OBJ_VAL(set_copy(vm, s));
@@ -348,19 +357,8 @@ static Value set_intersection(VM *vm, ObjSet *s, Value other) {
     }
     return OBJ_VAL(result);
   }
-  Value it = asy_iter(vm, other);
-  if (IS_EXC(it)) return it;
-  for (;;) {
-    Value k = asy_next(vm, it);
-    if (IS_EXC(k)) return k;
-    if (IS_UNDEF(k)) break;
-    asy_push_root(vm, k);
-    int64_t h;
-    if (!asy_hash(vm, k, &h)) return EXC_VAL;
-    int in;
-    if (!contains_entry(vm, s, k, h, &in)) return EXC_VAL;
-    if (in && !add_entry(vm, result, k, h)) return EXC_VAL;
-  }
+  ObjSet *sets[2] = {s, result};
+  if (asy_for_each(vm, other, keep_common_step, sets) < 0) return EXC_VAL;
   return OBJ_VAL(result);
 }
 
@@ -397,16 +395,8 @@ static bool difference_update(VM *vm, ObjSet *s, Value other) {
       asy_push_root(vm, e.key);
       if (discard_entry(vm, s, e.key, e.hash) < 0) return false;
     }
-  } else {
-    Value it = asy_iter(vm, other);
-    if (IS_EXC(it)) return false;
-    for (;;) {
-      Value k = asy_next(vm, it);
-      if (IS_EXC(k)) return false;
-      if (IS_UNDEF(k)) break;
-      asy_push_root(vm, k);
-      if (asy_set_discard(vm, s, k) < 0) return false;
-    }
+  } else if (asy_for_each(vm, other, discard_step, s) < 0) {
+    return false;
   }
   /* More than 1/4 dummies: rebuild. */
   if (s->fill - s->used <= s->mask / 4) return true;
@@ -802,6 +792,19 @@ static Value set_issubset_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   return r < 0 ? EXC_VAL : BOOL_VAL(r);
 }
 
+/* asy_for_each step of issuperset/isdisjoint over an iterable: stop at the first item
+** whose membership in the set is `stop_if`. */
+typedef struct {
+  ObjSet *set;
+  bool stop_if;
+} SetScan;
+
+static int set_member_step(VM *vm, void *ctx, Value item) {
+  SetScan *scan = ctx;
+  int in = asy_set_contains(vm, scan->set, item);
+  return in < 0 ? -1 : in != scan->stop_if;
+}
+
 static Value set_issuperset_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_SET("issuperset");
   if (!asy_args(vm, SET_NAME("issuperset"), argc - 1, kw, 1, 1)) return EXC_VAL;
@@ -810,16 +813,9 @@ static Value set_issuperset_m(VM *vm, int argc, Value *args, ObjDict *kw) {
     int r = issubset(vm, AS_SET(args[1]), s);
     return r < 0 ? EXC_VAL : BOOL_VAL(r);
   }
-  Value it = asy_iter(vm, args[1]);
-  if (IS_EXC(it)) return it;
-  for (;;) {
-    Value k = asy_next(vm, it);
-    if (IS_EXC(k)) return k;
-    if (IS_UNDEF(k)) return TRUE_VAL;
-    int in = asy_set_contains(vm, s, k);
-    if (in < 0) return EXC_VAL;
-    if (!in) return FALSE_VAL;
-  }
+  SetScan scan = {s, false};
+  int r = asy_for_each(vm, args[1], set_member_step, &scan);
+  return r < 0 ? EXC_VAL : BOOL_VAL(r);
 }
 
 static Value set_isdisjoint_m(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -843,16 +839,9 @@ static Value set_isdisjoint_m(VM *vm, int argc, Value *args, ObjDict *kw) {
     }
     return TRUE_VAL;
   }
-  Value it = asy_iter(vm, args[1]);
-  if (IS_EXC(it)) return it;
-  for (;;) {
-    Value k = asy_next(vm, it);
-    if (IS_EXC(k)) return k;
-    if (IS_UNDEF(k)) return TRUE_VAL;
-    int in = asy_set_contains(vm, s, k);
-    if (in < 0) return EXC_VAL;
-    if (in) return FALSE_VAL;
-  }
+  SetScan scan = {s, true};
+  int r = asy_for_each(vm, args[1], set_member_step, &scan);
+  return r < 0 ? EXC_VAL : BOOL_VAL(r);
 }
 
 static Value set_contains_m(VM *vm, int argc, Value *args, ObjDict *kw) {
