@@ -24,30 +24,29 @@ static char *xstrdup(const char *s) {
   return p;
 }
 
+/* Only the first error of a compilation is reported. */
+static void cerror_va(Compiler *c, AsyPos loc, const char *fmt, va_list ap) {
+  if (c->failed) return;
+  asy_syntax_error_va(c->err, c->arena, c->src->text, c->src->size, loc.line, loc.col, loc.end_line,
+                      loc.end_col, fmt, ap);
+  c->failed = true;
+}
+
 bool cerror(Compiler *c, const AstNode *n, const char *fmt, ...) {
-  if (c->failed) return false;
-  char buf[256];
+  /* No node: no position (line 0, offset 0 once made 1-based). */
+  AsyPos loc = n ? node_loc(n) : (AsyPos){0, 0, -1, -1};
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(buf, sizeof buf, fmt, ap);
+  cerror_va(c, loc, fmt, ap);
   va_end(ap);
-  asy_syntax_error_at(c->err, c->arena, c->src->text, c->src->size, n ? n->lineno : 0,
-                      n ? n->col_offset : -1, n ? n->end_lineno : 0, n ? n->end_col_offset : -1,
-                      "%s", buf);
-  c->failed = true;
   return false;
 }
 
 bool cerror_at(Compiler *c, AsyPos loc, const char *fmt, ...) {
-  if (c->failed) return false;
-  char buf[256];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(buf, sizeof buf, fmt, ap);
+  cerror_va(c, loc, fmt, ap);
   va_end(ap);
-  asy_syntax_error_at(c->err, c->arena, c->src->text, c->src->size, loc.line, loc.col, loc.end_line,
-                      loc.end_col, "%s", buf);
-  c->failed = true;
   return false;
 }
 

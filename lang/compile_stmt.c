@@ -487,6 +487,15 @@ static bool compile_async_for(Compiler *c, AstNode *s) {
   return true;
 }
 
+/* The handler that guards an except or finally block's own code: the exception raised
+** there replaces the one being handled, which is restored first ([prev lasti exc]). */
+static void emit_cleanup_reraise(Compiler *c, int cleanup) {
+  bind_label(c, cleanup);
+  emit(c, OP_COPY, 3, NO_LOC);
+  emit(c, OP_POP_EXCEPT, 0, NO_LOC);
+  emit(c, OP_RERAISE, 1, NO_LOC);
+}
+
 /* The exceptional exit of a with block: [exit lasti prev exc result] on the stack
    (CPython compiler_with_except_finish). */
 static void with_except_finish(Compiler *c, int cleanup) {
@@ -500,10 +509,7 @@ static void with_except_finish(Compiler *c, int cleanup) {
   emit(c, OP_POP_TOP, 0, NO_LOC);
   emit(c, OP_POP_TOP, 0, NO_LOC);
   emit_jump(c, OP_JUMP_PSEUDO, exit, NO_LOC);
-  bind_label(c, cleanup);
-  emit(c, OP_COPY, 3, NO_LOC);
-  emit(c, OP_POP_EXCEPT, 0, NO_LOC);
-  emit(c, OP_RERAISE, 1, NO_LOC);
+  emit_cleanup_reraise(c, cleanup);
   bind_label(c, exit);
 }
 
@@ -546,15 +552,22 @@ static bool compile_with(Compiler *c, AstNode *s, int pos) {
   return true;
 }
 
-static bool compile_try_except(Compiler *c, AstNode *s) {
-  AstSeq *handlers = &s->v.Try.handlers;
-  int except = new_label(c), end = new_label(c), cleanup = new_label(c);
+/* The body of a try with except clauses, whose exceptions go to `except` (SETUP_FINALLY). */
+static bool compile_try_body(Compiler *c, AstNode *s, int except) {
   int d = c->u->depth;
-  push_handler(c, except, d, false); /* SETUP_FINALLY */
+  push_handler(c, except, d, false);
   TRY(push_fblock(c, s, FB_TRY_EXCEPT, -1, -1, NULL, d));
   TRY(compile_body(c, &s->v.Try.body, 0));
   pop_fblock(c);
   pop_handler(c);
+  return true;
+}
+
+static bool compile_try_except(Compiler *c, AstNode *s) {
+  AstSeq *handlers = &s->v.Try.handlers;
+  int except = new_label(c), end = new_label(c), cleanup = new_label(c);
+  int d = c->u->depth;
+  TRY(compile_try_body(c, s, except));
   TRY(compile_body(c, &s->v.Try.orelse, 0));
   emit_jump(c, OP_JUMP_PSEUDO, end, NO_LOC);
   bind_label(c, except);                 /* [exc] */
@@ -605,10 +618,7 @@ static bool compile_try_except(Compiler *c, AstNode *s) {
   }
   pop_fblock(c);
   emit(c, OP_RERAISE, 0, NO_LOC);
-  bind_label(c, cleanup); /* [prev lasti exc] */
-  emit(c, OP_COPY, 3, NO_LOC);
-  emit(c, OP_POP_EXCEPT, 0, NO_LOC);
-  emit(c, OP_RERAISE, 1, NO_LOC);
+  emit_cleanup_reraise(c, cleanup);
   bind_label(c, end);
   return true;
 }
@@ -619,11 +629,7 @@ static bool compile_try_star_except(Compiler *c, AstNode *s) {
       reraise_star = new_label(c), reraise = new_label(c);
   AsyPos loc = node_loc(s);
   int d = c->u->depth;
-  push_handler(c, except, d, false);
-  TRY(push_fblock(c, s, FB_TRY_EXCEPT, -1, -1, NULL, d));
-  TRY(compile_body(c, &s->v.Try.body, 0));
-  pop_fblock(c);
-  pop_handler(c);
+  TRY(compile_try_body(c, s, except));
   emit_jump(c, OP_JUMP_PSEUDO, orelse, NO_LOC);
   bind_label(c, except); /* [orig] */
   push_handler(c, cleanup, d + 1, true);
@@ -688,10 +694,7 @@ static bool compile_try_star_except(Compiler *c, AstNode *s) {
   emit(c, OP_SWAP, 2, NO_LOC);
   emit(c, OP_POP_EXCEPT, 0, NO_LOC);
   emit(c, OP_RERAISE, 0, NO_LOC);
-  bind_label(c, cleanup);
-  emit(c, OP_COPY, 3, NO_LOC);
-  emit(c, OP_POP_EXCEPT, 0, NO_LOC);
-  emit(c, OP_RERAISE, 1, NO_LOC);
+  emit_cleanup_reraise(c, cleanup);
   bind_label(c, orelse);
   TRY(compile_body(c, &s->v.Try.orelse, 0));
   bind_label(c, end);
@@ -717,10 +720,7 @@ static bool compile_try_finally(Compiler *c, AstNode *s) {
   TRY(compile_body(c, &s->v.Try.finalbody, 0));
   pop_fblock(c);
   emit(c, OP_RERAISE, 0, NO_LOC);
-  bind_label(c, cleanup);
-  emit(c, OP_COPY, 3, NO_LOC);
-  emit(c, OP_POP_EXCEPT, 0, NO_LOC);
-  emit(c, OP_RERAISE, 1, NO_LOC);
+  emit_cleanup_reraise(c, cleanup);
   bind_label(c, exit);
   return true;
 }

@@ -19,14 +19,12 @@
 /* ------------------------------------------------------------------------ */
 /* Errors                                                                    */
 
-void asy_syntax_error_at(AsySyntaxErr *err, AstArena *arena, const char *src, size_t len,
-                         int lineno, int col, int end_lineno, int end_col, const char *fmt, ...) {
+void asy_syntax_error_va(AsySyntaxErr *err, AstArena *arena, const char *src, size_t len,
+                         int lineno, int col, int end_lineno, int end_col, const char *fmt,
+                         va_list ap) {
   memset(err, 0, sizeof *err);
   err->kind = ASY_ERR_SYNTAX;
-  va_list ap;
-  va_start(ap, fmt);
   vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-  va_end(ap);
   err->lineno = lineno;
   err->offset = col + 1;
   err->end_lineno = end_lineno;
@@ -51,14 +49,12 @@ void asy_syntax_error_at(AsySyntaxErr *err, AstArena *arena, const char *src, si
 
 static bool st_error(SymTable *st, const AstNode *n, const char *fmt, ...) {
   if (st->failed) return false;
-  char buf[256];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(buf, sizeof buf, fmt, ap);
-  va_end(ap);
-  asy_syntax_error_at(st->err, st->arena, st->src, st->srclen, n ? n->lineno : 0,
+  asy_syntax_error_va(st->err, st->arena, st->src, st->srclen, n ? n->lineno : 0,
                       n ? n->col_offset : -1, n ? n->end_lineno : 0, n ? n->end_col_offset : -1,
-                      "%s", buf);
+                      fmt, ap);
+  va_end(ap);
   st->failed = true;
   return false;
 }

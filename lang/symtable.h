@@ -20,6 +20,7 @@
 #ifndef ASY_SYMTABLE_H
 #define ASY_SYMTABLE_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 
 #include "lang/ast.h"
@@ -117,8 +118,10 @@ const char *asy_mangle(AstArena *arena, const char *private_, const char *name);
 
 /* Fill *err as CPython reports compiler errors: message (printf format), the node's
 ** range with 1-based offsets (byte columns + 1, as CPython's compiler does) and the
-** source line as `text`. Shared by the symtable and the code generator. */
-void asy_syntax_error_at(AsySyntaxErr *err, AstArena *arena, const char *src, size_t len,
-                         int lineno, int col, int end_lineno, int end_col, const char *fmt, ...);
+** source line as `text`. Shared by the symtable and the code generator, whose error
+** functions take the format's arguments (hence the va_list). */
+void asy_syntax_error_va(AsySyntaxErr *err, AstArena *arena, const char *src, size_t len,
+                         int lineno, int col, int end_lineno, int end_col, const char *fmt,
+                         va_list ap);
 
 #endif

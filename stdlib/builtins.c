@@ -15,6 +15,7 @@
 
 #include "stdlib/asy_stdlib.h"
 #include "vm/gc.h"
+#include "vm/obj/format.h"       /* asy_ascii */
 #include "vm/obj/genericalias.h" /* asy_union_args */
 #include "vm/obj/str.h"
 #include "vm/opcodes.h"
@@ -286,22 +287,7 @@ static Value bi_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* ascii(): repr with every non-ASCII code point escaped as \xhh, \uhhhh or \Uhhhhhhhh. */
 static Value bi_ascii(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_args(vm, "ascii", argc, kw, 1, 1)) return EXC_VAL;
-  Value r = asy_repr(vm, args[0]);
-  if (IS_EXC(r)) return r;
-  ObjStr *s = AS_STR(r);
-  if (s->size == s->length) return r;
-  AsyBuf b;
-  asy_buf_init(&b, vm);
-  for (size_t i = 0; i < s->size;) {
-    size_t adv;
-    uint32_t cp = asy_utf8_decode(s->chars + i, s->size - i, &adv);
-    i += adv;
-    if (cp < 0x80) asy_buf_putc(&b, (char)cp);
-    else if (cp < 0x100) asy_buf_printf(&b, "\\x%02x", cp);
-    else if (cp < 0x10000) asy_buf_printf(&b, "\\u%04x", cp);
-    else asy_buf_printf(&b, "\\U%08x", cp);
-  }
-  return OBJ_VAL(asy_buf_to_str(&b));
+  return asy_ascii(vm, args[0]);
 }
 
 static Value bi_abs(VM *vm, int argc, Value *args, ObjDict *kw) {

@@ -64,13 +64,6 @@ void asy_bytes_repr_to(AsyBuf *buf, ObjBytes *b) {
   asy_buf_putc(buf, quote);
 }
 
-Value asy_bytes_repr(VM *vm, ObjBytes *b) {
-  AsyBuf buf;
-  asy_buf_init(&buf, vm);
-  asy_bytes_repr_to(&buf, b);
-  return OBJ_VAL(asy_buf_to_str(&buf));
-}
-
 int64_t asy_bytes_hash(ObjBytes *b) {
   if (b->hash == -1) b->hash = asy_hash_bytes(b->data, b->size);
   return b->hash;
@@ -141,6 +134,17 @@ static Value bytes_iter_next(VM *vm, ObjIter *it) {
   ObjBytes *b = AS_BYTES(it->a);
   if ((size_t)it->i >= b->size) return UNDEF_VAL;
   return INT_VAL(b->data[it->i++]);
+}
+
+Value asy_bytes_dunder(VM *vm, Value v) {
+  if (!IS_OBJ(v)) return UNDEF_VAL;
+  ObjStr *name = asy_str_intern(vm, "__bytes__", 9);
+  if (IS_UNDEF(asy_class_lookup(asy_class_of(vm, v), name))) return UNDEF_VAL;
+  Value none[1] = {NONE_VAL};
+  Value r = asy_call_method(vm, v, name, 0, none);
+  if (IS_EXC(r) || IS_BYTES(r)) return r;
+  return asy_raise(vm, vm->exc.TypeError, "__bytes__ returned non-bytes (type %s)",
+                   asy_type_name(vm, r));
 }
 
 Value asy_bytes_iter(VM *vm, ObjBytes *b) {
@@ -580,18 +584,8 @@ static Value b_new(VM *vm, int argc, Value *args, ObjDict *kw) {
     ObjBytes *r = asy_bytes_alloc(vm, (size_t)n);
     return OBJ_VAL(r); /* zero-filled by the allocator */
   }
-  if (IS_OBJ(src)) {
-    ObjStr *bname = asy_str_intern(vm, "__bytes__", 9);
-    if (!IS_UNDEF(asy_class_lookup(asy_class_of(vm, src), bname))) {
-      Value none[1] = {NONE_VAL};
-      Value r = asy_call_method(vm, src, bname, 0, none);
-      if (IS_EXC(r)) return r;
-      if (!IS_BYTES(r))
-        return asy_raise(vm, vm->exc.TypeError, "__bytes__ returned non-bytes (type %s)",
-                         asy_type_name(vm, r));
-      return r;
-    }
-  }
+  Value from_dunder = asy_bytes_dunder(vm, src);
+  if (!IS_UNDEF(from_dunder)) return from_dunder;
   Value it = asy_iter(vm, src);
   if (IS_EXC(it)) {
     if (asy_pending_is(vm, vm->exc.TypeError)) {

@@ -12,9 +12,8 @@
 #include "vm/obj/str.h"
 #include "vm/vm.h"
 
-/* repr(b): b'...' with Python's quoting. */
-Value asy_bytes_repr(VM *vm, ObjBytes *b);
-/* Append repr(b) to a builder. */
+/* Append repr(b), b'...' with Python's quoting, to a builder (asy_span_repr makes the
+** str). */
 void asy_bytes_repr_to(AsyBuf *buf, ObjBytes *b);
 /* b[key] for an int index (an int) or a slice (bytes). */
 Value asy_bytes_getitem(VM *vm, ObjBytes *b, Value key);
@@ -41,6 +40,9 @@ Value asy_str_encode(VM *vm, ObjStr *s, const char *encoding, const char *errors
 ** Clinic's TypeError when one is not a str. */
 bool asy_codec_args(VM *vm, const char *fname, int argc, Value *args, ObjDict *kw, const char **enc,
                     const char **err);
+/* v.__bytes__() when v's class has that method (bytes(v), b'%b' % v): UNDEF when it has
+** none, EXC_VAL when it fails or returns a non-bytes. */
+Value asy_bytes_dunder(VM *vm, Value v);
 /* iter(b): yields ints. */
 Value asy_bytes_iter(VM *vm, ObjBytes *b);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vm/gc.h"
+#include "vm/obj/bytes.h" /* asy_bytes_dunder */
 #include "vm/obj/dtoa.h"
 #include "vm/obj/format.h"
 #include "vm/obj/number.h"
@@ -812,15 +813,9 @@ static Value pct_next(VM *vm, PctArgs *a) {
 /* %s of bytes formatting: bytes, or an object with __bytes__. */
 static Value bytes_item(VM *vm, Value v) {
   if (IS_BYTES(v)) return v;
-  if (IS_OBJ(v) && !IS_STR(v)) {
-    ObjStr *name = asy_str_intern(vm, "__bytes__", 9);
-    if (!IS_UNDEF(asy_class_lookup(asy_class_of(vm, v), name))) {
-      Value none[1] = {NONE_VAL};
-      Value r = asy_call_method(vm, v, name, 0, none);
-      if (IS_EXC(r) || IS_BYTES(r)) return r;
-      return asy_raise(vm, vm->exc.TypeError, "__bytes__ returned non-bytes (type %s)",
-                       asy_type_name(vm, r));
-    }
+  if (!IS_STR(v)) {
+    Value r = asy_bytes_dunder(vm, v);
+    if (!IS_UNDEF(r)) return r;
   }
   return asy_raise(
       vm, vm->exc.TypeError,

@@ -629,6 +629,16 @@ static Value call_dunder(VM *vm, Value v, ObjStr *name) {
   return asy_call_method(vm, v, name, 0, none);
 }
 
+/* v.__int__() or v.__index__() (name) as an int (a bool result counts as one): UNDEF when
+** v's class has no such method, EXC_VAL when it fails or returns a non-int. */
+static Value int_dunder(VM *vm, Value v, ObjStr *name) {
+  Value r = call_dunder(vm, v, name);
+  if (IS_EXC(r) || IS_UNDEF(r) || IS_INT(r)) return r;
+  if (IS_BOOL(r)) return INT_VAL(AS_BOOL(r));
+  return asy_raise(vm, vm->exc.TypeError, "%s returned non-int (type %s)", name->chars,
+                   asy_type_name(vm, r));
+}
+
 Value asy_int_from_value(VM *vm, Value v, Value base_v) {
   if (!IS_UNDEF(base_v)) {
     int64_t base;
@@ -651,22 +661,9 @@ Value asy_int_from_value(VM *vm, Value v, Value base_v) {
   if (IS_STR(v)) return int_from_text(vm, AS_STR(v)->chars, AS_STR(v)->size, 10, v);
   if (IS_BYTES(v))
     return int_from_text(vm, (const char *)AS_BYTES(v)->data, AS_BYTES(v)->size, 10, v);
-  Value r = call_dunder(vm, v, vm->names.int_);
-  if (IS_EXC(r)) return r;
-  if (!IS_UNDEF(r)) {
-    if (IS_INT(r)) return r;
-    if (IS_BOOL(r)) return INT_VAL(AS_BOOL(r));
-    return asy_raise(vm, vm->exc.TypeError, "__int__ returned non-int (type %s)",
-                     asy_type_name(vm, r));
-  }
-  r = call_dunder(vm, v, vm->names.index);
-  if (IS_EXC(r)) return r;
-  if (!IS_UNDEF(r)) {
-    if (IS_INT(r)) return r;
-    if (IS_BOOL(r)) return INT_VAL(AS_BOOL(r));
-    return asy_raise(vm, vm->exc.TypeError, "__index__ returned non-int (type %s)",
-                     asy_type_name(vm, r));
-  }
+  Value r = int_dunder(vm, v, vm->names.int_);
+  if (IS_UNDEF(r)) r = int_dunder(vm, v, vm->names.index);
+  if (!IS_UNDEF(r)) return r;
   return asy_raise(
       vm, vm->exc.TypeError,
       "int() argument must be a string, a bytes-like object or a real number, not '%s'",
@@ -695,13 +692,9 @@ Value asy_float_from_value(VM *vm, Value v) {
     return asy_raise(vm, vm->exc.TypeError, "%s.__float__ returned non-float (type %s)",
                      asy_type_name(vm, v), asy_type_name(vm, r));
   }
-  r = call_dunder(vm, v, vm->names.index);
-  if (IS_EXC(r)) return r;
-  if (!IS_UNDEF(r)) {
-    if (IS_INTLIKE(r)) return FLOAT_VAL((double)AS_INTLIKE(r));
-    return asy_raise(vm, vm->exc.TypeError, "__index__ returned non-int (type %s)",
-                     asy_type_name(vm, r));
-  }
+  r = int_dunder(vm, v, vm->names.index);
+  if (IS_INT(r)) return FLOAT_VAL((double)AS_INT(r));
+  if (!IS_UNDEF(r)) return r;
   return asy_raise(vm, vm->exc.TypeError,
                    "float() argument must be a string or a real number, not '%s'",
                    asy_type_name(vm, v));

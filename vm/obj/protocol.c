@@ -33,6 +33,7 @@
 #include "vm/obj/range.h"
 #include "vm/obj/set.h"
 #include "vm/obj/str.h"
+#include "vm/obj/strspan.h"
 #include "vm/obj/tuple.h"
 
 /* ---- names ----------------------------------------------------------------------- */
@@ -1097,8 +1098,8 @@ Value asy_object_repr(VM *vm, Value v) {
 /* repr by C layout for the built-in classes this file knows: UNDEF otherwise. */
 static Value layout_repr(VM *vm, Value v) {
   switch (OBJ_TYPE(v)) {
-  case OBJ_STR: return asy_str_repr(vm, AS_STR(v));
-  case OBJ_BYTES: return asy_bytes_repr(vm, AS_BYTES(v));
+  case OBJ_STR:
+  case OBJ_BYTES: return asy_span_repr(vm, v);
   case OBJ_LIST: return asy_list_repr(vm, v);
   case OBJ_TUPLE: return asy_tuple_repr(vm, v);
   case OBJ_DICT: return asy_dict_repr(vm, v);

@@ -151,14 +151,22 @@ static bool range_arg(VM *vm, Value v, int64_t *out) {
   return asy_index(vm, v, out);
 }
 
-static Value range_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (kw && kw->count)
-    return asy_raise(vm, vm->exc.TypeError, "range() takes no keyword arguments");
+/* range() and slice() take 1 to 3 positional arguments after the class: how many, or -1
+** after raising with their messages. */
+static int start_stop_step_args(VM *vm, const char *type, int argc, ObjDict *kw) {
   int n = argc - 1;
-  if (n < 1)
-    return asy_raise(vm, vm->exc.TypeError, "range expected at least 1 argument, got %d", n);
-  if (n > 3)
-    return asy_raise(vm, vm->exc.TypeError, "range expected at most 3 arguments, got %d", n);
+  if (kw && kw->count) asy_raise(vm, vm->exc.TypeError, "%s() takes no keyword arguments", type);
+  else if (n < 1)
+    asy_raise(vm, vm->exc.TypeError, "%s expected at least 1 argument, got %d", type, n);
+  else if (n > 3)
+    asy_raise(vm, vm->exc.TypeError, "%s expected at most 3 arguments, got %d", type, n);
+  else return n;
+  return -1;
+}
+
+static Value range_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
+  int n = start_stop_step_args(vm, "range", argc, kw);
+  if (n < 0) return EXC_VAL;
   int64_t start = 0, stop, step = 1;
   if (n == 1) {
     if (!range_arg(vm, args[1], &stop)) return EXC_VAL;
@@ -368,13 +376,8 @@ Value asy_slice_compare(VM *vm, int op, ObjSlice *a, ObjSlice *b) {
 #define SELF_SLICE(meth) ASY_SELF(OBJ_SLICE, meth, "slice")
 
 static Value slice_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (kw && kw->count)
-    return asy_raise(vm, vm->exc.TypeError, "slice() takes no keyword arguments");
-  int n = argc - 1;
-  if (n < 1)
-    return asy_raise(vm, vm->exc.TypeError, "slice expected at least 1 argument, got %d", n);
-  if (n > 3)
-    return asy_raise(vm, vm->exc.TypeError, "slice expected at most 3 arguments, got %d", n);
+  int n = start_stop_step_args(vm, "slice", argc, kw);
+  if (n < 0) return EXC_VAL;
   if (n == 1) return OBJ_VAL(asy_slice_new(vm, NONE_VAL, args[1], NONE_VAL));
   return OBJ_VAL(asy_slice_new(vm, args[1], args[2], n == 3 ? args[3] : NONE_VAL));
 }

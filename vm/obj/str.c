@@ -686,13 +686,6 @@ void asy_str_repr_to(AsyBuf *b, ObjStr *s) {
   asy_buf_putc(b, quote);
 }
 
-Value asy_str_repr(VM *vm, ObjStr *s) {
-  AsyBuf b;
-  asy_buf_init(&b, vm);
-  asy_str_repr_to(&b, s);
-  return OBJ_VAL(asy_buf_to_str(&b));
-}
-
 /* ---- iteration --------------------------------------------------------------------------------- */
 
 static Value str_iter_next(VM *vm, ObjIter *it) {

@@ -108,9 +108,8 @@ int64_t asy_str_hash_utf8(const char *chars, size_t size);
 int64_t asy_hash_bytes(const void *data, size_t size);
 /* Content equality. */
 bool asy_str_equal(ObjStr *a, ObjStr *b);
-/* repr(s) with Python's quote choice and escapes. */
-Value asy_str_repr(VM *vm, ObjStr *s);
-/* Append repr(s) to a builder (for containers' reprs). */
+/* Append repr(s), with Python's quote choice and escapes, to a builder (asy_span_repr
+** makes the str). */
 void asy_str_repr_to(AsyBuf *b, ObjStr *s);
 /* a + b. */
 Value asy_str_concat(VM *vm, ObjStr *a, ObjStr *b);

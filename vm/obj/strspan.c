@@ -845,9 +845,16 @@ static Value sp_hash(VM *vm, int argc, Value *args, ObjDict *kw) {
   return INT_VAL(asy_bytes_hash(AS_BYTES(args[0])));
 }
 
+Value asy_span_repr(VM *vm, Value v) {
+  AsyBuf b;
+  asy_buf_init(&b, vm);
+  if (IS_STR(v)) asy_str_repr_to(&b, AS_STR(v));
+  else asy_bytes_repr_to(&b, AS_BYTES(v));
+  return OBJ_VAL(asy_buf_to_str(&b));
+}
+
 static Value sp_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (IS_STR(args[0])) return asy_str_repr(vm, AS_STR(args[0]));
-  return asy_bytes_repr(vm, AS_BYTES(args[0]));
+  return asy_span_repr(vm, args[0]);
 }
 
 static Value compare(VM *vm, Value *args, int op) {

@@ -17,6 +17,9 @@
 
 #include "vm/vm.h"
 
+/* repr() of a str or a bytes. */
+Value asy_span_repr(VM *vm, Value v);
+
 /* Install the shared methods, and the ones whose policy differs by kind, into cls
 ** (vm->types.str or vm->types.bytes). */
 void asy_def_span_methods(VM *vm, ObjClass *cls);
