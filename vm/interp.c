@@ -219,6 +219,26 @@ ALIGN_HOT AsyRunStatus asy_run_frames(VM *vm, Value *result) {
 #define PEEK(n) vload(sp - (int)(n))
 #define RESET_TEMPS() asy_temp_reset(vm, mark)
 #define STORE_FRAME() (fiber->stack_top = sp, frame->ip = ip)
+/* The common one-operand shape: top = call, or the error path. A macro, not a shared
+** label, so each handler keeps its own code (see POP_JUMP_IF_FALSE). */
+#define REPLACE_TOP(call) \
+  do { \
+    Value top_ = (call); \
+    ERROR_IF(IS_EXC(top_)); \
+    sp[-1] = top_; \
+    DISPATCH(); \
+  } while (0)
+/* BEFORE_WITH / BEFORE_ASYNC_WITH: mgr -- bound_exit enter_result. */
+#define ENTER_WITH(async) \
+  do { \
+    Value exitv = UNDEF_VAL; \
+    Value r = asy_before_with(vm, TOP(), &exitv, async); \
+    ERROR_IF(IS_EXC(r)); \
+    sp[-1] = exitv; \
+    PUSH(r); \
+    RESET_TEMPS(); \
+    DISPATCH(); \
+  } while (0)
 #define ERROR_IF(cond) \
   do { \
     if (cond) goto error; \
@@ -713,19 +733,9 @@ dispatch:
       DISPATCH();
     }
 
-    TARGET(UNARY_POSITIVE) {
-      Value r = asy_unary_op(vm, UNOP_POSITIVE, TOP());
-      ERROR_IF(IS_EXC(r));
-      sp[-1] = r;
-      DISPATCH();
-    }
+    TARGET(UNARY_POSITIVE) REPLACE_TOP(asy_unary_op(vm, UNOP_POSITIVE, TOP()));
 
-    TARGET(UNARY_INVERT) {
-      Value r = asy_unary_op(vm, UNOP_INVERT, TOP());
-      ERROR_IF(IS_EXC(r));
-      sp[-1] = r;
-      DISPATCH();
-    }
+    TARGET(UNARY_INVERT) REPLACE_TOP(asy_unary_op(vm, UNOP_INVERT, TOP()));
 
     TARGET(UNARY_NOT) {
       int t = truthy(vm, TOP());
@@ -995,12 +1005,7 @@ dispatch:
       DISPATCH();
     }
 
-    TARGET(GET_ITER) {
-      Value it = asy_iter(vm, TOP());
-      ERROR_IF(IS_EXC(it));
-      sp[-1] = it;
-      DISPATCH();
-    }
+    TARGET(GET_ITER) REPLACE_TOP(asy_iter(vm, TOP()));
 
     TARGET(FOR_ITER) {
       Value it = TOP();
@@ -1310,12 +1315,7 @@ dispatch:
       DISPATCH();
     }
 
-    TARGET(CHECK_EXC_MATCH) {
-      Value r = asy_exc_match(vm, sp[-2], sp[-1]);
-      ERROR_IF(IS_EXC(r));
-      sp[-1] = r;
-      DISPATCH();
-    }
+    TARGET(CHECK_EXC_MATCH) REPLACE_TOP(asy_exc_match(vm, sp[-2], sp[-1]));
 
     TARGET(CHECK_EG_MATCH) {
       Value rest = UNDEF_VAL, match = UNDEF_VAL;
@@ -1357,15 +1357,7 @@ dispatch:
       DISPATCH();
     }
 
-    TARGET(BEFORE_WITH) {
-      Value exitv = UNDEF_VAL;
-      Value r = asy_before_with(vm, TOP(), &exitv, false);
-      ERROR_IF(IS_EXC(r));
-      sp[-1] = exitv;
-      PUSH(r);
-      RESET_TEMPS();
-      DISPATCH();
-    }
+    TARGET(BEFORE_WITH) ENTER_WITH(false);
 
     TARGET(WITH_EXCEPT_START) {
       Value exc = sp[-1];
@@ -1378,19 +1370,9 @@ dispatch:
       DISPATCH();
     }
 
-    TARGET(GET_AWAITABLE) {
-      Value it = asy_get_awaitable(vm, TOP());
-      ERROR_IF(IS_EXC(it));
-      sp[-1] = it;
-      DISPATCH();
-    }
+    TARGET(GET_AWAITABLE) REPLACE_TOP(asy_get_awaitable(vm, TOP()));
 
-    TARGET(GET_YIELD_FROM_ITER) {
-      Value it = asy_yield_from_iter(vm, TOP());
-      ERROR_IF(IS_EXC(it));
-      sp[-1] = it;
-      DISPATCH();
-    }
+    TARGET(GET_YIELD_FROM_ITER) REPLACE_TOP(asy_yield_from_iter(vm, TOP()));
 
     TARGET(SEND) {
       Value v = sp[-1], recv = sp[-2];
@@ -1444,22 +1426,9 @@ dispatch:
       DISPATCH();
     }
 
-    TARGET(BEFORE_ASYNC_WITH) {
-      Value exitv = UNDEF_VAL;
-      Value r = asy_before_with(vm, TOP(), &exitv, true);
-      ERROR_IF(IS_EXC(r));
-      sp[-1] = exitv;
-      PUSH(r);
-      RESET_TEMPS();
-      DISPATCH();
-    }
+    TARGET(BEFORE_ASYNC_WITH) ENTER_WITH(true);
 
-    TARGET(GET_AITER) {
-      Value it = asy_get_aiter(vm, TOP());
-      ERROR_IF(IS_EXC(it));
-      sp[-1] = it;
-      DISPATCH();
-    }
+    TARGET(GET_AITER) REPLACE_TOP(asy_get_aiter(vm, TOP()));
 
     TARGET(GET_ANEXT) {
       Value aw = asy_get_anext(vm, TOP());
