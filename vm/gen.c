@@ -493,9 +493,7 @@ static Value agen_await_next(VM *vm, ObjIter *it) {
   return agen_await_step(vm, it, NONE_VAL, UNDEF_VAL);
 }
 
-static Value aw_self_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  return args[0];
-}
+static Value aw_self_m(VM *vm, int argc, Value *args, ObjDict *kw) { return args[0]; }
 
 static Value aw_next_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   return agen_await_step(vm, AS_ITER(args[0]), NONE_VAL, UNDEF_VAL);
@@ -522,9 +520,7 @@ static Value aw_close_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   return NONE_VAL;
 }
 
-static Value agen_aiter_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  return args[0];
-}
+static Value agen_aiter_m(VM *vm, int argc, Value *args, ObjDict *kw) { return args[0]; }
 
 static Value agen_anext_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   return agen_awaitable(vm, AS_GEN(args[0]), AW_ASEND, NONE_VAL, UNDEF_VAL);
@@ -604,9 +600,7 @@ static Value gen_next_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   return send_result(vm, st, r, false);
 }
 
-static Value gen_iter_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  return args[0];
-}
+static Value gen_iter_m(VM *vm, int argc, Value *args, ObjDict *kw) { return args[0]; }
 
 static Value gen_send_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   Value r;
