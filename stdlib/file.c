@@ -102,6 +102,15 @@ static ObjFile *self_file(VM *vm, int argc, Value *args, const char *name) {
   return AS_FILE(args[0]);
 }
 
+/* self_file for write() and writelines(), which take exactly one positional argument. */
+static ObjFile *self_file_one_arg(VM *vm, int argc, Value *args, ObjDict *kw, const char *name) {
+  ObjFile *f = self_file(vm, argc, args, name);
+  if (!f || !asy_no_kw(vm, name, kw)) return NULL;
+  if (argc == 2) return f;
+  asy_raise(vm, vm->exc.TypeError, "%s() takes exactly one argument (%d given)", name, argc - 1);
+  return NULL;
+}
+
 bool asy_file_write_raw(VM *vm, ObjFile *f, const char *data, size_t n) {
   if (!check_open(vm, f)) return false;
   if (!writable(f)) {
@@ -138,6 +147,14 @@ static Value decode_text(VM *vm, ObjFile *f, char *data, size_t n) {
   return asy_bytes_decode(vm, (const uint8_t *)data, j, enc, "strict");
 }
 
+/* Double a malloc'd buffer's capacity: the moved buffer, or NULL with the old one freed. */
+static char *grow_buffer(char *buf, size_t *cap) {
+  char *nb = realloc(buf, *cap * 2);
+  if (nb) *cap *= 2;
+  else free(buf);
+  return nb;
+}
+
 /* Read up to `limit` bytes (all when limit < 0) into a malloc'd buffer. */
 static char *read_bytes(FILE *fp, int64_t limit, size_t *out_n) {
   size_t cap = 8192, n = 0;
@@ -145,15 +162,7 @@ static char *read_bytes(FILE *fp, int64_t limit, size_t *out_n) {
   if (!buf) return NULL;
   for (;;) {
     if (limit >= 0 && n >= (size_t)limit) break;
-    if (n == cap) {
-      cap *= 2;
-      char *nb = realloc(buf, cap);
-      if (!nb) {
-        free(buf);
-        return NULL;
-      }
-      buf = nb;
-    }
+    if (n == cap && !(buf = grow_buffer(buf, &cap))) return NULL;
     size_t want = cap - n;
     if (limit >= 0 && want > (size_t)limit - n) want = (size_t)limit - n;
     size_t got = fread(buf + n, 1, want, fp);
@@ -173,15 +182,7 @@ static char *read_chars(FILE *fp, int64_t count, size_t *out_n) {
     int c = getc(fp);
     if (c == EOF) break;
     int extra = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 0;
-    if (n + 8 > cap) {
-      cap *= 2;
-      char *nb = realloc(buf, cap);
-      if (!nb) {
-        free(buf);
-        return NULL;
-      }
-      buf = nb;
-    }
+    if (n + 8 > cap && !(buf = grow_buffer(buf, &cap))) return NULL;
     buf[n++] = (char)c;
     for (int k = 0; k < extra; k++) {
       int d = getc(fp);
@@ -321,12 +322,8 @@ static Value f_readlines(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 /* write(s): the number of characters (text) or bytes (binary) written. */
 static Value f_write(VM *vm, int argc, Value *args, ObjDict *kw) {
-  ObjFile *f = self_file(vm, argc, args, "write");
-  if (!f || !asy_no_kw(vm, "write", kw)) return EXC_VAL;
-  if (argc != 2)
-    return asy_raise(vm, vm->exc.TypeError, "write() takes exactly one argument (%d given)",
-                     argc - 1);
-  if (!check_open(vm, f)) return EXC_VAL;
+  ObjFile *f = self_file_one_arg(vm, argc, args, kw, "write");
+  if (!f || !check_open(vm, f)) return EXC_VAL;
   Value v = args[1];
   if (f->binary) {
     if (!IS_BYTES(v))
@@ -354,11 +351,8 @@ static Value f_write(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value f_writelines(VM *vm, int argc, Value *args, ObjDict *kw) {
-  ObjFile *f = self_file(vm, argc, args, "writelines");
-  if (!f || !asy_no_kw(vm, "writelines", kw)) return EXC_VAL;
-  if (argc != 2)
-    return asy_raise(vm, vm->exc.TypeError, "writelines() takes exactly one argument (%d given)",
-                     argc - 1);
+  ObjFile *f = self_file_one_arg(vm, argc, args, kw, "writelines");
+  if (!f) return EXC_VAL;
   Value it = asy_iter(vm, args[1]);
   if (IS_EXC(it)) return it;
   for (;;) {

@@ -287,13 +287,19 @@ static bool split_recursive(VM *vm, Value exc, MatcherType type, Value matcher, 
 
 static Value opt(Value v) { return IS_UNDEF(v) ? NONE_VAL : v; }
 
+/* Split the group args[0] by the matcher args[1] (split() and subgroup()); *rest is
+** only built when construct_rest. False after raising. */
+static bool split_by_matcher(VM *vm, Value *args, bool construct_rest, Value *match, Value *rest) {
+  MatcherType type;
+  if (!get_matcher_type(vm, args[1], &type)) return false;
+  return split_recursive(vm, args[0], type, args[1], NULL, construct_rest, match, rest, 0);
+}
+
 static Value eg_split(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_GROUP("split");
   if (!asy_args(vm, "split", argc - 1, kw, 1, 1)) return EXC_VAL;
-  MatcherType type;
-  if (!get_matcher_type(vm, args[1], &type)) return EXC_VAL;
   Value m, r;
-  if (!split_recursive(vm, args[0], type, args[1], NULL, true, &m, &r, 0)) return EXC_VAL;
+  if (!split_by_matcher(vm, args, true, &m, &r)) return EXC_VAL;
   Value pair[2] = {opt(m), opt(r)};
   return OBJ_VAL(asy_tuple_from(vm, 2, pair));
 }
@@ -301,10 +307,8 @@ static Value eg_split(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value eg_subgroup(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_GROUP("subgroup");
   if (!asy_args(vm, "subgroup", argc - 1, kw, 1, 1)) return EXC_VAL;
-  MatcherType type;
-  if (!get_matcher_type(vm, args[1], &type)) return EXC_VAL;
   Value m, r;
-  if (!split_recursive(vm, args[0], type, args[1], NULL, false, &m, &r, 0)) return EXC_VAL;
+  if (!split_by_matcher(vm, args, false, &m, &r)) return EXC_VAL;
   return opt(m);
 }
 

@@ -111,19 +111,22 @@ static char *read_file(const char *path, size_t *size) {
   return buf;
 }
 
+/* A module whose body raised leaves sys.modules, as in CPython; the exception stays
+** pending. Returns EXC_VAL. */
+static Value import_failed(VM *vm, ObjStr *name) {
+  Value pending = asy_pending(vm);
+  asy_clear_pending(vm);
+  asy_dict_delete(vm, vm->modules, OBJ_VAL(name));
+  vm->fiber->exc = pending;
+  return EXC_VAL;
+}
+
 static Value import_native(VM *vm, ObjStr *name, Value init) {
   ObjModule *mod = asy_module_new(vm, name);
   Value m = OBJ_VAL(mod);
   asy_dict_set_str(vm, vm->modules, name, m);
   Value r = AS_NATIVE(init)->fn(vm, 1, &m, NULL);
-  if (IS_EXC(r)) {
-    Value pending = asy_pending(vm);
-    asy_clear_pending(vm);
-    asy_dict_delete(vm, vm->modules, OBJ_VAL(name));
-    vm->fiber->exc = pending;
-    return EXC_VAL;
-  }
-  return m;
+  return IS_EXC(r) ? import_failed(vm, name) : m;
 }
 
 static Value import_file(VM *vm, ObjStr *name, const char *found) {
@@ -150,13 +153,7 @@ static Value import_file(VM *vm, ObjStr *name, const char *found) {
   vm->importing[vm->importing_count++] = AS_OBJ(m);
   Value r = asy_run_code(vm, code, mod->dict);
   vm->importing_count--;
-  if (IS_EXC(r)) {
-    Value pending = asy_pending(vm);
-    asy_clear_pending(vm);
-    asy_dict_delete(vm, vm->modules, OBJ_VAL(name));
-    vm->fiber->exc = pending;
-    return EXC_VAL;
-  }
+  if (IS_EXC(r)) return import_failed(vm, name);
   /* The body may have replaced its sys.modules entry, as CPython honours. */
   Value final = asy_dict_get_str(vm->modules, name);
   return IS_UNDEF(final) ? m : final;

@@ -403,6 +403,17 @@ static bool end_position(const SegLines *s, const AstNode *e, bool force, int *l
   return force ? next_valid(s, ln, col) : true;
 }
 
+/* ast.parse(src) for the caret checks, into an arena the caller frees; src is freed. The
+** tree, or NULL when src does not parse (the checks then fall back). */
+static AstNode *parse_source(AstArena *arena, AsyExBuf *src) {
+  asy_arena_init(arena);
+  AsySyntaxErr err;
+  memset(&err, 0, sizeof err);
+  AstNode *tree = asy_parse(arena, NULL, src->s, src->len, ASY_PARSE_FILE, &err);
+  asy_exbuf_free(src);
+  return tree;
+}
+
 /* _extract_caret_anchors_from_line_segment. */
 static Anchors extract_anchors(const U32 *segment) {
   Anchors a = {false, 0, 0, 0, 0, '~', '^'};
@@ -411,11 +422,7 @@ static Anchors extract_anchors(const U32 *segment) {
   put_u32(&src, segment->c, segment->n);
   asy_exbuf_puts(&src, "\n)");
   AstArena arena;
-  asy_arena_init(&arena);
-  AsySyntaxErr err;
-  memset(&err, 0, sizeof err);
-  AstNode *tree = asy_parse(&arena, NULL, src.s, src.len, ASY_PARSE_FILE, &err);
-  asy_exbuf_free(&src);
+  AstNode *tree = parse_source(&arena, &src);
   /* segment.splitlines() */
   SegLines s = {NULL, 0};
   if (tree && tree->kind == AST_Module && tree->v.Module.body.n == 1) {
@@ -486,11 +493,7 @@ static bool should_show_carets(int start_offset, int end_offset, const U32 *line
   }
   asy_exbuf_put(&src, "", 0);
   AstArena arena;
-  asy_arena_init(&arena);
-  AsySyntaxErr err;
-  memset(&err, 0, sizeof err);
-  AstNode *tree = asy_parse(&arena, NULL, src.s, src.len, ASY_PARSE_FILE, &err);
-  asy_exbuf_free(&src);
+  AstNode *tree = parse_source(&arena, &src);
   if (tree && tree->kind == AST_Module) {
     if (tree->v.Module.body.n == 0) {
       asy_arena_free(&arena);

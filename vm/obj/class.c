@@ -694,21 +694,31 @@ bool asy_delattr(VM *vm, Value obj, ObjStr *name) {
 
 static bool excess_args(int argc, ObjDict *kw) { return argc > 1 || (kw && kw->count); }
 
+/* CPython's rule for arguments to object.__new__ (own = __new__, other = __init__) and
+** object.__init__ (the reverse): refused when the class overrides `own`, else unless it
+** overrides `other`. False after raising; own_msg is the first refusal's message. */
+static bool object_takes_args(VM *vm, ObjClass *cls, ObjStr *own, ObjStr *other,
+                              const char *own_msg) {
+  Value object_own = asy_dict_get_str(vm->types.object->dict, own);
+  Value object_other = asy_dict_get_str(vm->types.object->dict, other);
+  if (!asy_same(asy_class_lookup(cls, own), object_own))
+    asy_raise(vm, vm->exc.TypeError, "%s", own_msg);
+  else if (asy_same(asy_class_lookup(cls, other), object_other))
+    asy_raise(vm, vm->exc.TypeError, "%s() takes no arguments", cls->name->chars);
+  else return true;
+  return false;
+}
+
 static Value object_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (argc < 1) return asy_raise(vm, vm->exc.TypeError, "object.__new__(): not enough arguments");
   if (!IS_CLASS(args[0]))
     return asy_raise(vm, vm->exc.TypeError, "object.__new__(X): X is not a type object (%s)",
                      asy_type_name(vm, args[0]));
   ObjClass *cls = AS_CLASS(args[0]);
-  if (excess_args(argc, kw)) {
-    Value obj_new = asy_dict_get_str(vm->types.object->dict, vm->names.new_);
-    Value obj_init = asy_dict_get_str(vm->types.object->dict, vm->names.init);
-    if (!asy_same(asy_class_lookup(cls, vm->names.new_), obj_new))
-      return asy_raise(vm, vm->exc.TypeError,
-                       "object.__new__() takes exactly one argument (the type to instantiate)");
-    if (asy_same(asy_class_lookup(cls, vm->names.init), obj_init))
-      return asy_raise(vm, vm->exc.TypeError, "%s() takes no arguments", cls->name->chars);
-  }
+  if (excess_args(argc, kw) &&
+      !object_takes_args(vm, cls, vm->names.new_, vm->names.init,
+                         "object.__new__() takes exactly one argument (the type to instantiate)"))
+    return EXC_VAL;
   return asy_instance_new(vm, cls);
 }
 
@@ -716,16 +726,11 @@ static Value object_init(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (argc < 1)
     return asy_raise(vm, vm->exc.TypeError,
                      "descriptor '__init__' of 'object' object needs an argument");
-  if (excess_args(argc, kw)) {
-    ObjClass *cls = asy_class_of(vm, args[0]);
-    Value obj_new = asy_dict_get_str(vm->types.object->dict, vm->names.new_);
-    Value obj_init = asy_dict_get_str(vm->types.object->dict, vm->names.init);
-    if (!asy_same(asy_class_lookup(cls, vm->names.init), obj_init))
-      return asy_raise(vm, vm->exc.TypeError,
-                       "object.__init__() takes exactly one argument (the instance to initialize)");
-    if (asy_same(asy_class_lookup(cls, vm->names.new_), obj_new))
-      return asy_raise(vm, vm->exc.TypeError, "%s() takes no arguments", cls->name->chars);
-  }
+  if (excess_args(argc, kw) &&
+      !object_takes_args(
+          vm, asy_class_of(vm, args[0]), vm->names.init, vm->names.new_,
+          "object.__init__() takes exactly one argument (the instance to initialize)"))
+    return EXC_VAL;
   return NONE_VAL;
 }
 
@@ -956,22 +961,23 @@ static Value property_set_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   return asy_call(vm, w->fset, 2, a, NULL);
 }
 
-static Value staticmethod_new(VM *vm, int argc, Value *args, ObjDict *kw) {
+/* staticmethod.__new__ and classmethod.__new__ (`type` names the one in messages). */
+static Value method_wrapper_new(VM *vm, int kind, const char *type, int argc, Value *args,
+                                ObjDict *kw) {
   if (argc < 1 || !IS_CLASS(args[0]))
-    return asy_raise(vm, vm->exc.TypeError, "staticmethod.__new__(X): X is not a type object");
-  if (!asy_args(vm, "staticmethod", argc - 1, kw, 1, 1)) return EXC_VAL;
-  ObjWrapper *w = wrapper_new(vm, W_STATIC, args[1]);
+    return asy_raise(vm, vm->exc.TypeError, "%s.__new__(X): X is not a type object", type);
+  if (!asy_args(vm, type, argc - 1, kw, 1, 1)) return EXC_VAL;
+  ObjWrapper *w = wrapper_new(vm, kind, args[1]);
   w->obj.cls = AS_CLASS(args[0]);
   return OBJ_VAL(w);
 }
 
+static Value staticmethod_new(VM *vm, int argc, Value *args, ObjDict *kw) {
+  return method_wrapper_new(vm, W_STATIC, "staticmethod", argc, args, kw);
+}
+
 static Value classmethod_new(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (argc < 1 || !IS_CLASS(args[0]))
-    return asy_raise(vm, vm->exc.TypeError, "classmethod.__new__(X): X is not a type object");
-  if (!asy_args(vm, "classmethod", argc - 1, kw, 1, 1)) return EXC_VAL;
-  ObjWrapper *w = wrapper_new(vm, W_CLASS, args[1]);
-  w->obj.cls = AS_CLASS(args[0]);
-  return OBJ_VAL(w);
+  return method_wrapper_new(vm, W_CLASS, "classmethod", argc, args, kw);
 }
 
 static Value wrapper_get_m(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -1034,22 +1040,45 @@ static Value super_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 /* ---- init ------------------------------------------------------------------------- */
 
+/* The natives check their own arguments (ASY_UNCHECKED), as they did before tables. */
+#define U ASY_UNCHECKED
+/* clang-format off */
+static const AsyMethodDef object_methods[] = {
+  {"__new__", object_new, U}, {"__init__", object_init, U}, {"__eq__", object_eq, U},
+  {"__ne__", object_ne, U}, {"__hash__", object_hash, U}, {"__repr__", object_repr, U},
+  {"__str__", object_str, U}, {"__setattr__", object_setattr_m, U},
+  {"__delattr__", object_delattr_m, U}, {"__getattribute__", object_getattribute_m, U},
+  {"__format__", object_format_m, U}, {"__dir__", object_dir_m, U}, {0},
+};
+static const AsyMethodDef type_methods[] = {
+  {"__new__", type_new, U}, {"__init__", type_init, U}, {"__repr__", type_repr_m, U},
+  {"mro", type_mro_m, U}, {"__subclasscheck__", type_subclasscheck_m, U},
+  {"__instancecheck__", type_instancecheck_m, U}, {0},
+};
+static const AsyMethodDef property_methods[] = {
+  {"__new__", property_new, U}, {"getter", property_getter, U}, {"setter", property_setter, U},
+  {"deleter", property_deleter, U}, {"__get__", property_get_m, U},
+  {"__set__", property_set_m, U}, {"__repr__", wrapper_repr_m, U}, {0},
+};
+static const AsyMethodDef staticmethod_methods[] = {
+  {"__new__", staticmethod_new, U}, {"__get__", wrapper_get_m, U},
+  {"__repr__", wrapper_repr_m, U}, {0},
+};
+static const AsyMethodDef classmethod_methods[] = {
+  {"__new__", classmethod_new, U}, {"__get__", wrapper_get_m, U},
+  {"__repr__", wrapper_repr_m, U}, {0},
+};
+static const AsyMethodDef super_methods[] = {
+  {"__new__", super_new, U}, {"__repr__", super_repr_m, U}, {0},
+};
+/* clang-format on */
+#undef U
+
 void asy_init_object_types(VM *vm) {
   vm->exc.Exception->flags |= CLASS_IS_EXCEPTION;
   vm->exc.ExceptionGroup->flags |= CLASS_IS_EXCEPTION_GROUP;
   ObjClass *o = vm->types.object;
-  asy_def_method(vm, o, "__new__", object_new);
-  asy_def_method(vm, o, "__init__", object_init);
-  asy_def_method(vm, o, "__eq__", object_eq);
-  asy_def_method(vm, o, "__ne__", object_ne);
-  asy_def_method(vm, o, "__hash__", object_hash);
-  asy_def_method(vm, o, "__repr__", object_repr);
-  asy_def_method(vm, o, "__str__", object_str);
-  asy_def_method(vm, o, "__setattr__", object_setattr_m);
-  asy_def_method(vm, o, "__delattr__", object_delattr_m);
-  asy_def_method(vm, o, "__getattribute__", object_getattribute_m);
-  asy_def_method(vm, o, "__format__", object_format_m);
-  asy_def_method(vm, o, "__dir__", object_dir_m);
+  asy_def_natives(vm, o, NULL, object_methods);
   ObjNative *isc = asy_native_new(vm, "__init_subclass__", object_init_subclass);
   isc->owner = o;
   asy_dict_set_str(vm, o->dict, vm->names.init_subclass,
@@ -1057,30 +1086,11 @@ void asy_init_object_types(VM *vm) {
   asy_dict_set_str(vm, o->dict, vm->names.doc,
                    STR_VAL(vm, "The base class of the class hierarchy."));
 
-  ObjClass *t = vm->types.type;
-  asy_def_method(vm, t, "__new__", type_new);
-  asy_def_method(vm, t, "__init__", type_init);
-  asy_def_method(vm, t, "__repr__", type_repr_m);
-  asy_def_method(vm, t, "mro", type_mro_m);
-  asy_def_method(vm, t, "__subclasscheck__", type_subclasscheck_m);
-  asy_def_method(vm, t, "__instancecheck__", type_instancecheck_m);
-
-  ObjClass *p = vm->types.property;
-  asy_def_method(vm, p, "__new__", property_new);
-  asy_def_method(vm, p, "getter", property_getter);
-  asy_def_method(vm, p, "setter", property_setter);
-  asy_def_method(vm, p, "deleter", property_deleter);
-  asy_def_method(vm, p, "__get__", property_get_m);
-  asy_def_method(vm, p, "__set__", property_set_m);
-  asy_def_method(vm, p, "__repr__", wrapper_repr_m);
-  asy_def_method(vm, vm->types.staticmethod, "__new__", staticmethod_new);
-  asy_def_method(vm, vm->types.staticmethod, "__get__", wrapper_get_m);
-  asy_def_method(vm, vm->types.staticmethod, "__repr__", wrapper_repr_m);
-  asy_def_method(vm, vm->types.classmethod, "__new__", classmethod_new);
-  asy_def_method(vm, vm->types.classmethod, "__get__", wrapper_get_m);
-  asy_def_method(vm, vm->types.classmethod, "__repr__", wrapper_repr_m);
-  asy_def_method(vm, vm->types.super, "__new__", super_new);
-  asy_def_method(vm, vm->types.super, "__repr__", super_repr_m);
+  asy_def_natives(vm, vm->types.type, NULL, type_methods);
+  asy_def_natives(vm, vm->types.property, NULL, property_methods);
+  asy_def_natives(vm, vm->types.staticmethod, NULL, staticmethod_methods);
+  asy_def_natives(vm, vm->types.classmethod, NULL, classmethod_methods);
+  asy_def_natives(vm, vm->types.super, NULL, super_methods);
 
   asy_init_func_types(vm);
   asy_init_range_types(vm);

@@ -386,14 +386,8 @@ Value asy_format_int(VM *vm, Value v, ObjStr *spec) {
   const char *prefix = "";
   if (sp.alt)
     prefix = base == 2 ? "0b" : base == 8 ? "0o" : base == 16 ? (type == 'X' ? "0X" : "0x") : "";
-  const char *digit_chars = type == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
   char digits[72];
-  char *p = digits + sizeof digits;
-  uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
-  do {
-    *--p = digit_chars[u % (uint64_t)base];
-    u /= (uint64_t)base;
-  } while (u);
+  char *p = asy_int_digits(digits + sizeof digits, i, base, type == 'X');
   size_t nd = (size_t)(digits + sizeof digits - p);
   ObjStr *r = finish_number(vm, i < 0, prefix, p, nd, "", &sp, base == 10 ? 3 : 4);
   return r ? OBJ_VAL(r) : EXC_VAL;
@@ -1050,14 +1044,8 @@ static Value percent_format(VM *vm, const char *s, size_t n, Value args, bool by
         return EXC_VAL;
       }
       int base = (type == 'o') ? 8 : (type == 'x' || type == 'X') ? 16 : 10;
-      const char *dc = type == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
       char digits[72];
-      char *p = digits + sizeof digits;
-      uint64_t u = x < 0 ? 0 - (uint64_t)x : (uint64_t)x;
-      do {
-        *--p = dc[u % (uint64_t)base];
-        u /= (uint64_t)base;
-      } while (u);
+      char *p = asy_int_digits(digits + sizeof digits, x, base, type == 'X');
       size_t nd = (size_t)(digits + sizeof digits - p);
       char head[8];
       size_t hl = 0;

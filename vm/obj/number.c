@@ -708,14 +708,19 @@ Value asy_int_repr(VM *vm, int64_t i) {
   return OBJ_VAL(asy_str_new(vm, buf, (size_t)n));
 }
 
-Value asy_int_to_base(VM *vm, int64_t i, int base) {
-  char buf[80];
-  char *p = buf + sizeof buf;
-  uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
+char *asy_int_digits(char *end, int64_t i, int base, bool upper) {
+  const char *chars = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i; /* INT64_MIN too */
   do {
-    *--p = "0123456789abcdef"[u % (uint64_t)base];
+    *--end = chars[u % (uint64_t)base];
     u /= (uint64_t)base;
   } while (u);
+  return end;
+}
+
+Value asy_int_to_base(VM *vm, int64_t i, int base) {
+  char buf[80];
+  char *p = asy_int_digits(buf + sizeof buf, i, base, false);
   *--p = base == 16 ? 'x' : base == 8 ? 'o' : 'b';
   *--p = '0';
   if (i < 0) *--p = '-';

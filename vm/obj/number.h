@@ -62,6 +62,9 @@ bool asy_float_to_int(VM *vm, double d, int64_t *out);
 
 /* repr(i) / str(i). */
 Value asy_int_repr(VM *vm, int64_t i);
+/* The digits of |i| in `base` (2 to 16; letters upper-case when `upper`), written so that
+** they end just before `end`: where they start. 64 chars of room are always enough. */
+char *asy_int_digits(char *end, int64_t i, int base, bool upper);
 /* bin/oct/hex: '-0x1f' style with the prefix (base 2, 8 or 16). */
 Value asy_int_to_base(VM *vm, int64_t i, int base);
 /* round(d, ndigits) with correctly rounded decimal semantics (round(2.675, 2) == 2.67);

@@ -113,6 +113,24 @@ static Value call_method(VM *vm, Value m, Value self, int argc, Value *args, Obj
   return asy_call(vm, bound, argc, args, NULL);
 }
 
+/* A special method without arguments (__len__, __iter__) of an object: its built-in
+** layout's slot (`layout`, UNDEF when the layout has none) when the class is built-in or
+** inherits the slot's wrapper, else the method found on the class, called. UNDEF when
+** the class has neither. */
+static Value call_unary_special(VM *vm, Value v, ObjStr *name, Value (*layout)(VM *, Value)) {
+  ObjClass *cls = AS_OBJ(v)->cls;
+  if (is_builtin(cls)) {
+    Value r = layout(vm, v);
+    if (!IS_UNDEF(r)) return r;
+  }
+  Value m;
+  MKind k = method_of(cls, name, &m);
+  if (k == M_USER) return call_method(vm, m, v, 0, NULL, name);
+  if (k != M_SLOT) return UNDEF_VAL;
+  Value r = layout(vm, v);
+  return IS_UNDEF(r) ? asy_call(vm, m, 1, &v, NULL) : r;
+}
+
 static bool is_notimpl(VM *vm, Value v) { return IS_OBJ(v) && asy_same(v, vm->notimplemented); }
 
 /* ---- repr guard ------------------------------------------------------------------- */
@@ -357,12 +375,23 @@ static bool is_float_op(int op) {
          op == BINOP_POWER;
 }
 
+/* The item count of `size` items (size > 0) repeated n > 0 times, when that many Values
+** can be allocated: false with MemoryError otherwise. Divide, never multiply: n * size
+** can wrap around 2**64 to a small number. */
+static bool repeat_total(VM *vm, size_t size, int64_t n, size_t *total) {
+  if ((uint64_t)n > (uint64_t)SIZE_MAX / size ||
+      asy_alloc_too_big(size * (size_t)n, sizeof(Value))) {
+    asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError));
+    return false;
+  }
+  *total = size * (size_t)n;
+  return true;
+}
+
 static Value list_repeat(VM *vm, ObjList *l, int64_t n) {
   if (n <= 0 || l->size == 0) return OBJ_VAL(asy_list_new(vm, 0));
-  if ((uint64_t)n > (uint64_t)SIZE_MAX / l->size ||
-      asy_alloc_too_big(l->size * (size_t)n, sizeof(Value)))
-    return asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError));
-  size_t total = l->size * (size_t)n;
+  size_t total;
+  if (!repeat_total(vm, l->size, n, &total)) return EXC_VAL;
   ObjList *r = asy_list_new(vm, total);
   asy_list_repeat_into(r->items, l->items, l->size, (size_t)n);
   r->size = total;
@@ -372,11 +401,8 @@ static Value list_repeat(VM *vm, ObjList *l, int64_t n) {
 static Value tuple_repeat(VM *vm, ObjTuple *t, int64_t n) {
   if (n == 1 && t->obj.cls == vm->types.tuple) return OBJ_VAL(t);
   if (n <= 0 || t->size == 0) return OBJ_VAL(asy_tuple_new(vm, 0));
-  /* Divide, never multiply: n * size can wrap around 2**64 to a small number. */
-  if ((uint64_t)n > (uint64_t)SIZE_MAX / t->size ||
-      asy_alloc_too_big(t->size * (size_t)n, sizeof(Value)))
-    return asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError));
-  size_t total = t->size * (size_t)n;
+  size_t total;
+  if (!repeat_total(vm, t->size, n, &total)) return EXC_VAL;
   ObjTuple *r = asy_tuple_new(vm, total);
   asy_list_repeat_into(r->items, t->items, t->size, (size_t)n);
   return OBJ_VAL(r);
@@ -595,16 +621,22 @@ static Value binary_fallback(VM *vm, int op, Value a, Value b, bool inplace) {
                    asy_type_name(vm, b));
 }
 
+/* a op b and a op= b when both are numbers, which have no in-place slots: UNDEF when one
+** is not a number. */
+static Value number_binary_op(VM *vm, int op, Value a, Value b, bool inplace) {
+  if (IS_INT(a) && IS_INT(b)) return asy_int_binary(vm, op, AS_INT(a), AS_INT(b));
+  if (!IS_NUMBER(a) || !IS_NUMBER(b)) return UNDEF_VAL;
+  Value r = asy_builtin_binary(vm, op, a, b, false);
+  if (!is_notimpl(vm, r)) return r;
+  return binary_fallback(vm, op, a, b, inplace);
+}
+
 Value asy_binary_op(VM *vm, int op, Value a, Value b) {
   if (op < 0 || op >= BINOP__COUNT)
     return asy_raise(vm, vm->exc.RuntimeError, "bad binary operator %d", op);
-  if (IS_INT(a) && IS_INT(b)) return asy_int_binary(vm, op, AS_INT(a), AS_INT(b));
-  if (IS_NUMBER(a) && IS_NUMBER(b)) {
-    Value r = asy_builtin_binary(vm, op, a, b, false);
-    if (!is_notimpl(vm, r)) return r;
-    return binary_fallback(vm, op, a, b, false);
-  }
-  Value r = binary_op1(vm, op, a, b);
+  Value r = number_binary_op(vm, op, a, b, false);
+  if (!IS_UNDEF(r)) return r;
+  r = binary_op1(vm, op, a, b);
   if (!is_notimpl(vm, r)) return r;
   /* type.__or__ / __ror__: X | Y over classes, None and aliases builds a union. */
   if (op == BINOP_OR && !(IS_NONE(a) && IS_NONE(b)) && asy_unionable(vm, a) && asy_unionable(vm, b))
@@ -616,12 +648,8 @@ Value asy_inplace_op(VM *vm, int op, Value a, Value b) {
   if (op >= ASY_INPLACE) op -= ASY_INPLACE;
   if (op < 0 || op >= BINOP__COUNT)
     return asy_raise(vm, vm->exc.RuntimeError, "bad binary operator %d", op);
-  if (IS_INT(a) && IS_INT(b)) return asy_int_binary(vm, op, AS_INT(a), AS_INT(b));
-  if (IS_NUMBER(a) && IS_NUMBER(b)) {
-    Value r = asy_builtin_binary(vm, op, a, b, false);
-    if (!is_notimpl(vm, r)) return r;
-    return binary_fallback(vm, op, a, b, true);
-  }
+  Value num = number_binary_op(vm, op, a, b, true);
+  if (!IS_UNDEF(num)) return num;
   ObjClass *ca = asy_class_of(vm, a);
   Value m;
   MKind k = bin_kind(vm, ca, op, 2, &m);
@@ -698,7 +726,13 @@ static int64_t layout_len(VM *vm, Value v) {
   }
 }
 
-/* The result of a user __len__ as a length: -1 with an exception on error. */
+/* layout_len for call_unary_special: an int, EXC_VAL or UNDEF (no length). */
+static Value layout_len_value(VM *vm, Value v) {
+  int64_t n = layout_len(vm, v);
+  return n == -2 ? UNDEF_VAL : n < 0 ? EXC_VAL : INT_VAL(n);
+}
+
+/* The result of __len__ as a length: -1 with an exception on error. */
 static int64_t len_result(VM *vm, Value r) {
   if (IS_EXC(r)) return -1;
   int64_t n;
@@ -713,19 +747,8 @@ static int64_t len_result(VM *vm, Value r) {
 
 int64_t asy_len(VM *vm, Value v) {
   if (IS_OBJ(v)) {
-    ObjClass *cls = AS_OBJ(v)->cls;
-    if (is_builtin(cls)) {
-      int64_t n = layout_len(vm, v);
-      if (n != -2) return n;
-    }
-    Value m;
-    MKind k = method_of(cls, vm->names.len, &m);
-    if (k == M_USER) return len_result(vm, call_method(vm, m, v, 0, NULL, vm->names.len));
-    if (k == M_SLOT) {
-      int64_t n = layout_len(vm, v);
-      if (n != -2) return n;
-      return len_result(vm, asy_call(vm, m, 1, &v, NULL));
-    }
+    Value r = call_unary_special(vm, v, vm->names.len, layout_len_value);
+    if (!IS_UNDEF(r)) return len_result(vm, r);
   }
   asy_raise(vm, vm->exc.TypeError, "object of type '%s' has no len()", asy_type_name(vm, v));
   return -1;
@@ -830,6 +853,12 @@ static int layout_contains(VM *vm, Value c, Value item) {
   }
 }
 
+/* asy_for_each step of `in` by iteration: stop at an item equal to *(Value *)ctx. */
+static int differs_step(VM *vm, void *ctx, Value x) {
+  int eq = asy_equal(vm, x, *(Value *)ctx);
+  return eq < 0 ? -1 : !eq;
+}
+
 int asy_contains(VM *vm, Value container, Value item) {
   if (IS_OBJ(container)) {
     ObjClass *cls = AS_OBJ(container)->cls;
@@ -855,16 +884,8 @@ int asy_contains(VM *vm, Value container, Value item) {
     Value mi, mg;
     if (method_of(cls, vm->names.iter, &mi) != M_NONE ||
         method_of(cls, vm->names.getitem, &mg) != M_NONE) {
-      Value it = asy_iter(vm, container);
-      if (IS_EXC(it)) return -1;
-      for (;;) {
-        Value x = asy_next(vm, it);
-        if (IS_EXC(x)) return -1;
-        if (IS_UNDEF(x)) return 0;
-        asy_push_root(vm, x);
-        int eq = asy_equal(vm, x, item);
-        if (eq != 0) return eq;
-      }
+      int r = asy_for_each(vm, container, differs_step, &item);
+      return r < 0 ? -1 : !r;
     }
   }
   asy_raise(vm, vm->exc.TypeError, "argument of type '%s' is not iterable",
@@ -1028,20 +1049,11 @@ static Value check_iterator(VM *vm, Value it) {
 Value asy_iter(VM *vm, Value v) {
   if (IS_OBJ(v)) {
     ObjClass *cls = AS_OBJ(v)->cls;
-    if (is_builtin(cls)) {
-      Value r = layout_iter(vm, v);
-      if (!IS_UNDEF(r)) return r;
-    }
-    Value m;
-    MKind k = method_of(cls, vm->names.iter, &m);
-    if (k == M_USER) return check_iterator(vm, call_method(vm, m, v, 0, NULL, vm->names.iter));
-    if (k == M_SLOT) {
-      Value r = layout_iter(vm, v);
-      if (!IS_UNDEF(r)) return r;
-      return check_iterator(vm, asy_call(vm, m, 1, &v, NULL));
-    }
-    if (IS_UNDEF(m)) {
-      Value r = layout_iter(vm, v);
+    Value r = call_unary_special(vm, v, vm->names.iter, layout_iter);
+    if (!IS_UNDEF(r)) return check_iterator(vm, r);
+    /* No __iter__ (one set to None blocks the rest): the sequence protocol. */
+    if (IS_UNDEF(asy_class_lookup(cls, vm->names.iter))) {
+      r = layout_iter(vm, v);
       if (!IS_UNDEF(r)) return r;
       Value g;
       if (method_of(cls, vm->names.getitem, &g) != M_NONE) return asy_seq_iter(vm, v);

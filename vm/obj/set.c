@@ -700,12 +700,17 @@ static Value set_copy_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   return OBJ_VAL(set_copy(vm, s));
 }
 
+/* update(*others) and difference_update(*others): op(self, other) for each in turn. */
+static Value update_with_each(VM *vm, int argc, Value *args, bool (*op)(VM *, ObjSet *, Value)) {
+  for (int i = 1; i < argc; i++)
+    if (!op(vm, AS_SET(args[0]), args[i])) return EXC_VAL;
+  return NONE_VAL;
+}
+
 static Value set_update_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_SET("update");
   if (!asy_no_kw(vm, "set.update", kw)) return EXC_VAL;
-  for (int i = 1; i < argc; i++)
-    if (!asy_set_update(vm, AS_SET(args[0]), args[i])) return EXC_VAL;
-  return NONE_VAL;
+  return update_with_each(vm, argc, args, asy_set_update);
 }
 
 static Value set_union_m(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -760,9 +765,7 @@ static Value set_difference_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value set_difference_update_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_SET("difference_update");
   if (!asy_no_kw(vm, "set.difference_update", kw)) return EXC_VAL;
-  for (int i = 1; i < argc; i++)
-    if (!difference_update(vm, AS_SET(args[0]), args[i])) return EXC_VAL;
-  return NONE_VAL;
+  return update_with_each(vm, argc, args, difference_update);
 }
 
 static Value set_symdiff_m(VM *vm, int argc, Value *args, ObjDict *kw) {
