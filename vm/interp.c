@@ -228,6 +228,21 @@ ALIGN_HOT AsyRunStatus asy_run_frames(VM *vm, Value *result) {
     sp[-1] = top_; \
     DISPATCH(); \
   } while (0)
+/* POP_JUMP_IF_FALSE / _TRUE: pop v, jump when its truth equals `when`. */
+#define POP_JUMP_IF(when) \
+  do { \
+    int t; \
+    if (LIKELY(TOP().tag == VAL_BOOL)) { \
+      t = AS_BOOL(TOP()); \
+    } else { \
+      STORE_FRAME(); \
+      t = truthy(vm, TOP()); \
+      ERROR_IF(t < 0); \
+    } \
+    sp--; \
+    if (t == (when)) ip = code->code + ARG; \
+    DISPATCH(); \
+  } while (0)
 /* BEFORE_WITH / BEFORE_ASYNC_WITH: mgr -- bound_exit enter_result. */
 #define ENTER_WITH(async) \
   do { \
@@ -946,36 +961,12 @@ dispatch:
       DISPATCH();
     }
 
-    /* POP_JUMP_IF_FALSE/_TRUE (and BEFORE_WITH/BEFORE_ASYNC_WITH) stay separate
-    ** handlers: sharing one body by adjacent labels cost bench/loop.asy 4% more
-    ** instructions (GCC's code for the whole dispatch loop got worse). */
-    FAST(POP_JUMP_IF_FALSE) {
-      int t;
-      if (LIKELY(TOP().tag == VAL_BOOL)) {
-        t = AS_BOOL(TOP());
-      } else {
-        STORE_FRAME();
-        t = truthy(vm, TOP());
-        ERROR_IF(t < 0);
-      }
-      sp--;
-      if (!t) ip = code->code + ARG;
-      DISPATCH();
-    }
+    /* POP_JUMP_IF_FALSE/_TRUE (and BEFORE_WITH/BEFORE_ASYNC_WITH) are separate handlers
+    ** expanding one macro: sharing one body by adjacent labels cost bench/loop.asy 4%
+    ** more instructions (GCC's code for the whole dispatch loop got worse). */
+    FAST(POP_JUMP_IF_FALSE) POP_JUMP_IF(false);
 
-    FAST(POP_JUMP_IF_TRUE) {
-      int t;
-      if (LIKELY(TOP().tag == VAL_BOOL)) {
-        t = AS_BOOL(TOP());
-      } else {
-        STORE_FRAME();
-        t = truthy(vm, TOP());
-        ERROR_IF(t < 0);
-      }
-      sp--;
-      if (t) ip = code->code + ARG;
-      DISPATCH();
-    }
+    FAST(POP_JUMP_IF_TRUE) POP_JUMP_IF(true);
 
     FAST(POP_JUMP_IF_NONE) {
       Value v = POP();
