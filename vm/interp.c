@@ -555,24 +555,17 @@ dispatch:
 
     TARGET(BINARY_SUBSCR) {
       Value key = sp[-1], cont = sp[-2];
-      if (IS_INT(key) && IS_OBJ(cont)) {
+      if (IS_INT(key) && IS_OBJ(cont) &&
+          (OBJ_TYPE(cont) == OBJ_LIST || OBJ_TYPE(cont) == OBJ_TUPLE)) {
+        bool list = OBJ_TYPE(cont) == OBJ_LIST;
+        size_t n = list ? AS_LIST(cont)->size : AS_TUPLE(cont)->size;
+        const Value *items = list ? AS_LIST(cont)->items : AS_TUPLE(cont)->items;
         int64_t i = AS_INT(key);
-        if (OBJ_TYPE(cont) == OBJ_LIST) {
-          ObjList *l = AS_LIST(cont);
-          if (i < 0) i += (int64_t)l->size;
-          if (i >= 0 && (size_t)i < l->size) {
-            sp--;
-            sp[-1] = vload(&l->items[i]);
-            DISPATCH();
-          }
-        } else if (OBJ_TYPE(cont) == OBJ_TUPLE) {
-          ObjTuple *t = AS_TUPLE(cont);
-          if (i < 0) i += (int64_t)t->size;
-          if (i >= 0 && (size_t)i < t->size) {
-            sp--;
-            sp[-1] = vload(&t->items[i]);
-            DISPATCH();
-          }
+        if (i < 0) i += (int64_t)n;
+        if (i >= 0 && (size_t)i < n) {
+          sp--;
+          sp[-1] = vload(&items[i]);
+          DISPATCH();
         }
       }
       Value v = asy_getitem(vm, cont, key);
