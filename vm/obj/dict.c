@@ -376,6 +376,7 @@ static bool update_pair(VM *vm, ObjDict *d, Value item, int64_t n) {
   return asy_dict_set(vm, d, k, v);
 }
 
+/* asy_for_each step of asy_mapping_each_key: fn(key, mapping[key]). */
 typedef struct {
   AsyItemFn fn;
   void *ctx;
