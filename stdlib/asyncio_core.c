@@ -207,12 +207,37 @@ static Value h_args(VM *vm, int argc, Value *args, ObjDict *kw) {
   return AS_HANDLE(args[0])->args;
 }
 
+/* CPython's format_helpers._format_callback_source: "f(arg, …) at file:line". */
+static Value callback_source(VM *vm, Value fn, Value fargs) {
+  Value target = IS_OBJ_TYPE(fn, OBJ_BOUND) ? AS_BOUND(fn)->func : fn;
+  ObjStr *text;
+  if (IS_OBJ_TYPE(target, OBJ_FUNCTION)) {
+    text = asy_str_printf(vm, "%s(", AS_FUNCTION(target)->qualname->chars);
+  } else {
+    Value r = asy_repr(vm, fn);
+    if (IS_EXC(r)) return r;
+    text = asy_str_printf(vm, "%s(", AS_STR(r)->chars);
+  }
+  ObjTuple *a = AS_TUPLE(fargs);
+  for (size_t i = 0; i < a->size; i++) {
+    Value r = asy_repr(vm, a->items[i]);
+    if (IS_EXC(r)) return r;
+    text = asy_str_printf(vm, "%s%s%s", text->chars, i ? ", " : "", AS_STR(r)->chars);
+  }
+  if (IS_OBJ_TYPE(target, OBJ_FUNCTION)) {
+    ObjCode *co = AS_FUNCTION(target)->code;
+    return OBJ_VAL(
+        asy_str_printf(vm, "%s) at %s:%d", text->chars, co->filename->chars, co->firstline));
+  }
+  return OBJ_VAL(asy_str_printf(vm, "%s)", text->chars));
+}
+
 static Value h_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
   ObjHandle *h = AS_HANDLE(args[0]);
   const char *kind = h->timer ? "TimerHandle" : "Handle";
   if (h->cancelled) return OBJ_VAL(asy_str_printf(vm, "<%s cancelled>", kind));
-  Value r = asy_repr(vm, h->callback);
+  Value r = callback_source(vm, h->callback, h->args);
   if (IS_EXC(r)) return r;
   if (h->timer)
     return OBJ_VAL(asy_str_printf(vm, "<%s when=%g %s>", kind, h->when, AS_STR(r)->chars));

@@ -126,9 +126,7 @@ static bool throw_into_receiver(VM *vm, Frame *fr, Value recv, Value exc) {
   }
   if (IS_EXC(r)) {
     if (!asy_pending_is(vm, vm->exc.StopIteration)) {
-      f->exc = asy_pending(vm);
-      vm->fiber->exc = f->exc;
-      return true;
+      return true; /* its exception is pending already */
     }
     /* The receiver returned: the await's value, at SEND's target. */
     Value v = stop_value(vm, asy_pending(vm));

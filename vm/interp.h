@@ -125,12 +125,15 @@ typedef enum {
 static inline int asy_nlocalsplus(const ObjCode *co) {
   return co->nlocals + co->ncells + co->nfree;
 }
+/* How many frames the fiber may hold: the recursion limit, within its capacity. */
+static inline int asy_frame_limit(VM *vm, Fiber *f) {
+  return vm->recursion_limit < f->frame_capacity ? vm->recursion_limit : f->frame_capacity;
+}
 /* True if a frame for co fits: below the recursion limit and the frame capacity, and
 ** its localsplus (a scratch copy included) and operand stack fit above `from`. The one
 ** test behind every frame push; asy_frame_room raises when it fails. */
 static inline bool asy_frame_fits(VM *vm, Fiber *f, const ObjCode *co, Value *from) {
-  int limit = vm->recursion_limit < f->frame_capacity ? vm->recursion_limit : f->frame_capacity;
-  return f->frame_count < limit &&
+  return f->frame_count < asy_frame_limit(vm, f) &&
          asy_fiber_room(f, from,
                         (size_t)(2 * asy_nlocalsplus(co) + co->stacksize) + ASY_FRAME_SLACK);
 }

@@ -190,17 +190,16 @@ static bool run_handle(VM *vm, ObjHandle *h) {
     } else {
       asy_clear_pending(vm);
       asy_push_root(vm, exc);
+      /* asyncio's exception handler reports it; without one, or when it fails itself,
+      ** the traceback of what is left is printed. */
       Value hook = vm->loop.error_hook;
       Value hargs[2] = {OBJ_VAL(h), exc};
-      if (!IS_UNDEF(hook) && !IS_EXC(asy_call(vm, hook, 2, hargs, NULL))) {
-        /* reported */
-      } else {
-        if (!IS_UNDEF(hook)) {
-          exc = asy_pending(vm);
-          asy_clear_pending(vm);
-        }
-        asy_print_exception(vm, exc);
+      if (!IS_UNDEF(hook) && IS_EXC(asy_call(vm, hook, 2, hargs, NULL))) {
+        exc = asy_pending(vm);
+        asy_clear_pending(vm);
+        hook = UNDEF_VAL;
       }
+      if (IS_UNDEF(hook)) asy_print_exception(vm, exc);
     }
   }
   asy_temp_reset(vm, mark);
