@@ -283,6 +283,7 @@ Value asy_mod_asyncio_core_init(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (argc < 1 || !IS_MODULE(args[0])) return NONE_VAL;
   ObjDict *d = AS_MODULE(args[0])->dict;
   asy_def_natives(vm, NULL, d, core_functions);
+  asy_asyncio_future_init(vm, d);
   ObjClass *classes[] = {vm->types.handle, vm->types.timer_handle};
   for (int i = 0; i < 2; i++) {
     classes[i]->module = OBJ_VAL(asy_str_intern(vm, "asyncio.events", 14));

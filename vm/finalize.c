@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "vm/finalize.h"
+#include "vm/future.h"
 #include "vm/gc.h"
 #include "vm/gen.h"
 #include "vm/vm.h"
@@ -75,9 +76,8 @@ static void enqueue(VM *vm, Obj *o) {
   F->queue[F->count++] = o;
 }
 
-static bool has_del(VM *vm, Obj *o) {
-  if (o->type != OBJ_INSTANCE || (o->cls->flags & CLASS_BUILTIN)) return false;
-  return !IS_UNDEF(asy_class_lookup(o->cls, vm->names.del));
+static bool has_del(Obj *o) {
+  return o->type == OBJ_INSTANCE && (o->cls->flags & CLASS_HAS_DEL);
 }
 
 void asy_finalize_scan(VM *vm) {
@@ -92,7 +92,7 @@ void asy_finalize_scan(VM *vm) {
       } else if (g->state == GEN_SUSPENDED) {
         enqueue(vm, o); /* close() runs its finally blocks */
       }
-    } else if (o->finalized == FIN_WANTED || has_del(vm, o)) {
+    } else if (o->finalized == FIN_WANTED || has_del(o)) {
       enqueue(vm, o);
     }
   }
@@ -135,6 +135,8 @@ void asy_finalize_run(VM *vm) {
     if (o->type == OBJ_GEN) {
       Value r = asy_gen_close(vm, (ObjGen *)o);
       if (IS_EXC(r)) report_ignored(vm, v);
+    } else if (o->type == OBJ_FUTURE) {
+      if (IS_EXC(asy_future_finalize(vm, (ObjFuture *)o))) report_ignored(vm, v);
     } else {
       bool wanted = IS_UNDEF(asy_class_lookup(o->cls, vm->names.del));
       ObjStr *name = wanted ? asy_str_intern(vm, "_finalize", 9) : vm->names.del;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h> /* sysconf */
 
+#include "vm/future.h"
 #include "vm/gc.h"
 #include "vm/obj/str.h"
 
@@ -218,6 +219,7 @@ static void blacken(VM *vm, Obj *o) {
     if (nd->mark) nd->mark(vm, nd->data);
     break;
   }
+  case OBJ_FUTURE: asy_future_mark(vm, (ObjFuture *)o); break;
   case OBJ_TYPE_COUNT:
     break;
   }
@@ -337,6 +339,10 @@ static void free_object(VM *vm, Obj *o) {
     break;
   }
   case OBJ_HANDLE: size = sizeof(ObjHandle); break;
+  case OBJ_FUTURE:
+    asy_future_release(vm, (ObjFuture *)o);
+    size = sizeof(ObjFuture);
+    break;
   case OBJ_NATIVE_DATA: {
     ObjNativeData *nd = (ObjNativeData *)o;
     if (nd->finalize) nd->finalize(nd->data);

@@ -5,6 +5,7 @@
 #include <time.h>
 #include <errno.h>
 
+#include "vm/future.h"
 #include "vm/gc.h"
 #include "vm/vm.h"
 
@@ -20,6 +21,7 @@ static ObjHandle *handle_new(VM *vm, Value callback, Value args, Value context) 
   h->when = 0;
   h->seq = 0;
   h->timer = h->cancelled = h->scheduled = false;
+  h->kind = HANDLE_CALL;
   return h;
 }
 
@@ -167,19 +169,19 @@ static void wait_real(VM *vm, double timeout) {
 
 /* Run one handle; false when KeyboardInterrupt/SystemExit must end the loop. */
 static bool run_handle(VM *vm, ObjHandle *h) {
-  Value r;
   size_t mark = asy_temp_mark(vm);
   asy_push_root(vm, OBJ_VAL(h));
-  ObjTuple *args = AS_TUPLE(h->args);
-  if (IS_NONE(h->context)) {
-    r = asy_call(vm, h->callback, (int)args->size, args->items, NULL);
+  Value r;
+  if (h->kind != HANDLE_CALL) {
+    r = asy_task_run_handle(vm, h) ? NONE_VAL : EXC_VAL;
   } else {
-    /* context.run(callback, *args) */
-    ObjTuple *all = asy_tuple_new(vm, args->size + 1);
-    all->items[0] = h->callback;
-    for (size_t i = 0; i < args->size; i++) all->items[i + 1] = args->items[i];
-    ObjStr *run = asy_str_intern(vm, "run", 3);
-    r = asy_call_method(vm, h->context, run, (int)all->size, all->items);
+    /* callback(*args) with h's context current (None: the current one stays). */
+    ObjTuple *args = AS_TUPLE(h->args);
+    Value prev_context = vm->loop.context;
+    asy_push_root(vm, prev_context);
+    if (!IS_NONE(h->context)) vm->loop.context = h->context;
+    r = asy_call(vm, h->callback, (int)args->size, args->items, NULL);
+    vm->loop.context = prev_context;
   }
   bool ok = true;
   if (IS_EXC(r)) {
@@ -246,7 +248,10 @@ void asy_loop_mark(VM *vm) {
   for (size_t i = 0; i < l->ready_count; i++)
     asy_gc_mark_obj(vm, (Obj *)l->ready[(l->ready_head + i) % l->ready_cap]);
   for (size_t i = 0; i < l->timer_count; i++) asy_gc_mark_obj(vm, (Obj *)l->timers[i]);
-  if (IS_OBJ(l->error_hook)) asy_gc_mark_obj(vm, AS_OBJ(l->error_hook));
+  Value roots[] = {l->error_hook, l->context, l->current_task, l->hooks[0], l->hooks[1],
+                   l->hooks[2]};
+  for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++)
+    if (IS_OBJ(roots[i])) asy_gc_mark_obj(vm, AS_OBJ(roots[i]));
 }
 
 void asy_loop_free(VM *vm) {

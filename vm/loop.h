@@ -32,6 +32,11 @@ typedef struct AsyLoop {
   size_t timer_count, timer_cap, timers_cancelled;
   uint64_t seq;
   Value error_hook; /* callable(handle, exc) for exceptions in callbacks, or UNDEF */
+  Value context;    /* the current contextvars.Context (UNDEF before contextvars runs) */
+  Value current_task;                      /* the task whose step runs, or NONE */
+  Value hooks[3];                          /* AsyFutureHook (future.h), UNDEF when unset */
+  struct ObjFuture *tasks_head, *tasks_tail; /* live tasks, creation order (weak) */
+  uint64_t task_counter;                   /* for "Task-N" names */
 } AsyLoop;
 
 /* What one iteration found. */

@@ -52,6 +52,7 @@ typedef enum {
   OBJ_GEN,         /* generator, coroutine or async generator (ObjGen; cls tells which) */
   OBJ_HANDLE,      /* an event-loop callback: asyncio Handle / TimerHandle (vm/loop.c) */
   OBJ_NATIVE_DATA, /* opaque C payload owned by a stdlib module (e.g. random state) */
+  OBJ_FUTURE,      /* asyncio Future or Task, or an instance of a subclass (vm/future.c) */
   OBJ_TYPE_COUNT
 } ObjType;
 
@@ -322,9 +323,37 @@ typedef struct ObjHandle {
   double when;   /* timers: the deadline on the loop's clock */
   uint64_t seq;  /* timers: scheduling order, the tie-break for equal deadlines */
   bool timer;    /* a TimerHandle */
+  uint8_t kind;  /* AsyHandleKind (vm/future.h): a plain call, or a task's step/wake-up */
   bool cancelled;
   bool scheduled; /* timers: still in the loop's heap */
 } ObjHandle;
+
+/* ---- futures and tasks (vm/future.c) --------------------------------------------
+** asyncio's Future, and Task (is_task) which drives a coroutine through the loop. The
+** first done callback lives inline (most futures have one waiter), the rest in a list
+** of (fn, context) tuples. A task's own wake-up is stored as the task itself. */
+typedef struct ObjFuture {
+  Obj obj;
+  uint8_t state;   /* AsyFutureState */
+  bool is_task;
+  bool blocking;   /* _asyncio_future_blocking */
+  bool log_traceback;
+  bool log_destroy_pending;
+  bool must_cancel;
+  bool registered; /* a task in the live-task list */
+  int32_t num_cancels_requested;
+  Value loop;
+  Value result;    /* FINISHED: the result */
+  Value exception; /* FINISHED with an exception */
+  Value cancel_message, cancelled_exc;
+  Value cb0, cb0_context; /* first callback (UNDEF: none) */
+  ObjList *callbacks;     /* the others, or NULL */
+  ObjDict *attrs;         /* __dict__ of instances of subclasses */
+  /* Task */
+  Value coro, context, name, fut_waiter;
+  struct ObjFuture *prev_task, *next_task; /* the live-task list, in creation order */
+} ObjFuture;
+
 typedef struct {
   Obj obj;
   Value self;
@@ -356,6 +385,7 @@ enum {
   CLASS_IS_EXCEPTION = 16,       /* exactly `Exception` (not inherited) */
   CLASS_IS_EXCEPTION_GROUP = 32, /* exactly `ExceptionGroup` (not inherited): Exception is
                                     its second base, which asy_is_subclass special-cases */
+  CLASS_HAS_DEL = 64,            /* defines __del__ somewhere in the MRO (cache, finalize.c) */
 };
 
 struct ObjClass {
@@ -469,6 +499,7 @@ typedef struct {
 #define AS_ITER(v) ((ObjIter *)AS_OBJ(v))
 #define AS_GEN(v) ((ObjGen *)AS_OBJ(v))
 #define AS_HANDLE(v) ((ObjHandle *)AS_OBJ(v))
+#define AS_FUTURE(v) ((ObjFuture *)AS_OBJ(v))
 
 #define IS_STR(v) IS_OBJ_TYPE(v, OBJ_STR)
 #define IS_BYTES(v) IS_OBJ_TYPE(v, OBJ_BYTES)

@@ -54,6 +54,7 @@ static void builtin_layout(const char *name, ObjType *layout, int *flags) {
     {"async_generator_asend", OBJ_ITER, CLASS_FINAL}, {"async_generator_athrow", OBJ_ITER, CLASS_FINAL},
     {"anext_awaitable", OBJ_ITER, CLASS_FINAL},
     {"Handle", OBJ_HANDLE, CLASS_FINAL}, {"TimerHandle", OBJ_HANDLE, CLASS_FINAL},
+    {"Future", OBJ_FUTURE, 0}, {"Task", OBJ_FUTURE, 0}, {"FutureIter", OBJ_ITER, CLASS_FINAL},
     {"native_data", OBJ_NATIVE_DATA, CLASS_FINAL},
   };
   /* clang-format on */
@@ -100,6 +101,8 @@ static void create_classes(VM *vm) {
   }
   vm->types.bool_->base = vm->types.int_;
   vm->types.bool_->depth = 2;
+  vm->types.task->base = vm->types.future;
+  vm->types.task->depth = 2;
 
   /* Exceptions, in X-macro order (bases first). */
 #define X(field, name, basefield) \
@@ -145,6 +148,9 @@ VM *vm_new(void) {
   vm->main_module = NONE_VAL;
   vm->argv = NONE_VAL;
   vm->loop.error_hook = UNDEF_VAL;
+  vm->loop.context = UNDEF_VAL;
+  vm->loop.current_task = NONE_VAL;
+  for (int i = 0; i < 3; i++) vm->loop.hooks[i] = UNDEF_VAL;
   vm->signals.main_task = UNDEF_VAL;
 
   create_classes(vm);

@@ -72,6 +72,9 @@
   X(anext_awaitable, "anext_awaitable") \
   X(handle, "Handle") \
   X(timer_handle, "TimerHandle") \
+  X(future, "Future") \
+  X(task, "Task") \
+  X(future_iter, "FutureIter") \
   X(native_data, "native_data")
 
 /* Built-in exception classes: (field, Python name, base field). Order matters: a base

@@ -125,7 +125,7 @@ ObjClass *asy_class_new(VM *vm, ObjStr *name, ObjClass *base, ObjDict *dict) {
   c->base = base;
   c->dict = dict;
   c->layout = base->layout;
-  c->flags = base->flags & (CLASS_EXCEPTION | CLASS_HAS_GETATTR);
+  c->flags = base->flags & (CLASS_EXCEPTION | CLASS_HAS_GETATTR | CLASS_HAS_DEL);
   c->depth = base->depth + 1;
   Value q = asy_dict_get_str(dict, vm->names.qualname);
   if (IS_STR(q)) {
@@ -156,6 +156,7 @@ ObjClass *asy_class_new(VM *vm, ObjStr *name, ObjClass *base, ObjDict *dict) {
       IS_UNDEF(asy_dict_get_str(dict, vm->names.hash)))
     asy_dict_set_str(vm, dict, vm->names.hash, NONE_VAL);
   if (!IS_UNDEF(asy_dict_get_str(dict, vm->names.getattr))) c->flags |= CLASS_HAS_GETATTR;
+  if (!IS_UNDEF(asy_dict_get_str(dict, vm->names.del))) c->flags |= CLASS_HAS_DEL;
   return c;
 }
 
@@ -275,14 +276,16 @@ static ObjDict *instance_dict(VM *vm, Value obj, bool create) {
   case OBJ_LIST:
   case OBJ_DICT:
   case OBJ_SET:
-  case OBJ_TUPLE: {
-    /* Instances of user subclasses of the containers have a __dict__ too. */
+  case OBJ_TUPLE:
+  case OBJ_FUTURE: {
+    /* Instances of user subclasses of the containers and futures have a __dict__ too. */
     Obj *o = AS_OBJ(obj);
     if (o->cls->flags & CLASS_BUILTIN) return NULL;
-    ObjDict **slot = o->type == OBJ_LIST   ? &((ObjList *)o)->attrs
-                     : o->type == OBJ_DICT ? &((ObjDict *)o)->attrs
-                     : o->type == OBJ_SET  ? &((ObjSet *)o)->attrs
-                                           : &((ObjTuple *)o)->attrs;
+    ObjDict **slot = o->type == OBJ_LIST     ? &((ObjList *)o)->attrs
+                     : o->type == OBJ_DICT   ? &((ObjDict *)o)->attrs
+                     : o->type == OBJ_SET    ? &((ObjSet *)o)->attrs
+                     : o->type == OBJ_FUTURE ? &((ObjFuture *)o)->attrs
+                                             : &((ObjTuple *)o)->attrs;
     if (!*slot && create) {
       ObjDict *d = asy_dict_new(vm);
       *slot = d;
@@ -583,6 +586,7 @@ static bool class_setattr(VM *vm, ObjClass *c, ObjStr *name, Value value, bool d
   }
   if (name == vm->names.module) c->module = value;
   if (name == vm->names.getattr) c->flags |= CLASS_HAS_GETATTR;
+  if (name == vm->names.del) c->flags |= CLASS_HAS_DEL;
   asy_dict_set_str(vm, c->dict, name, value);
   return true;
 }
