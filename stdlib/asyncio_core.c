@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "stdlib/asy_stdlib.h"
+#include "vm/obj/context.h"
 #include "vm/obj/tuple.h"
 
 /* The keyword argument `context` (None when absent); false on an unexpected keyword. */
@@ -284,6 +285,7 @@ Value asy_mod_asyncio_core_init(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjDict *d = AS_MODULE(args[0])->dict;
   asy_def_natives(vm, NULL, d, core_functions);
   asy_asyncio_future_init(vm, d);
+  asy_context_init(vm, d);
   ObjClass *classes[] = {vm->types.handle, vm->types.timer_handle};
   for (int i = 0; i < 2; i++) {
     classes[i]->module = OBJ_VAL(asy_str_intern(vm, "asyncio.events", 14));

@@ -353,7 +353,7 @@ static Value m_all_tasks(VM *vm, int argc, Value *args, ObjDict *kw) {
   return asy_task_all(vm);
 }
 
-/* set_hooks(get_event_loop, future_repr, copy_context) */
+/* set_hooks(get_event_loop, future_repr) */
 static Value m_set_hooks(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
   for (int i = 0; i < FUT_HOOK_COUNT && i < argc; i++) vm->loop.hooks[i] = args[i];
@@ -442,7 +442,7 @@ static const AsyMethodDef future_iter_methods[] = {
 static const AsyMethodDef task_functions[] = {
   {"current_task", m_current_task, 0, 0, A},
   {"swap_current_task", m_swap_current_task, 1, 1, A},
-  {"all_tasks", m_all_tasks, 0, 0, A}, {"set_hooks", m_set_hooks, 3, 3, A},
+  {"all_tasks", m_all_tasks, 0, 0, A}, {"set_hooks", m_set_hooks, 2, 2, A},
   {"get_context", m_get_context, 0, 0, A}, {"set_context", m_set_context, 1, 1, A},
   {"set_result_unless_cancelled", m_set_result_unless_cancelled, 2, 2, A},
   {"yield_once", m_yield_once, 0, 0, A},

@@ -12,6 +12,7 @@
 #include "vm/gc.h"
 #include "vm/gen.h"
 #include "vm/loop.h"
+#include "vm/obj/context.h"
 #include "vm/obj/list.h"
 #include "vm/obj/tuple.h"
 
@@ -207,7 +208,7 @@ Value asy_future_add_done_callback(VM *vm, ObjFuture *f, Value fn, Value ctx) {
   size_t mark = asy_temp_mark(vm);
   if (IS_NONE(ctx)) {
     asy_push_root(vm, fn);
-    ctx = call_hook(vm, FUT_HOOK_COPY_CONTEXT, 0, NULL);
+    ctx = asy_context_copy_current(vm);
     if (IS_EXC(ctx)) return ctx;
     asy_push_root(vm, ctx);
   }
@@ -402,7 +403,7 @@ bool asy_task_init(VM *vm, ObjFuture *t, Value coro, Value loop, Value name, Val
   }
   t->coro = coro;
   if (IS_NONE(context)) {
-    context = call_hook(vm, FUT_HOOK_COPY_CONTEXT, 0, NULL);
+    context = asy_context_copy_current(vm);
     if (IS_EXC(context)) return false;
   }
   t->context = context;

@@ -36,7 +36,6 @@ typedef enum {
 typedef enum {
   FUT_HOOK_GET_EVENT_LOOP, /* () -> the loop a future made without one belongs to */
   FUT_HOOK_REPR,           /* (future) -> its repr (CPython's base_futures._future_repr) */
-  FUT_HOOK_COPY_CONTEXT,   /* () -> a copy of the current contextvars.Context */
   FUT_HOOK_COUNT
 } AsyFutureHook;
 

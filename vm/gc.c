@@ -12,6 +12,7 @@
 
 #include "vm/future.h"
 #include "vm/gc.h"
+#include "vm/obj/context.h"
 #include "vm/obj/str.h"
 
 #define GC_MIN_HEAP (1u << 20)
@@ -220,6 +221,10 @@ static void blacken(VM *vm, Obj *o) {
     break;
   }
   case OBJ_FUTURE: asy_future_mark(vm, (ObjFuture *)o); break;
+  case OBJ_CONTEXT:
+    MARK(((ObjContext *)o)->vars);
+    MARKV(((ObjContext *)o)->prev);
+    break;
   case OBJ_TYPE_COUNT:
     break;
   }
@@ -339,6 +344,7 @@ static void free_object(VM *vm, Obj *o) {
     break;
   }
   case OBJ_HANDLE: size = sizeof(ObjHandle); break;
+  case OBJ_CONTEXT: size = sizeof(ObjContext); break;
   case OBJ_FUTURE:
     asy_future_release(vm, (ObjFuture *)o);
     size = sizeof(ObjFuture);

@@ -34,7 +34,8 @@ typedef struct AsyLoop {
   Value error_hook; /* callable(handle, exc) for exceptions in callbacks, or UNDEF */
   Value context;    /* the current contextvars.Context (UNDEF before contextvars runs) */
   Value current_task;                      /* the task whose step runs, or NONE */
-  Value hooks[3];                          /* AsyFutureHook (future.h), UNDEF when unset */
+  Value hooks[2];                          /* AsyFutureHook (future.h), UNDEF when unset */
+  Value context_var_class;                 /* contextvars.ContextVar (obj/context.c) */
   struct ObjFuture *tasks_head, *tasks_tail; /* live tasks, creation order (weak) */
   uint64_t task_counter;                   /* for "Task-N" names */
 } AsyLoop;

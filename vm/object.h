@@ -53,6 +53,7 @@ typedef enum {
   OBJ_HANDLE,      /* an event-loop callback: asyncio Handle / TimerHandle (vm/loop.c) */
   OBJ_NATIVE_DATA, /* opaque C payload owned by a stdlib module (e.g. random state) */
   OBJ_FUTURE,      /* asyncio Future or Task, or an instance of a subclass (vm/future.c) */
+  OBJ_CONTEXT,     /* contextvars.Context (vm/obj/context.c) */
   OBJ_TYPE_COUNT
 } ObjType;
 

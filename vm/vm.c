@@ -55,6 +55,7 @@ static void builtin_layout(const char *name, ObjType *layout, int *flags) {
     {"anext_awaitable", OBJ_ITER, CLASS_FINAL},
     {"Handle", OBJ_HANDLE, CLASS_FINAL}, {"TimerHandle", OBJ_HANDLE, CLASS_FINAL},
     {"Future", OBJ_FUTURE, 0}, {"Task", OBJ_FUTURE, 0}, {"FutureIter", OBJ_ITER, CLASS_FINAL},
+    {"Context", OBJ_CONTEXT, CLASS_FINAL},
     {"native_data", OBJ_NATIVE_DATA, CLASS_FINAL},
   };
   /* clang-format on */
@@ -150,7 +151,8 @@ VM *vm_new(void) {
   vm->loop.error_hook = UNDEF_VAL;
   vm->loop.context = UNDEF_VAL;
   vm->loop.current_task = NONE_VAL;
-  for (int i = 0; i < 3; i++) vm->loop.hooks[i] = UNDEF_VAL;
+  for (int i = 0; i < 2; i++) vm->loop.hooks[i] = UNDEF_VAL;
+  vm->loop.context_var_class = UNDEF_VAL;
   vm->signals.main_task = UNDEF_VAL;
 
   create_classes(vm);

@@ -75,6 +75,7 @@
   X(future, "Future") \
   X(task, "Task") \
   X(future_iter, "FutureIter") \
+  X(context, "Context") \
   X(native_data, "native_data")
 
 /* Built-in exception classes: (field, Python name, base field). Order matters: a base
