@@ -156,22 +156,6 @@ static Value c_interrupted(VM *vm, int argc, Value *args, ObjDict *kw) {
   return INT_VAL(vm->signals.cancels);
 }
 
-/* finalize_later(obj): call obj._finalize() once obj becomes unreachable (vm/finalize.h).
-** Futures ask for it when they fail, for "exception was never retrieved". */
-static Value c_finalize_later(VM *vm, int argc, Value *args, ObjDict *kw) {
-  (void)kw;
-  if (argc >= 1 && IS_OBJ(args[0]) && AS_OBJ(args[0])->finalized == 0)
-    AS_OBJ(args[0])->finalized = 1;
-  return NONE_VAL;
-}
-
-/* note_unretrieved(+1 / -1): a future failed / its exception was retrieved. */
-static Value c_note_unretrieved(VM *vm, int argc, Value *args, ObjDict *kw) {
-  (void)kw;
-  if (argc >= 1 && IS_INT(args[0])) asy_finalize_note_unretrieved(vm, (int)AS_INT(args[0]));
-  return NONE_VAL;
-}
-
 /* ---- Handle / TimerHandle ------------------------------------------------------------ */
 
 #define HANDLE_SELF(meth) \
@@ -260,8 +244,6 @@ static const AsyMethodDef core_functions[] = {
   {"is_coroutine_function", c_is_coroutine_function, 1, 1, ASY_ARGS_AUTO},
   {"set_main_task", c_set_main_task, 1, 1, ASY_ARGS_AUTO},
   {"interrupted", c_interrupted, 0, 0, ASY_ARGS_AUTO},
-  {"finalize_later", c_finalize_later, 1, 1, ASY_ARGS_AUTO},
-  {"note_unretrieved", c_note_unretrieved, 1, 1, ASY_ARGS_AUTO},
   {0},
 };
 

@@ -76,13 +76,31 @@ static void enqueue(VM *vm, Obj *o) {
   F->queue[F->count++] = o;
 }
 
-static bool has_del(Obj *o) {
-  return o->type == OBJ_INSTANCE && (o->cls->flags & CLASS_HAS_DEL);
+static bool has_del(Obj *o) { return o->type == OBJ_INSTANCE && (o->cls->flags & CLASS_HAS_DEL); }
+
+void asy_finalize_track(VM *vm, Obj *o) {
+  AsyFinalizer *F = &vm->fin;
+  if (F->ntracked == F->tracked_cap) {
+    size_t cap = F->tracked_cap ? F->tracked_cap * 2 : 256;
+    Obj **t = realloc(F->tracked, cap * sizeof *t);
+    if (!t) return; /* without memory the object just goes unfinalized */
+    F->tracked = t;
+    F->tracked_cap = cap;
+  }
+  F->tracked[F->ntracked++] = o;
+}
+
+void asy_finalize_want(VM *vm, Obj *o) {
+  if (o->finalized != FIN_NONE) return;
+  o->finalized = FIN_WANTED;
+  asy_finalize_track(vm, o);
 }
 
 void asy_finalize_scan(VM *vm) {
   size_t first = vm->fin.count;
-  for (Obj *o = vm->objects; o; o = o->next) {
+  /* Newest first, the order of the all-objects list. */
+  for (size_t i = vm->fin.ntracked; i-- > 0;) {
+    Obj *o = vm->fin.tracked[i];
     if (o->marked || o->finalized == FIN_DONE) continue;
     if (o->type == OBJ_GEN) {
       ObjGen *g = (ObjGen *)o;
@@ -98,6 +116,18 @@ void asy_finalize_scan(VM *vm) {
   }
   /* Resurrect the queued objects (and all they reach) until their finalizer ran. */
   for (size_t i = first; i < vm->fin.count; i++) asy_gc_mark_obj(vm, vm->fin.queue[i]);
+}
+
+void asy_finalize_prune(VM *vm) {
+  AsyFinalizer *F = &vm->fin;
+  size_t kept = 0;
+  for (size_t i = 0; i < F->ntracked; i++) {
+    Obj *o = F->tracked[i];
+    if (!o->marked || o->finalized == FIN_DONE) continue;
+    if (o->type == OBJ_GEN && ((ObjGen *)o)->state == GEN_CLOSED) continue;
+    F->tracked[kept++] = o;
+  }
+  F->ntracked = kept;
 }
 
 void asy_finalize_mark(VM *vm) {
@@ -172,6 +202,7 @@ void asy_finalize_after_iteration(VM *vm) {
 void asy_finalize_free(VM *vm) {
   AsyFinalizer *F = &vm->fin;
   free(F->queue);
+  free(F->tracked);
   for (size_t i = 0; i < F->nwarned; i++) free((void *)F->warned[i].file);
   free(F->warned);
   memset(F, 0, sizeof *F);

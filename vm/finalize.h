@@ -37,14 +37,23 @@ typedef struct AsyFinalizer {
     int line;
   } * warned; /* (filename str, line) warned once */
   size_t nwarned, warned_cap;
+  struct Obj **tracked; /* every object that may need finalizing (asy_finalize_track) */
+  size_t ntracked, tracked_cap;
   long unretrieved;      /* futures failed with nobody retrieving the exception yet */
   long unretrieved_seen; /* that count at the last collection it caused */
   bool running;          /* asy_finalize_run is on the C stack */
 } AsyFinalizer;
 
+/* o may need finalizing when it dies: a generator or coroutine, an instance of a class
+** with __del__, a failed future (asy_finalize_want). Only tracked objects are scanned. */
+void asy_finalize_track(VM *vm, struct Obj *o);
+/* Ask for o's finalizer (a future's report) once it becomes unreachable. */
+void asy_finalize_want(VM *vm, struct Obj *o);
 /* Between mark and sweep: warn for never-awaited coroutines, queue (and mark) the
 ** objects whose finalizers must run. */
 void asy_finalize_scan(VM *vm);
+/* After marking is complete: forget the tracked objects the sweep will free. */
+void asy_finalize_prune(VM *vm);
 /* Mark the queued objects (GC roots until their finalizer ran). */
 void asy_finalize_mark(VM *vm);
 /* Run the queued finalizers (safe point). Errors print "Exception ignored in" as CPython. */

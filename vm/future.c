@@ -187,7 +187,7 @@ Value asy_future_set_exception(VM *vm, ObjFuture *f, Value exc) {
   asy_temp_reset(vm, mark);
   f->log_traceback = true;
   asy_finalize_note_unretrieved(vm, 1);
-  if (f->obj.finalized == 0) f->obj.finalized = 1; /* finalize.c: FIN_WANTED */
+  asy_finalize_want(vm, &f->obj);
   return NONE_VAL;
 }
 

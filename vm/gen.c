@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "vm/except.h"
+#include "vm/finalize.h"
 #include "vm/future.h"
 #include "vm/gen.h"
 #include "vm/obj/func.h"
@@ -37,6 +38,7 @@ Value asy_gen_from_frame(VM *vm) {
                                                 : GEN_COROUTINE;
   /* The frame's slots stay on the fiber (rooted) until copied below. */
   ObjGen *g = (ObjGen *)asy_alloc_obj(vm, sizeof(ObjGen), OBJ_GEN, kind_class(vm, kind));
+  asy_finalize_track(vm, &g->obj);
   g->kind = (uint8_t)kind;
   g->state = GEN_CREATED;
   g->hooks_done = g->running_async = 0;

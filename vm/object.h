@@ -61,6 +61,7 @@ struct Obj {
   uint8_t type; /* ObjType */
   uint8_t marked;
   uint8_t finalized; /* the collector already ran (or queued) its finalizer (finalize.c) */
+  uint8_t pool;      /* gc.c: 1 + the small-object size class it came from, 0 = malloc */
   ObjClass *cls;     /* type(x) */
   Obj *next;         /* GC all-objects list */
 };

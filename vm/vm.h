@@ -247,6 +247,9 @@ struct VM {
   size_t gray_count, gray_capacity;
   Obj **temp_roots;
   size_t temp_count, temp_capacity; /* see gc.h */
+  void *pool_free[16]; /* free small-object blocks by 16-byte size class (gc.c) */
+  void **pool_slabs;   /* the slabs they are carved from, freed at exit */
+  size_t pool_nslabs, pool_slab_cap;
 
   AsySource *sources; /* every source text loaded (for tracebacks) */
 

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "vm/except.h"
+#include "vm/finalize.h"
 #include "vm/gc.h"
 #include "vm/interp.h" /* asy_call_body */
 #include "vm/obj/class.h"
@@ -167,6 +168,7 @@ Value asy_instance_new(VM *vm, ObjClass *cls) {
                      cls->name->chars, cls->name->chars);
   ObjDict *d = cls == vm->types.object ? NULL : asy_dict_new(vm);
   ObjInstance *in = (ObjInstance *)asy_alloc_obj(vm, sizeof(ObjInstance), OBJ_INSTANCE, cls);
+  if (cls->flags & CLASS_HAS_DEL) asy_finalize_track(vm, &in->obj);
   in->dict = d;
   return OBJ_VAL(in);
 }
