@@ -73,25 +73,27 @@ void asy_push_root(VM *vm, Value v) {
 #endif
 enum { POOL_GRAIN = 16, POOL_CLASSES = 16, POOL_SLAB = 64 * 1024 };
 
-static void *pool_refill(VM *vm, size_t cls) {
-  if (vm->pool_nslabs == vm->pool_slab_cap) {
-    size_t cap = vm->pool_slab_cap ? vm->pool_slab_cap * 2 : 64;
-    void **s = realloc(vm->pool_slabs, cap * sizeof *s);
-    if (!s) out_of_memory();
-    vm->pool_slabs = s;
-    vm->pool_slab_cap = cap;
+/* A block from a fresh slab, handed out by bumping a pointer: the slab's pages are
+** touched only as blocks are used (start-up stays small). */
+static void *pool_carve(VM *vm, size_t cls) {
+  size_t block = (cls + 1) * POOL_GRAIN;
+  if (vm->pool_bump[cls] + block > vm->pool_end[cls]) {
+    if (vm->pool_nslabs == vm->pool_slab_cap) {
+      size_t cap = vm->pool_slab_cap ? vm->pool_slab_cap * 2 : 64;
+      void **s = realloc(vm->pool_slabs, cap * sizeof *s);
+      if (!s) out_of_memory();
+      vm->pool_slabs = s;
+      vm->pool_slab_cap = cap;
+    }
+    char *slab = malloc(POOL_SLAB);
+    if (!slab) out_of_memory();
+    vm->pool_slabs[vm->pool_nslabs++] = slab;
+    vm->pool_bump[cls] = slab;
+    vm->pool_end[cls] = slab + POOL_SLAB;
   }
-  char *slab = malloc(POOL_SLAB);
-  if (!slab) out_of_memory();
-  vm->pool_slabs[vm->pool_nslabs++] = slab;
-  size_t block = (cls + 1) * POOL_GRAIN, n = POOL_SLAB / block;
-  void *head = NULL;
-  for (size_t i = n; i-- > 0;) {
-    void **b = (void **)(slab + i * block);
-    *b = head;
-    head = b;
-  }
-  return head;
+  void *b = vm->pool_bump[cls];
+  vm->pool_bump[cls] += block;
+  return b;
 }
 
 static Obj *obj_malloc(VM *vm, size_t size) {
@@ -102,8 +104,8 @@ static Obj *obj_malloc(VM *vm, size_t size) {
   }
   size_t cls = (size - 1) / POOL_GRAIN;
   void **b = vm->pool_free[cls];
-  if (!b) b = pool_refill(vm, cls);
-  vm->pool_free[cls] = *b;
+  if (b) vm->pool_free[cls] = *b;
+  else b = pool_carve(vm, cls);
   memset(b, 0, (cls + 1) * POOL_GRAIN);
   Obj *o = (Obj *)b;
   o->pool = (uint8_t)(cls + 1);
@@ -469,6 +471,8 @@ void asy_gc_free_all(VM *vm) {
   vm->pool_slabs = NULL;
   vm->pool_nslabs = vm->pool_slab_cap = 0;
   memset(vm->pool_free, 0, sizeof vm->pool_free);
+  memset(vm->pool_bump, 0, sizeof vm->pool_bump);
+  memset(vm->pool_end, 0, sizeof vm->pool_end);
   free(vm->gray);
   vm->gray = NULL;
   vm->gray_count = vm->gray_capacity = 0;

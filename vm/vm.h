@@ -248,6 +248,7 @@ struct VM {
   Obj **temp_roots;
   size_t temp_count, temp_capacity; /* see gc.h */
   void *pool_free[16]; /* free small-object blocks by 16-byte size class (gc.c) */
+  char *pool_bump[16], *pool_end[16]; /* the unused rest of each class's newest slab */
   void **pool_slabs;   /* the slabs they are carved from, freed at exit */
   size_t pool_nslabs, pool_slab_cap;
 
