@@ -198,6 +198,7 @@ int main(int argc, char **argv) {
   for (; i < argc; i++) asy_list_append(vm, args, STR_VAL(vm, argv[i]));
 
   int status = run_program(vm, filename, text, size, dis);
+  asy_gc_finalize_at_exit(vm);
   free(text);
   free(filename);
   fflush(stdout);

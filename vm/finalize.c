@@ -98,8 +98,8 @@ void asy_finalize_want(VM *vm, Obj *o) {
 
 void asy_finalize_scan(VM *vm) {
   size_t first = vm->fin.count;
-  /* Newest first, the order of the all-objects list. */
-  for (size_t i = vm->fin.ntracked; i-- > 0;) {
+  /* Oldest first, as CPython's collector finalizes (a coroutine before its task). */
+  for (size_t i = 0; i < vm->fin.ntracked; i++) {
     Obj *o = vm->fin.tracked[i];
     if (o->marked || o->finalized == FIN_DONE) continue;
     if (o->type == OBJ_GEN) {
@@ -125,6 +125,11 @@ void asy_finalize_prune(VM *vm) {
     Obj *o = F->tracked[i];
     if (!o->marked || o->finalized == FIN_DONE) continue;
     if (o->type == OBJ_GEN && ((ObjGen *)o)->state == GEN_CLOSED) continue;
+    if (o->type == OBJ_FUTURE && ((ObjFuture *)o)->state != FUT_PENDING &&
+        !((ObjFuture *)o)->log_traceback) {
+      o->finalized = FIN_NONE; /* nothing to report now; asy_finalize_want may re-track */
+      continue;
+    }
     F->tracked[kept++] = o;
   }
   F->ntracked = kept;

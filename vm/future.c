@@ -183,9 +183,9 @@ Value asy_future_set_exception(VM *vm, ObjFuture *f, Value exc) {
   }
   f->exception = exc;
   f->state = FUT_FINISHED;
+  f->log_traceback = true;
   schedule_callbacks(vm, f);
   asy_temp_reset(vm, mark);
-  f->log_traceback = true;
   asy_finalize_note_unretrieved(vm, 1);
   asy_finalize_want(vm, &f->obj);
   return NONE_VAL;
@@ -402,6 +402,7 @@ bool asy_task_init(VM *vm, ObjFuture *t, Value coro, Value loop, Value name, Val
     t->name = s;
   }
   t->coro = coro;
+  asy_finalize_want(vm, &t->obj); /* "Task was destroyed but it is pending!" */
   if (IS_NONE(context)) {
     context = asy_context_copy_current(vm);
     if (IS_EXC(context)) return false;

@@ -314,7 +314,7 @@ static void mark_fiber(VM *vm, Fiber *f) {
 /* clang-format on */
 
 /* The root set: everything reachable from here survives. */
-static void mark_roots(VM *vm) {
+static void mark_roots(VM *vm, bool at_exit) {
   for (Fiber *f = vm->fibers; f; f = f->next_fiber) mark_fiber(vm, f);
   ObjClass **types = (ObjClass **)&vm->types;
   for (size_t i = 0; i < sizeof vm->types / sizeof(ObjClass *); i++) MARK(types[i]);
@@ -325,11 +325,13 @@ static void mark_roots(VM *vm) {
   MARKV(vm->notimplemented);
   MARKV(vm->ellipsis);
   MARK(vm->builtins);
-  MARK(vm->modules);
   MARK(vm->native_modules);
-  MARKV(vm->main_module);
   MARKV(vm->argv);
-  asy_loop_mark(vm);
+  if (!at_exit) { /* at exit the modules and the loop's queues are being torn down */
+    MARK(vm->modules);
+    MARKV(vm->main_module);
+    asy_loop_mark(vm);
+  }
   asy_finalize_mark(vm);
   asy_signals_mark(vm);
   ObjStr **opnames = (ObjStr **)&vm->opnames;
@@ -445,7 +447,7 @@ static void sweep(VM *vm) {
 void asy_gc_collect(VM *vm) {
   if (vm->gc_paused) return;
   vm->gc_paused++; /* a hook that allocates must not re-enter */
-  mark_roots(vm);
+  mark_roots(vm, false);
   while (vm->gray_count > 0) blacken(vm, vm->gray[--vm->gray_count]);
   /* Unreachable objects with finalizers are kept (marked) for one more cycle. */
   asy_finalize_scan(vm);
@@ -456,6 +458,37 @@ void asy_gc_collect(VM *vm) {
   vm->next_gc = vm->bytes_allocated * 2;
   if (vm->next_gc < GC_MIN_HEAP) vm->next_gc = GC_MIN_HEAP;
   vm->gc_paused--;
+}
+
+/* CPython's _PyModule_ClearDict on __main__: names with one leading underscore become
+** None first, then every other name but __builtins__, so the objects only the script's
+** globals held are finalized now. */
+static void clear_main_globals(VM *vm) {
+  if (!IS_MODULE(vm->main_module)) return;
+  ObjDict *d = AS_MODULE(vm->main_module)->dict;
+  for (int pass = 0; pass < 2; pass++) {
+    for (size_t i = 0; i < d->used; i++) {
+      DictEntry *e = &d->entries[i];
+      if (!IS_STR(e->key) || IS_NONE(e->value)) continue;
+      const char *k = AS_STR(e->key)->chars;
+      bool single_underscore = k[0] == '_' && k[1] != '_';
+      if (pass == 0 ? single_underscore : strcmp(k, "__builtins__") != 0) e->value = NONE_VAL;
+    }
+  }
+}
+
+void asy_gc_finalize_at_exit(VM *vm) {
+  if (vm->gc_paused) return;
+  clear_main_globals(vm);
+  vm->gc_paused++;
+  mark_roots(vm, true);
+  while (vm->gray_count > 0) blacken(vm, vm->gray[--vm->gray_count]);
+  asy_finalize_scan(vm);
+  while (vm->gray_count > 0) blacken(vm, vm->gray[--vm->gray_count]);
+  /* Nothing is freed: the finalizers may still use what the modules hold. */
+  for (Obj *o = vm->objects; o; o = o->next) o->marked = 0;
+  vm->gc_paused--;
+  asy_finalize_run(vm);
 }
 
 void asy_gc_free_all(VM *vm) {

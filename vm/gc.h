@@ -54,6 +54,10 @@ static inline void asy_temp_reset(VM *vm, size_t mark) { vm->temp_count = mark; 
 
 /* Run a full collection now. */
 void asy_gc_collect(VM *vm);
+/* Program end, as CPython's module teardown: run the finalizers of everything no longer
+** reachable once the modules and the event loop's queues are dropped (suspended
+** generators are closed, __del__ runs, pending tasks report being destroyed). */
+void asy_gc_finalize_at_exit(VM *vm);
 /* Mark one value / object (for mark hooks of native data and libraries, vm.h). */
 void asy_gc_mark_value(VM *vm, Value v);
 void asy_gc_mark_obj(VM *vm, Obj *o);
