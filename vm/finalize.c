@@ -110,6 +110,8 @@ void asy_finalize_scan(VM *vm) {
       } else if (g->state == GEN_SUSPENDED) {
         enqueue(vm, o); /* close() runs its finally blocks */
       }
+    } else if (o->type == OBJ_FUTURE) {
+      if (asy_future_has_report((ObjFuture *)o)) enqueue(vm, o);
     } else if (o->finalized == FIN_WANTED || has_del(o)) {
       enqueue(vm, o);
     }
@@ -136,7 +138,7 @@ void asy_finalize_prune(VM *vm) {
 }
 
 void asy_finalize_mark(VM *vm) {
-  for (size_t i = 0; i < vm->fin.count; i++) asy_gc_mark_obj(vm, vm->fin.queue[i]);
+  for (size_t i = vm->fin.head; i < vm->fin.count; i++) asy_gc_mark_obj(vm, vm->fin.queue[i]);
 }
 
 /* ---- running ------------------------------------------------------------------------------ */
@@ -160,11 +162,10 @@ void asy_finalize_run(VM *vm) {
   AsyFinalizer *F = &vm->fin;
   if (F->running) return;
   F->running = true;
-  while (F->count) {
+  while (F->head < F->count) {
     size_t mark = asy_temp_mark(vm);
-    Obj *o = F->queue[0];
-    F->count--;
-    memmove(F->queue, F->queue + 1, F->count * sizeof *F->queue);
+    Obj *o = F->queue[F->head++];
+    if (F->head == F->count) F->head = F->count = 0;
     Value v = OBJ_VAL(o);
     asy_push_root(vm, v);
     if (o->type == OBJ_GEN) {
@@ -173,9 +174,7 @@ void asy_finalize_run(VM *vm) {
     } else if (o->type == OBJ_FUTURE) {
       if (IS_EXC(asy_future_finalize(vm, (ObjFuture *)o))) report_ignored(vm, v);
     } else {
-      bool wanted = IS_UNDEF(asy_class_lookup(o->cls, vm->names.del));
-      ObjStr *name = wanted ? asy_str_intern(vm, "_finalize", 9) : vm->names.del;
-      Value meth = asy_getattr(vm, v, name);
+      Value meth = asy_getattr(vm, v, vm->names.del);
       Value r = IS_EXC(meth) ? meth : asy_call(vm, meth, 0, NULL, NULL);
       if (IS_EXC(r)) report_ignored(vm, IS_EXC(meth) ? v : meth);
     }

@@ -30,8 +30,8 @@ typedef struct VM VM;
 struct Obj;
 
 typedef struct AsyFinalizer {
-  struct Obj **queue; /* objects whose finalizer is due */
-  size_t count, capacity;
+  struct Obj **queue; /* objects whose finalizer is due: queue[head..count) */
+  size_t head, count, capacity;
   struct {
     const void *file;
     int line;

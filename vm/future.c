@@ -295,6 +295,10 @@ static Value report_to_loop(VM *vm, ObjFuture *f, Value message, Value exc, cons
   return IS_EXC(r) ? r : NONE_VAL;
 }
 
+bool asy_future_has_report(ObjFuture *f) {
+  return f->log_traceback || (f->is_task && f->state == FUT_PENDING && f->log_destroy_pending);
+}
+
 Value asy_future_finalize(VM *vm, ObjFuture *f) {
   const char *kind = f->obj.cls->name->chars;
   if (f->is_task && f->state == FUT_PENDING && f->log_destroy_pending) {

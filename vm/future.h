@@ -66,6 +66,8 @@ void asy_future_retrieved(VM *vm, ObjFuture *f);
 /* The collector found f unreachable (finalize.c): report an unretrieved exception or a
 ** pending task destroyed, through the loop's exception handler. */
 Value asy_future_finalize(VM *vm, ObjFuture *f);
+/* Would asy_future_finalize report anything? */
+bool asy_future_has_report(ObjFuture *f);
 
 /* `await f`: the iterator SEND drives (a FutureIter). */
 Value asy_future_await(VM *vm, ObjFuture *f);
