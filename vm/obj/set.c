@@ -336,27 +336,46 @@ static int keep_common_step(VM *vm, void *ctx, Value item) {
   return !in || add_entry(vm, sets[1], item, h) ? 1 : -1;
 }
 
+/* Whether a key (with its hash) is in `other`, a set or an exact dict: 1, 0, -1. */
+static int member_hashed(VM *vm, Value other, Value key, int64_t hash) {
+  if (IS_DICT(other)) {
+    Value v = asy_dict_get_hashed(vm, AS_DICT(other), key, hash);
+    return IS_EXC(v) ? -1 : !IS_UNDEF(v);
+  }
+  int in;
+  return contains_entry(vm, AS_SET(other), key, hash, &in) ? in : -1;
+}
+
+/* The one walk of the algebra between a set and a set (or dict): each key of `walk`
+** whose membership in `other` is `want` is added to `into` or, with no `into`, stops the
+** walk. 1 when stopped, 0 when the walk ended, -1 on error. A user __eq__ may mutate
+** `walk`: index by position, with the bound read again each step. */
+static int walk_members(VM *vm, ObjSet *walk, Value other, bool want, ObjSet *into) {
+  for (size_t i = 0; i <= walk->mask; i++) {
+    SetEntry e = walk->table[i];
+    if (IS_UNDEF(e.key)) continue;
+    asy_push_root(vm, e.key);
+    int in = member_hashed(vm, other, e.key, e.hash);
+    if (in < 0) return -1;
+    if (in != want) continue;
+    if (!into) return 1;
+    if (!add_entry(vm, into, e.key, e.hash)) return -1;
+  }
+  return 0;
+}
+
+/* The keys two sets share, walking the smaller and probing the larger, `b` on a tie
+** (CPython's order: it decides which __eq__ runs and the result's table order). */
+static int walk_common(VM *vm, ObjSet *a, ObjSet *b, ObjSet *into) {
+  if (a->used < b->used) return walk_members(vm, a, OBJ_VAL(b), true, into);
+  return walk_members(vm, b, OBJ_VAL(a), true, into);
+}
+
 static Value set_intersection(VM *vm, ObjSet *s, Value other) {
   if (IS_SET(other) && AS_SET(other) == s) return OBJ_VAL(set_copy(vm, s));
   ObjSet *result = asy_set_new(vm, base_type(vm, s));
-  if (IS_SET(other)) {
-    ObjSet *a = s, *b = AS_SET(other);
-    if (b->used > a->used) {
-      ObjSet *t = a;
-      a = b;
-      b = t;
-    }
-    for (size_t i = 0; i <= b->mask; i++) {
-      SetEntry e = b->table[i];
-      if (IS_UNDEF(e.key)) continue;
-      asy_push_root(vm, e.key);
-      int in;
-      if (!contains_entry(vm, a, e.key, e.hash, &in)) return EXC_VAL;
-      if (in && !add_entry(vm, result, e.key, e.hash)) return EXC_VAL;
-      if (i > b->mask) break;
-    }
-    return OBJ_VAL(result);
-  }
+  if (IS_SET(other))
+    return walk_common(vm, s, AS_SET(other), result) < 0 ? EXC_VAL : OBJ_VAL(result);
   ObjSet *sets[2] = {s, result};
   if (asy_for_each(vm, other, keep_common_step, sets) < 0) return EXC_VAL;
   return OBJ_VAL(result);
@@ -418,22 +437,14 @@ static Value set_difference(VM *vm, ObjSet *s, Value other) {
   else return copy_and_difference(vm, s, other);
   if ((s->used >> 2) > other_size) return copy_and_difference(vm, s, other);
   ObjSet *result = asy_set_new(vm, base_type(vm, s));
-  for (size_t i = 0; i <= s->mask; i++) {
-    SetEntry e = s->table[i];
-    if (IS_UNDEF(e.key)) continue;
-    asy_push_root(vm, e.key);
-    int in;
-    if (is_dict) {
-      Value v = asy_dict_get_hashed(vm, AS_DICT(other), e.key, e.hash);
-      if (IS_EXC(v)) return v;
-      in = !IS_UNDEF(v);
-    } else if (!contains_entry(vm, AS_SET(other), e.key, e.hash, &in)) {
-      return EXC_VAL;
-    }
-    if (!in && !add_entry(vm, result, e.key, e.hash)) return EXC_VAL;
-    if (i > s->mask) break;
-  }
-  return OBJ_VAL(result);
+  return walk_members(vm, s, other, false, result) < 0 ? EXC_VAL : OBJ_VAL(result);
+}
+
+/* Symmetric difference's step: remove the key from s if there, else add it. */
+static bool toggle_entry(VM *vm, ObjSet *s, Value key, int64_t hash) {
+  asy_push_root(vm, key);
+  int r = discard_entry(vm, s, key, hash);
+  return r > 0 || (r == 0 && add_entry(vm, s, key, hash));
 }
 
 static bool symmetric_difference_update(VM *vm, ObjSet *s, Value other) {
@@ -445,11 +456,7 @@ static bool symmetric_difference_update(VM *vm, ObjSet *s, Value other) {
     ObjDict *d = AS_DICT(other);
     for (size_t i = 0; i < d->used; i++) {
       DictEntry e = d->entries[i];
-      if (IS_UNDEF(e.key)) continue;
-      asy_push_root(vm, e.key);
-      int r = discard_entry(vm, s, e.key, e.hash);
-      if (r < 0) return false;
-      if (r == 0 && !add_entry(vm, s, e.key, e.hash)) return false;
+      if (!IS_UNDEF(e.key) && !toggle_entry(vm, s, e.key, e.hash)) return false;
     }
     return true;
   }
@@ -461,11 +468,7 @@ static bool symmetric_difference_update(VM *vm, ObjSet *s, Value other) {
   ObjSet *os = AS_SET(o);
   for (size_t i = 0; i <= os->mask; i++) {
     SetEntry e = os->table[i];
-    if (IS_UNDEF(e.key)) continue;
-    asy_push_root(vm, e.key);
-    int r = discard_entry(vm, s, e.key, e.hash);
-    if (r < 0) return false;
-    if (r == 0 && !add_entry(vm, s, e.key, e.hash)) return false;
+    if (!IS_UNDEF(e.key) && !toggle_entry(vm, s, e.key, e.hash)) return false;
   }
   return true;
 }
@@ -486,16 +489,8 @@ static Value set_union(VM *vm, ObjSet *s, Value other) {
 /* a <= b for two sets: 1, 0, -1. */
 static int issubset(VM *vm, ObjSet *a, ObjSet *b) {
   if (a->used > b->used) return 0;
-  for (size_t i = 0; i <= a->mask; i++) {
-    SetEntry e = a->table[i];
-    if (IS_UNDEF(e.key)) continue;
-    asy_push_root(vm, e.key);
-    int in;
-    if (!contains_entry(vm, b, e.key, e.hash, &in)) return -1;
-    if (!in) return 0;
-    if (i > a->mask) break;
-  }
-  return 1;
+  int missing = walk_members(vm, a, OBJ_VAL(b), false, NULL);
+  return missing < 0 ? -1 : !missing;
 }
 
 Value asy_set_compare(VM *vm, int op, ObjSet *a, ObjSet *b) {
@@ -789,21 +784,8 @@ static Value set_issuperset_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value set_isdisjoint_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjSet *s = AS_SET(args[0]);
   if (IS_SET(args[1])) {
-    ObjSet *a = s, *b = AS_SET(args[1]);
-    if (a->used > b->used) {
-      ObjSet *t = a;
-      a = b;
-      b = t;
-    }
-    for (size_t i = 0; i <= a->mask; i++) {
-      SetEntry e = a->table[i];
-      if (IS_UNDEF(e.key)) continue;
-      int in;
-      if (!contains_entry(vm, b, e.key, e.hash, &in)) return EXC_VAL;
-      if (in) return FALSE_VAL;
-      if (i > a->mask) break;
-    }
-    return TRUE_VAL;
+    int common = walk_common(vm, s, AS_SET(args[1]), NULL);
+    return common < 0 ? EXC_VAL : BOOL_VAL(!common);
   }
   SetScan scan = {s, true};
   int r = asy_for_each(vm, args[1], set_member_step, &scan);
