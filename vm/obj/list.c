@@ -496,109 +496,75 @@ fail:
   return -1;
 }
 
-/* Merge a[0,na) and b[0,nb) (adjacent, na <= nb) left to right. */
-static bool merge_lo(SortCtx *s, size_t *pa, int64_t na, size_t *pb, int64_t nb) {
-  bool k;
-  size_t *dest = pa, *a = s->tmp, *b = pb;
-  memcpy(a, pa, (size_t)na * sizeof(size_t));
-  int min_gallop = s->min_gallop;
-  *dest++ = *b++;
-  --nb;
-  if (nb == 0) goto succeed;
-  if (na == 1) goto copyb;
-  for (;;) {
-    int64_t acount = 0, bcount = 0;
-    for (;;) {
-      IFLT(b[0], a[0]) {
-        *dest++ = *b++;
-        ++bcount;
-        acount = 0;
-        --nb;
-        if (nb == 0) goto succeed;
-        if (bcount >= min_gallop) break;
-      }
-      else {
-        *dest++ = *a++;
-        ++acount;
-        bcount = 0;
-        --na;
-        if (na == 1) goto copyb;
-        if (acount >= min_gallop) break;
-      }
-    }
-    ++min_gallop;
-    do {
-      min_gallop -= min_gallop > 1;
-      s->min_gallop = min_gallop;
-      int64_t g = gallop_right(s, b[0], a, na, 0);
-      if (g < 0) goto fail;
-      acount = g;
-      if (g) {
-        memmove(dest, a, (size_t)g * sizeof(size_t));
-        dest += g;
-        a += g;
-        na -= g;
-        if (na == 1) goto copyb;
-        if (na == 0) goto succeed;
-      }
-      *dest++ = *b++;
-      --nb;
-      if (nb == 0) goto succeed;
-      g = gallop_left(s, a[0], b, nb, 0);
-      if (g < 0) goto fail;
-      bcount = g;
-      if (g) {
-        memmove(dest, b, (size_t)g * sizeof(size_t));
-        dest += g;
-        b += g;
-        nb -= g;
-        if (nb == 0) goto succeed;
-      }
-      *dest++ = *a++;
-      --na;
-      if (na == 1) goto copyb;
-    } while (acount >= MIN_GALLOP || bcount >= MIN_GALLOP);
-    ++min_gallop;
-    s->min_gallop = min_gallop;
+/* Move g elements from *src to *dest in the direction of the fill (hi: right to left, the
+** pointers at the last element), leaving both pointers past them. */
+static inline void move_block(size_t **dest, size_t **src, int64_t g, bool hi) {
+  if (hi) {
+    *dest -= g;
+    *src -= g;
+    memmove(*dest + 1, *src + 1, (size_t)g * sizeof(size_t));
+  } else {
+    memmove(*dest, *src, (size_t)g * sizeof(size_t));
+    *dest += g;
+    *src += g;
   }
-succeed:
-fail:
-  if (na) memcpy(dest, a, (size_t)na * sizeof(size_t));
-  return !s->failed;
-copyb:
-  memmove(dest, b, (size_t)nb * sizeof(size_t));
-  dest[nb] = a[0];
-  return true;
 }
 
-/* Merge a[0,na) and b[0,nb) (adjacent, na >= nb) right to left. */
-static bool merge_hi(SortCtx *s, size_t *pa, int64_t na, size_t *pb, int64_t nb) {
+/* Merge the adjacent runs a[0,na) and b[0,nb) (the callers trimmed them so that b's first
+** element goes first and a's last goes last). The shorter run is copied to the scratch
+** array and the merge fills the gap it leaves: left to right when a is the shorter (lo),
+** right to left otherwise (hi). One routine for both, as the two are mirror images
+** (CPython's merge_lo and merge_hi): `hi` is a constant at each call, so each is compiled
+** as a straight routine of its own. a and b point at each run's next element in the
+** direction of the fill; the comparisons are CPython's, in its order. */
+static inline __attribute__((always_inline)) bool merge_runs(SortCtx *s, size_t *pa, int64_t na,
+                                                             size_t *pb, int64_t nb, bool hi) {
   bool k;
-  size_t *basea = pa, *baseb = s->tmp;
-  memcpy(baseb, pb, (size_t)nb * sizeof(size_t));
-  size_t *dest = pb + nb - 1, *a = pa + na - 1, *b = baseb + nb - 1;
+  size_t *a, *b, *dest;
+  if (hi) {
+    memcpy(s->tmp, pb, (size_t)nb * sizeof(size_t));
+    a = pa + na - 1, b = s->tmp + nb - 1, dest = pb + nb - 1;
+  } else {
+    memcpy(s->tmp, pa, (size_t)na * sizeof(size_t));
+    a = s->tmp, b = pb, dest = pa;
+  }
+  const ptrdiff_t step = hi ? -1 : 1;
+/* The first of a run's remaining elements, where gallops start from. */
+#define BASE(p, n) (hi ? (p) - ((n)-1) : (p))
+/* After a run shrank: the scratch run's last element waits for the end (copy_rest), an
+** exhausted run ends the merge. */
+#define SHRANK(n, scratch) \
+  do { \
+    if ((scratch) && (n) == 1) goto copy_rest; \
+    if ((n) == 0) goto succeed; \
+  } while (0)
+#define TAKE(p, n, scratch) \
+  do { \
+    *dest = *(p); \
+    dest += step; \
+    (p) += step; \
+    --(n); \
+    SHRANK(n, scratch); \
+  } while (0)
   int min_gallop = s->min_gallop;
-  *dest-- = *a--;
-  --na;
-  if (na == 0) goto succeed;
-  if (nb == 1) goto copya;
+  if (hi) TAKE(a, na, false);
+  else TAKE(b, nb, false);
+  if ((hi ? nb : na) == 1) goto copy_rest;
   for (;;) {
     int64_t acount = 0, bcount = 0;
     for (;;) {
-      IFLT(b[0], a[0]) {
-        *dest-- = *a--;
+      bool take_a;
+      IFLT(b[0], a[0]) take_a = hi;
+      else take_a = !hi;
+      if (take_a) {
         ++acount;
         bcount = 0;
-        --na;
-        if (na == 0) goto succeed;
+        TAKE(a, na, !hi);
         if (acount >= min_gallop) break;
-      }
-      else {
-        *dest-- = *b--;
+      } else {
         ++bcount;
         acount = 0;
-        --nb;
-        if (nb == 1) goto copya;
+        TAKE(b, nb, hi);
         if (bcount >= min_gallop) break;
       }
     }
@@ -606,49 +572,48 @@ static bool merge_hi(SortCtx *s, size_t *pa, int64_t na, size_t *pb, int64_t nb)
     do {
       min_gallop -= min_gallop > 1;
       s->min_gallop = min_gallop;
-      int64_t g = gallop_right(s, b[0], basea, na, na - 1);
+      int64_t g = gallop_right(s, b[0], BASE(a, na), na, hi ? na - 1 : 0);
       if (g < 0) goto fail;
-      g = na - g;
-      acount = g;
+      acount = g = hi ? na - g : g;
       if (g) {
-        dest -= g;
-        a -= g;
-        memmove(dest + 1, a + 1, (size_t)g * sizeof(size_t));
+        move_block(&dest, &a, g, hi);
         na -= g;
-        if (na == 0) goto succeed;
+        SHRANK(na, !hi);
       }
-      *dest-- = *b--;
-      --nb;
-      if (nb == 1) goto copya;
-      g = gallop_left(s, a[0], baseb, nb, nb - 1);
+      TAKE(b, nb, hi);
+      g = gallop_left(s, a[0], BASE(b, nb), nb, hi ? nb - 1 : 0);
       if (g < 0) goto fail;
-      g = nb - g;
-      bcount = g;
+      bcount = g = hi ? nb - g : g;
       if (g) {
-        dest -= g;
-        b -= g;
-        memcpy(dest + 1, b + 1, (size_t)g * sizeof(size_t));
+        move_block(&dest, &b, g, hi);
         nb -= g;
-        if (nb == 1) goto copya;
-        if (nb == 0) goto succeed;
+        SHRANK(nb, hi);
       }
-      *dest-- = *a--;
-      --na;
-      if (na == 0) goto succeed;
+      TAKE(a, na, !hi);
     } while (acount >= MIN_GALLOP || bcount >= MIN_GALLOP);
     ++min_gallop;
     s->min_gallop = min_gallop;
   }
 succeed:
 fail:
-  if (nb) memcpy(dest - (nb - 1), baseb, (size_t)nb * sizeof(size_t));
+  /* The rest of the scratch run fills the gap (after a failed comparison too: idx must
+  ** stay a permutation). */
+  if (hi && nb) memcpy(dest - (nb - 1), BASE(b, nb), (size_t)nb * sizeof(size_t));
+  if (!hi && na) memcpy(dest, a, (size_t)na * sizeof(size_t));
   return !s->failed;
-copya:
-  dest -= na;
-  a -= na;
-  memmove(dest + 1, a + 1, (size_t)na * sizeof(size_t));
-  dest[0] = b[0];
+copy_rest:
+  /* The scratch run's last element goes beyond the rest of the other run. */
+  if (hi) {
+    move_block(&dest, &a, na, hi);
+    *dest = *b;
+  } else {
+    move_block(&dest, &b, nb, hi);
+    *dest = *a;
+  }
   return true;
+#undef BASE
+#undef SHRANK
+#undef TAKE
 }
 
 /* Merge pending runs i and i+1. */
@@ -665,8 +630,8 @@ static bool merge_at(SortCtx *s, int i) {
   if (na == 0) return true;
   nb = gallop_left(s, pa[na - 1], pb, nb, nb - 1);
   if (nb <= 0) return nb == 0;
-  if (na <= nb) return merge_lo(s, pa, na, pb, nb);
-  return merge_hi(s, pa, na, pb, nb);
+  if (na <= nb) return merge_runs(s, pa, na, pb, nb, false);
+  return merge_runs(s, pa, na, pb, nb, true);
 }
 
 /* Powersort's node power of the boundary between two adjacent runs. */
