@@ -223,21 +223,28 @@ static void delete_slice(ObjList *l, int64_t start, int64_t step, int64_t n) {
   l->size = w;
 }
 
+/* What an item assignment or deletion targets: 1 with *i an index in range, 0 for a
+** slice, -1 after raising (both share CPython's "list assignment" wording). */
+static int assign_target(VM *vm, ObjList *l, Value key, int64_t *i) {
+  int k = key_index(vm, key, i);
+  if (k < 0) return -1;
+  if (k > 0) {
+    if (asy_seq_index((int64_t)l->size, i)) return 1;
+    asy_raise(vm, vm->exc.IndexError, "list assignment index out of range");
+    return -1;
+  }
+  if (IS_OBJ_TYPE(key, OBJ_SLICE)) return 0;
+  index_type_error(vm, "list", key);
+  return -1;
+}
+
 bool asy_list_setitem(VM *vm, ObjList *l, Value key, Value value) {
   int64_t i;
-  int k = key_index(vm, key, &i);
+  int k = assign_target(vm, l, key, &i);
   if (k < 0) return false;
   if (k > 0) {
-    if (!asy_seq_index((int64_t)l->size, &i)) {
-      asy_raise(vm, vm->exc.IndexError, "list assignment index out of range");
-      return false;
-    }
     l->items[i] = value;
     return true;
-  }
-  if (!IS_OBJ_TYPE(key, OBJ_SLICE)) {
-    index_type_error(vm, "list", key);
-    return false;
   }
   Value seqv;
   if (IS_LIST(value) || IS_TUPLE(value)) {
@@ -274,20 +281,12 @@ bool asy_list_setitem(VM *vm, ObjList *l, Value key, Value value) {
 
 bool asy_list_delitem(VM *vm, ObjList *l, Value key) {
   int64_t i;
-  int k = key_index(vm, key, &i);
+  int k = assign_target(vm, l, key, &i);
   if (k < 0) return false;
   if (k > 0) {
-    if (!asy_seq_index((int64_t)l->size, &i)) {
-      asy_raise(vm, vm->exc.IndexError, "list assignment index out of range");
-      return false;
-    }
     memmove(&l->items[i], &l->items[i + 1], (l->size - (size_t)i - 1) * sizeof(Value));
     l->size--;
     return true;
-  }
-  if (!IS_OBJ_TYPE(key, OBJ_SLICE)) {
-    index_type_error(vm, "list", key);
-    return false;
   }
   int64_t start, stop, step, n;
   if (!asy_slice_indices(vm, (ObjSlice *)AS_OBJ(key), (int64_t)l->size, &start, &stop, &step, &n))
@@ -787,24 +786,15 @@ static Value list_init(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value list_append(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("append");
-  if (!asy_args(vm, "list.append", argc - 1, kw, 1, 1)) return EXC_VAL;
   asy_list_append(vm, AS_LIST(args[0]), args[1]);
   return NONE_VAL;
 }
 
 static Value list_extend_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("extend");
-  if (!asy_args(vm, "list.extend", argc - 1, kw, 1, 1)) return EXC_VAL;
   return asy_list_extend(vm, AS_LIST(args[0]), args[1]) ? NONE_VAL : EXC_VAL;
 }
 
 static Value list_insert(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("insert");
-  if (kw && kw->count)
-    return asy_raise(vm, vm->exc.TypeError, "list.insert() takes no keyword arguments");
-  if (argc != 3)
-    return asy_raise(vm, vm->exc.TypeError, "insert expected 2 arguments, got %d", argc - 1);
   ObjList *l = AS_LIST(args[0]);
   int64_t i;
   if (!asy_index(vm, args[1], &i)) return EXC_VAL;
@@ -819,11 +809,6 @@ static Value list_insert(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value list_pop(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("pop");
-  if (kw && kw->count)
-    return asy_raise(vm, vm->exc.TypeError, "list.pop() takes no keyword arguments");
-  if (argc > 2)
-    return asy_raise(vm, vm->exc.TypeError, "pop expected at most 1 argument, got %d", argc - 1);
   ObjList *l = AS_LIST(args[0]);
   int64_t i = -1;
   if (argc == 2 && !asy_index(vm, args[1], &i)) return EXC_VAL;
@@ -837,8 +822,6 @@ static Value list_pop(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value list_remove(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("remove");
-  if (!asy_args(vm, "list.remove", argc - 1, kw, 1, 1)) return EXC_VAL;
   ObjList *l = AS_LIST(args[0]);
   for (size_t i = 0; i < l->size; i++) {
     int eq = asy_equal(vm, l->items[i], args[1]);
@@ -874,13 +857,6 @@ static bool clamp_arg(VM *vm, Value v, int64_t n, int64_t *out) {
 }
 
 static Value list_index(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("index");
-  if (kw && kw->count)
-    return asy_raise(vm, vm->exc.TypeError, "list.index() takes no keyword arguments");
-  if (argc < 2)
-    return asy_raise(vm, vm->exc.TypeError, "index expected at least 1 argument, got %d", argc - 1);
-  if (argc > 4)
-    return asy_raise(vm, vm->exc.TypeError, "index expected at most 3 arguments, got %d", argc - 1);
   ObjList *l = AS_LIST(args[0]);
   int64_t start = 0, stop = (int64_t)l->size;
   if (argc > 2 && !clamp_arg(vm, args[2], (int64_t)l->size, &start)) return EXC_VAL;
@@ -894,8 +870,6 @@ static Value list_index(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value list_count(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("count");
-  if (!asy_args(vm, "list.count", argc - 1, kw, 1, 1)) return EXC_VAL;
   ObjList *l = AS_LIST(args[0]);
   int64_t c = 0;
   for (size_t i = 0; i < l->size; i++) {
@@ -907,22 +881,16 @@ static Value list_count(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value list_clear(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("clear");
-  if (!asy_args(vm, "list.clear", argc - 1, kw, 0, 0)) return EXC_VAL;
   AS_LIST(args[0])->size = 0;
   return NONE_VAL;
 }
 
 static Value list_copy(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("copy");
-  if (!asy_args(vm, "list.copy", argc - 1, kw, 0, 0)) return EXC_VAL;
   ObjList *l = AS_LIST(args[0]);
   return OBJ_VAL(asy_list_from(vm, l->size, l->items));
 }
 
 static Value list_reverse(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("reverse");
-  if (!asy_args(vm, "list.reverse", argc - 1, kw, 0, 0)) return EXC_VAL;
   ObjList *l = AS_LIST(args[0]);
   for (size_t i = 0, j = l->size; i + 1 < j; i++, j--) {
     Value t = l->items[i];
@@ -959,69 +927,61 @@ static Value list_sort_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value list_getitem_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("__getitem__");
-  if (!asy_args(vm, "list.__getitem__", argc - 1, kw, 1, 1)) return EXC_VAL;
   return asy_list_getitem(vm, AS_LIST(args[0]), args[1]);
 }
 
 static Value list_setitem_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("__setitem__");
-  if (!asy_args(vm, "__setitem__", argc - 1, kw, 2, 2)) return EXC_VAL;
   return asy_list_setitem(vm, AS_LIST(args[0]), args[1], args[2]) ? NONE_VAL : EXC_VAL;
 }
 
 static Value list_delitem_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("__delitem__");
-  if (!asy_args(vm, "list.__delitem__", argc - 1, kw, 1, 1)) return EXC_VAL;
   return asy_list_delitem(vm, AS_LIST(args[0]), args[1]) ? NONE_VAL : EXC_VAL;
 }
 
 static Value list_len_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("__len__");
-  (void)kw;
   return INT_VAL((int64_t)AS_LIST(args[0])->size);
 }
 
 static Value list_contains_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("__contains__");
-  if (!asy_args(vm, "list.__contains__", argc - 1, kw, 1, 1)) return EXC_VAL;
   ObjList *l = AS_LIST(args[0]);
   int r = asy_seq_contains(vm, l->items, l->size, args[1]);
   return r < 0 ? EXC_VAL : BOOL_VAL(r);
 }
 
 static Value list_iter_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("__iter__");
-  (void)kw;
   return asy_list_iter(vm, args[0]);
 }
 
 static Value list_reversed_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("__reversed__");
-  (void)kw;
   return asy_list_reversed_iter(vm, args[0]);
 }
 
 static Value list_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("__repr__");
-  (void)kw;
   return asy_list_repr(vm, args[0]);
 }
 
 #define U ASY_UNCHECKED
+#define AUTO ASY_ARGS_AUTO
+#define SLOT ASY_ARGS_SLOT
+/* CPython declares __getitem__ and __reversed__ as plain methods, the other dunders as
+** slot wrappers. */
 /* clang-format off */
 static const AsyMethodDef list_methods[] = {
-  {"__new__", list_new_, U}, {"__init__", list_init, U}, {"append", list_append, U},
-  {"extend", list_extend_m, U}, {"insert", list_insert, U}, {"pop", list_pop, U},
-  {"remove", list_remove, U}, {"index", list_index, U}, {"count", list_count, U},
-  {"clear", list_clear, U}, {"copy", list_copy, U}, {"reverse", list_reverse, U},
-  {"sort", list_sort_m, U}, {"__getitem__", list_getitem_m, U}, {"__setitem__", list_setitem_m, U},
-  {"__delitem__", list_delitem_m, U}, {"__len__", list_len_m, U},
-  {"__contains__", list_contains_m, U}, {"__iter__", list_iter_m, U},
-  {"__reversed__", list_reversed_m, U}, {"__repr__", list_repr_m, U}, {0},
+  {"__new__", list_new_, U}, {"__init__", list_init, U}, {"append", list_append, 1, 1, AUTO},
+  {"extend", list_extend_m, 1, 1, AUTO}, {"insert", list_insert, 2, 2, AUTO},
+  {"pop", list_pop, 0, 1, AUTO}, {"remove", list_remove, 1, 1, AUTO},
+  {"index", list_index, 1, 3, AUTO}, {"count", list_count, 1, 1, AUTO},
+  {"clear", list_clear, 0, 0, AUTO}, {"copy", list_copy, 0, 0, AUTO},
+  {"reverse", list_reverse, 0, 0, AUTO}, {"sort", list_sort_m, U},
+  {"__getitem__", list_getitem_m, 1, 1, AUTO}, {"__setitem__", list_setitem_m, 2, 2, SLOT},
+  {"__delitem__", list_delitem_m, 1, 1, SLOT}, {"__len__", list_len_m, 0, 0, SLOT},
+  {"__contains__", list_contains_m, 1, 1, SLOT}, {"__iter__", list_iter_m, 0, 0, SLOT},
+  {"__reversed__", list_reversed_m, 0, 0, AUTO}, {"__repr__", list_repr_m, 0, 0, SLOT}, {0},
 };
 /* clang-format on */
 #undef U
+#undef AUTO
+#undef SLOT
 
 void asy_init_list_type(VM *vm) {
   ObjClass *c = vm->types.list;
