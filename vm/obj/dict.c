@@ -497,14 +497,19 @@ static Value dict_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
   return OBJ_VAL(d);
 }
 
-static Value dict_init(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_DICT("__init__");
-  if (argc > 2)
-    return asy_raise(vm, vm->exc.TypeError, "dict expected at most 1 argument, got %d", argc - 1);
+/* dict(...) and d.update(...): a mapping or iterable of pairs, then the keywords; `fname`
+** names the call in the count error as CPython does ("dict", "update"). */
+static Value update_from_args(VM *vm, int argc, Value *args, ObjDict *kw, const char *fname) {
+  if (!asy_arg_count(vm, fname, argc - 1, 0, 1)) return EXC_VAL;
   ObjDict *d = AS_DICT(args[0]);
   if (argc == 2 && !asy_dict_update(vm, d, args[1])) return EXC_VAL;
   if (kw && !asy_dict_merge(vm, d, kw, true)) return EXC_VAL;
   return NONE_VAL;
+}
+
+static Value dict_init(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_DICT("__init__");
+  return update_from_args(vm, argc, args, kw, "dict");
 }
 
 static Value dict_get(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -574,12 +579,7 @@ static Value dict_items(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value dict_update(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_DICT("update");
-  if (argc > 2)
-    return asy_raise(vm, vm->exc.TypeError, "update expected at most 1 argument, got %d", argc - 1);
-  ObjDict *d = AS_DICT(args[0]);
-  if (argc == 2 && !asy_dict_update(vm, d, args[1])) return EXC_VAL;
-  if (kw && !asy_dict_merge(vm, d, kw, true)) return EXC_VAL;
-  return NONE_VAL;
+  return update_from_args(vm, argc, args, kw, "update");
 }
 
 static Value dict_copy(VM *vm, int argc, Value *args, ObjDict *kw) {
