@@ -701,7 +701,8 @@ static Value set_union_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   return OBJ_VAL(r);
 }
 
-static Value intersection_multi(VM *vm, int argc, Value *args) {
+/* intersection(*others); intersection_update's result too. */
+static Value set_intersection_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjSet *s = AS_SET(args[0]);
   if (argc == 1) return OBJ_VAL(set_copy(vm, s));
   Value r = args[0];
@@ -712,12 +713,8 @@ static Value intersection_multi(VM *vm, int argc, Value *args) {
   return r;
 }
 
-static Value set_intersection_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  return intersection_multi(vm, argc, args);
-}
-
 static Value set_intersection_update_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  Value r = intersection_multi(vm, argc, args);
+  Value r = set_intersection_m(vm, argc, args, kw);
   if (IS_EXC(r)) return r;
   swap_bodies(AS_SET(args[0]), AS_SET(r));
   return NONE_VAL;
