@@ -12,6 +12,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -251,241 +252,170 @@ static int has_position(AstKind k) {
 }
 /* clang-format on */
 
-static void dump_node(Dumper *d, const AstNode *n) {
-  FILE *o = d->out;
-  Fields F = {d, 0}, *f = &F;
-  fprintf(o, "%s(", asy_ast_kind_name(n->kind));
-  switch (n->kind) {
-  case AST_Module: f_seq(f, "body", &n->v.Module.body); break;
-  case AST_Interactive: f_seq(f, "body", &n->v.Interactive.body); break;
-  case AST_Expression: f_node(f, "body", n->v.Expression.body); break;
-  case AST_FunctionDef:
-  case AST_AsyncFunctionDef:
-    f_id(f, "name", n->v.FunctionDef.name);
-    f_node(f, "args", n->v.FunctionDef.args);
-    f_seq(f, "body", &n->v.FunctionDef.body);
-    f_seq(f, "decorator_list", &n->v.FunctionDef.decorator_list);
-    f_node(f, "returns", n->v.FunctionDef.returns);
-    break;
-  case AST_ClassDef:
-    f_id(f, "name", n->v.ClassDef.name);
-    f_seq(f, "bases", &n->v.ClassDef.bases);
-    f_seq(f, "keywords", &n->v.ClassDef.keywords);
-    f_seq(f, "body", &n->v.ClassDef.body);
-    f_seq(f, "decorator_list", &n->v.ClassDef.decorator_list);
-    break;
-  case AST_Return: f_node(f, "value", n->v.Return.value); break;
-  case AST_Delete: f_seq(f, "targets", &n->v.Delete.targets); break;
-  case AST_Assign:
-    f_seq(f, "targets", &n->v.Assign.targets);
-    f_node(f, "value", n->v.Assign.value);
-    break;
-  case AST_AugAssign:
-    f_node(f, "target", n->v.AugAssign.target);
-    f_raw(f, "op", binop_names[n->v.AugAssign.op]);
-    f_node(f, "value", n->v.AugAssign.value);
-    break;
-  case AST_AnnAssign:
-    f_node(f, "target", n->v.AnnAssign.target);
-    f_node(f, "annotation", n->v.AnnAssign.annotation);
-    f_node(f, "value", n->v.AnnAssign.value);
-    f_int(f, "simple", n->v.AnnAssign.simple);
-    break;
-  case AST_For:
-  case AST_AsyncFor:
-    f_node(f, "target", n->v.For.target);
-    f_node(f, "iter", n->v.For.iter);
-    f_seq(f, "body", &n->v.For.body);
-    f_seq(f, "orelse", &n->v.For.orelse);
-    break;
-  case AST_While:
-    f_node(f, "test", n->v.While.test);
-    f_seq(f, "body", &n->v.While.body);
-    f_seq(f, "orelse", &n->v.While.orelse);
-    break;
-  case AST_If:
-    f_node(f, "test", n->v.If.test);
-    f_seq(f, "body", &n->v.If.body);
-    f_seq(f, "orelse", &n->v.If.orelse);
-    break;
-  case AST_With:
-  case AST_AsyncWith:
-    f_seq(f, "items", &n->v.With.items);
-    f_seq(f, "body", &n->v.With.body);
-    break;
-  case AST_Raise:
-    f_node(f, "exc", n->v.Raise.exc);
-    f_node(f, "cause", n->v.Raise.cause);
-    break;
-  case AST_Try:
-  case AST_TryStar:
-    f_seq(f, "body", &n->v.Try.body);
-    f_seq(f, "handlers", &n->v.Try.handlers);
-    f_seq(f, "orelse", &n->v.Try.orelse);
-    f_seq(f, "finalbody", &n->v.Try.finalbody);
-    break;
-  case AST_Assert:
-    f_node(f, "test", n->v.Assert.test);
-    f_node(f, "msg", n->v.Assert.msg);
-    break;
-  case AST_Import: f_seq(f, "names", &n->v.Import.names); break;
-  case AST_ImportFrom:
-    f_id(f, "module", n->v.ImportFrom.module);
-    f_seq(f, "names", &n->v.ImportFrom.names);
-    f_int(f, "level", n->v.ImportFrom.level);
-    break;
-  case AST_Global: f_ids(f, "names", &n->v.Global.names); break;
-  case AST_Nonlocal: f_ids(f, "names", &n->v.Nonlocal.names); break;
-  case AST_Expr: f_node(f, "value", n->v.Expr.value); break;
-  case AST_Pass:
-  case AST_Break:
-  case AST_Continue: break;
-  case AST_BoolOp:
-    f_raw(f, "op", n->v.BoolOp.op == AST_And ? "And()" : "Or()");
-    f_seq(f, "values", &n->v.BoolOp.values);
-    break;
-  case AST_NamedExpr:
-    f_node(f, "target", n->v.NamedExpr.target);
-    f_node(f, "value", n->v.NamedExpr.value);
-    break;
-  case AST_BinOp:
-    f_node(f, "left", n->v.BinOp.left);
-    f_raw(f, "op", binop_names[n->v.BinOp.op]);
-    f_node(f, "right", n->v.BinOp.right);
-    break;
-  case AST_UnaryOp:
-    f_raw(f, "op", unop_names[n->v.UnaryOp.op]);
-    f_node(f, "operand", n->v.UnaryOp.operand);
-    break;
-  case AST_Lambda:
-    f_node(f, "args", n->v.Lambda.args);
-    f_node(f, "body", n->v.Lambda.body);
-    break;
-  case AST_IfExp:
-    f_node(f, "test", n->v.IfExp.test);
-    f_node(f, "body", n->v.IfExp.body);
-    f_node(f, "orelse", n->v.IfExp.orelse);
-    break;
-  case AST_Dict:
-    f_seq(f, "keys", &n->v.Dict.keys);
-    f_seq(f, "values", &n->v.Dict.values);
-    break;
-  case AST_Set: f_seq(f, "elts", &n->v.Set.elts); break;
-  case AST_ListComp:
-  case AST_SetComp:
-  case AST_GeneratorExp: /* same layout for the three */
-    f_node(f, "elt", n->v.ListComp.elt);
-    f_seq(f, "generators", &n->v.ListComp.generators);
-    break;
-  case AST_DictComp:
-    f_node(f, "key", n->v.DictComp.key);
-    f_node(f, "value", n->v.DictComp.value);
-    f_seq(f, "generators", &n->v.DictComp.generators);
-    break;
-  case AST_Await: f_node(f, "value", n->v.Await.value); break;
-  case AST_Yield: f_node(f, "value", n->v.Yield.value); break;
-  case AST_YieldFrom: f_node(f, "value", n->v.YieldFrom.value); break;
-  case AST_Compare:
-    f_node(f, "left", n->v.Compare.left);
-    fsep(f, "ops");
+/* How a field is stored in its node, which decides how it prints. */
+typedef enum {
+  F_NODE,   /* AstNode *, omitted when NULL */
+  F_SEQ,    /* AstSeq, omitted when empty */
+  F_ID,     /* char *, omitted when NULL */
+  F_IDS,    /* AstIdSeq, omitted when empty */
+  F_INT,    /* int */
+  F_CTX,    /* AstExprContext */
+  F_BOOLOP, /* AstBoolOp */
+  F_BINOP,  /* AstOperator */
+  F_UNOP,   /* AstUnaryOp */
+  F_CMPOPS, /* Compare.ops: one AstCmpOp per comparator */
+  F_CONST,  /* AstConst */
+  F_KIND_U  /* Constant.kind_u: kind='u' when set, else omitted */
+} FieldKind;
+
+typedef struct {
+  const char *name;
+  FieldKind kind;
+  size_t offset; /* of the value in AstNode */
+} Field;
+
+/* Each kind's fields in the order of CPython's _fields, ended by END; the kinds that
+** share a payload (FunctionDef and AsyncFunctionDef …) share a list. */
+#define F(kind, K, field) \
+  { #field, kind, offsetof(AstNode, v.K.field) }
+#define END \
+  { NULL, F_NODE, 0 }
+#define FIELDS(...) ((const Field[]){__VA_ARGS__, END})
+/* clang-format off */
+static const Field function_fields[] = {
+  F(F_ID, FunctionDef, name), F(F_NODE, FunctionDef, args), F(F_SEQ, FunctionDef, body),
+  F(F_SEQ, FunctionDef, decorator_list), F(F_NODE, FunctionDef, returns), END};
+static const Field for_fields[] = {
+  F(F_NODE, For, target), F(F_NODE, For, iter), F(F_SEQ, For, body), F(F_SEQ, For, orelse),
+  END};
+static const Field with_fields[] = {F(F_SEQ, With, items), F(F_SEQ, With, body), END};
+static const Field try_fields[] = {
+  F(F_SEQ, Try, body), F(F_SEQ, Try, handlers), F(F_SEQ, Try, orelse), F(F_SEQ, Try, finalbody),
+  END};
+/* ListComp, SetComp and GeneratorExp have the same layout. */
+static const Field comp_fields[] = {
+  F(F_NODE, ListComp, elt), F(F_SEQ, ListComp, generators), END};
+
+static const Field *const node_fields[AST_KIND_COUNT] = {
+  [AST_Module] = FIELDS(F(F_SEQ, Module, body)),
+  [AST_Interactive] = FIELDS(F(F_SEQ, Interactive, body)),
+  [AST_Expression] = FIELDS(F(F_NODE, Expression, body)),
+  [AST_FunctionDef] = function_fields, [AST_AsyncFunctionDef] = function_fields,
+  [AST_ClassDef] = FIELDS(F(F_ID, ClassDef, name), F(F_SEQ, ClassDef, bases),
+                          F(F_SEQ, ClassDef, keywords), F(F_SEQ, ClassDef, body),
+                          F(F_SEQ, ClassDef, decorator_list)),
+  [AST_Return] = FIELDS(F(F_NODE, Return, value)),
+  [AST_Delete] = FIELDS(F(F_SEQ, Delete, targets)),
+  [AST_Assign] = FIELDS(F(F_SEQ, Assign, targets), F(F_NODE, Assign, value)),
+  [AST_AugAssign] = FIELDS(F(F_NODE, AugAssign, target), F(F_BINOP, AugAssign, op),
+                           F(F_NODE, AugAssign, value)),
+  [AST_AnnAssign] = FIELDS(F(F_NODE, AnnAssign, target), F(F_NODE, AnnAssign, annotation),
+                           F(F_NODE, AnnAssign, value), F(F_INT, AnnAssign, simple)),
+  [AST_For] = for_fields, [AST_AsyncFor] = for_fields,
+  [AST_While] = FIELDS(F(F_NODE, While, test), F(F_SEQ, While, body), F(F_SEQ, While, orelse)),
+  [AST_If] = FIELDS(F(F_NODE, If, test), F(F_SEQ, If, body), F(F_SEQ, If, orelse)),
+  [AST_With] = with_fields, [AST_AsyncWith] = with_fields,
+  [AST_Raise] = FIELDS(F(F_NODE, Raise, exc), F(F_NODE, Raise, cause)),
+  [AST_Try] = try_fields, [AST_TryStar] = try_fields,
+  [AST_Assert] = FIELDS(F(F_NODE, Assert, test), F(F_NODE, Assert, msg)),
+  [AST_Import] = FIELDS(F(F_SEQ, Import, names)),
+  [AST_ImportFrom] = FIELDS(F(F_ID, ImportFrom, module), F(F_SEQ, ImportFrom, names),
+                            F(F_INT, ImportFrom, level)),
+  [AST_Global] = FIELDS(F(F_IDS, Global, names)),
+  [AST_Nonlocal] = FIELDS(F(F_IDS, Nonlocal, names)),
+  [AST_Expr] = FIELDS(F(F_NODE, Expr, value)),
+  [AST_BoolOp] = FIELDS(F(F_BOOLOP, BoolOp, op), F(F_SEQ, BoolOp, values)),
+  [AST_NamedExpr] = FIELDS(F(F_NODE, NamedExpr, target), F(F_NODE, NamedExpr, value)),
+  [AST_BinOp] = FIELDS(F(F_NODE, BinOp, left), F(F_BINOP, BinOp, op), F(F_NODE, BinOp, right)),
+  [AST_UnaryOp] = FIELDS(F(F_UNOP, UnaryOp, op), F(F_NODE, UnaryOp, operand)),
+  [AST_Lambda] = FIELDS(F(F_NODE, Lambda, args), F(F_NODE, Lambda, body)),
+  [AST_IfExp] = FIELDS(F(F_NODE, IfExp, test), F(F_NODE, IfExp, body), F(F_NODE, IfExp, orelse)),
+  [AST_Dict] = FIELDS(F(F_SEQ, Dict, keys), F(F_SEQ, Dict, values)),
+  [AST_Set] = FIELDS(F(F_SEQ, Set, elts)),
+  [AST_ListComp] = comp_fields, [AST_SetComp] = comp_fields, [AST_GeneratorExp] = comp_fields,
+  [AST_DictComp] = FIELDS(F(F_NODE, DictComp, key), F(F_NODE, DictComp, value),
+                          F(F_SEQ, DictComp, generators)),
+  [AST_Await] = FIELDS(F(F_NODE, Await, value)),
+  [AST_Yield] = FIELDS(F(F_NODE, Yield, value)),
+  [AST_YieldFrom] = FIELDS(F(F_NODE, YieldFrom, value)),
+  [AST_Compare] = FIELDS(F(F_NODE, Compare, left), F(F_CMPOPS, Compare, ops),
+                         F(F_SEQ, Compare, comparators)),
+  [AST_Call] = FIELDS(F(F_NODE, Call, func), F(F_SEQ, Call, args), F(F_SEQ, Call, keywords)),
+  [AST_FormattedValue] = FIELDS(F(F_NODE, FormattedValue, value),
+                                F(F_INT, FormattedValue, conversion),
+                                F(F_NODE, FormattedValue, format_spec)),
+  [AST_JoinedStr] = FIELDS(F(F_SEQ, JoinedStr, values)),
+  [AST_Constant] = FIELDS(F(F_CONST, Constant, value),
+                          {"kind", F_KIND_U, offsetof(AstNode, v.Constant.kind_u)}),
+  [AST_Attribute] = FIELDS(F(F_NODE, Attribute, value), F(F_ID, Attribute, attr),
+                           F(F_CTX, Attribute, ctx)),
+  [AST_Subscript] = FIELDS(F(F_NODE, Subscript, value), F(F_NODE, Subscript, slice),
+                           F(F_CTX, Subscript, ctx)),
+  [AST_Starred] = FIELDS(F(F_NODE, Starred, value), F(F_CTX, Starred, ctx)),
+  [AST_Name] = FIELDS(F(F_ID, Name, id), F(F_CTX, Name, ctx)),
+  [AST_List] = FIELDS(F(F_SEQ, List, elts), F(F_CTX, List, ctx)),
+  [AST_Tuple] = FIELDS(F(F_SEQ, Tuple, elts), F(F_CTX, Tuple, ctx)),
+  [AST_Slice] = FIELDS(F(F_NODE, Slice, lower), F(F_NODE, Slice, upper), F(F_NODE, Slice, step)),
+  [AST_arguments] = FIELDS(F(F_SEQ, arguments, posonlyargs), F(F_SEQ, arguments, args),
+                           F(F_NODE, arguments, vararg), F(F_SEQ, arguments, kwonlyargs),
+                           F(F_SEQ, arguments, kw_defaults), F(F_NODE, arguments, kwarg),
+                           F(F_SEQ, arguments, defaults)),
+  [AST_arg] = FIELDS(F(F_ID, arg, arg), F(F_NODE, arg, annotation)),
+  [AST_keyword] = FIELDS(F(F_ID, keyword, arg), F(F_NODE, keyword, value)),
+  [AST_alias] = FIELDS(F(F_ID, alias, name), F(F_ID, alias, asname)),
+  [AST_withitem] = FIELDS(F(F_NODE, withitem, context_expr), F(F_NODE, withitem, optional_vars)),
+  [AST_comprehension] = FIELDS(F(F_NODE, comprehension, target), F(F_NODE, comprehension, iter),
+                               F(F_SEQ, comprehension, ifs), F(F_INT, comprehension, is_async)),
+  [AST_ExceptHandler] = FIELDS(F(F_NODE, ExceptHandler, type), F(F_ID, ExceptHandler, name),
+                               F(F_SEQ, ExceptHandler, body)),
+};
+/* clang-format on */
+#undef F
+#undef END
+#undef FIELDS
+
+static void dump_field(Fields *f, const AstNode *n, const Field *fd) {
+  const char *p = (const char *)n + fd->offset;
+  FILE *o = f->d->out;
+  switch (fd->kind) {
+  case F_NODE: f_node(f, fd->name, *(AstNode *const *)p); break;
+  case F_SEQ: f_seq(f, fd->name, (const AstSeq *)p); break;
+  case F_ID: f_id(f, fd->name, *(char *const *)p); break;
+  case F_IDS: f_ids(f, fd->name, (const AstIdSeq *)p); break;
+  case F_INT: f_int(f, fd->name, *(const int *)p); break;
+  case F_CTX: f_raw(f, fd->name, ctx_name(*(const AstExprContext *)p)); break;
+  case F_BOOLOP: f_raw(f, fd->name, *(const AstBoolOp *)p == AST_And ? "And()" : "Or()"); break;
+  case F_BINOP: f_raw(f, fd->name, binop_names[*(const AstOperator *)p]); break;
+  case F_UNOP: f_raw(f, fd->name, unop_names[*(const AstUnaryOp *)p]); break;
+  case F_CMPOPS:
+    fsep(f, fd->name);
     fputc('[', o);
     for (int i = 0; i < n->v.Compare.comparators.n; i++)
       fprintf(o, "%s%s", i ? ", " : "", cmpop_names[n->v.Compare.ops[i]]);
     fputc(']', o);
-    f_seq(f, "comparators", &n->v.Compare.comparators);
     break;
-  case AST_Call:
-    f_node(f, "func", n->v.Call.func);
-    f_seq(f, "args", &n->v.Call.args);
-    f_seq(f, "keywords", &n->v.Call.keywords);
+  case F_CONST:
+    fsep(f, fd->name);
+    dump_const(f->d, (const AstConst *)p);
     break;
-  case AST_FormattedValue:
-    f_node(f, "value", n->v.FormattedValue.value);
-    f_int(f, "conversion", n->v.FormattedValue.conversion);
-    f_node(f, "format_spec", n->v.FormattedValue.format_spec);
+  case F_KIND_U:
+    if (*(const int *)p) f_raw(f, fd->name, "'u'");
     break;
-  case AST_JoinedStr: f_seq(f, "values", &n->v.JoinedStr.values); break;
-  case AST_Constant:
-    fsep(f, "value");
-    dump_const(d, &n->v.Constant.value);
-    if (n->v.Constant.kind_u) f_raw(f, "kind", "'u'");
-    break;
-  case AST_Attribute:
-    f_node(f, "value", n->v.Attribute.value);
-    f_id(f, "attr", n->v.Attribute.attr);
-    f_raw(f, "ctx", ctx_name(n->v.Attribute.ctx));
-    break;
-  case AST_Subscript:
-    f_node(f, "value", n->v.Subscript.value);
-    f_node(f, "slice", n->v.Subscript.slice);
-    f_raw(f, "ctx", ctx_name(n->v.Subscript.ctx));
-    break;
-  case AST_Starred:
-    f_node(f, "value", n->v.Starred.value);
-    f_raw(f, "ctx", ctx_name(n->v.Starred.ctx));
-    break;
-  case AST_Name:
-    f_id(f, "id", n->v.Name.id);
-    f_raw(f, "ctx", ctx_name(n->v.Name.ctx));
-    break;
-  case AST_List:
-    f_seq(f, "elts", &n->v.List.elts);
-    f_raw(f, "ctx", ctx_name(n->v.List.ctx));
-    break;
-  case AST_Tuple:
-    f_seq(f, "elts", &n->v.Tuple.elts);
-    f_raw(f, "ctx", ctx_name(n->v.Tuple.ctx));
-    break;
-  case AST_Slice:
-    f_node(f, "lower", n->v.Slice.lower);
-    f_node(f, "upper", n->v.Slice.upper);
-    f_node(f, "step", n->v.Slice.step);
-    break;
-  case AST_arguments:
-    f_seq(f, "posonlyargs", &n->v.arguments.posonlyargs);
-    f_seq(f, "args", &n->v.arguments.args);
-    f_node(f, "vararg", n->v.arguments.vararg);
-    f_seq(f, "kwonlyargs", &n->v.arguments.kwonlyargs);
-    f_seq(f, "kw_defaults", &n->v.arguments.kw_defaults);
-    f_node(f, "kwarg", n->v.arguments.kwarg);
-    f_seq(f, "defaults", &n->v.arguments.defaults);
-    break;
-  case AST_arg:
-    f_id(f, "arg", n->v.arg.arg);
-    f_node(f, "annotation", n->v.arg.annotation);
-    break;
-  case AST_keyword:
-    f_id(f, "arg", n->v.keyword.arg);
-    f_node(f, "value", n->v.keyword.value);
-    break;
-  case AST_alias:
-    f_id(f, "name", n->v.alias.name);
-    f_id(f, "asname", n->v.alias.asname);
-    break;
-  case AST_withitem:
-    f_node(f, "context_expr", n->v.withitem.context_expr);
-    f_node(f, "optional_vars", n->v.withitem.optional_vars);
-    break;
-  case AST_comprehension:
-    f_node(f, "target", n->v.comprehension.target);
-    f_node(f, "iter", n->v.comprehension.iter);
-    f_seq(f, "ifs", &n->v.comprehension.ifs);
-    f_int(f, "is_async", n->v.comprehension.is_async);
-    break;
-  case AST_ExceptHandler:
-    f_node(f, "type", n->v.ExceptHandler.type);
-    f_id(f, "name", n->v.ExceptHandler.name);
-    f_seq(f, "body", &n->v.ExceptHandler.body);
-    break;
-  default: break;
   }
+}
+
+static void dump_node(Dumper *d, const AstNode *n) {
+  Fields F = {d, 0}, *f = &F;
+  fprintf(d->out, "%s(", asy_ast_kind_name(n->kind));
+  const Field *fd = n->kind > 0 && n->kind < AST_KIND_COUNT ? node_fields[n->kind] : NULL;
+  for (; fd && fd->name; fd++) dump_field(f, n, fd);
   if ((d->flags & AST_DUMP_POSITIONS) && has_position(n->kind)) {
     f_int(f, "lineno", n->lineno);
     f_int(f, "col_offset", n->col_offset);
     f_int(f, "end_lineno", n->end_lineno);
     f_int(f, "end_col_offset", n->end_col_offset);
   }
-  fputc(')', o);
+  fputc(')', d->out);
 }
 
 int asy_ast_dump(FILE *out, const AstNode *n, int flags) {

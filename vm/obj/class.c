@@ -313,14 +313,13 @@ static bool is_data_descriptor(VM *vm, Value d) {
   return false;
 }
 
-/* A native method bound to self: a copy of the native with `self` set. */
+/* A native method bound to self: a copy of the native (all of it but its own object
+** header, so a field added to ObjNative is carried too) with `self` set. */
 static Value bind_native(VM *vm, ObjNative *n, Value self) {
   ObjNative *b = (ObjNative *)asy_alloc_obj(vm, sizeof(ObjNative), OBJ_NATIVE, n->obj.cls);
-  b->fn = n->fn;
-  b->name = n->name;
-  b->owner = n->owner;
-  b->data = n->data;
-  b->def = n->def;
+  Obj header = b->obj;
+  *b = *n;
+  b->obj = header;
   b->self = self;
   return OBJ_VAL(b);
 }

@@ -497,27 +497,28 @@ static Value dict_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
   return OBJ_VAL(d);
 }
 
-static Value dict_init(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_DICT("__init__");
-  if (argc > 2)
-    return asy_raise(vm, vm->exc.TypeError, "dict expected at most 1 argument, got %d", argc - 1);
+/* dict(...) and d.update(...): a mapping or iterable of pairs, then the keywords; `fname`
+** names the call in the count error as CPython does ("dict", "update"). */
+static Value update_from_args(VM *vm, int argc, Value *args, ObjDict *kw, const char *fname) {
+  if (!asy_arg_count(vm, fname, argc - 1, 0, 1)) return EXC_VAL;
   ObjDict *d = AS_DICT(args[0]);
   if (argc == 2 && !asy_dict_update(vm, d, args[1])) return EXC_VAL;
   if (kw && !asy_dict_merge(vm, d, kw, true)) return EXC_VAL;
   return NONE_VAL;
 }
 
+static Value dict_init(VM *vm, int argc, Value *args, ObjDict *kw) {
+  SELF_DICT("__init__");
+  return update_from_args(vm, argc, args, kw, "dict");
+}
+
 static Value dict_get(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_DICT("get");
-  if (!asy_args(vm, "get", argc - 1, kw, 1, 2)) return EXC_VAL;
   Value v = asy_dict_get(vm, AS_DICT(args[0]), args[1]);
   if (IS_UNDEF(v)) return argc > 2 ? args[2] : NONE_VAL;
   return v;
 }
 
 static Value dict_setdefault(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_DICT("setdefault");
-  if (!asy_args(vm, "setdefault", argc - 1, kw, 1, 2)) return EXC_VAL;
   ObjDict *d = AS_DICT(args[0]);
   int64_t h;
   if (!asy_hash(vm, args[1], &h)) return EXC_VAL;
@@ -530,8 +531,6 @@ static Value dict_setdefault(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value dict_pop(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_DICT("pop");
-  if (!asy_args(vm, "pop", argc - 1, kw, 1, 2)) return EXC_VAL;
   Value v = asy_dict_pop(vm, AS_DICT(args[0]), args[1]);
   if (!IS_UNDEF(v)) return v;
   if (argc > 2) return args[2];
@@ -541,8 +540,6 @@ static Value dict_pop(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value dict_popitem(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_DICT("popitem");
-  if (!asy_args(vm, "dict.popitem", argc - 1, kw, 0, 0)) return EXC_VAL;
   ObjDict *d = AS_DICT(args[0]);
   if (d->count == 0) {
     Value msg = STR_VAL(vm, "popitem(): dictionary is empty");
@@ -569,42 +566,27 @@ static Value dict_popitem(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value dict_keys(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_DICT("keys");
-  if (!asy_args(vm, "dict.keys", argc - 1, kw, 0, 0)) return EXC_VAL;
   return asy_dictview_new(vm, AS_DICT(args[0]), 0);
 }
 
 static Value dict_values(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_DICT("values");
-  if (!asy_args(vm, "dict.values", argc - 1, kw, 0, 0)) return EXC_VAL;
   return asy_dictview_new(vm, AS_DICT(args[0]), 1);
 }
 
 static Value dict_items(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_DICT("items");
-  if (!asy_args(vm, "dict.items", argc - 1, kw, 0, 0)) return EXC_VAL;
   return asy_dictview_new(vm, AS_DICT(args[0]), 2);
 }
 
 static Value dict_update(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_DICT("update");
-  if (argc > 2)
-    return asy_raise(vm, vm->exc.TypeError, "update expected at most 1 argument, got %d", argc - 1);
-  ObjDict *d = AS_DICT(args[0]);
-  if (argc == 2 && !asy_dict_update(vm, d, args[1])) return EXC_VAL;
-  if (kw && !asy_dict_merge(vm, d, kw, true)) return EXC_VAL;
-  return NONE_VAL;
+  return update_from_args(vm, argc, args, kw, "update");
 }
 
 static Value dict_copy(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_DICT("copy");
-  if (!asy_args(vm, "dict.copy", argc - 1, kw, 0, 0)) return EXC_VAL;
   return OBJ_VAL(asy_dict_copy(vm, AS_DICT(args[0])));
 }
 
 static Value dict_clear(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_DICT("clear");
-  if (!asy_args(vm, "dict.clear", argc - 1, kw, 0, 0)) return EXC_VAL;
   asy_dict_clear(vm, AS_DICT(args[0]));
   return NONE_VAL;
 }
@@ -619,7 +601,6 @@ static int fromkeys_step(VM *vm, void *ctx, Value item) {
 static Value dict_fromkeys(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (argc < 1 || !IS_CLASS(args[0]))
     return asy_raise(vm, vm->exc.TypeError, "fromkeys() needs a class");
-  if (!asy_args(vm, "fromkeys", argc - 1, kw, 1, 2)) return EXC_VAL;
   Value value = argc > 2 ? args[2] : NONE_VAL;
   Value res;
   if (AS_CLASS(args[0]) == vm->types.dict) res = OBJ_VAL(asy_dict_new(vm));
@@ -631,20 +612,14 @@ static Value dict_fromkeys(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value dict_getitem_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_DICT("__getitem__");
-  if (!asy_args(vm, "dict.__getitem__", argc - 1, kw, 1, 1)) return EXC_VAL;
   return asy_dict_getitem(vm, AS_DICT(args[0]), args[1]);
 }
 
 static Value dict_setitem_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_DICT("__setitem__");
-  if (!asy_args(vm, "__setitem__", argc - 1, kw, 2, 2)) return EXC_VAL;
   return asy_dict_set(vm, AS_DICT(args[0]), args[1], args[2]) ? NONE_VAL : EXC_VAL;
 }
 
 static Value dict_delitem_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_DICT("__delitem__");
-  if (!asy_args(vm, "dict.__delitem__", argc - 1, kw, 1, 1)) return EXC_VAL;
   int r = asy_dict_delete(vm, AS_DICT(args[0]), args[1]);
   if (r < 0) return EXC_VAL;
   if (r == 0) {
@@ -656,51 +631,49 @@ static Value dict_delitem_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value dict_contains_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_DICT("__contains__");
-  if (!asy_args(vm, "dict.__contains__", argc - 1, kw, 1, 1)) return EXC_VAL;
   Value v = asy_dict_get(vm, AS_DICT(args[0]), args[1]);
   if (IS_EXC(v)) return v;
   return BOOL_VAL(!IS_UNDEF(v));
 }
 
 static Value dict_len_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_DICT("__len__");
-  (void)kw;
   return INT_VAL((int64_t)AS_DICT(args[0])->count);
 }
 
 static Value dict_iter_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_DICT("__iter__");
-  (void)kw;
   return asy_dict_iter(vm, AS_DICT(args[0]), 0);
 }
 
 static Value dict_reversed_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_DICT("__reversed__");
-  (void)kw;
   return asy_dict_iter(vm, AS_DICT(args[0]), 3);
 }
 
 static Value dict_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_DICT("__repr__");
-  (void)kw;
   return asy_dict_repr(vm, args[0]);
 }
 
 #define U ASY_UNCHECKED
+#define AUTO ASY_ARGS_AUTO
+#define SLOT ASY_ARGS_SLOT
+/* CPython declares __getitem__, __contains__ and __reversed__ as plain methods, the other
+** dunders as slot wrappers. */
 /* clang-format off */
 static const AsyMethodDef dict_methods[] = {
-  {"__new__", dict_new_, U}, {"__init__", dict_init, U}, {"get", dict_get, U},
-  {"setdefault", dict_setdefault, U}, {"pop", dict_pop, U}, {"popitem", dict_popitem, U},
-  {"keys", dict_keys, U}, {"values", dict_values, U}, {"items", dict_items, U},
-  {"update", dict_update, U}, {"copy", dict_copy, U}, {"clear", dict_clear, U},
-  {"__getitem__", dict_getitem_m, U}, {"__setitem__", dict_setitem_m, U},
-  {"__delitem__", dict_delitem_m, U}, {"__contains__", dict_contains_m, U},
-  {"__len__", dict_len_m, U}, {"__iter__", dict_iter_m, U}, {"__reversed__", dict_reversed_m, U},
-  {"__repr__", dict_repr_m, U}, {"fromkeys", dict_fromkeys, U | ASY_DEF_CLASS}, {0},
+  {"__new__", dict_new_, U}, {"__init__", dict_init, U}, {"get", dict_get, 1, 2, AUTO},
+  {"setdefault", dict_setdefault, 1, 2, AUTO}, {"pop", dict_pop, 1, 2, AUTO},
+  {"popitem", dict_popitem, 0, 0, AUTO}, {"keys", dict_keys, 0, 0, AUTO},
+  {"values", dict_values, 0, 0, AUTO}, {"items", dict_items, 0, 0, AUTO},
+  {"update", dict_update, U}, {"copy", dict_copy, 0, 0, AUTO}, {"clear", dict_clear, 0, 0, AUTO},
+  {"__getitem__", dict_getitem_m, 1, 1, AUTO}, {"__setitem__", dict_setitem_m, 2, 2, SLOT},
+  {"__delitem__", dict_delitem_m, 1, 1, SLOT}, {"__contains__", dict_contains_m, 1, 1, AUTO},
+  {"__len__", dict_len_m, 0, 0, SLOT}, {"__iter__", dict_iter_m, 0, 0, SLOT},
+  {"__reversed__", dict_reversed_m, 0, 0, AUTO}, {"__repr__", dict_repr_m, 0, 0, SLOT},
+  {"fromkeys", dict_fromkeys, 1, 2, AUTO | ASY_DEF_CLASS}, {0},
 };
 /* clang-format on */
 #undef U
+#undef AUTO
+#undef SLOT
 
 void asy_init_dict_type(VM *vm) {
   ObjClass *c = vm->types.dict;

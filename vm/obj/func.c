@@ -175,8 +175,9 @@ static bool native_args_error(VM *vm, ObjNative *nat, int argc, Value *args, Obj
   }
   if (style == ASY_ARGS_AUTO) return auto_count_error(vm, qual, bare, n, d->min, d->max);
   if (style == ASY_ARGS_SLOT) {
-    /* Slot wrappers count exactly; the ternary ones (__pow__) unpack with an empty name. */
-    if (d->min != d->max) return asy_arg_count(vm, "", n, d->min, d->max);
+    /* Slot wrappers of one argument count exactly; those of more (__setitem__) or of a
+    ** range (__pow__) unpack their tuple with an empty name. */
+    if (d->min != d->max || d->max > 1) return asy_arg_count(vm, "", n, d->min, d->max);
     asy_raise(vm, vm->exc.TypeError, "expected %d argument%s, got %d", d->min,
               d->min == 1 ? "" : "s", n);
     return false;

@@ -223,21 +223,28 @@ static void delete_slice(ObjList *l, int64_t start, int64_t step, int64_t n) {
   l->size = w;
 }
 
+/* What an item assignment or deletion targets: 1 with *i an index in range, 0 for a
+** slice, -1 after raising (both share CPython's "list assignment" wording). */
+static int assign_target(VM *vm, ObjList *l, Value key, int64_t *i) {
+  int k = key_index(vm, key, i);
+  if (k < 0) return -1;
+  if (k > 0) {
+    if (asy_seq_index((int64_t)l->size, i)) return 1;
+    asy_raise(vm, vm->exc.IndexError, "list assignment index out of range");
+    return -1;
+  }
+  if (IS_OBJ_TYPE(key, OBJ_SLICE)) return 0;
+  index_type_error(vm, "list", key);
+  return -1;
+}
+
 bool asy_list_setitem(VM *vm, ObjList *l, Value key, Value value) {
   int64_t i;
-  int k = key_index(vm, key, &i);
+  int k = assign_target(vm, l, key, &i);
   if (k < 0) return false;
   if (k > 0) {
-    if (!asy_seq_index((int64_t)l->size, &i)) {
-      asy_raise(vm, vm->exc.IndexError, "list assignment index out of range");
-      return false;
-    }
     l->items[i] = value;
     return true;
-  }
-  if (!IS_OBJ_TYPE(key, OBJ_SLICE)) {
-    index_type_error(vm, "list", key);
-    return false;
   }
   Value seqv;
   if (IS_LIST(value) || IS_TUPLE(value)) {
@@ -274,20 +281,12 @@ bool asy_list_setitem(VM *vm, ObjList *l, Value key, Value value) {
 
 bool asy_list_delitem(VM *vm, ObjList *l, Value key) {
   int64_t i;
-  int k = key_index(vm, key, &i);
+  int k = assign_target(vm, l, key, &i);
   if (k < 0) return false;
   if (k > 0) {
-    if (!asy_seq_index((int64_t)l->size, &i)) {
-      asy_raise(vm, vm->exc.IndexError, "list assignment index out of range");
-      return false;
-    }
     memmove(&l->items[i], &l->items[i + 1], (l->size - (size_t)i - 1) * sizeof(Value));
     l->size--;
     return true;
-  }
-  if (!IS_OBJ_TYPE(key, OBJ_SLICE)) {
-    index_type_error(vm, "list", key);
-    return false;
   }
   int64_t start, stop, step, n;
   if (!asy_slice_indices(vm, (ObjSlice *)AS_OBJ(key), (int64_t)l->size, &start, &stop, &step, &n))
@@ -496,109 +495,75 @@ fail:
   return -1;
 }
 
-/* Merge a[0,na) and b[0,nb) (adjacent, na <= nb) left to right. */
-static bool merge_lo(SortCtx *s, size_t *pa, int64_t na, size_t *pb, int64_t nb) {
-  bool k;
-  size_t *dest = pa, *a = s->tmp, *b = pb;
-  memcpy(a, pa, (size_t)na * sizeof(size_t));
-  int min_gallop = s->min_gallop;
-  *dest++ = *b++;
-  --nb;
-  if (nb == 0) goto succeed;
-  if (na == 1) goto copyb;
-  for (;;) {
-    int64_t acount = 0, bcount = 0;
-    for (;;) {
-      IFLT(b[0], a[0]) {
-        *dest++ = *b++;
-        ++bcount;
-        acount = 0;
-        --nb;
-        if (nb == 0) goto succeed;
-        if (bcount >= min_gallop) break;
-      }
-      else {
-        *dest++ = *a++;
-        ++acount;
-        bcount = 0;
-        --na;
-        if (na == 1) goto copyb;
-        if (acount >= min_gallop) break;
-      }
-    }
-    ++min_gallop;
-    do {
-      min_gallop -= min_gallop > 1;
-      s->min_gallop = min_gallop;
-      int64_t g = gallop_right(s, b[0], a, na, 0);
-      if (g < 0) goto fail;
-      acount = g;
-      if (g) {
-        memmove(dest, a, (size_t)g * sizeof(size_t));
-        dest += g;
-        a += g;
-        na -= g;
-        if (na == 1) goto copyb;
-        if (na == 0) goto succeed;
-      }
-      *dest++ = *b++;
-      --nb;
-      if (nb == 0) goto succeed;
-      g = gallop_left(s, a[0], b, nb, 0);
-      if (g < 0) goto fail;
-      bcount = g;
-      if (g) {
-        memmove(dest, b, (size_t)g * sizeof(size_t));
-        dest += g;
-        b += g;
-        nb -= g;
-        if (nb == 0) goto succeed;
-      }
-      *dest++ = *a++;
-      --na;
-      if (na == 1) goto copyb;
-    } while (acount >= MIN_GALLOP || bcount >= MIN_GALLOP);
-    ++min_gallop;
-    s->min_gallop = min_gallop;
+/* Move g elements from *src to *dest in the direction of the fill (hi: right to left, the
+** pointers at the last element), leaving both pointers past them. */
+static inline void move_block(size_t **dest, size_t **src, int64_t g, bool hi) {
+  if (hi) {
+    *dest -= g;
+    *src -= g;
+    memmove(*dest + 1, *src + 1, (size_t)g * sizeof(size_t));
+  } else {
+    memmove(*dest, *src, (size_t)g * sizeof(size_t));
+    *dest += g;
+    *src += g;
   }
-succeed:
-fail:
-  if (na) memcpy(dest, a, (size_t)na * sizeof(size_t));
-  return !s->failed;
-copyb:
-  memmove(dest, b, (size_t)nb * sizeof(size_t));
-  dest[nb] = a[0];
-  return true;
 }
 
-/* Merge a[0,na) and b[0,nb) (adjacent, na >= nb) right to left. */
-static bool merge_hi(SortCtx *s, size_t *pa, int64_t na, size_t *pb, int64_t nb) {
+/* Merge the adjacent runs a[0,na) and b[0,nb) (the callers trimmed them so that b's first
+** element goes first and a's last goes last). The shorter run is copied to the scratch
+** array and the merge fills the gap it leaves: left to right when a is the shorter (lo),
+** right to left otherwise (hi). One routine for both, as the two are mirror images
+** (CPython's merge_lo and merge_hi): `hi` is a constant at each call, so each is compiled
+** as a straight routine of its own. a and b point at each run's next element in the
+** direction of the fill; the comparisons are CPython's, in its order. */
+static inline __attribute__((always_inline)) bool merge_runs(SortCtx *s, size_t *pa, int64_t na,
+                                                             size_t *pb, int64_t nb, bool hi) {
   bool k;
-  size_t *basea = pa, *baseb = s->tmp;
-  memcpy(baseb, pb, (size_t)nb * sizeof(size_t));
-  size_t *dest = pb + nb - 1, *a = pa + na - 1, *b = baseb + nb - 1;
+  size_t *a, *b, *dest;
+  if (hi) {
+    memcpy(s->tmp, pb, (size_t)nb * sizeof(size_t));
+    a = pa + na - 1, b = s->tmp + nb - 1, dest = pb + nb - 1;
+  } else {
+    memcpy(s->tmp, pa, (size_t)na * sizeof(size_t));
+    a = s->tmp, b = pb, dest = pa;
+  }
+  const ptrdiff_t step = hi ? -1 : 1;
+/* The first of a run's remaining elements, where gallops start from. */
+#define BASE(p, n) (hi ? (p) - ((n)-1) : (p))
+/* After a run shrank: the scratch run's last element waits for the end (copy_rest), an
+** exhausted run ends the merge. */
+#define SHRANK(n, scratch) \
+  do { \
+    if ((scratch) && (n) == 1) goto copy_rest; \
+    if ((n) == 0) goto succeed; \
+  } while (0)
+#define TAKE(p, n, scratch) \
+  do { \
+    *dest = *(p); \
+    dest += step; \
+    (p) += step; \
+    --(n); \
+    SHRANK(n, scratch); \
+  } while (0)
   int min_gallop = s->min_gallop;
-  *dest-- = *a--;
-  --na;
-  if (na == 0) goto succeed;
-  if (nb == 1) goto copya;
+  if (hi) TAKE(a, na, false);
+  else TAKE(b, nb, false);
+  if ((hi ? nb : na) == 1) goto copy_rest;
   for (;;) {
     int64_t acount = 0, bcount = 0;
     for (;;) {
-      IFLT(b[0], a[0]) {
-        *dest-- = *a--;
+      bool take_a;
+      IFLT(b[0], a[0]) take_a = hi;
+      else take_a = !hi;
+      if (take_a) {
         ++acount;
         bcount = 0;
-        --na;
-        if (na == 0) goto succeed;
+        TAKE(a, na, !hi);
         if (acount >= min_gallop) break;
-      }
-      else {
-        *dest-- = *b--;
+      } else {
         ++bcount;
         acount = 0;
-        --nb;
-        if (nb == 1) goto copya;
+        TAKE(b, nb, hi);
         if (bcount >= min_gallop) break;
       }
     }
@@ -606,49 +571,48 @@ static bool merge_hi(SortCtx *s, size_t *pa, int64_t na, size_t *pb, int64_t nb)
     do {
       min_gallop -= min_gallop > 1;
       s->min_gallop = min_gallop;
-      int64_t g = gallop_right(s, b[0], basea, na, na - 1);
+      int64_t g = gallop_right(s, b[0], BASE(a, na), na, hi ? na - 1 : 0);
       if (g < 0) goto fail;
-      g = na - g;
-      acount = g;
+      acount = g = hi ? na - g : g;
       if (g) {
-        dest -= g;
-        a -= g;
-        memmove(dest + 1, a + 1, (size_t)g * sizeof(size_t));
+        move_block(&dest, &a, g, hi);
         na -= g;
-        if (na == 0) goto succeed;
+        SHRANK(na, !hi);
       }
-      *dest-- = *b--;
-      --nb;
-      if (nb == 1) goto copya;
-      g = gallop_left(s, a[0], baseb, nb, nb - 1);
+      TAKE(b, nb, hi);
+      g = gallop_left(s, a[0], BASE(b, nb), nb, hi ? nb - 1 : 0);
       if (g < 0) goto fail;
-      g = nb - g;
-      bcount = g;
+      bcount = g = hi ? nb - g : g;
       if (g) {
-        dest -= g;
-        b -= g;
-        memcpy(dest + 1, b + 1, (size_t)g * sizeof(size_t));
+        move_block(&dest, &b, g, hi);
         nb -= g;
-        if (nb == 1) goto copya;
-        if (nb == 0) goto succeed;
+        SHRANK(nb, hi);
       }
-      *dest-- = *a--;
-      --na;
-      if (na == 0) goto succeed;
+      TAKE(a, na, !hi);
     } while (acount >= MIN_GALLOP || bcount >= MIN_GALLOP);
     ++min_gallop;
     s->min_gallop = min_gallop;
   }
 succeed:
 fail:
-  if (nb) memcpy(dest - (nb - 1), baseb, (size_t)nb * sizeof(size_t));
+  /* The rest of the scratch run fills the gap (after a failed comparison too: idx must
+  ** stay a permutation). */
+  if (hi && nb) memcpy(dest - (nb - 1), BASE(b, nb), (size_t)nb * sizeof(size_t));
+  if (!hi && na) memcpy(dest, a, (size_t)na * sizeof(size_t));
   return !s->failed;
-copya:
-  dest -= na;
-  a -= na;
-  memmove(dest + 1, a + 1, (size_t)na * sizeof(size_t));
-  dest[0] = b[0];
+copy_rest:
+  /* The scratch run's last element goes beyond the rest of the other run. */
+  if (hi) {
+    move_block(&dest, &a, na, hi);
+    *dest = *b;
+  } else {
+    move_block(&dest, &b, nb, hi);
+    *dest = *a;
+  }
   return true;
+#undef BASE
+#undef SHRANK
+#undef TAKE
 }
 
 /* Merge pending runs i and i+1. */
@@ -665,8 +629,8 @@ static bool merge_at(SortCtx *s, int i) {
   if (na == 0) return true;
   nb = gallop_left(s, pa[na - 1], pb, nb, nb - 1);
   if (nb <= 0) return nb == 0;
-  if (na <= nb) return merge_lo(s, pa, na, pb, nb);
-  return merge_hi(s, pa, na, pb, nb);
+  if (na <= nb) return merge_runs(s, pa, na, pb, nb, false);
+  return merge_runs(s, pa, na, pb, nb, true);
 }
 
 /* Powersort's node power of the boundary between two adjacent runs. */
@@ -822,24 +786,15 @@ static Value list_init(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value list_append(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("append");
-  if (!asy_args(vm, "list.append", argc - 1, kw, 1, 1)) return EXC_VAL;
   asy_list_append(vm, AS_LIST(args[0]), args[1]);
   return NONE_VAL;
 }
 
 static Value list_extend_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("extend");
-  if (!asy_args(vm, "list.extend", argc - 1, kw, 1, 1)) return EXC_VAL;
   return asy_list_extend(vm, AS_LIST(args[0]), args[1]) ? NONE_VAL : EXC_VAL;
 }
 
 static Value list_insert(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("insert");
-  if (kw && kw->count)
-    return asy_raise(vm, vm->exc.TypeError, "list.insert() takes no keyword arguments");
-  if (argc != 3)
-    return asy_raise(vm, vm->exc.TypeError, "insert expected 2 arguments, got %d", argc - 1);
   ObjList *l = AS_LIST(args[0]);
   int64_t i;
   if (!asy_index(vm, args[1], &i)) return EXC_VAL;
@@ -854,11 +809,6 @@ static Value list_insert(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value list_pop(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("pop");
-  if (kw && kw->count)
-    return asy_raise(vm, vm->exc.TypeError, "list.pop() takes no keyword arguments");
-  if (argc > 2)
-    return asy_raise(vm, vm->exc.TypeError, "pop expected at most 1 argument, got %d", argc - 1);
   ObjList *l = AS_LIST(args[0]);
   int64_t i = -1;
   if (argc == 2 && !asy_index(vm, args[1], &i)) return EXC_VAL;
@@ -872,8 +822,6 @@ static Value list_pop(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value list_remove(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("remove");
-  if (!asy_args(vm, "list.remove", argc - 1, kw, 1, 1)) return EXC_VAL;
   ObjList *l = AS_LIST(args[0]);
   for (size_t i = 0; i < l->size; i++) {
     int eq = asy_equal(vm, l->items[i], args[1]);
@@ -909,13 +857,6 @@ static bool clamp_arg(VM *vm, Value v, int64_t n, int64_t *out) {
 }
 
 static Value list_index(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("index");
-  if (kw && kw->count)
-    return asy_raise(vm, vm->exc.TypeError, "list.index() takes no keyword arguments");
-  if (argc < 2)
-    return asy_raise(vm, vm->exc.TypeError, "index expected at least 1 argument, got %d", argc - 1);
-  if (argc > 4)
-    return asy_raise(vm, vm->exc.TypeError, "index expected at most 3 arguments, got %d", argc - 1);
   ObjList *l = AS_LIST(args[0]);
   int64_t start = 0, stop = (int64_t)l->size;
   if (argc > 2 && !clamp_arg(vm, args[2], (int64_t)l->size, &start)) return EXC_VAL;
@@ -929,8 +870,6 @@ static Value list_index(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value list_count(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("count");
-  if (!asy_args(vm, "list.count", argc - 1, kw, 1, 1)) return EXC_VAL;
   ObjList *l = AS_LIST(args[0]);
   int64_t c = 0;
   for (size_t i = 0; i < l->size; i++) {
@@ -942,22 +881,16 @@ static Value list_count(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value list_clear(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("clear");
-  if (!asy_args(vm, "list.clear", argc - 1, kw, 0, 0)) return EXC_VAL;
   AS_LIST(args[0])->size = 0;
   return NONE_VAL;
 }
 
 static Value list_copy(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("copy");
-  if (!asy_args(vm, "list.copy", argc - 1, kw, 0, 0)) return EXC_VAL;
   ObjList *l = AS_LIST(args[0]);
   return OBJ_VAL(asy_list_from(vm, l->size, l->items));
 }
 
 static Value list_reverse(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("reverse");
-  if (!asy_args(vm, "list.reverse", argc - 1, kw, 0, 0)) return EXC_VAL;
   ObjList *l = AS_LIST(args[0]);
   for (size_t i = 0, j = l->size; i + 1 < j; i++, j--) {
     Value t = l->items[i];
@@ -994,69 +927,61 @@ static Value list_sort_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value list_getitem_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("__getitem__");
-  if (!asy_args(vm, "list.__getitem__", argc - 1, kw, 1, 1)) return EXC_VAL;
   return asy_list_getitem(vm, AS_LIST(args[0]), args[1]);
 }
 
 static Value list_setitem_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("__setitem__");
-  if (!asy_args(vm, "__setitem__", argc - 1, kw, 2, 2)) return EXC_VAL;
   return asy_list_setitem(vm, AS_LIST(args[0]), args[1], args[2]) ? NONE_VAL : EXC_VAL;
 }
 
 static Value list_delitem_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("__delitem__");
-  if (!asy_args(vm, "list.__delitem__", argc - 1, kw, 1, 1)) return EXC_VAL;
   return asy_list_delitem(vm, AS_LIST(args[0]), args[1]) ? NONE_VAL : EXC_VAL;
 }
 
 static Value list_len_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("__len__");
-  (void)kw;
   return INT_VAL((int64_t)AS_LIST(args[0])->size);
 }
 
 static Value list_contains_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("__contains__");
-  if (!asy_args(vm, "list.__contains__", argc - 1, kw, 1, 1)) return EXC_VAL;
   ObjList *l = AS_LIST(args[0]);
   int r = asy_seq_contains(vm, l->items, l->size, args[1]);
   return r < 0 ? EXC_VAL : BOOL_VAL(r);
 }
 
 static Value list_iter_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("__iter__");
-  (void)kw;
   return asy_list_iter(vm, args[0]);
 }
 
 static Value list_reversed_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("__reversed__");
-  (void)kw;
   return asy_list_reversed_iter(vm, args[0]);
 }
 
 static Value list_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_LIST("__repr__");
-  (void)kw;
   return asy_list_repr(vm, args[0]);
 }
 
 #define U ASY_UNCHECKED
+#define AUTO ASY_ARGS_AUTO
+#define SLOT ASY_ARGS_SLOT
+/* CPython declares __getitem__ and __reversed__ as plain methods, the other dunders as
+** slot wrappers. */
 /* clang-format off */
 static const AsyMethodDef list_methods[] = {
-  {"__new__", list_new_, U}, {"__init__", list_init, U}, {"append", list_append, U},
-  {"extend", list_extend_m, U}, {"insert", list_insert, U}, {"pop", list_pop, U},
-  {"remove", list_remove, U}, {"index", list_index, U}, {"count", list_count, U},
-  {"clear", list_clear, U}, {"copy", list_copy, U}, {"reverse", list_reverse, U},
-  {"sort", list_sort_m, U}, {"__getitem__", list_getitem_m, U}, {"__setitem__", list_setitem_m, U},
-  {"__delitem__", list_delitem_m, U}, {"__len__", list_len_m, U},
-  {"__contains__", list_contains_m, U}, {"__iter__", list_iter_m, U},
-  {"__reversed__", list_reversed_m, U}, {"__repr__", list_repr_m, U}, {0},
+  {"__new__", list_new_, U}, {"__init__", list_init, U}, {"append", list_append, 1, 1, AUTO},
+  {"extend", list_extend_m, 1, 1, AUTO}, {"insert", list_insert, 2, 2, AUTO},
+  {"pop", list_pop, 0, 1, AUTO}, {"remove", list_remove, 1, 1, AUTO},
+  {"index", list_index, 1, 3, AUTO}, {"count", list_count, 1, 1, AUTO},
+  {"clear", list_clear, 0, 0, AUTO}, {"copy", list_copy, 0, 0, AUTO},
+  {"reverse", list_reverse, 0, 0, AUTO}, {"sort", list_sort_m, U},
+  {"__getitem__", list_getitem_m, 1, 1, AUTO}, {"__setitem__", list_setitem_m, 2, 2, SLOT},
+  {"__delitem__", list_delitem_m, 1, 1, SLOT}, {"__len__", list_len_m, 0, 0, SLOT},
+  {"__contains__", list_contains_m, 1, 1, SLOT}, {"__iter__", list_iter_m, 0, 0, SLOT},
+  {"__reversed__", list_reversed_m, 0, 0, AUTO}, {"__repr__", list_repr_m, 0, 0, SLOT}, {0},
 };
 /* clang-format on */
 #undef U
+#undef AUTO
+#undef SLOT
 
 void asy_init_list_type(VM *vm) {
   ObjClass *c = vm->types.list;

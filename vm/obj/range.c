@@ -141,8 +141,6 @@ Value asy_range_repr(VM *vm, ObjRange *r) {
 
 /* ---- range methods --------------------------------------------------------------- */
 
-#define SELF_RANGE(meth) ASY_SELF(OBJ_RANGE, meth, "range")
-
 static bool range_arg(VM *vm, Value v, int64_t *out) {
   if (IS_INTLIKE(v)) {
     *out = AS_INTLIKE(v);
@@ -181,35 +179,25 @@ static Value range_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value range_len_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_RANGE("__len__");
-  (void)kw;
   int64_t n;
   if (!range_len_checked(vm, AS_RANGE(args[0]), &n)) return EXC_VAL;
   return INT_VAL(n);
 }
 
 static Value range_getitem_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_RANGE("__getitem__");
-  if (!asy_args(vm, "range.__getitem__", argc - 1, kw, 1, 1)) return EXC_VAL;
   return asy_range_getitem(vm, AS_RANGE(args[0]), args[1]);
 }
 
 static Value range_contains_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_RANGE("__contains__");
-  if (!asy_args(vm, "range.__contains__", argc - 1, kw, 1, 1)) return EXC_VAL;
   int r = asy_range_contains(vm, AS_RANGE(args[0]), args[1]);
   return r < 0 ? EXC_VAL : BOOL_VAL(r);
 }
 
 static Value range_iter_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_RANGE("__iter__");
-  (void)kw;
   return asy_range_iter(vm, AS_RANGE(args[0]));
 }
 
 static Value range_reversed_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_RANGE("__reversed__");
-  (void)kw;
   ObjRange *r = AS_RANGE(args[0]);
   i128 n = range_len128(r->start, r->stop, r->step);
   if (n == 0) return asy_range_iter(vm, asy_range_new(vm, 0, 0, 1));
@@ -225,14 +213,10 @@ static Value range_reversed_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value range_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_RANGE("__repr__");
-  (void)kw;
   return asy_range_repr(vm, AS_RANGE(args[0]));
 }
 
 static Value range_index_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_RANGE("index");
-  if (!asy_args(vm, "range.index", argc - 1, kw, 1, 1)) return EXC_VAL;
   ObjRange *r = AS_RANGE(args[0]);
   Value v = args[1];
   if (IS_INTLIKE(v)) {
@@ -253,8 +237,6 @@ static Value range_index_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value range_count_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_RANGE("count");
-  if (!asy_args(vm, "range.count", argc - 1, kw, 1, 1)) return EXC_VAL;
   ObjRange *r = AS_RANGE(args[0]);
   if (IS_INTLIKE(args[1])) return INT_VAL(int_in_range(r, AS_INTLIKE(args[1])) ? 1 : 0);
   int64_t c = 0;
@@ -268,28 +250,20 @@ static Value range_count_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value range_hash_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_RANGE("__hash__");
-  (void)kw;
   bool ok;
   int64_t h = asy_range_hash(vm, AS_RANGE(args[0]), &ok);
   return ok ? INT_VAL(h) : EXC_VAL;
 }
 
 static Value range_start(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_RANGE("start");
-  (void)kw;
   return INT_VAL(AS_RANGE(args[0])->start);
 }
 
 static Value range_stop(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_RANGE("stop");
-  (void)kw;
   return INT_VAL(AS_RANGE(args[0])->stop);
 }
 
 static Value range_step(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_RANGE("step");
-  (void)kw;
   return INT_VAL(AS_RANGE(args[0])->step);
 }
 
@@ -373,8 +347,6 @@ Value asy_slice_compare(VM *vm, int op, ObjSlice *a, ObjSlice *b) {
   return asy_seq_compare(vm, op, x, 3, y, 3);
 }
 
-#define SELF_SLICE(meth) ASY_SELF(OBJ_SLICE, meth, "slice")
-
 static Value slice_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
   int n = start_stop_step_args(vm, "slice", argc, kw);
   if (n < 0) return EXC_VAL;
@@ -383,8 +355,6 @@ static Value slice_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value slice_indices_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SLICE("indices");
-  if (!asy_args(vm, "slice.indices", argc - 1, kw, 1, 1)) return EXC_VAL;
   int64_t len;
   if (!asy_index(vm, args[1], &len)) return EXC_VAL;
   if (len < 0) return asy_raise(vm, vm->exc.ValueError, "length should not be negative");
@@ -396,8 +366,6 @@ static Value slice_indices_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value slice_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SLICE("__repr__");
-  (void)kw;
   return asy_slice_repr(vm, (ObjSlice *)AS_OBJ(args[0]));
 }
 
@@ -418,51 +386,49 @@ bool asy_slice_hash(VM *vm, ObjSlice *s, int64_t *out) {
 }
 
 static Value slice_hash_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SLICE("__hash__");
-  (void)kw;
   int64_t h;
   if (!asy_slice_hash(vm, (ObjSlice *)AS_OBJ(args[0]), &h)) return EXC_VAL;
   return INT_VAL(h);
 }
 
 static Value slice_start(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SLICE("start");
-  (void)kw;
   return ((ObjSlice *)AS_OBJ(args[0]))->start;
 }
 
 static Value slice_stop(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SLICE("stop");
-  (void)kw;
   return ((ObjSlice *)AS_OBJ(args[0]))->stop;
 }
 
 static Value slice_step(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SLICE("step");
-  (void)kw;
   return ((ObjSlice *)AS_OBJ(args[0]))->step;
 }
 
 #define U ASY_UNCHECKED
+#define AUTO ASY_ARGS_AUTO
+#define SLOT ASY_ARGS_SLOT
+#define PROPERTY (ASY_ARGS_AUTO | ASY_DEF_PROPERTY)
 /* clang-format off */
 static const AsyMethodDef range_methods[] = {
-  {"__new__", range_new_, U}, {"__len__", range_len_m, U}, {"__getitem__", range_getitem_m, U},
-  {"__contains__", range_contains_m, U}, {"__iter__", range_iter_m, U},
-  {"__reversed__", range_reversed_m, U}, {"__repr__", range_repr_m, U},
-  {"__hash__", range_hash_m, U}, {"index", range_index_m, U}, {"count", range_count_m, U},
-  {"start", range_start, U | ASY_DEF_PROPERTY}, {"stop", range_stop, U | ASY_DEF_PROPERTY},
-  {"step", range_step, U | ASY_DEF_PROPERTY}, {0},
+  {"__new__", range_new_, U}, {"__len__", range_len_m, 0, 0, SLOT},
+  {"__getitem__", range_getitem_m, 1, 1, SLOT}, {"__contains__", range_contains_m, 1, 1, SLOT},
+  {"__iter__", range_iter_m, 0, 0, SLOT}, {"__reversed__", range_reversed_m, 0, 0, AUTO},
+  {"__repr__", range_repr_m, 0, 0, SLOT}, {"__hash__", range_hash_m, 0, 0, SLOT},
+  {"index", range_index_m, 1, 1, AUTO}, {"count", range_count_m, 1, 1, AUTO},
+  {"start", range_start, 0, 0, PROPERTY}, {"stop", range_stop, 0, 0, PROPERTY},
+  {"step", range_step, 0, 0, PROPERTY}, {0},
 };
-/* clang-format on */
 
-/* clang-format off */
 static const AsyMethodDef slice_methods[] = {
-  {"__new__", slice_new_, U}, {"indices", slice_indices_m, U}, {"__repr__", slice_repr_m, U},
-  {"__hash__", slice_hash_m, U}, {"start", slice_start, U | ASY_DEF_PROPERTY},
-  {"stop", slice_stop, U | ASY_DEF_PROPERTY}, {"step", slice_step, U | ASY_DEF_PROPERTY}, {0},
+  {"__new__", slice_new_, U}, {"indices", slice_indices_m, 1, 1, AUTO},
+  {"__repr__", slice_repr_m, 0, 0, SLOT}, {"__hash__", slice_hash_m, 0, 0, SLOT},
+  {"start", slice_start, 0, 0, PROPERTY}, {"stop", slice_stop, 0, 0, PROPERTY},
+  {"step", slice_step, 0, 0, PROPERTY}, {0},
 };
 /* clang-format on */
 #undef U
+#undef AUTO
+#undef SLOT
+#undef PROPERTY
 
 void asy_init_range_types(VM *vm) {
   asy_def_natives(vm, vm->types.range, NULL, range_methods);

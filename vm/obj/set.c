@@ -336,27 +336,46 @@ static int keep_common_step(VM *vm, void *ctx, Value item) {
   return !in || add_entry(vm, sets[1], item, h) ? 1 : -1;
 }
 
+/* Whether a key (with its hash) is in `other`, a set or an exact dict: 1, 0, -1. */
+static int member_hashed(VM *vm, Value other, Value key, int64_t hash) {
+  if (IS_DICT(other)) {
+    Value v = asy_dict_get_hashed(vm, AS_DICT(other), key, hash);
+    return IS_EXC(v) ? -1 : !IS_UNDEF(v);
+  }
+  int in;
+  return contains_entry(vm, AS_SET(other), key, hash, &in) ? in : -1;
+}
+
+/* The one walk of the algebra between a set and a set (or dict): each key of `walk`
+** whose membership in `other` is `want` is added to `into` or, with no `into`, stops the
+** walk. 1 when stopped, 0 when the walk ended, -1 on error. A user __eq__ may mutate
+** `walk`: index by position, with the bound read again each step. */
+static int walk_members(VM *vm, ObjSet *walk, Value other, bool want, ObjSet *into) {
+  for (size_t i = 0; i <= walk->mask; i++) {
+    SetEntry e = walk->table[i];
+    if (IS_UNDEF(e.key)) continue;
+    asy_push_root(vm, e.key);
+    int in = member_hashed(vm, other, e.key, e.hash);
+    if (in < 0) return -1;
+    if (in != want) continue;
+    if (!into) return 1;
+    if (!add_entry(vm, into, e.key, e.hash)) return -1;
+  }
+  return 0;
+}
+
+/* The keys two sets share, walking the smaller and probing the larger, `b` on a tie
+** (CPython's order: it decides which __eq__ runs and the result's table order). */
+static int walk_common(VM *vm, ObjSet *a, ObjSet *b, ObjSet *into) {
+  if (a->used < b->used) return walk_members(vm, a, OBJ_VAL(b), true, into);
+  return walk_members(vm, b, OBJ_VAL(a), true, into);
+}
+
 static Value set_intersection(VM *vm, ObjSet *s, Value other) {
   if (IS_SET(other) && AS_SET(other) == s) return OBJ_VAL(set_copy(vm, s));
   ObjSet *result = asy_set_new(vm, base_type(vm, s));
-  if (IS_SET(other)) {
-    ObjSet *a = s, *b = AS_SET(other);
-    if (b->used > a->used) {
-      ObjSet *t = a;
-      a = b;
-      b = t;
-    }
-    for (size_t i = 0; i <= b->mask; i++) {
-      SetEntry e = b->table[i];
-      if (IS_UNDEF(e.key)) continue;
-      asy_push_root(vm, e.key);
-      int in;
-      if (!contains_entry(vm, a, e.key, e.hash, &in)) return EXC_VAL;
-      if (in && !add_entry(vm, result, e.key, e.hash)) return EXC_VAL;
-      if (i > b->mask) break;
-    }
-    return OBJ_VAL(result);
-  }
+  if (IS_SET(other))
+    return walk_common(vm, s, AS_SET(other), result) < 0 ? EXC_VAL : OBJ_VAL(result);
   ObjSet *sets[2] = {s, result};
   if (asy_for_each(vm, other, keep_common_step, sets) < 0) return EXC_VAL;
   return OBJ_VAL(result);
@@ -418,22 +437,14 @@ static Value set_difference(VM *vm, ObjSet *s, Value other) {
   else return copy_and_difference(vm, s, other);
   if ((s->used >> 2) > other_size) return copy_and_difference(vm, s, other);
   ObjSet *result = asy_set_new(vm, base_type(vm, s));
-  for (size_t i = 0; i <= s->mask; i++) {
-    SetEntry e = s->table[i];
-    if (IS_UNDEF(e.key)) continue;
-    asy_push_root(vm, e.key);
-    int in;
-    if (is_dict) {
-      Value v = asy_dict_get_hashed(vm, AS_DICT(other), e.key, e.hash);
-      if (IS_EXC(v)) return v;
-      in = !IS_UNDEF(v);
-    } else if (!contains_entry(vm, AS_SET(other), e.key, e.hash, &in)) {
-      return EXC_VAL;
-    }
-    if (!in && !add_entry(vm, result, e.key, e.hash)) return EXC_VAL;
-    if (i > s->mask) break;
-  }
-  return OBJ_VAL(result);
+  return walk_members(vm, s, other, false, result) < 0 ? EXC_VAL : OBJ_VAL(result);
+}
+
+/* Symmetric difference's step: remove the key from s if there, else add it. */
+static bool toggle_entry(VM *vm, ObjSet *s, Value key, int64_t hash) {
+  asy_push_root(vm, key);
+  int r = discard_entry(vm, s, key, hash);
+  return r > 0 || (r == 0 && add_entry(vm, s, key, hash));
 }
 
 static bool symmetric_difference_update(VM *vm, ObjSet *s, Value other) {
@@ -445,11 +456,7 @@ static bool symmetric_difference_update(VM *vm, ObjSet *s, Value other) {
     ObjDict *d = AS_DICT(other);
     for (size_t i = 0; i < d->used; i++) {
       DictEntry e = d->entries[i];
-      if (IS_UNDEF(e.key)) continue;
-      asy_push_root(vm, e.key);
-      int r = discard_entry(vm, s, e.key, e.hash);
-      if (r < 0) return false;
-      if (r == 0 && !add_entry(vm, s, e.key, e.hash)) return false;
+      if (!IS_UNDEF(e.key) && !toggle_entry(vm, s, e.key, e.hash)) return false;
     }
     return true;
   }
@@ -461,11 +468,7 @@ static bool symmetric_difference_update(VM *vm, ObjSet *s, Value other) {
   ObjSet *os = AS_SET(o);
   for (size_t i = 0; i <= os->mask; i++) {
     SetEntry e = os->table[i];
-    if (IS_UNDEF(e.key)) continue;
-    asy_push_root(vm, e.key);
-    int r = discard_entry(vm, s, e.key, e.hash);
-    if (r < 0) return false;
-    if (r == 0 && !add_entry(vm, s, e.key, e.hash)) return false;
+    if (!IS_UNDEF(e.key) && !toggle_entry(vm, s, e.key, e.hash)) return false;
   }
   return true;
 }
@@ -486,16 +489,8 @@ static Value set_union(VM *vm, ObjSet *s, Value other) {
 /* a <= b for two sets: 1, 0, -1. */
 static int issubset(VM *vm, ObjSet *a, ObjSet *b) {
   if (a->used > b->used) return 0;
-  for (size_t i = 0; i <= a->mask; i++) {
-    SetEntry e = a->table[i];
-    if (IS_UNDEF(e.key)) continue;
-    asy_push_root(vm, e.key);
-    int in;
-    if (!contains_entry(vm, b, e.key, e.hash, &in)) return -1;
-    if (!in) return 0;
-    if (i > a->mask) break;
-  }
-  return 1;
+  int missing = walk_members(vm, a, OBJ_VAL(b), false, NULL);
+  return missing < 0 ? -1 : !missing;
 }
 
 Value asy_set_compare(VM *vm, int op, ObjSet *a, ObjSet *b) {
@@ -599,9 +594,6 @@ Value asy_set_repr(VM *vm, Value sv) {
 /* ---- methods ------------------------------------------------------------------- */
 
 #define SELF_SET(meth) ASY_SELF(OBJ_SET, meth, "set")
-/* The method's qualified name for messages: frozenset shares these functions, and CPython
-** names its own type ("frozenset.copy() takes no arguments"). Needs args[0] checked. */
-#define SET_NAME(meth) (is_frozen(vm, AS_SET(args[0])) ? "frozenset." meth : "set." meth)
 
 static Value key_error(VM *vm, Value key) {
   Value exc = asy_new_exception(vm, vm->exc.KeyError, 1, &key);
@@ -643,14 +635,10 @@ static Value frozenset_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value set_add_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SET("add");
-  if (!asy_args(vm, "set.add", argc - 1, kw, 1, 1)) return EXC_VAL;
   return asy_set_add(vm, AS_SET(args[0]), args[1]) ? NONE_VAL : EXC_VAL;
 }
 
 static Value set_remove_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SET("remove");
-  if (!asy_args(vm, "set.remove", argc - 1, kw, 1, 1)) return EXC_VAL;
   int r = asy_set_discard(vm, AS_SET(args[0]), args[1]);
   if (r < 0) return EXC_VAL;
   if (r == 0) return key_error(vm, args[1]);
@@ -658,14 +646,10 @@ static Value set_remove_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value set_discard_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SET("discard");
-  if (!asy_args(vm, "set.discard", argc - 1, kw, 1, 1)) return EXC_VAL;
   return asy_set_discard(vm, AS_SET(args[0]), args[1]) < 0 ? EXC_VAL : NONE_VAL;
 }
 
 static Value set_pop_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SET("pop");
-  if (!asy_args(vm, "set.pop", argc - 1, kw, 0, 0)) return EXC_VAL;
   ObjSet *s = AS_SET(args[0]);
   if (s->used == 0) {
     Value msg = STR_VAL(vm, "pop from an empty set");
@@ -686,15 +670,11 @@ static Value set_pop_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value set_clear_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SET("clear");
-  if (!asy_args(vm, "set.clear", argc - 1, kw, 0, 0)) return EXC_VAL;
   set_clear(vm, AS_SET(args[0]));
   return NONE_VAL;
 }
 
 static Value set_copy_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SET("copy");
-  if (!asy_args(vm, SET_NAME("copy"), argc - 1, kw, 0, 0)) return EXC_VAL;
   ObjSet *s = AS_SET(args[0]);
   if (s->obj.cls == vm->types.frozenset) return args[0];
   return OBJ_VAL(set_copy(vm, s));
@@ -708,14 +688,10 @@ static Value update_with_each(VM *vm, int argc, Value *args, bool (*op)(VM *, Ob
 }
 
 static Value set_update_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SET("update");
-  if (!asy_no_kw(vm, "set.update", kw)) return EXC_VAL;
   return update_with_each(vm, argc, args, asy_set_update);
 }
 
 static Value set_union_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SET("union");
-  if (!asy_no_kw(vm, SET_NAME("union"), kw)) return EXC_VAL;
   ObjSet *s = AS_SET(args[0]);
   ObjSet *r = set_copy(vm, s);
   for (int i = 1; i < argc; i++) {
@@ -725,7 +701,8 @@ static Value set_union_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   return OBJ_VAL(r);
 }
 
-static Value intersection_multi(VM *vm, int argc, Value *args) {
+/* intersection(*others); intersection_update's result too. */
+static Value set_intersection_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjSet *s = AS_SET(args[0]);
   if (argc == 1) return OBJ_VAL(set_copy(vm, s));
   Value r = args[0];
@@ -736,24 +713,14 @@ static Value intersection_multi(VM *vm, int argc, Value *args) {
   return r;
 }
 
-static Value set_intersection_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SET("intersection");
-  if (!asy_no_kw(vm, SET_NAME("intersection"), kw)) return EXC_VAL;
-  return intersection_multi(vm, argc, args);
-}
-
 static Value set_intersection_update_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SET("intersection_update");
-  if (!asy_no_kw(vm, "set.intersection_update", kw)) return EXC_VAL;
-  Value r = intersection_multi(vm, argc, args);
+  Value r = set_intersection_m(vm, argc, args, kw);
   if (IS_EXC(r)) return r;
   swap_bodies(AS_SET(args[0]), AS_SET(r));
   return NONE_VAL;
 }
 
 static Value set_difference_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SET("difference");
-  if (!asy_no_kw(vm, SET_NAME("difference"), kw)) return EXC_VAL;
   ObjSet *s = AS_SET(args[0]);
   if (argc == 1) return OBJ_VAL(set_copy(vm, s));
   Value r = set_difference(vm, s, args[1]);
@@ -763,20 +730,14 @@ static Value set_difference_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value set_difference_update_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SET("difference_update");
-  if (!asy_no_kw(vm, "set.difference_update", kw)) return EXC_VAL;
   return update_with_each(vm, argc, args, difference_update);
 }
 
 static Value set_symdiff_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SET("symmetric_difference");
-  if (!asy_args(vm, SET_NAME("symmetric_difference"), argc - 1, kw, 1, 1)) return EXC_VAL;
   return set_symmetric_difference(vm, AS_SET(args[0]), args[1]);
 }
 
 static Value set_symdiff_update_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SET("symmetric_difference_update");
-  if (!asy_args(vm, "set.symmetric_difference_update", argc - 1, kw, 1, 1)) return EXC_VAL;
   return symmetric_difference_update(vm, AS_SET(args[0]), args[1]) ? NONE_VAL : EXC_VAL;
 }
 
@@ -787,8 +748,6 @@ static Value as_set(VM *vm, Value v) {
 }
 
 static Value set_issubset_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SET("issubset");
-  if (!asy_args(vm, SET_NAME("issubset"), argc - 1, kw, 1, 1)) return EXC_VAL;
   Value o = as_set(vm, args[1]);
   if (IS_EXC(o)) return o;
   int r = issubset(vm, AS_SET(args[0]), AS_SET(o));
@@ -809,8 +768,6 @@ static int set_member_step(VM *vm, void *ctx, Value item) {
 }
 
 static Value set_issuperset_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SET("issuperset");
-  if (!asy_args(vm, SET_NAME("issuperset"), argc - 1, kw, 1, 1)) return EXC_VAL;
   ObjSet *s = AS_SET(args[0]);
   if (IS_SET(args[1])) {
     int r = issubset(vm, AS_SET(args[1]), s);
@@ -822,25 +779,10 @@ static Value set_issuperset_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value set_isdisjoint_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SET("isdisjoint");
-  if (!asy_args(vm, SET_NAME("isdisjoint"), argc - 1, kw, 1, 1)) return EXC_VAL;
   ObjSet *s = AS_SET(args[0]);
   if (IS_SET(args[1])) {
-    ObjSet *a = s, *b = AS_SET(args[1]);
-    if (a->used > b->used) {
-      ObjSet *t = a;
-      a = b;
-      b = t;
-    }
-    for (size_t i = 0; i <= a->mask; i++) {
-      SetEntry e = a->table[i];
-      if (IS_UNDEF(e.key)) continue;
-      int in;
-      if (!contains_entry(vm, b, e.key, e.hash, &in)) return EXC_VAL;
-      if (in) return FALSE_VAL;
-      if (i > a->mask) break;
-    }
-    return TRUE_VAL;
+    int common = walk_common(vm, s, AS_SET(args[1]), NULL);
+    return common < 0 ? EXC_VAL : BOOL_VAL(!common);
   }
   SetScan scan = {s, true};
   int r = asy_for_each(vm, args[1], set_member_step, &scan);
@@ -848,65 +790,61 @@ static Value set_isdisjoint_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value set_contains_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SET("__contains__");
-  if (!asy_args(vm, SET_NAME("__contains__"), argc - 1, kw, 1, 1)) return EXC_VAL;
   int r = asy_set_contains(vm, AS_SET(args[0]), args[1]);
   return r < 0 ? EXC_VAL : BOOL_VAL(r);
 }
 
 static Value set_len_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SET("__len__");
-  (void)kw;
   return INT_VAL((int64_t)AS_SET(args[0])->used);
 }
 
 static Value set_iter_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SET("__iter__");
-  (void)kw;
   return asy_set_iter(vm, AS_SET(args[0]));
 }
 
 static Value set_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SET("__repr__");
-  (void)kw;
   return asy_set_repr(vm, args[0]);
 }
 
 static Value frozenset_hash_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_SET("__hash__");
-  (void)kw;
   return INT_VAL(asy_frozenset_hash(AS_SET(args[0])));
 }
 
 #define U ASY_UNCHECKED
+#define AUTO ASY_ARGS_AUTO
+#define SLOT ASY_ARGS_SLOT
+#define ANY ASY_VARARGS
 /* clang-format off */
 static const AsyMethodDef set_methods[] = {
-  {"__new__", set_new_, U}, {"__init__", set_init, U}, {"add", set_add_m, U},
-  {"remove", set_remove_m, U}, {"discard", set_discard_m, U}, {"pop", set_pop_m, U},
-  {"clear", set_clear_m, U}, {"update", set_update_m, U},
-  {"intersection_update", set_intersection_update_m, U},
-  {"difference_update", set_difference_update_m, U},
-  {"symmetric_difference_update", set_symdiff_update_m, U}, {0},
+  {"__new__", set_new_, U}, {"__init__", set_init, U}, {"add", set_add_m, 1, 1, AUTO},
+  {"remove", set_remove_m, 1, 1, AUTO}, {"discard", set_discard_m, 1, 1, AUTO},
+  {"pop", set_pop_m, 0, 0, AUTO}, {"clear", set_clear_m, 0, 0, AUTO},
+  {"update", set_update_m, 0, ANY, AUTO},
+  {"intersection_update", set_intersection_update_m, 0, ANY, AUTO},
+  {"difference_update", set_difference_update_m, 0, ANY, AUTO},
+  {"symmetric_difference_update", set_symdiff_update_m, 1, 1, AUTO}, {0},
 };
-/* clang-format on */
 
 static const AsyMethodDef frozenset_methods[] = {
-    {"__new__", frozenset_new_, U},
-    {"__hash__", frozenset_hash_m, U},
-    {0},
+  {"__new__", frozenset_new_, U}, {"__hash__", frozenset_hash_m, 0, 0, SLOT}, {0},
 };
 
-/* What set and frozenset both have. */
-/* clang-format off */
+/* What set and frozenset both have: installed in each, so that messages name the class
+** the method was looked up on ("frozenset.copy() takes no arguments (1 given)"). */
 static const AsyMethodDef any_set_methods[] = {
-  {"copy", set_copy_m, U}, {"union", set_union_m, U}, {"intersection", set_intersection_m, U},
-  {"difference", set_difference_m, U}, {"symmetric_difference", set_symdiff_m, U},
-  {"issubset", set_issubset_m, U}, {"issuperset", set_issuperset_m, U},
-  {"isdisjoint", set_isdisjoint_m, U}, {"__contains__", set_contains_m, U},
-  {"__len__", set_len_m, U}, {"__iter__", set_iter_m, U}, {"__repr__", set_repr_m, U}, {0},
+  {"copy", set_copy_m, 0, 0, AUTO}, {"union", set_union_m, 0, ANY, AUTO},
+  {"intersection", set_intersection_m, 0, ANY, AUTO},
+  {"difference", set_difference_m, 0, ANY, AUTO},
+  {"symmetric_difference", set_symdiff_m, 1, 1, AUTO}, {"issubset", set_issubset_m, 1, 1, AUTO},
+  {"issuperset", set_issuperset_m, 1, 1, AUTO}, {"isdisjoint", set_isdisjoint_m, 1, 1, AUTO},
+  {"__contains__", set_contains_m, 1, 1, AUTO}, {"__len__", set_len_m, 0, 0, SLOT},
+  {"__iter__", set_iter_m, 0, 0, SLOT}, {"__repr__", set_repr_m, 0, 0, SLOT}, {0},
 };
 /* clang-format on */
 #undef U
+#undef AUTO
+#undef SLOT
+#undef ANY
 
 void asy_init_set_types(VM *vm) {
   ObjClass *c = vm->types.set, *f = vm->types.frozenset;

@@ -112,8 +112,6 @@ Value asy_tuple_getitem(VM *vm, ObjTuple *t, Value key) {
 
 /* ---- methods ------------------------------------------------------------------- */
 
-#define SELF_TUPLE(meth) ASY_SELF(OBJ_TUPLE, meth, "tuple")
-
 static Value tuple_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (argc < 1 || !IS_CLASS(args[0]))
     return asy_raise(vm, vm->exc.TypeError, "tuple.__new__(X): X is not a type object");
@@ -136,13 +134,6 @@ static Value tuple_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value tuple_index(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_TUPLE("index");
-  if (kw && kw->count)
-    return asy_raise(vm, vm->exc.TypeError, "tuple.index() takes no keyword arguments");
-  if (argc < 2)
-    return asy_raise(vm, vm->exc.TypeError, "index expected at least 1 argument, got %d", argc - 1);
-  if (argc > 4)
-    return asy_raise(vm, vm->exc.TypeError, "index expected at most 3 arguments, got %d", argc - 1);
   ObjTuple *t = AS_TUPLE(args[0]);
   int64_t n = (int64_t)t->size, bounds[2] = {0, n};
   for (int k = 0; k < 2 && argc > 2 + k; k++) {
@@ -170,8 +161,6 @@ static Value tuple_index(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value tuple_count(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_TUPLE("count");
-  if (!asy_args(vm, "tuple.count", argc - 1, kw, 1, 1)) return EXC_VAL;
   ObjTuple *t = AS_TUPLE(args[0]);
   int64_t c = 0;
   for (size_t i = 0; i < t->size; i++) {
@@ -183,55 +172,44 @@ static Value tuple_count(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value tuple_getitem_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_TUPLE("__getitem__");
-  if (!asy_args(vm, "tuple.__getitem__", argc - 1, kw, 1, 1)) return EXC_VAL;
   return asy_tuple_getitem(vm, AS_TUPLE(args[0]), args[1]);
 }
 
 static Value tuple_len_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_TUPLE("__len__");
-  (void)kw;
   return INT_VAL((int64_t)AS_TUPLE(args[0])->size);
 }
 
 static Value tuple_contains_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_TUPLE("__contains__");
-  if (!asy_args(vm, "tuple.__contains__", argc - 1, kw, 1, 1)) return EXC_VAL;
   ObjTuple *t = AS_TUPLE(args[0]);
   int r = asy_seq_contains(vm, t->items, t->size, args[1]);
   return r < 0 ? EXC_VAL : BOOL_VAL(r);
 }
 
 static Value tuple_iter_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_TUPLE("__iter__");
-  (void)kw;
   return asy_tuple_iter(vm, args[0]);
 }
 
 static Value tuple_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_TUPLE("__repr__");
-  (void)kw;
   return asy_tuple_repr(vm, args[0]);
 }
 
 static Value tuple_hash_m(VM *vm, int argc, Value *args, ObjDict *kw) {
-  SELF_TUPLE("__hash__");
-  (void)kw;
   int64_t h;
   if (!asy_tuple_hash(vm, AS_TUPLE(args[0]), &h)) return EXC_VAL;
   return INT_VAL(h);
 }
 
-#define U ASY_UNCHECKED
+#define SLOT ASY_ARGS_SLOT
 /* clang-format off */
 static const AsyMethodDef tuple_methods[] = {
-  {"__new__", tuple_new_, U}, {"index", tuple_index, U}, {"count", tuple_count, U},
-  {"__getitem__", tuple_getitem_m, U}, {"__len__", tuple_len_m, U},
-  {"__contains__", tuple_contains_m, U}, {"__iter__", tuple_iter_m, U},
-  {"__repr__", tuple_repr_m, U}, {"__hash__", tuple_hash_m, U}, {0},
+  {"__new__", tuple_new_, ASY_UNCHECKED}, {"index", tuple_index, 1, 3, ASY_ARGS_AUTO},
+  {"count", tuple_count, 1, 1, ASY_ARGS_AUTO}, {"__getitem__", tuple_getitem_m, 1, 1, SLOT},
+  {"__len__", tuple_len_m, 0, 0, SLOT}, {"__contains__", tuple_contains_m, 1, 1, SLOT},
+  {"__iter__", tuple_iter_m, 0, 0, SLOT}, {"__repr__", tuple_repr_m, 0, 0, SLOT},
+  {"__hash__", tuple_hash_m, 0, 0, SLOT}, {0},
 };
 /* clang-format on */
-#undef U
+#undef SLOT
 
 void asy_init_tuple_type(VM *vm) {
   ObjClass *c = vm->types.tuple;
