@@ -63,31 +63,30 @@ static void warn_never_awaited(VM *vm, ObjGen *g) {
 
 /* ---- scanning and queueing --------------------------------------------------------------- */
 
+/* Append o to a growing array; false without memory (the object then just goes
+** unfinalized). */
+static bool push_obj(Obj ***items, size_t *count, size_t *capacity, Obj *o) {
+  if (*count == *capacity) {
+    size_t cap = *capacity ? *capacity * 2 : 64;
+    Obj **grown = realloc(*items, cap * sizeof *grown);
+    if (!grown) return false;
+    *items = grown;
+    *capacity = cap;
+  }
+  (*items)[(*count)++] = o;
+  return true;
+}
+
 static void enqueue(VM *vm, Obj *o) {
   AsyFinalizer *F = &vm->fin;
-  if (F->count == F->capacity) {
-    size_t cap = F->capacity ? F->capacity * 2 : 16;
-    Obj **q = realloc(F->queue, cap * sizeof *q);
-    if (!q) return; /* without memory the object just goes unfinalized */
-    F->queue = q;
-    F->capacity = cap;
-  }
-  o->finalized = FIN_DONE;
-  F->queue[F->count++] = o;
+  if (push_obj(&F->queue, &F->count, &F->capacity, o)) o->finalized = FIN_DONE;
 }
 
 static bool has_del(Obj *o) { return o->type == OBJ_INSTANCE && (o->cls->flags & CLASS_HAS_DEL); }
 
 void asy_finalize_track(VM *vm, Obj *o) {
   AsyFinalizer *F = &vm->fin;
-  if (F->ntracked == F->tracked_cap) {
-    size_t cap = F->tracked_cap ? F->tracked_cap * 2 : 256;
-    Obj **t = realloc(F->tracked, cap * sizeof *t);
-    if (!t) return; /* without memory the object just goes unfinalized */
-    F->tracked = t;
-    F->tracked_cap = cap;
-  }
-  F->tracked[F->ntracked++] = o;
+  push_obj(&F->tracked, &F->ntracked, &F->tracked_cap, o);
 }
 
 void asy_finalize_want(VM *vm, Obj *o) {

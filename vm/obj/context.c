@@ -125,31 +125,17 @@ static Value ctx_data(VM *vm, int argc, Value *args, ObjDict *kw) {
   return OBJ_VAL(vars_of(vm, CTX));
 }
 
-/* __iter__, keys, values, items: the dict's own. */
-static Value over_vars(VM *vm, Value *args, const char *meth) {
-  ObjDict *d = vars_of(vm, CTX);
-  return asy_call_method(vm, OBJ_VAL(d), asy_str_cstr(vm, meth), 0, NULL);
-}
-static Value ctx_iter(VM *vm, int argc, Value *args, ObjDict *kw) {
-  (void)kw;
-  SELF_CONTEXT("__iter__");
-  return over_vars(vm, args, "__iter__");
-}
-static Value ctx_keys(VM *vm, int argc, Value *args, ObjDict *kw) {
-  (void)kw;
-  SELF_CONTEXT("keys");
-  return over_vars(vm, args, "keys");
-}
-static Value ctx_values(VM *vm, int argc, Value *args, ObjDict *kw) {
-  (void)kw;
-  SELF_CONTEXT("values");
-  return over_vars(vm, args, "values");
-}
-static Value ctx_items(VM *vm, int argc, Value *args, ObjDict *kw) {
-  (void)kw;
-  SELF_CONTEXT("items");
-  return over_vars(vm, args, "items");
-}
+/* __iter__, keys, values, items: the variables' dict's own. */
+#define OVER_VARS(fn, meth) \
+  static Value fn(VM *vm, int argc, Value *args, ObjDict *kw) { \
+    (void)kw; \
+    SELF_CONTEXT(meth); \
+    return asy_call_method(vm, OBJ_VAL(vars_of(vm, CTX)), asy_str_cstr(vm, meth), 0, NULL); \
+  }
+OVER_VARS(ctx_iter, "__iter__")
+OVER_VARS(ctx_keys, "keys")
+OVER_VARS(ctx_values, "values")
+OVER_VARS(ctx_items, "items")
 
 static Value m_copy_context(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)argc, (void)args, (void)kw;
