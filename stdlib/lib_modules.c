@@ -5,8 +5,9 @@
 
 #include "stdlib/asy_stdlib.h"
 #include "stdlib/lib_modules.h"
+#include "vm/codefile.h"
 
-/* The module's init: compile the embedded text and run it in the module's namespace. */
+/* The module's init: load the embedded code and run it in the module's namespace. */
 static Value lib_module_init(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
   if (argc < 1 || !IS_MODULE(args[0])) return NONE_VAL;
@@ -18,7 +19,7 @@ static Value lib_module_init(VM *vm, int argc, Value *args, ObjDict *kw) {
   char filename[128];
   snprintf(filename, sizeof filename, "<frozen %s>", lib->name);
   AsySource *src = asy_source_add(vm, filename, lib->text, lib->size);
-  ObjCode *code = asy_compile(vm, src, 0);
+  ObjCode *code = asy_code_read(vm, lib->code, lib->code_size, src);
   if (!code) return EXC_VAL;
   Value r = asy_run_code(vm, code, mod->dict);
   return IS_EXC(r) ? r : NONE_VAL;

@@ -15,7 +15,7 @@
 #include "vm/obj/context.h"
 #include "vm/obj/str.h"
 
-#define GC_MIN_HEAP (1u << 20)
+#define GC_MIN_HEAP (4u << 20) /* no collection while a program and its imports start */
 
 static void out_of_memory(void) {
   fputs("asy: out of memory\n", stderr);

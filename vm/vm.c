@@ -138,7 +138,7 @@ VM *vm_new(void) {
   if (!vm) return NULL;
   const char *stress = getenv("ASY_GC_STRESS");
   vm->gc_stress = stress && *stress && strcmp(stress, "0") != 0;
-  vm->next_gc = 1u << 20;
+  vm->next_gc = 4u << 20;
   vm->recursion_limit = 1000;
   vm->gc_paused = 1;
 
