@@ -121,9 +121,19 @@ Value asy_future_exception(VM *vm, ObjFuture *f) {
   return f->exception;
 }
 
+/* A done callback added while the current context was empty keeps this instead of a
+** copy; the copy (an empty Context) is made only when the callback is scheduled or
+** shown. Most callbacks (a TaskGroup's, one per task) are added so. */
+#define EMPTY_CONTEXT FALSE_VAL
+
+static Value real_context(VM *vm, Value ctx) {
+  return IS_BOOL(ctx) ? OBJ_VAL(asy_context_new(vm)) : ctx;
+}
+
 /* Schedule fn(f) on the ready ring in ctx; a task as fn is that task's wake-up. */
 static void schedule_one(VM *vm, ObjFuture *f, Value fn, Value ctx) {
   asy_push_root(vm, fn);
+  ctx = real_context(vm, ctx);
   asy_push_root(vm, ctx);
   Value arg = OBJ_VAL(f);
   Value args = OBJ_VAL(asy_tuple_from(vm, 1, &arg));
@@ -207,10 +217,15 @@ Value asy_future_add_done_callback(VM *vm, ObjFuture *f, Value fn, Value ctx) {
   }
   size_t mark = asy_temp_mark(vm);
   if (IS_NONE(ctx)) {
-    asy_push_root(vm, fn);
-    ctx = asy_context_copy_current(vm);
-    if (IS_EXC(ctx)) return ctx;
-    asy_push_root(vm, ctx);
+    Value cur = vm->loop.context;
+    if (!IS_OBJ_TYPE(cur, OBJ_CONTEXT) || !((ObjContext *)AS_OBJ(cur))->vars ||
+        ((ObjContext *)AS_OBJ(cur))->vars->count == 0) {
+      ctx = EMPTY_CONTEXT;
+    } else {
+      asy_push_root(vm, fn);
+      ctx = asy_context_copy_current(vm);
+      asy_push_root(vm, ctx);
+    }
   }
   if (IS_UNDEF(f->cb0) && (!f->callbacks || f->callbacks->size == 0)) {
     f->cb0 = fn;
@@ -266,7 +281,7 @@ Value asy_future_callbacks(VM *vm, ObjFuture *f) {
     pair[0] = callback_face(vm, f->cb0);
     if (IS_EXC(pair[0])) return pair[0];
     asy_push_root(vm, pair[0]);
-    pair[1] = f->cb0_context;
+    pair[1] = f->cb0_context = real_context(vm, f->cb0_context);
     asy_list_append(vm, out, OBJ_VAL(asy_tuple_from(vm, 2, pair)));
   }
   for (size_t i = 0; f->callbacks && i < f->callbacks->size; i++) {
@@ -274,7 +289,7 @@ Value asy_future_callbacks(VM *vm, ObjFuture *f) {
     pair[0] = callback_face(vm, t->items[0]);
     if (IS_EXC(pair[0])) return pair[0];
     asy_push_root(vm, pair[0]);
-    pair[1] = t->items[1];
+    pair[1] = t->items[1] = real_context(vm, t->items[1]);
     asy_list_append(vm, out, OBJ_VAL(asy_tuple_from(vm, 2, pair)));
   }
   asy_temp_reset(vm, mark);
@@ -337,7 +352,12 @@ AsyRunStatus asy_future_iter_send(VM *vm, Value v, Value *result) {
     *result = NONE_VAL;
     return ASY_RUN_RETURNED;
   }
-  ObjFuture *f = AS_FUTURE(it->a);
+  AsyRunStatus st = asy_future_send(vm, AS_FUTURE(it->a), result);
+  if (st == ASY_RUN_RETURNED) it->a = NONE_VAL;
+  return st;
+}
+
+AsyRunStatus asy_future_send(VM *vm, ObjFuture *f, Value *result) {
   if (f->state == FUT_PENDING) {
     if (!f->blocking) {
       f->blocking = true;
@@ -347,7 +367,6 @@ AsyRunStatus asy_future_iter_send(VM *vm, Value v, Value *result) {
     asy_raise(vm, vm->exc.RuntimeError, "await wasn't used with future");
     return ASY_RUN_RAISED;
   }
-  it->a = NONE_VAL;
   Value r = asy_future_result(vm, f);
   if (IS_EXC(r)) return ASY_RUN_RAISED;
   *result = r;

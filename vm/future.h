@@ -76,6 +76,9 @@ bool asy_is_future_iter(Value v);
 /* One send into a FutureIter: SUSPENDED yielding the future (first time, pending),
 ** RETURNED with its result when done, RAISED otherwise. */
 AsyRunStatus asy_future_iter_send(VM *vm, Value it, Value *result);
+/* The same on the future itself: `await` of a Future or Task drives the future
+** directly (no FutureIter is made); a throw() into the awaiting frame raises there. */
+AsyRunStatus asy_future_send(VM *vm, ObjFuture *f, Value *result);
 
 /* Task.__init__: bind the coroutine, name, context; schedule the first step (or run it
 ** now when eager and the loop runs). False with an exception pending. */

@@ -314,6 +314,7 @@ static Value stop_value(VM *vm, Value exc) {
 AsyRunStatus asy_send(VM *vm, Value recv, Value v, Value *result) {
   ObjGen *g = asy_gen_inline_target(vm, recv);
   if (g) return asy_gen_resume(vm, g, v, UNDEF_VAL, result);
+  if (IS_OBJ_TYPE(recv, OBJ_FUTURE)) return asy_future_send(vm, AS_FUTURE(recv), result);
   if (asy_is_future_iter(recv)) return asy_future_iter_send(vm, recv, result);
   Value r;
   if (IS_NONE(v) && IS_OBJ_TYPE(recv, OBJ_ITER)) {
@@ -366,7 +367,7 @@ Value asy_get_awaitable(VM *vm, Value v) {
     return v;
   }
   if (IS_OBJ_TYPE(v, OBJ_FUTURE) && (AS_OBJ(v)->cls->flags & CLASS_BUILTIN))
-    return asy_future_await(vm, AS_FUTURE(v));
+    return v; /* SEND drives the future itself (asy_future_send) */
   ObjStr *name = asy_str_intern(vm, "__await__", 9);
   Value m = asy_class_lookup(asy_class_of(vm, v), name);
   if (IS_UNDEF(m))
