@@ -119,6 +119,19 @@ void asy_finalize_scan(VM *vm) {
   for (size_t i = first; i < vm->fin.count; i++) asy_gc_mark_obj(vm, vm->fin.queue[i]);
 }
 
+bool asy_finalize_has_candidates(VM *vm) {
+  AsyFinalizer *F = &vm->fin;
+  for (size_t i = 0; i < F->ntracked; i++) {
+    Obj *o = F->tracked[i];
+    if (o->finalized == FIN_DONE) continue;
+    if (o->type == OBJ_GEN ? ((ObjGen *)o)->state != GEN_CLOSED
+        : o->type == OBJ_FUTURE ? asy_future_has_report((ObjFuture *)o)
+                                : true)
+      return true;
+  }
+  return false;
+}
+
 void asy_finalize_prune(VM *vm) {
   AsyFinalizer *F = &vm->fin;
   size_t kept = 0;

@@ -52,6 +52,9 @@ void asy_finalize_want(VM *vm, struct Obj *o);
 /* Between mark and sweep: warn for never-awaited coroutines, queue (and mark) the
 ** objects whose finalizers must run. */
 void asy_finalize_scan(VM *vm);
+/* Could any tracked object still need its finalizer (a generator not closed, an
+** instance with __del__, a future with something to report)? */
+bool asy_finalize_has_candidates(VM *vm);
 /* After marking is complete: forget the tracked objects the sweep will free. */
 void asy_finalize_prune(VM *vm);
 /* Mark the queued objects (GC roots until their finalizer ran). */

@@ -478,7 +478,7 @@ static void clear_main_globals(VM *vm) {
 }
 
 void asy_gc_finalize_at_exit(VM *vm) {
-  if (vm->gc_paused) return;
+  if (vm->gc_paused || !asy_finalize_has_candidates(vm)) return;
   clear_main_globals(vm);
   vm->gc_paused++;
   mark_roots(vm, true);
