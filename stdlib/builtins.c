@@ -1007,6 +1007,7 @@ void asy_init_builtins(VM *vm) {
   asy_register_native_module(vm, "json", asy_mod_json_init);
   asy_register_native_module(vm, "time", asy_mod_time_init);
   asy_register_native_module(vm, "_asyncio", asy_mod_asyncio_core_init);
+  asy_register_native_module(vm, "_collections", asy_mod_collections_init);
   asy_lib_modules_init(vm);
   asy_temp_reset(vm, mark);
   vm->gc_paused--;

@@ -13,6 +13,7 @@
 #include "vm/future.h"
 #include "vm/gc.h"
 #include "vm/obj/context.h"
+#include "vm/obj/deque.h"
 #include "vm/obj/str.h"
 
 #define GC_MIN_HEAP (4u << 20) /* no collection while a program and its imports start */
@@ -288,6 +289,11 @@ static void blacken(VM *vm, Obj *o) {
     break;
   }
   case OBJ_FUTURE: asy_future_mark(vm, (ObjFuture *)o); break;
+  case OBJ_DEQUE: {
+    ObjDeque *d = (ObjDeque *)o;
+    for (size_t i = 0; i < d->size; i++) MARKV(d->items[(d->head + i) % d->cap]);
+    break;
+  }
   case OBJ_CONTEXT:
     MARK(((ObjContext *)o)->vars);
     MARKV(((ObjContext *)o)->prev);
@@ -414,6 +420,12 @@ static void free_object(VM *vm, Obj *o) {
   }
   case OBJ_HANDLE: size = sizeof(ObjHandle); break;
   case OBJ_CONTEXT: size = sizeof(ObjContext); break;
+  case OBJ_DEQUE: {
+    ObjDeque *d = (ObjDeque *)o;
+    if (d->items) ASY_FREE(vm, Value, d->items, d->cap);
+    size = sizeof(ObjDeque);
+    break;
+  }
   case OBJ_FUTURE:
     asy_future_release(vm, (ObjFuture *)o);
     size = sizeof(ObjFuture);

@@ -54,6 +54,7 @@ typedef enum {
   OBJ_NATIVE_DATA, /* opaque C payload owned by a stdlib module (e.g. random state) */
   OBJ_FUTURE,      /* asyncio Future or Task, or an instance of a subclass (vm/future.c) */
   OBJ_CONTEXT,     /* contextvars.Context (vm/obj/context.c) */
+  OBJ_DEQUE,       /* collections.deque (vm/obj/deque.c) */
   OBJ_TYPE_COUNT
 } ObjType;
 

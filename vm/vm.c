@@ -55,7 +55,7 @@ static void builtin_layout(const char *name, ObjType *layout, int *flags) {
     {"anext_awaitable", OBJ_ITER, CLASS_FINAL},
     {"Handle", OBJ_HANDLE, CLASS_FINAL}, {"TimerHandle", OBJ_HANDLE, CLASS_FINAL},
     {"Future", OBJ_FUTURE, 0}, {"Task", OBJ_FUTURE, 0}, {"FutureIter", OBJ_ITER, CLASS_FINAL},
-    {"Context", OBJ_CONTEXT, CLASS_FINAL},
+    {"Context", OBJ_CONTEXT, CLASS_FINAL}, {"deque", OBJ_DEQUE, CLASS_FINAL},
     {"native_data", OBJ_NATIVE_DATA, CLASS_FINAL},
   };
   /* clang-format on */

@@ -76,6 +76,7 @@
   X(task, "Task") \
   X(future_iter, "FutureIter") \
   X(context, "Context") \
+  X(deque, "deque") \
   X(native_data, "native_data")
 
 /* Built-in exception classes: (field, Python name, base field). Order matters: a base
