@@ -174,9 +174,16 @@ static Value dq_remove(VM *vm, int argc, Value *args, ObjDict *kw) {
     if (IS_EXC(r)) return r;
     return asy_raise(vm, vm->exc.ValueError, "%s is not in deque", AS_STR(r)->chars);
   }
-  for (size_t j = (size_t)i; j + 1 < d->size; j++) *slot(d, j) = *slot(d, j + 1);
-  d->size--;
-  d->state++;
+  /* Close the gap from the nearer end: removing the first waiter (asyncio's case) is
+  ** O(1). */
+  size_t k = (size_t)i;
+  if (k < d->size / 2) {
+    for (size_t j = k; j > 0; j--) *slot(d, j) = *slot(d, j - 1);
+    pop_left(d);
+  } else {
+    for (size_t j = k; j + 1 < d->size; j++) *slot(d, j) = *slot(d, j + 1);
+    pop_right(d);
+  }
   return NONE_VAL;
 }
 
