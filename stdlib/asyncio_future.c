@@ -200,8 +200,6 @@ VALUE_GETTER(cancel_message)
 VALUE_SETTER(cancel_message)
 VALUE_GETTER(cancelled_exc)
 VALUE_SETTER(cancelled_exc)
-VALUE_GETTER(fut_waiter)
-VALUE_GETTER(context)
 BOOL_GETSET(blocking)
 BOOL_GETSET(log_traceback)
 BOOL_GETSET(log_destroy_pending)
@@ -220,6 +218,12 @@ static Value p_num_cancels(VM *vm, int argc, Value *args, ObjDict *kw) {
     if (argc < 1 || !IS_OBJ_TYPE(args[0], OBJ_FUTURE) || !AS_FUTURE(args[0])->is_task) \
       return asy_raise(vm, vm->exc.TypeError, "descriptor '%s' requires a 'Task' object", meth); \
   } while (0)
+
+static Value p_get_fut_waiter(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  SELF_TASK("_fut_waiter");
+  return FUT->fut_waiter;
+}
 
 static Value t_init(VM *vm, int argc, Value *args, ObjDict *kw) {
   SELF_TASK("__init__");
@@ -428,7 +432,7 @@ static const AsyMethodDef task_methods[] = {
   {"get_name", t_get_name, 0, 0, A}, {"set_name", t_set_name, 1, 1, A},
   {"get_stack", t_get_stack, 0, 0, ASY_ARGS_KW}, {"task_wakeup", t_wakeup, 1, 1, A},
   {"_coro", t_get_coro, P}, {"_fut_waiter", p_get_fut_waiter, P},
-  {"_num_cancels_requested", p_num_cancels, P}, {"_context", p_get_context, P},
+  {"_num_cancels_requested", p_num_cancels, P}, {"_context", t_get_context, P},
   {"_name", t_get_name, P},
   {0},
 };

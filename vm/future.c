@@ -38,7 +38,7 @@ static void task_register(VM *vm, ObjFuture *t) {
 }
 
 static void task_unregister(VM *vm, ObjFuture *t) {
-  if (!t->registered) return;
+  if (!t->is_task || !t->registered) return;
   AsyLoop *l = &vm->loop;
   if (t->prev_task) t->prev_task->next_task = t->next_task;
   else l->tasks_head = t->next_task;
@@ -58,10 +58,16 @@ Value asy_task_all(VM *vm) {
 
 /* ---- futures ------------------------------------------------------------------------- */
 
+size_t asy_future_size(const ObjFuture *f) {
+  return f->is_task ? sizeof(ObjFuture) : offsetof(ObjFuture, coro);
+}
+
 ObjFuture *asy_future_new(VM *vm, ObjClass *cls) {
-  ObjFuture *f = (ObjFuture *)asy_alloc_obj(vm, sizeof(ObjFuture), OBJ_FUTURE, cls);
+  bool is_task = asy_is_subclass(cls, vm->types.task);
+  size_t size = is_task ? sizeof(ObjFuture) : offsetof(ObjFuture, coro);
+  ObjFuture *f = (ObjFuture *)asy_alloc_obj(vm, size, OBJ_FUTURE, cls);
   f->state = FUT_PENDING;
-  f->is_task = asy_is_subclass(cls, vm->types.task);
+  f->is_task = is_task;
   f->blocking = f->log_traceback = f->must_cancel = f->registered = false;
   f->log_destroy_pending = true;
   f->num_cancels_requested = 0;
@@ -69,8 +75,10 @@ ObjFuture *asy_future_new(VM *vm, ObjClass *cls) {
   f->cb0 = f->cb0_context = UNDEF_VAL;
   f->callbacks = NULL;
   f->attrs = NULL;
-  f->coro = f->context = f->name = f->fut_waiter = NONE_VAL;
-  f->prev_task = f->next_task = NULL;
+  if (is_task) {
+    f->coro = f->context = f->name = f->fut_waiter = NONE_VAL;
+    f->prev_task = f->next_task = NULL;
+  }
   return f;
 }
 
@@ -399,7 +407,13 @@ static void schedule_step(VM *vm, ObjFuture *t, Value exc) {
   size_t mark = asy_temp_mark(vm);
   asy_push_root(vm, OBJ_VAL(t));
   asy_push_root(vm, exc);
-  Value args = OBJ_VAL(asy_tuple_from(vm, IS_UNDEF(exc) ? 0 : 1, &exc));
+  Value args;
+  if (!IS_UNDEF(exc)) {
+    args = OBJ_VAL(asy_tuple_from(vm, 1, &exc));
+  } else {
+    if (IS_UNDEF(vm->loop.no_args)) vm->loop.no_args = OBJ_VAL(asy_tuple_new(vm, 0));
+    args = vm->loop.no_args;
+  }
   ObjHandle *h = asy_loop_call_soon(vm, OBJ_VAL(t), args, t->context);
   h->kind = HANDLE_TASK_STEP;
   asy_temp_reset(vm, mark);
@@ -706,13 +720,19 @@ bool asy_task_run_handle(VM *vm, ObjHandle *h) {
 /* ---- the collector's view ---------------------------------------------------------- */
 
 void asy_future_mark(VM *vm, ObjFuture *f) {
-  Value vs[] = {f->loop,          f->result, f->exception,   f->cancel_message,
-                f->cancelled_exc, f->cb0,    f->cb0_context, f->coro,
-                f->context,       f->name,   f->fut_waiter};
+  Value vs[] = {f->loop,          f->result, f->exception,  f->cancel_message,
+                f->cancelled_exc, f->cb0,    f->cb0_context};
   for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++)
     if (IS_OBJ(vs[i])) asy_gc_mark_obj(vm, AS_OBJ(vs[i]));
+  if (f->is_task) {
+    Value ts[] = {f->coro, f->context, f->name, f->fut_waiter};
+    for (size_t i = 0; i < sizeof ts / sizeof ts[0]; i++)
+      if (IS_OBJ(ts[i])) asy_gc_mark_obj(vm, AS_OBJ(ts[i]));
+  }
   if (f->callbacks) asy_gc_mark_obj(vm, (Obj *)f->callbacks);
   if (f->attrs) asy_gc_mark_obj(vm, (Obj *)f->attrs);
 }
 
-void asy_future_release(VM *vm, ObjFuture *f) { task_unregister(vm, f); }
+void asy_future_release(VM *vm, ObjFuture *f) {
+  if (f->is_task) task_unregister(vm, f);
+}

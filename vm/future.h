@@ -41,6 +41,8 @@ typedef enum {
 
 /* A new pending future (or, with is_task, an uninitialised task) of class cls. */
 ObjFuture *asy_future_new(VM *vm, ObjClass *cls);
+/* Its allocated size: a plain future has no task fields. */
+size_t asy_future_size(const ObjFuture *f);
 /* Give a new future its loop (None: the hook's event loop). False with an exception. */
 bool asy_future_init(VM *vm, ObjFuture *f, Value loop);
 

@@ -428,7 +428,7 @@ static void free_object(VM *vm, Obj *o) {
   }
   case OBJ_FUTURE:
     asy_future_release(vm, (ObjFuture *)o);
-    size = sizeof(ObjFuture);
+    size = asy_future_size((ObjFuture *)o);
     break;
   case OBJ_NATIVE_DATA: {
     ObjNativeData *nd = (ObjNativeData *)o;

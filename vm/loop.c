@@ -249,7 +249,7 @@ void asy_loop_mark(VM *vm) {
     asy_gc_mark_obj(vm, (Obj *)l->ready[(l->ready_head + i) % l->ready_cap]);
   for (size_t i = 0; i < l->timer_count; i++) asy_gc_mark_obj(vm, (Obj *)l->timers[i]);
   Value roots[] = {l->error_hook, l->context,  l->current_task,
-                   l->hooks[0],   l->hooks[1], l->context_var_class};
+                   l->hooks[0],   l->hooks[1], l->context_var_class, l->no_args};
   for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++)
     if (IS_OBJ(roots[i])) asy_gc_mark_obj(vm, AS_OBJ(roots[i]));
 }

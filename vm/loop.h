@@ -36,6 +36,7 @@ typedef struct AsyLoop {
   Value current_task;                      /* the task whose step runs, or NONE */
   Value hooks[2];                          /* AsyFutureHook (future.h), UNDEF when unset */
   Value context_var_class;                 /* contextvars.ContextVar (obj/context.c) */
+  Value no_args;                           /* () shared by the handles of plain task steps */
   struct ObjFuture *tasks_head, *tasks_tail; /* live tasks, creation order (weak) */
   uint64_t task_counter;                   /* for "Task-N" names */
 } AsyLoop;

@@ -352,7 +352,7 @@ typedef struct ObjFuture {
   Value cb0, cb0_context; /* first callback (UNDEF: none) */
   ObjList *callbacks;     /* the others, or NULL */
   ObjDict *attrs;         /* __dict__ of instances of subclasses */
-  /* Task */
+  /* Task only: a plain future is allocated without these (asy_future_size) */
   Value coro, context, name, fut_waiter;
   struct ObjFuture *prev_task, *next_task; /* the live-task list, in creation order */
 } ObjFuture;

@@ -153,6 +153,7 @@ VM *vm_new(void) {
   vm->loop.current_task = NONE_VAL;
   for (int i = 0; i < 2; i++) vm->loop.hooks[i] = UNDEF_VAL;
   vm->loop.context_var_class = UNDEF_VAL;
+  vm->loop.no_args = UNDEF_VAL;
   vm->signals.main_task = UNDEF_VAL;
 
   create_classes(vm);
