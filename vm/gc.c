@@ -8,7 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h> /* sysconf */
+#include <sys/mman.h> /* madvise */
+#include <unistd.h>   /* sysconf */
 
 #include "vm/future.h"
 #include "vm/gc.h"
@@ -72,7 +73,7 @@ void asy_push_root(VM *vm, Value v) {
 #ifndef ASY_POOL
 #define ASY_POOL 1
 #endif
-enum { POOL_GRAIN = 16, POOL_CLASSES = 16, POOL_SLAB = 64 * 1024 };
+enum { POOL_GRAIN = 16, POOL_CLASSES = 16, POOL_SLAB = 64 * 1024, POOL_HUGE_SLAB = 2 << 20 };
 
 /* A block from a fresh slab, handed out by bumping a pointer: the slab's pages are
 ** touched only as blocks are used (start-up stays small). */
@@ -86,11 +87,17 @@ static void *pool_carve(VM *vm, size_t cls) {
       vm->pool_slabs = s;
       vm->pool_slab_cap = cap;
     }
-    char *slab = malloc(POOL_SLAB);
+    /* Once the heap is past a few MiB, slabs are 2 MiB huge pages: a program holding
+    ** many objects (a million tasks) takes one page fault per 2 MiB, not per 4 KiB. */
+    size_t bytes = vm->pool_nslabs >= 64 ? POOL_HUGE_SLAB : POOL_SLAB;
+    char *slab = bytes == POOL_HUGE_SLAB ? aligned_alloc(POOL_HUGE_SLAB, bytes) : malloc(bytes);
     if (!slab) out_of_memory();
+#ifdef MADV_HUGEPAGE
+    if (bytes == POOL_HUGE_SLAB) madvise(slab, bytes, MADV_HUGEPAGE);
+#endif
     vm->pool_slabs[vm->pool_nslabs++] = slab;
     vm->pool_bump[cls] = slab;
-    vm->pool_end[cls] = slab + POOL_SLAB;
+    vm->pool_end[cls] = slab + bytes;
   }
   void *b = vm->pool_bump[cls];
   vm->pool_bump[cls] += block;
