@@ -368,7 +368,9 @@ Value asy_get_awaitable(VM *vm, Value v) {
   }
   if (IS_OBJ_TYPE(v, OBJ_FUTURE) && (AS_OBJ(v)->cls->flags & CLASS_BUILTIN))
     return v; /* SEND drives the future itself (asy_future_send) */
-  ObjStr *name = asy_str_intern(vm, "__await__", 9);
+  if (IS_OBJ_TYPE(v, OBJ_ITER) && AS_OBJ(v)->cls == vm->types.future_iter)
+    return v; /* a FutureIter (sleep(0)'s one-shot too) is its own awaitable */
+  ObjStr *name = vm->names.await;
   Value m = asy_class_lookup(asy_class_of(vm, v), name);
   if (IS_UNDEF(m))
     return asy_raise(vm, vm->exc.TypeError, "object %s can't be used in 'await' expression",
@@ -573,7 +575,7 @@ Value asy_get_anext(VM *vm, Value v) {
   if (IS_EXC(aw)) return aw;
   if (IS_OBJ_TYPE(aw, OBJ_GEN) && AS_GEN(aw)->kind == GEN_COROUTINE) return aw;
   if (IS_OBJ_TYPE(aw, OBJ_ITER) && AS_ITER(aw)->next == agen_await_next) return aw;
-  if (IS_UNDEF(asy_class_lookup(asy_class_of(vm, aw), asy_str_intern(vm, "__await__", 9))))
+  if (IS_UNDEF(asy_class_lookup(asy_class_of(vm, aw), vm->names.await)))
     return asy_raise(vm, vm->exc.TypeError,
                      "'async for' received an invalid object from __anext__: %s",
                      asy_type_name(vm, aw));
