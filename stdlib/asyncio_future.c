@@ -458,9 +458,9 @@ static const AsyMethodDef task_functions[] = {
 
 void asy_asyncio_future_init(VM *vm, ObjDict *module_dict) {
   ObjClass *future = vm->types.future, *task = vm->types.task;
-  future->module = OBJ_VAL(asy_str_intern(vm, "_asyncio", 8));
-  task->module = future->module;
-  vm->types.future_iter->module = future->module;
+  asy_class_set_c_name(vm, future, "_asyncio");
+  asy_class_set_c_name(vm, task, "_asyncio");
+  asy_class_set_c_name(vm, vm->types.future_iter, "_asyncio");
   asy_def_natives(vm, future, NULL, future_methods);
   asy_def_natives(vm, task, NULL, task_methods);
   asy_def_natives(vm, vm->types.future_iter, NULL, future_iter_methods);

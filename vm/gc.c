@@ -239,6 +239,7 @@ static void blacken(VM *vm, Obj *o) {
   case OBJ_CLASS: {
     ObjClass *c = (ObjClass *)o;
     MARK(c->name); MARK(c->qualname); MARKV(c->module); MARK(c->base); MARK(c->dict);
+    MARK(c->tp_name);
     break;
   }
   case OBJ_INSTANCE:

@@ -401,6 +401,8 @@ struct ObjClass {
   ObjType layout; /* ObjType of instances created by calling the class */
   int flags;      /* CLASS_* */
   int depth;      /* number of bases up to object (for fast issubclass) */
+  ObjStr *tp_name; /* the name messages use when it is not `name`: CPython's C types with a
+                      dotted tp_name ('_asyncio.Future', 'collections.deque'); NULL = name */
 };
 
 typedef struct {

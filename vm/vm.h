@@ -443,6 +443,9 @@ ObjSlice *asy_slice_new(VM *vm, Value start, Value stop, Value step);
 ObjCell *asy_cell_new(VM *vm, Value v);
 ObjFunction *asy_function_new(VM *vm, ObjCode *code, ObjDict *globals);
 ObjBound *asy_bound_new(VM *vm, Value self, Value func);
+/* Give a built-in class its module and the dotted name CPython's messages use for it
+** ("module.name", as a C type's tp_name). */
+void asy_class_set_c_name(VM *vm, ObjClass *c, const char *module);
 ObjClass *asy_class_new(VM *vm, ObjStr *name, ObjClass *base, ObjDict *dict);
 Value asy_instance_new(VM *vm, ObjClass *cls); /* raw, no __init__ */
 ObjModule *asy_module_new(VM *vm, ObjStr *name);

@@ -46,7 +46,15 @@ ObjClass *asy_class_of(VM *vm, Value v) {
   }
 }
 
-const char *asy_type_name(VM *vm, Value v) { return asy_class_of(vm, v)->name->chars; }
+const char *asy_type_name(VM *vm, Value v) {
+  ObjClass *c = asy_class_of(vm, v);
+  return (c->tp_name ? c->tp_name : c->name)->chars;
+}
+void asy_class_set_c_name(VM *vm, ObjClass *c, const char *module) {
+  c->module = OBJ_VAL(asy_str_cstr(vm, module));
+  c->tp_name = asy_str_printf(vm, "%s.%s", module, c->name->chars);
+}
+
 const char *asy_arg_type_name(VM *vm, Value v) {
   return IS_NONE(v) ? "None" : asy_type_name(vm, v);
 }

@@ -171,7 +171,7 @@ static const AsyMethodDef context_functions[] = {
 
 void asy_context_init(VM *vm, ObjDict *d) {
   ObjClass *c = vm->types.context;
-  c->module = OBJ_VAL(asy_str_intern(vm, "_contextvars", 12));
+  asy_class_set_c_name(vm, c, "_contextvars");
   asy_def_natives(vm, c, NULL, context_methods);
   asy_def_natives(vm, NULL, d, context_functions);
   asy_def_value(vm, d, "Context", OBJ_VAL(c));

@@ -362,7 +362,7 @@ static const AsyMethodDef deque_methods[] = {
 
 void asy_deque_init(VM *vm, ObjDict *d) {
   ObjClass *c = vm->types.deque;
-  c->module = OBJ_VAL(asy_str_intern(vm, "collections", 11));
+  asy_class_set_c_name(vm, c, "collections");
   /* The object protocol's built-in fast paths switch on the layouts they know; a deque
   ** is reached through its methods, as instances of classes defined in Asy are. */
   c->flags &= ~CLASS_BUILTIN;
