@@ -610,7 +610,7 @@ static bool load_method(VM *vm, Value obj, ObjStr *name, Value *meth, Value *sel
   }
   if (!generic) {
     ObjClass *cls = asy_class_of(vm, obj);
-    Value attr = asy_class_lookup(cls, name);
+    Value attr = asy_class_lookup_cached(vm, cls, name);
     if (IS_FUNCTION(attr) || (IS_NATIVE(attr) && IS_UNDEF(AS_NATIVE(attr)->self))) {
       if (!special && IS_OBJ(obj) &&
           (OBJ_TYPE(obj) == OBJ_INSTANCE || OBJ_TYPE(obj) == OBJ_EXCEPTION)) {

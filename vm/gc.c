@@ -475,6 +475,7 @@ void asy_gc_collect(VM *vm) {
   asy_finalize_prune(vm);
   asy_strings_sweep(vm);
   sweep(vm);
+  vm->class_epoch++; /* freed classes and names may come back at the same addresses */
   vm->next_gc = vm->bytes_allocated * 2;
   if (vm->next_gc < GC_MIN_HEAP) vm->next_gc = GC_MIN_HEAP;
   vm->gc_paused--;

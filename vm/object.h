@@ -125,6 +125,8 @@ struct ObjDict {
   int32_t *index;
   DictEntry *entries;
   ObjDict *attrs;   /* see ObjTuple */
+  bool class_dict;  /* a class's dict some attribute-cache entry depends on: a layout
+                       change bumps VM.class_epoch (asy_class_lookup_cached) */
   uint64_t version; /* layout version: set to a fresh per-VM number (never 0) by
                        every change to the set of keys or their entry positions (insert
                        of a new key, delete, resize, clear) — NOT by value updates. Equal

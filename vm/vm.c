@@ -154,6 +154,7 @@ VM *vm_new(void) {
   for (int i = 0; i < 2; i++) vm->loop.hooks[i] = UNDEF_VAL;
   vm->loop.context_var_class = UNDEF_VAL;
   vm->loop.no_args = UNDEF_VAL;
+  vm->class_epoch = 1; /* the zeroed cache entries (epoch 0) never match */
   vm->signals.main_task = UNDEF_VAL;
 
   create_classes(vm);

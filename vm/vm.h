@@ -287,6 +287,17 @@ struct VM {
   Obj *importing[256];        /* module.c: modules whose body is running, innermost last */
   int importing_count;
   uint64_t dict_version; /* dict.c: the last ObjDict.version handed out */
+  /* asy_class_lookup_cached: (class, name) -> the class-dict entry found along the MRO
+  ** (NULL: absent), valid while class_epoch is unchanged. The epoch moves when the layout
+  ** of a class dict an entry depends on changes, and at every collection (a freed class
+  ** or name could be reborn at the same address). */
+  uint64_t class_epoch;
+  struct AsyAttrCacheEntry {
+    ObjClass *cls;
+    ObjStr *name;
+    uint64_t epoch;
+    struct DictEntry *entry;
+  } attr_cache[1024];
   uint64_t nan_serial;   /* number.c: payload of the last fresh NaN (its identity) */
   struct {               /* str.c: the last code point -> byte offset lookup (weak:
                                cleared whenever the GC sweeps) */
@@ -368,6 +379,8 @@ bool asy_isinstance(VM *vm, Value v, ObjClass *cls);
 bool asy_is_subclass(ObjClass *sub, ObjClass *cls);
 /* Look `name` up along the MRO of cls (no descriptor binding). UNDEF if absent. */
 Value asy_class_lookup(ObjClass *cls, ObjStr *name);
+/* The same through the VM's attribute cache (getattr, setattr, method calls). */
+Value asy_class_lookup_cached(VM *vm, ObjClass *cls, ObjStr *name);
 
 /* getattr(obj, name) with descriptors, bound methods, __getattr__. Raises
 ** AttributeError with CPython's message when missing. */

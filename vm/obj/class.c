@@ -85,6 +85,26 @@ Value asy_class_lookup(ObjClass *cls, ObjStr *name) {
   return UNDEF_VAL;
 }
 
+Value asy_class_lookup_cached(VM *vm, ObjClass *cls, ObjStr *name) {
+  size_t n = sizeof vm->attr_cache / sizeof vm->attr_cache[0];
+  struct AsyAttrCacheEntry *e =
+      &vm->attr_cache[(((uintptr_t)cls >> 4) ^ ((uintptr_t)name >> 3)) & (n - 1)];
+  if (e->cls == cls && e->name == name && e->epoch == vm->class_epoch)
+    return e->entry ? e->entry->value : UNDEF_VAL;
+  DictEntry *found = NULL;
+  for (ObjClass *c = cls; c && !found; c = c->base) {
+    if (!c->dict) continue;
+    c->dict->class_dict = true; /* from now on its layout changes move the epoch */
+    int64_t ix = asy_dict_find_str(c->dict, name);
+    if (ix >= 0) found = &c->dict->entries[ix];
+  }
+  e->cls = cls;
+  e->name = name;
+  e->epoch = vm->class_epoch;
+  e->entry = found;
+  return found ? found->value : UNDEF_VAL;
+}
+
 static bool name_is(ObjStr *name, const char *s) { return strcmp(name->chars, s) == 0; }
 
 /* Wrap a native or function into a property/staticmethod/classmethod object. */
@@ -489,7 +509,7 @@ static Value getattr_impl(VM *vm, Value obj, ObjStr *name) {
   }
   ObjClass *cls = asy_class_of(vm, obj);
   if (name == vm->names.class_) return OBJ_VAL(cls);
-  Value descr = asy_class_lookup(cls, name);
+  Value descr = asy_class_lookup_cached(vm, cls, name);
   if (!IS_UNDEF(descr) && is_data_descriptor(vm, descr))
     return descr_get(vm, descr, obj, cls, name);
   ObjDict *d = instance_dict(vm, obj, false);
@@ -606,7 +626,7 @@ static bool generic_setattr(VM *vm, Value obj, ObjStr *name, Value value) {
   bool del = IS_UNDEF(value);
   if (IS_CLASS(obj)) return class_setattr(vm, AS_CLASS(obj), name, value, del);
   ObjClass *cls = asy_class_of(vm, obj);
-  Value descr = asy_class_lookup(cls, name);
+  Value descr = asy_class_lookup_cached(vm, cls, name);
   if (IS_OBJ_TYPE(descr, OBJ_WRAPPER) && ((ObjWrapper *)AS_OBJ(descr))->kind == W_PROPERTY) {
     ObjWrapper *w = (ObjWrapper *)AS_OBJ(descr);
     Value f = del ? w->fdel : w->fset;

@@ -31,7 +31,10 @@ static size_t usable(size_t n) { return (n << 1) / 3; }
 /* Layout versions (ObjDict.version): one sequence per VM (vm->dict_version), so a
 ** version number names a single (dict, layout) pair among the dicts a cache can meet
 ** and caches need not also remember the dict. */
-static inline void new_layout(VM *vm, ObjDict *d) { d->version = ++vm->dict_version; }
+static inline void new_layout(VM *vm, ObjDict *d) {
+  d->version = ++vm->dict_version;
+  if (d->class_dict) vm->class_epoch++;
+}
 
 ObjDict *asy_dict_new(VM *vm) {
   return (ObjDict *)asy_alloc_obj(vm, sizeof(ObjDict), OBJ_DICT, vm->types.dict);
