@@ -77,6 +77,7 @@ ObjFuture *asy_future_new(VM *vm, ObjClass *cls) {
   f->attrs = NULL;
   if (is_task) {
     f->coro = f->context = f->name = f->fut_waiter = NONE_VAL;
+    f->spare_step = NULL;
     f->prev_task = f->next_task = NULL;
   }
   return f;
@@ -414,7 +415,16 @@ static void schedule_step(VM *vm, ObjFuture *t, Value exc) {
     if (IS_UNDEF(vm->loop.no_args)) vm->loop.no_args = OBJ_VAL(asy_tuple_new(vm, 0));
     args = vm->loop.no_args;
   }
-  ObjHandle *h = asy_loop_call_soon(vm, OBJ_VAL(t), args, t->context);
+  ObjHandle *h = t->spare_step;
+  if (h) { /* the handle of a finished step: no allocation per step */
+    t->spare_step = NULL;
+    h->args = args;
+    h->context = t->context;
+    h->cancelled = false;
+    asy_loop_push_ready(vm, h);
+  } else {
+    h = asy_loop_call_soon(vm, OBJ_VAL(t), args, t->context);
+  }
   h->kind = HANDLE_TASK_STEP;
   asy_temp_reset(vm, mark);
 }
@@ -714,7 +724,11 @@ bool asy_task_run_handle(VM *vm, ObjHandle *h) {
   ObjFuture *t = AS_FUTURE(h->callback);
   ObjTuple *args = AS_TUPLE(h->args);
   if (h->kind == HANDLE_TASK_WAKEUP) return task_wakeup(vm, t, args->items[0]);
-  return task_step(vm, t, args->size ? args->items[0] : UNDEF_VAL);
+  bool ok = task_step(vm, t, args->size ? args->items[0] : UNDEF_VAL);
+  /* Nobody else can hold a step's handle unless its error was reported (the loop's
+  ** exception handler sees it): then it is not reused. */
+  if (ok && t->state == FUT_PENDING && !t->spare_step) t->spare_step = h;
+  return ok;
 }
 
 /* ---- the collector's view ---------------------------------------------------------- */
@@ -729,6 +743,7 @@ void asy_future_mark(VM *vm, ObjFuture *f) {
     for (size_t i = 0; i < sizeof ts / sizeof ts[0]; i++)
       if (IS_OBJ(ts[i])) asy_gc_mark_obj(vm, AS_OBJ(ts[i]));
   }
+  if (f->is_task && f->spare_step) asy_gc_mark_obj(vm, (Obj *)f->spare_step);
   if (f->callbacks) asy_gc_mark_obj(vm, (Obj *)f->callbacks);
   if (f->attrs) asy_gc_mark_obj(vm, (Obj *)f->attrs);
 }

@@ -117,6 +117,8 @@ static void drop_cancelled_timers(AsyLoop *l) {
 
 /* ---- scheduling ---------------------------------------------------------------------- */
 
+void asy_loop_push_ready(VM *vm, ObjHandle *h) { ready_push(vm, h); }
+
 ObjHandle *asy_loop_call_soon(VM *vm, Value callback, Value args, Value context) {
   ObjHandle *h = handle_new(vm, callback, args, context);
   ready_push(vm, h);
@@ -248,8 +250,8 @@ void asy_loop_mark(VM *vm) {
   for (size_t i = 0; i < l->ready_count; i++)
     asy_gc_mark_obj(vm, (Obj *)l->ready[(l->ready_head + i) % l->ready_cap]);
   for (size_t i = 0; i < l->timer_count; i++) asy_gc_mark_obj(vm, (Obj *)l->timers[i]);
-  Value roots[] = {l->error_hook, l->context,  l->current_task,
-                   l->hooks[0],   l->hooks[1], l->context_var_class, l->no_args};
+  Value roots[] = {l->error_hook, l->context,           l->current_task, l->hooks[0],
+                   l->hooks[1],   l->context_var_class, l->no_args};
   for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++)
     if (IS_OBJ(roots[i])) asy_gc_mark_obj(vm, AS_OBJ(roots[i]));
 }

@@ -52,6 +52,8 @@ typedef enum {
 struct ObjHandle *asy_loop_call_soon(VM *vm, Value callback, Value args, Value context);
 /* Schedule callback(*args) at loop time `when`. */
 struct ObjHandle *asy_loop_call_at(VM *vm, double when, Value callback, Value args, Value context);
+/* Queue an existing handle (not in the ring or the heap) to run in the next iteration. */
+void asy_loop_push_ready(VM *vm, struct ObjHandle *h);
 /* Cancel a handle: it will not run (a timer leaves the heap lazily). */
 void asy_loop_cancel(VM *vm, struct ObjHandle *h);
 /* The loop's clock (clock.h). */

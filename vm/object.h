@@ -356,6 +356,7 @@ typedef struct ObjFuture {
   ObjDict *attrs;         /* __dict__ of instances of subclasses */
   /* Task only: a plain future is allocated without these (asy_future_size) */
   Value coro, context, name, fut_waiter;
+  struct ObjHandle *spare_step; /* the handle of its last step, reused for the next one */
   struct ObjFuture *prev_task, *next_task; /* the live-task list, in creation order */
 } ObjFuture;
 
