@@ -193,7 +193,6 @@ static Value p_callbacks(VM *vm, int argc, Value *args, ObjDict *kw) {
     return NONE_VAL; \
   }
 
-VALUE_GETTER(loop)
 VALUE_GETTER(result)
 VALUE_GETTER(exception)
 VALUE_GETTER(cancel_message)
@@ -420,7 +419,7 @@ static const AsyMethodDef future_methods[] = {
   {"__repr__", f_repr, 0, 0, ASY_ARGS_SLOT},
   {"_make_cancelled_error", f_make_cancelled_error, 0, 0, A},
   {"__class_getitem__", f_class_getitem, 1, 1, A | ASY_DEF_CLASS},
-  {"_state", p_state, P}, {"_callbacks", p_callbacks, P}, {"_loop", p_get_loop, P},
+  {"_state", p_state, P}, {"_callbacks", p_callbacks, P}, {"_loop", f_get_loop, P},
   {"_result", p_get_result, P}, {"_exception", p_get_exception, P},
   {0},
 };

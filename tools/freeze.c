@@ -45,6 +45,7 @@ int main(int argc, char **argv) {
   ObjCode *code = asy_compile(vm, src, 0);
   int status = 0;
   if (!code) {
+    asy_print_exception(vm, asy_pending(vm)); /* the SyntaxError, with file and line */
     fprintf(stderr, "asy-freeze: %s does not compile\n", argv[3]);
     status = 1;
   } else {

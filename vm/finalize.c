@@ -111,7 +111,7 @@ void asy_finalize_scan(VM *vm) {
       }
     } else if (o->type == OBJ_FUTURE) {
       if (asy_future_has_report((ObjFuture *)o)) enqueue(vm, o);
-    } else if (o->finalized == FIN_WANTED || has_del(o)) {
+    } else if (has_del(o)) {
       enqueue(vm, o);
     }
   }
@@ -124,7 +124,7 @@ bool asy_finalize_has_candidates(VM *vm) {
   for (size_t i = 0; i < F->ntracked; i++) {
     Obj *o = F->tracked[i];
     if (o->finalized == FIN_DONE) continue;
-    if (o->type == OBJ_GEN ? ((ObjGen *)o)->state != GEN_CLOSED
+    if (o->type == OBJ_GEN      ? ((ObjGen *)o)->state != GEN_CLOSED
         : o->type == OBJ_FUTURE ? asy_future_has_report((ObjFuture *)o)
                                 : true)
       return true;

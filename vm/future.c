@@ -538,8 +538,6 @@ static bool step_later_with_error(VM *vm, ObjFuture *t, Value message) {
   return true;
 }
 
-static Value repr_of(VM *vm, Value v) { return asy_repr(vm, v); }
-
 /* CPython's __step_run_and_handle_result: resume the coroutine, record how it ended. */
 static bool step_run(VM *vm, ObjFuture *t, Value exc) {
   Value coro = t->coro, result;
@@ -605,16 +603,16 @@ static bool step_run(VM *vm, ObjFuture *t, Value exc) {
     }
   }
   if (blocking < 0) {
-    Value r = repr_of(vm, result);
+    Value r = asy_repr(vm, result);
     if (IS_EXC(r)) return false;
     return step_later_with_error(
         vm, t, OBJ_VAL(asy_str_printf(vm, "Task got bad yield: %s", AS_STR(r)->chars)));
   }
   if (!blocking) {
-    Value rt = repr_of(vm, OBJ_VAL(t));
+    Value rt = asy_repr(vm, OBJ_VAL(t));
     if (IS_EXC(rt)) return false;
     asy_push_root(vm, rt);
-    Value rr = repr_of(vm, result);
+    Value rr = asy_repr(vm, result);
     if (IS_EXC(rr)) return false;
     return step_later_with_error(
         vm, t,
@@ -622,7 +620,7 @@ static bool step_run(VM *vm, ObjFuture *t, Value exc) {
                                AS_STR(rt)->chars, AS_STR(rr)->chars)));
   }
   if (AS_OBJ(result) == (Obj *)t) {
-    Value rt = repr_of(vm, OBJ_VAL(t));
+    Value rt = asy_repr(vm, OBJ_VAL(t));
     if (IS_EXC(rt)) return false;
     return step_later_with_error(
         vm, t, OBJ_VAL(asy_str_printf(vm, "Task cannot await on itself: %s", AS_STR(rt)->chars)));
@@ -658,9 +656,9 @@ static bool task_step(VM *vm, ObjFuture *t, Value exc) {
   size_t mark = asy_temp_mark(vm);
   asy_push_root(vm, OBJ_VAL(t));
   if (t->state != FUT_PENDING) {
-    Value rt = repr_of(vm, OBJ_VAL(t));
+    Value rt = asy_repr(vm, OBJ_VAL(t));
     if (IS_EXC(rt)) return false;
-    Value re = repr_of(vm, IS_UNDEF(exc) ? NONE_VAL : exc);
+    Value re = asy_repr(vm, IS_UNDEF(exc) ? NONE_VAL : exc);
     if (IS_EXC(re)) return false;
     asy_raise(vm, vm->exc.InvalidStateError, "_step(): already done: %s, %s", AS_STR(rt)->chars,
               AS_STR(re)->chars);
@@ -676,10 +674,10 @@ static bool task_step(VM *vm, ObjFuture *t, Value exc) {
   }
   t->fut_waiter = NONE_VAL;
   if (!IS_NONE(vm->loop.current_task)) {
-    Value rt = repr_of(vm, OBJ_VAL(t));
+    Value rt = asy_repr(vm, OBJ_VAL(t));
     if (IS_EXC(rt)) return false;
     asy_push_root(vm, rt);
-    Value rc = repr_of(vm, vm->loop.current_task);
+    Value rc = asy_repr(vm, vm->loop.current_task);
     if (IS_EXC(rc)) return false;
     asy_raise(vm, vm->exc.RuntimeError,
               "Cannot enter into task %s while another task %s is being executed.",
@@ -703,9 +701,7 @@ static bool task_step(VM *vm, ObjFuture *t, Value exc) {
 static bool task_wakeup(VM *vm, ObjFuture *t, Value fut) {
   Value exc = UNDEF_VAL;
   if (IS_OBJ_TYPE(fut, OBJ_FUTURE)) {
-    ObjFuture *f = AS_FUTURE(fut);
-    if (f->state == FUT_FINISHED && IS_NONE(f->exception)) return task_step(vm, t, UNDEF_VAL);
-    Value r = asy_future_result(vm, f);
+    Value r = asy_future_result(vm, AS_FUTURE(fut));
     if (!IS_EXC(r)) return task_step(vm, t, UNDEF_VAL);
   } else {
     Value r = asy_call_method(vm, fut, name_of(vm, "result"), 0, NULL);

@@ -464,14 +464,19 @@ static void sweep(VM *vm) {
   }
 }
 
+/* Mark what the roots reach, then queue (and mark) the unreachable objects whose
+** finalizers must run: they are kept for one more cycle. */
+static void mark_with_finalizers(VM *vm, bool at_exit) {
+  mark_roots(vm, at_exit);
+  while (vm->gray_count > 0) blacken(vm, vm->gray[--vm->gray_count]);
+  asy_finalize_scan(vm);
+  while (vm->gray_count > 0) blacken(vm, vm->gray[--vm->gray_count]);
+}
+
 void asy_gc_collect(VM *vm) {
   if (vm->gc_paused) return;
   vm->gc_paused++; /* a hook that allocates must not re-enter */
-  mark_roots(vm, false);
-  while (vm->gray_count > 0) blacken(vm, vm->gray[--vm->gray_count]);
-  /* Unreachable objects with finalizers are kept (marked) for one more cycle. */
-  asy_finalize_scan(vm);
-  while (vm->gray_count > 0) blacken(vm, vm->gray[--vm->gray_count]);
+  mark_with_finalizers(vm, false);
   asy_finalize_prune(vm);
   asy_strings_sweep(vm);
   sweep(vm);
@@ -502,10 +507,7 @@ void asy_gc_finalize_at_exit(VM *vm) {
   if (vm->gc_paused || !asy_finalize_has_candidates(vm)) return;
   clear_main_globals(vm);
   vm->gc_paused++;
-  mark_roots(vm, true);
-  while (vm->gray_count > 0) blacken(vm, vm->gray[--vm->gray_count]);
-  asy_finalize_scan(vm);
-  while (vm->gray_count > 0) blacken(vm, vm->gray[--vm->gray_count]);
+  mark_with_finalizers(vm, true);
   /* Nothing is freed: the finalizers may still use what the modules hold. */
   for (Obj *o = vm->objects; o; o = o->next) o->marked = 0;
   vm->gc_paused--;

@@ -148,26 +148,34 @@ static Value dq_clear(VM *vm, int argc, Value *args, ObjDict *kw) {
   return NONE_VAL;
 }
 
-/* The index of the first item equal to x, -1 if none, -2 on error or mutation. */
-static int64_t find(VM *vm, ObjDeque *d, Value x) {
+/* Compare x with the items in order (an __eq__ that mutates d raises `mutated`,
+** RuntimeError but for remove(), as CPython): the index of the first equal one (-1:
+** none), or with count_all how many are equal; -2 on error. */
+static int64_t match_items(VM *vm, ObjDeque *d, Value x, bool count_all, ObjClass *mutated) {
   uint64_t state = d->state;
+  int64_t n = 0;
   for (size_t i = 0; i < d->size; i++) {
     int eq = asy_equal(vm, *slot(d, i), x);
     if (eq < 0) return -2;
     if (d->state != state) {
-      asy_raise(vm, vm->exc.RuntimeError, "deque mutated during iteration");
+      asy_raise(vm, mutated, "deque mutated during iteration");
       return -2;
     }
-    if (eq) return (int64_t)i;
+    if (eq && !count_all) return (int64_t)i;
+    n += eq;
   }
-  return -1;
+  return count_all ? n : -1;
+}
+
+static int64_t find(VM *vm, ObjDeque *d, Value x, ObjClass *mutated) {
+  return match_items(vm, d, x, false, mutated);
 }
 
 static Value dq_remove(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
   SELF_DEQUE("remove");
   ObjDeque *d = DQ;
-  int64_t i = find(vm, d, args[1]);
+  int64_t i = find(vm, d, args[1], vm->exc.IndexError);
   if (i == -2) return EXC_VAL;
   if (i < 0) {
     Value r = asy_repr(vm, args[1]);
@@ -190,23 +198,14 @@ static Value dq_remove(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value dq_count(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
   SELF_DEQUE("count");
-  ObjDeque *d = DQ;
-  int64_t n = 0;
-  uint64_t state = d->state;
-  for (size_t i = 0; i < d->size; i++) {
-    int eq = asy_equal(vm, *slot(d, i), args[1]);
-    if (eq < 0) return EXC_VAL;
-    if (d->state != state)
-      return asy_raise(vm, vm->exc.RuntimeError, "deque mutated during iteration");
-    n += eq;
-  }
-  return INT_VAL(n);
+  int64_t n = match_items(vm, DQ, args[1], true, vm->exc.RuntimeError);
+  return n < 0 ? EXC_VAL : INT_VAL(n);
 }
 
 static Value dq_contains(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
   SELF_DEQUE("__contains__");
-  int64_t i = find(vm, DQ, args[1]);
+  int64_t i = find(vm, DQ, args[1], vm->exc.RuntimeError);
   return i == -2 ? EXC_VAL : BOOL_VAL(i >= 0);
 }
 
