@@ -600,6 +600,14 @@ static bool load_method(VM *vm, Value obj, ObjStr *name, Value *meth, Value *sel
                         bool special) {
   *self = UNDEF_VAL;
   bool generic = false;
+  if (IS_OBJ_TYPE(obj, OBJ_MODULE) && !special && name != vm->names.dict) {
+    /* A module's own names (`asyncio.sleep`) come straight from its dict. */
+    Value v = asy_dict_get_str(AS_MODULE(obj)->dict, name);
+    if (!IS_UNDEF(v)) {
+      *meth = v;
+      return true;
+    }
+  }
   if (IS_OBJ(obj) && !special) {
     switch (OBJ_TYPE(obj)) {
     case OBJ_CLASS:

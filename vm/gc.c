@@ -131,6 +131,40 @@ static void obj_free(VM *vm, Obj *o) {
   vm->pool_free[cls] = o;
 }
 
+void *asy_pool_realloc(VM *vm, void *ptr, size_t old_size, size_t new_size) {
+  const size_t limit = POOL_GRAIN * POOL_CLASSES;
+  if (!ASY_POOL || (old_size > limit && new_size > limit))
+    return asy_realloc(vm, ptr, old_size, new_size);
+  size_t old_cls = old_size ? (old_size - 1) / POOL_GRAIN : 0;
+  size_t new_cls = new_size ? (new_size - 1) / POOL_GRAIN : 0;
+  if (ptr && new_size && old_size <= limit && new_size <= limit && old_cls == new_cls) {
+    vm->bytes_allocated += new_size;
+    vm->bytes_allocated -= old_size < vm->bytes_allocated ? old_size : vm->bytes_allocated;
+    return ptr;
+  }
+  void *p = NULL;
+  if (new_size > limit) {
+    p = asy_realloc(vm, NULL, 0, new_size);
+  } else if (new_size) {
+    void **b = vm->pool_free[new_cls];
+    if (b) vm->pool_free[new_cls] = *b;
+    else b = pool_carve(vm, new_cls);
+    p = b;
+    vm->bytes_allocated += new_size;
+  }
+  if (ptr) {
+    if (p) memcpy(p, ptr, old_size < new_size ? old_size : new_size);
+    if (old_size > limit) {
+      asy_realloc(vm, ptr, old_size, 0);
+    } else {
+      *(void **)ptr = vm->pool_free[old_cls];
+      vm->pool_free[old_cls] = ptr;
+      vm->bytes_allocated -= old_size < vm->bytes_allocated ? old_size : vm->bytes_allocated;
+    }
+  }
+  return p;
+}
+
 Obj *asy_alloc_obj(VM *vm, size_t size, ObjType type, ObjClass *cls) {
   if (vm->gc_paused == 0 && (vm->gc_stress || vm->bytes_allocated > vm->next_gc))
     asy_gc_collect(vm);
@@ -422,7 +456,7 @@ static void free_object(VM *vm, Obj *o) {
   }
   case OBJ_GEN: {
     ObjGen *g = (ObjGen *)o;
-    ASY_FREE(vm, Value, g->slots, g->capacity);
+    if (g->slots) asy_pool_realloc(vm, g->slots, sizeof(Value) * g->capacity, 0);
     size = sizeof(ObjGen);
     break;
   }

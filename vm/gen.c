@@ -62,7 +62,7 @@ Value asy_gen_from_frame(VM *vm) {
   g->nslots = g->capacity = 0;
   uint32_t n = (uint32_t)asy_nlocalsplus(co);
   if (n) {
-    g->slots = ASY_ALLOC(vm, Value, n);
+    g->slots = asy_pool_realloc(vm, NULL, 0, sizeof(Value) * n);
     memcpy(g->slots, fr->base, sizeof(Value) * n);
   }
   g->nslots = g->capacity = n;
@@ -174,7 +174,7 @@ void asy_gen_suspend(VM *vm, Frame *fr, Value *sp) {
   Fiber *f = vm->fiber;
   uint32_t n = (uint32_t)(sp - fr->base);
   if (n > g->capacity) {
-    g->slots = ASY_GROW(vm, Value, g->slots, g->capacity, n);
+    g->slots = asy_pool_realloc(vm, g->slots, sizeof(Value) * g->capacity, sizeof(Value) * n);
     g->capacity = n;
   }
   if (n) memcpy(g->slots, fr->base, sizeof(Value) * n);
@@ -186,7 +186,7 @@ void asy_gen_suspend(VM *vm, Frame *fr, Value *sp) {
 }
 
 static void release_slots(VM *vm, ObjGen *g) {
-  if (g->slots) ASY_FREE(vm, Value, g->slots, g->capacity);
+  if (g->slots) asy_pool_realloc(vm, g->slots, sizeof(Value) * g->capacity, 0);
   g->slots = NULL;
   g->nslots = g->capacity = 0;
 }
