@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "stdlib/asy_stdlib.h"
+#include "vm/poller.h"
 #include "vm/obj/context.h"
 #include "vm/obj/tuple.h"
 
@@ -50,6 +51,42 @@ static Value c_call_at(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjHandle *h = asy_loop_call_at(vm, when, args[1], a, ctx);
   h->obj.cls = vm->types.timer_handle;
   return OBJ_VAL(h);
+}
+
+/* The fd behind an int or an object with fileno(), as CPython's selectors take it. */
+static bool fd_of(VM *vm, Value v, int *fd) {
+  if (!IS_INT(v)) {
+    v = asy_call_method_opt(vm, v, asy_str_intern(vm, "fileno", 6), 0, NULL);
+    if (IS_EXC(v)) return false;
+    if (IS_UNDEF(v) || !IS_INT(v)) {
+      asy_raise(vm, vm->exc.ValueError, "Invalid file object: %s", "no fileno()");
+      return false;
+    }
+  }
+  if (AS_INT(v) < 0 || AS_INT(v) > INT32_MAX) {
+    asy_raise(vm, vm->exc.ValueError, "Invalid file descriptor: %lld", (long long)AS_INT(v));
+    return false;
+  }
+  *fd = (int)AS_INT(v);
+  return true;
+}
+
+/* add_reader(fd, callback, *args) */
+static Value c_add_reader(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  int fd;
+  if (argc < 2) return asy_raise(vm, vm->exc.TypeError, "add_reader() missing callback");
+  if (!fd_of(vm, args[0], &fd)) return EXC_VAL;
+  Value a = args_tuple(vm, argc - 2, args + 2);
+  return asy_poller_add_reader(vm, fd, args[1], a, NONE_VAL) ? NONE_VAL : EXC_VAL;
+}
+
+/* remove_reader(fd) -> True if fd was watched */
+static Value c_remove_reader(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)argc, (void)kw;
+  int fd;
+  if (!fd_of(vm, args[0], &fd)) return EXC_VAL;
+  return BOOL_VAL(asy_poller_remove_reader(vm, fd));
 }
 
 static Value c_time(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -234,6 +271,8 @@ static Value h_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
 ** number and a context= keyword; the rest are internal to asyncio). */
 static const AsyMethodDef core_functions[] = {
   {"call_soon", c_call_soon, ASY_UNCHECKED}, {"call_at", c_call_at, ASY_UNCHECKED},
+  {"add_reader", c_add_reader, ASY_UNCHECKED},
+  {"remove_reader", c_remove_reader, 1, 1, ASY_ARGS_AUTO},
   {"time", c_time, 0, 0, ASY_ARGS_AUTO}, {"run_once", c_run_once, 0, 0, ASY_ARGS_AUTO},
   {"set_error_hook", c_set_error_hook, 1, 1, ASY_ARGS_AUTO},
   {"virtual_time", c_virtual_time, 0, 0, ASY_ARGS_AUTO},

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "stdlib/asy_stdlib.h"
+#include "vm/except.h"
 #include "vm/gc.h"
 #include "vm/obj/bytes.h"
 #include "vm/obj/str.h"
@@ -51,30 +52,6 @@ static bool readable(ObjFile *f) {
 static bool writable(ObjFile *f) {
   int fl = file_flags(f);
   return (fl & (FM_WRITE | FM_APPEND | FM_CREATE)) || (fl & FM_PLUS);
-}
-
-/* Raise the OSError subclass CPython picks for errno, with the filename. */
-static Value raise_errno(VM *vm, int err, ObjStr *filename) {
-  ObjClass *cls = vm->exc.OSError;
-  switch (err) {
-  case ENOENT: cls = vm->exc.FileNotFoundError; break;
-  case EEXIST: cls = vm->exc.FileExistsError; break;
-  case EISDIR: cls = vm->exc.IsADirectoryError; break;
-  case EACCES:
-  case EPERM: cls = vm->exc.PermissionError; break;
-  case ENOTDIR: {
-    Value c = asy_dict_get_str(vm->builtins, asy_str_intern(vm, "NotADirectoryError", 18));
-    if (IS_CLASS(c)) cls = AS_CLASS(c);
-    break;
-  }
-  case EPIPE: cls = vm->exc.BrokenPipeError; break;
-  default: break;
-  }
-  Value args[3] = {INT_VAL(err), STR_VAL(vm, strerror(err)),
-                   filename ? OBJ_VAL(filename) : NONE_VAL};
-  Value e = asy_new_exception(vm, cls, filename ? 3 : 2, args);
-  if (IS_EXC(e)) return e;
-  return asy_raise_value(vm, e);
 }
 
 static Value unsupported(VM *vm, const char *msg) {
@@ -126,7 +103,7 @@ bool asy_file_write_raw(VM *vm, ObjFile *f, const char *data, size_t n) {
   if (n && fwrite(data, 1, n, fp) != n) {
     int err = errno;
     clearerr(fp);
-    raise_errno(vm, err ? err : EIO, NULL);
+    asy_raise_errno(vm, err ? err : EIO, NULL);
     return false;
   }
   return true;
@@ -374,7 +351,7 @@ static Value f_close(VM *vm, int argc, Value *args, ObjDict *kw) {
     FILE *fp = (FILE *)f->fp;
     int rc = f->borrowed ? fflush(fp) : fclose(fp);
     if (!f->borrowed) f->fp = NULL;
-    if (rc != 0) return raise_errno(vm, errno ? errno : EIO, NULL);
+    if (rc != 0) return asy_raise_errno(vm, errno ? errno : EIO, NULL);
   }
   return NONE_VAL;
 }
@@ -453,7 +430,7 @@ static Value f_tell(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjFile *f = self_file(vm, argc, args, "tell");
   if (!f || !check_open(vm, f)) return EXC_VAL;
   long pos = ftell((FILE *)f->fp);
-  if (pos < 0) return raise_errno(vm, errno, NULL);
+  if (pos < 0) return asy_raise_errno(vm, errno, NULL);
   return INT_VAL(pos);
 }
 
@@ -473,7 +450,7 @@ static Value f_seek(VM *vm, int argc, Value *args, ObjDict *kw) {
     return unsupported(vm, whence == 1 ? "can't do nonzero cur-relative seeks"
                                        : "can't do nonzero end-relative seeks");
   int w = whence == 0 ? SEEK_SET : whence == 1 ? SEEK_CUR : SEEK_END;
-  if (fseek((FILE *)f->fp, (long)off, w) != 0) return raise_errno(vm, errno, NULL);
+  if (fseek((FILE *)f->fp, (long)off, w) != 0) return asy_raise_errno(vm, errno, NULL);
   return INT_VAL(ftell((FILE *)f->fp));
 }
 
@@ -646,11 +623,11 @@ static Value bi_open(VM *vm, int argc, Value *args, ObjDict *kw) {
   cmode[n] = '\0';
   ObjStr *path = AS_STR(file);
   FILE *fp = fopen(path->chars, cmode);
-  if (!fp) return raise_errno(vm, errno, path);
+  if (!fp) return asy_raise_errno(vm, errno, path);
   struct stat sb;
   if (fstat(fileno(fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
     fclose(fp);
-    return raise_errno(vm, EISDIR, path);
+    return asy_raise_errno(vm, EISDIR, path);
   }
   ObjClass *cls = vm->types.file;
   if (binary) cls = vm->stdlib->file_classes[(fl & FM_READ) && !(fl & FM_PLUS) ? 0 : 1];

@@ -1103,3 +1103,26 @@ void asy_init_exception_types(VM *vm) {
   asy_init_exception_groups(vm);
   asy_init_traceback_type(vm);
 }
+
+Value asy_raise_errno(VM *vm, int err, ObjStr *filename) {
+  ObjClass *cls = vm->exc.OSError;
+  switch (err) {
+  case ENOENT: cls = vm->exc.FileNotFoundError; break;
+  case EEXIST: cls = vm->exc.FileExistsError; break;
+  case EISDIR: cls = vm->exc.IsADirectoryError; break;
+  case EACCES:
+  case EPERM: cls = vm->exc.PermissionError; break;
+  case ENOTDIR: {
+    Value c = asy_dict_get_str(vm->builtins, asy_str_intern(vm, "NotADirectoryError", 18));
+    if (IS_CLASS(c)) cls = AS_CLASS(c);
+    break;
+  }
+  case EPIPE: cls = vm->exc.BrokenPipeError; break;
+  default: break;
+  }
+  Value args[3] = {INT_VAL(err), STR_VAL(vm, strerror(err)),
+                   filename ? OBJ_VAL(filename) : NONE_VAL};
+  Value e = asy_new_exception(vm, cls, filename ? 3 : 2, args);
+  if (IS_EXC(e)) return e;
+  return asy_raise_value(vm, e);
+}

@@ -100,4 +100,8 @@ bool asy_check_except_star_type(VM *vm, Value type);
 ** slot wrappers (__init__, __str__, __repr__) "require", the others "don't apply". */
 Value asy_exc_descr_error(VM *vm, const char *fname, const char *owner, int argc, Value *args);
 
+/* Raise the OSError subclass CPython picks for errno (FileNotFoundError, …) with
+** errno, strerror and the filename (NULL: none). Returns EXC_VAL. */
+Value asy_raise_errno(VM *vm, int err, ObjStr *filename);
+
 #endif

@@ -7,9 +7,10 @@
 
 #include "vm/future.h"
 #include "vm/gc.h"
+#include "vm/poller.h"
 #include "vm/vm.h"
 
-static ObjHandle *handle_new(VM *vm, Value callback, Value args, Value context) {
+ObjHandle *asy_loop_new_handle(VM *vm, Value callback, Value args, Value context) {
   asy_push_root(vm, callback);
   asy_push_root(vm, args);
   asy_push_root(vm, context);
@@ -120,13 +121,13 @@ static void drop_cancelled_timers(AsyLoop *l) {
 void asy_loop_push_ready(VM *vm, ObjHandle *h) { ready_push(vm, h); }
 
 ObjHandle *asy_loop_call_soon(VM *vm, Value callback, Value args, Value context) {
-  ObjHandle *h = handle_new(vm, callback, args, context);
+  ObjHandle *h = asy_loop_new_handle(vm, callback, args, context);
   ready_push(vm, h);
   return h;
 }
 
 ObjHandle *asy_loop_call_at(VM *vm, double when, Value callback, Value args, Value context) {
-  ObjHandle *h = handle_new(vm, callback, args, context);
+  ObjHandle *h = asy_loop_new_handle(vm, callback, args, context);
   AsyLoop *l = &vm->loop;
   h->timer = true;
   h->when = when;
@@ -213,7 +214,26 @@ static bool run_handle(VM *vm, ObjHandle *h) {
 AsyLoopStatus asy_loop_run_once(VM *vm) {
   AsyLoop *l = &vm->loop;
   drop_cancelled_timers(l);
-  if (l->ready_count == 0) {
+  if (l->reader_count) {
+    /* Watched fds: poll them every iteration, waiting only when nothing is ready. On
+    ** the virtual clock time jumps to the next timer only when no fd is readable. */
+    double timeout = 0; /* seconds; -1: until an fd, a timer or a signal */
+    bool polled = false;
+    if (l->ready_count == 0) {
+      timeout = -1;
+      if (l->timer_count) {
+        timeout = l->timers[0]->when - asy_loop_time(vm);
+        if (timeout < 0) timeout = 0;
+      }
+      if (timeout > 0 && vm->clock.virtual_time) {
+        size_t before = l->ready_count;
+        asy_poller_wait(vm, 0);
+        if (l->ready_count == before) asy_clock_advance_to(vm, l->timers[0]->when);
+        polled = true;
+      }
+    }
+    if (!polled) asy_poller_wait(vm, timeout);
+  } else if (l->ready_count == 0) {
     if (l->timer_count == 0) return ASY_LOOP_IDLE;
     double wait = l->timers[0]->when - asy_loop_time(vm);
     if (wait > 0) {
@@ -254,6 +274,7 @@ void asy_loop_mark(VM *vm) {
                    l->hooks[1],   l->context_var_class, l->no_args};
   for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++)
     if (IS_OBJ(roots[i])) asy_gc_mark_obj(vm, AS_OBJ(roots[i]));
+  asy_poller_mark(vm);
 }
 
 void asy_loop_free(VM *vm) {
@@ -262,4 +283,5 @@ void asy_loop_free(VM *vm) {
   if (l->timers) ASY_FREE(vm, ObjHandle *, l->timers, l->timer_cap);
   l->ready = l->timers = NULL;
   l->ready_cap = l->timer_cap = l->ready_count = l->timer_count = 0;
+  asy_poller_free(vm);
 }

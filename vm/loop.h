@@ -39,6 +39,9 @@ typedef struct AsyLoop {
   Value no_args;                           /* () shared by the handles of plain task steps */
   struct ObjFuture *tasks_head, *tasks_tail; /* live tasks, creation order (weak) */
   uint64_t task_counter;                   /* for "Task-N" names */
+  int epfd;                                /* epoll (poller.c), 0 until a reader is added */
+  struct ObjHandle **readers;              /* by fd, NULL where none */
+  int reader_cap, reader_count;
 } AsyLoop;
 
 /* What one iteration found. */
@@ -48,6 +51,8 @@ typedef enum {
   ASY_LOOP_ERROR /* a callback raised KeyboardInterrupt/SystemExit (pending) */
 } AsyLoopStatus;
 
+/* A plain (not yet scheduled) handle for callback(*args) in context. */
+struct ObjHandle *asy_loop_new_handle(VM *vm, Value callback, Value args, Value context);
 /* Schedule callback(*args) in context (None: run directly) for the next iteration. */
 struct ObjHandle *asy_loop_call_soon(VM *vm, Value callback, Value args, Value context);
 /* Schedule callback(*args) at loop time `when`. */
@@ -61,7 +66,7 @@ double asy_loop_time(VM *vm);
 /* One iteration (see above). Exceptions from callbacks go to the handler set with
 ** asy_loop_set_error_hook (or are printed), except KeyboardInterrupt and SystemExit. */
 AsyLoopStatus asy_loop_run_once(VM *vm);
-/* True if anything is ready or scheduled. */
+/* True if anything is ready or scheduled (watched fds do not count). */
 bool asy_loop_has_work(VM *vm);
 /* Mark every queued handle (gc.c). */
 void asy_loop_mark(VM *vm);
