@@ -24,6 +24,7 @@ static const char usage_text[] =
     "usage: asy [option] ... [-c cmd | file | -] [arg] ...\n"
     "Options:\n"
     "  -c cmd        program passed in as string (terminates option list)\n"
+    "  -i            inspect interactively after running script (the REPL, its tasks alive)\n"
     "  -             program read from stdin (default; interactive mode if a tty)\n"
     "  file          program read from script file\n"
     "  --dis         print the bytecode of the program instead of running it\n"
@@ -76,29 +77,40 @@ static char *absolute_path(const char *path) {
   return abs;
 }
 
-/* Compile and run one program as __main__; returns the process exit status. */
-static int run_program(VM *vm, const char *filename, const char *text, size_t size,
-                       bool dis) {
-  AsySource *src = asy_source_add(vm, filename, text, size);
-  size_t mark = asy_temp_mark(vm);
-  ObjCode *code = asy_compile(vm, src, 0);
-  if (!code) return asy_handle_uncaught(vm, asy_pending(vm));
-  if (dis) {
-    asy_disassemble(vm, code, stdout);
-    return 0;
-  }
+/* The __main__ module, registered in sys.modules. */
+static ObjModule *main_module(VM *vm, const char *filename) {
   ObjModule *mod = asy_module_new(vm, vm->names.main);
   vm->main_module = OBJ_VAL(mod);
   /* CPython's __main__ has __builtins__ = the builtins module (set before __file__). */
   Value bmod = asy_dict_get_str(vm->modules, vm->names.builtins);
   if (IS_OBJ(bmod))
     asy_dict_set_str(vm, mod->dict, asy_str_intern(vm, "__builtins__", 12), bmod);
-  asy_dict_set_str(vm, mod->dict, vm->names.file, STR_VAL(vm, filename));
+  if (filename) asy_dict_set_str(vm, mod->dict, vm->names.file, STR_VAL(vm, filename));
   asy_dict_set_str(vm, mod->dict, vm->names.name, OBJ_VAL(vm->names.main));
   asy_dict_set_str(vm, vm->modules, vm->names.main, OBJ_VAL(mod));
+  return mod;
+}
+
+/* Compile and run one program as __main__ (interactive: then open the REPL in its
+** namespace, the program running as the REPL's first statement); returns the process
+** exit status. */
+static int run_program(VM *vm, const char *filename, const char *text, size_t size,
+                       bool dis, bool interactive) {
+  AsySource *src = asy_source_add(vm, filename, text, size);
+  size_t mark = asy_temp_mark(vm);
+  ObjCode *code = asy_compile(vm, src, 0);
+  if (!code && !interactive) return asy_handle_uncaught(vm, asy_pending(vm));
+  if (dis && code) {
+    asy_disassemble(vm, code, stdout);
+    return 0;
+  }
+  if (!code) asy_print_exception(vm, asy_pending(vm)), asy_clear_pending(vm);
+  ObjModule *mod = main_module(vm, filename);
   /* Drop the compiler's temporaries; the code object itself must stay rooted. */
   asy_temp_reset(vm, mark);
-  asy_push_root(vm, OBJ_VAL(code));
+  asy_push_root(vm, OBJ_VAL(mod));
+  if (code) asy_push_root(vm, OBJ_VAL(code));
+  if (interactive) return asy_repl_run(vm, mod, code);
   Value result;
   if (code->flags & CODE_HAS_AWAIT) {
     /* Top-level await: the body runs as the main task, as if inside asyncio.run(). */
@@ -115,7 +127,7 @@ static int run_program(VM *vm, const char *filename, const char *text, size_t si
 }
 
 int main(int argc, char **argv) {
-  bool dis = false, debug = false;
+  bool dis = false, debug = false, interactive = false;
   const char *vt_env = getenv("ASY_VIRTUAL_TIME");
   bool virtual_time = vt_env && *vt_env && strcmp(vt_env, "0") != 0;
   const char *command = NULL;
@@ -128,6 +140,8 @@ int main(int argc, char **argv) {
     } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       fputs(usage_text, stdout);
       return 0;
+    } else if (strcmp(a, "-i") == 0) {
+      interactive = true;
     } else if (strcmp(a, "--dis") == 0) {
       dis = true;
     } else if (strcmp(a, "--debug") == 0) {
@@ -152,11 +166,19 @@ int main(int argc, char **argv) {
   char *filename = NULL;   /* as tracebacks name it */
   char *script_dir = NULL; /* where `import` looks first */
   const char *script_arg = NULL;
+  bool repl_only = false; /* no program at all: the REPL alone */
   if (command) {
     text = strdup(command);
     size = strlen(command);
     filename = strdup("<string>");
     script_arg = "-c";
+  } else if (i >= argc && isatty(STDIN_FILENO)) {
+    /* `asy` on a terminal: the REPL. */
+    text = strdup("");
+    filename = strdup("<stdin>");
+    script_arg = "";
+    interactive = true;
+    repl_only = true;
   } else if (i >= argc || strcmp(argv[i], "-") == 0) {
     text = read_stream(stdin, &size);
     filename = strdup("<stdin>");
@@ -197,7 +219,14 @@ int main(int argc, char **argv) {
   asy_list_append(vm, args, STR_VAL(vm, script_arg));
   for (; i < argc; i++) asy_list_append(vm, args, STR_VAL(vm, argv[i]));
 
-  int status = run_program(vm, filename, text, size, dis);
+  int status;
+  if (repl_only) {
+    ObjModule *mod = main_module(vm, NULL); /* the REPL's __main__ has no __file__ */
+    asy_push_root(vm, OBJ_VAL(mod));
+    status = asy_repl_run(vm, mod, NULL);
+  } else {
+    status = run_program(vm, filename, text, size, dis, interactive && !dis);
+  }
   asy_gc_finalize_at_exit(vm);
   free(text);
   free(filename);

@@ -132,4 +132,9 @@ void asy_asyncio_future_init(VM *vm, ObjDict *module_dict);
 /* json.dumps(v) with default options: an ObjStr value or EXC_VAL. */
 Value asy_json_dumps(VM *vm, Value v);
 
+/* The interactive interpreter on the terminal (repl.c), in main_module's namespace;
+** script, when not NULL, runs first as its first statement (`asy -i script`). Returns
+** the exit status. */
+int asy_repl_run(VM *vm, ObjModule *main_module, ObjCode *script);
+
 #endif

@@ -95,6 +95,7 @@ bool asy_file_write_raw(VM *vm, ObjFile *f, const char *data, size_t n) {
     return false;
   }
   FILE *fp = (FILE *)f->fp;
+  if (vm->before_console_write && (fp == stdout || fp == stderr)) vm->before_console_write(vm);
   /* Output written to stdout earlier must come first when both streams share a file
   ** or pipe, as it does under CPython (`asy x.asy > log 2>&1`). */
   if (fp == stderr) fflush(stdout);

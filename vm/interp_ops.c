@@ -267,6 +267,7 @@ bool asy_print_expr(VM *vm, Value v) {
   asy_dict_set_str(vm, vm->builtins, underscore, NONE_VAL);
   Value r = asy_repr(vm, v);
   if (IS_EXC(r)) return false;
+  if (vm->before_console_write) vm->before_console_write(vm);
   fwrite(AS_STR(r)->chars, 1, AS_STR(r)->size, stdout);
   fputc('\n', stdout);
   asy_dict_set_str(vm, vm->builtins, underscore, v);

@@ -40,6 +40,7 @@ typedef struct AsyLoop {
   struct ObjFuture *tasks_head, *tasks_tail; /* live tasks, creation order (weak) */
   uint64_t task_counter;                   /* for "Task-N" names */
   int epfd;                                /* epoll (poller.c), 0 until a reader is added */
+  int wake[2];                             /* its Ctrl-C wake-up pipe */
   struct ObjHandle **readers;              /* by fd, NULL where none */
   int reader_cap, reader_count;
 } AsyLoop;

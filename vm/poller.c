@@ -2,6 +2,8 @@
 ** poller.c — the fds the event loop watches, on epoll (see poller.h).
 */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <unistd.h>
@@ -9,7 +11,11 @@
 #include "vm/except.h"
 #include "vm/gc.h"
 #include "vm/poller.h"
+#include "vm/signals.h"
 #include "vm/vm.h"
+
+/* The wake-up pipe's epoll tag: not an fd. */
+#define WAKE_TAG UINT64_MAX
 
 static bool ensure_epoll(VM *vm) {
   AsyLoop *l = &vm->loop;
@@ -20,6 +26,18 @@ static bool ensure_epoll(VM *vm) {
     return false;
   }
   l->epfd = fd;
+  /* Ctrl-C wakes the wait through a pipe: no race with a signal that lands between the
+  ** interpreter's last check and epoll_wait. */
+  if (pipe2(l->wake, O_NONBLOCK | O_CLOEXEC) == 0) {
+    struct epoll_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.events = EPOLLIN;
+    ev.data.u64 = WAKE_TAG;
+    epoll_ctl(fd, EPOLL_CTL_ADD, l->wake[0], &ev);
+    asy_signals_set_wake_fd(l->wake[1]);
+  } else {
+    l->wake[0] = l->wake[1] = -1;
+  }
   return true;
 }
 
@@ -35,7 +53,7 @@ ObjHandle *asy_poller_add_reader(VM *vm, int fd, Value callback, Value args, Val
   struct epoll_event ev;
   memset(&ev, 0, sizeof ev);
   ev.events = EPOLLIN;
-  ev.data.fd = fd;
+  ev.data.u64 = (uint64_t)fd;
   if (epoll_ctl(l->epfd, had ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) != 0) {
     asy_raise_errno(vm, errno, NULL);
     return NULL;
@@ -73,10 +91,17 @@ void asy_poller_wait(VM *vm, double timeout) {
     ms = t > 2e9 ? 2000000000 : (int)t;
     if ((double)ms < t) ms++; /* round up: never wake before the timer is due */
   }
+  if (ASY_INTERRUPTED(vm)) ms = 0;
   struct epoll_event evs[32];
   int n = epoll_wait(l->epfd, evs, 32, ms);
   for (int i = 0; i < n; i++) {
-    int fd = evs[i].data.fd;
+    if (evs[i].data.u64 == WAKE_TAG) {
+      char buf[64];
+      while (read(l->wake[0], buf, sizeof buf) > 0) {
+      }
+      continue;
+    }
+    int fd = (int)evs[i].data.u64;
     if (fd < l->reader_cap && l->readers[fd] && !l->readers[fd]->cancelled)
       asy_loop_push_ready(vm, l->readers[fd]);
   }
@@ -93,6 +118,10 @@ void asy_poller_free(VM *vm) {
   if (l->readers) ASY_FREE(vm, ObjHandle *, l->readers, (size_t)l->reader_cap);
   l->readers = NULL;
   l->reader_cap = l->reader_count = 0;
-  if (l->epfd > 0) close(l->epfd);
+  if (l->epfd > 0) {
+    asy_signals_set_wake_fd(-1);
+    if (l->wake[0] >= 0) close(l->wake[0]), close(l->wake[1]);
+    close(l->epfd);
+  }
   l->epfd = 0;
 }

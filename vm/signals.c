@@ -1,7 +1,9 @@
 /*
 ** signals.c — SIGINT handling (see signals.h).
 */
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vm/gc.h"
 #include "vm/signals.h"
@@ -9,11 +11,21 @@
 
 /* Signals are process-wide: the handler reaches the flag of the VM that installed it. */
 static volatile sig_atomic_t *sigint_flag;
+static volatile sig_atomic_t wake_fd = -1;
 
 static void on_sigint(int sig) {
   (void)sig;
   if (sigint_flag) (*sigint_flag)++;
+  if (wake_fd >= 0) {
+    int saved = errno;
+    char c = 0;
+    ssize_t r = write(wake_fd, &c, 1); /* a full pipe already wakes the poller */
+    (void)r;
+    errno = saved;
+  }
 }
+
+void asy_signals_set_wake_fd(int fd) { wake_fd = fd; }
 
 void asy_signals_install(VM *vm) {
   vm->signals.pending = 0;

@@ -30,6 +30,9 @@ void asy_signals_install(VM *vm);
 /* Act on a pending SIGINT at a safe point: false with KeyboardInterrupt pending, or
 ** true (nothing pending, or the main task was cancelled). */
 bool asy_signals_check(VM *vm);
+/* Also write a byte to fd on each SIGINT (-1: stop), so a poller blocked on it wakes
+** even when the signal came just before it started to wait. */
+void asy_signals_set_wake_fd(int fd);
 /* Mark main_task (gc.c). */
 void asy_signals_mark(VM *vm);
 

@@ -1238,6 +1238,7 @@ void asy_print_exception(VM *vm, Value exc) {
   asy_push_root(vm, saved);
   AsyExBuf out = {0};
   format_exception(vm, &out, exc);
+  if (vm->before_console_write) vm->before_console_write(vm);
   fflush(stdout); /* what the program printed comes before its traceback, as in CPython */
   if (out.len) fwrite(out.s, 1, out.len, stderr);
   fflush(stderr);

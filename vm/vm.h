@@ -262,6 +262,9 @@ struct VM {
   bool dis;               /* --dis */
   bool debug;             /* --debug */
   const char *script_dir; /* folder of the main script (module search) */
+  /* Called before anything is written to the terminal's stdout or stderr (the REPL
+  ** takes its prompt off the screen so output appears above it); NULL: nothing. */
+  void (*before_console_write)(VM *vm);
 
   AsyClock clock;     /* real or virtual time (clock.h) */
   AsyLoop loop;       /* the event loop's queues (loop.h) */
