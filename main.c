@@ -104,7 +104,7 @@ static int run_program(VM *vm, const char *filename, const char *text, size_t si
     asy_disassemble(vm, code, stdout);
     return 0;
   }
-  if (!code) asy_print_exception(vm, asy_pending(vm)), asy_clear_pending(vm);
+  if (!code) asy_print_traceback(vm, asy_pending(vm)), asy_clear_pending(vm);
   ObjModule *mod = main_module(vm, filename);
   /* Drop the compiler's temporaries; the code object itself must stay rooted. */
   asy_temp_reset(vm, mark);

@@ -60,25 +60,12 @@ static const char *const keywords[] = {
     "while",  "with",   "yield", "match",    "case",   "exit",   "quit",  "help",
     NULL};
 
-/* CPython's _colorize rules: PYTHON_COLORS, then NO_COLOR, FORCE_COLOR, TERM=dumb, a tty. */
-static bool use_color(void) {
-  const char *pc = getenv("PYTHON_COLORS");
-  if (pc && strcmp(pc, "0") == 0) return false;
-  if (pc && strcmp(pc, "1") == 0) return true;
-  const char *nc = getenv("NO_COLOR");
-  if (nc && *nc) return false;
-  const char *fc = getenv("FORCE_COLOR");
-  if (fc && *fc) return true;
-  const char *term = getenv("TERM");
-  if (term && strcmp(term, "dumb") == 0) return false;
-  return isatty(STDOUT_FILENO);
-}
-
 static const char *prompt_text(void) {
   bool more = R.source_len > 0;
   if (!R.color) return more ? "... " : ">>> ";
   /* \1 \2 bracket the escape sequences so libedit does not count them as columns. */
-  return more ? "\1\033[1;35m\2... \1\033[0m\2" : "\1\033[1;35m\2>>> \1\033[0m\2";
+  /* The reset goes before the last space: libedit drops an escape at the very end. */
+  return more ? "\1\033[1;35m\2...\1\033[0m\2 " : "\1\033[1;35m\2>>>\1\033[0m\2 ";
 }
 
 /* ---- the prompt and output above it ---------------------------------------------------- */
@@ -234,7 +221,7 @@ static Value asyncio_call(VM *vm, const char *name, int argc, Value *args) {
 static void report_pending(VM *vm) {
   Value exc = asy_pending(vm);
   asy_clear_pending(vm);
-  asy_print_exception(vm, exc);
+  asy_print_traceback(vm, exc);
 }
 
 /* Start code as the statement task (top-level await allowed everywhere). */
@@ -490,7 +477,7 @@ static void statement_done(VM *vm) {
   } else {
     Value exc = method(vm, task, "exception", 0, NULL);
     if (IS_EXC(exc)) report_pending(vm);
-    else if (!IS_NONE(exc)) asy_print_exception(vm, exc);
+    else if (!IS_NONE(exc)) asy_print_traceback(vm, exc);
   }
   vm->signals.cancels = 0;
   asy_temp_reset(vm, mark);
@@ -524,7 +511,7 @@ int asy_repl_run(VM *vm, ObjModule *main_module, ObjCode *script) {
   R.main = main_module;
   R.task = UNDEF_VAL;
   R.loop = UNDEF_VAL;
-  R.color = use_color();
+  R.color = asy_can_colorize();
   bool tty = isatty(STDIN_FILENO);
   int status = 0;
   size_t mark = asy_temp_mark(vm);
@@ -567,7 +554,7 @@ int asy_repl_run(VM *vm, ObjModule *main_module, ObjCode *script) {
         vm->signals.main_task = UNDEF_VAL;
         vm->signals.cancels = 0;
         before_console_write(vm);
-        asy_print_exception(vm, exc);
+        asy_print_traceback(vm, exc);
       } else {
         /* Ctrl-C at the prompt clears what was typed. */
         before_console_write(vm);

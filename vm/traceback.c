@@ -14,6 +14,7 @@
 */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lang/parse.h"
 #include "vm/except.h"
@@ -24,6 +25,26 @@
 /* ==== the traceback class and chain ================================================ */
 
 static ObjStr *intern(VM *vm, const char *s) { return asy_str_intern(vm, s, strlen(s)); }
+
+/* CPython 3.13's traceback colours (_colorize.ANSIColors), on while a traceback for the
+** terminal is being formatted (asy_print_traceback). */
+#define C_RED "\x1b[31m"
+#define C_BOLD_RED "\x1b[1;31m"
+#define C_MAGENTA "\x1b[35m"
+#define C_BOLD_MAGENTA "\x1b[1;35m"
+#define C_RESET "\x1b[0m"
+static bool colorize;
+
+bool asy_can_colorize(void) {
+  const char *pc = getenv("PYTHON_COLORS");
+  if (pc && strcmp(pc, "0") == 0) return false;
+  if (pc && strcmp(pc, "1") == 0) return true;
+  if (getenv("NO_COLOR")) return false;
+  if (getenv("FORCE_COLOR")) return true;
+  const char *term = getenv("TERM");
+  if (term && strcmp(term, "dumb") == 0) return false;
+  return isatty(STDERR_FILENO);
+}
 
 /* The class is kept alive as the `data` of BaseException.__traceback__'s getter; it is
 ** looked up each time (no static cache: a process may create several VMs). */
@@ -558,6 +579,34 @@ static void ll_free(LineList *l) {
   free(l->n);
 }
 
+/* The colorized source line and caret line: the characters over '^' in bold red, over
+** '~' in red, the rest plain, grouping equal runs (zip_longest of line and carets). */
+static void put_colored_pair(AsyExBuf *cur, const U32 *line, const char *carets, int ncarets,
+                             LineList *result) {
+  int n = line->n > ncarets ? line->n : ncarets;
+  for (int pass = 0; pass < 2; pass++) {
+    int i = 0;
+    while (i < n) {
+      char key = i < ncarets ? carets[i] : 0;
+      int j = i;
+      while (j < n && (j < ncarets ? carets[j] : 0) == key) j++;
+      const char *on = key == '^' ? C_BOLD_RED : key == '~' ? C_RED : NULL;
+      if (on) asy_exbuf_puts(cur, on);
+      for (int k = i; k < j; k++) {
+        if (pass == 0) {
+          if (k < line->n) put_u32(cur, &line->c[k], 1);
+        } else if (k < ncarets) {
+          asy_exbuf_put(cur, &carets[k], 1);
+        }
+      }
+      if (on) asy_exbuf_puts(cur, C_RESET);
+      i = j;
+    }
+    asy_exbuf_put(cur, "", 0);
+    ll_add(result, cur);
+  }
+}
+
 /* Source and carets of one frame (the tail of format_frame_summary). */
 static void format_frame_source(AsyExBuf *row, const FrameSum *fs) {
   if (fs->lineno <= 0) return;
@@ -662,13 +711,17 @@ static void format_frame_source(AsyExBuf *row, const FrameSum *fs) {
       todo[ntodo++] = ln;
       for (int t = 0; t < ntodo; t++) {
         int l = todo[t];
-        put_u32(&cur, lines[l].c, lines[l].n);
-        asy_exbuf_put(&cur, "", 0);
-        ll_add(&result, &cur);
-        if (!show) continue;
+        if (!show) {
+          put_u32(&cur, lines[l].c, lines[l].n);
+          asy_exbuf_put(&cur, "", 0);
+          ll_add(&result, &cur);
+          continue;
+        }
         int num_spaces = 0;
         while (num_spaces < lines[l].n && py_isspace(lines[l].c[num_spaces])) num_spaces++;
         int num_carets = l == nl - 1 ? dp_end : display_width(&lines[l], lines[l].n);
+        char *carets = malloc((size_t)num_carets + 1);
+        if (!carets) abort();
         for (int col = 0; col < num_carets; col++) {
           char ch;
           if (col < num_spaces || (l == 0 && col < dp_start)) ch = ' ';
@@ -677,10 +730,19 @@ static void format_frame_source(AsyExBuf *row, const FrameSum *fs) {
                    (l < anchors.right_line || (l == anchors.right_line && col < right_off)))
             ch = secondary;
           else ch = primary;
-          asy_exbuf_put(&cur, &ch, 1);
+          carets[col] = ch;
         }
-        asy_exbuf_put(&cur, "", 0);
-        ll_add(&result, &cur);
+        if (colorize) {
+          put_colored_pair(&cur, &lines[l], carets, num_carets, &result);
+        } else {
+          put_u32(&cur, lines[l].c, lines[l].n);
+          asy_exbuf_put(&cur, "", 0);
+          ll_add(&result, &cur);
+          asy_exbuf_put(&cur, carets, (size_t)num_carets);
+          asy_exbuf_put(&cur, "", 0);
+          ll_add(&result, &cur);
+        }
+        free(carets);
       }
       prev = ln;
     }
@@ -712,9 +774,13 @@ done:
 static void format_frame(AsyExBuf *out, const FrameSum *fs) {
   const char *fn = fs->code->filename ? fs->code->filename->chars : "<unknown>";
   if (!strncmp(fn, "<stdin>-", 8)) fn = "<stdin>";
+  const char *m = colorize ? C_MAGENTA : "", *r = colorize ? C_RESET : "";
   if (fs->lineno > 0)
-    asy_exbuf_printf(out, "  File \"%s\", line %d, in %s\n", fn, fs->lineno, fs->name);
-  else asy_exbuf_printf(out, "  File \"%s\", line None, in %s\n", fn, fs->name);
+    asy_exbuf_printf(out, "  File %s\"%s\"%s, line %s%d%s, in %s%s%s\n", m, fn, r, m, fs->lineno, r,
+                     m, fs->name, r);
+  else
+    asy_exbuf_printf(out, "  File %s\"%s\"%s, line %sNone%s, in %s%s%s\n", m, fn, r, m, r, m,
+                     fs->name, r);
   format_frame_source(out, fs);
 }
 
@@ -970,14 +1036,14 @@ static void format_syntax_error(VM *vm, AsyExBuf *out, Value exc, const char *st
   asy_exbuf_put(&suffix, "", 0);
   bool fn_truthy = IS_STR(filename) && AS_STR(filename)->size > 0;
   if (!IS_NONE(lineno)) {
-    asy_exbuf_puts(out, "  File \"");
+    asy_exbuf_puts(out, colorize ? "  File " C_MAGENTA "\"" : "  File \"");
     if (fn_truthy) safe_string(vm, out, filename, "filename", false);
     else if (!IS_STR(filename) && !IS_NONE(filename))
       safe_string(vm, out, filename, "filename", false);
     else asy_exbuf_puts(out, "<string>");
-    asy_exbuf_puts(out, "\", line ");
+    asy_exbuf_puts(out, colorize ? "\"" C_RESET ", line " C_MAGENTA : "\", line ");
     safe_string(vm, out, lineno, "lineno", false);
-    asy_exbuf_puts(out, "\n");
+    asy_exbuf_puts(out, colorize ? C_RESET "\n" : "\n");
   } else if (!IS_NONE(filename)) {
     asy_exbuf_puts(&suffix, " (");
     safe_string(vm, &suffix, filename, "filename", false);
@@ -1010,7 +1076,18 @@ static void format_syntax_error(VM *vm, AsyExBuf *out, Value exc, const char *st
       if (offset >= end_offset || end_offset < 0) end_offset = offset + 1;
       long colno = offset - 1 - spaces, end_colno = end_offset - 1 - spaces;
       asy_exbuf_puts(out, "    ");
-      put_u32(out, ltext, llen);
+      if (colorize && colno >= 0) {
+        /* ltext[:colno] + BOLD_RED + ltext[colno:end_colno] + RESET + ltext[end_colno:] */
+        long a = colno < llen ? colno : llen;
+        long b = end_colno < a ? a : end_colno < llen ? end_colno : llen;
+        put_u32(out, ltext, (int)a);
+        asy_exbuf_puts(out, C_BOLD_RED);
+        put_u32(out, ltext + a, (int)(b - a));
+        asy_exbuf_puts(out, C_RESET);
+        put_u32(out, ltext + b, (int)(llen - b));
+      } else {
+        put_u32(out, ltext, llen);
+      }
       asy_exbuf_puts(out, "\n");
       if (colno >= 0) {
         asy_exbuf_puts(out, "    ");
@@ -1019,17 +1096,21 @@ static void format_syntax_error(VM *vm, AsyExBuf *out, Value exc, const char *st
           if (py_isspace(c)) put_u32(out, &c, 1);
           else asy_exbuf_put(out, " ", 1);
         }
+        if (colorize) asy_exbuf_puts(out, C_BOLD_RED);
         for (long i = colno; i < end_colno; i++) asy_exbuf_put(out, "^", 1);
+        if (colorize) asy_exbuf_puts(out, C_RESET);
         asy_exbuf_puts(out, "\n");
       }
     }
     free(t.c);
   }
-  asy_exbuf_printf(out, "%s: ", stype);
+  if (colorize) asy_exbuf_printf(out, C_BOLD_MAGENTA "%s" C_RESET ": " C_MAGENTA, stype);
+  else asy_exbuf_printf(out, "%s: ", stype);
   if (IS_NONE(msg) || (IS_STR(msg) && AS_STR(msg)->size == 0) || (IS_BOOL(msg) && !AS_BOOL(msg)) ||
       (IS_INT(msg) && AS_INT(msg) == 0))
     asy_exbuf_puts(out, "<no detail available>");
   else safe_string(vm, out, msg, "msg", false);
+  if (colorize) asy_exbuf_puts(out, C_RESET);
   asy_exbuf_put(out, suffix.s, suffix.len);
   asy_exbuf_puts(out, "\n");
   asy_exbuf_free(&suffix);
@@ -1047,11 +1128,13 @@ static void format_exception_only(VM *vm, AsyExBuf *out, Value exc) {
     asy_exbuf_put(&s, "", 0);
     safe_string(vm, &s, exc, "exception", false);
     if (IS_EXCEPTION(exc)) asy_suggestion_suffix(vm, exc, &s);
-    if (s.len == 0) asy_exbuf_printf(out, "%s\n", st.s);
+    const char *bm = colorize ? C_BOLD_MAGENTA : "", *m = colorize ? C_MAGENTA : "";
+    const char *r = colorize ? C_RESET : "";
+    if (s.len == 0) asy_exbuf_printf(out, "%s%s%s\n", bm, st.s, r);
     else {
-      asy_exbuf_printf(out, "%s: ", st.s);
+      asy_exbuf_printf(out, "%s%s%s: %s", bm, st.s, r, m);
       asy_exbuf_put(out, s.s, s.len);
-      asy_exbuf_puts(out, "\n");
+      asy_exbuf_printf(out, "%s\n", r);
     }
     asy_exbuf_free(&s);
   }
@@ -1197,7 +1280,11 @@ static void te_format(VM *vm, AsyExBuf *out, TE *top, PrintCtx *ctx) {
         else asy_exbuf_printf(out, "+---------------- %d ----------------\n", k + 1);
         ctx->depth++;
         if (!truncated) {
+          /* CPython 3.13 formats a group's members without colour. */
+          bool saved_color = colorize;
+          colorize = false;
           te_format(vm, out, te->excs[k], ctx);
+          colorize = saved_color;
         } else {
           int remaining = num - MAX_GROUP_WIDTH;
           char line[80];
@@ -1247,6 +1334,12 @@ void asy_print_exception(VM *vm, Value exc) {
   asy_temp_reset(vm, mark);
 }
 
+void asy_print_traceback(VM *vm, Value exc) {
+  colorize = asy_can_colorize();
+  asy_print_exception(vm, exc);
+  colorize = false;
+}
+
 int asy_handle_uncaught(VM *vm, Value exc) {
   if (IS_EXCEPTION(exc) && asy_exc_subclass(vm, AS_OBJ(exc)->cls, vm->exc.SystemExit)) {
     size_t mark = asy_temp_mark(vm);
@@ -1282,7 +1375,7 @@ int asy_handle_uncaught(VM *vm, Value exc) {
     asy_temp_reset(vm, mark);
     return status;
   }
-  asy_print_exception(vm, exc);
+  asy_print_traceback(vm, exc);
   if (IS_EXCEPTION(exc) && asy_exc_subclass(vm, AS_OBJ(exc)->cls, vm->exc.KeyboardInterrupt))
     return 130;
   return 1;

@@ -7,6 +7,7 @@
 **                  the up arrow \e[A)
 **   expect TEXT    wait (10 s at most) until the screen output, with escape sequences and
 **                  carriage returns removed, contains TEXT after the previous match
+**   expect-raw TEXT  the same on the raw output, escape sequences included
 **   sleep MS       wait, reading output meanwhile
 **   status N       wait for the program to exit and check its exit status
 ** Prints the whole output and exits 1 on the first failed step, 0 when all pass.
@@ -29,6 +30,8 @@
 
 static char *screen; /* output so far, escapes stripped */
 static size_t screen_len, screen_cap, matched;
+static char *raw; /* output so far, as written */
+static size_t raw_len, raw_cap, raw_matched;
 static int esc_state; /* 0 text, 1 after ESC, 2 in CSI, 3 in OSC */
 
 static void screen_put(char c) {
@@ -42,6 +45,14 @@ static void screen_put(char c) {
 }
 
 static void absorb(const char *buf, ssize_t n) {
+  if (raw_len + (size_t)n + 1 > raw_cap) {
+    while (raw_len + (size_t)n + 1 > raw_cap) raw_cap = raw_cap ? raw_cap * 2 : 4096;
+    raw = realloc(raw, raw_cap);
+    if (!raw) exit(2);
+  }
+  memcpy(raw + raw_len, buf, (size_t)n);
+  raw_len += (size_t)n;
+  raw[raw_len] = '\0';
   for (ssize_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)buf[i];
     switch (esc_state) {
@@ -155,6 +166,16 @@ int main(int argc, char **argv) {
         }
       }
       matched = (size_t)(strstr(screen + matched, text) - screen) + strlen(text);
+    } else if (strncmp(line, "expect-raw ", 11) == 0) {
+      unescape(arg, text);
+      double end = now() + 10;
+      while (!raw || !strstr(raw + raw_matched, text)) {
+        if (now() > end || !pump(master, 0.1)) {
+          if (raw && strstr(raw + raw_matched, text)) break;
+          return fail("expected raw", arg);
+        }
+      }
+      raw_matched = (size_t)(strstr(raw + raw_matched, text) - raw) + strlen(text);
     } else if (strncmp(line, "sleep ", 6) == 0) {
       double end = now() + atoi(arg) / 1000.0;
       while (now() < end && pump(master, end - now())) {
