@@ -114,6 +114,8 @@ Value asy_mod_json_init(VM *vm, int argc, Value *args, ObjDict *kw);
 Value asy_mod_time_init(VM *vm, int argc, Value *args, ObjDict *kw);
 /* `_collections`: deque (vm/obj/deque.c). */
 Value asy_mod_collections_init(VM *vm, int argc, Value *args, ObjDict *kw);
+/* `_operator`: the operator functions as natives (operator.c). */
+Value asy_mod_operator_init(VM *vm, int argc, Value *args, ObjDict *kw);
 /* sys is created eagerly by asy_init_builtins (see above). */
 void asy_sys_create(VM *vm);
 

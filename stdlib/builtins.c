@@ -1008,6 +1008,7 @@ void asy_init_builtins(VM *vm) {
   asy_register_native_module(vm, "time", asy_mod_time_init);
   asy_register_native_module(vm, "_asyncio", asy_mod_asyncio_core_init);
   asy_register_native_module(vm, "_collections", asy_mod_collections_init);
+  asy_register_native_module(vm, "_operator", asy_mod_operator_init);
   asy_lib_modules_init(vm);
   asy_temp_reset(vm, mark);
   vm->gc_paused--;
