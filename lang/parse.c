@@ -12,6 +12,9 @@
 ** Error positions are kept in bytes while parsing and converted to CPython's
 ** 1-based character offsets only when the error is recorded.
 */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +30,7 @@ const char *asy_err_kind_name(AsyErrKind kind) {
   case ASY_ERR_INDENTATION: return "IndentationError";
   case ASY_ERR_TAB: return "TabError";
   case ASY_ERR_MEMORY: return "MemoryError";
+  case ASY_ERR_RECURSION: return "RecursionError";
   default: return "SyntaxError";
   }
 }
@@ -219,123 +223,146 @@ static void track(AsyParse *P, const AsyToken *t) {
 }
 
 /* Maximum nesting of the produced tree: the compiler and the dumper recurse on
-   it, so a pathological input must not overflow the C stack later. */
+   it, so a pathological input must not overflow the C stack later. *cut gets the
+   deepest node within that depth on a path that goes deeper. */
 #define MAX_AST_DEPTH 3000
 
-static int too_deep(const AstNode *n, int depth);
+static int too_deep(const AstNode *n, int depth, const AstNode **cut);
 
-static int seq_too_deep(const AstSeq *s, int depth) {
+static int seq_too_deep(const AstSeq *s, int depth, const AstNode **cut) {
   for (int i = 0; i < s->n; i++)
-    if (s->items[i] && too_deep(s->items[i], depth)) return 1;
+    if (s->items[i] && too_deep(s->items[i], depth, cut)) return 1;
   return 0;
 }
 
-static int too_deep(const AstNode *n, int depth) {
-  if (!n) return 0;
-  if (depth > MAX_AST_DEPTH) return 1;
-  depth++;
+/* The children of n, at `depth`. */
+static int kids_too_deep(const AstNode *n, int depth, const AstNode **cut) {
   switch (n->kind) {
-  case AST_Module: return seq_too_deep(&n->v.Module.body, depth);
-  case AST_Interactive: return seq_too_deep(&n->v.Interactive.body, depth);
-  case AST_Expression: return too_deep(n->v.Expression.body, depth);
+  case AST_Module: return seq_too_deep(&n->v.Module.body, depth, cut);
+  case AST_Interactive: return seq_too_deep(&n->v.Interactive.body, depth, cut);
+  case AST_Expression: return too_deep(n->v.Expression.body, depth, cut);
   case AST_FunctionDef:
   case AST_AsyncFunctionDef:
-    return too_deep(n->v.FunctionDef.args, depth) || seq_too_deep(&n->v.FunctionDef.body, depth) ||
-           seq_too_deep(&n->v.FunctionDef.decorator_list, depth) ||
-           too_deep(n->v.FunctionDef.returns, depth);
+    return too_deep(n->v.FunctionDef.args, depth, cut) ||
+           seq_too_deep(&n->v.FunctionDef.body, depth, cut) ||
+           seq_too_deep(&n->v.FunctionDef.decorator_list, depth, cut) ||
+           too_deep(n->v.FunctionDef.returns, depth, cut);
   case AST_ClassDef:
-    return seq_too_deep(&n->v.ClassDef.bases, depth) ||
-           seq_too_deep(&n->v.ClassDef.keywords, depth) ||
-           seq_too_deep(&n->v.ClassDef.body, depth) ||
-           seq_too_deep(&n->v.ClassDef.decorator_list, depth);
-  case AST_Return: return too_deep(n->v.Return.value, depth);
-  case AST_Delete: return seq_too_deep(&n->v.Delete.targets, depth);
+    return seq_too_deep(&n->v.ClassDef.bases, depth, cut) ||
+           seq_too_deep(&n->v.ClassDef.keywords, depth, cut) ||
+           seq_too_deep(&n->v.ClassDef.body, depth, cut) ||
+           seq_too_deep(&n->v.ClassDef.decorator_list, depth, cut);
+  case AST_Return: return too_deep(n->v.Return.value, depth, cut);
+  case AST_Delete: return seq_too_deep(&n->v.Delete.targets, depth, cut);
   case AST_Assign:
-    return seq_too_deep(&n->v.Assign.targets, depth) || too_deep(n->v.Assign.value, depth);
+    return seq_too_deep(&n->v.Assign.targets, depth, cut) ||
+           too_deep(n->v.Assign.value, depth, cut);
   case AST_AugAssign:
-    return too_deep(n->v.AugAssign.target, depth) || too_deep(n->v.AugAssign.value, depth);
+    return too_deep(n->v.AugAssign.target, depth, cut) ||
+           too_deep(n->v.AugAssign.value, depth, cut);
   case AST_AnnAssign:
-    return too_deep(n->v.AnnAssign.target, depth) || too_deep(n->v.AnnAssign.annotation, depth) ||
-           too_deep(n->v.AnnAssign.value, depth);
+    return too_deep(n->v.AnnAssign.target, depth, cut) ||
+           too_deep(n->v.AnnAssign.annotation, depth, cut) ||
+           too_deep(n->v.AnnAssign.value, depth, cut);
   case AST_For:
   case AST_AsyncFor:
-    return too_deep(n->v.For.target, depth) || too_deep(n->v.For.iter, depth) ||
-           seq_too_deep(&n->v.For.body, depth) || seq_too_deep(&n->v.For.orelse, depth);
+    return too_deep(n->v.For.target, depth, cut) || too_deep(n->v.For.iter, depth, cut) ||
+           seq_too_deep(&n->v.For.body, depth, cut) || seq_too_deep(&n->v.For.orelse, depth, cut);
   case AST_While:
-    return too_deep(n->v.While.test, depth) || seq_too_deep(&n->v.While.body, depth) ||
-           seq_too_deep(&n->v.While.orelse, depth);
+    return too_deep(n->v.While.test, depth, cut) || seq_too_deep(&n->v.While.body, depth, cut) ||
+           seq_too_deep(&n->v.While.orelse, depth, cut);
   case AST_If:
-    return too_deep(n->v.If.test, depth) || seq_too_deep(&n->v.If.body, depth) ||
-           seq_too_deep(&n->v.If.orelse, depth);
+    return too_deep(n->v.If.test, depth, cut) || seq_too_deep(&n->v.If.body, depth, cut) ||
+           seq_too_deep(&n->v.If.orelse, depth, cut);
   case AST_With:
   case AST_AsyncWith:
-    return seq_too_deep(&n->v.With.items, depth) || seq_too_deep(&n->v.With.body, depth);
-  case AST_Raise: return too_deep(n->v.Raise.exc, depth) || too_deep(n->v.Raise.cause, depth);
+    return seq_too_deep(&n->v.With.items, depth, cut) || seq_too_deep(&n->v.With.body, depth, cut);
+  case AST_Raise:
+    return too_deep(n->v.Raise.exc, depth, cut) || too_deep(n->v.Raise.cause, depth, cut);
   case AST_Try:
   case AST_TryStar:
-    return seq_too_deep(&n->v.Try.body, depth) || seq_too_deep(&n->v.Try.handlers, depth) ||
-           seq_too_deep(&n->v.Try.orelse, depth) || seq_too_deep(&n->v.Try.finalbody, depth);
-  case AST_Assert: return too_deep(n->v.Assert.test, depth) || too_deep(n->v.Assert.msg, depth);
-  case AST_Expr: return too_deep(n->v.Expr.value, depth);
-  case AST_BoolOp: return seq_too_deep(&n->v.BoolOp.values, depth);
+    return seq_too_deep(&n->v.Try.body, depth, cut) ||
+           seq_too_deep(&n->v.Try.handlers, depth, cut) ||
+           seq_too_deep(&n->v.Try.orelse, depth, cut) ||
+           seq_too_deep(&n->v.Try.finalbody, depth, cut);
+  case AST_Assert:
+    return too_deep(n->v.Assert.test, depth, cut) || too_deep(n->v.Assert.msg, depth, cut);
+  case AST_Expr: return too_deep(n->v.Expr.value, depth, cut);
+  case AST_BoolOp: return seq_too_deep(&n->v.BoolOp.values, depth, cut);
   case AST_NamedExpr:
-    return too_deep(n->v.NamedExpr.target, depth) || too_deep(n->v.NamedExpr.value, depth);
-  case AST_BinOp: return too_deep(n->v.BinOp.left, depth) || too_deep(n->v.BinOp.right, depth);
-  case AST_UnaryOp: return too_deep(n->v.UnaryOp.operand, depth);
-  case AST_Lambda: return too_deep(n->v.Lambda.args, depth) || too_deep(n->v.Lambda.body, depth);
+    return too_deep(n->v.NamedExpr.target, depth, cut) ||
+           too_deep(n->v.NamedExpr.value, depth, cut);
+  case AST_BinOp:
+    return too_deep(n->v.BinOp.left, depth, cut) || too_deep(n->v.BinOp.right, depth, cut);
+  case AST_UnaryOp: return too_deep(n->v.UnaryOp.operand, depth, cut);
+  case AST_Lambda:
+    return too_deep(n->v.Lambda.args, depth, cut) || too_deep(n->v.Lambda.body, depth, cut);
   case AST_IfExp:
-    return too_deep(n->v.IfExp.test, depth) || too_deep(n->v.IfExp.body, depth) ||
-           too_deep(n->v.IfExp.orelse, depth);
+    return too_deep(n->v.IfExp.test, depth, cut) || too_deep(n->v.IfExp.body, depth, cut) ||
+           too_deep(n->v.IfExp.orelse, depth, cut);
   case AST_Dict:
-    return seq_too_deep(&n->v.Dict.keys, depth) || seq_too_deep(&n->v.Dict.values, depth);
-  case AST_Set: return seq_too_deep(&n->v.Set.elts, depth);
+    return seq_too_deep(&n->v.Dict.keys, depth, cut) || seq_too_deep(&n->v.Dict.values, depth, cut);
+  case AST_Set: return seq_too_deep(&n->v.Set.elts, depth, cut);
   case AST_ListComp:
   case AST_SetComp:
   case AST_GeneratorExp:
-    return too_deep(n->v.ListComp.elt, depth) || seq_too_deep(&n->v.ListComp.generators, depth);
+    return too_deep(n->v.ListComp.elt, depth, cut) ||
+           seq_too_deep(&n->v.ListComp.generators, depth, cut);
   case AST_DictComp:
-    return too_deep(n->v.DictComp.key, depth) || too_deep(n->v.DictComp.value, depth) ||
-           seq_too_deep(&n->v.DictComp.generators, depth);
-  case AST_Await: return too_deep(n->v.Await.value, depth);
-  case AST_Yield: return too_deep(n->v.Yield.value, depth);
-  case AST_YieldFrom: return too_deep(n->v.YieldFrom.value, depth);
+    return too_deep(n->v.DictComp.key, depth, cut) || too_deep(n->v.DictComp.value, depth, cut) ||
+           seq_too_deep(&n->v.DictComp.generators, depth, cut);
+  case AST_Await: return too_deep(n->v.Await.value, depth, cut);
+  case AST_Yield: return too_deep(n->v.Yield.value, depth, cut);
+  case AST_YieldFrom: return too_deep(n->v.YieldFrom.value, depth, cut);
   case AST_Compare:
-    return too_deep(n->v.Compare.left, depth) || seq_too_deep(&n->v.Compare.comparators, depth);
+    return too_deep(n->v.Compare.left, depth, cut) ||
+           seq_too_deep(&n->v.Compare.comparators, depth, cut);
   case AST_Call:
-    return too_deep(n->v.Call.func, depth) || seq_too_deep(&n->v.Call.args, depth) ||
-           seq_too_deep(&n->v.Call.keywords, depth);
+    return too_deep(n->v.Call.func, depth, cut) || seq_too_deep(&n->v.Call.args, depth, cut) ||
+           seq_too_deep(&n->v.Call.keywords, depth, cut);
   case AST_FormattedValue:
-    return too_deep(n->v.FormattedValue.value, depth) ||
-           too_deep(n->v.FormattedValue.format_spec, depth);
-  case AST_JoinedStr: return seq_too_deep(&n->v.JoinedStr.values, depth);
-  case AST_Attribute: return too_deep(n->v.Attribute.value, depth);
+    return too_deep(n->v.FormattedValue.value, depth, cut) ||
+           too_deep(n->v.FormattedValue.format_spec, depth, cut);
+  case AST_JoinedStr: return seq_too_deep(&n->v.JoinedStr.values, depth, cut);
+  case AST_Attribute: return too_deep(n->v.Attribute.value, depth, cut);
   case AST_Subscript:
-    return too_deep(n->v.Subscript.value, depth) || too_deep(n->v.Subscript.slice, depth);
-  case AST_Starred: return too_deep(n->v.Starred.value, depth);
-  case AST_List: return seq_too_deep(&n->v.List.elts, depth);
-  case AST_Tuple: return seq_too_deep(&n->v.Tuple.elts, depth);
+    return too_deep(n->v.Subscript.value, depth, cut) || too_deep(n->v.Subscript.slice, depth, cut);
+  case AST_Starred: return too_deep(n->v.Starred.value, depth, cut);
+  case AST_List: return seq_too_deep(&n->v.List.elts, depth, cut);
+  case AST_Tuple: return seq_too_deep(&n->v.Tuple.elts, depth, cut);
   case AST_Slice:
-    return too_deep(n->v.Slice.lower, depth) || too_deep(n->v.Slice.upper, depth) ||
-           too_deep(n->v.Slice.step, depth);
+    return too_deep(n->v.Slice.lower, depth, cut) || too_deep(n->v.Slice.upper, depth, cut) ||
+           too_deep(n->v.Slice.step, depth, cut);
   case AST_arguments:
-    return seq_too_deep(&n->v.arguments.posonlyargs, depth) ||
-           seq_too_deep(&n->v.arguments.args, depth) || too_deep(n->v.arguments.vararg, depth) ||
-           seq_too_deep(&n->v.arguments.kwonlyargs, depth) ||
-           seq_too_deep(&n->v.arguments.kw_defaults, depth) ||
-           too_deep(n->v.arguments.kwarg, depth) || seq_too_deep(&n->v.arguments.defaults, depth);
-  case AST_arg: return too_deep(n->v.arg.annotation, depth);
-  case AST_keyword: return too_deep(n->v.keyword.value, depth);
+    return seq_too_deep(&n->v.arguments.posonlyargs, depth, cut) ||
+           seq_too_deep(&n->v.arguments.args, depth, cut) ||
+           too_deep(n->v.arguments.vararg, depth, cut) ||
+           seq_too_deep(&n->v.arguments.kwonlyargs, depth, cut) ||
+           seq_too_deep(&n->v.arguments.kw_defaults, depth, cut) ||
+           too_deep(n->v.arguments.kwarg, depth, cut) ||
+           seq_too_deep(&n->v.arguments.defaults, depth, cut);
+  case AST_arg: return too_deep(n->v.arg.annotation, depth, cut);
+  case AST_keyword: return too_deep(n->v.keyword.value, depth, cut);
   case AST_withitem:
-    return too_deep(n->v.withitem.context_expr, depth) ||
-           too_deep(n->v.withitem.optional_vars, depth);
+    return too_deep(n->v.withitem.context_expr, depth, cut) ||
+           too_deep(n->v.withitem.optional_vars, depth, cut);
   case AST_comprehension:
-    return too_deep(n->v.comprehension.target, depth) || too_deep(n->v.comprehension.iter, depth) ||
-           seq_too_deep(&n->v.comprehension.ifs, depth);
+    return too_deep(n->v.comprehension.target, depth, cut) ||
+           too_deep(n->v.comprehension.iter, depth, cut) ||
+           seq_too_deep(&n->v.comprehension.ifs, depth, cut);
   case AST_ExceptHandler:
-    return too_deep(n->v.ExceptHandler.type, depth) ||
-           seq_too_deep(&n->v.ExceptHandler.body, depth);
+    return too_deep(n->v.ExceptHandler.type, depth, cut) ||
+           seq_too_deep(&n->v.ExceptHandler.body, depth, cut);
   default: return 0;
   }
+}
+
+static int too_deep(const AstNode *n, int depth, const AstNode **cut) {
+  if (!n) return 0;
+  if (depth > MAX_AST_DEPTH) return 1;
+  if (!kids_too_deep(n, depth + 1, cut)) return 0;
+  if (!*cut) *cut = n; /* the deepest node within the limit */
+  return 1;
 }
 
 /* Does the source end with a blank line (what ends a compound statement at
@@ -350,6 +377,267 @@ static int ends_with_blank_line(const char *s, size_t len) {
   return newlines >= 2;
 }
 
+/* ---- source encoding (PEP 263) ------------------------------------------ */
+
+/* Length of the UTF-8 sequence at p if it is valid by Python's strict decoder
+   (no overlongs, no surrogates, nothing past U+10FFFF), else 0 with *why set to
+   the decoder's reason. */
+static int utf8_seq(const unsigned char *p, const unsigned char *end, const char **why) {
+  unsigned c = p[0];
+  int n;
+  unsigned lo = 0x80, hi = 0xBF; /* range of the second byte */
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) n = 2;
+  else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    *why = "invalid start byte";
+    return 0;
+  }
+  for (int i = 1; i < n; i++) {
+    if (p + i >= end) {
+      *why = "unexpected end of data";
+      return 0;
+    }
+    unsigned b = p[i];
+    if (i == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) {
+      *why = "invalid continuation byte";
+      return 0;
+    }
+  }
+  return n;
+}
+
+/* The first byte of s[0..len) that does not start a valid UTF-8 sequence, or
+   NULL. */
+static const char *bad_utf8(const char *s, size_t len, const char **why) {
+  const unsigned char *p = (const unsigned char *)s, *end = p + len;
+  while (p < end) {
+    if (*p < 0x80) {
+      p++;
+      continue;
+    }
+    int n = utf8_seq(p, end, why);
+    if (!n) return (const char *)p;
+    p += n;
+  }
+  return NULL;
+}
+
+/* The encoding a `coding[:=]NAME` comment declares on line `ls` ([ \t\f]*# ... ),
+   copied into name (NUL-terminated); 0 if the line declares none. */
+static int line_cookie(const char *ls, const char *end, char *name, size_t cap) {
+  const char *p = ls;
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\f')) p++;
+  if (p >= end || *p != '#') return 0;
+  const char *le = p;
+  while (le < end && *le != '\n' && *le != '\r') le++;
+  for (const char *q = p; q + 7 <= le; q++) {
+    if (memcmp(q, "coding", 6) != 0 || (q[6] != ':' && q[6] != '=')) continue;
+    const char *v = q + 7;
+    while (v < le && (*v == ' ' || *v == '\t')) v++;
+    size_t n = 0;
+    while (v + n < le && (isalnum((unsigned char)v[n]) || v[n] == '-' || v[n] == '_' ||
+                          v[n] == '.' || (unsigned char)v[n] >= 0x80))
+      n++;
+    if (n == 0) continue;
+    if (n >= cap) n = cap - 1;
+    memcpy(name, v, n);
+    name[n] = 0;
+    return 1;
+  }
+  return 0;
+}
+
+/* Is the line at ls blank or a comment only (then line 2 may carry the cookie)? */
+static int blank_or_comment(const char *ls, const char *end) {
+  while (ls < end && (*ls == ' ' || *ls == '\t' || *ls == '\f')) ls++;
+  return ls >= end || *ls == '#' || *ls == '\n' || *ls == '\r';
+}
+
+/* CPython's get_normal_name: the spellings of utf-8 and latin-1 it knows become
+   "utf-8" and "iso-8859-1"; any other name is kept as written. */
+static void normal_name(char *name) {
+  char low[13];
+  size_t i = 0;
+  for (; i < 12 && name[i]; i++)
+    low[i] = name[i] == '_' ? '-' : (char)tolower((unsigned char)name[i]);
+  low[i] = 0;
+  if (!strcmp(low, "utf-8") || !strncmp(low, "utf-8-", 6)) {
+    strcpy(name, "utf-8");
+    return;
+  }
+  static const char *const latin[] = {"latin-1", "iso-8859-1", "iso-latin-1"};
+  for (int k = 0; k < 3; k++) {
+    size_t n = strlen(latin[k]);
+    if (!strncmp(low, latin[k], n) && (low[n] == 0 || low[n] == '-')) {
+      strcpy(name, "iso-8859-1");
+      return;
+    }
+  }
+}
+
+/* Python's codec lookup for the encodings Asy reads: 'u' (UTF-8), 'l'
+   (Latin-1), 'a' (ASCII) or 0 for any other. */
+static int codec_of(const char *name) {
+  char k[32];
+  size_t i = 0;
+  for (; name[i] && i < sizeof k - 1; i++)
+    k[i] = name[i] == '-' || name[i] == ' ' ? '_' : (char)tolower((unsigned char)name[i]);
+  k[i] = 0;
+  static const char *const utf8[] = {"utf_8",   "utf8",      "u8",        "utf",
+                                     "cp65001", "utf8_ucs2", "utf8_ucs4", NULL};
+  static const char *const latin1[] = {
+      "iso_8859_1", "latin_1",    "latin1", "l1",          "iso8859_1",       "8859",    "cp819",
+      "latin",      "iso_ir_100", "ibm819", "csisolatin1", "iso_8859_1_1987", "iso8859", NULL};
+  static const char *const ascii[] = {
+      "ascii",          "us_ascii",         "646",      "us",      "ansi_x3.4_1968",
+      "ansi_x3_4_1968", "ansi_x3.4_1986",   "cp367",    "csascii", "ibm367",
+      "iso646_us",      "iso_646.irv_1991", "iso_ir_6", NULL};
+  for (int j = 0; utf8[j]; j++)
+    if (!strcmp(k, utf8[j])) return 'u';
+  for (int j = 0; latin1[j]; j++)
+    if (!strcmp(k, latin1[j])) return 'l';
+  for (int j = 0; ascii[j]; j++)
+    if (!strcmp(k, ascii[j])) return 'a';
+  return 0;
+}
+
+static void file_error(AsySyntaxErr *err, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  err->kind = ASY_ERR_SYNTAX;
+  vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+  err->no_location = 1;
+  va_end(ap);
+}
+
+/* Apply the source's coding declaration as CPython's file reader does: returns
+   the text as UTF-8 (src itself, or a Latin-1 source converted, in the arena) or
+   NULL with *err set. Only src[0..scan) is checked for undecodable bytes. Text given as a str (-c, filename "<string>") is already
+   decoded, so its declaration is ignored as CPython ignores it there. */
+static char *decode_source(AstArena *arena, const char *filename, char *src, size_t *len,
+                           size_t scan, AsySyntaxErr *err) {
+  if (filename && !strcmp(filename, "<string>")) return src;
+  const char *end = src + *len, *ls = src;
+  int bom = *len >= 3 && !memcmp(src, "\xEF\xBB\xBF", 3);
+  if (bom) ls += 3;
+  char name[64];
+  int found = line_cookie(ls, end, name, sizeof name);
+  if (!found && blank_or_comment(ls, end)) {
+    const char *l2 = memchr(ls, '\n', (size_t)(end - ls));
+    if (l2) found = line_cookie(l2 + 1, end, name, sizeof name);
+  }
+  int codec = 'u';
+  if (found) {
+    normal_name(name);
+    if (bom && strcmp(name, "utf-8") != 0) {
+      file_error(err, "encoding problem: %s with BOM", name);
+      return NULL;
+    }
+    codec = codec_of(name);
+  }
+  const char *why = NULL;
+  if (codec == 'u') {
+    const char *bad = bad_utf8(src, scan, &why);
+    if (!bad) return src;
+    int line = 1;
+    for (const char *p = src; p < bad; p++) line += *p == '\n';
+    if (!found) {
+      file_error(err,
+                 "Non-UTF-8 code starting with '\\x%02x' in file %s on line %d, but no encoding "
+                 "declared; see https://peps.python.org/pep-0263/ for details",
+                 (unsigned char)*bad, filename ? filename : "<string>", line);
+      return NULL;
+    }
+    /* Declared UTF-8: CPython decodes token by token, so a bad byte in a comment
+       passes and one elsewhere fails where it stands. */
+    const char *bl = bad;
+    while (bl > src && bl[-1] != '\n') bl--;
+    char quote = 0;
+    const char *qpos = NULL; /* the opening quote of the literal holding the byte */
+    for (const char *p = bl; p < bad; p++) {
+      if (quote ? *p == quote : (*p == '"' || *p == '\'')) {
+        quote = quote ? 0 : *p;
+        qpos = p;
+      } else if (!quote && *p == '#') return src;
+    }
+    /* CPython decodes a literal's body at once: the position counts from its start
+       and the error points at the literal. */
+    const char *at = quote ? qpos : bad;
+    if (!strcmp(why, "invalid continuation byte")) {
+      /* a sequence cut short by the end of the token */
+      const char *q = bad + 1;
+      while (q < end && ((unsigned char)*q & 0xC0) == 0x80) q++;
+      if (q >= end || *q == '"' || *q == '\'' || *q == '\n' || *q == '\r')
+        why = "unexpected end of data";
+    }
+    err->kind = ASY_ERR_SYNTAX;
+    snprintf(err->msg, sizeof err->msg,
+             "(unicode error) 'utf-8' codec can't decode byte 0x%02x in position %d: %s",
+             (unsigned char)*bad, quote ? (int)(bad - qpos - 1) : 0, why);
+    err->lineno = err->end_lineno = line;
+    int col = 1;
+    for (const char *p = bl; p < at; p++)
+      if (((unsigned char)*p & 0xC0) != 0x80) col++;
+    err->offset = col;
+    err->end_offset = col + 1;
+    /* the line as CPython shows it: undecodable bytes replaced by U+FFFD */
+    const char *le = bad;
+    while (le < end && *le != '\n') le++;
+    char *t = asy_arena_alloc(arena, (size_t)(le - bl) * 3 + 2), *o = t;
+    for (const unsigned char *p = (const unsigned char *)bl; p < (const unsigned char *)le;) {
+      int n = utf8_seq(p, (const unsigned char *)le, &why);
+      if (n) {
+        memcpy(o, p, (size_t)n);
+        o += n;
+        p += n;
+      } else {
+        memcpy(o, "\xEF\xBF\xBD", 3);
+        o += 3;
+        p++;
+      }
+    }
+    *o++ = '\n';
+    *o = 0;
+    err->text = t;
+    return NULL;
+  }
+  if (codec == 'a') {
+    for (size_t i = 0; i < scan; i++)
+      if ((unsigned char)src[i] >= 0x80) {
+        file_error(err, "encoding problem: %s", name);
+        return NULL;
+      }
+    return src;
+  }
+  if (codec == 'l') {
+    size_t extra = 0;
+    for (size_t i = 0; i < *len; i++) extra += (unsigned char)src[i] >= 0x80;
+    if (!extra) return src;
+    char *out = asy_arena_alloc(arena, *len + extra + 1), *o = out;
+    for (size_t i = 0; i < *len; i++) {
+      unsigned char c = (unsigned char)src[i];
+      if (c < 0x80) *o++ = (char)c;
+      else {
+        *o++ = (char)(0xC0 | (c >> 6));
+        *o++ = (char)(0x80 | (c & 0x3F));
+      }
+    }
+    *o = 0;
+    *len += extra;
+    return out;
+  }
+  file_error(err, "encoding problem: %s", name);
+  return NULL;
+}
+
 AstNode *asy_parse(AstArena *arena, const char *filename, const char *src, size_t len, int mode,
                    AsySyntaxErr *err) {
   memset(err, 0, sizeof *err);
@@ -357,6 +645,12 @@ AstNode *asy_parse(AstArena *arena, const char *filename, const char *src, size_
   char *buf = asy_arena_alloc(arena, len + 1);
   if (len) memcpy(buf, src, len);
   buf[len] = 0;
+
+  /* CPython reads the file line by line: a NUL byte before the first undecodable
+     one is reported as such, one after it is not reached. */
+  const char *nul = memchr(buf, 0, len);
+  buf = decode_source(arena, filename, buf, &len, nul ? (size_t)(nul - buf) : len, err);
+  if (!buf) return NULL;
 
   AsyLexer *L = malloc(sizeof *L);
   if (!L) return NULL;
@@ -431,10 +725,19 @@ AstNode *asy_parse(AstArena *arena, const char *filename, const char *src, size_
     }
     return NULL;
   }
-  if (too_deep(P.result, 0)) {
-    err->kind = ASY_ERR_MEMORY;
-    snprintf(err->msg, sizeof err->msg,
-             "Parser stack overflowed - Python source too complex to parse");
+  const AstNode *cut = NULL;
+  if (too_deep(P.result, 0, &cut)) {
+    /* CPython's parser recurses only into right-nested forms (unary operators, `**`,
+       the else branch of `a if c else b`, lambda bodies): a chain of those overflows
+       its parser stack. Left-nested chains (`1+1+...`, `a.b.c...`, `f()()...`) parse
+       in a loop and overflow the compiler's recursion limit instead. */
+    int right_nested = cut->kind == AST_UnaryOp || cut->kind == AST_IfExp ||
+                       cut->kind == AST_Lambda ||
+                       (cut->kind == AST_BinOp && cut->v.BinOp.op == AST_Pow);
+    err->kind = right_nested ? ASY_ERR_MEMORY : ASY_ERR_RECURSION;
+    snprintf(err->msg, sizeof err->msg, "%s",
+             right_nested ? "Parser stack overflowed - Python source too complex to parse"
+                          : "maximum recursion depth exceeded during compilation");
     return NULL;
   }
   if (mode == ASY_PARSE_SINGLE) {

@@ -24,8 +24,10 @@ typedef enum {
   ASY_ERR_SYNTAX,      /* SyntaxError */
   ASY_ERR_INDENTATION, /* IndentationError (subclass of SyntaxError) */
   ASY_ERR_TAB,         /* TabError (subclass of IndentationError) */
-  ASY_ERR_MEMORY       /* MemoryError: "Parser stack overflowed - Python source too
+  ASY_ERR_MEMORY,      /* MemoryError: "Parser stack overflowed - Python source too
                           complex to parse" (CPython raises MemoryError too) */
+  ASY_ERR_RECURSION    /* RecursionError: "maximum recursion depth exceeded during
+                          compilation" (a tree nested too deep to compile) */
 } AsyErrKind;
 
 typedef struct AsySyntaxErr {
@@ -43,6 +45,10 @@ typedef struct AsySyntaxErr {
      expecting a body, unterminated triple-quoted string, trailing backslash):
      the REPL reads another line instead of reporting it. */
   int incomplete;
+  /* 1 for the errors CPython's file reader raises before tokenizing (undecodable
+     source, unknown coding declaration): the exception has no filename and no
+     line, so only "SyntaxError: msg" is printed. */
+  int no_location;
 } AsySyntaxErr;
 
 enum {

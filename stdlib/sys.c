@@ -7,6 +7,7 @@
 ** properties, and the repr is "sys.version_info(major=3, …)".
 */
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,6 +167,9 @@ void asy_sys_create(VM *vm) {
   st->sys_module = OBJ_VAL(m);
   ObjDict *d = m->dict;
 
+  /* As CPython: SIGPIPE is ignored, so writing to a closed pipe (`asy x | head -2`)
+     fails with EPIPE, which surfaces as BrokenPipeError instead of killing the process. */
+  signal(SIGPIPE, SIG_IGN);
   st->std_in = asy_file_wrap(vm, stdin, "<stdin>", "r");
   st->std_out = asy_file_wrap(vm, stdout, "<stdout>", "w");
   st->std_err = asy_file_wrap(vm, stderr, "<stderr>", "w");

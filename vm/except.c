@@ -605,10 +605,11 @@ Value asy_raise_syntax_error(VM *vm, const void *asy_syntax_err, const char *fil
   case ASY_ERR_INDENTATION: cls = vm->exc.IndentationError; break;
   case ASY_ERR_TAB: cls = vm->exc.TabError; break;
   case ASY_ERR_MEMORY: return asy_raise(vm, vm->exc.MemoryError, "%s", se->msg);
+  case ASY_ERR_RECURSION: return asy_raise(vm, vm->exc.RecursionError, "%s", se->msg);
   default: cls = vm->exc.SyntaxError; break;
   }
   Value info[6];
-  info[0] = filename ? STR_VAL(vm, filename) : NONE_VAL;
+  info[0] = filename && !se->no_location ? STR_VAL(vm, filename) : NONE_VAL;
   info[1] = opt_int(se->lineno);
   info[2] = opt_int(se->offset);
   info[3] = se->text ? STR_VAL(vm, se->text) : NONE_VAL;
