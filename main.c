@@ -230,7 +230,7 @@ int main(int argc, char **argv) {
   asy_gc_finalize_at_exit(vm);
   free(text);
   free(filename);
-  fflush(stdout);
+  status = asy_flush_stdout_at_exit(vm, status);
   vm_free(vm);
   free(script_dir);
   return status;

@@ -139,4 +139,8 @@ Value asy_json_dumps(VM *vm, Value v);
 ** the exit status. */
 int asy_repl_run(VM *vm, ObjModule *main_module, ObjCode *script);
 
+/* The last flush of stdout at exit; a failure (the reader of a pipe went away) prints
+** CPython's "Exception ignored on flushing sys.stdout" and makes the status 120. */
+int asy_flush_stdout_at_exit(VM *vm, int status);
+
 #endif

@@ -10,12 +10,13 @@
 #   gcc, libc6-dev   the compiler and the C library headers (ASan/UBSan come with gcc)
 #   cmake, make      the build description and the generator it drives (ctest is in cmake)
 #   re2c, lemon      the lexer and parser generators (lemon ships lempar.c)
+#   libedit-dev      the REPL's line editing, history and completion (stdlib/repl.c)
 # The test scripts use only bash, coreutils (timeout, mktemp), diffutils and perl, all
 # part of every Debian base system. Nothing needs Python: only regenerating expected
 # outputs runs CPython.
 set -euo pipefail
 
-packages=(gcc libc6-dev cmake make re2c lemon)
+packages=(gcc libc6-dev cmake make re2c lemon libedit-dev)
 
 # Without dpkg (not Debian), trust the commands if they are all there.
 if ! command -v dpkg-query >/dev/null 2>&1; then

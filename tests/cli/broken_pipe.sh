@@ -48,4 +48,14 @@ CODE=${OUT##*x}
 ERR=$(cat "$T/err")
 expect_code 1
 case "$ERR" in *"File \"$T/loop.asy\", line 3, in <module>"*"BrokenPipeError: [Errno 32] Broken pipe") ;; *) fail "expected a BrokenPipeError traceback" ;; esac
+# Output still buffered at exit when the reader has gone: CPython reports the failed
+# final flush as an ignored exception and exits 120.
+OUT=$("$ASY" -c 'import time
+print("hello")
+time.sleep(0.3)' 2>"$T/err" </dev/null | true; echo "x${PIPESTATUS[0]}")
+CODE=${OUT##*x}
+ERR=$(cat "$T/err")
+expect_code 120
+expect_err 'Exception ignored on flushing sys.stdout:
+BrokenPipeError: [Errno 32] Broken pipe'
 finish
