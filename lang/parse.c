@@ -20,6 +20,7 @@
 
 #include "grammar.h"
 #include "lang/parser_int.h"
+#include "vm/obj/str.h"
 
 void *AsyParserAlloc(void *(*mallocProc)(size_t), AsyParse *P);
 void AsyParserFree(void *p, void (*freeProc)(void *));
@@ -383,35 +384,8 @@ static int ends_with_blank_line(const char *s, size_t len) {
    (no overlongs, no surrogates, nothing past U+10FFFF), else 0 with *why set to
    the decoder's reason. */
 static int utf8_seq(const unsigned char *p, const unsigned char *end, const char **why) {
-  unsigned c = p[0];
-  int n;
-  unsigned lo = 0x80, hi = 0xBF; /* range of the second byte */
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) n = 2;
-  else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    *why = "invalid start byte";
-    return 0;
-  }
-  for (int i = 1; i < n; i++) {
-    if (p + i >= end) {
-      *why = "unexpected end of data";
-      return 0;
-    }
-    unsigned b = p[i];
-    if (i == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) {
-      *why = "invalid continuation byte";
-      return 0;
-    }
-  }
-  return n;
+  size_t bad;
+  return (int)asy_utf8_seq(p, (size_t)(end - p), &bad, why);
 }
 
 /* The first byte of s[0..len) that does not start a valid UTF-8 sequence, or

@@ -190,43 +190,6 @@ static int encoding_kind(const char *name, const char **canonical) {
   return ENC_UNKNOWN;
 }
 
-/* Length of the valid UTF-8 sequence at s[0..n), or 0 with *bad set to the number of
-** bytes in the maximal invalid prefix and *reason to CPython's explanation. */
-static size_t utf8_step(const uint8_t *s, size_t n, size_t *bad, const char **reason) {
-  uint8_t c = s[0];
-  if (c < 0x80) return 1;
-  size_t need;
-  uint8_t lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) need = 1;
-  else if (c >= 0xE0 && c <= 0xEF) {
-    need = 2;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    need = 3;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    *bad = 1;
-    *reason = "invalid start byte";
-    return 0;
-  }
-  for (size_t k = 1; k <= need; k++) {
-    if (k >= n) {
-      *bad = n;
-      *reason = "unexpected end of data";
-      return 0;
-    }
-    uint8_t lim_lo = k == 1 ? lo : 0x80, lim_hi = k == 1 ? hi : 0xBF;
-    if (s[k] < lim_lo || s[k] > lim_hi) {
-      *bad = k;
-      *reason = "invalid continuation byte";
-      return 0;
-    }
-  }
-  return need + 1;
-}
-
 static Value decode_error(VM *vm, const char *enc, const uint8_t *data, size_t size, size_t start,
                           size_t end, const char *reason) {
   Value args[5];
@@ -255,7 +218,7 @@ Value asy_bytes_decode(VM *vm, const uint8_t *data, size_t size, const char *enc
       size_t bad;
       const char *reason;
       while (i < size) {
-        size_t k = utf8_step(data + i, size - i, &bad, &reason);
+        size_t k = asy_utf8_seq(data + i, size - i, &bad, &reason);
         if (!k) break;
         i += k;
       }
@@ -273,7 +236,7 @@ Value asy_bytes_decode(VM *vm, const uint8_t *data, size_t size, const char *enc
       continue;
     }
     if (kind == ENC_ASCII) k = data[i] < 0x80 ? 1 : 0;
-    else k = utf8_step(data + i, size - i, &bad, &reason);
+    else k = asy_utf8_seq(data + i, size - i, &bad, &reason);
     if (k) {
       asy_buf_put(&b, (const char *)data + i, k);
       i += k;

@@ -165,36 +165,52 @@ size_t asy_utf8_length(const char *s, size_t n) {
   return len;
 }
 
-bool asy_utf8_valid(const char *str, size_t n, size_t *bad_pos) {
-  const unsigned char *s = (const unsigned char *)str;
-  size_t i = 0;
-  while (i < n) {
-    unsigned c = s[i];
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    size_t need;
-    uint32_t min;
-    /* clang-format off */
-    if (c >= 0xC2 && c < 0xE0) { need = 1; min = 0x80; }
-    else if (c >= 0xE0 && c < 0xF0) { need = 2; min = 0x800; }
-    else if (c >= 0xF0 && c < 0xF5) { need = 3; min = 0x10000; }
-    else break;
-    /* clang-format on */
-    if (i + need >= n) break; /* truncated sequence */
-    uint32_t cp = c & (0x3F >> need);
-    size_t k;
-    for (k = 1; k <= need; k++) {
-      if ((s[i + k] & 0xC0) != 0x80) break;
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if (k <= need || cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp < 0xE000)) break;
-    i += need + 1;
+size_t asy_utf8_seq(const uint8_t *s, size_t n, size_t *bad, const char **reason) {
+  uint8_t c = s[0];
+  if (c < 0x80) return 1;
+  size_t need;
+  uint8_t lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) need = 1;
+  else if (c >= 0xE0 && c <= 0xEF) {
+    need = 2;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    need = 3;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    *bad = 1;
+    *reason = "invalid start byte";
+    return 0;
   }
-  if (i < n) {
-    if (bad_pos) *bad_pos = i;
-    return false;
+  for (size_t k = 1; k <= need; k++) {
+    if (k >= n) {
+      *bad = n;
+      *reason = "unexpected end of data";
+      return 0;
+    }
+    uint8_t lim_lo = k == 1 ? lo : 0x80, lim_hi = k == 1 ? hi : 0xBF;
+    if (s[k] < lim_lo || s[k] > lim_hi) {
+      *bad = k;
+      *reason = "invalid continuation byte";
+      return 0;
+    }
+  }
+  return need + 1;
+}
+
+bool asy_utf8_valid(const char *str, size_t n, size_t *bad_pos) {
+  const uint8_t *s = (const uint8_t *)str;
+  size_t i = 0, bad;
+  const char *reason;
+  while (i < n) {
+    size_t k = asy_utf8_seq(s + i, n - i, &bad, &reason);
+    if (!k) {
+      if (bad_pos) *bad_pos = i;
+      return false;
+    }
+    i += k;
   }
   return true;
 }

@@ -68,6 +68,10 @@ uint32_t asy_utf8_decode(const char *s, size_t n, size_t *adv);
 size_t asy_utf8_encode(uint32_t cp, char out[4]);
 /* Number of code points in UTF-8 text. */
 size_t asy_utf8_length(const char *s, size_t n);
+/* The length of the strict UTF-8 sequence at s[0..n) (1..4), or 0 with CPython's decode
+** error reason ("invalid start byte", "invalid continuation byte", "unexpected end of
+** data") and *bad = how many bytes the error covers. */
+size_t asy_utf8_seq(const uint8_t *s, size_t n, size_t *bad, const char **reason);
 /* True if s[0..n) is strict UTF-8 (no surrogates, no overlongs). Sets *bad_pos to the
 ** offset of the first invalid byte otherwise (for UnicodeDecodeError). */
 bool asy_utf8_valid(const char *s, size_t n, size_t *bad_pos);
