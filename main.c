@@ -15,6 +15,7 @@
 #include "vm/disasm.h"
 #include "vm/except.h"
 #include "vm/gc.h"
+#include "vm/trace.h"
 #include "vm/traceback.h"
 #include "vm/vm.h"
 
@@ -29,6 +30,7 @@ static const char usage_text[] =
     "  file          program read from script file\n"
     "  --dis         print the bytecode of the program instead of running it\n"
     "  --debug       teaching diagnostics on stderr\n"
+    "  --trace       narrate what the asyncio tasks do, one line per event, on stderr\n"
     "  --virtual-time  run the event loop on a virtual clock that jumps to the next timer\n"
     "  --version     print the version number and exit\n"
     "  -h, --help    print this help message and exit\n"
@@ -127,7 +129,7 @@ static int run_program(VM *vm, const char *filename, const char *text, size_t si
 }
 
 int main(int argc, char **argv) {
-  bool dis = false, debug = false, interactive = false;
+  bool dis = false, debug = false, interactive = false, trace = false;
   const char *vt_env = getenv("ASY_VIRTUAL_TIME");
   bool virtual_time = vt_env && *vt_env && strcmp(vt_env, "0") != 0;
   const char *command = NULL;
@@ -146,6 +148,8 @@ int main(int argc, char **argv) {
       dis = true;
     } else if (strcmp(a, "--debug") == 0) {
       debug = true;
+    } else if (strcmp(a, "--trace") == 0) {
+      trace = true;
     } else if (strcmp(a, "--virtual-time") == 0) {
       virtual_time = true;
     } else if (strcmp(a, "-c") == 0) {
@@ -213,6 +217,7 @@ int main(int argc, char **argv) {
   vm->dis = dis;
   vm->debug = debug;
   if (virtual_time) asy_clock_use_virtual(vm);
+  if (trace) asy_trace_enable(vm);
   asy_signals_install(vm);
   vm->script_dir = script_dir ? script_dir : ".";
   ObjList *args = AS_LIST(vm->argv);
@@ -228,6 +233,7 @@ int main(int argc, char **argv) {
     status = run_program(vm, filename, text, size, dis, interactive && !dis);
   }
   asy_gc_finalize_at_exit(vm);
+  asy_trace_finish(vm);
   free(text);
   free(filename);
   status = asy_flush_stdout_at_exit(vm, status);

@@ -5,11 +5,13 @@
 ** loop object, futures and tasks on these.
 */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "stdlib/asy_stdlib.h"
 #include "vm/poller.h"
+#include "vm/trace.h"
 #include "vm/obj/context.h"
 #include "vm/obj/tuple.h"
 
@@ -69,6 +71,47 @@ static bool fd_of(VM *vm, Value v, int *fd) {
   }
   *fd = (int)AS_INT(v);
   return true;
+}
+
+/* tracing() -> whether --trace is on (the library asks once, at import). */
+static Value c_tracing(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)argc, (void)args, (void)kw;
+  return BOOL_VAL(vm->trace);
+}
+
+/* trace_now() -> the trace clock (seconds since tracing began). */
+static Value c_trace_now(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)argc, (void)args, (void)kw;
+  return FLOAT_VAL(asy_loop_time(vm) - vm->trace_origin);
+}
+
+/* trace(task or None, text): an event the library narrates. */
+static Value c_trace(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)argc, (void)kw;
+  if (vm->trace && IS_STR(args[1])) asy_trace_note(vm, args[0], AS_STR(args[1])->chars);
+  return NONE_VAL;
+}
+
+/* trace_group_open(parent task) -> (group number, depth of its tasks); narrates it. */
+static Value c_trace_group_open(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)argc, (void)kw;
+  int depth = IS_OBJ_TYPE(args[0], OBJ_FUTURE) ? AS_FUTURE(args[0])->trace_depth + 1 : 1;
+  int n = ++vm->trace_groups;
+  if (vm->trace) {
+    char text[64];
+    snprintf(text, sizeof text, "opens group %d", n);
+    asy_trace_note(vm, args[0], text);
+  }
+  Value items[2] = {INT_VAL(n), INT_VAL(depth)};
+  return OBJ_VAL(asy_tuple_from(vm, 2, items));
+}
+
+/* trace_group_next(depth, group): the next task created belongs to that group. */
+static Value c_trace_group_next(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)argc, (void)kw;
+  if (IS_INT(args[0]) && IS_INT(args[1]))
+    asy_trace_group_next(vm, (int)AS_INT(args[0]), (int)AS_INT(args[1]));
+  return NONE_VAL;
 }
 
 /* add_reader(fd, callback, *args) */
@@ -272,6 +315,11 @@ static Value h_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
 static const AsyMethodDef core_functions[] = {
   {"call_soon", c_call_soon, ASY_UNCHECKED}, {"call_at", c_call_at, ASY_UNCHECKED},
   {"add_reader", c_add_reader, ASY_UNCHECKED},
+  {"tracing", c_tracing, 0, 0, ASY_ARGS_AUTO},
+  {"trace", c_trace, 2, 2, ASY_ARGS_AUTO},
+  {"trace_now", c_trace_now, 0, 0, ASY_ARGS_AUTO},
+  {"trace_group_open", c_trace_group_open, 1, 1, ASY_ARGS_AUTO},
+  {"trace_group_next", c_trace_group_next, 2, 2, ASY_ARGS_AUTO},
   {"remove_reader", c_remove_reader, 1, 1, ASY_ARGS_AUTO},
   {"time", c_time, 0, 0, ASY_ARGS_AUTO}, {"run_once", c_run_once, 0, 0, ASY_ARGS_AUTO},
   {"set_error_hook", c_set_error_hook, 1, 1, ASY_ARGS_AUTO},

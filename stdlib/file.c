@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "stdlib/asy_stdlib.h"
+#include "vm/trace.h"
 #include "vm/except.h"
 #include "vm/gc.h"
 #include "vm/obj/bytes.h"
@@ -95,6 +96,7 @@ bool asy_file_write_raw(VM *vm, ObjFile *f, const char *data, size_t n) {
     return false;
   }
   FILE *fp = (FILE *)f->fp;
+  if (vm->trace && (fp == stdout || fp == stderr)) asy_trace_console(vm, fp == stdout);
   if (vm->before_console_write && (fp == stdout || fp == stderr)) vm->before_console_write(vm);
   /* Output written to stdout earlier must come first when both streams share a file
   ** or pipe, as it does under CPython (`asy x.asy > log 2>&1`). */

@@ -346,6 +346,8 @@ typedef struct ObjFuture {
   bool log_destroy_pending;
   bool must_cancel;
   bool registered; /* a task in the live-task list */
+  uint8_t trace_depth; /* --trace: how many task groups enclose the task */
+  bool trace_started;  /* --trace: its first step has run */
   int32_t num_cancels_requested;
   Value loop;
   Value result;    /* FINISHED: the result */
