@@ -198,9 +198,8 @@ static const char *wait_words(const char *qualname) {
   return NULL;
 }
 
-void asy_trace_suspended(VM *vm, ObjFuture *t) {
-  if (hidden(t)) return;
-  char where[160] = "?", event[400];
+void asy_trace_describe_wait(VM *vm, ObjFuture *t, char *event, size_t event_size) {
+  char where[160] = "?";
   /* The library frame that says what the task waits for: the outermost one the table
   ** knows (Lock.acquire under `async with lock`), or sleep, or else the outermost. */
   ObjGen *library = NULL, *known = NULL, *sleeping = NULL;
@@ -220,9 +219,9 @@ void asy_trace_suspended(VM *vm, ObjFuture *t) {
   else if (sleeping) library = sleeping;
   Value w = t->fut_waiter;
   if (IS_NONE(w)) {
-    snprintf(event, sizeof event, "yields to the loop at %s", where);
+    snprintf(event, event_size, "yields to the loop at %s", where);
   } else if (IS_OBJ_TYPE(w, OBJ_FUTURE) && AS_FUTURE(w)->is_task) {
-    snprintf(event, sizeof event, "awaits %s at %s", label(vm, w), where);
+    snprintf(event, event_size, "awaits %s at %s", label(vm, w), where);
   } else if (library && strcmp(library->qualname->chars, "sleep") == 0) {
     /* sleep(delay): its timer handle `h` knows the deadline. */
     double when = -1;
@@ -234,22 +233,30 @@ void asy_trace_suspended(VM *vm, ObjFuture *t) {
         when = ((ObjHandle *)AS_OBJ(library->slots[i]))->when;
     }
     if (when >= 0)
-      snprintf(event, sizeof event, "sleeps until %.3f at %s", when - vm->trace_origin, where);
-    else snprintf(event, sizeof event, "sleeps at %s", where);
+      snprintf(event, event_size, "sleeps until %.3f at %s", when - vm->trace_origin, where);
+    else snprintf(event, event_size, "sleeps at %s", where);
   } else {
     const char *words = library ? wait_words(library->qualname->chars) : NULL;
     if (words) {
-      snprintf(event, sizeof event, "%s at %s", words, where);
+      snprintf(event, event_size, "%s at %s", words, where);
     } else if (library) {
-      snprintf(event, sizeof event, "waits in %s at %s", library->qualname->chars, where);
+      snprintf(event, event_size, "waits in %s at %s", library->qualname->chars, where);
     } else {
       ObjClass *cls = asy_class_of(vm, w);
       const char *n = cls->name->chars;
       if (strcmp(n, "_GatheringFuture") == 0)
-        snprintf(event, sizeof event, "waits for gather() at %s", where);
-      else snprintf(event, sizeof event, "awaits a %s at %s", n, where);
+        snprintf(event, event_size, "waits for gather() at %s", where);
+      else snprintf(event, event_size, "awaits a %s at %s", n, where);
     }
   }
+  size_t n = strlen(event);
+  if (n >= 5 && strcmp(event + n - 5, " at ?") == 0) event[n - 5] = '\0';
+}
+
+void asy_trace_suspended(VM *vm, ObjFuture *t) {
+  if (hidden(t)) return;
+  char event[400];
+  asy_trace_describe_wait(vm, t, event, sizeof event);
   emit(vm, OBJ_VAL(t), event);
 }
 

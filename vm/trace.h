@@ -31,6 +31,9 @@ void asy_trace_task_created(VM *vm, ObjFuture *t);
 void asy_trace_step(VM *vm, ObjFuture *t, Value exc);
 /* A step ended with the coroutine suspended: on what it waits. */
 void asy_trace_suspended(VM *vm, ObjFuture *t);
+/* What suspended task t waits on, in the log's words ("sleeps until 1.000 at f.asy:7"):
+** also the deadlock report's. */
+void asy_trace_describe_wait(VM *vm, ObjFuture *t, char *out, size_t n);
 /* The task finished: returned, raised or was cancelled. */
 void asy_trace_finished(VM *vm, ObjFuture *t);
 /* cancel(msg) was requested of a pending task. */
