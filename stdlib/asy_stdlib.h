@@ -143,4 +143,9 @@ int asy_repl_run(VM *vm, ObjModule *main_module, ObjCode *script);
 ** CPython's "Exception ignored on flushing sys.stdout" and makes the status 120. */
 int asy_flush_stdout_at_exit(VM *vm, int status);
 
+/* `asy --explore N ...` (explore.c): run the program under schedules 1..N on the virtual
+** clock and print each different outcome once; argv is the command line without
+** --explore N. Returns the exit status. */
+int asy_explore(int runs, int argc, char **argv);
+
 #endif
