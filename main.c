@@ -237,6 +237,7 @@ int main(int argc, char **argv) {
   vm->dis = dis;
   vm->debug = debug;
   if (virtual_time) asy_clock_use_virtual(vm);
+  vm->trace_origin = asy_loop_time(vm); /* times in --trace and --debug count from here */
   if (trace) asy_trace_enable(vm);
   if (schedule_seed) asy_loop_set_schedule_seed(vm, schedule_seed);
   asy_signals_install(vm);

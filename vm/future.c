@@ -6,6 +6,7 @@
 */
 #include <string.h>
 
+#include "vm/diagnose.h"
 #include "vm/except.h"
 #include "vm/finalize.h"
 #include "vm/future.h"
@@ -692,7 +693,9 @@ static bool task_step(VM *vm, ObjFuture *t, Value exc) {
   vm->loop.context = t->context;
   vm->loop.current_task = OBJ_VAL(t);
   if (vm->trace) asy_trace_step(vm, t, exc);
+  double began = vm->debug ? asy_diagnose_step_begin(vm, t, exc) : 0;
   bool ok = step_run(vm, t, exc);
+  if (vm->debug) asy_diagnose_step_end(vm, t, began);
   if (vm->trace) {
     if (t->state != FUT_PENDING) asy_trace_finished(vm, t);
     else asy_trace_suspended(vm, t);

@@ -348,6 +348,7 @@ typedef struct ObjFuture {
   bool registered; /* a task in the live-task list */
   uint8_t trace_depth; /* --trace: how many task groups enclose the task */
   bool trace_started;  /* --trace: its first step has run */
+  bool cancel_caught;  /* --debug: a CancelledError was thrown into this step */
   int32_t num_cancels_requested;
   Value loop;
   Value result;    /* FINISHED: the result */
