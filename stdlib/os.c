@@ -296,6 +296,31 @@ static Value os_readlink(VM *vm, int argc, Value *args, ObjDict *kw) {
   return OBJ_VAL(asy_str_new(vm, buf, (size_t)n));
 }
 
+/* utime(path, times=None): times (atime, mtime) in seconds, now when None. */
+static Value os_utime(VM *vm, int argc, Value *args, ObjDict *kw) {
+  static const char *const names[] = {"path", "times", "ns", "dir_fd", "follow_symlinks"};
+  Value a[5];
+  if (!asy_kwargs(vm, "utime", argc, args, kw, names, 5, 0, 1, a)) return EXC_VAL;
+  PathArg p;
+  if (!path_conv(vm, "utime", "path", a[0], PATH_KINDS_FD, &p)) return EXC_VAL;
+  struct timespec ts[2];
+  struct timespec *tp = NULL;
+  if (!IS_UNDEF(a[1]) && !IS_NONE(a[1])) {
+    if (!IS_TUPLE(a[1]) || AS_TUPLE(a[1])->size != 2)
+      return asy_raise(vm, vm->exc.TypeError,
+                       "utime: 'times' must be either a tuple of two ints or None");
+    for (int i = 0; i < 2; i++) {
+      double d;
+      if (!asy_std_to_double(vm, AS_TUPLE(a[1])->items[i], &d)) return EXC_VAL;
+      ts[i].tv_sec = (time_t)d;
+      ts[i].tv_nsec = (long)((d - (double)ts[i].tv_sec) * 1e9);
+    }
+    tp = ts;
+  }
+  if (utimensat(AT_FDCWD, p.c, tp, 0) != 0) return raise_os(vm, errno, p.obj, UNDEF_VAL);
+  return NONE_VAL;
+}
+
 static Value os_getpid(VM *vm, int argc, Value *args, ObjDict *kw) {
   return INT_VAL((int64_t)getpid());
 }
@@ -468,6 +493,7 @@ static const AsyMethodDef posix_functions[] = {
   {"access", os_access, 2, 2, ASY_ARGS_AUTO},
   {"chmod", os_chmod, 2, 2, ASY_ARGS_AUTO},
   {"readlink", os_readlink, 1, 1, ASY_ARGS_AUTO},
+  {"utime", os_utime, 1, 5, ASY_ARGS_KW},
   {"getpid", os_getpid, 0, 0, ASY_ARGS_AUTO},
   {"getppid", os_getppid, 0, 0, ASY_ARGS_AUTO},
   {"getuid", os_getuid, 0, 0, ASY_ARGS_AUTO},
