@@ -91,16 +91,35 @@ static Value raise_os(VM *vm, int err, Value f1, Value f2) {
   return asy_raise_value(vm, e);
 }
 
-/* One path argument (args[0], or `dflt` when absent/None and dflt is given). */
-static bool one_path(VM *vm, const char *fn, int argc, Value *args, const char *kinds,
-                     const char *dflt, PathArg *p) {
-  if (dflt && (argc < 1 || IS_NONE(args[0]))) {
+/* Argument Clinic binding of names[0..n): the first npos may come by position, the rest
+** only by keyword; the first nreq are required. CPython's messages ("mkdir() missing
+** required argument 'path' (pos 1)", "listdir() takes at most 1 argument (2 given)"). */
+static bool bind(VM *vm, const char *fn, int argc, Value *args, ObjDict *kw,
+                 const char *const *names, int n, int npos, int nreq, Value *out) {
+  if (argc > npos) {
+    if (nreq == npos)
+      asy_raise(vm, vm->exc.TypeError, "%s() takes exactly %d positional argument%s (%d given)", fn,
+                npos, npos == 1 ? "" : "s", argc);
+    else
+      asy_raise(vm, vm->exc.TypeError, "%s() takes at most %d argument%s (%d given)", fn, npos,
+                npos == 1 ? "" : "s", argc);
+    return false;
+  }
+  return asy_std_bind(vm, fn, argc, args, kw, names, n, 0, nreq, out);
+}
+
+/* One bound path argument a (or `dflt` when absent or None and dflt is given). */
+static bool one_path(VM *vm, const char *fn, Value a, const char *kinds, const char *dflt,
+                     PathArg *p) {
+  if (dflt && (IS_UNDEF(a) || IS_NONE(a))) {
     snprintf(p->c, sizeof p->c, "%s", dflt);
     p->obj = STR_VAL(vm, dflt);
     return true;
   }
-  return path_conv(vm, fn, "path", args[0], kinds, p);
+  return path_conv(vm, fn, "path", a, kinds, p);
 }
+
+static const char *const path_names[] = {"path", "dir_fd"};
 
 static Value os_getcwd(VM *vm, int argc, Value *args, ObjDict *kw) {
   char buf[PATH_MAX];
@@ -109,8 +128,11 @@ static Value os_getcwd(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value os_chdir(VM *vm, int argc, Value *args, ObjDict *kw) {
+  Value a[1];
   PathArg p;
-  if (!one_path(vm, "chdir", argc, args, PATH_KINDS_FD, NULL, &p)) return EXC_VAL;
+  if (!bind(vm, "chdir", argc, args, kw, path_names, 1, 1, 1, a) ||
+      !one_path(vm, "chdir", a[0], PATH_KINDS_FD, NULL, &p))
+    return EXC_VAL;
   if (chdir(p.c) != 0) return raise_os(vm, errno, p.obj, UNDEF_VAL);
   return NONE_VAL;
 }
@@ -118,9 +140,11 @@ static Value os_chdir(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* listdir(path) and _scandir(path): the names, or with_kind (name, kind) pairs, kind 1
 ** file, 2 directory, 3 symlink, 4 other, 0 unknown (from d_type; os.asy's DirEntry
 ** stats when it must). */
-static Value list_dir(VM *vm, const char *fn, int argc, Value *args, bool with_kind) {
+static Value list_dir(VM *vm, const char *fn, int argc, Value *args, ObjDict *kw, bool with_kind) {
+  Value a[1];
   PathArg p;
-  if (!one_path(vm, fn, argc, args, "string, bytes, os.PathLike, integer or None", ".", &p))
+  if (!bind(vm, fn, argc, args, kw, path_names, 1, 1, 0, a) ||
+      !one_path(vm, fn, a[0], "string, bytes, os.PathLike, integer or None", ".", &p))
     return EXC_VAL;
   DIR *d = opendir(p.c);
   if (!d) return raise_os(vm, errno, p.obj, UNDEF_VAL);
@@ -149,10 +173,10 @@ static Value list_dir(VM *vm, const char *fn, int argc, Value *args, bool with_k
 }
 
 static Value os_listdir(VM *vm, int argc, Value *args, ObjDict *kw) {
-  return list_dir(vm, "listdir", argc, args, false);
+  return list_dir(vm, "listdir", argc, args, kw, false);
 }
 static Value os_scandir_list(VM *vm, int argc, Value *args, ObjDict *kw) {
-  return list_dir(vm, "scandir", argc, args, true);
+  return list_dir(vm, "scandir", argc, args, kw, true);
 }
 
 static bool int_arg(VM *vm, Value v, int64_t *out) { return asy_index(vm, v, out); }
@@ -160,7 +184,7 @@ static bool int_arg(VM *vm, Value v, int64_t *out) { return asy_index(vm, v, out
 static Value os_mkdir(VM *vm, int argc, Value *args, ObjDict *kw) {
   static const char *const names[] = {"path", "mode", "dir_fd"};
   Value a[3];
-  if (!asy_kwargs(vm, "mkdir", argc, args, kw, names, 3, 0, 1, a)) return EXC_VAL;
+  if (!bind(vm, "mkdir", argc, args, kw, names, 3, 2, 1, a)) return EXC_VAL;
   PathArg p;
   if (!path_conv(vm, "mkdir", "path", a[0], PATH_KINDS, &p)) return EXC_VAL;
   int64_t mode = 0777;
@@ -171,9 +195,8 @@ static Value os_mkdir(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 #define SIMPLE_PATH_CALL(cname, pyname, call) \
   static Value cname(VM *vm, int argc, Value *args, ObjDict *kw) { \
-    static const char *const names[] = {"path", "dir_fd"}; \
     Value a[2]; \
-    if (!asy_kwargs(vm, pyname, argc, args, kw, names, 2, 0, 1, a)) return EXC_VAL; \
+    if (!bind(vm, pyname, argc, args, kw, path_names, 2, 1, 1, a)) return EXC_VAL; \
     PathArg p; \
     if (!path_conv(vm, pyname, "path", a[0], PATH_KINDS, &p)) return EXC_VAL; \
     if (call(p.c) != 0) return raise_os(vm, errno, p.obj, UNDEF_VAL); \
@@ -187,7 +210,7 @@ static Value two_paths(VM *vm, const char *fn, int argc, Value *args, ObjDict *k
                        int (*call)(const char *, const char *)) {
   static const char *const names[] = {"src", "dst", "src_dir_fd", "dst_dir_fd"};
   Value a[4];
-  if (!asy_kwargs(vm, fn, argc, args, kw, names, 4, 0, 2, a)) return EXC_VAL;
+  if (!bind(vm, fn, argc, args, kw, names, 4, 2, 2, a)) return EXC_VAL;
   PathArg *p = malloc(2 * sizeof(PathArg));
   if (!p) return asy_raise(vm, vm->exc.MemoryError, "out of memory");
   Value r = NONE_VAL;
@@ -239,27 +262,32 @@ static Value stat_tuple(VM *vm, struct stat *st) {
   return OBJ_VAL(asy_tuple_from(vm, 16, it));
 }
 
+/* stat_tuple wrapped in os.stat_result (the class os.asy gives posix as _stat_result;
+** the bare tuple before it does). */
+static Value stat_result(VM *vm, struct stat *st) {
+  Value t = stat_tuple(vm, st);
+  Value mod = asy_dict_get_str(vm->modules, asy_str_intern(vm, "posix", 5));
+  Value cls = IS_MODULE(mod)
+                  ? asy_dict_get_str(AS_MODULE(mod)->dict, asy_str_intern(vm, "_stat_result", 12))
+                  : UNDEF_VAL;
+  return IS_CLASS(cls) ? asy_call(vm, cls, 1, &t, NULL) : t;
+}
+
 static Value do_stat(VM *vm, const char *fn, int argc, Value *args, ObjDict *kw, bool follow) {
   static const char *const names[] = {"path", "dir_fd", "follow_symlinks"};
-  Value a[3] = {UNDEF_VAL, UNDEF_VAL, UNDEF_VAL};
-  if (argc > 1)
-    return asy_raise(vm, vm->exc.TypeError, "%s() takes at most 1 positional argument (%d given)",
-                     fn, argc);
-  if (argc == 1) a[0] = args[0];
-  if (!asy_std_kwargs(vm, fn, kw, names, 3, a, 0)) return EXC_VAL;
-  if (IS_UNDEF(a[0]))
-    return asy_raise(vm, vm->exc.TypeError, "%s() missing required argument 'path' (pos 1)", fn);
-  if (!IS_UNDEF(a[2])) follow = asy_truthy(vm, a[2]);
+  Value a[3];
+  if (!bind(vm, fn, argc, args, kw, names, follow ? 3 : 2, 1, 1, a)) return EXC_VAL;
+  if (follow && !IS_UNDEF(a[2])) follow = asy_truthy(vm, a[2]);
   struct stat st;
   if (IS_INTLIKE(a[0]) && !IS_BOOL(a[0])) {
     if (fstat((int)AS_INTLIKE(a[0]), &st) != 0) return raise_os(vm, errno, UNDEF_VAL, UNDEF_VAL);
-    return stat_tuple(vm, &st);
+    return stat_result(vm, &st);
   }
   PathArg p;
   if (!path_conv(vm, fn, "path", a[0], PATH_KINDS_FD, &p)) return EXC_VAL;
   if ((follow ? stat(p.c, &st) : lstat(p.c, &st)) != 0)
     return raise_os(vm, errno, p.obj, UNDEF_VAL);
-  return stat_tuple(vm, &st);
+  return stat_result(vm, &st);
 }
 
 static Value os_stat(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -269,26 +297,36 @@ static Value os_lstat(VM *vm, int argc, Value *args, ObjDict *kw) {
   return do_stat(vm, "lstat", argc, args, kw, false);
 }
 
+static const char *const path_mode_names[] = {"path", "mode", "dir_fd", "effective_ids",
+                                              "follow_symlinks"};
+
 static Value os_access(VM *vm, int argc, Value *args, ObjDict *kw) {
+  Value a[5];
   PathArg p;
-  if (!path_conv(vm, "access", "path", args[0], PATH_KINDS_FD, &p)) return EXC_VAL;
   int64_t mode;
-  if (!int_arg(vm, args[1], &mode)) return EXC_VAL;
+  if (!bind(vm, "access", argc, args, kw, path_mode_names, 5, 2, 2, a) ||
+      !path_conv(vm, "access", "path", a[0], PATH_KINDS_FD, &p) || !int_arg(vm, a[1], &mode))
+    return EXC_VAL;
   return BOOL_VAL(access(p.c, (int)mode) == 0);
 }
 
 static Value os_chmod(VM *vm, int argc, Value *args, ObjDict *kw) {
+  Value a[5];
   PathArg p;
-  if (!path_conv(vm, "chmod", "path", args[0], PATH_KINDS_FD, &p)) return EXC_VAL;
   int64_t mode;
-  if (!int_arg(vm, args[1], &mode)) return EXC_VAL;
+  if (!bind(vm, "chmod", argc, args, kw, path_mode_names, 3, 2, 2, a) ||
+      !path_conv(vm, "chmod", "path", a[0], PATH_KINDS_FD, &p) || !int_arg(vm, a[1], &mode))
+    return EXC_VAL;
   if (chmod(p.c, (mode_t)mode) != 0) return raise_os(vm, errno, p.obj, UNDEF_VAL);
   return NONE_VAL;
 }
 
 static Value os_readlink(VM *vm, int argc, Value *args, ObjDict *kw) {
+  Value a[2];
   PathArg p;
-  if (!path_conv(vm, "readlink", "path", args[0], PATH_KINDS, &p)) return EXC_VAL;
+  if (!bind(vm, "readlink", argc, args, kw, path_names, 2, 1, 1, a) ||
+      !path_conv(vm, "readlink", "path", a[0], PATH_KINDS, &p))
+    return EXC_VAL;
   char buf[PATH_MAX];
   ssize_t n = readlink(p.c, buf, sizeof buf);
   if (n < 0) return raise_os(vm, errno, p.obj, UNDEF_VAL);
@@ -300,7 +338,7 @@ static Value os_readlink(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value os_utime(VM *vm, int argc, Value *args, ObjDict *kw) {
   static const char *const names[] = {"path", "times", "ns", "dir_fd", "follow_symlinks"};
   Value a[5];
-  if (!asy_kwargs(vm, "utime", argc, args, kw, names, 5, 0, 1, a)) return EXC_VAL;
+  if (!bind(vm, "utime", argc, args, kw, names, 5, 2, 1, a)) return EXC_VAL;
   PathArg p;
   if (!path_conv(vm, "utime", "path", a[0], PATH_KINDS_FD, &p)) return EXC_VAL;
   struct timespec ts[2];
@@ -419,7 +457,7 @@ static Value os_unsetenv(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value os_open(VM *vm, int argc, Value *args, ObjDict *kw) {
   static const char *const names[] = {"path", "flags", "mode", "dir_fd"};
   Value a[4];
-  if (!asy_kwargs(vm, "open", argc, args, kw, names, 4, 0, 2, a)) return EXC_VAL;
+  if (!bind(vm, "open", argc, args, kw, names, 4, 3, 2, a)) return EXC_VAL;
   PathArg p;
   if (!path_conv(vm, "open", "path", a[0], PATH_KINDS, &p)) return EXC_VAL;
   int64_t flags, mode = 0777;
@@ -431,8 +469,11 @@ static Value os_open(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value os_close(VM *vm, int argc, Value *args, ObjDict *kw) {
+  static const char *const names[] = {"fd"};
+  Value a[1];
   int64_t fd;
-  if (!int_arg(vm, args[0], &fd)) return EXC_VAL;
+  if (!bind(vm, "close", argc, args, kw, names, 1, 1, 1, a) || !int_arg(vm, a[0], &fd))
+    return EXC_VAL;
   if (close((int)fd) != 0) return raise_os(vm, errno, UNDEF_VAL, UNDEF_VAL);
   return NONE_VAL;
 }
@@ -459,7 +500,9 @@ static Value os_write(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value os_fspath(VM *vm, int argc, Value *args, ObjDict *kw) {
-  return asy_fspath(vm, args[0]);
+  Value a[1];
+  if (!bind(vm, "fspath", argc, args, kw, path_names, 1, 1, 1, a)) return EXC_VAL;
+  return asy_fspath(vm, a[0]);
 }
 
 static Value os_isatty(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -476,40 +519,40 @@ static Value os_umask(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 /* clang-format off */
 static const AsyMethodDef posix_functions[] = {
-  {"getcwd", os_getcwd, 0, 0, ASY_ARGS_AUTO},
-  {"chdir", os_chdir, 1, 1, ASY_ARGS_AUTO},
-  {"listdir", os_listdir, 0, 1, ASY_ARGS_AUTO},
-  {"_scandir", os_scandir_list, 0, 1, ASY_ARGS_AUTO},
-  {"mkdir", os_mkdir, 1, 3, ASY_ARGS_KW},
-  {"rmdir", os_rmdir, 1, 2, ASY_ARGS_KW},
-  {"unlink", os_unlink, 1, 2, ASY_ARGS_KW},
-  {"remove", os_remove, 1, 2, ASY_ARGS_KW},
-  {"rename", os_rename, 2, 4, ASY_ARGS_KW},
-  {"replace", os_replace, 2, 4, ASY_ARGS_KW},
-  {"symlink", os_symlink, 2, 4, ASY_ARGS_KW},
-  {"link", os_link, 2, 4, ASY_ARGS_KW},
+  {"posix.getcwd", os_getcwd, 0, 0, ASY_ARGS_AUTO},
+  {"chdir", os_chdir, ASY_UNCHECKED},
+  {"listdir", os_listdir, ASY_UNCHECKED},
+  {"_scandir", os_scandir_list, ASY_UNCHECKED},
+  {"mkdir", os_mkdir, ASY_UNCHECKED},
+  {"rmdir", os_rmdir, ASY_UNCHECKED},
+  {"unlink", os_unlink, ASY_UNCHECKED},
+  {"remove", os_remove, ASY_UNCHECKED},
+  {"rename", os_rename, ASY_UNCHECKED},
+  {"replace", os_replace, ASY_UNCHECKED},
+  {"symlink", os_symlink, ASY_UNCHECKED},
+  {"link", os_link, ASY_UNCHECKED},
   {"stat", os_stat, ASY_UNCHECKED},
   {"lstat", os_lstat, ASY_UNCHECKED},
-  {"access", os_access, 2, 2, ASY_ARGS_AUTO},
-  {"chmod", os_chmod, 2, 2, ASY_ARGS_AUTO},
-  {"readlink", os_readlink, 1, 1, ASY_ARGS_AUTO},
-  {"utime", os_utime, 1, 5, ASY_ARGS_KW},
-  {"getpid", os_getpid, 0, 0, ASY_ARGS_AUTO},
-  {"getppid", os_getppid, 0, 0, ASY_ARGS_AUTO},
-  {"getuid", os_getuid, 0, 0, ASY_ARGS_AUTO},
-  {"cpu_count", os_cpu_count, 0, 0, ASY_ARGS_AUTO},
-  {"urandom", os_urandom, 1, 1, ASY_ARGS_AUTO},
+  {"access", os_access, ASY_UNCHECKED},
+  {"chmod", os_chmod, ASY_UNCHECKED},
+  {"readlink", os_readlink, ASY_UNCHECKED},
+  {"utime", os_utime, ASY_UNCHECKED},
+  {"posix.getpid", os_getpid, 0, 0, ASY_ARGS_AUTO},
+  {"posix.getppid", os_getppid, 0, 0, ASY_ARGS_AUTO},
+  {"posix.getuid", os_getuid, 0, 0, ASY_ARGS_AUTO},
+  {"posix.cpu_count", os_cpu_count, 0, 0, ASY_ARGS_AUTO},
+  {"posix.urandom", os_urandom, 1, 1, ASY_ARGS_AUTO},
   {"strerror", os_strerror, 1, 1, ASY_ARGS_AUTO},
   {"_environ", os_environ_dict, 0, 0, ASY_ARGS_AUTO},
   {"putenv", os_putenv, 2, 2, ASY_ARGS_AUTO},
-  {"unsetenv", os_unsetenv, 1, 1, ASY_ARGS_AUTO},
-  {"open", os_open, 2, 4, ASY_ARGS_KW},
-  {"close", os_close, 1, 1, ASY_ARGS_AUTO},
+  {"posix.unsetenv", os_unsetenv, 1, 1, ASY_ARGS_AUTO},
+  {"open", os_open, ASY_UNCHECKED},
+  {"close", os_close, ASY_UNCHECKED},
   {"read", os_read, 2, 2, ASY_ARGS_AUTO},
   {"write", os_write, 2, 2, ASY_ARGS_AUTO},
-  {"fspath", os_fspath, 1, 1, ASY_ARGS_AUTO},
-  {"isatty", os_isatty, 1, 1, ASY_ARGS_AUTO},
-  {"umask", os_umask, 1, 1, ASY_ARGS_AUTO},
+  {"fspath", os_fspath, ASY_UNCHECKED},
+  {"posix.isatty", os_isatty, 1, 1, ASY_ARGS_AUTO},
+  {"posix.umask", os_umask, 1, 1, ASY_ARGS_AUTO},
   {0},
 };
 /* clang-format on */
