@@ -480,6 +480,9 @@ typedef struct {
   bool closed;
   bool binary;
   bool borrowed;    /* sys.stdin/stdout/stderr: the C stream is never fclose'd */
+  bool fd_name;     /* opened from a descriptor: `name` is its number (stdlib/file.c) */
+  uint8_t errors;   /* text mode: the errors= handler, an index in file.c's table */
+  uint8_t newline;  /* text mode: the newline= policy (file.c's NL_*) */
   ObjStr *encoding; /* text mode: as given to open() (repr shows it), else NULL */
 } ObjFile;
 
