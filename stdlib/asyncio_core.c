@@ -124,6 +124,13 @@ static Value c_describe_wait(VM *vm, int argc, Value *args, ObjDict *kw) {
   return OBJ_VAL(asy_str_cstr(vm, text));
 }
 
+/* set_tree_hook(fn): what Ctrl-\ (SIGQUIT) calls to print the task tree. */
+static Value c_set_tree_hook(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)argc, (void)kw;
+  vm->signals.tree_hook = args[0];
+  return NONE_VAL;
+}
+
 /* tracing() -> whether --trace is on (the library asks once, at import). */
 static Value c_tracing(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)argc, (void)args, (void)kw;
@@ -247,7 +254,10 @@ static Value c_deadlock(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
   if (!vm->clock.virtual_time && !vm->debug) {
     /* Nothing can happen but a signal: wait for one, as CPython's loop does. */
-    while (!ASY_INTERRUPTED(vm)) pause();
+    while (!ASY_INTERRUPTED(vm)) {
+      pause();
+      asy_signals_check_quit(vm);
+    }
     return asy_signals_check(vm) ? NONE_VAL : EXC_VAL;
   }
   fflush(stdout);
@@ -371,6 +381,7 @@ static const AsyMethodDef core_functions[] = {
   {"call_soon", c_call_soon, ASY_UNCHECKED}, {"call_at", c_call_at, ASY_UNCHECKED},
   {"add_reader", c_add_reader, ASY_UNCHECKED},
   {"tracing", c_tracing, 0, 0, ASY_ARGS_AUTO},
+  {"set_tree_hook", c_set_tree_hook, 1, 1, ASY_ARGS_AUTO},
   {"coro_stack", c_coro_stack, 1, 1, ASY_ARGS_AUTO},
   {"running_stack", c_running_stack, 1, 1, ASY_ARGS_AUTO},
   {"describe_wait", c_describe_wait, 1, 1, ASY_ARGS_AUTO},

@@ -8,6 +8,7 @@
 #include "vm/future.h"
 #include "vm/gc.h"
 #include "vm/poller.h"
+#include "vm/signals.h"
 #include "vm/vm.h"
 
 ObjHandle *asy_loop_new_handle(VM *vm, Value callback, Value args, Value context) {
@@ -167,6 +168,7 @@ static void wait_real(VM *vm, double timeout) {
   if (ts.tv_nsec >= 1000000000) ts.tv_sec++, ts.tv_nsec -= 1000000000;
   while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
     if (ASY_INTERRUPTED(vm)) return;
+    asy_signals_check_quit(vm);
   }
 }
 
@@ -272,6 +274,7 @@ AsyLoopStatus asy_loop_run_once(VM *vm) {
     }
   }
   if (!asy_signals_check(vm)) return ASY_LOOP_ERROR;
+  asy_signals_check_quit(vm);
   /* Timers due by now (within the clock's resolution, as CPython) become ready. */
   double end = asy_loop_time(vm) + 1e-9;
   while (l->timer_count) {
