@@ -16,6 +16,7 @@
 #include "vm/except.h"
 #include "vm/gc.h"
 #include "vm/loop.h"
+#include "vm/timeline.h"
 #include "vm/trace.h"
 #include "vm/traceback.h"
 #include "vm/vm.h"
@@ -32,6 +33,7 @@ static const char usage_text[] =
     "  --dis         print the bytecode of the program instead of running it\n"
     "  --debug       teaching diagnostics on stderr\n"
     "  --trace       narrate what the asyncio tasks do, one line per event, on stderr\n"
+    "  --timeline FILE.html  draw the tasks' lanes, waits, spawns and cancellations into a page\n"
     "  --schedule random:SEED  run the tasks ready together in a seeded random order\n"
     "  --explore N   run under N schedules (virtual time) and show each different outcome\n"
     "  --virtual-time  run the event loop on a virtual clock that jumps to the next timer\n"
@@ -134,6 +136,7 @@ static int run_program(VM *vm, const char *filename, const char *text, size_t si
 int main(int argc, char **argv) {
   bool dis = false, debug = false, interactive = false, trace = false;
   unsigned long long schedule_seed = 0;
+  const char *timeline_path = NULL;
   const char *vt_env = getenv("ASY_VIRTUAL_TIME");
   bool virtual_time = vt_env && *vt_env && strcmp(vt_env, "0") != 0;
   const char *command = NULL;
@@ -156,6 +159,9 @@ int main(int argc, char **argv) {
       trace = true;
     } else if (strcmp(a, "--virtual-time") == 0) {
       virtual_time = true;
+    } else if (strcmp(a, "--timeline") == 0) {
+      if (i + 1 >= argc) return usage_error("Argument expected for the %s option\n", a);
+      timeline_path = argv[++i];
     } else if (strcmp(a, "--schedule") == 0) {
       char *end = NULL;
       const char *v = i + 1 < argc ? argv[i + 1] : "";
@@ -240,6 +246,10 @@ int main(int argc, char **argv) {
   vm->trace_origin = asy_loop_time(vm); /* times in --trace and --debug count from here */
   if (trace) asy_trace_enable(vm);
   if (schedule_seed) asy_loop_set_schedule_seed(vm, schedule_seed);
+  if (timeline_path) {
+    asy_timeline_start(vm);
+    vm->observe = true;
+  }
   asy_signals_install(vm);
   vm->script_dir = script_dir ? script_dir : ".";
   ObjList *args = AS_LIST(vm->argv);
@@ -256,6 +266,11 @@ int main(int argc, char **argv) {
   }
   asy_gc_finalize_at_exit(vm);
   asy_trace_finish(vm);
+  if (timeline_path) {
+    const char *slash = strrchr(filename, '/');
+    if (asy_timeline_write(vm, timeline_path, slash ? slash + 1 : filename) && status == 0)
+      status = 1;
+  }
   free(text);
   free(filename);
   status = asy_flush_stdout_at_exit(vm, status);

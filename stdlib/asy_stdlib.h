@@ -155,4 +155,8 @@ int asy_flush_stdout_at_exit(VM *vm, int status);
 ** --explore N. Returns the exit status. */
 int asy_explore(int runs, int argc, char **argv);
 
+/* `asy --timeline FILE.html` (timeline_html.c): stop recording and write the page, titled
+** with the program's name. Returns 0, or 1 when the file cannot be written. */
+int asy_timeline_write(VM *vm, const char *path, const char *title);
+
 #endif

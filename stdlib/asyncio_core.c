@@ -134,7 +134,7 @@ static Value c_set_tree_hook(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* tracing() -> whether --trace is on (the library asks once, at import). */
 static Value c_tracing(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)argc, (void)args, (void)kw;
-  return BOOL_VAL(vm->trace);
+  return BOOL_VAL(vm->observe);
 }
 
 /* trace_now() -> the trace clock (seconds since tracing began). */
@@ -146,7 +146,7 @@ static Value c_trace_now(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* trace(task or None, text): an event the library narrates. */
 static Value c_trace(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)argc, (void)kw;
-  if (vm->trace && IS_STR(args[1])) asy_trace_note(vm, args[0], AS_STR(args[1])->chars);
+  if (vm->observe && IS_STR(args[1])) asy_trace_note(vm, args[0], AS_STR(args[1])->chars);
   return NONE_VAL;
 }
 
@@ -155,7 +155,7 @@ static Value c_trace_group_open(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)argc, (void)kw;
   int depth = IS_OBJ_TYPE(args[0], OBJ_FUTURE) ? AS_FUTURE(args[0])->trace_depth + 1 : 1;
   int n = ++vm->trace_groups;
-  if (vm->trace) {
+  if (vm->observe) {
     char text[64];
     snprintf(text, sizeof text, "opens group %d", n);
     asy_trace_note(vm, args[0], text);

@@ -457,7 +457,7 @@ bool asy_task_init(VM *vm, ObjFuture *t, Value coro, Value loop, Value name, Val
     if (IS_EXC(context)) return false;
   }
   t->context = context;
-  if (vm->trace) asy_trace_task_created(vm, t);
+  if (vm->observe) asy_trace_task_created(vm, t);
   if (eager) {
     Value running = asy_call_method(vm, t->loop, name_of(vm, "is_running"), 0, NULL);
     if (IS_EXC(running)) return false;
@@ -513,7 +513,7 @@ int asy_future_cancel_any(VM *vm, Value fut, Value msg) {
 bool asy_task_cancel(VM *vm, ObjFuture *t, Value msg) {
   asy_future_retrieved(vm, t);
   if (t->state != FUT_PENDING) return false;
-  if (vm->trace) asy_trace_cancel(vm, t, msg);
+  if (vm->observe) asy_trace_cancel(vm, t, msg);
   t->num_cancels_requested++;
   if (!IS_NONE(t->fut_waiter)) {
     int r = asy_future_cancel_any(vm, t->fut_waiter, msg);
@@ -692,11 +692,11 @@ static bool task_step(VM *vm, ObjFuture *t, Value exc) {
   asy_push_root(vm, prev_context);
   vm->loop.context = t->context;
   vm->loop.current_task = OBJ_VAL(t);
-  if (vm->trace) asy_trace_step(vm, t, exc);
+  if (vm->observe) asy_trace_step(vm, t, exc);
   double began = vm->debug ? asy_diagnose_step_begin(vm, t, exc) : 0;
   bool ok = step_run(vm, t, exc);
   if (vm->debug) asy_diagnose_step_end(vm, t, began);
-  if (vm->trace) {
+  if (vm->observe) {
     if (t->state != FUT_PENDING) asy_trace_finished(vm, t);
     else asy_trace_suspended(vm, t);
   }

@@ -9,11 +9,12 @@
 #include "vm/gen.h"
 #include "vm/loop.h"
 #include "vm/obj/str.h"
+#include "vm/timeline.h"
 #include "vm/trace.h"
 
 void asy_trace_enable(VM *vm) {
   vm->trace = true;
-  vm->trace_origin = asy_loop_time(vm);
+  vm->observe = true;
 }
 
 static bool is_library(const ObjCode *code) {
@@ -61,6 +62,7 @@ static void flush_lines(VM *vm) {
 /* One line: clock, the task indented by its group depth, the event. Program output
 ** written so far comes first, as for tracebacks. */
 static void emit(VM *vm, Value task, const char *event) {
+  if (!vm->trace) return;
   int depth = IS_OBJ_TYPE(task, OBJ_FUTURE) ? AS_FUTURE(task)->trace_depth : 0;
   char who[96];
   snprintf(who, sizeof who, "%*s%s", 2 * depth, "", label(vm, task));
@@ -134,6 +136,7 @@ void asy_trace_task_created(VM *vm, ObjFuture *t) {
   int depth = IS_OBJ_TYPE(creator, OBJ_FUTURE) ? AS_FUTURE(creator)->trace_depth : 0;
   char where[160], group[32] = "";
   running_location(vm, where, sizeof where);
+  int group_number = vm->trace_group;
   if (vm->trace_group) {
     depth = vm->trace_group_depth;
     snprintf(group, sizeof group, " in group %d", vm->trace_group);
@@ -143,10 +146,15 @@ void asy_trace_task_created(VM *vm, ObjFuture *t) {
   char event[320];
   snprintf(event, sizeof event, "created by %s%s at %s", label(vm, creator), group, where);
   emit(vm, OBJ_VAL(t), event);
+  if (vm->timeline)
+    asy_timeline_created(vm, t, label(vm, OBJ_VAL(t)),
+                         IS_OBJ(creator) ? (const void *)AS_OBJ(creator) : NULL,
+                         group_number, t->trace_depth, where);
 }
 
 void asy_trace_step(VM *vm, ObjFuture *t, Value exc) {
   if (hidden(t)) return;
+  if (vm->timeline) asy_timeline_segment(vm, t, TL_RUN, "running");
   if (!t->trace_started) {
     t->trace_started = true;
     emit(vm, OBJ_VAL(t), IS_UNDEF(exc) ? "started" : "started with an exception thrown in");
@@ -171,6 +179,11 @@ void asy_trace_step(VM *vm, ObjFuture *t, Value exc) {
   char event[320];
   snprintf(event, sizeof event, "%s delivered at %s", name, where);
   emit(vm, OBJ_VAL(t), event);
+  if (vm->timeline)
+    asy_timeline_mark(vm, t,
+                      asy_isinstance(vm, exc, vm->exc.CancelledError) ? TL_MARK_CANCELLED
+                                                                      : TL_MARK_NOTE,
+                      event);
 }
 
 /* What the library function a task waits in means, in words. */
@@ -258,6 +271,7 @@ void asy_trace_suspended(VM *vm, ObjFuture *t) {
   char event[400];
   asy_trace_describe_wait(vm, t, event, sizeof event);
   emit(vm, OBJ_VAL(t), event);
+  if (vm->timeline) asy_timeline_segment(vm, t, asy_timeline_kind_of(event), event);
 }
 
 void asy_trace_finished(VM *vm, ObjFuture *t) {
@@ -273,6 +287,12 @@ void asy_trace_finished(VM *vm, ObjFuture *t) {
     snprintf(event, sizeof event, "finished -> %s", r);
   }
   emit(vm, OBJ_VAL(t), event);
+  if (vm->timeline)
+    asy_timeline_finished(vm, t,
+                          t->state == FUT_CANCELLED ? TL_MARK_CANCELLED
+                          : strncmp(event, "failed", 6) == 0 ? TL_MARK_FAILED
+                                                             : TL_MARK_DONE,
+                          event);
 }
 
 void asy_trace_cancel(VM *vm, ObjFuture *t, Value msg) {
@@ -292,8 +312,14 @@ void asy_trace_cancel(VM *vm, ObjFuture *t, Value msg) {
   }
   snprintf(event, sizeof event, "cancel requested %s%s", by, m);
   emit(vm, OBJ_VAL(t), event);
+  if (vm->timeline) asy_timeline_mark(vm, t, TL_MARK_CANCEL_REQUEST, event);
 }
 
 void asy_trace_note(VM *vm, Value t, const char *text) {
-  emit(vm, IS_NONE(t) ? vm->loop.current_task : t, text);
+  Value who = IS_NONE(t) ? vm->loop.current_task : t;
+  emit(vm, who, text);
+  if (vm->timeline && IS_OBJ(who))
+    asy_timeline_mark(vm, AS_OBJ(who),
+                      strncmp(text, "timeout expires", 15) == 0 ? TL_MARK_TIMEOUT : TL_MARK_NOTE,
+                      text);
 }

@@ -266,6 +266,8 @@ struct VM {
   ** takes its prompt off the screen so output appears above it); NULL: nothing. */
   void (*before_console_write)(VM *vm);
   bool trace;                         /* --trace (vm/trace.c) */
+  bool observe;                       /* --trace or --timeline: the task hooks report */
+  struct AsyTimeline *timeline;       /* --timeline's recorder (vm/timeline.c), or NULL */
   double trace_origin;                /* the clock when tracing began */
   int trace_group_depth, trace_group; /* the group of the next task created (0: none) */
   int trace_groups;                   /* groups numbered so far */
