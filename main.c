@@ -36,6 +36,7 @@ static const char usage_text[] =
     "  --timeline FILE.html  draw the tasks' lanes, waits, spawns and cancellations into a page\n"
     "  --schedule random:SEED  run the tasks ready together in a seeded random order\n"
     "  --explore N   run under N schedules (virtual time) and show each different outcome\n"
+    "  --ps PID, --pstree PID  print the tasks of another running asy as a table or a tree\n"
     "  --virtual-time  run the event loop on a virtual clock that jumps to the next timer\n"
     "  --version     print the version number and exit\n"
     "  -h, --help    print this help message and exit\n"
@@ -169,6 +170,12 @@ int main(int argc, char **argv) {
       if (!end || *end || schedule_seed == 0)
         return usage_error("--schedule wants random:SEED (a positive integer), not '%s'\n", v);
       i++;
+    } else if (strcmp(a, "--ps") == 0 || strcmp(a, "--pstree") == 0) {
+      if (i + 1 >= argc) return usage_error("Argument expected for the %s option\n", a);
+      char *end = NULL;
+      long pid = strtol(argv[i + 1], &end, 10);
+      if (!*argv[i + 1] || *end) return usage_error("%s wants a process id\n", a);
+      return asy_ps(pid, strcmp(a, "--pstree") == 0);
     } else if (strcmp(a, "--explore") == 0) {
       char *end = NULL;
       const char *v = i + 1 < argc ? argv[i + 1] : "";

@@ -159,4 +159,8 @@ int asy_explore(int runs, int argc, char **argv);
 ** with the program's name. Returns 0, or 1 when the file cannot be written. */
 int asy_timeline_write(VM *vm, const char *path, const char *title);
 
+/* `asy --ps PID` / `asy --pstree PID` (ps.c): print the tasks of another running asy as
+** a table or a tree. Returns the exit status. */
+int asy_ps(long pid, bool tree);
+
 #endif

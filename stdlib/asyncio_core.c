@@ -124,10 +124,12 @@ static Value c_describe_wait(VM *vm, int argc, Value *args, ObjDict *kw) {
   return OBJ_VAL(asy_str_cstr(vm, text));
 }
 
-/* set_tree_hook(fn): what Ctrl-\ (SIGQUIT) calls to print the task tree. */
+/* set_tree_hook(fn, ps_fn): what Ctrl-\ (SIGQUIT) calls to print the task tree, and
+** what `asy --ps PID` (SIGUSR1) calls with a path to write the task table to. */
 static Value c_set_tree_hook(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)argc, (void)kw;
   vm->signals.tree_hook = args[0];
+  vm->signals.ps_hook = args[1];
   return NONE_VAL;
 }
 
@@ -381,7 +383,7 @@ static const AsyMethodDef core_functions[] = {
   {"call_soon", c_call_soon, ASY_UNCHECKED}, {"call_at", c_call_at, ASY_UNCHECKED},
   {"add_reader", c_add_reader, ASY_UNCHECKED},
   {"tracing", c_tracing, 0, 0, ASY_ARGS_AUTO},
-  {"set_tree_hook", c_set_tree_hook, 1, 1, ASY_ARGS_AUTO},
+  {"set_tree_hook", c_set_tree_hook, 2, 2, ASY_ARGS_AUTO},
   {"coro_stack", c_coro_stack, 1, 1, ASY_ARGS_AUTO},
   {"running_stack", c_running_stack, 1, 1, ASY_ARGS_AUTO},
   {"describe_wait", c_describe_wait, 1, 1, ASY_ARGS_AUTO},

@@ -2,10 +2,12 @@
 ** signals.c — SIGINT handling (see signals.h).
 */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "vm/gc.h"
+#include "vm/obj/str.h"
 #include "vm/signals.h"
 #include "vm/vm.h"
 
@@ -27,11 +29,11 @@ static void on_sigint(int sig) {
 
 void asy_signals_set_wake_fd(int fd) { wake_fd = fd; }
 
-static volatile sig_atomic_t *sigquit_flag;
+static volatile sig_atomic_t *sigquit_flag, *sigusr1_flag;
 
 static void on_sigquit(int sig) {
-  (void)sig;
-  if (sigquit_flag) *sigquit_flag = 1;
+  if (sig == SIGQUIT && sigquit_flag) *sigquit_flag = 1;
+  if (sig == SIGUSR1 && sigusr1_flag) *sigusr1_flag = 1;
   if (wake_fd >= 0) {
     int saved = errno;
     char c = 0;
@@ -49,6 +51,9 @@ void asy_signals_install(VM *vm) {
   vm->signals.tree_hook = UNDEF_VAL;
   sigint_flag = &vm->signals.pending;
   sigquit_flag = &vm->signals.quit;
+  sigusr1_flag = &vm->signals.ps;
+  vm->signals.ps = 0;
+  vm->signals.ps_hook = UNDEF_VAL;
   /* Ctrl-\ prints the task tree and the program goes on (unless SIGQUIT is ignored). */
   struct sigaction oldq;
   if (sigaction(SIGQUIT, NULL, &oldq) == 0 && oldq.sa_handler != SIG_IGN) {
@@ -58,6 +63,11 @@ void asy_signals_install(VM *vm) {
     sigemptyset(&qa.sa_mask);
     sigaction(SIGQUIT, &qa, NULL);
   }
+  struct sigaction ua;
+  memset(&ua, 0, sizeof ua);
+  ua.sa_handler = on_sigquit; /* `asy --ps PID` asks for the task table */
+  sigemptyset(&ua.sa_mask);
+  sigaction(SIGUSR1, &ua, NULL);
   /* A process started with SIGINT ignored (a background job of a script) keeps it
   ** ignored, as CPython does. */
   struct sigaction old;
@@ -83,7 +93,21 @@ bool asy_signals_check(VM *vm) {
   return false;
 }
 
+const char *asy_signals_ps_path(long pid) {
+  static char path[64];
+  snprintf(path, sizeof path, "/tmp/asy-%ld.tasks", pid);
+  return path;
+}
+
 void asy_signals_check_quit(VM *vm) {
+  if (vm->signals.ps) {
+    vm->signals.ps = 0;
+    if (!IS_UNDEF(vm->signals.ps_hook)) {
+      Value saved = vm->fiber->exc;
+      Value path = OBJ_VAL(asy_str_cstr(vm, asy_signals_ps_path((long)getpid())));
+      if (IS_EXC(asy_call(vm, vm->signals.ps_hook, 1, &path, NULL))) vm->fiber->exc = saved;
+    }
+  }
   if (!vm->signals.quit) return;
   vm->signals.quit = 0;
   if (IS_UNDEF(vm->signals.tree_hook)) return;
@@ -95,4 +119,5 @@ void asy_signals_check_quit(VM *vm) {
 void asy_signals_mark(VM *vm) {
   asy_gc_mark_value(vm, vm->signals.main_task);
   asy_gc_mark_value(vm, vm->signals.tree_hook);
+  asy_gc_mark_value(vm, vm->signals.ps_hook);
 }

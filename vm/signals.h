@@ -24,7 +24,9 @@ typedef struct AsySignals {
   int cancels;                   /* SIGINTs turned into a main-task cancel this run */
   Value main_task;               /* asyncio.run's main task, or UNDEF */
   volatile sig_atomic_t quit;    /* SIGQUIT (Ctrl-\) not acted on yet */
+  volatile sig_atomic_t ps;      /* SIGUSR1: `asy --ps PID` asks for the task table */
   Value tree_hook;               /* asyncio's: print the task tree (UNDEF: none) */
+  Value ps_hook;                 /* asyncio's: write the task table to a path (UNDEF: none) */
 } AsySignals;
 
 /* Install the SIGINT handler for this VM (the process has one; the last VM wins). */
@@ -36,8 +38,11 @@ bool asy_signals_check(VM *vm);
 ** even when the signal came just before it started to wait. */
 void asy_signals_set_wake_fd(int fd);
 /* Act on a pending Ctrl-\ (SIGQUIT): print every task's tree through asyncio's hook
-** and go on, as the loop does at its safe points. */
+** and go on, as the loop does at its safe points; and on `asy --ps PID`'s SIGUSR1:
+** write the task table to asy_signals_ps_path(getpid()) for it to read. */
 void asy_signals_check_quit(VM *vm);
+/* Where process pid leaves its task table for `asy --ps` (a static buffer). */
+const char *asy_signals_ps_path(long pid);
 /* Mark main_task (gc.c). */
 void asy_signals_mark(VM *vm);
 
