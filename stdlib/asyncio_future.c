@@ -426,6 +426,20 @@ static Value p_awaited_by(VM *vm, int argc, Value *args, ObjDict *kw) {
     if (IS_OBJ(t->fut_waiter) && AS_OBJ(t->fut_waiter) == &f->obj &&
         !asy_set_add(vm, set, OBJ_VAL(t)))
       return EXC_VAL;
+  /* A TaskGroup's child is awaited by the group's parent task: its done callback is the
+  ** group's _on_task_done (found here, so spawning pays nothing for the graph). */
+  ObjStr *on_done = name_of(vm, "_on_task_done"), *parent = name_of(vm, "_parent_task");
+  size_t ncb = f->callbacks ? f->callbacks->size : 0;
+  for (size_t i = 0; i <= ncb; i++) {
+    Value fn = i == 0 ? f->cb0 : f->callbacks->items[i - 1];
+    if (i > 0 && IS_OBJ_TYPE(fn, OBJ_TUPLE) && AS_TUPLE(fn)->size) fn = AS_TUPLE(fn)->items[0];
+    if (!IS_OBJ_TYPE(fn, OBJ_BOUND) || !IS_FUNCTION(AS_BOUND(fn)->func) ||
+        AS_FUNCTION(AS_BOUND(fn)->func)->name != on_done)
+      continue;
+    Value p = asy_getattr_opt(vm, AS_BOUND(fn)->self, parent);
+    if (IS_EXC(p)) return EXC_VAL;
+    if (IS_OBJ_TYPE(p, OBJ_FUTURE) && !asy_set_add(vm, set, p)) return EXC_VAL;
+  }
   return set->used ? OBJ_VAL(set) : NONE_VAL;
 }
 

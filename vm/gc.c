@@ -58,7 +58,7 @@ void asy_push_root(VM *vm, Value v) {
 }
 
 /* ---- the small-object pool ----------------------------------------------------------
-** Objects of up to 256 bytes come from per-size-class free lists carved out of 64 KiB
+** Objects of up to 320 bytes come from per-size-class free lists carved out of 64 KiB
 ** slabs: most objects are small and short-lived (handles, tuples, bound methods,
 ** coroutines), and malloc's per-call bookkeeping was a third of a task switch. Freed
 ** blocks go back to their list; slabs are freed at exit. Under AddressSanitizer every
@@ -73,7 +73,7 @@ void asy_push_root(VM *vm, Value v) {
 #ifndef ASY_POOL
 #define ASY_POOL 1
 #endif
-enum { POOL_GRAIN = 16, POOL_CLASSES = 16, POOL_SLAB = 64 * 1024, POOL_HUGE_SLAB = 2 << 20 };
+enum { POOL_GRAIN = 16, POOL_CLASSES = ASY_POOL_CLASSES, POOL_SLAB = 64 * 1024, POOL_HUGE_SLAB = 2 << 20 };
 
 /* A block from a fresh slab, handed out by bumping a pointer: the slab's pages are
 ** touched only as blocks are used (start-up stays small). */

@@ -206,6 +206,10 @@ typedef struct Fiber {
 
 /* ---- the VM -------------------------------------------------------------------- */
 
+/* Size classes of the small-object pool (gc.c): 16-byte steps up to 320 bytes, so a Task
+** (264 bytes) is pooled too. */
+#define ASY_POOL_CLASSES 20
+
 struct VM {
   Fiber *fiber;  /* the running fiber */
   Fiber *fibers; /* all fibers (GC roots) */
@@ -248,8 +252,8 @@ struct VM {
   size_t gray_count, gray_capacity;
   Obj **temp_roots;
   size_t temp_count, temp_capacity; /* see gc.h */
-  void *pool_free[16]; /* free small-object blocks by 16-byte size class (gc.c) */
-  char *pool_bump[16], *pool_end[16]; /* the unused rest of each class's newest slab */
+  void *pool_free[ASY_POOL_CLASSES]; /* free small-object blocks by 16-byte size class (gc.c) */
+  char *pool_bump[ASY_POOL_CLASSES], *pool_end[ASY_POOL_CLASSES]; /* each class's newest slab */
   void **pool_slabs;   /* the slabs they are carved from, freed at exit */
   size_t pool_nslabs, pool_slab_cap;
 
