@@ -273,7 +273,7 @@ static void blacken(VM *vm, Obj *o) {
   case OBJ_CLASS: {
     ObjClass *c = (ObjClass *)o;
     MARK(c->name); MARK(c->qualname); MARKV(c->module); MARK(c->base); MARK(c->dict);
-    MARK(c->tp_name);
+    MARK(c->tp_name); MARK(c->bases); MARK(c->mro);
     break;
   }
   case OBJ_INSTANCE:

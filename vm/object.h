@@ -392,6 +392,10 @@ enum {
   CLASS_IS_EXCEPTION_GROUP = 32, /* exactly `ExceptionGroup` (not inherited): Exception is
                                     its second base, which asy_is_subclass special-cases */
   CLASS_HAS_DEL = 64,            /* defines __del__ somewhere in the MRO (cache, finalize.c) */
+  CLASS_MRO = 128,               /* its MRO is not the `base` chain (multiple inheritance here
+                                    or in an ancestor): lookups walk the `mro` tuple */
+  CLASS_HAS_GETATTRIBUTE = 256,  /* a user __getattribute__ somewhere in the MRO (cache) */
+  CLASS_SLOTS = 512,             /* __slots__ without __dict__: instances have no dict */
 };
 
 struct ObjClass {
@@ -399,7 +403,10 @@ struct ObjClass {
   ObjStr *name;
   ObjStr *qualname;
   Value module;   /* str: "builtins", "__main__", "asyncio" … */
-  ObjClass *base; /* single inheritance; NULL only for object */
+  ObjClass *base; /* __base__: the base whose layout instances have (the first base with
+                     single inheritance); NULL only for object */
+  ObjTuple *bases; /* __bases__ when there are several, else NULL (= (base,)) */
+  ObjTuple *mro;   /* C3 __mro__ (self first) when CLASS_MRO, else NULL (= the base chain) */
   ObjDict *dict;  /* attributes and methods */
   ObjType layout; /* ObjType of instances created by calling the class */
   int flags;      /* CLASS_* */

@@ -16,6 +16,7 @@
 ** The special attributes of functions, modules, classes and natives are CPython's
 ** getset descriptors, so they come first for those objects.
 */
+#include <stdio.h>
 #include <string.h>
 
 #include "vm/except.h"
@@ -64,6 +65,9 @@ bool asy_is_subclass(ObjClass *sub, ObjClass *cls) {
   ObjClass *c = sub;
   while (c && c->depth > cls->depth) c = c->base;
   if (c == cls) return true;
+  if (sub->flags & CLASS_MRO) /* a base off the __base__ chain */
+    for (size_t i = 1; i < sub->mro->size; i++)
+      if (AS_CLASS(sub->mro->items[i]) == cls) return true;
   /* ExceptionGroup's second base, recognised by class flags: no per-VM pointer needed. */
   if (cls->flags & CLASS_IS_EXCEPTION) {
     for (c = sub; c; c = c->base)
@@ -76,13 +80,34 @@ bool asy_isinstance(VM *vm, Value v, ObjClass *cls) {
   return asy_is_subclass(asy_class_of(vm, v), cls);
 }
 
+/* The index of name in class c's own dict, or -1. */
+static int64_t own_find(ObjClass *c, ObjStr *name) {
+  return c->dict ? asy_dict_find_str(c->dict, name) : -1;
+}
+
 Value asy_class_lookup(ObjClass *cls, ObjStr *name) {
+  if (cls->flags & CLASS_MRO) {
+    for (size_t i = 0; i < cls->mro->size; i++) {
+      ObjClass *c = AS_CLASS(cls->mro->items[i]);
+      int64_t ix = own_find(c, name);
+      if (ix >= 0) return c->dict->entries[ix].value;
+    }
+    return UNDEF_VAL;
+  }
   for (ObjClass *c = cls; c; c = c->base) {
     if (!c->dict) continue;
     Value v = asy_dict_get_str(c->dict, name);
     if (!IS_UNDEF(v)) return v;
   }
   return UNDEF_VAL;
+}
+
+/* The cache's walk: marks every dict it reads as one a layout change must invalidate. */
+static DictEntry *lookup_entry(ObjClass *c, ObjStr *name) {
+  if (!c->dict) return NULL;
+  c->dict->class_dict = true; /* from now on its layout changes move the epoch */
+  int64_t ix = asy_dict_find_str(c->dict, name);
+  return ix >= 0 ? &c->dict->entries[ix] : NULL;
 }
 
 Value asy_class_lookup_cached(VM *vm, ObjClass *cls, ObjStr *name) {
@@ -92,11 +117,11 @@ Value asy_class_lookup_cached(VM *vm, ObjClass *cls, ObjStr *name) {
   if (e->cls == cls && e->name == name && e->epoch == vm->class_epoch)
     return e->entry ? e->entry->value : UNDEF_VAL;
   DictEntry *found = NULL;
-  for (ObjClass *c = cls; c && !found; c = c->base) {
-    if (!c->dict) continue;
-    c->dict->class_dict = true; /* from now on its layout changes move the epoch */
-    int64_t ix = asy_dict_find_str(c->dict, name);
-    if (ix >= 0) found = &c->dict->entries[ix];
+  if (cls->flags & CLASS_MRO) {
+    for (size_t i = 0; i < cls->mro->size && !found; i++)
+      found = lookup_entry(AS_CLASS(cls->mro->items[i]), name);
+  } else {
+    for (ObjClass *c = cls; c && !found; c = c->base) found = lookup_entry(c, name);
   }
   e->cls = cls;
   e->name = name;
@@ -105,7 +130,34 @@ Value asy_class_lookup_cached(VM *vm, ObjClass *cls, ObjStr *name) {
   return found ? found->value : UNDEF_VAL;
 }
 
+/* name looked up along type's MRO after `start` (super()); *where gets the class. */
+static Value lookup_after(ObjClass *type, ObjClass *start, ObjStr *name, ObjClass **where) {
+  if (type->flags & CLASS_MRO) {
+    size_t i = 0, n = type->mro->size;
+    while (i < n && AS_CLASS(type->mro->items[i]) != start) i++;
+    for (i++; i < n; i++) {
+      ObjClass *c = AS_CLASS(type->mro->items[i]);
+      int64_t ix = own_find(c, name);
+      if (ix >= 0) {
+        if (where) *where = c;
+        return c->dict->entries[ix].value;
+      }
+    }
+    return UNDEF_VAL;
+  }
+  for (ObjClass *c = start->base; c; c = c->base) {
+    int64_t ix = own_find(c, name);
+    if (ix >= 0) {
+      if (where) *where = c;
+      return c->dict->entries[ix].value;
+    }
+  }
+  return UNDEF_VAL;
+}
+
 static bool name_is(ObjStr *name, const char *s) { return strcmp(name->chars, s) == 0; }
+
+static ObjStr *intern(VM *vm, const char *s) { return asy_str_intern(vm, s, strlen(s)); }
 
 /* Wrap a native or function into a property/staticmethod/classmethod object. */
 static ObjWrapper *wrapper_new(VM *vm, int kind, Value fget) {
@@ -141,21 +193,180 @@ static Value current_module_name(VM *vm) {
   return OBJ_VAL(vm->names.main);
 }
 
-ObjClass *asy_class_new(VM *vm, ObjStr *name, ObjClass *base, ObjDict *dict) {
+/* ---- multiple inheritance: layout and C3 MRO --------------------------------------- */
+
+/* The class whose C layout instances of c have (CPython's solid_base): up the __base__
+** chain while the layout stays the same. object for plain classes. */
+static ObjClass *solid_base(VM *vm, ObjClass *c) {
+  /* built-ins with immediate values (int, float) count as layouts of their own */
+  while (!((c->flags & CLASS_BUILTIN) && c->layout == OBJ_INSTANCE) && c->base &&
+         c->base->layout == c->layout)
+    c = c->base;
+  return c == vm->types.object ? NULL : c;
+}
+
+/* __base__ among bases (the one whose layout wins), or NULL after raising the
+** layout-conflict error. */
+static ObjClass *best_base(VM *vm, ObjTuple *bases) {
+  ObjClass *winner = NULL, *best = NULL;
+  for (size_t i = 0; i < bases->size; i++) {
+    ObjClass *b = AS_CLASS(bases->items[i]);
+    ObjClass *sb = solid_base(vm, b);
+    if (!best) best = b;
+    if (!sb) continue;
+    if (!winner || asy_is_subclass(sb, winner)) {
+      if (winner != sb) best = b;
+      winner = sb;
+    } else if (!asy_is_subclass(winner, sb)) {
+      asy_raise(vm, vm->exc.TypeError, "multiple bases have instance lay-out conflict");
+      return NULL;
+    }
+  }
+  return best;
+}
+
+static size_t mro_size(ObjClass *c) {
+  if (c->flags & CLASS_MRO) return c->mro->size;
+  size_t n = 0;
+  for (; c; c = c->base) n++;
+  return n;
+}
+
+/* C3 linearization of cls with these bases: merge the bases' MROs and the list of bases.
+** Sets cls->mro, or raises CPython's "Cannot create a consistent method resolution
+** order" error and returns false. */
+static bool compute_mro(VM *vm, ObjClass *cls, ObjTuple *bases) {
+  size_t nseq = bases->size + 1, total = bases->size;
+  for (size_t i = 0; i < bases->size; i++) total += mro_size(AS_CLASS(bases->items[i]));
+  /* all sequences back to back in one buffer: seq i is all[start[i] .. start[i+1]) */
+  ObjClass **all = ASY_ALLOC(vm, ObjClass *, total);
+  size_t *start = ASY_ALLOC(vm, size_t, 2 * nseq + 1), *pos = start + nseq + 1;
+  size_t k = 0;
+  for (size_t i = 0; i < bases->size; i++) {
+    ObjClass *b = AS_CLASS(bases->items[i]);
+    start[i] = pos[i] = k;
+    if (b->flags & CLASS_MRO)
+      for (size_t j = 0; j < b->mro->size; j++) all[k++] = AS_CLASS(b->mro->items[j]);
+    else
+      for (ObjClass *c = b; c; c = c->base) all[k++] = c;
+  }
+  start[bases->size] = pos[bases->size] = k;
+  for (size_t i = 0; i < bases->size; i++) all[k++] = AS_CLASS(bases->items[i]);
+  start[nseq] = k;
+  ObjTuple *out = asy_tuple_new(vm, total + 1);
+  size_t n = 0;
+  out->items[n++] = OBJ_VAL(cls);
+  bool ok = true;
+  for (;;) {
+    ObjClass *pick = NULL;
+    bool left = false;
+    for (size_t i = 0; i < nseq && !pick; i++) {
+      if (pos[i] >= start[i + 1]) continue;
+      left = true;
+      ObjClass *head = all[pos[i]];
+      bool in_tail = false;
+      for (size_t j = 0; j < nseq && !in_tail; j++)
+        for (size_t t = pos[j] + 1; t < start[j + 1] && !in_tail; t++) in_tail = all[t] == head;
+      if (!in_tail) pick = head;
+    }
+    if (!pick) {
+      if (!left) break;
+      /* CPython names the heads of the sequences left, each once, in order. */
+      char msg[512] = "";
+      size_t used = 0;
+      for (size_t i = 0; i < nseq; i++) {
+        if (pos[i] >= start[i + 1]) continue;
+        ObjClass *head = all[pos[i]];
+        bool dup = false;
+        for (size_t j = 0; j < i; j++) dup |= pos[j] < start[j + 1] && all[pos[j]] == head;
+        if (dup) continue;
+        int w =
+            snprintf(msg + used, sizeof msg - used, "%s%s", used ? ", " : "", head->name->chars);
+        if (w > 0 && used + (size_t)w < sizeof msg) used += (size_t)w;
+      }
+      asy_raise(vm, vm->exc.TypeError,
+                "Cannot create a consistent method resolution order (MRO) for bases %s", msg);
+      ok = false;
+      break;
+    }
+    out->items[n++] = OBJ_VAL(pick);
+    for (size_t i = 0; i < nseq; i++)
+      if (pos[i] < start[i + 1] && all[pos[i]] == pick) pos[i]++;
+  }
+  ASY_FREE(vm, ObjClass *, all, total);
+  ASY_FREE(vm, size_t, start, 2 * nseq + 1);
+  if (!ok) return false;
+  /* the merge drops the duplicates counted in `total` */
+  cls->mro = asy_tuple_from(vm, n, out->items);
+  return true;
+}
+
+/* The flags a class inherits from all its bases. */
+enum {
+  INHERITED_FLAGS =
+      CLASS_EXCEPTION | CLASS_HAS_GETATTR | CLASS_HAS_DEL | CLASS_HAS_GETATTRIBUTE | CLASS_MRO
+};
+
+/* Check the bases of a new class (classes, none final, no duplicate) and pick __base__;
+** NULL after raising. */
+static ObjClass *check_bases(VM *vm, ObjTuple *bases) {
+  for (size_t i = 0; i < bases->size; i++) {
+    Value b = bases->items[i];
+    if (!IS_CLASS(b)) {
+      asy_raise(vm, vm->exc.TypeError, "bases must be types");
+      return NULL;
+    }
+    ObjClass *bc = AS_CLASS(b);
+    if (bc->flags & CLASS_FINAL) {
+      asy_raise(vm, vm->exc.TypeError, "type '%s' is not an acceptable base type", bc->name->chars);
+      return NULL;
+    }
+    for (size_t j = 0; j < i; j++)
+      if (asy_same(bases->items[j], b)) {
+        asy_raise(vm, vm->exc.TypeError, "duplicate base class %s", bc->name->chars);
+        return NULL;
+      }
+  }
+  return bases->size == 1 ? AS_CLASS(bases->items[0]) : best_base(vm, bases);
+}
+
+/* A new class of metaclass meta; bases NULL means (base,). The dict is used as is. */
+static ObjClass *class_create(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjClass *base,
+                              ObjDict *dict) {
+  if (bases && bases->size == 0) bases = NULL;
+  if (bases) {
+    base = check_bases(vm, bases);
+    if (!base) return NULL;
+    if (bases->size == 1) bases = NULL;
+  }
   if (!base) base = vm->types.object;
   if (base->flags & CLASS_FINAL) {
     asy_raise(vm, vm->exc.TypeError, "type '%s' is not an acceptable base type", base->name->chars);
     return NULL;
   }
   if (!dict) dict = asy_dict_new(vm);
-  ObjClass *c = (ObjClass *)asy_alloc_obj(vm, sizeof(ObjClass), OBJ_CLASS, vm->types.type);
+  ObjClass *c = (ObjClass *)asy_alloc_obj(vm, sizeof(ObjClass), OBJ_CLASS, meta);
   c->name = name;
   c->qualname = name;
   c->base = base;
   c->dict = dict;
   c->layout = base->layout;
-  c->flags = base->flags & (CLASS_EXCEPTION | CLASS_HAS_GETATTR | CLASS_HAS_DEL);
   c->depth = base->depth + 1;
+  c->module = NONE_VAL;
+  int flags = base->flags & INHERITED_FLAGS;
+  if (bases) {
+    c->bases = bases;
+    for (size_t i = 0; i < bases->size; i++)
+      flags |= AS_CLASS(bases->items[i])->flags & INHERITED_FLAGS;
+    if (!compute_mro(vm, c, bases)) return NULL;
+    flags |= CLASS_MRO;
+  } else if (flags & CLASS_MRO) {
+    ObjTuple *t = asy_tuple_new(vm, base->mro->size + 1);
+    t->items[0] = OBJ_VAL(c);
+    memcpy(t->items + 1, base->mro->items, sizeof(Value) * base->mro->size);
+    c->mro = t;
+  }
+  c->flags = flags;
   Value q = asy_dict_get_str(dict, vm->names.qualname);
   if (IS_STR(q)) {
     c->qualname = AS_STR(q);
@@ -186,7 +397,13 @@ ObjClass *asy_class_new(VM *vm, ObjStr *name, ObjClass *base, ObjDict *dict) {
     asy_dict_set_str(vm, dict, vm->names.hash, NONE_VAL);
   if (!IS_UNDEF(asy_dict_get_str(dict, vm->names.getattr))) c->flags |= CLASS_HAS_GETATTR;
   if (!IS_UNDEF(asy_dict_get_str(dict, vm->names.del))) c->flags |= CLASS_HAS_DEL;
+  if (!IS_UNDEF(asy_dict_get_str(dict, intern(vm, "__getattribute__"))))
+    c->flags |= CLASS_HAS_GETATTRIBUTE;
   return c;
+}
+
+ObjClass *asy_class_new(VM *vm, ObjStr *name, ObjClass *base, ObjDict *dict) {
+  return class_create(vm, vm->types.type, name, NULL, base, dict);
 }
 
 Value asy_instance_new(VM *vm, ObjClass *cls) {
@@ -210,7 +427,65 @@ Value asy_class_repr(VM *vm, ObjClass *c) {
 
 /* ---- the class statement (BUILD_CLASS) ------------------------------------------ */
 
-static ObjStr *intern(VM *vm, const char *s) { return asy_str_intern(vm, s, strlen(s)); }
+/* The metaclass of a class with these bases: the most derived of meta and the bases'
+** metaclasses, or NULL after CPython's "metaclass conflict" error. */
+static ObjClass *calc_meta(VM *vm, ObjClass *meta, ObjTuple *bases) {
+  ObjClass *winner = meta;
+  for (size_t i = 0; i < bases->size; i++) {
+    ObjClass *bm = asy_class_of(vm, bases->items[i]);
+    if (asy_is_subclass(winner, bm)) continue;
+    if (asy_is_subclass(bm, winner)) {
+      winner = bm;
+      continue;
+    }
+    asy_raise(vm, vm->exc.TypeError,
+              "metaclass conflict: the metaclass of a derived class must be a (non-strict) "
+              "subclass of the metaclasses of all its bases");
+    return NULL;
+  }
+  return winner;
+}
+
+/* What type.__new__ does once the class exists: fill the __classcell__, call
+** __set_name__ on the attributes, then super(cls, cls).__init_subclass__(**kw). */
+static bool class_finish(VM *vm, ObjClass *cls, ObjDict *kw) {
+  Value clsv = OBJ_VAL(cls);
+  ObjDict *cdict = cls->dict;
+  ObjStr *cc = intern(vm, "__classcell__");
+  Value cell = asy_dict_get_str(cdict, cc);
+  if (IS_OBJ_TYPE(cell, OBJ_CELL)) {
+    ((ObjCell *)AS_OBJ(cell))->value = clsv;
+    if (asy_dict_delete(vm, cdict, OBJ_VAL(cc)) < 0) return false;
+  }
+  ObjStr *set_name = intern(vm, "__set_name__");
+  for (size_t i = 0; i < cdict->used; i++) {
+    Value k = cdict->entries[i].key, v = cdict->entries[i].value;
+    if (IS_UNDEF(k) || !IS_OBJ_TYPE(v, OBJ_INSTANCE)) continue;
+    Value args[2] = {clsv, k};
+    Value res = asy_call_method_opt(vm, v, set_name, 2, args);
+    if (IS_EXC(res)) return false;
+  }
+  Value isc = lookup_after(cls, cls, vm->names.init_subclass, NULL);
+  Value obj_isc = asy_dict_get_str(vm->types.object->dict, vm->names.init_subclass);
+  if (IS_UNDEF(isc) || asy_same(isc, obj_isc)) {
+    if (kw && kw->count) {
+      asy_raise(vm, vm->exc.TypeError, "%s.__init_subclass__() takes no keyword arguments",
+                cls->name->chars);
+      return false;
+    }
+    return true;
+  }
+  if (IS_OBJ_TYPE(isc, OBJ_WRAPPER)) isc = ((ObjWrapper *)AS_OBJ(isc))->fget;
+  return !IS_EXC(asy_call(vm, isc, 1, &clsv, kw));
+}
+
+/* type.__new__(meta, name, bases, ns, **kw) with ns used as the class dict. */
+static Value type_new_class(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns,
+                            ObjDict *kw) {
+  ObjClass *cls = class_create(vm, meta, name, bases, NULL, ns);
+  if (!cls || !class_finish(vm, cls, kw)) return EXC_VAL;
+  return OBJ_VAL(cls);
+}
 
 Value asy_build_class(VM *vm, Value *slot, int nkw) {
   Value body = slot[0], name = slot[1], bases = slot[2], kwnames = slot[3];
@@ -218,69 +493,60 @@ Value asy_build_class(VM *vm, Value *slot, int nkw) {
   if (!IS_FUNCTION(body) || !IS_STR(name) || !IS_TUPLE(bases))
     return asy_raise(vm, vm->exc.TypeError, "BUILD_CLASS: bad operands");
   ObjTuple *bt = AS_TUPLE(bases);
-  ObjClass *base = vm->types.object;
-  if (bt->size > 1)
-    return asy_raise(vm, vm->exc.TypeError, "multiple inheritance is not supported");
-  if (bt->size == 1) {
-    Value b = bt->items[0];
-    if (!IS_CLASS(b)) return asy_raise(vm, vm->exc.TypeError, "bases must be types");
-    base = AS_CLASS(b);
-    if (base->flags & CLASS_FINAL)
-      return asy_raise(vm, vm->exc.TypeError, "type '%s' is not an acceptable base type",
-                       base->name->chars);
-  }
-  /* Keywords: metaclass=type is accepted, the rest go to __init_subclass__. */
+  /* Keywords: metaclass= picks the metaclass, the rest go to it (and __init_subclass__). */
   ObjDict *kw = NULL;
+  Value metav = UNDEF_VAL;
   if (nkw > 0 && IS_TUPLE(kwnames)) {
     ObjStr *metaclass = intern(vm, "metaclass");
     for (int i = 0; i < nkw; i++) {
       Value k = AS_TUPLE(kwnames)->items[i];
       if (IS_STR(k) && asy_str_equal(AS_STR(k), metaclass)) {
-        Value m = kwvalues[i];
-        if (IS_CLASS(m) && AS_CLASS(m) == vm->types.type) continue;
-        return asy_raise(vm, vm->exc.TypeError, "metaclasses other than type are not supported");
+        metav = kwvalues[i];
+        continue;
       }
       if (!kw) kw = asy_dict_new(vm);
       if (!asy_dict_set(vm, kw, k, kwvalues[i])) return EXC_VAL;
     }
   }
-  ObjDict *ns = asy_dict_new(vm);
-  Value r = asy_call_body(vm, AS_FUNCTION(body), ns);
-  if (IS_EXC(r)) return EXC_VAL;
-  ObjClass *cls = asy_class_new(vm, AS_STR(name), base, ns);
-  if (!cls) return EXC_VAL;
-  Value clsv = OBJ_VAL(cls);
-  /* __classcell__: the cell behind zero-argument super() and __class__. */
-  ObjStr *cc = intern(vm, "__classcell__");
-  ObjDict *cdict = cls->dict ? cls->dict : ns;
-  Value cell = asy_dict_get_str(cdict, cc);
-  if (IS_OBJ_TYPE(cell, OBJ_CELL)) {
-    ((ObjCell *)AS_OBJ(cell))->value = clsv;
-    if (asy_dict_delete(vm, cdict, OBJ_VAL(cc)) < 0) return EXC_VAL;
-  } else if (IS_OBJ_TYPE(r, OBJ_CELL)) {
+  if (IS_UNDEF(metav) || IS_CLASS(metav)) {
+    ObjClass *meta = calc_meta(vm, IS_UNDEF(metav) ? vm->types.type : AS_CLASS(metav), bt);
+    if (!meta) return EXC_VAL;
+    metav = OBJ_VAL(meta);
+  }
+  Value clsv;
+  ObjDict *ns;
+  Value r;
+  if (asy_same(metav, OBJ_VAL(vm->types.type))) {
+    ns = asy_dict_new(vm);
+    r = asy_call_body(vm, AS_FUNCTION(body), ns);
+    if (IS_EXC(r)) return EXC_VAL;
+    clsv = type_new_class(vm, vm->types.type, AS_STR(name), bt, ns, kw);
+  } else {
+    /* metaclass.__prepare__(name, bases, **kw) makes the namespace when it has one. */
+    Value prep =
+        IS_CLASS(metav) ? asy_getattr_opt(vm, metav, intern(vm, "__prepare__")) : UNDEF_VAL;
+    if (IS_EXC(prep)) return EXC_VAL;
+    if (!IS_UNDEF(prep)) {
+      Value pargs[2] = {name, bases};
+      Value nsv = asy_call(vm, prep, 2, pargs, kw);
+      if (IS_EXC(nsv)) return EXC_VAL;
+      if (!IS_DICT(nsv))
+        return asy_raise(vm, vm->exc.TypeError, "%s.__prepare__() must return a mapping, not %s",
+                         AS_CLASS(metav)->name->chars, asy_type_name(vm, nsv));
+      ns = AS_DICT(nsv);
+    } else {
+      ns = asy_dict_new(vm);
+    }
+    asy_push_root(vm, OBJ_VAL(ns));
+    r = asy_call_body(vm, AS_FUNCTION(body), ns);
+    if (IS_EXC(r)) return EXC_VAL;
+    Value args[3] = {name, bases, OBJ_VAL(ns)};
+    clsv = asy_call(vm, metav, 3, args, kw);
+  }
+  if (IS_EXC(clsv)) return EXC_VAL;
+  /* A body that uses __class__ returns its cell when it did not store __classcell__. */
+  if (IS_OBJ_TYPE(r, OBJ_CELL) && IS_UNDEF(((ObjCell *)AS_OBJ(r))->value))
     ((ObjCell *)AS_OBJ(r))->value = clsv;
-  }
-  /* __set_name__ on descriptors defined in the body. */
-  ObjStr *set_name = intern(vm, "__set_name__");
-  for (size_t i = 0; i < cdict->used; i++) {
-    Value k = cdict->entries[i].key, v = cdict->entries[i].value;
-    if (IS_UNDEF(k) || !IS_OBJ_TYPE(v, OBJ_INSTANCE)) continue;
-    Value args[2] = {clsv, k};
-    Value res = asy_call_method_opt(vm, v, set_name, 2, args);
-    if (IS_EXC(res)) return EXC_VAL;
-  }
-  /* super(cls, cls).__init_subclass__(**kw) */
-  Value isc = asy_class_lookup(base, vm->names.init_subclass);
-  Value obj_isc = asy_dict_get_str(vm->types.object->dict, vm->names.init_subclass);
-  if (IS_UNDEF(isc) || asy_same(isc, obj_isc)) {
-    if (kw && kw->count)
-      return asy_raise(vm, vm->exc.TypeError, "%s.__init_subclass__() takes no keyword arguments",
-                       cls->name->chars);
-    if (IS_UNDEF(isc)) return clsv;
-  }
-  if (IS_OBJ_TYPE(isc, OBJ_WRAPPER)) isc = ((ObjWrapper *)AS_OBJ(isc))->fget;
-  Value res = asy_call(vm, isc, 1, &clsv, kw);
-  if (IS_EXC(res)) return EXC_VAL;
   return clsv;
 }
 
@@ -398,6 +664,17 @@ Value asy_bind(VM *vm, Value descr, Value obj, ObjClass *cls, ObjStr *name) {
 
 /* ---- getattr ------------------------------------------------------------------- */
 
+/* __mro__ as a tuple (made from the base chain when the class has no MRO tuple). */
+static ObjTuple *class_mro(VM *vm, ObjClass *c) {
+  if (c->flags & CLASS_MRO) return c->mro;
+  size_t n = 0;
+  for (ObjClass *k = c; k; k = k->base) n++;
+  ObjTuple *t = asy_tuple_new(vm, n);
+  n = 0;
+  for (ObjClass *k = c; k; k = k->base) t->items[n++] = OBJ_VAL(k);
+  return t;
+}
+
 static Value class_special(VM *vm, ObjClass *c, ObjStr *name) {
   if (name == vm->names.name) return OBJ_VAL(c->name);
   if (name == vm->names.qualname) return OBJ_VAL(c->qualname);
@@ -413,19 +690,13 @@ static Value class_special(VM *vm, ObjClass *c, ObjStr *name) {
   }
   if (name == vm->names.class_) return OBJ_VAL(c->obj.cls);
   if (name_is(name, "__bases__")) {
+    if (c->bases) return OBJ_VAL(c->bases);
     if (!c->base) return OBJ_VAL(asy_tuple_new(vm, 0));
     Value b = OBJ_VAL(c->base);
     return OBJ_VAL(asy_tuple_from(vm, 1, &b));
   }
   if (name_is(name, "__base__")) return c->base ? OBJ_VAL(c->base) : NONE_VAL;
-  if (name_is(name, "__mro__")) {
-    size_t n = 0;
-    for (ObjClass *k = c; k; k = k->base) n++;
-    ObjTuple *t = asy_tuple_new(vm, n);
-    n = 0;
-    for (ObjClass *k = c; k; k = k->base) t->items[n++] = OBJ_VAL(k);
-    return OBJ_VAL(t);
-  }
+  if (name_is(name, "__mro__")) return OBJ_VAL(class_mro(vm, c));
   return UNDEF_VAL;
 }
 
@@ -433,29 +704,33 @@ static Value class_special(VM *vm, ObjClass *c, ObjStr *name) {
 static Value class_getattr(VM *vm, ObjClass *c, ObjStr *name) {
   Value v = class_special(vm, c, name);
   if (!IS_UNDEF(v)) return v;
+  ObjClass *meta = c->obj.cls;
+  if (meta != vm->types.type) { /* a data descriptor of a metaclass comes first */
+    Value mv = asy_class_lookup(meta, name);
+    if (!IS_UNDEF(mv) && is_data_descriptor(vm, mv))
+      return descr_get(vm, mv, OBJ_VAL(c), meta, name);
+  }
   v = asy_class_lookup(c, name);
   if (!IS_UNDEF(v)) return descr_get(vm, v, UNDEF_VAL, c, name);
   /* Methods of the metatype `type` (mro …), bound to the class. */
-  Value meta = asy_class_lookup(c->obj.cls, name);
-  if (!IS_UNDEF(meta)) return descr_get(vm, meta, OBJ_VAL(c), c->obj.cls, name);
+  Value mv = asy_class_lookup(meta, name);
+  if (!IS_UNDEF(mv)) return descr_get(vm, mv, OBJ_VAL(c), meta, name);
   return UNDEF_VAL;
 }
 
-/* super(...).name: search the class chain after `start`. */
+/* super(...).name: search the MRO of the object's type after `start`. */
 static Value super_getattr(VM *vm, ObjSuper *s, ObjStr *name) {
   if (name == vm->names.class_) return OBJ_VAL(s->obj.cls);
   if (name_is(name, "__thisclass__")) return OBJ_VAL(s->start);
   if (name_is(name, "__self__")) return s->self;
-  bool self_is_class = IS_CLASS(s->self);
-  ObjClass *objtype = self_is_class ? AS_CLASS(s->self) : asy_class_of(vm, s->self);
+  /* CPython's supercheck: a class that is a subclass of start is its own type (access
+  ** through the class); anything else, a class included, goes by its type. */
+  bool through_class = IS_CLASS(s->self) && asy_is_subclass(AS_CLASS(s->self), s->start);
+  ObjClass *objtype = through_class ? AS_CLASS(s->self) : asy_class_of(vm, s->self);
   if (name_is(name, "__self_class__")) return OBJ_VAL(objtype);
-  for (ObjClass *c = s->start->base; c; c = c->base) {
-    if (!c->dict) continue;
-    Value v = asy_dict_get_str(c->dict, name);
-    if (IS_UNDEF(v)) continue;
-    return descr_get(vm, v, self_is_class ? UNDEF_VAL : s->self, objtype, name);
-  }
-  return UNDEF_VAL;
+  Value v = lookup_after(objtype, s->start, name, NULL);
+  if (IS_UNDEF(v)) return UNDEF_VAL;
+  return descr_get(vm, v, through_class ? UNDEF_VAL : s->self, objtype, name);
 }
 
 static Value wrapper_special(VM *vm, ObjWrapper *w, ObjStr *name) {
@@ -850,8 +1125,11 @@ static Value object_dir_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjDict *d = instance_dict(vm, args[0], false);
   if (d && !asy_dict_merge(vm, seen, d, true)) return EXC_VAL;
   ObjClass *c = IS_CLASS(args[0]) ? AS_CLASS(args[0]) : asy_class_of(vm, args[0]);
-  for (; c; c = c->base)
-    if (c->dict && !asy_dict_merge(vm, seen, c->dict, false)) return EXC_VAL;
+  ObjTuple *mro = class_mro(vm, c);
+  for (size_t i = 0; i < mro->size; i++) {
+    ObjClass *k = AS_CLASS(mro->items[i]);
+    if (k->dict && !asy_dict_merge(vm, seen, k->dict, false)) return EXC_VAL;
+  }
   ObjList *l = asy_list_new(vm, seen->count);
   size_t pos = 0;
   Value k;
@@ -862,10 +1140,12 @@ static Value object_dir_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* ---- type ------------------------------------------------------------------------- */
 
 static Value type_new(VM *vm, int argc, Value *args, ObjDict *kw) {
-  (void)kw;
   int n = argc - 1;
-  if (n == 1) return OBJ_VAL(asy_class_of(vm, args[1]));
+  if (n == 1 && !(kw && kw->count)) return OBJ_VAL(asy_class_of(vm, args[1]));
   if (n != 3) return asy_raise(vm, vm->exc.TypeError, "type() takes 1 or 3 arguments");
+  if (!IS_CLASS(args[0]) || !asy_is_subclass(AS_CLASS(args[0]), vm->types.type))
+    return asy_raise(vm, vm->exc.TypeError, "type.__new__(X): X is not a type object (%s)",
+                     asy_type_name(vm, args[0]));
   if (!IS_STR(args[1]))
     return asy_raise(vm, vm->exc.TypeError, "type.__new__() argument 1 must be str, not %s",
                      asy_arg_type_name(vm, args[1]));
@@ -875,16 +1155,11 @@ static Value type_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!IS_DICT(args[3]))
     return asy_raise(vm, vm->exc.TypeError, "type.__new__() argument 3 must be dict, not %s",
                      asy_arg_type_name(vm, args[3]));
-  ObjTuple *bases = AS_TUPLE(args[2]);
-  if (bases->size > 1)
-    return asy_raise(vm, vm->exc.TypeError, "multiple inheritance is not supported");
-  ObjClass *base = vm->types.object;
-  if (bases->size == 1) {
-    if (!IS_CLASS(bases->items[0])) return asy_raise(vm, vm->exc.TypeError, "bases must be types");
-    base = AS_CLASS(bases->items[0]);
-  }
-  ObjClass *c = asy_class_new(vm, AS_STR(args[1]), base, asy_dict_copy(vm, AS_DICT(args[3])));
-  return c ? OBJ_VAL(c) : EXC_VAL;
+  ObjClass *meta = calc_meta(vm, AS_CLASS(args[0]), AS_TUPLE(args[2]));
+  if (!meta) return EXC_VAL;
+  ObjDict *ns = asy_dict_copy(vm, AS_DICT(args[3]));
+  asy_push_root(vm, OBJ_VAL(ns));
+  return type_new_class(vm, meta, AS_STR(args[1]), AS_TUPLE(args[2]), ns, kw);
 }
 
 static Value type_init(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -904,8 +1179,9 @@ static Value type_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value type_mro_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   ASY_SELF(OBJ_CLASS, "mro", "type");
   (void)kw;
-  ObjList *l = asy_list_new(vm, 0);
-  for (ObjClass *c = AS_CLASS(args[0]); c; c = c->base) asy_list_append(vm, l, OBJ_VAL(c));
+  ObjTuple *t = class_mro(vm, AS_CLASS(args[0]));
+  ObjList *l = asy_list_new(vm, t->size);
+  for (size_t i = 0; i < t->size; i++) asy_list_append(vm, l, t->items[i]);
   return OBJ_VAL(l);
 }
 
