@@ -824,7 +824,15 @@ static Value call_getattr_hook(VM *vm, Value hook, Value obj, ObjStr *name) {
 ** AttributeError raised by a descriptor (a property getter) also falls back to
 ** __getattr__, as in CPython's slot_tp_getattr_hook. */
 static Value getattr_full(VM *vm, Value obj, ObjStr *name) {
-  Value v = getattr_impl(vm, obj, name);
+  Value v;
+  if (IS_OBJ(obj) && (AS_OBJ(obj)->cls->flags & CLASS_HAS_GETATTRIBUTE)) {
+    /* a user __getattribute__ replaces the generic lookup; __getattr__ still backs it */
+    Value ga = asy_class_lookup(AS_OBJ(obj)->cls, intern(vm, "__getattribute__"));
+    Value args[2] = {obj, OBJ_VAL(name)};
+    v = IS_NATIVE(ga) ? getattr_impl(vm, obj, name) : asy_call(vm, ga, 2, args, NULL);
+  } else {
+    v = getattr_impl(vm, obj, name);
+  }
   if (!IS_EXC(v) && !IS_UNDEF(v)) return v;
   if (IS_EXC(v) && !asy_pending_is(vm, vm->exc.AttributeError)) return v;
   Value hook = find_getattr_hook(vm, obj);
@@ -891,6 +899,7 @@ static bool class_setattr(VM *vm, ObjClass *c, ObjStr *name, Value value, bool d
   if (name == vm->names.module) c->module = value;
   if (name == vm->names.getattr) c->flags |= CLASS_HAS_GETATTR;
   if (name == vm->names.del) c->flags |= CLASS_HAS_DEL;
+  if (name_is(name, "__getattribute__")) c->flags |= CLASS_HAS_GETATTRIBUTE;
   asy_dict_set_str(vm, c->dict, name, value);
   return true;
 }
@@ -1157,9 +1166,21 @@ static Value type_new(VM *vm, int argc, Value *args, ObjDict *kw) {
                      asy_arg_type_name(vm, args[3]));
   ObjClass *meta = calc_meta(vm, AS_CLASS(args[0]), AS_TUPLE(args[2]));
   if (!meta) return EXC_VAL;
+  if (meta != AS_CLASS(args[0])) { /* a more derived metaclass's own __new__ makes it */
+    Value nv = asy_class_lookup(meta, vm->names.new_);
+    if (IS_OBJ_TYPE(nv, OBJ_WRAPPER)) {
+      Value margs[4] = {OBJ_VAL(meta), args[1], args[2], args[3]};
+      return asy_call(vm, ((ObjWrapper *)AS_OBJ(nv))->fget, 4, margs, kw);
+    }
+  }
   ObjDict *ns = asy_dict_copy(vm, AS_DICT(args[3]));
   asy_push_root(vm, OBJ_VAL(ns));
   return type_new_class(vm, meta, AS_STR(args[1]), AS_TUPLE(args[2]), ns, kw);
+}
+
+static Value type_call_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ASY_SELF(OBJ_CLASS, "__call__", "type");
+  return asy_type_call(vm, args[0], argc - 1, args + 1, kw);
 }
 
 static Value type_init(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -1360,7 +1381,7 @@ static const AsyMethodDef object_methods[] = {
   {"__format__", object_format_m, U}, {"__dir__", object_dir_m, U}, {0},
 };
 static const AsyMethodDef type_methods[] = {
-  {"__new__", type_new, U}, {"__init__", type_init, U}, {"__repr__", type_repr_m, U},
+  {"__new__", type_new, U}, {"__init__", type_init, U}, {"__call__", type_call_m, U}, {"__repr__", type_repr_m, U},
   {"mro", type_mro_m, U}, {"__subclasscheck__", type_subclasscheck_m, U},
   {"__instancecheck__", type_instancecheck_m, U}, {0},
 };
