@@ -396,6 +396,17 @@ static Value call_native(VM *vm, Value *slot, ObjNative *nat, Value self, CallAr
   }
   /* The one argument check of natives that have a table entry (vm.h). */
   if (nat->def && !asy_native_args_ok(vm, nat, argc, args, kw)) return EXC_VAL;
+  Value unboxed[8];
+  if (argc > 0 && argc <= 8 && IS_OBJ_TYPE(args[0], OBJ_INSTANCE) &&
+      (AS_OBJ(args[0])->cls->flags & CLASS_BOXED) && nat->owner &&
+      (nat->owner == vm->types.int_ || nat->owner == vm->types.float_)) {
+    /* int's and float's methods see the number an instance of a subclass stands for */
+    for (int i = 0; i < argc; i++)
+      unboxed[i] = IS_OBJ_TYPE(args[i], OBJ_INSTANCE) && (AS_OBJ(args[i])->cls->flags & CLASS_BOXED)
+                       ? ((ObjBoxed *)AS_OBJ(args[i]))->value
+                       : args[i];
+    args = unboxed;
+  }
   Value r = nat->fn(vm, argc, args, kw);
   if (IS_EXC(r)) {
     if (IS_UNDEF(asy_pending(vm)))

@@ -278,6 +278,7 @@ static void blacken(VM *vm, Obj *o) {
   }
   case OBJ_INSTANCE:
     MARK(((ObjInstance *)o)->dict);
+    if (o->cls->flags & CLASS_BOXED) MARKV(((ObjBoxed *)o)->value);
     break;
   case OBJ_EXCEPTION: {
     ObjException *e = (ObjException *)o;

@@ -396,6 +396,8 @@ enum {
                                     or in an ancestor): lookups walk the `mro` tuple */
   CLASS_HAS_GETATTRIBUTE = 256,  /* a user __getattribute__ somewhere in the MRO (cache) */
   CLASS_SLOTS = 512,             /* __slots__ without __dict__: instances have no dict */
+  CLASS_BOXED = 1024,            /* a user subclass of int or float: instances are ObjBoxed */
+  CLASS_ABSTRACT = 2048,         /* a non-empty __abstractmethods__ was set: no instances */
 };
 
 struct ObjClass {
@@ -419,6 +421,13 @@ typedef struct {
   Obj obj;
   ObjDict *dict; /* __dict__, created with the instance */
 } ObjInstance;
+
+/* An instance of a user subclass of int or float (CLASS_BOXED): an instance that carries
+** the number it stands for; the int/float natives receive `value` as self (call.c). */
+typedef struct {
+  ObjInstance base;
+  Value value;
+} ObjBoxed;
 
 /* Exceptions are instances with fixed slots. BaseExceptionGroup/ExceptionGroup
 ** use eg_message and eg_exceptions (a tuple); other exceptions keep eg_exceptions UNDEF

@@ -27,6 +27,7 @@
 #include "vm/obj/dict.h"
 #include "vm/obj/func.h"
 #include "vm/obj/iter.h"
+#include "vm/obj/list.h"
 #include "vm/obj/protocol.h"
 #include "vm/obj/range.h"
 #include "vm/obj/str.h"
@@ -303,8 +304,8 @@ static bool compute_mro(VM *vm, ObjClass *cls, ObjTuple *bases) {
 
 /* The flags a class inherits from all its bases. */
 enum {
-  INHERITED_FLAGS =
-      CLASS_EXCEPTION | CLASS_HAS_GETATTR | CLASS_HAS_DEL | CLASS_HAS_GETATTRIBUTE | CLASS_MRO
+  INHERITED_FLAGS = CLASS_EXCEPTION | CLASS_HAS_GETATTR | CLASS_HAS_DEL | CLASS_HAS_GETATTRIBUTE |
+                    CLASS_MRO | CLASS_BOXED
 };
 
 /* Check the bases of a new class (classes, none final, no duplicate) and pick __base__;
@@ -366,6 +367,7 @@ static ObjClass *class_create(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *ba
     memcpy(t->items + 1, base->mro->items, sizeof(Value) * base->mro->size);
     c->mro = t;
   }
+  if (base == vm->types.int_ || base == vm->types.float_) flags |= CLASS_BOXED;
   c->flags = flags;
   Value q = asy_dict_get_str(dict, vm->names.qualname);
   if (IS_STR(q)) {
@@ -406,7 +408,29 @@ ObjClass *asy_class_new(VM *vm, ObjStr *name, ObjClass *base, ObjDict *dict) {
   return class_create(vm, vm->types.type, name, NULL, base, dict);
 }
 
+/* CPython's refusal to instantiate a class with abstract methods left, names sorted. */
+static Value abstract_error(VM *vm, ObjClass *cls) {
+  Value am = asy_dict_get_str(cls->dict, intern(vm, "__abstractmethods__"));
+  Value l = IS_UNDEF(am) ? OBJ_VAL(asy_list_new(vm, 0)) : asy_list_from_iterable(vm, am);
+  if (IS_EXC(l)) return l;
+  if (IS_EXC(asy_list_sort(vm, AS_LIST(l), NONE_VAL, false))) return EXC_VAL;
+  AsyBuf b;
+  asy_buf_init(&b, vm);
+  ObjList *names = AS_LIST(l);
+  for (size_t i = 0; i < names->size; i++) {
+    if (!IS_STR(names->items[i])) continue;
+    asy_buf_printf(&b, "%s'%s'", i ? ", " : "", AS_STR(names->items[i])->chars);
+  }
+  Value r = asy_raise(vm, vm->exc.TypeError,
+                      "Can't instantiate abstract class %s without an implementation for "
+                      "abstract method%s %.*s",
+                      cls->name->chars, names->size == 1 ? "" : "s", (int)b.len, b.data);
+  asy_buf_free(&b);
+  return r;
+}
+
 Value asy_instance_new(VM *vm, ObjClass *cls) {
+  if (cls->flags & CLASS_ABSTRACT) return abstract_error(vm, cls);
   if (cls->layout == OBJ_EXCEPTION) return OBJ_VAL(asy_exception_alloc(vm, cls));
   if (cls->layout != OBJ_INSTANCE)
     return asy_raise(vm, vm->exc.TypeError, "object.__new__(%s) is not safe, use %s.__new__()",
@@ -416,6 +440,14 @@ Value asy_instance_new(VM *vm, ObjClass *cls) {
   if (cls->flags & CLASS_HAS_DEL) asy_finalize_track(vm, &in->obj);
   in->dict = d;
   return OBJ_VAL(in);
+}
+
+Value asy_boxed_new(VM *vm, ObjClass *cls, Value value) {
+  ObjBoxed *b = (ObjBoxed *)asy_alloc_obj(vm, sizeof(ObjBoxed), OBJ_INSTANCE, cls);
+  b->value = value;
+  if (cls->flags & CLASS_HAS_DEL) asy_finalize_track(vm, &b->base.obj);
+  b->base.dict = asy_dict_new(vm);
+  return OBJ_VAL(b);
 }
 
 Value asy_class_repr(VM *vm, ObjClass *c) {
@@ -734,6 +766,20 @@ static Value super_getattr(VM *vm, ObjSuper *s, ObjStr *name) {
 }
 
 static Value wrapper_special(VM *vm, ObjWrapper *w, ObjStr *name) {
+  if (name_is(name, "__isabstractmethod__")) { /* from the wrapped function(s) */
+    Value fs[3] = {w->fget, w->fset, w->fdel};
+    for (int i = 0; i < (w->kind == W_PROPERTY ? 3 : 1); i++) {
+      if (!IS_OBJ(fs[i])) continue;
+      Value v = asy_getattr_opt(vm, fs[i], name);
+      if (IS_EXC(v)) return v;
+      if (!IS_UNDEF(v)) {
+        int t = asy_truthy(vm, v);
+        if (t < 0) return EXC_VAL;
+        if (t) return TRUE_VAL;
+      }
+    }
+    return FALSE_VAL;
+  }
   if (w->kind == W_PROPERTY) {
     if (name_is(name, "fget")) return IS_UNDEF(w->fget) ? NONE_VAL : w->fget;
     if (name_is(name, "fset")) return IS_UNDEF(w->fset) ? NONE_VAL : w->fset;
@@ -900,6 +946,11 @@ static bool class_setattr(VM *vm, ObjClass *c, ObjStr *name, Value value, bool d
   if (name == vm->names.getattr) c->flags |= CLASS_HAS_GETATTR;
   if (name == vm->names.del) c->flags |= CLASS_HAS_DEL;
   if (name_is(name, "__getattribute__")) c->flags |= CLASS_HAS_GETATTRIBUTE;
+  if (name_is(name, "__abstractmethods__")) { /* CPython's Py_TPFLAGS_IS_ABSTRACT */
+    int t = asy_truthy(vm, value);
+    if (t < 0) return false;
+    c->flags = t ? c->flags | CLASS_ABSTRACT : c->flags & ~CLASS_ABSTRACT;
+  }
   asy_dict_set_str(vm, c->dict, name, value);
   return true;
 }

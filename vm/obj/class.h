@@ -27,6 +27,9 @@ void asy_def_property(VM *vm, ObjClass *cls, const char *name, NativeFn get);
 ** (vm/call.c). */
 Value asy_type_call(VM *vm, Value cls, int argc, Value *args, ObjDict *kw);
 
+/* An instance of cls (a CLASS_BOXED subclass of int or float) standing for value. */
+Value asy_boxed_new(VM *vm, ObjClass *cls, Value value);
+
 /* repr `<class '__main__.Foo'>`. */
 Value asy_class_repr(VM *vm, ObjClass *c);
 

@@ -94,7 +94,8 @@ static MKind method_of(ObjClass *cls, ObjStr *name, Value *out) {
   Value v = asy_class_lookup(cls, name);
   *out = v;
   if (IS_UNDEF(v) || IS_NONE(v)) return M_NONE;
-  if (asy_is_builtin_slot(v)) return M_SLOT;
+  /* int's and float's natives on a subclass are called (call.c passes them the number) */
+  if (asy_is_builtin_slot(v)) return (cls->flags & CLASS_BOXED) ? M_USER : M_SLOT;
   return M_USER;
 }
 
