@@ -1168,6 +1168,12 @@ static Value object_init_subclass(VM *vm, int argc, Value *args, ObjDict *kw) {
   return NONE_VAL;
 }
 
+/* object.__subclasshook__ (a classmethod): no opinion. */
+static Value object_subclasshook(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)argc, (void)args, (void)kw;
+  return vm->notimplemented;
+}
+
 static Value object_format_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_args(vm, "__format__", argc - 1, kw, 1, 1)) return EXC_VAL;
   if (!IS_STR(args[1]))
@@ -1464,6 +1470,9 @@ void asy_init_object_types(VM *vm) {
   isc->owner = o;
   asy_dict_set_str(vm, o->dict, vm->names.init_subclass,
                    OBJ_VAL(wrapper_new(vm, W_CLASS, OBJ_VAL(isc))));
+  ObjNative *sch = asy_native_new(vm, "__subclasshook__", object_subclasshook);
+  sch->owner = o;
+  asy_dict_set_str(vm, o->dict, sch->name, OBJ_VAL(wrapper_new(vm, W_CLASS, OBJ_VAL(sch))));
   asy_dict_set_str(vm, o->dict, vm->names.doc,
                    STR_VAL(vm, "The base class of the class hierarchy."));
 
