@@ -601,6 +601,15 @@ static ObjDict *instance_dict(VM *vm, Value obj, bool create) {
     if (!f->dict && create) f->dict = asy_dict_new(vm);
     return f->dict;
   }
+  case OBJ_STR: {
+    ObjStr *s = AS_STR(obj);
+    if (s->obj.cls->flags & CLASS_BUILTIN) return NULL;
+    if (!*asy_str_attrs(s) && create) {
+      ObjDict *d = asy_dict_new(vm);
+      *asy_str_attrs(s) = d;
+    }
+    return *asy_str_attrs(s);
+  }
   case OBJ_LIST:
   case OBJ_DICT:
   case OBJ_SET:
