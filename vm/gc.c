@@ -281,7 +281,9 @@ static void blacken(VM *vm, Obj *o) {
   }
   case OBJ_INSTANCE:
     MARK(((ObjInstance *)o)->dict);
-    if (o->cls->flags & CLASS_BOXED) MARKV(((ObjBoxed *)o)->value);
+    if (o->cls->flags & (CLASS_BOXED | CLASS_HAS_SLOTS)) {
+      MARKV(((ObjBoxed *)o)->value); MARK(((ObjBoxed *)o)->slots);
+    }
     break;
   case OBJ_EXCEPTION: {
     ObjException *e = (ObjException *)o;

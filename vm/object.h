@@ -398,6 +398,7 @@ enum {
   CLASS_SLOTS = 512,             /* __slots__ without __dict__: instances have no dict */
   CLASS_BOXED = 1024,            /* a user subclass of int or float: instances are ObjBoxed */
   CLASS_ABSTRACT = 2048,         /* a non-empty __abstractmethods__ was set: no instances */
+  CLASS_HAS_SLOTS = 4096,        /* __slots__ here or in a base: instances are ObjBoxed */
 };
 
 struct ObjClass {
@@ -422,11 +423,13 @@ typedef struct {
   ObjDict *dict; /* __dict__, created with the instance */
 } ObjInstance;
 
-/* An instance of a user subclass of int or float (CLASS_BOXED): an instance that carries
-** the number it stands for; the int/float natives receive `value` as self (call.c). */
+/* An instance of a user class that needs more than a __dict__: a subclass of int or float
+** (CLASS_BOXED: `value` is the number it stands for; the int/float natives receive it as
+** self, call.c) or a class with __slots__ (CLASS_HAS_SLOTS: `slots` holds their values). */
 typedef struct {
   ObjInstance base;
   Value value;
+  ObjDict *slots;
 } ObjBoxed;
 
 /* Exceptions are instances with fixed slots. BaseExceptionGroup/ExceptionGroup

@@ -33,7 +33,8 @@
 #include "vm/obj/str.h"
 #include "vm/obj/tuple.h"
 
-enum { W_PROPERTY = 0, W_STATIC = 1, W_CLASS = 2 };
+/* ObjWrapper kinds; a W_MEMBER (a __slots__ entry) keeps its name in fget, its class in fset. */
+enum { W_PROPERTY = 0, W_STATIC = 1, W_CLASS = 2, W_MEMBER = 3 };
 
 /* ---- classes ------------------------------------------------------------------- */
 
@@ -164,6 +165,7 @@ static ObjStr *intern(VM *vm, const char *s) { return asy_str_intern(vm, s, strl
 static ObjWrapper *wrapper_new(VM *vm, int kind, Value fget) {
   ObjClass *cls = kind == W_PROPERTY ? vm->types.property
                   : kind == W_STATIC ? vm->types.staticmethod
+                  : kind == W_MEMBER ? vm->types.member_descriptor
                                      : vm->types.classmethod;
   ObjWrapper *w = (ObjWrapper *)asy_alloc_obj(vm, sizeof(ObjWrapper), OBJ_WRAPPER, cls);
   w->kind = kind;
@@ -305,7 +307,7 @@ static bool compute_mro(VM *vm, ObjClass *cls, ObjTuple *bases) {
 /* The flags a class inherits from all its bases. */
 enum {
   INHERITED_FLAGS = CLASS_EXCEPTION | CLASS_HAS_GETATTR | CLASS_HAS_DEL | CLASS_HAS_GETATTRIBUTE |
-                    CLASS_MRO | CLASS_BOXED
+                    CLASS_MRO | CLASS_BOXED | CLASS_HAS_SLOTS
 };
 
 /* Check the bases of a new class (classes, none final, no duplicate) and pick __base__;
@@ -332,6 +334,50 @@ static ObjClass *check_bases(VM *vm, ObjTuple *bases) {
 }
 
 /* A new class of metaclass meta; bases NULL means (base,). The dict is used as is. */
+/* __slots__ in the class body: a member descriptor per name, and no __dict__ for the
+** instances when no base has one. False after raising. */
+static bool define_slots(VM *vm, ObjClass *c, ObjTuple *bases) {
+  Value slots = asy_dict_get_str(c->dict, intern(vm, "__slots__"));
+  if (IS_UNDEF(slots)) return true;
+  Value items =
+      IS_STR(slots) ? OBJ_VAL(asy_tuple_from(vm, 1, &slots)) : asy_tuple_from_iterable(vm, slots);
+  if (IS_EXC(items)) return false;
+  ObjTuple *t = AS_TUPLE(items);
+  bool has_dict = false;
+  for (size_t i = 0; i < t->size; i++) {
+    Value n = t->items[i];
+    if (!IS_STR(n)) {
+      asy_raise(vm, vm->exc.TypeError, "__slots__ items must be strings, not '%s'",
+                asy_type_name(vm, n));
+      return false;
+    }
+    ObjStr *name = asy_str_intern(vm, AS_STR(n)->chars, AS_STR(n)->size);
+    if (name == vm->names.dict) {
+      has_dict = true;
+      continue;
+    }
+    if (name_is(name, "__weakref__")) continue;
+    if (!IS_UNDEF(asy_dict_get_str(c->dict, name))) {
+      asy_raise(vm, vm->exc.ValueError, "'%s' in __slots__ conflicts with class variable",
+                name->chars);
+      return false;
+    }
+    c->flags |= CLASS_HAS_SLOTS;
+    ObjWrapper *m = wrapper_new(vm, W_MEMBER, OBJ_VAL(name));
+    m->fset = OBJ_VAL(c);
+    asy_dict_set_str(vm, c->dict, name, OBJ_VAL(m));
+  }
+  if (has_dict || c->layout != OBJ_INSTANCE || (c->flags & CLASS_BOXED)) return true;
+  /* no __dict__ only when every base lacks one too */
+  size_t nb = bases ? bases->size : 1;
+  for (size_t i = 0; i < nb; i++) {
+    ObjClass *b = bases ? AS_CLASS(bases->items[i]) : c->base;
+    if (!(b->flags & (CLASS_SLOTS | CLASS_BUILTIN))) return true;
+  }
+  c->flags |= CLASS_SLOTS;
+  return true;
+}
+
 static ObjClass *class_create(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjClass *base,
                               ObjDict *dict) {
   if (bases && bases->size == 0) bases = NULL;
@@ -369,6 +415,7 @@ static ObjClass *class_create(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *ba
   }
   if (base == vm->types.int_ || base == vm->types.float_) flags |= CLASS_BOXED;
   c->flags = flags;
+  if (!define_slots(vm, c, bases)) return NULL;
   Value q = asy_dict_get_str(dict, vm->names.qualname);
   if (IS_STR(q)) {
     c->qualname = AS_STR(q);
@@ -435,8 +482,11 @@ Value asy_instance_new(VM *vm, ObjClass *cls) {
   if (cls->layout != OBJ_INSTANCE)
     return asy_raise(vm, vm->exc.TypeError, "object.__new__(%s) is not safe, use %s.__new__()",
                      cls->name->chars, cls->name->chars);
-  ObjDict *d = cls == vm->types.object ? NULL : asy_dict_new(vm);
-  ObjInstance *in = (ObjInstance *)asy_alloc_obj(vm, sizeof(ObjInstance), OBJ_INSTANCE, cls);
+  ObjDict *d = cls == vm->types.object || (cls->flags & CLASS_SLOTS) ? NULL : asy_dict_new(vm);
+  bool ext = (cls->flags & CLASS_HAS_SLOTS) != 0;
+  ObjInstance *in = (ObjInstance *)asy_alloc_obj(vm, ext ? sizeof(ObjBoxed) : sizeof(ObjInstance),
+                                                 OBJ_INSTANCE, cls);
+  if (ext) ((ObjBoxed *)in)->value = NONE_VAL;
   if (cls->flags & CLASS_HAS_DEL) asy_finalize_track(vm, &in->obj);
   in->dict = d;
   return OBJ_VAL(in);
@@ -591,6 +641,7 @@ static ObjDict *instance_dict(VM *vm, Value obj, bool create) {
   case OBJ_INSTANCE:
   case OBJ_EXCEPTION: {
     ObjInstance *in = AS_INSTANCE(obj);
+    if (in->obj.cls->flags & CLASS_SLOTS) return NULL; /* the dict holds the slots only */
     if (!in->dict && create && in->obj.cls != vm->types.object &&
         !(in->obj.cls->flags & CLASS_FINAL))
       in->dict = asy_dict_new(vm);
@@ -642,7 +693,10 @@ static bool has_special(VM *vm, Value v, const char *name) {
 }
 
 static bool is_data_descriptor(VM *vm, Value d) {
-  if (IS_OBJ_TYPE(d, OBJ_WRAPPER)) return ((ObjWrapper *)AS_OBJ(d))->kind == W_PROPERTY;
+  if (IS_OBJ_TYPE(d, OBJ_WRAPPER)) {
+    int kind = ((ObjWrapper *)AS_OBJ(d))->kind;
+    return kind == W_PROPERTY || kind == W_MEMBER;
+  }
   if (IS_OBJ_TYPE(d, OBJ_INSTANCE))
     return has_special(vm, d, "__set__") || has_special(vm, d, "__delete__");
   return false;
@@ -666,6 +720,40 @@ static Value property_get(VM *vm, ObjWrapper *w, Value obj, ObjStr *name) {
   return asy_call(vm, w->fget, 1, &obj, NULL);
 }
 
+/* The hidden dict that holds an instance's __slots__ values (NULL: not an instance of
+** the slot's class). */
+static ObjDict **member_store(VM *vm, ObjWrapper *w, Value obj) {
+  if (!IS_OBJ_TYPE(obj, OBJ_INSTANCE) || !asy_isinstance(vm, obj, AS_CLASS(w->fset))) {
+    asy_raise(vm, vm->exc.TypeError,
+              "descriptor '%s' for '%s' objects doesn't apply to a '%s' object",
+              AS_STR(w->fget)->chars, AS_CLASS(w->fset)->name->chars, asy_type_name(vm, obj));
+    return NULL;
+  }
+  return &((ObjBoxed *)AS_OBJ(obj))->slots;
+}
+
+static Value member_get(VM *vm, ObjWrapper *w, Value obj) {
+  ObjDict **store = member_store(vm, w, obj);
+  if (!store) return EXC_VAL;
+  Value v = *store ? asy_dict_get_str(*store, AS_STR(w->fget)) : UNDEF_VAL;
+  if (IS_UNDEF(v)) return asy_attribute_error(vm, obj, AS_STR(w->fget));
+  return v;
+}
+
+/* Set (value) or delete (UNDEF) a __slots__ value. */
+static bool member_set(VM *vm, ObjWrapper *w, Value obj, Value value) {
+  ObjDict **store = member_store(vm, w, obj);
+  if (!store) return false;
+  if (!IS_UNDEF(value)) {
+    if (!*store) *store = asy_dict_new(vm);
+    asy_dict_set_str(vm, *store, AS_STR(w->fget), value);
+    return true;
+  }
+  int r = *store ? asy_dict_delete(vm, *store, w->fget) : 0;
+  if (r == 0) asy_raise(vm, vm->exc.AttributeError, "%s", AS_STR(w->fget)->chars);
+  return r > 0;
+}
+
 /* descr.__get__(obj, cls); obj UNDEF for access through the class itself. */
 static Value descr_get(VM *vm, Value d, Value obj, ObjClass *cls, ObjStr *name) {
   if (!IS_OBJ(d)) return d;
@@ -681,6 +769,10 @@ static Value descr_get(VM *vm, Value d, Value obj, ObjClass *cls, ObjStr *name) 
   case OBJ_WRAPPER: {
     ObjWrapper *w = (ObjWrapper *)AS_OBJ(d);
     if (w->kind == W_STATIC) return w->fget;
+    if (w->kind == W_MEMBER) {
+      if (IS_UNDEF(obj)) return d;
+      return member_get(vm, w, obj);
+    }
     if (w->kind == W_CLASS) {
       if (IS_NATIVE(w->fget)) return bind_native(vm, AS_NATIVE(w->fget), OBJ_VAL(cls));
       return OBJ_VAL(asy_bound_new(vm, OBJ_VAL(cls), w->fget));
@@ -798,6 +890,11 @@ static Value wrapper_special(VM *vm, ObjWrapper *w, ObjStr *name) {
       if (IS_FUNCTION(w->fget)) return AS_FUNCTION(w->fget)->doc;
       return NONE_VAL;
     }
+    return UNDEF_VAL;
+  }
+  if (w->kind == W_MEMBER) {
+    if (name == vm->names.name || name == vm->names.qualname) return w->fget;
+    if (name_is(name, "__objclass__")) return w->fset;
     return UNDEF_VAL;
   }
   if (name_is(name, "__func__") || name_is(name, "__wrapped__")) return w->fget;
@@ -971,6 +1068,8 @@ static bool generic_setattr(VM *vm, Value obj, ObjStr *name, Value value) {
   if (IS_CLASS(obj)) return class_setattr(vm, AS_CLASS(obj), name, value, del);
   ObjClass *cls = asy_class_of(vm, obj);
   Value descr = asy_class_lookup_cached(vm, cls, name);
+  if (IS_OBJ_TYPE(descr, OBJ_WRAPPER) && ((ObjWrapper *)AS_OBJ(descr))->kind == W_MEMBER)
+    return member_set(vm, (ObjWrapper *)AS_OBJ(descr), obj, value);
   if (IS_OBJ_TYPE(descr, OBJ_WRAPPER) && ((ObjWrapper *)AS_OBJ(descr))->kind == W_PROPERTY) {
     ObjWrapper *w = (ObjWrapper *)AS_OBJ(descr);
     Value f = del ? w->fdel : w->fset;
@@ -1390,6 +1489,9 @@ static Value wrapper_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
   ObjWrapper *w = (ObjWrapper *)AS_OBJ(args[0]);
   if (w->kind == W_PROPERTY) return asy_object_repr(vm, args[0]);
+  if (w->kind == W_MEMBER)
+    return OBJ_VAL(asy_str_printf(vm, "<member '%s' of '%s' objects>", AS_STR(w->fget)->chars,
+                                  AS_CLASS(w->fset)->name->chars));
   Value r = asy_repr(vm, w->fget);
   if (IS_EXC(r)) return r;
   return OBJ_VAL(asy_str_printf(vm, "<%s(%s)>", w->obj.cls->name->chars, AS_STR(r)->chars));
@@ -1464,6 +1566,9 @@ static const AsyMethodDef classmethod_methods[] = {
   {"__new__", classmethod_new, U}, {"__get__", wrapper_get_m, U},
   {"__repr__", wrapper_repr_m, U}, {0},
 };
+static const AsyMethodDef member_methods[] = {
+  {"__get__", wrapper_get_m, U}, {"__repr__", wrapper_repr_m, U}, {0},
+};
 static const AsyMethodDef super_methods[] = {
   {"__new__", super_new, U}, {"__repr__", super_repr_m, U}, {0},
 };
@@ -1488,6 +1593,7 @@ void asy_init_object_types(VM *vm) {
   asy_def_natives(vm, vm->types.type, NULL, type_methods);
   asy_def_natives(vm, vm->types.property, NULL, property_methods);
   asy_def_natives(vm, vm->types.staticmethod, NULL, staticmethod_methods);
+  asy_def_natives(vm, vm->types.member_descriptor, NULL, member_methods);
   asy_def_natives(vm, vm->types.classmethod, NULL, classmethod_methods);
   asy_def_natives(vm, vm->types.super, NULL, super_methods);
 
