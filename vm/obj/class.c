@@ -112,12 +112,9 @@ static DictEntry *lookup_entry(ObjClass *c, ObjStr *name) {
   return ix >= 0 ? &c->dict->entries[ix] : NULL;
 }
 
-Value asy_class_lookup_cached(VM *vm, ObjClass *cls, ObjStr *name) {
-  size_t n = sizeof vm->attr_cache / sizeof vm->attr_cache[0];
-  struct AsyAttrCacheEntry *e =
-      &vm->attr_cache[(((uintptr_t)cls >> 4) ^ ((uintptr_t)name >> 3)) & (n - 1)];
-  if (e->cls == cls && e->name == name && e->epoch == vm->class_epoch)
-    return e->entry ? e->entry->value : UNDEF_VAL;
+/* The cache's miss path, out of line so that a hit stays a few instructions. */
+static __attribute__((noinline)) Value lookup_fill(VM *vm, struct AsyAttrCacheEntry *e,
+                                                   ObjClass *cls, ObjStr *name) {
   DictEntry *found = NULL;
   if (cls->flags & CLASS_MRO) {
     for (size_t i = 0; i < cls->mro->size && !found; i++)
@@ -130,6 +127,15 @@ Value asy_class_lookup_cached(VM *vm, ObjClass *cls, ObjStr *name) {
   e->epoch = vm->class_epoch;
   e->entry = found;
   return found ? found->value : UNDEF_VAL;
+}
+
+Value asy_class_lookup_cached(VM *vm, ObjClass *cls, ObjStr *name) {
+  size_t n = sizeof vm->attr_cache / sizeof vm->attr_cache[0];
+  struct AsyAttrCacheEntry *e =
+      &vm->attr_cache[(((uintptr_t)cls >> 4) ^ ((uintptr_t)name >> 3)) & (n - 1)];
+  if (e->cls == cls && e->name == name && e->epoch == vm->class_epoch)
+    return e->entry ? e->entry->value : UNDEF_VAL;
+  return lookup_fill(vm, e, cls, name);
 }
 
 /* name looked up along type's MRO after `start` (super()); *where gets the class. */
@@ -641,10 +647,9 @@ static ObjDict *instance_dict(VM *vm, Value obj, bool create) {
   case OBJ_INSTANCE:
   case OBJ_EXCEPTION: {
     ObjInstance *in = AS_INSTANCE(obj);
-    if (in->obj.cls->flags & CLASS_SLOTS) return NULL; /* the dict holds the slots only */
-    if (!in->dict && create && in->obj.cls != vm->types.object &&
-        !(in->obj.cls->flags & CLASS_FINAL))
-      in->dict = asy_dict_new(vm);
+    if (in->dict || !create) return in->dict;
+    if (in->obj.cls != vm->types.object && !(in->obj.cls->flags & (CLASS_FINAL | CLASS_SLOTS)))
+      in->dict = asy_dict_new(vm); /* __slots__ without __dict__: never one */
     return in->dict;
   }
   case OBJ_FUNCTION: {
@@ -975,16 +980,17 @@ static Value call_getattr_hook(VM *vm, Value hook, Value obj, ObjStr *name) {
 /* getattr with __getattr__: the value, UNDEF when missing (nothing raised), EXC_VAL. An
 ** AttributeError raised by a descriptor (a property getter) also falls back to
 ** __getattr__, as in CPython's slot_tp_getattr_hook. */
+/* A user __getattribute__ replaces the generic lookup (__getattr__ still backs it). */
+static __attribute__((noinline)) Value user_getattribute(VM *vm, Value obj, ObjStr *name) {
+  Value ga = asy_class_lookup(AS_OBJ(obj)->cls, intern(vm, "__getattribute__"));
+  Value args[2] = {obj, OBJ_VAL(name)};
+  return IS_NATIVE(ga) ? getattr_impl(vm, obj, name) : asy_call(vm, ga, 2, args, NULL);
+}
+
 static Value getattr_full(VM *vm, Value obj, ObjStr *name) {
-  Value v;
-  if (IS_OBJ(obj) && (AS_OBJ(obj)->cls->flags & CLASS_HAS_GETATTRIBUTE)) {
-    /* a user __getattribute__ replaces the generic lookup; __getattr__ still backs it */
-    Value ga = asy_class_lookup(AS_OBJ(obj)->cls, intern(vm, "__getattribute__"));
-    Value args[2] = {obj, OBJ_VAL(name)};
-    v = IS_NATIVE(ga) ? getattr_impl(vm, obj, name) : asy_call(vm, ga, 2, args, NULL);
-  } else {
-    v = getattr_impl(vm, obj, name);
-  }
+  Value v = IS_OBJ(obj) && (AS_OBJ(obj)->cls->flags & CLASS_HAS_GETATTRIBUTE)
+                ? user_getattribute(vm, obj, name)
+                : getattr_impl(vm, obj, name);
   if (!IS_EXC(v) && !IS_UNDEF(v)) return v;
   if (IS_EXC(v) && !asy_pending_is(vm, vm->exc.AttributeError)) return v;
   Value hook = find_getattr_hook(vm, obj);
