@@ -575,11 +575,42 @@ static Value type_new_class(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *base
   return OBJ_VAL(cls);
 }
 
+/* PEP 560: a base that is not a class may name the classes it stands for with
+** __mro_entries__(bases) (typing.Generic[T], typing.NamedTuple). The same tuple when none
+** does. */
+static Value resolve_bases(VM *vm, Value bases) {
+  ObjTuple *bt = AS_TUPLE(bases);
+  ObjStr *me = intern(vm, "__mro_entries__");
+  ObjList *out = NULL;
+  for (size_t i = 0; i < bt->size; i++) {
+    Value b = bt->items[i];
+    Value f = IS_CLASS(b) ? UNDEF_VAL : asy_getattr_opt(vm, b, me);
+    if (IS_EXC(f)) return EXC_VAL;
+    if (IS_UNDEF(f)) {
+      if (out) asy_list_append(vm, out, b);
+      continue;
+    }
+    if (!out) {
+      out = asy_list_new(vm, bt->size);
+      for (size_t j = 0; j < i; j++) asy_list_append(vm, out, bt->items[j]);
+    }
+    Value r = asy_call(vm, f, 1, &bases, NULL);
+    if (IS_EXC(r)) return EXC_VAL;
+    if (!IS_TUPLE(r))
+      return asy_raise(vm, vm->exc.TypeError, "__mro_entries__ must return a tuple");
+    for (size_t j = 0; j < AS_TUPLE(r)->size; j++) asy_list_append(vm, out, AS_TUPLE(r)->items[j]);
+  }
+  return out ? OBJ_VAL(asy_tuple_from(vm, out->size, out->items)) : bases;
+}
+
 Value asy_build_class(VM *vm, Value *slot, int nkw) {
   Value body = slot[0], name = slot[1], bases = slot[2], kwnames = slot[3];
   Value *kwvalues = slot + 4;
   if (!IS_FUNCTION(body) || !IS_STR(name) || !IS_TUPLE(bases))
     return asy_raise(vm, vm->exc.TypeError, "BUILD_CLASS: bad operands");
+  Value orig_bases = bases;
+  bases = resolve_bases(vm, bases);
+  if (IS_EXC(bases)) return EXC_VAL;
   ObjTuple *bt = AS_TUPLE(bases);
   /* Keywords: metaclass= picks the metaclass, the rest go to it (and __init_subclass__). */
   ObjDict *kw = NULL;
@@ -608,6 +639,8 @@ Value asy_build_class(VM *vm, Value *slot, int nkw) {
     ns = asy_dict_new(vm);
     r = asy_call_body(vm, AS_FUNCTION(body), ns);
     if (IS_EXC(r)) return EXC_VAL;
+    if (!asy_same(orig_bases, bases))
+      asy_dict_set_str(vm, ns, intern(vm, "__orig_bases__"), orig_bases);
     clsv = type_new_class(vm, vm->types.type, AS_STR(name), bt, ns, kw);
   } else {
     /* metaclass.__prepare__(name, bases, **kw) makes the namespace when it has one. */
@@ -628,6 +661,8 @@ Value asy_build_class(VM *vm, Value *slot, int nkw) {
     asy_push_root(vm, OBJ_VAL(ns));
     r = asy_call_body(vm, AS_FUNCTION(body), ns);
     if (IS_EXC(r)) return EXC_VAL;
+    if (!asy_same(orig_bases, bases))
+      asy_dict_set_str(vm, ns, intern(vm, "__orig_bases__"), orig_bases);
     Value args[3] = {name, bases, OBJ_VAL(ns)};
     clsv = asy_call(vm, metav, 3, args, kw);
   }
