@@ -517,6 +517,18 @@ static Value bi_pow(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* isinstance/issubclass against a class or a (nested) tuple of classes. */
 static int check_classinfo(VM *vm, Value v, Value info, bool sub, int depth) {
   if (IS_CLASS(info)) {
+    ObjClass *meta = AS_OBJ(info)->cls;
+    if (meta != vm->types.type && (sub || asy_class_of(vm, v) != AS_CLASS(info))) {
+      /* a metaclass's own __instancecheck__/__subclasscheck__ (abc.ABCMeta's) decides */
+      const char *hn = sub ? "__subclasscheck__" : "__instancecheck__";
+      Value hook = asy_class_lookup(meta, asy_str_intern(vm, hn, strlen(hn)));
+      if (!IS_UNDEF(hook) && !IS_NATIVE(hook)) {
+        Value hargs[2] = {info, v};
+        Value r = asy_call(vm, hook, 2, hargs, NULL);
+        if (IS_EXC(r)) return -1;
+        return asy_truthy(vm, r);
+      }
+    }
     if (sub) return asy_is_subclass(AS_CLASS(v), AS_CLASS(info)) ? 1 : 0;
     return asy_isinstance(vm, v, AS_CLASS(info)) ? 1 : 0;
   }

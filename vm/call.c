@@ -14,6 +14,7 @@
 #include "vm/except.h"
 #include "vm/gen.h"
 #include "vm/interp.h"
+#include "vm/obj/class.h"
 #include "vm/obj/str.h"
 #include "vm/suggest.h"
 
@@ -395,6 +396,17 @@ static Value call_native(VM *vm, Value *slot, ObjNative *nat, Value self, CallAr
   }
   /* The one argument check of natives that have a table entry (vm.h). */
   if (nat->def && !asy_native_args_ok(vm, nat, argc, args, kw)) return EXC_VAL;
+  Value unboxed[8];
+  if (argc > 0 && argc <= 8 && IS_OBJ_TYPE(args[0], OBJ_INSTANCE) &&
+      (AS_OBJ(args[0])->cls->flags & CLASS_BOXED) && nat->owner &&
+      (nat->owner == vm->types.int_ || nat->owner == vm->types.float_)) {
+    /* int's and float's methods see the number an instance of a subclass stands for */
+    for (int i = 0; i < argc; i++)
+      unboxed[i] = IS_OBJ_TYPE(args[i], OBJ_INSTANCE) && (AS_OBJ(args[i])->cls->flags & CLASS_BOXED)
+                       ? ((ObjBoxed *)AS_OBJ(args[i]))->value
+                       : args[i];
+    args = unboxed;
+  }
   Value r = nat->fn(vm, argc, args, kw);
   if (IS_EXC(r)) {
     if (IS_UNDEF(asy_pending(vm)))
@@ -450,8 +462,17 @@ static AsyCallStatus call_class(VM *vm, Value *slot, CallArgs *ca, Value *result
     if (!prepend_args(vm, &clsv, 1, &nca)) return CALL_ERROR;
     inst = call_nested(vm, newv, UNDEF_VAL, &nca);
     if (IS_EXC(inst)) return CALL_ERROR;
+    if (!asy_isinstance(vm, inst, cls)) {
+      *result = inst;
+      return CALL_DONE;
+    }
+    ObjClass *icls = asy_class_of(vm, inst);
+    if (icls != cls) { /* __init__ comes from the type of what __new__ made */
+      initv = asy_class_lookup(icls, vm->names.init);
+      default_init = IS_UNDEF(initv) || asy_same(initv, obj_init);
+    }
   }
-  if (!asy_isinstance(vm, inst, cls) || default_init) {
+  if (default_init) {
     *result = inst;
     return CALL_DONE;
   }
@@ -521,6 +542,16 @@ AsyCallStatus asy_call_prepare(VM *vm, Value *slot, CallArgs *ca, Value *result)
       continue;
     }
     case OBJ_CLASS:
+      if (AS_OBJ(callee)->cls != vm->types.type) {
+        /* A metaclass's own __call__ (type's is the native that lands in call_class). */
+        Value mc = asy_class_lookup(AS_OBJ(callee)->cls, vm->names.call);
+        if (!IS_UNDEF(mc) && !IS_NATIVE(mc)) {
+          if (!IS_UNDEF(self) && !prepend_args(vm, &self, 1, ca)) return CALL_ERROR;
+          slot[0] = mc;
+          slot[1] = callee;
+          continue;
+        }
+      }
       if (!IS_UNDEF(self)) {
         if (!prepend_args(vm, &self, 1, ca)) return CALL_ERROR;
         slot[1] = UNDEF_VAL;
@@ -556,8 +587,9 @@ AsyCallStatus asy_call_prepare(VM *vm, Value *slot, CallArgs *ca, Value *result)
 /* ---- C entry points ------------------------------------------------------------------ */
 
 /* Call callee (with self prepended unless UNDEF) from C: a nested loop when a frame is
-** pushed. The result is pushed on the temp roots. */
-static Value call_nested(VM *vm, Value callee, Value self, CallArgs *ca) {
+** pushed. The result is pushed on the temp roots. type_call: callee is a class called
+** through type.__call__ (no metaclass __call__ redirect). */
+static Value call_nested_ex(VM *vm, Value callee, Value self, CallArgs *ca, bool type_call) {
   Fiber *f = vm->fiber;
   if (!f->stack && !asy_fiber_ensure(vm, f, ASY_MAIN_STACK_SLOTS, ASY_MAIN_FRAMES)) return EXC_VAL;
   asy_c_stack_init();
@@ -570,7 +602,8 @@ static Value call_nested(VM *vm, Value callee, Value self, CallArgs *ca) {
   f->stack_top = slot + 2;
   vm->c_depth++;
   Value result = UNDEF_VAL;
-  AsyCallStatus st = asy_call_prepare(vm, slot, ca, &result);
+  AsyCallStatus st =
+      type_call ? call_class(vm, slot, ca, &result) : asy_call_prepare(vm, slot, ca, &result);
   if (st == CALL_FRAME) {
     f->frames[f->frame_count - 1].flags |= FRAME_ENTRY;
     result = asy_run_to_return(vm);
@@ -582,6 +615,15 @@ static Value call_nested(VM *vm, Value callee, Value self, CallArgs *ca) {
   asy_temp_reset(vm, mark);
   asy_push_root(vm, result);
   return result;
+}
+
+static Value call_nested(VM *vm, Value callee, Value self, CallArgs *ca) {
+  return call_nested_ex(vm, callee, self, ca, false);
+}
+
+Value asy_type_call(VM *vm, Value cls, int argc, Value *args, ObjDict *kw) {
+  CallArgs ca = {args, argc, NULL, NULL, kw};
+  return call_nested_ex(vm, cls, UNDEF_VAL, &ca, true);
 }
 
 Value asy_call(VM *vm, Value callable, int argc, Value *args, ObjDict *kw) {
@@ -613,7 +655,7 @@ static bool load_method(VM *vm, Value obj, ObjStr *name, Value *meth, Value *sel
     case OBJ_CLASS:
     case OBJ_MODULE:
     case OBJ_SUPER: generic = true; break;
-    default: break;
+    default: generic = (AS_OBJ(obj)->cls->flags & CLASS_HAS_GETATTRIBUTE) != 0; break;
     }
   }
   if (!generic) {

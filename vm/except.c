@@ -79,7 +79,7 @@ bool asy_exc_subclass(VM *vm, ObjClass *sub, ObjClass *cls) {
        Exception is its one base not on the single-inheritance chain. */
     if (c == vm->exc.ExceptionGroup && cls == vm->exc.Exception) return true;
   }
-  return false;
+  return (sub->flags & CLASS_MRO) && asy_is_subclass(sub, cls); /* multiple inheritance */
 }
 
 bool asy_is_exception_class(VM *vm, Value v) {

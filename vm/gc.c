@@ -209,7 +209,10 @@ static void mark_values(VM *vm, const Value *vs, size_t n) {
 static void blacken(VM *vm, Obj *o) {
   MARK(o->cls);
   switch ((ObjType)o->type) {
-  case OBJ_STR: case OBJ_BYTES: case OBJ_RANGE:
+  case OBJ_STR:
+    if (!(o->cls->flags & CLASS_BUILTIN)) MARK(*asy_str_attrs((ObjStr *)o));
+    break;
+  case OBJ_BYTES: case OBJ_RANGE:
     break;
   case OBJ_TUPLE: {
     ObjTuple *t = (ObjTuple *)o;
@@ -273,11 +276,14 @@ static void blacken(VM *vm, Obj *o) {
   case OBJ_CLASS: {
     ObjClass *c = (ObjClass *)o;
     MARK(c->name); MARK(c->qualname); MARKV(c->module); MARK(c->base); MARK(c->dict);
-    MARK(c->tp_name);
+    MARK(c->tp_name); MARK(c->bases); MARK(c->mro);
     break;
   }
   case OBJ_INSTANCE:
     MARK(((ObjInstance *)o)->dict);
+    if (o->cls->flags & (CLASS_BOXED | CLASS_HAS_SLOTS)) {
+      MARKV(((ObjBoxed *)o)->value); MARK(((ObjBoxed *)o)->slots);
+    }
     break;
   case OBJ_EXCEPTION: {
     ObjException *e = (ObjException *)o;
@@ -400,7 +406,11 @@ static void mark_roots(VM *vm, bool at_exit) {
 static void free_object(VM *vm, Obj *o) {
   size_t size = 0;
   switch ((ObjType)o->type) {
-  case OBJ_STR: size = sizeof(ObjStr) + ((ObjStr *)o)->size + 1; break;
+  case OBJ_STR:
+    size = (o->cls->flags & CLASS_BUILTIN)
+               ? sizeof(ObjStr) + ((ObjStr *)o)->size + 1
+               : ASY_STR_ATTRS_OFFSET(((ObjStr *)o)->size) + sizeof(ObjDict *);
+    break;
   case OBJ_BYTES: size = sizeof(ObjBytes) + ((ObjBytes *)o)->size + 1; break;
   case OBJ_TUPLE: size = sizeof(ObjTuple) + ((ObjTuple *)o)->size * sizeof(Value); break;
   case OBJ_LIST: {

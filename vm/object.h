@@ -398,6 +398,13 @@ enum {
   CLASS_IS_EXCEPTION_GROUP = 32, /* exactly `ExceptionGroup` (not inherited): Exception is
                                     its second base, which asy_is_subclass special-cases */
   CLASS_HAS_DEL = 64,            /* defines __del__ somewhere in the MRO (cache, finalize.c) */
+  CLASS_MRO = 128,               /* its MRO is not the `base` chain (multiple inheritance here
+                                    or in an ancestor): lookups walk the `mro` tuple */
+  CLASS_HAS_GETATTRIBUTE = 256,  /* a user __getattribute__ somewhere in the MRO (cache) */
+  CLASS_SLOTS = 512,             /* __slots__ without __dict__: instances have no dict */
+  CLASS_BOXED = 1024,            /* a user subclass of int or float: instances are ObjBoxed */
+  CLASS_ABSTRACT = 2048,         /* a non-empty __abstractmethods__ was set: no instances */
+  CLASS_HAS_SLOTS = 4096,        /* __slots__ here or in a base: instances are ObjBoxed */
 };
 
 struct ObjClass {
@@ -405,7 +412,10 @@ struct ObjClass {
   ObjStr *name;
   ObjStr *qualname;
   Value module;   /* str: "builtins", "__main__", "asyncio" … */
-  ObjClass *base; /* single inheritance; NULL only for object */
+  ObjClass *base; /* __base__: the base whose layout instances have (the first base with
+                     single inheritance); NULL only for object */
+  ObjTuple *bases; /* __bases__ when there are several, else NULL (= (base,)) */
+  ObjTuple *mro;   /* C3 __mro__ (self first) when CLASS_MRO, else NULL (= the base chain) */
   ObjDict *dict;  /* attributes and methods */
   ObjType layout; /* ObjType of instances created by calling the class */
   int flags;      /* CLASS_* */
@@ -418,6 +428,15 @@ typedef struct {
   Obj obj;
   ObjDict *dict; /* __dict__, created with the instance */
 } ObjInstance;
+
+/* An instance of a user class that needs more than a __dict__: a subclass of int or float
+** (CLASS_BOXED: `value` is the number it stands for; the int/float natives receive it as
+** self, call.c) or a class with __slots__ (CLASS_HAS_SLOTS: `slots` holds their values). */
+typedef struct {
+  ObjInstance base;
+  Value value;
+  ObjDict *slots;
+} ObjBoxed;
 
 /* Exceptions are instances with fixed slots. BaseExceptionGroup/ExceptionGroup
 ** use eg_message and eg_exceptions (a tuple); other exceptions keep eg_exceptions UNDEF

@@ -56,7 +56,7 @@ static void builtin_layout(const char *name, ObjType *layout, int *flags) {
     {"Handle", OBJ_HANDLE, CLASS_FINAL}, {"TimerHandle", OBJ_HANDLE, CLASS_FINAL},
     {"Future", OBJ_FUTURE, 0}, {"Task", OBJ_FUTURE, 0}, {"FutureIter", OBJ_ITER, CLASS_FINAL},
     {"Context", OBJ_CONTEXT, CLASS_FINAL}, {"deque", OBJ_DEQUE, CLASS_FINAL},
-    {"native_data", OBJ_NATIVE_DATA, CLASS_FINAL},
+    {"native_data", OBJ_NATIVE_DATA, CLASS_FINAL}, {"member_descriptor", OBJ_WRAPPER, CLASS_FINAL},
   };
   /* clang-format on */
   for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)

@@ -77,7 +77,8 @@
   X(future_iter, "FutureIter") \
   X(context, "Context") \
   X(deque, "deque") \
-  X(native_data, "native_data")
+  X(native_data, "native_data") \
+  X(member_descriptor, "member_descriptor")
 
 /* Built-in exception classes: (field, Python name, base field). Order matters: a base
 ** comes before its subclasses. vm->exc.<field>. */

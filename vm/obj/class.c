@@ -16,6 +16,7 @@
 ** The special attributes of functions, modules, classes and natives are CPython's
 ** getset descriptors, so they come first for those objects.
 */
+#include <stdio.h>
 #include <string.h>
 
 #include "vm/except.h"
@@ -26,12 +27,14 @@
 #include "vm/obj/dict.h"
 #include "vm/obj/func.h"
 #include "vm/obj/iter.h"
+#include "vm/obj/list.h"
 #include "vm/obj/protocol.h"
 #include "vm/obj/range.h"
 #include "vm/obj/str.h"
 #include "vm/obj/tuple.h"
 
-enum { W_PROPERTY = 0, W_STATIC = 1, W_CLASS = 2 };
+/* ObjWrapper kinds; a W_MEMBER (a __slots__ entry) keeps its name in fget, its class in fset. */
+enum { W_PROPERTY = 0, W_STATIC = 1, W_CLASS = 2, W_MEMBER = 3 };
 
 /* ---- classes ------------------------------------------------------------------- */
 
@@ -64,6 +67,9 @@ bool asy_is_subclass(ObjClass *sub, ObjClass *cls) {
   ObjClass *c = sub;
   while (c && c->depth > cls->depth) c = c->base;
   if (c == cls) return true;
+  if (sub->flags & CLASS_MRO) /* a base off the __base__ chain */
+    for (size_t i = 1; i < sub->mro->size; i++)
+      if (AS_CLASS(sub->mro->items[i]) == cls) return true;
   /* ExceptionGroup's second base, recognised by class flags: no per-VM pointer needed. */
   if (cls->flags & CLASS_IS_EXCEPTION) {
     for (c = sub; c; c = c->base)
@@ -76,7 +82,20 @@ bool asy_isinstance(VM *vm, Value v, ObjClass *cls) {
   return asy_is_subclass(asy_class_of(vm, v), cls);
 }
 
+/* The index of name in class c's own dict, or -1. */
+static int64_t own_find(ObjClass *c, ObjStr *name) {
+  return c->dict ? asy_dict_find_str(c->dict, name) : -1;
+}
+
 Value asy_class_lookup(ObjClass *cls, ObjStr *name) {
+  if (cls->flags & CLASS_MRO) {
+    for (size_t i = 0; i < cls->mro->size; i++) {
+      ObjClass *c = AS_CLASS(cls->mro->items[i]);
+      int64_t ix = own_find(c, name);
+      if (ix >= 0) return c->dict->entries[ix].value;
+    }
+    return UNDEF_VAL;
+  }
   for (ObjClass *c = cls; c; c = c->base) {
     if (!c->dict) continue;
     Value v = asy_dict_get_str(c->dict, name);
@@ -85,18 +104,23 @@ Value asy_class_lookup(ObjClass *cls, ObjStr *name) {
   return UNDEF_VAL;
 }
 
-Value asy_class_lookup_cached(VM *vm, ObjClass *cls, ObjStr *name) {
-  size_t n = sizeof vm->attr_cache / sizeof vm->attr_cache[0];
-  struct AsyAttrCacheEntry *e =
-      &vm->attr_cache[(((uintptr_t)cls >> 4) ^ ((uintptr_t)name >> 3)) & (n - 1)];
-  if (e->cls == cls && e->name == name && e->epoch == vm->class_epoch)
-    return e->entry ? e->entry->value : UNDEF_VAL;
+/* The cache's walk: marks every dict it reads as one a layout change must invalidate. */
+static DictEntry *lookup_entry(ObjClass *c, ObjStr *name) {
+  if (!c->dict) return NULL;
+  c->dict->class_dict = true; /* from now on its layout changes move the epoch */
+  int64_t ix = asy_dict_find_str(c->dict, name);
+  return ix >= 0 ? &c->dict->entries[ix] : NULL;
+}
+
+/* The cache's miss path, out of line so that a hit stays a few instructions. */
+static __attribute__((noinline)) Value lookup_fill(VM *vm, struct AsyAttrCacheEntry *e,
+                                                   ObjClass *cls, ObjStr *name) {
   DictEntry *found = NULL;
-  for (ObjClass *c = cls; c && !found; c = c->base) {
-    if (!c->dict) continue;
-    c->dict->class_dict = true; /* from now on its layout changes move the epoch */
-    int64_t ix = asy_dict_find_str(c->dict, name);
-    if (ix >= 0) found = &c->dict->entries[ix];
+  if (cls->flags & CLASS_MRO) {
+    for (size_t i = 0; i < cls->mro->size && !found; i++)
+      found = lookup_entry(AS_CLASS(cls->mro->items[i]), name);
+  } else {
+    for (ObjClass *c = cls; c && !found; c = c->base) found = lookup_entry(c, name);
   }
   e->cls = cls;
   e->name = name;
@@ -105,12 +129,49 @@ Value asy_class_lookup_cached(VM *vm, ObjClass *cls, ObjStr *name) {
   return found ? found->value : UNDEF_VAL;
 }
 
+Value asy_class_lookup_cached(VM *vm, ObjClass *cls, ObjStr *name) {
+  size_t n = sizeof vm->attr_cache / sizeof vm->attr_cache[0];
+  struct AsyAttrCacheEntry *e =
+      &vm->attr_cache[(((uintptr_t)cls >> 4) ^ ((uintptr_t)name >> 3)) & (n - 1)];
+  if (e->cls == cls && e->name == name && e->epoch == vm->class_epoch)
+    return e->entry ? e->entry->value : UNDEF_VAL;
+  return lookup_fill(vm, e, cls, name);
+}
+
+/* name looked up along type's MRO after `start` (super()); *where gets the class. */
+static Value lookup_after(ObjClass *type, ObjClass *start, ObjStr *name, ObjClass **where) {
+  if (type->flags & CLASS_MRO) {
+    size_t i = 0, n = type->mro->size;
+    while (i < n && AS_CLASS(type->mro->items[i]) != start) i++;
+    for (i++; i < n; i++) {
+      ObjClass *c = AS_CLASS(type->mro->items[i]);
+      int64_t ix = own_find(c, name);
+      if (ix >= 0) {
+        if (where) *where = c;
+        return c->dict->entries[ix].value;
+      }
+    }
+    return UNDEF_VAL;
+  }
+  for (ObjClass *c = start->base; c; c = c->base) {
+    int64_t ix = own_find(c, name);
+    if (ix >= 0) {
+      if (where) *where = c;
+      return c->dict->entries[ix].value;
+    }
+  }
+  return UNDEF_VAL;
+}
+
 static bool name_is(ObjStr *name, const char *s) { return strcmp(name->chars, s) == 0; }
+
+static ObjStr *intern(VM *vm, const char *s) { return asy_str_intern(vm, s, strlen(s)); }
 
 /* Wrap a native or function into a property/staticmethod/classmethod object. */
 static ObjWrapper *wrapper_new(VM *vm, int kind, Value fget) {
   ObjClass *cls = kind == W_PROPERTY ? vm->types.property
                   : kind == W_STATIC ? vm->types.staticmethod
+                  : kind == W_MEMBER ? vm->types.member_descriptor
                                      : vm->types.classmethod;
   ObjWrapper *w = (ObjWrapper *)asy_alloc_obj(vm, sizeof(ObjWrapper), OBJ_WRAPPER, cls);
   w->kind = kind;
@@ -141,21 +202,226 @@ static Value current_module_name(VM *vm) {
   return OBJ_VAL(vm->names.main);
 }
 
-ObjClass *asy_class_new(VM *vm, ObjStr *name, ObjClass *base, ObjDict *dict) {
+/* ---- multiple inheritance: layout and C3 MRO --------------------------------------- */
+
+/* The class whose C layout instances of c have (CPython's solid_base): up the __base__
+** chain while the layout stays the same. object for plain classes. */
+static ObjClass *solid_base(VM *vm, ObjClass *c) {
+  /* built-ins with immediate values (int, float) count as layouts of their own */
+  while (!((c->flags & CLASS_BUILTIN) && c->layout == OBJ_INSTANCE) && c->base &&
+         c->base->layout == c->layout)
+    c = c->base;
+  return c == vm->types.object ? NULL : c;
+}
+
+/* __base__ among bases (the one whose layout wins), or NULL after raising the
+** layout-conflict error. */
+static ObjClass *best_base(VM *vm, ObjTuple *bases) {
+  ObjClass *winner = NULL, *best = NULL;
+  for (size_t i = 0; i < bases->size; i++) {
+    ObjClass *b = AS_CLASS(bases->items[i]);
+    ObjClass *sb = solid_base(vm, b);
+    if (!best) best = b;
+    if (!sb) continue;
+    if (!winner || asy_is_subclass(sb, winner)) {
+      if (winner != sb) best = b;
+      winner = sb;
+    } else if (!asy_is_subclass(winner, sb)) {
+      asy_raise(vm, vm->exc.TypeError, "multiple bases have instance lay-out conflict");
+      return NULL;
+    }
+  }
+  return best;
+}
+
+static size_t mro_size(ObjClass *c) {
+  if (c->flags & CLASS_MRO) return c->mro->size;
+  size_t n = 0;
+  for (; c; c = c->base) n++;
+  return n;
+}
+
+/* C3 linearization of cls with these bases: merge the bases' MROs and the list of bases.
+** Sets cls->mro, or raises CPython's "Cannot create a consistent method resolution
+** order" error and returns false. */
+static bool compute_mro(VM *vm, ObjClass *cls, ObjTuple *bases) {
+  size_t nseq = bases->size + 1, total = bases->size;
+  for (size_t i = 0; i < bases->size; i++) total += mro_size(AS_CLASS(bases->items[i]));
+  /* all sequences back to back in one buffer: seq i is all[start[i] .. start[i+1]) */
+  ObjClass **all = ASY_ALLOC(vm, ObjClass *, total);
+  size_t *start = ASY_ALLOC(vm, size_t, 2 * nseq + 1), *pos = start + nseq + 1;
+  size_t k = 0;
+  for (size_t i = 0; i < bases->size; i++) {
+    ObjClass *b = AS_CLASS(bases->items[i]);
+    start[i] = pos[i] = k;
+    if (b->flags & CLASS_MRO)
+      for (size_t j = 0; j < b->mro->size; j++) all[k++] = AS_CLASS(b->mro->items[j]);
+    else
+      for (ObjClass *c = b; c; c = c->base) all[k++] = c;
+  }
+  start[bases->size] = pos[bases->size] = k;
+  for (size_t i = 0; i < bases->size; i++) all[k++] = AS_CLASS(bases->items[i]);
+  start[nseq] = k;
+  ObjTuple *out = asy_tuple_new(vm, total + 1);
+  size_t n = 0;
+  out->items[n++] = OBJ_VAL(cls);
+  bool ok = true;
+  for (;;) {
+    ObjClass *pick = NULL;
+    bool left = false;
+    for (size_t i = 0; i < nseq && !pick; i++) {
+      if (pos[i] >= start[i + 1]) continue;
+      left = true;
+      ObjClass *head = all[pos[i]];
+      bool in_tail = false;
+      for (size_t j = 0; j < nseq && !in_tail; j++)
+        for (size_t t = pos[j] + 1; t < start[j + 1] && !in_tail; t++) in_tail = all[t] == head;
+      if (!in_tail) pick = head;
+    }
+    if (!pick) {
+      if (!left) break;
+      /* CPython names the heads of the sequences left, each once, in order. */
+      char msg[512] = "";
+      size_t used = 0;
+      for (size_t i = 0; i < nseq; i++) {
+        if (pos[i] >= start[i + 1]) continue;
+        ObjClass *head = all[pos[i]];
+        bool dup = false;
+        for (size_t j = 0; j < i; j++) dup |= pos[j] < start[j + 1] && all[pos[j]] == head;
+        if (dup) continue;
+        int w =
+            snprintf(msg + used, sizeof msg - used, "%s%s", used ? ", " : "", head->name->chars);
+        if (w > 0 && used + (size_t)w < sizeof msg) used += (size_t)w;
+      }
+      asy_raise(vm, vm->exc.TypeError,
+                "Cannot create a consistent method resolution order (MRO) for bases %s", msg);
+      ok = false;
+      break;
+    }
+    out->items[n++] = OBJ_VAL(pick);
+    for (size_t i = 0; i < nseq; i++)
+      if (pos[i] < start[i + 1] && all[pos[i]] == pick) pos[i]++;
+  }
+  ASY_FREE(vm, ObjClass *, all, total);
+  ASY_FREE(vm, size_t, start, 2 * nseq + 1);
+  if (!ok) return false;
+  /* the merge drops the duplicates counted in `total` */
+  cls->mro = asy_tuple_from(vm, n, out->items);
+  return true;
+}
+
+/* The flags a class inherits from all its bases. */
+enum {
+  INHERITED_FLAGS = CLASS_EXCEPTION | CLASS_HAS_GETATTR | CLASS_HAS_DEL | CLASS_HAS_GETATTRIBUTE |
+                    CLASS_MRO | CLASS_BOXED | CLASS_HAS_SLOTS
+};
+
+/* Check the bases of a new class (classes, none final, no duplicate) and pick __base__;
+** NULL after raising. */
+static ObjClass *check_bases(VM *vm, ObjTuple *bases) {
+  for (size_t i = 0; i < bases->size; i++) {
+    Value b = bases->items[i];
+    if (!IS_CLASS(b)) {
+      asy_raise(vm, vm->exc.TypeError, "bases must be types");
+      return NULL;
+    }
+    ObjClass *bc = AS_CLASS(b);
+    if (bc->flags & CLASS_FINAL) {
+      asy_raise(vm, vm->exc.TypeError, "type '%s' is not an acceptable base type", bc->name->chars);
+      return NULL;
+    }
+    for (size_t j = 0; j < i; j++)
+      if (asy_same(bases->items[j], b)) {
+        asy_raise(vm, vm->exc.TypeError, "duplicate base class %s", bc->name->chars);
+        return NULL;
+      }
+  }
+  return bases->size == 1 ? AS_CLASS(bases->items[0]) : best_base(vm, bases);
+}
+
+/* A new class of metaclass meta; bases NULL means (base,). The dict is used as is. */
+/* __slots__ in the class body: a member descriptor per name, and no __dict__ for the
+** instances when no base has one. False after raising. */
+static bool define_slots(VM *vm, ObjClass *c, ObjTuple *bases) {
+  Value slots = asy_dict_get_str(c->dict, intern(vm, "__slots__"));
+  if (IS_UNDEF(slots)) return true;
+  Value items =
+      IS_STR(slots) ? OBJ_VAL(asy_tuple_from(vm, 1, &slots)) : asy_tuple_from_iterable(vm, slots);
+  if (IS_EXC(items)) return false;
+  ObjTuple *t = AS_TUPLE(items);
+  bool has_dict = false;
+  for (size_t i = 0; i < t->size; i++) {
+    Value n = t->items[i];
+    if (!IS_STR(n)) {
+      asy_raise(vm, vm->exc.TypeError, "__slots__ items must be strings, not '%s'",
+                asy_type_name(vm, n));
+      return false;
+    }
+    ObjStr *name = asy_str_intern(vm, AS_STR(n)->chars, AS_STR(n)->size);
+    if (name == vm->names.dict) {
+      has_dict = true;
+      continue;
+    }
+    if (name_is(name, "__weakref__")) continue;
+    if (!IS_UNDEF(asy_dict_get_str(c->dict, name))) {
+      asy_raise(vm, vm->exc.ValueError, "'%s' in __slots__ conflicts with class variable",
+                name->chars);
+      return false;
+    }
+    c->flags |= CLASS_HAS_SLOTS;
+    ObjWrapper *m = wrapper_new(vm, W_MEMBER, OBJ_VAL(name));
+    m->fset = OBJ_VAL(c);
+    asy_dict_set_str(vm, c->dict, name, OBJ_VAL(m));
+  }
+  if (has_dict || c->layout != OBJ_INSTANCE || (c->flags & CLASS_BOXED)) return true;
+  /* no __dict__ only when every base lacks one too */
+  size_t nb = bases ? bases->size : 1;
+  for (size_t i = 0; i < nb; i++) {
+    ObjClass *b = bases ? AS_CLASS(bases->items[i]) : c->base;
+    if (!(b->flags & (CLASS_SLOTS | CLASS_BUILTIN))) return true;
+  }
+  c->flags |= CLASS_SLOTS;
+  return true;
+}
+
+static ObjClass *class_create(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjClass *base,
+                              ObjDict *dict) {
+  if (bases && bases->size == 0) bases = NULL;
+  if (bases) {
+    base = check_bases(vm, bases);
+    if (!base) return NULL;
+    if (bases->size == 1) bases = NULL;
+  }
   if (!base) base = vm->types.object;
   if (base->flags & CLASS_FINAL) {
     asy_raise(vm, vm->exc.TypeError, "type '%s' is not an acceptable base type", base->name->chars);
     return NULL;
   }
   if (!dict) dict = asy_dict_new(vm);
-  ObjClass *c = (ObjClass *)asy_alloc_obj(vm, sizeof(ObjClass), OBJ_CLASS, vm->types.type);
+  ObjClass *c = (ObjClass *)asy_alloc_obj(vm, sizeof(ObjClass), OBJ_CLASS, meta);
   c->name = name;
   c->qualname = name;
   c->base = base;
   c->dict = dict;
   c->layout = base->layout;
-  c->flags = base->flags & (CLASS_EXCEPTION | CLASS_HAS_GETATTR | CLASS_HAS_DEL);
   c->depth = base->depth + 1;
+  c->module = NONE_VAL;
+  int flags = base->flags & INHERITED_FLAGS;
+  if (bases) {
+    c->bases = bases;
+    for (size_t i = 0; i < bases->size; i++)
+      flags |= AS_CLASS(bases->items[i])->flags & INHERITED_FLAGS;
+    if (!compute_mro(vm, c, bases)) return NULL;
+    flags |= CLASS_MRO;
+  } else if (flags & CLASS_MRO) {
+    ObjTuple *t = asy_tuple_new(vm, base->mro->size + 1);
+    t->items[0] = OBJ_VAL(c);
+    memcpy(t->items + 1, base->mro->items, sizeof(Value) * base->mro->size);
+    c->mro = t;
+  }
+  if (base == vm->types.int_ || base == vm->types.float_) flags |= CLASS_BOXED;
+  c->flags = flags;
+  if (!define_slots(vm, c, bases)) return NULL;
   Value q = asy_dict_get_str(dict, vm->names.qualname);
   if (IS_STR(q)) {
     c->qualname = AS_STR(q);
@@ -186,19 +452,58 @@ ObjClass *asy_class_new(VM *vm, ObjStr *name, ObjClass *base, ObjDict *dict) {
     asy_dict_set_str(vm, dict, vm->names.hash, NONE_VAL);
   if (!IS_UNDEF(asy_dict_get_str(dict, vm->names.getattr))) c->flags |= CLASS_HAS_GETATTR;
   if (!IS_UNDEF(asy_dict_get_str(dict, vm->names.del))) c->flags |= CLASS_HAS_DEL;
+  if (!IS_UNDEF(asy_dict_get_str(dict, intern(vm, "__getattribute__"))))
+    c->flags |= CLASS_HAS_GETATTRIBUTE;
   return c;
 }
 
+ObjClass *asy_class_new(VM *vm, ObjStr *name, ObjClass *base, ObjDict *dict) {
+  return class_create(vm, vm->types.type, name, NULL, base, dict);
+}
+
+/* CPython's refusal to instantiate a class with abstract methods left, names sorted. */
+static Value abstract_error(VM *vm, ObjClass *cls) {
+  Value am = asy_dict_get_str(cls->dict, intern(vm, "__abstractmethods__"));
+  Value l = IS_UNDEF(am) ? OBJ_VAL(asy_list_new(vm, 0)) : asy_list_from_iterable(vm, am);
+  if (IS_EXC(l)) return l;
+  if (IS_EXC(asy_list_sort(vm, AS_LIST(l), NONE_VAL, false))) return EXC_VAL;
+  AsyBuf b;
+  asy_buf_init(&b, vm);
+  ObjList *names = AS_LIST(l);
+  for (size_t i = 0; i < names->size; i++) {
+    if (!IS_STR(names->items[i])) continue;
+    asy_buf_printf(&b, "%s'%s'", i ? ", " : "", AS_STR(names->items[i])->chars);
+  }
+  Value r = asy_raise(vm, vm->exc.TypeError,
+                      "Can't instantiate abstract class %s without an implementation for "
+                      "abstract method%s %.*s",
+                      cls->name->chars, names->size == 1 ? "" : "s", (int)b.len, b.data);
+  asy_buf_free(&b);
+  return r;
+}
+
 Value asy_instance_new(VM *vm, ObjClass *cls) {
+  if (cls->flags & CLASS_ABSTRACT) return abstract_error(vm, cls);
   if (cls->layout == OBJ_EXCEPTION) return OBJ_VAL(asy_exception_alloc(vm, cls));
   if (cls->layout != OBJ_INSTANCE)
     return asy_raise(vm, vm->exc.TypeError, "object.__new__(%s) is not safe, use %s.__new__()",
                      cls->name->chars, cls->name->chars);
-  ObjDict *d = cls == vm->types.object ? NULL : asy_dict_new(vm);
-  ObjInstance *in = (ObjInstance *)asy_alloc_obj(vm, sizeof(ObjInstance), OBJ_INSTANCE, cls);
+  ObjDict *d = cls == vm->types.object || (cls->flags & CLASS_SLOTS) ? NULL : asy_dict_new(vm);
+  bool ext = (cls->flags & CLASS_HAS_SLOTS) != 0;
+  ObjInstance *in = (ObjInstance *)asy_alloc_obj(vm, ext ? sizeof(ObjBoxed) : sizeof(ObjInstance),
+                                                 OBJ_INSTANCE, cls);
+  if (ext) ((ObjBoxed *)in)->value = NONE_VAL;
   if (cls->flags & CLASS_HAS_DEL) asy_finalize_track(vm, &in->obj);
   in->dict = d;
   return OBJ_VAL(in);
+}
+
+Value asy_boxed_new(VM *vm, ObjClass *cls, Value value) {
+  ObjBoxed *b = (ObjBoxed *)asy_alloc_obj(vm, sizeof(ObjBoxed), OBJ_INSTANCE, cls);
+  b->value = value;
+  if (cls->flags & CLASS_HAS_DEL) asy_finalize_track(vm, &b->base.obj);
+  b->base.dict = asy_dict_new(vm);
+  return OBJ_VAL(b);
 }
 
 Value asy_class_repr(VM *vm, ObjClass *c) {
@@ -210,77 +515,161 @@ Value asy_class_repr(VM *vm, ObjClass *c) {
 
 /* ---- the class statement (BUILD_CLASS) ------------------------------------------ */
 
-static ObjStr *intern(VM *vm, const char *s) { return asy_str_intern(vm, s, strlen(s)); }
-
-Value asy_build_class(VM *vm, Value *slot, int nkw) {
-  Value body = slot[0], name = slot[1], bases = slot[2], kwnames = slot[3];
-  Value *kwvalues = slot + 4;
-  if (!IS_FUNCTION(body) || !IS_STR(name) || !IS_TUPLE(bases))
-    return asy_raise(vm, vm->exc.TypeError, "BUILD_CLASS: bad operands");
-  ObjTuple *bt = AS_TUPLE(bases);
-  ObjClass *base = vm->types.object;
-  if (bt->size > 1)
-    return asy_raise(vm, vm->exc.TypeError, "multiple inheritance is not supported");
-  if (bt->size == 1) {
-    Value b = bt->items[0];
-    if (!IS_CLASS(b)) return asy_raise(vm, vm->exc.TypeError, "bases must be types");
-    base = AS_CLASS(b);
-    if (base->flags & CLASS_FINAL)
-      return asy_raise(vm, vm->exc.TypeError, "type '%s' is not an acceptable base type",
-                       base->name->chars);
-  }
-  /* Keywords: metaclass=type is accepted, the rest go to __init_subclass__. */
-  ObjDict *kw = NULL;
-  if (nkw > 0 && IS_TUPLE(kwnames)) {
-    ObjStr *metaclass = intern(vm, "metaclass");
-    for (int i = 0; i < nkw; i++) {
-      Value k = AS_TUPLE(kwnames)->items[i];
-      if (IS_STR(k) && asy_str_equal(AS_STR(k), metaclass)) {
-        Value m = kwvalues[i];
-        if (IS_CLASS(m) && AS_CLASS(m) == vm->types.type) continue;
-        return asy_raise(vm, vm->exc.TypeError, "metaclasses other than type are not supported");
-      }
-      if (!kw) kw = asy_dict_new(vm);
-      if (!asy_dict_set(vm, kw, k, kwvalues[i])) return EXC_VAL;
+/* The metaclass of a class with these bases: the most derived of meta and the bases'
+** metaclasses, or NULL after CPython's "metaclass conflict" error. */
+static ObjClass *calc_meta(VM *vm, ObjClass *meta, ObjTuple *bases) {
+  ObjClass *winner = meta;
+  for (size_t i = 0; i < bases->size; i++) {
+    ObjClass *bm = asy_class_of(vm, bases->items[i]);
+    if (asy_is_subclass(winner, bm)) continue;
+    if (asy_is_subclass(bm, winner)) {
+      winner = bm;
+      continue;
     }
+    asy_raise(vm, vm->exc.TypeError,
+              "metaclass conflict: the metaclass of a derived class must be a (non-strict) "
+              "subclass of the metaclasses of all its bases");
+    return NULL;
   }
-  ObjDict *ns = asy_dict_new(vm);
-  Value r = asy_call_body(vm, AS_FUNCTION(body), ns);
-  if (IS_EXC(r)) return EXC_VAL;
-  ObjClass *cls = asy_class_new(vm, AS_STR(name), base, ns);
-  if (!cls) return EXC_VAL;
+  return winner;
+}
+
+/* What type.__new__ does once the class exists: fill the __classcell__, call
+** __set_name__ on the attributes, then super(cls, cls).__init_subclass__(**kw). */
+static bool class_finish(VM *vm, ObjClass *cls, ObjDict *kw) {
   Value clsv = OBJ_VAL(cls);
-  /* __classcell__: the cell behind zero-argument super() and __class__. */
+  ObjDict *cdict = cls->dict;
   ObjStr *cc = intern(vm, "__classcell__");
-  ObjDict *cdict = cls->dict ? cls->dict : ns;
   Value cell = asy_dict_get_str(cdict, cc);
   if (IS_OBJ_TYPE(cell, OBJ_CELL)) {
     ((ObjCell *)AS_OBJ(cell))->value = clsv;
-    if (asy_dict_delete(vm, cdict, OBJ_VAL(cc)) < 0) return EXC_VAL;
-  } else if (IS_OBJ_TYPE(r, OBJ_CELL)) {
-    ((ObjCell *)AS_OBJ(r))->value = clsv;
+    if (asy_dict_delete(vm, cdict, OBJ_VAL(cc)) < 0) return false;
   }
-  /* __set_name__ on descriptors defined in the body. */
   ObjStr *set_name = intern(vm, "__set_name__");
   for (size_t i = 0; i < cdict->used; i++) {
     Value k = cdict->entries[i].key, v = cdict->entries[i].value;
     if (IS_UNDEF(k) || !IS_OBJ_TYPE(v, OBJ_INSTANCE)) continue;
     Value args[2] = {clsv, k};
     Value res = asy_call_method_opt(vm, v, set_name, 2, args);
-    if (IS_EXC(res)) return EXC_VAL;
+    if (IS_EXC(res)) return false;
   }
-  /* super(cls, cls).__init_subclass__(**kw) */
-  Value isc = asy_class_lookup(base, vm->names.init_subclass);
+  Value isc = lookup_after(cls, cls, vm->names.init_subclass, NULL);
   Value obj_isc = asy_dict_get_str(vm->types.object->dict, vm->names.init_subclass);
   if (IS_UNDEF(isc) || asy_same(isc, obj_isc)) {
-    if (kw && kw->count)
-      return asy_raise(vm, vm->exc.TypeError, "%s.__init_subclass__() takes no keyword arguments",
-                       cls->name->chars);
-    if (IS_UNDEF(isc)) return clsv;
+    if (kw && kw->count) {
+      asy_raise(vm, vm->exc.TypeError, "%s.__init_subclass__() takes no keyword arguments",
+                cls->name->chars);
+      return false;
+    }
+    return true;
   }
   if (IS_OBJ_TYPE(isc, OBJ_WRAPPER)) isc = ((ObjWrapper *)AS_OBJ(isc))->fget;
-  Value res = asy_call(vm, isc, 1, &clsv, kw);
-  if (IS_EXC(res)) return EXC_VAL;
+  return !IS_EXC(asy_call(vm, isc, 1, &clsv, kw));
+}
+
+/* type.__new__(meta, name, bases, ns, **kw) with ns used as the class dict. */
+static Value type_new_class(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns,
+                            ObjDict *kw) {
+  ObjClass *cls = class_create(vm, meta, name, bases, NULL, ns);
+  if (!cls || !class_finish(vm, cls, kw)) return EXC_VAL;
+  return OBJ_VAL(cls);
+}
+
+/* PEP 560: a base that is not a class may name the classes it stands for with
+** __mro_entries__(bases) (typing.Generic[T], typing.NamedTuple). The same tuple when none
+** does. */
+static Value resolve_bases(VM *vm, Value bases) {
+  ObjTuple *bt = AS_TUPLE(bases);
+  ObjStr *me = intern(vm, "__mro_entries__");
+  ObjList *out = NULL;
+  for (size_t i = 0; i < bt->size; i++) {
+    Value b = bt->items[i];
+    Value f = IS_CLASS(b) ? UNDEF_VAL : asy_getattr_opt(vm, b, me);
+    if (IS_EXC(f)) return EXC_VAL;
+    if (IS_UNDEF(f)) {
+      if (out) asy_list_append(vm, out, b);
+      continue;
+    }
+    if (!out) {
+      out = asy_list_new(vm, bt->size);
+      for (size_t j = 0; j < i; j++) asy_list_append(vm, out, bt->items[j]);
+    }
+    Value r = asy_call(vm, f, 1, &bases, NULL);
+    if (IS_EXC(r)) return EXC_VAL;
+    if (!IS_TUPLE(r))
+      return asy_raise(vm, vm->exc.TypeError, "__mro_entries__ must return a tuple");
+    for (size_t j = 0; j < AS_TUPLE(r)->size; j++) asy_list_append(vm, out, AS_TUPLE(r)->items[j]);
+  }
+  return out ? OBJ_VAL(asy_tuple_from(vm, out->size, out->items)) : bases;
+}
+
+Value asy_build_class(VM *vm, Value *slot, int nkw) {
+  Value body = slot[0], name = slot[1], bases = slot[2], kwnames = slot[3];
+  Value *kwvalues = slot + 4;
+  if (!IS_FUNCTION(body) || !IS_STR(name) || !IS_TUPLE(bases))
+    return asy_raise(vm, vm->exc.TypeError, "BUILD_CLASS: bad operands");
+  Value orig_bases = bases;
+  bases = resolve_bases(vm, bases);
+  if (IS_EXC(bases)) return EXC_VAL;
+  ObjTuple *bt = AS_TUPLE(bases);
+  /* Keywords: metaclass= picks the metaclass, the rest go to it (and __init_subclass__). */
+  ObjDict *kw = NULL;
+  Value metav = UNDEF_VAL;
+  if (nkw > 0 && IS_TUPLE(kwnames)) {
+    ObjStr *metaclass = intern(vm, "metaclass");
+    for (int i = 0; i < nkw; i++) {
+      Value k = AS_TUPLE(kwnames)->items[i];
+      if (IS_STR(k) && asy_str_equal(AS_STR(k), metaclass)) {
+        metav = kwvalues[i];
+        continue;
+      }
+      if (!kw) kw = asy_dict_new(vm);
+      if (!asy_dict_set(vm, kw, k, kwvalues[i])) return EXC_VAL;
+    }
+  }
+  if (IS_UNDEF(metav) || IS_CLASS(metav)) {
+    ObjClass *meta = calc_meta(vm, IS_UNDEF(metav) ? vm->types.type : AS_CLASS(metav), bt);
+    if (!meta) return EXC_VAL;
+    metav = OBJ_VAL(meta);
+  }
+  Value clsv;
+  ObjDict *ns;
+  Value r;
+  if (asy_same(metav, OBJ_VAL(vm->types.type))) {
+    ns = asy_dict_new(vm);
+    r = asy_call_body(vm, AS_FUNCTION(body), ns);
+    if (IS_EXC(r)) return EXC_VAL;
+    if (!asy_same(orig_bases, bases))
+      asy_dict_set_str(vm, ns, intern(vm, "__orig_bases__"), orig_bases);
+    clsv = type_new_class(vm, vm->types.type, AS_STR(name), bt, ns, kw);
+  } else {
+    /* metaclass.__prepare__(name, bases, **kw) makes the namespace when it has one. */
+    Value prep =
+        IS_CLASS(metav) ? asy_getattr_opt(vm, metav, intern(vm, "__prepare__")) : UNDEF_VAL;
+    if (IS_EXC(prep)) return EXC_VAL;
+    if (!IS_UNDEF(prep)) {
+      Value pargs[2] = {name, bases};
+      Value nsv = asy_call(vm, prep, 2, pargs, kw);
+      if (IS_EXC(nsv)) return EXC_VAL;
+      if (!IS_DICT(nsv))
+        return asy_raise(vm, vm->exc.TypeError, "%s.__prepare__() must return a mapping, not %s",
+                         AS_CLASS(metav)->name->chars, asy_type_name(vm, nsv));
+      ns = AS_DICT(nsv);
+    } else {
+      ns = asy_dict_new(vm);
+    }
+    asy_push_root(vm, OBJ_VAL(ns));
+    r = asy_call_body(vm, AS_FUNCTION(body), ns);
+    if (IS_EXC(r)) return EXC_VAL;
+    if (!asy_same(orig_bases, bases))
+      asy_dict_set_str(vm, ns, intern(vm, "__orig_bases__"), orig_bases);
+    Value args[3] = {name, bases, OBJ_VAL(ns)};
+    clsv = asy_call(vm, metav, 3, args, kw);
+  }
+  if (IS_EXC(clsv)) return EXC_VAL;
+  /* A body that uses __class__ returns its cell when it did not store __classcell__. */
+  if (IS_OBJ_TYPE(r, OBJ_CELL) && IS_UNDEF(((ObjCell *)AS_OBJ(r))->value))
+    ((ObjCell *)AS_OBJ(r))->value = clsv;
   return clsv;
 }
 
@@ -293,15 +682,24 @@ static ObjDict *instance_dict(VM *vm, Value obj, bool create) {
   case OBJ_INSTANCE:
   case OBJ_EXCEPTION: {
     ObjInstance *in = AS_INSTANCE(obj);
-    if (!in->dict && create && in->obj.cls != vm->types.object &&
-        !(in->obj.cls->flags & CLASS_FINAL))
-      in->dict = asy_dict_new(vm);
+    if (in->dict || !create) return in->dict;
+    if (in->obj.cls != vm->types.object && !(in->obj.cls->flags & (CLASS_FINAL | CLASS_SLOTS)))
+      in->dict = asy_dict_new(vm); /* __slots__ without __dict__: never one */
     return in->dict;
   }
   case OBJ_FUNCTION: {
     ObjFunction *f = AS_FUNCTION(obj);
     if (!f->dict && create) f->dict = asy_dict_new(vm);
     return f->dict;
+  }
+  case OBJ_STR: {
+    ObjStr *s = AS_STR(obj);
+    if (s->obj.cls->flags & CLASS_BUILTIN) return NULL;
+    if (!*asy_str_attrs(s) && create) {
+      ObjDict *d = asy_dict_new(vm);
+      *asy_str_attrs(s) = d;
+    }
+    return *asy_str_attrs(s);
   }
   case OBJ_LIST:
   case OBJ_DICT:
@@ -335,7 +733,10 @@ static bool has_special(VM *vm, Value v, const char *name) {
 }
 
 static bool is_data_descriptor(VM *vm, Value d) {
-  if (IS_OBJ_TYPE(d, OBJ_WRAPPER)) return ((ObjWrapper *)AS_OBJ(d))->kind == W_PROPERTY;
+  if (IS_OBJ_TYPE(d, OBJ_WRAPPER)) {
+    int kind = ((ObjWrapper *)AS_OBJ(d))->kind;
+    return kind == W_PROPERTY || kind == W_MEMBER;
+  }
   if (IS_OBJ_TYPE(d, OBJ_INSTANCE))
     return has_special(vm, d, "__set__") || has_special(vm, d, "__delete__");
   return false;
@@ -359,6 +760,40 @@ static Value property_get(VM *vm, ObjWrapper *w, Value obj, ObjStr *name) {
   return asy_call(vm, w->fget, 1, &obj, NULL);
 }
 
+/* The hidden dict that holds an instance's __slots__ values (NULL: not an instance of
+** the slot's class). */
+static ObjDict **member_store(VM *vm, ObjWrapper *w, Value obj) {
+  if (!IS_OBJ_TYPE(obj, OBJ_INSTANCE) || !asy_isinstance(vm, obj, AS_CLASS(w->fset))) {
+    asy_raise(vm, vm->exc.TypeError,
+              "descriptor '%s' for '%s' objects doesn't apply to a '%s' object",
+              AS_STR(w->fget)->chars, AS_CLASS(w->fset)->name->chars, asy_type_name(vm, obj));
+    return NULL;
+  }
+  return &((ObjBoxed *)AS_OBJ(obj))->slots;
+}
+
+static Value member_get(VM *vm, ObjWrapper *w, Value obj) {
+  ObjDict **store = member_store(vm, w, obj);
+  if (!store) return EXC_VAL;
+  Value v = *store ? asy_dict_get_str(*store, AS_STR(w->fget)) : UNDEF_VAL;
+  if (IS_UNDEF(v)) return asy_attribute_error(vm, obj, AS_STR(w->fget));
+  return v;
+}
+
+/* Set (value) or delete (UNDEF) a __slots__ value. */
+static bool member_set(VM *vm, ObjWrapper *w, Value obj, Value value) {
+  ObjDict **store = member_store(vm, w, obj);
+  if (!store) return false;
+  if (!IS_UNDEF(value)) {
+    if (!*store) *store = asy_dict_new(vm);
+    asy_dict_set_str(vm, *store, AS_STR(w->fget), value);
+    return true;
+  }
+  int r = *store ? asy_dict_delete(vm, *store, w->fget) : 0;
+  if (r == 0) asy_raise(vm, vm->exc.AttributeError, "%s", AS_STR(w->fget)->chars);
+  return r > 0;
+}
+
 /* descr.__get__(obj, cls); obj UNDEF for access through the class itself. */
 static Value descr_get(VM *vm, Value d, Value obj, ObjClass *cls, ObjStr *name) {
   if (!IS_OBJ(d)) return d;
@@ -374,6 +809,10 @@ static Value descr_get(VM *vm, Value d, Value obj, ObjClass *cls, ObjStr *name) 
   case OBJ_WRAPPER: {
     ObjWrapper *w = (ObjWrapper *)AS_OBJ(d);
     if (w->kind == W_STATIC) return w->fget;
+    if (w->kind == W_MEMBER) {
+      if (IS_UNDEF(obj)) return d;
+      return member_get(vm, w, obj);
+    }
     if (w->kind == W_CLASS) {
       if (IS_NATIVE(w->fget)) return bind_native(vm, AS_NATIVE(w->fget), OBJ_VAL(cls));
       return OBJ_VAL(asy_bound_new(vm, OBJ_VAL(cls), w->fget));
@@ -398,6 +837,17 @@ Value asy_bind(VM *vm, Value descr, Value obj, ObjClass *cls, ObjStr *name) {
 
 /* ---- getattr ------------------------------------------------------------------- */
 
+/* __mro__ as a tuple (made from the base chain when the class has no MRO tuple). */
+static ObjTuple *class_mro(VM *vm, ObjClass *c) {
+  if (c->flags & CLASS_MRO) return c->mro;
+  size_t n = 0;
+  for (ObjClass *k = c; k; k = k->base) n++;
+  ObjTuple *t = asy_tuple_new(vm, n);
+  n = 0;
+  for (ObjClass *k = c; k; k = k->base) t->items[n++] = OBJ_VAL(k);
+  return t;
+}
+
 static Value class_special(VM *vm, ObjClass *c, ObjStr *name) {
   if (name == vm->names.name) return OBJ_VAL(c->name);
   if (name == vm->names.qualname) return OBJ_VAL(c->qualname);
@@ -413,19 +863,13 @@ static Value class_special(VM *vm, ObjClass *c, ObjStr *name) {
   }
   if (name == vm->names.class_) return OBJ_VAL(c->obj.cls);
   if (name_is(name, "__bases__")) {
+    if (c->bases) return OBJ_VAL(c->bases);
     if (!c->base) return OBJ_VAL(asy_tuple_new(vm, 0));
     Value b = OBJ_VAL(c->base);
     return OBJ_VAL(asy_tuple_from(vm, 1, &b));
   }
   if (name_is(name, "__base__")) return c->base ? OBJ_VAL(c->base) : NONE_VAL;
-  if (name_is(name, "__mro__")) {
-    size_t n = 0;
-    for (ObjClass *k = c; k; k = k->base) n++;
-    ObjTuple *t = asy_tuple_new(vm, n);
-    n = 0;
-    for (ObjClass *k = c; k; k = k->base) t->items[n++] = OBJ_VAL(k);
-    return OBJ_VAL(t);
-  }
+  if (name_is(name, "__mro__")) return OBJ_VAL(class_mro(vm, c));
   return UNDEF_VAL;
 }
 
@@ -433,32 +877,50 @@ static Value class_special(VM *vm, ObjClass *c, ObjStr *name) {
 static Value class_getattr(VM *vm, ObjClass *c, ObjStr *name) {
   Value v = class_special(vm, c, name);
   if (!IS_UNDEF(v)) return v;
+  ObjClass *meta = c->obj.cls;
+  if (meta != vm->types.type) { /* a data descriptor of a metaclass comes first */
+    Value mv = asy_class_lookup(meta, name);
+    if (!IS_UNDEF(mv) && is_data_descriptor(vm, mv))
+      return descr_get(vm, mv, OBJ_VAL(c), meta, name);
+  }
   v = asy_class_lookup(c, name);
   if (!IS_UNDEF(v)) return descr_get(vm, v, UNDEF_VAL, c, name);
   /* Methods of the metatype `type` (mro …), bound to the class. */
-  Value meta = asy_class_lookup(c->obj.cls, name);
-  if (!IS_UNDEF(meta)) return descr_get(vm, meta, OBJ_VAL(c), c->obj.cls, name);
+  Value mv = asy_class_lookup(meta, name);
+  if (!IS_UNDEF(mv)) return descr_get(vm, mv, OBJ_VAL(c), meta, name);
   return UNDEF_VAL;
 }
 
-/* super(...).name: search the class chain after `start`. */
+/* super(...).name: search the MRO of the object's type after `start`. */
 static Value super_getattr(VM *vm, ObjSuper *s, ObjStr *name) {
   if (name == vm->names.class_) return OBJ_VAL(s->obj.cls);
   if (name_is(name, "__thisclass__")) return OBJ_VAL(s->start);
   if (name_is(name, "__self__")) return s->self;
-  bool self_is_class = IS_CLASS(s->self);
-  ObjClass *objtype = self_is_class ? AS_CLASS(s->self) : asy_class_of(vm, s->self);
+  /* CPython's supercheck: a class that is a subclass of start is its own type (access
+  ** through the class); anything else, a class included, goes by its type. */
+  bool through_class = IS_CLASS(s->self) && asy_is_subclass(AS_CLASS(s->self), s->start);
+  ObjClass *objtype = through_class ? AS_CLASS(s->self) : asy_class_of(vm, s->self);
   if (name_is(name, "__self_class__")) return OBJ_VAL(objtype);
-  for (ObjClass *c = s->start->base; c; c = c->base) {
-    if (!c->dict) continue;
-    Value v = asy_dict_get_str(c->dict, name);
-    if (IS_UNDEF(v)) continue;
-    return descr_get(vm, v, self_is_class ? UNDEF_VAL : s->self, objtype, name);
-  }
-  return UNDEF_VAL;
+  Value v = lookup_after(objtype, s->start, name, NULL);
+  if (IS_UNDEF(v)) return UNDEF_VAL;
+  return descr_get(vm, v, through_class ? UNDEF_VAL : s->self, objtype, name);
 }
 
 static Value wrapper_special(VM *vm, ObjWrapper *w, ObjStr *name) {
+  if (name_is(name, "__isabstractmethod__")) { /* from the wrapped function(s) */
+    Value fs[3] = {w->fget, w->fset, w->fdel};
+    for (int i = 0; i < (w->kind == W_PROPERTY ? 3 : 1); i++) {
+      if (!IS_OBJ(fs[i])) continue;
+      Value v = asy_getattr_opt(vm, fs[i], name);
+      if (IS_EXC(v)) return v;
+      if (!IS_UNDEF(v)) {
+        int t = asy_truthy(vm, v);
+        if (t < 0) return EXC_VAL;
+        if (t) return TRUE_VAL;
+      }
+    }
+    return FALSE_VAL;
+  }
   if (w->kind == W_PROPERTY) {
     if (name_is(name, "fget")) return IS_UNDEF(w->fget) ? NONE_VAL : w->fget;
     if (name_is(name, "fset")) return IS_UNDEF(w->fset) ? NONE_VAL : w->fset;
@@ -468,6 +930,11 @@ static Value wrapper_special(VM *vm, ObjWrapper *w, ObjStr *name) {
       if (IS_FUNCTION(w->fget)) return AS_FUNCTION(w->fget)->doc;
       return NONE_VAL;
     }
+    return UNDEF_VAL;
+  }
+  if (w->kind == W_MEMBER) {
+    if (name == vm->names.name || name == vm->names.qualname) return w->fget;
+    if (name_is(name, "__objclass__")) return w->fset;
     return UNDEF_VAL;
   }
   if (name_is(name, "__func__") || name_is(name, "__wrapped__")) return w->fget;
@@ -548,8 +1015,17 @@ static Value call_getattr_hook(VM *vm, Value hook, Value obj, ObjStr *name) {
 /* getattr with __getattr__: the value, UNDEF when missing (nothing raised), EXC_VAL. An
 ** AttributeError raised by a descriptor (a property getter) also falls back to
 ** __getattr__, as in CPython's slot_tp_getattr_hook. */
+/* A user __getattribute__ replaces the generic lookup (__getattr__ still backs it). */
+static __attribute__((noinline)) Value user_getattribute(VM *vm, Value obj, ObjStr *name) {
+  Value ga = asy_class_lookup(AS_OBJ(obj)->cls, intern(vm, "__getattribute__"));
+  Value args[2] = {obj, OBJ_VAL(name)};
+  return IS_NATIVE(ga) ? getattr_impl(vm, obj, name) : asy_call(vm, ga, 2, args, NULL);
+}
+
 static Value getattr_full(VM *vm, Value obj, ObjStr *name) {
-  Value v = getattr_impl(vm, obj, name);
+  Value v = IS_OBJ(obj) && (AS_OBJ(obj)->cls->flags & CLASS_HAS_GETATTRIBUTE)
+                ? user_getattribute(vm, obj, name)
+                : getattr_impl(vm, obj, name);
   if (!IS_EXC(v) && !IS_UNDEF(v)) return v;
   if (IS_EXC(v) && !asy_pending_is(vm, vm->exc.AttributeError)) return v;
   Value hook = find_getattr_hook(vm, obj);
@@ -616,6 +1092,12 @@ static bool class_setattr(VM *vm, ObjClass *c, ObjStr *name, Value value, bool d
   if (name == vm->names.module) c->module = value;
   if (name == vm->names.getattr) c->flags |= CLASS_HAS_GETATTR;
   if (name == vm->names.del) c->flags |= CLASS_HAS_DEL;
+  if (name_is(name, "__getattribute__")) c->flags |= CLASS_HAS_GETATTRIBUTE;
+  if (name_is(name, "__abstractmethods__")) { /* CPython's Py_TPFLAGS_IS_ABSTRACT */
+    int t = asy_truthy(vm, value);
+    if (t < 0) return false;
+    c->flags = t ? c->flags | CLASS_ABSTRACT : c->flags & ~CLASS_ABSTRACT;
+  }
   asy_dict_set_str(vm, c->dict, name, value);
   return true;
 }
@@ -627,6 +1109,8 @@ static bool generic_setattr(VM *vm, Value obj, ObjStr *name, Value value) {
   if (IS_CLASS(obj)) return class_setattr(vm, AS_CLASS(obj), name, value, del);
   ObjClass *cls = asy_class_of(vm, obj);
   Value descr = asy_class_lookup_cached(vm, cls, name);
+  if (IS_OBJ_TYPE(descr, OBJ_WRAPPER) && ((ObjWrapper *)AS_OBJ(descr))->kind == W_MEMBER)
+    return member_set(vm, (ObjWrapper *)AS_OBJ(descr), obj, value);
   if (IS_OBJ_TYPE(descr, OBJ_WRAPPER) && ((ObjWrapper *)AS_OBJ(descr))->kind == W_PROPERTY) {
     ObjWrapper *w = (ObjWrapper *)AS_OBJ(descr);
     Value f = del ? w->fdel : w->fset;
@@ -833,6 +1317,12 @@ static Value object_init_subclass(VM *vm, int argc, Value *args, ObjDict *kw) {
   return NONE_VAL;
 }
 
+/* object.__subclasshook__ (a classmethod): no opinion. */
+static Value object_subclasshook(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)argc, (void)args, (void)kw;
+  return vm->notimplemented;
+}
+
 static Value object_format_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_args(vm, "__format__", argc - 1, kw, 1, 1)) return EXC_VAL;
   if (!IS_STR(args[1]))
@@ -850,8 +1340,11 @@ static Value object_dir_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjDict *d = instance_dict(vm, args[0], false);
   if (d && !asy_dict_merge(vm, seen, d, true)) return EXC_VAL;
   ObjClass *c = IS_CLASS(args[0]) ? AS_CLASS(args[0]) : asy_class_of(vm, args[0]);
-  for (; c; c = c->base)
-    if (c->dict && !asy_dict_merge(vm, seen, c->dict, false)) return EXC_VAL;
+  ObjTuple *mro = class_mro(vm, c);
+  for (size_t i = 0; i < mro->size; i++) {
+    ObjClass *k = AS_CLASS(mro->items[i]);
+    if (k->dict && !asy_dict_merge(vm, seen, k->dict, false)) return EXC_VAL;
+  }
   ObjList *l = asy_list_new(vm, seen->count);
   size_t pos = 0;
   Value k;
@@ -862,10 +1355,12 @@ static Value object_dir_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* ---- type ------------------------------------------------------------------------- */
 
 static Value type_new(VM *vm, int argc, Value *args, ObjDict *kw) {
-  (void)kw;
   int n = argc - 1;
-  if (n == 1) return OBJ_VAL(asy_class_of(vm, args[1]));
+  if (n == 1 && !(kw && kw->count)) return OBJ_VAL(asy_class_of(vm, args[1]));
   if (n != 3) return asy_raise(vm, vm->exc.TypeError, "type() takes 1 or 3 arguments");
+  if (!IS_CLASS(args[0]) || !asy_is_subclass(AS_CLASS(args[0]), vm->types.type))
+    return asy_raise(vm, vm->exc.TypeError, "type.__new__(X): X is not a type object (%s)",
+                     asy_type_name(vm, args[0]));
   if (!IS_STR(args[1]))
     return asy_raise(vm, vm->exc.TypeError, "type.__new__() argument 1 must be str, not %s",
                      asy_arg_type_name(vm, args[1]));
@@ -875,16 +1370,23 @@ static Value type_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!IS_DICT(args[3]))
     return asy_raise(vm, vm->exc.TypeError, "type.__new__() argument 3 must be dict, not %s",
                      asy_arg_type_name(vm, args[3]));
-  ObjTuple *bases = AS_TUPLE(args[2]);
-  if (bases->size > 1)
-    return asy_raise(vm, vm->exc.TypeError, "multiple inheritance is not supported");
-  ObjClass *base = vm->types.object;
-  if (bases->size == 1) {
-    if (!IS_CLASS(bases->items[0])) return asy_raise(vm, vm->exc.TypeError, "bases must be types");
-    base = AS_CLASS(bases->items[0]);
+  ObjClass *meta = calc_meta(vm, AS_CLASS(args[0]), AS_TUPLE(args[2]));
+  if (!meta) return EXC_VAL;
+  if (meta != AS_CLASS(args[0])) { /* a more derived metaclass's own __new__ makes it */
+    Value nv = asy_class_lookup(meta, vm->names.new_);
+    if (IS_OBJ_TYPE(nv, OBJ_WRAPPER)) {
+      Value margs[4] = {OBJ_VAL(meta), args[1], args[2], args[3]};
+      return asy_call(vm, ((ObjWrapper *)AS_OBJ(nv))->fget, 4, margs, kw);
+    }
   }
-  ObjClass *c = asy_class_new(vm, AS_STR(args[1]), base, asy_dict_copy(vm, AS_DICT(args[3])));
-  return c ? OBJ_VAL(c) : EXC_VAL;
+  ObjDict *ns = asy_dict_copy(vm, AS_DICT(args[3]));
+  asy_push_root(vm, OBJ_VAL(ns));
+  return type_new_class(vm, meta, AS_STR(args[1]), AS_TUPLE(args[2]), ns, kw);
+}
+
+static Value type_call_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ASY_SELF(OBJ_CLASS, "__call__", "type");
+  return asy_type_call(vm, args[0], argc - 1, args + 1, kw);
 }
 
 static Value type_init(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -904,8 +1406,9 @@ static Value type_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value type_mro_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   ASY_SELF(OBJ_CLASS, "mro", "type");
   (void)kw;
-  ObjList *l = asy_list_new(vm, 0);
-  for (ObjClass *c = AS_CLASS(args[0]); c; c = c->base) asy_list_append(vm, l, OBJ_VAL(c));
+  ObjTuple *t = class_mro(vm, AS_CLASS(args[0]));
+  ObjList *l = asy_list_new(vm, t->size);
+  for (size_t i = 0; i < t->size; i++) asy_list_append(vm, l, t->items[i]);
   return OBJ_VAL(l);
 }
 
@@ -1027,6 +1530,9 @@ static Value wrapper_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
   ObjWrapper *w = (ObjWrapper *)AS_OBJ(args[0]);
   if (w->kind == W_PROPERTY) return asy_object_repr(vm, args[0]);
+  if (w->kind == W_MEMBER)
+    return OBJ_VAL(asy_str_printf(vm, "<member '%s' of '%s' objects>", AS_STR(w->fget)->chars,
+                                  AS_CLASS(w->fset)->name->chars));
   Value r = asy_repr(vm, w->fget);
   if (IS_EXC(r)) return r;
   return OBJ_VAL(asy_str_printf(vm, "<%s(%s)>", w->obj.cls->name->chars, AS_STR(r)->chars));
@@ -1084,7 +1590,7 @@ static const AsyMethodDef object_methods[] = {
   {"__format__", object_format_m, U}, {"__dir__", object_dir_m, U}, {0},
 };
 static const AsyMethodDef type_methods[] = {
-  {"__new__", type_new, U}, {"__init__", type_init, U}, {"__repr__", type_repr_m, U},
+  {"__new__", type_new, U}, {"__init__", type_init, U}, {"__call__", type_call_m, U}, {"__repr__", type_repr_m, U},
   {"mro", type_mro_m, U}, {"__subclasscheck__", type_subclasscheck_m, U},
   {"__instancecheck__", type_instancecheck_m, U}, {0},
 };
@@ -1101,6 +1607,9 @@ static const AsyMethodDef classmethod_methods[] = {
   {"__new__", classmethod_new, U}, {"__get__", wrapper_get_m, U},
   {"__repr__", wrapper_repr_m, U}, {0},
 };
+static const AsyMethodDef member_methods[] = {
+  {"__get__", wrapper_get_m, U}, {"__repr__", wrapper_repr_m, U}, {0},
+};
 static const AsyMethodDef super_methods[] = {
   {"__new__", super_new, U}, {"__repr__", super_repr_m, U}, {0},
 };
@@ -1116,12 +1625,16 @@ void asy_init_object_types(VM *vm) {
   isc->owner = o;
   asy_dict_set_str(vm, o->dict, vm->names.init_subclass,
                    OBJ_VAL(wrapper_new(vm, W_CLASS, OBJ_VAL(isc))));
+  ObjNative *sch = asy_native_new(vm, "__subclasshook__", object_subclasshook);
+  sch->owner = o;
+  asy_dict_set_str(vm, o->dict, sch->name, OBJ_VAL(wrapper_new(vm, W_CLASS, OBJ_VAL(sch))));
   asy_dict_set_str(vm, o->dict, vm->names.doc,
                    STR_VAL(vm, "The base class of the class hierarchy."));
 
   asy_def_natives(vm, vm->types.type, NULL, type_methods);
   asy_def_natives(vm, vm->types.property, NULL, property_methods);
   asy_def_natives(vm, vm->types.staticmethod, NULL, staticmethod_methods);
+  asy_def_natives(vm, vm->types.member_descriptor, NULL, member_methods);
   asy_def_natives(vm, vm->types.classmethod, NULL, classmethod_methods);
   asy_def_natives(vm, vm->types.super, NULL, super_methods);
 

@@ -23,6 +23,13 @@ ObjWrapper *asy_wrapper_new(VM *vm, int kind, Value fget);
 ** getset/member descriptors (range.start, function.__name__ …). */
 void asy_def_property(VM *vm, ObjClass *cls, const char *name, NativeFn get);
 
+/* type.__call__(cls, *args, **kw): __new__ then __init__, past any metaclass __call__
+** (vm/call.c). */
+Value asy_type_call(VM *vm, Value cls, int argc, Value *args, ObjDict *kw);
+
+/* An instance of cls (a CLASS_BOXED subclass of int or float) standing for value. */
+Value asy_boxed_new(VM *vm, ObjClass *cls, Value value);
+
 /* repr `<class '__main__.Foo'>`. */
 Value asy_class_repr(VM *vm, ObjClass *c);
 

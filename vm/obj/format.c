@@ -11,6 +11,7 @@
 #include "vm/obj/bytes.h" /* asy_bytes_dunder */
 #include "vm/obj/dtoa.h"
 #include "vm/obj/format.h"
+#include "vm/obj/protocol.h"
 #include "vm/obj/number.h"
 
 /* ---- parsing a format spec ------------------------------------------------------------ */
@@ -442,6 +443,9 @@ Value asy_format(VM *vm, Value v, ObjStr *spec) {
   if (IS_OBJ(v)) {
     ObjClass *cls = asy_class_of(vm, v);
     Value meth = asy_class_lookup(cls, vm->names.format);
+    /* int.__format__ and float.__format__ give str(self) for an empty spec: a subclass's */
+    if (spec->size == 0 && (cls->flags & CLASS_BOXED) && asy_is_builtin_slot(meth))
+      return asy_str(vm, v);
     if (!IS_UNDEF(meth)) {
       Value arg = OBJ_VAL(spec);
       Value r = asy_call_method(vm, v, vm->names.format, 1, &arg);

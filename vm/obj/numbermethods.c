@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "vm/gc.h"
+#include "vm/obj/class.h"
 #include "vm/obj/dtoa.h"
 #include "vm/obj/format.h"
 #include "vm/obj/func.h"
@@ -367,6 +368,18 @@ static Value i_from_bytes(VM *vm, int argc, Value *args, ObjDict *kw) {
   return INT_VAL((int64_t)acc);
 }
 
+/* The result of int.__new__/float.__new__(cls, …): v itself for the built-in, else an
+** instance of the subclass standing for v. */
+static Value box_for(VM *vm, Value cls, ObjClass *builtin, Value v) {
+  if (IS_EXC(v) || !IS_CLASS(cls) || AS_CLASS(cls) == builtin) return v;
+  ObjClass *c = AS_CLASS(cls);
+  if (!asy_is_subclass(c, builtin))
+    return asy_raise(vm, vm->exc.TypeError, "%s.__new__(%s): %s is not a subtype of %s",
+                     builtin->name->chars, c->name->chars, c->name->chars, builtin->name->chars);
+  if (!(c->flags & CLASS_BOXED)) return v;
+  return asy_boxed_new(vm, c, v);
+}
+
 /* int(x=0) / int(x, base=10). args[0] is the class. */
 static Value i_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   Value x = argc > 1 ? args[1] : UNDEF_VAL, base = argc > 2 ? args[2] : UNDEF_VAL;
@@ -387,11 +400,14 @@ static Value i_new(VM *vm, int argc, Value *args, ObjDict *kw) {
       }
     }
   }
+  Value r;
   if (IS_UNDEF(x)) {
     if (!IS_UNDEF(base)) return asy_raise(vm, vm->exc.TypeError, "int() missing string argument");
-    return INT_VAL(0);
+    r = INT_VAL(0);
+  } else {
+    r = asy_int_from_value(vm, x, base);
   }
-  return asy_int_from_value(vm, x, base);
+  return box_for(vm, args[0], vm->types.int_, r);
 }
 
 static Value bool_new(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -607,8 +623,8 @@ static Value f_new(VM *vm, int argc, Value *args, ObjDict *kw) {
     return asy_raise(vm, vm->exc.TypeError, "float() takes no keyword arguments");
   if (argc > 2)
     return asy_raise(vm, vm->exc.TypeError, "float expected at most 1 argument, got %d", argc - 1);
-  if (argc < 2) return FLOAT_VAL(0.0);
-  return asy_float_from_value(vm, args[1]);
+  Value r = argc < 2 ? FLOAT_VAL(0.0) : asy_float_from_value(vm, args[1]);
+  return box_for(vm, args[0], vm->types.float_, r);
 }
 
 /* ---- registration ------------------------------------------------------------------------------ */

@@ -94,7 +94,8 @@ static MKind method_of(ObjClass *cls, ObjStr *name, Value *out) {
   Value v = asy_class_lookup(cls, name);
   *out = v;
   if (IS_UNDEF(v) || IS_NONE(v)) return M_NONE;
-  if (asy_is_builtin_slot(v)) return M_SLOT;
+  /* int's and float's natives on a subclass are called (call.c passes them the number) */
+  if (asy_is_builtin_slot(v)) return (cls->flags & CLASS_BOXED) ? M_USER : M_SLOT;
   return M_USER;
 }
 
@@ -913,6 +914,11 @@ static Value layout_getitem(VM *vm, Value c, Value key) {
 }
 
 static Value class_getitem(VM *vm, ObjClass *c, Value key) {
+  if (c->obj.cls != vm->types.type) { /* a metaclass's __getitem__ (Enum['NAME']) comes first */
+    Value mm;
+    if (method_of(c->obj.cls, vm->names.getitem, &mm) == M_USER)
+      return call_method(vm, mm, OBJ_VAL(c), 1, &key, vm->names.getitem);
+  }
   Value m = asy_class_lookup(c, vm->names.class_getitem);
   if (!IS_UNDEF(m)) {
     Value f = asy_bind(vm, m, UNDEF_VAL, c, vm->names.class_getitem);
@@ -1163,7 +1169,7 @@ Value asy_repr(VM *vm, Value v) {
   case VAL_OBJ: break;
   default: return STR_VAL(vm, "<undefined>");
   }
-  if (IS_CLASS(v)) return asy_class_repr(vm, AS_CLASS(v));
+  if (IS_CLASS(v) && AS_OBJ(v)->cls == vm->types.type) return asy_class_repr(vm, AS_CLASS(v));
   /* repr of nested containers recurses in C: deep data raises instead of overflowing. */
   if (vm->repr.depth >= REPR_DEPTH_MAX || asy_c_stack_exhausted())
     return asy_raise(vm, vm->exc.RecursionError,

@@ -421,7 +421,15 @@ ObjStr *asy_str_alloc(VM *vm, size_t size, size_t length) {
 }
 
 ObjStr *asy_str_new_cls(VM *vm, ObjClass *cls, const char *chars, size_t size) {
-  ObjStr *s = asy_str_alloc(vm, size, 0);
+  ObjStr *s;
+  if (cls && !(cls->flags & CLASS_BUILTIN)) { /* room for the __dict__ slot, zeroed */
+    s = (ObjStr *)asy_alloc_obj(vm, ASY_STR_ATTRS_OFFSET(size) + sizeof(ObjDict *), OBJ_STR, cls);
+    s->size = size;
+    s->hash = -1;
+    s->chars[size] = '\0';
+  } else {
+    s = asy_str_alloc(vm, size, 0);
+  }
   if (size) memcpy(s->chars, chars, size);
   s->length = asy_utf8_length(s->chars, size);
   if (cls) s->obj.cls = cls;

@@ -22,6 +22,8 @@
 
 #include <stdint.h>
 
+#include <stddef.h>
+
 #include "vm/vm.h"
 
 /* The largest str/bytes Asy builds (bytes); beyond it operations raise MemoryError
@@ -93,8 +95,15 @@ uint32_t asy_str_max_cp(ObjStr *s);
 
 /* ---- creation ----------------------------------------------------------------------- */
 
-/* A new str of class cls (a subclass of str) copying UTF-8 text. */
+/* A new str of class cls (a subclass of str) copying UTF-8 text. An instance of a user
+** subclass gets a __dict__ slot after its text (asy_str_attrs). */
 ObjStr *asy_str_new_cls(VM *vm, ObjClass *cls, const char *chars, size_t size);
+/* Where an instance of a user subclass of str keeps its __dict__ (NULL until used):
+** the first aligned word after the text's NUL. Only for classes without CLASS_BUILTIN. */
+#define ASY_STR_ATTRS_OFFSET(size) ((offsetof(ObjStr, chars) + (size) + 1 + 7) & ~(size_t)7)
+static inline ObjDict **asy_str_attrs(ObjStr *s) {
+  return (ObjDict **)((char *)s + ASY_STR_ATTRS_OFFSET(s->size));
+}
 /* A one-code-point string (chr()). Single Latin-1 characters are interned. */
 ObjStr *asy_str_from_cp(VM *vm, uint32_t cp);
 /* Raw allocation: a str of `size` bytes and `length` code points whose chars the
