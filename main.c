@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "stdlib/asy_stdlib.h"
@@ -228,7 +229,28 @@ int main(int argc, char **argv) {
       fputs("asy: out of memory\n", stderr);
       return 1;
     }
-    FILE *f = fopen(script_arg, "rb");
+    struct stat st;
+    if (stat(script_arg, &st) == 0 && S_ISDIR(st.st_mode)) {
+      /* A directory runs its __main__.asy (or __main__.py), as CPython runs __main__.py. */
+      const char *names[] = {"__main__.asy", "__main__.py"};
+      char *found = NULL;
+      for (int k = 0; k < 2 && !found; k++) {
+        size_t n = strlen(filename) + strlen(names[k]) + 2;
+        char *p = malloc(n);
+        if (!p) break;
+        snprintf(p, n, "%s/%s", filename, names[k]);
+        if (access(p, R_OK) == 0) found = p;
+        else free(p);
+      }
+      if (!found) {
+        fprintf(stderr, "asy: can't find '__main__' module in '%s'\n", filename);
+        free(filename);
+        return 1;
+      }
+      free(filename);
+      filename = found;
+    }
+    FILE *f = fopen(filename, "rb");
     if (!f) {
       int err = errno;
       fprintf(stderr, "asy: can't open file '%s': [Errno %d] %s\n", filename, err, strerror(err));
