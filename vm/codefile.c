@@ -22,7 +22,8 @@ enum {
   T_BYTES = 'B',
   T_TUPLE = 'U',
   T_CODE = 'C',
-  T_ELLIPSIS = 'E'
+  T_ELLIPSIS = 'E',
+  T_FROZENSET = 'Z'
 };
 
 /* ---- writing ------------------------------------------------------------------------ */
@@ -82,6 +83,15 @@ static void put_value(Writer *w, Value v) {
     return;
   }
   if (IS_OBJ_TYPE(v, OBJ_CODE)) return put_code(w, (ObjCode *)AS_OBJ(v));
+  if (IS_OBJ_TYPE(v, OBJ_SET) && AS_OBJ(v)->cls == vm->types.frozenset) {
+    /* `x in {1, 2, 3}` folds to a frozenset constant: its items in table order. */
+    ObjSet *set = (ObjSet *)AS_OBJ(v);
+    put_u8(w, T_FROZENSET);
+    put_u32(w, (uint32_t)set->used);
+    for (size_t i = 0; set->table && i <= set->mask; i++)
+      if (!IS_UNDEF(set->table[i].key) && !set->table[i].dummy) put_value(w, set->table[i].key);
+    return;
+  }
   if (IS_OBJ(v) && AS_OBJ(v) == AS_OBJ(vm->ellipsis)) return put_u8(w, T_ELLIPSIS);
   fprintf(stderr, "codefile: a constant of type %s cannot be written\n", asy_type_name(vm, v));
   w->ok = false;
@@ -215,6 +225,17 @@ static Value get_value(Reader *r) {
     asy_push_root(vm, OBJ_VAL(t));
     for (uint32_t i = 0; i < n && r->ok; i++) t->items[i] = get_value(r);
     return OBJ_VAL(t);
+  }
+  case T_FROZENSET: {
+    uint32_t n = get_u32(r);
+    if (!r->ok || (size_t)(r->end - r->p) < n) break;
+    ObjSet *set = asy_set_new(vm, vm->types.frozenset);
+    asy_push_root(vm, OBJ_VAL(set));
+    for (uint32_t i = 0; i < n && r->ok; i++) {
+      Value item = get_value(r);
+      if (r->ok && !asy_set_add(vm, set, item)) r->ok = false;
+    }
+    return OBJ_VAL(set);
   }
   case T_CODE: {
     ObjCode *co = get_code(r);
