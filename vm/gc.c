@@ -13,6 +13,7 @@
 
 #include "vm/future.h"
 #include "vm/gc.h"
+#include "vm/obj/bigint.h"
 #include "vm/obj/context.h"
 #include "vm/obj/deque.h"
 #include "vm/obj/str.h"
@@ -209,7 +210,7 @@ static void mark_values(VM *vm, const Value *vs, size_t n) {
 static void blacken(VM *vm, Obj *o) {
   MARK(o->cls);
   switch ((ObjType)o->type) {
-  case OBJ_STR: case OBJ_BYTES: case OBJ_RANGE:
+  case OBJ_STR: case OBJ_BYTES: case OBJ_RANGE: case OBJ_BIGINT:
     break;
   case OBJ_TUPLE: {
     ObjTuple *t = (ObjTuple *)o;
@@ -462,6 +463,12 @@ static void free_object(VM *vm, Obj *o) {
   }
   case OBJ_HANDLE: size = sizeof(ObjHandle); break;
   case OBJ_CONTEXT: size = sizeof(ObjContext); break;
+  case OBJ_BIGINT: {
+    ObjBigInt *b = (ObjBigInt *)o;
+    size = sizeof(ObjBigInt) + (size_t)b->z->_mp_alloc * sizeof(mp_limb_t);
+    mpz_clear(b->z);
+    break;
+  }
   case OBJ_DEQUE: {
     ObjDeque *d = (ObjDeque *)o;
     if (d->items) ASY_FREE(vm, Value, d->items, d->cap);
