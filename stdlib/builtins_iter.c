@@ -46,6 +46,7 @@ static Value enumerate_next(VM *vm, ObjIter *it) {
   Value items[2] = {it->n ? it->b : INT_VAL(it->i), v};
   if (it->n) {
     asy_push_root(vm, v);
+    asy_push_root(vm, it->b); /* items[0]: no longer the iterator's once it moves on */
     Value next = asy_bigint_binary(vm, BINOP_ADD, it->b, INT_VAL(1));
     if (IS_EXC(next)) return next;
     it->b = next;

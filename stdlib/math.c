@@ -220,29 +220,46 @@ static bool log_of(double x, double (*fn)(double), double *out) {
   return false;
 }
 
+/* fn(v) for a number v: false with the exception pending (domain errors included). A
+** positive big int too large for a float is taken as m * 2**e (CPython's loghelper). */
+static bool log_value(VM *vm, Value v, double (*fn)(double), double *out) {
+  if (IS_BIGINT(v) && mpz_sgn(AS_BIGINT(v)->z) <= 0) {
+    domain_error(vm);
+    return false;
+  }
+  if (IS_BIGINT(v) && asy_int_bit_length(v) > 1024) {
+    int64_t e;
+    double m = asy_bigint_frexp(AS_BIGINT(v), &e);
+    *out = fn(m) + fn(2.0) * (double)e;
+    return true;
+  }
+  double x;
+  if (!asy_std_to_double(vm, v, &x)) return false;
+  if (!log_of(x, fn, out)) {
+    domain_error(vm);
+    return false;
+  }
+  return true;
+}
+
 static Value m_log(VM *vm, int argc, Value *args, ObjDict *kw) {
-  double x, num, den;
-  if (!asy_std_to_double(vm, args[0], &x)) return EXC_VAL;
-  if (!log_of(x, log, &num)) return domain_error(vm);
+  double num, den;
+  if (!log_value(vm, args[0], log, &num)) return EXC_VAL;
   if (argc == 1) return FLOAT_VAL(num);
-  double b;
-  if (!asy_std_to_double(vm, args[1], &b)) return EXC_VAL;
-  if (!log_of(b, log, &den)) return domain_error(vm);
+  if (!log_value(vm, args[1], log, &den)) return EXC_VAL;
   if (den == 0.0) return asy_raise(vm, vm->exc.ZeroDivisionError, "float division by zero");
   return FLOAT_VAL(num / den);
 }
 
 static Value m_log2(VM *vm, int argc, Value *args, ObjDict *kw) {
-  double x, r;
-  if (!asy_std_to_double(vm, args[0], &x)) return EXC_VAL;
-  if (!log_of(x, log2, &r)) return domain_error(vm);
+  double r;
+  if (!log_value(vm, args[0], log2, &r)) return EXC_VAL;
   return FLOAT_VAL(r);
 }
 
 static Value m_log10(VM *vm, int argc, Value *args, ObjDict *kw) {
-  double x, r;
-  if (!asy_std_to_double(vm, args[0], &x)) return EXC_VAL;
-  if (!log_of(x, log10, &r)) return domain_error(vm);
+  double r;
+  if (!log_value(vm, args[0], log10, &r)) return EXC_VAL;
   return FLOAT_VAL(r);
 }
 

@@ -241,29 +241,38 @@ int64_t asy_bigint_hash(ObjBigInt *b) {
 
 /* ---- floats ------------------------------------------------------------------------------- */
 
+double asy_bigint_frexp(ObjBigInt *b, int64_t *e) {
+  mpz_srcptr z = b->z;
+  size_t n = bit_len(z);
+  /* Keep 55 bits and a sticky bit for the dropped ones, then let the conversion of that
+  ** to double round once, half to even, as CPython does. */
+  mpz_t t;
+  mpz_init(t);
+  mpz_abs(t, z);
+  size_t shift = n - 55;
+  bool sticky = mpz_scan1(t, 0) < shift;
+  mpz_tdiv_q_2exp(t, t, shift);
+  uint64_t top = mpz_get_ui(t) | (sticky ? 1 : 0);
+  mpz_clear(t);
+  double m = ldexp((double)top, -55); /* in [0.5, 1], 1 when rounding carried */
+  *e = (int64_t)n;
+  if (m == 1.0) {
+    m = 0.5;
+    ++*e;
+  }
+  return mpz_sgn(z) < 0 ? -m : m;
+}
+
 bool asy_int_to_double(VM *vm, Value v, double *out) {
   if (!IS_BIGINT(v)) {
     *out = (double)AS_INTLIKE(v);
     return true;
   }
-  mpz_srcptr z = AS_BIGINT(v)->z;
-  size_t n = bit_len(z);
-  if (n <= 1024) {
-    /* Keep 55 bits and a sticky bit for the dropped ones, then let the conversion of that
-    ** to double round once, half to even, as CPython does. */
-    mpz_t t;
-    mpz_init(t);
-    mpz_abs(t, z);
-    size_t shift = n - 55;
-    bool sticky = mpz_scan1(t, 0) < shift;
-    mpz_tdiv_q_2exp(t, t, shift);
-    uint64_t top = mpz_get_ui(t) | (sticky ? 1 : 0);
-    mpz_clear(t);
-    double d = ldexp((double)top, (int)shift);
-    if (!isinf(d)) {
-      *out = mpz_sgn(z) < 0 ? -d : d;
-      return true;
-    }
+  int64_t e;
+  double m = asy_bigint_frexp(AS_BIGINT(v), &e);
+  if (e <= 1024) {
+    *out = ldexp(m, (int)e);
+    return true;
   }
   asy_raise(vm, vm->exc.OverflowError, "int too large to convert to float");
   return false;

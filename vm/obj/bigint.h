@@ -72,6 +72,9 @@ int64_t asy_bigint_hash(ObjBigInt *b);
 
 /* float(i), correctly rounded: false + OverflowError("int too large to convert to float"). */
 bool asy_int_to_double(VM *vm, Value i, double *out);
+/* m and *e with b == m * 2**e, 0.5 <= |m| < 1, m correctly rounded (CPython's frexp of
+** an int, for logarithms of ints too large for a float). */
+double asy_bigint_frexp(ObjBigInt *b, int64_t *e);
 /* int(d) for a float (truncating): CPython's errors for inf and nan. */
 Value asy_int_from_double(VM *vm, double d);
 /* i / j correctly rounded, for two ints. */
