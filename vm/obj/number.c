@@ -17,7 +17,7 @@
 #include "vm/opcodes.h"
 
 /* a op b past int64: the same operation on big ints. */
-static Value int_overflow(VM *vm, int op, int64_t a, int64_t b) {
+static Value int_grow(VM *vm, int op, int64_t a, int64_t b) {
   return asy_bigint_binary(vm, op, INT_VAL(a), INT_VAL(b));
 }
 
@@ -90,13 +90,13 @@ Value asy_int_binary(VM *vm, int op, int64_t a, int64_t b) {
   if (op >= ASY_INPLACE) op -= ASY_INPLACE;
   switch (op) {
   case BINOP_ADD:
-    if (__builtin_add_overflow(a, b, &r)) return int_overflow(vm, op, a, b);
+    if (__builtin_add_overflow(a, b, &r)) return int_grow(vm, op, a, b);
     return INT_VAL(r);
   case BINOP_SUBTRACT:
-    if (__builtin_sub_overflow(a, b, &r)) return int_overflow(vm, op, a, b);
+    if (__builtin_sub_overflow(a, b, &r)) return int_grow(vm, op, a, b);
     return INT_VAL(r);
   case BINOP_MULTIPLY:
-    if (__builtin_mul_overflow(a, b, &r)) return int_overflow(vm, op, a, b);
+    if (__builtin_mul_overflow(a, b, &r)) return int_grow(vm, op, a, b);
     return INT_VAL(r);
   case BINOP_TRUE_DIVIDE:
     if (b == 0) return asy_raise(vm, vm->exc.ZeroDivisionError, "division by zero");
@@ -104,7 +104,7 @@ Value asy_int_binary(VM *vm, int op, int64_t a, int64_t b) {
   case BINOP_FLOOR_DIVIDE:
     if (b == 0)
       return asy_raise(vm, vm->exc.ZeroDivisionError, "integer division or modulo by zero");
-    if (a == INT64_MIN && b == -1) return int_overflow(vm, op, a, b);
+    if (a == INT64_MIN && b == -1) return int_grow(vm, op, a, b);
     return INT_VAL(floor_div(a, b));
   case BINOP_REMAINDER:
     if (b == 0) return asy_raise(vm, vm->exc.ZeroDivisionError, "integer modulo by zero");
@@ -115,14 +115,14 @@ Value asy_int_binary(VM *vm, int op, int64_t a, int64_t b) {
     if (a == 1 || b == 0) return INT_VAL(1);
     if (a == -1) return INT_VAL((b & 1) ? -1 : 1);
     if (a == 0) return INT_VAL(0);
-    if (!int_pow(a, b, &r)) return int_overflow(vm, op, a, b);
+    if (!int_pow(a, b, &r)) return int_grow(vm, op, a, b);
     return INT_VAL(r);
   case BINOP_LSHIFT:
     if (b < 0) return asy_raise(vm, vm->exc.ValueError, "negative shift count");
     if (a == 0) return INT_VAL(0);
-    if (b >= 64) return int_overflow(vm, op, a, b);
+    if (b >= 64) return int_grow(vm, op, a, b);
     r = (int64_t)((uint64_t)a << b);
-    if ((r >> b) != a) return int_overflow(vm, op, a, b);
+    if ((r >> b) != a) return int_grow(vm, op, a, b);
     return INT_VAL(r);
   case BINOP_RSHIFT:
     if (b < 0) return asy_raise(vm, vm->exc.ValueError, "negative shift count");
