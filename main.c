@@ -15,6 +15,9 @@
 #include "vm/disasm.h"
 #include "vm/except.h"
 #include "vm/gc.h"
+#include "vm/loop.h"
+#include "vm/timeline.h"
+#include "vm/trace.h"
 #include "vm/traceback.h"
 #include "vm/vm.h"
 
@@ -29,6 +32,10 @@ static const char usage_text[] =
     "  file          program read from script file\n"
     "  --dis         print the bytecode of the program instead of running it\n"
     "  --debug       teaching diagnostics on stderr\n"
+    "  --trace       narrate what the asyncio tasks do, one line per event, on stderr\n"
+    "  --timeline FILE.html  draw the tasks' lanes, waits, spawns and cancellations into a page\n"
+    "  --schedule random:SEED  run the tasks ready together in a seeded random order\n"
+    "  --explore N   run under N schedules (virtual time) and show each different outcome\n"
     "  --virtual-time  run the event loop on a virtual clock that jumps to the next timer\n"
     "  --version     print the version number and exit\n"
     "  -h, --help    print this help message and exit\n"
@@ -127,7 +134,9 @@ static int run_program(VM *vm, const char *filename, const char *text, size_t si
 }
 
 int main(int argc, char **argv) {
-  bool dis = false, debug = false, interactive = false;
+  bool dis = false, debug = false, interactive = false, trace = false;
+  unsigned long long schedule_seed = 0;
+  const char *timeline_path = NULL;
   const char *vt_env = getenv("ASY_VIRTUAL_TIME");
   bool virtual_time = vt_env && *vt_env && strcmp(vt_env, "0") != 0;
   const char *command = NULL;
@@ -146,8 +155,29 @@ int main(int argc, char **argv) {
       dis = true;
     } else if (strcmp(a, "--debug") == 0) {
       debug = true;
+    } else if (strcmp(a, "--trace") == 0) {
+      trace = true;
     } else if (strcmp(a, "--virtual-time") == 0) {
       virtual_time = true;
+    } else if (strcmp(a, "--timeline") == 0) {
+      if (i + 1 >= argc) return usage_error("Argument expected for the %s option\n", a);
+      timeline_path = argv[++i];
+    } else if (strcmp(a, "--schedule") == 0) {
+      char *end = NULL;
+      const char *v = i + 1 < argc ? argv[i + 1] : "";
+      if (strncmp(v, "random:", 7) == 0) schedule_seed = strtoull(v + 7, &end, 10);
+      if (!end || *end || schedule_seed == 0)
+        return usage_error("--schedule wants random:SEED (a positive integer), not '%s'\n", v);
+      i++;
+    } else if (strcmp(a, "--explore") == 0) {
+      char *end = NULL;
+      const char *v = i + 1 < argc ? argv[i + 1] : "";
+      long runs = strtol(v, &end, 10);
+      if (!*v || *end || runs < 1 || runs > 100000)
+        return usage_error("--explore wants a number of runs, not '%s'\n", v);
+      /* The runs get the rest of the command line, without --explore N. */
+      for (int k = i; k + 2 <= argc; k++) argv[k] = argv[k + 2];
+      return asy_explore((int)runs, argc - 2, argv);
     } else if (strcmp(a, "-c") == 0) {
       if (i + 1 >= argc) return usage_error("Argument expected for the %s option\n", "-c");
       command = argv[++i];
@@ -213,6 +243,13 @@ int main(int argc, char **argv) {
   vm->dis = dis;
   vm->debug = debug;
   if (virtual_time) asy_clock_use_virtual(vm);
+  vm->trace_origin = asy_loop_time(vm); /* times in --trace and --debug count from here */
+  if (trace) asy_trace_enable(vm);
+  if (schedule_seed) asy_loop_set_schedule_seed(vm, schedule_seed);
+  if (timeline_path) {
+    asy_timeline_start(vm);
+    vm->observe = true;
+  }
   asy_signals_install(vm);
   vm->script_dir = script_dir ? script_dir : ".";
   ObjList *args = AS_LIST(vm->argv);
@@ -228,6 +265,12 @@ int main(int argc, char **argv) {
     status = run_program(vm, filename, text, size, dis, interactive && !dis);
   }
   asy_gc_finalize_at_exit(vm);
+  asy_trace_finish(vm);
+  if (timeline_path) {
+    const char *slash = strrchr(filename, '/');
+    if (asy_timeline_write(vm, timeline_path, slash ? slash + 1 : filename) && status == 0)
+      status = 1;
+  }
   free(text);
   free(filename);
   status = asy_flush_stdout_at_exit(vm, status);

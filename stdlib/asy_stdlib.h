@@ -29,7 +29,7 @@ typedef struct AsyStdlib {
   Value random_class;             /* random.Random */
   ObjClass *iter_classes[7];      /* enumerate, zip, map, filter, reversed, callable_iterator,
                                 list_reverseiterator (builtins_iter.c) */
-  ObjClass *file_classes[2];      /* BufferedReader, BufferedWriter (binary open()) */
+  ObjClass *file_classes[3]; /* BufferedReader, BufferedWriter, BufferedRandom (binary open()) */
   Value unsupported_operation;    /* io.UnsupportedOperation */
   ObjStr *s_stdout, *s_stderr, *s_stdin, *s_write, *s_flush, *s_readline;
 } AsyStdlib;
@@ -116,6 +116,13 @@ Value asy_mod_time_init(VM *vm, int argc, Value *args, ObjDict *kw);
 Value asy_mod_collections_init(VM *vm, int argc, Value *args, ObjDict *kw);
 /* `_operator`: the operator functions as natives (operator.c). */
 Value asy_mod_operator_init(VM *vm, int argc, Value *args, ObjDict *kw);
+/* `posix`: the operating-system calls under os.asy (os.c). */
+Value asy_mod_posix_init(VM *vm, int argc, Value *args, ObjDict *kw);
+/* `_io`: open, the file classes and UnsupportedOperation (file.c), under io.asy. */
+Value asy_mod_io_init(VM *vm, int argc, Value *args, ObjDict *kw);
+/* os.fspath(v): v if str or bytes, else v.__fspath__() checked; EXC_VAL with CPython's
+** TypeError otherwise (os.c). */
+Value asy_fspath(VM *vm, Value v);
 /* sys is created eagerly by asy_init_builtins (see above). */
 void asy_sys_create(VM *vm);
 
@@ -142,5 +149,14 @@ int asy_repl_run(VM *vm, ObjModule *main_module, ObjCode *script);
 /* The last flush of stdout at exit; a failure (the reader of a pipe went away) prints
 ** CPython's "Exception ignored on flushing sys.stdout" and makes the status 120. */
 int asy_flush_stdout_at_exit(VM *vm, int status);
+
+/* `asy --explore N ...` (explore.c): run the program under schedules 1..N on the virtual
+** clock and print each different outcome once; argv is the command line without
+** --explore N. Returns the exit status. */
+int asy_explore(int runs, int argc, char **argv);
+
+/* `asy --timeline FILE.html` (timeline_html.c): stop recording and write the page, titled
+** with the program's name. Returns 0, or 1 when the file cannot be written. */
+int asy_timeline_write(VM *vm, const char *path, const char *title);
 
 #endif

@@ -5,11 +5,14 @@
 ** loop object, futures and tasks on these.
 */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "stdlib/asy_stdlib.h"
+#include "vm/gen.h"
 #include "vm/poller.h"
+#include "vm/trace.h"
 #include "vm/obj/context.h"
 #include "vm/obj/tuple.h"
 
@@ -69,6 +72,104 @@ static bool fd_of(VM *vm, Value v, int *fd) {
   }
   *fd = (int)AS_INT(v);
   return true;
+}
+
+/* The (generator or None, code, line) of a frame, for the call graph. */
+static Value frame_entry(VM *vm, Value gen, ObjCode *code, uint32_t ip) {
+  int line = code->firstline;
+  if (ip > 0 && code->positions) line = code->positions[ip - 1].line;
+  Value items[3] = {gen, OBJ_VAL(code), INT_VAL(line)};
+  return OBJ_VAL(asy_tuple_from(vm, 3, items));
+}
+
+/* coro_stack(coro) -> [(coro, code, line)...] along its await chain, outermost first. */
+static Value c_coro_stack(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)argc, (void)kw;
+  ObjList *out = asy_list_new(vm, 0);
+  asy_push_root(vm, OBJ_VAL(out));
+  Value v = args[0];
+  while (IS_OBJ_TYPE(v, OBJ_GEN)) {
+    ObjGen *g = AS_GEN(v);
+    if (g->state == GEN_CLOSED) break;
+    asy_list_append(vm, out, frame_entry(vm, v, g->code, g->ip));
+    v = asy_gen_delegate(g);
+  }
+  return OBJ_VAL(out);
+}
+
+/* running_stack(depth) -> [(gen or None, code, line)...] of the running frames, innermost
+** first, skipping `depth` frames, up to the running task's outermost coroutine (3.14's
+** capture_call_graph walk of sys._getframe). */
+static Value c_running_stack(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)argc, (void)kw;
+  int64_t skip = IS_INT(args[0]) ? AS_INT(args[0]) : 1;
+  ObjList *out = asy_list_new(vm, 0);
+  asy_push_root(vm, OBJ_VAL(out));
+  Fiber *f = vm->fiber;
+  for (int i = f->frame_count - 1 - (int)skip; i >= 0; i--) {
+    Frame *fr = &f->frames[i];
+    Value gen = fr->gen ? OBJ_VAL(fr->gen) : NONE_VAL;
+    asy_list_append(vm, out, frame_entry(vm, gen, fr->code, (uint32_t)(fr->ip - fr->code->code)));
+    if (fr->gen && (i == 0 || !f->frames[i - 1].gen || (fr->flags & FRAME_ENTRY))) break;
+  }
+  return OBJ_VAL(out);
+}
+
+/* describe_wait(task) -> what the suspended task waits on, in --trace's words. */
+static Value c_describe_wait(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)argc, (void)kw;
+  if (!IS_OBJ_TYPE(args[0], OBJ_FUTURE) || !AS_FUTURE(args[0])->is_task) return NONE_VAL;
+  char text[400];
+  asy_trace_describe_wait(vm, AS_FUTURE(args[0]), text, sizeof text);
+  return OBJ_VAL(asy_str_cstr(vm, text));
+}
+
+/* set_tree_hook(fn): what Ctrl-\ (SIGQUIT) calls to print the task tree. */
+static Value c_set_tree_hook(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)argc, (void)kw;
+  vm->signals.tree_hook = args[0];
+  return NONE_VAL;
+}
+
+/* tracing() -> whether --trace is on (the library asks once, at import). */
+static Value c_tracing(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)argc, (void)args, (void)kw;
+  return BOOL_VAL(vm->observe);
+}
+
+/* trace_now() -> the trace clock (seconds since tracing began). */
+static Value c_trace_now(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)argc, (void)args, (void)kw;
+  return FLOAT_VAL(asy_loop_time(vm) - vm->trace_origin);
+}
+
+/* trace(task or None, text): an event the library narrates. */
+static Value c_trace(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)argc, (void)kw;
+  if (vm->observe && IS_STR(args[1])) asy_trace_note(vm, args[0], AS_STR(args[1])->chars);
+  return NONE_VAL;
+}
+
+/* trace_group_open(parent task) -> (group number, depth of its tasks); narrates it. */
+static Value c_trace_group_open(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)argc, (void)kw;
+  int depth = IS_OBJ_TYPE(args[0], OBJ_FUTURE) ? AS_FUTURE(args[0])->trace_depth + 1 : 1;
+  int n = ++vm->trace_groups;
+  if (vm->observe) {
+    char text[64];
+    snprintf(text, sizeof text, "opens group %d", n);
+    asy_trace_note(vm, args[0], text);
+  }
+  Value items[2] = {INT_VAL(n), INT_VAL(depth)};
+  return OBJ_VAL(asy_tuple_from(vm, 2, items));
+}
+
+/* trace_group_next(depth, group): the next task created belongs to that group. */
+static Value c_trace_group_next(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)argc, (void)kw;
+  if (IS_INT(args[0]) && IS_INT(args[1]))
+    asy_trace_group_next(vm, (int)AS_INT(args[0]), (int)AS_INT(args[1]));
+  return NONE_VAL;
 }
 
 /* add_reader(fd, callback, *args) */
@@ -150,16 +251,23 @@ static Value c_gen_state(VM *vm, int argc, Value *args, ObjDict *kw) {
 ** say so and end the program (status 1). On the real clock CPython waits forever for
 ** outside events (a signal), and so does this. */
 static Value c_deadlock(VM *vm, int argc, Value *args, ObjDict *kw) {
-  (void)argc, (void)args, (void)kw;
-  if (!vm->clock.virtual_time) {
+  (void)kw;
+  if (!vm->clock.virtual_time && !vm->debug) {
     /* Nothing can happen but a signal: wait for one, as CPython's loop does. */
-    while (!ASY_INTERRUPTED(vm)) pause();
+    while (!ASY_INTERRUPTED(vm)) {
+      pause();
+      asy_signals_check_quit(vm);
+    }
     return asy_signals_check(vm) ? NONE_VAL : EXC_VAL;
   }
   fflush(stdout);
   static const char msg[] = "deadlock: every task is waiting and nothing can wake them "
                             "(no callback is ready, no timer is set)\n";
   asy_std_write_err(vm, msg, sizeof msg - 1);
+  if (argc >= 1 && IS_STR(args[0]) && AS_STR(args[0])->size) {
+    asy_std_write_err(vm, AS_STR(args[0])->chars, AS_STR(args[0])->size);
+    asy_std_write_err(vm, "\n", 1);
+  }
   Value code = INT_VAL(1);
   Value e = asy_new_exception(vm, vm->exc.SystemExit, 1, &code);
   return IS_EXC(e) ? e : asy_raise_value(vm, e);
@@ -272,13 +380,22 @@ static Value h_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
 static const AsyMethodDef core_functions[] = {
   {"call_soon", c_call_soon, ASY_UNCHECKED}, {"call_at", c_call_at, ASY_UNCHECKED},
   {"add_reader", c_add_reader, ASY_UNCHECKED},
+  {"tracing", c_tracing, 0, 0, ASY_ARGS_AUTO},
+  {"set_tree_hook", c_set_tree_hook, 1, 1, ASY_ARGS_AUTO},
+  {"coro_stack", c_coro_stack, 1, 1, ASY_ARGS_AUTO},
+  {"running_stack", c_running_stack, 1, 1, ASY_ARGS_AUTO},
+  {"describe_wait", c_describe_wait, 1, 1, ASY_ARGS_AUTO},
+  {"trace", c_trace, 2, 2, ASY_ARGS_AUTO},
+  {"trace_now", c_trace_now, 0, 0, ASY_ARGS_AUTO},
+  {"trace_group_open", c_trace_group_open, 1, 1, ASY_ARGS_AUTO},
+  {"trace_group_next", c_trace_group_next, 2, 2, ASY_ARGS_AUTO},
   {"remove_reader", c_remove_reader, 1, 1, ASY_ARGS_AUTO},
   {"time", c_time, 0, 0, ASY_ARGS_AUTO}, {"run_once", c_run_once, 0, 0, ASY_ARGS_AUTO},
   {"set_error_hook", c_set_error_hook, 1, 1, ASY_ARGS_AUTO},
   {"virtual_time", c_virtual_time, 0, 0, ASY_ARGS_AUTO},
   {"coro_location", c_coro_location, 1, 1, ASY_ARGS_AUTO},
   {"code_location", c_code_location, 1, 1, ASY_ARGS_AUTO},
-  {"gen_state", c_gen_state, 1, 1, ASY_ARGS_AUTO}, {"deadlock", c_deadlock, 0, 0, ASY_ARGS_AUTO},
+  {"gen_state", c_gen_state, 1, 1, ASY_ARGS_AUTO}, {"deadlock", c_deadlock, 0, 1, ASY_ARGS_AUTO},
   {"print_exception", c_print_exception, 1, 1, ASY_ARGS_AUTO},
   {"is_coroutine_function", c_is_coroutine_function, 1, 1, ASY_ARGS_AUTO},
   {"set_main_task", c_set_main_task, 1, 1, ASY_ARGS_AUTO},

@@ -405,6 +405,53 @@ static Value m_yield_once(VM *vm, int argc, Value *args, ObjDict *kw) {
   return OBJ_VAL(it);
 }
 
+/* _asyncio_awaited_by: who waits on this future — the waiters asyncio announced (a
+** TaskGroup's parent, gather's caller) and the tasks suspended on it — as a frozenset,
+** or None (3.14). */
+static Value p_awaited_by(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  SELF_FUTURE("_asyncio_awaited_by");
+  ObjFuture *f = FUT;
+  ObjSet *set = asy_set_new(vm, vm->types.frozenset);
+  asy_push_root(vm, OBJ_VAL(set));
+  Obj *a = f->awaited_by;
+  if (a && a->type == OBJ_LIST) {
+    ObjList *l = (ObjList *)a;
+    for (size_t i = 0; i < l->size; i++)
+      if (!asy_set_add(vm, set, l->items[i])) return EXC_VAL;
+  } else if (a && !asy_set_add(vm, set, OBJ_VAL(a))) {
+    return EXC_VAL;
+  }
+  for (ObjFuture *t = vm->loop.tasks_head; t; t = t->next_task)
+    if (IS_OBJ(t->fut_waiter) && AS_OBJ(t->fut_waiter) == &f->obj &&
+        !asy_set_add(vm, set, OBJ_VAL(t)))
+      return EXC_VAL;
+  return set->used ? OBJ_VAL(set) : NONE_VAL;
+}
+
+static bool two_futures(VM *vm, int argc, Value *args, const char *fname) {
+  if (argc == 2 && IS_OBJ_TYPE(args[0], OBJ_FUTURE) && IS_OBJ_TYPE(args[1], OBJ_FUTURE))
+    return true;
+  (void)fname;
+  (void)vm;
+  return false; /* CPython ignores what is not a Future on either side */
+}
+
+/* future_add_to_awaited_by(fut, waiter) / future_discard_from_awaited_by(fut, waiter) */
+static Value m_add_awaited_by(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  if (two_futures(vm, argc, args, "future_add_to_awaited_by"))
+    asy_future_awaited_by_add(vm, AS_FUTURE(args[0]), args[1]);
+  return NONE_VAL;
+}
+
+static Value m_discard_awaited_by(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  if (two_futures(vm, argc, args, "future_discard_from_awaited_by"))
+    asy_future_awaited_by_discard(AS_FUTURE(args[0]), args[1]);
+  return NONE_VAL;
+}
+
 /* clang-format off */
 #define A ASY_ARGS_AUTO
 #define P ASY_UNCHECKED | ASY_DEF_PROPERTY
@@ -421,6 +468,7 @@ static const AsyMethodDef future_methods[] = {
   {"__class_getitem__", f_class_getitem, 1, 1, A | ASY_DEF_CLASS},
   {"_state", p_state, P}, {"_callbacks", p_callbacks, P}, {"_loop", f_get_loop, P},
   {"_result", p_get_result, P}, {"_exception", p_get_exception, P},
+  {"_asyncio_awaited_by", p_awaited_by, P},
   {0},
 };
 
@@ -449,6 +497,8 @@ static const AsyMethodDef task_functions[] = {
   {"get_context", m_get_context, 0, 0, A}, {"set_context", m_set_context, 1, 1, A},
   {"set_result_unless_cancelled", m_set_result_unless_cancelled, 2, 2, A},
   {"yield_once", m_yield_once, 0, 0, A},
+  {"future_add_to_awaited_by", m_add_awaited_by, 2, 2, A},
+  {"future_discard_from_awaited_by", m_discard_awaited_by, 2, 2, A},
   {0},
 };
 #undef A

@@ -863,6 +863,8 @@ void asy_init_builtins(VM *vm) {
   asy_register_native_module(vm, "_asyncio", asy_mod_asyncio_core_init);
   asy_register_native_module(vm, "_collections", asy_mod_collections_init);
   asy_register_native_module(vm, "_operator", asy_mod_operator_init);
+  asy_register_native_module(vm, "posix", asy_mod_posix_init);
+  asy_register_native_module(vm, "_io", asy_mod_io_init);
   asy_lib_modules_init(vm);
   asy_temp_reset(vm, mark);
   vm->gc_paused--;

@@ -2,9 +2,11 @@
 ** file.c — open() and file objects (ObjFile over a C stdio stream).
 **
 ** Text files (class TextIOWrapper, module _io) read and write str, encoded as the file's
-** encoding (UTF-8 by default); reading translates "\r\n" and "\r" to "\n" as Python's
-** universal-newlines mode does. Binary files (BufferedReader / BufferedWriter) read and
-** write bytes. sys.stdin/stdout/stderr are ObjFiles marked `borrowed`, so closing or
+** encoding (UTF-8 by default, as CPython's UTF-8 mode; ascii and latin-1 too) with its
+** errors= handler; newline= works as in CPython (None: universal newlines translated to
+** "\n"; '': universal, kept; "\n", "\r", "\r\n": that terminator, and written for "\n").
+** Binary files (BufferedReader / BufferedWriter / BufferedRandom) read and write bytes.
+** open() takes a str, bytes or os.PathLike name, or a descriptor (closefd=). sys.stdin/stdout/stderr are ObjFiles marked `borrowed`, so closing or
 ** collecting them never fcloses the process's streams.
 **
 ** Errors follow CPython: FileNotFoundError "[Errno 2] No such file or directory: 'x'"
@@ -19,6 +21,7 @@
 #include <unistd.h>
 
 #include "stdlib/asy_stdlib.h"
+#include "vm/trace.h"
 #include "vm/except.h"
 #include "vm/gc.h"
 #include "vm/obj/bytes.h"
@@ -52,6 +55,25 @@ static bool readable(ObjFile *f) {
 static bool writable(ObjFile *f) {
   int fl = file_flags(f);
   return (fl & (FM_WRITE | FM_APPEND | FM_CREATE)) || (fl & FM_PLUS);
+}
+
+/* The errors= handlers a text file accepts (ObjFile.errors indexes this). */
+static const char *const error_handlers[] = {"strict",           "ignore",
+                                             "replace",          "surrogateescape",
+                                             "backslashreplace", "xmlcharrefreplace",
+                                             "namereplace",      "surrogatepass"};
+#define N_ERROR_HANDLERS (sizeof error_handlers / sizeof error_handlers[0])
+
+/* newline= policies (ObjFile.newline): None (universal, translated), '' (universal, kept),
+** and the three single terminators. */
+enum { NL_UNIVERSAL, NL_KEEP, NL_LF, NL_CR, NL_CRLF };
+
+static const char *file_encoding(ObjFile *f) { return f->encoding ? f->encoding->chars : "utf-8"; }
+
+/* ascii and latin-1 read one byte per character; the other encodings are UTF-8. */
+static bool single_byte(ObjFile *f) {
+  const char *e = file_encoding(f);
+  return (e[0] | 0x20) == 'a' || e[0] == 'l' || (e[0] | 0x20) == 'i' || !strcmp(e, "us-ascii");
 }
 
 static Value unsupported(VM *vm, const char *msg) {
@@ -95,6 +117,7 @@ bool asy_file_write_raw(VM *vm, ObjFile *f, const char *data, size_t n) {
     return false;
   }
   FILE *fp = (FILE *)f->fp;
+  if (vm->trace && (fp == stdout || fp == stderr)) asy_trace_console(vm, fp == stdout);
   if (vm->before_console_write && (fp == stdout || fp == stderr)) vm->before_console_write(vm);
   /* Output written to stdout earlier must come first when both streams share a file
   ** or pipe, as it does under CPython (`asy x.asy > log 2>&1`). */
@@ -110,19 +133,23 @@ bool asy_file_write_raw(VM *vm, ObjFile *f, const char *data, size_t n) {
   return true;
 }
 
-/* Text decoding of raw bytes: newline translation then the file's encoding. */
+/* Text decoding of raw bytes: newline translation (newline=None) then the file's
+** encoding and errors handler. */
 static Value decode_text(VM *vm, ObjFile *f, char *data, size_t n) {
-  size_t j = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (data[i] == '\r') {
-      data[j++] = '\n';
-      if (i + 1 < n && data[i + 1] == '\n') i++;
-    } else {
-      data[j++] = data[i];
+  size_t j = n;
+  if (f->newline == NL_UNIVERSAL) {
+    j = 0;
+    for (size_t i = 0; i < n; i++) {
+      if (data[i] == '\r') {
+        data[j++] = '\n';
+        if (i + 1 < n && data[i + 1] == '\n') i++;
+      } else {
+        data[j++] = data[i];
+      }
     }
   }
-  const char *enc = f->encoding ? f->encoding->chars : "utf-8";
-  return asy_bytes_decode(vm, (const uint8_t *)data, j, enc, "strict");
+  return asy_bytes_decode(vm, (const uint8_t *)data, j, file_encoding(f),
+                          error_handlers[f->errors]);
 }
 
 /* Double a malloc'd buffer's capacity: the moved buffer, or NULL with the old one freed. */
@@ -151,15 +178,22 @@ static char *read_bytes(FILE *fp, int64_t limit, size_t *out_n) {
   return buf;
 }
 
-/* Read `count` code points of text (UTF-8 aware), raw bytes in a malloc'd buffer. */
-static char *read_chars(FILE *fp, int64_t count, size_t *out_n) {
+/* Read `count` code points of text (UTF-8 aware unless one byte per character), raw
+** bytes in a malloc'd buffer; "\r\n" is one character when newline=None translates it. */
+static char *read_chars(ObjFile *f, int64_t count, size_t *out_n) {
+  FILE *fp = (FILE *)f->fp;
+  bool sb = single_byte(f);
   size_t cap = 256, n = 0;
   char *buf = malloc(cap);
   if (!buf) return NULL;
   for (int64_t got = 0; got < count;) {
     int c = getc(fp);
     if (c == EOF) break;
-    int extra = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 0;
+    int extra = sb                   ? 0
+                : (c & 0xE0) == 0xC0 ? 1
+                : (c & 0xF0) == 0xE0 ? 2
+                : (c & 0xF8) == 0xF0 ? 3
+                                     : 0;
     if (n + 8 > cap && !(buf = grow_buffer(buf, &cap))) return NULL;
     buf[n++] = (char)c;
     for (int k = 0; k < extra; k++) {
@@ -167,7 +201,7 @@ static char *read_chars(FILE *fp, int64_t count, size_t *out_n) {
       if (d == EOF) break;
       buf[n++] = (char)d;
     }
-    if (c == '\r') { /* "\r\n" counts as one character after translation */
+    if (c == '\r' && f->newline == NL_UNIVERSAL) {
       int d = getc(fp);
       if (d == '\n') buf[n++] = '\n';
       else if (d != EOF) ungetc(d, fp);
@@ -215,7 +249,7 @@ static Value f_read(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!readable(f)) return unsupported(vm, "not readable");
   sync_update(f);
   size_t n;
-  char *buf = f->binary ? read_bytes((FILE *)f->fp, size, &n) : read_chars((FILE *)f->fp, size, &n);
+  char *buf = f->binary ? read_bytes((FILE *)f->fp, size, &n) : read_chars(f, size, &n);
   if (!buf) return asy_raise(vm, vm->exc.MemoryError, "out of memory");
   Value r =
       f->binary ? OBJ_VAL(asy_bytes_new(vm, (const uint8_t *)buf, n)) : decode_text(vm, f, buf, n);
@@ -230,6 +264,8 @@ static Value read_one_line(VM *vm, ObjFile *f, int64_t limit) {
   char *buf = malloc(cap);
   if (!buf) return asy_raise(vm, vm->exc.MemoryError, "out of memory");
   int64_t chars = 0;
+  bool sb = !f->binary && single_byte(f);
+  int nl = f->binary ? NL_LF : f->newline;
   for (;;) {
     if (limit >= 0 && chars >= limit) break;
     int c = getc(fp);
@@ -244,17 +280,18 @@ static Value read_one_line(VM *vm, ObjFile *f, int64_t limit) {
       buf = nb;
     }
     buf[n++] = (char)c;
-    if (f->binary || (c & 0xC0) != 0x80) chars++;
-    if (c == '\n') break;
-    if (c == '\r' && !f->binary) {
+    if (f->binary || sb || (c & 0xC0) != 0x80) chars++;
+    if (c == '\n' && nl != NL_CR && nl != NL_CRLF) break;
+    if (c == '\r' && nl != NL_LF) {
+      if (nl == NL_CR) break;
       int d = getc(fp);
       if (d == '\n') buf[n++] = '\n';
       else if (d != EOF) ungetc(d, fp);
-      break;
+      if (d == '\n' || nl != NL_CRLF) break;
     }
   }
   /* finish a UTF-8 sequence cut by the limit */
-  while (!f->binary && limit >= 0 && n > 0) {
+  while (!f->binary && !sb && limit >= 0 && n > 0) {
     int d = getc(fp);
     if (d == EOF) break;
     if ((d & 0xC0) != 0x80) {
@@ -315,17 +352,27 @@ static Value f_write(VM *vm, int argc, Value *args, ObjDict *kw) {
     return asy_raise(vm, vm->exc.TypeError, "write() argument must be str, not %s",
                      asy_arg_type_name(vm, v));
   ObjStr *s = AS_STR(v);
-  const char *enc = f->encoding ? f->encoding->chars : "utf-8";
+  int64_t length = (int64_t)s->length;
+  if ((f->newline == NL_CR || f->newline == NL_CRLF) && memchr(s->chars, '\n', s->size)) {
+    AsyBuf b;
+    asy_buf_init(&b, vm);
+    for (size_t i = 0; i < s->size; i++) {
+      if (s->chars[i] != '\n') asy_buf_putc(&b, s->chars[i]);
+      else asy_buf_puts(&b, f->newline == NL_CR ? "\r" : "\r\n");
+    }
+    s = asy_buf_to_str(&b);
+  }
+  const char *enc = file_encoding(f);
   if (s->size != s->length && strcmp(enc, "utf-8") != 0 && strcmp(enc, "utf8") != 0 &&
       strcmp(enc, "UTF-8") != 0) {
-    Value b = asy_str_encode(vm, s, enc, "strict");
+    Value b = asy_str_encode(vm, s, enc, error_handlers[f->errors]);
     if (IS_EXC(b)) return b;
     if (!asy_file_write_raw(vm, f, (const char *)AS_BYTES(b)->data, AS_BYTES(b)->size))
       return EXC_VAL;
   } else if (!asy_file_write_raw(vm, f, s->chars, s->size)) {
     return EXC_VAL;
   }
-  return INT_VAL((int64_t)s->length);
+  return INT_VAL(length);
 }
 
 static Value f_writelines(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -411,7 +458,8 @@ static Value f_writable(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value f_fileno(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjFile *f = self_file(vm, argc, args, "fileno");
-  if (!f || !check_open(vm, f)) return EXC_VAL;
+  if (!f) return EXC_VAL;
+  if (f->closed || !f->fp) return asy_raise(vm, vm->exc.ValueError, "I/O operation on closed file");
   return INT_VAL(fileno((FILE *)f->fp));
 }
 
@@ -455,11 +503,40 @@ static Value f_seek(VM *vm, int argc, Value *args, ObjDict *kw) {
   return INT_VAL(ftell((FILE *)f->fp));
 }
 
-/* Attributes (read-only properties): name, mode, closed, encoding. */
+/* truncate(size=None): cut (or extend) the file at size or at the current position. */
+static Value f_truncate(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ObjFile *f = self_file(vm, argc, args, "truncate");
+  if (!f || !asy_no_kw(vm, "truncate", kw)) return EXC_VAL;
+  if (argc > 2)
+    return asy_raise(vm, vm->exc.TypeError, "truncate expected at most 1 argument, got %d",
+                     argc - 1);
+  if (!check_open(vm, f)) return EXC_VAL;
+  if (!writable(f)) return unsupported(vm, f->binary ? "File not open for writing" : "truncate");
+  FILE *fp = (FILE *)f->fp;
+  fflush(fp);
+  int64_t size;
+  if (argc == 2 && !IS_NONE(args[1])) {
+    if (!asy_index(vm, args[1], &size)) return EXC_VAL;
+    if (size < 0)
+      return asy_raise(vm, vm->exc.ValueError, "negative size value %lld", (long long)size);
+  } else {
+    size = ftell(fp);
+  }
+  if (ftruncate(fileno(fp), (off_t)size) != 0) return asy_raise_errno(vm, errno, NULL);
+  return INT_VAL(size);
+}
+
+/* Attributes (read-only properties): name, mode, closed, encoding, errors, newlines. */
 static Value f_get_name(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjFile *f = self_file(vm, argc, args, "name");
+  if (f && f->fd_name) return INT_VAL(atoll(f->name->chars));
   return f ? (f->name ? OBJ_VAL(f->name) : NONE_VAL) : EXC_VAL;
 }
+static Value f_get_errors(VM *vm, int argc, Value *args, ObjDict *kw) {
+  ObjFile *f = self_file(vm, argc, args, "errors");
+  return f ? STR_VAL(vm, error_handlers[f->errors]) : EXC_VAL;
+}
+static Value f_get_newlines(VM *vm, int argc, Value *args, ObjDict *kw) { return NONE_VAL; }
 static Value f_get_mode(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjFile *f = self_file(vm, argc, args, "mode");
   return f ? (f->mode ? OBJ_VAL(f->mode) : NONE_VAL) : EXC_VAL;
@@ -474,7 +551,7 @@ static Value f_get_encoding(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (f->binary)
     return asy_raise(vm, vm->exc.AttributeError, "'%s' object has no attribute 'encoding'",
                      asy_type_name(vm, args[0]));
-  return f->encoding ? OBJ_VAL(f->encoding) : STR_VAL(vm, "UTF-8");
+  return f->encoding ? OBJ_VAL(f->encoding) : STR_VAL(vm, "utf-8");
 }
 
 static Value f_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -482,10 +559,11 @@ static Value f_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!f) return EXC_VAL;
   AsyBuf b;
   asy_buf_init(&b, vm);
-  asy_buf_printf(&b, "<_io.%s", asy_type_name(vm, args[0]));
+  asy_buf_printf(&b, "<%s", asy_type_name(vm, args[0]));
   if (f->name) {
     asy_buf_puts(&b, " name=");
-    asy_str_repr_to(&b, f->name);
+    if (f->fd_name) asy_buf_put_str(&b, f->name);
+    else asy_str_repr_to(&b, f->name);
   }
   if (!f->binary) {
     if (f->mode) {
@@ -495,7 +573,7 @@ static Value f_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
     asy_buf_puts(&b, " encoding=");
     ObjStr *enc = f->encoding;
     if (enc) asy_str_repr_to(&b, enc);
-    else asy_buf_puts(&b, "'UTF-8'");
+    else asy_buf_puts(&b, "'utf-8'");
   }
   asy_buf_putc(&b, '>');
   return OBJ_VAL(asy_buf_to_str(&b));
@@ -514,6 +592,7 @@ static void def_file_methods(VM *vm, ObjClass *c) {
     {"writable", f_writable, UNCHECKED}, {"fileno", f_fileno, UNCHECKED},
     {"isatty", f_isatty, UNCHECKED}, {"seekable", f_seekable, UNCHECKED},
     {"tell", f_tell, UNCHECKED}, {"seek", f_seek, UNCHECKED}, {"__repr__", f_repr, UNCHECKED},
+    {"truncate", f_truncate, UNCHECKED},
     {0},
   };
   /* clang-format on */
@@ -522,7 +601,11 @@ static void def_file_methods(VM *vm, ObjClass *c) {
   asy_def_getset(vm, c, "name", f_get_name, NULL);
   asy_def_getset(vm, c, "mode", f_get_mode, NULL);
   asy_def_getset(vm, c, "closed", f_get_closed, NULL);
-  if (c == vm->types.file) asy_def_getset(vm, c, "encoding", f_get_encoding, NULL);
+  if (c == vm->types.file) {
+    asy_def_getset(vm, c, "encoding", f_get_encoding, NULL);
+    asy_def_getset(vm, c, "errors", f_get_errors, NULL);
+    asy_def_getset(vm, c, "newlines", f_get_newlines, NULL);
+  }
 }
 
 static ObjFile *new_file(VM *vm, ObjClass *cls, FILE *fp, ObjStr *name, ObjStr *mode, bool binary) {
@@ -553,22 +636,56 @@ static bool known_encoding(const char *e) {
   return false;
 }
 
+/* open()'s newline= argument: the NL_* policy, or -1 with the error raised. */
+static int newline_arg(VM *vm, Value v) {
+  if (IS_UNDEF(v) || IS_NONE(v)) return NL_UNIVERSAL;
+  if (!IS_STR(v)) {
+    asy_raise(vm, vm->exc.TypeError, "open() argument 'newline' must be str or None, not %s",
+              asy_arg_type_name(vm, v));
+    return -1;
+  }
+  const char *n = AS_STR(v)->chars;
+  if (AS_STR(v)->size == strlen(n)) {
+    if (!*n) return NL_KEEP;
+    if (!strcmp(n, "\n")) return NL_LF;
+    if (!strcmp(n, "\r")) return NL_CR;
+    if (!strcmp(n, "\r\n")) return NL_CRLF;
+  }
+  Value r = asy_repr(vm, v);
+  if (IS_EXC(r)) return -1;
+  asy_raise(vm, vm->exc.ValueError, "illegal newline value: %s", AS_STR(v)->chars);
+  return -1;
+}
+
+/* open()'s errors= argument: an index in error_handlers, or -1 with the error raised. */
+static int errors_arg(VM *vm, Value v) {
+  if (IS_UNDEF(v) || IS_NONE(v)) return 0;
+  if (!IS_STR(v)) {
+    asy_raise(vm, vm->exc.TypeError, "open() argument 'errors' must be str or None, not %s",
+              asy_arg_type_name(vm, v));
+    return -1;
+  }
+  for (size_t i = 0; i < N_ERROR_HANDLERS; i++)
+    if (!strcmp(AS_STR(v)->chars, error_handlers[i])) return (int)i;
+  asy_raise(vm, vm->exc.LookupError, "unknown error handler name '%s'", AS_STR(v)->chars);
+  return -1;
+}
+
 static Value bi_open(VM *vm, int argc, Value *args, ObjDict *kw) {
   static const char *const names[] = {"file",   "mode",    "buffering", "encoding",
                                       "errors", "newline", "closefd",   "opener"};
   Value a[8];
   if (!asy_std_bind(vm, "open", argc, args, kw, names, 8, 0, 1, a)) return EXC_VAL;
   Value file = a[0];
-  if (!IS_STR(file)) {
-    if (IS_BYTES(file)) {
-      file = asy_bytes_decode(vm, AS_BYTES(file)->data, AS_BYTES(file)->size, "utf-8", "strict");
-      if (IS_EXC(file)) return file;
-    } else if (IS_INTLIKE(file)) {
-      return asy_raise(vm, vm->exc.OSError, "open() of a file descriptor is not supported");
-    } else {
-      return asy_raise(vm, vm->exc.TypeError, "expected str, bytes or os.PathLike object, not %s",
-                       asy_type_name(vm, file));
-    }
+  bool from_fd = false;
+  int64_t fd = -1;
+  if (IS_INTLIKE(file) && !IS_BOOL(file)) {
+    from_fd = true;
+    fd = AS_INTLIKE(file);
+    if (fd < 0) return asy_raise(vm, vm->exc.ValueError, "negative file descriptor");
+  } else {
+    file = asy_fspath(vm, file);
+    if (IS_EXC(file)) return file;
   }
   ObjStr *mode = asy_str_cstr(vm, "r");
   if (!IS_UNDEF(a[1])) {
@@ -612,6 +729,16 @@ static Value bi_open(VM *vm, int argc, Value *args, ObjDict *kw) {
     if (!known_encoding(encoding->chars))
       return asy_raise(vm, vm->exc.LookupError, "unknown encoding: %s", encoding->chars);
   }
+  if (binary && !IS_UNDEF(a[4]) && !IS_NONE(a[4]))
+    return asy_raise(vm, vm->exc.ValueError, "binary mode doesn't take an errors argument");
+  if (binary && !IS_UNDEF(a[5]) && !IS_NONE(a[5]))
+    return asy_raise(vm, vm->exc.ValueError, "binary mode doesn't take a newline argument");
+  int errors = errors_arg(vm, a[4]);
+  int newline = newline_arg(vm, a[5]);
+  if (errors < 0 || newline < 0) return EXC_VAL;
+  bool closefd = IS_UNDEF(a[6]) || asy_truthy(vm, a[6]);
+  if (!closefd && !from_fd)
+    return asy_raise(vm, vm->exc.ValueError, "Cannot use closefd=False with file name");
   char cmode[8];
   int n = 0;
   if (fl & FM_READ) cmode[n++] = 'r';
@@ -620,20 +747,40 @@ static Value bi_open(VM *vm, int argc, Value *args, ObjDict *kw) {
   else cmode[n++] = 'w';
   if (fl & FM_PLUS) cmode[n++] = '+';
   cmode[n++] = 'b';
-  if (fl & FM_CREATE) cmode[n++] = 'x';
+  if ((fl & FM_CREATE) && !from_fd) cmode[n++] = 'x';
   cmode[n] = '\0';
-  ObjStr *path = AS_STR(file);
-  FILE *fp = fopen(path->chars, cmode);
-  if (!fp) return asy_raise_errno(vm, errno, path);
+  ObjStr *path;
+  FILE *fp;
+  if (from_fd) {
+    path = asy_str_printf(vm, "%lld", (long long)fd);
+    fp = fdopen((int)fd, cmode);
+    if (!fp) return asy_raise_errno(vm, errno, NULL);
+  } else {
+    if (IS_BYTES(file)) {
+      file = asy_bytes_decode(vm, AS_BYTES(file)->data, AS_BYTES(file)->size, "utf-8",
+                              "surrogateescape");
+      if (IS_EXC(file)) return file;
+    }
+    path = AS_STR(file);
+    if (strlen(path->chars) != path->size)
+      return asy_raise(vm, vm->exc.ValueError, "embedded null character");
+    fp = fopen(path->chars, cmode);
+    if (!fp) return asy_raise_errno(vm, errno, path);
+  }
   struct stat sb;
   if (fstat(fileno(fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-    fclose(fp);
-    return asy_raise_errno(vm, EISDIR, path);
+    if (from_fd && !closefd) fflush(fp);
+    else fclose(fp);
+    return asy_raise_errno(vm, EISDIR, from_fd ? NULL : path);
   }
   ObjClass *cls = vm->types.file;
-  if (binary) cls = vm->stdlib->file_classes[(fl & FM_READ) && !(fl & FM_PLUS) ? 0 : 1];
+  if (binary) cls = vm->stdlib->file_classes[(fl & FM_PLUS) ? 2 : (fl & FM_READ) ? 0 : 1];
   ObjFile *f = new_file(vm, cls, fp, path, mode, binary);
   f->encoding = encoding;
+  f->errors = (uint8_t)errors;
+  f->newline = (uint8_t)newline;
+  f->fd_name = from_fd;
+  f->borrowed = !closefd;
   return OBJ_VAL(f);
 }
 
@@ -644,13 +791,31 @@ void asy_file_init(VM *vm, ObjDict *builtins) {
       asy_std_class(vm, "BufferedReader", "_io", vm->types.object, OBJ_FILE);
   vm->stdlib->file_classes[1] =
       asy_std_class(vm, "BufferedWriter", "_io", vm->types.object, OBJ_FILE);
+  vm->stdlib->file_classes[2] =
+      asy_std_class(vm, "BufferedRandom", "_io", vm->types.object, OBJ_FILE);
   def_file_methods(vm, vm->types.file);
-  def_file_methods(vm, vm->stdlib->file_classes[0]);
-  def_file_methods(vm, vm->stdlib->file_classes[1]);
+  asy_class_set_c_name(vm, vm->types.file, "_io");
+  for (int i = 0; i < 3; i++) {
+    def_file_methods(vm, vm->stdlib->file_classes[i]);
+    asy_class_set_c_name(vm, vm->stdlib->file_classes[i], "_io");
+  }
   /* io.UnsupportedOperation derives from OSError and ValueError in CPython; single
   ** inheritance here keeps OSError. */
   vm->stdlib->unsupported_operation =
       OBJ_VAL(asy_std_class(vm, "UnsupportedOperation", "io", vm->exc.OSError, OBJ_EXCEPTION));
   static const AsyMethodDef fns[] = {{"open", bi_open, ASY_UNCHECKED}, {0}};
   asy_def_natives(vm, NULL, builtins, fns);
+}
+
+/* The `_io` module: what io.asy re-exports from C. */
+Value asy_mod_io_init(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (argc < 1 || !IS_MODULE(args[0])) return NONE_VAL;
+  ObjDict *d = AS_MODULE(args[0])->dict;
+  asy_def_value(vm, d, "open", asy_dict_get_str(vm->builtins, asy_str_intern(vm, "open", 4)));
+  asy_def_value(vm, d, "TextIOWrapper", OBJ_VAL(vm->types.file));
+  asy_def_value(vm, d, "BufferedReader", OBJ_VAL(vm->stdlib->file_classes[0]));
+  asy_def_value(vm, d, "BufferedWriter", OBJ_VAL(vm->stdlib->file_classes[1]));
+  asy_def_value(vm, d, "BufferedRandom", OBJ_VAL(vm->stdlib->file_classes[2]));
+  asy_def_value(vm, d, "UnsupportedOperation", vm->stdlib->unsupported_operation);
+  return NONE_VAL;
 }

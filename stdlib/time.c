@@ -7,9 +7,11 @@
 */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <time.h>
 
+#include "vm/diagnose.h"
 #include "stdlib/asy_stdlib.h"
 
 /* CPU time of the process (time.process_time): not a clock the virtual time replaces. */
@@ -44,6 +46,11 @@ static Value t_sleep(VM *vm, int argc, Value *args, ObjDict *kw) {
     secs = (double)i;
   }
   if (secs < 0) return asy_raise(vm, vm->exc.ValueError, "sleep length must be non-negative");
+  if (vm->debug) {
+    char what[64];
+    snprintf(what, sizeof what, "time.sleep(%g)", secs);
+    asy_diagnose_blocking(vm, what);
+  }
   if (!asy_clock_sleep(vm, secs)) return EXC_VAL;
   return NONE_VAL;
 }

@@ -349,8 +349,7 @@ AsyRunStatus asy_send(VM *vm, Value recv, Value v, Value *result) {
 
 /* ---- await and yield from --------------------------------------------------------- */
 
-/* Is g suspended inside an await/yield from (CPython's _PyGen_yf)? */
-static Value gen_delegate(ObjGen *g) {
+Value asy_gen_delegate(ObjGen *g) {
   if (g->state != GEN_SUSPENDED || g->nslots == 0) return UNDEF_VAL;
   uint32_t depth = g->nslots - (uint32_t)asy_nlocalsplus(g->code);
   if (depth == 0) return UNDEF_VAL;
@@ -360,7 +359,7 @@ static Value gen_delegate(ObjGen *g) {
 Value asy_get_awaitable(VM *vm, Value v) {
   if (IS_OBJ_TYPE(v, OBJ_GEN) && AS_GEN(v)->kind == GEN_COROUTINE) {
     ObjGen *g = AS_GEN(v);
-    if (!IS_UNDEF(gen_delegate(g)))
+    if (!IS_UNDEF(asy_gen_delegate(g)))
       return asy_raise(vm, vm->exc.RuntimeError, "coroutine is being awaited already");
     if (g->state == GEN_CLOSED)
       return asy_raise(vm, vm->exc.RuntimeError, "cannot reuse already awaited coroutine");
@@ -700,7 +699,7 @@ static Value gen_frame_get(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value gen_yieldfrom_get(VM *vm, int argc, Value *args, ObjDict *kw) {
   GEN_SELF("gi_yieldfrom");
-  Value d = gen_delegate(AS_GEN(args[0]));
+  Value d = asy_gen_delegate(AS_GEN(args[0]));
   return IS_UNDEF(d) ? NONE_VAL : d;
 }
 

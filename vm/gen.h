@@ -63,6 +63,10 @@ AsyRunStatus asy_send(VM *vm, Value receiver, Value v, Value *result);
 ** itself, or the coroutine behind a coroutine.__await__() wrapper. */
 ObjGen *asy_gen_inline_target(VM *vm, Value receiver);
 
+/* What suspended g awaits (its `await`/`yield from` receiver, CPython's _PyGen_yf), or
+** UNDEF when it is not suspended inside one. */
+Value asy_gen_delegate(ObjGen *g);
+
 /* GET_AWAITABLE: the iterator `await v` drives, with CPython's errors. */
 Value asy_get_awaitable(VM *vm, Value v);
 /* GET_AITER / GET_ANEXT: `async for`'s iterator, and the awaitable of its next item,

@@ -8,6 +8,7 @@
 */
 #include <stdio.h>
 
+#include "vm/trace.h"
 #include "vm/except.h"
 #include "vm/interp.h"
 #include "vm/obj/dict.h" /* asy_mapping_each_key */
@@ -267,6 +268,7 @@ bool asy_print_expr(VM *vm, Value v) {
   asy_dict_set_str(vm, vm->builtins, underscore, NONE_VAL);
   Value r = asy_repr(vm, v);
   if (IS_EXC(r)) return false;
+  if (vm->trace) asy_trace_console(vm, true);
   if (vm->before_console_write) vm->before_console_write(vm);
   fwrite(AS_STR(r)->chars, 1, AS_STR(r)->size, stdout);
   fputc('\n', stdout);

@@ -8,6 +8,7 @@
 #include "vm/future.h"
 #include "vm/gc.h"
 #include "vm/poller.h"
+#include "vm/signals.h"
 #include "vm/vm.h"
 
 ObjHandle *asy_loop_new_handle(VM *vm, Value callback, Value args, Value context) {
@@ -167,7 +168,38 @@ static void wait_real(VM *vm, double timeout) {
   if (ts.tv_nsec >= 1000000000) ts.tv_sec++, ts.tv_nsec -= 1000000000;
   while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
     if (ASY_INTERRUPTED(vm)) return;
+    asy_signals_check_quit(vm);
   }
+}
+
+void asy_loop_set_schedule_seed(VM *vm, uint64_t seed) { vm->loop.schedule_seed = seed; }
+
+/* splitmix64: a small, well-mixed generator for --schedule random:SEED. */
+static uint64_t next_random(AsyLoop *l) {
+  uint64_t z = (l->schedule_seed += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+/* Shuffle the task handles among the first n ready ones, leaving plain callbacks where
+** they are (so their relative order stays). */
+static void shuffle_tasks(AsyLoop *l, size_t n) {
+  size_t small[64], k = 0;
+  size_t *idx = n <= 64 ? small : malloc(n * sizeof *idx);
+  if (!idx) return;
+  for (size_t i = 0; i < n; i++) {
+    ObjHandle *h = l->ready[(l->ready_head + i) % l->ready_cap];
+    if (h->kind != HANDLE_CALL) idx[k++] = (l->ready_head + i) % l->ready_cap;
+  }
+  for (size_t i = k; i > 1; i--) {
+    size_t j = (size_t)(next_random(l) % i);
+    ObjHandle *t = l->ready[idx[i - 1]];
+    l->ready[idx[i - 1]] = l->ready[idx[j]];
+    l->ready[idx[j]] = t;
+  }
+  if (l->schedule_seed == 0) l->schedule_seed = 1; /* never fall back to FIFO by accident */
+  if (idx != small) free(idx);
 }
 
 /* Run one handle; false when KeyboardInterrupt/SystemExit must end the loop. */
@@ -242,6 +274,7 @@ AsyLoopStatus asy_loop_run_once(VM *vm) {
     }
   }
   if (!asy_signals_check(vm)) return ASY_LOOP_ERROR;
+  asy_signals_check_quit(vm);
   /* Timers due by now (within the clock's resolution, as CPython) become ready. */
   double end = asy_loop_time(vm) + 1e-9;
   while (l->timer_count) {
@@ -256,6 +289,7 @@ AsyLoopStatus asy_loop_run_once(VM *vm) {
     ready_push(vm, h);
   }
   size_t ntodo = l->ready_count;
+  if (l->schedule_seed && ntodo > 1) shuffle_tasks(l, ntodo);
   for (size_t i = 0; i < ntodo; i++) {
     ObjHandle *h = ready_pop(l);
     if (h->cancelled) continue;

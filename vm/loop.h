@@ -43,6 +43,7 @@ typedef struct AsyLoop {
   int wake[2];                             /* its Ctrl-C wake-up pipe */
   struct ObjHandle **readers;              /* by fd, NULL where none */
   int reader_cap, reader_count;
+  uint64_t schedule_seed;                  /* --schedule random:SEED (0: FIFO, as CPython) */
 } AsyLoop;
 
 /* What one iteration found. */
@@ -64,6 +65,11 @@ void asy_loop_push_ready(VM *vm, struct ObjHandle *h);
 void asy_loop_cancel(VM *vm, struct ObjHandle *h);
 /* The loop's clock (clock.h). */
 double asy_loop_time(VM *vm);
+/* Run the tasks that are ready in one iteration in a seeded random order
+** (--schedule random:SEED; seed 0 restores FIFO). Plain callbacks keep their order
+** among themselves (a future's done callbacks run as registered), so no causal order
+** breaks: only which ready task steps first changes. */
+void asy_loop_set_schedule_seed(VM *vm, uint64_t seed);
 /* One iteration (see above). Exceptions from callbacks go to the handler set with
 ** asy_loop_set_error_hook (or are printed), except KeyboardInterrupt and SystemExit. */
 AsyLoopStatus asy_loop_run_once(VM *vm);

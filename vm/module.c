@@ -3,7 +3,7 @@
 ** loaded from source files.
 **
 ** Lookup order for `import name` (absolute, top-level names only — there are no
-** packages): vm->modules (sys.modules), then the native modules registered with
+** packages, though a module may register a dotted child, as os does with os.path): vm->modules (sys.modules), then the native modules registered with
 ** asy_register_native_module (initialised once, on first import), then name.asy and
 ** name.py in the main script's folder (vm->script_dir), then in each folder of the
 ** colon-separated ASYPATH. A module goes into sys.modules before its body runs, so
@@ -160,18 +160,21 @@ static Value import_file(VM *vm, ObjStr *name, const char *found) {
 }
 
 Value asy_import(VM *vm, ObjStr *name) {
-  Value m = asy_dict_get_str(vm->modules, name);
-  if (!IS_UNDEF(m)) return m;
   const char *dot = strchr(name->chars, '.');
   if (dot) {
-    /* No packages: import the first component for CPython's exact message. */
+    /* No packages: import the first component; a module may register a dotted child in
+    ** sys.modules itself (os puts posixpath there as "os.path"), which then imports.
+    ** IMPORT_NAME wants the top module, the compiler walks the rest by attribute. */
     ObjStr *first = asy_str_intern(vm, name->chars, (size_t)(dot - name->chars));
     Value parent = asy_import(vm, first);
     if (IS_EXC(parent)) return EXC_VAL;
+    if (!IS_UNDEF(asy_dict_get_str(vm->modules, name))) return parent;
     return raise_import_error(vm, vm->exc.ModuleNotFoundError, OBJ_VAL(name), UNDEF_VAL,
                               asy_str_printf(vm, "No module named '%s'; '%s' is not a package",
                                              name->chars, first->chars));
   }
+  Value m = asy_dict_get_str(vm->modules, name);
+  if (!IS_UNDEF(m)) return m;
   Value init = asy_dict_get_str(vm->native_modules, name);
   if (IS_NATIVE(init)) return import_native(vm, name, init);
   char path[PATH_MAX];

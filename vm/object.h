@@ -347,6 +347,9 @@ typedef struct ObjFuture {
   bool log_destroy_pending;
   bool must_cancel;
   bool registered; /* a task in the live-task list */
+  uint8_t trace_depth; /* --trace: how many task groups enclose the task */
+  bool trace_started;  /* --trace: its first step has run */
+  bool cancel_caught;  /* --debug: a CancelledError was thrown into this step */
   int32_t num_cancels_requested;
   Value loop;
   Value result;    /* FINISHED: the result */
@@ -355,6 +358,9 @@ typedef struct ObjFuture {
   Value cb0, cb0_context; /* first callback (UNDEF: none) */
   ObjList *callbacks;     /* the others, or NULL */
   ObjDict *attrs;         /* __dict__ of instances of subclasses */
+  Obj *awaited_by;        /* who waits on this one, for the call graph (3.14's
+                             _asyncio_awaited_by) when asyncio says so (a TaskGroup's
+                             parent, gather's caller): NULL, one future, or a list */
   /* Task only: a plain future is allocated without these (asy_future_size) */
   Value coro, context, name, fut_waiter;
   struct ObjHandle *spare_step; /* the handle of its last step, reused for the next one */
@@ -475,6 +481,9 @@ typedef struct {
   bool closed;
   bool binary;
   bool borrowed;    /* sys.stdin/stdout/stderr: the C stream is never fclose'd */
+  bool fd_name;     /* opened from a descriptor: `name` is its number (stdlib/file.c) */
+  uint8_t errors;   /* text mode: the errors= handler, an index in file.c's table */
+  uint8_t newline;  /* text mode: the newline= policy (file.c's NL_*) */
   ObjStr *encoding; /* text mode: as given to open() (repr shows it), else NULL */
 } ObjFile;
 

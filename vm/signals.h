@@ -23,6 +23,8 @@ typedef struct AsySignals {
   volatile sig_atomic_t pending; /* SIGINTs not acted on yet */
   int cancels;                   /* SIGINTs turned into a main-task cancel this run */
   Value main_task;               /* asyncio.run's main task, or UNDEF */
+  volatile sig_atomic_t quit;    /* SIGQUIT (Ctrl-\) not acted on yet */
+  Value tree_hook;               /* asyncio's: print the task tree (UNDEF: none) */
 } AsySignals;
 
 /* Install the SIGINT handler for this VM (the process has one; the last VM wins). */
@@ -33,6 +35,9 @@ bool asy_signals_check(VM *vm);
 /* Also write a byte to fd on each SIGINT (-1: stop), so a poller blocked on it wakes
 ** even when the signal came just before it started to wait. */
 void asy_signals_set_wake_fd(int fd);
+/* Act on a pending Ctrl-\ (SIGQUIT): print every task's tree through asyncio's hook
+** and go on, as the loop does at its safe points. */
+void asy_signals_check_quit(VM *vm);
 /* Mark main_task (gc.c). */
 void asy_signals_mark(VM *vm);
 

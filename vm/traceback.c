@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "lang/parse.h"
+#include "vm/trace.h"
 #include "vm/except.h"
 #include "vm/gc.h"
 #include "vm/suggest.h"
@@ -1325,6 +1326,7 @@ void asy_print_exception(VM *vm, Value exc) {
   asy_push_root(vm, saved);
   AsyExBuf out = {0};
   format_exception(vm, &out, exc);
+  if (vm->trace) asy_trace_console(vm, false);
   if (vm->before_console_write) vm->before_console_write(vm);
   fflush(stdout); /* what the program printed comes before its traceback, as in CPython */
   if (out.len) fwrite(out.s, 1, out.len, stderr);

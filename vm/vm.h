@@ -265,6 +265,15 @@ struct VM {
   /* Called before anything is written to the terminal's stdout or stderr (the REPL
   ** takes its prompt off the screen so output appears above it); NULL: nothing. */
   void (*before_console_write)(VM *vm);
+  bool trace;                         /* --trace (vm/trace.c) */
+  bool observe;                       /* --trace or --timeline: the task hooks report */
+  struct AsyTimeline *timeline;       /* --timeline's recorder (vm/timeline.c), or NULL */
+  double trace_origin;                /* the clock when tracing began */
+  int trace_group_depth, trace_group; /* the group of the next task created (0: none) */
+  int trace_groups;                   /* groups numbered so far */
+  char *trace_buf;                    /* trace lines not yet written to stderr */
+  size_t trace_len, trace_cap;
+  bool trace_stdout_dirty;            /* the program wrote to stdout since the last line */
 
   AsyClock clock;     /* real or virtual time (clock.h) */
   AsyLoop loop;       /* the event loop's queues (loop.h) */
