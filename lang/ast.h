@@ -37,8 +37,7 @@
 **   the compiler may ignore them (but AnnAssign with a value still assigns).
 ** - Yield / YieldFrom anywhere an expression may appear ("yield is not supported").
 ** - ImportFrom.level > 0 (relative import, `from . import x`).
-** - Constants of kind AST_CONST_INT with `big` set (int literal beyond int64) and
-**   AST_CONST_IMAG (`1j`).
+** - Constants of kind AST_CONST_IMAG (`1j`).
 ** - Scope errors ('return' outside function, 'break' outside loop, nonlocal at
 **   module level, 'await' outside async function...) are NOT detected by the
 **   parser: that is the compiler's / symtable's job, as in CPython.
@@ -224,8 +223,7 @@ typedef struct {
   AstConstKind kind;
   /* AST_CONST_INT only: the literal does not fit in int64. `i` is then 0 and
      `s`/`len` hold the literal exactly as written in the source (e.g.
-     "0xFFFF_FFFF_FFFF_FFFF_F"), so the compiler can raise OverflowError with
-     it. (Python has bigints; this is a documented Asy difference.) */
+     "0xFFFF_FFFF_FFFF_FFFF_F"); the compiler makes a big int of it. */
   int big;
   int64_t i;
   double f;

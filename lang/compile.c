@@ -12,6 +12,7 @@
 
 #include "lang/compile.h"
 #include "vm/except.h"
+#include "vm/obj/number.h"
 
 /* ------------------------------------------------------------------------ */
 /* Errors                                                                    */
@@ -383,9 +384,21 @@ bool const_value(Compiler *c, const AstNode *e, Value *out) {
   case AST_CONST_FALSE: *out = FALSE_VAL; return true;
   case AST_CONST_ELLIPSIS: *out = c->vm->ellipsis; return true;
   case AST_CONST_INT:
-    if (k->big) {
-      /* Asy ints are 64-bit (LANGUAGE.md, documented differences). */
-      return cerror(c, e, "integer literal too large for a 64-bit int: %.60s", k->s);
+    if (k->big) { /* beyond int64: a big int, parsed as int(text, 0) */
+      Value text = OBJ_VAL(asy_str_cstr(c->vm, k->s));
+      asy_push_root(c->vm, text);
+      Value v = asy_int_from_value(c->vm, text, INT_VAL(0));
+      if (IS_EXC(v)) {
+        asy_clear_pending(c->vm);
+        return cerror(c, e,
+                      "Exceeds the limit (%lld digits) for integer string conversion: value has "
+                      "%zu digits; use sys.set_int_max_str_digits() to increase the limit - "
+                      "Consider hexadecimal for huge integer literals to avoid decimal "
+                      "conversion limits.",
+                      (long long)c->vm->int_max_str_digits, strlen(k->s));
+      }
+      *out = v;
+      return true;
     }
     *out = INT_VAL(k->i);
     return true;

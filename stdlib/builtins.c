@@ -22,7 +22,9 @@
 
 #include "vm/interp.h" /* asy_c_stack_exhausted */
 #include "vm/obj/list.h"
+#include "vm/obj/bigint.h"
 #include "vm/obj/number.h" /* asy_int_pow_mod */
+#include "vm/obj/numbermethods.h" /* asy_number_round */
 
 /* ---- argument checking -------------------------------------------------------------- */
 
@@ -185,10 +187,7 @@ bool asy_std_to_double(VM *vm, Value v, double *out) {
     *out = AS_FLOAT(v);
     return true;
   }
-  if (IS_INTLIKE(v)) {
-    *out = (double)AS_INTLIKE(v);
-    return true;
-  }
+  if (asy_is_int(v)) return asy_int_to_double(vm, v, out);
   if (IS_OBJ(v)) {
     bool found = false;
     Value r = asy_std_call_special(vm, v, vm->names.float_, 0, NULL, &found);
@@ -204,12 +203,11 @@ bool asy_std_to_double(VM *vm, Value v, double *out) {
     r = asy_std_call_special(vm, v, vm->names.index, 0, NULL, &found);
     if (found) {
       if (IS_EXC(r)) return false;
-      if (!IS_INTLIKE(r)) {
+      if (!asy_is_int(r)) {
         asy_raise(vm, vm->exc.TypeError, "__index__ returned non-int (type %N)", r);
         return false;
       }
-      *out = (double)AS_INTLIKE(r);
-      return true;
+      return asy_int_to_double(vm, r, out);
     }
   }
   asy_raise(vm, vm->exc.TypeError, "must be real number, not %N", v);
@@ -293,108 +291,16 @@ static Value bi_ascii(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value bi_abs(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_args(vm, "abs", argc, kw, 1, 1)) return EXC_VAL;
   Value v = args[0];
-  if (IS_INTLIKE(v)) {
+  if (IS_INTLIKE(v) && AS_INTLIKE(v) != INT64_MIN) {
     int64_t i = AS_INTLIKE(v);
-    if (i == INT64_MIN) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
     return INT_VAL(i < 0 ? -i : i);
   }
+  if (asy_is_int(v)) return asy_bigint_unary(vm, -1, v);
   if (IS_FLOAT(v)) return FLOAT_VAL(fabs(AS_FLOAT(v)));
   bool found = false;
   Value r = IS_OBJ(v) ? asy_std_call_special(vm, v, vm->names.abs, 0, NULL, &found) : UNDEF_VAL;
   if (found) return r;
   return asy_raise(vm, vm->exc.TypeError, "bad operand type for abs(): '%s'", asy_type_name(vm, v));
-}
-
-/* Round a double to an int64 with round-half-even (round(x) with no ndigits). */
-static Value float_to_int_round(VM *vm, double x) {
-  if (isnan(x)) return asy_raise(vm, vm->exc.ValueError, "cannot convert float NaN to integer");
-  if (isinf(x))
-    return asy_raise(vm, vm->exc.OverflowError, "cannot convert float infinity to integer");
-  double r = nearbyint(x); /* default rounding mode: to nearest, ties to even */
-  if (r >= 9223372036854775808.0 || r < -9223372036854775808.0)
-    return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
-  return INT_VAL((int64_t)r);
-}
-
-/* round(x, nd) for a float: the correctly rounded decimal value (CPython's double_round
-** uses dtoa mode 3; glibc's printf rounds exactly, ties to even, which is the same). */
-static Value float_round_digits(VM *vm, double x, int64_t nd) {
-  if (nd > 323) return FLOAT_VAL(x);
-  if (nd < -308) return FLOAT_VAL(0.0 * x);
-  if (x == 0.0 || !isfinite(x)) return FLOAT_VAL(x);
-  double r;
-  if (nd >= 0) {
-    char buf[1100];
-    snprintf(buf, sizeof buf, "%.*f", (int)nd, x);
-    r = strtod(buf, NULL);
-  } else {
-    /* Round the exact decimal expansion at 10**-nd by hand. */
-    double ax = fabs(x);
-    if (ax < 1.0) return FLOAT_VAL(copysign(0.0, x));
-    char buf[1100];
-    snprintf(buf, sizeof buf, "%.60f", ax); /* exact: |x| >= 1 has <= 52 fraction digits */
-    char *dot = strchr(buf, '.');
-    size_t ilen = dot ? (size_t)(dot - buf) : strlen(buf);
-    int64_t k = -nd;
-    char digits[1100];
-    size_t nkeep;
-    int up = 0;
-    if ((int64_t)ilen <= k) {
-      nkeep = 0;
-      if ((int64_t)ilen == k) { /* compare with 5 * 10**(k-1) */
-        if (buf[0] > '5') up = 1;
-        else if (buf[0] == '5') {
-          bool rest = false;
-          for (size_t i = 1; buf[i]; i++)
-            if (buf[i] != '0' && buf[i] != '.') rest = true;
-          up = rest ? 1 : 0; /* tie: the kept part 0 is even */
-        }
-      }
-    } else {
-      nkeep = ilen - (size_t)k;
-      char first = buf[nkeep];
-      bool rest = false;
-      for (size_t i = nkeep + 1; buf[i]; i++)
-        if (buf[i] != '0' && buf[i] != '.') rest = true;
-      if (first > '5') up = 1;
-      else if (first == '5') up = rest ? 1 : ((buf[nkeep - 1] - '0') & 1);
-    }
-    size_t n = 0;
-    digits[n++] = '0';
-    memcpy(digits + n, buf, nkeep);
-    n += nkeep;
-    if (up) {
-      size_t i = n - 1;
-      while (digits[i] == '9') digits[i--] = '0';
-      digits[i]++;
-    }
-    for (int64_t i = 0; i < k; i++) digits[n++] = '0';
-    digits[n] = '\0';
-    r = copysign(strtod(digits, NULL), x);
-  }
-  if (isinf(r)) return asy_raise(vm, vm->exc.OverflowError, "rounded value too large to represent");
-  return FLOAT_VAL(r);
-}
-
-/* round(i, nd) for an int with nd < 0: round half to even at 10**-nd. */
-static Value int_round_digits(VM *vm, int64_t v, int64_t nd) {
-  if (nd >= 0) return INT_VAL(v);
-  /* |v| < 0.5 * 10**20, so nd <= -20 always gives 0; 10**19 needs 128-bit arithmetic
-  ** (round(-2**63, -19) is -10**19, an overflow). */
-  if (nd < -19) return INT_VAL(0);
-  __int128 p = 1;
-  for (int64_t i = 0; i < -nd; i++) p *= 10;
-  /* floor division and modulo with Python signs, then round half to even */
-  __int128 q = v / p, r = v % p;
-  if (r < 0) {
-    r += p;
-    q -= 1;
-  }
-  if (r > p - r || (r == p - r && (q & 1))) q += 1;
-  __int128 res = (__int128)q * p;
-  if (res > INT64_MAX || res < INT64_MIN)
-    return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
-  return INT_VAL((int64_t)res);
 }
 
 static Value bi_round(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -403,13 +309,7 @@ static Value bi_round(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_std_bind(vm, "round", argc, args, kw, names, 2, 0, 1, a)) return EXC_VAL;
   Value v = a[0];
   bool has_nd = !IS_UNDEF(a[1]) && !IS_NONE(a[1]);
-  if (IS_FLOAT(v) || IS_INTLIKE(v)) {
-    if (!has_nd) return IS_FLOAT(v) ? float_to_int_round(vm, AS_FLOAT(v)) : INT_VAL(AS_INTLIKE(v));
-    int64_t nd;
-    if (!asy_index(vm, a[1], &nd)) return EXC_VAL;
-    if (IS_FLOAT(v)) return float_round_digits(vm, AS_FLOAT(v), nd);
-    return int_round_digits(vm, AS_INTLIKE(v), nd);
-  }
+  if (asy_is_num(v)) return asy_number_round(vm, v, a[1]);
   bool found = false;
   Value r = UNDEF_VAL;
   if (IS_OBJ(v)) r = asy_std_call_special(vm, v, vm->names.round, has_nd ? 1 : 0, &a[1], &found);
@@ -445,45 +345,7 @@ static Value binary_dunder(VM *vm, Value a, Value b, const char *name, const cha
 static Value bi_divmod(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_no_kw(vm, "divmod", kw) || !asy_arg_count(vm, "divmod", argc, 2, 2)) return EXC_VAL;
   Value a = args[0], b = args[1];
-  Value items[2];
-  if (IS_INTLIKE(a) && IS_INTLIKE(b)) {
-    int64_t x = AS_INTLIKE(a), y = AS_INTLIKE(b);
-    if (y == 0)
-      return asy_raise(vm, vm->exc.ZeroDivisionError, "integer division or modulo by zero");
-    if (x == INT64_MIN && y == -1) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
-    int64_t q = x / y, r = x % y;
-    if (r != 0 && ((r < 0) != (y < 0))) {
-      r += y;
-      q -= 1;
-    }
-    items[0] = INT_VAL(q);
-    items[1] = INT_VAL(r);
-    return OBJ_VAL(asy_tuple_from(vm, 2, items));
-  }
-  if (IS_NUMBER(a) && IS_NUMBER(b)) {
-    double vx = AS_NUMBER(a), wx = AS_NUMBER(b);
-    if (wx == 0.0) return asy_raise(vm, vm->exc.ZeroDivisionError, "float divmod()");
-    double mod = fmod(vx, wx);
-    double div = (vx - mod) / wx;
-    if (mod != 0.0) {
-      if ((wx < 0) != (mod < 0)) {
-        mod += wx;
-        div -= 1.0;
-      }
-    } else {
-      mod = copysign(0.0, wx);
-    }
-    double floordiv;
-    if (div != 0.0) {
-      floordiv = floor(div);
-      if (div - floordiv > 0.5) floordiv += 1.0;
-    } else {
-      floordiv = copysign(0.0, vx / wx);
-    }
-    items[0] = FLOAT_VAL(floordiv);
-    items[1] = FLOAT_VAL(mod);
-    return OBJ_VAL(asy_tuple_from(vm, 2, items));
-  }
+  if (asy_is_num(a) && asy_is_num(b)) return asy_number_divmod(vm, a, b);
   bool handled;
   Value r = binary_dunder(vm, a, b, "__divmod__", "__rdivmod__", &handled);
   if (handled) return r;
@@ -496,7 +358,7 @@ static Value bi_pow(VM *vm, int argc, Value *args, ObjDict *kw) {
   Value a[3];
   if (!asy_std_bind(vm, "pow", argc, args, kw, names, 3, 0, 2, a)) return EXC_VAL;
   if (IS_UNDEF(a[2]) || IS_NONE(a[2])) return asy_binary_op(vm, BINOP_POWER, a[0], a[1]);
-  if (!IS_INTLIKE(a[0]) || !IS_INTLIKE(a[1]) || !IS_INTLIKE(a[2])) {
+  if (!asy_is_int(a[0]) || !asy_is_int(a[1]) || !asy_is_int(a[2])) {
     bool handled = false;
     if (IS_OBJ(a[0]) && !IS_NUMBER(a[0])) {
       bool found = false;
@@ -504,14 +366,16 @@ static Value bi_pow(VM *vm, int argc, Value *args, ObjDict *kw) {
       if (found && (IS_EXC(r) || !asy_same(r, vm->notimplemented))) return r;
     }
     (void)handled;
-    if (IS_NUMBER(a[0]) && IS_NUMBER(a[1]) && IS_NUMBER(a[2]))
+    if (asy_is_num(a[0]) && asy_is_num(a[1]) && asy_is_num(a[2]))
       return asy_raise(vm, vm->exc.TypeError,
                        "pow() 3rd argument not allowed unless all arguments are integers");
     return asy_raise(vm, vm->exc.TypeError,
                      "unsupported operand type(s) for ** or pow(): '%s', '%s', '%s'",
                      asy_type_name(vm, a[0]), asy_type_name(vm, a[1]), asy_type_name(vm, a[2]));
   }
-  return asy_int_pow_mod(vm, AS_INTLIKE(a[0]), AS_INTLIKE(a[1]), AS_INTLIKE(a[2]));
+  if (IS_INTLIKE(a[0]) && IS_INTLIKE(a[1]) && IS_INTLIKE(a[2]))
+    return asy_int_pow_mod(vm, AS_INTLIKE(a[0]), AS_INTLIKE(a[1]), AS_INTLIKE(a[2]));
+  return asy_bigint_pow_mod(vm, a[0], a[1], a[2]);
 }
 
 /* isinstance/issubclass against a class or a (nested) tuple of classes. */
@@ -832,35 +696,25 @@ static Value bi_chr(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 /* hex/oct/bin: sign, prefix, digits of the magnitude. */
-static Value int_to_base(VM *vm, const char *fname, int argc, Value *args, ObjDict *kw, int bits,
-                         const char *prefix) {
+static Value int_to_base(VM *vm, const char *fname, int argc, Value *args, ObjDict *kw, int base) {
   if (!asy_args(vm, fname, argc, kw, 1, 1)) return EXC_VAL;
-  int64_t i;
-  if (!asy_index(vm, args[0], &i)) return EXC_VAL;
-  uint64_t mag = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
-  char buf[80];
-  int n = 0;
-  char tmp[70];
-  int t = 0;
-  unsigned mask = (1u << bits) - 1;
-  do {
-    tmp[t++] = "0123456789abcdef"[mag & mask];
-    mag >>= bits;
-  } while (mag);
-  if (i < 0) buf[n++] = '-';
-  for (const char *p = prefix; *p; p++) buf[n++] = *p;
-  while (t) buf[n++] = tmp[--t];
-  return OBJ_VAL(asy_str_new(vm, buf, (size_t)n));
+  Value v = args[0];
+  if (!asy_is_int(v)) {
+    int64_t i;
+    if (!asy_index(vm, v, &i)) return EXC_VAL;
+    v = INT_VAL(i);
+  }
+  return asy_int_to_base_str(vm, IS_BOOL(v) ? INT_VAL(AS_BOOL(v)) : v, base);
 }
 
 static Value bi_hex(VM *vm, int argc, Value *args, ObjDict *kw) {
-  return int_to_base(vm, "hex", argc, args, kw, 4, "0x");
+  return int_to_base(vm, "hex", argc, args, kw, 16);
 }
 static Value bi_oct(VM *vm, int argc, Value *args, ObjDict *kw) {
-  return int_to_base(vm, "oct", argc, args, kw, 3, "0o");
+  return int_to_base(vm, "oct", argc, args, kw, 8);
 }
 static Value bi_bin(VM *vm, int argc, Value *args, ObjDict *kw) {
-  return int_to_base(vm, "bin", argc, args, kw, 1, "0b");
+  return int_to_base(vm, "bin", argc, args, kw, 2);
 }
 
 static Value bi_format(VM *vm, int argc, Value *args, ObjDict *kw) {

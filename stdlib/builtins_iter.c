@@ -17,6 +17,7 @@
 
 #include "stdlib/asy_stdlib.h"
 #include "vm/gc.h"
+#include "vm/obj/bigint.h"
 #include "vm/opcodes.h"
 
 #include "vm/obj/list.h"
@@ -41,11 +42,21 @@ static bool is_iterator(VM *vm, Value v) {
 static Value enumerate_next(VM *vm, ObjIter *it) {
   Value v = asy_next(vm, it->a);
   if (IS_UNDEF(v) || IS_EXC(v)) return v;
-  /* it->n is set once the count has passed INT64_MAX: the next index is not an int. */
-  if (it->n) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
-  Value items[2] = {INT_VAL(it->i), v};
-  if (it->i == INT64_MAX) it->n = 1;
-  else it->i++;
+  /* it->n is set once the count is past INT64_MAX: then it->b holds it, a big int. */
+  Value items[2] = {it->n ? it->b : INT_VAL(it->i), v};
+  if (it->n) {
+    asy_push_root(vm, v);
+    asy_push_root(vm, it->b); /* items[0]: no longer the iterator's once it moves on */
+    Value next = asy_bigint_binary(vm, BINOP_ADD, it->b, INT_VAL(1));
+    if (IS_EXC(next)) return next;
+    it->b = next;
+  } else if (it->i == INT64_MAX) {
+    it->n = 1;
+    asy_push_root(vm, v);
+    it->b = asy_bigint_binary(vm, BINOP_ADD, INT_VAL(it->i), INT_VAL(1));
+  } else {
+    it->i++;
+  }
   return OBJ_VAL(asy_tuple_from(vm, 2, items));
 }
 
@@ -73,11 +84,13 @@ static Value enumerate_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (IS_UNDEF(a[0]))
     return asy_raise(vm, vm->exc.TypeError, "enumerate() missing required argument 'iterable'");
   int64_t start = 0;
-  if (!IS_UNDEF(a[1]) && !asy_index(vm, a[1], &start)) return EXC_VAL;
+  Value big_start = IS_BIGINT(a[1]) ? a[1] : UNDEF_VAL;
+  if (!IS_UNDEF(a[1]) && IS_UNDEF(big_start) && !asy_index(vm, a[1], &start)) return EXC_VAL;
   Value src = asy_iter(vm, a[0]);
   if (IS_EXC(src)) return src;
-  ObjIter *it = new_iter(vm, IC_ENUMERATE, enumerate_next, src, UNDEF_VAL, UNDEF_VAL);
+  ObjIter *it = new_iter(vm, IC_ENUMERATE, enumerate_next, src, big_start, UNDEF_VAL);
   it->i = start;
+  it->n = IS_UNDEF(big_start) ? 0 : 1;
   return OBJ_VAL(it);
 }
 

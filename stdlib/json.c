@@ -18,6 +18,7 @@
 
 #include "stdlib/asy_stdlib.h"
 #include "vm/gc.h"
+#include "vm/obj/bigint.h"
 #include "vm/interp.h" /* asy_c_stack_exhausted */
 #include "vm/obj/str.h"
 
@@ -313,6 +314,12 @@ static bool encode(Encoder *e, Value v, int depth) {
   }
   if (IS_LIST(v) || IS_TUPLE(v)) return encode_list(e, v, depth);
   if (IS_DICT(v)) return encode_dict(e, v, depth);
+  if (IS_BIGINT(v)) { /* str(), with its digit limit */
+    Value r = asy_int_str(vm, v);
+    if (IS_EXC(r)) return false;
+    asy_buf_put_str(&e->out, AS_STR(r));
+    return true;
+  }
   if (IS_OBJ(v) && asy_isinstance(vm, v, vm->types.int_)) {
     int64_t i;
     if (!asy_index(vm, v, &i)) return false;

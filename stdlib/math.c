@@ -18,6 +18,9 @@
 
 #include "stdlib/asy_stdlib.h"
 #include "vm/gc.h"
+#include "vm/obj/bigint.h"
+#include "vm/obj/number.h"
+#include "vm/obj/str.h" /* asy_memory_error */
 #include "vm/opcodes.h"
 
 static Value domain_error(VM *vm) { return asy_raise(vm, vm->exc.ValueError, "math domain error"); }
@@ -90,17 +93,11 @@ static Value m_lgamma(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 /* ---- rounding to int --------------------------------------------------------------------- */
 
-static Value double_to_int(VM *vm, double d) {
-  if (isnan(d)) return asy_raise(vm, vm->exc.ValueError, "cannot convert float NaN to integer");
-  if (isinf(d))
-    return asy_raise(vm, vm->exc.OverflowError, "cannot convert float infinity to integer");
-  if (d >= 9223372036854775808.0 || d < -9223372036854775808.0)
-    return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
-  return INT_VAL((int64_t)d);
-}
+static Value double_to_int(VM *vm, double d) { return asy_int_from_double(vm, d); }
 
 static Value floor_ceil(VM *vm, Value *args, bool is_floor) {
   Value v = args[0];
+  if (IS_BIGINT(v)) return v;
   if (IS_INTLIKE(v)) return INT_VAL(AS_INTLIKE(v));
   if (IS_FLOAT(v)) return double_to_int(vm, is_floor ? floor(AS_FLOAT(v)) : ceil(AS_FLOAT(v)));
   if (IS_OBJ(v)) {
@@ -123,6 +120,7 @@ static Value m_ceil(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value m_trunc(VM *vm, int argc, Value *args, ObjDict *kw) {
   Value v = args[0];
+  if (IS_BIGINT(v)) return v;
   if (IS_INTLIKE(v)) return INT_VAL(AS_INTLIKE(v));
   if (IS_FLOAT(v)) return double_to_int(vm, trunc(AS_FLOAT(v)));
   bool found = false;
@@ -222,29 +220,46 @@ static bool log_of(double x, double (*fn)(double), double *out) {
   return false;
 }
 
+/* fn(v) for a number v: false with the exception pending (domain errors included). A
+** positive big int too large for a float is taken as m * 2**e (CPython's loghelper). */
+static bool log_value(VM *vm, Value v, double (*fn)(double), double *out) {
+  if (IS_BIGINT(v) && mpz_sgn(AS_BIGINT(v)->z) <= 0) {
+    domain_error(vm);
+    return false;
+  }
+  if (IS_BIGINT(v) && asy_int_bit_length(v) > 1024) {
+    int64_t e;
+    double m = asy_bigint_frexp(AS_BIGINT(v), &e);
+    *out = fn(m) + fn(2.0) * (double)e;
+    return true;
+  }
+  double x;
+  if (!asy_std_to_double(vm, v, &x)) return false;
+  if (!log_of(x, fn, out)) {
+    domain_error(vm);
+    return false;
+  }
+  return true;
+}
+
 static Value m_log(VM *vm, int argc, Value *args, ObjDict *kw) {
-  double x, num, den;
-  if (!asy_std_to_double(vm, args[0], &x)) return EXC_VAL;
-  if (!log_of(x, log, &num)) return domain_error(vm);
+  double num, den;
+  if (!log_value(vm, args[0], log, &num)) return EXC_VAL;
   if (argc == 1) return FLOAT_VAL(num);
-  double b;
-  if (!asy_std_to_double(vm, args[1], &b)) return EXC_VAL;
-  if (!log_of(b, log, &den)) return domain_error(vm);
+  if (!log_value(vm, args[1], log, &den)) return EXC_VAL;
   if (den == 0.0) return asy_raise(vm, vm->exc.ZeroDivisionError, "float division by zero");
   return FLOAT_VAL(num / den);
 }
 
 static Value m_log2(VM *vm, int argc, Value *args, ObjDict *kw) {
-  double x, r;
-  if (!asy_std_to_double(vm, args[0], &x)) return EXC_VAL;
-  if (!log_of(x, log2, &r)) return domain_error(vm);
+  double r;
+  if (!log_value(vm, args[0], log2, &r)) return EXC_VAL;
   return FLOAT_VAL(r);
 }
 
 static Value m_log10(VM *vm, int argc, Value *args, ObjDict *kw) {
-  double x, r;
-  if (!asy_std_to_double(vm, args[0], &x)) return EXC_VAL;
-  if (!log_of(x, log10, &r)) return domain_error(vm);
+  double r;
+  if (!log_value(vm, args[0], log10, &r)) return EXC_VAL;
   return FLOAT_VAL(r);
 }
 
@@ -514,117 +529,126 @@ fail:
 
 /* ---- integer functions ----------------------------------------------------------------------- */
 
-static uint64_t gcd_u(uint64_t a, uint64_t b) {
-  while (b) {
-    uint64_t t = a % b;
-    a = b;
-    b = t;
+/* An int argument (int, big int or __index__) into out, which it initialises. */
+static bool int_arg(VM *vm, Value v, mpz_t out) {
+  if (asy_is_int(v)) {
+    AsyIntView t;
+    mpz_init_set(out, asy_int_view(v, &t));
+    return true;
   }
-  return a;
+  int64_t i;
+  if (!asy_index(vm, v, &i)) return false;
+  mpz_init_set_si(out, i);
+  return true;
 }
 
-static uint64_t mag(int64_t v) { return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v; }
-
-static Value from_u64(VM *vm, uint64_t r) {
-  if (r > (uint64_t)INT64_MAX) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
-  return INT_VAL((int64_t)r);
+/* gcd (lcm when is_lcm) of all the arguments, nonnegative. */
+static Value gcd_lcm(VM *vm, int argc, Value *args, bool is_lcm) {
+  mpz_t acc, v;
+  mpz_init_set_ui(acc, is_lcm ? 1 : 0);
+  for (int i = 0; i < argc; i++) {
+    if (!int_arg(vm, args[i], v)) {
+      mpz_clear(acc);
+      return EXC_VAL;
+    }
+    if (is_lcm) mpz_lcm(acc, acc, v);
+    else mpz_gcd(acc, acc, v);
+    mpz_clear(v);
+  }
+  return asy_int_from_mpz(vm, acc);
 }
 
 static Value m_gcd(VM *vm, int argc, Value *args, ObjDict *kw) {
-  uint64_t g = 0;
-  for (int i = 0; i < argc; i++) {
-    int64_t v;
-    if (!asy_index(vm, args[i], &v)) return EXC_VAL;
-    g = gcd_u(g, mag(v));
-  }
-  return from_u64(vm, g);
+  return gcd_lcm(vm, argc, args, false);
 }
 
 static Value m_lcm(VM *vm, int argc, Value *args, ObjDict *kw) {
-  uint64_t l = 1;
-  for (int i = 0; i < argc; i++) {
-    int64_t v;
-    if (!asy_index(vm, args[i], &v)) return EXC_VAL;
-    uint64_t m = mag(v);
-    if (m == 0 || l == 0) {
-      l = 0;
-      continue;
-    }
-    uint64_t g = gcd_u(l, m);
-    unsigned __int128 r = (unsigned __int128)(l / g) * m;
-    if (r > (unsigned __int128)INT64_MAX)
-      return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
-    l = (uint64_t)r;
-  }
-  return from_u64(vm, l);
+  return gcd_lcm(vm, argc, args, true);
 }
 
 static Value m_factorial(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (IS_FLOAT(args[0]))
+    return asy_raise(vm, vm->exc.TypeError, "'float' object cannot be interpreted as an integer");
+  if (IS_BIGINT(args[0]) && mpz_sgn(AS_BIGINT(args[0])->z) > 0)
+    return asy_raise(vm, vm->exc.OverflowError,
+                     "factorial() argument should not exceed 9223372036854775807");
   int64_t n;
-  if (!asy_index(vm, args[0], &n)) return EXC_VAL;
+  if (IS_BIGINT(args[0])) n = -1;
+  else if (!asy_index(vm, args[0], &n)) return EXC_VAL;
   if (n < 0)
     return asy_raise(vm, vm->exc.ValueError, "factorial() not defined for negative values");
-  if (n > 20) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
-  int64_t r = 1;
-  for (int64_t i = 2; i <= n; i++) r *= i;
-  return INT_VAL(r);
+  if (n > 100000000) return asy_memory_error(vm);
+  mpz_t r;
+  mpz_init(r);
+  mpz_fac_ui(r, (unsigned long)n);
+  return asy_int_from_mpz(vm, r);
 }
 
-/* comb/perm's (n, k=None) as ints, both non-negative. */
-static bool nk_ints(VM *vm, int argc, Value *args, int64_t *n, int64_t *k, bool *has_k) {
-  if (!asy_index(vm, args[0], n)) return false;
-  *has_k = argc == 2 && !IS_NONE(args[1]);
-  if (*has_k && !asy_index(vm, args[1], k)) return false;
-  if (*n < 0) {
-    asy_raise(vm, vm->exc.ValueError, "n must be a non-negative integer");
+/* comb/perm's (n, k=None) as ints, both non-negative (k is n when absent). */
+static bool nk_ints(VM *vm, int argc, Value *args, mpz_t n, mpz_t k) {
+  if (!int_arg(vm, args[0], n)) return false;
+  bool has_k = argc == 2 && !IS_NONE(args[1]);
+  if (has_k ? !int_arg(vm, args[1], k) : (mpz_init_set(k, n), false)) {
+    mpz_clear(n);
     return false;
   }
-  if (*has_k && *k < 0) {
-    asy_raise(vm, vm->exc.ValueError, "k must be a non-negative integer");
+  const char *bad = mpz_sgn(n) < 0   ? "n must be a non-negative integer"
+                    : mpz_sgn(k) < 0 ? "k must be a non-negative integer"
+                                     : NULL;
+  if (bad) {
+    mpz_clears(n, k, NULL);
+    asy_raise(vm, vm->exc.ValueError, "%s", bad);
     return false;
   }
   return true;
 }
 
-static Value m_comb(VM *vm, int argc, Value *args, ObjDict *kw) {
-  int64_t n, k;
-  bool has_k;
-  if (!nk_ints(vm, argc, args, &n, &k, &has_k)) return EXC_VAL;
-  if (k > n) return INT_VAL(0);
-  if (k > n - k) k = n - k;
-  unsigned __int128 r = 1;
-  for (int64_t i = 0; i < k; i++) {
-    r = r * (unsigned __int128)(n - i);
-    r /= (unsigned __int128)(i + 1);
-    if (r > (unsigned __int128)INT64_MAX)
-      return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+/* comb(n, k) (perm(n, k) = comb(n, k) * k! when is_perm): CPython's limits on k. */
+static Value comb_perm(VM *vm, int argc, Value *args, bool is_perm) {
+  mpz_t n, k, r;
+  if (!nk_ints(vm, argc, args, n, k)) return EXC_VAL;
+  mpz_init(r);
+  if (mpz_cmp(k, n) <= 0) {
+    mpz_t m; /* comb is symmetric: use min(k, n - k) */
+    mpz_init(m);
+    mpz_sub(m, n, k);
+    if (is_perm || mpz_cmp(k, m) < 0) mpz_set(m, k);
+    if (!mpz_fits_slong_p(m) || mpz_get_ui(m) > 100000000) {
+      bool fits = mpz_fits_slong_p(m);
+      mpz_clears(n, k, r, m, NULL);
+      if (fits) return asy_memory_error(vm);
+      return asy_raise(vm, vm->exc.OverflowError,
+                       is_perm ? "k must not exceed %lld" : "min(n - k, k) must not exceed %lld",
+                       (long long)INT64_MAX);
+    }
+    mpz_bin_ui(r, n, mpz_get_ui(m));
+    if (is_perm) {
+      mpz_fac_ui(m, mpz_get_ui(k));
+      mpz_mul(r, r, m);
+    }
+    mpz_clear(m);
   }
-  return INT_VAL((int64_t)r);
+  mpz_clears(n, k, NULL);
+  return asy_int_from_mpz(vm, r);
+}
+
+static Value m_comb(VM *vm, int argc, Value *args, ObjDict *kw) {
+  return comb_perm(vm, argc, args, false);
 }
 
 static Value m_perm(VM *vm, int argc, Value *args, ObjDict *kw) {
-  int64_t n, k = 0;
-  bool has_k;
-  if (!nk_ints(vm, argc, args, &n, &k, &has_k)) return EXC_VAL;
-  if (!has_k) k = n;
-  if (k > n) return INT_VAL(0);
-  unsigned __int128 r = 1;
-  for (int64_t i = 0; i < k; i++) {
-    r *= (unsigned __int128)(n - i);
-    if (r > (unsigned __int128)INT64_MAX)
-      return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
-  }
-  return INT_VAL((int64_t)r);
+  return comb_perm(vm, argc, args, true);
 }
 
 static Value m_isqrt(VM *vm, int argc, Value *args, ObjDict *kw) {
-  int64_t n;
-  if (!asy_index(vm, args[0], &n)) return EXC_VAL;
-  if (n < 0) return asy_raise(vm, vm->exc.ValueError, "isqrt() argument must be nonnegative");
-  uint64_t r = (uint64_t)sqrtl((long double)n);
-  while ((unsigned __int128)r * r > (unsigned __int128)n) r--;
-  while ((unsigned __int128)(r + 1) * (r + 1) <= (unsigned __int128)n) r++;
-  return INT_VAL((int64_t)r);
+  mpz_t n;
+  if (!int_arg(vm, args[0], n)) return EXC_VAL;
+  if (mpz_sgn(n) < 0) {
+    mpz_clear(n);
+    return asy_raise(vm, vm->exc.ValueError, "isqrt() argument must be nonnegative");
+  }
+  mpz_sqrt(n, n);
+  return asy_int_from_mpz(vm, n);
 }
 
 static Value m_prod(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -693,20 +717,31 @@ static Value m_sumprod(VM *vm, int argc, Value *args, ObjDict *kw) {
     if (IS_UNDEF(a) != IS_UNDEF(b))
       return asy_raise(vm, vm->exc.ValueError, "Inputs are not the same length");
     if (IS_UNDEF(a)) break;
-    if (all_int && IS_INTLIKE(a) && IS_INTLIKE(b)) {
+    if (all_int && asy_is_int(a) && asy_is_int(b)) {
       int64_t m, r;
-      if (!__builtin_mul_overflow(AS_INTLIKE(a), AS_INTLIKE(b), &m) &&
+      if (IS_INTLIKE(a) && IS_INTLIKE(b) && IS_INT(total) &&
+          !__builtin_mul_overflow(AS_INTLIKE(a), AS_INTLIKE(b), &m) &&
           !__builtin_add_overflow(AS_INT(total), m, &r)) {
         total = INT_VAL(r);
         continue;
       }
+      Value prod = asy_number_binary(vm, BINOP_MULTIPLY, a, b);
+      if (IS_EXC(prod)) return prod;
+      asy_push_root(vm, prod);
+      total = asy_number_binary(vm, BINOP_ADD, total, prod);
+      if (IS_EXC(total)) return total;
+      asy_push_root(vm, total);
+      continue;
     }
-    if (IS_NUMBER(a) && IS_NUMBER(b)) {
+    if (asy_is_num(a) && asy_is_num(b)) {
+      double x, y, t;
       if (all_int) {
         all_int = false;
-        asy_list_append(vm, terms, FLOAT_VAL((double)AS_INT(total)));
+        if (!asy_int_to_double(vm, total, &t)) return EXC_VAL;
+        asy_list_append(vm, terms, FLOAT_VAL(t));
       }
-      double x = AS_NUMBER(a), y = AS_NUMBER(b), hi = x * y;
+      if (!asy_std_to_double(vm, a, &x) || !asy_std_to_double(vm, b, &y)) return EXC_VAL;
+      double hi = x * y;
       asy_list_append(vm, terms, FLOAT_VAL(hi));
       if (isfinite(hi)) asy_list_append(vm, terms, FLOAT_VAL(fma(x, y, -hi)));
       continue;

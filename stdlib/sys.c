@@ -15,6 +15,7 @@
 
 #include "stdlib/asy_stdlib.h"
 #include "vm/gc.h"
+#include "vm/obj/bigint.h"
 #include "vm/obj/str.h"
 
 static Value s_exit(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -59,6 +60,30 @@ static Value s_setrecursionlimit(VM *vm, int argc, Value *args, ObjDict *kw) {
         "cannot set the recursion limit to %d at the recursion depth %d: the limit is too low",
         (int)n, depth);
   vm->recursion_limit = (int)n;
+  return NONE_VAL;
+}
+
+static Value s_get_int_max_str_digits(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_std_bind(vm, "get_int_max_str_digits", argc, args, kw, NULL, 0, 0, 0, NULL))
+    return EXC_VAL;
+  return INT_VAL(vm->int_max_str_digits);
+}
+
+/* sys.set_int_max_str_digits(maxdigits): 0 (no limit) or at least 640, as CPython. */
+static Value s_set_int_max_str_digits(VM *vm, int argc, Value *args, ObjDict *kw) {
+  static const char *const names[] = {"maxdigits"};
+  Value a[1];
+  if (!asy_std_bind(vm, "set_int_max_str_digits", argc, args, kw, names, 1, 0, 1, a))
+    return EXC_VAL;
+  if (IS_FLOAT(a[0]))
+    return asy_raise(vm, vm->exc.TypeError, "'float' object cannot be interpreted as an integer");
+  int64_t n = 0;
+  if (!IS_BIGINT(a[0]) && !asy_index(vm, a[0], &n)) return EXC_VAL;
+  if (IS_BIGINT(a[0]) || n > INT_MAX || n < INT_MIN)
+    return asy_raise(vm, vm->exc.OverflowError, "Python int too large to convert to C int");
+  if (n != 0 && n < 640)
+    return asy_raise(vm, vm->exc.ValueError, "maxdigits must be 0 or larger than 640");
+  vm->int_max_str_digits = n;
   return NONE_VAL;
 }
 
@@ -211,6 +236,8 @@ void asy_sys_create(VM *vm) {
   static const AsyMethodDef fns[] = {
     {"exit", s_exit, ASY_UNCHECKED}, {"getrecursionlimit", s_getrecursionlimit, ASY_UNCHECKED},
     {"setrecursionlimit", s_setrecursionlimit, ASY_UNCHECKED},
+    {"get_int_max_str_digits", s_get_int_max_str_digits, ASY_UNCHECKED},
+    {"set_int_max_str_digits", s_set_int_max_str_digits, ASY_UNCHECKED},
     {"exception", s_exception, ASY_UNCHECKED}, {"exc_info", s_exc_info, ASY_UNCHECKED},
     {"intern", s_intern, ASY_UNCHECKED}, {"getdefaultencoding", s_getdefaultencoding, ASY_UNCHECKED},
     {0},

@@ -1,10 +1,12 @@
 /*
 ** codefile.c — code objects to bytes and back (see codefile.h).
 */
+#include <stdlib.h>
 #include <string.h>
 
 #include "vm/codefile.h"
 #include "vm/gc.h"
+#include "vm/obj/bigint.h"
 
 #define CODEFILE_MAGIC 0x43595341u /* "ASYC" */
 #define CODEFILE_VERSION 1u
@@ -23,7 +25,8 @@ enum {
   T_TUPLE = 'U',
   T_CODE = 'C',
   T_ELLIPSIS = 'E',
-  T_FROZENSET = 'Z'
+  T_FROZENSET = 'Z',
+  T_BIGINT = 'L' /* an int beyond int64: sign byte, then its hex digits as T_BYTES data */
 };
 
 /* ---- writing ------------------------------------------------------------------------ */
@@ -62,6 +65,17 @@ static void put_value(Writer *w, Value v) {
     int64_t i = AS_INT(v);
     put_u8(w, T_INT);
     return put(w, &i, sizeof i);
+  }
+  if (IS_BIGINT(v)) {
+    size_t n;
+    bool neg;
+    char *digits = asy_int_digits_alloc(vm, v, 16, false, &n, &neg); /* no limit in hex */
+    put_u8(w, T_BIGINT);
+    put_u8(w, neg);
+    put_u32(w, (uint32_t)n);
+    put(w, digits, n);
+    free(digits);
+    return;
   }
   if (IS_FLOAT(v)) {
     double d = AS_FLOAT(v);
@@ -209,6 +223,21 @@ static Value get_value(Reader *r) {
   case T_STR_REF: {
     ObjStr *s = get_tagged_str(r, tag);
     return s ? OBJ_VAL(s) : NONE_VAL;
+  }
+  case T_BIGINT: {
+    bool neg = get_u8(r) != 0;
+    uint32_t n = get_u32(r);
+    if (!r->ok || (size_t)(r->end - r->p) < n) break;
+    char *digits = malloc((size_t)n + 1);
+    if (!digits) abort();
+    memcpy(digits, r->p, n);
+    digits[n] = '\0';
+    r->p += n;
+    Value v = asy_int_from_digits(vm, digits, n, 16, neg);
+    free(digits);
+    if (IS_EXC(v)) break;
+    asy_push_root(vm, v);
+    return v;
   }
   case T_BYTES: {
     uint32_t n = get_u32(r);

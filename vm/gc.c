@@ -13,6 +13,7 @@
 
 #include "vm/future.h"
 #include "vm/gc.h"
+#include "vm/obj/bigint.h"
 #include "vm/obj/context.h"
 #include "vm/obj/deque.h"
 #include "vm/obj/str.h"
@@ -212,7 +213,7 @@ static void blacken(VM *vm, Obj *o) {
   case OBJ_STR:
     if (!(o->cls->flags & CLASS_BUILTIN)) MARK(*asy_str_attrs((ObjStr *)o));
     break;
-  case OBJ_BYTES: case OBJ_RANGE:
+  case OBJ_BYTES: case OBJ_RANGE: case OBJ_BIGINT:
     break;
   case OBJ_TUPLE: {
     ObjTuple *t = (ObjTuple *)o;
@@ -472,6 +473,12 @@ static void free_object(VM *vm, Obj *o) {
   }
   case OBJ_HANDLE: size = sizeof(ObjHandle); break;
   case OBJ_CONTEXT: size = sizeof(ObjContext); break;
+  case OBJ_BIGINT: {
+    ObjBigInt *b = (ObjBigInt *)o;
+    size = sizeof(ObjBigInt) + (size_t)b->z->_mp_alloc * sizeof(mp_limb_t);
+    mpz_clear(b->z);
+    break;
+  }
   case OBJ_DEQUE: {
     ObjDeque *d = (ObjDeque *)o;
     if (d->items) ASY_FREE(vm, Value, d->items, d->cap);

@@ -55,6 +55,7 @@ typedef enum {
   OBJ_FUTURE,      /* asyncio Future or Task, or an instance of a subclass (vm/future.c) */
   OBJ_CONTEXT,     /* contextvars.Context (vm/obj/context.c) */
   OBJ_DEQUE,       /* collections.deque (vm/obj/deque.c) */
+  OBJ_BIGINT,      /* an int beyond 64 bits (vm/obj/bigint.h; class int) */
   OBJ_TYPE_COUNT
 } ObjType;
 
@@ -538,6 +539,7 @@ typedef struct {
 #define AS_FUTURE(v) ((ObjFuture *)AS_OBJ(v))
 
 #define IS_STR(v) IS_OBJ_TYPE(v, OBJ_STR)
+#define IS_BIGINT(v) IS_OBJ_TYPE(v, OBJ_BIGINT) /* an int beyond int64 (bigint.h) */
 #define IS_BYTES(v) IS_OBJ_TYPE(v, OBJ_BYTES)
 #define IS_TUPLE(v) IS_OBJ_TYPE(v, OBJ_TUPLE)
 #define IS_LIST(v) IS_OBJ_TYPE(v, OBJ_LIST)

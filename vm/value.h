@@ -2,9 +2,10 @@
 ** value.h — the Value: what every Asy expression evaluates to.
 **
 ** A Value is a tagged union (Lua's TValue): a tag byte and one 64-bit payload.
-** Python ints are 64-bit here (see LANGUAGE.md, "Documented differences"), so an
-** int does not fit NaN-boxing; a 16-byte struct passed by value is cheap on x86-64
-** (two registers) and keeps ints, floats, bools and None allocation-free.
+** An int that fits in 64 bits is an immediate (a bigger one is a heap ObjBigInt, see
+** vm/obj/bigint.h), so an int does not fit NaN-boxing; a 16-byte struct passed by value
+** is cheap on x86-64 (two registers) and keeps ints, floats, bools and None
+** allocation-free.
 **
 ** Two tags never reach script code:
 **   VAL_UNDEF  "no value": an unbound local, a missing dict entry, an exhausted
@@ -30,7 +31,7 @@ typedef enum {
   VAL_UNDEF = 0, /* internal: "nothing here" (zero-initialised memory is UNDEF) */
   VAL_NONE,      /* None */
   VAL_BOOL,      /* True / False (a subclass of int, as in Python) */
-  VAL_INT,       /* 64-bit signed int; overflow raises OverflowError */
+  VAL_INT,       /* an int in the int64 range (beyond it: ObjBigInt, vm/obj/bigint.h) */
   VAL_FLOAT,     /* IEEE double */
   VAL_OBJ,       /* pointer to a heap object (see object.h) */
   VAL_EXC,       /* internal: error sentinel, exception pending in the fiber */

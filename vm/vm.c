@@ -140,6 +140,7 @@ VM *vm_new(void) {
   vm->gc_stress = stress && *stress && strcmp(stress, "0") != 0;
   vm->next_gc = 4u << 20;
   vm->recursion_limit = 1000;
+  vm->int_max_str_digits = 4300; /* CPython's default (bigint.h) */
   vm->gc_paused = 1;
 
   vm->fiber = calloc(1, sizeof(Fiber));

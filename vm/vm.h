@@ -316,6 +316,7 @@ struct VM {
     struct DictEntry *entry;
   } attr_cache[1024];
   uint64_t nan_serial;   /* number.c: payload of the last fresh NaN (its identity) */
+  int64_t int_max_str_digits; /* bigint.c: sys.set_int_max_str_digits (0: no limit) */
   struct {               /* str.c: the last code point -> byte offset lookup (weak:
                                cleared whenever the GC sweeps) */
     const ObjStr *s;

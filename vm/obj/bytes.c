@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "vm/gc.h"
+#include "vm/obj/bigint.h"
 #include "vm/obj/bytes.h"
 #include "vm/obj/number.h"
 #include "vm/obj/range.h"
@@ -118,7 +119,7 @@ Value asy_bytes_getitem(VM *vm, ObjBytes *b, Value key) {
   int64_t i;
   if (IS_INTLIKE(key)) i = AS_INTLIKE(key);
   else if (IS_OBJ(key) && !IS_UNDEF(asy_class_lookup(asy_class_of(vm, key), vm->names.index))) {
-    if (!asy_index(vm, key, &i)) return EXC_VAL;
+    if (!asy_index_or(vm, key, &i, vm->exc.IndexError)) return EXC_VAL;
   } else {
     return asy_raise(vm, vm->exc.TypeError, "byte indices must be integers or slices, not %s",
                      asy_type_name(vm, key));

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vm/gc.h"
+#include "vm/obj/bigint.h"
 #include "vm/obj/bytes.h" /* asy_bytes_dunder */
 #include "vm/obj/dtoa.h"
 #include "vm/obj/format.h"
@@ -339,10 +340,11 @@ Value asy_format_float(VM *vm, double d, ObjStr *spec) {
 /* ---- int --------------------------------------------------------------------------------- */
 
 Value asy_format_int(VM *vm, Value v, ObjStr *spec) {
-  int64_t i = AS_INTLIKE(v);
+  bool big = IS_BIGINT(v);
+  int64_t i = big ? (mpz_sgn(AS_BIGINT(v)->z) < 0 ? -1 : 1) : AS_INTLIKE(v); /* big: the sign */
   if (spec->size == 0) {
     if (IS_BOOL(v)) return OBJ_VAL(asy_str_cstr(vm, AS_BOOL(v) ? "True" : "False"));
-    return asy_int_repr(vm, i);
+    return asy_int_str(vm, v);
   }
   Spec sp;
   if (!parse_spec(vm, spec, 'd', '>', asy_type_name(vm, v), &sp)) return EXC_VAL;
@@ -354,7 +356,11 @@ Value asy_format_int(VM *vm, Value v, ObjStr *spec) {
   case 'F':
   case 'g':
   case 'G':
-  case '%': return format_float_spec(vm, (double)i, &sp, v);
+  case '%': {
+    double d;
+    if (!asy_int_to_double(vm, v, &d)) return EXC_VAL;
+    return format_float_spec(vm, d, &sp, v);
+  }
   case 'd':
   case 'n':
   case 'b':
@@ -376,6 +382,8 @@ Value asy_format_int(VM *vm, Value v, ObjStr *spec) {
     if (sp.alt)
       return asy_raise(vm, vm->exc.ValueError,
                        "Alternate form (#) not allowed with integer format specifier 'c'");
+    if (big)
+      return asy_raise(vm, vm->exc.OverflowError, "Python int too large to convert to C long");
     if (i < 0 || i > 0x10FFFF)
       return asy_raise(vm, vm->exc.OverflowError, "%s", "%c arg not in range(0x110000)");
     char enc[4];
@@ -387,6 +395,15 @@ Value asy_format_int(VM *vm, Value v, ObjStr *spec) {
   const char *prefix = "";
   if (sp.alt)
     prefix = base == 2 ? "0b" : base == 8 ? "0o" : base == 16 ? (type == 'X' ? "0X" : "0x") : "";
+  if (big) {
+    size_t nd;
+    bool neg;
+    char *p = asy_int_digits_alloc(vm, v, base, type == 'X', &nd, &neg);
+    if (!p) return EXC_VAL;
+    ObjStr *r = finish_number(vm, neg, prefix, p, nd, "", &sp, base == 10 ? 3 : 4);
+    free(p);
+    return r ? OBJ_VAL(r) : EXC_VAL;
+  }
   char digits[72];
   char *p = asy_int_digits(digits + sizeof digits, i, base, type == 'X');
   size_t nd = (size_t)(digits + sizeof digits - p);
@@ -439,6 +456,7 @@ Value asy_format(VM *vm, Value v, ObjStr *spec) {
   case VAL_NONE: return asy_object_format(vm, v, spec);
   default: break;
   }
+  if (IS_BIGINT(v)) return asy_format_int(vm, v, spec);
   if (IS_STR(v) && AS_OBJ(v)->cls == vm->types.str) return asy_format_str(vm, AS_STR(v), spec);
   if (IS_OBJ(v)) {
     ObjClass *cls = asy_class_of(vm, v);
@@ -998,8 +1016,8 @@ static Value percent_format(VM *vm, const char *s, size_t n, Value args, bool by
         uint8_t byte;
         if (IS_BYTES(v) && AS_BYTES(v)->size == 1) {
           byte = AS_BYTES(v)->data[0];
-        } else if (IS_INTLIKE(v)) {
-          int64_t x = AS_INTLIKE(v);
+        } else if (asy_is_int(v)) {
+          int64_t x = IS_BIGINT(v) ? -1 : AS_INTLIKE(v);
           if (x < 0 || x > 255) {
             asy_buf_free(&out);
             return asy_raise(vm, vm->exc.OverflowError, "%s", "%c arg not in range(256)");
@@ -1020,8 +1038,8 @@ static Value percent_format(VM *vm, const char *s, size_t n, Value args, bool by
           return asy_raise(vm, vm->exc.TypeError, "%s", "%c requires int or char");
         }
         ch = asy_str_char_at(vm, AS_STR(v), 0);
-      } else if (IS_INTLIKE(v)) {
-        int64_t x = AS_INTLIKE(v);
+      } else if (asy_is_int(v)) {
+        int64_t x = IS_BIGINT(v) ? -1 : AS_INTLIKE(v);
         if (x < 0 || x > 0x10FFFF) {
           asy_buf_free(&out);
           return asy_raise(vm, vm->exc.OverflowError, "%s", "%c arg not in range(0x110000)");
@@ -1042,18 +1060,31 @@ static Value percent_format(VM *vm, const char *s, size_t n, Value args, bool by
     case 'o':
     case 'x':
     case 'X': {
-      int64_t x;
-      if (!percent_int(vm, v, (char)type, &x)) {
-        asy_buf_free(&out);
-        return EXC_VAL;
-      }
+      int64_t x = 0;
       int base = (type == 'o') ? 8 : (type == 'x' || type == 'X') ? 16 : 10;
-      char digits[72];
-      char *p = asy_int_digits(digits + sizeof digits, x, base, type == 'X');
-      size_t nd = (size_t)(digits + sizeof digits - p);
+      char digits[72], *p, *bigp = NULL;
+      size_t nd;
+      bool neg;
+      if (IS_FLOAT(v) && base == 10 && isfinite(AS_FLOAT(v)))
+        v = asy_int_from_double(vm, AS_FLOAT(v));
+      if (IS_BIGINT(v)) { /* any size: the digits from GMP */
+        p = bigp = asy_int_digits_alloc(vm, v, base, type == 'X', &nd, &neg);
+        if (!p) {
+          asy_buf_free(&out);
+          return EXC_VAL;
+        }
+      } else {
+        if (!percent_int(vm, v, (char)type, &x)) {
+          asy_buf_free(&out);
+          return EXC_VAL;
+        }
+        p = asy_int_digits(digits + sizeof digits, x, base, type == 'X');
+        nd = (size_t)(digits + sizeof digits - p);
+        neg = x < 0;
+      }
       char head[8];
       size_t hl = 0;
-      if (x < 0) head[hl++] = '-';
+      if (neg) head[hl++] = '-';
       else if (flags & F_SIGN) head[hl++] = '+';
       else if (flags & F_BLANK) head[hl++] = ' ';
       if ((flags & F_ALT) && base != 10) {
@@ -1065,6 +1096,7 @@ static Value percent_format(VM *vm, const char *s, size_t n, Value args, bool by
       asy_buf_init(&body, vm);
       for (int64_t k = (int64_t)nd; k < prec; k++) asy_buf_putc(&body, '0');
       asy_buf_put(&body, p, nd);
+      free(bigp);
       percent_pad(&out, head, hl, body.data, body.len, flags, width, true, bytes_mode);
       asy_buf_free(&body);
       break;

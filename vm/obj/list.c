@@ -12,6 +12,7 @@
 
 #include "vm/except.h"
 #include "vm/gc.h"
+#include "vm/obj/bigint.h"
 #include "vm/obj/dict.h"
 #include "vm/obj/func.h"
 #include "vm/obj/iter.h"
@@ -173,7 +174,7 @@ static int key_index(VM *vm, Value key, int64_t *out) {
   }
   if (!IS_OBJ(key) || IS_STR(key) || IS_OBJ_TYPE(key, OBJ_SLICE)) return 0;
   if (IS_UNDEF(asy_class_lookup(AS_OBJ(key)->cls, vm->names.index))) return 0;
-  return asy_index(vm, key, out) ? 1 : -1;
+  return asy_index_or(vm, key, out, vm->exc.IndexError) ? 1 : -1;
 }
 
 Value asy_list_getitem(VM *vm, ObjList *l, Value key) {

@@ -10,13 +10,15 @@
 #include <strings.h>
 
 #include "vm/gc.h"
+#include "vm/obj/bigint.h"
 #include "vm/obj/number.h"
 #include "vm/obj/str.h"
 #include "vm/obj/unicode.h"
 #include "vm/opcodes.h"
 
-static Value int_overflow(VM *vm) {
-  return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+/* a op b past int64: the same operation on big ints. */
+static Value int_grow(VM *vm, int op, int64_t a, int64_t b) {
+  return asy_bigint_binary(vm, op, INT_VAL(a), INT_VAL(b));
 }
 
 /* OverflowError(34, 'Numerical result out of range'), as CPython raises from libm errors. */
@@ -88,13 +90,13 @@ Value asy_int_binary(VM *vm, int op, int64_t a, int64_t b) {
   if (op >= ASY_INPLACE) op -= ASY_INPLACE;
   switch (op) {
   case BINOP_ADD:
-    if (__builtin_add_overflow(a, b, &r)) return int_overflow(vm);
+    if (__builtin_add_overflow(a, b, &r)) return int_grow(vm, op, a, b);
     return INT_VAL(r);
   case BINOP_SUBTRACT:
-    if (__builtin_sub_overflow(a, b, &r)) return int_overflow(vm);
+    if (__builtin_sub_overflow(a, b, &r)) return int_grow(vm, op, a, b);
     return INT_VAL(r);
   case BINOP_MULTIPLY:
-    if (__builtin_mul_overflow(a, b, &r)) return int_overflow(vm);
+    if (__builtin_mul_overflow(a, b, &r)) return int_grow(vm, op, a, b);
     return INT_VAL(r);
   case BINOP_TRUE_DIVIDE:
     if (b == 0) return asy_raise(vm, vm->exc.ZeroDivisionError, "division by zero");
@@ -102,7 +104,7 @@ Value asy_int_binary(VM *vm, int op, int64_t a, int64_t b) {
   case BINOP_FLOOR_DIVIDE:
     if (b == 0)
       return asy_raise(vm, vm->exc.ZeroDivisionError, "integer division or modulo by zero");
-    if (a == INT64_MIN && b == -1) return int_overflow(vm);
+    if (a == INT64_MIN && b == -1) return int_grow(vm, op, a, b);
     return INT_VAL(floor_div(a, b));
   case BINOP_REMAINDER:
     if (b == 0) return asy_raise(vm, vm->exc.ZeroDivisionError, "integer modulo by zero");
@@ -113,14 +115,14 @@ Value asy_int_binary(VM *vm, int op, int64_t a, int64_t b) {
     if (a == 1 || b == 0) return INT_VAL(1);
     if (a == -1) return INT_VAL((b & 1) ? -1 : 1);
     if (a == 0) return INT_VAL(0);
-    if (!int_pow(a, b, &r)) return int_overflow(vm);
+    if (!int_pow(a, b, &r)) return int_grow(vm, op, a, b);
     return INT_VAL(r);
   case BINOP_LSHIFT:
     if (b < 0) return asy_raise(vm, vm->exc.ValueError, "negative shift count");
     if (a == 0) return INT_VAL(0);
-    if (b >= 64) return int_overflow(vm);
+    if (b >= 64) return int_grow(vm, op, a, b);
     r = (int64_t)((uint64_t)a << b);
-    if ((r >> b) != a) return int_overflow(vm);
+    if ((r >> b) != a) return int_grow(vm, op, a, b);
     return INT_VAL(r);
   case BINOP_RSHIFT:
     if (b < 0) return asy_raise(vm, vm->exc.ValueError, "negative shift count");
@@ -271,6 +273,18 @@ Value asy_float_binary(VM *vm, int op, double a, double b) {
 
 Value asy_number_binary(VM *vm, int op, Value a, Value b) {
   int bop = op >= ASY_INPLACE ? op - ASY_INPLACE : op;
+  if (IS_BIGINT(a) || IS_BIGINT(b)) {
+    if (asy_is_int(a) && asy_is_int(b)) return asy_bigint_binary(vm, bop, a, b);
+    if (bop == BINOP_AND || bop == BINOP_OR || bop == BINOP_XOR || bop == BINOP_LSHIFT ||
+        bop == BINOP_RSHIFT || bop == BINOP_MATRIX_MULTIPLY)
+      return asy_raise(vm, vm->exc.TypeError, "unsupported operand type(s) for %s: '%s' and '%s'",
+                       binop_symbol(bop), asy_type_name(vm, a), asy_type_name(vm, b));
+    double x, y; /* a big int with a float: the int converts (OverflowError if too big) */
+    if (!asy_int_to_double(vm, IS_FLOAT(a) ? INT_VAL(0) : a, &x) ||
+        !asy_int_to_double(vm, IS_FLOAT(b) ? INT_VAL(0) : b, &y))
+      return EXC_VAL;
+    return asy_float_binary(vm, bop, IS_FLOAT(a) ? AS_FLOAT(a) : x, IS_FLOAT(b) ? AS_FLOAT(b) : y);
+  }
   if (IS_INTLIKE(a) && IS_INTLIKE(b)) {
     if (IS_BOOL(a) && IS_BOOL(b) && (bop == BINOP_AND || bop == BINOP_OR || bop == BINOP_XOR)) {
       bool x = AS_BOOL(a), y = AS_BOOL(b);
@@ -286,6 +300,7 @@ Value asy_number_binary(VM *vm, int op, Value a, Value b) {
 }
 
 Value asy_number_unary(VM *vm, int op, Value a) {
+  if (IS_BIGINT(a)) return asy_bigint_unary(vm, op, a);
   if (IS_FLOAT(a)) {
     if (op == UNOP_NEGATIVE) return FLOAT_VAL(-AS_FLOAT(a));
     if (op == UNOP_POSITIVE) return a;
@@ -293,7 +308,7 @@ Value asy_number_unary(VM *vm, int op, Value a) {
   }
   int64_t i = AS_INTLIKE(a);
   if (op == UNOP_NEGATIVE) {
-    if (i == INT64_MIN) return int_overflow(vm);
+    if (i == INT64_MIN) return asy_bigint_unary(vm, op, a);
     return INT_VAL(-i);
   }
   if (op == UNOP_POSITIVE) return INT_VAL(i);
@@ -302,15 +317,22 @@ Value asy_number_unary(VM *vm, int op, Value a) {
 
 Value asy_number_divmod(VM *vm, Value a, Value b) {
   Value items[2];
+  if (asy_is_int(a) && asy_is_int(b) &&
+      (IS_BIGINT(a) || IS_BIGINT(b) || (AS_INTLIKE(a) == INT64_MIN && AS_INTLIKE(b) == -1)))
+    return asy_bigint_divmod(vm, a, b);
   if (IS_INTLIKE(a) && IS_INTLIKE(b)) {
     int64_t x = AS_INTLIKE(a), y = AS_INTLIKE(b);
     if (y == 0)
       return asy_raise(vm, vm->exc.ZeroDivisionError, "integer division or modulo by zero");
-    if (x == INT64_MIN && y == -1) return int_overflow(vm);
     items[0] = INT_VAL(floor_div(x, y));
     items[1] = INT_VAL(floor_mod(x, y));
   } else {
-    double x = AS_NUMBER(a), y = AS_NUMBER(b);
+    double x, y;
+    if (!asy_int_to_double(vm, IS_FLOAT(a) ? INT_VAL(0) : a, &x) ||
+        !asy_int_to_double(vm, IS_FLOAT(b) ? INT_VAL(0) : b, &y))
+      return EXC_VAL;
+    if (IS_FLOAT(a)) x = AS_FLOAT(a);
+    if (IS_FLOAT(b)) y = AS_FLOAT(b);
     if (y == 0) return asy_raise(vm, vm->exc.ZeroDivisionError, "float divmod()");
     double q, m;
     float_divmod(x, y, &q, &m);
@@ -347,7 +369,16 @@ Value asy_cmp_result(int op, int c) {
 Value asy_number_compare(VM *vm, int op, Value a, Value b) {
   (void)vm;
   int c;
-  if (IS_INTLIKE(a) && IS_INTLIKE(b)) {
+  if (IS_BIGINT(a) || IS_BIGINT(b)) {
+    if (IS_FLOAT(a)) {
+      c = asy_bigint_float_cmp(b, AS_FLOAT(a));
+      if (c != 2) c = -c;
+    } else if (IS_FLOAT(b)) {
+      c = asy_bigint_float_cmp(a, AS_FLOAT(b));
+    } else {
+      c = asy_int_cmp(a, b);
+    }
+  } else if (IS_INTLIKE(a) && IS_INTLIKE(b)) {
     int64_t x = AS_INTLIKE(a), y = AS_INTLIKE(b);
     c = x < y ? -1 : x > y;
   } else if (IS_FLOAT(a) && IS_FLOAT(b)) {
@@ -465,7 +496,8 @@ static int digit_value(char c) {
   return 99;
 }
 
-int asy_parse_int(const char *str, size_t len, int base, int64_t *out) {
+/* asy_parse_int, and past int64 (when vm is not NULL) the big int in *big. */
+static int parse_int(VM *vm, const char *str, size_t len, int base, int64_t *out, Value *big) {
   size_t n;
   char *buf = to_ascii(str, len, &n);
   const char *p = buf, *end = buf + n;
@@ -495,6 +527,7 @@ int asy_parse_int(const char *str, size_t len, int base, int64_t *out) {
   uint64_t acc = 0;
   bool overflow = false, nonzero = false;
   const char *first = p;
+  char *dig = buf; /* the digits alone, compacted in place, for a big int */
   while (p < end) {
     if (*p == '_') {
       p++;
@@ -504,6 +537,7 @@ int asy_parse_int(const char *str, size_t len, int base, int64_t *out) {
     int dv = digit_value(*p);
     if (dv >= base) goto done;
     if (dv) nonzero = true;
+    *dig++ = *p;
     if (acc > (UINT64_MAX - (uint64_t)dv) / (uint64_t)base) overflow = true;
     else acc = acc * (uint64_t)base + (uint64_t)dv;
     p++;
@@ -512,6 +546,11 @@ int asy_parse_int(const char *str, size_t len, int base, int64_t *out) {
   if (base0_decimal && first[0] == '0' && nonzero) goto done;
   if (overflow || acc > (uint64_t)INT64_MAX + (neg ? 1 : 0)) {
     result = -1;
+    if (vm) {
+      *dig = '\0';
+      *big = asy_int_from_digits(vm, buf, (size_t)(dig - buf), base, neg);
+      result = IS_EXC(*big) ? -2 : 2;
+    }
     goto done;
   }
   *out = neg ? (int64_t)(0 - acc) : (int64_t)acc;
@@ -519,6 +558,10 @@ int asy_parse_int(const char *str, size_t len, int base, int64_t *out) {
 done:
   free(buf);
   return result;
+}
+
+int asy_parse_int(const char *str, size_t len, int base, int64_t *out) {
+  return parse_int(NULL, str, len, base, out, NULL);
 }
 
 bool asy_parse_float(VM *vm, const char *str, size_t len, double *out) {
@@ -589,20 +632,13 @@ done:
 }
 
 bool asy_float_to_int(VM *vm, double d, int64_t *out) {
-  if (isinf(d)) {
-    asy_raise(vm, vm->exc.OverflowError, "cannot convert float infinity to integer");
+  Value v = asy_int_from_double(vm, d);
+  if (IS_EXC(v)) return false;
+  if (IS_BIGINT(v)) {
+    asy_raise(vm, vm->exc.OverflowError, "Python int too large to convert to C ssize_t");
     return false;
   }
-  if (isnan(d)) {
-    asy_raise(vm, vm->exc.ValueError, "cannot convert float NaN to integer");
-    return false;
-  }
-  d = trunc(d);
-  if (d >= 9223372036854775808.0 || d < -9223372036854775808.0) {
-    int_overflow(vm);
-    return false;
-  }
-  *out = (int64_t)d;
+  *out = AS_INT(v);
   return true;
 }
 
@@ -610,9 +646,11 @@ bool asy_float_to_int(VM *vm, double d, int64_t *out) {
 
 static Value int_from_text(VM *vm, const char *s, size_t n, int base, Value orig) {
   int64_t v;
-  int r = asy_parse_int(s, n, base, &v);
+  Value big;
+  int r = parse_int(vm, s, n, base, &v, &big);
   if (r == 1) return INT_VAL(v);
-  if (r == -1) return int_overflow(vm);
+  if (r == 2) return big;
+  if (r == -2) return EXC_VAL;
   Value rep = asy_repr(vm, orig);
   if (IS_EXC(rep)) return rep;
   return asy_raise(vm, vm->exc.ValueError, "invalid literal for int() with base %d: %s", base,
@@ -633,7 +671,7 @@ static Value call_dunder(VM *vm, Value v, ObjStr *name) {
 ** v's class has no such method, EXC_VAL when it fails or returns a non-int. */
 static Value int_dunder(VM *vm, Value v, ObjStr *name) {
   Value r = call_dunder(vm, v, name);
-  if (IS_EXC(r) || IS_UNDEF(r) || IS_INT(r)) return r;
+  if (IS_EXC(r) || IS_UNDEF(r) || IS_INT(r) || IS_BIGINT(r)) return r;
   if (IS_BOOL(r)) return INT_VAL(AS_BOOL(r));
   return asy_raise(vm, vm->exc.TypeError, "%s returned non-int (type %s)", name->chars,
                    asy_type_name(vm, r));
@@ -651,13 +689,9 @@ Value asy_int_from_value(VM *vm, Value v, Value base_v) {
       return int_from_text(vm, (const char *)AS_BYTES(v)->data, AS_BYTES(v)->size, (int)base, v);
     return asy_raise(vm, vm->exc.TypeError, "int() can't convert non-string with explicit base");
   }
-  if (IS_INT(v)) return v;
+  if (IS_INT(v) || IS_BIGINT(v)) return v;
   if (IS_BOOL(v)) return INT_VAL(AS_BOOL(v));
-  if (IS_FLOAT(v)) {
-    int64_t i;
-    if (!asy_float_to_int(vm, AS_FLOAT(v), &i)) return EXC_VAL;
-    return INT_VAL(i);
-  }
+  if (IS_FLOAT(v)) return asy_int_from_double(vm, AS_FLOAT(v));
   if (IS_STR(v)) return int_from_text(vm, AS_STR(v)->chars, AS_STR(v)->size, 10, v);
   if (IS_BYTES(v))
     return int_from_text(vm, (const char *)AS_BYTES(v)->data, AS_BYTES(v)->size, 10, v);
@@ -681,7 +715,10 @@ static Value float_from_text(VM *vm, const char *s, size_t n, Value orig) {
 
 Value asy_float_from_value(VM *vm, Value v) {
   if (IS_FLOAT(v)) return v;
-  if (IS_INTLIKE(v)) return FLOAT_VAL((double)AS_INTLIKE(v));
+  if (asy_is_int(v)) {
+    double d;
+    return asy_int_to_double(vm, v, &d) ? FLOAT_VAL(d) : EXC_VAL;
+  }
   if (IS_STR(v)) return float_from_text(vm, AS_STR(v)->chars, AS_STR(v)->size, v);
   if (IS_BYTES(v))
     return float_from_text(vm, (const char *)AS_BYTES(v)->data, AS_BYTES(v)->size, v);
@@ -693,7 +730,7 @@ Value asy_float_from_value(VM *vm, Value v) {
                      asy_type_name(vm, v), asy_type_name(vm, r));
   }
   r = int_dunder(vm, v, vm->names.index);
-  if (IS_INT(r)) return FLOAT_VAL((double)AS_INT(r));
+  if (IS_INT(r) || IS_BIGINT(r)) return asy_float_from_value(vm, r);
   if (!IS_UNDEF(r)) return r;
   return asy_raise(vm, vm->exc.TypeError,
                    "float() argument must be a string or a real number, not '%s'",

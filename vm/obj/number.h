@@ -2,9 +2,8 @@
 ** number.h — int, float and bool: arithmetic with Python's semantics, hashing,
 ** comparison, parsing and printing.
 **
-** ints are 64-bit (LANGUAGE.md, documented differences): any result that does not fit
-** raises OverflowError("integer overflow") instead of growing. Everything else follows
-** CPython 3.13: floor division and modulo take the sign of the divisor, int / int is
+** ints are arbitrary-precision: these functions work on int64 and hand any result that
+** does not fit (and any big operand) to bigint.h. Everything follows CPython 3.13: floor division and modulo take the sign of the divisor, int / int is
 ** correctly rounded, int ** negative int is a float, comparisons between int and float
 ** are exact, and the ZeroDivisionError messages are CPython's, case by case.
 **
@@ -18,11 +17,12 @@
 
 /* ---- arithmetic (number.c) ---------------------------------------------------------- */
 
-/* a op b for ints (op is an AsyBinOp; '/' and negative '**' give floats). */
+/* a op b for ints (op is an AsyBinOp; '/' and negative '**' give floats; a result beyond
+** int64 is a big int). */
 Value asy_int_binary(VM *vm, int op, int64_t a, int64_t b);
 /* a op b for floats (bitwise ops raise TypeError like CPython). */
 Value asy_float_binary(VM *vm, int op, double a, double b);
-/* a op b for any two int/bool/float values (mixed operands convert to float). */
+/* a op b for any two int/bool/float/big int values (mixed operands convert to float). */
 Value asy_number_binary(VM *vm, int op, Value a, Value b);
 /* -a, +a, ~a for an int/bool/float (op is AsyUnaryOp, not UNOP_NOT). */
 Value asy_number_unary(VM *vm, int op, Value a);
@@ -50,12 +50,12 @@ Value asy_int_from_value(VM *vm, Value v, Value base);
 /* float(v). */
 Value asy_float_from_value(VM *vm, Value v);
 /* Parse Python int syntax (whitespace, sign, prefixes, underscores, Unicode digits) in
-** base 0 or 2..36. Returns 1 on success, 0 on a syntax error, -1 on overflow. */
+** base 0 or 2..36. Returns 1 on success, 0 on a syntax error, -1 beyond int64. */
 int asy_parse_int(const char *s, size_t n, int base, int64_t *out);
 /* Parse Python float syntax (as float(str)). Returns true on success. */
 bool asy_parse_float(VM *vm, const char *s, size_t n, double *out);
 /* A float to an int64, truncating: OverflowError/ValueError as CPython for inf/nan,
-** OverflowError("integer overflow") outside the 64-bit range. */
+** OverflowError outside the 64-bit range (asy_int_from_double gives any int). */
 bool asy_float_to_int(VM *vm, double d, int64_t *out);
 
 /* ---- printing ------------------------------------------------------------------------------ */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "vm/gc.h"
+#include "vm/obj/bigint.h"
 #include "vm/obj/class.h"
 #include "vm/obj/dtoa.h"
 #include "vm/obj/format.h"
@@ -21,7 +22,7 @@
 
 #define INT_SELF(name) \
   do { \
-    if (argc < 1 || !IS_INTLIKE(args[0])) return asy_bad_self(vm, name, "int", argc, args); \
+    if (argc < 1 || !asy_is_int(args[0])) return asy_bad_self(vm, name, "int", argc, args); \
   } while (0)
 #define FLOAT_SELF(name) \
   do { \
@@ -35,7 +36,7 @@ static Value int_op(VM *vm, int argc, Value *args, ObjDict *kw, const char *name
                     bool refl) {
   INT_SELF(name);
   Value a = args[0], b = args[1];
-  if (!IS_INTLIKE(b)) return vm->notimplemented;
+  if (!asy_is_int(b)) return vm->notimplemented;
   return refl ? asy_number_binary(vm, op, b, a) : asy_number_binary(vm, op, a, b);
 }
 
@@ -43,8 +44,10 @@ static Value float_op(VM *vm, int argc, Value *args, ObjDict *kw, const char *na
                       bool refl) {
   FLOAT_SELF(name);
   Value a = args[0], b = args[1];
-  if (!IS_NUMBER(b)) return vm->notimplemented;
-  double x = AS_FLOAT(a), y = AS_NUMBER(b);
+  if (!asy_is_num(b)) return vm->notimplemented;
+  double x = AS_FLOAT(a), y;
+  if (!asy_int_to_double(vm, IS_FLOAT(b) ? INT_VAL(0) : b, &y)) return EXC_VAL;
+  if (IS_FLOAT(b)) y = AS_FLOAT(b);
   return refl ? asy_float_binary(vm, op, y, x) : asy_float_binary(vm, op, x, y);
 }
 
@@ -84,12 +87,14 @@ static Value pow_common(VM *vm, int argc, Value *args, const char *name, bool re
   if (is_float && mod)
     return asy_raise(vm, vm->exc.TypeError,
                      "pow() 3rd argument not allowed unless all arguments are integers");
-  if (is_float ? !IS_NUMBER(args[1]) : !IS_INTLIKE(args[1])) return vm->notimplemented;
+  if (is_float ? !asy_is_num(args[1]) : !asy_is_int(args[1])) return vm->notimplemented;
   Value a = refl ? args[1] : args[0], b = refl ? args[0] : args[1];
-  if (is_float) return asy_float_binary(vm, BINOP_POWER, AS_NUMBER(a), AS_NUMBER(b));
-  if (!mod) return asy_int_binary(vm, BINOP_POWER, AS_INTLIKE(a), AS_INTLIKE(b));
-  if (!IS_INTLIKE(args[2])) return vm->notimplemented;
-  return asy_int_pow_mod(vm, AS_INTLIKE(a), AS_INTLIKE(b), AS_INTLIKE(args[2]));
+  if (is_float) return asy_number_binary(vm, BINOP_POWER, a, b);
+  if (!mod) return asy_number_binary(vm, BINOP_POWER, a, b);
+  if (!asy_is_int(args[2])) return vm->notimplemented;
+  if (IS_INTLIKE(a) && IS_INTLIKE(b) && IS_INTLIKE(args[2]))
+    return asy_int_pow_mod(vm, AS_INTLIKE(a), AS_INTLIKE(b), AS_INTLIKE(args[2]));
+  return asy_bigint_pow_mod(vm, a, b, args[2]);
 }
 
 static Value i_pow(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -109,11 +114,12 @@ static Value divmod_common(VM *vm, int argc, Value *args, ObjDict *kw, const cha
                            bool is_float) {
   if (is_float) FLOAT_SELF(name);
   else INT_SELF(name);
-  if (is_float ? !IS_NUMBER(args[1]) : !IS_INTLIKE(args[1])) return vm->notimplemented;
+  if (is_float ? !asy_is_num(args[1]) : !asy_is_int(args[1])) return vm->notimplemented;
   Value a = args[0], b = args[1];
-  if (is_float) {
-    a = FLOAT_VAL(AS_NUMBER(a));
-    b = FLOAT_VAL(AS_NUMBER(b));
+  if (is_float && !IS_FLOAT(b)) {
+    double d;
+    if (!asy_int_to_double(vm, b, &d)) return EXC_VAL;
+    b = FLOAT_VAL(d);
   }
   return refl ? asy_number_divmod(vm, b, a) : asy_number_divmod(vm, a, b);
 }
@@ -134,7 +140,7 @@ static Value f_rdivmod(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* bool's own &, |, ^ keep bool results for bool operands. */
 static Value bool_op(VM *vm, int argc, Value *args, ObjDict *kw, const char *name, int op) {
   if (argc < 1 || !IS_BOOL(args[0])) return asy_bad_self(vm, name, "bool", argc, args);
-  if (!IS_INTLIKE(args[1])) return vm->notimplemented;
+  if (!asy_is_int(args[1])) return vm->notimplemented;
   return asy_number_binary(vm, op, args[0], args[1]);
 }
 static Value bool_and(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -152,7 +158,7 @@ static Value cmp_common(VM *vm, int argc, Value *args, ObjDict *kw, const char *
                         bool is_float) {
   if (is_float) FLOAT_SELF(name);
   else INT_SELF(name);
-  if (is_float ? !IS_NUMBER(args[1]) : !IS_INTLIKE(args[1])) return vm->notimplemented;
+  if (is_float ? !asy_is_num(args[1]) : !asy_is_int(args[1])) return vm->notimplemented;
   return asy_number_compare(vm, op, args[0], args[1]);
 }
 
@@ -176,39 +182,41 @@ static Value i_neg(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 static Value i_pos(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("__pos__");
-  return INT_VAL(AS_INTLIKE(args[0]));
+  return IS_BIGINT(args[0]) ? args[0] : INT_VAL(AS_INTLIKE(args[0]));
 }
 static Value i_invert(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("__invert__");
-  return INT_VAL(~AS_INTLIKE(args[0]));
+  return asy_number_unary(vm, UNOP_INVERT, args[0]);
 }
 static Value i_abs(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("__abs__");
+  if (IS_BIGINT(args[0])) return asy_bigint_unary(vm, -1, args[0]);
   int64_t i = AS_INTLIKE(args[0]);
-  if (i == INT64_MIN) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+  if (i == INT64_MIN) return asy_bigint_unary(vm, -1, args[0]);
   return INT_VAL(i < 0 ? -i : i);
 }
 static Value i_bool(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("__bool__");
-  return BOOL_VAL(AS_INTLIKE(args[0]) != 0);
+  return BOOL_VAL(IS_BIGINT(args[0]) || AS_INTLIKE(args[0]) != 0);
 }
 /* __int__, __index__, __trunc__, __floor__, __ceil__, conjugate, numerator, real. */
 static Value i_int(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("__int__");
-  return INT_VAL(AS_INTLIKE(args[0]));
+  return IS_BIGINT(args[0]) ? args[0] : INT_VAL(AS_INTLIKE(args[0]));
 }
 static Value i_float(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("__float__");
-  return FLOAT_VAL((double)AS_INTLIKE(args[0]));
+  return asy_float_from_value(vm, args[0]);
 }
 static Value i_hash(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("__hash__");
+  if (IS_BIGINT(args[0])) return INT_VAL(asy_bigint_hash(AS_BIGINT(args[0])));
   return INT_VAL(asy_hash_int(AS_INTLIKE(args[0])));
 }
 static Value i_repr(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("__repr__");
   if (IS_BOOL(args[0])) return OBJ_VAL(asy_str_cstr(vm, AS_BOOL(args[0]) ? "True" : "False"));
-  return asy_int_repr(vm, AS_INTLIKE(args[0]));
+  return asy_int_str(vm, args[0]);
 }
 static Value i_format(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("__format__");
@@ -220,38 +228,61 @@ static Value i_format(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value i_imag(VM *vm, int argc, Value *args, ObjDict *kw) { return INT_VAL(0); }
 static Value i_one(VM *vm, int argc, Value *args, ObjDict *kw) { return INT_VAL(1); }
 
+/* round(v, nd) for nd < 0 on big ints: a multiple of 10**-nd, half to even. */
+static Value round_big(VM *vm, Value v, int64_t nd) {
+  AsyIntView t;
+  mpz_srcptr x = asy_int_view(v, &t);
+  if (-nd > (int64_t)mpz_sizeinbase(x, 10) + 1) return INT_VAL(0);
+  mpz_t p, q, r, twice;
+  mpz_inits(p, q, r, twice, NULL);
+  mpz_ui_pow_ui(p, 10, (unsigned long)-nd);
+  mpz_fdiv_qr(q, r, x, p);
+  mpz_mul_2exp(twice, r, 1);
+  int c = mpz_cmp(twice, p);
+  if (c > 0 || (c == 0 && mpz_odd_p(q))) mpz_add_ui(q, q, 1);
+  mpz_mul(q, q, p);
+  mpz_clears(p, r, twice, NULL);
+  return asy_int_from_mpz(vm, q);
+}
+
+Value asy_number_round(VM *vm, Value v, Value ndv) {
+  bool absent = IS_UNDEF(ndv) || IS_NONE(ndv);
+  if (IS_FLOAT(v)) {
+    double x = AS_FLOAT(v);
+    if (absent) return asy_int_from_double(vm, nearbyint(x)); /* ties to even */
+    if (IS_BIGINT(ndv)) return FLOAT_VAL(mpz_sgn(AS_BIGINT(ndv)->z) > 0 ? x : 0.0 * x);
+    int64_t nd;
+    if (!asy_index(vm, ndv, &nd)) return EXC_VAL;
+    return asy_float_round(vm, x, nd);
+  }
+  if (IS_BOOL(v)) v = INT_VAL(AS_BOOL(v));
+  if (absent) return v;
+  if (IS_BIGINT(ndv)) return mpz_sgn(AS_BIGINT(ndv)->z) > 0 ? v : INT_VAL(0);
+  int64_t nd;
+  if (!asy_index(vm, ndv, &nd)) return EXC_VAL;
+  return nd >= 0 ? v : round_big(vm, v, nd);
+}
+
 static Value i_round(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("__round__");
-  int64_t v = AS_INTLIKE(args[0]);
-  if (argc < 2 || IS_NONE(args[1])) return INT_VAL(v);
-  int64_t nd;
-  if (!asy_index(vm, args[1], &nd)) return EXC_VAL;
-  if (nd >= 0) return INT_VAL(v);
-  if (nd < -19) return INT_VAL(0);
-  /* Round to a multiple of 10**-nd, half to even. */
-  __int128 p = 1;
-  for (int64_t k = 0; k < -nd; k++) p *= 10;
-  __int128 x = v, q = x / p, r = x % p;
-  if (r < 0) {
-    r += p;
-    q -= 1;
-  }
-  if (2 * r > p || (2 * r == p && (q & 1))) q += 1;
-  __int128 res = q * p;
-  if (res > INT64_MAX || res < INT64_MIN)
-    return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
-  return INT_VAL((int64_t)res);
+  return asy_number_round(vm, args[0], argc < 2 ? UNDEF_VAL : args[1]);
 }
 
 static Value i_bit_length(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("bit_length");
-  int64_t i = AS_INTLIKE(args[0]);
-  uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
-  return INT_VAL(u ? 64 - __builtin_clzll(u) : 0);
+  return INT_VAL((int64_t)asy_int_bit_length(args[0]));
 }
 
 static Value i_bit_count(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("bit_count");
+  if (IS_BIGINT(args[0])) {
+    mpz_t a;
+    mpz_init(a);
+    mpz_abs(a, AS_BIGINT(args[0])->z);
+    int64_t n = (int64_t)mpz_popcount(a);
+    mpz_clear(a);
+    return INT_VAL(n);
+  }
   int64_t i = AS_INTLIKE(args[0]);
   uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
   return INT_VAL(__builtin_popcountll(u));
@@ -259,7 +290,7 @@ static Value i_bit_count(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 static Value i_as_integer_ratio(VM *vm, int argc, Value *args, ObjDict *kw) {
   INT_SELF("as_integer_ratio");
-  Value items[2] = {INT_VAL(AS_INTLIKE(args[0])), INT_VAL(1)};
+  Value items[2] = {IS_BIGINT(args[0]) ? args[0] : INT_VAL(AS_INTLIKE(args[0])), INT_VAL(1)};
   return OBJ_VAL(asy_tuple_from(vm, 2, items));
 }
 
@@ -312,26 +343,38 @@ static Value i_to_bytes(VM *vm, int argc, Value *args, ObjDict *kw) {
                        &is_signed))
     return EXC_VAL;
   if (length < 0) return asy_raise(vm, vm->exc.ValueError, "length argument must be non-negative");
-  int64_t v = AS_INTLIKE(args[0]);
-  if (v < 0 && !is_signed)
+  AsyIntView t;
+  mpz_srcptr v = asy_int_view(args[0], &t);
+  if (mpz_sgn(v) < 0 && !is_signed)
     return asy_raise(vm, vm->exc.OverflowError, "can't convert negative int to unsigned");
-  /* Check the value fits in `length` bytes. */
-  if (length < 8) {
-    int bits = (int)length * 8;
-    bool fits =
-        is_signed
-            ? (bits == 0 ? v == 0
-                         : (v >= -((int64_t)1 << (bits - 1)) && v < ((int64_t)1 << (bits - 1))))
-            : (bits == 0 ? v == 0 : (uint64_t)v < ((uint64_t)1 << bits));
-    if (!fits) return asy_raise(vm, vm->exc.OverflowError, "int too big to convert");
+  /* Two's complement in `length` bytes: the value must fit in 8*length bits (one less
+  ** than that for the magnitude of a signed one). */
+  mpz_t u;
+  mpz_init(u);
+  if (mpz_sgn(v) < 0) mpz_com(u, v); /* -v - 1 */
+  else mpz_set(u, v);
+  size_t bits = mpz_sgn(u) ? mpz_sizeinbase(u, 2) : 0;
+  if ((uint64_t)bits + (is_signed ? 1 : 0) > (uint64_t)length * 8 && !(bits == 0 && length == 0)) {
+    mpz_clear(u);
+    return asy_raise(vm, vm->exc.OverflowError, "int too big to convert");
   }
-  if (length > (int64_t)ASY_STR_MAX) return asy_memory_error(vm);
-  uint8_t *buf = malloc((size_t)length + 1);
+  if (length > (int64_t)ASY_STR_MAX) {
+    mpz_clear(u);
+    return asy_memory_error(vm);
+  }
+  uint8_t *buf = calloc((size_t)length + 1, 1);
   if (!buf) abort();
-  for (int64_t k = 0; k < length; k++) {
-    uint8_t byte = k < 8 ? (uint8_t)((uint64_t)v >> (8 * k)) : (v < 0 ? 0xFF : 0);
-    buf[little ? k : length - 1 - k] = byte;
-  }
+  size_t count = 0;
+  if (bits) mpz_export(buf, &count, -1, 1, 0, 0, u); /* least significant byte first */
+  mpz_clear(u);
+  if (mpz_sgn(v) < 0)
+    for (int64_t k = 0; k < length; k++) buf[k] = (uint8_t)~buf[k];
+  if (!little)
+    for (int64_t k = 0; k < length / 2; k++) {
+      uint8_t c = buf[k];
+      buf[k] = buf[length - 1 - k];
+      buf[length - 1 - k] = c;
+    }
   ObjBytes *r = asy_bytes_new(vm, buf, (size_t)length);
   free(buf);
   return OBJ_VAL(r);
@@ -353,19 +396,17 @@ static Value i_from_bytes(VM *vm, int argc, Value *args, ObjDict *kw) {
   }
   ObjBytes *b = AS_BYTES(bv);
   size_t n = b->size;
-#define BYTE(k) b->data[little ? (k) : n - 1 - (k)] /* k-th least significant byte */
-  bool neg = is_signed && n > 0 && (BYTE(n - 1) & 0x80);
-  /* Bytes above the low eight must only repeat the sign. */
-  for (size_t k = 8; k < n; k++)
-    if (BYTE(k) != (neg ? 0xFF : 0x00))
-      return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
-  uint64_t acc = 0;
-  for (size_t k = 0; k < n && k < 8; k++) acc |= (uint64_t)BYTE(k) << (8 * k);
-#undef BYTE
-  if (neg && n < 8) acc |= ~(uint64_t)0 << (8 * n);
-  if (neg ? (int64_t)acc >= 0 : acc > (uint64_t)INT64_MAX)
-    return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
-  return INT_VAL((int64_t)acc);
+  mpz_t z;
+  mpz_init(z);
+  if (n) mpz_import(z, n, little ? -1 : 1, 1, 0, 0, b->data);
+  if (is_signed && n && (b->data[little ? n - 1 : 0] & 0x80)) {
+    mpz_t top;
+    mpz_init(top);
+    mpz_setbit(top, 8 * n);
+    mpz_sub(z, z, top);
+    mpz_clear(top);
+  }
+  return asy_int_from_mpz(vm, z);
 }
 
 /* The result of int.__new__/float.__new__(cls, …): v itself for the built-in, else an
@@ -440,9 +481,7 @@ static Value f_bool(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 static Value f_int(VM *vm, int argc, Value *args, ObjDict *kw) {
   FLOAT_SELF("__int__");
-  int64_t i;
-  if (!asy_float_to_int(vm, AS_FLOAT(args[0]), &i)) return EXC_VAL;
-  return INT_VAL(i);
+  return asy_int_from_double(vm, AS_FLOAT(args[0]));
 }
 static Value f_float(VM *vm, int argc, Value *args, ObjDict *kw) {
   FLOAT_SELF("__float__");
@@ -450,15 +489,11 @@ static Value f_float(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 static Value f_floor(VM *vm, int argc, Value *args, ObjDict *kw) {
   FLOAT_SELF("__floor__");
-  int64_t i;
-  if (!asy_float_to_int(vm, floor(AS_FLOAT(args[0])), &i)) return EXC_VAL;
-  return INT_VAL(i);
+  return asy_int_from_double(vm, floor(AS_FLOAT(args[0])));
 }
 static Value f_ceil(VM *vm, int argc, Value *args, ObjDict *kw) {
   FLOAT_SELF("__ceil__");
-  int64_t i;
-  if (!asy_float_to_int(vm, ceil(AS_FLOAT(args[0])), &i)) return EXC_VAL;
-  return INT_VAL(i);
+  return asy_int_from_double(vm, ceil(AS_FLOAT(args[0])));
 }
 static Value f_hash(VM *vm, int argc, Value *args, ObjDict *kw) {
   FLOAT_SELF("__hash__");
@@ -482,17 +517,7 @@ static Value f_real(VM *vm, int argc, Value *args, ObjDict *kw) { return args[0]
 
 static Value f_round(VM *vm, int argc, Value *args, ObjDict *kw) {
   FLOAT_SELF("__round__");
-  double x = AS_FLOAT(args[0]);
-  if (argc < 2 || IS_NONE(args[1])) {
-    double r = round(x);
-    if (fabs(x - r) == 0.5) r = 2.0 * round(x / 2.0); /* half to even */
-    int64_t i;
-    if (!asy_float_to_int(vm, r, &i)) return EXC_VAL;
-    return INT_VAL(i);
-  }
-  int64_t nd;
-  if (!asy_index(vm, args[1], &nd)) return EXC_VAL;
-  return asy_float_round(vm, x, nd);
+  return asy_number_round(vm, args[0], argc < 2 ? UNDEF_VAL : args[1]);
 }
 
 static Value f_is_integer(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -509,28 +534,18 @@ static Value f_as_integer_ratio(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (isnan(x)) return asy_raise(vm, vm->exc.ValueError, "cannot convert NaN to integer ratio");
   int e;
   double m = frexp(x, &e);
-  /* Make the mantissa an integer, then cancel powers of two. */
-  for (int k = 0; k < 300 && m != floor(m); k++) {
-    m *= 2.0;
-    e--;
+  int64_t num = (int64_t)ldexp(m, 53); /* exact: a 53-bit integer */
+  e -= 53;
+  while (num != 0 && (num & 1) == 0 && e < 0) { /* cancel powers of two */
+    num /= 2;
+    e++;
   }
-  if (fabs(m) >= 9223372036854775808.0)
-    return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
-  int64_t num = (int64_t)m, den = 1;
-  if (e > 0) {
-    if (e >= 63 || (num != 0 && (num > (INT64_MAX >> e) || num < (INT64_MIN >> e))))
-      return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
-    num <<= e;
-  } else {
-    while (e < 0 && num % 2 == 0 && num != 0) {
-      num /= 2;
-      e++;
-    }
-    if (-e >= 63) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
-    den = (int64_t)1 << -e;
-  }
-  Value items[2] = {INT_VAL(num), INT_VAL(den)};
-  return OBJ_VAL(asy_tuple_from(vm, 2, items));
+  mpz_t n, d;
+  mpz_init_set_si(n, num);
+  mpz_init_set_ui(d, 1);
+  if (e > 0) mpz_mul_2exp(n, n, (mp_bitcnt_t)e);
+  else mpz_mul_2exp(d, d, (mp_bitcnt_t)-e);
+  return asy_int_pair_from_mpz(vm, n, d);
 }
 
 static Value f_hex(VM *vm, int argc, Value *args, ObjDict *kw) {

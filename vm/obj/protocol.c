@@ -19,6 +19,7 @@
 #include "vm/except.h"
 #include "vm/gc.h"
 #include "vm/interp.h" /* asy_c_stack_exhausted */
+#include "vm/obj/bigint.h"
 #include "vm/obj/bytes.h"
 #include "vm/obj/class.h"
 #include "vm/obj/dict.h"
@@ -167,6 +168,7 @@ static bool layout_hash(VM *vm, Value v, int64_t *out) {
   Obj *o = AS_OBJ(v);
   switch ((ObjType)o->type) {
   case OBJ_STR: *out = asy_str_hash((ObjStr *)o); return true;
+  case OBJ_BIGINT: *out = asy_bigint_hash((ObjBigInt *)o); return true;
   case OBJ_BYTES: *out = asy_bytes_hash((ObjBytes *)o); return true;
   case OBJ_TUPLE:
     /* Hashing nested tuples recurses in C: deep data raises instead of overflowing. */
@@ -219,6 +221,7 @@ user:;
   Value r = call_method(vm, m, v, 0, NULL, vm->names.hash);
   if (IS_EXC(r)) return false;
   if (IS_BOOL(r)) r = INT_VAL(AS_BOOL(r));
+  if (IS_BIGINT(r)) r = INT_VAL(asy_bigint_hash(AS_BIGINT(r))); /* CPython rehashes it */
   if (!IS_INT(r)) {
     asy_raise(vm, vm->exc.TypeError, "__hash__ method should return an integer");
     return false;
@@ -260,7 +263,7 @@ static Value list_compare(VM *vm, int op, ObjList *a, ObjList *b) {
 }
 
 Value asy_builtin_compare(VM *vm, int op, Value a, Value b) {
-  if (IS_NUMBER(a) && IS_NUMBER(b)) return asy_number_compare(vm, op, a, b);
+  if (asy_is_num(a) && asy_is_num(b)) return asy_number_compare(vm, op, a, b);
   if (IS_OBJ(a) && IS_OBJ(b) && OBJ_TYPE(a) == OBJ_TYPE(b)) {
     /* Comparing nested containers recurses in C: deep data raises instead of overflowing. */
     if (asy_c_stack_exhausted())
@@ -320,7 +323,7 @@ static Value cmp_slot(VM *vm, int op, Value self, Value other) {
 }
 
 Value asy_compare(VM *vm, int op, Value a, Value b) {
-  if (IS_NUMBER(a) && IS_NUMBER(b)) return asy_number_compare(vm, op, a, b);
+  if (asy_is_num(a) && asy_is_num(b)) return asy_number_compare(vm, op, a, b);
   if (IS_STR(a) && IS_STR(b) && AS_OBJ(a)->cls == vm->types.str && AS_OBJ(b)->cls == vm->types.str)
     return asy_str_compare(vm, op, AS_STR(a), AS_STR(b));
   ObjClass *ca = asy_class_of(vm, a), *cb = asy_class_of(vm, b);
@@ -350,7 +353,7 @@ int asy_equal(VM *vm, Value a, Value b) {
   if (IS_OBJ(a) && IS_OBJ(b) && AS_OBJ(a) == AS_OBJ(b)) return 1;
   /* for floats identity is bitwise (see asy_same) */
   if (IS_FLOAT(a) && IS_FLOAT(b) && asy_same(a, b)) return 1;
-  if (IS_NUMBER(a) && IS_NUMBER(b)) {
+  if (asy_is_num(a) && asy_is_num(b)) {
     Value r = asy_number_compare(vm, CMP_EQ, a, b);
     return IS_EXC(r) ? -1 : AS_BOOL(r);
   }
@@ -444,18 +447,22 @@ static bool is_sequence_layout(Value v) {
 }
 
 Value asy_builtin_binary(VM *vm, int op, Value a, Value b, bool inplace) {
-  if (IS_NUMBER(a) && IS_NUMBER(b)) {
+  if (asy_is_num(a) && asy_is_num(b)) {
     if (IS_BOOL(a) && IS_BOOL(b) && (op == BINOP_AND || op == BINOP_OR || op == BINOP_XOR)) {
       bool x = AS_BOOL(a), y = AS_BOOL(b);
       return BOOL_VAL(op == BINOP_AND ? (x && y) : op == BINOP_OR ? (x || y) : (x != y));
     }
     if (op == BINOP_MATRIX_MULTIPLY) return vm->notimplemented;
     if (IS_INTLIKE(a) && IS_INTLIKE(b)) return asy_int_binary(vm, op, AS_INTLIKE(a), AS_INTLIKE(b));
+    if (asy_is_int(a) && asy_is_int(b)) return asy_bigint_binary(vm, op, a, b);
     if (!is_float_op(op)) return vm->notimplemented;
-    return asy_float_binary(vm, op, AS_NUMBER(a), AS_NUMBER(b));
+    return asy_number_binary(vm, op, a, b);
   }
   if (!IS_OBJ(a) && !IS_OBJ(b)) return vm->notimplemented;
   /* Sequence repetition with a plain int on either side. */
+  if (op == BINOP_MULTIPLY &&
+      ((is_sequence_layout(a) && IS_BIGINT(b)) || (is_sequence_layout(b) && IS_BIGINT(a))))
+    return asy_raise(vm, vm->exc.OverflowError, "cannot fit 'int' into an index-sized integer");
   if (op == BINOP_MULTIPLY) {
     if (is_sequence_layout(a) && IS_INTLIKE(b)) {
       if (inplace && IS_LIST(a)) {
@@ -607,7 +614,7 @@ static Value binary_fallback(VM *vm, int op, Value a, Value b, bool inplace) {
       return asy_raise(vm, vm->exc.TypeError, "can't multiply sequence by non-int of type '%s'",
                        asy_type_name(vm, n));
     int64_t count;
-    if (!asy_index(vm, n, &count)) return EXC_VAL;
+    if (!asy_index_or(vm, n, &count, vm->exc.OverflowError)) return EXC_VAL;
     return seq_repeat(vm, seq, count);
   }
   if (op == BINOP_POWER)
@@ -622,7 +629,7 @@ static Value binary_fallback(VM *vm, int op, Value a, Value b, bool inplace) {
 ** is not a number. */
 static Value number_binary_op(VM *vm, int op, Value a, Value b, bool inplace) {
   if (IS_INT(a) && IS_INT(b)) return asy_int_binary(vm, op, AS_INT(a), AS_INT(b));
-  if (!IS_NUMBER(a) || !IS_NUMBER(b)) return UNDEF_VAL;
+  if (!asy_is_num(a) || !asy_is_num(b)) return UNDEF_VAL;
   Value r = asy_builtin_binary(vm, op, a, b, false);
   if (!is_notimpl(vm, r)) return r;
   return binary_fallback(vm, op, a, b, inplace);
@@ -668,7 +675,7 @@ Value asy_inplace_op(VM *vm, int op, Value a, Value b) {
       if (!is_notimpl(vm, r)) return r;
     }
     if (op == BINOP_ADD) return asy_list_extend(vm, AS_LIST(a), b) ? a : EXC_VAL;
-    if (IS_INTLIKE(b)) return asy_builtin_binary(vm, op, a, b, true);
+    if (asy_is_int(b)) return asy_builtin_binary(vm, op, a, b, true);
     int64_t n;
     bool has_index = IS_OBJ(b) && !IS_UNDEF(asy_class_lookup(AS_OBJ(b)->cls, vm->names.index));
     if (!has_index)
@@ -687,7 +694,7 @@ Value asy_unary_op(VM *vm, int op, Value a) {
     int t = asy_truthy(vm, a);
     return t < 0 ? EXC_VAL : BOOL_VAL(!t);
   }
-  if (IS_INTLIKE(a) || (IS_FLOAT(a) && op != UNOP_INVERT)) return asy_number_unary(vm, op, a);
+  if (asy_is_int(a) || (IS_FLOAT(a) && op != UNOP_INVERT)) return asy_number_unary(vm, op, a);
   static const char *const sym[3] = {"-", "+", "~"};
   if (IS_OBJ(a) && op >= 0 && op < 3) {
     ObjClass *cls = AS_OBJ(a)->cls;
@@ -1120,6 +1127,7 @@ static Value layout_repr(VM *vm, Value v) {
   switch (OBJ_TYPE(v)) {
   case OBJ_STR:
   case OBJ_BYTES: return asy_span_repr(vm, v);
+  case OBJ_BIGINT: return asy_int_str(vm, v);
   case OBJ_LIST: return asy_list_repr(vm, v);
   case OBJ_TUPLE: return asy_tuple_repr(vm, v);
   case OBJ_DICT: return asy_dict_repr(vm, v);
@@ -1248,18 +1256,21 @@ bool asy_index(VM *vm, Value v, int64_t *out) {
     *out = AS_INTLIKE(v);
     return true;
   }
+  if (IS_BIGINT(v)) {
+    asy_raise(vm, vm->exc.OverflowError, "Python int too large to convert to C ssize_t");
+    return false;
+  }
   if (IS_OBJ(v)) {
     Value m = asy_class_lookup(AS_OBJ(v)->cls, vm->names.index);
     if (!IS_UNDEF(m) && !IS_NONE(m)) {
       Value r = call_method(vm, m, v, 0, NULL, vm->names.index);
       if (IS_EXC(r)) return false;
-      if (!IS_INTLIKE(r)) {
+      if (!asy_is_int(r)) {
         asy_raise(vm, vm->exc.TypeError, "__index__ returned non-int (type %s)",
                   asy_type_name(vm, r));
         return false;
       }
-      *out = AS_INTLIKE(r);
-      return true;
+      return asy_index(vm, r, out);
     }
   }
   asy_raise(vm, vm->exc.TypeError, "'%s' object cannot be interpreted as an integer",

@@ -9,6 +9,7 @@
 
 #include "vm/except.h"
 #include "vm/gc.h"
+#include "vm/obj/bigint.h"
 #include "vm/obj/func.h"
 #include "vm/obj/iter.h"
 #include "vm/obj/list.h"
@@ -65,7 +66,9 @@ Value asy_range_getitem(VM *vm, ObjRange *r, Value key) {
     return OBJ_VAL(asy_range_new(vm, (int64_t)nstart, (int64_t)nstop, (int64_t)nstep));
   }
   int64_t i;
-  if (IS_INTLIKE(key)) {
+  if (IS_BIGINT(key)) {
+    return asy_raise(vm, vm->exc.IndexError, "range object index out of range");
+  } else if (IS_INTLIKE(key)) {
     i = AS_INTLIKE(key);
   } else if (IS_OBJ(key) && !IS_STR(key) &&
              !IS_UNDEF(asy_class_lookup(AS_OBJ(key)->cls, vm->names.index))) {
@@ -219,11 +222,15 @@ static Value range_repr_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value range_index_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjRange *r = AS_RANGE(args[0]);
   Value v = args[1];
+  if (IS_BIGINT(v)) { /* never in an int64 range */
+    Value s = asy_int_str(vm, v);
+    if (IS_EXC(s)) return s;
+    return asy_raise(vm, vm->exc.ValueError, "%s is not in range", AS_STR(s)->chars);
+  }
   if (IS_INTLIKE(v)) {
     if (int_in_range(r, AS_INTLIKE(v))) {
       i128 idx = ((i128)AS_INTLIKE(v) - r->start) / r->step; /* up to 2**64 - 2 */
-      if (idx > INT64_MAX) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
-      return INT_VAL((int64_t)idx);
+      return asy_int_from_i128(vm, idx);
     }
     return asy_raise(vm, vm->exc.ValueError, "%lld is not in range", (long long)AS_INTLIKE(v));
   }
@@ -290,6 +297,10 @@ static bool slice_bound(VM *vm, Value v, int64_t dflt, int64_t *out) {
   }
   if (IS_INTLIKE(v)) {
     *out = AS_INTLIKE(v);
+    return true;
+  }
+  if (IS_BIGINT(v)) { /* clamped, as CPython's _PyEval_SliceIndex */
+    *out = mpz_sgn(AS_BIGINT(v)->z) < 0 ? INT64_MIN : INT64_MAX;
     return true;
   }
   if (IS_OBJ(v) && !IS_STR(v) && !IS_UNDEF(asy_class_lookup(AS_OBJ(v)->cls, vm->names.index)))

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "vm/gc.h"
+#include "vm/obj/bigint.h"
 #include "vm/obj/number.h"
 #include "vm/obj/range.h"
 #include "vm/obj/str.h"
@@ -630,11 +631,12 @@ int asy_str_contains(ObjStr *hay, ObjStr *needle) {
 }
 
 Value asy_str_getitem(VM *vm, ObjStr *s, Value key) {
-  if (IS_INTLIKE(key) || (IS_INSTANCE(key) && !IS_OBJ_TYPE(key, OBJ_SLICE) &&
-                          !IS_UNDEF(asy_class_lookup(asy_class_of(vm, key), vm->names.index)))) {
+  if (IS_INTLIKE(key) || IS_BIGINT(key) ||
+      (IS_INSTANCE(key) && !IS_OBJ_TYPE(key, OBJ_SLICE) &&
+       !IS_UNDEF(asy_class_lookup(asy_class_of(vm, key), vm->names.index)))) {
     int64_t i;
     if (IS_INTLIKE(key)) i = AS_INTLIKE(key);
-    else if (!asy_index(vm, key, &i)) return EXC_VAL;
+    else if (!asy_index_or(vm, key, &i, vm->exc.IndexError)) return EXC_VAL;
     if (i < 0) i += (int64_t)s->length;
     if (i < 0 || i >= (int64_t)s->length)
       return asy_raise(vm, vm->exc.IndexError, "string index out of range");

@@ -5,6 +5,7 @@
 
 #include "vm/except.h"
 #include "vm/gc.h"
+#include "vm/obj/bigint.h"
 #include "vm/obj/dict.h"
 #include "vm/obj/func.h"
 #include "vm/obj/iter.h"
@@ -100,7 +101,7 @@ Value asy_tuple_getitem(VM *vm, ObjTuple *t, Value key) {
     return OBJ_VAL(r);
   } else if (IS_OBJ(key) && !IS_STR(key) &&
              !IS_UNDEF(asy_class_lookup(AS_OBJ(key)->cls, vm->names.index))) {
-    if (!asy_index(vm, key, &i)) return EXC_VAL;
+    if (!asy_index_or(vm, key, &i, vm->exc.IndexError)) return EXC_VAL;
   } else {
     return asy_raise(vm, vm->exc.TypeError, "tuple indices must be integers or slices, not %s",
                      asy_type_name(vm, key));
