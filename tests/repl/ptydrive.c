@@ -89,6 +89,19 @@ static bool pump(int fd, double secs) {
   return true;
 }
 
+/* Read output until *buf holds text after *matched (10 s at most); move *matched past it. */
+static bool wait_for(int fd, char **buf, size_t *matched, const char *text) {
+  double end = now() + 10;
+  while (!*buf || !strstr(*buf + *matched, text)) {
+    if (now() > end || !pump(fd, 0.1)) {
+      if (*buf && strstr(*buf + *matched, text)) break;
+      return false;
+    }
+  }
+  *matched = (size_t)(strstr(*buf + *matched, text) - *buf) + strlen(text);
+  return true;
+}
+
 static size_t unescape(const char *s, char *out) {
   size_t n = 0;
   for (; *s; s++) {
@@ -158,24 +171,10 @@ int main(int argc, char **argv) {
       pump(master, 0.05);
     } else if (strncmp(line, "expect ", 7) == 0) {
       unescape(arg, text);
-      double end = now() + 10;
-      while (!screen || !strstr(screen + matched, text)) {
-        if (now() > end || !pump(master, 0.1)) {
-          if (screen && strstr(screen + matched, text)) break;
-          return fail("expected", arg);
-        }
-      }
-      matched = (size_t)(strstr(screen + matched, text) - screen) + strlen(text);
+      if (!wait_for(master, &screen, &matched, text)) return fail("expected", arg);
     } else if (strncmp(line, "expect-raw ", 11) == 0) {
       unescape(arg, text);
-      double end = now() + 10;
-      while (!raw || !strstr(raw + raw_matched, text)) {
-        if (now() > end || !pump(master, 0.1)) {
-          if (raw && strstr(raw + raw_matched, text)) break;
-          return fail("expected raw", arg);
-        }
-      }
-      raw_matched = (size_t)(strstr(raw + raw_matched, text) - raw) + strlen(text);
+      if (!wait_for(master, &raw, &raw_matched, text)) return fail("expected raw", arg);
     } else if (strncmp(line, "sleep ", 6) == 0) {
       double end = now() + atoi(arg) / 1000.0;
       while (now() < end && pump(master, end - now())) {
