@@ -14,12 +14,15 @@ async def main():
     async with asyncio.TaskGroup() as tg:
         for n in range(3):
             tg.create_task(worker(n, lock), name=f"worker-{n}")
+        await asyncio.sleep(0)
+        print("ready", flush=True)
 
 asyncio.run(main())
 PROG
-"$ASY" "$T/svc.asy" >/dev/null 2>&1 &
+"$ASY" "$T/svc.asy" >"$T/svc.out" 2>&1 &
 pid=$!
-sleep 0.5
+# Ask once the tasks are set up (start-up is slow under the sanitizer).
+for _ in $(seq 100); do grep -q ready "$T/svc.out" 2>/dev/null && break; sleep 0.1; done
 run "$ASY" --pstree "$pid"
 expect_code 0
 OUT=$(printf '%s' "$OUT" | sed 's/sleeps until [0-9.]*/sleeps until T/')
