@@ -22,7 +22,6 @@
 #include "vm/traceback.h"
 #include "vm/vm.h"
 
-#define ASY_VERSION "0.1.0"
 
 static const char usage_text[] =
     "usage: asy [option] ... [-c cmd | file | -] [arg] ...\n"

@@ -22,6 +22,9 @@
 
 #include "vm/vm.h"
 
+/* Asy's own version (--version, the REPL banner, sys.version). */
+#define ASY_VERSION "0.1.0"
+
 typedef struct AsyStdlib {
   Value sys_module;               /* the sys module (also in vm->modules) */
   Value std_in, std_out, std_err; /* the original stream objects (ObjFile) */

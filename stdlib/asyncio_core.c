@@ -76,9 +76,7 @@ static bool fd_of(VM *vm, Value v, int *fd) {
 
 /* The (generator or None, code, line) of a frame, for the call graph. */
 static Value frame_entry(VM *vm, Value gen, ObjCode *code, uint32_t ip) {
-  int line = code->firstline;
-  if (ip > 0 && code->positions) line = code->positions[ip - 1].line;
-  Value items[3] = {gen, OBJ_VAL(code), INT_VAL(line)};
+  Value items[3] = {gen, OBJ_VAL(code), INT_VAL(asy_code_line_before(code, ip))};
   return OBJ_VAL(asy_tuple_from(vm, 3, items));
 }
 
@@ -223,9 +221,7 @@ static Value c_coro_location(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (argc < 1 || !IS_OBJ_TYPE(args[0], OBJ_GEN)) return NONE_VAL;
   ObjGen *g = AS_GEN(args[0]);
   if (g->state == GEN_CLOSED) return NONE_VAL;
-  int line = g->code->firstline;
-  if (g->state != GEN_CREATED && g->ip > 0 && g->code->positions)
-    line = g->code->positions[g->ip - 1].line;
+  int line = g->state == GEN_CREATED ? g->code->firstline : asy_code_line_before(g->code, g->ip);
   return OBJ_VAL(asy_str_printf(vm, "%s:%d", g->code->filename->chars, line));
 }
 

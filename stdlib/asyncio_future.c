@@ -405,29 +405,20 @@ static Value m_yield_once(VM *vm, int argc, Value *args, ObjDict *kw) {
   return OBJ_VAL(it);
 }
 
-/* _asyncio_awaited_by: who waits on this future — the waiters asyncio announced (a
-** TaskGroup's parent, gather's caller) and the tasks suspended on it — as a frozenset,
-** or None (3.14). */
+/* _asyncio_awaited_by (3.14): who waits on this future, as a frozenset or None. Derived
+** when asked, so running pays nothing: the tasks suspended on it, and for a TaskGroup's
+** child the group's parent task. */
 static Value p_awaited_by(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
   SELF_FUTURE("_asyncio_awaited_by");
   ObjFuture *f = FUT;
   ObjSet *set = asy_set_new(vm, vm->types.frozenset);
   asy_push_root(vm, OBJ_VAL(set));
-  Obj *a = f->awaited_by;
-  if (a && a->type == OBJ_LIST) {
-    ObjList *l = (ObjList *)a;
-    for (size_t i = 0; i < l->size; i++)
-      if (!asy_set_add(vm, set, l->items[i])) return EXC_VAL;
-  } else if (a && !asy_set_add(vm, set, OBJ_VAL(a))) {
-    return EXC_VAL;
-  }
   for (ObjFuture *t = vm->loop.tasks_head; t; t = t->next_task)
     if (IS_OBJ(t->fut_waiter) && AS_OBJ(t->fut_waiter) == &f->obj &&
         !asy_set_add(vm, set, OBJ_VAL(t)))
       return EXC_VAL;
-  /* A TaskGroup's child is awaited by the group's parent task: its done callback is the
-  ** group's _on_task_done (found here, so spawning pays nothing for the graph). */
+  /* A TaskGroup's child: its done callback is the group's _on_task_done. */
   ObjStr *on_done = name_of(vm, "_on_task_done"), *parent = name_of(vm, "_parent_task");
   size_t ncb = f->callbacks ? f->callbacks->size : 0;
   for (size_t i = 0; i <= ncb; i++) {
@@ -441,29 +432,6 @@ static Value p_awaited_by(VM *vm, int argc, Value *args, ObjDict *kw) {
     if (IS_OBJ_TYPE(p, OBJ_FUTURE) && !asy_set_add(vm, set, p)) return EXC_VAL;
   }
   return set->used ? OBJ_VAL(set) : NONE_VAL;
-}
-
-static bool two_futures(VM *vm, int argc, Value *args, const char *fname) {
-  if (argc == 2 && IS_OBJ_TYPE(args[0], OBJ_FUTURE) && IS_OBJ_TYPE(args[1], OBJ_FUTURE))
-    return true;
-  (void)fname;
-  (void)vm;
-  return false; /* CPython ignores what is not a Future on either side */
-}
-
-/* future_add_to_awaited_by(fut, waiter) / future_discard_from_awaited_by(fut, waiter) */
-static Value m_add_awaited_by(VM *vm, int argc, Value *args, ObjDict *kw) {
-  (void)kw;
-  if (two_futures(vm, argc, args, "future_add_to_awaited_by"))
-    asy_future_awaited_by_add(vm, AS_FUTURE(args[0]), args[1]);
-  return NONE_VAL;
-}
-
-static Value m_discard_awaited_by(VM *vm, int argc, Value *args, ObjDict *kw) {
-  (void)kw;
-  if (two_futures(vm, argc, args, "future_discard_from_awaited_by"))
-    asy_future_awaited_by_discard(AS_FUTURE(args[0]), args[1]);
-  return NONE_VAL;
 }
 
 /* clang-format off */
@@ -511,8 +479,6 @@ static const AsyMethodDef task_functions[] = {
   {"get_context", m_get_context, 0, 0, A}, {"set_context", m_set_context, 1, 1, A},
   {"set_result_unless_cancelled", m_set_result_unless_cancelled, 2, 2, A},
   {"yield_once", m_yield_once, 0, 0, A},
-  {"future_add_to_awaited_by", m_add_awaited_by, 2, 2, A},
-  {"future_discard_from_awaited_by", m_discard_awaited_by, 2, 2, A},
   {0},
 };
 #undef A

@@ -29,7 +29,6 @@
 #include "vm/poller.h"
 #include "vm/traceback.h"
 
-#define ASY_REPL_VERSION "0.1.0"
 
 /* One REPL per process: libedit's callback interface is global too. */
 static struct {
@@ -171,14 +170,13 @@ static bool is_blank(const char *s) {
 static bool opens_block(const char *line) {
   while (*line == ' ' || *line == '\t') line++;
   if (*line == '@') return true;
-  static const char *const heads[] = {"if",  "for",   "while", "def", "class", "with",
-                                      "try", "async", "match", NULL};
+  /* (`match` is a soft keyword: like any other line, it opens a block by ending in ':'.) */
+  static const char *const heads[] = {"if",  "for",   "while", "def", "class",
+                                      "with", "try", "async", NULL};
   for (int i = 0; heads[i]; i++) {
     size_t n = strlen(heads[i]);
-    if (strncmp(line, heads[i], n) == 0 && (line[n] == ' ' || line[n] == '(' || line[n] == ':')) {
-      /* `match` is a soft keyword: only a line ending in ':' starts a block. */
-      if (strcmp(heads[i], "match") != 0) return true;
-    }
+    if (strncmp(line, heads[i], n) == 0 && (line[n] == ' ' || line[n] == '(' || line[n] == ':'))
+      return true;
   }
   const char *end = line + strlen(line);
   while (end > line && isspace((unsigned char)end[-1])) end--;
@@ -403,10 +401,10 @@ static void collect(const char *text) {
   while (*line == ' ') line++;
   if (!dot && (strncmp(line, "import ", 7) == 0 || strncmp(line, "from ", 5) == 0) &&
       !strstr(line, " import ")) {
+    /* Every module import can find: loaded ones, and the registered native and library
+    ** modules (vm->native_modules). */
     add_dict_keys(vm, vm->modules, &list, &n, &cap, "", 0, text);
-    static const char *const known[] = {"asyncio", "contextlib", "contextvars", "collections",
-                                        "json", "math", "random", "sys", "time", NULL};
-    for (int i = 0; known[i]; i++) add_candidate(&list, &n, &cap, "", known[i], 0, text);
+    add_dict_keys(vm, vm->native_modules, &list, &n, &cap, "", 0, text);
   } else if (dot) {
     size_t plen = (size_t)(dot - text) + 1;
     Value obj = resolve_dotted(vm, text, plen - 1);
@@ -502,7 +500,7 @@ static void print_banner(void) {
   fprintf(stderr,
           "Asy %s (Python 3.13 subset): an asyncio REPL. Use \"await\" directly.\n"
           "Type \"help\" for more information, Ctrl-D or \"exit\" to leave.\n",
-          ASY_REPL_VERSION);
+          ASY_VERSION);
 }
 
 int asy_repl_run(VM *vm, ObjModule *main_module, ObjCode *script) {

@@ -223,7 +223,7 @@ void asy_sys_create(VM *vm) {
   asy_def_value(vm, d, "maxsize", INT_VAL(INT64_MAX));
   asy_def_value(vm, d, "byteorder", STR_VAL(vm, "little"));
   asy_def_value(vm, d, "platform", STR_VAL(vm, "linux"));
-  asy_def_value(vm, d, "version", STR_VAL(vm, "3.13.0 (Asy 0.1.0)"));
+  asy_def_value(vm, d, "version", STR_VAL(vm, "3.13.0 (Asy " ASY_VERSION ")"));
   asy_def_value(vm, d, "version_info", make_version_info(vm));
   asy_def_value(vm, d, "hexversion", INT_VAL(0x030d00f0));
   asy_def_value(vm, d, "api_version", INT_VAL(1013));

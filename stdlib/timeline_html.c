@@ -77,7 +77,7 @@ static const char page_script[] =
     "window.onerror=function(m){document.body.dataset.errors=(document.body.dataset.errors||'')+m;};"
     "(function(){'use strict';"
     "var svg=document.getElementById('timeline'),info=document.getElementById('info');"
-    "var total=parseFloat(svg.dataset.total),x0=" "230" ",w=" "900" ",lo=0,hi=total;"
+    "var d=svg.dataset,total=parseFloat(d.total),x0=+d.x0,w=+d.w,lo=0,hi=total;"
     "function X(t){return x0+(t-lo)/(hi-lo)*w;}"
     "function draw(){"
     "svg.querySelectorAll('[data-t0]').forEach(function(e){"
@@ -134,8 +134,8 @@ int asy_timeline_write(VM *vm, const char *path, const char *title) {
              "<span id=\"info\"></span></div>\n");
   fprintf(f,
           "<svg id=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-          "data-total=\"%.6f\" data-lanes=\"%zu\">\n",
-          NAME_W + PLOT_W + 20, height, total, count);
+          "data-total=\"%.6f\" data-lanes=\"%zu\" data-x0=\"%d\" data-w=\"%d\">\n",
+          NAME_W + PLOT_W + 20, height, total, count, NAME_W, PLOT_W);
   fputs("<defs><marker id=\"head\" viewBox=\"0 0 6 6\" refX=\"6\" refY=\"3\" markerWidth=\"6\" "
         "markerHeight=\"6\" orient=\"auto\"><path d=\"M0,0 L6,3 L0,6 z\" fill=\"#607d8b\"/>"
         "</marker></defs>\n",
@@ -164,8 +164,10 @@ int asy_timeline_write(VM *vm, const char *path, const char *title) {
     put_escaped(f, L->name);
     fprintf(f, "<title>");
     put_escaped(f, L->name);
-    fputs(" created at ", f);
-    put_escaped(f, L->where);
+    if (L->where[0]) {
+      fputs(" created at ", f);
+      put_escaped(f, L->where);
+    }
     if (L->group) fprintf(f, " in group %d", L->group);
     if (L->outcome) {
       fputs("; ", f);

@@ -17,25 +17,7 @@ static double real_now(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static const char *task_label(VM *vm, ObjFuture *t) {
-  Value n = asy_task_name(vm, t);
-  return IS_STR(n) ? AS_STR(n)->chars : "a task";
-}
-
-/* "file:line" of the innermost program frame now running, or of the task's coroutine. */
-static void where_now(VM *vm, char *out, size_t n) {
-  Fiber *f = vm->fiber;
-  for (int i = f->frame_count - 1; i >= 0; i--) {
-    ObjCode *co = f->frames[i].code;
-    if (co->filename && strncmp(co->filename->chars, "<frozen ", 8) == 0) continue;
-    uint32_t ip = (uint32_t)(f->frames[i].ip - co->code);
-    int line = ip > 0 && co->positions ? co->positions[ip - 1].line : co->firstline;
-    const char *slash = co->filename ? strrchr(co->filename->chars, '/') : NULL;
-    snprintf(out, n, "%s:%d", slash ? slash + 1 : co->filename ? co->filename->chars : "?", line);
-    return;
-  }
-  snprintf(out, n, "?");
-}
+static const char *task_label(VM *vm, ObjFuture *t) { return asy_trace_task_name(vm, OBJ_VAL(t)); }
 
 static void say(VM *vm, const char *text) {
   if (vm->trace) asy_trace_console(vm, false);
@@ -44,10 +26,6 @@ static void say(VM *vm, const char *text) {
   fprintf(stderr, "asy --debug: %s\n", text);
   fflush(stderr);
 }
-
-/* A step's start on both clocks: CPU work moves only the real one, a blocking sleep on
-** the virtual clock only the loop's. */
-static double step_real_start;
 
 /* Is the task still handling the CancelledError, or suspended in asyncio code that
 ** catches one on purpose and
@@ -71,15 +49,14 @@ static bool library_handles_cancel(VM *vm, ObjFuture *t) {
   return false;
 }
 
-double asy_diagnose_step_begin(VM *vm, ObjFuture *t, Value exc) {
+AsyStepStart asy_diagnose_step_begin(VM *vm, ObjFuture *t, Value exc) {
   t->cancel_caught = !IS_UNDEF(exc) && asy_isinstance(vm, exc, vm->exc.CancelledError);
-  step_real_start = real_now();
-  return asy_loop_time(vm);
+  return (AsyStepStart){asy_loop_time(vm), real_now()};
 }
 
-void asy_diagnose_step_end(VM *vm, ObjFuture *t, double began) {
-  char text[600], where[200];
-  double held = asy_loop_time(vm) - began, real = real_now() - step_real_start;
+void asy_diagnose_step_end(VM *vm, ObjFuture *t, AsyStepStart began) {
+  char text[600];
+  double held = asy_loop_time(vm) - began.loop, real = real_now() - began.real;
   if (real > held) held = real;
   if (held > 0.1) {
     if (t->state == FUT_PENDING) {
@@ -116,16 +93,16 @@ void asy_diagnose_step_end(VM *vm, ObjFuture *t, double began) {
              task_label(vm, t), wait);
     say(vm, text);
   }
-  (void)where;
 }
 
 void asy_diagnose_blocking(VM *vm, const char *what) {
   if (!IS_OBJ_TYPE(vm->loop.current_task, OBJ_FUTURE)) return;
   char text[400], where[200];
-  where_now(vm, where, sizeof where);
+  asy_trace_where_now(vm, where, sizeof where);
   snprintf(text, sizeof text,
-           "blocking call %s in %s at %s: the loop and every other task stop meanwhile; "
+           "blocking call %s in %s%s%s: the loop and every other task stop meanwhile; "
            "use `await asyncio.sleep()` (or asyncio.to_thread for blocking work)",
-           what, task_label(vm, AS_FUTURE(vm->loop.current_task)), where);
+           what, task_label(vm, AS_FUTURE(vm->loop.current_task)), where[0] ? " at " : "",
+           where);
   say(vm, text);
 }

@@ -14,9 +14,15 @@
 
 #include "vm/vm.h"
 
+/* A step's start on both clocks: CPU work moves only the real one, a blocking sleep on
+** the virtual clock only the loop's (kept by the caller, so nested eager steps keep theirs). */
+typedef struct {
+  double loop, real;
+} AsyStepStart;
+
 /* Around a task step (vm/future.c): exc is what the step throws in (UNDEF: none). */
-double asy_diagnose_step_begin(VM *vm, ObjFuture *t, Value exc);
-void asy_diagnose_step_end(VM *vm, ObjFuture *t, double began);
+AsyStepStart asy_diagnose_step_begin(VM *vm, ObjFuture *t, Value exc);
+void asy_diagnose_step_end(VM *vm, ObjFuture *t, AsyStepStart began);
 /* A blocking call named `what` (e.g. "time.sleep(0.5)") is about to run. */
 void asy_diagnose_blocking(VM *vm, const char *what);
 

@@ -693,7 +693,8 @@ static bool task_step(VM *vm, ObjFuture *t, Value exc) {
   vm->loop.context = t->context;
   vm->loop.current_task = OBJ_VAL(t);
   if (vm->observe) asy_trace_step(vm, t, exc);
-  double began = vm->debug ? asy_diagnose_step_begin(vm, t, exc) : 0;
+  AsyStepStart began = {0, 0};
+  if (vm->debug) began = asy_diagnose_step_begin(vm, t, exc);
   bool ok = step_run(vm, t, exc);
   if (vm->debug) asy_diagnose_step_end(vm, t, began);
   if (vm->observe) {
@@ -753,45 +754,6 @@ void asy_future_mark(VM *vm, ObjFuture *f) {
   if (f->is_task && f->spare_step) asy_gc_mark_obj(vm, (Obj *)f->spare_step);
   if (f->callbacks) asy_gc_mark_obj(vm, (Obj *)f->callbacks);
   if (f->attrs) asy_gc_mark_obj(vm, (Obj *)f->attrs);
-  if (f->awaited_by) asy_gc_mark_obj(vm, f->awaited_by);
-}
-
-void asy_future_awaited_by_add(VM *vm, ObjFuture *f, Value waiter) {
-  if (!IS_OBJ(waiter)) return;
-  Obj *w = AS_OBJ(waiter);
-  if (!f->awaited_by) {
-    f->awaited_by = w; /* one waiter needs no list */
-    return;
-  }
-  if (f->awaited_by == w) return;
-  if (f->awaited_by->type != OBJ_LIST) {
-    size_t mark = asy_temp_mark(vm);
-    asy_push_root(vm, waiter);
-    ObjList *l = asy_list_new(vm, 2);
-    asy_list_append(vm, l, OBJ_VAL(f->awaited_by));
-    f->awaited_by = (Obj *)l;
-    asy_temp_reset(vm, mark);
-  }
-  ObjList *l = (ObjList *)f->awaited_by;
-  for (size_t i = 0; i < l->size; i++)
-    if (asy_same(l->items[i], waiter)) return;
-  asy_list_append(vm, l, waiter);
-}
-
-void asy_future_awaited_by_discard(ObjFuture *f, Value waiter) {
-  if (!f->awaited_by || !IS_OBJ(waiter)) return;
-  if (f->awaited_by == AS_OBJ(waiter)) {
-    f->awaited_by = NULL;
-    return;
-  }
-  if (f->awaited_by->type != OBJ_LIST) return;
-  ObjList *l = (ObjList *)f->awaited_by;
-  for (size_t i = 0; i < l->size; i++) {
-    if (!asy_same(l->items[i], waiter)) continue;
-    memmove(l->items + i, l->items + i + 1, (l->size - i - 1) * sizeof(Value));
-    l->size--;
-    return;
-  }
 }
 
 void asy_future_release(VM *vm, ObjFuture *f) {

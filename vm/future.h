@@ -104,9 +104,4 @@ int asy_future_cancel_any(VM *vm, Value fut, Value msg);
 void asy_future_mark(VM *vm, ObjFuture *f);
 void asy_future_release(VM *vm, ObjFuture *f);
 
-/* 3.14's future_add_to_awaited_by / future_discard_from_awaited_by: who waits on f,
-** for the call graph and the deadlock report. */
-void asy_future_awaited_by_add(VM *vm, ObjFuture *f, Value waiter);
-void asy_future_awaited_by_discard(ObjFuture *f, Value waiter);
-
 #endif

@@ -25,9 +25,14 @@ static void out_of_memory(void) {
   abort();
 }
 
-void *asy_realloc(VM *vm, void *ptr, size_t old_size, size_t new_size) {
+/* Count a buffer's change of size toward the collection threshold. */
+static void account(VM *vm, size_t old_size, size_t new_size) {
   vm->bytes_allocated += new_size;
   vm->bytes_allocated -= old_size < vm->bytes_allocated ? old_size : vm->bytes_allocated;
+}
+
+void *asy_realloc(VM *vm, void *ptr, size_t old_size, size_t new_size) {
+  account(vm, old_size, new_size);
   if (new_size == 0) {
     free(ptr);
     return NULL;
@@ -59,7 +64,7 @@ void asy_push_root(VM *vm, Value v) {
 }
 
 /* ---- the small-object pool ----------------------------------------------------------
-** Objects of up to 320 bytes come from per-size-class free lists carved out of 64 KiB
+** Objects of up to 256 bytes come from per-size-class free lists carved out of 64 KiB
 ** slabs: most objects are small and short-lived (handles, tuples, bound methods,
 ** coroutines), and malloc's per-call bookkeeping was a third of a task switch. Freed
 ** blocks go back to their list; slabs are freed at exit. Under AddressSanitizer every
@@ -105,6 +110,19 @@ static void *pool_carve(VM *vm, size_t cls) {
   return b;
 }
 
+/* A block of size class cls, from its free list or a slab; and back. */
+static void *pool_take(VM *vm, size_t cls) {
+  void **b = vm->pool_free[cls];
+  if (b) vm->pool_free[cls] = *b;
+  else b = pool_carve(vm, cls);
+  return b;
+}
+
+static void pool_give(VM *vm, void *block, size_t cls) {
+  *(void **)block = vm->pool_free[cls];
+  vm->pool_free[cls] = block;
+}
+
 static Obj *obj_malloc(VM *vm, size_t size) {
   if (!ASY_POOL || size > POOL_GRAIN * POOL_CLASSES) {
     Obj *o = calloc(1, size);
@@ -112,55 +130,43 @@ static Obj *obj_malloc(VM *vm, size_t size) {
     return o;
   }
   size_t cls = (size - 1) / POOL_GRAIN;
-  void **b = vm->pool_free[cls];
-  if (b) vm->pool_free[cls] = *b;
-  else b = pool_carve(vm, cls);
-  memset(b, 0, (cls + 1) * POOL_GRAIN);
-  Obj *o = (Obj *)b;
+  Obj *o = pool_take(vm, cls);
+  memset(o, 0, (cls + 1) * POOL_GRAIN);
   o->pool = (uint8_t)(cls + 1);
   return o;
 }
 
 /* The block goes back where it came from (Obj.pool), whatever size the type says. */
 static void obj_free(VM *vm, Obj *o) {
-  if (!o->pool) {
-    free(o);
-    return;
-  }
-  size_t cls = o->pool - 1u;
-  *(void **)o = vm->pool_free[cls];
-  vm->pool_free[cls] = o;
+  if (!o->pool) free(o);
+  else pool_give(vm, o, o->pool - 1u);
 }
 
 void *asy_pool_realloc(VM *vm, void *ptr, size_t old_size, size_t new_size) {
   const size_t limit = POOL_GRAIN * POOL_CLASSES;
-  if (!ASY_POOL || (old_size > limit && new_size > limit))
-    return asy_realloc(vm, ptr, old_size, new_size);
+  bool old_pooled = ASY_POOL && old_size && old_size <= limit;
+  bool new_pooled = ASY_POOL && new_size && new_size <= limit;
+  if (!old_pooled && !new_pooled) return asy_realloc(vm, ptr, old_size, new_size);
   size_t old_cls = old_size ? (old_size - 1) / POOL_GRAIN : 0;
   size_t new_cls = new_size ? (new_size - 1) / POOL_GRAIN : 0;
-  if (ptr && new_size && old_size <= limit && new_size <= limit && old_cls == new_cls) {
-    vm->bytes_allocated += new_size;
-    vm->bytes_allocated -= old_size < vm->bytes_allocated ? old_size : vm->bytes_allocated;
+  if (ptr && old_pooled && new_pooled && old_cls == new_cls) {
+    account(vm, old_size, new_size);
     return ptr;
   }
   void *p = NULL;
-  if (new_size > limit) {
-    p = asy_realloc(vm, NULL, 0, new_size);
+  if (new_pooled) {
+    p = pool_take(vm, new_cls);
+    account(vm, 0, new_size);
   } else if (new_size) {
-    void **b = vm->pool_free[new_cls];
-    if (b) vm->pool_free[new_cls] = *b;
-    else b = pool_carve(vm, new_cls);
-    p = b;
-    vm->bytes_allocated += new_size;
+    p = asy_realloc(vm, NULL, 0, new_size);
   }
   if (ptr) {
     if (p) memcpy(p, ptr, old_size < new_size ? old_size : new_size);
-    if (old_size > limit) {
-      asy_realloc(vm, ptr, old_size, 0);
+    if (old_pooled) {
+      pool_give(vm, ptr, old_cls);
+      account(vm, old_size, 0);
     } else {
-      *(void **)ptr = vm->pool_free[old_cls];
-      vm->pool_free[old_cls] = ptr;
-      vm->bytes_allocated -= old_size < vm->bytes_allocated ? old_size : vm->bytes_allocated;
+      asy_realloc(vm, ptr, old_size, 0);
     }
   }
   return p;

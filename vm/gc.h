@@ -43,7 +43,7 @@ void *asy_realloc(VM *vm, void *ptr, size_t old_size, size_t new_size);
 ** failed malloc does, rather than letting asy_realloc abort. */
 bool asy_alloc_too_big(size_t n, size_t size);
 /* asy_realloc for a small, short-lived buffer whose exact size its owner always knows
-** (a suspended frame's slots): sizes up to 320 bytes come from the object pool. A
+** (a suspended frame's slots): sizes up to 256 bytes come from the object pool. A
 ** buffer must be freed and resized through this function only. */
 void *asy_pool_realloc(VM *vm, void *ptr, size_t old_size, size_t new_size);
 #define ASY_ALLOC(vm, type, n) ((type *)asy_realloc((vm), NULL, 0, sizeof(type) * (n)))

@@ -122,6 +122,13 @@ typedef enum {
 ** scratch copy bind_args makes of the locals. */
 #define ASY_FRAME_SLACK 16
 
+/* The source line of the instruction before `ip`, where a running or suspended frame
+** (whose ip points past it) is; the first line when ip is 0 or there are no positions. */
+static inline int asy_code_line_before(const ObjCode *co, uint32_t ip) {
+  if (ip > 0 && co->positions && ip <= (uint32_t)co->ncode) return co->positions[ip - 1].line;
+  return co->firstline;
+}
+
 static inline int asy_nlocalsplus(const ObjCode *co) {
   return co->nlocals + co->ncells + co->nfree;
 }

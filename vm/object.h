@@ -358,9 +358,6 @@ typedef struct ObjFuture {
   Value cb0, cb0_context; /* first callback (UNDEF: none) */
   ObjList *callbacks;     /* the others, or NULL */
   ObjDict *attrs;         /* __dict__ of instances of subclasses */
-  Obj *awaited_by;        /* who waits on this one, for the call graph (3.14's
-                             _asyncio_awaited_by) when asyncio says so (a TaskGroup's
-                             parent, gather's caller): NULL, one future, or a list */
   /* Task only: a plain future is allocated without these (asy_future_size) */
   Value coro, context, name, fut_waiter;
   struct ObjHandle *spare_step; /* the handle of its last step, reused for the next one */

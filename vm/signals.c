@@ -12,26 +12,14 @@
 #include "vm/vm.h"
 
 /* Signals are process-wide: the handler reaches the flag of the VM that installed it. */
-static volatile sig_atomic_t *sigint_flag;
+static volatile sig_atomic_t *sigint_flag, *sigquit_flag, *sigusr1_flag;
 static volatile sig_atomic_t wake_fd = -1;
-
-static void on_sigint(int sig) {
-  (void)sig;
-  if (sigint_flag) (*sigint_flag)++;
-  if (wake_fd >= 0) {
-    int saved = errno;
-    char c = 0;
-    ssize_t r = write(wake_fd, &c, 1); /* a full pipe already wakes the poller */
-    (void)r;
-    errno = saved;
-  }
-}
 
 void asy_signals_set_wake_fd(int fd) { wake_fd = fd; }
 
-static volatile sig_atomic_t *sigquit_flag, *sigusr1_flag;
-
-static void on_sigquit(int sig) {
+/* Record the signal, and wake a poller blocked in epoll_wait (a full pipe already does). */
+static void on_signal(int sig) {
+  if (sig == SIGINT && sigint_flag) (*sigint_flag)++;
   if (sig == SIGQUIT && sigquit_flag) *sigquit_flag = 1;
   if (sig == SIGUSR1 && sigusr1_flag) *sigusr1_flag = 1;
   if (wake_fd >= 0) {
@@ -43,41 +31,30 @@ static void on_sigquit(int sig) {
   }
 }
 
+/* Handle sig with on_signal, unless the process was started with it ignored (a background
+** job of a script keeps SIGINT and SIGQUIT ignored, as CPython leaves them). No
+** SA_RESTART: a sleep or wait returns early to look at the signal. */
+static void catch_signal(int sig) {
+  struct sigaction old, sa;
+  if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN) return;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(sig, &sa, NULL);
+}
+
 void asy_signals_install(VM *vm) {
   vm->signals.pending = 0;
   vm->signals.cancels = 0;
   vm->signals.main_task = UNDEF_VAL;
-  vm->signals.quit = 0;
-  vm->signals.tree_hook = UNDEF_VAL;
+  vm->signals.quit = vm->signals.ps = 0;
+  vm->signals.tree_hook = vm->signals.ps_hook = UNDEF_VAL;
   sigint_flag = &vm->signals.pending;
   sigquit_flag = &vm->signals.quit;
   sigusr1_flag = &vm->signals.ps;
-  vm->signals.ps = 0;
-  vm->signals.ps_hook = UNDEF_VAL;
-  /* Ctrl-\ prints the task tree and the program goes on (unless SIGQUIT is ignored). */
-  struct sigaction oldq;
-  if (sigaction(SIGQUIT, NULL, &oldq) == 0 && oldq.sa_handler != SIG_IGN) {
-    struct sigaction qa;
-    memset(&qa, 0, sizeof qa);
-    qa.sa_handler = on_sigquit;
-    sigemptyset(&qa.sa_mask);
-    sigaction(SIGQUIT, &qa, NULL);
-  }
-  struct sigaction ua;
-  memset(&ua, 0, sizeof ua);
-  ua.sa_handler = on_sigquit; /* `asy --ps PID` asks for the task table */
-  sigemptyset(&ua.sa_mask);
-  sigaction(SIGUSR1, &ua, NULL);
-  /* A process started with SIGINT ignored (a background job of a script) keeps it
-  ** ignored, as CPython does. */
-  struct sigaction old;
-  if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler == SIG_IGN) return;
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_sigint;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0; /* no SA_RESTART: a sleep or wait returns early to look at it */
-  sigaction(SIGINT, &sa, NULL);
+  catch_signal(SIGINT);  /* Ctrl-C: KeyboardInterrupt, or cancel the main task */
+  catch_signal(SIGQUIT); /* Ctrl-\: print the task tree and go on */
+  catch_signal(SIGUSR1); /* `asy --ps PID` asks for the task table */
 }
 
 bool asy_signals_check(VM *vm) {

@@ -27,25 +27,23 @@ static const char *base_name(const ObjCode *code) {
   return slash ? slash + 1 : f;
 }
 
-static int line_at(const ObjCode *code, uint32_t ip) {
-  if (ip > 0 && code->positions) return code->positions[ip - 1].line;
-  return code->firstline;
-}
 
-/* "file:line" of the innermost frame of the program (not the library) now running. */
-static void running_location(VM *vm, char *out, size_t n) {
+/* " at file:line" when a location is known, else nothing: `"...%s%s", AT(where)`. */
+#define AT(where) ((where)[0] ? " at " : ""), (where)
+
+void asy_trace_where_now(VM *vm, char *out, size_t n) {
   Fiber *f = vm->fiber;
   for (int i = f->frame_count - 1; i >= 0; i--) {
     Frame *fr = &f->frames[i];
     if (is_library(fr->code)) continue;
     snprintf(out, n, "%s:%d", base_name(fr->code),
-             line_at(fr->code, (uint32_t)(fr->ip - fr->code->code)));
+             asy_code_line_before(fr->code, (uint32_t)(fr->ip - fr->code->code)));
     return;
   }
-  snprintf(out, n, "?");
+  if (n) out[0] = '\0';
 }
 
-static const char *label(VM *vm, Value task) {
+const char *asy_trace_task_name(VM *vm, Value task) {
   if (!IS_OBJ_TYPE(task, OBJ_FUTURE) || !AS_FUTURE(task)->is_task) return "main";
   Value n = asy_task_name(vm, AS_FUTURE(task));
   return IS_STR(n) ? AS_STR(n)->chars : "?";
@@ -65,17 +63,14 @@ static void emit(VM *vm, Value task, const char *event) {
   if (!vm->trace) return;
   int depth = IS_OBJ_TYPE(task, OBJ_FUTURE) ? AS_FUTURE(task)->trace_depth : 0;
   char who[96];
-  snprintf(who, sizeof who, "%*s%s", 2 * depth, "", label(vm, task));
-  /* No program frame to name (the task runs library code only): say nothing. */
-  size_t n = strlen(event);
-  int len = n >= 5 && strcmp(event + n - 5, " at ?") == 0 ? (int)n - 5 : (int)n;
+  snprintf(who, sizeof who, "%*s%s", 2 * depth, "", asy_trace_task_name(vm, task));
   if (vm->trace_stdout_dirty) {
     fflush(stdout);
     vm->trace_stdout_dirty = false;
   }
   char line[600];
-  int k = snprintf(line, sizeof line, "%8.3f  %-14s %.*s\n",
-                   asy_loop_time(vm) - vm->trace_origin, who, len, event);
+  int k = snprintf(line, sizeof line, "%8.3f  %-14s %s\n", asy_loop_time(vm) - vm->trace_origin,
+                   who, event);
   if (k < 0) return;
   if ((size_t)k >= sizeof line) k = (int)sizeof line - 1, line[k - 1] = '\n';
   if (vm->trace_len + (size_t)k > vm->trace_cap) {
@@ -135,7 +130,7 @@ void asy_trace_task_created(VM *vm, ObjFuture *t) {
   Value creator = vm->loop.current_task;
   int depth = IS_OBJ_TYPE(creator, OBJ_FUTURE) ? AS_FUTURE(creator)->trace_depth : 0;
   char where[160], group[32] = "";
-  running_location(vm, where, sizeof where);
+  asy_trace_where_now(vm, where, sizeof where);
   int group_number = vm->trace_group;
   if (vm->trace_group) {
     depth = vm->trace_group_depth;
@@ -144,10 +139,10 @@ void asy_trace_task_created(VM *vm, ObjFuture *t) {
   }
   t->trace_depth = (uint8_t)(depth > 40 ? 40 : depth);
   char event[320];
-  snprintf(event, sizeof event, "created by %s%s at %s", label(vm, creator), group, where);
+  snprintf(event, sizeof event, "created by %s%s%s%s", asy_trace_task_name(vm, creator), group, AT(where));
   emit(vm, OBJ_VAL(t), event);
   if (vm->timeline)
-    asy_timeline_created(vm, t, label(vm, OBJ_VAL(t)),
+    asy_timeline_created(vm, t, asy_trace_task_name(vm, OBJ_VAL(t)),
                          IS_OBJ(creator) ? (const void *)AS_OBJ(creator) : NULL,
                          group_number, t->trace_depth, where);
 }
@@ -165,19 +160,19 @@ void asy_trace_step(VM *vm, ObjFuture *t, Value exc) {
     return;
   }
   /* Where the exception lands: the innermost program frame the task is suspended in. */
-  char where[160] = "?";
+  char where[160] = "";
   Value v = t->coro;
   while (IS_OBJ_TYPE(v, OBJ_GEN)) {
     ObjGen *g = AS_GEN(v);
     if (!is_library(g->code))
-      snprintf(where, sizeof where, "%s:%d", base_name(g->code), line_at(g->code, g->ip));
+      snprintf(where, sizeof where, "%s:%d", base_name(g->code), asy_code_line_before(g->code, g->ip));
     v = asy_gen_delegate(g);
   }
   char name[96];
   ObjClass *cls = asy_class_of(vm, exc);
   snprintf(name, sizeof name, "%s", cls->name->chars);
   char event[320];
-  snprintf(event, sizeof event, "%s delivered at %s", name, where);
+  snprintf(event, sizeof event, "%s delivered%s%s", name, AT(where));
   emit(vm, OBJ_VAL(t), event);
   if (vm->timeline)
     asy_timeline_mark(vm, t,
@@ -212,7 +207,7 @@ static const char *wait_words(const char *qualname) {
 }
 
 void asy_trace_describe_wait(VM *vm, ObjFuture *t, char *event, size_t event_size) {
-  char where[160] = "?";
+  char where[160] = "";
   /* The library frame that says what the task waits for: the outermost one the table
   ** knows (Lock.acquire under `async with lock`), or sleep, or else the outermost. */
   ObjGen *library = NULL, *known = NULL, *sleeping = NULL;
@@ -220,7 +215,7 @@ void asy_trace_describe_wait(VM *vm, ObjFuture *t, char *event, size_t event_siz
   while (IS_OBJ_TYPE(v, OBJ_GEN)) {
     ObjGen *g = AS_GEN(v);
     if (!is_library(g->code)) {
-      snprintf(where, sizeof where, "%s:%d", base_name(g->code), line_at(g->code, g->ip));
+      snprintf(where, sizeof where, "%s:%d", base_name(g->code), asy_code_line_before(g->code, g->ip));
     } else {
       if (!library) library = g;
       if (!known && wait_words(g->qualname->chars)) known = g;
@@ -232,9 +227,9 @@ void asy_trace_describe_wait(VM *vm, ObjFuture *t, char *event, size_t event_siz
   else if (sleeping) library = sleeping;
   Value w = t->fut_waiter;
   if (IS_NONE(w)) {
-    snprintf(event, event_size, "yields to the loop at %s", where);
+    snprintf(event, event_size, "yields to the loop%s%s", AT(where));
   } else if (IS_OBJ_TYPE(w, OBJ_FUTURE) && AS_FUTURE(w)->is_task) {
-    snprintf(event, event_size, "awaits %s at %s", label(vm, w), where);
+    snprintf(event, event_size, "awaits %s%s%s", asy_trace_task_name(vm, w), AT(where));
   } else if (library && strcmp(library->qualname->chars, "sleep") == 0) {
     /* sleep(delay): its timer handle `h` knows the deadline. */
     double when = -1;
@@ -246,24 +241,22 @@ void asy_trace_describe_wait(VM *vm, ObjFuture *t, char *event, size_t event_siz
         when = ((ObjHandle *)AS_OBJ(library->slots[i]))->when;
     }
     if (when >= 0)
-      snprintf(event, event_size, "sleeps until %.3f at %s", when - vm->trace_origin, where);
-    else snprintf(event, event_size, "sleeps at %s", where);
+      snprintf(event, event_size, "sleeps until %.3f%s%s", when - vm->trace_origin, AT(where));
+    else snprintf(event, event_size, "sleeps%s%s", AT(where));
   } else {
     const char *words = library ? wait_words(library->qualname->chars) : NULL;
     if (words) {
-      snprintf(event, event_size, "%s at %s", words, where);
+      snprintf(event, event_size, "%s%s%s", words, AT(where));
     } else if (library) {
-      snprintf(event, event_size, "waits in %s at %s", library->qualname->chars, where);
+      snprintf(event, event_size, "waits in %s%s%s", library->qualname->chars, AT(where));
     } else {
       ObjClass *cls = asy_class_of(vm, w);
       const char *n = cls->name->chars;
       if (strcmp(n, "_GatheringFuture") == 0)
-        snprintf(event, event_size, "waits for gather() at %s", where);
-      else snprintf(event, event_size, "awaits a %s at %s", n, where);
+        snprintf(event, event_size, "waits for gather()%s%s", AT(where));
+      else snprintf(event, event_size, "awaits a %s%s%s", n, AT(where));
     }
   }
-  size_t n = strlen(event);
-  if (n >= 5 && strcmp(event + n - 5, " at ?") == 0) event[n - 5] = '\0';
 }
 
 void asy_trace_suspended(VM *vm, ObjFuture *t) {
@@ -275,7 +268,7 @@ void asy_trace_suspended(VM *vm, ObjFuture *t) {
 }
 
 void asy_trace_finished(VM *vm, ObjFuture *t) {
-  if (IS_NONE(t->coro) ? false : hidden(t)) return;
+  if (hidden(t)) return;
   char event[320], r[160];
   if (t->state == FUT_CANCELLED) {
     snprintf(event, sizeof event, "cancelled");
@@ -300,8 +293,8 @@ void asy_trace_cancel(VM *vm, ObjFuture *t, Value msg) {
   char event[320], by[200], m[140] = "";
   if (IS_OBJ_TYPE(vm->loop.current_task, OBJ_FUTURE)) {
     char where[160];
-    running_location(vm, where, sizeof where);
-    snprintf(by, sizeof by, "by %s at %s", label(vm, vm->loop.current_task), where);
+    asy_trace_where_now(vm, where, sizeof where);
+    snprintf(by, sizeof by, "by %s%s%s", asy_trace_task_name(vm, vm->loop.current_task), AT(where));
   } else {
     snprintf(by, sizeof by, "by the loop (a callback)");
   }

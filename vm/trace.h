@@ -31,6 +31,10 @@ void asy_trace_task_created(VM *vm, ObjFuture *t);
 void asy_trace_step(VM *vm, ObjFuture *t, Value exc);
 /* A step ended with the coroutine suspended: on what it waits. */
 void asy_trace_suspended(VM *vm, ObjFuture *t);
+/* "file:line" of the innermost program frame (not the library's) now running, or "". */
+void asy_trace_where_now(VM *vm, char *out, size_t n);
+/* A task's asyncio name ("Task-3", or its name=); "main" for no task. */
+const char *asy_trace_task_name(VM *vm, Value task);
 /* What suspended task t waits on, in the log's words ("sleeps until 1.000 at f.asy:7"):
 ** also the deadlock report's. */
 void asy_trace_describe_wait(VM *vm, ObjFuture *t, char *out, size_t n);

@@ -207,9 +207,9 @@ typedef struct Fiber {
 
 /* ---- the VM -------------------------------------------------------------------- */
 
-/* Size classes of the small-object pool (gc.c): 16-byte steps up to 320 bytes, so a Task
-** (264 bytes) is pooled too. */
-#define ASY_POOL_CLASSES 20
+/* Size classes of the small-object pool (gc.c): 16-byte steps up to 256 bytes (a Task is
+** 256: a field added to ObjFuture pushes tasks out of the pool). */
+#define ASY_POOL_CLASSES 16
 
 struct VM {
   Fiber *fiber;  /* the running fiber */
