@@ -115,12 +115,20 @@ void asy_timeline_created(VM *vm, const void *task, const char *name, const void
   if (L->parent >= 0) add_mark(tl, L->parent, L->created, TL_MARK_SPAWN, name, lane);
 }
 
-void asy_timeline_segment(VM *vm, const void *task, AsyTimelineKind kind, const char *label) {
+/* The task's lane with what was open on it closed now (-1: not recorded); *t is now. */
+static int end_open(VM *vm, const void *task, double *t) {
   AsyTimeline *tl = vm->timeline;
   int lane = tl ? lane_of(tl, task) : -1;
+  *t = now(vm);
+  if (lane >= 0) close_open(tl, lane, *t);
+  return lane;
+}
+
+void asy_timeline_segment(VM *vm, const void *task, AsyTimelineKind kind, const char *label) {
+  AsyTimeline *tl = vm->timeline;
+  double t;
+  int lane = end_open(vm, task, &t);
   if (lane < 0) return;
-  double t = now(vm);
-  close_open(tl, lane, t);
   GROW(tl->segs, tl->nsegs, tl->cap_segs);
   AsyTimelineSegment *s = &tl->segs[tl->nsegs];
   s->lane = lane, s->t0 = t, s->t1 = -1, s->kind = kind, s->label = copy_text(label ? label : "");
@@ -135,10 +143,9 @@ void asy_timeline_mark(VM *vm, const void *task, AsyTimelineMark kind, const cha
 
 void asy_timeline_finished(VM *vm, const void *task, AsyTimelineMark kind, const char *text) {
   AsyTimeline *tl = vm->timeline;
-  int lane = tl ? lane_of(tl, task) : -1;
+  double t;
+  int lane = end_open(vm, task, &t);
   if (lane < 0) return;
-  double t = now(vm);
-  close_open(tl, lane, t);
   tl->lanes[lane].ended = t;
   tl->lanes[lane].outcome = copy_text(text);
   add_mark(tl, lane, t, kind, text, -1);
