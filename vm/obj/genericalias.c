@@ -67,6 +67,17 @@ static Value alias_call(VM *vm, int argc, Value *args, ObjDict *kw) {
   return asy_call(vm, origin, argc - 1, args + 1, kw);
 }
 
+/* types.GenericAlias(origin, args): what `__class_getitem__ = classmethod(GenericAlias)`
+** calls (collections.abc, library classes). */
+static Value alias_new(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (kw && kw->count) return asy_raise(vm, vm->exc.TypeError, "GenericAlias() takes no keyword arguments");
+  if (argc != 3)
+    return asy_raise(vm, vm->exc.TypeError, "GenericAlias expected 2 arguments, got %d", argc - 1);
+  if (!IS_CLASS(args[1]))
+    return asy_raise(vm, vm->exc.TypeError, "GenericAlias origin must be a class");
+  return asy_generic_alias_new(vm, AS_CLASS(args[1]), args[2]);
+}
+
 Value asy_generic_alias_new(VM *vm, ObjClass *origin, Value key) {
   if (!vm->generic_alias) {
     ObjDict *d = asy_dict_new(vm);
@@ -76,6 +87,7 @@ Value asy_generic_alias_new(VM *vm, ObjClass *origin, Value key) {
     c->flags |= CLASS_BUILTIN | CLASS_FINAL;
     asy_def_method(vm, c, "__repr__", alias_repr);
     asy_def_method(vm, c, "__call__", alias_call);
+    asy_def_method(vm, c, "__new__", alias_new);
     vm->generic_alias = c;
   }
   Value inst = OBJ_VAL(asy_alloc_obj(vm, sizeof(ObjInstance), OBJ_INSTANCE, vm->generic_alias));
