@@ -5,6 +5,7 @@
 
 #include "stdlib/asy_stdlib.h"
 #include "stdlib/lib_modules.h"
+#include "stdlib/native_modules.h"
 #include "vm/codefile.h"
 
 /* The module's init: load the embedded code and run it in the module's namespace. */
@@ -28,4 +29,5 @@ static Value lib_module_init(VM *vm, int argc, Value *args, ObjDict *kw) {
 void asy_lib_modules_init(VM *vm) {
   for (const AsyLibSource *lib = asy_lib_sources; lib->name; lib++)
     asy_register_native_module(vm, lib->name, lib_module_init);
+  asy_register_native_module(vm, "_re", asy_mod_re_init);
 }
