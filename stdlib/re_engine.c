@@ -42,11 +42,20 @@ static void regex_free(void *p) {
 /* ---- translating a Python pattern ------------------------------------------------------- */
 
 typedef struct {
+  const char *name;
+  size_t len;
+  int group;
+  bool closed;
+} GroupName;
+
+typedef struct {
   char *out;
   size_t n, cap;
   const char *err; /* first error: CPython's message (static or err_buf) */
   char err_buf[160];
   long err_pos;
+  GroupName names[100]; /* the named groups so far, for (?P=name) and redefinitions */
+  int nnames;
 } Tr;
 
 static void put(Tr *t, const char *s, size_t n) {
@@ -234,7 +243,7 @@ static size_t tr_escape(Tr *t, Src *s, size_t i, bool in_class, int *item, int *
 
 typedef struct {
   long pos;
-  bool capture;
+  int group; /* its number if capturing, else 0 */
 } Open;
 
 /* Translate p[0..n) into t->out; *flags gets the global inline flags added. Returns the
@@ -313,7 +322,7 @@ static int translate(Tr *t, const char *p, size_t n, bool is_bytes, int *flags, 
           fail(t, pos, "too many nested groups");
           break;
         }
-        opens[depth++] = (Open){pos, false};
+        opens[depth++] = (Open){pos, 0};
         item = IT_NONE;
         at_start = false;
         i = j + 1;
@@ -327,7 +336,8 @@ static int translate(Tr *t, const char *p, size_t n, bool is_bytes, int *flags, 
           size_t k = j + 2, start = k;
           while (k < n && p[k] != '>') k++;
           if (k >= n) {
-            fail(t, cp_of(&s, start), "missing >, unterminated name");
+            fail(t, cp_of(&s, start),
+                 k == start ? "missing group name" : "missing >, unterminated name");
             break;
           }
           bool ok = k > start && !(p[start] >= '0' && p[start] <= '9');
@@ -343,11 +353,20 @@ static int translate(Tr *t, const char *p, size_t n, bool is_bytes, int *flags, 
           }
           put(t, p + i, k + 1 - i);
           groups++;
+          for (int q = 0; q < t->nnames; q++)
+            if (t->names[q].len == k - start && !memcmp(t->names[q].name, p + start, k - start)) {
+              fail(t, cp_of(&s, start),
+                   "redefinition of group name '%.*s' as group %d; was group %d", (int)(k - start),
+                   p + start, groups, t->names[q].group);
+              break;
+            }
+          if (t->nnames < 100)
+            t->names[t->nnames++] = (GroupName){p + start, k - start, groups, false};
           if (depth >= 256) {
             fail(t, pos, "too many nested groups");
             break;
           }
-          opens[depth++] = (Open){pos, true};
+          opens[depth++] = (Open){pos, groups};
           item = IT_NONE;
           i = k + 1;
           continue;
@@ -356,7 +375,20 @@ static int translate(Tr *t, const char *p, size_t n, bool is_bytes, int *flags, 
           size_t k = j + 2, start = k;
           while (k < n && p[k] != ')') k++;
           if (k >= n) {
-            fail(t, cp_of(&s, start), "missing ), unterminated name");
+            fail(t, cp_of(&s, start),
+                 k == start ? "missing group name" : "missing ), unterminated name");
+            break;
+          }
+          int q = 0;
+          while (q < t->nnames &&
+                 !(t->names[q].len == k - start && !memcmp(t->names[q].name, p + start, k - start)))
+            q++;
+          if (q == t->nnames) {
+            fail(t, cp_of(&s, start), "unknown group name '%.*s'", (int)(k - start), p + start);
+            break;
+          }
+          if (!t->names[q].closed) {
+            fail(t, cp_of(&s, start), "cannot refer to an open group");
             break;
           }
           put(t, "(?:", 3);
@@ -393,7 +425,7 @@ static int translate(Tr *t, const char *p, size_t n, bool is_bytes, int *flags, 
         fail(t, pos, "too many nested groups");
         break;
       }
-      opens[depth++] = (Open){pos, false};
+      opens[depth++] = (Open){pos, 0};
       item = IT_NONE;
       i += len;
       continue;
@@ -405,8 +437,8 @@ static int translate(Tr *t, const char *p, size_t n, bool is_bytes, int *flags, 
         fail(t, pos, "too many nested groups");
         break;
       }
-      opens[depth++] = (Open){pos, true};
       groups++;
+      opens[depth++] = (Open){pos, groups};
       put(t, "(", 1);
       item = IT_NONE;
       i++;
@@ -417,6 +449,9 @@ static int translate(Tr *t, const char *p, size_t n, bool is_bytes, int *flags, 
         break;
       }
       depth--;
+      for (int q = 0; q < t->nnames; q++)
+        if (opens[depth].group && t->names[q].group == opens[depth].group)
+          t->names[q].closed = true;
       put(t, ")", 1);
       item = IT_ATOM;
       i++;
@@ -488,6 +523,7 @@ static int translate(Tr *t, const char *p, size_t n, bool is_bytes, int *flags, 
       while (j < n && !t->err) {
         char d = p[j];
         if (d == ']' && !first) {
+          put(t, "]", 1);
           closed = true;
           j++;
           break;
@@ -571,6 +607,8 @@ static int translate(Tr *t, const char *p, size_t n, bool is_bytes, int *flags, 
           fail(t, cp_of(&s, i + 1), "invalid group reference %d", br);
           break;
         }
+        for (int k = 0; k < depth; k++)
+          if (opens[k].group == br) fail(t, cp_of(&s, i), "cannot refer to an open group");
       }
       item = it;
       i += used;
