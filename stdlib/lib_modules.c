@@ -30,4 +30,5 @@ void asy_lib_modules_init(VM *vm) {
   for (const AsyLibSource *lib = asy_lib_sources; lib->name; lib++)
     asy_register_native_module(vm, lib->name, lib_module_init);
   asy_register_native_module(vm, "_re", asy_mod_re_init);
+  asy_register_native_module(vm, "_struct", asy_mod_struct_init);
 }

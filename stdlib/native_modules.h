@@ -11,4 +11,7 @@
 /* `_re`: pattern translation and matching on PCRE2, under re.asy (re_engine.c). */
 Value asy_mod_re_init(VM *vm, int argc, Value *args, ObjDict *kw);
 
+/* `_struct`: calcsize, pack, unpack, unpack_from under struct.asy (struct.c). */
+Value asy_mod_struct_init(VM *vm, int argc, Value *args, ObjDict *kw);
+
 #endif
