@@ -14,4 +14,7 @@ Value asy_mod_re_init(VM *vm, int argc, Value *args, ObjDict *kw);
 /* `_struct`: calcsize, pack, unpack, unpack_from under struct.asy (struct.c). */
 Value asy_mod_struct_init(VM *vm, int argc, Value *args, ObjDict *kw);
 
+/* `cmath`: functions of complex numbers (cmath.c). */
+Value asy_mod_cmath_init(VM *vm, int argc, Value *args, ObjDict *kw);
+
 #endif

@@ -737,33 +737,30 @@ typedef struct {
   size_t b, c; /* a known pair: byte offset b is code point c */
 } Pos;
 
+/* Move the known pair one code point forward or back. */
+static void step_forward(Pos *ps) {
+  ps->b++;
+  while (ps->b < ps->size && ((unsigned char)ps->s[ps->b] & 0xC0) == 0x80) ps->b++;
+  ps->c++;
+}
+
+static void step_back(Pos *ps) {
+  ps->b--;
+  while (ps->b > 0 && ((unsigned char)ps->s[ps->b] & 0xC0) == 0x80) ps->b--;
+  ps->c--;
+}
+
 static size_t pos_to_cp(Pos *ps, size_t b) {
   if (ps->ascii) return b;
-  while (ps->b < b) {
-    ps->b++;
-    while (ps->b < ps->size && ((unsigned char)ps->s[ps->b] & 0xC0) == 0x80) ps->b++;
-    ps->c++;
-  }
-  while (ps->b > b) {
-    ps->b--;
-    while (ps->b > 0 && ((unsigned char)ps->s[ps->b] & 0xC0) == 0x80) ps->b--;
-    ps->c--;
-  }
+  while (ps->b < b) step_forward(ps);
+  while (ps->b > b) step_back(ps);
   return ps->c;
 }
 
 static size_t pos_to_byte(Pos *ps, size_t c) {
   if (ps->ascii) return c;
-  while (ps->c < c && ps->b < ps->size) {
-    ps->b++;
-    while (ps->b < ps->size && ((unsigned char)ps->s[ps->b] & 0xC0) == 0x80) ps->b++;
-    ps->c++;
-  }
-  while (ps->c > c) {
-    ps->b--;
-    while (ps->b > 0 && ((unsigned char)ps->s[ps->b] & 0xC0) == 0x80) ps->b--;
-    ps->c--;
-  }
+  while (ps->c < c && ps->b < ps->size) step_forward(ps);
+  while (ps->c > c) step_back(ps);
   return ps->b;
 }
 

@@ -464,15 +464,21 @@ static Value unpack_at(VM *vm, Fmt *f, long size, const uint8_t *data) {
   return OBJ_VAL(asy_tuple_from(vm, out->size, out->items));
 }
 
+/* The format, its size and the buffer of an unpack call; -1 with an exception pending. */
+static long unpack_args(VM *vm, Value fmt, Value buffer, Fmt *f, const uint8_t **data, size_t *n) {
+  if (!fmt_init(vm, fmt, f)) return -1;
+  long size = fmt_walk(vm, f, NULL, NULL);
+  if (size < 0 || !buffer_of(vm, buffer, data, n)) return -1;
+  return size;
+}
+
 static Value st_unpack(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)argc, (void)kw;
   Fmt f;
-  if (!fmt_init(vm, args[0], &f)) return EXC_VAL;
-  long size = fmt_walk(vm, &f, NULL, NULL);
-  if (size < 0) return EXC_VAL;
   const uint8_t *data;
   size_t n;
-  if (!buffer_of(vm, args[1], &data, &n)) return EXC_VAL;
+  long size = unpack_args(vm, args[0], args[1], &f, &data, &n);
+  if (size < 0) return EXC_VAL;
   if (n != (size_t)size) return struct_error(vm, "unpack requires a buffer of %ld bytes", size);
   return unpack_at(vm, &f, size, data);
 }
@@ -480,12 +486,10 @@ static Value st_unpack(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value st_unpack_from(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
   Fmt f;
-  if (!fmt_init(vm, args[0], &f)) return EXC_VAL;
-  long size = fmt_walk(vm, &f, NULL, NULL);
-  if (size < 0) return EXC_VAL;
   const uint8_t *data;
   size_t n;
-  if (!buffer_of(vm, args[1], &data, &n)) return EXC_VAL;
+  long size = unpack_args(vm, args[0], args[1], &f, &data, &n);
+  if (size < 0) return EXC_VAL;
   int64_t offset = 0;
   if (argc > 2 && !asy_index(vm, args[2], &offset)) return EXC_VAL;
   if (offset < 0) {
