@@ -219,12 +219,21 @@ static size_t tr_escape(Tr *t, Src *s, size_t i, bool in_class, int *item, int *
       put(t, buf, (size_t)len);
       return 1 + k;
     }
-    int v = c - '0', k = 1;
-    if (j + 1 < n && p[j + 1] >= '0' && p[j + 1] <= '9') v = v * 10 + (p[j + k++] - '0');
-    if (in_class) {
-      fail(t, pos, "bad escape \\%.*s", k, p + j);
+    if (in_class) { /* no references in a set: octal digits, or the digit itself */
+      int v = 0, k = 0;
+      while (k < 3 && j + k < n && p[j + k] >= '0' && p[j + k] <= '7')
+        v = v * 8 + (p[j + k++] - '0');
+      if (k == 0) v = c, k = 1;
+      if (v > 0377) {
+        fail(t, pos, "octal escape value \\%.*s outside of range 0-0o377", k, p + j);
+        return 1 + k;
+      }
+      int len = snprintf(buf, sizeof buf, "\\x{%x}", v);
+      put(t, buf, (size_t)len);
       return 1 + k;
     }
+    int v = c - '0', k = 1;
+    if (j + 1 < n && p[j + 1] >= '0' && p[j + 1] <= '9') v = v * 10 + (p[j + k++] - '0');
     *backref = v;
     int len = snprintf(buf, sizeof buf, "(?:\\%d)", v);
     put(t, buf, (size_t)len);
@@ -239,6 +248,64 @@ static size_t tr_escape(Tr *t, Src *s, size_t i, bool in_class, int *item, int *
   if (!s->is_bytes) asy_utf8_decode(p + i + 1, n - i - 1, &adv);
   put(t, p + i, 1 + adv);
   return 1 + adv;
+}
+
+/* A group name as Python's repr() shows it in messages: quoted, with backslashes and
+** control characters escaped (at most 60 bytes of it). */
+static const char *name_repr(char out[200], const char *name, size_t len) {
+  if (len > 60) len = 60;
+  bool dq = memchr(name, '\'', len) && !memchr(name, '"', len);
+  char q = dq ? '"' : '\'';
+  size_t o = 0;
+  out[o++] = q;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)name[i];
+    if (c == '\\' || c == (unsigned char)q) out[o++] = '\\', out[o++] = (char)c;
+    else if (c == '\n') out[o++] = '\\', out[o++] = 'n';
+    else if (c == '\t') out[o++] = '\\', out[o++] = 't';
+    else if (c == '\r') out[o++] = '\\', out[o++] = 'r';
+    else if (c < 0x20 || c == 0x7f) o += (size_t)snprintf(out + o, 8, "\\x%02x", c);
+    else out[o++] = (char)c;
+  }
+  out[o++] = q;
+  out[o] = 0;
+  return out;
+}
+
+/* The bytes of the token at p[j]: an escape's backslash and next character, or one
+** character. */
+static size_t token_len(Src *s, size_t j) {
+  size_t at = s->p[j] == '\\' && j + 1 < s->n ? j + 1 : j, adv = 1;
+  if (!s->is_bytes) asy_utf8_decode(s->p + at, s->n - at, &adv);
+  return at - j + adv;
+}
+
+/* One item of a character set at p[j] into t->out: its code point in *cp, or -1 for a
+** set escape (\\d, \\w, \\s and their negations). Returns the bytes it took. */
+static size_t class_item(Tr *t, Src *s, size_t j, long *cp) {
+  const char *p = s->p;
+  size_t n = s->n;
+  if (p[j] == '\\') {
+    int it, br;
+    size_t before = t->n;
+    size_t used = tr_escape(t, s, j, true, &it, &br);
+    const char *e = t->out + before;
+    char c = j + 1 < n ? p[j + 1] : 0;
+    static const char simple[] = "abfnrtv";
+    static const long values[] = {7, 8, 12, 10, 13, 9, 11};
+    const char *k = c ? strchr(simple, c) : NULL;
+    if (c && strchr("dDsSwW", c)) *cp = -1;
+    else if (t->n >= before + 3 && e[0] == '\\' && e[1] == 'x' && e[2] == '{')
+      *cp = strtol(e + 3, NULL, 16);
+    else if (k) *cp = values[k - simple];
+    else *cp = (unsigned char)c;
+    return used;
+  }
+  size_t adv = 1;
+  *cp = s->is_bytes ? (unsigned char)p[j] : (long)asy_utf8_decode(p + j, n - j, &adv);
+  if (p[j] == '[') put(t, "\\[", 2); /* Python has no nested sets or POSIX classes */
+  else put(t, p + j, adv);
+  return adv;
 }
 
 typedef struct {
@@ -256,37 +323,63 @@ static int translate(Tr *t, const char *p, size_t n, bool is_bytes, int *flags, 
   Open opens[256];
   *max_backref = 0;
   bool at_start = true;
+  char nbuf[200];      /* a group name's repr, for messages */
+  bool spaced = false; /* verbose white space or a comment since the last token */
   while (i < n && !t->err) {
     char c = p[i];
     long pos = cp_of(&s, i);
     if (s.verbose) {
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
         i++;
+        spaced = true;
         continue;
       }
       if (c == '#') {
-        while (i < n && p[i] != '\n') i++;
+        /* A comment runs to the end of the line; an escape in it is still one token. */
+        while (i < n && p[i] != '\n') {
+          if (p[i] == '\\') {
+            if (i + 1 >= n) {
+              fail(t, cp_of(&s, i), "bad escape (end of pattern)");
+              break;
+            }
+            i++;
+          }
+          i++;
+        }
+        spaced = true;
         continue;
       }
     }
+    /* A lazy or possessive mark must touch its quantifier, even in verbose mode. */
+    bool touching = !spaced;
+    spaced = false;
     if (c == '(' && i + 1 < n && p[i + 1] == '?') {
       size_t j = i + 2;
       /* Inline flags: (?aiLmsux) global, (?flags-flags:...) scoped. */
       if (j < n && (flag_bit(p[j]) || p[j] == '-')) {
         int on = 0, off = 0;
         bool minus = false;
-        while (j < n && (flag_bit(p[j]) || (p[j] == '-' && !minus))) {
-          if (p[j] == '-') minus = true;
-          else if (minus) off |= flag_bit(p[j]);
-          else on |= flag_bit(p[j]);
+        while (j < n && flag_bit(p[j])) on |= flag_bit(p[j++]);
+        if (j < n && p[j] == '-') {
+          minus = true;
           j++;
+          /* At least one flag to turn off, then ':' (CPython's messages and positions). */
+          if (j >= n || !flag_bit(p[j])) {
+            bool alpha = j < n && (((p[j] | 0x20) >= 'a' && (p[j] | 0x20) <= 'z') ||
+                                   (unsigned char)p[j] >= 0x80);
+            fail(t, cp_of(&s, j), alpha ? "unknown flag" : "missing flag");
+            break;
+          }
+          while (j < n && flag_bit(p[j])) off |= flag_bit(p[j++]);
+          if (off & (F_A | F_U | F_L)) {
+            fail(t, cp_of(&s, j), "bad inline flags: cannot turn off flags 'a', 'u' and 'L'");
+            break;
+          }
         }
-        if (j >= n) {
-          fail(t, cp_of(&s, j), "missing -, : or )");
-          break;
-        }
-        if (p[j] != ')' && p[j] != ':') {
-          fail(t, cp_of(&s, j + 1), "unknown flag");
+        if (j >= n || (p[j] != ')' && p[j] != ':') || (minus && p[j] == ')')) {
+          bool alpha = j < n && (((p[j] | 0x20) >= 'a' && (p[j] | 0x20) <= 'z') ||
+                                 (unsigned char)p[j] >= 0x80);
+          fail(t, cp_of(&s, j), alpha ? "unknown flag" : minus ? "missing :" : "missing -, : or )");
           break;
         }
         if ((on & F_L) && !is_bytes) {
@@ -298,10 +391,6 @@ static int translate(Tr *t, const char *p, size_t n, bool is_bytes, int *flags, 
           break;
         }
         if (p[j] == ')') {
-          if (minus) {
-            fail(t, cp_of(&s, j), "missing :");
-            break;
-          }
           if (!at_start) {
             fail(t, pos, "global flags not at the start of the expression");
             break;
@@ -347,8 +436,8 @@ static int translate(Tr *t, const char *p, size_t n, bool is_bytes, int *flags, 
           if (!ok) {
             if (k == start) fail(t, cp_of(&s, start), "missing group name");
             else
-              fail(t, cp_of(&s, start), "bad character in group name '%.*s'", (int)(k - start),
-                   p + start);
+              fail(t, cp_of(&s, start), "bad character in group name %s",
+                   name_repr(nbuf, p + start, k - start));
             break;
           }
           put(t, p + i, k + 1 - i);
@@ -384,7 +473,8 @@ static int translate(Tr *t, const char *p, size_t n, bool is_bytes, int *flags, 
                  !(t->names[q].len == k - start && !memcmp(t->names[q].name, p + start, k - start)))
             q++;
           if (q == t->nnames) {
-            fail(t, cp_of(&s, start), "unknown group name '%.*s'", (int)(k - start), p + start);
+            fail(t, cp_of(&s, start), "unknown group name %s",
+                 name_repr(nbuf, p + start, k - start));
             break;
           }
           if (!t->names[q].closed) {
@@ -405,9 +495,60 @@ static int translate(Tr *t, const char *p, size_t n, bool is_bytes, int *flags, 
                    (e == '<' && j + 1 < n && (p[j + 1] == '=' || p[j + 1] == '!'));
       if (!known) {
         if (e == '<' && j + 1 < n) fail(t, pos + 1, "unknown extension ?<%c", p[j + 1]);
-        else if (e) fail(t, pos + 1, "unknown extension ?%c", e);
-        else fail(t, cp_of(&s, j), "unexpected end of pattern");
+        else if (e == '\\' && j + 1 < n) fail(t, pos + 1, "unknown extension ?\\%c", p[j + 1]);
+        else if (e) {
+          size_t adv = 1;
+          if (!is_bytes) asy_utf8_decode(p + j, n - j, &adv);
+          fail(t, pos + 1, "unknown extension ?%.*s", (int)adv, p + j);
+        } else fail(t, cp_of(&s, j), "unexpected end of pattern");
         break;
+      }
+      if (e == '(') {
+        /* (?(id/name)yes|no): Python allows only a group there. */
+        size_t k = j + 1, start = k;
+        while (k < n && p[k] != ')') k++;
+        if (k >= n) {
+          fail(t, cp_of(&s, start),
+               k == start ? "missing group name" : "missing ), unterminated name");
+          break;
+        }
+        bool digits = k > start;
+        for (size_t q = start; q < k; q++) digits = digits && p[q] >= '0' && p[q] <= '9';
+        if (digits) {
+          long g = strtol(p + start, NULL, 10);
+          if (g == 0 || g > 99) {
+            fail(t, cp_of(&s, start), "bad group number");
+            break;
+          }
+        } else {
+          bool ident = !(p[start] >= '0' && p[start] <= '9');
+          for (size_t q = start; q < k && ident; q++)
+            ident = p[q] == '_' || (p[q] >= 'a' && p[q] <= 'z') || (p[q] >= 'A' && p[q] <= 'Z') ||
+                    (p[q] >= '0' && p[q] <= '9') || (unsigned char)p[q] >= 0x80;
+          if (!ident) {
+            fail(t, cp_of(&s, start), "bad character in group name %s",
+                 name_repr(nbuf, p + start, k - start));
+            break;
+          }
+          int q = 0;
+          while (q < t->nnames &&
+                 !(t->names[q].len == k - start && !memcmp(t->names[q].name, p + start, k - start)))
+            q++;
+          if (q == t->nnames) {
+            fail(t, cp_of(&s, start), "unknown group name %s",
+                 name_repr(nbuf, p + start, k - start));
+            break;
+          }
+        }
+        put(t, p + i, k + 1 - i);
+        if (depth >= 256) {
+          fail(t, pos, "too many nested groups");
+          break;
+        }
+        opens[depth++] = (Open){pos, 0};
+        item = IT_NONE;
+        i = k + 1;
+        continue;
       }
       if (e == '#') {
         size_t k = j;
@@ -482,7 +623,7 @@ static int translate(Tr *t, const char *p, size_t n, bool is_bytes, int *flags, 
           continue;
         }
       }
-      if (item == IT_REPEAT && (c == '?' || c == '+')) {
+      if (item == IT_REPEAT && (c == '?' || c == '+') && touching) {
         put(t, &c, 1);
         item = IT_REPEAT_DONE;
         i++;
@@ -517,7 +658,8 @@ static int translate(Tr *t, const char *p, size_t n, bool is_bytes, int *flags, 
       put(t, "[", 1);
       if (j < n && p[j] == '^') put(t, "^", 1), j++;
       bool first = true;
-      long prev_cp = -1; /* the last single character, for range checks */
+      long prev_cp = -1;        /* the last single character, for range checks */
+      bool prev_is_set = false; /* the last item was a set escape (\\d, \\w ...) */
       size_t prev_at = 0;
       bool closed = false;
       while (j < n && !t->err) {
@@ -532,59 +674,33 @@ static int translate(Tr *t, const char *p, size_t n, bool is_bytes, int *flags, 
         long cur = -1;
         size_t at = j;
         if (d == '\\') {
-          int it, br;
-          size_t before = t->n;
-          size_t used = tr_escape(t, &s, j, true, &it, &br);
-          const char *e = t->out + before;
-          /* The value of a one-character escape, for range checks. */
-          if (used == 2 && strchr("dDsSwW", p[j + 1]) == NULL) cur = (unsigned char)p[j + 1];
-          if (e[0] == '\\' && e[1] == 'x' && e[2] == '{') cur = strtol(e + 3, NULL, 16);
-          if (used == 2 && p[j + 1] == 'n') cur = '\n';
-          if (used == 2 && p[j + 1] == 't') cur = '\t';
+          size_t used = class_item(t, &s, j, &cur);
           j += used;
-        } else if (d == '[' || (d == '-' && 0)) {
-          put(t, "\\[", 2);
-          cur = '[';
-          j++;
-        } else if (d == '-' && prev_cp >= 0 && j + 1 < n && p[j + 1] != ']') {
-          /* A range: check its order once its end is known. */
+          prev_is_set = cur < 0 && !t->err;
+        } else if (d == '-' && (prev_cp >= 0 || prev_is_set) && j + 1 < n && p[j + 1] != ']') {
+          /* A range: check its ends once both are known (a set like \w cannot be one). */
           put(t, "-", 1);
           j++;
-          size_t end_at = j;
           long hi_cp;
-          if (p[j] == '\\') {
-            int it, br;
-            size_t before = t->n;
-            size_t used = tr_escape(t, &s, j, true, &it, &br);
-            const char *e = t->out + before;
-            hi_cp = (unsigned char)p[j + 1];
-            if (e[0] == '\\' && e[1] == 'x' && e[2] == '{') hi_cp = strtol(e + 3, NULL, 16);
-            if (used == 2 && strchr("dDsSwW", p[j + 1])) {
-              fail(t, cp_of(&s, prev_at), "bad character range %.*s", (int)(j + used - prev_at),
-                   p + prev_at);
-              break;
-            }
-            j += used;
-          } else {
-            size_t adv = 1;
-            hi_cp = is_bytes ? (unsigned char)p[j] : (long)asy_utf8_decode(p + j, n - j, &adv);
-            if (p[j] == '[') put(t, "\\[", 2);
-            else put(t, p + j, adv);
-            j += adv;
-          }
-          if (hi_cp < prev_cp) {
-            fail(t, cp_of(&s, prev_at), "bad character range %.*s", (int)(j - prev_at),
-                 p + prev_at);
+          size_t hi_at = j;
+          j += class_item(t, &s, j, &hi_cp);
+          if (t->err) break;
+          if (prev_is_set || hi_cp < 0 || hi_cp < prev_cp) {
+            /* CPython names each end by its first token (an escape's two characters) and
+            ** counts the position back from the end of the range by those. */
+            size_t lo_len = token_len(&s, prev_at), hi_len = token_len(&s, hi_at);
+            long at_cp = cp_of(&s, j) - cp_of(&s, prev_at + lo_len) + cp_of(&s, prev_at) - 1 -
+                         (cp_of(&s, hi_at + hi_len) - cp_of(&s, hi_at));
+            fail(t, at_cp, "bad character range %.*s-%.*s", (int)lo_len, p + prev_at, (int)hi_len,
+                 p + hi_at);
             break;
           }
-          (void)end_at;
           prev_cp = -1;
+          prev_is_set = false;
           continue;
         } else {
-          size_t adv = 1;
-          cur = is_bytes ? (unsigned char)d : (long)asy_utf8_decode(p + j, n - j, &adv);
-          put(t, p + j, adv);
-          j += adv;
+          j += class_item(t, &s, j, &cur);
+          prev_is_set = false;
         }
         prev_cp = cur;
         prev_at = at;
@@ -628,6 +744,31 @@ static int translate(Tr *t, const char *p, size_t n, bool is_bytes, int *flags, 
   return t->err ? -1 : groups;
 }
 
+/* CPython's parser reads one token ahead, so a lone backslash ending the pattern is
+** reported before an error in the token just before it. That token took part if the
+** error changes once the pattern loses its last character before the backslash. */
+static void trailing_backslash_first(Tr *t, const char *p, size_t n, bool is_bytes, int flags) {
+  size_t run = 0;
+  while (run < n && p[n - 1 - run] == '\\') run++;
+  if (run % 2 == 0 || n < 2 || strcmp(t->err, "bad escape (end of pattern)") == 0) return;
+  /* A stray ')' stops the parser before the lookahead reaches the backslash. */
+  if (strcmp(t->err, "unbalanced parenthesis") == 0) return;
+  size_t cut = n - 1; /* drop the backslash and the code point before it */
+  do cut--;
+  while (cut > 0 && !is_bytes && ((unsigned char)p[cut] & 0xC0) == 0x80);
+  Tr shorter = {0};
+  put(&shorter, "", 0);
+  int f = flags, maxref;
+  long refpos;
+  bool same = translate(&shorter, p, cut, is_bytes, &f, &maxref, &refpos) < 0 &&
+              shorter.err_pos == t->err_pos && strcmp(shorter.err, t->err) == 0;
+  free(shorter.out);
+  if (same) return;
+  snprintf(t->err_buf, sizeof t->err_buf, "bad escape (end of pattern)");
+  t->err = t->err_buf;
+  t->err_pos = is_bytes ? (long)(n - 1) : (long)asy_utf8_length(p, n - 1);
+}
+
 /* CPython's wording for the PCRE2 errors the translation does not catch itself. */
 static const char *pcre_message(int code, char *buf, size_t size) {
   switch (code) {
@@ -661,6 +802,7 @@ static Value re_compile(VM *vm, int argc, Value *args, ObjDict *kw) {
   long refpos = 0;
   int groups = translate(&t, p, n, is_bytes, &flags, &maxref, &refpos);
   Value err[3];
+  if (groups < 0) trailing_backslash_first(&t, p, n, is_bytes, flags);
   if (groups < 0) {
     err[0] = NONE_VAL;
     err[1] = OBJ_VAL(asy_str_cstr(vm, t.err));
@@ -769,6 +911,7 @@ typedef struct {
   Pos ps;
   size_t end_byte;
   uint32_t checked; /* PCRE2_NO_UTF_CHECK once the subject was checked */
+  bool empty;       /* endpos before pos: no match at all */
 } Subject;
 
 static bool subject_init(VM *vm, Value regex, Value string, int64_t pos, int64_t endpos,
@@ -796,7 +939,10 @@ static bool subject_init(VM *vm, Value regex, Value string, int64_t pos, int64_t
     len = s->length;
   }
   if (pos < 0) pos = 0;
+  if (pos > (int64_t)len) pos = (int64_t)len;
+  if (endpos < 0) endpos = 0;
   if (endpos > (int64_t)len) endpos = (int64_t)len;
+  sj->empty = endpos < pos; /* CPython finds nothing in a reversed window */
   if (endpos < pos) endpos = pos;
   sj->end_byte = pos_to_byte(&sj->ps, (size_t)endpos);
   *start_byte = pos_to_byte(&sj->ps, (size_t)pos);
@@ -846,6 +992,7 @@ static Value re_match(VM *vm, int argc, Value *args, ObjDict *kw) {
   size_t start;
   if (!subject_init(vm, args[0], args[1], AS_INT(args[2]), AS_INT(args[3]), &sj, &start))
     return EXC_VAL;
+  if (sj.empty) return NONE_VAL;
   int rc = run(vm, &sj, start, (int)AS_INT(args[4]), false);
   if (rc < 0) return EXC_VAL;
   if (rc == 0) return NONE_VAL;
@@ -863,7 +1010,7 @@ static Value re_scan(VM *vm, int argc, Value *args, ObjDict *kw) {
   int64_t limit = AS_INT(args[4]);
   ObjList *out = asy_list_new(vm, 0);
   bool after_empty = false;
-  while (at <= sj.end_byte && (limit <= 0 || (int64_t)out->size < limit)) {
+  while (!sj.empty && at <= sj.end_byte && (limit <= 0 || (int64_t)out->size < limit)) {
     int rc = run(vm, &sj, at, 0, after_empty);
     if (rc < 0) return EXC_VAL;
     if (rc == 0) break;
