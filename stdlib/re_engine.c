@@ -207,19 +207,8 @@ static size_t tr_escape(Tr *t, Src *s, size_t i, bool in_class, int *item, int *
     size_t j = i + 1;
     bool oct3 = j + 2 < n && c <= '7' && p[j + 1] >= '0' && p[j + 1] <= '7' && p[j + 2] >= '0' &&
                 p[j + 2] <= '7';
-    if (c == '0' || oct3) {
-      int v = 0, k = 0;
-      while (k < 3 && j + k < n && p[j + k] >= '0' && p[j + k] <= '7')
-        v = v * 8 + (p[j + k++] - '0');
-      if (v > 0377) {
-        fail(t, pos, "octal escape value \\%.*s outside of range 0-0o377", k, p + j);
-        return 1 + k;
-      }
-      int len = snprintf(buf, sizeof buf, "\\x{%x}", v);
-      put(t, buf, (size_t)len);
-      return 1 + k;
-    }
-    if (in_class) { /* no references in a set: octal digits, or the digit itself */
+    /* In a set there are no references: octal digits, or the digit itself. */
+    if (c == '0' || oct3 || in_class) {
       int v = 0, k = 0;
       while (k < 3 && j + k < n && p[j + k] >= '0' && p[j + k] <= '7')
         v = v * 8 + (p[j + k++] - '0');
@@ -270,6 +259,35 @@ static const char *name_repr(char out[200], const char *name, size_t len) {
   out[o++] = q;
   out[o] = 0;
   return out;
+}
+
+/* A group name running from p[start] to the terminator `stop`: the index of the
+** terminator, or 0 with CPython's error set. */
+static size_t scan_name(Tr *t, Src *s, size_t start, char stop) {
+  size_t k = start;
+  while (k < s->n && s->p[k] != stop) k++;
+  if (k < s->n) return k;
+  fail(t, cp_of(s, start),
+       k == start    ? "missing group name"
+       : stop == '>' ? "missing >, unterminated name"
+                     : "missing ), unterminated name");
+  return 0;
+}
+
+/* True if p[0..len) is a Python identifier (any non-ASCII byte counts as a letter). */
+static bool is_identifier(const char *p, size_t len) {
+  bool ok = len > 0 && !(p[0] >= '0' && p[0] <= '9');
+  for (size_t q = 0; q < len && ok; q++)
+    ok = p[q] == '_' || (p[q] >= 'a' && p[q] <= 'z') || (p[q] >= 'A' && p[q] <= 'Z') ||
+         (p[q] >= '0' && p[q] <= '9') || (unsigned char)p[q] >= 0x80;
+  return ok;
+}
+
+/* The named group called p[0..len), or NULL. */
+static GroupName *find_name(Tr *t, const char *p, size_t len) {
+  for (int q = 0; q < t->nnames; q++)
+    if (t->names[q].len == len && !memcmp(t->names[q].name, p, len)) return &t->names[q];
+  return NULL;
 }
 
 /* The bytes of the token at p[j]: an escape's backslash and next character, or one
@@ -422,18 +440,9 @@ static int translate(Tr *t, const char *p, size_t n, bool is_bytes, int *flags, 
       if (e == 'P') {
         char f = j + 1 < n ? p[j + 1] : 0;
         if (f == '<') {
-          size_t k = j + 2, start = k;
-          while (k < n && p[k] != '>') k++;
-          if (k >= n) {
-            fail(t, cp_of(&s, start),
-                 k == start ? "missing group name" : "missing >, unterminated name");
-            break;
-          }
-          bool ok = k > start && !(p[start] >= '0' && p[start] <= '9');
-          for (size_t q = start; q < k && ok; q++)
-            ok = p[q] == '_' || (p[q] >= 'a' && p[q] <= 'z') || (p[q] >= 'A' && p[q] <= 'Z') ||
-                 (p[q] >= '0' && p[q] <= '9') || (unsigned char)p[q] >= 0x80;
-          if (!ok) {
+          size_t start = j + 2, k = scan_name(t, &s, start, '>');
+          if (!k) break;
+          if (!is_identifier(p + start, k - start)) {
             if (k == start) fail(t, cp_of(&s, start), "missing group name");
             else
               fail(t, cp_of(&s, start), "bad character in group name %s",
@@ -442,13 +451,12 @@ static int translate(Tr *t, const char *p, size_t n, bool is_bytes, int *flags, 
           }
           put(t, p + i, k + 1 - i);
           groups++;
-          for (int q = 0; q < t->nnames; q++)
-            if (t->names[q].len == k - start && !memcmp(t->names[q].name, p + start, k - start)) {
-              fail(t, cp_of(&s, start),
-                   "redefinition of group name '%.*s' as group %d; was group %d", (int)(k - start),
-                   p + start, groups, t->names[q].group);
-              break;
-            }
+          GroupName *was = find_name(t, p + start, k - start);
+          if (was) {
+            fail(t, cp_of(&s, start), "redefinition of group name %s as group %d; was group %d",
+                 name_repr(nbuf, p + start, k - start), groups, was->group);
+            break;
+          }
           if (t->nnames < 100)
             t->names[t->nnames++] = (GroupName){p + start, k - start, groups, false};
           if (depth >= 256) {
@@ -461,23 +469,15 @@ static int translate(Tr *t, const char *p, size_t n, bool is_bytes, int *flags, 
           continue;
         }
         if (f == '=') {
-          size_t k = j + 2, start = k;
-          while (k < n && p[k] != ')') k++;
-          if (k >= n) {
-            fail(t, cp_of(&s, start),
-                 k == start ? "missing group name" : "missing ), unterminated name");
-            break;
-          }
-          int q = 0;
-          while (q < t->nnames &&
-                 !(t->names[q].len == k - start && !memcmp(t->names[q].name, p + start, k - start)))
-            q++;
-          if (q == t->nnames) {
+          size_t start = j + 2, k = scan_name(t, &s, start, ')');
+          if (!k) break;
+          GroupName *g = find_name(t, p + start, k - start);
+          if (!g) {
             fail(t, cp_of(&s, start), "unknown group name %s",
                  name_repr(nbuf, p + start, k - start));
             break;
           }
-          if (!t->names[q].closed) {
+          if (!g->closed) {
             fail(t, cp_of(&s, start), "cannot refer to an open group");
             break;
           }
@@ -505,13 +505,8 @@ static int translate(Tr *t, const char *p, size_t n, bool is_bytes, int *flags, 
       }
       if (e == '(') {
         /* (?(id/name)yes|no): Python allows only a group there. */
-        size_t k = j + 1, start = k;
-        while (k < n && p[k] != ')') k++;
-        if (k >= n) {
-          fail(t, cp_of(&s, start),
-               k == start ? "missing group name" : "missing ), unterminated name");
-          break;
-        }
+        size_t start = j + 1, k = scan_name(t, &s, start, ')');
+        if (!k) break;
         bool digits = k > start;
         for (size_t q = start; q < k; q++) digits = digits && p[q] >= '0' && p[q] <= '9';
         if (digits) {
@@ -521,20 +516,12 @@ static int translate(Tr *t, const char *p, size_t n, bool is_bytes, int *flags, 
             break;
           }
         } else {
-          bool ident = !(p[start] >= '0' && p[start] <= '9');
-          for (size_t q = start; q < k && ident; q++)
-            ident = p[q] == '_' || (p[q] >= 'a' && p[q] <= 'z') || (p[q] >= 'A' && p[q] <= 'Z') ||
-                    (p[q] >= '0' && p[q] <= '9') || (unsigned char)p[q] >= 0x80;
-          if (!ident) {
+          if (!is_identifier(p + start, k - start)) {
             fail(t, cp_of(&s, start), "bad character in group name %s",
                  name_repr(nbuf, p + start, k - start));
             break;
           }
-          int q = 0;
-          while (q < t->nnames &&
-                 !(t->names[q].len == k - start && !memcmp(t->names[q].name, p + start, k - start)))
-            q++;
-          if (q == t->nnames) {
+          if (!find_name(t, p + start, k - start)) {
             fail(t, cp_of(&s, start), "unknown group name %s",
                  name_repr(nbuf, p + start, k - start));
             break;
