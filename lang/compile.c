@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lang/compile.h"
+#include "vm/obj/complex.h"
 #include "vm/except.h"
 #include "vm/obj/number.h"
 
@@ -403,7 +404,7 @@ bool const_value(Compiler *c, const AstNode *e, Value *out) {
     *out = INT_VAL(k->i);
     return true;
   case AST_CONST_FLOAT: *out = FLOAT_VAL(k->f); return true;
-  case AST_CONST_IMAG: return cerror(c, e, "complex numbers are not supported");
+  case AST_CONST_IMAG: *out = asy_complex_new(c->vm, 0.0, k->f); return true;
   case AST_CONST_STR: *out = str_const(c, k->s, k->len); return true;
   case AST_CONST_BYTES:
     *out = OBJ_VAL(asy_bytes_new(c->vm, (const uint8_t *)k->s, k->len));

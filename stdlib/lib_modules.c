@@ -5,7 +5,9 @@
 
 #include "stdlib/asy_stdlib.h"
 #include "stdlib/lib_modules.h"
+#include "stdlib/native_modules.h"
 #include "vm/codefile.h"
+#include "vm/obj/complex.h"
 
 /* The module's init: load the embedded code and run it in the module's namespace. */
 static Value lib_module_init(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -28,4 +30,8 @@ static Value lib_module_init(VM *vm, int argc, Value *args, ObjDict *kw) {
 void asy_lib_modules_init(VM *vm) {
   for (const AsyLibSource *lib = asy_lib_sources; lib->name; lib++)
     asy_register_native_module(vm, lib->name, lib_module_init);
+  asy_register_native_module(vm, "_re", asy_mod_re_init);
+  asy_complex_init(vm, vm->builtins);
+  asy_register_native_module(vm, "_struct", asy_mod_struct_init);
+  asy_register_native_module(vm, "cmath", asy_mod_cmath_init);
 }

@@ -29,6 +29,7 @@
 
 #include "stdlib/asy_stdlib.h"
 #include "vm/gc.h"
+#include "vm/obj/bigint.h"
 #include "vm/obj/str.h"
 #include "vm/opcodes.h"
 
@@ -130,6 +131,33 @@ static uint64_t mt_below(MTState *s, uint64_t n) {
   uint64_t r = mt_bits(s, k);
   while (r >= n) r = mt_bits(s, k);
   return r;
+}
+
+/* getrandbits(k) for any k >= 1 into r: 32-bit words, least significant first, the
+** last one shifted down to the bits left (CPython's order, so k <= 64 agrees with
+** mt_bits). */
+static void mt_bits_mpz(MTState *s, uint64_t k, mpz_t r) {
+  size_t words = (size_t)((k - 1) / 32 + 1);
+  uint32_t *buf = malloc(words * sizeof *buf);
+  if (!buf) {
+    fputs("asy: out of memory\n", stderr);
+    abort();
+  }
+  for (size_t i = 0; i < words; i++, k -= 32) {
+    uint32_t w = genrand(s);
+    if (k < 32) w >>= (32 - k);
+    buf[i] = w;
+    if (k < 32) break;
+  }
+  mpz_import(r, words, -1, sizeof(uint32_t), 0, 0, buf);
+  free(buf);
+}
+
+/* _randbelow(n) for any n > 0. */
+static void mt_below_mpz(MTState *s, mpz_srcptr n, mpz_t r) {
+  uint64_t k = mpz_sizeinbase(n, 2);
+  do mt_bits_mpz(s, k, r);
+  while (mpz_cmp(r, n) >= 0);
 }
 
 /* ---- SHA-512 (for str/bytes seeds) ---------------------------------------------------- */
@@ -380,10 +408,11 @@ static Value r_getrandbits(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_index(vm, args[0], &k)) return EXC_VAL;
   if (k < 0) return asy_raise(vm, vm->exc.ValueError, "number of bits must be non-negative");
   if (k == 0) return INT_VAL(0);
-  if (k > 64) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
-  uint64_t r = mt_bits(s, (int)k);
-  if (r > (uint64_t)INT64_MAX) return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
-  return INT_VAL((int64_t)r);
+  if (k < 64) return INT_VAL((int64_t)mt_bits(s, (int)k));
+  mpz_t r;
+  mpz_init(r);
+  mt_bits_mpz(s, (uint64_t)k, r);
+  return asy_int_from_mpz(vm, r); /* consumes r */
 }
 
 static Value r_randbytes(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -417,8 +446,74 @@ static bool index_arg(VM *vm, Value v, int64_t *out) {
   return asy_index(vm, v, out);
 }
 
+static Value str_of(VM *vm, Value v, const char **out) {
+  Value r = asy_str(vm, v);
+  if (!IS_EXC(r)) *out = AS_STR(r)->chars;
+  return r;
+}
+
+/* randrange over ints of any size (random.py's arithmetic on mpz), for arguments or a
+** width beyond int64. */
+static Value randrange_big(VM *vm, MTState *s, Value start, Value stop, Value step) {
+  if (IS_FLOAT(start) || IS_FLOAT(stop) || IS_FLOAT(step) || !asy_is_int(start) ||
+      !asy_is_int(stop) || (!IS_UNDEF(step) && !asy_is_int(step)))
+    return asy_raise(vm, vm->exc.TypeError, "'%s' object cannot be interpreted as an integer",
+                     asy_type_name(vm, !asy_is_int(start)  ? start
+                                       : !asy_is_int(stop) ? stop
+                                                           : step));
+  AsyIntView t1, t2, t3;
+  mpz_t width, st, n, r;
+  mpz_inits(width, st, n, r, NULL);
+  mpz_srcptr a = asy_int_view(start, &t1), b = asy_int_view(stop, &t2);
+  mpz_sub(width, b, a);
+  if (IS_UNDEF(step)) mpz_set_si(st, 1);
+  else mpz_set(st, asy_int_view(step, &t3));
+  Value result = UNDEF_VAL;
+  if (mpz_cmp_si(st, 1) == 0) {
+    mpz_set(n, width);
+  } else if (mpz_sgn(st) == 0) {
+    result = asy_raise(vm, vm->exc.ValueError, "zero step for randrange()");
+  } else {
+    /* n = (width + step -/+ 1) // step */
+    mpz_add(n, width, st);
+    if (mpz_sgn(st) > 0) mpz_sub_ui(n, n, 1);
+    else mpz_add_ui(n, n, 1);
+    mpz_fdiv_q(n, n, st);
+  }
+  if (IS_UNDEF(result) && mpz_sgn(n) <= 0) {
+    const char *x = "", *y = "", *z = "";
+    if (IS_EXC(str_of(vm, start, &x)) || IS_EXC(str_of(vm, stop, &y)) ||
+        (!IS_UNDEF(step) && mpz_cmp_si(st, 1) != 0 && IS_EXC(str_of(vm, step, &z))))
+      result = EXC_VAL;
+    else if (mpz_cmp_si(st, 1) == 0)
+      result = asy_raise(vm, vm->exc.ValueError, "empty range in randrange(%s, %s)", x, y);
+    else
+      result = asy_raise(vm, vm->exc.ValueError, "empty range in randrange(%s, %s, %s)", x, y, z);
+  }
+  if (IS_UNDEF(result)) {
+    mt_below_mpz(s, n, r);
+    mpz_mul(r, r, st);
+    mpz_add(r, r, asy_int_view(start, &t1));
+    result = asy_int_from_mpz(vm, r); /* consumes r */
+    mpz_init(r);
+  }
+  mpz_clears(width, st, n, r, NULL);
+  return result;
+}
+
 static Value randrange(VM *vm, MTState *s, Value start, Value stop, Value step) {
   int64_t istart, istop, istep = 1;
+  if (IS_BIGINT(start) || IS_BIGINT(stop) || IS_BIGINT(step)) {
+    if (IS_UNDEF(stop) || IS_NONE(stop)) {
+      if (!IS_UNDEF(step) && !(IS_INTLIKE(step) && AS_INTLIKE(step) == 1))
+        return asy_raise(vm, vm->exc.TypeError, "Missing a non-None stop argument");
+      AsyIntView t;
+      if (mpz_sgn(asy_int_view(start, &t)) <= 0)
+        return asy_raise(vm, vm->exc.ValueError, "empty range for randrange()");
+      return randrange_big(vm, s, INT_VAL(0), start, UNDEF_VAL);
+    }
+    return randrange_big(vm, s, start, stop, step);
+  }
   if (!index_arg(vm, start, &istart)) return EXC_VAL;
   if (IS_UNDEF(stop) || IS_NONE(stop)) {
     if (!IS_UNDEF(step) && !(IS_INTLIKE(step) && AS_INTLIKE(step) == 1))
@@ -428,8 +523,7 @@ static Value randrange(VM *vm, MTState *s, Value start, Value stop, Value step) 
   }
   if (!index_arg(vm, stop, &istop)) return EXC_VAL;
   int64_t width;
-  if (__builtin_sub_overflow(istop, istart, &width))
-    return asy_raise(vm, vm->exc.OverflowError, "integer overflow");
+  if (__builtin_sub_overflow(istop, istart, &width)) return randrange_big(vm, s, start, stop, step);
   if (!IS_UNDEF(step) && !index_arg(vm, step, &istep)) return EXC_VAL;
   if (istep == 1) {
     if (width > 0) return INT_VAL(istart + (int64_t)mt_below(s, (uint64_t)width));

@@ -12,13 +12,14 @@
 #   re2c, lemon      the lexer and parser generators (lemon ships lempar.c)
 #   libedit-dev      the REPL's line editing, history and completion (stdlib/repl.c)
 #   libgmp-dev       big ints: arithmetic on ints beyond 64 bits (vm/obj/bigint.c)
+#   libpcre2-dev     regular expressions: the re module's engine (stdlib/re_engine.c)
 #   chromium         headless, for the tests that load `asy --timeline` pages
 # The test scripts use only bash, coreutils (timeout, mktemp), diffutils and perl, all
 # part of every Debian base system. Nothing needs Python: only regenerating expected
 # outputs runs CPython.
 set -euo pipefail
 
-packages=(gcc libc6-dev cmake make re2c lemon libedit-dev libgmp-dev chromium)
+packages=(gcc libc6-dev cmake make re2c lemon libedit-dev libgmp-dev libpcre2-dev chromium)
 
 # Without dpkg (not Debian), trust the commands if they are all there.
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -7,6 +7,7 @@
 #include "vm/codefile.h"
 #include "vm/gc.h"
 #include "vm/obj/bigint.h"
+#include "vm/obj/complex.h"
 
 #define CODEFILE_MAGIC 0x43595341u /* "ASYC" */
 #define CODEFILE_VERSION 1u
@@ -26,7 +27,8 @@ enum {
   T_CODE = 'C',
   T_ELLIPSIS = 'E',
   T_FROZENSET = 'Z',
-  T_BIGINT = 'L' /* an int beyond int64: sign byte, then its hex digits as T_BYTES data */
+  T_BIGINT = 'L', /* an int beyond int64: sign byte, then its hex digits as T_BYTES data */
+  T_COMPLEX = 'J' /* a complex constant (an imaginary literal): two doubles */
 };
 
 /* ---- writing ------------------------------------------------------------------------ */
@@ -81,6 +83,12 @@ static void put_value(Writer *w, Value v) {
     double d = AS_FLOAT(v);
     put_u8(w, T_FLOAT);
     return put(w, &d, sizeof d);
+  }
+  if (asy_is_complex(vm, v)) {
+    double parts[2];
+    asy_complex_parts(v, &parts[0], &parts[1]);
+    put_u8(w, T_COMPLEX);
+    return put(w, parts, sizeof parts);
   }
   if (IS_STR(v)) return put_str(w, AS_STR(v));
   if (IS_OBJ_TYPE(v, OBJ_BYTES)) {
@@ -218,6 +226,11 @@ static Value get_value(Reader *r) {
     double d = 0;
     take(r, &d, sizeof d);
     return FLOAT_VAL(d);
+  }
+  case T_COMPLEX: {
+    double parts[2] = {0, 0};
+    take(r, parts, sizeof parts);
+    return asy_complex_new(r->vm, parts[0], parts[1]);
   }
   case T_STR:
   case T_STR_REF: {

@@ -78,7 +78,8 @@
   X(context, "Context") \
   X(deque, "deque") \
   X(native_data, "native_data") \
-  X(member_descriptor, "member_descriptor")
+  X(member_descriptor, "member_descriptor") \
+  X(complex, "complex") /* vm/obj/complex.h: methods installed by the library */
 
 /* Built-in exception classes: (field, Python name, base field). Order matters: a base
 ** comes before its subclasses. vm->exc.<field>. */

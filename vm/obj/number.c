@@ -11,6 +11,7 @@
 
 #include "vm/gc.h"
 #include "vm/obj/bigint.h"
+#include "vm/obj/complex.h"
 #include "vm/obj/number.h"
 #include "vm/obj/str.h"
 #include "vm/obj/unicode.h"
@@ -198,9 +199,8 @@ static Value float_pow(VM *vm, double iv, double iw) {
   }
   bool negate = false;
   if (iv < 0.0) {
-    if (iw != floor(iw)) /* CPython returns a complex number here; Asy has no complex type. */
-      return asy_raise(vm, vm->exc.ValueError,
-                       "negative number cannot be raised to a fractional power");
+    /* A negative base to a fractional power is complex, as in CPython's float_pow. */
+    if (iw != floor(iw)) return asy_complex_pow(vm, iv, 0.0, iw, 0.0);
     iv = -iv;
     negate = is_odd_integer(iw);
   }

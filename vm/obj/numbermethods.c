@@ -532,6 +532,10 @@ static Value f_as_integer_ratio(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (isinf(x))
     return asy_raise(vm, vm->exc.OverflowError, "cannot convert Infinity to integer ratio");
   if (isnan(x)) return asy_raise(vm, vm->exc.ValueError, "cannot convert NaN to integer ratio");
+  if (x == 0.0) { /* frexp(0) gives exponent 0: the loop below would keep 2**-53 */
+    Value pair[2] = {INT_VAL(0), INT_VAL(1)};
+    return OBJ_VAL(asy_tuple_from(vm, 2, pair));
+  }
   int e;
   double m = frexp(x, &e);
   int64_t num = (int64_t)ldexp(m, 53); /* exact: a 53-bit integer */
