@@ -11,24 +11,44 @@
 
 #include "vm/interp.h"
 
+/* Script recursion is data on these stacks, so sys.setrecursionlimit(10**6) needs room
+** for a million frames; the stacks cannot grow later (they never move), so they are
+** reserved that large up front. calloc hands blocks this big out as fresh mmap pages, which
+** cost address space only until a deep recursion touches them. Where address space is
+** short (ulimit -v) the reservation halves until it fits, down to the caller's minimum;
+** past the capacity a push raises RecursionError or MemoryError("stack overflow"). */
+#define RESERVE_FRAMES ((size_t)1 << 20)
+#define RESERVE_SLOTS ((size_t)1 << 23) /* 8 slots a frame: localsplus, operands, slack */
+
+/* calloc(*n, size), halving *n down to min while it fails; NULL if even min fails. */
+static void *reserve(size_t *n, size_t min, size_t size) {
+  for (;;) {
+    void *p = calloc(*n, size);
+    if (p || *n <= min) return p;
+    *n = *n / 2 > min ? *n / 2 : min;
+  }
+}
+
 bool asy_fiber_ensure(VM *vm, Fiber *f, size_t slots, int frames) {
   if (f->stack && f->frames) return true;
   if (!f->stack) {
-    f->stack = calloc(slots, sizeof(Value));
+    size_t n = slots > RESERVE_SLOTS ? slots : RESERVE_SLOTS;
+    f->stack = reserve(&n, slots, sizeof(Value));
     if (!f->stack) {
       asy_raise(vm, vm->exc.MemoryError, "cannot allocate a fiber stack");
       return false;
     }
     f->stack_top = f->stack;
-    f->stack_capacity = slots;
+    f->stack_capacity = n;
   }
   if (!f->frames) {
-    f->frames = calloc((size_t)frames, sizeof(Frame));
+    size_t n = (size_t)frames > RESERVE_FRAMES ? (size_t)frames : RESERVE_FRAMES;
+    f->frames = reserve(&n, (size_t)frames, sizeof(Frame));
     if (!f->frames) {
       asy_raise(vm, vm->exc.MemoryError, "cannot allocate a fiber stack");
       return false;
     }
-    f->frame_capacity = frames;
+    f->frame_capacity = (int)n;
     f->frame_count = 0;
   }
   return true;
