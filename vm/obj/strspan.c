@@ -609,16 +609,19 @@ static Value sp_replace(VM *vm, int argc, Value *args, ObjDict *kw) {
     /* Size the result first, as CPython does: one that cannot fit in memory is a
     ** MemoryError, not an abort when the builder's realloc fails. */
     uint64_t hits = 0;
+    size_t grow = new_.n - old.n;
     if (old.n == 0) {
       hits = (uint64_t)s.len + 1 < (uint64_t)count ? (uint64_t)s.len + 1 : (uint64_t)count;
     } else {
+      /* Counting stops as soon as the result is known not to fit: each memmem call
+      ** scans (and under ASan checks) the rest of the text. */
       const char *q = s.p, *qend = s.p + s.n, *h;
       while (hits < (uint64_t)count && (h = memmem(q, (size_t)(qend - q), old.p, old.n))) {
         hits++;
         q = h + old.n;
+        if (hits > (SIZE_MAX - s.n) / grow || asy_alloc_too_big(s.n + hits * grow, 1)) break;
       }
     }
-    size_t grow = new_.n - old.n;
     if (hits && (hits > (SIZE_MAX - s.n) / grow || asy_alloc_too_big(s.n + hits * grow, 1)))
       return asy_memory_error(vm);
   }
