@@ -29,10 +29,10 @@ static void *reserve(size_t *n, size_t min, size_t size) {
   }
 }
 
-bool asy_fiber_ensure(VM *vm, Fiber *f, size_t slots, int frames) {
-  if (f->stack && f->frames) return true;
+/* Allocate what f lacks; reserve_more: at least the million-frame reservation above. */
+static bool fiber_alloc(VM *vm, Fiber *f, size_t slots, int frames, bool reserve_more) {
   if (!f->stack) {
-    size_t n = slots > RESERVE_SLOTS ? slots : RESERVE_SLOTS;
+    size_t n = reserve_more && slots < RESERVE_SLOTS ? RESERVE_SLOTS : slots;
     f->stack = reserve(&n, slots, sizeof(Value));
     if (!f->stack) {
       asy_raise(vm, vm->exc.MemoryError, "cannot allocate a fiber stack");
@@ -42,7 +42,7 @@ bool asy_fiber_ensure(VM *vm, Fiber *f, size_t slots, int frames) {
     f->stack_capacity = n;
   }
   if (!f->frames) {
-    size_t n = (size_t)frames > RESERVE_FRAMES ? (size_t)frames : RESERVE_FRAMES;
+    size_t n = reserve_more && (size_t)frames < RESERVE_FRAMES ? RESERVE_FRAMES : (size_t)frames;
     f->frames = reserve(&n, (size_t)frames, sizeof(Frame));
     if (!f->frames) {
       asy_raise(vm, vm->exc.MemoryError, "cannot allocate a fiber stack");
@@ -54,6 +54,14 @@ bool asy_fiber_ensure(VM *vm, Fiber *f, size_t slots, int frames) {
   return true;
 }
 
+/* The main fiber (made bare by vm_new, filled here on first use) gets the reservation;
+** other fibers (a worker thread's) keep the capacity asked for: a million-frame
+** reservation per pool thread would be address space for nothing. */
+bool asy_fiber_ensure(VM *vm, Fiber *f, size_t slots, int frames) {
+  if (f->stack && f->frames) return true;
+  return fiber_alloc(vm, f, slots, frames, true);
+}
+
 Fiber *asy_fiber_new(VM *vm, size_t slots, int frames) {
   Fiber *f = calloc(1, sizeof(Fiber));
   if (!f) {
@@ -62,7 +70,7 @@ Fiber *asy_fiber_new(VM *vm, size_t slots, int frames) {
   }
   f->exc = UNDEF_VAL;
   f->handling = UNDEF_VAL;
-  if (!asy_fiber_ensure(vm, f, slots, frames)) {
+  if (!fiber_alloc(vm, f, slots, frames, false)) {
     free(f->stack);
     free(f);
     return NULL;
