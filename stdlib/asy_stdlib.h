@@ -135,6 +135,8 @@ void asy_lib_modules_init(VM *vm);
 Value asy_mod_asyncio_core_init(VM *vm, int argc, Value *args, ObjDict *kw);
 /* Install Future, Task and the task functions into `_asyncio` (asyncio_future.c). */
 void asy_asyncio_future_init(VM *vm, ObjDict *module_dict);
+/* Add the worker-pool functions (asyncio_threads.c) to `_asyncio`'s dict. */
+void asy_asyncio_threads_init(VM *vm, ObjDict *module_dict);
 
 /* Clocks: vm/clock.h (the engine owns them, so the event loop and time agree). */
 #include "vm/clock.h"

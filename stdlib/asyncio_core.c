@@ -421,6 +421,7 @@ Value asy_mod_asyncio_core_init(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjDict *d = AS_MODULE(args[0])->dict;
   asy_def_natives(vm, NULL, d, core_functions);
   asy_asyncio_future_init(vm, d);
+  asy_asyncio_threads_init(vm, d);
   asy_context_init(vm, d);
   ObjClass *classes[] = {vm->types.handle, vm->types.timer_handle};
   for (int i = 0; i < 2; i++) {

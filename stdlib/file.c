@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vm/gil.h"
 #include "stdlib/asy_stdlib.h"
 #include "vm/trace.h"
 #include "vm/except.h"
@@ -124,8 +125,11 @@ bool asy_file_write_raw(VM *vm, ObjFile *f, const char *data, size_t n) {
   if (fp == stderr) fflush(stdout);
   /* C requires a positioning call between reads and writes on an update stream. */
   if (file_flags(f) & FM_PLUS) fseek(fp, 0, SEEK_CUR);
-  if (n && fwrite(data, 1, n, fp) != n) {
-    int err = errno;
+  AsyThreadState *held = asy_gil_release(vm);
+  size_t written = n ? fwrite(data, 1, n, fp) : 0;
+  int err = errno;
+  asy_gil_restore(vm, held);
+  if (written != n) {
     clearerr(fp);
     asy_raise_errno(vm, err ? err : EIO, NULL);
     return false;
@@ -217,7 +221,9 @@ Value asy_file_read_all(VM *vm, ObjFile *f) {
   if (!readable(f)) return unsupported(vm, "not readable");
   sync_update(f);
   size_t n;
+  AsyThreadState *held = asy_gil_release(vm); /* other threads run while this blocks */
   char *buf = read_bytes((FILE *)f->fp, -1, &n);
+  asy_gil_restore(vm, held);
   if (!buf) return asy_raise(vm, vm->exc.MemoryError, "out of memory");
   Value r =
       f->binary ? OBJ_VAL(asy_bytes_new(vm, (const uint8_t *)buf, n)) : decode_text(vm, f, buf, n);
@@ -249,7 +255,9 @@ static Value f_read(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!readable(f)) return unsupported(vm, "not readable");
   sync_update(f);
   size_t n;
+  AsyThreadState *held = asy_gil_release(vm);
   char *buf = f->binary ? read_bytes((FILE *)f->fp, size, &n) : read_chars(f, size, &n);
+  asy_gil_restore(vm, held);
   if (!buf) return asy_raise(vm, vm->exc.MemoryError, "out of memory");
   Value r =
       f->binary ? OBJ_VAL(asy_bytes_new(vm, (const uint8_t *)buf, n)) : decode_text(vm, f, buf, n);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vm/gil.h"
 #include "stdlib/asy_stdlib.h"
 #include "vm/gc.h"
 #include "vm/obj/bytes.h"
@@ -179,7 +180,9 @@ static Value bi_input(VM *vm, int argc, Value *args, ObjDict *kw) {
   }
   if (is_plain_file(in) && ((ObjFile *)AS_OBJ(in))->fp && !((ObjFile *)AS_OBJ(in))->closed) {
     size_t n;
+    AsyThreadState *held = asy_gil_release(vm);
     char *line = read_line((FILE *)((ObjFile *)AS_OBJ(in))->fp, &n);
+    asy_gil_restore(vm, held);
     if (!line) return asy_raise(vm, vm->exc.EOFError, "EOF when reading a line");
     if (n > 0 && line[n - 1] == '\n') n--;
     if (n > 0 && line[n - 1] == '\r') n--;

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "vm/clock.h"
+#include "vm/gil.h"
 #include "vm/vm.h"
 
 static int64_t clock_ns(clockid_t id) {
@@ -43,7 +44,8 @@ void asy_clock_advance_to(VM *vm, double t) {
 bool asy_clock_sleep(VM *vm, double secs) {
   if (secs <= 0) return true;
   if (vm->clock.virtual_time) {
-    asy_clock_advance_to(vm, asy_clock_monotonic(vm) + secs);
+    if (asy_gil_on_main_thread(vm)) asy_clock_advance_to(vm, asy_clock_monotonic(vm) + secs);
+    else asy_threads_virtual_sleep(vm, secs); /* the loop moves the clock (gil.h) */
     return true;
   }
   struct timespec ts;
@@ -55,8 +57,11 @@ bool asy_clock_sleep(VM *vm, double secs) {
   }
   /* Resume after signal interruptions (PEP 475), keeping the remaining time, unless
   ** the signal was Ctrl-C (KeyboardInterrupt). */
-  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+  for (;;) {
+    AsyThreadState *held = asy_gil_release(vm); /* other threads run meanwhile */
+    int rc = nanosleep(&ts, &ts);
+    asy_gil_restore(vm, held);
+    if (rc == 0 || errno != EINTR) return true;
     if (ASY_INTERRUPTED(vm) && !asy_signals_check(vm)) return false;
   }
-  return true;
 }

@@ -104,8 +104,8 @@ Value asy_recursion_error(VM *vm) {
 ** the guard measures: the address of the outermost entry against the current frame,
 ** compared with the stack rlimit minus a safety margin for the code that runs between
 ** checks (natives, printing the traceback). */
-static char *c_stack_base;
-static size_t c_stack_budget;
+static _Thread_local char *c_stack_base; /* each thread has its own C stack */
+static _Thread_local size_t c_stack_budget;
 
 void asy_c_stack_init(void) {
   char *here = (char *)__builtin_frame_address(0);

@@ -7,6 +7,7 @@
 
 #include "vm/future.h"
 #include "vm/gc.h"
+#include "vm/gil.h"
 #include "vm/poller.h"
 #include "vm/signals.h"
 #include "vm/vm.h"
@@ -166,8 +167,11 @@ static void wait_real(VM *vm, double timeout) {
   ts.tv_sec = (time_t)timeout;
   ts.tv_nsec = (long)((timeout - (double)ts.tv_sec) * 1e9);
   if (ts.tv_nsec >= 1000000000) ts.tv_sec++, ts.tv_nsec -= 1000000000;
-  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    if (ASY_INTERRUPTED(vm)) return;
+  for (;;) {
+    AsyThreadState *held = asy_gil_release(vm);
+    int rc = nanosleep(&ts, &ts);
+    asy_gil_restore(vm, held);
+    if (rc == 0 || errno != EINTR || ASY_INTERRUPTED(vm)) return;
     asy_signals_check_quit(vm);
   }
 }
@@ -246,22 +250,28 @@ static bool run_handle(VM *vm, ObjHandle *h) {
 AsyLoopStatus asy_loop_run_once(VM *vm) {
   AsyLoop *l = &vm->loop;
   drop_cancelled_timers(l);
-  if (l->reader_count) {
-    /* Watched fds: poll them every iteration, waiting only when nothing is ready. On
-    ** the virtual clock time jumps to the next timer only when no fd is readable. */
-    double timeout = 0; /* seconds; -1: until an fd, a timer or a signal */
+  if (l->reader_count || asy_threads_busy(vm)) {
+    /* Watched fds or worker threads: poll every iteration, waiting only when nothing is
+    ** ready (a worker's wake-up ends the wait). On the virtual clock time jumps to the
+    ** next timer, or a sleeping worker's deadline, only when no fd is readable and no
+    ** worker is running. */
+    double timeout = 0; /* seconds; -1: until an fd, a timer, a worker or a signal */
     bool polled = false;
     if (l->ready_count == 0) {
-      timeout = -1;
-      if (l->timer_count) {
-        timeout = l->timers[0]->when - asy_loop_time(vm);
-        if (timeout < 0) timeout = 0;
-      }
-      if (timeout > 0 && vm->clock.virtual_time) {
-        size_t before = l->ready_count;
-        asy_poller_wait(vm, 0);
-        if (l->ready_count == before) asy_clock_advance_to(vm, l->timers[0]->when);
-        polled = true;
+      double next = l->timer_count ? l->timers[0]->when : -1;
+      timeout = next < 0 ? -1 : next - asy_loop_time(vm);
+      if (next >= 0 && timeout < 0) timeout = 0;
+      if (timeout != 0 && vm->clock.virtual_time) {
+        timeout = -1;
+        if (asy_threads_may_jump(vm, &next) && next >= 0) {
+          size_t before = l->ready_count;
+          asy_poller_wait(vm, 0);
+          if (l->ready_count == before) {
+            asy_clock_advance_to(vm, next);
+            asy_threads_wake_sleepers(vm);
+          }
+          polled = true;
+        }
       }
     }
     if (!polled) asy_poller_wait(vm, timeout);

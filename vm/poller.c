@@ -10,6 +10,7 @@
 
 #include "vm/except.h"
 #include "vm/gc.h"
+#include "vm/gil.h"
 #include "vm/poller.h"
 #include "vm/signals.h"
 #include "vm/vm.h"
@@ -39,6 +40,17 @@ static bool ensure_epoll(VM *vm) {
     l->wake[0] = l->wake[1] = -1;
   }
   return true;
+}
+
+bool asy_poller_ensure(VM *vm) { return ensure_epoll(vm); }
+
+void asy_poller_wake(VM *vm) {
+  int fd = vm->loop.wake[1];
+  if (vm->loop.epfd > 0 && fd >= 0) {
+    char b = 0;
+    ssize_t n = write(fd, &b, 1); /* a full pipe already wakes the loop */
+    (void)n;
+  }
 }
 
 ObjHandle *asy_poller_add_reader(VM *vm, int fd, Value callback, Value args, Value context) {
@@ -93,7 +105,9 @@ void asy_poller_wait(VM *vm, double timeout) {
   }
   if (ASY_INTERRUPTED(vm)) ms = 0;
   struct epoll_event evs[32];
+  AsyThreadState *ts = asy_gil_release(vm); /* workers run while the loop waits */
   int n = epoll_wait(l->epfd, evs, 32, ms);
+  asy_gil_restore(vm, ts);
   for (int i = 0; i < n; i++) {
     if (evs[i].data.u64 == WAKE_TAG) {
       char buf[64];

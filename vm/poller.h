@@ -21,6 +21,11 @@ struct ObjHandle;
 ** pending when fd cannot be watched. */
 struct ObjHandle *asy_poller_add_reader(VM *vm, int fd, Value callback, Value args,
                                         Value context);
+/* Make sure the loop waits on epoll with its wake-up pipe (for worker threads); false
+** with OSError pending when it cannot. */
+bool asy_poller_ensure(VM *vm);
+/* Wake the loop's wait from any thread (a worker finished or went to sleep). */
+void asy_poller_wake(VM *vm);
 /* Stop watching fd; false when it had no reader. */
 bool asy_poller_remove_reader(VM *vm, int fd);
 /* How many readers are registered. */

@@ -8,6 +8,7 @@
 
 #include "vm/gc.h"
 #include "vm/obj/str.h"
+#include "vm/gil.h"
 #include "vm/signals.h"
 #include "vm/vm.h"
 
@@ -58,7 +59,8 @@ void asy_signals_install(VM *vm) {
 }
 
 bool asy_signals_check(VM *vm) {
-  if (!vm->signals.pending) return true;
+  if (__atomic_load_n(&vm->gil_drop_request, __ATOMIC_RELAXED)) asy_gil_yield(vm);
+  if (!vm->signals.pending || !asy_gil_on_main_thread(vm)) return true;
   vm->signals.pending = 0;
   Value task = vm->signals.main_task;
   if (!IS_UNDEF(task) && vm->signals.cancels == 0) {

@@ -32,7 +32,8 @@ typedef struct AsySignals {
 /* Install the SIGINT handler for this VM (the process has one; the last VM wins). */
 void asy_signals_install(VM *vm);
 /* Act on a pending SIGINT at a safe point: false with KeyboardInterrupt pending, or
-** true (nothing pending, or the main task was cancelled). */
+** true (nothing pending, or the main task was cancelled). Also lets another thread
+** take the interpreter lock when it asked; signals are acted on by the main thread only. */
 bool asy_signals_check(VM *vm);
 /* Also write a byte to fd on each SIGINT (-1: stop), so a poller blocked on it wakes
 ** even when the signal came just before it started to wait. */
@@ -46,7 +47,9 @@ const char *asy_signals_ps_path(long pid);
 /* Mark main_task (gc.c). */
 void asy_signals_mark(VM *vm);
 
-/* True when a SIGINT is waiting: the cheap test for the interpreter's back-edges. */
-#define ASY_INTERRUPTED(vm) ((vm)->signals.pending != 0)
+/* True when a SIGINT is waiting or another thread wants the interpreter lock (gil.h):
+** the cheap test for the interpreter's back-edges. */
+#define ASY_INTERRUPTED(vm) \
+  (((vm)->signals.pending | __atomic_load_n(&(vm)->gil_drop_request, __ATOMIC_RELAXED)) != 0)
 
 #endif

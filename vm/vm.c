@@ -14,6 +14,7 @@
 #include "vm/except.h"
 #include "vm/gc.h"
 #include "vm/gen.h"
+#include "vm/gil.h"
 #include "vm/obj/class.h"
 #include "vm/obj/list.h"
 #include "vm/obj/numbermethods.h"
@@ -185,6 +186,7 @@ VM *vm_new(void) {
 
 void vm_free(VM *vm) {
   if (!vm) return;
+  asy_threads_shutdown(vm);
   asy_loop_free(vm);
   asy_finalize_free(vm);
   asy_gc_free_all(vm);

@@ -285,6 +285,10 @@ struct VM {
   AsyLoop loop;       /* the event loop's queues (loop.h) */
   AsyFinalizer fin;   /* finalizers waiting to run, warnings given (finalize.h) */
   AsySignals signals; /* Ctrl-C (signals.h) */
+  /* gil.c: a thread waiting for the interpreter lock asks its holder to let go; tested
+  ** with the signals at the interpreter's safe points (ASY_INTERRUPTED). */
+  int gil_drop_request; /* read and written with relaxed atomics */
+  struct AsyThreads *threads; /* gil.c: the lock and the worker pool; NULL: no threads */
 
   /* State of the runtime's files that lives as long as the VM (never in C statics, so two
   ** VMs in one process, or a REPL reset, share nothing). gc.c marks the objects here. */
