@@ -1,4 +1,5 @@
-# CPython's short flags: -m, -u, -E, -q, -X, -I/-B/-s/-S, combined (-qu, -qc CODE), `--`.
+# CPython's short flags: -m, -u, -E, -X, -I/-B/-s/-S, combined (-qu, -qc CODE), `--`
+# (-q and -m asyncio, which need a terminal: cli/flags_repl).
 . "$(dirname "$0")/_lib.sh"
 cd "$T" || exit 2
 mkdir mods
@@ -81,14 +82,4 @@ run "$ASY" -c 'import sys; print(sys.argv)' -q -z
 expect_out "['-c', '-q', '-z']
 "
 
-# -q: no banner on an interactive start (driven through script(1)'s pseudo-terminal).
-if command -v script >/dev/null; then
-  repl() { (sleep 0.5; printf 'exit\r'; sleep 0.3) | NO_COLOR=1 ASY_HISTORY= timeout 10 script -qec "$*" /dev/null; }
-  out=$(repl "$ASY" -q)
-  case "$out" in *Asy*) fail "-q: banner printed: $out" ;; *'>>>'*) ;; *) fail "-q: no prompt: $out" ;; esac
-  out=$(repl "$ASY")
-  case "$out" in *"Asy "*">>>"*) ;; *) fail "banner missing without -q: $out" ;; esac
-  out=$(repl "$ASY" -q -m asyncio)
-  case "$out" in *Asy*) fail "-m asyncio -q: banner printed: $out" ;; *'>>>'*) ;; *) fail "-m asyncio: no REPL: $out" ;; esac
-fi
 finish
