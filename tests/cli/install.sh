@@ -35,8 +35,11 @@ if command -v man >/dev/null; then
   done
 fi
 
-# `./asy.sh deb`'s package, built here into the temporary folder.
-if command -v cpack >/dev/null && command -v dpkg-deb >/dev/null; then
+# `./asy.sh deb`'s package, built here into the temporary folder (not from a sanitizer
+# build: nobody ships one, and stripping and compressing its binary takes minutes).
+if grep -q __asan_init "$ASY"; then
+  echo "package: skipped for an AddressSanitizer build"
+elif command -v cpack >/dev/null && command -v dpkg-deb >/dev/null; then
   run cpack -G DEB -B "$T/deb" --config "$build/CPackConfig.cmake"
   expect_code 0
   deb=$(ls "$T"/deb/asy_*.deb 2>/dev/null | head -1)
