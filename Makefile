@@ -7,6 +7,8 @@
 #   make bench      build, then time bench/*.asy against CPython 3.13
 #   make build      install missing packages, configure if needed, build
 #   make deps       install missing packages only
+#   make install    build, install under PREFIX (default /usr/local; DESTDIR honoured)
+#   make deb        build, then make a Debian package in the build directory
 #   make clean      remove the build directories
 #
 # Variables, passed on to asy.sh: BUILD (build dir, default build), ASAN_BUILD (default
@@ -16,12 +18,17 @@
 EXAMPLE ?= examples/hello.asy
 VARS := $(foreach v,BUILD ASAN_BUILD JOBS BUILD_TYPE,$(if $($(v)),$(v)=$($(v))))
 
-.PHONY: all run build deps test test-asan bench clean
+PREFIX ?= /usr/local
+
+.PHONY: all run build deps test test-asan bench install deb clean
 
 all: build
 
 run:
 	$(VARS) ./asy.sh run $(EXAMPLE)
 
-build deps test test-asan bench clean:
+install:
+	$(VARS) ./asy.sh install $(PREFIX)
+
+build deps test test-asan bench deb clean:
 	$(VARS) ./asy.sh $@

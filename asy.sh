@@ -10,6 +10,9 @@
 #   build                   deps, configure if needed, build
 #   deps                    install missing Debian packages only
 #   bench [BENCH.asy...]    build, then time bench/*.asy against CPython 3.13
+#   install [PREFIX]        build, then install asy, its man page and the examples
+#                           under PREFIX (default /usr/local; DESTDIR is honoured)
+#   deb                     build, then make a Debian package (.deb) in the build dir
 #   clean                   remove the build directories
 #
 # Environment: BUILD (build dir, default build), ASAN_BUILD (default build-asan),
@@ -34,7 +37,7 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_erro
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 usage() {
-  sed -n '6,13s/^# \{0,1\}//p' "$root/asy.sh" >&2
+  sed -n '6,16s/^# \{0,1\}//p' "$root/asy.sh" >&2
   exit 2
 }
 
@@ -80,6 +83,15 @@ case "$cmd" in
   bench)
     build
     exec ./bench/run.sh "$BUILD/asy" "$@"
+    ;;
+  install)
+    build
+    cmake --install "$BUILD" --prefix "${1:-/usr/local}"
+    ;;
+  deb)
+    build
+    cd "$BUILD"
+    cpack -G DEB
     ;;
   clean) rm -rf "$BUILD" "$ASAN_BUILD" ;;
   *) usage ;;

@@ -12,6 +12,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 asy=${1:-$root/build/asy}
 [ $# -gt 0 ] && shift
+# Each benchmark runs from its own folder, so a relative binary path is resolved first.
+case "$asy" in */*) [ -e "$asy" ] && asy="$(cd "$(dirname "$asy")" && pwd)/$(basename "$asy")" ;; esac
 runs=${RUNS:-3}
 
 if [ ! -x "$asy" ]; then

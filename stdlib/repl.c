@@ -21,6 +21,7 @@
 #include <editline/readline.h>
 
 #include "stdlib/asy_stdlib.h"
+#include "vm/env.h"
 #include "vm/except.h"
 #include "vm/gc.h"
 #include "vm/loop.h"
@@ -117,7 +118,7 @@ static void prompt_redraw(void) {
 
 static void history_open(void) {
   const char *home = getenv("HOME");
-  const char *file = getenv("ASY_HISTORY");
+  const char *file = asy_getenv("ASY_HISTORY");
   if (file && !*file) return; /* ASY_HISTORY= turns history files off */
   if (!file && home && *home) {
     size_t n = strlen(home) + 32;
@@ -534,7 +535,7 @@ int asy_repl_run(VM *vm, ObjModule *main_module, ObjCode *script) {
   history_open();
   vm->before_console_write = before_console_write;
   if (script) start_code(vm, script);
-  else if (tty) print_banner();
+  else if (tty && !vm->quiet) print_banner();
 
   while (!R.eof) {
     if (IS_UNDEF(R.task)) prompt_show();

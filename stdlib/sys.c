@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "vm/env.h"
 #include "stdlib/asy_stdlib.h"
 #include "vm/gc.h"
 #include "vm/obj/bigint.h"
@@ -208,7 +209,7 @@ void asy_sys_create(VM *vm) {
   asy_def_value(vm, d, "argv", vm->argv);
   asy_def_value(vm, d, "modules", OBJ_VAL(vm->modules));
   ObjList *path = asy_list_new(vm, 0);
-  const char *ap = getenv("ASYPATH");
+  const char *ap = asy_getenv("ASYPATH");
   if (ap && *ap) {
     const char *p = ap;
     for (;;) {

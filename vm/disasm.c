@@ -4,6 +4,7 @@
 ** line changes, the index, the opcode name, the argument and its meaning in
 ** parentheses; then the exception table. Nested code objects follow.
 */
+#include "vm/env.h"
 #include "vm/disasm.h"
 
 #include <stdlib.h>
@@ -192,7 +193,7 @@ static void disassemble_one(VM *vm, ObjCode *co, FILE *out) {
   int last_line = -1;
   /* ASY_DIS_POSITIONS=1 adds each instruction's full source range (dis's
      show_positions), to compare carets with CPython's co_positions(). */
-  const char *sp = getenv("ASY_DIS_POSITIONS");
+  const char *sp = asy_getenv("ASY_DIS_POSITIONS");
   bool show_pos = sp && *sp && *sp != '0';
   for (int i = 0; i < co->ncode; i++) {
     int op = ASY_OP(co->code[i]);

@@ -11,27 +11,55 @@
 
 #include "vm/interp.h"
 
-bool asy_fiber_ensure(VM *vm, Fiber *f, size_t slots, int frames) {
-  if (f->stack && f->frames) return true;
+/* Script recursion is data on these stacks, so sys.setrecursionlimit(10**6) needs room
+** for a million frames; the stacks cannot grow later (they never move), so they are
+** reserved that large up front. calloc hands blocks this big out as fresh mmap pages, which
+** cost address space only until a deep recursion touches them. Where address space is
+** short (ulimit -v) the reservation halves until it fits, down to the caller's minimum;
+** past the capacity a push raises RecursionError or MemoryError("stack overflow"). */
+#define RESERVE_FRAMES ((size_t)1 << 20)
+#define RESERVE_SLOTS ((size_t)1 << 23) /* 8 slots a frame: localsplus, operands, slack */
+
+/* calloc(*n, size), halving *n down to min while it fails; NULL if even min fails. */
+static void *reserve(size_t *n, size_t min, size_t size) {
+  for (;;) {
+    void *p = calloc(*n, size);
+    if (p || *n <= min) return p;
+    *n = *n / 2 > min ? *n / 2 : min;
+  }
+}
+
+/* Allocate what f lacks; reserve_more: at least the million-frame reservation above. */
+static bool fiber_alloc(VM *vm, Fiber *f, size_t slots, int frames, bool reserve_more) {
   if (!f->stack) {
-    f->stack = calloc(slots, sizeof(Value));
+    size_t n = reserve_more && slots < RESERVE_SLOTS ? RESERVE_SLOTS : slots;
+    f->stack = reserve(&n, slots, sizeof(Value));
     if (!f->stack) {
       asy_raise(vm, vm->exc.MemoryError, "cannot allocate a fiber stack");
       return false;
     }
     f->stack_top = f->stack;
-    f->stack_capacity = slots;
+    f->stack_capacity = n;
   }
   if (!f->frames) {
-    f->frames = calloc((size_t)frames, sizeof(Frame));
+    size_t n = reserve_more && (size_t)frames < RESERVE_FRAMES ? RESERVE_FRAMES : (size_t)frames;
+    f->frames = reserve(&n, (size_t)frames, sizeof(Frame));
     if (!f->frames) {
       asy_raise(vm, vm->exc.MemoryError, "cannot allocate a fiber stack");
       return false;
     }
-    f->frame_capacity = frames;
+    f->frame_capacity = (int)n;
     f->frame_count = 0;
   }
   return true;
+}
+
+/* The main fiber (made bare by vm_new, filled here on first use) gets the reservation;
+** other fibers (a worker thread's) keep the capacity asked for: a million-frame
+** reservation per pool thread would be address space for nothing. */
+bool asy_fiber_ensure(VM *vm, Fiber *f, size_t slots, int frames) {
+  if (f->stack && f->frames) return true;
+  return fiber_alloc(vm, f, slots, frames, true);
 }
 
 Fiber *asy_fiber_new(VM *vm, size_t slots, int frames) {
@@ -42,7 +70,7 @@ Fiber *asy_fiber_new(VM *vm, size_t slots, int frames) {
   }
   f->exc = UNDEF_VAL;
   f->handling = UNDEF_VAL;
-  if (!asy_fiber_ensure(vm, f, slots, frames)) {
+  if (!fiber_alloc(vm, f, slots, frames, false)) {
     free(f->stack);
     free(f);
     return NULL;

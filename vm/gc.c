@@ -20,9 +20,45 @@
 
 #define GC_MIN_HEAP (4u << 20) /* no collection while a program and its imports start */
 
+/* ---- running out of memory -----------------------------------------------------------
+** An allocation whose caller can report failure (asy_try_realloc: a container growing, a
+** big string being built) becomes MemoryError there. Most allocations cannot fail at their
+** call site (an object, a temp root), so a cushion is set aside while memory is plentiful:
+** when such an allocation fails, the cushion goes back to the allocator and the allocation
+** is retried, and while the cushion cannot be set aside again every asy_try_realloc fails,
+** so the program meets MemoryError at its next growth with room left to unwind, print a
+** traceback and run `except MemoryError`. Only when even that is not enough does the
+** process stop. Process-wide, like the allocator. */
+#define CUSHION_BYTES ((size_t)16 << 20)
+static void *cushion;
+static bool cushion_spent; /* given back and not yet set aside again */
+
 static void out_of_memory(void) {
   fputs("asy: out of memory\n", stderr);
   abort();
+}
+
+/* Set the cushion aside (address space only: its pages are never touched). */
+static bool cushion_fill(void) {
+  if (!cushion) cushion = malloc(CUSHION_BYTES);
+  if (cushion) cushion_spent = false;
+  return cushion != NULL;
+}
+
+/* Give the cushion back so a failed allocation can be retried; false if it is gone. */
+static bool cushion_spend(void) {
+  if (!cushion) return false;
+  free(cushion);
+  cushion = NULL;
+  cushion_spent = true;
+  return true;
+}
+
+/* realloc that tries once more on the cushion; NULL when even that fails. */
+static void *realloc_or_spend(void *ptr, size_t size) {
+  void *p = realloc(ptr, size);
+  if (!p && cushion_spend()) p = realloc(ptr, size);
+  return p;
 }
 
 /* Count a buffer's change of size toward the collection threshold. */
@@ -37,8 +73,25 @@ void *asy_realloc(VM *vm, void *ptr, size_t old_size, size_t new_size) {
     free(ptr);
     return NULL;
   }
-  void *p = realloc(ptr, new_size);
+  void *p = realloc_or_spend(ptr, new_size);
   if (!p) out_of_memory();
+  return p;
+}
+
+bool asy_gc_reclaim(VM *vm, Value keep, Value keep2) {
+  if (vm->gc_paused) return false;
+  asy_push_root(vm, keep);
+  asy_push_root(vm, keep2);
+  asy_gc_collect(vm);
+  if (!cushion) cushion_fill();
+  return true;
+}
+
+void *asy_try_realloc(VM *vm, void *ptr, size_t old_size, size_t new_size) {
+  if (new_size == 0) return asy_realloc(vm, ptr, old_size, 0);
+  void *p = cushion || cushion_fill() || !cushion_spent ? realloc(ptr, new_size) : NULL;
+  if (p) account(vm, old_size, new_size);
+  else vm->next_gc = 0; /* memory is short: the next object allocation collects first */
   return p;
 }
 
@@ -55,7 +108,7 @@ void asy_push_root(VM *vm, Value v) {
   if (!IS_OBJ(v)) return;
   if (vm->temp_count == vm->temp_capacity) {
     size_t cap = vm->temp_capacity ? vm->temp_capacity * 2 : 256;
-    Obj **roots = realloc(vm->temp_roots, cap * sizeof(Obj *));
+    Obj **roots = realloc_or_spend(vm->temp_roots, cap * sizeof(Obj *));
     if (!roots) out_of_memory();
     vm->temp_roots = roots;
     vm->temp_capacity = cap;
@@ -79,7 +132,12 @@ void asy_push_root(VM *vm, Value v) {
 #ifndef ASY_POOL
 #define ASY_POOL 1
 #endif
-enum { POOL_GRAIN = 16, POOL_CLASSES = ASY_POOL_CLASSES, POOL_SLAB = 64 * 1024, POOL_HUGE_SLAB = 2 << 20 };
+enum {
+  POOL_GRAIN = 16,
+  POOL_CLASSES = ASY_POOL_CLASSES,
+  POOL_SLAB = 64 * 1024,
+  POOL_HUGE_SLAB = 2 << 20
+};
 
 /* A block from a fresh slab, handed out by bumping a pointer: the slab's pages are
 ** touched only as blocks are used (start-up stays small). */
@@ -88,7 +146,7 @@ static void *pool_carve(VM *vm, size_t cls) {
   if (vm->pool_bump[cls] + block > vm->pool_end[cls]) {
     if (vm->pool_nslabs == vm->pool_slab_cap) {
       size_t cap = vm->pool_slab_cap ? vm->pool_slab_cap * 2 : 64;
-      void **s = realloc(vm->pool_slabs, cap * sizeof *s);
+      void **s = realloc_or_spend(vm->pool_slabs, cap * sizeof *s);
       if (!s) out_of_memory();
       vm->pool_slabs = s;
       vm->pool_slab_cap = cap;
@@ -96,7 +154,10 @@ static void *pool_carve(VM *vm, size_t cls) {
     /* Once the heap is past a few MiB, slabs are 2 MiB huge pages: a program holding
     ** many objects (a million tasks) takes one page fault per 2 MiB, not per 4 KiB. */
     size_t bytes = vm->pool_nslabs >= 64 ? POOL_HUGE_SLAB : POOL_SLAB;
+    if (!cushion && !cushion_spent) cushion_fill(); /* first slab: memory is plentiful */
     char *slab = bytes == POOL_HUGE_SLAB ? aligned_alloc(POOL_HUGE_SLAB, bytes) : malloc(bytes);
+    if (!slab && bytes == POOL_HUGE_SLAB) slab = malloc(bytes = POOL_SLAB); /* a smaller one */
+    if (!slab && cushion_spend()) slab = malloc(bytes = POOL_SLAB);
     if (!slab) out_of_memory();
 #ifdef MADV_HUGEPAGE
     if (bytes == POOL_HUGE_SLAB) madvise(slab, bytes, MADV_HUGEPAGE);
@@ -125,7 +186,9 @@ static void pool_give(VM *vm, void *block, size_t cls) {
 
 static Obj *obj_malloc(VM *vm, size_t size) {
   if (!ASY_POOL || size > POOL_GRAIN * POOL_CLASSES) {
+    if (!cushion && !cushion_spent) cushion_fill(); /* (no pool under ASan) */
     Obj *o = calloc(1, size);
+    if (!o && cushion_spend()) o = calloc(1, size);
     if (!o) out_of_memory();
     return o;
   }
@@ -172,10 +235,8 @@ void *asy_pool_realloc(VM *vm, void *ptr, size_t old_size, size_t new_size) {
   return p;
 }
 
-Obj *asy_alloc_obj(VM *vm, size_t size, ObjType type, ObjClass *cls) {
-  if (vm->gc_paused == 0 && (vm->gc_stress || vm->bytes_allocated > vm->next_gc))
-    asy_gc_collect(vm);
-  Obj *o = obj_malloc(vm, size);
+/* Link a fresh zeroed block into the all-objects list as an object (asy_alloc_obj). */
+static Obj *link_obj(VM *vm, Obj *o, size_t size, ObjType type, ObjClass *cls) {
   vm->bytes_allocated += size;
   o->type = (uint8_t)type;
   o->cls = cls;
@@ -185,15 +246,40 @@ Obj *asy_alloc_obj(VM *vm, size_t size, ObjType type, ObjClass *cls) {
   return o;
 }
 
+Obj *asy_alloc_obj(VM *vm, size_t size, ObjType type, ObjClass *cls) {
+  if (vm->gc_paused == 0 && (vm->gc_stress || vm->bytes_allocated > vm->next_gc))
+    asy_gc_collect(vm);
+  return link_obj(vm, obj_malloc(vm, size), size, type, cls);
+}
+
+Obj *asy_try_alloc_obj(VM *vm, size_t size, ObjType type, ObjClass *cls) {
+  if (ASY_POOL && size <= POOL_GRAIN * POOL_CLASSES) return asy_alloc_obj(vm, size, type, cls);
+  if (vm->gc_paused == 0 && (vm->gc_stress || vm->bytes_allocated > vm->next_gc))
+    asy_gc_collect(vm);
+  if (!cushion && !cushion_fill() && cushion_spent) return NULL; /* memory is still short */
+  Obj *o = calloc(1, size);
+  if (!o && vm->gc_paused == 0) { /* garbage may hold what is missing */
+    asy_gc_collect(vm);
+    o = calloc(1, size);
+  }
+  return o ? link_obj(vm, o, size, type, cls) : NULL;
+}
+
 /* ---- marking ------------------------------------------------------------------ */
+
+/* The gray stack could not grow during this collection (gc.c's out-of-memory notes). */
+static bool gray_overflow;
 
 void asy_gc_mark_obj(VM *vm, Obj *o) {
   if (!o || o->marked) return;
   o->marked = 1;
   if (vm->gray_count == vm->gray_capacity) {
     size_t cap = vm->gray_capacity ? vm->gray_capacity * 2 : 1024;
-    Obj **gray = realloc(vm->gray, cap * sizeof(Obj *));
-    if (!gray) out_of_memory();
+    Obj **gray = realloc_or_spend(vm->gray, cap * sizeof(Obj *));
+    if (!gray) { /* marked but not queued: drain_gray re-traces the marked objects */
+      gray_overflow = true;
+      return;
+    }
     vm->gray = gray;
     vm->gray_capacity = cap;
   }
@@ -523,11 +609,27 @@ static void sweep(VM *vm) {
 
 /* Mark what the roots reach, then queue (and mark) the unreachable objects whose
 ** finalizers must run: they are kept for one more cycle. */
+/* Trace every queued object. If the gray stack could not grow, some marked objects were
+** never queued: tracing a marked object again only re-marks what is already marked, so
+** every marked object is traced once more until a pass queues without overflowing. */
+static void drain_gray(VM *vm) {
+  for (;;) {
+    while (vm->gray_count > 0) blacken(vm, vm->gray[--vm->gray_count]);
+    if (!gray_overflow) return;
+    gray_overflow = false;
+    for (Obj *o = vm->objects; o; o = o->next) {
+      if (!o->marked) continue;
+      blacken(vm, o);
+      while (vm->gray_count > 0) blacken(vm, vm->gray[--vm->gray_count]);
+    }
+  }
+}
+
 static void mark_with_finalizers(VM *vm, bool at_exit) {
   mark_roots(vm, at_exit);
-  while (vm->gray_count > 0) blacken(vm, vm->gray[--vm->gray_count]);
+  drain_gray(vm);
   asy_finalize_scan(vm);
-  while (vm->gray_count > 0) blacken(vm, vm->gray[--vm->gray_count]);
+  drain_gray(vm);
 }
 
 void asy_gc_collect(VM *vm) {

@@ -34,9 +34,22 @@
 /* Allocate a zeroed object of `size` bytes with the given layout and class, linked into
 ** the GC list and pushed on the temp roots. Aborts the process on out-of-memory. */
 Obj *asy_alloc_obj(VM *vm, size_t size, ObjType type, ObjClass *cls);
+/* asy_alloc_obj for an object whose size the program chose (a long string): NULL when
+** memory is short (the caller raises MemoryError) instead of stopping the process. */
+Obj *asy_try_alloc_obj(VM *vm, size_t size, ObjType type, ObjClass *cls);
 /* realloc for raw (non-object) buffers owned by objects, counted toward the GC
-** threshold; never collects. new_size 0 frees and returns NULL. Aborts on OOM. */
+** threshold; never collects. new_size 0 frees and returns NULL. Does not return NULL: on
+** failure it retries on gc.c's memory cushion, and only then aborts. */
 void *asy_realloc(VM *vm, void *ptr, size_t old_size, size_t new_size);
+/* asy_realloc for a buffer whose owner can raise MemoryError (a container growing, a big
+** string): NULL when memory is short, ptr left as it was. new_size 0 frees. */
+void *asy_try_realloc(VM *vm, void *ptr, size_t old_size, size_t new_size);
+/* After asy_try_realloc failed: collect now (the garbage may hold what is missing, and
+** CPython would have freed it already), keeping keep and keep2 (values the caller holds
+** but may not be rooted: a key being inserted) alive. False when collections are paused;
+** the caller then retries its allocation once. Only where an object allocation could
+** happen too (nothing unrooted in C locals besides keep/keep2). */
+bool asy_gc_reclaim(VM *vm, Value keep, Value keep2);
 /* True if n items of `size` bytes can never be allocated (more than the machine's physical
 ** memory, or the byte count overflows): code about to allocate a size taken from the
 ** program (a repetition count, a range's length) raises MemoryError instead, as CPython's

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "vm/env.h"
 #include "vm/except.h"
 #include "vm/interp.h"
 
@@ -69,10 +70,10 @@ static bool find_in_dir(const char *dir, size_t dirlen, const char *name, char *
   return false;
 }
 
-static bool find_module_file(VM *vm, const char *name, char *out) {
+bool asy_find_module_file(VM *vm, const char *name, char *out) {
   const char *sd = vm->script_dir ? vm->script_dir : ".";
   if (find_in_dir(sd, strlen(sd), name, out)) return true;
-  const char *path = getenv("ASYPATH");
+  const char *path = asy_getenv("ASYPATH");
   while (path && *path) {
     const char *colon = strchr(path, ':');
     size_t len = colon ? (size_t)(colon - path) : strlen(path);
@@ -178,7 +179,7 @@ Value asy_import(VM *vm, ObjStr *name) {
   Value init = asy_dict_get_str(vm->native_modules, name);
   if (IS_NATIVE(init)) return import_native(vm, name, init);
   char path[PATH_MAX];
-  if (name->size == 0 || !find_module_file(vm, name->chars, path))
+  if (name->size == 0 || !asy_find_module_file(vm, name->chars, path))
     return module_not_found(vm, name);
   return import_file(vm, name, path);
 }

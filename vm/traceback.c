@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "vm/env.h"
 #include "lang/parse.h"
 #include "vm/trace.h"
 #include "vm/except.h"
@@ -37,7 +38,7 @@ static ObjStr *intern(VM *vm, const char *s) { return asy_str_intern(vm, s, strl
 static bool colorize;
 
 bool asy_can_colorize(void) {
-  const char *pc = getenv("PYTHON_COLORS");
+  const char *pc = asy_getenv("PYTHON_COLORS");
   if (pc && strcmp(pc, "0") == 0) return false;
   if (pc && strcmp(pc, "1") == 0) return true;
   if (getenv("NO_COLOR")) return false;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vm/env.h"
 #include "vm/except.h"
 #include "vm/gc.h"
 #include "vm/gen.h"
@@ -137,7 +138,7 @@ static Value singleton(VM *vm, ObjClass *cls) {
 VM *vm_new(void) {
   VM *vm = calloc(1, sizeof(VM));
   if (!vm) return NULL;
-  const char *stress = getenv("ASY_GC_STRESS");
+  const char *stress = asy_getenv("ASY_GC_STRESS");
   vm->gc_stress = stress && *stress && strcmp(stress, "0") != 0;
   vm->next_gc = 4u << 20;
   vm->recursion_limit = 1000;

@@ -267,6 +267,7 @@ struct VM {
   /* Options from the command line. */
   bool dis;               /* --dis */
   bool debug;             /* --debug */
+  bool quiet;             /* -q: no REPL banner */
   const char *script_dir; /* folder of the main script (module search) */
   /* Called before anything is written to the terminal's stdout or stderr (the REPL
   ** takes its prompt off the screen so output appears above it); NULL: nothing. */
@@ -591,6 +592,9 @@ bool asy_kwargs(VM *vm, const char *fname, int argc, Value *args, ObjDict *kw,
 void asy_register_native_module(VM *vm, const char *name, NativeFn init);
 /* import name: the module object or EXC_VAL (ModuleNotFoundError). */
 Value asy_import(VM *vm, ObjStr *name);
+/* The source file `import name` would load (script folder, then ASYPATH) into out
+** (PATH_MAX bytes): true if found. `asy -m` uses it too. */
+bool asy_find_module_file(VM *vm, const char *name, char *out);
 
 /* ---- sources and compiling (lang/) ------------------------------------------------------- */
 

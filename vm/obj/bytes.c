@@ -36,6 +36,16 @@ ObjBytes *asy_bytes_alloc(VM *vm, size_t size) {
   return b;
 }
 
+ObjBytes *asy_bytes_try_alloc(VM *vm, size_t size) {
+  ObjBytes *b = size <= ASY_STR_MAX ? (ObjBytes *)asy_try_alloc_obj(vm, sizeof(ObjBytes) + size + 1,
+                                                                    OBJ_BYTES, vm->types.bytes)
+                                    : NULL;
+  if (!b) return asy_memory_error(vm), NULL;
+  b->size = size;
+  b->hash = -1;
+  return b;
+}
+
 static Value bytes_val(VM *vm, const void *data, size_t size) {
   return OBJ_VAL(asy_bytes_new(vm, (const uint8_t *)data, size));
 }
@@ -89,7 +99,8 @@ Value asy_bytes_compare(VM *vm, int op, ObjBytes *a, ObjBytes *b) {
 }
 
 Value asy_bytes_concat(VM *vm, ObjBytes *a, ObjBytes *b) {
-  ObjBytes *r = asy_bytes_alloc(vm, a->size + b->size);
+  ObjBytes *r = asy_bytes_try_alloc(vm, a->size + b->size);
+  if (!r) return EXC_VAL;
   memcpy(r->data, a->data, a->size);
   memcpy(r->data + a->size, b->data, b->size);
   r->data[r->size] = 0;
@@ -101,7 +112,8 @@ Value asy_bytes_repeat(VM *vm, ObjBytes *b, int64_t n) {
   if ((uint64_t)n > (uint64_t)INT64_MAX / b->size)
     return asy_raise(vm, vm->exc.OverflowError, "repeated bytes are too long");
   if ((uint64_t)n > ASY_STR_MAX / b->size) return asy_memory_error(vm);
-  ObjBytes *r = asy_bytes_alloc(vm, b->size * (size_t)n);
+  ObjBytes *r = asy_bytes_try_alloc(vm, b->size * (size_t)n);
+  if (!r) return EXC_VAL;
   for (int64_t i = 0; i < n; i++) memcpy(r->data + (size_t)i * b->size, b->data, b->size);
   return OBJ_VAL(r);
 }

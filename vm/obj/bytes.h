@@ -27,6 +27,9 @@ Value asy_bytes_concat(VM *vm, ObjBytes *a, ObjBytes *b);
 Value asy_bytes_repeat(VM *vm, ObjBytes *b, int64_t n);
 /* Raw allocation: a zero-filled bytes of `size` bytes for the caller to fill. */
 ObjBytes *asy_bytes_alloc(VM *vm, size_t size);
+/* asy_bytes_alloc for a size the program chose: NULL with MemoryError raised when memory
+** is short. */
+ObjBytes *asy_bytes_try_alloc(VM *vm, size_t size);
 /* Rich comparison (op is AsyCmpOp). */
 Value asy_bytes_compare(VM *vm, int op, ObjBytes *a, ObjBytes *b);
 /* Decode UTF-8 bytes to str (errors "strict"/"replace"/"ignore"); encoding names as

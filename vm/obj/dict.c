@@ -40,16 +40,25 @@ ObjDict *asy_dict_new(VM *vm) {
   return (ObjDict *)asy_alloc_obj(vm, sizeof(ObjDict), OBJ_DICT, vm->types.dict);
 }
 
-/* Rebuild the index at `size` slots and compact the entries (drops deleted ones). */
-static void resize(VM *vm, ObjDict *d, size_t minsize) {
+/* Rebuild the index at `size` slots and compact the entries (drops deleted ones). With
+** may_fail: false with MemoryError raised, the dict left as it was, when memory is short;
+** without (dicts the interpreter fills, whose callers cannot fail): asy_realloc's rules. */
+static bool resize(VM *vm, ObjDict *d, size_t minsize, bool may_fail) {
   size_t size = MIN_INDEX;
   while (size < minsize) size <<= 1;
   size_t cap = usable(size);
-  DictEntry *entries = ASY_ALLOC(vm, DictEntry, cap);
+  bool fits = size < INT32_MAX && cap <= SIZE_MAX / sizeof(DictEntry);
+  void *(*alloc)(VM *, void *, size_t, size_t) = may_fail ? asy_try_realloc : asy_realloc;
+  DictEntry *entries = fits ? alloc(vm, NULL, 0, cap * sizeof(DictEntry)) : NULL;
+  int32_t *index = entries ? alloc(vm, NULL, 0, size * sizeof(int32_t)) : NULL;
+  if (!index) {
+    if (entries) ASY_FREE(vm, DictEntry, entries, cap);
+    asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError));
+    return false;
+  }
   size_t n = 0;
   for (size_t i = 0; i < d->used; i++)
     if (!IS_UNDEF(d->entries[i].key)) entries[n++] = d->entries[i];
-  int32_t *index = ASY_ALLOC(vm, int32_t, size);
   for (size_t i = 0; i < size; i++) index[i] = EMPTY;
   size_t mask = size - 1;
   for (size_t e = 0; e < n; e++) {
@@ -71,6 +80,7 @@ static void resize(VM *vm, ObjDict *d, size_t minsize) {
   d->index = index;
   d->index_size = size;
   new_layout(vm, d);
+  return true;
 }
 
 /* Find key: returns the entry number (or EMPTY) and the index slot in *slot (the slot
@@ -148,9 +158,18 @@ Value asy_dict_get(VM *vm, ObjDict *d, Value key) {
   return asy_dict_get_hashed(vm, d, key, h);
 }
 
-/* Append a new entry (the key is known absent). */
-static void insert_new(VM *vm, ObjDict *d, Value key, int64_t hash, Value value) {
-  if (d->used >= d->capacity) resize(vm, d, d->count * 3 < MIN_INDEX ? MIN_INDEX : d->count * 3);
+/* Append a new entry (the key is known absent): false with MemoryError raised when the
+** table cannot grow (only with may_fail, as resize). */
+static bool insert_new(VM *vm, ObjDict *d, Value key, int64_t hash, Value value, bool may_fail) {
+  if (d->used >= d->capacity) {
+    size_t size = d->count * 3 < MIN_INDEX ? MIN_INDEX : d->count * 3;
+    if (!resize(vm, d, size, may_fail)) {
+      /* key and value may be unrooted (popped by the caller): kept by the reclaim. */
+      asy_clear_pending(vm);
+      asy_push_root(vm, OBJ_VAL(d));
+      if (!asy_gc_reclaim(vm, key, value) || !resize(vm, d, size, may_fail)) return false;
+    }
+  }
   size_t mask = d->index_size - 1;
   size_t i = (size_t)hash & mask;
   uint64_t perturb = (uint64_t)hash;
@@ -166,6 +185,7 @@ static void insert_new(VM *vm, ObjDict *d, Value key, int64_t hash, Value value)
   d->used++;
   d->count++;
   new_layout(vm, d);
+  return true;
 }
 
 bool asy_dict_set_hashed(VM *vm, ObjDict *d, Value key, int64_t hash, Value value) {
@@ -176,8 +196,7 @@ bool asy_dict_set_hashed(VM *vm, ObjDict *d, Value key, int64_t hash, Value valu
     d->entries[ix].value = value;
     return true;
   }
-  insert_new(vm, d, key, hash, value);
-  return true;
+  return insert_new(vm, d, key, hash, value, true);
 }
 
 bool asy_dict_set(VM *vm, ObjDict *d, Value key, Value value) {
@@ -269,7 +288,7 @@ void asy_dict_set_str(VM *vm, ObjDict *d, ObjStr *key, Value value) {
       i = (i * 5 + (size_t)perturb + 1) & mask;
     }
   }
-  insert_new(vm, d, OBJ_VAL(key), hash, value);
+  insert_new(vm, d, OBJ_VAL(key), hash, value, false);
 }
 
 bool asy_dict_next(ObjDict *d, size_t *pos, Value *key, Value *value) {
@@ -300,10 +319,10 @@ void asy_dict_clear(VM *vm, ObjDict *d) {
 ObjDict *asy_dict_copy(VM *vm, ObjDict *src) {
   ObjDict *d = asy_dict_new(vm);
   if (src->count == 0) return d;
-  resize(vm, d, src->count * 3 / 2 + 1);
+  resize(vm, d, src->count * 3 / 2 + 1, false); /* callers cannot fail (dict.h) */
   for (size_t i = 0; i < src->used; i++) {
     DictEntry *e = &src->entries[i];
-    if (!IS_UNDEF(e->key)) insert_new(vm, d, e->key, e->hash, e->value);
+    if (!IS_UNDEF(e->key)) insert_new(vm, d, e->key, e->hash, e->value, false);
   }
   return d;
 }

@@ -40,6 +40,27 @@ static void ensure(VM *vm, ObjList *l, size_t need) {
   l->capacity = cap;
 }
 
+bool asy_list_reserve(VM *vm, ObjList *l, size_t need) {
+  if (need <= l->capacity) return true;
+  size_t cap = l->capacity < 4 ? 4 : l->capacity;
+  while (cap < need) cap += cap >> 1;
+  if (l->capacity == 0 && need > 4) cap = need;
+  if (need > SIZE_MAX / sizeof(Value) / 2) goto fail;
+  Value *items = asy_try_realloc(vm, l->items, l->capacity * sizeof(Value), cap * sizeof(Value));
+  if (!items && cap > need) /* the half more may be what does not fit */
+    items =
+        asy_try_realloc(vm, l->items, l->capacity * sizeof(Value), (cap = need) * sizeof(Value));
+  if (!items && asy_gc_reclaim(vm, OBJ_VAL(l), NONE_VAL))
+    items = asy_try_realloc(vm, l->items, l->capacity * sizeof(Value), cap * sizeof(Value));
+  if (!items) goto fail;
+  l->items = items;
+  l->capacity = cap;
+  return true;
+fail:
+  asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError));
+  return false;
+}
+
 void asy_list_append(VM *vm, ObjList *l, Value v) {
   ensure(vm, l, l->size + 1);
   l->items[l->size++] = v;
@@ -67,7 +88,7 @@ bool asy_list_extend(VM *vm, ObjList *l, Value iterable) {
   if (IS_LIST(iterable) || IS_TUPLE(iterable)) {
     /* Snapshot the count first: l.extend(l) must not loop forever. */
     size_t n = IS_LIST(iterable) ? AS_LIST(iterable)->size : AS_TUPLE(iterable)->size;
-    ensure(vm, l, l->size + n);
+    if (!asy_list_reserve(vm, l, l->size + n)) return false;
     Value *src = IS_LIST(iterable) ? AS_LIST(iterable)->items : AS_TUPLE(iterable)->items;
     if (n) memmove(&l->items[l->size], src, n * sizeof(Value));
     l->size += n;
@@ -81,10 +102,8 @@ bool asy_list_extend(VM *vm, ObjList *l, Value iterable) {
       asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError));
       return false;
     }
-    if (l->size + n > l->capacity) { /* exactly: growth by halves could overshoot RAM */
-      l->items = ASY_GROW(vm, Value, l->items, l->capacity, l->size + n);
-      l->capacity = l->size + n;
-    }
+    /* exactly: growth by halves could overshoot RAM */
+    if (l->size + n > l->capacity && !asy_list_reserve(vm, l, l->size + n)) return false;
   }
   Value it = asy_iter(vm, iterable);
   if (IS_EXC(it)) return false;
@@ -92,6 +111,7 @@ bool asy_list_extend(VM *vm, ObjList *l, Value iterable) {
     Value v = asy_next(vm, it);
     if (IS_EXC(v)) return false;
     if (IS_UNDEF(v)) return true;
+    if (!asy_list_reserve(vm, l, l->size + 1)) return false;
     asy_list_append(vm, l, v);
   }
 }
@@ -787,6 +807,7 @@ static Value list_init(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value list_append(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_list_reserve(vm, AS_LIST(args[0]), AS_LIST(args[0])->size + 1)) return EXC_VAL;
   asy_list_append(vm, AS_LIST(args[0]), args[1]);
   return NONE_VAL;
 }

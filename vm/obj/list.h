@@ -28,6 +28,11 @@ ObjList *asy_list_from(VM *vm, size_t n, const Value *items);
 ** item arrays (CPython's list_richcompare), and `item in items`. */
 Value asy_seq_compare(VM *vm, int op, const Value *a, size_t na, const Value *b, size_t nb);
 int asy_seq_contains(VM *vm, const Value *items, size_t n, Value item);
+/* Room for `need` items (an empty list: exactly; else growing by halves, or exactly when
+** that is what fits): false with MemoryError raised when memory is short.
+** asy_list_append cannot fail; growth the program drives (append, extend, repetition)
+** reserves first. */
+bool asy_list_reserve(VM *vm, ObjList *l, size_t need);
 /* Repetition helper: n copies of items[0..len) into a fresh buffer target. */
 void asy_list_repeat_into(Value *dst, const Value *src, size_t len, size_t times);
 

@@ -392,7 +392,8 @@ static Value list_repeat(VM *vm, ObjList *l, int64_t n) {
   if (n <= 0 || l->size == 0) return OBJ_VAL(asy_list_new(vm, 0));
   size_t total;
   if (!repeat_total(vm, l->size, n, &total)) return EXC_VAL;
-  ObjList *r = asy_list_new(vm, total);
+  ObjList *r = asy_list_new(vm, 0);
+  if (!asy_list_reserve(vm, r, total)) return EXC_VAL;
   asy_list_repeat_into(r->items, l->items, l->size, (size_t)n);
   r->size = total;
   return OBJ_VAL(r);
@@ -408,29 +409,13 @@ static Value tuple_repeat(VM *vm, ObjTuple *t, int64_t n) {
   return OBJ_VAL(r);
 }
 
-static Value bytes_repeat(VM *vm, ObjBytes *b, int64_t n) {
-  if (n <= 0 || b->size == 0) return OBJ_VAL(asy_bytes_new(vm, NULL, 0));
-  /* Divide, never multiply: n * size can wrap around 2**64 to a small number. */
-  if ((uint64_t)n > (uint64_t)INT64_MAX / b->size)
-    return asy_raise(vm, vm->exc.OverflowError, "repeated bytes are too long");
-  if (asy_alloc_too_big(b->size * (size_t)n, 1))
-    return asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError));
-  size_t total = b->size * (size_t)n;
-  uint8_t *buf = malloc(total);
-  if (!buf) abort();
-  for (int64_t i = 0; i < n; i++) memcpy(buf + (size_t)i * b->size, b->data, b->size);
-  ObjBytes *r = asy_bytes_new(vm, buf, total);
-  free(buf);
-  return OBJ_VAL(r);
-}
-
 /* seq * n for a sequence layout (n already an int). */
 static Value seq_repeat(VM *vm, Value seq, int64_t n) {
   switch (OBJ_TYPE(seq)) {
   case OBJ_STR: return asy_str_repeat(vm, AS_STR(seq), n);
   case OBJ_LIST: return list_repeat(vm, AS_LIST(seq), n);
   case OBJ_TUPLE: return tuple_repeat(vm, AS_TUPLE(seq), n);
-  case OBJ_BYTES: return bytes_repeat(vm, AS_BYTES(seq), n);
+  case OBJ_BYTES: return asy_bytes_repeat(vm, AS_BYTES(seq), n);
   default: return vm->notimplemented;
   }
 }

@@ -73,12 +73,22 @@ static void insert_clean(SetEntry *table, size_t mask, Value key, int64_t hash) 
   }
 }
 
-static void table_resize(VM *vm, ObjSet *s, size_t minused) {
+/* Rebuild the table with room for minused entries: false with MemoryError raised (the
+** table left as it was) when memory is short, as CPython's set_table_resize. */
+static bool table_resize(VM *vm, ObjSet *s, size_t minused) {
   size_t newsize = MINSIZE;
   while (newsize <= minused) newsize <<= 1;
   SetEntry *old = s->table;
   size_t oldsize = s->mask + 1;
-  SetEntry *t = new_table(vm, newsize);
+  bool fits = newsize <= SIZE_MAX / sizeof(SetEntry);
+  SetEntry *t = fits ? asy_try_realloc(vm, NULL, 0, newsize * sizeof(SetEntry)) : NULL;
+  if (!t && fits && asy_gc_reclaim(vm, OBJ_VAL(s), NONE_VAL))
+    t = asy_try_realloc(vm, NULL, 0, newsize * sizeof(SetEntry));
+  if (!t) {
+    asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError));
+    return false;
+  }
+  memset(t, 0, newsize * sizeof(SetEntry));
   for (size_t i = 0; i < oldsize; i++)
     if (!IS_UNDEF(old[i].key)) insert_clean(t, newsize - 1, old[i].key, old[i].hash);
   /* No allocation between here and the end: the GC never sees a half-built table. */
@@ -86,6 +96,7 @@ static void table_resize(VM *vm, ObjSet *s, size_t minused) {
   s->mask = newsize - 1;
   s->fill = s->used;
   ASY_FREE(vm, SetEntry, old, oldsize);
+  return true;
 }
 
 static bool is_exact_str(VM *vm, Value v) { return IS_STR(v) && AS_OBJ(v)->cls == vm->types.str; }
@@ -186,8 +197,7 @@ found_unused_or_dummy:
   e->hash = hash;
   e->dummy = false;
   if (s->fill * 5 < mask * 3) return true;
-  table_resize(vm, s, s->used > 50000 ? s->used * 2 : s->used * 4);
-  return true;
+  return table_resize(vm, s, s->used > 50000 ? s->used * 2 : s->used * 4);
 }
 
 bool asy_set_add(VM *vm, ObjSet *s, Value key) {
@@ -265,7 +275,9 @@ static void set_clear(VM *vm, ObjSet *s) {
 
 static bool set_merge(VM *vm, ObjSet *s, ObjSet *other) {
   if (other == s || other->used == 0) return true;
-  if ((s->fill + other->used) * 5 >= s->mask * 3) table_resize(vm, s, (s->used + other->used) * 2);
+  if ((s->fill + other->used) * 5 >= s->mask * 3 &&
+      !table_resize(vm, s, (s->used + other->used) * 2))
+    return false;
   if (s->fill == 0 && s->mask == other->mask && other->fill == other->used) {
     for (size_t i = 0; i <= other->mask; i++) s->table[i] = other->table[i];
     s->fill = other->fill;
@@ -300,7 +312,8 @@ bool asy_set_update(VM *vm, ObjSet *s, Value other) {
   if (IS_SET(other)) return set_merge(vm, s, AS_SET(other));
   if (IS_DICT(other) && AS_OBJ(other)->cls == vm->types.dict) {
     ObjDict *d = AS_DICT(other);
-    if ((s->fill + d->count) * 5 >= s->mask * 3) table_resize(vm, s, (s->used + d->count) * 2);
+    if ((s->fill + d->count) * 5 >= s->mask * 3 && !table_resize(vm, s, (s->used + d->count) * 2))
+      return false;
     for (size_t i = 0; i < d->used; i++) {
       DictEntry e = d->entries[i];
       if (IS_UNDEF(e.key)) continue;
@@ -419,8 +432,7 @@ static bool difference_update(VM *vm, ObjSet *s, Value other) {
   }
   /* More than 1/4 dummies: rebuild. */
   if (s->fill - s->used <= s->mask / 4) return true;
-  table_resize(vm, s, s->used > 50000 ? s->used * 2 : s->used * 4);
-  return true;
+  return table_resize(vm, s, s->used > 50000 ? s->used * 2 : s->used * 4);
 }
 
 static Value copy_and_difference(VM *vm, ObjSet *s, Value other) {

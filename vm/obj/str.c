@@ -421,6 +421,17 @@ ObjStr *asy_str_alloc(VM *vm, size_t size, size_t length) {
   return s;
 }
 
+ObjStr *asy_str_try_alloc(VM *vm, size_t size, size_t length) {
+  if (size > ASY_STR_MAX) return asy_memory_error(vm), NULL;
+  ObjStr *s = (ObjStr *)asy_try_alloc_obj(vm, sizeof(ObjStr) + size + 1, OBJ_STR, vm->types.str);
+  if (!s) return asy_memory_error(vm), NULL;
+  s->size = size;
+  s->length = length;
+  s->hash = -1;
+  s->chars[size] = '\0';
+  return s;
+}
+
 ObjStr *asy_str_new_cls(VM *vm, ObjClass *cls, const char *chars, size_t size) {
   ObjStr *s;
   if (cls && !(cls->flags & CLASS_BUILTIN)) { /* room for the __dict__ slot, zeroed */
@@ -587,7 +598,8 @@ ObjStr *asy_str_substr(VM *vm, ObjStr *s, size_t start, size_t stop) {
 Value asy_str_concat(VM *vm, ObjStr *a, ObjStr *b) {
   if (a->size == 0 && b->obj.cls == vm->types.str) return OBJ_VAL(b);
   if (b->size == 0 && a->obj.cls == vm->types.str) return OBJ_VAL(a);
-  ObjStr *r = asy_str_alloc(vm, a->size + b->size, a->length + b->length);
+  ObjStr *r = asy_str_try_alloc(vm, a->size + b->size, a->length + b->length);
+  if (!r) return EXC_VAL;
   memcpy(r->chars, a->chars, a->size);
   memcpy(r->chars + a->size, b->chars, b->size);
   return OBJ_VAL(r);
@@ -600,7 +612,8 @@ Value asy_str_concat_n(VM *vm, int n, const Value *parts) {
     size += p->size;
     length += p->length;
   }
-  ObjStr *r = asy_str_alloc(vm, size, length);
+  ObjStr *r = asy_str_try_alloc(vm, size, length);
+  if (!r) return EXC_VAL;
   size_t off = 0;
   for (int i = 0; i < n; i++) {
     ObjStr *p = AS_STR(parts[i]);
@@ -617,7 +630,8 @@ Value asy_str_repeat(VM *vm, ObjStr *s, int64_t n) {
     return asy_raise(vm, vm->exc.OverflowError, "repeated string is too long");
   if ((uint64_t)n > ASY_STR_MAX / s->size) return asy_memory_error(vm);
   size_t size = s->size * (size_t)n;
-  ObjStr *r = asy_str_alloc(vm, size, s->length * (size_t)n);
+  ObjStr *r = asy_str_try_alloc(vm, size, s->length * (size_t)n);
+  if (!r) return EXC_VAL;
   if (s->size == 1) memset(r->chars, s->chars[0], size);
   else
     for (int64_t i = 0; i < n; i++) memcpy(r->chars + (size_t)i * s->size, s->chars, s->size);

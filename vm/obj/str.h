@@ -109,6 +109,9 @@ ObjStr *asy_str_from_cp(VM *vm, uint32_t cp);
 /* Raw allocation: a str of `size` bytes and `length` code points whose chars the
 ** caller fills in (the NUL terminator is already there). */
 ObjStr *asy_str_alloc(VM *vm, size_t size, size_t length);
+/* asy_str_alloc for a size the program chose (concatenation, repetition): NULL with
+** MemoryError raised when memory is short. */
+ObjStr *asy_str_try_alloc(VM *vm, size_t size, size_t length);
 
 /* ---- operations called across the VM ------------------------------------------------- */
 

@@ -129,14 +129,17 @@ static Value whole(VM *vm, const Span *s) {
   return make(vm, s, s->p, s->n);
 }
 
-/* A new result of n bytes and len items, which the caller fills through the pointer. */
+/* A new result of n bytes and len items, which the caller fills through the pointer;
+** NULL with MemoryError raised when memory is short. */
 static char *alloc_like(VM *vm, const Span *s, size_t n, size_t len, Value *out) {
   if (s->text) {
-    ObjStr *r = asy_str_alloc(vm, n, len);
+    ObjStr *r = asy_str_try_alloc(vm, n, len);
+    if (!r) return NULL;
     *out = OBJ_VAL(r);
     return r->chars;
   }
-  ObjBytes *r = asy_bytes_alloc(vm, n);
+  ObjBytes *r = asy_bytes_try_alloc(vm, n);
+  if (!r) return NULL;
   *out = OBJ_VAL(r);
   return (char *)r->data;
 }
@@ -452,6 +455,7 @@ static Value sp_join(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (asy_alloc_too_big(size, 1)) return asy_memory_error(vm); /* not an abort in calloc */
   Value r;
   char *out = alloc_like(vm, &sep, size, len, &r);
+  if (!out) return EXC_VAL;
   /* Re-read the item array: allocating runs no script, so a list cannot have changed. */
   items = IS_LIST(iterable) ? AS_LIST(iterable)->items : AS_TUPLE(iterable)->items;
   for (size_t i = 0; i < n; i++) {
@@ -530,6 +534,7 @@ static Value justify(VM *vm, int argc, Value *args, const char *name, char how) 
   int64_t left = how == '<' ? 0 : how == '>' ? marg : marg / 2 + (marg & width & 1);
   Value r;
   char *p = alloc_like(vm, &s, s.n + (size_t)marg * k, (size_t)width, &r);
+  if (!p) return EXC_VAL;
   for (int64_t i = 0; i < left; i++, p += k) memcpy(p, fill, k);
   memcpy(p, s.p, s.n);
   p += s.n;
@@ -546,6 +551,7 @@ static Value sp_zfill(VM *vm, int argc, Value *args, ObjDict *kw) {
   size_t fill = (size_t)width - s.len;
   Value r;
   char *p = alloc_like(vm, &s, s.n + fill, (size_t)width, &r);
+  if (!p) return EXC_VAL;
   size_t sign = (s.n && (s.p[0] == '+' || s.p[0] == '-')) ? 1 : 0;
   memcpy(p, s.p, sign);
   memset(p + sign, '0', fill);
@@ -603,16 +609,19 @@ static Value sp_replace(VM *vm, int argc, Value *args, ObjDict *kw) {
     /* Size the result first, as CPython does: one that cannot fit in memory is a
     ** MemoryError, not an abort when the builder's realloc fails. */
     uint64_t hits = 0;
+    size_t grow = new_.n - old.n;
     if (old.n == 0) {
       hits = (uint64_t)s.len + 1 < (uint64_t)count ? (uint64_t)s.len + 1 : (uint64_t)count;
     } else {
+      /* Counting stops as soon as the result is known not to fit: each memmem call
+      ** scans (and under ASan checks) the rest of the text. */
       const char *q = s.p, *qend = s.p + s.n, *h;
       while (hits < (uint64_t)count && (h = memmem(q, (size_t)(qend - q), old.p, old.n))) {
         hits++;
         q = h + old.n;
+        if (hits > (SIZE_MAX - s.n) / grow || asy_alloc_too_big(s.n + hits * grow, 1)) break;
       }
     }
-    size_t grow = new_.n - old.n;
     if (hits && (hits > (SIZE_MAX - s.n) / grow || asy_alloc_too_big(s.n + hits * grow, 1)))
       return asy_memory_error(vm);
   }
@@ -689,6 +698,7 @@ static void put_lower(AsyBuf *b, bool text, const uint32_t *cps, size_t n, size_
 static Value ascii_case(VM *vm, const Span *s, bool upper) {
   Value r;
   char *p = alloc_like(vm, s, s->n, s->len, &r);
+  if (!p) return EXC_VAL;
   for (size_t i = 0; i < s->n; i++) {
     char ch = s->p[i];
     if (upper && ch >= 'a' && ch <= 'z') ch = (char)(ch - 32);
