@@ -5,6 +5,7 @@
 
 #include "stdlib/asy_stdlib.h"
 #include "stdlib/lib_modules.h"
+#include "stdlib/net_modules.h"
 #include "vm/codefile.h"
 
 /* The module's init: load the embedded code and run it in the module's namespace. */
@@ -28,4 +29,8 @@ static Value lib_module_init(VM *vm, int argc, Value *args, ObjDict *kw) {
 void asy_lib_modules_init(VM *vm) {
   for (const AsyLibSource *lib = asy_lib_sources; lib->name; lib++)
     asy_register_native_module(vm, lib->name, lib_module_init);
+  /* The native halves of socket, signal and asyncio's streams and subprocesses. */
+  asy_register_native_module(vm, "_socket", asy_mod_socket_init);
+  asy_register_native_module(vm, "_subprocess", asy_mod_subprocess_init);
+  asy_register_native_module(vm, "_signal", asy_mod_signal_init);
 }

@@ -243,28 +243,53 @@ static bool run_handle(VM *vm, ObjHandle *h) {
   return ok;
 }
 
+/* The real monotonic clock, whatever clock the VM shows. */
+static double real_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Wait on the poller: `timeout` seconds until the next timer (-1: none). On the virtual
+** clock time jumps to the next timer only when no fd is ready; while an external fd is
+** watched (a socket, a child) the clock runs at real speed instead, so a timeout never
+** fires before real I/O had its real time. */
+static void poll_fds(VM *vm, double timeout) {
+  AsyLoop *l = &vm->loop;
+  if (timeout <= 0 || !vm->clock.virtual_time) {
+    asy_poller_wait(vm, timeout);
+    return;
+  }
+  double when = l->timers[0]->when;
+  size_t before = l->ready_count;
+  if (l->external_count) {
+    double start = real_now();
+    asy_poller_wait(vm, timeout);
+    double waited = real_now() - start;
+    if (l->ready_count == before && !ASY_INTERRUPTED(vm) && !asy_signals_caught(vm))
+      asy_clock_advance_to(vm, when);
+    else asy_clock_advance_to(vm, asy_loop_time(vm) + (waited < timeout ? waited : timeout));
+    return;
+  }
+  asy_poller_wait(vm, 0);
+  if (l->ready_count == before && !asy_signals_caught(vm)) asy_clock_advance_to(vm, when);
+}
+
 AsyLoopStatus asy_loop_run_once(VM *vm) {
   AsyLoop *l = &vm->loop;
   drop_cancelled_timers(l);
-  if (l->reader_count) {
-    /* Watched fds: poll them every iteration, waiting only when nothing is ready. On
-    ** the virtual clock time jumps to the next timer only when no fd is readable. */
+  if (l->watch_count || vm->signals.loop_count) {
+    /* Watched fds or signals: poll every iteration, waiting only when nothing is
+    ** ready. */
     double timeout = 0; /* seconds; -1: until an fd, a timer or a signal */
-    bool polled = false;
     if (l->ready_count == 0) {
       timeout = -1;
       if (l->timer_count) {
         timeout = l->timers[0]->when - asy_loop_time(vm);
         if (timeout < 0) timeout = 0;
       }
-      if (timeout > 0 && vm->clock.virtual_time) {
-        size_t before = l->ready_count;
-        asy_poller_wait(vm, 0);
-        if (l->ready_count == before) asy_clock_advance_to(vm, l->timers[0]->when);
-        polled = true;
-      }
     }
-    if (!polled) asy_poller_wait(vm, timeout);
+    poll_fds(vm, timeout);
   } else if (l->ready_count == 0) {
     if (l->timer_count == 0) return ASY_LOOP_IDLE;
     double wait = l->timers[0]->when - asy_loop_time(vm);
@@ -289,6 +314,9 @@ AsyLoopStatus asy_loop_run_once(VM *vm) {
     ready_push(vm, h);
   }
   size_t ntodo = l->ready_count;
+  /* After the count, as CPython's self-pipe reader queues a signal's callback for the
+  ** next iteration. */
+  if (!asy_signals_dispatch(vm)) return ASY_LOOP_ERROR;
   if (l->schedule_seed && ntodo > 1) shuffle_tasks(l, ntodo);
   for (size_t i = 0; i < ntodo; i++) {
     ObjHandle *h = ready_pop(l);
