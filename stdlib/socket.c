@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -341,6 +342,14 @@ static const AsyMethodDef socket_functions[] = {
 Value asy_mod_socket_init(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
   if (argc < 1 || !IS_MODULE(args[0])) return NONE_VAL;
+  /* A program that serves sockets needs fds: raise the soft limit to the hard one, as
+  ** Go and the JVM do at start-up (a server with 1,000 clients holds 2,000 fds; many
+  ** systems start with a soft limit of 1,024). */
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
   ObjDict *d = AS_MODULE(args[0])->dict;
   asy_def_natives(vm, NULL, d, socket_functions);
   static const struct {
