@@ -35,11 +35,13 @@ Value asy_std_raise_oserror(VM *vm, int err) {
   return IS_EXC(e) ? e : asy_raise_value(vm, e);
 }
 
-static bool int_arg(VM *vm, Value v, const char *what, int *out) {
-  (void)what;
-  int64_t i;
-  if (!asy_index(vm, v, &i)) return false; /* ints and IntEnums (AddressFamily) */
-  *out = (int)i;
+/* The first n arguments as C ints (ints and IntEnums such as AddressFamily). */
+static bool int_args(VM *vm, const Value *args, int n, int *out) {
+  for (int k = 0; k < n; k++) {
+    int64_t i;
+    if (!asy_index(vm, args[k], &i)) return false;
+    out[k] = (int)i;
+  }
   return true;
 }
 
@@ -94,10 +96,9 @@ static Value address_value(VM *vm, const struct sockaddr_storage *ss) {
 /* socket(family, type) -> a non-blocking, close-on-exec fd */
 static Value s_socket(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)argc, (void)kw;
-  int family, type;
-  if (!int_arg(vm, args[0], "family", &family) || !int_arg(vm, args[1], "type", &type))
-    return EXC_VAL;
-  int fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  int a[2]; /* family, type */
+  if (!int_args(vm, args, 2, a)) return EXC_VAL;
+  int fd = socket(a[0], a[1] | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return asy_std_raise_oserror(vm, errno);
   return INT_VAL(fd);
 }
@@ -105,23 +106,20 @@ static Value s_socket(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* setsockopt(fd, level, option, int value) */
 static Value s_setsockopt(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)argc, (void)kw;
-  int fd, level, opt, val;
-  if (!int_arg(vm, args[0], "fd", &fd) || !int_arg(vm, args[1], "level", &level) ||
-      !int_arg(vm, args[2], "option", &opt) || !int_arg(vm, args[3], "value", &val))
-    return EXC_VAL;
-  if (setsockopt(fd, level, opt, &val, sizeof val) != 0) return asy_std_raise_oserror(vm, errno);
+  int a[4]; /* fd, level, option, value */
+  if (!int_args(vm, args, 4, a)) return EXC_VAL;
+  if (setsockopt(a[0], a[1], a[2], &a[3], sizeof a[3]) != 0)
+    return asy_std_raise_oserror(vm, errno);
   return NONE_VAL;
 }
 
 /* getsockopt(fd, level, option) -> int */
 static Value s_getsockopt(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)argc, (void)kw;
-  int fd, level, opt, val = 0;
+  int a[3], val = 0; /* fd, level, option */
   socklen_t len = sizeof val;
-  if (!int_arg(vm, args[0], "fd", &fd) || !int_arg(vm, args[1], "level", &level) ||
-      !int_arg(vm, args[2], "option", &opt))
-    return EXC_VAL;
-  if (getsockopt(fd, level, opt, &val, &len) != 0) return asy_std_raise_oserror(vm, errno);
+  if (!int_args(vm, args, 3, a)) return EXC_VAL;
+  if (getsockopt(a[0], a[1], a[2], &val, &len) != 0) return asy_std_raise_oserror(vm, errno);
   return INT_VAL(val);
 }
 
@@ -131,8 +129,7 @@ static Value s_bind(VM *vm, int argc, Value *args, ObjDict *kw) {
   int fd;
   struct sockaddr_storage ss;
   socklen_t len;
-  if (!int_arg(vm, args[0], "fd", &fd) || !sockaddr_of(vm, args[1], args[2], &ss, &len))
-    return EXC_VAL;
+  if (!int_args(vm, args, 1, &fd) || !sockaddr_of(vm, args[1], args[2], &ss, &len)) return EXC_VAL;
   if (bind(fd, (struct sockaddr *)&ss, len) != 0) return asy_std_raise_oserror(vm, errno);
   return NONE_VAL;
 }
@@ -140,10 +137,9 @@ static Value s_bind(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* listen(fd, backlog) */
 static Value s_listen(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)argc, (void)kw;
-  int fd, backlog;
-  if (!int_arg(vm, args[0], "fd", &fd) || !int_arg(vm, args[1], "backlog", &backlog))
-    return EXC_VAL;
-  if (listen(fd, backlog) != 0) return asy_std_raise_oserror(vm, errno);
+  int a[2]; /* fd, backlog */
+  if (!int_args(vm, args, 2, a)) return EXC_VAL;
+  if (listen(a[0], a[1]) != 0) return asy_std_raise_oserror(vm, errno);
   return NONE_VAL;
 }
 
@@ -154,8 +150,7 @@ static Value s_connect(VM *vm, int argc, Value *args, ObjDict *kw) {
   int fd;
   struct sockaddr_storage ss;
   socklen_t len;
-  if (!int_arg(vm, args[0], "fd", &fd) || !sockaddr_of(vm, args[1], args[2], &ss, &len))
-    return EXC_VAL;
+  if (!int_args(vm, args, 1, &fd) || !sockaddr_of(vm, args[1], args[2], &ss, &len)) return EXC_VAL;
   int r;
   do r = connect(fd, (struct sockaddr *)&ss, len);
   while (r != 0 && errno == EINTR);
@@ -166,7 +161,7 @@ static Value s_connect(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value s_accept(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)argc, (void)kw;
   int fd;
-  if (!int_arg(vm, args[0], "fd", &fd)) return EXC_VAL;
+  if (!int_args(vm, args, 1, &fd)) return EXC_VAL;
   struct sockaddr_storage ss;
   socklen_t len = sizeof ss;
   int c;
@@ -185,8 +180,9 @@ static Value s_accept(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* read(fd, n) -> up to n bytes (b'' at end of file), or None when none are there yet */
 static Value s_read(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)argc, (void)kw;
-  int fd, n;
-  if (!int_arg(vm, args[0], "fd", &fd) || !int_arg(vm, args[1], "n", &n)) return EXC_VAL;
+  int a[2]; /* fd, n */
+  if (!int_args(vm, args, 2, a)) return EXC_VAL;
+  int fd = a[0], n = a[1];
   static uint8_t buf[256 * 1024]; /* one read at a time: the interpreter is single-threaded */
   if (n < 0 || (size_t)n > sizeof buf) n = (int)sizeof buf;
   ssize_t got;
@@ -204,7 +200,7 @@ static Value s_read(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value s_write(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)argc, (void)kw;
   int fd;
-  if (!int_arg(vm, args[0], "fd", &fd)) return EXC_VAL;
+  if (!int_args(vm, args, 1, &fd)) return EXC_VAL;
   if (!IS_BYTES(args[1])) return asy_raise(vm, vm->exc.TypeError, "data must be bytes");
   ObjBytes *b = AS_BYTES(args[1]);
   size_t start = IS_INT(args[2]) && AS_INT(args[2]) > 0 ? (size_t)AS_INT(args[2]) : 0;
@@ -224,9 +220,9 @@ static Value s_write(VM *vm, int argc, Value *args, ObjDict *kw) {
 /* shutdown(fd, how) */
 static Value s_shutdown(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)argc, (void)kw;
-  int fd, how;
-  if (!int_arg(vm, args[0], "fd", &fd) || !int_arg(vm, args[1], "how", &how)) return EXC_VAL;
-  if (shutdown(fd, how) != 0) return asy_std_raise_oserror(vm, errno);
+  int a[2]; /* fd, how */
+  if (!int_args(vm, args, 2, a)) return EXC_VAL;
+  if (shutdown(a[0], a[1]) != 0) return asy_std_raise_oserror(vm, errno);
   return NONE_VAL;
 }
 
@@ -234,14 +230,14 @@ static Value s_shutdown(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value s_close(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)argc, (void)kw;
   int fd;
-  if (!int_arg(vm, args[0], "fd", &fd)) return EXC_VAL;
+  if (!int_args(vm, args, 1, &fd)) return EXC_VAL;
   if (fd >= 0) close(fd);
   return NONE_VAL;
 }
 
 static Value sock_name(VM *vm, Value fdv, bool peer) {
   int fd;
-  if (!int_arg(vm, fdv, "fd", &fd)) return EXC_VAL;
+  if (!int_args(vm, &fdv, 1, &fd)) return EXC_VAL;
   struct sockaddr_storage ss;
   socklen_t len = sizeof ss;
   memset(&ss, 0, sizeof ss);
@@ -267,7 +263,7 @@ static Value s_getpeername(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value s_getaddrinfo(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)argc, (void)kw;
   int family;
-  if (!int_arg(vm, args[2], "family", &family)) return EXC_VAL;
+  if (!int_args(vm, args + 2, 1, &family)) return EXC_VAL;
   const char *host = IS_STR(args[0]) ? AS_STR(args[0])->chars : NULL;
   char port[16];
   snprintf(port, sizeof port, "%lld", IS_INT(args[1]) ? (long long)AS_INT(args[1]) : 0LL);
@@ -303,7 +299,7 @@ static Value s_getaddrinfo(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value s_watch(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_args(vm, "watch", argc, kw, 3, ASY_VARARGS)) return EXC_VAL;
   int fd;
-  if (!int_arg(vm, args[0], "fd", &fd)) return EXC_VAL;
+  if (!int_args(vm, args, 1, &fd)) return EXC_VAL;
   bool writer = asy_truthy(vm, args[1]);
   Value a = OBJ_VAL(asy_tuple_from(vm, (size_t)(argc - 3), args + 3));
   ObjHandle *h = writer ? asy_poller_add_writer(vm, fd, args[2], a, NONE_VAL)
@@ -317,7 +313,7 @@ static Value s_watch(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value s_unwatch(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)argc, (void)kw;
   int fd;
-  if (!int_arg(vm, args[0], "fd", &fd)) return EXC_VAL;
+  if (!int_args(vm, args, 1, &fd)) return EXC_VAL;
   bool writer = asy_truthy(vm, args[1]);
   return BOOL_VAL(writer ? asy_poller_remove_writer(vm, fd) : asy_poller_remove_reader(vm, fd));
 }
