@@ -70,8 +70,22 @@ static Value p_spawn(VM *vm, int argc, Value *args, ObjDict *kw) {
     }
     if (!err && child_fd[i] >= 0) posix_spawn_file_actions_adddup2(&fa, child_fd[i], i);
   }
+  /* The child starts with SIGPIPE and SIGXFSZ at their defaults (the interpreter ignores
+  ** SIGPIPE, and exec keeps ignored signals ignored) and nothing blocked, as CPython's
+  ** restore_signals does. */
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t defaults, none;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  sigaddset(&defaults, SIGXFSZ);
+  sigemptyset(&none);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
   pid_t pid = -1;
-  if (!err) err = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+  if (!err) err = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
+  posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&fa);
   if (devnull >= 0) close(devnull);
   int ours[3] = {pipes[0][1], pipes[1][0], pipes[2][0]}; /* the parent's ends */
