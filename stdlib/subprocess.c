@@ -13,6 +13,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,24 +28,46 @@ extern char **environ;
 /* What spawn's stdin/stdout/stderr arguments mean (asyncio.subprocess's constants). */
 enum { CHILD_PIPE = -1, CHILD_STDOUT = -2, CHILD_DEVNULL = -3 };
 
-/* spawn(argv, stdin, stdout, stderr) -> (pid, pidfd, stdin_w, stdout_r, stderr_r); each
-** stream is PIPE (-1), STDOUT (-2, stderr only), DEVNULL (-3), None (inherit) or an fd.
-** The parent's pipe ends come back non-blocking; None where no pipe was asked for. */
+/* A NULL-terminated C array over a list of str (freed by the caller), or NULL with
+** TypeError pending. */
+static char **c_strings(VM *vm, ObjList *list) {
+  char **out = calloc(list->size + 1, sizeof *out);
+  if (!out) {
+    asy_raise(vm, vm->exc.MemoryError, NULL);
+    return NULL;
+  }
+  for (size_t i = 0; i < list->size; i++) {
+    if (!IS_STR(list->items[i])) {
+      free(out);
+      asy_raise(vm, vm->exc.TypeError, "expected str, bytes or os.PathLike object, not %s",
+                asy_type_name(vm, list->items[i]));
+      return NULL;
+    }
+    out[i] = AS_STR(list->items[i])->chars;
+  }
+  return out;
+}
+
+/* spawn(argv, stdin, stdout, stderr, cwd, env, new_session) -> (pid, pidfd, stdin_w,
+** stdout_r, stderr_r); each stream is PIPE (-1), STDOUT (-2, stderr only), DEVNULL (-3),
+** None (inherit) or an fd; cwd a str or None; env a list of "NAME=value" or None (this
+** process's environment). The parent's pipe ends come back non-blocking; None where no
+** pipe was asked for. */
 static Value p_spawn(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)argc, (void)kw;
   if (!IS_OBJ_TYPE(args[0], OBJ_LIST) || AS_LIST(args[0])->size == 0)
     return asy_raise(vm, vm->exc.TypeError, "spawn() needs a non-empty list of arguments");
   ObjList *list = AS_LIST(args[0]);
-  size_t n = list->size;
-  char **argv = calloc(n + 1, sizeof *argv);
-  if (!argv) return asy_raise(vm, vm->exc.MemoryError, NULL);
-  for (size_t i = 0; i < n; i++) {
-    if (!IS_STR(list->items[i])) {
-      free(argv);
-      return asy_raise(vm, vm->exc.TypeError, "expected str, bytes or os.PathLike object, not %s",
-                       asy_type_name(vm, list->items[i]));
-    }
-    argv[i] = AS_STR(list->items[i])->chars;
+  const char *cwd = IS_STR(args[4]) ? AS_STR(args[4])->chars : NULL;
+  struct stat st;
+  if (cwd && stat(cwd, &st) != 0) /* CPython names the folder when it is missing */
+    return asy_raise_errno(vm, errno, AS_STR(args[4]));
+  char **envp = environ;
+  if (IS_OBJ_TYPE(args[5], OBJ_LIST) && !(envp = c_strings(vm, AS_LIST(args[5])))) return EXC_VAL;
+  char **argv = c_strings(vm, list);
+  if (!argv) {
+    if (envp != environ) free(envp);
+    return EXC_VAL;
   }
   int pipes[3][2] = {{-1, -1}, {-1, -1}, {-1, -1}};
   int child_fd[3] = {-1, -1, -1}; /* what the child gets as 0, 1, 2 (-1: inherit) */
@@ -70,6 +93,7 @@ static Value p_spawn(VM *vm, int argc, Value *args, ObjDict *kw) {
     }
     if (!err && child_fd[i] >= 0) posix_spawn_file_actions_adddup2(&fa, child_fd[i], i);
   }
+  if (cwd) posix_spawn_file_actions_addchdir_np(&fa, cwd);
   /* The child starts with SIGPIPE and SIGXFSZ at their defaults (the interpreter ignores
   ** SIGPIPE, and exec keeps ignored signals ignored) and nothing blocked, as CPython's
   ** restore_signals does. */
@@ -82,9 +106,12 @@ static Value p_spawn(VM *vm, int argc, Value *args, ObjDict *kw) {
   sigemptyset(&none);
   posix_spawnattr_setsigdefault(&attr, &defaults);
   posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
+  if (asy_truthy(vm, args[6])) flags |= POSIX_SPAWN_SETSID; /* start_new_session */
+  posix_spawnattr_setflags(&attr, flags);
   pid_t pid = -1;
-  if (!err) err = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
+  if (!err) err = posix_spawnp(&pid, argv[0], &fa, &attr, argv, envp);
+  if (envp != environ) free(envp);
   posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&fa);
   if (devnull >= 0) close(devnull);
@@ -142,7 +169,7 @@ static Value p_kill(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 /* clang-format off */
 static const AsyMethodDef subprocess_functions[] = {
-  {"spawn", p_spawn, 4, 4, ASY_ARGS_AUTO}, {"reap", p_reap, 1, 2, ASY_ARGS_AUTO},
+  {"spawn", p_spawn, 7, 7, ASY_ARGS_AUTO}, {"reap", p_reap, 1, 2, ASY_ARGS_AUTO},
   {"kill", p_kill, 2, 2, ASY_ARGS_AUTO},
   {0},
 };
