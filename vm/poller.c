@@ -45,7 +45,7 @@ static AsyWatch *watch_of(AsyLoop *l, int fd) {
   return fd >= 0 && fd < l->watch_cap ? &l->watches[fd] : NULL;
 }
 
-/* Tell epoll what fd's watch now asks for (after the watch changed from `before`). */
+/* Tell epoll what fd's watch now asks for; had_any: whether epoll knew the fd before. */
 static bool update_epoll(VM *vm, int fd, const AsyWatch *w, bool had_any) {
   AsyLoop *l = &vm->loop;
   uint32_t events = (w->reader ? EPOLLIN : 0) | (w->writer ? EPOLLOUT : 0);
@@ -57,7 +57,11 @@ static bool update_epoll(VM *vm, int fd, const AsyWatch *w, bool had_any) {
   memset(&ev, 0, sizeof ev);
   ev.events = events;
   ev.data.u64 = (uint64_t)fd;
-  if (epoll_ctl(l->epfd, had_any ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) != 0) {
+  int r = epoll_ctl(l->epfd, had_any ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev);
+  /* A watched fd closed without being unwatched left epoll by itself: a new fd of that
+  ** number is new to epoll. */
+  if (r != 0 && had_any && errno == ENOENT) r = epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev);
+  if (r != 0) {
     asy_raise_errno(vm, errno, NULL);
     return false;
   }
