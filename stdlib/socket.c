@@ -328,8 +328,20 @@ static Value s_collect(VM *vm, int argc, Value *args, ObjDict *kw) {
   return NONE_VAL;
 }
 
+/* watching(fd) -> (watched for reading, watched for writing), for transports' reprs */
+static Value s_watching(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)argc, (void)kw;
+  int fd;
+  if (!int_args(vm, args, 1, &fd)) return EXC_VAL;
+  bool r, w;
+  asy_poller_watching(vm, fd, &r, &w);
+  Value items[2] = {BOOL_VAL(r), BOOL_VAL(w)};
+  return OBJ_VAL(asy_tuple_from(vm, 2, items));
+}
+
 /* clang-format off */
 static const AsyMethodDef socket_functions[] = {
+  {"watching", s_watching, 1, 1, ASY_ARGS_AUTO},
   {"collect", s_collect, 0, 0, ASY_ARGS_AUTO},
   {"watch", s_watch, ASY_UNCHECKED}, {"unwatch", s_unwatch, 2, 2, ASY_ARGS_AUTO},
   {"socket", s_socket, 2, 2, ASY_ARGS_AUTO},

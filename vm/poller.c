@@ -140,6 +140,12 @@ bool asy_poller_set_external(VM *vm, int fd, bool external) {
   return true;
 }
 
+void asy_poller_watching(VM *vm, int fd, bool *reading, bool *writing) {
+  AsyWatch *w = watch_of(&vm->loop, fd);
+  *reading = w && w->reader;
+  *writing = w && w->writer;
+}
+
 int asy_poller_count(VM *vm) { return vm->loop.watch_count; }
 
 int asy_poller_external_count(VM *vm) { return vm->loop.external_count; }

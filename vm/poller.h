@@ -39,6 +39,8 @@ bool asy_poller_remove_reader(VM *vm, int fd);
 bool asy_poller_remove_writer(VM *vm, int fd);
 /* Mark a watched fd as waiting on the world outside (see above); false if not watched. */
 bool asy_poller_set_external(VM *vm, int fd, bool external);
+/* Whether fd is watched for reading and for writing. */
+void asy_poller_watching(VM *vm, int fd, bool *reading, bool *writing);
 /* How many fds are watched, and how many of them are external. */
 int asy_poller_count(VM *vm);
 int asy_poller_external_count(VM *vm);
