@@ -6,7 +6,9 @@
 **   timers a binary min-heap of timer handles ordered by (deadline, scheduling order),
 **          libuv's tie-break, so equal deadlines fire in the order they were set.
 ** asy_loop_run_once is CPython's BaseEventLoop._run_once: drop cancelled timers at the
-** head, wait (real time: until the next deadline; virtual time: jump the clock to it),
+** head, wait (real time: until the next deadline; virtual time: jump the clock to it;
+** with fds watched or signals handed to the loop, on the poller, where an external fd
+** keeps the virtual clock at real speed, poller.h),
 ** move every timer due by then to the ready ring, then run exactly the handles that
 ** were ready when the iteration began — callbacks scheduled meanwhile wait for the next
 ** iteration. That is what makes `sleep(0)` yield exactly one iteration and orders
