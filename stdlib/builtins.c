@@ -23,7 +23,7 @@
 #include "vm/interp.h" /* asy_c_stack_exhausted */
 #include "vm/obj/list.h"
 #include "vm/obj/bigint.h"
-#include "vm/obj/number.h"        /* asy_int_pow_mod */
+#include "vm/obj/number.h" /* asy_int_pow_mod */
 #include "vm/obj/numbermethods.h" /* asy_number_round */
 
 /* ---- argument checking -------------------------------------------------------------- */

@@ -56,7 +56,8 @@ static char *run_once(char **argv, size_t *len, int *status) {
   }
   close(fd[0]);
   int st = 0;
-  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
   *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
   if (buf) buf[n] = '\0';
   *len = n;
@@ -86,8 +87,8 @@ int asy_explore(int runs, int argc, char **argv) {
       return 1;
     }
     int k = 0;
-    while (k < distinct &&
-           !(out[k].status == status && out[k].len == len && memcmp(out[k].text, text, len) == 0))
+    while (k < distinct && !(out[k].status == status && out[k].len == len &&
+                             memcmp(out[k].text, text, len) == 0))
       k++;
     if (k == distinct) {
       out[k].text = text;
@@ -102,7 +103,8 @@ int asy_explore(int runs, int argc, char **argv) {
     size_t used = strlen(o->seeds);
     if (used + 16 < sizeof o->seeds)
       snprintf(o->seeds + used, sizeof o->seeds - used, "%s%d", o->count ? ", " : "", seed);
-    else if (!strstr(o->seeds, "...")) snprintf(o->seeds + used, sizeof o->seeds - used, ", ...");
+    else if (!strstr(o->seeds, "..."))
+      snprintf(o->seeds + used, sizeof o->seeds - used, ", ...");
     o->count++;
   }
   /* The replay command: the program's own arguments after the options. */

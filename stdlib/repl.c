@@ -29,33 +29,35 @@
 #include "vm/poller.h"
 #include "vm/traceback.h"
 
+
 /* One REPL per process: libedit's callback interface is global too. */
 static struct {
   VM *vm;
   ObjModule *main;
-  Value loop;    /* the asyncio loop the REPL keeps running */
-  Value task;    /* the statement running now, or UNDEF */
-  Value reader;  /* the native the poller calls when stdin is readable */
-  Value no_args; /* () for it */
-  bool reading;  /* stdin is watched (only while the prompt is up) */
-  char *source;  /* the lines of the statement being typed */
+  Value loop;         /* the asyncio loop the REPL keeps running */
+  Value task;         /* the statement running now, or UNDEF */
+  Value reader;       /* the native the poller calls when stdin is readable */
+  Value no_args;      /* () for it */
+  bool reading;       /* stdin is watched (only while the prompt is up) */
+  char *source;       /* the lines of the statement being typed */
   size_t source_len, source_cap;
   bool block;         /* a compound statement: it ends at a blank line */
   bool prompt_up;     /* libedit's handler is installed */
   bool prompt_hidden; /* taken off the screen for output; redraw after the iteration */
   bool eof;           /* Ctrl-D at an empty prompt */
   bool color;
-  int inputs; /* numbering of <python-input-N> sources */
+  int inputs;         /* numbering of <python-input-N> sources */
   char *history_path;
   char **completions; /* the candidates of the current Tab, NULL-terminated */
 } R;
 
 static const char *const keywords[] = {
-    "False", "None",     "True",  "and",    "as",   "assert", "async",  "await",    "break",
-    "class", "continue", "def",   "del",    "elif", "else",   "except", "finally",  "for",
-    "from",  "global",   "if",    "import", "in",   "is",     "lambda", "nonlocal", "not",
-    "or",    "pass",     "raise", "return", "try",  "while",  "with",   "yield",    "match",
-    "case",  "exit",     "quit",  "help",   NULL};
+    "False",  "None",   "True",  "and",      "as",     "assert", "async", "await",
+    "break",  "class",  "continue", "def",   "del",    "elif",   "else",  "except",
+    "finally", "for",   "from",  "global",   "if",     "import", "in",    "is",
+    "lambda", "nonlocal", "not", "or",       "pass",   "raise",  "return", "try",
+    "while",  "with",   "yield", "match",    "case",   "exit",   "quit",  "help",
+    NULL};
 
 static const char *prompt_text(void) {
   bool more = R.source_len > 0;
@@ -169,7 +171,7 @@ static bool opens_block(const char *line) {
   while (*line == ' ' || *line == '\t') line++;
   if (*line == '@') return true;
   /* (`match` is a soft keyword: like any other line, it opens a block by ending in ':'.) */
-  static const char *const heads[] = {"if",   "for", "while", "def", "class",
+  static const char *const heads[] = {"if",  "for",   "while", "def", "class",
                                       "with", "try", "async", NULL};
   for (int i = 0; heads[i]; i++) {
     size_t n = strlen(heads[i]);
@@ -407,8 +409,8 @@ static void collect(const char *text) {
     size_t plen = (size_t)(dot - text) + 1;
     Value obj = resolve_dotted(vm, text, plen - 1);
     if (!IS_UNDEF(obj)) {
-      Value names =
-          asy_call(vm, asy_dict_get_str(vm->builtins, asy_str_intern(vm, "dir", 3)), 1, &obj, NULL);
+      Value names = asy_call(vm, asy_dict_get_str(vm->builtins, asy_str_intern(vm, "dir", 3)), 1,
+                             &obj, NULL);
       if (IS_EXC(names)) {
         asy_clear_pending(vm);
       } else if (IS_OBJ_TYPE(names, OBJ_LIST)) {
@@ -517,8 +519,7 @@ int asy_repl_run(VM *vm, ObjModule *main_module, ObjCode *script) {
   R.loop = loop;
   asy_push_root(vm, loop);
   Value asyncio = asy_import(vm, asy_str_intern(vm, "asyncio", 7));
-  if (!IS_EXC(asyncio))
-    asy_dict_set_str(vm, R.main->dict, asy_str_intern(vm, "asyncio", 7), asyncio);
+  if (!IS_EXC(asyncio)) asy_dict_set_str(vm, R.main->dict, asy_str_intern(vm, "asyncio", 7), asyncio);
   static const AsyMethodDef reader_def[] = {{"_repl_stdin", repl_on_stdin, ASY_UNCHECKED}, {0}};
   ObjDict *holder = asy_dict_new(vm);
   asy_push_root(vm, OBJ_VAL(holder));

@@ -18,20 +18,14 @@
 
 enum { NAME_W = 230, PLOT_W = 900, LANE_H = 26, TOP = 34, BAR_H = 14 };
 
-static const char *const kind_class[TL_KIND_COUNT] = {"run",  "sleep", "lock",  "event", "queue",
-                                                      "task", "group", "yield", "other"};
-static const char *const kind_color[TL_KIND_COUNT] = {"#2e7d32", "#90caf9", "#ffb74d",
-                                                      "#ce93d8", "#80cbc4", "#b0bec5",
-                                                      "#cfd8dc", "#fff59d", "#bdbdbd"};
-static const char *const kind_words[TL_KIND_COUNT] = {"running",
-                                                      "sleeping",
-                                                      "waiting for a lock/semaphore/condition",
-                                                      "waiting for an event",
-                                                      "waiting on a queue",
-                                                      "awaiting another task",
-                                                      "waiting for its group's tasks",
-                                                      "yielding one loop iteration",
-                                                      "waiting (other)"};
+static const char *const kind_class[TL_KIND_COUNT] = {
+    "run", "sleep", "lock", "event", "queue", "task", "group", "yield", "other"};
+static const char *const kind_color[TL_KIND_COUNT] = {
+    "#2e7d32", "#90caf9", "#ffb74d", "#ce93d8", "#80cbc4", "#b0bec5", "#cfd8dc", "#fff59d", "#bdbdbd"};
+static const char *const kind_words[TL_KIND_COUNT] = {
+    "running", "sleeping", "waiting for a lock/semaphore/condition", "waiting for an event",
+    "waiting on a queue", "awaiting another task", "waiting for its group's tasks",
+    "yielding one loop iteration", "waiting (other)"};
 
 /* Text escaped for HTML/XML content and attributes. */
 static void put_escaped(FILE *f, const char *s) {
@@ -211,8 +205,8 @@ int asy_timeline_write(VM *vm, const char *path, const char *title) {
             y0 + 4, y1 - 7);
   }
   fputs("</g>\n<g class=\"marks\">\n", f);
-  static const char *const mark_class[] = {"spawn",   "cancel_request", "cancelled", "failed",
-                                           "timeout", "note",           "done"};
+  static const char *const mark_class[] = {"spawn",  "cancel_request", "cancelled", "failed",
+                                           "timeout", "note",          "done"};
   for (size_t m = 0; m < tl->nmarks; m++) {
     const AsyTimelineMarker *M = &tl->marks[m];
     int y = TOP + row[M->lane] * LANE_H + LANE_H / 2;

@@ -33,19 +33,20 @@ typedef struct AsyLoop {
   struct ObjHandle **timers; /* min-heap */
   size_t timer_count, timer_cap, timers_cancelled;
   uint64_t seq;
-  Value error_hook;        /* callable(handle, exc) for exceptions in callbacks, or UNDEF */
-  Value context;           /* the current contextvars.Context (UNDEF before contextvars runs) */
-  Value current_task;      /* the task whose step runs, or NONE */
-  Value hooks[2];          /* AsyFutureHook (future.h), UNDEF when unset */
-  Value context_var_class; /* contextvars.ContextVar (obj/context.c) */
-  Value no_args;           /* () shared by the handles of plain task steps */
-  struct ObjFuture *tasks_head, *tasks_tail;  /* live tasks, creation order (weak) */
-  uint64_t task_counter;                      /* for "Task-N" names */
-  int epfd;                                   /* epoll (poller.c), 0 until a reader is added */
-  int wake[2];                                /* its Ctrl-C wake-up pipe */
-  struct AsyWatch *watches;                   /* by fd (poller.h) */
-  int watch_cap, watch_count, external_count; /* watched fds, external ones */
-  uint64_t schedule_seed;                     /* --schedule random:SEED (0: FIFO, as CPython) */
+  Value error_hook; /* callable(handle, exc) for exceptions in callbacks, or UNDEF */
+  Value context;    /* the current contextvars.Context (UNDEF before contextvars runs) */
+  Value current_task;                      /* the task whose step runs, or NONE */
+  Value hooks[2];                          /* AsyFutureHook (future.h), UNDEF when unset */
+  Value context_var_class;                 /* contextvars.ContextVar (obj/context.c) */
+  Value no_args;                           /* () shared by the handles of plain task steps */
+  struct ObjFuture *tasks_head, *tasks_tail; /* live tasks, creation order (weak) */
+  uint64_t task_counter;                   /* for "Task-N" names */
+  int epfd;                                /* epoll (poller.c), 0 until a reader is added */
+  int wake[2];                             /* its Ctrl-C wake-up pipe */
+  struct AsyWatch *watches;                /* by fd (poller.h) */
+  int watch_cap, watch_count;              /* its size, the fds watched */
+  int external_count;                      /* how many of those are external */
+  uint64_t schedule_seed;                  /* --schedule random:SEED (0: FIFO, as CPython) */
 } AsyLoop;
 
 /* What one iteration found. */
