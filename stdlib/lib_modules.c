@@ -6,6 +6,7 @@
 #include "stdlib/asy_stdlib.h"
 #include "stdlib/lib_modules.h"
 #include "stdlib/native_modules.h"
+#include "stdlib/net_modules.h"
 #include "vm/codefile.h"
 #include "vm/obj/complex.h"
 
@@ -34,4 +35,8 @@ void asy_lib_modules_init(VM *vm) {
   asy_complex_init(vm, vm->builtins);
   asy_register_native_module(vm, "_struct", asy_mod_struct_init);
   asy_register_native_module(vm, "cmath", asy_mod_cmath_init);
+  /* The native halves of socket, signal and asyncio's streams and subprocesses. */
+  asy_register_native_module(vm, "_socket", asy_mod_socket_init);
+  asy_register_native_module(vm, "_subprocess", asy_mod_subprocess_init);
+  asy_register_native_module(vm, "_signal", asy_mod_signal_init);
 }

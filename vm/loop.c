@@ -247,34 +247,62 @@ static bool run_handle(VM *vm, ObjHandle *h) {
   return ok;
 }
 
+/* The real monotonic clock, whatever clock the VM shows. */
+static double real_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Wait on the poller: `timeout` seconds until the next timer (-1: none). On the virtual
+** clock time jumps to the next deadline (a timer, or a worker thread's virtual sleep)
+** only when no fd is ready and no worker is running; while an external fd is watched (a
+** socket, a child) the clock runs at real speed instead, so a timeout never fires before
+** real I/O had its real time. */
+static void poll_fds(VM *vm, double timeout) {
+  AsyLoop *l = &vm->loop;
+  if (timeout == 0 || !vm->clock.virtual_time) {
+    asy_poller_wait(vm, timeout);
+    return;
+  }
+  double when = l->timer_count ? l->timers[0]->when : -1;
+  bool may_jump = asy_threads_may_jump(vm, &when);
+  size_t before = l->ready_count;
+  if (when < 0 || (!may_jump && !l->external_count)) {
+    asy_poller_wait(vm, -1); /* only an fd, a signal or a worker can end this */
+    return;
+  }
+  if (l->external_count) {
+    double wait_for = when - asy_loop_time(vm);
+    if (wait_for < 0) wait_for = 0;
+    double start = real_now();
+    asy_poller_wait(vm, wait_for);
+    double waited = real_now() - start;
+    if (may_jump && l->ready_count == before && !ASY_INTERRUPTED(vm) && !asy_signals_caught(vm))
+      asy_clock_advance_to(vm, when);
+    else asy_clock_advance_to(vm, asy_loop_time(vm) + (waited < wait_for ? waited : wait_for));
+  } else {
+    asy_poller_wait(vm, 0);
+    if (l->ready_count == before && !asy_signals_caught(vm)) asy_clock_advance_to(vm, when);
+  }
+  asy_threads_wake_sleepers(vm);
+}
+
 AsyLoopStatus asy_loop_run_once(VM *vm) {
   AsyLoop *l = &vm->loop;
   drop_cancelled_timers(l);
-  if (l->reader_count || asy_threads_busy(vm)) {
-    /* Watched fds or worker threads: poll every iteration, waiting only when nothing is
-    ** ready (a worker's wake-up ends the wait). On the virtual clock time jumps to the
-    ** next timer, or a sleeping worker's deadline, only when no fd is readable and no
-    ** worker is running. */
-    double timeout = 0; /* seconds; -1: until an fd, a timer, a worker or a signal */
-    bool polled = false;
+  if (l->watch_count || vm->signals.loop_count || asy_threads_busy(vm)) {
+    /* Watched fds, signals or worker threads: poll every iteration, waiting only when
+    ** nothing is ready (a worker's wake-up ends the wait too). */
+    double timeout = 0; /* seconds; -1: until an fd, a timer, a signal or a worker */
     if (l->ready_count == 0) {
-      double next = l->timer_count ? l->timers[0]->when : -1;
-      timeout = next < 0 ? -1 : next - asy_loop_time(vm);
-      if (next >= 0 && timeout < 0) timeout = 0;
-      if (timeout != 0 && vm->clock.virtual_time) {
-        timeout = -1;
-        if (asy_threads_may_jump(vm, &next) && next >= 0) {
-          size_t before = l->ready_count;
-          asy_poller_wait(vm, 0);
-          if (l->ready_count == before) {
-            asy_clock_advance_to(vm, next);
-            asy_threads_wake_sleepers(vm);
-          }
-          polled = true;
-        }
+      timeout = -1;
+      if (l->timer_count) {
+        timeout = l->timers[0]->when - asy_loop_time(vm);
+        if (timeout < 0) timeout = 0;
       }
     }
-    if (!polled) asy_poller_wait(vm, timeout);
+    poll_fds(vm, timeout);
   } else if (l->ready_count == 0) {
     if (l->timer_count == 0) return ASY_LOOP_IDLE;
     double wait = l->timers[0]->when - asy_loop_time(vm);
@@ -299,6 +327,9 @@ AsyLoopStatus asy_loop_run_once(VM *vm) {
     ready_push(vm, h);
   }
   size_t ntodo = l->ready_count;
+  /* After the count, as CPython's self-pipe reader queues a signal's callback for the
+  ** next iteration. */
+  if (!asy_signals_dispatch(vm)) return ASY_LOOP_ERROR;
   if (l->schedule_seed && ntodo > 1) shuffle_tasks(l, ntodo);
   for (size_t i = 0; i < ntodo; i++) {
     ObjHandle *h = ready_pop(l);

@@ -6,7 +6,9 @@
 **   timers a binary min-heap of timer handles ordered by (deadline, scheduling order),
 **          libuv's tie-break, so equal deadlines fire in the order they were set.
 ** asy_loop_run_once is CPython's BaseEventLoop._run_once: drop cancelled timers at the
-** head, wait (real time: until the next deadline; virtual time: jump the clock to it),
+** head, wait (real time: until the next deadline; virtual time: jump the clock to it;
+** with fds watched or signals handed to the loop, on the poller, where an external fd
+** keeps the virtual clock at real speed, poller.h),
 ** move every timer due by then to the ready ring, then run exactly the handles that
 ** were ready when the iteration began — callbacks scheduled meanwhile wait for the next
 ** iteration. That is what makes `sleep(0)` yield exactly one iteration and orders
@@ -41,8 +43,9 @@ typedef struct AsyLoop {
   uint64_t task_counter;                   /* for "Task-N" names */
   int epfd;                                /* epoll (poller.c), 0 until a reader is added */
   int wake[2];                             /* its Ctrl-C wake-up pipe */
-  struct ObjHandle **readers;              /* by fd, NULL where none */
-  int reader_cap, reader_count;
+  struct AsyWatch *watches;                /* by fd (poller.h) */
+  int watch_cap, watch_count;              /* its size, the fds watched */
+  int external_count;                      /* how many of those are external */
   uint64_t schedule_seed;                  /* --schedule random:SEED (0: FIFO, as CPython) */
 } AsyLoop;
 

@@ -14,15 +14,23 @@
 
 /* Signals are process-wide: the handler reaches the flag of the VM that installed it. */
 static volatile sig_atomic_t *sigint_flag, *sigquit_flag, *sigusr1_flag;
+static AsySignals *loop_signals; /* the VM's table of signals handed to its event loop */
 static volatile sig_atomic_t wake_fd = -1;
 
 void asy_signals_set_wake_fd(int fd) { wake_fd = fd; }
 
 /* Record the signal, and wake a poller blocked in epoll_wait (a full pipe already does). */
 static void on_signal(int sig) {
-  if (sig == SIGINT && sigint_flag) (*sigint_flag)++;
-  if (sig == SIGQUIT && sigquit_flag) *sigquit_flag = 1;
-  if (sig == SIGUSR1 && sigusr1_flag) *sigusr1_flag = 1;
+  if (loop_signals && sig > 0 && sig < ASY_NSIG && loop_signals->to_loop[sig]) {
+    loop_signals->caught[sig] = 1;
+    loop_signals->any_caught = 1;
+  } else if (sig == SIGINT && sigint_flag) {
+    (*sigint_flag)++;
+  } else if (sig == SIGQUIT && sigquit_flag) {
+    *sigquit_flag = 1;
+  } else if (sig == SIGUSR1 && sigusr1_flag) {
+    *sigusr1_flag = 1;
+  }
   if (wake_fd >= 0) {
     int saved = errno;
     char c = 0;
@@ -35,13 +43,18 @@ static void on_signal(int sig) {
 /* Handle sig with on_signal, unless the process was started with it ignored (a background
 ** job of a script keeps SIGINT and SIGQUIT ignored, as CPython leaves them). No
 ** SA_RESTART: a sleep or wait returns early to look at the signal. */
-static void catch_signal(int sig) {
-  struct sigaction old, sa;
-  if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN) return;
+static bool set_handler(int sig, void (*handler)(int)) {
+  struct sigaction sa;
   memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
+  sa.sa_handler = handler;
   sigemptyset(&sa.sa_mask);
-  sigaction(sig, &sa, NULL);
+  return sigaction(sig, &sa, NULL) == 0;
+}
+
+static void catch_signal(int sig) {
+  struct sigaction old;
+  if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN) return;
+  set_handler(sig, on_signal);
 }
 
 void asy_signals_install(VM *vm) {
@@ -50,6 +63,11 @@ void asy_signals_install(VM *vm) {
   vm->signals.main_task = UNDEF_VAL;
   vm->signals.quit = vm->signals.ps = 0;
   vm->signals.tree_hook = vm->signals.ps_hook = UNDEF_VAL;
+  vm->signals.loop_hook = UNDEF_VAL;
+  vm->signals.any_caught = 0;
+  vm->signals.loop_count = 0;
+  for (int i = 0; i < ASY_NSIG; i++) vm->signals.caught[i] = 0, vm->signals.to_loop[i] = false;
+  loop_signals = &vm->signals;
   sigint_flag = &vm->signals.pending;
   sigquit_flag = &vm->signals.quit;
   sigusr1_flag = &vm->signals.ps;
@@ -95,7 +113,41 @@ void asy_signals_check_quit(VM *vm) {
   if (IS_EXC(r)) vm->fiber->exc = saved; /* a report that fails must not end the program */
 }
 
+bool asy_signals_to_loop(VM *vm, int sig, bool on) {
+  AsySignals *s = &vm->signals;
+  if (s->to_loop[sig] == on) return true;
+  bool own = sig == SIGINT || sig == SIGQUIT || sig == SIGUSR1;
+  if (on) {
+    s->to_loop[sig] = true; /* before the handler: a signal right after goes to the loop */
+    if (!set_handler(sig, on_signal)) {
+      s->to_loop[sig] = false;
+      return false;
+    }
+  } else {
+    if (!own) set_handler(sig, SIG_DFL);
+    s->to_loop[sig] = false;
+    s->caught[sig] = 0;
+  }
+  s->loop_count += on ? 1 : -1;
+  return true;
+}
+
+bool asy_signals_dispatch(VM *vm) {
+  AsySignals *s = &vm->signals;
+  if (!s->any_caught) return true;
+  s->any_caught = 0;
+  for (int sig = 1; sig < ASY_NSIG; sig++) {
+    if (!s->caught[sig]) continue;
+    s->caught[sig] = 0;
+    if (!s->to_loop[sig] || IS_UNDEF(s->loop_hook)) continue;
+    Value arg = INT_VAL(sig);
+    if (IS_EXC(asy_call(vm, s->loop_hook, 1, &arg, NULL))) return false;
+  }
+  return true;
+}
+
 void asy_signals_mark(VM *vm) {
+  asy_gc_mark_value(vm, vm->signals.loop_hook);
   asy_gc_mark_value(vm, vm->signals.main_task);
   asy_gc_mark_value(vm, vm->signals.tree_hook);
   asy_gc_mark_value(vm, vm->signals.ps_hook);

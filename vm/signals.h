@@ -8,6 +8,11 @@
 ** that task instead, so `finally` blocks and `__aexit__` run and asyncio.run turns the
 ** cancellation into KeyboardInterrupt; a second Ctrl-C raises KeyboardInterrupt at once
 ** (asyncio.Runner._on_sigint).
+**
+** loop.add_signal_handler hands a signal to the event loop instead: the C handler marks
+** it caught and writes to the poller's wake-up pipe; the loop, which waits on the poller
+** while any signal is handed to it, passes each caught signal to asyncio's hook at the
+** start of its next iteration, and the hook schedules the Python callback.
 */
 #ifndef ASY_SIGNALS_H
 #define ASY_SIGNALS_H
@@ -19,6 +24,8 @@
 
 typedef struct VM VM;
 
+#define ASY_NSIG 65 /* signal numbers 1..64 (Linux, real-time ones included) */
+
 typedef struct AsySignals {
   volatile sig_atomic_t pending; /* SIGINTs not acted on yet */
   int cancels;                   /* SIGINTs turned into a main-task cancel this run */
@@ -27,6 +34,11 @@ typedef struct AsySignals {
   volatile sig_atomic_t ps;      /* SIGUSR1: `asy --ps PID` asks for the task table */
   Value tree_hook;               /* asyncio's: print the task tree (UNDEF: none) */
   Value ps_hook;                 /* asyncio's: write the task table to a path (UNDEF: none) */
+  volatile sig_atomic_t caught[ASY_NSIG]; /* loop-handled signals not dispatched yet */
+  volatile sig_atomic_t any_caught;
+  bool to_loop[ASY_NSIG]; /* handed to the event loop by add_signal_handler */
+  int loop_count;         /* how many are */
+  Value loop_hook;        /* asyncio's: called with the number of a caught signal */
 } AsySignals;
 
 /* Install the SIGINT handler for this VM (the process has one; the last VM wins). */
@@ -44,6 +56,14 @@ void asy_signals_set_wake_fd(int fd);
 void asy_signals_check_quit(VM *vm);
 /* Where process pid leaves its task table for `asy --ps` (a static buffer). */
 const char *asy_signals_ps_path(long pid);
+/* Hand sig to the event loop (on) or give it back (off: SIGINT, SIGQUIT and SIGUSR1
+** return to the interpreter's own handling, others to SIG_DFL). False with errno set
+** when sigaction fails. */
+bool asy_signals_to_loop(VM *vm, int sig, bool on);
+/* True when a loop-handled signal waits to be dispatched. */
+#define asy_signals_caught(vm) ((vm)->signals.any_caught != 0)
+/* Pass each caught loop-handled signal to loop_hook; false with its exception pending. */
+bool asy_signals_dispatch(VM *vm);
 /* Mark main_task (gc.c). */
 void asy_signals_mark(VM *vm);
 
