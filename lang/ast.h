@@ -107,6 +107,8 @@ typedef enum {
   AST_Pass,
   AST_Break,
   AST_Continue,
+  AST_Match,
+  AST_TypeAlias,
 
   /* expr */
   AST_BoolOp,
@@ -145,12 +147,27 @@ typedef enum {
   AST_withitem,
   AST_comprehension,
   AST_ExceptHandler,
+  AST_match_case,
+  /* patterns (CPython's `pattern` sum type) */
+  AST_MatchValue,
+  AST_MatchSingleton,
+  AST_MatchSequence,
+  AST_MatchMapping,
+  AST_MatchClass,
+  AST_MatchStar,
+  AST_MatchAs,
+  AST_MatchOr,
+  /* type parameters (PEP 695) */
+  AST_TypeVar,
+  AST_ParamSpec,
+  AST_TypeVarTuple,
 
   AST_KIND_COUNT
 } AstKind;
 
 /* True for the statement kinds, the expression kinds. */
-#define AST_IS_STMT(k) ((k) >= AST_FunctionDef && (k) <= AST_Continue)
+#define AST_IS_STMT(k) ((k) >= AST_FunctionDef && (k) <= AST_TypeAlias)
+#define AST_IS_PATTERN(k) ((k) >= AST_MatchValue && (k) <= AST_MatchOr)
 #define AST_IS_EXPR(k) ((k) >= AST_BoolOp && (k) <= AST_Slice)
 
 /* ------------------------------------------------------------------------ */
@@ -254,6 +271,7 @@ struct AstNode {
       AstSeq body;             /* of stmt, n >= 1 */
       AstSeq decorator_list;   /* of expr, in source order */
       AstNode *returns;        /* expr? annotation `-> X` */
+      AstSeq type_params;      /* of AST_TypeVar/ParamSpec/TypeVarTuple */
     } FunctionDef;
     struct {
       char *name;
@@ -261,6 +279,7 @@ struct AstNode {
       AstSeq keywords;         /* of AST_keyword (metaclass=...) */
       AstSeq body;
       AstSeq decorator_list;
+      AstSeq type_params;
     } ClassDef;
     struct { AstNode *value; } Return;     /* value? */
     struct { AstSeq targets; } Delete;     /* exprs with ctx Del */
@@ -310,6 +329,12 @@ struct AstNode {
     struct { AstIdSeq names; } Global;
     struct { AstIdSeq names; } Nonlocal;
     struct { AstNode *value; } Expr;
+    struct { AstNode *subject; AstSeq cases; } Match; /* cases: of AST_match_case */
+    struct {
+      AstNode *name;           /* Name, ctx Store */
+      AstSeq type_params;
+      AstNode *value;
+    } TypeAlias;
     /* Pass, Break, Continue: no fields */
 
     /* ---- expr ---- */
@@ -397,6 +422,31 @@ struct AstNode {
       char *name;              /* NULL unless `as name` */
       AstSeq body;
     } ExceptHandler;
+    struct { AstNode *pattern, *guard; AstSeq body; } match_case; /* guard? */
+
+    /* ---- patterns ---- */
+    struct { AstNode *value; } MatchValue;          /* Constant, -Constant, Attribute.. */
+    struct { AstConst value; } MatchSingleton;      /* None / True / False */
+    struct { AstSeq patterns; } MatchSequence;
+    struct {
+      AstSeq keys;             /* exprs */
+      AstSeq patterns;
+      char *rest;              /* `**rest` name or NULL */
+    } MatchMapping;
+    struct {
+      AstNode *cls;
+      AstSeq patterns;
+      AstIdSeq kwd_attrs;
+      AstSeq kwd_patterns;
+    } MatchClass;
+    struct { char *name; } MatchStar;               /* NULL for `*_` */
+    struct { AstNode *pattern; char *name; } MatchAs; /* both NULL: `_` */
+    struct { AstSeq patterns; } MatchOr;
+
+    /* ---- type parameters ---- */
+    struct { char *name; AstNode *bound; } TypeVar; /* bound? (bound or constraints Tuple) */
+    struct { char *name; } ParamSpec;
+    struct { char *name; } TypeVarTuple;
   } v;
   /* clang-format on */
 };

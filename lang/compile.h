@@ -224,6 +224,8 @@ bool const_value(Compiler *c, const AstNode *e, Value *out);
 bool const_is_int64_min_magnitude(const AstNode *e);
 
 /* ---- statements and expressions ---- */
+/* A match statement (compile_match.c). */
+bool compile_match(Compiler *c, AstNode *s);
 /* One statement. */
 bool compile_stmt(Compiler *c, AstNode *s);
 /* One expression: pushes its value. */

@@ -88,6 +88,8 @@ static AstNode *seq_end(AstSeq s) { return s.items[s.n - 1]; }
 %token FALSE NONE TRUE AND AS ASSERT ASYNC AWAIT BREAK CLASS CONTINUE DEF DEL.
 %token ELIF ELSE EXCEPT FINALLY FOR FROM GLOBAL IF IMPORT IN IS LAMBDA NONLOCAL.
 %token NOT OR PASS RAISE RETURN TRY WHILE WITH YIELD.
+/* soft keywords: the driver turns a NAME into these where the statement needs it */
+%token MATCH CASE TYPE.
 
 %start_symbol input
 
@@ -329,6 +331,7 @@ compound_stmt(A) ::= try_stmt(A).
 compound_stmt(A) ::= with_stmt(A).
 compound_stmt(A) ::= funcdef(A).
 compound_stmt(A) ::= classdef(A).
+compound_stmt(A) ::= match_stmt(A).
 compound_stmt(A) ::= ASYNC(T) for_stmt(F). {
   A = F;
   A->kind = AST_AsyncFor;
@@ -487,6 +490,130 @@ classdef(A) ::= CLASS(T) NAME(N) LPAR(L) arglist(G) RPAR(R) COLON block(B). {
   A->v.ClassDef.keywords = call->v.Call.keywords;
   A->v.ClassDef.body = B;
 }
+
+/* ---- match statement (PEP 634) ---- */
+
+%type case_blocks {AstSeq}
+%type pat_list {ExprList}
+%type pos_pats {AstSeq}
+%type kw_pats {AstSeq}
+%type map_items {AstSeq}
+%type or_pats {AstSeq}
+match_stmt(A) ::= MATCH(T) slist(S) COLON NEWLINE INDENT case_blocks(C) DEDENT. {
+  AstNode *subj = list_node(P, &S);
+  if (subj->kind == AST_Starred) ab_error_node(P, subj, "cannot use starred expression here");
+  AstNode *last = seq_end(C);
+  A = NTN(P, AST_Match, T, seq_end(last->v.match_case.body));
+  A->v.Match.subject = subj;
+  A->v.Match.cases = C;
+}
+case_blocks(A) ::= case_block(B). { A = ab_seq1(P, B); }
+case_blocks(A) ::= case_blocks(A) case_block(B). { ab_push(P, &A, B); }
+case_block(A) ::= CASE(T) patterns(Q) guard(G) COLON block(B). {
+  A = NTN(P, AST_match_case, T, seq_end(B));
+  A->v.match_case.pattern = Q;
+  A->v.match_case.guard = G;
+  A->v.match_case.body = B;
+}
+guard(A) ::= . { A = NULL; }
+guard(A) ::= IF named_expression(E). { A = E; }
+
+patterns(A) ::= pat_list(L). { A = ab_pattern_list(P, &L.s, 0, NULL, NULL); }
+patterns(A) ::= pat_list(L) COMMA(C). { A = ab_pattern_list(P, &L.s, 1, NULL, &C); }
+pat_list(A) ::= maybe_star_pattern(B). { memset(&A, 0, sizeof A); A.s = ab_seq1(P, B); }
+pat_list(A) ::= pat_list(A) COMMA maybe_star_pattern(B). { ab_push(P, &A.s, B); }
+maybe_star_pattern(A) ::= pattern(A).
+maybe_star_pattern(A) ::= STAR(S) NAME(N). {
+  A = NTT(P, AST_MatchStar, S, N);
+  char *id = ab_str(P, &N);
+  A->v.MatchStar.name = strcmp(id, "_") ? id : NULL;
+}
+
+pattern(A) ::= or_pattern(A).
+pattern(A) ::= or_pattern(O) AS NAME(N). {
+  A = NNT(P, AST_MatchAs, O, N);
+  char *id = ab_str(P, &N);
+  if (!strcmp(id, "_")) ab_error_tok(P, N, "cannot use '_' as a target");
+  A->v.MatchAs.pattern = O;
+  A->v.MatchAs.name = id;
+}
+or_pattern(A) ::= or_pats(L). {
+  if (L.n == 1) A = L.items[0];
+  else {
+    A = NNN(P, AST_MatchOr, L.items[0], seq_end(L));
+    A->v.MatchOr.patterns = L;
+  }
+}
+or_pats(A) ::= closed_pattern(B). { A = ab_seq1(P, B); }
+or_pats(A) ::= or_pats(A) VBAR closed_pattern(B). { ab_push(P, &A, B); }
+
+closed_pattern(A) ::= literal_expr(E). { A = ab_literal_pattern(P, E); }
+closed_pattern(A) ::= name_or_attr(N). { A = ab_name_pattern(P, N); }
+closed_pattern(A) ::= name_or_attr(N) LPAR RPAR(R). { A = ab_class_pattern(P, N, NULL, NULL, &R); }
+closed_pattern(A) ::= name_or_attr(N) LPAR pos_pats(X) opt_comma RPAR(R). {
+  A = ab_class_pattern(P, N, &X, NULL, &R);
+}
+closed_pattern(A) ::= name_or_attr(N) LPAR kw_pats(K) opt_comma RPAR(R). {
+  A = ab_class_pattern(P, N, NULL, &K, &R);
+}
+closed_pattern(A) ::= name_or_attr(N) LPAR pos_pats(X) COMMA kw_pats(K) opt_comma RPAR(R). {
+  A = ab_class_pattern(P, N, &X, &K, &R);
+}
+closed_pattern(A) ::= name_or_attr LPAR kw_pats COMMA pos_pats(X) opt_comma RPAR. {
+  A = X.items[0];
+  ab_error_node(P, A, "positional patterns follow keyword patterns");
+}
+closed_pattern(A) ::= LPAR(L) RPAR(R). { A = NTT(P, AST_MatchSequence, L, R); }
+closed_pattern(A) ::= LPAR(L) pat_list(S) RPAR(R). { A = ab_pattern_list(P, &S.s, 0, &L, &R); }
+closed_pattern(A) ::= LPAR(L) pat_list(S) COMMA RPAR(R). { A = ab_pattern_list(P, &S.s, 1, &L, &R); }
+closed_pattern(A) ::= LSQB(L) RSQB(R). { A = NTT(P, AST_MatchSequence, L, R); }
+closed_pattern(A) ::= LSQB(L) pat_list(S) opt_comma RSQB(R). {
+  A = NTT(P, AST_MatchSequence, L, R);
+  A->v.MatchSequence.patterns = S.s;
+}
+closed_pattern(A) ::= LBRACE(L) RBRACE(R). { A = NTT(P, AST_MatchMapping, L, R); }
+closed_pattern(A) ::= LBRACE(L) map_items(M) opt_comma RBRACE(R). {
+  A = ab_mapping_pattern(P, &L, &M, NULL, &R);
+}
+closed_pattern(A) ::= LBRACE(L) map_items(M) COMMA DOUBLESTAR NAME(N) opt_comma RBRACE(R). {
+  A = ab_mapping_pattern(P, &L, &M, &N, &R);
+}
+closed_pattern(A) ::= LBRACE(L) DOUBLESTAR NAME(N) opt_comma RBRACE(R). {
+  A = ab_mapping_pattern(P, &L, NULL, &N, &R);
+}
+/* a map item is a MatchAs-free pair: key expression then pattern, kept as a keyword node */
+map_items(A) ::= map_item(B). { A = ab_seq1(P, B); }
+map_items(A) ::= map_items(A) COMMA map_item(B). { ab_push(P, &A, B); }
+map_item(A) ::= literal_expr(K) COLON pattern(V). { A = ab_map_item(P, K, V); }
+map_item(A) ::= name_or_attr(K) COLON pattern(V). { A = ab_map_item(P, K, V); }
+
+pos_pats(A) ::= pattern(B). { A = ab_seq1(P, B); }
+pos_pats(A) ::= pos_pats(A) COMMA pattern(B). { ab_push(P, &A, B); }
+kw_pats(A) ::= kw_pat(B). { A = ab_seq1(P, B); }
+kw_pats(A) ::= kw_pats(A) COMMA kw_pat(B). { ab_push(P, &A, B); }
+kw_pat(A) ::= NAME(N) EQUAL pattern(V). {
+  A = NTN(P, AST_keyword, N, V);
+  A->v.keyword.arg = ab_str(P, &N);
+  A->v.keyword.value = V;
+}
+
+name_or_attr(A) ::= NAME(N). { A = ab_name(P, &N); }
+name_or_attr(A) ::= name_or_attr(V) DOT NAME(N). {
+  A = NNT(P, AST_Attribute, V, N);
+  A->v.Attribute.value = V;
+  A->v.Attribute.attr = ab_str(P, &N);
+  A->v.Attribute.ctx = AST_Load;
+}
+
+literal_expr(A) ::= signed_number(A).
+literal_expr(A) ::= signed_number(L) PLUS NUMBER(N). { A = ab_binop(P, L, AST_Add, ab_number(P, &N)); }
+literal_expr(A) ::= signed_number(L) MINUS NUMBER(N). { A = ab_binop(P, L, AST_Sub, ab_number(P, &N)); }
+literal_expr(A) ::= strings(S). { A = ab_strings(P, S); }
+literal_expr(A) ::= NONE(T). { A = ab_const(P, &T, AST_CONST_NONE); }
+literal_expr(A) ::= TRUE(T). { A = ab_const(P, &T, AST_CONST_TRUE); }
+literal_expr(A) ::= FALSE(T). { A = ab_const(P, &T, AST_CONST_FALSE); }
+signed_number(A) ::= NUMBER(N). { A = ab_number(P, &N); }
+signed_number(A) ::= MINUS(T) NUMBER(N). { A = ab_unary(P, &T, AST_USub, ab_number(P, &N)); }
 
 /* ---- parameters ---- */
 

@@ -409,6 +409,44 @@ static bool visit_global_nonlocal(SymTable *st, AstNode *s, bool is_global) {
   return true;
 }
 
+/* A capture name of a pattern binds like an assignment target. */
+static bool visit_capture(SymTable *st, const char *name, AstNode *p) {
+  if (!name) return true;
+  return check_debug_name(st, name, p, false) && add_def(st, name, SYM_DEF_LOCAL, p);
+}
+
+static bool visit_pattern(SymTable *st, AstNode *p) {
+  switch (p->kind) {
+  case AST_MatchValue: return visit_expr(st, p->v.MatchValue.value);
+  case AST_MatchSingleton: return true;
+  case AST_MatchSequence:
+    for (int i = 0; i < p->v.MatchSequence.patterns.n; i++)
+      if (!visit_pattern(st, p->v.MatchSequence.patterns.items[i])) return false;
+    return true;
+  case AST_MatchStar: return visit_capture(st, p->v.MatchStar.name, p);
+  case AST_MatchMapping:
+    if (!visit_exprs(st, &p->v.MatchMapping.keys)) return false;
+    for (int i = 0; i < p->v.MatchMapping.patterns.n; i++)
+      if (!visit_pattern(st, p->v.MatchMapping.patterns.items[i])) return false;
+    return visit_capture(st, p->v.MatchMapping.rest, p);
+  case AST_MatchClass:
+    if (!visit_expr(st, p->v.MatchClass.cls)) return false;
+    for (int i = 0; i < p->v.MatchClass.patterns.n; i++)
+      if (!visit_pattern(st, p->v.MatchClass.patterns.items[i])) return false;
+    for (int i = 0; i < p->v.MatchClass.kwd_patterns.n; i++)
+      if (!visit_pattern(st, p->v.MatchClass.kwd_patterns.items[i])) return false;
+    return true;
+  case AST_MatchAs:
+    if (p->v.MatchAs.pattern && !visit_pattern(st, p->v.MatchAs.pattern)) return false;
+    return visit_capture(st, p->v.MatchAs.name, p);
+  case AST_MatchOr:
+    for (int i = 0; i < p->v.MatchOr.patterns.n; i++)
+      if (!visit_pattern(st, p->v.MatchOr.patterns.items[i])) return false;
+    return true;
+  default: return st_error(st, p, "unsupported pattern");
+  }
+}
+
 static bool visit_stmt(SymTable *st, AstNode *s) {
   if (st->failed) return false;
   switch (s->kind) {
@@ -516,6 +554,15 @@ static bool visit_stmt(SymTable *st, AstNode *s) {
   case AST_Global: return visit_global_nonlocal(st, s, true);
   case AST_Nonlocal: return visit_global_nonlocal(st, s, false);
   case AST_Expr: return visit_expr(st, s->v.Expr.value);
+  case AST_Match:
+    if (!visit_expr(st, s->v.Match.subject)) return false;
+    for (int i = 0; i < s->v.Match.cases.n; i++) {
+      AstNode *m = s->v.Match.cases.items[i];
+      if (!visit_pattern(st, m->v.match_case.pattern)) return false;
+      if (m->v.match_case.guard && !visit_expr(st, m->v.match_case.guard)) return false;
+      if (!visit_stmts(st, &m->v.match_case.body)) return false;
+    }
+    return true;
   case AST_Pass:
   case AST_Break:
   case AST_Continue: return true;

@@ -55,6 +55,7 @@
 #include "vm/egroup.h"
 #include "vm/gen.h"
 #include "vm/interp.h"
+#include "vm/match.h"
 #include "vm/obj/class.h"
 #include "vm/obj/dict.h"
 #include "vm/obj/format.h"
@@ -1442,6 +1443,40 @@ dispatch:
         ObjDict *d = asy_dict_new(vm);
         asy_dict_set_str(vm, frame->locals, key, OBJ_VAL(d));
       }
+      DISPATCH();
+    }
+
+    TARGET(GET_LEN) {
+      int64_t n = asy_len(vm, TOP());
+      ERROR_IF(n < 0);
+      PUSH(INT_VAL(n));
+      DISPATCH();
+    }
+
+    TARGET(MATCH_MAPPING) {
+      bool is_mapping = asy_match_is_mapping(vm, TOP());
+      PUSH(BOOL_VAL(is_mapping));
+      DISPATCH();
+    }
+
+    TARGET(MATCH_SEQUENCE) {
+      bool is_sequence = asy_match_is_sequence(vm, TOP());
+      PUSH(BOOL_VAL(is_sequence));
+      DISPATCH();
+    }
+
+    TARGET(MATCH_KEYS) {
+      Value values = asy_match_keys(vm, PEEK(2), TOP());
+      ERROR_IF(IS_EXC(values));
+      PUSH(values);
+      DISPATCH();
+    }
+
+    TARGET(MATCH_CLASS) {
+      Value attrs = asy_match_class(vm, PEEK(3), PEEK(2), (int)ARG, TOP());
+      ERROR_IF(IS_EXC(attrs));
+      sp -= 2;
+      sp[-1] = attrs;
       DISPATCH();
     }
 

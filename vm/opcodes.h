@@ -185,7 +185,12 @@ enum {
   OP(GET_ANEXT,               0, 1,                   OPARG_NONE,                 "aiterator -- aiterator awaitable") \
   OP(END_ASYNC_FOR,           2, 0,                   OPARG_NONE,                 "aiterator exc -- : StopAsyncIteration ends the loop, else re-raise") \
   OP(SETUP_ANNOTATIONS,       0, 0,                   OPARG_NONE,                 "-- : create __annotations__ in the locals dict if absent") \
-  OP(PRINT_EXPR,              1, 0,                   OPARG_NONE,                 "v -- : REPL echo (repr to stdout, sets builtins._)")
+  OP(PRINT_EXPR,              1, 0,                   OPARG_NONE,                 "v -- : REPL echo (repr to stdout, sets builtins._)") \
+  OP(GET_LEN,                 1, 2,                   OPARG_NONE,                 "v -- v len(v) (match statements)") \
+  OP(MATCH_MAPPING,           1, 2,                   OPARG_NONE,                 "subject -- subject bool: is it a mapping (dict and subclasses)") \
+  OP(MATCH_SEQUENCE,          1, 2,                   OPARG_NONE,                 "subject -- subject bool: is it a sequence (list, tuple, range, deque, not str/bytes)") \
+  OP(MATCH_KEYS,              2, 3,                   OPARG_NONE,                 "subject keys -- subject keys values_tuple_or_None (lookups through subject.get)") \
+  OP(MATCH_CLASS,             3, 1,                   OPARG_OTHER,                "subject cls names -- attrs_tuple_or_None: arg positional sub-patterns via __match_args__, then the attributes in names")
 
 typedef enum {
 #define OP(name, pops, pushes, flags, doc) OP_##name,
