@@ -630,6 +630,53 @@ static bool compile_defaults(Compiler *c, AstNode *args, AsyPos loc, int *flags)
   return true;
 }
 
+/* One `name: annotation` pair of a function's __annotations__: pushes 2 items. */
+static bool annotation_pair(Compiler *c, const char *name, AstNode *ann, bool starred, AsyPos loc,
+                            int *n) {
+  if (!ann) return true;
+  const char *m = cmangle(c, name);
+  emit_load_const(c, str_const(c, m, strlen(m)), loc);
+  TRY(compile_annotation(c, ann));
+  if (starred && !c->future_annotations) { /* `*args: *Ts` stores the unpacked Ts */
+    emit(c, OP_UNPACK_SEQUENCE, 1, loc);
+  }
+  (*n)++;
+  return true;
+}
+
+static bool annotation_pairs(Compiler *c, AstSeq *params, AsyPos loc, int *n) {
+  for (int i = 0; i < params->n; i++) {
+    AstNode *a = params->items[i];
+    TRY(annotation_pair(c, a->v.arg.arg, a->v.arg.annotation, false, loc, n));
+  }
+  return true;
+}
+
+/* __annotations__ of a def as a dict (MAKE_FUNCTION flag 4), in CPython 3.13's order:
+   args, then positional-only, *args, keyword-only, **kwargs, return. */
+static bool compile_annotations(Compiler *c, AstNode *args, AstNode *returns, AsyPos loc,
+                                int *flags) {
+  int n = 0;
+  AstNode *va = args->v.arguments.vararg, *kw = args->v.arguments.kwarg;
+  TRY(annotation_pairs(c, &args->v.arguments.args, loc, &n));
+  TRY(annotation_pairs(c, &args->v.arguments.posonlyargs, loc, &n));
+  if (va) {
+    AstNode *ann = va->v.arg.annotation;
+    bool starred = ann && ann->kind == AST_Starred;
+    TRY(annotation_pair(c, va->v.arg.arg,
+                        starred && !c->future_annotations ? ann->v.Starred.value : ann, starred,
+                        loc, &n));
+  }
+  TRY(annotation_pairs(c, &args->v.arguments.kwonlyargs, loc, &n));
+  if (kw) TRY(annotation_pair(c, kw->v.arg.arg, kw->v.arg.annotation, false, loc, &n));
+  TRY(annotation_pair(c, "return", returns, false, loc, &n));
+  if (n) {
+    emit(c, OP_BUILD_MAP, n, loc);
+    *flags |= 4;
+  }
+  return true;
+}
+
 static void set_arg_counts(Unit *u, AstNode *args) {
   u->posonly = args->v.arguments.posonlyargs.n;
   u->argcount = u->posonly + args->v.arguments.args.n;
@@ -647,6 +694,7 @@ bool compile_function(Compiler *c, AstNode *s) {
   int firstline = decos->n ? decos->items[0]->lineno : s->lineno;
   int mflags;
   TRY(compile_defaults(c, args, loc, &mflags));
+  TRY(compile_annotations(c, args, s->v.FunctionDef.returns, loc, &mflags));
   Unit *u = enter_unit(c, s, is_async ? UNIT_ASYNC_FUNCTION : UNIT_FUNCTION, s->v.FunctionDef.name,
                        firstline);
   if (!u) return false;
@@ -837,17 +885,7 @@ static bool compile_module(Compiler *c, AstNode *mod) {
     return true;
   }
   AstSeq *body = mod->kind == AST_Module ? &mod->v.Module.body : &mod->v.Interactive.body;
-  /* `from __future__ import annotations` (after an optional docstring) */
-  for (int i = 0; i < body->n; i++) {
-    AstNode *s = body->items[i];
-    if (i == 0 && body_docstring(body)) continue;
-    if (s->kind != AST_ImportFrom || !s->v.ImportFrom.module ||
-        strcmp(s->v.ImportFrom.module, "__future__") != 0)
-      break;
-    for (int j = 0; j < s->v.ImportFrom.names.n; j++)
-      if (strcmp(s->v.ImportFrom.names.items[j]->v.alias.name, "annotations") == 0)
-        c->future_annotations = true;
-  }
+  c->future_annotations = asy_future_annotations(mod);
   if (find_ann(body)) emit(c, OP_SETUP_ANNOTATIONS, 0, body->n ? node_loc(body->items[0]) : NO_LOC);
   AstNode *doc = c->interactive ? NULL : body_docstring(body);
   if (doc) {

@@ -223,6 +223,13 @@ bool const_value(Compiler *c, const AstNode *e, Value *out);
 /* Is e the literal 9223372036854775808 (so that -e folds to INT64_MIN)? */
 bool const_is_int64_min_magnitude(const AstNode *e);
 
+/* ---- annotations (unparse.c) ---- */
+/* Push an annotation's value: evaluated, or its text as CPython's ast.unparse writes it
+   under `from __future__ import annotations`. */
+bool compile_annotation(Compiler *c, AstNode *ann);
+/* CPython's ast.unparse of an expression, as a new str. */
+ObjStr *unparse_expr(Compiler *c, const AstNode *e);
+
 /* ---- statements and expressions ---- */
 /* A match statement (compile_match.c). */
 bool compile_match(Compiler *c, AstNode *s);

@@ -255,20 +255,7 @@ static bool compile_annassign(Compiler *c, AstNode *s) {
   if (t->kind == AST_Name && s->v.AnnAssign.simple && module_or_class) {
     /* __annotations__[name] = annotation (evaluated, as CPython 3.13; its source
        text under `from __future__ import annotations`) */
-    if (c->future_annotations) {
-      const AstNode *a = s->v.AnnAssign.annotation;
-      Value text = OBJ_VAL(source_segment(c, a));
-      if (a->kind == AST_Constant) { /* CPython unparses: a string shows as its repr */
-        Value v;
-        TRY(const_value(c, a, &v));
-        Value r = asy_repr(c->vm, v);
-        if (IS_EXC(r)) asy_clear_pending(c->vm);
-        else text = r;
-      }
-      emit_load_const(c, text, loc);
-    } else {
-      TRY(compile_expr(c, s->v.AnnAssign.annotation));
-    }
+    TRY(compile_annotation(c, s->v.AnnAssign.annotation));
     emit(c, OP_LOAD_NAME, add_name(c, "__annotations__"), loc);
     const char *m = cmangle(c, t->v.Name.id);
     emit_load_const(c, OBJ_VAL(asy_str_intern(c->vm, m, strlen(m))), loc);

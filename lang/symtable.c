@@ -366,12 +366,28 @@ static bool visit_arguments(SymTable *st, AstNode *args) {
   return true;
 }
 
-/* Default values are evaluated in the enclosing scope. Annotations are not compiled
-   for parameters (Asy does not build __annotations__ for functions), so they are not
-   visited either. */
+static bool visit_param_annotations(SymTable *st, AstSeq *params) {
+  for (int i = 0; i < params->n; i++) {
+    AstNode *ann = params->items[i]->v.arg.annotation;
+    if (ann && !visit_expr(st, ann)) return false;
+  }
+  return true;
+}
+
+/* Default values are evaluated in the enclosing scope, and so are the annotations of
+   the parameters and the return (CPython 3.13 builds __annotations__ at def time),
+   unless `from __future__ import annotations` keeps them as text. */
 static bool visit_defaults(SymTable *st, AstNode *args) {
-  return visit_exprs(st, &args->v.arguments.defaults) &&
-         visit_exprs(st, &args->v.arguments.kw_defaults);
+  if (!visit_exprs(st, &args->v.arguments.defaults) ||
+      !visit_exprs(st, &args->v.arguments.kw_defaults))
+    return false;
+  if (st->future_annotations) return true;
+  AstNode *va = args->v.arguments.vararg, *kw = args->v.arguments.kwarg;
+  return visit_param_annotations(st, &args->v.arguments.args) &&
+         visit_param_annotations(st, &args->v.arguments.posonlyargs) &&
+         (!va || !va->v.arg.annotation || visit_expr(st, va->v.arg.annotation)) &&
+         visit_param_annotations(st, &args->v.arguments.kwonlyargs) &&
+         (!kw || !kw->v.arg.annotation || visit_expr(st, kw->v.arg.annotation));
 }
 
 static bool visit_alias(SymTable *st, AstNode *a, bool from) {
@@ -455,6 +471,9 @@ static bool visit_stmt(SymTable *st, AstNode *s) {
     if (!check_debug_name(st, s->v.FunctionDef.name, s, false)) return false;
     if (!add_def(st, s->v.FunctionDef.name, SYM_DEF_LOCAL, s)) return false;
     if (!visit_defaults(st, s->v.FunctionDef.args)) return false;
+    if (s->v.FunctionDef.returns && !st->future_annotations &&
+        !visit_expr(st, s->v.FunctionDef.returns))
+      return false;
     if (!visit_exprs(st, &s->v.FunctionDef.decorator_list)) return false;
     Scope *f = enter_block(st, s->v.FunctionDef.name, BLOCK_FUNCTION, s);
     f->is_async = s->kind == AST_AsyncFunctionDef;
@@ -887,6 +906,23 @@ static bool analyze_block(SymTable *st, Scope *ste, NameSet *bound, NameSet *fre
   return true;
 }
 
+bool asy_future_annotations(AstNode *mod) {
+  if (mod->kind != AST_Module && mod->kind != AST_Interactive) return false;
+  AstSeq *body = mod->kind == AST_Module ? &mod->v.Module.body : &mod->v.Interactive.body;
+  for (int i = 0; i < body->n; i++) {
+    AstNode *s = body->items[i];
+    if (i == 0 && s->kind == AST_Expr && s->v.Expr.value->kind == AST_Constant &&
+        s->v.Expr.value->v.Constant.value.kind == AST_CONST_STR)
+      continue;
+    if (s->kind != AST_ImportFrom || !s->v.ImportFrom.module ||
+        strcmp(s->v.ImportFrom.module, "__future__") != 0)
+      return false;
+    for (int j = 0; j < s->v.ImportFrom.names.n; j++)
+      if (strcmp(s->v.ImportFrom.names.items[j]->v.alias.name, "annotations") == 0) return true;
+  }
+  return false;
+}
+
 SymTable *asy_symtable_build(AstArena *arena, AstNode *mod, const char *src, size_t len,
                              AsySyntaxErr *err) {
   SymTable *st = asy_arena_alloc(arena, sizeof *st);
@@ -894,6 +930,7 @@ SymTable *asy_symtable_build(AstArena *arena, AstNode *mod, const char *src, siz
   st->err = err;
   st->src = src;
   st->srclen = len;
+  st->future_annotations = asy_future_annotations(mod);
   st->top = enter_block(st, "top", BLOCK_MODULE, mod);
   bool ok = true;
   switch (mod->kind) {

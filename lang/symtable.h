@@ -96,6 +96,7 @@ typedef struct SymTable {
   AsySyntaxErr *err;
   const char *src; size_t srclen; /* for SyntaxError.text */
   bool failed;
+  bool future_annotations; /* annotations are kept as text: not evaluated, not visited */
 } SymTable;
 /* clang-format on */
 
@@ -103,6 +104,9 @@ typedef struct SymTable {
 ** Returns NULL with *err filled on a SyntaxError. */
 SymTable *asy_symtable_build(AstArena *arena, AstNode *mod, const char *src, size_t len,
                              AsySyntaxErr *err);
+/* Does the module start with `from __future__ import annotations` (after an optional
+** docstring)? */
+bool asy_future_annotations(AstNode *mod);
 /* The scope created for a FunctionDef/AsyncFunctionDef/ClassDef/Lambda/comprehension
 ** node (or the module node), NULL if none. */
 Scope *asy_symtable_scope(SymTable *st, const AstNode *node);

@@ -1212,9 +1212,12 @@ dispatch:
       if (flags & 4) annotations = *--p;
       if (flags & 2) kwdefaults = *--p;
       if (flags & 1) defaults = *--p;
-      (void)annotations;
       asy_code_caches(vm, fcode);
       ObjFunction *fn = asy_function_new(vm, fcode, frame->globals);
+      if (!IS_UNDEF(annotations)) {
+        fn->dict = asy_dict_new(vm);
+        asy_dict_set_str(vm, fn->dict, asy_str_intern(vm, "__annotations__", 15), annotations);
+      }
       if (!IS_UNDEF(closure)) fn->closure = AS_TUPLE(closure);
       if (!IS_UNDEF(kwdefaults)) fn->kwdefaults = AS_DICT(kwdefaults);
       if (!IS_UNDEF(defaults)) fn->defaults = AS_TUPLE(defaults);
