@@ -120,6 +120,7 @@ struct Unit {
   /* class bodies: names X assigned as `self.X` in nested functions (CPython 3.13's
      __static_attributes__) */
   const char **static_attrs; int nstatic, capstatic;
+  bool typeparams;         /* the type-parameter scope of a generic def/class/alias */
   /* code object header */
   int firstline;
   int argcount, posonly, kwonly, flags;
@@ -210,6 +211,8 @@ bool compile_function(Compiler *c, AstNode *s);
 bool compile_lambda(Compiler *c, AstNode *e);
 /* class statement: body function + BUILD_CLASS, decorators, the name store. */
 bool compile_class(Compiler *c, AstNode *s);
+/* type X[T] = ... (PEP 695): a lazily evaluated typing.TypeAliasType. */
+bool compile_type_alias(Compiler *c, AstNode *s);
 /* list/set/dict comprehension or generator expression: pushes its result. */
 bool compile_comprehension(Compiler *c, AstNode *e);
 /* Statement body of a module/class/function: docstring handling is the caller's. */

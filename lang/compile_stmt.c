@@ -757,6 +757,7 @@ bool compile_stmt(Compiler *c, AstNode *s) {
   case AST_Pass: return true;
   case AST_Expr: return compile_expr_stmt(c, s);
   case AST_Match: return compile_match(c, s);
+  case AST_TypeAlias: return compile_type_alias(c, s);
   case AST_Break: return compile_break_continue(c, s, true);
   case AST_Continue: return compile_break_continue(c, s, false);
   default: return cerror(c, s, "unsupported statement");

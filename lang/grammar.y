@@ -467,9 +467,10 @@ with_item(A) ::= test(E) AS titem(X). {
   A->v.withitem.optional_vars = ab_target(P, X, TGT_WITH);
 }
 
-funcdef(A) ::= DEF(T) NAME(N) LPAR params(L) RPAR returns(R) COLON block(B). {
+funcdef(A) ::= DEF(T) NAME(N) tparams(TP) LPAR params(L) RPAR returns(R) COLON block(B). {
   A = NTN(P, AST_FunctionDef, T, seq_end(B));
   A->v.FunctionDef.name = ab_str(P, &N);
+  A->v.FunctionDef.type_params = TP;
   A->v.FunctionDef.args = ab_arguments(P, L, 0);
   A->v.FunctionDef.returns = R;
   A->v.FunctionDef.body = B;
@@ -477,14 +478,16 @@ funcdef(A) ::= DEF(T) NAME(N) LPAR params(L) RPAR returns(R) COLON block(B). {
 returns(A) ::= . { A = NULL; }
 returns(A) ::= RARROW test(B). { A = B; }
 
-classdef(A) ::= CLASS(T) NAME(N) COLON block(B). {
+classdef(A) ::= CLASS(T) NAME(N) tparams(TP) COLON block(B). {
   A = NTN(P, AST_ClassDef, T, seq_end(B));
   A->v.ClassDef.name = ab_str(P, &N);
   A->v.ClassDef.body = B;
+  A->v.ClassDef.type_params = TP;
 }
-classdef(A) ::= CLASS(T) NAME(N) LPAR(L) arglist(G) RPAR(R) COLON block(B). {
+classdef(A) ::= CLASS(T) NAME(N) tparams(TP) LPAR(L) arglist(G) RPAR(R) COLON block(B). {
   A = NTN(P, AST_ClassDef, T, seq_end(B));
   A->v.ClassDef.name = ab_str(P, &N);
+  A->v.ClassDef.type_params = TP;
   AstNode *call = ab_call(P, ab_name(P, &N), G, &L, &R);
   A->v.ClassDef.bases = call->v.Call.args;
   A->v.ClassDef.keywords = call->v.Call.keywords;
@@ -614,6 +617,45 @@ literal_expr(A) ::= TRUE(T). { A = ab_const(P, &T, AST_CONST_TRUE); }
 literal_expr(A) ::= FALSE(T). { A = ab_const(P, &T, AST_CONST_FALSE); }
 signed_number(A) ::= NUMBER(N). { A = ab_number(P, &N); }
 signed_number(A) ::= MINUS(T) NUMBER(N). { A = ab_unary(P, &T, AST_USub, ab_number(P, &N)); }
+
+/* ---- type parameters (PEP 695) ---- */
+
+%type tparams {AstSeq}
+%type tplist {AstSeq}
+tparams(A) ::= . { memset(&A, 0, sizeof A); }
+tparams(A) ::= LSQB tplist(L) opt_comma RSQB. { A = L; }
+tparams(A) ::= LSQB RSQB(R). {
+  memset(&A, 0, sizeof A);
+  /* CPython points at the ']' */
+  ab_error_tok(P, R, "Type parameter list cannot be empty");
+}
+tplist(A) ::= tparam(B). { A = ab_seq1(P, B); }
+tplist(A) ::= tplist(A) COMMA tparam(B). { ab_push(P, &A, B); }
+tparam(A) ::= NAME(N). {
+  A = NTT(P, AST_TypeVar, N, N);
+  A->v.TypeVar.name = ab_str(P, &N);
+}
+tparam(A) ::= NAME(N) COLON test(B). {
+  A = NTN(P, AST_TypeVar, N, B);
+  A->v.TypeVar.name = ab_str(P, &N);
+  A->v.TypeVar.bound = B;
+}
+tparam(A) ::= STAR(S) NAME(N). {
+  A = NTT(P, AST_TypeVarTuple, S, N);
+  A->v.TypeVarTuple.name = ab_str(P, &N);
+}
+tparam(A) ::= DOUBLESTAR(S) NAME(N). {
+  A = NTT(P, AST_ParamSpec, S, N);
+  A->v.ParamSpec.name = ab_str(P, &N);
+}
+
+simple_stmt(A) ::= TYPE(T) NAME(N) tparams(TP) EQUAL test(V). {
+  A = NTN(P, AST_TypeAlias, T, V);
+  A->v.TypeAlias.name = ab_name(P, &N);
+  A->v.TypeAlias.name->v.Name.ctx = AST_Store;
+  A->v.TypeAlias.type_params = TP;
+  A->v.TypeAlias.value = V;
+}
 
 /* ---- parameters ---- */
 

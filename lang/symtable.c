@@ -374,14 +374,18 @@ static bool visit_param_annotations(SymTable *st, AstSeq *params) {
   return true;
 }
 
-/* Default values are evaluated in the enclosing scope, and so are the annotations of
-   the parameters and the return (CPython 3.13 builds __annotations__ at def time),
-   unless `from __future__ import annotations` keeps them as text. */
+/* Default values are evaluated in the enclosing scope. */
 static bool visit_defaults(SymTable *st, AstNode *args) {
-  if (!visit_exprs(st, &args->v.arguments.defaults) ||
-      !visit_exprs(st, &args->v.arguments.kw_defaults))
-    return false;
+  return visit_exprs(st, &args->v.arguments.defaults) &&
+         visit_exprs(st, &args->v.arguments.kw_defaults);
+}
+
+/* So are the annotations of the parameters and the return (CPython 3.13 builds
+   __annotations__ at def time; inside the type-parameter scope of a generic def),
+   unless `from __future__ import annotations` keeps them as text. */
+static bool visit_annotations(SymTable *st, AstNode *args, AstNode *returns) {
   if (st->future_annotations) return true;
+  if (returns && !visit_expr(st, returns)) return false;
   AstNode *va = args->v.arguments.vararg, *kw = args->v.arguments.kwarg;
   return visit_param_annotations(st, &args->v.arguments.args) &&
          visit_param_annotations(st, &args->v.arguments.posonlyargs) &&
@@ -463,6 +467,25 @@ static bool visit_pattern(SymTable *st, AstNode *p) {
   }
 }
 
+/* The names of a type-parameter list, and each bound in a lazily evaluated scope. */
+static bool visit_type_params(SymTable *st, AstSeq *tps) {
+  for (int i = 0; i < tps->n; i++) {
+    AstNode *tp = tps->items[i];
+    const char *name = tp->kind == AST_TypeVar     ? tp->v.TypeVar.name
+                       : tp->kind == AST_ParamSpec ? tp->v.ParamSpec.name
+                                                   : tp->v.TypeVarTuple.name;
+    if (scope_find(st->cur, name) >= 0)
+      return st_error(st, tp, "duplicate type parameter '%s'", name);
+    if (!add_def(st, name, SYM_DEF_LOCAL, tp)) return false;
+    if (tp->kind == AST_TypeVar && tp->v.TypeVar.bound) {
+      enter_block(st, name, BLOCK_FUNCTION, tp);
+      if (!visit_expr(st, tp->v.TypeVar.bound)) return false;
+      exit_block(st);
+    }
+  }
+  return true;
+}
+
 static bool visit_stmt(SymTable *st, AstNode *s) {
   if (st->failed) return false;
   switch (s->kind) {
@@ -470,31 +493,50 @@ static bool visit_stmt(SymTable *st, AstNode *s) {
   case AST_AsyncFunctionDef: {
     if (!check_debug_name(st, s->v.FunctionDef.name, s, false)) return false;
     if (!add_def(st, s->v.FunctionDef.name, SYM_DEF_LOCAL, s)) return false;
-    if (!visit_defaults(st, s->v.FunctionDef.args)) return false;
-    if (s->v.FunctionDef.returns && !st->future_annotations &&
-        !visit_expr(st, s->v.FunctionDef.returns))
-      return false;
+    AstNode *args = s->v.FunctionDef.args;
+    if (!visit_defaults(st, args)) return false;
     if (!visit_exprs(st, &s->v.FunctionDef.decorator_list)) return false;
+    AstSeq *tps = &s->v.FunctionDef.type_params;
+    if (tps->n) {
+      enter_block(st, s->v.FunctionDef.name, BLOCK_FUNCTION, (const AstNode *)tps);
+      /* the defaults are evaluated outside and passed in (CPython's .defaults) */
+      if (args->v.arguments.defaults.n && !add_def(st, ".defaults", SYM_DEF_PARAM, s)) return false;
+      bool kwdefaults = false;
+      for (int i = 0; i < args->v.arguments.kw_defaults.n; i++)
+        kwdefaults |= args->v.arguments.kw_defaults.items[i] != NULL;
+      if (kwdefaults && !add_def(st, ".kwdefaults", SYM_DEF_PARAM, s)) return false;
+      if (!visit_type_params(st, tps)) return false;
+    }
+    if (!visit_annotations(st, args, s->v.FunctionDef.returns)) return false;
     Scope *f = enter_block(st, s->v.FunctionDef.name, BLOCK_FUNCTION, s);
     f->is_async = s->kind == AST_AsyncFunctionDef;
-    if (!visit_arguments(st, s->v.FunctionDef.args)) return false;
+    if (!visit_arguments(st, args)) return false;
     if (!visit_stmts(st, &s->v.FunctionDef.body)) return false;
     exit_block(st);
+    if (tps->n) exit_block(st);
     return true;
   }
   case AST_ClassDef: {
     if (!check_debug_name(st, s->v.ClassDef.name, s, false)) return false;
     if (!add_def(st, s->v.ClassDef.name, SYM_DEF_LOCAL, s)) return false;
+    if (!visit_exprs(st, &s->v.ClassDef.decorator_list)) return false;
+    AstSeq *tps = &s->v.ClassDef.type_params;
+    if (tps->n) {
+      /* bases and keywords are evaluated in the type-parameter scope (they may use T) */
+      enter_block(st, s->v.ClassDef.name, BLOCK_FUNCTION, (const AstNode *)tps);
+      if (!visit_type_params(st, tps) || !add_def(st, ".type_params", SYM_DEF_LOCAL, s))
+        return false;
+    }
     if (!visit_exprs(st, &s->v.ClassDef.bases)) return false;
     for (int i = 0; i < s->v.ClassDef.keywords.n; i++)
       if (!visit_expr(st, s->v.ClassDef.keywords.items[i]->v.keyword.value)) return false;
-    if (!visit_exprs(st, &s->v.ClassDef.decorator_list)) return false;
     enter_block(st, s->v.ClassDef.name, BLOCK_CLASS, s);
     const char *saved = st->private_;
     st->private_ = s->v.ClassDef.name;
     bool ok = visit_stmts(st, &s->v.ClassDef.body);
     st->private_ = saved;
     exit_block(st);
+    if (tps->n) exit_block(st);
     return ok;
   }
   case AST_Return: return !s->v.Return.value || visit_expr(st, s->v.Return.value);
@@ -582,6 +624,21 @@ static bool visit_stmt(SymTable *st, AstNode *s) {
       if (!visit_stmts(st, &m->v.match_case.body)) return false;
     }
     return true;
+  case AST_TypeAlias: {
+    AstNode *name = s->v.TypeAlias.name;
+    if (!add_def(st, name->v.Name.id, SYM_DEF_LOCAL, name)) return false;
+    AstSeq *tps = &s->v.TypeAlias.type_params;
+    if (tps->n) {
+      enter_block(st, name->v.Name.id, BLOCK_FUNCTION, (const AstNode *)tps);
+      if (!visit_type_params(st, tps)) return false;
+    }
+    /* the value is evaluated lazily, in a function of its own */
+    enter_block(st, name->v.Name.id, BLOCK_FUNCTION, s);
+    if (!visit_expr(st, s->v.TypeAlias.value)) return false;
+    exit_block(st);
+    if (tps->n) exit_block(st);
+    return true;
+  }
   case AST_Pass:
   case AST_Break:
   case AST_Continue: return true;

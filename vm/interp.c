@@ -56,6 +56,7 @@
 #include "vm/gen.h"
 #include "vm/interp.h"
 #include "vm/match.h"
+#include "vm/typeparams.h"
 #include "vm/obj/class.h"
 #include "vm/obj/dict.h"
 #include "vm/obj/format.h"
@@ -1320,7 +1321,7 @@ dispatch:
       case INTRINSIC_IMPORT_STAR:
         r = asy_import_star(vm, v, frame->locals ? frame->locals : frame->globals);
         break;
-      default: r = v; break;
+      default: r = asy_intrinsic_typing1(vm, (int)ARG, v); break;
       }
       ERROR_IF(IS_EXC(r));
       sp[-1] = r;
@@ -1332,7 +1333,7 @@ dispatch:
       if (ARG == INTRINSIC_PREP_RERAISE_STAR) {
         r = asy_prep_reraise_star(vm, sp[-2], sp[-1]);
       } else {
-        r = asy_raise(vm, vm->exc.RuntimeError, "unknown intrinsic %d", (int)ARG);
+        r = asy_intrinsic_typing2(vm, (int)ARG, sp[-2], sp[-1]);
       }
       ERROR_IF(IS_EXC(r));
       sp--;

@@ -241,9 +241,18 @@ typedef enum { CMP_LT, CMP_LE, CMP_EQ, CMP_NE, CMP_GT, CMP_GE } AsyCmpOp;
 /* CALL_INTRINSIC_1 / _2 arguments. */
 typedef enum {
   INTRINSIC_IMPORT_STAR = 1,             /* module -- None: `from m import *` into frame->locals (module level only): m.__all__ or its public names */
+  /* PEP 695 (vm/typeparams.c, through typing's _pep695_* helpers): */
+  INTRINSIC_TYPEVAR,                     /* name -- TypeVar */
+  INTRINSIC_PARAMSPEC,                   /* name -- ParamSpec */
+  INTRINSIC_TYPEVARTUPLE,                /* name -- TypeVarTuple */
+  INTRINSIC_SUBSCRIPT_GENERIC,           /* type_params -- Generic[*type_params] */
+  INTRINSIC_TYPEALIAS,                   /* (name, type_params|None, evaluate_value) -- TypeAliasType */
 } AsyIntrinsic1;
 typedef enum {
   INTRINSIC_PREP_RERAISE_STAR = 1,   /* orig_eg excs_list -- eg_or_None (CPython's _PyExc_PrepReraiseStar) */
+  INTRINSIC_TYPEVAR_WITH_BOUND,      /* name evaluate_bound -- TypeVar */
+  INTRINSIC_TYPEVAR_WITH_CONSTRAINTS, /* name evaluate_constraints -- TypeVar */
+  INTRINSIC_SET_FUNCTION_TYPE_PARAMS, /* func type_params -- func */
 } AsyIntrinsic2;
 
 /* clang-format on */
