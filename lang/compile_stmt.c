@@ -372,12 +372,22 @@ static bool compile_import(Compiler *c, AstNode *s) {
 
 static bool compile_import_from(Compiler *c, AstNode *s) {
   AsyPos loc = node_loc(s);
-  if (s->v.ImportFrom.level > 0) return cerror(c, s, "relative imports are not supported");
   const char *mod = s->v.ImportFrom.module;
-  /* `from __future__ import annotations` and friends: nothing to do at run time. */
-  if (strcmp(mod, "__future__") == 0) return true;
-  emit(c, OP_IMPORT_NAME, add_name(c, mod), loc);
-  import_walk(c, mod, loc);
+  int level = s->v.ImportFrom.level;
+  if (level > 0) {
+    /* relative: the name keeps its dots, and IMPORT_NAME gives the module itself */
+    size_t n = mod ? strlen(mod) : 0;
+    char *rel = asy_arena_alloc(c->arena, (size_t)level + n + 1);
+    memset(rel, '.', (size_t)level);
+    if (n) memcpy(rel + level, mod, n);
+    rel[level + n] = 0;
+    emit(c, OP_IMPORT_NAME, add_name(c, rel), loc);
+  } else {
+    /* `from __future__ import annotations` and friends: nothing to do at run time. */
+    if (strcmp(mod, "__future__") == 0) return true;
+    emit(c, OP_IMPORT_NAME, add_name(c, mod), loc);
+    import_walk(c, mod, loc);
+  }
   AstSeq *names = &s->v.ImportFrom.names;
   if (names->n == 1 && strcmp(names->items[0]->v.alias.name, "*") == 0) {
     emit(c, OP_CALL_INTRINSIC_1, INTRINSIC_IMPORT_STAR, loc);

@@ -1240,7 +1240,9 @@ dispatch:
     }
 
     TARGET(IMPORT_NAME) {
-      Value m = asy_import(vm, code->names[ARG]);
+      ObjStr *name = code->names[ARG];
+      Value m = name->chars[0] == '.' ? asy_import_relative(vm, name, frame->globals)
+                                      : asy_import(vm, name);
       ERROR_IF(IS_EXC(m));
       PUSH(m);
       RESET_TEMPS();
