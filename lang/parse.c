@@ -775,6 +775,13 @@ AstNode *asy_parse(AstArena *arena, const char *filename, const char *src, size_
     L->err = err;
   }
 
+  /* eval input without a final newline: CPython reports an error at its end with no
+     column (the string tokenizer adds no NEWLINE token there) */
+  if (P.failed && !L->failed && mode == ASY_PARSE_EVAL &&
+      (P.cur.type == 0 || (P.cur.type == TK_NEWLINE && P.cur.end_col == P.cur.col &&
+                           P.cur.end_lineno == P.cur.lineno)) &&
+      (len == 0 || buf[len - 1] != '\n'))
+    err->offset = err->end_offset = 0;
   AsyParserFree(lemon, free);
   free(D.v);
   int failed = P.failed || L->failed;

@@ -764,6 +764,10 @@ Value asy_module_coroutine(VM *vm, ObjCode *code, ObjDict *globals) {
 }
 
 Value asy_run_code(VM *vm, ObjCode *code, ObjDict *globals) {
+  return asy_run_code_in(vm, code, globals, globals);
+}
+
+Value asy_run_code_in(VM *vm, ObjCode *code, ObjDict *globals, ObjDict *locals) {
   Fiber *f = vm->fiber;
   if (!f->stack && !asy_fiber_ensure(vm, f, ASY_MAIN_STACK_SLOTS, ASY_MAIN_FRAMES)) return EXC_VAL;
   asy_c_stack_init();
@@ -776,9 +780,11 @@ Value asy_run_code(VM *vm, ObjCode *code, ObjDict *globals) {
   ** record (a GC root) refers to them. */
   asy_push_root(vm, OBJ_VAL(code));
   asy_push_root(vm, OBJ_VAL(globals));
+  asy_push_root(vm, OBJ_VAL(locals));
   Value *base = f->stack_top;
   Value result = EXC_VAL;
   if (push_module_frame(vm, code, globals, FRAME_ENTRY)) {
+    f->frames[f->frame_count - 1].locals = locals;
     vm->c_depth++;
     result = asy_run_to_return(vm);
     vm->c_depth--;

@@ -353,6 +353,8 @@ void asy_vm_add_hook(VM *vm, void (*mark)(VM *vm), void (*release)(VM *vm));
 /* Run a module-level code object with `globals`, to completion. Returns its result or
 ** EXC_VAL. Used by main.c and by import. */
 Value asy_run_code(VM *vm, ObjCode *code, ObjDict *globals);
+/* The same with a separate locals dict (exec(code, globals, locals)). */
+Value asy_run_code_in(VM *vm, ObjCode *code, ObjDict *globals, ObjDict *locals);
 /* A module body with top-level await (CODE_HAS_AWAIT) as a coroutine running in
 ** `globals`, to be run as the main task (asyncio.run). Returns it or EXC_VAL. */
 Value asy_module_coroutine(VM *vm, ObjCode *code, ObjDict *globals);
