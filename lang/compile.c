@@ -284,6 +284,13 @@ bool compile_nameop(Compiler *c, const char *name, AstExprContext ctx, AsyPos lo
     break;
   case SC_GLOBAL_IMPLICIT:
     if (fnlike) k = K_GLOBAL;
+    /* a list/set/dict comprehension at module level is inlined in CPython: its reads
+       see the module's locals (exec/eval namespaces), so they are LOAD_NAME */
+    if (ctx == AST_Load && inlined_comp(u)) {
+      Unit *p = u->parent;
+      while (p && inlined_comp(p)) p = p->parent;
+      if (p && p->kind == UNIT_MODULE) k = K_NAME;
+    }
     break;
   case SC_GLOBAL_EXPLICIT: k = K_GLOBAL; break;
   default: break;

@@ -312,8 +312,11 @@ static bool finish_frame(VM *vm, Fiber *f, ObjFunction *fn, ObjCode *co, Value *
     for (int i = 0; i < co->nfree; i++) base[nl + co->ncells + i] = fn->closure->items[i];
   }
   asy_code_caches(vm, co);
-  Frame *fr = asy_push_frame(f, f->frame_count ? &f->frames[f->frame_count - 1] : NULL, co, fn,
-                             fn ? fn->globals : NULL, base, base, flags);
+  Frame *caller = f->frame_count ? &f->frames[f->frame_count - 1] : NULL;
+  Frame *fr = asy_push_frame(f, caller, co, fn, fn ? fn->globals : NULL, base, base, flags);
+  /* an inlined comprehension reads its module's namespace (LOAD_NAME, see compile.c) */
+  if ((co->flags & CODE_INLINED_COMP) && caller && !(caller->code->flags & CODE_CLASS))
+    fr->locals = caller->locals;
   f->stack_top = fr->sp_base;
   return true;
 }

@@ -142,6 +142,12 @@ static Value name_error(VM *vm, Frame *frame, ObjStr *name) {
 ** Every frame's code has its cache array (asy_code_caches, at MAKE_FUNCTION and frame
 ** set-up), so the hit path needs no NULL test. */
 
+static bool uses_load_name(const ObjCode *code) {
+  for (int i = 0; i < code->ncode; i++)
+    if (ASY_OP(code->code[i]) == OP_LOAD_NAME) return true;
+  return false;
+}
+
 void asy_code_caches(VM *vm, ObjCode *code) {
   if (!code->name_cache && code->nnames > 0) {
     AsyNameCache *c = ASY_ALLOC(vm, AsyNameCache, (size_t)code->nnames);
@@ -149,8 +155,11 @@ void asy_code_caches(VM *vm, ObjCode *code) {
     for (int i = 0; i < code->nnames; i++) c[i] = (AsyNameCache){UINT64_MAX, 0, NULL};
     code->name_cache = c;
   }
-  /* Decided once here rather than tested at every call. */
-  if (!(code->flags & FAST_CALL_EXCLUDED) && code->kwonlyargcount == 0 && code->ncells == 0)
+  /* Decided once here rather than tested at every call. A module-level comprehension
+  ** reading names (LOAD_NAME) needs its caller's namespace, which only the full frame
+  ** set-up gives it (call.c). */
+  if (!(code->flags & (FAST_CALL_EXCLUDED | CODE_FAST_CALL)) && code->kwonlyargcount == 0 &&
+      code->ncells == 0 && !((code->flags & CODE_INLINED_COMP) && uses_load_name(code)))
     code->flags |= CODE_FAST_CALL;
 }
 
