@@ -243,19 +243,43 @@ static int starts_operand(const AsyToken *t) {
   }
 }
 
+/* Can this token not follow a name in an expression (`x 1`, `x y`, `x {`)? */
+static int cannot_follow_name(const AsyToken *t) {
+  switch (t ? t->type : 0) {
+  case TK_NAME:
+  case TK_NUMBER:
+  case TK_STRING:
+  case TK_FSTRING_START:
+  case TK_LBRACE:
+  case TK_NONE:
+  case TK_TRUE:
+  case TK_FALSE:
+  case TK_TILDE:
+  case TK_ELLIPSIS: return 1;
+  default: return 0;
+  }
+}
+
 /* At the start of a statement, turn `match`, `case` and `type` into keywords
    where only the keyword reading can parse (CPython's soft keywords). */
 static void soft_keyword(Driver *D) {
-  AsyToken *t = peek(D, 0), *next = peek(D, 1);
-  if (!t || t->type != TK_NAME || !starts_operand(next)) return;
+  /* peek() may grow the queue: take pointers again after each look further ahead */
+  AsyToken *t = peek(D, 0);
+  if (!t || t->type != TK_NAME || !starts_operand(peek(D, 1))) return;
+  t = peek(D, 0);
+  /* a name right after `match x` cannot parse as an expression: take the keyword
+     reading even without the ':', so the error is CPython's "expected ':'" */
+  int not_expr = cannot_follow_name(peek(D, 1));
+  t = peek(D, 0);
   if (is_name(t, "match")) {
-    if (line_has_colon(D, 1, 1)) t->type = TK_MATCH;
+    if (not_expr || line_has_colon(D, 1, 1)) peek(D, 0)->type = TK_MATCH;
   } else if (is_name(t, "case")) {
-    if (line_has_colon(D, 1, 0)) t->type = TK_CASE;
+    if (not_expr || line_has_colon(D, 1, 0)) peek(D, 0)->type = TK_CASE;
   } else if (is_name(t, "type")) {
     AsyToken *after = peek(D, 2);
-    if (next->type == TK_NAME && after && (after->type == TK_EQUAL || after->type == TK_LSQB))
-      t->type = TK_TYPE;
+    int after_type = after ? after->type : 0;
+    if (peek(D, 1)->type == TK_NAME && (after_type == TK_EQUAL || after_type == TK_LSQB))
+      peek(D, 0)->type = TK_TYPE;
   }
 }
 
@@ -753,6 +777,10 @@ AstNode *asy_parse(AstArena *arena, const char *filename, const char *src, size_
     int ty = fetch(&D, &t);
     if (ty < 0) break;
     if (ty == TK_WITH) with_lookahead(&D);
+    /* inside a match block only `case` can start a statement */
+    if (ty == TK_NAME && is_name(&t, "case") && asy_parser_accepts(lemon, TK_CASE) &&
+        !asy_parser_accepts(lemon, TK_NAME))
+      t.type = ty = TK_CASE;
     track(&P, &t);
     AsyParser(lemon, ty, t);
     if (P.failed || L->failed || ty == 0) break;
