@@ -1053,6 +1053,8 @@ ObjCode *asy_compile(VM *vm, AsySource *src, int mode) {
   asy_arena_init(&arena);
   AsySyntaxErr err;
   memset(&err, 0, sizeof err);
+  int flags = mode & ~3;
+  mode &= 3;
   int pmode = mode == 1 ? ASY_PARSE_SINGLE : mode == 2 ? ASY_PARSE_EVAL : ASY_PARSE_FILE;
   AstNode *mod = asy_parse(&arena, src->filename, src->text, src->size, pmode, &err);
   if (!mod) {
@@ -1067,7 +1069,8 @@ ObjCode *asy_compile(VM *vm, AsySource *src, int mode) {
   c.arena = &arena;
   c.err = &err;
   c.interactive = mode == 1;
-  c.st = asy_symtable_build(&arena, mod, src->text, src->size, &err);
+  c.no_toplevel_await = (flags & ASY_COMPILE_NO_TOPLEVEL_AWAIT) != 0;
+  c.st = asy_symtable_build(&arena, mod, src->text, src->size, &err, !c.no_toplevel_await);
   ObjCode *co = NULL;
   if (c.st) {
     c.filename = asy_str_cstr(vm, src->filename);

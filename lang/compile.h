@@ -135,6 +135,7 @@ typedef struct Compiler {
   bool failed;
   bool interactive;   /* mode 1: expression statements at module level echo */
   bool future_annotations; /* `from __future__ import annotations`: keep them as text */
+  bool no_toplevel_await;  /* eval/exec/compile text: no async statements at module level */
   Unit *u;            /* the unit being emitted */
   struct { int line; char *msg; } *warned; int nwarned; /* SyntaxWarnings already shown */
   const AstNode *genexp_node; /* a generator expression that is a call's argument... */

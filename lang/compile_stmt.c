@@ -435,7 +435,7 @@ static bool compile_while(Compiler *c, AstNode *s) {
 }
 
 static bool async_allowed(Compiler *c, AstNode *s, const char *what) {
-  if (c->u->kind == UNIT_MODULE) {
+  if (c->u->kind == UNIT_MODULE && !c->no_toplevel_await) {
     c->u->flags |= CODE_HAS_AWAIT; /* Asy: top-level async statements run as a task */
     return true;
   }

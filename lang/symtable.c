@@ -717,7 +717,7 @@ static bool visit_comprehension_scope(SymTable *st, AstNode *e, const char *scop
   }
   if (c->coroutine) {
     Scope *p = st->cur;
-    if (p->type == BLOCK_MODULE) {
+    if (p->type == BLOCK_MODULE && !st->no_toplevel_await) {
       p->toplevel_await = true;
     } else if (!(p->type == BLOCK_FUNCTION && (p->is_async || p->comp_kind))) {
       return st_error(st, e, "asynchronous comprehension outside of an asynchronous function");
@@ -775,9 +775,9 @@ static bool visit_expr(SymTable *st, AstNode *e) {
                                      e->v.GeneratorExp.elt, NULL);
   case AST_Await: {
     Scope *cur = st->cur;
-    if (cur->type == BLOCK_MODULE) {
+    if (cur->type == BLOCK_MODULE && !st->no_toplevel_await) {
       cur->toplevel_await = true; /* Asy: the module body runs as the main task */
-    } else if (cur->type == BLOCK_CLASS) {
+    } else if (cur->type == BLOCK_CLASS || cur->type == BLOCK_MODULE) {
       return st_error(st, e, "'await' outside function");
     } else if (!cur->is_async && !cur->comp_kind) {
       return st_error(st, e, "'await' outside async function");
@@ -981,8 +981,9 @@ bool asy_future_annotations(AstNode *mod) {
 }
 
 SymTable *asy_symtable_build(AstArena *arena, AstNode *mod, const char *src, size_t len,
-                             AsySyntaxErr *err) {
+                             AsySyntaxErr *err, bool toplevel_await) {
   SymTable *st = asy_arena_alloc(arena, sizeof *st);
+  st->no_toplevel_await = !toplevel_await;
   st->arena = arena;
   st->err = err;
   st->src = src;

@@ -32,7 +32,7 @@ static ObjCode *compile_text(VM *vm, const char *text, size_t len, const char *f
   } else {
     src = asy_source_add(vm, filename, text, len);
   }
-  ObjCode *code = asy_compile(vm, src, mode);
+  ObjCode *code = asy_compile(vm, src, mode | ASY_COMPILE_NO_TOPLEVEL_AWAIT);
   if (code) detach_source(code);
   return code;
 }

@@ -596,7 +596,10 @@ AsySource *asy_source_add(VM *vm, const char *filename, const char *text, size_t
 /* A line of a source (1-based), without its newline; NULL if out of range. */
 const char *asy_source_line(AsySource *src, int line, size_t *len);
 /* Parse and compile a whole module. Returns the code, or NULL with a SyntaxError pending.
-** `mode` 0 = file/module, 1 = single interactive statement (REPL echo of expressions). */
+** `mode` 0 = file/module, 1 = single interactive statement (REPL echo of expressions),
+** 2 = one expression (eval); | ASY_COMPILE_NO_TOPLEVEL_AWAIT for text given to
+** eval/exec/compile, where a module-level await is CPython's SyntaxError. */
+#define ASY_COMPILE_NO_TOPLEVEL_AWAIT 8
 ObjCode *asy_compile(VM *vm, AsySource *src, int mode);
 
 /* ---- tracebacks (traceback.c) ------------------------------------------------------------ */
