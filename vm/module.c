@@ -232,8 +232,9 @@ Value asy_import(VM *vm, ObjStr *name) {
   const char *dot = strchr(name->chars, '.');
   if (!dot) return m;
   /* IMPORT_NAME wants the top package; the compiler walks the rest by attribute */
-  return asy_dict_get_str(vm->modules,
-                          asy_str_intern(vm, name->chars, (size_t)(dot - name->chars)));
+  ObjStr *top = asy_str_intern(vm, name->chars, (size_t)(dot - name->chars));
+  Value t = asy_dict_get_str(vm->modules, top);
+  return IS_UNDEF(t) ? import_module(vm, top) : t; /* a body may have removed it */
 }
 
 Value asy_import_relative(VM *vm, ObjStr *name, ObjDict *globals) {
