@@ -444,9 +444,10 @@ struct AstNode {
     struct { AstSeq patterns; } MatchOr;
 
     /* ---- type parameters ---- */
-    struct { char *name; AstNode *bound; } TypeVar; /* bound? (bound or constraints Tuple) */
-    struct { char *name; } ParamSpec;
-    struct { char *name; } TypeVarTuple;
+    /* bound? (a bound, or a Tuple of constraints); default_value? (PEP 696) */
+    struct { char *name; AstNode *bound, *default_value; } TypeVar;
+    struct { char *name; AstNode *default_value; } ParamSpec;
+    struct { char *name; AstNode *default_value; } TypeVarTuple;
   } v;
   /* clang-format on */
 };
@@ -462,6 +463,19 @@ void asy_seq_push(AstArena *a, AstSeq *s, AstNode *x);
 void asy_idseq_push(AstArena *a, AstIdSeq *s, char *id);
 /* Copy the source range of `from` (start) and `to` (end) into n. */
 void asy_ast_span(AstNode *n, const AstNode *from, const AstNode *to);
+/* The default of a TypeVar/ParamSpec/TypeVarTuple node (PEP 696), or NULL. */
+static inline AstNode *asy_type_param_default(const AstNode *tp) {
+  return tp->kind == AST_TypeVar     ? tp->v.TypeVar.default_value
+         : tp->kind == AST_ParamSpec ? tp->v.ParamSpec.default_value
+                                     : tp->v.TypeVarTuple.default_value;
+}
+/* A unique key for the scope that evaluates that default (the node itself keys the
+   bound's scope). */
+static inline const void *asy_type_param_default_key(const AstNode *tp) {
+  return tp->kind == AST_TypeVar     ? (const void *)&tp->v.TypeVar.default_value
+         : tp->kind == AST_ParamSpec ? (const void *)&tp->v.ParamSpec.default_value
+                                     : (const void *)&tp->v.TypeVarTuple.default_value;
+}
 /* Python's class name of a node kind ("BinOp", "arguments"...). */
 const char *asy_ast_kind_name(AstKind k);
 

@@ -385,9 +385,10 @@ static const Field *const node_fields[AST_KIND_COUNT] = {
   [AST_MatchStar] = FIELDS(F(F_ID, MatchStar, name)),
   [AST_MatchAs] = FIELDS(F(F_NODE, MatchAs, pattern), F(F_ID, MatchAs, name)),
   [AST_MatchOr] = FIELDS(F(F_SEQ, MatchOr, patterns)),
-  [AST_TypeVar] = FIELDS(F(F_ID, TypeVar, name), F(F_NODE, TypeVar, bound)),
-  [AST_ParamSpec] = FIELDS(F(F_ID, ParamSpec, name)),
-  [AST_TypeVarTuple] = FIELDS(F(F_ID, TypeVarTuple, name)),
+  [AST_TypeVar] = FIELDS(F(F_ID, TypeVar, name), F(F_NODE, TypeVar, bound),
+                         F(F_NODE, TypeVar, default_value)),
+  [AST_ParamSpec] = FIELDS(F(F_ID, ParamSpec, name), F(F_NODE, ParamSpec, default_value)),
+  [AST_TypeVarTuple] = FIELDS(F(F_ID, TypeVarTuple, name), F(F_NODE, TypeVarTuple, default_value)),
 };
 /* clang-format on */
 #undef F

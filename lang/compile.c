@@ -745,6 +745,11 @@ static bool compile_type_params(Compiler *c, AstSeq *tps) {
                                        : INTRINSIC_TYPEVARTUPLE,
            loc);
     }
+    AstNode *dflt = asy_type_param_default(tp);
+    if (dflt) {
+      TRY(compile_thunk(c, (const AstNode *)asy_type_param_default_key(tp), name, dflt));
+      emit(c, OP_CALL_INTRINSIC_2, INTRINSIC_SET_TYPEPARAM_DEFAULT, loc);
+    }
     emit(c, OP_COPY, 1, loc);
     TRY(compile_nameop(c, name, AST_Store, loc));
   }

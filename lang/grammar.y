@@ -631,20 +631,29 @@ tparams(A) ::= LSQB RSQB(R). {
 }
 tplist(A) ::= tparam(B). { A = ab_seq1(P, B); }
 tplist(A) ::= tplist(A) COMMA tparam(B). { ab_push(P, &A, B); }
-tparam(A) ::= NAME(N). {
+tparam(A) ::= tparam_nodefault(A).
+tparam(A) ::= tparam_nodefault(B) EQUAL test(D). {
+  A = B;
+  /* the same slot in each of the three payloads */
+  if (A->kind == AST_TypeVar) A->v.TypeVar.default_value = D;
+  else if (A->kind == AST_ParamSpec) A->v.ParamSpec.default_value = D;
+  else A->v.TypeVarTuple.default_value = D;
+  ab_extend(P, A, D);
+}
+tparam_nodefault(A) ::= NAME(N). {
   A = NTT(P, AST_TypeVar, N, N);
   A->v.TypeVar.name = ab_str(P, &N);
 }
-tparam(A) ::= NAME(N) COLON test(B). {
+tparam_nodefault(A) ::= NAME(N) COLON test(B). {
   A = NTN(P, AST_TypeVar, N, B);
   A->v.TypeVar.name = ab_str(P, &N);
   A->v.TypeVar.bound = B;
 }
-tparam(A) ::= STAR(S) NAME(N). {
+tparam_nodefault(A) ::= STAR(S) NAME(N). {
   A = NTT(P, AST_TypeVarTuple, S, N);
   A->v.TypeVarTuple.name = ab_str(P, &N);
 }
-tparam(A) ::= DOUBLESTAR(S) NAME(N). {
+tparam_nodefault(A) ::= DOUBLESTAR(S) NAME(N). {
   A = NTT(P, AST_ParamSpec, S, N);
   A->v.ParamSpec.name = ab_str(P, &N);
 }

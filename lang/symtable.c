@@ -469,6 +469,7 @@ static bool visit_pattern(SymTable *st, AstNode *p) {
 
 /* The names of a type-parameter list, and each bound in a lazily evaluated scope. */
 static bool visit_type_params(SymTable *st, AstSeq *tps) {
+  bool seen_default = false;
   for (int i = 0; i < tps->n; i++) {
     AstNode *tp = tps->items[i];
     const char *name = tp->kind == AST_TypeVar     ? tp->v.TypeVar.name
@@ -481,6 +482,16 @@ static bool visit_type_params(SymTable *st, AstSeq *tps) {
       enter_block(st, name, BLOCK_FUNCTION, tp);
       if (!visit_expr(st, tp->v.TypeVar.bound)) return false;
       exit_block(st);
+    }
+    AstNode *dflt = asy_type_param_default(tp);
+    if (dflt) {
+      seen_default = true;
+      enter_block(st, name, BLOCK_FUNCTION, (const AstNode *)asy_type_param_default_key(tp));
+      if (!visit_expr(st, dflt)) return false;
+      exit_block(st);
+    } else if (seen_default) {
+      return st_error(st, tp, "non-default type parameter '%s' follows default type parameter",
+                      name);
     }
   }
   return true;

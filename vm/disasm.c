@@ -175,6 +175,7 @@ static void print_arg(VM *vm, ArgBuf *out, ObjCode *co, int op, int arg) {
         [INTRINSIC_TYPEVAR_WITH_BOUND] = "INTRINSIC_TYPEVAR_WITH_BOUND",
         [INTRINSIC_TYPEVAR_WITH_CONSTRAINTS] = "INTRINSIC_TYPEVAR_WITH_CONSTRAINTS",
         [INTRINSIC_SET_FUNCTION_TYPE_PARAMS] = "INTRINSIC_SET_FUNCTION_TYPE_PARAMS",
+        [INTRINSIC_SET_TYPEPARAM_DEFAULT] = "INTRINSIC_SET_TYPEPARAM_DEFAULT",
     };
     ab_cstr(out, (size_t)arg < sizeof names2 / sizeof names2[0] && names2[arg] ? names2[arg] : "?");
     return;

@@ -253,6 +253,7 @@ typedef enum {
   INTRINSIC_TYPEVAR_WITH_BOUND,      /* name evaluate_bound -- TypeVar */
   INTRINSIC_TYPEVAR_WITH_CONSTRAINTS, /* name evaluate_constraints -- TypeVar */
   INTRINSIC_SET_FUNCTION_TYPE_PARAMS, /* func type_params -- func */
+  INTRINSIC_SET_TYPEPARAM_DEFAULT,    /* type_param evaluate_default -- type_param (PEP 696) */
 } AsyIntrinsic2;
 
 /* clang-format on */

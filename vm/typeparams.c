@@ -38,6 +38,7 @@ Value asy_intrinsic_typing2(VM *vm, int which, Value a, Value b) {
     args[1] = NONE_VAL;
     args[2] = b;
     return call_typing(vm, "_pep695_typevar", 3, args);
+  case INTRINSIC_SET_TYPEPARAM_DEFAULT: return call_typing(vm, "_pep695_set_default", 2, args);
   case INTRINSIC_SET_FUNCTION_TYPE_PARAMS:
     if (!asy_setattr(vm, a, asy_str_intern(vm, "__type_params__", 15), b)) return EXC_VAL;
     return a;
