@@ -37,18 +37,27 @@ static ObjCode *compile_text(VM *vm, const char *text, size_t len, const char *f
   return code;
 }
 
+/* The text of a str or bytes source; false for any other value. */
+static bool source_text(Value src, const char **text, size_t *len) {
+  if (IS_STR(src)) {
+    *text = AS_STR(src)->chars;
+    *len = AS_STR(src)->size;
+    return true;
+  }
+  if (IS_BYTES(src)) {
+    *text = (const char *)AS_BYTES(src)->data;
+    *len = AS_BYTES(src)->size;
+    return true;
+  }
+  return false;
+}
+
 /* The code of eval/exec's first argument (str, bytes or code). */
 static ObjCode *source_code(VM *vm, const char *fname, Value src, int mode) {
   if (IS_CODE(src)) return AS_CODE(src);
   const char *text;
   size_t len;
-  if (IS_STR(src)) {
-    text = AS_STR(src)->chars;
-    len = AS_STR(src)->size;
-  } else if (IS_BYTES(src)) {
-    text = (const char *)AS_BYTES(src)->data;
-    len = AS_BYTES(src)->size;
-  } else {
+  if (!source_text(src, &text, &len)) {
     asy_raise(vm, vm->exc.TypeError, "%s() arg 1 must be a string, bytes or code object", fname);
     return NULL;
   }
@@ -134,16 +143,9 @@ static Value bi_compile(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_kwargs(vm, "compile", argc, args, kw, names, 7, 0, 3, a)) return EXC_VAL;
   const char *text;
   size_t len;
-  if (IS_STR(a[0])) {
-    text = AS_STR(a[0])->chars;
-    len = AS_STR(a[0])->size;
-  } else if (IS_BYTES(a[0])) {
-    text = (const char *)AS_BYTES(a[0])->data;
-    len = AS_BYTES(a[0])->size;
-  } else {
+  if (!source_text(a[0], &text, &len))
     return asy_raise(vm, vm->exc.TypeError,
                      "compile() arg 1 must be a string, bytes or AST object");
-  }
   Value fn = a[1];
   if (!IS_STR(fn)) {
     Value s = asy_str(vm, fn);
