@@ -373,7 +373,8 @@ static int find_main_module(VM *vm, const char *name, char **filename) {
     return 1;
   }
   char path[PATH_MAX];
-  if (!*name || strchr(name, '/') || !asy_find_module_file(vm, name, path)) {
+  bool is_pkg = false;
+  if (!*name || strchr(name, '/') || !asy_find_module_file(vm, name, path, &is_pkg)) {
     fprintf(stderr, "asy: No module named %s\n", name);
     return 1;
   }

@@ -175,6 +175,20 @@ static const char *const kind_names[AST_KIND_COUNT] = {
     [AST_withitem] = "withitem",
     [AST_comprehension] = "comprehension",
     [AST_ExceptHandler] = "ExceptHandler",
+    [AST_Match] = "Match",
+    [AST_TypeAlias] = "TypeAlias",
+    [AST_match_case] = "match_case",
+    [AST_MatchValue] = "MatchValue",
+    [AST_MatchSingleton] = "MatchSingleton",
+    [AST_MatchSequence] = "MatchSequence",
+    [AST_MatchMapping] = "MatchMapping",
+    [AST_MatchClass] = "MatchClass",
+    [AST_MatchStar] = "MatchStar",
+    [AST_MatchAs] = "MatchAs",
+    [AST_MatchOr] = "MatchOr",
+    [AST_TypeVar] = "TypeVar",
+    [AST_ParamSpec] = "ParamSpec",
+    [AST_TypeVarTuple] = "TypeVarTuple",
 };
 
 const char *asy_ast_kind_name(AstKind k) {

@@ -107,6 +107,8 @@ typedef enum {
   AST_Pass,
   AST_Break,
   AST_Continue,
+  AST_Match,
+  AST_TypeAlias,
 
   /* expr */
   AST_BoolOp,
@@ -145,12 +147,27 @@ typedef enum {
   AST_withitem,
   AST_comprehension,
   AST_ExceptHandler,
+  AST_match_case,
+  /* patterns (CPython's `pattern` sum type) */
+  AST_MatchValue,
+  AST_MatchSingleton,
+  AST_MatchSequence,
+  AST_MatchMapping,
+  AST_MatchClass,
+  AST_MatchStar,
+  AST_MatchAs,
+  AST_MatchOr,
+  /* type parameters (PEP 695) */
+  AST_TypeVar,
+  AST_ParamSpec,
+  AST_TypeVarTuple,
 
   AST_KIND_COUNT
 } AstKind;
 
 /* True for the statement kinds, the expression kinds. */
-#define AST_IS_STMT(k) ((k) >= AST_FunctionDef && (k) <= AST_Continue)
+#define AST_IS_STMT(k) ((k) >= AST_FunctionDef && (k) <= AST_TypeAlias)
+#define AST_IS_PATTERN(k) ((k) >= AST_MatchValue && (k) <= AST_MatchOr)
 #define AST_IS_EXPR(k) ((k) >= AST_BoolOp && (k) <= AST_Slice)
 
 /* ------------------------------------------------------------------------ */
@@ -254,6 +271,7 @@ struct AstNode {
       AstSeq body;             /* of stmt, n >= 1 */
       AstSeq decorator_list;   /* of expr, in source order */
       AstNode *returns;        /* expr? annotation `-> X` */
+      AstSeq type_params;      /* of AST_TypeVar/ParamSpec/TypeVarTuple */
     } FunctionDef;
     struct {
       char *name;
@@ -261,6 +279,7 @@ struct AstNode {
       AstSeq keywords;         /* of AST_keyword (metaclass=...) */
       AstSeq body;
       AstSeq decorator_list;
+      AstSeq type_params;
     } ClassDef;
     struct { AstNode *value; } Return;     /* value? */
     struct { AstSeq targets; } Delete;     /* exprs with ctx Del */
@@ -310,6 +329,12 @@ struct AstNode {
     struct { AstIdSeq names; } Global;
     struct { AstIdSeq names; } Nonlocal;
     struct { AstNode *value; } Expr;
+    struct { AstNode *subject; AstSeq cases; } Match; /* cases: of AST_match_case */
+    struct {
+      AstNode *name;           /* Name, ctx Store */
+      AstSeq type_params;
+      AstNode *value;
+    } TypeAlias;
     /* Pass, Break, Continue: no fields */
 
     /* ---- expr ---- */
@@ -397,6 +422,32 @@ struct AstNode {
       char *name;              /* NULL unless `as name` */
       AstSeq body;
     } ExceptHandler;
+    struct { AstNode *pattern, *guard; AstSeq body; } match_case; /* guard? */
+
+    /* ---- patterns ---- */
+    struct { AstNode *value; } MatchValue;          /* Constant, -Constant, Attribute.. */
+    struct { AstConst value; } MatchSingleton;      /* None / True / False */
+    struct { AstSeq patterns; } MatchSequence;
+    struct {
+      AstSeq keys;             /* exprs */
+      AstSeq patterns;
+      char *rest;              /* `**rest` name or NULL */
+    } MatchMapping;
+    struct {
+      AstNode *cls;
+      AstSeq patterns;
+      AstIdSeq kwd_attrs;
+      AstSeq kwd_patterns;
+    } MatchClass;
+    struct { char *name; } MatchStar;               /* NULL for `*_` */
+    struct { AstNode *pattern; char *name; } MatchAs; /* both NULL: `_` */
+    struct { AstSeq patterns; } MatchOr;
+
+    /* ---- type parameters ---- */
+    /* bound? (a bound, or a Tuple of constraints); default_value? (PEP 696) */
+    struct { char *name; AstNode *bound, *default_value; } TypeVar;
+    struct { char *name; AstNode *default_value; } ParamSpec;
+    struct { char *name; AstNode *default_value; } TypeVarTuple;
   } v;
   /* clang-format on */
 };
@@ -412,6 +463,19 @@ void asy_seq_push(AstArena *a, AstSeq *s, AstNode *x);
 void asy_idseq_push(AstArena *a, AstIdSeq *s, char *id);
 /* Copy the source range of `from` (start) and `to` (end) into n. */
 void asy_ast_span(AstNode *n, const AstNode *from, const AstNode *to);
+/* The default of a TypeVar/ParamSpec/TypeVarTuple node (PEP 696), or NULL. */
+static inline AstNode *asy_type_param_default(const AstNode *tp) {
+  return tp->kind == AST_TypeVar     ? tp->v.TypeVar.default_value
+         : tp->kind == AST_ParamSpec ? tp->v.ParamSpec.default_value
+                                     : tp->v.TypeVarTuple.default_value;
+}
+/* A unique key for the scope that evaluates that default (the node itself keys the
+   bound's scope). */
+static inline const void *asy_type_param_default_key(const AstNode *tp) {
+  return tp->kind == AST_TypeVar     ? (const void *)&tp->v.TypeVar.default_value
+         : tp->kind == AST_ParamSpec ? (const void *)&tp->v.ParamSpec.default_value
+                                     : (const void *)&tp->v.TypeVarTuple.default_value;
+}
 /* Python's class name of a node kind ("BinOp", "arguments"...). */
 const char *asy_ast_kind_name(AstKind k);
 

@@ -247,8 +247,9 @@ static const char *const cmpop_names[] = {"?",     "Eq()", "NotEq()", "Lt()",
                                           "IsNot()", "In()", "NotIn()"};
 
 static int has_position(AstKind k) {
-  return AST_IS_STMT(k) || AST_IS_EXPR(k) || k == AST_arg || k == AST_keyword ||
-         k == AST_alias || k == AST_ExceptHandler;
+  return AST_IS_STMT(k) || AST_IS_EXPR(k) || AST_IS_PATTERN(k) || k == AST_arg ||
+         k == AST_keyword || k == AST_alias || k == AST_ExceptHandler || k == AST_TypeVar ||
+         k == AST_ParamSpec || k == AST_TypeVarTuple;
 }
 /* clang-format on */
 
@@ -284,7 +285,8 @@ typedef struct {
 /* clang-format off */
 static const Field function_fields[] = {
   F(F_ID, FunctionDef, name), F(F_NODE, FunctionDef, args), F(F_SEQ, FunctionDef, body),
-  F(F_SEQ, FunctionDef, decorator_list), F(F_NODE, FunctionDef, returns), END};
+  F(F_SEQ, FunctionDef, decorator_list), F(F_NODE, FunctionDef, returns),
+  F(F_SEQ, FunctionDef, type_params), END};
 static const Field for_fields[] = {
   F(F_NODE, For, target), F(F_NODE, For, iter), F(F_SEQ, For, body), F(F_SEQ, For, orelse),
   END};
@@ -303,7 +305,7 @@ static const Field *const node_fields[AST_KIND_COUNT] = {
   [AST_FunctionDef] = function_fields, [AST_AsyncFunctionDef] = function_fields,
   [AST_ClassDef] = FIELDS(F(F_ID, ClassDef, name), F(F_SEQ, ClassDef, bases),
                           F(F_SEQ, ClassDef, keywords), F(F_SEQ, ClassDef, body),
-                          F(F_SEQ, ClassDef, decorator_list)),
+                          F(F_SEQ, ClassDef, decorator_list), F(F_SEQ, ClassDef, type_params)),
   [AST_Return] = FIELDS(F(F_NODE, Return, value)),
   [AST_Delete] = FIELDS(F(F_SEQ, Delete, targets)),
   [AST_Assign] = FIELDS(F(F_SEQ, Assign, targets), F(F_NODE, Assign, value)),
@@ -368,6 +370,25 @@ static const Field *const node_fields[AST_KIND_COUNT] = {
                                F(F_SEQ, comprehension, ifs), F(F_INT, comprehension, is_async)),
   [AST_ExceptHandler] = FIELDS(F(F_NODE, ExceptHandler, type), F(F_ID, ExceptHandler, name),
                                F(F_SEQ, ExceptHandler, body)),
+  [AST_Match] = FIELDS(F(F_NODE, Match, subject), F(F_SEQ, Match, cases)),
+  [AST_TypeAlias] = FIELDS(F(F_NODE, TypeAlias, name), F(F_SEQ, TypeAlias, type_params),
+                           F(F_NODE, TypeAlias, value)),
+  [AST_match_case] = FIELDS(F(F_NODE, match_case, pattern), F(F_NODE, match_case, guard),
+                            F(F_SEQ, match_case, body)),
+  [AST_MatchValue] = FIELDS(F(F_NODE, MatchValue, value)),
+  [AST_MatchSingleton] = FIELDS(F(F_CONST, MatchSingleton, value)),
+  [AST_MatchSequence] = FIELDS(F(F_SEQ, MatchSequence, patterns)),
+  [AST_MatchMapping] = FIELDS(F(F_SEQ, MatchMapping, keys), F(F_SEQ, MatchMapping, patterns),
+                              F(F_ID, MatchMapping, rest)),
+  [AST_MatchClass] = FIELDS(F(F_NODE, MatchClass, cls), F(F_SEQ, MatchClass, patterns),
+                            F(F_IDS, MatchClass, kwd_attrs), F(F_SEQ, MatchClass, kwd_patterns)),
+  [AST_MatchStar] = FIELDS(F(F_ID, MatchStar, name)),
+  [AST_MatchAs] = FIELDS(F(F_NODE, MatchAs, pattern), F(F_ID, MatchAs, name)),
+  [AST_MatchOr] = FIELDS(F(F_SEQ, MatchOr, patterns)),
+  [AST_TypeVar] = FIELDS(F(F_ID, TypeVar, name), F(F_NODE, TypeVar, bound),
+                         F(F_NODE, TypeVar, default_value)),
+  [AST_ParamSpec] = FIELDS(F(F_ID, ParamSpec, name), F(F_NODE, ParamSpec, default_value)),
+  [AST_TypeVarTuple] = FIELDS(F(F_ID, TypeVarTuple, name), F(F_NODE, TypeVarTuple, default_value)),
 };
 /* clang-format on */
 #undef F

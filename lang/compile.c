@@ -106,6 +106,8 @@ static bool inlined_comp(const Unit *u) {
 static void set_qualname(Compiler *c, Unit *u) {
   Unit *p = u->parent;
   while (p && inlined_comp(p)) p = p->parent;
+  /* a type-parameter scope does not show in qualnames (CPython) */
+  if (p && p->typeparams) p = p->parent;
   const char *base = NULL;
   bool locals = false;
   if (p && p->kind != UNIT_MODULE) {
@@ -283,6 +285,13 @@ bool compile_nameop(Compiler *c, const char *name, AstExprContext ctx, AsyPos lo
     break;
   case SC_GLOBAL_IMPLICIT:
     if (fnlike) k = K_GLOBAL;
+    /* a list/set/dict comprehension at module level is inlined in CPython: its reads
+       see the module's locals (exec/eval namespaces), so they are LOAD_NAME */
+    if (ctx == AST_Load && inlined_comp(u)) {
+      Unit *p = u->parent;
+      while (p && inlined_comp(p)) p = p->parent;
+      if (p && p->kind == UNIT_MODULE) k = K_NAME;
+    }
     break;
   case SC_GLOBAL_EXPLICIT: k = K_GLOBAL; break;
   default: break;
@@ -631,6 +640,124 @@ static bool compile_defaults(Compiler *c, AstNode *args, AsyPos loc, int *flags)
   return true;
 }
 
+/* One `name: annotation` pair of a function's __annotations__: pushes 2 items. */
+static bool annotation_pair(Compiler *c, const char *name, AstNode *ann, bool starred, AsyPos loc,
+                            int *n) {
+  if (!ann) return true;
+  const char *m = cmangle(c, name);
+  emit_load_const(c, str_const(c, m, strlen(m)), loc);
+  TRY(compile_annotation(c, ann));
+  if (starred && !c->future_annotations) { /* `*args: *Ts` stores the unpacked Ts */
+    emit(c, OP_UNPACK_SEQUENCE, 1, loc);
+  }
+  (*n)++;
+  return true;
+}
+
+static bool annotation_pairs(Compiler *c, AstSeq *params, AsyPos loc, int *n) {
+  for (int i = 0; i < params->n; i++) {
+    AstNode *a = params->items[i];
+    TRY(annotation_pair(c, a->v.arg.arg, a->v.arg.annotation, false, loc, n));
+  }
+  return true;
+}
+
+/* __annotations__ of a def as a dict (MAKE_FUNCTION flag 4), in CPython 3.13's order:
+   args, then positional-only, *args, keyword-only, **kwargs, return. */
+static bool compile_annotations(Compiler *c, AstNode *args, AstNode *returns, AsyPos loc,
+                                int *flags) {
+  int n = 0;
+  AstNode *va = args->v.arguments.vararg, *kw = args->v.arguments.kwarg;
+  TRY(annotation_pairs(c, &args->v.arguments.args, loc, &n));
+  TRY(annotation_pairs(c, &args->v.arguments.posonlyargs, loc, &n));
+  if (va) {
+    AstNode *ann = va->v.arg.annotation;
+    bool starred = ann && ann->kind == AST_Starred;
+    TRY(annotation_pair(c, va->v.arg.arg,
+                        starred && !c->future_annotations ? ann->v.Starred.value : ann, starred,
+                        loc, &n));
+  }
+  TRY(annotation_pairs(c, &args->v.arguments.kwonlyargs, loc, &n));
+  if (kw) TRY(annotation_pair(c, kw->v.arg.arg, kw->v.arg.annotation, false, loc, &n));
+  TRY(annotation_pair(c, "return", returns, false, loc, &n));
+  if (n) {
+    emit(c, OP_BUILD_MAP, n, loc);
+    *flags |= 4;
+  }
+  return true;
+}
+
+/* Enter the type-parameter scope of a generic def, class or type alias; it takes
+   `nargs` arguments (the def's evaluated defaults). */
+static bool enter_typeparams_unit(Compiler *c, AstSeq *tps, const char *name, int firstline,
+                                  int nargs) {
+  size_t n = strlen(name) + 32;
+  char *gname = asy_arena_alloc(c->arena, n);
+  snprintf(gname, n, "<generic parameters of %s>", name);
+  Unit *u = enter_unit(c, (const AstNode *)tps, UNIT_FUNCTION, gname, firstline);
+  if (!u) return false;
+  u->typeparams = true;
+  u->argcount = nargs;
+  add_const(c, NONE_VAL); /* no docstring */
+  return true;
+}
+
+/* Call the type-parameter function just made, with the nargs values under it. */
+static void call_typeparams_unit(Compiler *c, int nargs, AsyPos loc) {
+  if (nargs) {
+    emit(c, OP_SWAP, nargs + 1, loc);
+    emit(c, OP_CALL, nargs - 1, loc);
+  } else {
+    emit(c, OP_PUSH_NULL, 0, loc);
+    emit(c, OP_CALL, 0, loc);
+  }
+}
+
+/* A function of no arguments returning `e`, evaluated lazily (a bound, a type alias's
+   value); its scope is keyed by `key`. */
+static bool compile_thunk(Compiler *c, const AstNode *key, const char *name, AstNode *e) {
+  AsyPos loc = node_loc(e);
+  if (!enter_unit(c, key, UNIT_FUNCTION, name, e->lineno)) return false;
+  add_const(c, NONE_VAL);
+  TRY(compile_expr(c, e));
+  emit(c, OP_RETURN_VALUE, 0, loc);
+  return finish_unit_as_function(c, 0, loc);
+}
+
+/* Make each type parameter, bind its name and leave the tuple of them. */
+static bool compile_type_params(Compiler *c, AstSeq *tps) {
+  for (int i = 0; i < tps->n; i++) {
+    AstNode *tp = tps->items[i];
+    AsyPos loc = node_loc(tp);
+    const char *name = tp->kind == AST_TypeVar     ? tp->v.TypeVar.name
+                       : tp->kind == AST_ParamSpec ? tp->v.ParamSpec.name
+                                                   : tp->v.TypeVarTuple.name;
+    emit_load_const(c, str_const(c, name, strlen(name)), loc);
+    if (tp->kind == AST_TypeVar && tp->v.TypeVar.bound) {
+      AstNode *b = tp->v.TypeVar.bound;
+      TRY(compile_thunk(c, tp, name, b));
+      emit(c, OP_CALL_INTRINSIC_2,
+           b->kind == AST_Tuple ? INTRINSIC_TYPEVAR_WITH_CONSTRAINTS : INTRINSIC_TYPEVAR_WITH_BOUND,
+           loc);
+    } else {
+      emit(c, OP_CALL_INTRINSIC_1,
+           tp->kind == AST_TypeVar     ? INTRINSIC_TYPEVAR
+           : tp->kind == AST_ParamSpec ? INTRINSIC_PARAMSPEC
+                                       : INTRINSIC_TYPEVARTUPLE,
+           loc);
+    }
+    AstNode *dflt = asy_type_param_default(tp);
+    if (dflt) {
+      TRY(compile_thunk(c, (const AstNode *)asy_type_param_default_key(tp), name, dflt));
+      emit(c, OP_CALL_INTRINSIC_2, INTRINSIC_SET_TYPEPARAM_DEFAULT, loc);
+    }
+    emit(c, OP_COPY, 1, loc);
+    TRY(compile_nameop(c, name, AST_Store, loc));
+  }
+  emit(c, OP_BUILD_TUPLE, tps->n, NO_LOC);
+  return true;
+}
+
 static void set_arg_counts(Unit *u, AstNode *args) {
   u->posonly = args->v.arguments.posonlyargs.n;
   u->argcount = u->posonly + args->v.arguments.args.n;
@@ -648,6 +775,18 @@ bool compile_function(Compiler *c, AstNode *s) {
   int firstline = decos->n ? decos->items[0]->lineno : s->lineno;
   int mflags;
   TRY(compile_defaults(c, args, loc, &mflags));
+  AstSeq *tps = &s->v.FunctionDef.type_params;
+  int nargs = ((mflags & 1) != 0) + ((mflags & 2) != 0);
+  if (tps->n) {
+    /* def f[T](...): a function "<generic parameters of f>" takes the defaults,
+       makes T and returns f (CPython 3.13's shape) */
+    if (nargs == 2) emit(c, OP_SWAP, 2, loc);
+    TRY(enter_typeparams_unit(c, tps, s->v.FunctionDef.name, firstline, nargs));
+    TRY(compile_type_params(c, tps));
+    if (mflags & 1) TRY(compile_nameop(c, ".defaults", AST_Load, loc));
+    if (mflags & 2) TRY(compile_nameop(c, ".kwdefaults", AST_Load, loc));
+  }
+  TRY(compile_annotations(c, args, s->v.FunctionDef.returns, loc, &mflags));
   Unit *u = enter_unit(c, s, is_async ? UNIT_ASYNC_FUNCTION : UNIT_FUNCTION, s->v.FunctionDef.name,
                        firstline);
   if (!u) return false;
@@ -666,6 +805,13 @@ bool compile_function(Compiler *c, AstNode *s) {
   if (ok && !unreachable(c)) emit(c, OP_RETURN_CONST, add_const(c, NONE_VAL), NO_LOC);
   if (!ok) return false;
   TRY(finish_unit_as_function(c, mflags, loc));
+  if (tps->n) {
+    emit(c, OP_SWAP, 2, loc);
+    emit(c, OP_CALL_INTRINSIC_2, INTRINSIC_SET_FUNCTION_TYPE_PARAMS, loc);
+    emit(c, OP_RETURN_VALUE, 0, loc);
+    TRY(finish_unit_as_function(c, 0, loc));
+    call_typeparams_unit(c, nargs, loc);
+  }
   for (int i = decos->n - 1; i >= 0; i--) emit(c, OP_CALL, 0, node_loc(decos->items[i]));
   return compile_nameop(c, s->v.FunctionDef.name, AST_Store, loc);
 }
@@ -685,11 +831,10 @@ bool compile_lambda(Compiler *c, AstNode *e) {
   return finish_unit_as_function(c, mflags, loc);
 }
 
-bool compile_class(Compiler *c, AstNode *s) {
-  AstSeq *decos = &s->v.ClassDef.decorator_list;
+/* The class object, from its body to BUILD_CLASS; `generic`: Generic[*.type_params]
+   joins the bases. */
+static bool build_class(Compiler *c, AstNode *s, int firstline, bool generic) {
   AsyPos loc = node_loc(s);
-  for (int i = 0; i < decos->n; i++) TRY(compile_expr(c, decos->items[i]));
-  int firstline = decos->n ? decos->items[0]->lineno : s->lineno;
   Unit *u = enter_unit(c, s, UNIT_CLASS, s->v.ClassDef.name, firstline);
   if (!u) return false;
   u->flags |= CODE_CLASS;
@@ -729,7 +874,7 @@ bool compile_class(Compiler *c, AstNode *s) {
   /* body_function name bases kwnames kwvalues... BUILD_CLASS */
   emit_load_const(c, str_const(c, s->v.ClassDef.name, strlen(s->v.ClassDef.name)), loc);
   AstSeq *bases = &s->v.ClassDef.bases;
-  bool starred = false;
+  bool starred = generic;
   for (int i = 0; i < bases->n; i++) starred |= bases->items[i]->kind == AST_Starred;
   if (starred) {
     emit(c, OP_BUILD_LIST, 0, loc);
@@ -742,6 +887,11 @@ bool compile_class(Compiler *c, AstNode *s) {
         TRY(compile_expr(c, b));
         emit(c, OP_LIST_APPEND, 1, loc);
       }
+    }
+    if (generic) {
+      TRY(compile_nameop(c, ".type_params", AST_Load, loc));
+      emit(c, OP_CALL_INTRINSIC_1, INTRINSIC_SUBSCRIPT_GENERIC, loc);
+      emit(c, OP_LIST_APPEND, 1, loc);
     }
     emit(c, OP_LIST_TO_TUPLE, 0, loc);
   } else {
@@ -762,8 +912,61 @@ bool compile_class(Compiler *c, AstNode *s) {
     emit_load_const(c, NONE_VAL, loc);
   }
   emit(c, OP_BUILD_CLASS, kws->n, loc);
+  return true;
+}
+
+bool compile_class(Compiler *c, AstNode *s) {
+  AstSeq *decos = &s->v.ClassDef.decorator_list;
+  AsyPos loc = node_loc(s);
+  for (int i = 0; i < decos->n; i++) TRY(compile_expr(c, decos->items[i]));
+  int firstline = decos->n ? decos->items[0]->lineno : s->lineno;
+  AstSeq *tps = &s->v.ClassDef.type_params;
+  if (tps->n) {
+    /* class C[T]: "<generic parameters of C>" makes T, the class with Generic[T] as
+       its last base, and sets C.__type_params__ */
+    TRY(enter_typeparams_unit(c, tps, s->v.ClassDef.name, firstline, 0));
+    TRY(compile_type_params(c, tps));
+    TRY(compile_nameop(c, ".type_params", AST_Store, loc));
+    TRY(build_class(c, s, firstline, true));
+    emit(c, OP_COPY, 1, loc);
+    TRY(compile_nameop(c, ".type_params", AST_Load, loc));
+    emit(c, OP_SWAP, 2, loc);
+    emit(c, OP_STORE_ATTR, add_name(c, "__type_params__"), loc);
+    emit(c, OP_RETURN_VALUE, 0, loc);
+    TRY(finish_unit_as_function(c, 0, loc));
+    call_typeparams_unit(c, 0, loc);
+  } else {
+    TRY(build_class(c, s, firstline, false));
+  }
   for (int i = decos->n - 1; i >= 0; i--) emit(c, OP_CALL, 0, node_loc(decos->items[i]));
   return compile_nameop(c, s->v.ClassDef.name, AST_Store, loc);
+}
+
+bool compile_type_alias(Compiler *c, AstNode *s) {
+  AsyPos loc = node_loc(s);
+  const char *name = s->v.TypeAlias.name->v.Name.id;
+  AstSeq *tps = &s->v.TypeAlias.type_params;
+  if (tps->n) {
+    TRY(enter_typeparams_unit(c, tps, name, s->lineno, 0));
+    TRY(compile_type_params(c, tps));
+  }
+  /* (name, type_params or None, function computing the value) */
+  if (tps->n) {
+    emit_load_const(c, str_const(c, name, strlen(name)), loc);
+    emit(c, OP_SWAP, 2, loc);
+  } else {
+    emit_load_const(c, str_const(c, name, strlen(name)), loc);
+    emit_load_const(c, NONE_VAL, loc);
+  }
+  TRY(compile_thunk(c, s, name, s->v.TypeAlias.value));
+  emit(c, OP_BUILD_TUPLE, 3, loc);
+  emit(c, OP_CALL_INTRINSIC_1, INTRINSIC_TYPEALIAS, loc);
+  if (tps->n) {
+    emit(c, OP_RETURN_VALUE, 0, loc);
+    TRY(finish_unit_as_function(c, 0, loc));
+    call_typeparams_unit(c, 0, loc);
+  }
+  return compile_nameop(c, name, AST_Store, loc);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -838,17 +1041,7 @@ static bool compile_module(Compiler *c, AstNode *mod) {
     return true;
   }
   AstSeq *body = mod->kind == AST_Module ? &mod->v.Module.body : &mod->v.Interactive.body;
-  /* `from __future__ import annotations` (after an optional docstring) */
-  for (int i = 0; i < body->n; i++) {
-    AstNode *s = body->items[i];
-    if (i == 0 && body_docstring(body)) continue;
-    if (s->kind != AST_ImportFrom || !s->v.ImportFrom.module ||
-        strcmp(s->v.ImportFrom.module, "__future__") != 0)
-      break;
-    for (int j = 0; j < s->v.ImportFrom.names.n; j++)
-      if (strcmp(s->v.ImportFrom.names.items[j]->v.alias.name, "annotations") == 0)
-        c->future_annotations = true;
-  }
+  c->future_annotations = asy_future_annotations(mod);
   if (find_ann(body)) emit(c, OP_SETUP_ANNOTATIONS, 0, body->n ? node_loc(body->items[0]) : NO_LOC);
   AstNode *doc = c->interactive ? NULL : body_docstring(body);
   if (doc) {
@@ -866,6 +1059,8 @@ ObjCode *asy_compile(VM *vm, AsySource *src, int mode) {
   asy_arena_init(&arena);
   AsySyntaxErr err;
   memset(&err, 0, sizeof err);
+  int flags = mode & ~3;
+  mode &= 3;
   int pmode = mode == 1 ? ASY_PARSE_SINGLE : mode == 2 ? ASY_PARSE_EVAL : ASY_PARSE_FILE;
   AstNode *mod = asy_parse(&arena, src->filename, src->text, src->size, pmode, &err);
   if (!mod) {
@@ -880,7 +1075,8 @@ ObjCode *asy_compile(VM *vm, AsySource *src, int mode) {
   c.arena = &arena;
   c.err = &err;
   c.interactive = mode == 1;
-  c.st = asy_symtable_build(&arena, mod, src->text, src->size, &err);
+  c.no_toplevel_await = (flags & ASY_COMPILE_NO_TOPLEVEL_AWAIT) != 0;
+  c.st = asy_symtable_build(&arena, mod, src->text, src->size, &err, !c.no_toplevel_await);
   ObjCode *co = NULL;
   if (c.st) {
     c.filename = asy_str_cstr(vm, src->filename);

@@ -120,6 +120,7 @@ struct Unit {
   /* class bodies: names X assigned as `self.X` in nested functions (CPython 3.13's
      __static_attributes__) */
   const char **static_attrs; int nstatic, capstatic;
+  bool typeparams;         /* the type-parameter scope of a generic def/class/alias */
   /* code object header */
   int firstline;
   int argcount, posonly, kwonly, flags;
@@ -134,6 +135,7 @@ typedef struct Compiler {
   bool failed;
   bool interactive;   /* mode 1: expression statements at module level echo */
   bool future_annotations; /* `from __future__ import annotations`: keep them as text */
+  bool no_toplevel_await;  /* eval/exec/compile text: no async statements at module level */
   Unit *u;            /* the unit being emitted */
   struct { int line; char *msg; } *warned; int nwarned; /* SyntaxWarnings already shown */
   const AstNode *genexp_node; /* a generator expression that is a call's argument... */
@@ -210,6 +212,8 @@ bool compile_function(Compiler *c, AstNode *s);
 bool compile_lambda(Compiler *c, AstNode *e);
 /* class statement: body function + BUILD_CLASS, decorators, the name store. */
 bool compile_class(Compiler *c, AstNode *s);
+/* type X[T] = ... (PEP 695): a lazily evaluated typing.TypeAliasType. */
+bool compile_type_alias(Compiler *c, AstNode *s);
 /* list/set/dict comprehension or generator expression: pushes its result. */
 bool compile_comprehension(Compiler *c, AstNode *e);
 /* Statement body of a module/class/function: docstring handling is the caller's. */
@@ -223,7 +227,16 @@ bool const_value(Compiler *c, const AstNode *e, Value *out);
 /* Is e the literal 9223372036854775808 (so that -e folds to INT64_MIN)? */
 bool const_is_int64_min_magnitude(const AstNode *e);
 
+/* ---- annotations (unparse.c) ---- */
+/* Push an annotation's value: evaluated, or its text as CPython's ast.unparse writes it
+   under `from __future__ import annotations`. */
+bool compile_annotation(Compiler *c, AstNode *ann);
+/* CPython's ast.unparse of an expression, as a new str. */
+ObjStr *unparse_expr(Compiler *c, const AstNode *e);
+
 /* ---- statements and expressions ---- */
+/* A match statement (compile_match.c). */
+bool compile_match(Compiler *c, AstNode *s);
 /* One statement. */
 bool compile_stmt(Compiler *c, AstNode *s);
 /* One expression: pushes its value. */

@@ -255,20 +255,7 @@ static bool compile_annassign(Compiler *c, AstNode *s) {
   if (t->kind == AST_Name && s->v.AnnAssign.simple && module_or_class) {
     /* __annotations__[name] = annotation (evaluated, as CPython 3.13; its source
        text under `from __future__ import annotations`) */
-    if (c->future_annotations) {
-      const AstNode *a = s->v.AnnAssign.annotation;
-      Value text = OBJ_VAL(source_segment(c, a));
-      if (a->kind == AST_Constant) { /* CPython unparses: a string shows as its repr */
-        Value v;
-        TRY(const_value(c, a, &v));
-        Value r = asy_repr(c->vm, v);
-        if (IS_EXC(r)) asy_clear_pending(c->vm);
-        else text = r;
-      }
-      emit_load_const(c, text, loc);
-    } else {
-      TRY(compile_expr(c, s->v.AnnAssign.annotation));
-    }
+    TRY(compile_annotation(c, s->v.AnnAssign.annotation));
     emit(c, OP_LOAD_NAME, add_name(c, "__annotations__"), loc);
     const char *m = cmangle(c, t->v.Name.id);
     emit_load_const(c, OBJ_VAL(asy_str_intern(c->vm, m, strlen(m))), loc);
@@ -385,12 +372,22 @@ static bool compile_import(Compiler *c, AstNode *s) {
 
 static bool compile_import_from(Compiler *c, AstNode *s) {
   AsyPos loc = node_loc(s);
-  if (s->v.ImportFrom.level > 0) return cerror(c, s, "relative imports are not supported");
   const char *mod = s->v.ImportFrom.module;
-  /* `from __future__ import annotations` and friends: nothing to do at run time. */
-  if (strcmp(mod, "__future__") == 0) return true;
-  emit(c, OP_IMPORT_NAME, add_name(c, mod), loc);
-  import_walk(c, mod, loc);
+  int level = s->v.ImportFrom.level;
+  if (level > 0) {
+    /* relative: the name keeps its dots, and IMPORT_NAME gives the module itself */
+    size_t n = mod ? strlen(mod) : 0;
+    char *rel = asy_arena_alloc(c->arena, (size_t)level + n + 1);
+    memset(rel, '.', (size_t)level);
+    if (n) memcpy(rel + level, mod, n);
+    rel[level + n] = 0;
+    emit(c, OP_IMPORT_NAME, add_name(c, rel), loc);
+  } else {
+    /* `from __future__ import annotations` and friends: nothing to do at run time. */
+    if (strcmp(mod, "__future__") == 0) return true;
+    emit(c, OP_IMPORT_NAME, add_name(c, mod), loc);
+    import_walk(c, mod, loc);
+  }
   AstSeq *names = &s->v.ImportFrom.names;
   if (names->n == 1 && strcmp(names->items[0]->v.alias.name, "*") == 0) {
     emit(c, OP_CALL_INTRINSIC_1, INTRINSIC_IMPORT_STAR, loc);
@@ -438,7 +435,7 @@ static bool compile_while(Compiler *c, AstNode *s) {
 }
 
 static bool async_allowed(Compiler *c, AstNode *s, const char *what) {
-  if (c->u->kind == UNIT_MODULE) {
+  if (c->u->kind == UNIT_MODULE && !c->no_toplevel_await) {
     c->u->flags |= CODE_HAS_AWAIT; /* Asy: top-level async statements run as a task */
     return true;
   }
@@ -769,6 +766,8 @@ bool compile_stmt(Compiler *c, AstNode *s) {
   case AST_Nonlocal:
   case AST_Pass: return true;
   case AST_Expr: return compile_expr_stmt(c, s);
+  case AST_Match: return compile_match(c, s);
+  case AST_TypeAlias: return compile_type_alias(c, s);
   case AST_Break: return compile_break_continue(c, s, true);
   case AST_Continue: return compile_break_continue(c, s, false);
   default: return cerror(c, s, "unsupported statement");

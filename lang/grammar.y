@@ -88,6 +88,8 @@ static AstNode *seq_end(AstSeq s) { return s.items[s.n - 1]; }
 %token FALSE NONE TRUE AND AS ASSERT ASYNC AWAIT BREAK CLASS CONTINUE DEF DEL.
 %token ELIF ELSE EXCEPT FINALLY FOR FROM GLOBAL IF IMPORT IN IS LAMBDA NONLOCAL.
 %token NOT OR PASS RAISE RETURN TRY WHILE WITH YIELD.
+/* soft keywords: the driver turns a NAME into these where the statement needs it */
+%token MATCH CASE TYPE.
 
 %start_symbol input
 
@@ -329,6 +331,7 @@ compound_stmt(A) ::= try_stmt(A).
 compound_stmt(A) ::= with_stmt(A).
 compound_stmt(A) ::= funcdef(A).
 compound_stmt(A) ::= classdef(A).
+compound_stmt(A) ::= match_stmt(A).
 compound_stmt(A) ::= ASYNC(T) for_stmt(F). {
   A = F;
   A->kind = AST_AsyncFor;
@@ -464,9 +467,10 @@ with_item(A) ::= test(E) AS titem(X). {
   A->v.withitem.optional_vars = ab_target(P, X, TGT_WITH);
 }
 
-funcdef(A) ::= DEF(T) NAME(N) LPAR params(L) RPAR returns(R) COLON block(B). {
+funcdef(A) ::= DEF(T) NAME(N) tparams(TP) LPAR params(L) RPAR returns(R) COLON block(B). {
   A = NTN(P, AST_FunctionDef, T, seq_end(B));
   A->v.FunctionDef.name = ab_str(P, &N);
+  A->v.FunctionDef.type_params = TP;
   A->v.FunctionDef.args = ab_arguments(P, L, 0);
   A->v.FunctionDef.returns = R;
   A->v.FunctionDef.body = B;
@@ -474,18 +478,192 @@ funcdef(A) ::= DEF(T) NAME(N) LPAR params(L) RPAR returns(R) COLON block(B). {
 returns(A) ::= . { A = NULL; }
 returns(A) ::= RARROW test(B). { A = B; }
 
-classdef(A) ::= CLASS(T) NAME(N) COLON block(B). {
+classdef(A) ::= CLASS(T) NAME(N) tparams(TP) COLON block(B). {
   A = NTN(P, AST_ClassDef, T, seq_end(B));
   A->v.ClassDef.name = ab_str(P, &N);
   A->v.ClassDef.body = B;
+  A->v.ClassDef.type_params = TP;
 }
-classdef(A) ::= CLASS(T) NAME(N) LPAR(L) arglist(G) RPAR(R) COLON block(B). {
+classdef(A) ::= CLASS(T) NAME(N) tparams(TP) LPAR(L) arglist(G) RPAR(R) COLON block(B). {
   A = NTN(P, AST_ClassDef, T, seq_end(B));
   A->v.ClassDef.name = ab_str(P, &N);
+  A->v.ClassDef.type_params = TP;
   AstNode *call = ab_call(P, ab_name(P, &N), G, &L, &R);
   A->v.ClassDef.bases = call->v.Call.args;
   A->v.ClassDef.keywords = call->v.Call.keywords;
   A->v.ClassDef.body = B;
+}
+
+/* ---- match statement (PEP 634) ---- */
+
+%type case_blocks {AstSeq}
+%type pat_list {ExprList}
+%type pos_pats {AstSeq}
+%type kw_pats {AstSeq}
+%type map_items {AstSeq}
+%type or_pats {AstSeq}
+match_stmt(A) ::= MATCH(T) slist(S) COLON NEWLINE INDENT case_blocks(C) DEDENT. {
+  AstNode *subj = list_node(P, &S);
+  if (subj->kind == AST_Starred) ab_error_node(P, subj, "cannot use starred expression here");
+  AstNode *last = seq_end(C);
+  A = NTN(P, AST_Match, T, seq_end(last->v.match_case.body));
+  A->v.Match.subject = subj;
+  A->v.Match.cases = C;
+}
+case_blocks(A) ::= case_block(B). { A = ab_seq1(P, B); }
+case_blocks(A) ::= case_blocks(A) case_block(B). { ab_push(P, &A, B); }
+case_block(A) ::= CASE(T) patterns(Q) guard(G) COLON block(B). {
+  A = NTN(P, AST_match_case, T, seq_end(B));
+  A->v.match_case.pattern = Q;
+  A->v.match_case.guard = G;
+  A->v.match_case.body = B;
+}
+guard(A) ::= . { A = NULL; }
+guard(A) ::= IF named_expression(E). { A = E; }
+
+patterns(A) ::= pat_list(L). { A = ab_pattern_list(P, &L.s, 0, NULL, NULL); }
+patterns(A) ::= pat_list(L) COMMA(C). { A = ab_pattern_list(P, &L.s, 1, NULL, &C); }
+pat_list(A) ::= maybe_star_pattern(B). { memset(&A, 0, sizeof A); A.s = ab_seq1(P, B); }
+pat_list(A) ::= pat_list(A) COMMA maybe_star_pattern(B). { ab_push(P, &A.s, B); }
+maybe_star_pattern(A) ::= pattern(A).
+maybe_star_pattern(A) ::= STAR(S) NAME(N). {
+  A = NTT(P, AST_MatchStar, S, N);
+  char *id = ab_str(P, &N);
+  A->v.MatchStar.name = strcmp(id, "_") ? id : NULL;
+}
+
+pattern(A) ::= or_pattern(A).
+pattern(A) ::= or_pattern(O) AS NAME(N). {
+  A = NNT(P, AST_MatchAs, O, N);
+  char *id = ab_str(P, &N);
+  if (!strcmp(id, "_")) ab_error_tok(P, N, "cannot use '_' as a target");
+  A->v.MatchAs.pattern = O;
+  A->v.MatchAs.name = id;
+}
+or_pattern(A) ::= or_pats(L). {
+  if (L.n == 1) A = L.items[0];
+  else {
+    A = NNN(P, AST_MatchOr, L.items[0], seq_end(L));
+    A->v.MatchOr.patterns = L;
+  }
+}
+or_pats(A) ::= closed_pattern(B). { A = ab_seq1(P, B); }
+or_pats(A) ::= or_pats(A) VBAR closed_pattern(B). { ab_push(P, &A, B); }
+
+closed_pattern(A) ::= literal_expr(E). { A = ab_literal_pattern(P, E); }
+closed_pattern(A) ::= name_or_attr(N). { A = ab_name_pattern(P, N); }
+closed_pattern(A) ::= name_or_attr(N) LPAR RPAR(R). { A = ab_class_pattern(P, N, NULL, NULL, &R); }
+closed_pattern(A) ::= name_or_attr(N) LPAR pos_pats(X) opt_comma RPAR(R). {
+  A = ab_class_pattern(P, N, &X, NULL, &R);
+}
+closed_pattern(A) ::= name_or_attr(N) LPAR kw_pats(K) opt_comma RPAR(R). {
+  A = ab_class_pattern(P, N, NULL, &K, &R);
+}
+closed_pattern(A) ::= name_or_attr(N) LPAR pos_pats(X) COMMA kw_pats(K) opt_comma RPAR(R). {
+  A = ab_class_pattern(P, N, &X, &K, &R);
+}
+closed_pattern(A) ::= name_or_attr LPAR kw_pats COMMA pos_pats(X) opt_comma RPAR. {
+  A = X.items[0];
+  ab_error_node(P, A, "positional patterns follow keyword patterns");
+}
+closed_pattern(A) ::= LPAR(L) RPAR(R). { A = NTT(P, AST_MatchSequence, L, R); }
+closed_pattern(A) ::= LPAR(L) pat_list(S) RPAR(R). { A = ab_pattern_list(P, &S.s, 0, &L, &R); }
+closed_pattern(A) ::= LPAR(L) pat_list(S) COMMA RPAR(R). { A = ab_pattern_list(P, &S.s, 1, &L, &R); }
+closed_pattern(A) ::= LSQB(L) RSQB(R). { A = NTT(P, AST_MatchSequence, L, R); }
+closed_pattern(A) ::= LSQB(L) pat_list(S) opt_comma RSQB(R). {
+  A = NTT(P, AST_MatchSequence, L, R);
+  A->v.MatchSequence.patterns = S.s;
+}
+closed_pattern(A) ::= LBRACE(L) RBRACE(R). { A = NTT(P, AST_MatchMapping, L, R); }
+closed_pattern(A) ::= LBRACE(L) map_items(M) opt_comma RBRACE(R). {
+  A = ab_mapping_pattern(P, &L, &M, NULL, &R);
+}
+closed_pattern(A) ::= LBRACE(L) map_items(M) COMMA DOUBLESTAR NAME(N) opt_comma RBRACE(R). {
+  A = ab_mapping_pattern(P, &L, &M, &N, &R);
+}
+closed_pattern(A) ::= LBRACE(L) DOUBLESTAR NAME(N) opt_comma RBRACE(R). {
+  A = ab_mapping_pattern(P, &L, NULL, &N, &R);
+}
+/* a map item is a MatchAs-free pair: key expression then pattern, kept as a keyword node */
+map_items(A) ::= map_item(B). { A = ab_seq1(P, B); }
+map_items(A) ::= map_items(A) COMMA map_item(B). { ab_push(P, &A, B); }
+map_item(A) ::= literal_expr(K) COLON pattern(V). { A = ab_map_item(P, K, V); }
+map_item(A) ::= name_or_attr(K) COLON pattern(V). { A = ab_map_item(P, K, V); }
+
+pos_pats(A) ::= pattern(B). { A = ab_seq1(P, B); }
+pos_pats(A) ::= pos_pats(A) COMMA pattern(B). { ab_push(P, &A, B); }
+kw_pats(A) ::= kw_pat(B). { A = ab_seq1(P, B); }
+kw_pats(A) ::= kw_pats(A) COMMA kw_pat(B). { ab_push(P, &A, B); }
+kw_pat(A) ::= NAME(N) EQUAL pattern(V). {
+  A = NTN(P, AST_keyword, N, V);
+  A->v.keyword.arg = ab_str(P, &N);
+  A->v.keyword.value = V;
+}
+
+name_or_attr(A) ::= NAME(N). { A = ab_name(P, &N); }
+name_or_attr(A) ::= name_or_attr(V) DOT NAME(N). {
+  A = NNT(P, AST_Attribute, V, N);
+  A->v.Attribute.value = V;
+  A->v.Attribute.attr = ab_str(P, &N);
+  A->v.Attribute.ctx = AST_Load;
+}
+
+literal_expr(A) ::= signed_number(A).
+literal_expr(A) ::= signed_number(L) PLUS NUMBER(N). { A = ab_binop(P, L, AST_Add, ab_number(P, &N)); }
+literal_expr(A) ::= signed_number(L) MINUS NUMBER(N). { A = ab_binop(P, L, AST_Sub, ab_number(P, &N)); }
+literal_expr(A) ::= strings(S). { A = ab_strings(P, S); }
+literal_expr(A) ::= NONE(T). { A = ab_const(P, &T, AST_CONST_NONE); }
+literal_expr(A) ::= TRUE(T). { A = ab_const(P, &T, AST_CONST_TRUE); }
+literal_expr(A) ::= FALSE(T). { A = ab_const(P, &T, AST_CONST_FALSE); }
+signed_number(A) ::= NUMBER(N). { A = ab_number(P, &N); }
+signed_number(A) ::= MINUS(T) NUMBER(N). { A = ab_unary(P, &T, AST_USub, ab_number(P, &N)); }
+
+/* ---- type parameters (PEP 695) ---- */
+
+%type tparams {AstSeq}
+%type tplist {AstSeq}
+tparams(A) ::= . { memset(&A, 0, sizeof A); }
+tparams(A) ::= LSQB tplist(L) opt_comma RSQB. { A = L; }
+tparams(A) ::= LSQB RSQB(R). {
+  memset(&A, 0, sizeof A);
+  /* CPython points at the ']' */
+  ab_error_tok(P, R, "Type parameter list cannot be empty");
+}
+tplist(A) ::= tparam(B). { A = ab_seq1(P, B); }
+tplist(A) ::= tplist(A) COMMA tparam(B). { ab_push(P, &A, B); }
+tparam(A) ::= tparam_nodefault(A).
+tparam(A) ::= tparam_nodefault(B) EQUAL test(D). {
+  A = B;
+  /* the same slot in each of the three payloads */
+  if (A->kind == AST_TypeVar) A->v.TypeVar.default_value = D;
+  else if (A->kind == AST_ParamSpec) A->v.ParamSpec.default_value = D;
+  else A->v.TypeVarTuple.default_value = D;
+  ab_extend(P, A, D);
+}
+tparam_nodefault(A) ::= NAME(N). {
+  A = NTT(P, AST_TypeVar, N, N);
+  A->v.TypeVar.name = ab_str(P, &N);
+}
+tparam_nodefault(A) ::= NAME(N) COLON test(B). {
+  A = NTN(P, AST_TypeVar, N, B);
+  A->v.TypeVar.name = ab_str(P, &N);
+  A->v.TypeVar.bound = B;
+}
+tparam_nodefault(A) ::= STAR(S) NAME(N). {
+  A = NTT(P, AST_TypeVarTuple, S, N);
+  A->v.TypeVarTuple.name = ab_str(P, &N);
+}
+tparam_nodefault(A) ::= DOUBLESTAR(S) NAME(N). {
+  A = NTT(P, AST_ParamSpec, S, N);
+  A->v.ParamSpec.name = ab_str(P, &N);
+}
+
+simple_stmt(A) ::= TYPE(T) NAME(N) tparams(TP) EQUAL test(V). {
+  A = NTN(P, AST_TypeAlias, T, V);
+  A->v.TypeAlias.name = ab_name(P, &N);
+  A->v.TypeAlias.name->v.Name.ctx = AST_Store;
+  A->v.TypeAlias.type_params = TP;
+  A->v.TypeAlias.value = V;
 }
 
 /* ---- parameters ---- */

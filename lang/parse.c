@@ -191,6 +191,98 @@ static void with_lookahead(Driver *D) {
   }
 }
 
+/* ---- soft keywords ------------------------------------------------------ */
+
+static int is_name(const AsyToken *t, const char *word) {
+  size_t n = strlen(word);
+  return t && t->type == TK_NAME && (size_t)t->n == n && !memcmp(t->z, word, n);
+}
+
+/* Does the logical line from token `from` on hold a ':' outside brackets? With
+   `then_newline`, that ':' must also end the line (a block follows). */
+static int line_has_colon(Driver *D, int from, int then_newline) {
+  int depth = 0;
+  for (int i = from;; i++) {
+    AsyToken *u = peek(D, i);
+    if (!u || u->type <= 0 || u->type == TK_NEWLINE) return 0;
+    if (u->type == TK_LPAR || u->type == TK_LSQB || u->type == TK_LBRACE) depth++;
+    if (u->type == TK_RPAR || u->type == TK_RSQB || u->type == TK_RBRACE) depth--;
+    if (depth == 0 && u->type == TK_LAMBDA) return 0;
+    if (depth == 0 && u->type == TK_COLON) {
+      if (!then_newline) return 1;
+      AsyToken *c = peek(D, i + 1);
+      return c && c->type == TK_NEWLINE;
+    }
+  }
+}
+
+/* Can the token after a soft keyword not continue a plain expression statement
+   that starts with the same name (`match = 1`, `case.x`, `type(x)`...)? */
+static int starts_operand(const AsyToken *t) {
+  switch (t ? t->type : 0) {
+  case TK_NAME:
+  case TK_NUMBER:
+  case TK_STRING:
+  case TK_FSTRING_START:
+  case TK_LPAR:
+  case TK_LSQB:
+  case TK_LBRACE:
+  case TK_MINUS:
+  case TK_PLUS:
+  case TK_TILDE:
+  case TK_STAR:
+  case TK_NONE:
+  case TK_TRUE:
+  case TK_FALSE:
+  case TK_ELLIPSIS:
+  case TK_NOT:
+  case TK_AWAIT:
+  case TK_LAMBDA:
+  case TK_DOUBLESTAR: return 1;
+  default: return 0;
+  }
+}
+
+/* Can this token not follow a name in an expression (`x 1`, `x y`, `x {`)? */
+static int cannot_follow_name(const AsyToken *t) {
+  switch (t ? t->type : 0) {
+  case TK_NAME:
+  case TK_NUMBER:
+  case TK_STRING:
+  case TK_FSTRING_START:
+  case TK_LBRACE:
+  case TK_NONE:
+  case TK_TRUE:
+  case TK_FALSE:
+  case TK_TILDE:
+  case TK_ELLIPSIS: return 1;
+  default: return 0;
+  }
+}
+
+/* At the start of a statement, turn `match`, `case` and `type` into keywords
+   where only the keyword reading can parse (CPython's soft keywords). */
+static void soft_keyword(Driver *D) {
+  /* peek() may grow the queue: take pointers again after each look further ahead */
+  AsyToken *t = peek(D, 0);
+  if (!t || t->type != TK_NAME || !starts_operand(peek(D, 1))) return;
+  t = peek(D, 0);
+  /* a name right after `match x` cannot parse as an expression: take the keyword
+     reading even without the ':', so the error is CPython's "expected ':'" */
+  int not_expr = cannot_follow_name(peek(D, 1));
+  t = peek(D, 0);
+  if (is_name(t, "match")) {
+    if (not_expr || line_has_colon(D, 1, 1)) peek(D, 0)->type = TK_MATCH;
+  } else if (is_name(t, "case")) {
+    if (not_expr || line_has_colon(D, 1, 0)) peek(D, 0)->type = TK_CASE;
+  } else if (is_name(t, "type")) {
+    AsyToken *after = peek(D, 2);
+    int after_type = after ? after->type : 0;
+    if (peek(D, 1)->type == TK_NAME && (after_type == TK_EQUAL || after_type == TK_LSQB))
+      peek(D, 0)->type = TK_TYPE;
+  }
+}
+
 /* ---- the driver --------------------------------------------------------- */
 
 /* Track the context asy_parse_syntax_error needs, before feeding t. */
@@ -289,6 +381,23 @@ static int kids_too_deep(const AstNode *n, int depth, const AstNode **cut) {
   case AST_Assert:
     return too_deep(n->v.Assert.test, depth, cut) || too_deep(n->v.Assert.msg, depth, cut);
   case AST_Expr: return too_deep(n->v.Expr.value, depth, cut);
+  case AST_Match:
+    return too_deep(n->v.Match.subject, depth, cut) || seq_too_deep(&n->v.Match.cases, depth, cut);
+  case AST_match_case:
+    return too_deep(n->v.match_case.pattern, depth, cut) ||
+           too_deep(n->v.match_case.guard, depth, cut) ||
+           seq_too_deep(&n->v.match_case.body, depth, cut);
+  case AST_MatchValue: return too_deep(n->v.MatchValue.value, depth, cut);
+  case AST_MatchSequence: return seq_too_deep(&n->v.MatchSequence.patterns, depth, cut);
+  case AST_MatchMapping:
+    return seq_too_deep(&n->v.MatchMapping.keys, depth, cut) ||
+           seq_too_deep(&n->v.MatchMapping.patterns, depth, cut);
+  case AST_MatchClass:
+    return too_deep(n->v.MatchClass.cls, depth, cut) ||
+           seq_too_deep(&n->v.MatchClass.patterns, depth, cut) ||
+           seq_too_deep(&n->v.MatchClass.kwd_patterns, depth, cut);
+  case AST_MatchAs: return too_deep(n->v.MatchAs.pattern, depth, cut);
+  case AST_MatchOr: return seq_too_deep(&n->v.MatchOr.patterns, depth, cut);
   case AST_BoolOp: return seq_too_deep(&n->v.BoolOp.values, depth, cut);
   case AST_NamedExpr:
     return too_deep(n->v.NamedExpr.target, depth, cut) ||
@@ -663,9 +772,15 @@ AstNode *asy_parse(AstArena *arena, const char *filename, const char *src, size_
   AsyParser(lemon, t.type, t);
 
   for (;;) {
+    int pt = P.cur.type;
+    if (P.ntokens == 0 || pt == TK_NEWLINE || pt == TK_INDENT || pt == TK_DEDENT) soft_keyword(&D);
     int ty = fetch(&D, &t);
     if (ty < 0) break;
     if (ty == TK_WITH) with_lookahead(&D);
+    /* inside a match block only `case` can start a statement */
+    if (ty == TK_NAME && is_name(&t, "case") && asy_parser_accepts(lemon, TK_CASE) &&
+        !asy_parser_accepts(lemon, TK_NAME))
+      t.type = ty = TK_CASE;
     track(&P, &t);
     AsyParser(lemon, ty, t);
     if (P.failed || L->failed || ty == 0) break;
@@ -688,6 +803,13 @@ AstNode *asy_parse(AstArena *arena, const char *filename, const char *src, size_
     L->err = err;
   }
 
+  /* eval input without a final newline: CPython reports an error at its end with no
+     column (the string tokenizer adds no NEWLINE token there) */
+  if (P.failed && !L->failed && mode == ASY_PARSE_EVAL &&
+      (P.cur.type == 0 || (P.cur.type == TK_NEWLINE && P.cur.end_col == P.cur.col &&
+                           P.cur.end_lineno == P.cur.lineno)) &&
+      (len == 0 || buf[len - 1] != '\n'))
+    err->offset = err->end_offset = 0;
   AsyParserFree(lemon, free);
   free(D.v);
   int failed = P.failed || L->failed;
@@ -722,7 +844,7 @@ AstNode *asy_parse(AstArena *arena, const char *filename, const char *src, size_
          b->items[0]->kind == AST_Try || b->items[0]->kind == AST_TryStar ||
          b->items[0]->kind == AST_With || b->items[0]->kind == AST_AsyncWith ||
          b->items[0]->kind == AST_FunctionDef || b->items[0]->kind == AST_AsyncFunctionDef ||
-         b->items[0]->kind == AST_ClassDef) &&
+         b->items[0]->kind == AST_ClassDef || b->items[0]->kind == AST_Match) &&
         !ends_with_blank_line(buf, len)) {
       /* the REPL keeps reading until a blank line ends the compound statement */
       err->kind = ASY_ERR_SYNTAX;

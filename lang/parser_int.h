@@ -164,6 +164,24 @@ AstNode *ab_call(AsyParse *P, AstNode *func, AstSeq args, const AsyToken *lpar,
 AstNode *ab_kwarg(AsyParse *P, AstNode *name, const AsyToken *eq, AstNode *value);
 AstNode *ab_dstar_arg(AsyParse *P, const AsyToken *t, AstNode *value);
 
+/* Patterns (astbuild_match.c). */
+/* A comma list of patterns: a group (one item, no comma, parenthesised), the item
+   itself (top level, no comma) or a MatchSequence; lpar/rpar NULL at top level. */
+AstNode *ab_pattern_list(AsyParse *P, AstSeq *items, int comma, const AsyToken *lpar,
+                         const AsyToken *rpar);
+/* A literal expression used as a pattern: MatchSingleton or MatchValue. */
+AstNode *ab_literal_pattern(AsyParse *P, AstNode *e);
+/* A bare name (capture or wildcard) or a dotted name (value pattern). */
+AstNode *ab_name_pattern(AsyParse *P, AstNode *n);
+/* Cls(pos..., kw=...) ; pos/kw NULL when absent; kw items are keyword nodes. */
+AstNode *ab_class_pattern(AsyParse *P, AstNode *cls, AstSeq *pos, AstSeq *kw,
+                          const AsyToken *rpar);
+/* One `key: pattern` entry of a mapping pattern (carried as a one-entry Dict). */
+AstNode *ab_map_item(AsyParse *P, AstNode *key, AstNode *pattern);
+/* {items..., **rest}: items or rest may be NULL. */
+AstNode *ab_mapping_pattern(AsyParse *P, const AsyToken *lbrace, AstSeq *items,
+                            const AsyToken *rest, const AsyToken *rbrace);
+
 /* Parameters. */
 void ab_param(AsyParse *P, ParamList **pl, int kind, AstNode *arg, AstNode *dflt,
               const AsyToken *tok);

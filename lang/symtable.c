@@ -366,12 +366,32 @@ static bool visit_arguments(SymTable *st, AstNode *args) {
   return true;
 }
 
-/* Default values are evaluated in the enclosing scope. Annotations are not compiled
-   for parameters (Asy does not build __annotations__ for functions), so they are not
-   visited either. */
+static bool visit_param_annotations(SymTable *st, AstSeq *params) {
+  for (int i = 0; i < params->n; i++) {
+    AstNode *ann = params->items[i]->v.arg.annotation;
+    if (ann && !visit_expr(st, ann)) return false;
+  }
+  return true;
+}
+
+/* Default values are evaluated in the enclosing scope. */
 static bool visit_defaults(SymTable *st, AstNode *args) {
   return visit_exprs(st, &args->v.arguments.defaults) &&
          visit_exprs(st, &args->v.arguments.kw_defaults);
+}
+
+/* So are the annotations of the parameters and the return (CPython 3.13 builds
+   __annotations__ at def time; inside the type-parameter scope of a generic def),
+   unless `from __future__ import annotations` keeps them as text. */
+static bool visit_annotations(SymTable *st, AstNode *args, AstNode *returns) {
+  if (st->future_annotations) return true;
+  if (returns && !visit_expr(st, returns)) return false;
+  AstNode *va = args->v.arguments.vararg, *kw = args->v.arguments.kwarg;
+  return visit_param_annotations(st, &args->v.arguments.args) &&
+         visit_param_annotations(st, &args->v.arguments.posonlyargs) &&
+         (!va || !va->v.arg.annotation || visit_expr(st, va->v.arg.annotation)) &&
+         visit_param_annotations(st, &args->v.arguments.kwonlyargs) &&
+         (!kw || !kw->v.arg.annotation || visit_expr(st, kw->v.arg.annotation));
 }
 
 static bool visit_alias(SymTable *st, AstNode *a, bool from) {
@@ -409,6 +429,74 @@ static bool visit_global_nonlocal(SymTable *st, AstNode *s, bool is_global) {
   return true;
 }
 
+/* A capture name of a pattern binds like an assignment target. */
+static bool visit_capture(SymTable *st, const char *name, AstNode *p) {
+  if (!name) return true;
+  return check_debug_name(st, name, p, false) && add_def(st, name, SYM_DEF_LOCAL, p);
+}
+
+static bool visit_pattern(SymTable *st, AstNode *p) {
+  switch (p->kind) {
+  case AST_MatchValue: return visit_expr(st, p->v.MatchValue.value);
+  case AST_MatchSingleton: return true;
+  case AST_MatchSequence:
+    for (int i = 0; i < p->v.MatchSequence.patterns.n; i++)
+      if (!visit_pattern(st, p->v.MatchSequence.patterns.items[i])) return false;
+    return true;
+  case AST_MatchStar: return visit_capture(st, p->v.MatchStar.name, p);
+  case AST_MatchMapping:
+    if (!visit_exprs(st, &p->v.MatchMapping.keys)) return false;
+    for (int i = 0; i < p->v.MatchMapping.patterns.n; i++)
+      if (!visit_pattern(st, p->v.MatchMapping.patterns.items[i])) return false;
+    return visit_capture(st, p->v.MatchMapping.rest, p);
+  case AST_MatchClass:
+    if (!visit_expr(st, p->v.MatchClass.cls)) return false;
+    for (int i = 0; i < p->v.MatchClass.patterns.n; i++)
+      if (!visit_pattern(st, p->v.MatchClass.patterns.items[i])) return false;
+    for (int i = 0; i < p->v.MatchClass.kwd_patterns.n; i++)
+      if (!visit_pattern(st, p->v.MatchClass.kwd_patterns.items[i])) return false;
+    return true;
+  case AST_MatchAs:
+    if (p->v.MatchAs.pattern && !visit_pattern(st, p->v.MatchAs.pattern)) return false;
+    return visit_capture(st, p->v.MatchAs.name, p);
+  case AST_MatchOr:
+    for (int i = 0; i < p->v.MatchOr.patterns.n; i++)
+      if (!visit_pattern(st, p->v.MatchOr.patterns.items[i])) return false;
+    return true;
+  default: return st_error(st, p, "unsupported pattern");
+  }
+}
+
+/* The names of a type-parameter list, and each bound in a lazily evaluated scope. */
+static bool visit_type_params(SymTable *st, AstSeq *tps) {
+  bool seen_default = false;
+  for (int i = 0; i < tps->n; i++) {
+    AstNode *tp = tps->items[i];
+    const char *name = tp->kind == AST_TypeVar     ? tp->v.TypeVar.name
+                       : tp->kind == AST_ParamSpec ? tp->v.ParamSpec.name
+                                                   : tp->v.TypeVarTuple.name;
+    if (scope_find(st->cur, name) >= 0)
+      return st_error(st, tp, "duplicate type parameter '%s'", name);
+    if (!add_def(st, name, SYM_DEF_LOCAL, tp)) return false;
+    if (tp->kind == AST_TypeVar && tp->v.TypeVar.bound) {
+      enter_block(st, name, BLOCK_FUNCTION, tp);
+      if (!visit_expr(st, tp->v.TypeVar.bound)) return false;
+      exit_block(st);
+    }
+    AstNode *dflt = asy_type_param_default(tp);
+    if (dflt) {
+      seen_default = true;
+      enter_block(st, name, BLOCK_FUNCTION, (const AstNode *)asy_type_param_default_key(tp));
+      if (!visit_expr(st, dflt)) return false;
+      exit_block(st);
+    } else if (seen_default) {
+      return st_error(st, tp, "non-default type parameter '%s' follows default type parameter",
+                      name);
+    }
+  }
+  return true;
+}
+
 static bool visit_stmt(SymTable *st, AstNode *s) {
   if (st->failed) return false;
   switch (s->kind) {
@@ -416,28 +504,50 @@ static bool visit_stmt(SymTable *st, AstNode *s) {
   case AST_AsyncFunctionDef: {
     if (!check_debug_name(st, s->v.FunctionDef.name, s, false)) return false;
     if (!add_def(st, s->v.FunctionDef.name, SYM_DEF_LOCAL, s)) return false;
-    if (!visit_defaults(st, s->v.FunctionDef.args)) return false;
+    AstNode *args = s->v.FunctionDef.args;
+    if (!visit_defaults(st, args)) return false;
     if (!visit_exprs(st, &s->v.FunctionDef.decorator_list)) return false;
+    AstSeq *tps = &s->v.FunctionDef.type_params;
+    if (tps->n) {
+      enter_block(st, s->v.FunctionDef.name, BLOCK_FUNCTION, (const AstNode *)tps);
+      /* the defaults are evaluated outside and passed in (CPython's .defaults) */
+      if (args->v.arguments.defaults.n && !add_def(st, ".defaults", SYM_DEF_PARAM, s)) return false;
+      bool kwdefaults = false;
+      for (int i = 0; i < args->v.arguments.kw_defaults.n; i++)
+        kwdefaults |= args->v.arguments.kw_defaults.items[i] != NULL;
+      if (kwdefaults && !add_def(st, ".kwdefaults", SYM_DEF_PARAM, s)) return false;
+      if (!visit_type_params(st, tps)) return false;
+    }
+    if (!visit_annotations(st, args, s->v.FunctionDef.returns)) return false;
     Scope *f = enter_block(st, s->v.FunctionDef.name, BLOCK_FUNCTION, s);
     f->is_async = s->kind == AST_AsyncFunctionDef;
-    if (!visit_arguments(st, s->v.FunctionDef.args)) return false;
+    if (!visit_arguments(st, args)) return false;
     if (!visit_stmts(st, &s->v.FunctionDef.body)) return false;
     exit_block(st);
+    if (tps->n) exit_block(st);
     return true;
   }
   case AST_ClassDef: {
     if (!check_debug_name(st, s->v.ClassDef.name, s, false)) return false;
     if (!add_def(st, s->v.ClassDef.name, SYM_DEF_LOCAL, s)) return false;
+    if (!visit_exprs(st, &s->v.ClassDef.decorator_list)) return false;
+    AstSeq *tps = &s->v.ClassDef.type_params;
+    if (tps->n) {
+      /* bases and keywords are evaluated in the type-parameter scope (they may use T) */
+      enter_block(st, s->v.ClassDef.name, BLOCK_FUNCTION, (const AstNode *)tps);
+      if (!visit_type_params(st, tps) || !add_def(st, ".type_params", SYM_DEF_LOCAL, s))
+        return false;
+    }
     if (!visit_exprs(st, &s->v.ClassDef.bases)) return false;
     for (int i = 0; i < s->v.ClassDef.keywords.n; i++)
       if (!visit_expr(st, s->v.ClassDef.keywords.items[i]->v.keyword.value)) return false;
-    if (!visit_exprs(st, &s->v.ClassDef.decorator_list)) return false;
     enter_block(st, s->v.ClassDef.name, BLOCK_CLASS, s);
     const char *saved = st->private_;
     st->private_ = s->v.ClassDef.name;
     bool ok = visit_stmts(st, &s->v.ClassDef.body);
     st->private_ = saved;
     exit_block(st);
+    if (tps->n) exit_block(st);
     return ok;
   }
   case AST_Return: return !s->v.Return.value || visit_expr(st, s->v.Return.value);
@@ -516,6 +626,30 @@ static bool visit_stmt(SymTable *st, AstNode *s) {
   case AST_Global: return visit_global_nonlocal(st, s, true);
   case AST_Nonlocal: return visit_global_nonlocal(st, s, false);
   case AST_Expr: return visit_expr(st, s->v.Expr.value);
+  case AST_Match:
+    if (!visit_expr(st, s->v.Match.subject)) return false;
+    for (int i = 0; i < s->v.Match.cases.n; i++) {
+      AstNode *m = s->v.Match.cases.items[i];
+      if (!visit_pattern(st, m->v.match_case.pattern)) return false;
+      if (m->v.match_case.guard && !visit_expr(st, m->v.match_case.guard)) return false;
+      if (!visit_stmts(st, &m->v.match_case.body)) return false;
+    }
+    return true;
+  case AST_TypeAlias: {
+    AstNode *name = s->v.TypeAlias.name;
+    if (!add_def(st, name->v.Name.id, SYM_DEF_LOCAL, name)) return false;
+    AstSeq *tps = &s->v.TypeAlias.type_params;
+    if (tps->n) {
+      enter_block(st, name->v.Name.id, BLOCK_FUNCTION, (const AstNode *)tps);
+      if (!visit_type_params(st, tps)) return false;
+    }
+    /* the value is evaluated lazily, in a function of its own */
+    enter_block(st, name->v.Name.id, BLOCK_FUNCTION, s);
+    if (!visit_expr(st, s->v.TypeAlias.value)) return false;
+    exit_block(st);
+    if (tps->n) exit_block(st);
+    return true;
+  }
   case AST_Pass:
   case AST_Break:
   case AST_Continue: return true;
@@ -594,7 +728,7 @@ static bool visit_comprehension_scope(SymTable *st, AstNode *e, const char *scop
   }
   if (c->coroutine) {
     Scope *p = st->cur;
-    if (p->type == BLOCK_MODULE) {
+    if (p->type == BLOCK_MODULE && !st->no_toplevel_await) {
       p->toplevel_await = true;
     } else if (!(p->type == BLOCK_FUNCTION && (p->is_async || p->comp_kind))) {
       return st_error(st, e, "asynchronous comprehension outside of an asynchronous function");
@@ -652,9 +786,9 @@ static bool visit_expr(SymTable *st, AstNode *e) {
                                      e->v.GeneratorExp.elt, NULL);
   case AST_Await: {
     Scope *cur = st->cur;
-    if (cur->type == BLOCK_MODULE) {
+    if (cur->type == BLOCK_MODULE && !st->no_toplevel_await) {
       cur->toplevel_await = true; /* Asy: the module body runs as the main task */
-    } else if (cur->type == BLOCK_CLASS) {
+    } else if (cur->type == BLOCK_CLASS || cur->type == BLOCK_MODULE) {
       return st_error(st, e, "'await' outside function");
     } else if (!cur->is_async && !cur->comp_kind) {
       return st_error(st, e, "'await' outside async function");
@@ -840,13 +974,32 @@ static bool analyze_block(SymTable *st, Scope *ste, NameSet *bound, NameSet *fre
   return true;
 }
 
+bool asy_future_annotations(AstNode *mod) {
+  if (mod->kind != AST_Module && mod->kind != AST_Interactive) return false;
+  AstSeq *body = mod->kind == AST_Module ? &mod->v.Module.body : &mod->v.Interactive.body;
+  for (int i = 0; i < body->n; i++) {
+    AstNode *s = body->items[i];
+    if (i == 0 && s->kind == AST_Expr && s->v.Expr.value->kind == AST_Constant &&
+        s->v.Expr.value->v.Constant.value.kind == AST_CONST_STR)
+      continue;
+    if (s->kind != AST_ImportFrom || !s->v.ImportFrom.module ||
+        strcmp(s->v.ImportFrom.module, "__future__") != 0)
+      return false;
+    for (int j = 0; j < s->v.ImportFrom.names.n; j++)
+      if (strcmp(s->v.ImportFrom.names.items[j]->v.alias.name, "annotations") == 0) return true;
+  }
+  return false;
+}
+
 SymTable *asy_symtable_build(AstArena *arena, AstNode *mod, const char *src, size_t len,
-                             AsySyntaxErr *err) {
+                             AsySyntaxErr *err, bool toplevel_await) {
   SymTable *st = asy_arena_alloc(arena, sizeof *st);
+  st->no_toplevel_await = !toplevel_await;
   st->arena = arena;
   st->err = err;
   st->src = src;
   st->srclen = len;
+  st->future_annotations = asy_future_annotations(mod);
   st->top = enter_block(st, "top", BLOCK_MODULE, mod);
   bool ok = true;
   switch (mod->kind) {

@@ -96,13 +96,18 @@ typedef struct SymTable {
   AsySyntaxErr *err;
   const char *src; size_t srclen; /* for SyntaxError.text */
   bool failed;
+  bool future_annotations; /* annotations are kept as text: not evaluated, not visited */
+  bool no_toplevel_await;  /* eval/exec/compile text: await at module level is an error */
 } SymTable;
 /* clang-format on */
 
 /* Build and analyse the scopes of a parsed module (Module, Interactive or Expression).
 ** Returns NULL with *err filled on a SyntaxError. */
 SymTable *asy_symtable_build(AstArena *arena, AstNode *mod, const char *src, size_t len,
-                             AsySyntaxErr *err);
+                             AsySyntaxErr *err, bool toplevel_await);
+/* Does the module start with `from __future__ import annotations` (after an optional
+** docstring)? */
+bool asy_future_annotations(AstNode *mod);
 /* The scope created for a FunctionDef/AsyncFunctionDef/ClassDef/Lambda/comprehension
 ** node (or the module node), NULL if none. */
 Scope *asy_symtable_scope(SymTable *st, const AstNode *node);

@@ -67,6 +67,8 @@ static const char *header_name(int ty, int second) {
   case TK_FINALLY: return "'finally' statement";
   case TK_DEF: return "function definition";
   case TK_CLASS: return "class definition";
+  case TK_MATCH: return "'match' statement";
+  case TK_CASE: return "'case' statement";
   case TK_ASYNC: return header_name(second, 0);
   default: return NULL;
   }

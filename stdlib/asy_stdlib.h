@@ -108,6 +108,12 @@ Value asy_file_read_all(VM *vm, ObjFile *f);
 void asy_builtins_iter_init(VM *vm, ObjDict *builtins);
 /* aiter() and anext() (builtins_async.c). */
 void asy_builtins_async_init(VM *vm, ObjDict *builtins);
+/* eval, exec and compile (builtins_eval.c). */
+void asy_builtins_eval_init(VM *vm, ObjDict *builtins);
+/* The frame of the script code calling a builtin (NULL at start-up) (builtins.c). */
+Frame *asy_caller_frame(VM *vm);
+/* locals() of that frame: its namespace dict, or a snapshot of a function's locals. */
+Value asy_caller_locals(VM *vm);
 
 /* ---- modules ----------------------------------------------------------------------------
 ** Module initialisers (NativeFn called once by import with args[0] the module). */

@@ -23,7 +23,7 @@
 #include "vm/interp.h" /* asy_c_stack_exhausted */
 #include "vm/obj/list.h"
 #include "vm/obj/bigint.h"
-#include "vm/obj/number.h" /* asy_int_pow_mod */
+#include "vm/obj/number.h"        /* asy_int_pow_mod */
 #include "vm/obj/numbermethods.h" /* asy_number_round */
 
 /* ---- argument checking -------------------------------------------------------------- */
@@ -517,15 +517,15 @@ static Value bi_delattr(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 /* The innermost script frame (natives push no frame, so it is the caller's). */
-static Frame *caller_frame(VM *vm) {
+Frame *asy_caller_frame(VM *vm) {
   Fiber *f = vm->fiber;
   return f && f->frame_count > 0 ? &f->frames[f->frame_count - 1] : NULL;
 }
 
 /* locals(): the namespace dict of module/class code, else a snapshot of the fast locals
 ** (cells included), as CPython 3.13 returns for functions. */
-static Value current_locals(VM *vm) {
-  Frame *fr = caller_frame(vm);
+Value asy_caller_locals(VM *vm) {
+  Frame *fr = asy_caller_frame(vm);
   if (!fr) return OBJ_VAL(asy_dict_new(vm));
   if (fr->locals) return OBJ_VAL(fr->locals);
   ObjDict *d = asy_dict_new(vm);
@@ -544,21 +544,21 @@ static Value bi_locals(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_no_kw(vm, "locals", kw)) return EXC_VAL;
   if (argc != 0)
     return asy_raise(vm, vm->exc.TypeError, "locals() takes no arguments (%d given)", argc);
-  return current_locals(vm);
+  return asy_caller_locals(vm);
 }
 
 static Value bi_globals(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_no_kw(vm, "globals", kw)) return EXC_VAL;
   if (argc != 0)
     return asy_raise(vm, vm->exc.TypeError, "globals() takes no arguments (%d given)", argc);
-  Frame *fr = caller_frame(vm);
+  Frame *fr = asy_caller_frame(vm);
   if (!fr || !fr->globals) return OBJ_VAL(asy_dict_new(vm));
   return OBJ_VAL(fr->globals);
 }
 
 static Value bi_vars(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_no_kw(vm, "vars", kw) || !asy_arg_count(vm, "vars", argc, 0, 1)) return EXC_VAL;
-  if (argc == 0) return current_locals(vm);
+  if (argc == 0) return asy_caller_locals(vm);
   Value r = asy_getattr_opt(vm, args[0], vm->names.dict);
   if (IS_EXC(r)) {
     if (!asy_pending_is(vm, vm->exc.AttributeError)) return r;
@@ -628,7 +628,7 @@ static Value bi_dir(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_no_kw(vm, "dir", kw) || !asy_arg_count(vm, "dir", argc, 0, 1)) return EXC_VAL;
   ObjSet *names = asy_set_new(vm, vm->types.set);
   if (argc == 0) {
-    Value l = current_locals(vm);
+    Value l = asy_caller_locals(vm);
     if (IS_EXC(l)) return l;
     if (!add_keys(vm, names, AS_DICT(l))) return EXC_VAL;
   } else {
@@ -859,6 +859,7 @@ void asy_init_builtins(VM *vm) {
 
   asy_builtins_iter_init(vm, b);
   asy_builtins_async_init(vm, b);
+  asy_builtins_eval_init(vm, b);
   asy_print_init(vm, b);
   asy_file_init(vm, b);
 

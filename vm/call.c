@@ -312,8 +312,11 @@ static bool finish_frame(VM *vm, Fiber *f, ObjFunction *fn, ObjCode *co, Value *
     for (int i = 0; i < co->nfree; i++) base[nl + co->ncells + i] = fn->closure->items[i];
   }
   asy_code_caches(vm, co);
-  Frame *fr = asy_push_frame(f, f->frame_count ? &f->frames[f->frame_count - 1] : NULL, co, fn,
-                             fn ? fn->globals : NULL, base, base, flags);
+  Frame *caller = f->frame_count ? &f->frames[f->frame_count - 1] : NULL;
+  Frame *fr = asy_push_frame(f, caller, co, fn, fn ? fn->globals : NULL, base, base, flags);
+  /* an inlined comprehension reads its module's namespace (LOAD_NAME, see compile.c) */
+  if ((co->flags & CODE_INLINED_COMP) && caller && !(caller->code->flags & CODE_CLASS))
+    fr->locals = caller->locals;
   f->stack_top = fr->sp_base;
   return true;
 }
@@ -764,6 +767,10 @@ Value asy_module_coroutine(VM *vm, ObjCode *code, ObjDict *globals) {
 }
 
 Value asy_run_code(VM *vm, ObjCode *code, ObjDict *globals) {
+  return asy_run_code_in(vm, code, globals, globals);
+}
+
+Value asy_run_code_in(VM *vm, ObjCode *code, ObjDict *globals, ObjDict *locals) {
   Fiber *f = vm->fiber;
   if (!f->stack && !asy_fiber_ensure(vm, f, ASY_MAIN_STACK_SLOTS, ASY_MAIN_FRAMES)) return EXC_VAL;
   asy_c_stack_init();
@@ -776,9 +783,11 @@ Value asy_run_code(VM *vm, ObjCode *code, ObjDict *globals) {
   ** record (a GC root) refers to them. */
   asy_push_root(vm, OBJ_VAL(code));
   asy_push_root(vm, OBJ_VAL(globals));
+  asy_push_root(vm, OBJ_VAL(locals));
   Value *base = f->stack_top;
   Value result = EXC_VAL;
   if (push_module_frame(vm, code, globals, FRAME_ENTRY)) {
+    f->frames[f->frame_count - 1].locals = locals;
     vm->c_depth++;
     result = asy_run_to_return(vm);
     vm->c_depth--;

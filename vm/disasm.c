@@ -158,12 +158,29 @@ static void print_arg(VM *vm, ArgBuf *out, ObjCode *co, int op, int arg) {
     if (arg & 8) ab_cstr(out, sep), ab_cstr(out, "closure");
     return;
   }
-  case OP_CALL_INTRINSIC_1:
-    ab_cstr(out, arg == INTRINSIC_IMPORT_STAR ? "INTRINSIC_IMPORT_STAR" : "?");
+  case OP_CALL_INTRINSIC_1: {
+    static const char *const names1[] = {
+        [INTRINSIC_IMPORT_STAR] = "INTRINSIC_IMPORT_STAR",
+        [INTRINSIC_TYPEVAR] = "INTRINSIC_TYPEVAR",
+        [INTRINSIC_PARAMSPEC] = "INTRINSIC_PARAMSPEC",
+        [INTRINSIC_TYPEVARTUPLE] = "INTRINSIC_TYPEVARTUPLE",
+        [INTRINSIC_SUBSCRIPT_GENERIC] = "INTRINSIC_SUBSCRIPT_GENERIC",
+        [INTRINSIC_TYPEALIAS] = "INTRINSIC_TYPEALIAS",
+    };
+    ab_cstr(out, (size_t)arg < sizeof names1 / sizeof names1[0] && names1[arg] ? names1[arg] : "?");
     return;
-  case OP_CALL_INTRINSIC_2:
-    ab_cstr(out, arg == INTRINSIC_PREP_RERAISE_STAR ? "INTRINSIC_PREP_RERAISE_STAR" : "?");
+  }
+  case OP_CALL_INTRINSIC_2: {
+    static const char *const names2[] = {
+        [INTRINSIC_PREP_RERAISE_STAR] = "INTRINSIC_PREP_RERAISE_STAR",
+        [INTRINSIC_TYPEVAR_WITH_BOUND] = "INTRINSIC_TYPEVAR_WITH_BOUND",
+        [INTRINSIC_TYPEVAR_WITH_CONSTRAINTS] = "INTRINSIC_TYPEVAR_WITH_CONSTRAINTS",
+        [INTRINSIC_SET_FUNCTION_TYPE_PARAMS] = "INTRINSIC_SET_FUNCTION_TYPE_PARAMS",
+        [INTRINSIC_SET_TYPEPARAM_DEFAULT] = "INTRINSIC_SET_TYPEPARAM_DEFAULT",
+    };
+    ab_cstr(out, (size_t)arg < sizeof names2 / sizeof names2[0] && names2[arg] ? names2[arg] : "?");
     return;
+  }
   default: return;
   }
 }

@@ -55,6 +55,8 @@
 #include "vm/egroup.h"
 #include "vm/gen.h"
 #include "vm/interp.h"
+#include "vm/match.h"
+#include "vm/typeparams.h"
 #include "vm/obj/class.h"
 #include "vm/obj/dict.h"
 #include "vm/obj/format.h"
@@ -140,6 +142,12 @@ static Value name_error(VM *vm, Frame *frame, ObjStr *name) {
 ** Every frame's code has its cache array (asy_code_caches, at MAKE_FUNCTION and frame
 ** set-up), so the hit path needs no NULL test. */
 
+static bool uses_load_name(const ObjCode *code) {
+  for (int i = 0; i < code->ncode; i++)
+    if (ASY_OP(code->code[i]) == OP_LOAD_NAME) return true;
+  return false;
+}
+
 void asy_code_caches(VM *vm, ObjCode *code) {
   if (!code->name_cache && code->nnames > 0) {
     AsyNameCache *c = ASY_ALLOC(vm, AsyNameCache, (size_t)code->nnames);
@@ -147,8 +155,11 @@ void asy_code_caches(VM *vm, ObjCode *code) {
     for (int i = 0; i < code->nnames; i++) c[i] = (AsyNameCache){UINT64_MAX, 0, NULL};
     code->name_cache = c;
   }
-  /* Decided once here rather than tested at every call. */
-  if (!(code->flags & FAST_CALL_EXCLUDED) && code->kwonlyargcount == 0 && code->ncells == 0)
+  /* Decided once here rather than tested at every call. A module-level comprehension
+  ** reading names (LOAD_NAME) needs its caller's namespace, which only the full frame
+  ** set-up gives it (call.c). */
+  if (!(code->flags & (FAST_CALL_EXCLUDED | CODE_FAST_CALL)) && code->kwonlyargcount == 0 &&
+      code->ncells == 0 && !((code->flags & CODE_INLINED_COMP) && uses_load_name(code)))
     code->flags |= CODE_FAST_CALL;
 }
 
@@ -1211,9 +1222,12 @@ dispatch:
       if (flags & 4) annotations = *--p;
       if (flags & 2) kwdefaults = *--p;
       if (flags & 1) defaults = *--p;
-      (void)annotations;
       asy_code_caches(vm, fcode);
       ObjFunction *fn = asy_function_new(vm, fcode, frame->globals);
+      if (!IS_UNDEF(annotations)) {
+        fn->dict = asy_dict_new(vm);
+        asy_dict_set_str(vm, fn->dict, asy_str_intern(vm, "__annotations__", 15), annotations);
+      }
       if (!IS_UNDEF(closure)) fn->closure = AS_TUPLE(closure);
       if (!IS_UNDEF(kwdefaults)) fn->kwdefaults = AS_DICT(kwdefaults);
       if (!IS_UNDEF(defaults)) fn->defaults = AS_TUPLE(defaults);
@@ -1235,7 +1249,9 @@ dispatch:
     }
 
     TARGET(IMPORT_NAME) {
-      Value m = asy_import(vm, code->names[ARG]);
+      ObjStr *name = code->names[ARG];
+      Value m = name->chars[0] == '.' ? asy_import_relative(vm, name, frame->globals)
+                                      : asy_import(vm, name);
       ERROR_IF(IS_EXC(m));
       PUSH(m);
       RESET_TEMPS();
@@ -1316,7 +1332,7 @@ dispatch:
       case INTRINSIC_IMPORT_STAR:
         r = asy_import_star(vm, v, frame->locals ? frame->locals : frame->globals);
         break;
-      default: r = v; break;
+      default: r = asy_intrinsic_typing1(vm, (int)ARG, v); break;
       }
       ERROR_IF(IS_EXC(r));
       sp[-1] = r;
@@ -1328,7 +1344,7 @@ dispatch:
       if (ARG == INTRINSIC_PREP_RERAISE_STAR) {
         r = asy_prep_reraise_star(vm, sp[-2], sp[-1]);
       } else {
-        r = asy_raise(vm, vm->exc.RuntimeError, "unknown intrinsic %d", (int)ARG);
+        r = asy_intrinsic_typing2(vm, (int)ARG, sp[-2], sp[-1]);
       }
       ERROR_IF(IS_EXC(r));
       sp--;
@@ -1442,6 +1458,40 @@ dispatch:
         ObjDict *d = asy_dict_new(vm);
         asy_dict_set_str(vm, frame->locals, key, OBJ_VAL(d));
       }
+      DISPATCH();
+    }
+
+    TARGET(GET_LEN) {
+      int64_t n = asy_len(vm, TOP());
+      ERROR_IF(n < 0);
+      PUSH(INT_VAL(n));
+      DISPATCH();
+    }
+
+    TARGET(MATCH_MAPPING) {
+      bool is_mapping = asy_match_is_mapping(vm, TOP());
+      PUSH(BOOL_VAL(is_mapping));
+      DISPATCH();
+    }
+
+    TARGET(MATCH_SEQUENCE) {
+      bool is_sequence = asy_match_is_sequence(vm, TOP());
+      PUSH(BOOL_VAL(is_sequence));
+      DISPATCH();
+    }
+
+    TARGET(MATCH_KEYS) {
+      Value values = asy_match_keys(vm, PEEK(2), TOP());
+      ERROR_IF(IS_EXC(values));
+      PUSH(values);
+      DISPATCH();
+    }
+
+    TARGET(MATCH_CLASS) {
+      Value attrs = asy_match_class(vm, PEEK(3), PEEK(2), (int)ARG, TOP());
+      ERROR_IF(IS_EXC(attrs));
+      sp -= 2;
+      sp[-1] = attrs;
       DISPATCH();
     }
 

@@ -243,6 +243,10 @@ Value asy_unbound_error(VM *vm, ObjCode *code, int i);
 
 /* IMPORT_FROM: getattr(module, name) with CPython's ImportError wording. */
 Value asy_import_from(VM *vm, Value module, ObjStr *name);
+/* IMPORT_NAME of a name starting with dots (`from .m import x`): the module itself,
+** resolved against the importer's globals (__package__ / __name__), with CPython's
+** ImportErrors. */
+Value asy_import_relative(VM *vm, ObjStr *name, ObjDict *globals);
 /* `from module import *` into ns (module.__all__, else its public names). None or
 ** EXC_VAL. */
 Value asy_import_star(VM *vm, Value module, ObjDict *ns);

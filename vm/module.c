@@ -2,11 +2,14 @@
 ** module.c — `import`: the sys.modules cache, built-in (native) modules and modules
 ** loaded from source files.
 **
-** Lookup order for `import name` (absolute, top-level names only — there are no
-** packages, though a module may register a dotted child, as os does with os.path): vm->modules (sys.modules), then the native modules registered with
-** asy_register_native_module (initialised once, on first import), then name.asy and
-** name.py in the main script's folder (vm->script_dir), then in each folder of the
-** colon-separated ASYPATH. A module goes into sys.modules before its body runs, so
+** Lookup order for `import name`: vm->modules (sys.modules), then the native modules
+** registered with asy_register_native_module (initialised once, on first import), then
+** in the main script's folder (vm->script_dir) and in each folder of the colon-separated
+** ASYPATH: a package name/__init__.asy (or .py) first, then name.asy and name.py.
+** `import a.b` imports the package a, then b from the folders of a.__path__, and sets
+** it as the attribute b of a (a module may also register a dotted child itself, as os
+** does with os.path). Relative imports resolve against the importer's __package__ as
+** CPython's importlib._bootstrap._resolve_name does. A module goes into sys.modules before its body runs, so
 ** circular imports see the partially initialised module, as in CPython; a failing
 ** body removes it again. The bodies of the from-import opcodes live here too, for
 ** their ImportError wording ("partially initialized module" while a body runs).
@@ -21,6 +24,7 @@
 #include "vm/env.h"
 #include "vm/except.h"
 #include "vm/interp.h"
+#include "vm/obj/str.h"
 
 /* vm->importing: the modules whose body is running (a small stack: imports nest only as
 ** deep as the import chain). */
@@ -58,26 +62,30 @@ static bool is_file(const char *path) {
   return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* Find name.asy / name.py in dir; fills out (PATH_MAX) and returns true if found. */
-static bool find_in_dir(const char *dir, size_t dirlen, const char *name, char *out) {
-  static const char *const exts[] = {".asy", ".py"};
-  for (int i = 0; i < 2; i++) {
+/* Find name/__init__.asy|py (a package: *is_pkg) or name.asy|py in dir; fills out
+** (PATH_MAX) and returns true if found. */
+static bool find_in_dir(const char *dir, size_t dirlen, const char *name, char *out, bool *is_pkg) {
+  static const char *const files[] = {"/__init__.asy", "/__init__.py", ".asy", ".py"};
+  for (int i = 0; i < 4; i++) {
     int n;
-    if (dirlen == 0) n = snprintf(out, PATH_MAX, "%s%s", name, exts[i]);
-    else n = snprintf(out, PATH_MAX, "%.*s/%s%s", (int)dirlen, dir, name, exts[i]);
-    if (n > 0 && n < PATH_MAX && is_file(out)) return true;
+    if (dirlen == 0) n = snprintf(out, PATH_MAX, "%s%s", name, files[i]);
+    else n = snprintf(out, PATH_MAX, "%.*s/%s%s", (int)dirlen, dir, name, files[i]);
+    if (n > 0 && n < PATH_MAX && is_file(out)) {
+      *is_pkg = i < 2;
+      return true;
+    }
   }
   return false;
 }
 
-bool asy_find_module_file(VM *vm, const char *name, char *out) {
+bool asy_find_module_file(VM *vm, const char *name, char *out, bool *is_pkg) {
   const char *sd = vm->script_dir ? vm->script_dir : ".";
-  if (find_in_dir(sd, strlen(sd), name, out)) return true;
+  if (find_in_dir(sd, strlen(sd), name, out, is_pkg)) return true;
   const char *path = asy_getenv("ASYPATH");
   while (path && *path) {
     const char *colon = strchr(path, ':');
     size_t len = colon ? (size_t)(colon - path) : strlen(path);
-    if (len > 0 && find_in_dir(path, len, name, out)) return true;
+    if (len > 0 && find_in_dir(path, len, name, out, is_pkg)) return true;
     if (!colon) break;
     path = colon + 1;
   }
@@ -130,7 +138,7 @@ static Value import_native(VM *vm, ObjStr *name, Value init) {
   return IS_EXC(r) ? import_failed(vm, name) : m;
 }
 
-static Value import_file(VM *vm, ObjStr *name, const char *found) {
+static Value import_file(VM *vm, ObjStr *name, const char *found, bool is_pkg) {
   char abspath[PATH_MAX];
   if (!realpath(found, abspath)) snprintf(abspath, sizeof abspath, "%s", found);
   size_t size = 0;
@@ -148,6 +156,18 @@ static Value import_file(VM *vm, ObjStr *name, const char *found) {
   mod->filename = OBJ_VAL(file);
   asy_dict_set_str(vm, mod->dict, vm->names.name, OBJ_VAL(name));
   asy_dict_set_str(vm, mod->dict, vm->names.file, OBJ_VAL(file));
+  /* __package__: the package itself, or the one holding the module ('' at top level) */
+  const char *last_dot = strrchr(name->chars, '.');
+  ObjStr *package = is_pkg     ? name
+                    : last_dot ? asy_str_new(vm, name->chars, (size_t)(last_dot - name->chars))
+                               : asy_str_new(vm, "", 0);
+  asy_dict_set_str(vm, mod->dict, asy_str_intern(vm, "__package__", 11), OBJ_VAL(package));
+  if (is_pkg) { /* __path__: the package's folder */
+    const char *slash = strrchr(abspath, '/');
+    ObjList *path = asy_list_new(vm, 1);
+    asy_list_append(vm, path, OBJ_VAL(asy_str_new(vm, abspath, (size_t)(slash - abspath))));
+    asy_dict_set_str(vm, mod->dict, asy_str_intern(vm, "__path__", 8), OBJ_VAL(path));
+  }
   asy_dict_set_str(vm, vm->modules, name, m);
   if (vm->importing_count >= (int)(sizeof vm->importing / sizeof vm->importing[0]))
     return asy_recursion_error(vm);
@@ -160,28 +180,98 @@ static Value import_file(VM *vm, ObjStr *name, const char *found) {
   return IS_UNDEF(final) ? m : final;
 }
 
-Value asy_import(VM *vm, ObjStr *name) {
-  const char *dot = strchr(name->chars, '.');
-  if (dot) {
-    /* No packages: import the first component; a module may register a dotted child in
-    ** sys.modules itself (os puts posixpath there as "os.path"), which then imports.
-    ** IMPORT_NAME wants the top module, the compiler walks the rest by attribute. */
-    ObjStr *first = asy_str_intern(vm, name->chars, (size_t)(dot - name->chars));
-    Value parent = asy_import(vm, first);
-    if (IS_EXC(parent)) return EXC_VAL;
-    if (!IS_UNDEF(asy_dict_get_str(vm->modules, name))) return parent;
+/* A submodule of a package: found in the folders of parent.__path__. */
+static Value import_submodule(VM *vm, ObjStr *name, Value parent, const char *child) {
+  Value path = asy_getattr_opt(vm, parent, asy_str_intern(vm, "__path__", 8));
+  if (IS_EXC(path)) return EXC_VAL;
+  const char *dot = strrchr(name->chars, '.');
+  if (!IS_LIST(path))
     return raise_import_error(vm, vm->exc.ModuleNotFoundError, OBJ_VAL(name), UNDEF_VAL,
-                              asy_str_printf(vm, "No module named '%s'; '%s' is not a package",
-                                             name->chars, first->chars));
+                              asy_str_printf(vm, "No module named '%s'; '%.*s' is not a package",
+                                             name->chars, (int)(dot - name->chars), name->chars));
+  char found[PATH_MAX];
+  bool is_pkg = false;
+  for (size_t i = 0; i < AS_LIST(path)->size; i++) {
+    Value dir = AS_LIST(path)->items[i];
+    if (!IS_STR(dir)) continue;
+    if (find_in_dir(AS_STR(dir)->chars, AS_STR(dir)->size, child, found, &is_pkg)) {
+      Value m = import_file(vm, name, found, is_pkg);
+      if (IS_EXC(m)) return EXC_VAL;
+      if (!asy_setattr(vm, parent, asy_str_cstr(vm, child), m)) return EXC_VAL;
+      return m;
+    }
   }
+  return module_not_found(vm, name);
+}
+
+/* The module named by the full dotted `name` (its parents imported first). */
+static Value import_module(VM *vm, ObjStr *name) {
   Value m = asy_dict_get_str(vm->modules, name);
   if (!IS_UNDEF(m)) return m;
+  const char *dot = strrchr(name->chars, '.');
+  if (dot) {
+    ObjStr *pname = asy_str_intern(vm, name->chars, (size_t)(dot - name->chars));
+    Value parent = import_module(vm, pname);
+    if (IS_EXC(parent)) return EXC_VAL;
+    /* the parent may have registered the child itself (os.path) */
+    m = asy_dict_get_str(vm->modules, name);
+    if (!IS_UNDEF(m)) return m;
+    return import_submodule(vm, name, parent, dot + 1);
+  }
   Value init = asy_dict_get_str(vm->native_modules, name);
   if (IS_NATIVE(init)) return import_native(vm, name, init);
   char path[PATH_MAX];
-  if (name->size == 0 || !asy_find_module_file(vm, name->chars, path))
+  bool is_pkg = false;
+  if (name->size == 0 || !asy_find_module_file(vm, name->chars, path, &is_pkg))
     return module_not_found(vm, name);
-  return import_file(vm, name, path);
+  return import_file(vm, name, path, is_pkg);
+}
+
+Value asy_import(VM *vm, ObjStr *name) {
+  Value m = import_module(vm, name);
+  if (IS_EXC(m)) return EXC_VAL;
+  const char *dot = strchr(name->chars, '.');
+  if (!dot) return m;
+  /* IMPORT_NAME wants the top package; the compiler walks the rest by attribute */
+  ObjStr *top = asy_str_intern(vm, name->chars, (size_t)(dot - name->chars));
+  Value t = asy_dict_get_str(vm->modules, top);
+  return IS_UNDEF(t) ? import_module(vm, top) : t; /* a body may have removed it */
+}
+
+Value asy_import_relative(VM *vm, ObjStr *name, ObjDict *globals) {
+  int level = 0;
+  while (name->chars[level] == '.') level++;
+  const char *rest = name->chars + level;
+  Value package = asy_dict_get_str(globals, asy_str_intern(vm, "__package__", 11));
+  if (IS_UNDEF(package) || IS_NONE(package)) {
+    /* CPython's _calc___package__ without a spec: __name__, or its parent */
+    Value modname = asy_dict_get_str(globals, vm->names.name);
+    if (!IS_STR(modname)) {
+      package = OBJ_VAL(asy_str_new(vm, "", 0));
+    } else if (!IS_UNDEF(asy_dict_get_str(globals, asy_str_intern(vm, "__path__", 8)))) {
+      package = modname;
+    } else {
+      const char *d = strrchr(AS_STR(modname)->chars, '.');
+      package = OBJ_VAL(
+          asy_str_new(vm, AS_STR(modname)->chars, d ? (size_t)(d - AS_STR(modname)->chars) : 0));
+    }
+  }
+  if (!IS_STR(package)) return asy_raise(vm, vm->exc.TypeError, "package must be a string");
+  if (AS_STR(package)->size == 0)
+    return asy_raise(vm, vm->exc.ImportError,
+                     "attempted relative import with no known parent package");
+  /* base = package.rsplit('.', level - 1)[0] */
+  const char *p = AS_STR(package)->chars;
+  size_t end = AS_STR(package)->size;
+  for (int i = 1; i < level; i++) {
+    while (end > 0 && p[end - 1] != '.') end--;
+    if (end == 0)
+      return asy_raise(vm, vm->exc.ImportError,
+                       "attempted relative import beyond top-level package");
+    end--;
+  }
+  ObjStr *full = *rest ? asy_str_printf(vm, "%.*s.%s", (int)end, p, rest) : asy_str_new(vm, p, end);
+  return import_module(vm, asy_str_intern(vm, full->chars, full->size));
 }
 
 /* ---- from-import (IMPORT_FROM, `import *`) ------------------------------------------ */
@@ -192,6 +282,23 @@ Value asy_import_from(VM *vm, Value module, ObjStr *name) {
   const char *modname = "<unknown module name>";
   Value n = asy_getattr_opt(vm, module, vm->names.name);
   if (IS_EXC(n)) return EXC_VAL;
+  if (IS_STR(n) && IS_MODULE(module)) {
+    /* `from pkg import sub`: a submodule not imported yet (CPython's _handle_fromlist) */
+    Value path = asy_getattr_opt(vm, module, asy_str_intern(vm, "__path__", 8));
+    if (IS_EXC(path)) return EXC_VAL;
+    if (!IS_UNDEF(path)) {
+      ObjStr *full = asy_str_printf(vm, "%s.%s", AS_STR(n)->chars, name->chars);
+      full = asy_str_intern(vm, full->chars, full->size);
+      Value sub = import_module(vm, full);
+      if (!IS_EXC(sub)) return sub;
+      Value exc = asy_pending(vm);
+      Value ename = asy_exc_slot(vm, exc, "name");
+      if (!asy_pending_is(vm, vm->exc.ModuleNotFoundError) || !IS_STR(ename) ||
+          !asy_str_equal(AS_STR(ename), full))
+        return EXC_VAL;
+      asy_clear_pending(vm);
+    }
+  }
   if (IS_STR(n)) modname = AS_STR(n)->chars;
   else n = UNDEF_VAL;
   const char *where = "unknown location";

@@ -185,7 +185,12 @@ enum {
   OP(GET_ANEXT,               0, 1,                   OPARG_NONE,                 "aiterator -- aiterator awaitable") \
   OP(END_ASYNC_FOR,           2, 0,                   OPARG_NONE,                 "aiterator exc -- : StopAsyncIteration ends the loop, else re-raise") \
   OP(SETUP_ANNOTATIONS,       0, 0,                   OPARG_NONE,                 "-- : create __annotations__ in the locals dict if absent") \
-  OP(PRINT_EXPR,              1, 0,                   OPARG_NONE,                 "v -- : REPL echo (repr to stdout, sets builtins._)")
+  OP(PRINT_EXPR,              1, 0,                   OPARG_NONE,                 "v -- : REPL echo (repr to stdout, sets builtins._)") \
+  OP(GET_LEN,                 1, 2,                   OPARG_NONE,                 "v -- v len(v) (match statements)") \
+  OP(MATCH_MAPPING,           1, 2,                   OPARG_NONE,                 "subject -- subject bool: is it a mapping (dict and subclasses)") \
+  OP(MATCH_SEQUENCE,          1, 2,                   OPARG_NONE,                 "subject -- subject bool: is it a sequence (list, tuple, range, deque, not str/bytes)") \
+  OP(MATCH_KEYS,              2, 3,                   OPARG_NONE,                 "subject keys -- subject keys values_tuple_or_None (lookups through subject.get)") \
+  OP(MATCH_CLASS,             3, 1,                   OPARG_OTHER,                "subject cls names -- attrs_tuple_or_None: arg positional sub-patterns via __match_args__, then the attributes in names")
 
 typedef enum {
 #define OP(name, pops, pushes, flags, doc) OP_##name,
@@ -236,9 +241,19 @@ typedef enum { CMP_LT, CMP_LE, CMP_EQ, CMP_NE, CMP_GT, CMP_GE } AsyCmpOp;
 /* CALL_INTRINSIC_1 / _2 arguments. */
 typedef enum {
   INTRINSIC_IMPORT_STAR = 1,             /* module -- None: `from m import *` into frame->locals (module level only): m.__all__ or its public names */
+  /* PEP 695 (vm/typeparams.c, through typing's _pep695_* helpers): */
+  INTRINSIC_TYPEVAR,                     /* name -- TypeVar */
+  INTRINSIC_PARAMSPEC,                   /* name -- ParamSpec */
+  INTRINSIC_TYPEVARTUPLE,                /* name -- TypeVarTuple */
+  INTRINSIC_SUBSCRIPT_GENERIC,           /* type_params -- Generic[*type_params] */
+  INTRINSIC_TYPEALIAS,                   /* (name, type_params|None, evaluate_value) -- TypeAliasType */
 } AsyIntrinsic1;
 typedef enum {
   INTRINSIC_PREP_RERAISE_STAR = 1,   /* orig_eg excs_list -- eg_or_None (CPython's _PyExc_PrepReraiseStar) */
+  INTRINSIC_TYPEVAR_WITH_BOUND,      /* name evaluate_bound -- TypeVar */
+  INTRINSIC_TYPEVAR_WITH_CONSTRAINTS, /* name evaluate_constraints -- TypeVar */
+  INTRINSIC_SET_FUNCTION_TYPE_PARAMS, /* func type_params -- func */
+  INTRINSIC_SET_TYPEPARAM_DEFAULT,    /* type_param evaluate_default -- type_param (PEP 696) */
 } AsyIntrinsic2;
 
 /* clang-format on */

@@ -359,6 +359,8 @@ void asy_vm_add_hook(VM *vm, void (*mark)(VM *vm), void (*release)(VM *vm));
 /* Run a module-level code object with `globals`, to completion. Returns its result or
 ** EXC_VAL. Used by main.c and by import. */
 Value asy_run_code(VM *vm, ObjCode *code, ObjDict *globals);
+/* The same with a separate locals dict (exec(code, globals, locals)). */
+Value asy_run_code_in(VM *vm, ObjCode *code, ObjDict *globals, ObjDict *locals);
 /* A module body with top-level await (CODE_HAS_AWAIT) as a coroutine running in
 ** `globals`, to be run as the main task (asyncio.run). Returns it or EXC_VAL. */
 Value asy_module_coroutine(VM *vm, ObjCode *code, ObjDict *globals);
@@ -593,8 +595,9 @@ void asy_register_native_module(VM *vm, const char *name, NativeFn init);
 /* import name: the module object or EXC_VAL (ModuleNotFoundError). */
 Value asy_import(VM *vm, ObjStr *name);
 /* The source file `import name` would load (script folder, then ASYPATH) into out
-** (PATH_MAX bytes): true if found. `asy -m` uses it too. */
-bool asy_find_module_file(VM *vm, const char *name, char *out);
+** (PATH_MAX bytes): true if found, with *is_pkg telling a package's __init__. `asy -m`
+** uses it too. */
+bool asy_find_module_file(VM *vm, const char *name, char *out, bool *is_pkg);
 
 /* ---- sources and compiling (lang/) ------------------------------------------------------- */
 
@@ -603,7 +606,10 @@ AsySource *asy_source_add(VM *vm, const char *filename, const char *text, size_t
 /* A line of a source (1-based), without its newline; NULL if out of range. */
 const char *asy_source_line(AsySource *src, int line, size_t *len);
 /* Parse and compile a whole module. Returns the code, or NULL with a SyntaxError pending.
-** `mode` 0 = file/module, 1 = single interactive statement (REPL echo of expressions). */
+** `mode` 0 = file/module, 1 = single interactive statement (REPL echo of expressions),
+** 2 = one expression (eval); | ASY_COMPILE_NO_TOPLEVEL_AWAIT for text given to
+** eval/exec/compile, where a module-level await is CPython's SyntaxError. */
+#define ASY_COMPILE_NO_TOPLEVEL_AWAIT 8
 ObjCode *asy_compile(VM *vm, AsySource *src, int mode);
 
 /* ---- tracebacks (traceback.c) ------------------------------------------------------------ */

@@ -1,0 +1,1 @@
+print("sub init", __name__, __package__)

@@ -1,0 +1,2 @@
+from .. import value
+from ... import nothing

@@ -1,0 +1,3 @@
+from .. import value
+from .._helper import hval
+dval = value + hval
