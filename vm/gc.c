@@ -536,6 +536,7 @@ static void free_object(VM *vm, Obj *o) {
     ASY_FREE(vm, AsyPos, c->positions, c->positions ? c->ncode : 0);
     ASY_FREE(vm, ExcEntry, c->exctable, c->nexc);
     ASY_FREE(vm, AsyNameCache, c->name_cache, c->name_cache ? c->nnames : 0);
+    ASY_FREE(vm, AsyAttrSite, c->attr_sites, c->attr_sites ? 2 * ASY_SITE_WAYS * (size_t)c->nnames : 0);
     size = sizeof(ObjCode);
     break;
   }

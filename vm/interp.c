@@ -154,6 +154,11 @@ void asy_code_caches(VM *vm, ObjCode *code) {
     /* No dict ever reaches version UINT64_MAX, so an unfilled cache never hits. */
     for (int i = 0; i < code->nnames; i++) c[i] = (AsyNameCache){UINT64_MAX, 0, NULL};
     code->name_cache = c;
+    /* The attribute sites (class.h), zeroed: ASY_SITE_EMPTY with no class never hits. */
+    size_t nsites = 2 * ASY_SITE_WAYS * (size_t)code->nnames;
+    AsyAttrSite *s = ASY_ALLOC(vm, AsyAttrSite, nsites);
+    memset(s, 0, sizeof *s * nsites);
+    code->attr_sites = s;
   }
   /* Decided once here rather than tested at every call. A module-level comprehension
   ** reading names (LOAD_NAME) needs its caller's namespace, which only the full frame
@@ -537,14 +542,15 @@ dispatch:
 
     TARGET(LOAD_ATTR) {
       ObjStr *name = code->names[ARG >> 1];
+      AsyAttrSite *site = &code->attr_sites[ASY_SITE_WAYS * (ARG >> 1)];
       Value obj = TOP();
       if (ARG & 1) {
         Value meth, self;
-        ERROR_IF(!asy_load_method(vm, obj, name, &meth, &self, false));
+        ERROR_IF(!asy_load_method_site(vm, obj, name, &meth, &self, site));
         sp[-1] = vload(&meth);
         PUSH(vload(&self));
       } else {
-        Value v = asy_getattr(vm, obj, name);
+        Value v = asy_getattr_site(vm, obj, name, site);
         ERROR_IF(IS_EXC(v));
         sp[-1] = v;
       }
@@ -553,7 +559,7 @@ dispatch:
 
     TARGET(STORE_ATTR) {
       Value obj = sp[-1], v = sp[-2];
-      ERROR_IF(!asy_setattr(vm, obj, code->names[ARG], v));
+      ERROR_IF(!asy_setattr_site(vm, obj, code->names[ARG], v, &code->attr_sites[ASY_SITE_WAYS * (code->nnames + ARG)]));
       sp -= 2;
       DISPATCH();
     }

@@ -226,6 +226,23 @@ typedef struct AsyNameCache {
   struct DictEntry *entry; /* NULL = nothing cached */
 } AsyNameCache;
 
+/* The interpreter's inline cache for one attribute site: LOAD_ATTR and STORE_ATTR of
+** one entry of ObjCode.names (class.c's asy_*_site; loads and stores keep separate
+** ones). It holds what a lookup on instances of `cls` found while VM.class_epoch was
+** `epoch`: that no data descriptor, __getattribute__ or __setattr__ gets in the way
+** (kind), the class attribute (class_entry, NULL: none; class_value, to see it was not
+** replaced in place) and where the instance dict held the name last (hint), so a hit
+** is a few compares instead of hashing through the MRO and the instance dict. */
+typedef struct AsyAttrSite {
+  struct ObjClass *cls; /* NULL: empty */
+  uint64_t epoch;
+  struct DictEntry *class_entry;
+  Value class_value;
+  uint32_t hint;
+  uint8_t kind; /* ASY_SITE_* (class.h) */
+} AsyAttrSite;
+#define ASY_SITE_WAYS 4 /* entries per site: receiver classes remembered at once */
+
 /* Ownership: consts, names, code, positions, exctable, cell2arg and name_cache are raw
 ** buffers allocated with asy_realloc at exactly the sizes recorded here (positions has
 ** ncode entries, cell2arg ncells, name_cache nnames) — gc.c frees them with those sizes. */
@@ -252,6 +269,8 @@ struct ObjCode {
   ExcEntry *exctable; int nexc;
   AsyNameCache *name_cache; /* nnames entries, created by the interpreter on first use
                                (asy_realloc; gc.c frees it); NULL until then */
+  AsyAttrSite *attr_sites;  /* 2 * nnames sites of ASY_SITE_WAYS (loads, then stores),
+                               made with name_cache */
 };
 /* clang-format on */
 

@@ -1104,9 +1104,35 @@ static bool class_setattr(VM *vm, ObjClass *c, ObjStr *name, Value value, bool d
 
 /* The generic setattr/delattr (object.__setattr__): descriptors, then the instance dict.
 ** value UNDEF means delete. */
+/* obj.__class__ = value, for instances of user classes whose layouts agree (CPython's
+** object_set_class). */
+static bool set_class(VM *vm, Value obj, Value value) {
+  if (!IS_CLASS(value)) {
+    asy_raise(vm, vm->exc.TypeError, "__class__ must be set to a class, not '%s' object",
+              asy_type_name(vm, value));
+    return false;
+  }
+  ObjClass *old = asy_class_of(vm, obj), *new = AS_CLASS(value);
+  const int fixed = CLASS_BUILTIN | CLASS_EXCEPTION;
+  if ((old->flags & fixed) || (new->flags &fixed) || !IS_OBJ_TYPE(obj, OBJ_INSTANCE)) {
+    asy_raise(vm, vm->exc.TypeError,
+              "__class__ assignment only supported for mutable types or ModuleType subclasses");
+    return false;
+  }
+  const int layout = CLASS_SLOTS | CLASS_HAS_SLOTS | CLASS_BOXED;
+  if ((old->flags & layout) || (new->flags &layout)) {
+    asy_raise(vm, vm->exc.TypeError, "__class__ assignment: '%s' object layout differs from '%s'",
+              new->name->chars, old->name->chars);
+    return false;
+  }
+  AS_OBJ(obj)->cls = new;
+  return true;
+}
+
 static bool generic_setattr(VM *vm, Value obj, ObjStr *name, Value value) {
   bool del = IS_UNDEF(value);
   if (IS_CLASS(obj)) return class_setattr(vm, AS_CLASS(obj), name, value, del);
+  if (name == vm->names.class_ && !del) return set_class(vm, obj, value);
   ObjClass *cls = asy_class_of(vm, obj);
   Value descr = asy_class_lookup_cached(vm, cls, name);
   if (IS_OBJ_TYPE(descr, OBJ_WRAPPER) && ((ObjWrapper *)AS_OBJ(descr))->kind == W_MEMBER)
@@ -1642,4 +1668,122 @@ void asy_init_object_types(VM *vm) {
   asy_init_range_types(vm);
   asy_init_iter_types(vm);
   asy_init_ops_natives(vm);
+}
+
+/* ---- attribute sites (class.h) -------------------------------------------------------- */
+
+/* The class-dict entry asy_class_lookup_cached found for (cls, name), or NULL. */
+static DictEntry *class_entry(VM *vm, ObjClass *cls, ObjStr *name) {
+  size_t n = sizeof vm->attr_cache / sizeof vm->attr_cache[0];
+  struct AsyAttrCacheEntry *e =
+      &vm->attr_cache[(((uintptr_t)cls >> 4) ^ ((uintptr_t)name >> 3)) & (n - 1)];
+  asy_class_lookup_cached(vm, cls, name);
+  return e->entry;
+}
+
+/* Record what a lookup of name on instances of cls meets: PLAIN when the instance dict
+** and the class attribute decide alone (no __getattribute__, no data descriptor, no
+** user __setattr__ for a store, a dict to hold the value). */
+static void site_fill(VM *vm, AsyAttrSite *s, Value obj, ObjStr *name, bool store) {
+  ObjClass *cls = AS_OBJ(obj)->cls;
+  s->cls = cls;
+  s->epoch = vm->class_epoch;
+  s->kind = ASY_SITE_SLOW;
+  s->class_entry = NULL;
+  s->class_value = UNDEF_VAL;
+  if (cls->flags & (CLASS_HAS_GETATTRIBUTE | CLASS_SLOTS | CLASS_HAS_SLOTS | CLASS_BUILTIN)) return;
+  if (name == vm->names.class_ || name == vm->names.dict) return;
+  DictEntry *e = class_entry(vm, cls, name);
+  Value attr = e ? e->value : UNDEF_VAL;
+  if (!IS_UNDEF(attr) && is_data_descriptor(vm, attr)) return;
+  if (store) {
+    Value hook = asy_class_lookup_cached(vm, cls, vm->names.setattr);
+    if (!IS_UNDEF(hook) && !IS_NATIVE(hook)) return;
+  }
+  ObjDict *d = AS_INSTANCE(obj)->dict;
+  if (d) {
+    int64_t ix = asy_dict_find_str(d, name);
+    s->hint = ix >= 0 ? (uint32_t)ix : 0;
+  }
+  s->class_entry = e;
+  s->class_value = attr;
+  s->kind = ASY_SITE_PLAIN;
+}
+
+/* The site applies to obj: an instance of the class it was filled for, with nothing
+** changed since (a class attribute replaced in place keeps the epoch: compare it). */
+static inline bool site_hit(VM *vm, const AsyAttrSite *s, Value obj) {
+  return IS_OBJ_TYPE(obj, OBJ_INSTANCE) && AS_OBJ(obj)->cls == s->cls &&
+         s->epoch == vm->class_epoch && s->kind == ASY_SITE_PLAIN &&
+         (!s->class_entry || asy_same(s->class_entry->value, s->class_value));
+}
+
+/* name's entry in d: at the hint, or found (and the hint moved); NULL when absent. */
+static inline DictEntry *site_find(AsyAttrSite *s, ObjDict *d, ObjStr *name) {
+  if (!d) return NULL;
+  if (s->hint < d->used) {
+    DictEntry *e = &d->entries[s->hint];
+    if (IS_OBJ(e->key) && AS_OBJ(e->key) == (Obj *)name) return e;
+  }
+  int64_t ix = asy_dict_find_str(d, name);
+  if (ix < 0) return NULL;
+  s->hint = (uint32_t)ix;
+  return &d->entries[ix];
+}
+
+/* The way of a site that applies to obj, or NULL. */
+static inline AsyAttrSite *site_pick(VM *vm, AsyAttrSite *ways, Value obj) {
+  for (int i = 0; i < ASY_SITE_WAYS; i++)
+    if (site_hit(vm, &ways[i], obj)) return &ways[i];
+  return NULL;
+}
+
+/* A miss: the newest class takes the first way, the others move down one. */
+static void site_refill(VM *vm, AsyAttrSite *ways, Value obj, ObjStr *name, bool store) {
+  memmove(&ways[1], &ways[0], sizeof *ways * (ASY_SITE_WAYS - 1));
+  site_fill(vm, &ways[0], obj, name, store);
+}
+
+Value asy_getattr_site(VM *vm, Value obj, ObjStr *name, AsyAttrSite *ways) {
+  AsyAttrSite *s = site_pick(vm, ways, obj);
+  if (s) {
+    DictEntry *e = site_find(s, AS_INSTANCE(obj)->dict, name);
+    if (e) return e->value;
+    if (s->class_entry) return descr_get(vm, s->class_entry->value, obj, s->cls, name);
+  }
+  Value v = asy_getattr(vm, obj, name);
+  if (!s && !IS_EXC(v) && IS_OBJ_TYPE(obj, OBJ_INSTANCE)) site_refill(vm, ways, obj, name, false);
+  return v;
+}
+
+bool asy_load_method_site(VM *vm, Value obj, ObjStr *name, Value *meth, Value *self,
+                          AsyAttrSite *ways) {
+  AsyAttrSite *s = site_pick(vm, ways, obj);
+  if (s && s->class_entry) {
+    Value attr = s->class_entry->value;
+    ObjDict *d = AS_INSTANCE(obj)->dict;
+    if ((IS_FUNCTION(attr) || (IS_NATIVE(attr) && IS_UNDEF(AS_NATIVE(attr)->self))) &&
+        (!d || asy_dict_find_str(d, name) < 0)) {
+      *meth = attr;
+      *self = obj;
+      return true;
+    }
+  }
+  if (!asy_load_method(vm, obj, name, meth, self, false)) return false;
+  if (!s && IS_OBJ_TYPE(obj, OBJ_INSTANCE)) site_refill(vm, ways, obj, name, false);
+  return true;
+}
+
+bool asy_setattr_site(VM *vm, Value obj, ObjStr *name, Value value, AsyAttrSite *ways) {
+  AsyAttrSite *s = site_pick(vm, ways, obj);
+  if (s) {
+    DictEntry *e = site_find(s, AS_INSTANCE(obj)->dict, name);
+    if (e) {
+      e->value = value; /* a value update: the dict's layout (version) stays */
+      return true;
+    }
+  }
+  if (!asy_setattr(vm, obj, name, value)) return false;
+  if (!s && IS_OBJ_TYPE(obj, OBJ_INSTANCE)) site_refill(vm, ways, obj, name, true);
+  return true;
 }

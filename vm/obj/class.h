@@ -33,6 +33,17 @@ Value asy_boxed_new(VM *vm, ObjClass *cls, Value value);
 /* repr `<class '__main__.Foo'>`. */
 Value asy_class_repr(VM *vm, ObjClass *c);
 
+/* Attribute sites (object.h's AsyAttrSite): LOAD_ATTR and STORE_ATTR through the
+** site's inline cache, with exactly asy_getattr / asy_load_method / asy_setattr's
+** semantics; a miss takes those paths and refills the site. A site is ASY_SITE_WAYS
+** entries (object.h), one per receiver class, so polymorphic code (a method reached by
+** instances of several subclasses) still hits. */
+enum { ASY_SITE_EMPTY, ASY_SITE_PLAIN, ASY_SITE_SLOW };
+Value asy_getattr_site(VM *vm, Value obj, ObjStr *name, AsyAttrSite *s);
+bool asy_load_method_site(VM *vm, Value obj, ObjStr *name, Value *meth, Value *self,
+                          AsyAttrSite *s);
+bool asy_setattr_site(VM *vm, Value obj, ObjStr *name, Value value, AsyAttrSite *s);
+
 /* Fill object, type, NoneType, property/staticmethod/classmethod, super and the types of
 ** func.c, range.c, iter.c and protocol.c (vm_new's init hook for the object side). */
 void asy_init_object_types(VM *vm);
