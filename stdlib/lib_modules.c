@@ -35,6 +35,7 @@ void asy_lib_modules_init(VM *vm) {
   asy_complex_init(vm, vm->builtins);
   asy_register_native_module(vm, "_struct", asy_mod_struct_init);
   asy_register_native_module(vm, "cmath", asy_mod_cmath_init);
+  asy_register_native_module(vm, "_gc", asy_mod_gc_init);
   /* The native halves of socket, signal and asyncio's streams and subprocesses. */
   asy_register_native_module(vm, "_socket", asy_mod_socket_init);
   asy_register_native_module(vm, "_subprocess", asy_mod_subprocess_init);

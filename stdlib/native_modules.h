@@ -14,6 +14,9 @@ Value asy_mod_re_init(VM *vm, int argc, Value *args, ObjDict *kw);
 /* `_struct`: calcsize, pack, unpack, unpack_from under struct.asy (struct.c). */
 Value asy_mod_struct_init(VM *vm, int argc, Value *args, ObjDict *kw);
 
+/* `_gc`: collect and get_count under gc.asy (gcmodule.c). */
+Value asy_mod_gc_init(VM *vm, int argc, Value *args, ObjDict *kw);
+
 /* `cmath`: functions of complex numbers (cmath.c). */
 Value asy_mod_cmath_init(VM *vm, int argc, Value *args, ObjDict *kw);
 

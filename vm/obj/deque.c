@@ -171,6 +171,18 @@ static int64_t find(VM *vm, ObjDeque *d, Value x, ObjClass *mutated) {
   return match_items(vm, d, x, false, mutated);
 }
 
+/* Remove item k, closing the gap from the nearer end: removing the first waiter
+** (asyncio's case) is O(1). */
+static void remove_at(ObjDeque *d, size_t k) {
+  if (k < d->size / 2) {
+    for (size_t j = k; j > 0; j--) *slot(d, j) = *slot(d, j - 1);
+    pop_left(d);
+  } else {
+    for (size_t j = k; j + 1 < d->size; j++) *slot(d, j) = *slot(d, j + 1);
+    pop_right(d);
+  }
+}
+
 static Value dq_remove(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
   SELF_DEQUE("remove");
@@ -182,16 +194,7 @@ static Value dq_remove(VM *vm, int argc, Value *args, ObjDict *kw) {
     if (IS_EXC(r)) return r;
     return asy_raise(vm, vm->exc.ValueError, "%s is not in deque", AS_STR(r)->chars);
   }
-  /* Close the gap from the nearer end: removing the first waiter (asyncio's case) is
-  ** O(1). */
-  size_t k = (size_t)i;
-  if (k < d->size / 2) {
-    for (size_t j = k; j > 0; j--) *slot(d, j) = *slot(d, j - 1);
-    pop_left(d);
-  } else {
-    for (size_t j = k; j + 1 < d->size; j++) *slot(d, j) = *slot(d, j + 1);
-    pop_right(d);
-  }
+  remove_at(d, (size_t)i);
   return NONE_VAL;
 }
 
@@ -286,6 +289,151 @@ static Value dq_copy(VM *vm, int argc, Value *args, ObjDict *kw) {
   return OBJ_VAL(d);
 }
 
+static Value dq_reverse(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  SELF_DEQUE("reverse");
+  ObjDeque *d = DQ;
+  for (size_t i = 0, j = d->size; i + 1 < j; i++, j--) {
+    Value t = *slot(d, i);
+    *slot(d, i) = *slot(d, j - 1);
+    *slot(d, j - 1) = t;
+  }
+  d->state++;
+  return NONE_VAL;
+}
+
+/* A start/stop argument of index(): clamped into 0..size as CPython's deque does. */
+static bool clamp_index(VM *vm, Value v, size_t size, int64_t *out) {
+  int64_t i;
+  if (!asy_index(vm, v, &i)) return false;
+  if (i < 0) i += (int64_t)size;
+  if (i < 0) i = 0;
+  if (i > (int64_t)size) i = (int64_t)size;
+  *out = i;
+  return true;
+}
+
+static Value dq_index(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  SELF_DEQUE("index");
+  ObjDeque *d = DQ;
+  int64_t start = 0, stop = (int64_t)d->size;
+  if (argc > 2 && !clamp_index(vm, args[2], d->size, &start)) return EXC_VAL;
+  if (argc > 3 && !clamp_index(vm, args[3], d->size, &stop)) return EXC_VAL;
+  uint64_t state = d->state;
+  for (int64_t i = start; i < stop && i < (int64_t)d->size; i++) {
+    int eq = asy_equal(vm, *slot(d, (size_t)i), args[1]);
+    if (eq < 0) return EXC_VAL;
+    if (d->state != state)
+      return asy_raise(vm, vm->exc.RuntimeError, "deque mutated during iteration");
+    if (eq) return INT_VAL(i);
+  }
+  Value r = asy_repr(vm, args[1]);
+  if (IS_EXC(r)) return r;
+  return asy_raise(vm, vm->exc.ValueError, "%s is not in deque", AS_STR(r)->chars);
+}
+
+static Value dq_insert(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  SELF_DEQUE("insert");
+  ObjDeque *d = DQ;
+  int64_t i;
+  if (!asy_index(vm, args[1], &i)) return EXC_VAL;
+  if (d->maxlen >= 0 && (int64_t)d->size >= d->maxlen)
+    return asy_raise(vm, vm->exc.IndexError, "deque already at its maximum size");
+  if (i < 0) i += (int64_t)d->size;
+  if (i < 0) i = 0;
+  if (i > (int64_t)d->size) i = (int64_t)d->size;
+  push_right(vm, d, args[2]);
+  for (size_t j = d->size - 1; j > (size_t)i; j--) *slot(d, j) = *slot(d, j - 1);
+  *slot(d, (size_t)i) = args[2];
+  return NONE_VAL;
+}
+
+static Value dq_delitem(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  SELF_DEQUE("__delitem__");
+  size_t i;
+  if (!index_of(vm, DQ, args[1], &i)) return EXC_VAL;
+  remove_at(DQ, i);
+  return NONE_VAL;
+}
+
+static Value dq_iadd(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  SELF_DEQUE("__iadd__");
+  return extend(vm, DQ, args[1], false) ? args[0] : EXC_VAL;
+}
+
+/* A new deque of d's class and maxlen holding d's items `times` times. */
+static Value repeated(VM *vm, ObjDeque *src, int64_t times) {
+  ObjDeque *d = (ObjDeque *)asy_alloc_obj(vm, sizeof(ObjDeque), OBJ_DEQUE, src->obj.cls);
+  d->maxlen = src->maxlen;
+  for (int64_t t = 0; t < times; t++)
+    for (size_t i = 0; i < src->size; i++) push_right(vm, d, *slot(src, i));
+  return OBJ_VAL(d);
+}
+
+static Value dq_add(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  SELF_DEQUE("__add__");
+  if (!IS_OBJ_TYPE(args[1], OBJ_DEQUE))
+    return asy_raise(vm, vm->exc.TypeError, "can only concatenate deque (not \"%s\") to deque",
+                     asy_type_name(vm, args[1]));
+  Value r = repeated(vm, DQ, 1);
+  asy_push_root(vm, r);
+  ObjDeque *b = (ObjDeque *)AS_OBJ(args[1]);
+  for (size_t i = 0; i < b->size; i++) push_right(vm, (ObjDeque *)AS_OBJ(r), *slot(b, i));
+  return r;
+}
+
+static Value dq_mul(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  SELF_DEQUE("__mul__");
+  if (!IS_INT(args[1])) return vm->notimplemented;
+  int64_t n = AS_INT(args[1]);
+  return repeated(vm, DQ, n < 0 ? 0 : n);
+}
+
+static Value dq_imul(VM *vm, int argc, Value *args, ObjDict *kw) {
+  (void)kw;
+  SELF_DEQUE("__imul__");
+  if (!IS_INT(args[1])) return vm->notimplemented;
+  ObjDeque *d = DQ;
+  int64_t n = AS_INT(args[1]);
+  if (n <= 0) {
+    while (d->size) pop_right(d);
+    return args[0];
+  }
+  Value items = as_list(vm, d); /* a snapshot: a bounded deque drops from the left */
+  asy_push_root(vm, items);
+  ObjList *l = AS_LIST(items);
+  for (int64_t t = 1; t < n; t++)
+    for (size_t i = 0; i < l->size; i++) push_right(vm, d, l->items[i]);
+  return args[0];
+}
+
+/* Ordering compares the items as lists do. */
+static Value compare(VM *vm, Value *args, int op) {
+  if (!IS_OBJ_TYPE(args[1], OBJ_DEQUE)) return vm->notimplemented;
+  Value a = as_list(vm, DQ);
+  asy_push_root(vm, a);
+  Value b = as_list(vm, (ObjDeque *)AS_OBJ(args[1]));
+  asy_push_root(vm, b);
+  return asy_compare(vm, op, a, b);
+}
+
+#define DQ_COMPARE(fname, meth, op)                                  \
+  static Value fname(VM *vm, int argc, Value *args, ObjDict *kw) { \
+    (void)kw;                                                        \
+    SELF_DEQUE(meth);                                                \
+    return compare(vm, args, op);                                    \
+  }
+DQ_COMPARE(dq_lt, "__lt__", CMP_LT)
+DQ_COMPARE(dq_le, "__le__", CMP_LE)
+DQ_COMPARE(dq_gt, "__gt__", CMP_GT)
+DQ_COMPARE(dq_ge, "__ge__", CMP_GE)
+
 static Value dq_maxlen(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
   SELF_DEQUE("maxlen");
@@ -348,6 +496,11 @@ static const AsyMethodDef deque_methods[] = {
   {"extend", dq_extend, 1, 1, A}, {"extendleft", dq_extendleft, 1, 1, A},
   {"clear", dq_clear, 0, 0, A}, {"remove", dq_remove, 1, 1, A}, {"count", dq_count, 1, 1, A},
   {"rotate", dq_rotate, 0, 1, A}, {"copy", dq_copy, 0, 0, A},
+  {"reverse", dq_reverse, 0, 0, A}, {"index", dq_index, 1, 3, A}, {"insert", dq_insert, 2, 2, A},
+  {"__delitem__", dq_delitem, 1, 1, S}, {"__iadd__", dq_iadd, 1, 1, S},
+  {"__add__", dq_add, 1, 1, S}, {"__mul__", dq_mul, 1, 1, S}, {"__rmul__", dq_mul, 1, 1, S},
+  {"__imul__", dq_imul, 1, 1, S}, {"__lt__", dq_lt, 1, 1, S}, {"__le__", dq_le, 1, 1, S},
+  {"__gt__", dq_gt, 1, 1, S}, {"__ge__", dq_ge, 1, 1, S},
   {"__len__", dq_len, 0, 0, S}, {"__contains__", dq_contains, 1, 1, S},
   {"__getitem__", dq_getitem, 1, 1, S}, {"__setitem__", dq_setitem, 2, 2, S},
   {"__iter__", dq_iter, 0, 0, S}, {"__reversed__", dq_reversed, 0, 0, A},

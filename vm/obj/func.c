@@ -574,6 +574,30 @@ static Value func_get_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   return OBJ_VAL(asy_bound_new(vm, args[1], args[0]));
 }
 
+/* module(name, doc=None): types.ModuleType called from a script. */
+static Value module_new_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  static const char *const names[] = {"name", "doc"};
+  Value a[2];
+  if (!asy_kwargs(vm, "module", argc - 1, args + 1, kw, names, 2, 1, 0, a)) return EXC_VAL;
+  if (!IS_STR(a[0]))
+    return asy_raise(vm, vm->exc.TypeError, "module.__init__() argument 'name' must be str, not %s",
+                     asy_type_name(vm, a[0]));
+  ObjModule *m = asy_module_new(vm, AS_STR(a[0]));
+  asy_push_root(vm, OBJ_VAL(m));
+  asy_dict_set_str(vm, m->dict, vm->names.doc, IS_UNDEF(a[1]) ? NONE_VAL : a[1]);
+  return OBJ_VAL(m);
+}
+
+/* method(function, instance): types.MethodType called from a script. */
+static Value method_new_m(VM *vm, int argc, Value *args, ObjDict *kw) {
+  if (!asy_no_kw(vm, "method", kw)) return EXC_VAL;
+  if (argc != 3)
+    return asy_raise(vm, vm->exc.TypeError, "method expected 2 arguments, got %d", argc - 1);
+  if (IS_NONE(args[2]))
+    return asy_raise(vm, vm->exc.TypeError, "instance must not be None");
+  return OBJ_VAL(asy_bound_new(vm, args[2], args[1]));
+}
+
 void asy_init_func_types(VM *vm) {
   static const AsyMethodDef function_methods[] = {
       {"__repr__", func_repr_m, ASY_UNCHECKED},
@@ -587,4 +611,14 @@ void asy_init_func_types(VM *vm) {
                         vm->types.code, vm->types.cell};
   for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
     asy_def_natives(vm, others[i], NULL, repr_only);
+  static const AsyMethodDef module_methods[] = {
+      {"__new__", module_new_m, ASY_UNCHECKED | ASY_DEF_STATIC},
+      {0},
+  };
+  asy_def_natives(vm, vm->types.module, NULL, module_methods);
+  static const AsyMethodDef method_methods[] = {
+      {"__new__", method_new_m, ASY_UNCHECKED | ASY_DEF_STATIC},
+      {0},
+  };
+  asy_def_natives(vm, vm->types.method, NULL, method_methods);
 }

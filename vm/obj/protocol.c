@@ -344,7 +344,7 @@ Value asy_compare(VM *vm, int op, Value a, Value b) {
   if (op == CMP_EQ) return BOOL_VAL(asy_same(a, b));
   if (op == CMP_NE) return BOOL_VAL(!asy_same(a, b));
   return asy_raise(vm, vm->exc.TypeError, "'%s' not supported between instances of '%s' and '%s'",
-                   cmp_symbol[op], ca->name->chars, cb->name->chars);
+                   cmp_symbol[op], asy_type_name(vm, a), asy_type_name(vm, b));
 }
 
 /* The one equality entry point (containers, dict/set keys, `in`, list.index...): identity
