@@ -1691,31 +1691,47 @@ static void site_fill(VM *vm, AsyAttrSite *s, Value obj, ObjStr *name, bool stor
   s->kind = ASY_SITE_SLOW;
   s->class_entry = NULL;
   s->class_value = UNDEF_VAL;
-  if (cls->flags & (CLASS_HAS_GETATTRIBUTE | CLASS_SLOTS | CLASS_HAS_SLOTS | CLASS_BUILTIN)) return;
+  if (cls->flags & (CLASS_HAS_GETATTRIBUTE | CLASS_BOXED | CLASS_BUILTIN)) return;
   if (name == vm->names.class_ || name == vm->names.dict) return;
-  DictEntry *e = class_entry(vm, cls, name);
-  Value attr = e ? e->value : UNDEF_VAL;
-  if (!IS_UNDEF(attr) && is_data_descriptor(vm, attr)) return;
   if (store) {
     Value hook = asy_class_lookup_cached(vm, cls, vm->names.setattr);
     if (!IS_UNDEF(hook) && !IS_NATIVE(hook)) return;
   }
+  DictEntry *e = class_entry(vm, cls, name);
+  Value attr = e ? e->value : UNDEF_VAL;
   ObjDict *d = AS_INSTANCE(obj)->dict;
+  int kind = ASY_SITE_PLAIN;
+  if (!IS_UNDEF(attr) && is_data_descriptor(vm, attr)) {
+    /* A __slots__ member of a class obj is an instance of: its value lives in the
+    ** object's slot table, which the site reads like an instance dict. */
+    ObjWrapper *w = IS_OBJ_TYPE(attr, OBJ_WRAPPER) ? (ObjWrapper *)AS_OBJ(attr) : NULL;
+    if (!w || w->kind != W_MEMBER || !(cls->flags & CLASS_HAS_SLOTS) ||
+        !asy_is_subclass(cls, AS_CLASS(w->fset)) || AS_STR(w->fget) != name)
+      return;
+    kind = ASY_SITE_SLOTS;
+    d = ((ObjBoxed *)AS_OBJ(obj))->slots;
+  }
   if (d) {
     int64_t ix = asy_dict_find_str(d, name);
     s->hint = ix >= 0 ? (uint32_t)ix : 0;
   }
   s->class_entry = e;
   s->class_value = attr;
-  s->kind = ASY_SITE_PLAIN;
+  s->kind = (uint8_t)kind;
 }
 
 /* The site applies to obj: an instance of the class it was filled for, with nothing
-** changed since (a class attribute replaced in place keeps the epoch: compare it). */
+** changed since (a class attribute replaced in place keeps the epoch: compare it). A
+** SLOW site hits too: it says to take the generic path without refilling. */
 static inline bool site_hit(VM *vm, const AsyAttrSite *s, Value obj) {
   return IS_OBJ_TYPE(obj, OBJ_INSTANCE) && AS_OBJ(obj)->cls == s->cls &&
-         s->epoch == vm->class_epoch && s->kind == ASY_SITE_PLAIN &&
+         s->epoch == vm->class_epoch &&
          (!s->class_entry || asy_same(s->class_entry->value, s->class_value));
+}
+
+/* Where a PLAIN or SLOTS site finds the value: the instance dict or the slot table. */
+static inline ObjDict *site_dict(const AsyAttrSite *s, Value obj) {
+  return s->kind == ASY_SITE_SLOTS ? ((ObjBoxed *)AS_OBJ(obj))->slots : AS_INSTANCE(obj)->dict;
 }
 
 /* name's entry in d: at the hint, or found (and the hint moved); NULL when absent. */
@@ -1746,10 +1762,11 @@ static void site_refill(VM *vm, AsyAttrSite *ways, Value obj, ObjStr *name, bool
 
 Value asy_getattr_site(VM *vm, Value obj, ObjStr *name, AsyAttrSite *ways) {
   AsyAttrSite *s = site_pick(vm, ways, obj);
-  if (s) {
-    DictEntry *e = site_find(s, AS_INSTANCE(obj)->dict, name);
+  if (s && s->kind != ASY_SITE_SLOW) {
+    DictEntry *e = site_find(s, site_dict(s, obj), name);
     if (e) return e->value;
-    if (s->class_entry) return descr_get(vm, s->class_entry->value, obj, s->cls, name);
+    if (s->class_entry && s->kind == ASY_SITE_PLAIN)
+      return descr_get(vm, s->class_entry->value, obj, s->cls, name);
   }
   Value v = asy_getattr(vm, obj, name);
   if (!s && !IS_EXC(v) && IS_OBJ_TYPE(obj, OBJ_INSTANCE)) site_refill(vm, ways, obj, name, false);
@@ -1759,7 +1776,7 @@ Value asy_getattr_site(VM *vm, Value obj, ObjStr *name, AsyAttrSite *ways) {
 bool asy_load_method_site(VM *vm, Value obj, ObjStr *name, Value *meth, Value *self,
                           AsyAttrSite *ways) {
   AsyAttrSite *s = site_pick(vm, ways, obj);
-  if (s && s->class_entry) {
+  if (s && s->kind == ASY_SITE_PLAIN && s->class_entry) {
     Value attr = s->class_entry->value;
     ObjDict *d = AS_INSTANCE(obj)->dict;
     if ((IS_FUNCTION(attr) || (IS_NATIVE(attr) && IS_UNDEF(AS_NATIVE(attr)->self))) &&
@@ -1776,8 +1793,8 @@ bool asy_load_method_site(VM *vm, Value obj, ObjStr *name, Value *meth, Value *s
 
 bool asy_setattr_site(VM *vm, Value obj, ObjStr *name, Value value, AsyAttrSite *ways) {
   AsyAttrSite *s = site_pick(vm, ways, obj);
-  if (s) {
-    DictEntry *e = site_find(s, AS_INSTANCE(obj)->dict, name);
+  if (s && s->kind != ASY_SITE_SLOW) {
+    DictEntry *e = site_find(s, site_dict(s, obj), name);
     if (e) {
       e->value = value; /* a value update: the dict's layout (version) stays */
       return true;

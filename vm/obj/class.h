@@ -38,7 +38,7 @@ Value asy_class_repr(VM *vm, ObjClass *c);
 ** semantics; a miss takes those paths and refills the site. A site is ASY_SITE_WAYS
 ** entries (object.h), one per receiver class, so polymorphic code (a method reached by
 ** instances of several subclasses) still hits. */
-enum { ASY_SITE_EMPTY, ASY_SITE_PLAIN, ASY_SITE_SLOW };
+enum { ASY_SITE_EMPTY, ASY_SITE_PLAIN, ASY_SITE_SLOTS, ASY_SITE_SLOW };
 Value asy_getattr_site(VM *vm, Value obj, ObjStr *name, AsyAttrSite *s);
 bool asy_load_method_site(VM *vm, Value obj, ObjStr *name, Value *meth, Value *self,
                           AsyAttrSite *s);
