@@ -1794,9 +1794,16 @@ bool asy_load_method_site(VM *vm, Value obj, ObjStr *name, Value *meth, Value *s
 bool asy_setattr_site(VM *vm, Value obj, ObjStr *name, Value value, AsyAttrSite *ways) {
   AsyAttrSite *s = site_pick(vm, ways, obj);
   if (s && s->kind != ASY_SITE_SLOW) {
-    DictEntry *e = site_find(s, site_dict(s, obj), name);
+    ObjDict *d = site_dict(s, obj);
+    DictEntry *e = site_find(s, d, name);
     if (e) {
       e->value = value; /* a value update: the dict's layout (version) stays */
+      return true;
+    }
+    if (d && s->kind == ASY_SITE_PLAIN) { /* a new attribute (__init__): nothing in the way */
+      asy_dict_set_str(vm, d, name, value);
+      int64_t ix = asy_dict_find_str(d, name);
+      if (ix >= 0) s->hint = (uint32_t)ix;
       return true;
     }
   }
