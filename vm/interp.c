@@ -58,6 +58,7 @@
 #include "vm/match.h"
 #include "vm/typeparams.h"
 #include "vm/obj/class.h"
+#include "vm/obj/list.h"
 #include "vm/obj/dict.h"
 #include "vm/obj/format.h"
 #include "vm/obj/str.h"
@@ -879,7 +880,10 @@ dispatch:
 
     TARGET(LIST_APPEND) {
       Value v = POP();
-      asy_list_append(vm, AS_LIST(PEEK(ARG)), v);
+      ObjList *l = AS_LIST(PEEK(ARG));
+      /* A comprehension that outgrows memory raises MemoryError (asy_list_append cannot). */
+      ERROR_IF(l->size == l->capacity && !asy_list_reserve(vm, l, l->size + 1));
+      asy_list_append(vm, l, v);
       DISPATCH();
     }
 

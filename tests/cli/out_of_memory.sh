@@ -19,6 +19,7 @@ str join MemoryError MemoryError()
 set MemoryError MemoryError()
 dict MemoryError MemoryError()
 str repeat MemoryError MemoryError()
+comprehension MemoryError MemoryError()
 100000 100000 2000000
 "
 expect_err_empty
