@@ -2,9 +2,12 @@
 ** dtoa.c — float to decimal text, as CPython prints it.
 **
 ** glibc's printf and strtod are correctly rounded, which is all the precision the
-** work needs: the shortest repr is the first precision whose correctly rounded digits
-** read back as the same double (the correctly rounded p-digit decimal is the closest
-** one, so if any p-digit decimal round-trips, it does). The layout step (where the
+** work needs: the shortest repr is the first precision at which a p-digit decimal reads
+** back as the same double. Only the two p-digit decimals around d can: the correctly
+** rounded one (tried first: it is the closest) and its neighbour on the other side,
+** which is the one that reads back when d is a power of two (the gap below it is half
+** the gap above) or sits exactly halfway (2**-24 is 5.960464477539063e-08, where
+** printf's round-half-even gives ...062). The layout step (where the
 ** decimal point and exponent go, '.0' for repr) reimplements CPython's
 ** format_float_short rules.
 */
@@ -29,13 +32,41 @@ static int e_digits(double d, int sig, char *digits, int *decpt) {
   return n;
 }
 
+/* Do the n digits with decimal exponent decpt read back as |d|? */
+static bool reads_back(double d, const char *digits, int n, int decpt) {
+  char back[64];
+  snprintf(back, sizeof back, "%se%d", digits, decpt - n);
+  return strtod(back, NULL) == fabs(d);
+}
+
+/* The n-digit decimal one unit in the last place away from digits (up: above), in
+** place; false when that needs another digit or a leading zero. */
+static bool step_last_digit(char *digits, int n, bool up) {
+  for (int i = n - 1; i >= 0; i--) {
+    if (up ? digits[i] < '9' : digits[i] > '0') {
+      digits[i] = (char)(digits[i] + (up ? 1 : -1));
+      return digits[0] != '0';
+    }
+    digits[i] = up ? '0' : '9';
+  }
+  return false;
+}
+
 int asy_dtoa_shortest(double d, char digits[20], int *decpt) {
   int n = 0;
   for (int sig = 1; sig <= 17; sig++) {
     n = e_digits(d, sig, digits, decpt);
+    if (reads_back(d, digits, n, *decpt)) break;
+    /* The other neighbour: above d when the rounded digits are below it, else below. */
+    char other[20];
+    memcpy(other, digits, (size_t)n + 1);
     char back[64];
     snprintf(back, sizeof back, "%se%d", digits, *decpt - n);
-    if (strtod(back, NULL) == fabs(d)) break;
+    bool up = strtod(back, NULL) < fabs(d);
+    if (step_last_digit(other, n, up) && reads_back(d, other, n, *decpt)) {
+      memcpy(digits, other, (size_t)n + 1);
+      break;
+    }
   }
   while (n > 1 && digits[n - 1] == '0') digits[--n] = '\0';
   return n;
