@@ -48,20 +48,25 @@ bool asy_clock_sleep(VM *vm, double secs) {
     else asy_threads_virtual_sleep(vm, secs); /* the loop moves the clock (gil.h) */
     return true;
   }
+  struct timespec ts = asy_clock_timespec(secs);
+  /* Resume after signal interruptions (PEP 475), keeping the remaining time, unless
+  ** the signal was Ctrl-C (KeyboardInterrupt). */
+  while (!asy_clock_nap(vm, &ts))
+    if (ASY_INTERRUPTED(vm) && !asy_signals_check(vm)) return false;
+  return true;
+}
+
+struct timespec asy_clock_timespec(double secs) {
   struct timespec ts;
   ts.tv_sec = (time_t)secs;
   ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
-  if (ts.tv_nsec >= 1000000000) {
-    ts.tv_sec++;
-    ts.tv_nsec -= 1000000000;
-  }
-  /* Resume after signal interruptions (PEP 475), keeping the remaining time, unless
-  ** the signal was Ctrl-C (KeyboardInterrupt). */
-  for (;;) {
-    AsyThreadState *held = asy_gil_release(vm); /* other threads run meanwhile */
-    int rc = nanosleep(&ts, &ts);
-    asy_gil_restore(vm, held);
-    if (rc == 0 || errno != EINTR) return true;
-    if (ASY_INTERRUPTED(vm) && !asy_signals_check(vm)) return false;
-  }
+  if (ts.tv_nsec >= 1000000000) ts.tv_sec++, ts.tv_nsec -= 1000000000;
+  return ts;
+}
+
+bool asy_clock_nap(VM *vm, struct timespec *ts) {
+  AsyThreadState *held = asy_gil_release(vm); /* other threads run meanwhile */
+  int rc = nanosleep(ts, ts);
+  asy_gil_restore(vm, held);
+  return rc == 0 || errno != EINTR;
 }

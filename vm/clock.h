@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 typedef struct VM VM;
 
@@ -33,6 +34,11 @@ int64_t asy_clock_wall_ns(VM *vm);
 /* Block the whole interpreter for secs (time.sleep); under virtual time the clock jumps
 ** instead. */
 bool asy_clock_sleep(VM *vm, double secs);
+/* secs (>= 0) as a timespec. */
+struct timespec asy_clock_timespec(double secs);
+/* One real-clock nanosleep of *ts without the interpreter lock: true when it ran its
+** course, false when a signal cut it short (*ts then holds what is left). */
+bool asy_clock_nap(VM *vm, struct timespec *ts);
 /* Virtual time only: move the clock forward to t seconds (never backwards). */
 void asy_clock_advance_to(VM *vm, double t);
 

@@ -163,17 +163,8 @@ bool asy_loop_has_work(VM *vm) {
 
 /* Block until `timeout` seconds pass on the real clock, or a signal arrives. */
 static void wait_real(VM *vm, double timeout) {
-  struct timespec ts;
-  ts.tv_sec = (time_t)timeout;
-  ts.tv_nsec = (long)((timeout - (double)ts.tv_sec) * 1e9);
-  if (ts.tv_nsec >= 1000000000) ts.tv_sec++, ts.tv_nsec -= 1000000000;
-  for (;;) {
-    AsyThreadState *held = asy_gil_release(vm);
-    int rc = nanosleep(&ts, &ts);
-    asy_gil_restore(vm, held);
-    if (rc == 0 || errno != EINTR || ASY_INTERRUPTED(vm)) return;
-    asy_signals_check_quit(vm);
-  }
+  struct timespec ts = asy_clock_timespec(timeout);
+  while (!asy_clock_nap(vm, &ts) && !ASY_INTERRUPTED(vm)) asy_signals_check_quit(vm);
 }
 
 void asy_loop_set_schedule_seed(VM *vm, uint64_t seed) { vm->loop.schedule_seed = seed; }

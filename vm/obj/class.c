@@ -113,8 +113,8 @@ static DictEntry *lookup_entry(ObjClass *c, ObjStr *name) {
 }
 
 /* The cache's miss path, out of line so that a hit stays a few instructions. */
-static __attribute__((noinline)) Value lookup_fill(VM *vm, struct AsyAttrCacheEntry *e,
-                                                   ObjClass *cls, ObjStr *name) {
+static __attribute__((noinline)) DictEntry *lookup_fill(VM *vm, struct AsyAttrCacheEntry *e,
+                                                        ObjClass *cls, ObjStr *name) {
   DictEntry *found = NULL;
   if (cls->flags & CLASS_MRO) {
     for (size_t i = 0; i < cls->mro->size && !found; i++)
@@ -126,16 +126,21 @@ static __attribute__((noinline)) Value lookup_fill(VM *vm, struct AsyAttrCacheEn
   e->name = name;
   e->epoch = vm->class_epoch;
   e->entry = found;
-  return found ? found->value : UNDEF_VAL;
+  return found;
 }
 
-Value asy_class_lookup_cached(VM *vm, ObjClass *cls, ObjStr *name) {
+/* The class-dict entry (cls, name) finds along the MRO, or NULL, through the cache. */
+static inline DictEntry *class_entry(VM *vm, ObjClass *cls, ObjStr *name) {
   size_t n = sizeof vm->attr_cache / sizeof vm->attr_cache[0];
   struct AsyAttrCacheEntry *e =
       &vm->attr_cache[(((uintptr_t)cls >> 4) ^ ((uintptr_t)name >> 3)) & (n - 1)];
-  if (e->cls == cls && e->name == name && e->epoch == vm->class_epoch)
-    return e->entry ? e->entry->value : UNDEF_VAL;
+  if (e->cls == cls && e->name == name && e->epoch == vm->class_epoch) return e->entry;
   return lookup_fill(vm, e, cls, name);
+}
+
+Value asy_class_lookup_cached(VM *vm, ObjClass *cls, ObjStr *name) {
+  DictEntry *e = class_entry(vm, cls, name);
+  return e ? e->value : UNDEF_VAL;
 }
 
 /* name looked up along type's MRO after `start` (super()); *where gets the class. */
@@ -1214,7 +1219,7 @@ static int user_hook(VM *vm, Value obj, ObjStr *hook, ObjStr *name, Value value)
   if (!IS_OBJ(obj) || IS_CLASS(obj)) return 0;
   ObjClass *cls = AS_OBJ(obj)->cls;
   if (cls->flags & CLASS_BUILTIN) return 0;
-  Value f = asy_class_lookup(cls, hook);
+  Value f = asy_class_lookup_cached(vm, cls, hook);
   if (IS_UNDEF(f) || IS_NATIVE(f)) return 0;
   Value args[3] = {obj, OBJ_VAL(name), value};
   Value r = asy_call(vm, f, IS_UNDEF(value) ? 2 : 3, args, NULL);
@@ -1671,15 +1676,6 @@ void asy_init_object_types(VM *vm) {
 }
 
 /* ---- attribute sites (class.h) -------------------------------------------------------- */
-
-/* The class-dict entry asy_class_lookup_cached found for (cls, name), or NULL. */
-static DictEntry *class_entry(VM *vm, ObjClass *cls, ObjStr *name) {
-  size_t n = sizeof vm->attr_cache / sizeof vm->attr_cache[0];
-  struct AsyAttrCacheEntry *e =
-      &vm->attr_cache[(((uintptr_t)cls >> 4) ^ ((uintptr_t)name >> 3)) & (n - 1)];
-  asy_class_lookup_cached(vm, cls, name);
-  return e->entry;
-}
 
 /* Record what a lookup of name on instances of cls meets: PLAIN when the instance dict
 ** and the class attribute decide alone (no __getattribute__, no data descriptor, no

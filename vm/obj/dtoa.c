@@ -32,11 +32,11 @@ static int e_digits(double d, int sig, char *digits, int *decpt) {
   return n;
 }
 
-/* Do the n digits with decimal exponent decpt read back as |d|? */
-static bool reads_back(double d, const char *digits, int n, int decpt) {
+/* The double the n digits with decimal exponent decpt read back as. */
+static double read_back(const char *digits, int n, int decpt) {
   char back[64];
   snprintf(back, sizeof back, "%se%d", digits, decpt - n);
-  return strtod(back, NULL) == fabs(d);
+  return strtod(back, NULL);
 }
 
 /* The n-digit decimal one unit in the last place away from digits (up: above), in
@@ -56,14 +56,13 @@ int asy_dtoa_shortest(double d, char digits[20], int *decpt) {
   int n = 0;
   for (int sig = 1; sig <= 17; sig++) {
     n = e_digits(d, sig, digits, decpt);
-    if (reads_back(d, digits, n, *decpt)) break;
+    double rounded = read_back(digits, n, *decpt);
+    if (rounded == fabs(d)) break;
     /* The other neighbour: above d when the rounded digits are below it, else below. */
     char other[20];
     memcpy(other, digits, (size_t)n + 1);
-    char back[64];
-    snprintf(back, sizeof back, "%se%d", digits, *decpt - n);
-    bool up = strtod(back, NULL) < fabs(d);
-    if (step_last_digit(other, n, up) && reads_back(d, other, n, *decpt)) {
+    if (step_last_digit(other, n, rounded < fabs(d)) &&
+        read_back(other, n, *decpt) == fabs(d)) {
       memcpy(digits, other, (size_t)n + 1);
       break;
     }
