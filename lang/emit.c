@@ -524,6 +524,7 @@ ObjCode *assemble(Compiler *c) {
   co->ncells = u->ncells;
   co->nfree = u->nfree;
   co->stacksize = stacksize;
+  asy_code_set_sizes(co);
   co->firstline = u->firstline;
   co->varnames = varnames;
   if (u->ncells) {

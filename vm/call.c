@@ -445,8 +445,8 @@ static AsyCallStatus call_class(VM *vm, Value *slot, CallArgs *ca, Value *result
   }
   Value obj_new = object_slot(vm, vm->names.new_);
   Value obj_init = object_slot(vm, vm->names.init);
-  Value newv = asy_class_lookup(cls, vm->names.new_);
-  Value initv = asy_class_lookup(cls, vm->names.init);
+  Value newv = asy_class_lookup_cached(vm, cls, vm->names.new_);
+  Value initv = asy_class_lookup_cached(vm, cls, vm->names.init);
   bool default_new = IS_UNDEF(newv) || asy_same(newv, obj_new);
   bool default_init = IS_UNDEF(initv) || asy_same(initv, obj_init);
   Value inst;
@@ -471,7 +471,7 @@ static AsyCallStatus call_class(VM *vm, Value *slot, CallArgs *ca, Value *result
     }
     ObjClass *icls = asy_class_of(vm, inst);
     if (icls != cls) { /* __init__ comes from the type of what __new__ made */
-      initv = asy_class_lookup(icls, vm->names.init);
+      initv = asy_class_lookup_cached(vm, icls, vm->names.init);
       default_init = IS_UNDEF(initv) || asy_same(initv, obj_init);
     }
   }
@@ -547,7 +547,7 @@ AsyCallStatus asy_call_prepare(VM *vm, Value *slot, CallArgs *ca, Value *result)
     case OBJ_CLASS:
       if (AS_OBJ(callee)->cls != vm->types.type) {
         /* A metaclass's own __call__ (type's is the native that lands in call_class). */
-        Value mc = asy_class_lookup(AS_OBJ(callee)->cls, vm->names.call);
+        Value mc = asy_class_lookup_cached(vm, AS_OBJ(callee)->cls, vm->names.call);
         if (!IS_UNDEF(mc) && !IS_NATIVE(mc)) {
           if (!IS_UNDEF(self) && !prepend_args(vm, &self, 1, ca)) return CALL_ERROR;
           slot[0] = mc;
@@ -567,7 +567,7 @@ AsyCallStatus asy_call_prepare(VM *vm, Value *slot, CallArgs *ca, Value *result)
       continue;
     }
     default: {
-      Value call = asy_class_lookup(asy_class_of(vm, callee), vm->names.call);
+      Value call = asy_class_lookup_cached(vm, asy_class_of(vm, callee), vm->names.call);
       if (IS_UNDEF(call)) return not_callable(vm, callee);
       if (!IS_UNDEF(self) && !prepend_args(vm, &self, 1, ca)) return CALL_ERROR;
       if (IS_FUNCTION(call) || (IS_NATIVE(call) && IS_UNDEF(AS_NATIVE(call)->self))) {

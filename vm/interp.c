@@ -1017,9 +1017,8 @@ dispatch:
       if (IS_OBJ_TYPE(it, OBJ_GEN) && AS_GEN(it)->kind == GEN_GENERATOR &&
           AS_GEN(it)->state != GEN_CLOSED) {
         /* Resume the generator inline; its yield or return comes back here (gen.h). */
-        ObjGen *g = AS_GEN(it);
-        bool started = g->state == GEN_SUSPENDED;
-        ERROR_IF(!asy_gen_push(vm, g, sp, 0));
+        bool started;
+        ERROR_IF(!asy_gen_push_resume(vm, AS_GEN(it), sp, 0, &started));
         if (started) *fiber->stack_top++ = NONE_VAL;
         LOAD_FRAME();
         DISPATCH();
@@ -1172,6 +1171,17 @@ dispatch:
       }
       STORE_FRAME();
       raising = false;
+      if ((frame->flags & FRAME_GEN) && frame->gen->resumed_by) {
+        /* The end of a generator run through the delegation shortcut (gen.h): its
+        ** delegator continues with the value at SEND's target. */
+        if (!asy_gen_reenter_delegator(vm, frame, retval)) {
+          raising = true;
+          goto pop_frame;
+        }
+        LOAD_FRAME();
+        RESET_TEMPS();
+        DISPATCH();
+      }
       if ((frame->flags & (FRAME_GEN | FRAME_ENTRY)) == FRAME_GEN) {
         /* A generator resumed inline returns to its resumer's instruction: FOR_ITER
         ** ends its loop; SEND takes the value and jumps to END_SEND. */
@@ -1389,10 +1399,10 @@ dispatch:
       ObjGen *g = asy_gen_inline_target(vm, recv);
       if (g && (g->state == GEN_SUSPENDED || (g->state == GEN_CREATED && IS_NONE(v)))) {
         /* Resume the delegate inline, its frame where v was (gen.h). */
-        bool started = g->state == GEN_SUSPENDED;
+        bool started;
         sp--;
         fiber->stack_top = sp;
-        ERROR_IF(!asy_gen_push(vm, g, sp, 0));
+        ERROR_IF(!asy_gen_push_resume(vm, g, sp, 0, &started));
         if (started) *fiber->stack_top++ = v;
         LOAD_FRAME();
         DISPATCH();
@@ -1540,11 +1550,18 @@ exception_unwind : {
     RESET_TEMPS();
     DISPATCH();
   }
+  raising = true;
   if (frame->flags & FRAME_GEN) {
     asy_gen_stopiteration_error(vm, frame, (int)lasti_idx);
+    if (frame->gen->resumed_by) {
+      /* Out of a generator run through the delegation shortcut: its delegator raises
+      ** it at its SEND (gen.h). */
+      if (!asy_gen_reenter_delegator(vm, frame, UNDEF_VAL)) goto pop_frame;
+      LOAD_FRAME();
+      goto error;
+    }
     asy_gen_finish(vm, frame);
   }
-  raising = true;
   goto pop_frame;
 }
 }

@@ -259,6 +259,9 @@ struct ObjCode {
   int flags;         /* CODE_* */
   int nlocals, ncells, nfree;
   int stacksize;     /* max value-stack depth */
+  int nlocalsplus;   /* nlocals + ncells + nfree (asy_code_set_sizes) */
+  int framesize;     /* value slots a frame of this code may need above its base:
+                        2 * nlocalsplus (bind_args' scratch copy) + stacksize + slack */
   int firstline;
   ObjTuple *varnames;  /* names of locals, then cellvars, then freevars */
   int *cell2arg;       /* for each cell: the parameter slot it shadows, or -1 (NULL if none) */
@@ -273,6 +276,19 @@ struct ObjCode {
                                made with name_cache */
 };
 /* clang-format on */
+
+/* Slots a frame may need above its localsplus besides its operand stack: room for a
+** call's callable, self and a few arguments that C code pushes (asy_call) plus the
+** scratch copy bind_args makes of the locals. */
+#define ASY_FRAME_SLACK 16
+
+/* Fill the sizes derived from a finished code object's counts (its creators call it:
+** the compiler and the code-file reader), so frame set-up reads them instead of
+** adding them up at every call. */
+static inline void asy_code_set_sizes(ObjCode *co) {
+  co->nlocalsplus = co->nlocals + co->ncells + co->nfree;
+  co->framesize = 2 * co->nlocalsplus + co->stacksize + ASY_FRAME_SLACK;
+}
 
 /* The source of one file, shared by all code objects compiled from it. Plain C
 ** memory (not a GC object) owned by the VM's source list; lives until vm_free. */
@@ -334,6 +350,9 @@ typedef struct ObjGen {
   ObjCode *origin_code; /* where it was created (the calling frame), for the "never
                           awaited" warning; NULL when unknown */
   uint32_t origin_ip;
+  struct ObjGen *resumed_by; /* while running through the delegation shortcut (gen.h):
+                                the generator delegating to this one, whose frame is
+                                not on the stack; NULL otherwise */
 } ObjGen;
 
 /* ---- event-loop callbacks (vm/loop.c) ------------------------------------------

@@ -854,6 +854,7 @@ static ObjTuple *class_mro(VM *vm, ObjClass *c) {
 }
 
 static Value class_special(VM *vm, ObjClass *c, ObjStr *name) {
+  if (name->chars[0] != '_' || name->chars[1] != '_') return UNDEF_VAL; /* all are dunders */
   if (name == vm->names.name) return OBJ_VAL(c->name);
   if (name == vm->names.qualname) return OBJ_VAL(c->qualname);
   if (name == vm->names.module) {
@@ -884,14 +885,14 @@ static Value class_getattr(VM *vm, ObjClass *c, ObjStr *name) {
   if (!IS_UNDEF(v)) return v;
   ObjClass *meta = c->obj.cls;
   if (meta != vm->types.type) { /* a data descriptor of a metaclass comes first */
-    Value mv = asy_class_lookup(meta, name);
+    Value mv = asy_class_lookup_cached(vm, meta, name);
     if (!IS_UNDEF(mv) && is_data_descriptor(vm, mv))
       return descr_get(vm, mv, OBJ_VAL(c), meta, name);
   }
-  v = asy_class_lookup(c, name);
+  v = asy_class_lookup_cached(vm, c, name);
   if (!IS_UNDEF(v)) return descr_get(vm, v, UNDEF_VAL, c, name);
   /* Methods of the metatype `type` (mro …), bound to the class. */
-  Value mv = asy_class_lookup(meta, name);
+  Value mv = asy_class_lookup_cached(vm, meta, name);
   if (!IS_UNDEF(mv)) return descr_get(vm, mv, OBJ_VAL(c), meta, name);
   return UNDEF_VAL;
 }
