@@ -53,7 +53,7 @@ Value asy_gen_from_frame(VM *vm) {
   g->origin_code = NULL;
   g->origin_ip = 0;
   g->own_yield = 0;
-  g->resumed_by = NULL;
+  g->resumed_by = g->delegate = NULL;
   if (f->frame_count >= 2) { /* the caller's position, for the never-awaited warning */
     Frame *caller = fr - 1;
     g->origin_code = caller->code;
@@ -98,17 +98,23 @@ bool asy_gen_push(VM *vm, ObjGen *g, Value *slot, int flags) {
 }
 
 /* The generator a suspended plain generator hands a send straight down to, for the
-** delegation shortcut (gen.h), or NULL. */
+** delegation shortcut (gen.h), or NULL: its delegate, when that is suspended too. */
 static inline ObjGen *shortcut_target(ObjGen *g) {
-  if (g->kind != GEN_GENERATOR || g->nslots <= (uint32_t)g->code->nlocalsplus || g->ip < 2)
-    return NULL;
+  ObjGen *sub = g->delegate;
+  return sub && sub->state == GEN_SUSPENDED ? sub : NULL;
+}
+
+/* What a generator suspending with n slots at its ip delegates to for the shortcut:
+** a plain generator waiting in `yield from` (SEND, YIELD_VALUE 0 just before ip, the
+** receiver on top of its stack) on another plain generator, handling no exception. */
+static ObjGen *find_delegate(const ObjGen *g, const Value *slots, uint32_t n) {
+  if (g->kind != GEN_GENERATOR || n <= (uint32_t)g->code->nlocalsplus || g->ip < 2) return NULL;
   if (!IS_UNDEF(g->exc_state) && !IS_NONE(g->exc_state)) return NULL;
   uint32_t y = g->code->code[g->ip - 1], s = g->code->code[g->ip - 2];
   if (ASY_OP(y) != OP_YIELD_VALUE || ASY_ARG(y) != 0 || ASY_OP(s) != OP_SEND) return NULL;
-  Value recv = g->slots[g->nslots - 1];
-  if (!IS_OBJ_TYPE(recv, OBJ_GEN)) return NULL;
-  ObjGen *sub = AS_GEN(recv);
-  return sub->kind == GEN_GENERATOR && sub->state == GEN_SUSPENDED ? sub : NULL;
+  Value recv = slots[n - 1];
+  if (!IS_OBJ_TYPE(recv, OBJ_GEN) || AS_GEN(recv)->kind != GEN_GENERATOR) return NULL;
+  return AS_GEN(recv);
 }
 
 /* Mark the generators that delegated to g through the shortcut suspended again. */
@@ -252,6 +258,7 @@ void asy_gen_suspend(VM *vm, Frame *fr, Value *sp) {
   g->state = GEN_SUSPENDED;
   g->exc_state = f->handling;
   f->handling = fr->caller_handling;
+  g->delegate = find_delegate(g, fr->base, n);
   if (g->resumed_by) release_chain(g);
 }
 

@@ -547,11 +547,21 @@ dispatch:
       Value obj = TOP();
       if (ARG & 1) {
         Value meth, self;
+        if (LIKELY(asy_load_method_fast(vm, obj, name, site, &meth))) {
+          sp[-1] = meth;
+          PUSH(obj);
+          DISPATCH();
+        }
         ERROR_IF(!asy_load_method_site(vm, obj, name, &meth, &self, site));
         sp[-1] = vload(&meth);
         PUSH(vload(&self));
       } else {
-        Value v = asy_getattr_site(vm, obj, name, site);
+        Value v;
+        if (LIKELY(asy_getattr_fast(vm, obj, name, site, &v))) {
+          sp[-1] = v;
+          DISPATCH();
+        }
+        v = asy_getattr_site(vm, obj, name, site);
         ERROR_IF(IS_EXC(v));
         sp[-1] = v;
       }
@@ -560,7 +570,10 @@ dispatch:
 
     TARGET(STORE_ATTR) {
       Value obj = sp[-1], v = sp[-2];
-      ERROR_IF(!asy_setattr_site(vm, obj, code->names[ARG], v, &code->attr_sites[ASY_SITE_WAYS * (code->nnames + ARG)]));
+      ObjStr *name = code->names[ARG];
+      AsyAttrSite *site = &code->attr_sites[ASY_SITE_WAYS * (code->nnames + ARG)];
+      if (!LIKELY(asy_setattr_fast(vm, obj, name, site, v)))
+        ERROR_IF(!asy_setattr_site(vm, obj, name, v, site));
       sp -= 2;
       DISPATCH();
     }

@@ -350,6 +350,9 @@ typedef struct ObjGen {
   ObjCode *origin_code; /* where it was created (the calling frame), for the "never
                           awaited" warning; NULL when unknown */
   uint32_t origin_ip;
+  struct ObjGen *delegate;   /* while suspended: the plain generator its `yield from` waits
+                                on, when the delegation shortcut may skip it (gen.h), else
+                                NULL; held by its slots, so not marked */
   struct ObjGen *resumed_by; /* while running through the delegation shortcut (gen.h):
                                 the generator delegating to this one, whose frame is
                                 not on the stack; NULL otherwise */

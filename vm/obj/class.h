@@ -44,6 +44,54 @@ bool asy_load_method_site(VM *vm, Value obj, ObjStr *name, Value *meth, Value *s
                           AsyAttrSite *s);
 bool asy_setattr_site(VM *vm, Value obj, ObjStr *name, Value value, AsyAttrSite *s);
 
+/* The inline hits of the three, tried by the loop before the calls above: the site's
+** first way applies to obj as a plain instance (no __slots__, no class attribute of
+** that name, nothing replacing the generic lookup). */
+static inline bool asy_site_first_plain(VM *vm, const AsyAttrSite *s, Value obj) {
+  return IS_OBJ_TYPE(obj, OBJ_INSTANCE) && AS_OBJ(obj)->cls == s->cls &&
+         s->epoch == vm->class_epoch && s->kind == ASY_SITE_PLAIN;
+}
+/* The instance dict entry of name at the site's hint, or NULL. */
+static inline DictEntry *asy_site_entry(const AsyAttrSite *s, Value obj, ObjStr *name) {
+  ObjDict *d = AS_INSTANCE(obj)->dict;
+  if (!d || s->hint >= d->used) return NULL;
+  DictEntry *e = &d->entries[s->hint];
+  return IS_OBJ(e->key) && AS_OBJ(e->key) == (Obj *)name ? e : NULL;
+}
+/* LOAD_ATTR: obj.name from the instance dict at the hint. */
+static inline bool asy_getattr_fast(VM *vm, Value obj, ObjStr *name, const AsyAttrSite *s,
+                                    Value *out) {
+  if (!asy_site_first_plain(vm, s, obj) || s->class_entry) return false;
+  DictEntry *e = asy_site_entry(s, obj, name);
+  if (!e) return false;
+  *out = e->value;
+  return true;
+}
+/* STORE_ATTR: obj.name = v over the instance dict entry at the hint (a value update
+** keeps the dict's layout). */
+static inline bool asy_setattr_fast(VM *vm, Value obj, ObjStr *name, const AsyAttrSite *s,
+                                   Value v) {
+  if (!asy_site_first_plain(vm, s, obj) || s->class_entry) return false;
+  DictEntry *e = asy_site_entry(s, obj, name);
+  if (!e) return false;
+  e->value = v;
+  return true;
+}
+/* LOAD_ATTR's method form: the class's function, when the instance dict surely lacks
+** name (no entries, or name's first probe slot empty: open addressing stops there). */
+static inline bool asy_load_method_fast(VM *vm, Value obj, ObjStr *name, const AsyAttrSite *s,
+                                        Value *meth) {
+  if (!asy_site_first_plain(vm, s, obj) || !s->class_entry) return false;
+  Value attr = s->class_entry->value;
+  if (!IS_FUNCTION(attr)) return false;
+  ObjDict *d = AS_INSTANCE(obj)->dict;
+  if (d && d->count &&
+      (name->hash == -1 || d->index[(size_t)name->hash & (d->index_size - 1)] != -1))
+    return false;
+  *meth = attr;
+  return true;
+}
+
 /* Fill object, type, NoneType, property/staticmethod/classmethod, super and the types of
 ** func.c, range.c, iter.c and protocol.c (vm_new's init hook for the object side). */
 void asy_init_object_types(VM *vm);

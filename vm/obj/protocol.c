@@ -18,6 +18,7 @@
 
 #include "vm/except.h"
 #include "vm/gc.h"
+#include "vm/gen.h"    /* asy_gen_resume */
 #include "vm/interp.h" /* asy_c_stack_exhausted */
 #include "vm/obj/bigint.h"
 #include "vm/obj/bytes.h"
@@ -1081,6 +1082,13 @@ Value asy_next(VM *vm, Value it) {
     /* map(f, map(f, ...)) nested 100000 deep recurses in C through here. */
     if (asy_c_stack_exhausted()) return asy_recursion_error(vm);
     return i->next(vm, i);
+  }
+  if (IS_OBJ_TYPE(it, OBJ_GEN) && AS_GEN(it)->kind == GEN_GENERATOR) {
+    /* generator.__next__ without the method call, and its end without StopIteration */
+    Value r;
+    AsyRunStatus st = asy_gen_resume(vm, AS_GEN(it), NONE_VAL, UNDEF_VAL, &r);
+    if (st == ASY_RUN_SUSPENDED) return r;
+    return st == ASY_RUN_RETURNED ? UNDEF_VAL : EXC_VAL;
   }
   if (IS_OBJ(it)) {
     Value m = asy_class_lookup_cached(vm, AS_OBJ(it)->cls, vm->names.next);
