@@ -128,6 +128,9 @@ struct ObjDict {
   ObjDict *attrs;   /* see ObjTuple */
   bool class_dict;  /* a class's dict some attribute-cache entry depends on: a layout
                        change bumps VM.class_epoch (asy_class_lookup_cached) */
+  uint32_t key_bloom; /* one bit per key inserted since the last resize or clear
+                         (asy_dict_bloom_bit): a clear bit proves a key absent without a
+                         probe (method calls: the name is not in the instance dict) */
   uint64_t version; /* layout version: set to a fresh per-VM number (never 0) by
                        every change to the set of keys or their entry positions (insert
                        of a new key, delete, resize, clear) — NOT by value updates. Equal
@@ -135,6 +138,11 @@ struct ObjDict {
                        Only dict.c mutates the layout; the interpreter's global-name cache
                        relies on this (see AsyNameCache). */
 };
+
+/* The key_bloom bit of a key hash (the multiply spreads int hashes too). */
+static inline uint32_t asy_dict_bloom_bit(int64_t hash) {
+  return 1u << (((uint64_t)hash * 0x9E3779B97F4A7C15u) >> 59);
+}
 
 /* ---- set / frozenset ----------------------------------------------------------
 ** Iteration order must equal CPython's (set printing is observable), so this is

@@ -1777,7 +1777,8 @@ bool asy_load_method_site(VM *vm, Value obj, ObjStr *name, Value *meth, Value *s
     Value attr = s->class_entry->value;
     ObjDict *d = AS_INSTANCE(obj)->dict;
     if ((IS_FUNCTION(attr) || (IS_NATIVE(attr) && IS_UNDEF(AS_NATIVE(attr)->self))) &&
-        (!d || asy_dict_find_str(d, name) < 0)) {
+        (!d || !(d->key_bloom & asy_dict_bloom_bit(asy_str_hash(name))) ||
+         asy_dict_find_str(d, name) < 0)) {
       *meth = attr;
       *self = obj;
       return true;
@@ -1797,10 +1798,11 @@ bool asy_setattr_site(VM *vm, Value obj, ObjStr *name, Value value, AsyAttrSite 
       e->value = value; /* a value update: the dict's layout (version) stays */
       return true;
     }
-    if (d && s->kind == ASY_SITE_PLAIN) { /* a new attribute (__init__): nothing in the way */
+    /* A new attribute (__init__): nothing in the way, or the slot's own table. */
+    if (!d && s->kind == ASY_SITE_SLOTS) d = ((ObjBoxed *)AS_OBJ(obj))->slots = asy_dict_new(vm);
+    if (d) {
       asy_dict_set_str(vm, d, name, value);
-      int64_t ix = asy_dict_find_str(d, name);
-      if (ix >= 0) s->hint = (uint32_t)ix;
+      s->hint = (uint32_t)(d->used - 1); /* a new key is appended */
       return true;
     }
   }

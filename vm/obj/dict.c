@@ -57,8 +57,12 @@ static bool resize(VM *vm, ObjDict *d, size_t minsize, bool may_fail) {
     return false;
   }
   size_t n = 0;
+  uint32_t bloom = 0;
   for (size_t i = 0; i < d->used; i++)
-    if (!IS_UNDEF(d->entries[i].key)) entries[n++] = d->entries[i];
+    if (!IS_UNDEF(d->entries[i].key)) {
+      bloom |= asy_dict_bloom_bit(d->entries[i].hash);
+      entries[n++] = d->entries[i];
+    }
   for (size_t i = 0; i < size; i++) index[i] = EMPTY;
   size_t mask = size - 1;
   for (size_t e = 0; e < n; e++) {
@@ -77,6 +81,7 @@ static bool resize(VM *vm, ObjDict *d, size_t minsize, bool may_fail) {
   d->capacity = cap;
   d->used = n;
   d->count = n;
+  d->key_bloom = bloom;
   d->index = index;
   d->index_size = size;
   new_layout(vm, d);
@@ -184,6 +189,7 @@ static bool insert_new(VM *vm, ObjDict *d, Value key, int64_t hash, Value value,
   d->index[i] = (int32_t)d->used;
   d->used++;
   d->count++;
+  d->key_bloom |= asy_dict_bloom_bit(hash);
   new_layout(vm, d);
   return true;
 }
@@ -307,6 +313,7 @@ void asy_dict_clear(VM *vm, ObjDict *d) {
   DictEntry *entries = d->entries;
   size_t cap = d->capacity;
   d->count = d->used = 0;
+  d->key_bloom = 0;
   d->entries = NULL;
   d->capacity = 0;
   ASY_FREE(vm, DictEntry, entries, cap);
