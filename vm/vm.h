@@ -479,6 +479,8 @@ int asy_dict_delete(VM *vm, ObjDict *d, Value key); /* 1 removed, 0 absent, -1 e
 /* Fast paths for str keys that cannot fail (names, attributes, globals). */
 Value asy_dict_get_str(ObjDict *d, ObjStr *key);
 void asy_dict_set_str(VM *vm, ObjDict *d, ObjStr *key, Value value);
+/* Append str key, known to be absent from d, without probing for it first. */
+void asy_dict_add_absent_str(VM *vm, ObjDict *d, ObjStr *key, Value value);
 ObjSet *asy_set_new(VM *vm, ObjClass *cls); /* set or frozenset */
 bool asy_set_add(VM *vm, ObjSet *s, Value key);
 ObjRange *asy_range_new(VM *vm, int64_t start, int64_t stop, int64_t step);

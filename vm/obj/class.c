@@ -1793,15 +1793,17 @@ bool asy_setattr_site(VM *vm, Value obj, ObjStr *name, Value value, AsyAttrSite 
   AsyAttrSite *s = site_pick(vm, ways, obj);
   if (s && s->kind != ASY_SITE_SLOW) {
     ObjDict *d = site_dict(s, obj);
-    DictEntry *e = site_find(s, d, name);
+    /* A clear bloom bit: a new attribute (__init__), no probe needed to know it. */
+    bool absent = d && !(d->key_bloom & asy_dict_bloom_bit(asy_str_hash(name)));
+    DictEntry *e = absent ? NULL : site_find(s, d, name);
     if (e) {
       e->value = value; /* a value update: the dict's layout (version) stays */
       return true;
     }
-    /* A new attribute (__init__): nothing in the way, or the slot's own table. */
+    /* A new attribute: nothing in the way, or the slot's own table. */
     if (!d && s->kind == ASY_SITE_SLOTS) d = ((ObjBoxed *)AS_OBJ(obj))->slots = asy_dict_new(vm);
     if (d) {
-      asy_dict_set_str(vm, d, name, value);
+      asy_dict_add_absent_str(vm, d, name, value);
       s->hint = (uint32_t)(d->used - 1); /* a new key is appended */
       return true;
     }

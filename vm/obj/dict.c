@@ -297,6 +297,10 @@ void asy_dict_set_str(VM *vm, ObjDict *d, ObjStr *key, Value value) {
   insert_new(vm, d, OBJ_VAL(key), hash, value, false);
 }
 
+void asy_dict_add_absent_str(VM *vm, ObjDict *d, ObjStr *key, Value value) {
+  insert_new(vm, d, OBJ_VAL(key), asy_str_hash(key), value, false);
+}
+
 bool asy_dict_next(ObjDict *d, size_t *pos, Value *key, Value *value) {
   while (*pos < d->used) {
     DictEntry *e = &d->entries[(*pos)++];
