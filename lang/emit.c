@@ -442,6 +442,35 @@ static int flow_stacksize(Unit *u, const uint32_t *code, int n, const ExcEntry *
   return maxd;
 }
 
+/* Superinstructions (opcodes.h): over LOAD_FAST, when what follows it makes a common
+** pair or run, write the fused form; the instructions it stands for stay in place. Run
+** after the stack depth is computed (the fused forms describe no stack effect of their
+** own). */
+static void fuse(uint32_t *code, int n, const Value *consts) {
+  for (int i = 0; i + 1 < n; i++) {
+    uint32_t local = ASY_ARG(code[i]);
+    if (ASY_OP(code[i]) != OP_LOAD_FAST || ASY_OP(code[i + 1]) != OP_LOAD_CONST) continue;
+    Value k = consts[ASY_ARG(code[i + 1])];
+    if (local < 256 && IS_INT(k) && i + 2 < n) {
+      int64_t c = AS_INT(k);
+      uint32_t next = code[i + 2], op = ASY_ARG(next);
+      bool add = op == BINOP_ADD || op == BINOP_ADD + ASY_INPLACE;
+      bool sub = op == BINOP_SUBTRACT || op == BINOP_SUBTRACT + ASY_INPLACE;
+      if (ASY_OP(next) == OP_BINARY_OP && (add || sub) && c > -32768 && c < 32768) {
+        int64_t addend = add ? c : -c;
+        code[i] = ASY_INS(OP_LOAD_FAST_ADD_INT, local | ((uint32_t)(addend & 0xffff) << 8));
+        continue;
+      }
+      if (ASY_OP(next) == OP_COMPARE_OP && op < 6 && i + 3 < n &&
+          ASY_OP(code[i + 3]) == OP_POP_JUMP_IF_FALSE && c >= -4096 && c < 4096) {
+        code[i] = ASY_INS(OP_LOAD_FAST_CMP_INT, local | (op << 8) | ((uint32_t)(c & 0x1fff) << 11));
+        continue;
+      }
+    }
+    code[i] = ASY_INS(OP_LOAD_FAST_LOAD_CONST, local);
+  }
+}
+
 static ObjStr *intern_name(Compiler *c, const char *s) {
   ObjStr *o = asy_str_intern(c->vm, s, strlen(s));
   asy_push_root(c->vm, OBJ_VAL(o));
@@ -492,6 +521,7 @@ ObjCode *assemble(Compiler *c) {
   }
   int stacksize = flow_stacksize(u, u->code, n, ex, nex);
   if (u->maxdepth > stacksize) stacksize = u->maxdepth;
+  fuse(u->code, n, u->consts);
 
   /* Objects first (each allocation may collect; everything is temp-rooted). */
   ObjStr *name = intern_name(c, u->name);

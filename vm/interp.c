@@ -114,6 +114,11 @@ static inline int truthy(VM *vm, Value v) {
   }
 }
 
+/* An int comparison without branching on the operator: bit (1 + sign of x - y) of
+** the operator's mask (COMPARE_OP, LOAD_FAST_CMP_INT). */
+static const uint8_t cmp_masks[8] = {[CMP_LT] = 1, [CMP_LE] = 3, [CMP_EQ] = 2,
+                                     [CMP_NE] = 5, [CMP_GT] = 4, [CMP_GE] = 6};
+
 /* Branch hints: lay the common case out as the straight-line path of a handler. */
 #if defined(__GNUC__)
 #define LIKELY(x) __builtin_expect(!!(x), 1)
@@ -260,6 +265,13 @@ ALIGN_HOT AsyRunStatus asy_run_frames(VM *vm, Value *result) {
     if (t == (when)) ip = code->code + ARG; \
     DISPATCH(); \
   } while (0)
+/* LOAD_FAST (or a superinstruction acting as one) of local i, unbound. */
+#define UNBOUND_LOCAL(i) \
+  do { \
+    STORE_FRAME(); \
+    asy_unbound_error(vm, code, (int)(i)); \
+    goto error; \
+  } while (0)
 /* BEFORE_WITH / BEFORE_ASYNC_WITH: mgr -- bound_exit enter_result. */
 #define ENTER_WITH(async) \
   do { \
@@ -349,16 +361,50 @@ dispatch:
 
     FAST(LOAD_FAST) {
       Value v = vload(&L[ARG]);
-      if (IS_UNDEF(v)) {
-        STORE_FRAME();
-        asy_unbound_error(vm, code, (int)ARG);
-        goto error;
-      }
+      if (IS_UNDEF(v)) UNBOUND_LOCAL(ARG);
       PUSH(v);
-      if (ASY_OP(*ip) == OP_LOAD_CONST) { /* `n - 1`, `i < 10`: take the constant too */
-        ins = *ip++;
-        PUSH(vload(&code->consts[ARG]));
+      DISPATCH();
+    }
+
+    /* The superinstructions over LOAD_FAST (opcodes.h, emit.c's fuse). */
+    FAST(LOAD_FAST_LOAD_CONST) { /* `f(x, 1)`, `x == None` */
+      Value v = vload(&L[ARG]);
+      if (IS_UNDEF(v)) UNBOUND_LOCAL(ARG);
+      PUSH(v);
+      PUSH(vload(&code->consts[ASY_ARG(*ip)]));
+      ip++;
+      DISPATCH();
+    }
+
+    FAST(LOAD_FAST_ADD_INT) { /* `n - 1`, `i += 1` */
+      Value v = vload(&L[ARG & 0xff]);
+      int64_t r;
+      if (LIKELY(v.tag == VAL_INT) &&
+          !__builtin_add_overflow(v.as.i, (int64_t)(int16_t)(ARG >> 8), &r)) {
+        ip += 2;
+        if (ASY_OP(*ip) == OP_STORE_FAST) { /* as BINARY_OP's int result does */
+          L[ASY_ARG(*ip)] = INT_VAL(r);
+          ip++;
+          DISPATCH();
+        }
+        PUSH(INT_VAL(r));
+        DISPATCH();
       }
+      if (IS_UNDEF(v)) UNBOUND_LOCAL(ARG & 0xff);
+      PUSH(v);
+      DISPATCH();
+    }
+
+    FAST(LOAD_FAST_CMP_INT) { /* `if n < 2:`, `while i < 10:` */
+      Value v = vload(&L[ARG & 0xff]);
+      if (LIKELY(v.tag == VAL_INT)) {
+        int64_t x = v.as.i, y = (int64_t)((int32_t)(ARG << 8) >> 19);
+        bool r = (cmp_masks[(ARG >> 8) & 7] >> (1 + (x > y) - (x < y))) & 1;
+        ip = r ? ip + 3 : code->code + ASY_ARG(ip[2]);
+        DISPATCH();
+      }
+      if (IS_UNDEF(v)) UNBOUND_LOCAL(ARG & 0xff);
+      PUSH(v);
       DISPATCH();
     }
 
@@ -785,11 +831,8 @@ dispatch:
 
     FAST(COMPARE_OP) {
       if (LIKELY(sp[-1].tag == VAL_INT && sp[-2].tag == VAL_INT)) {
-        /* Without branching on the operator: bit (1 + sign of x - y) of its mask. */
-        static const uint8_t masks[] = {[CMP_LT] = 1, [CMP_LE] = 3, [CMP_EQ] = 2,
-                                        [CMP_NE] = 5, [CMP_GT] = 4, [CMP_GE] = 6};
         int64_t x = AS_INT(sp[-2]), y = AS_INT(sp[-1]);
-        bool r = (masks[ARG] >> (1 + (x > y) - (x < y))) & 1;
+        bool r = (cmp_masks[ARG] >> (1 + (x > y) - (x < y))) & 1;
         /* `if a < b:` / `while a < b:` — take the following conditional jump here
         ** (its operand is a plain bool) and save a dispatch and a push/pop. */
         uint32_t next = *ip;
