@@ -458,12 +458,18 @@ static void fuse(uint32_t *code, int n, const Value *consts) {
       bool sub = op == BINOP_SUBTRACT || op == BINOP_SUBTRACT + ASY_INPLACE;
       if (ASY_OP(next) == OP_BINARY_OP && (add || sub) && c > -32768 && c < 32768) {
         int64_t addend = add ? c : -c;
-        code[i] = ASY_INS(OP_LOAD_FAST_ADD_INT, local | ((uint32_t)(addend & 0xffff) << 8));
+        int fused = i + 3 < n && ASY_OP(code[i + 3]) == OP_STORE_FAST ? OP_LOAD_FAST_ADD_INT_STORE
+                                                                      : OP_LOAD_FAST_ADD_INT;
+        code[i] = ASY_INS(fused, local | ((uint32_t)(addend & 0xffff) << 8));
         continue;
       }
       if (ASY_OP(next) == OP_COMPARE_OP && op < 6 && i + 3 < n &&
           ASY_OP(code[i + 3]) == OP_POP_JUMP_IF_FALSE && c >= -4096 && c < 4096) {
-        code[i] = ASY_INS(OP_LOAD_FAST_CMP_INT, local | (op << 8) | ((uint32_t)(c & 0x1fff) << 11));
+        /* the operator as the interpreter's comparison mask (interp.c's cmp_masks) */
+        static const uint32_t masks[6] = {
+            [CMP_LT] = 1, [CMP_LE] = 3, [CMP_EQ] = 2, [CMP_NE] = 5, [CMP_GT] = 4, [CMP_GE] = 6};
+        code[i] = ASY_INS(OP_LOAD_FAST_CMP_INT,
+                          local | (masks[op] << 8) | ((uint32_t)(c & 0x1fff) << 11));
         continue;
       }
     }

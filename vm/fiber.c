@@ -57,12 +57,16 @@ static bool fiber_alloc(VM *vm, Fiber *f, size_t slots, int frames, bool reserve
     f->frame_count = 0;
   }
   f->frame_limit = frame_limit(vm, f);
+  f->frame_end = f->frames + f->frame_limit;
   return true;
 }
 
 void asy_set_recursion_limit(VM *vm, int n) {
   vm->recursion_limit = n;
-  for (Fiber *f = vm->fibers; f; f = f->next_fiber) f->frame_limit = frame_limit(vm, f);
+  for (Fiber *f = vm->fibers; f; f = f->next_fiber) {
+    f->frame_limit = frame_limit(vm, f);
+    f->frame_end = f->frames + f->frame_limit;
+  }
 }
 
 /* The main fiber (made bare by vm_new, filled here on first use) gets the reservation;

@@ -449,7 +449,7 @@ static void mark_fiber(VM *vm, Fiber *f) {
   for (int i = 0; i < f->frame_count; i++) {
     Frame *fr = &f->frames[i];
     MARK(fr->code); MARK(fr->func); MARK(fr->globals); MARK(fr->locals);
-    MARKV(fr->self_for_init);
+    if (fr->flags & FRAME_INIT) MARKV(fr->self_for_init);
     if (fr->flags & FRAME_GEN) {
       MARK(fr->gen);
       MARKV(fr->caller_handling);

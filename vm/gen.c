@@ -357,7 +357,7 @@ AsyRunStatus asy_gen_resume(VM *vm, ObjGen *g, Value send, Value exc, Value *res
       vm->c_depth--;
     } else {
       /* Unwind whatever part of the chain was pushed. */
-      while (f->frame_count && f->frames[f->frame_count - 1].gen != g) {
+      while (f->frame_count && asy_frame_gen(&f->frames[f->frame_count - 1]) != g) {
         Frame *fr = &f->frames[--f->frame_count];
         fr->gen->state = GEN_SUSPENDED;
       }

@@ -170,8 +170,10 @@ void asy_code_caches(VM *vm, ObjCode *code) {
   ** reading names (LOAD_NAME) needs its caller's namespace, which only the full frame
   ** set-up gives it (call.c). */
   if (!(code->flags & (FAST_CALL_EXCLUDED | CODE_FAST_CALL)) && code->kwonlyargcount == 0 &&
-      code->ncells == 0 && !((code->flags & CODE_INLINED_COMP) && uses_load_name(code)))
+      code->ncells == 0 && !((code->flags & CODE_INLINED_COMP) && uses_load_name(code))) {
     code->flags |= CODE_FAST_CALL;
+    if (code->nlocals == code->argcount && code->nfree == 0) code->flags |= CODE_BARE_FRAME;
+  }
 }
 
 /* Is cache c's entry still the one for its name in namespace g? (a macro so the hit
@@ -376,18 +378,27 @@ dispatch:
       DISPATCH();
     }
 
-    FAST(LOAD_FAST_ADD_INT) { /* `n - 1`, `i += 1` */
+    FAST(LOAD_FAST_ADD_INT) { /* `n - 1` */
       Value v = vload(&L[ARG & 0xff]);
       int64_t r;
       if (LIKELY(v.tag == VAL_INT) &&
           !__builtin_add_overflow(v.as.i, (int64_t)(int16_t)(ARG >> 8), &r)) {
         ip += 2;
-        if (ASY_OP(*ip) == OP_STORE_FAST) { /* as BINARY_OP's int result does */
-          L[ASY_ARG(*ip)] = INT_VAL(r);
-          ip++;
-          DISPATCH();
-        }
         PUSH(INT_VAL(r));
+        DISPATCH();
+      }
+      if (IS_UNDEF(v)) UNBOUND_LOCAL(ARG & 0xff);
+      PUSH(v);
+      DISPATCH();
+    }
+
+    FAST(LOAD_FAST_ADD_INT_STORE) { /* `i += 1`, `j = i - 1`: into the STORE_FAST's local */
+      Value v = vload(&L[ARG & 0xff]);
+      int64_t r;
+      if (LIKELY(v.tag == VAL_INT) &&
+          !__builtin_add_overflow(v.as.i, (int64_t)(int16_t)(ARG >> 8), &r)) {
+        L[ASY_ARG(ip[2])] = INT_VAL(r);
+        ip += 3;
         DISPATCH();
       }
       if (IS_UNDEF(v)) UNBOUND_LOCAL(ARG & 0xff);
@@ -399,7 +410,7 @@ dispatch:
       Value v = vload(&L[ARG & 0xff]);
       if (LIKELY(v.tag == VAL_INT)) {
         int64_t x = v.as.i, y = (int64_t)((int32_t)(ARG << 8) >> 19);
-        bool r = (cmp_masks[(ARG >> 8) & 7] >> (1 + (x > y) - (x < y))) & 1;
+        bool r = (((ARG >> 8) & 7) >> (1 + (x > y) - (x < y))) & 1; /* the cmp_masks bits */
         ip = r ? ip + 3 : code->code + ASY_ARG(ip[2]);
         DISPATCH();
       }
@@ -1138,16 +1149,19 @@ dispatch:
         int has_self = !IS_UNDEF(slot[1]);
         int given = (int)ARG + has_self;
         if (LIKELY((co->flags & CODE_FAST_CALL) && given == co->argcount &&
-                   (co->nfree == 0 || (fn->closure && (int)fn->closure->size >= co->nfree)) &&
-                   asy_frame_fits(vm, fiber, co, slot))) {
+                   frame + 1 < fiber->frame_end && fiber->stack_end - slot >= co->framesize)) {
           /* The arguments (self first, when present) stay where they are and become
           ** the first locals; the result will replace the callable (frame->ret). */
           Value *base = slot + 2 - has_self;
+          if (!(co->flags & CODE_BARE_FRAME)) {
+            if (co->nfree && (!fn->closure || (int)fn->closure->size < co->nfree))
+              goto call_general;
+            for (int i = given; i < co->nlocals; i++) base[i] = UNDEF_VAL;
+            for (int i = 0; i < co->nfree; i++)
+              base[co->nlocals + i] = vload(&fn->closure->items[i]);
+          }
           frame->ip = ip; /* the caller's only register a push needs (sp is the callee's ret) */
-          for (int i = given; i < co->nlocals; i++) base[i] = UNDEF_VAL;
-          for (int i = 0; i < co->nfree; i++)
-            base[co->nlocals + i] = vload(&fn->closure->items[i]);
-          frame = asy_push_frame(fiber, frame, co, fn, fn->globals, base, slot, 0);
+          frame = asy_push_frame_above(fiber, frame, co, fn, fn->globals, base, slot);
           code = co;
           ip = co->code;
           L = base;
@@ -1155,6 +1169,7 @@ dispatch:
           DISPATCH();
         }
       }
+    call_general:
       STORE_FRAME();
       CallArgs ca = {slot + 2, (int)ARG, NULL, NULL, NULL};
       call_slot = slot;

@@ -132,7 +132,8 @@ static inline int asy_frame_limit(VM *vm, Fiber *f) {
 }
 /* True if a frame for co fits: below the recursion limit and the frame capacity, and
 ** its localsplus (a scratch copy included) and operand stack fit above `from`. The one
-** test behind every frame push; asy_frame_room raises when it fails. */
+** test behind every frame push (CALL's inline path writes it with its top frame against
+** frame_end); asy_frame_room raises when it fails. */
 static inline bool asy_frame_fits(VM *vm, Fiber *f, const ObjCode *co, Value *from) {
   (void)vm;
   return f->frame_count < f->frame_limit && f->stack_end - from >= co->framesize;
@@ -156,9 +157,24 @@ static inline Frame *asy_push_frame(Fiber *f, Frame *top, ObjCode *co, ObjFuncti
   fr->base = base;
   fr->ret = ret;
   fr->sp_base = base + asy_nlocalsplus(co);
-  fr->self_for_init = UNDEF_VAL;
   fr->flags = flags;
-  fr->gen = NULL;
+  return fr;
+}
+
+/* asy_push_frame for CALL's inline path: above `top`, a plain frame (flags 0). */
+static inline Frame *asy_push_frame_above(Fiber *f, Frame *top, ObjCode *co, ObjFunction *fn,
+                                          ObjDict *globals, Value *base, Value *ret) {
+  Frame *fr = top + 1;
+  f->frame_count++;
+  fr->code = co;
+  fr->func = fn;
+  fr->globals = globals;
+  fr->locals = NULL;
+  fr->ip = co->code;
+  fr->base = base;
+  fr->ret = ret;
+  fr->sp_base = base + asy_nlocalsplus(co);
+  fr->flags = 0;
   return fr;
 }
 

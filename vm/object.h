@@ -220,6 +220,9 @@ enum {
                                parameters only (no *args, **kwargs, keyword-only
                                parameters, cells; not a coroutine), so CALL may set up its
                                frame inline */
+  CODE_BARE_FRAME = 1 << 21,   /* set with CODE_FAST_CALL when the frame is exactly its
+                               positional parameters (no other locals, no free
+                               variables): CALL's inline set-up has nothing to fill */
 };
 
 /* The interpreter's inline cache for one entry of ObjCode.names (interp.c), used by

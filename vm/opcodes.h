@@ -197,7 +197,8 @@ enum {
   ** LOAD_FAST it replaced. Stack effects are those of that LOAD_FAST. */ \
   OP(LOAD_FAST_LOAD_CONST,    0, 1,                   OPARG_LOCAL,                "-- local[arg] const: LOAD_FAST then the LOAD_CONST after it") \
   OP(LOAD_FAST_ADD_INT,       0, 1,                   OPARG_OTHER,                "-- local[arg & 0xff] + c: LOAD_FAST, LOAD_CONST int, BINARY_OP +/- (c = arg >> 8 as int16, negated for -)") \
-  OP(LOAD_FAST_CMP_INT,       0, 1,                   OPARG_OTHER,                "-- : LOAD_FAST, LOAD_CONST int, COMPARE_OP, POP_JUMP_IF_FALSE (local arg & 0xff, AsyCmpOp (arg >> 8) & 7, c = arg >> 11 as int13)")
+  OP(LOAD_FAST_ADD_INT_STORE, 0, 1,                   OPARG_OTHER,                "-- : LOAD_FAST_ADD_INT followed by STORE_FAST, the sum stored into that local") \
+  OP(LOAD_FAST_CMP_INT,       0, 1,                   OPARG_OTHER,                "-- : LOAD_FAST, LOAD_CONST int, COMPARE_OP, POP_JUMP_IF_FALSE (local arg & 0xff, the operator's result mask (arg >> 8) & 7: bit 0 <, 1 ==, 2 >; c = arg >> 11 as int13)")
 
 typedef enum {
 #define OP(name, pops, pushes, flags, doc) OP_##name,

@@ -185,12 +185,18 @@ typedef struct Frame {
                           slot (== base, except for CALL's inline path, which leaves the
                           arguments in place as the first locals, base above ret) */
   Value *sp_base;        /* first value-stack slot of this frame */
-  Value self_for_init;   /* FRAME_INIT: the instance to return */
+  Value self_for_init;   /* FRAME_INIT only: the instance to return */
   int flags;             /* FRAME_* */
-  struct ObjGen *gen;    /* FRAME_GEN: the generator whose frame this is */
+  struct ObjGen *gen;    /* FRAME_GEN only: the generator whose frame this is */
   Value caller_handling; /* FRAME_GEN: the exception being handled below this frame,
                             restored when it suspends or ends (the per-owner chain) */
 } Frame;
+
+/* The generator a frame runs, or NULL: `gen` is set only on FRAME_GEN frames (and
+** self_for_init only on FRAME_INIT ones), so the hot call path stores neither. */
+static inline struct ObjGen *asy_frame_gen(const Frame *fr) {
+  return (fr->flags & FRAME_GEN) ? fr->gen : NULL;
+}
 
 /* A fiber: one thread of script execution with its own stacks. `stack` and `frames`
 ** are plain malloc/realloc memory managed by the interpreter (vm_free frees them). In this issue there is
@@ -203,6 +209,7 @@ typedef struct Fiber {
   Frame *frames;
   int frame_count, frame_capacity;
   int frame_limit; /* min(vm->recursion_limit, frame_capacity): asy_set_recursion_limit */
+  Frame *frame_end; /* frames + frame_limit: CALL compares its top frame against it */
   Value exc;                /* the pending exception while unwinding, else UNDEF */
   Value handling;           /* the exception being handled (sys.exception()), for __context__ */
   struct Fiber *next_fiber; /* all fibers, for the GC */
