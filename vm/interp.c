@@ -789,8 +789,11 @@ dispatch:
           break;
         default: break;
         }
-      } else if (IS_FLOAT(a) && IS_FLOAT(b)) {
-        double x = AS_FLOAT(a), y = AS_FLOAT(b);
+      } else if ((IS_FLOAT(a) && (IS_FLOAT(b) || IS_INT(b))) || (IS_INT(a) && IS_FLOAT(b))) {
+        /* an int operand converts as float(int) does: C's int64 -> double conversion
+        ** rounds to nearest-even, as CPython's int.__float__ */
+        double x = IS_FLOAT(a) ? AS_FLOAT(a) : (double)AS_INT(a);
+        double y = IS_FLOAT(b) ? AS_FLOAT(b) : (double)AS_INT(b);
         switch (op) {
         BOTH(BINOP_ADD): sp--; sp[-1] = FLOAT_VAL(x + y); DISPATCH();
         BOTH(BINOP_SUBTRACT): sp--; sp[-1] = FLOAT_VAL(x - y); DISPATCH();
@@ -862,8 +865,13 @@ dispatch:
         DISPATCH();
       }
       Value b = sp[-1], a = sp[-2];
-      if (IS_FLOAT(a) && IS_FLOAT(b)) {
-        double x = AS_FLOAT(a), y = AS_FLOAT(b);
+      /* an int compares with a float exactly: by conversion only within 2**53 */
+      if ((IS_FLOAT(a) && (IS_FLOAT(b) || (IS_INT(b) && AS_INT(b) >= -(INT64_C(1) << 53) &&
+                                            AS_INT(b) <= (INT64_C(1) << 53)))) ||
+          (IS_FLOAT(b) && IS_INT(a) && AS_INT(a) >= -(INT64_C(1) << 53) &&
+           AS_INT(a) <= (INT64_C(1) << 53))) {
+        double x = IS_FLOAT(a) ? AS_FLOAT(a) : (double)AS_INT(a);
+        double y = IS_FLOAT(b) ? AS_FLOAT(b) : (double)AS_INT(b);
         bool r;
         switch (ARG) {
         case CMP_LT: r = x < y; break;
