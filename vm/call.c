@@ -432,7 +432,7 @@ static int kw_count(CallArgs *ca) {
 }
 
 static Value object_slot(VM *vm, ObjStr *name) {
-  return asy_dict_get_str(vm->types.object->dict, name);
+  return asy_class_lookup_cached(vm, vm->types.object, name);
 }
 
 /* type.__call__: __new__, then __init__ if the result is an instance of cls. */
@@ -494,8 +494,23 @@ static AsyCallStatus call_class(VM *vm, Value *slot, CallArgs *ca, Value *result
   if (IS_OBJ_TYPE(initv, OBJ_WRAPPER) && ((ObjWrapper *)AS_OBJ(initv))->kind == 1)
     initv = ((ObjWrapper *)AS_OBJ(initv))->fget; /* odd, but keep CPython's result */
   if (IS_FUNCTION(initv) && args_slot == slot) {
-    if (!push_function_frame(vm, slot, AS_FUNCTION(initv), inst, ca, FRAME_INIT)) return CALL_ERROR;
-    vm->fiber->frames[vm->fiber->frame_count - 1].self_for_init = inst;
+    ObjFunction *fn = AS_FUNCTION(initv);
+    ObjCode *co = fn->code;
+    Fiber *f = vm->fiber;
+    if ((co->flags & CODE_BARE_FRAME) && ca->args == slot + 2 && !ca->kwnames && !ca->kwdict &&
+        ca->argc + 1 == co->argcount && f->frame_count &&
+        asy_frame_fits(vm, f, co, slot + 1)) {
+      /* As CALL's inline path: self (the instance, in slot[1]) and the arguments after
+      ** it are the locals already. */
+      Frame *fr = asy_push_frame_above(f, &f->frames[f->frame_count - 1], co, fn, fn->globals,
+                                       slot + 1, slot);
+      fr->flags = FRAME_INIT;
+      fr->self_for_init = inst;
+      f->stack_top = fr->sp_base;
+      return CALL_FRAME;
+    }
+    if (!push_function_frame(vm, slot, fn, inst, ca, FRAME_INIT)) return CALL_ERROR;
+    f->frames[f->frame_count - 1].self_for_init = inst;
     return CALL_FRAME;
   }
   Value r = call_nested(vm, initv, inst, ca);
