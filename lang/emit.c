@@ -449,7 +449,12 @@ static int flow_stacksize(Unit *u, const uint32_t *code, int n, const ExcEntry *
 static void fuse(uint32_t *code, int n, const Value *consts) {
   for (int i = 0; i + 1 < n; i++) {
     uint32_t local = ASY_ARG(code[i]);
-    if (ASY_OP(code[i]) != OP_LOAD_FAST || ASY_OP(code[i + 1]) != OP_LOAD_CONST) continue;
+    if (ASY_OP(code[i]) != OP_LOAD_FAST) continue;
+    if (ASY_OP(code[i + 1]) == OP_LOAD_ATTR) { /* `self.x`, `self.f(...)` */
+      code[i] = ASY_INS(OP_LOAD_FAST_LOAD_ATTR, local);
+      continue;
+    }
+    if (ASY_OP(code[i + 1]) != OP_LOAD_CONST) continue;
     Value k = consts[ASY_ARG(code[i + 1])];
     if (local < 256 && IS_INT(k) && i + 2 < n) {
       int64_t c = AS_INT(k);

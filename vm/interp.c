@@ -378,6 +378,29 @@ dispatch:
       DISPATCH();
     }
 
+    FAST(LOAD_FAST_LOAD_ATTR) { /* `self.x`, `self.f(...)`: the site's inline hit */
+      Value obj = vload(&L[ARG]);
+      uint32_t attr = ASY_ARG(*ip);
+      ObjStr *name = code->names[attr >> 1];
+      const AsyAttrSite *site = &code->attr_sites[ASY_SITE_WAYS * (attr >> 1)];
+      Value v;
+      if (attr & 1) {
+        if (LIKELY(asy_load_method_fast(vm, obj, name, site, &v))) {
+          PUSH(v);
+          PUSH(obj);
+          ip++;
+          DISPATCH();
+        }
+      } else if (LIKELY(asy_getattr_fast(vm, obj, name, site, &v))) {
+        PUSH(v);
+        ip++;
+        DISPATCH();
+      }
+      if (IS_UNDEF(obj)) UNBOUND_LOCAL(ARG);
+      PUSH(obj);
+      DISPATCH();
+    }
+
     FAST(LOAD_FAST_ADD_INT) { /* `n - 1` */
       Value v = vload(&L[ARG & 0xff]);
       int64_t r;
