@@ -454,6 +454,10 @@ static void fuse(uint32_t *code, int n, const Value *consts) {
       code[i] = ASY_INS(OP_LOAD_FAST_LOAD_ATTR, local);
       continue;
     }
+    if (ASY_OP(code[i + 1]) == OP_STORE_ATTR) { /* `self.x = v` */
+      code[i] = ASY_INS(OP_LOAD_FAST_STORE_ATTR, local);
+      continue;
+    }
     if (ASY_OP(code[i + 1]) != OP_LOAD_CONST) continue;
     Value k = consts[ASY_ARG(code[i + 1])];
     if (local < 256 && IS_INT(k) && i + 2 < n) {

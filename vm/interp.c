@@ -401,6 +401,21 @@ dispatch:
       DISPATCH();
     }
 
+    FAST(LOAD_FAST_STORE_ATTR) { /* `self.x = v`: the site's inline hit */
+      Value obj = vload(&L[ARG]);
+      uint32_t attr = ASY_ARG(*ip);
+      if (LIKELY(asy_setattr_fast(vm, obj, code->names[attr],
+                                  &code->attr_sites[ASY_SITE_WAYS * (code->nnames + attr)],
+                                  sp[-1]))) {
+        sp--;
+        ip++;
+        DISPATCH();
+      }
+      if (IS_UNDEF(obj)) UNBOUND_LOCAL(ARG);
+      PUSH(obj);
+      DISPATCH();
+    }
+
     FAST(LOAD_FAST_ADD_INT) { /* `n - 1` */
       Value v = vload(&L[ARG & 0xff]);
       int64_t r;

@@ -197,6 +197,7 @@ enum {
   ** LOAD_FAST it replaced. Stack effects are those of that LOAD_FAST. */ \
   OP(LOAD_FAST_LOAD_CONST,    0, 1,                   OPARG_LOCAL,                "-- local[arg] const: LOAD_FAST then the LOAD_CONST after it") \
   OP(LOAD_FAST_LOAD_ATTR,     0, 1,                   OPARG_LOCAL,                "-- local[arg].name: LOAD_FAST then the LOAD_ATTR after it (either form), when its attribute site hits inline") \
+  OP(LOAD_FAST_STORE_ATTR,    0, 1,                   OPARG_LOCAL,                "v -- v local[arg]: LOAD_FAST then the STORE_ATTR after it, done at once (v --) when its attribute site hits inline") \
   OP(LOAD_FAST_ADD_INT,       0, 1,                   OPARG_OTHER,                "-- local[arg & 0xff] + c: LOAD_FAST, LOAD_CONST int, BINARY_OP +/- (c = arg >> 8 as int16, negated for -)") \
   OP(LOAD_FAST_ADD_INT_STORE, 0, 1,                   OPARG_OTHER,                "-- : LOAD_FAST_ADD_INT followed by STORE_FAST, the sum stored into that local") \
   OP(LOAD_FAST_CMP_INT,       0, 1,                   OPARG_OTHER,                "-- : LOAD_FAST, LOAD_CONST int, COMPARE_OP, POP_JUMP_IF_FALSE (local arg & 0xff, the operator's result mask (arg >> 8) & 7: bit 0 <, 1 ==, 2 >; c = arg >> 11 as int13)")
