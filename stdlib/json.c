@@ -23,6 +23,7 @@
 #include "vm/obj/str.h"
 
 #include "vm/obj/bytes.h"
+#include "vm/obj/dict.h"
 #include "vm/obj/list.h"
 
 /* CPython's C encoder and scanner count nested containers against the C recursion
@@ -486,8 +487,74 @@ typedef struct {
   ObjStr *doc;
   const char *s;
   size_t n;
+  bool ascii;  /* the document is ASCII: a string's length is its byte count */
+  bool strict; /* control characters inside strings are errors (strict=True) */
   Value object_hook, pairs_hook, parse_float, parse_int;
 } Decoder;
+
+/* Recently decoded keys (and one-character strings), shared between loads() calls so a
+** key seen before costs no allocation and keeps its computed hash: CPython's memo does
+** the same within one call. Direct-mapped on a cheap hash of the text; the collector
+** empties it at every collection (json_keys_mark), so it never keeps a string alive.
+** One VM per process owns it (vm). */
+#define KEY_CACHE_SIZE 1024
+#define KEY_CACHE_MAX 64 /* longer texts are not cached */
+static struct {
+  VM *vm;
+  ObjStr *slot[KEY_CACHE_SIZE];
+} key_cache;
+
+static void json_keys_mark(VM *vm) {
+  if (key_cache.vm == vm) memset(key_cache.slot, 0, sizeof key_cache.slot);
+}
+
+static void json_keys_release(VM *vm) {
+  if (key_cache.vm == vm) {
+    memset(key_cache.slot, 0, sizeof key_cache.slot);
+    key_cache.vm = NULL;
+  }
+}
+
+static size_t key_slot(const char *p, size_t n) {
+  uint64_t a = 0, b = 0;
+  if (n >= 8) {
+    memcpy(&a, p, 8);
+    memcpy(&b, p + n - 8, 8);
+  } else if (n >= 4) {
+    uint32_t x, y;
+    memcpy(&x, p, 4);
+    memcpy(&y, p + n - 4, 4);
+    a = x;
+    b = y;
+  } else if (n > 0) {
+    a = (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[n / 2] << 8 |
+        (uint64_t)(unsigned char)p[n - 1] << 16;
+  }
+  uint64_t h = (a ^ (b * 0x9E3779B97F4A7C15u) ^ n) * 0xff51afd7ed558ccdu;
+  return (size_t)(h ^ (h >> 29)) & (KEY_CACHE_SIZE - 1);
+}
+
+/* A str of the document's text p[0..size) holding `length` code points; from the key
+** cache when `cache` and the text is short. */
+static Value make_str(Decoder *d, const char *p, size_t size, size_t length, bool cache) {
+  VM *vm = d->vm;
+  size_t k = 0;
+  if (cache && size <= KEY_CACHE_MAX && key_cache.vm == vm) {
+    k = key_slot(p, size);
+    ObjStr *c = key_cache.slot[k];
+    if (c && c->size == size && memcmp(c->chars, p, size) == 0) {
+      /* only the cache holds it: a collection before it is stored would free it */
+      asy_push_root(vm, OBJ_VAL(c));
+      return OBJ_VAL(c);
+    }
+  } else {
+    cache = false;
+  }
+  ObjStr *s = asy_str_alloc(vm, size, length);
+  memcpy(s->chars, p, size);
+  if (cache) key_cache.slot[k] = s;
+  return OBJ_VAL(s);
+}
 
 /* Raise JSONDecodeError(msg, doc, pos) with pos a byte offset (converted to code points). */
 static Value decode_error(Decoder *d, const char *msg, size_t byte_pos) {
@@ -526,8 +593,11 @@ static Value decode_error(Decoder *d, const char *msg, size_t byte_pos) {
   return asy_raise_value(vm, exc);
 }
 
-static size_t skip_ws(Decoder *d, size_t i) {
-  while (i < d->n && (d->s[i] == ' ' || d->s[i] == '\t' || d->s[i] == '\n' || d->s[i] == '\r')) i++;
+static inline size_t skip_ws(Decoder *d, size_t i) {
+  /* every whitespace byte is <= ' ': one test passes the rest */
+  while (i < d->n && (unsigned char)d->s[i] <= ' ' &&
+         (d->s[i] == ' ' || d->s[i] == '\t' || d->s[i] == '\n' || d->s[i] == '\r'))
+    i++;
   return i;
 }
 
@@ -550,16 +620,59 @@ static int32_t hex4(Decoder *d, size_t i) {
   return v;
 }
 
-/* Parse a string whose opening quote is at s[start]; *end = index after the closing quote. */
-static Value scan_string(Decoder *d, size_t start, size_t *end) {
+/* Bytes that end a run of plain text inside a string: '"', '\\' and the controls. */
+static const bool str_stop[256] = {
+    1,         1,          1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x00-0x0f */
+    1,         1,          1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x10-0x1f */
+    ['"'] = 1, ['\\'] = 1,
+};
+
+/* The index of the first byte at or after j that str_stop marks, or n. Eight bytes at a
+** time: in each word, the lowest byte the bit tricks flag is a true match (a borrow only
+** flags bytes above one), which is the one wanted. */
+static inline size_t find_stop(const unsigned char *u, size_t j, size_t n) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+  for (; j + 8 <= n; j += 8) {
+    uint64_t x;
+    memcpy(&x, u + j, 8);
+    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+    uint64_t t = (((q - ones) & ~q) | ((b - ones) & ~b) | ((x - ones * 0x20) & ~x)) & highs;
+    if (t) return j + (size_t)(__builtin_ctzll(t) >> 3);
+  }
+#endif
+  while (j < n && !str_stop[u[j]]) j++;
+  return j;
+}
+
+/* Parse a string whose opening quote is at s[start]; *end = index after the closing quote.
+** A key (or a one-character value) may come from the key cache. */
+static Value scan_string(Decoder *d, size_t start, size_t *end, bool key) {
+  const unsigned char *u = (const unsigned char *)d->s;
+  size_t i = start + 1, j = i, n = d->n;
+  /* The common case: no escape. The str is made straight from the document's text. */
+  if (d->ascii) {
+    j = find_stop(u, j, n);
+    if (j < n && u[j] == '"') {
+      *end = j + 1;
+      return make_str(d, d->s + i, j - i, j - i, key || j - i <= 1);
+    }
+  } else {
+    j = find_stop(u, j, n);
+    size_t cont = 0; /* UTF-8 continuation bytes: the length is the size less these */
+    for (size_t k = i; k < j; k++) cont += (u[k] & 0xC0) == 0x80;
+    if (j < n && u[j] == '"') {
+      *end = j + 1;
+      return make_str(d, d->s + i, j - i, j - i - cont, key || j - i <= 1);
+    }
+  }
   AsyBuf b;
   asy_buf_init(&b, d->vm);
-  size_t i = start + 1;
-  for (;;) {
-    size_t j = i;
-    while (j < d->n && d->s[j] != '"' && d->s[j] != '\\' && (unsigned char)d->s[j] >= 0x20) j++;
+  for (;; j = i) { /* i: the start of the run not copied yet */
+    j = find_stop(u, j, n);
+    while (j < n && u[j] < 0x20 && !d->strict) j = find_stop(u, j + 1, n);
     asy_buf_put(&b, d->s + i, j - i);
-    if (j >= d->n) {
+    if (j >= n) {
       asy_buf_free(&b);
       return decode_error(d, "Unterminated string starting at", start);
     }
@@ -624,9 +737,12 @@ static Value scan_number(Decoder *d, size_t i, size_t *end, bool *matched) {
   *matched = false;
   if (j < d->n && d->s[j] == '-') j++;
   if (j >= d->n || d->s[j] < '0' || d->s[j] > '9') return UNDEF_VAL;
+  /* the integer part's value, while it fits an int64 (18 digits always do) */
+  uint64_t ival = 0;
   if (d->s[j] == '0') j++;
   else
-    while (j < d->n && d->s[j] >= '0' && d->s[j] <= '9') j++;
+    for (; j < d->n && d->s[j] >= '0' && d->s[j] <= '9'; j++)
+      ival = ival * 10 + (uint64_t)(d->s[j] - '0');
   bool is_float = false;
   if (j + 1 < d->n && d->s[j] == '.' && d->s[j + 1] >= '0' && d->s[j + 1] <= '9') {
     is_float = true;
@@ -644,6 +760,12 @@ static Value scan_number(Decoder *d, size_t i, size_t *end, bool *matched) {
   }
   *matched = true;
   *end = j;
+  Value hook = is_float ? d->parse_float : d->parse_int;
+  if (!is_float && IS_UNDEF(hook)) {
+    /* int(text) without the call: up to 18 digits fit an int64 */
+    bool neg = d->s[i] == '-';
+    if (j - i - neg <= 18) return INT_VAL(neg ? -(int64_t)ival : (int64_t)ival);
+  }
   char small[64];
   size_t len = j - i;
   char *text = len < sizeof small ? small : malloc(len + 1);
@@ -651,15 +773,14 @@ static Value scan_number(Decoder *d, size_t i, size_t *end, bool *matched) {
   memcpy(text, d->s + i, len);
   text[len] = '\0';
   Value r;
-  Value hook = is_float ? d->parse_float : d->parse_int;
   if (!IS_UNDEF(hook)) {
     Value arg = OBJ_VAL(asy_str_new(vm, text, len));
     r = asy_call(vm, hook, 1, &arg, NULL);
   } else if (is_float) {
     r = FLOAT_VAL(strtod(text, NULL));
   } else {
-    Value arg = OBJ_VAL(asy_str_new(vm, text, len));
-    r = asy_call(vm, OBJ_VAL(vm->types.int_), 1, &arg, NULL);
+    bool neg = text[0] == '-';
+    r = asy_int_from_digits(vm, text + neg, len - neg, 10, neg);
   }
   if (text != small) free(text);
   return r;
@@ -706,7 +827,7 @@ static Value scan_object(Decoder *d, size_t i, size_t *end, int depth) {
     if (i >= d->n || d->s[i] != '"')
       return decode_error(d, "Expecting property name enclosed in double quotes", i);
     size_t kend;
-    Value key = scan_string(d, i, &kend);
+    Value key = scan_string(d, i, &kend, true);
     if (IS_EXC(key)) return key;
     i = skip_ws(d, kend);
     if (i >= d->n || d->s[i] != ':') return decode_error(d, "Expecting ':' delimiter", i);
@@ -718,7 +839,7 @@ static Value scan_object(Decoder *d, size_t i, size_t *end, int depth) {
     if (pairs) {
       Value kv[2] = {key, v};
       asy_list_append(vm, plist, OBJ_VAL(asy_tuple_from(vm, 2, kv)));
-    } else if (!asy_dict_set(vm, obj, key, v)) {
+    } else if (!asy_dict_set_hashed(vm, obj, key, asy_str_hash(AS_STR(key)), v)) {
       return EXC_VAL;
     }
     i = skip_ws(d, vend);
@@ -756,7 +877,7 @@ static Value scan_value(Decoder *d, size_t i, size_t *end, int depth) {
         d->s[i] == '{' ? "object" : "array");
   char c = d->s[i];
   switch (c) {
-  case '"': return scan_string(d, i, end);
+  case '"': return scan_string(d, i, end, false);
   case '{': return scan_object(d, i, end, depth);
   case '[': return scan_array(d, i, end, depth);
   case 'n':
@@ -832,6 +953,13 @@ static Value loads_impl(VM *vm, Value s, ObjDict *kw) {
   d.parse_float = IS_NONE(o[2]) ? UNDEF_VAL : o[2];
   d.parse_int = IS_NONE(o[3]) ? UNDEF_VAL : o[3];
   d.pairs_hook = IS_NONE(o[5]) ? UNDEF_VAL : o[5];
+  d.ascii = d.doc->length == d.doc->size;
+  d.strict = true;
+  if (!IS_UNDEF(o[6])) {
+    int t = asy_truthy(vm, o[6]);
+    if (t < 0) return EXC_VAL;
+    d.strict = t;
+  }
   if (d.n >= 3 && (unsigned char)d.s[0] == 0xef && (unsigned char)d.s[1] == 0xbb &&
       (unsigned char)d.s[2] == 0xbf)
     return decode_error(&d, "Unexpected UTF-8 BOM (decode using utf-8-sig)", 0);
@@ -884,6 +1012,10 @@ Value asy_mod_json_init(VM *vm, int argc, Value *args, ObjDict *kw) {
     vm->stdlib->json_decode_error = OBJ_VAL(c);
   }
   asy_def_value(vm, d, "JSONDecodeError", vm->stdlib->json_decode_error);
+  if (key_cache.vm == NULL) { /* the first VM to import json owns the key cache */
+    key_cache.vm = vm;
+    asy_vm_add_hook(vm, json_keys_mark, json_keys_release);
+  }
   /* clang-format off */
   static const AsyMethodDef fns[] = {
     {"dumps", j_dumps, ASY_UNCHECKED}, {"dump", j_dump, ASY_UNCHECKED},
