@@ -289,16 +289,8 @@ bool asy_seq_index(int64_t length, int64_t *i) {
   return *i >= 0 && *i < length;
 }
 
-/* A slice bound: None → dflt, else an index. */
-static bool slice_bound(VM *vm, Value v, int64_t dflt, int64_t *out) {
-  if (IS_NONE(v) || IS_UNDEF(v)) {
-    *out = dflt;
-    return true;
-  }
-  if (IS_INTLIKE(v)) {
-    *out = AS_INTLIKE(v);
-    return true;
-  }
+/* A slice bound that is not None or a small int: a big int or an __index__ object. */
+static bool slice_bound_slow(VM *vm, Value v, int64_t *out) {
   if (IS_BIGINT(v)) { /* clamped, as CPython's _PyEval_SliceIndex */
     *out = mpz_sgn(AS_BIGINT(v)->z) < 0 ? INT64_MIN : INT64_MAX;
     return true;
@@ -308,6 +300,19 @@ static bool slice_bound(VM *vm, Value v, int64_t dflt, int64_t *out) {
   asy_raise(vm, vm->exc.TypeError,
             "slice indices must be integers or None or have an __index__ method");
   return false;
+}
+
+/* A slice bound: None → dflt, else an index. */
+static inline bool slice_bound(VM *vm, Value v, int64_t dflt, int64_t *out) {
+  if (IS_NONE(v) || IS_UNDEF(v)) {
+    *out = dflt;
+    return true;
+  }
+  if (IS_INTLIKE(v)) {
+    *out = AS_INTLIKE(v);
+    return true;
+  }
+  return slice_bound_slow(vm, v, out);
 }
 
 bool asy_slice_indices(VM *vm, ObjSlice *s, int64_t length, int64_t *start, int64_t *stop,
