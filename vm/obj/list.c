@@ -210,7 +210,7 @@ Value asy_list_getitem(VM *vm, ObjList *l, Value key) {
   }
   if (IS_OBJ_TYPE(key, OBJ_SLICE)) {
     int64_t start, stop, step, n;
-    if (!asy_slice_indices(vm, (ObjSlice *)AS_OBJ(key), (int64_t)l->size, &start, &stop, &step, &n))
+    if (!asy_slice_resolve(vm, (ObjSlice *)AS_OBJ(key), (int64_t)l->size, &start, &stop, &step, &n))
       return EXC_VAL;
     ObjList *r = asy_list_new(vm, (size_t)n);
     if (step == 1) {
@@ -277,7 +277,7 @@ bool asy_list_setitem(VM *vm, ObjList *l, Value key, Value value) {
   }
   /* As CPython: the slice is resolved first (its __index__ calls), then the value read. */
   int64_t start, stop, step, n;
-  if (!asy_slice_indices(vm, (ObjSlice *)AS_OBJ(key), (int64_t)l->size, &start, &stop, &step, &n))
+  if (!asy_slice_resolve(vm, (ObjSlice *)AS_OBJ(key), (int64_t)l->size, &start, &stop, &step, &n))
     return false;
   const Value *src;
   size_t m;
@@ -329,7 +329,7 @@ bool asy_list_delitem(VM *vm, ObjList *l, Value key) {
     return true;
   }
   int64_t start, stop, step, n;
-  if (!asy_slice_indices(vm, (ObjSlice *)AS_OBJ(key), (int64_t)l->size, &start, &stop, &step, &n))
+  if (!asy_slice_resolve(vm, (ObjSlice *)AS_OBJ(key), (int64_t)l->size, &start, &stop, &step, &n))
     return false;
   if (step == 1) {
     if (n > 0) {

@@ -325,20 +325,7 @@ bool asy_slice_indices(VM *vm, ObjSlice *s, int64_t length, int64_t *start, int6
   if (*step < -INT64_MAX) *step = -INT64_MAX;
   if (!slice_bound(vm, s->start, *step < 0 ? INT64_MAX : 0, start)) return false;
   if (!slice_bound(vm, s->stop, *step < 0 ? INT64_MIN : INT64_MAX, stop)) return false;
-  if (*start < 0) {
-    *start += length;
-    if (*start < 0) *start = *step < 0 ? -1 : 0;
-  } else if (*start >= length) {
-    *start = *step < 0 ? length - 1 : length;
-  }
-  if (*stop < 0) {
-    *stop += length;
-    if (*stop < 0) *stop = *step < 0 ? -1 : 0;
-  } else if (*stop >= length) {
-    *stop = *step < 0 ? length - 1 : length;
-  }
-  if (*step < 0) *slicelen = *stop < *start ? (*start - *stop - 1) / (-*step) + 1 : 0;
-  else *slicelen = *start < *stop ? (*stop - *start - 1) / *step + 1 : 0;
+  *slicelen = asy_slice_adjust(length, start, stop, *step);
   return true;
 }
 

@@ -93,7 +93,7 @@ Value asy_tuple_getitem(VM *vm, ObjTuple *t, Value key) {
     i = AS_INTLIKE(key);
   } else if (IS_OBJ_TYPE(key, OBJ_SLICE)) {
     int64_t start, stop, step, n;
-    if (!asy_slice_indices(vm, (ObjSlice *)AS_OBJ(key), (int64_t)t->size, &start, &stop, &step, &n))
+    if (!asy_slice_resolve(vm, (ObjSlice *)AS_OBJ(key), (int64_t)t->size, &start, &stop, &step, &n))
       return EXC_VAL;
     if (step == 1 && n == (int64_t)t->size && t->obj.cls == vm->types.tuple) return OBJ_VAL(t);
     ObjTuple *r = asy_tuple_new(vm, (size_t)(n > 0 ? n : 0));
