@@ -24,12 +24,27 @@
 
 #include "vm/obj/bytes.h"
 #include "vm/obj/dict.h"
+#include "vm/obj/dtoa.h"
 #include "vm/obj/list.h"
 
 /* CPython's C encoder and scanner count nested containers against the C recursion
 ** limit (10000 in 3.13; a top-level dumps/loads gets 9998 levels), not the Python one. The
 ** C stack check backs it up where frames are large (sanitizer builds). */
 #define MAX_DEPTH 9997
+
+/* The number of UTF-8 continuation bytes in p[0..n): a str's length is its size less these
+** (str text is always well-formed). Eight bytes at a time: bit 7 set, bit 6 clear. */
+static size_t utf8_continuations(const char *p, size_t n) {
+  size_t cont = 0, i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x;
+    memcpy(&x, p + i, 8);
+    uint64_t m = (x & ~(x << 1) & 0x8080808080808080u) >> 7; /* one bit per byte */
+    cont += (size_t)((m * 0x0101010101010101u) >> 56);
+  }
+  for (; i < n; i++) cont += ((unsigned char)p[i] & 0xC0) == 0x80;
+  return cont;
+}
 
 /* ---- encoder ------------------------------------------------------------------------------ */
 
@@ -48,58 +63,89 @@ typedef struct {
   int nmarkers, cap_markers;
 } Encoder;
 
+/* Appending to the output: in place while it fits, asy_buf_put's growth otherwise. */
+static inline void out_put(AsyBuf *b, const char *p, size_t n) {
+  if (b->cap - b->len >= n) {
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+  } else {
+    asy_buf_put(b, p, n);
+  }
+}
+static inline void out_putc(AsyBuf *b, char c) {
+  if (b->len < b->cap) b->data[b->len++] = c;
+  else asy_buf_putc(b, c);
+}
+#define out_puts(b, lit) out_put((b), (lit), strlen(lit))
+
+/* \uXXXX for a UTF-16 code unit. */
+static void put_u_escape(AsyBuf *b, uint32_t v) {
+  static const char hex[] = "0123456789abcdef";
+  char t[6] = {'\\', 'u', hex[(v >> 12) & 15], hex[(v >> 8) & 15], hex[(v >> 4) & 15], hex[v & 15]};
+  out_put(b, t, 6);
+}
+
+/* Bytes copied through unchanged: bit 1 with ensure_ascii (' '..'~' but '"' and '\\'),
+** bit 2 without (also 0x7f and every byte of a non-ASCII character). */
+static const uint8_t plain_byte[256] = {
+#define P3 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3
+#define P2 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2
+    0,  0,  0,  0,  0,  0,  0,  0,  0, 0, 0, 0, 0, 0, 0, 0, /* 0x00 */
+    0,  0,  0,  0,  0,  0,  0,  0,  0, 0, 0, 0, 0, 0, 0, 0, /* 0x10 */
+    3,  3,  0,  3,  3,  3,  3,  3,  3, 3, 3, 3, 3, 3, 3, 3, /* 0x20: '"' */
+    P3, P3,                                                 /* 0x30-0x4f */
+    3,  3,  3,  3,  3,  3,  3,  3,  3, 3, 3, 3, 0, 3, 3, 3, /* 0x50: '\\' */
+    P3,                                                     /* 0x60 */
+    3,  3,  3,  3,  3,  3,  3,  3,  3, 3, 3, 3, 3, 3, 3, 2, /* 0x70: 0x7f */
+    P2, P2, P2, P2, P2, P2, P2, P2,                         /* 0x80-0xff */
+#undef P3
+#undef P2
+};
+
 static void put_escaped(Encoder *e, ObjStr *s) {
   AsyBuf *b = &e->out;
-  asy_buf_putc(b, '"');
-  const char *p = s->chars;
+  out_putc(b, '"');
+  const unsigned char *p = (const unsigned char *)s->chars;
   size_t n = s->size;
+  uint8_t mask = e->ensure_ascii ? 1 : 2;
   for (size_t i = 0; i < n;) {
-    unsigned char c = (unsigned char)p[i];
-    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+    if (plain_byte[p[i]] & mask) {
       size_t j = i + 1;
-      while (j < n && (unsigned char)p[j] >= 0x20 && (unsigned char)p[j] < 0x7f && p[j] != '"' &&
-             p[j] != '\\')
-        j++;
-      asy_buf_put(b, p + i, j - i);
+      while (j < n && (plain_byte[p[j]] & mask)) j++;
+      out_put(b, (const char *)p + i, j - i);
       i = j;
       continue;
     }
+    unsigned char c = p[i];
     switch (c) {
     /* clang-format off */
-    case '"': asy_buf_puts(b, "\\\""); i++; continue;
-    case '\\': asy_buf_puts(b, "\\\\"); i++; continue;
-    case '\n': asy_buf_puts(b, "\\n"); i++; continue;
-    case '\r': asy_buf_puts(b, "\\r"); i++; continue;
-    case '\t': asy_buf_puts(b, "\\t"); i++; continue;
-    case '\b': asy_buf_puts(b, "\\b"); i++; continue;
-    case '\f': asy_buf_puts(b, "\\f"); i++; continue;
+    case '"': out_puts(b, "\\\""); i++; continue;
+    case '\\': out_puts(b, "\\\\"); i++; continue;
+    case '\n': out_puts(b, "\\n"); i++; continue;
+    case '\r': out_puts(b, "\\r"); i++; continue;
+    case '\t': out_puts(b, "\\t"); i++; continue;
+    case '\b': out_puts(b, "\\b"); i++; continue;
+    case '\f': out_puts(b, "\\f"); i++; continue;
     /* clang-format on */
     default: break;
     }
-    if (c < 0x20) {
-      asy_buf_printf(b, "\\u%04x", c);
+    if (c < 0x80) { /* the other controls, and 0x7f with ensure_ascii */
+      put_u_escape(b, c);
       i++;
       continue;
     }
-    if (!e->ensure_ascii) {
-      /* 0x7f and non-ASCII pass through unchanged */
-      size_t adv;
-      asy_utf8_decode(p + i, n - i, &adv);
-      asy_buf_put(b, p + i, adv);
-      i += adv;
-      continue;
-    }
     size_t adv;
-    uint32_t cp = asy_utf8_decode(p + i, n - i, &adv);
+    uint32_t cp = asy_utf8_decode((const char *)p + i, n - i, &adv);
     i += adv;
     if (cp >= 0x10000) {
       uint32_t v = cp - 0x10000;
-      asy_buf_printf(b, "\\u%04x\\u%04x", 0xd800 | (v >> 10), 0xdc00 | (v & 0x3ff));
+      put_u_escape(b, 0xd800 | (v >> 10));
+      put_u_escape(b, 0xdc00 | (v & 0x3ff));
     } else {
-      asy_buf_printf(b, "\\u%04x", cp);
+      put_u_escape(b, cp);
     }
   }
-  asy_buf_putc(b, '"');
+  out_putc(b, '"');
 }
 
 /* float.__repr__ with JSON's names for the special values. */
@@ -113,18 +159,18 @@ static bool put_float(Encoder *e, double d) {
                 AS_STR(r)->chars);
       return false;
     }
-    asy_buf_puts(&e->out, isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
+    out_puts(&e->out, isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
     return true;
   }
-  Value r = asy_repr(vm, FLOAT_VAL(d));
-  if (IS_EXC(r)) return false;
-  asy_buf_put_str(&e->out, AS_STR(r));
+  char buf[40];
+  asy_float_repr(d, buf);
+  out_puts(&e->out, buf);
   return true;
 }
 
 static void put_newline_indent(Encoder *e) {
-  asy_buf_putc(&e->out, '\n');
-  for (int i = 0; i < e->level; i++) asy_buf_put(&e->out, e->indent, e->indent_len);
+  out_putc(&e->out, '\n');
+  for (int i = 0; i < e->level; i++) out_put(&e->out, e->indent, e->indent_len);
 }
 
 static bool push_marker(Encoder *e, Obj *o) {
@@ -155,7 +201,12 @@ static void pop_marker(Encoder *e) {
 static bool encode(Encoder *e, Value v, int depth);
 
 static bool encode_int(Encoder *e, int64_t i) {
-  asy_buf_printf(&e->out, "%lld", (long long)i);
+  char buf[24], *p = buf + sizeof buf;
+  uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
+  do *--p = (char)('0' + u % 10);
+  while (u /= 10);
+  if (i < 0) *--p = '-';
+  out_put(&e->out, p, (size_t)(buf + sizeof buf - p));
   return true;
 }
 
@@ -163,11 +214,11 @@ static bool encode_list(Encoder *e, Value v, int depth) {
   VM *vm = e->vm;
   size_t n = IS_LIST(v) ? AS_LIST(v)->size : AS_TUPLE(v)->size;
   if (n == 0) {
-    asy_buf_puts(&e->out, "[]");
+    out_puts(&e->out, "[]");
     return true;
   }
   if (!push_marker(e, AS_OBJ(v))) return false;
-  asy_buf_putc(&e->out, '[');
+  out_putc(&e->out, '[');
   if (e->has_indent) {
     e->level++;
     put_newline_indent(e);
@@ -176,7 +227,7 @@ static bool encode_list(Encoder *e, Value v, int depth) {
     size_t size = IS_LIST(v) ? AS_LIST(v)->size : AS_TUPLE(v)->size;
     if (i >= size) break;
     if (i > 0) {
-      asy_buf_put(&e->out, e->item_sep, e->item_sep_len);
+      out_put(&e->out, e->item_sep, e->item_sep_len);
       if (e->has_indent) put_newline_indent(e);
     }
     Value item = IS_LIST(v) ? AS_LIST(v)->items[i] : AS_TUPLE(v)->items[i];
@@ -186,7 +237,7 @@ static bool encode_list(Encoder *e, Value v, int depth) {
     e->level--;
     put_newline_indent(e);
   }
-  asy_buf_putc(&e->out, ']');
+  out_putc(&e->out, ']');
   pop_marker(e);
   (void)vm;
   return true;
@@ -249,47 +300,61 @@ static bool encode_dict(Encoder *e, Value v, int depth) {
   VM *vm = e->vm;
   ObjDict *d = AS_DICT(v);
   if (d->count == 0) {
-    asy_buf_puts(&e->out, "{}");
+    out_puts(&e->out, "{}");
     return true;
   }
   if (!push_marker(e, AS_OBJ(v))) return false;
-  /* Snapshot the items (as PyMapping_Items does), sorted if asked. */
-  ObjList *items = asy_list_new(vm, d->count);
+  /* Snapshot the items (as PyMapping_Items does: a `default` hook may change the dict),
+  ** as key, value, key, value… in one list; (key, value) tuples when they are sorted. */
+  ObjList *items = asy_list_new(vm, 2 * d->count);
   for (size_t i = 0; i < d->used; i++) {
     DictEntry *en = &d->entries[i];
     if (IS_UNDEF(en->key)) continue;
-    Value kv[2] = {en->key, en->value};
-    asy_list_append(vm, items, OBJ_VAL(asy_tuple_from(vm, 2, kv)));
+    if (e->sort_keys) {
+      Value kv[2] = {en->key, en->value};
+      asy_list_append(vm, items, OBJ_VAL(asy_tuple_from(vm, 2, kv)));
+    } else {
+      items->items[items->size++] = en->key;
+      items->items[items->size++] = en->value;
+    }
   }
-  if (e->sort_keys && IS_EXC(asy_list_sort(vm, items, NONE_VAL, false))) return false;
-  asy_buf_putc(&e->out, '{');
+  if (e->sort_keys) {
+    if (IS_EXC(asy_list_sort(vm, items, NONE_VAL, false))) return false;
+    ObjList *flat = asy_list_new(vm, 2 * items->size);
+    for (size_t i = 0; i < items->size; i++) {
+      ObjTuple *kv = AS_TUPLE(items->items[i]);
+      flat->items[flat->size++] = kv->items[0];
+      flat->items[flat->size++] = kv->items[1];
+    }
+    items = flat;
+  }
+  out_putc(&e->out, '{');
   if (e->has_indent) {
     e->level++;
     put_newline_indent(e);
   }
   bool first = true;
-  for (size_t i = 0; i < items->size; i++) {
-    ObjTuple *kv = AS_TUPLE(items->items[i]);
+  for (size_t i = 0; i < items->size; i += 2) {
     ObjStr *key;
     bool skip;
-    if (!key_string(e, kv->items[0], &key, &skip)) {
+    if (!key_string(e, items->items[i], &key, &skip)) {
       if (skip) continue;
       return false;
     }
     if (!first) {
-      asy_buf_put(&e->out, e->item_sep, e->item_sep_len);
+      out_put(&e->out, e->item_sep, e->item_sep_len);
       if (e->has_indent) put_newline_indent(e);
     }
     first = false;
     put_escaped(e, key);
-    asy_buf_put(&e->out, e->key_sep, e->key_sep_len);
-    if (!encode(e, kv->items[1], depth + 1)) return false;
+    out_put(&e->out, e->key_sep, e->key_sep_len);
+    if (!encode(e, items->items[i + 1], depth + 1)) return false;
   }
   if (e->has_indent) {
     e->level--;
     put_newline_indent(e);
   }
-  asy_buf_putc(&e->out, '}');
+  out_putc(&e->out, '}');
   pop_marker(e);
   return true;
 }
@@ -303,8 +368,8 @@ static bool encode(Encoder *e, Value v, int depth) {
     return false;
   }
   switch (v.tag) {
-  case VAL_NONE: asy_buf_puts(&e->out, "null"); return true;
-  case VAL_BOOL: asy_buf_puts(&e->out, AS_BOOL(v) ? "true" : "false"); return true;
+  case VAL_NONE: out_puts(&e->out, "null"); return true;
+  case VAL_BOOL: out_puts(&e->out, AS_BOOL(v) ? "true" : "false"); return true;
   case VAL_INT: return encode_int(e, AS_INT(v));
   case VAL_FLOAT: return put_float(e, AS_FLOAT(v));
   default: break;
@@ -448,7 +513,12 @@ static Value dumps_impl(VM *vm, Value obj, ObjDict *kw) {
     asy_buf_free(&e.out);
     return EXC_VAL;
   }
-  return OBJ_VAL(asy_buf_to_str(&e.out));
+  /* the str straight from the buffer, its length counted without decoding */
+  size_t n = e.out.len;
+  ObjStr *r = asy_str_alloc(vm, n, n - utf8_continuations(e.out.data, n));
+  if (n) memcpy(r->chars, e.out.data, n);
+  asy_buf_free(&e.out);
+  return OBJ_VAL(r);
 }
 
 Value asy_json_dumps(VM *vm, Value v) { return dumps_impl(vm, v, NULL); }
@@ -659,8 +729,7 @@ static Value scan_string(Decoder *d, size_t start, size_t *end, bool key) {
     }
   } else {
     j = find_stop(u, j, n);
-    size_t cont = 0; /* UTF-8 continuation bytes: the length is the size less these */
-    for (size_t k = i; k < j; k++) cont += (u[k] & 0xC0) == 0x80;
+    size_t cont = utf8_continuations(d->s + i, j - i);
     if (j < n && u[j] == '"') {
       *end = j + 1;
       return make_str(d, d->s + i, j - i, j - i - cont, key || j - i <= 1);
