@@ -199,6 +199,27 @@ static int key_index(VM *vm, Value key, int64_t *out) {
   return asy_index_or(vm, key, out, vm->exc.IndexError) ? 1 : -1;
 }
 
+/* l[s] for a slice s (a heap slice, or one on the C stack from asy_list_get_slice). */
+static inline Value get_slice(VM *vm, ObjList *l, ObjSlice *s) {
+  int64_t start, stop, step, n;
+  if (!asy_slice_resolve(vm, s, (int64_t)l->size, &start, &stop, &step, &n)) return EXC_VAL;
+  ObjList *r = asy_list_new(vm, (size_t)n);
+  if (step == 1) {
+    if (n) memcpy(r->items, l->items + start, (size_t)n * sizeof(Value));
+  } else {
+    const Value *from = l->items + start;
+    for (int64_t j = 0; j < n; j++, from += step) r->items[j] = *from;
+  }
+  r->size = (size_t)n;
+  return OBJ_VAL(r);
+}
+
+Value asy_list_get_slice(VM *vm, ObjList *l, Value start, Value stop) {
+  /* Only its bounds are read: a slice on the C stack stands in for the object. */
+  ObjSlice s = {.start = start, .stop = stop, .step = NONE_VAL};
+  return get_slice(vm, l, &s);
+}
+
 Value asy_list_getitem(VM *vm, ObjList *l, Value key) {
   int64_t i;
   int k = key_index(vm, key, &i);
@@ -208,20 +229,7 @@ Value asy_list_getitem(VM *vm, ObjList *l, Value key) {
       return asy_raise(vm, vm->exc.IndexError, "list index out of range");
     return l->items[i];
   }
-  if (IS_OBJ_TYPE(key, OBJ_SLICE)) {
-    int64_t start, stop, step, n;
-    if (!asy_slice_resolve(vm, (ObjSlice *)AS_OBJ(key), (int64_t)l->size, &start, &stop, &step, &n))
-      return EXC_VAL;
-    ObjList *r = asy_list_new(vm, (size_t)n);
-    if (step == 1) {
-      if (n) memcpy(r->items, l->items + start, (size_t)n * sizeof(Value));
-    } else {
-      const Value *from = l->items + start;
-      for (int64_t j = 0; j < n; j++, from += step) r->items[j] = *from;
-    }
-    r->size = (size_t)n;
-    return OBJ_VAL(r);
-  }
+  if (IS_OBJ_TYPE(key, OBJ_SLICE)) return get_slice(vm, l, (ObjSlice *)AS_OBJ(key));
   return index_type_error(vm, "list", key);
 }
 
@@ -267,18 +275,11 @@ static int assign_target(VM *vm, ObjList *l, Value key, int64_t *i) {
   return -1;
 }
 
-bool asy_list_setitem(VM *vm, ObjList *l, Value key, Value value) {
-  int64_t i;
-  int k = assign_target(vm, l, key, &i);
-  if (k < 0) return false;
-  if (k > 0) {
-    l->items[i] = value;
-    return true;
-  }
+/* l[s] = value for a slice s (heap or C stack, as get_slice). */
+static inline bool set_slice(VM *vm, ObjList *l, ObjSlice *s, Value value) {
   /* As CPython: the slice is resolved first (its __index__ calls), then the value read. */
   int64_t start, stop, step, n;
-  if (!asy_slice_resolve(vm, (ObjSlice *)AS_OBJ(key), (int64_t)l->size, &start, &stop, &step, &n))
-    return false;
+  if (!asy_slice_resolve(vm, s, (int64_t)l->size, &start, &stop, &step, &n)) return false;
   const Value *src;
   size_t m;
   ObjClass *vc = IS_OBJ(value) ? AS_OBJ(value)->cls : NULL;
@@ -301,8 +302,7 @@ bool asy_list_setitem(VM *vm, ObjList *l, Value key, Value value) {
     src = AS_LIST(seqv)->items;
     m = AS_LIST(seqv)->size;
     /* the iteration ran script code that may have resized l: resolve again */
-    if (l->size != before &&
-        !asy_slice_indices(vm, (ObjSlice *)AS_OBJ(key), (int64_t)l->size, &start, &stop, &step, &n))
+    if (l->size != before && !asy_slice_indices(vm, s, (int64_t)l->size, &start, &stop, &step, &n))
       return false;
   }
   if (step == 1) {
@@ -317,6 +317,22 @@ bool asy_list_setitem(VM *vm, ObjList *l, Value key, Value value) {
   }
   for (int64_t j = 0; j < n; j++) l->items[start + j * step] = src[j];
   return true;
+}
+
+bool asy_list_set_slice(VM *vm, ObjList *l, Value start, Value stop, Value value) {
+  ObjSlice s = {.start = start, .stop = stop, .step = NONE_VAL};
+  return set_slice(vm, l, &s, value);
+}
+
+bool asy_list_setitem(VM *vm, ObjList *l, Value key, Value value) {
+  int64_t i;
+  int k = assign_target(vm, l, key, &i);
+  if (k < 0) return false;
+  if (k > 0) {
+    l->items[i] = value;
+    return true;
+  }
+  return set_slice(vm, l, (ObjSlice *)AS_OBJ(key), value);
 }
 
 bool asy_list_delitem(VM *vm, ObjList *l, Value key) {

@@ -34,8 +34,10 @@ static inline int64_t asy_slice_adjust(int64_t length, int64_t *start, int64_t *
 
 /* asy_slice_indices, inline for the usual slice: bounds that are small ints or None
 ** (list and str slicing in loops). */
-static inline bool asy_slice_resolve(VM *vm, ObjSlice *s, int64_t length, int64_t *start,
-                                     int64_t *stop, int64_t *step, int64_t *slicelen) {
+__attribute__((always_inline)) static inline bool asy_slice_resolve(VM *vm, ObjSlice *s,
+                                                                    int64_t length, int64_t *start,
+                                                                    int64_t *stop, int64_t *step,
+                                                                    int64_t *slicelen) {
   Value a = s->start, b = s->stop, c = s->step;
   if ((IS_INTLIKE(a) || IS_NONE(a)) && (IS_INTLIKE(b) || IS_NONE(b)) &&
       (IS_NONE(c) || (IS_INTLIKE(c) && AS_INTLIKE(c) != 0 && AS_INTLIKE(c) != INT64_MIN))) {
