@@ -239,9 +239,9 @@ static void replace_range(VM *vm, ObjList *l, int64_t lo, int64_t hi, const Valu
   size_t old = (size_t)(hi - lo);
   size_t newsize = l->size - old + n;
   ensure(vm, l, newsize);
-  if (l->size > (size_t)hi)
+  if (l->size > (size_t)hi && lo + (int64_t)n != hi)
     memmove(&l->items[lo + (int64_t)n], &l->items[hi], (l->size - (size_t)hi) * sizeof(Value));
-  if (n) memcpy(&l->items[lo], src, n * sizeof(Value));
+  for (size_t j = 0; j < n; j++) l->items[lo + (int64_t)j] = src[j];
   l->size = newsize;
 }
 
