@@ -725,8 +725,13 @@ dispatch:
     }
 
     TARGET(BINARY_SLICE) {
-      ObjSlice *s = asy_slice_new(vm, sp[-2], sp[-1], NONE_VAL);
-      Value v = asy_getitem(vm, sp[-3], OBJ_VAL(s));
+      Value v;
+      if (IS_OBJ(sp[-3]) && AS_OBJ(sp[-3])->cls == vm->types.list) {
+        v = asy_list_get_slice(vm, AS_LIST(sp[-3]), sp[-2], sp[-1]);
+      } else {
+        ObjSlice *s = asy_slice_new(vm, sp[-2], sp[-1], NONE_VAL);
+        v = asy_getitem(vm, sp[-3], OBJ_VAL(s));
+      }
       ERROR_IF(IS_EXC(v));
       sp -= 2;
       sp[-1] = v;
@@ -734,8 +739,12 @@ dispatch:
     }
 
     TARGET(STORE_SLICE) {
-      ObjSlice *s = asy_slice_new(vm, sp[-2], sp[-1], NONE_VAL);
-      ERROR_IF(!asy_setitem(vm, sp[-3], OBJ_VAL(s), sp[-4]));
+      if (IS_OBJ(sp[-3]) && AS_OBJ(sp[-3])->cls == vm->types.list) {
+        ERROR_IF(!asy_list_set_slice(vm, AS_LIST(sp[-3]), sp[-2], sp[-1], sp[-4]));
+      } else {
+        ObjSlice *s = asy_slice_new(vm, sp[-2], sp[-1], NONE_VAL);
+        ERROR_IF(!asy_setitem(vm, sp[-3], OBJ_VAL(s), sp[-4]));
+      }
       sp -= 4;
       DISPATCH();
     }
@@ -1165,6 +1174,16 @@ dispatch:
           items = AS_LIST(seq)->items;
         }
         if (size == n) {
+          /* `a, b, c = seq` into locals: store straight into the slots the n STORE_FASTs
+          ** that follow name, skipping the stack. */
+          uint32_t k = 0;
+          while (k < n && ASY_OP(ip[k]) == OP_STORE_FAST) k++;
+          if (k == n) {
+            sp--;
+            for (uint32_t i = 0; i < n; i++) L[ASY_ARG(ip[i])] = vload(&items[i]);
+            ip += n;
+            DISPATCH();
+          }
           Value *dest = sp - 1;
           for (uint32_t i = 0; i < n; i++) dest[i] = vload(&items[n - 1 - i]);
           sp += (int)n - 1;
