@@ -508,7 +508,7 @@ static void free_object(VM *vm, Obj *o) {
   case OBJ_TUPLE: size = sizeof(ObjTuple) + ((ObjTuple *)o)->size * sizeof(Value); break;
   case OBJ_LIST: {
     ObjList *l = (ObjList *)o;
-    ASY_FREE(vm, Value, l->items, l->capacity);
+    if (l->items) ASY_FREE(vm, Value, l->items - l->front, l->capacity + l->front);
     size = sizeof(ObjList);
     break;
   }

@@ -105,6 +105,8 @@ typedef struct {
   size_t size, capacity;
   Value *items;
   ObjDict *attrs;
+  size_t front; /* slots before items[0] that pop(0) stepped over: the buffer starts at
+                   items - front and holds capacity + front (list.c's asy_list_settle) */
 } ObjList;
 
 /* ---- dict ---------------------------------------------------------------------

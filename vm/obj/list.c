@@ -32,7 +32,17 @@ ObjList *asy_list_new(VM *vm, size_t capacity) {
   return l;
 }
 
+void asy_list_settle(ObjList *l) {
+  if (!l->front) return;
+  memmove(l->items - l->front, l->items, l->size * sizeof(Value));
+  l->items -= l->front;
+  l->capacity += l->front;
+  l->front = 0;
+}
+
 static void ensure(VM *vm, ObjList *l, size_t need) {
+  if (need <= l->capacity) return;
+  asy_list_settle(l);
   if (need <= l->capacity) return;
   size_t cap = l->capacity < 4 ? 4 : l->capacity;
   while (cap < need) cap += cap >> 1;
@@ -41,6 +51,8 @@ static void ensure(VM *vm, ObjList *l, size_t need) {
 }
 
 bool asy_list_reserve(VM *vm, ObjList *l, size_t need) {
+  if (need <= l->capacity) return true;
+  asy_list_settle(l);
   if (need <= l->capacity) return true;
   size_t cap = l->capacity < 4 ? 4 : l->capacity;
   while (cap < need) cap += cap >> 1;
@@ -766,6 +778,7 @@ static bool timsort(SortCtx *s) {
 Value asy_list_sort(VM *vm, ObjList *list, Value key, bool reverse) {
   /* Move the items into a rooted holder; the list is empty while sorting. */
   ObjList *vals = asy_list_new(vm, 0);
+  asy_list_settle(list);
   vals->items = list->items;
   vals->capacity = list->capacity;
   vals->size = list->size;
@@ -806,6 +819,7 @@ Value asy_list_sort(VM *vm, ObjList *list, Value key, bool reverse) {
   }
   bool modified = list->size != 0 || list->items != NULL;
   /* Put the (sorted) items back, dropping whatever the callbacks appended. */
+  asy_list_settle(list);
   ASY_FREE(vm, Value, list->items, list->capacity);
   list->items = vals->items;
   list->capacity = vals->capacity;
@@ -873,6 +887,15 @@ static Value list_pop(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_seq_index((int64_t)l->size, &i))
     return asy_raise(vm, vm->exc.IndexError, "pop index out of range");
   Value v = l->items[i];
+  if (i == 0 && l->size > 16) {
+    /* A queue drained from the front: step over the slot instead of moving the rest
+    ** (given back when the list next grows or hands its buffer over). */
+    l->items++;
+    l->capacity--;
+    l->front++;
+    l->size--;
+    return v;
+  }
   memmove(&l->items[i], &l->items[i + 1], (l->size - (size_t)i - 1) * sizeof(Value));
   l->size--;
   return v;

@@ -10,6 +10,9 @@
 /* Sort in place, stable; key may be NONE_VAL/UNDEF for identity. Returns None or
 ** EXC_VAL (ValueError "list modified during sort" if the list changed meanwhile). */
 Value asy_list_sort(VM *vm, ObjList *list, Value key, bool reverse);
+/* Give back the slots pop(0) stepped over (ObjList.front): after it the buffer starts at
+** items, as anything that reallocates, frees or hands over the buffer expects. */
+void asy_list_settle(ObjList *l);
 /* list(iterable) as a new list value, or EXC_VAL. */
 Value asy_list_from_iterable(VM *vm, Value iterable);
 /* list.extend(iterable): false with an exception pending. */

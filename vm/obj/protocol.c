@@ -456,6 +456,7 @@ Value asy_builtin_binary(VM *vm, int op, Value a, Value b, bool inplace) {
         Value r = list_repeat(vm, l, AS_INTLIKE(b));
         if (IS_EXC(r)) return r;
         ObjList *rl = AS_LIST(r);
+        asy_list_settle(l);
         Value *items = l->items;
         size_t cap = l->capacity;
         l->items = rl->items;
