@@ -446,12 +446,25 @@ static int flow_stacksize(Unit *u, const uint32_t *code, int n, const ExcEntry *
 ** pair or run, write the fused form; the instructions it stands for stay in place. Run
 ** after the stack depth is computed (the fused forms describe no stack effect of their
 ** own). */
+static bool plain_local_arg(uint32_t ins) { /* a LOAD_FAST, or a fused one whose arg is
+                                              the local alone */
+  int op = ASY_OP(ins);
+  return op == OP_LOAD_FAST || op == OP_LOAD_FAST_LOAD_FAST || op == OP_LOAD_FAST_LOAD_CONST ||
+         op == OP_LOAD_FAST_LOAD_ATTR || op == OP_LOAD_FAST_STORE_ATTR;
+}
+
 static void fuse(uint32_t *code, int n, const Value *consts) {
-  for (int i = 0; i + 1 < n; i++) {
+  /* Backwards, so that LOAD_FAST_LOAD_FAST sees what its second LOAD_FAST became: it
+  ** reads that instruction's argument as a local index. */
+  for (int i = n - 2; i >= 0; i--) {
     uint32_t local = ASY_ARG(code[i]);
     if (ASY_OP(code[i]) != OP_LOAD_FAST) continue;
     if (ASY_OP(code[i + 1]) == OP_LOAD_ATTR) { /* `self.x`, `self.f(...)` */
       code[i] = ASY_INS(OP_LOAD_FAST_LOAD_ATTR, local);
+      continue;
+    }
+    if (plain_local_arg(code[i + 1])) { /* `a + b` */
+      code[i] = ASY_INS(OP_LOAD_FAST_LOAD_FAST, local);
       continue;
     }
     if (ASY_OP(code[i + 1]) == OP_STORE_ATTR) { /* `self.x = v` */

@@ -58,6 +58,7 @@
 #include "vm/match.h"
 #include "vm/typeparams.h"
 #include "vm/obj/class.h"
+#include "vm/obj/iter.h"
 #include "vm/obj/list.h"
 #include "vm/obj/dict.h"
 #include "vm/obj/format.h"
@@ -374,6 +375,21 @@ dispatch:
       if (IS_UNDEF(v)) UNBOUND_LOCAL(ARG);
       PUSH(v);
       PUSH(vload(&code->consts[ASY_ARG(*ip)]));
+      ip++;
+      DISPATCH();
+    }
+
+    FAST(LOAD_FAST_LOAD_FAST) { /* `a + b`, `f(x, y)` */
+      Value v = vload(&L[ARG]);
+      if (IS_UNDEF(v)) UNBOUND_LOCAL(ARG);
+      uint32_t second = ASY_ARG(*ip);
+      Value w = vload(&L[second]);
+      PUSH(v);
+      if (IS_UNDEF(w)) { /* the second LOAD_FAST raises, from its own position */
+        ip++;
+        UNBOUND_LOCAL(second);
+      }
+      PUSH(w);
       ip++;
       DISPATCH();
     }
@@ -1134,26 +1150,51 @@ dispatch:
 
     TARGET(GET_ITER) REPLACE_TOP(asy_iter(vm, TOP()));
 
-    TARGET(FOR_ITER) {
+    FAST(FOR_ITER) {
       Value it = TOP();
-      if (IS_OBJ_TYPE(it, OBJ_GEN) && AS_GEN(it)->kind == GEN_GENERATOR &&
-          AS_GEN(it)->state != GEN_CLOSED) {
-        /* Resume the generator inline; its yield or return comes back here (gen.h). */
-        bool started;
-        ERROR_IF(!asy_gen_push_resume(vm, AS_GEN(it), sp, 0, &started));
-        if (started) *fiber->stack_top++ = NONE_VAL;
-        LOAD_FRAME();
-        DISPATCH();
-      }
       Value v;
-      if (IS_OBJ_TYPE(it, OBJ_ITER)) v = AS_ITER(it)->next(vm, AS_ITER(it));
-      else if (IS_OBJ_TYPE(it, OBJ_GEN) && AS_GEN(it)->kind == GEN_GENERATOR) v = UNDEF_VAL;
-      else v = asy_next(vm, it);
+      if (IS_OBJ_TYPE(it, OBJ_ITER)) {
+        /* The next item of a range or list iterator inline (iter.c's next functions
+        ** do the same; the end and everything else go through them). */
+        ObjIter *i = AS_ITER(it);
+        if (i->next == asy_range_iter_next && i->i < i->n) {
+          v = INT_VAL((int64_t)((__int128)AS_INT(i->a) + (__int128)i->i * i->step));
+          i->i++;
+          goto for_item;
+        }
+        if (i->next == asy_list_iter_next && IS_LIST(i->a) && i->i >= 0 &&
+            (size_t)i->i < AS_LIST(i->a)->size) {
+          v = vload(&AS_LIST(i->a)->items[i->i++]);
+          goto for_item;
+        }
+        STORE_FRAME();
+        v = i->next(vm, i);
+      } else if (IS_OBJ_TYPE(it, OBJ_GEN) && AS_GEN(it)->kind == GEN_GENERATOR) {
+        STORE_FRAME();
+        if (AS_GEN(it)->state != GEN_CLOSED) {
+          /* Resume the generator inline; its yield or return comes back here (gen.h). */
+          bool started;
+          ERROR_IF(!asy_gen_push_resume(vm, AS_GEN(it), sp, 0, &started));
+          if (started) *fiber->stack_top++ = NONE_VAL;
+          LOAD_FRAME();
+          DISPATCH();
+        }
+        v = UNDEF_VAL;
+      } else {
+        STORE_FRAME();
+        v = asy_next(vm, it);
+      }
       ERROR_IF(IS_EXC(v));
       if (IS_UNDEF(v)) {
         sp--;
         ip = code->code + ARG;
         RESET_TEMPS();
+        DISPATCH();
+      }
+    for_item:
+      if (ASY_OP(*ip) == OP_STORE_FAST) { /* `for x in ...:` into a local */
+        L[ASY_ARG(*ip)] = v;
+        ip++;
         DISPATCH();
       }
       PUSH(v);

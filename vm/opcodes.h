@@ -196,6 +196,7 @@ enum {
   ** and the fused form skips them; when its fast case does not apply it acts as the \
   ** LOAD_FAST it replaced. Stack effects are those of that LOAD_FAST. */ \
   OP(LOAD_FAST_LOAD_CONST,    0, 1,                   OPARG_LOCAL,                "-- local[arg] const: LOAD_FAST then the LOAD_CONST after it") \
+  OP(LOAD_FAST_LOAD_FAST,     0, 1,                   OPARG_LOCAL,                "-- local[arg] local[next's arg]: LOAD_FAST then the LOAD_FAST after it") \
   OP(LOAD_FAST_LOAD_ATTR,     0, 1,                   OPARG_LOCAL,                "-- local[arg].name: LOAD_FAST then the LOAD_ATTR after it (either form), when its attribute site hits inline") \
   OP(LOAD_FAST_STORE_ATTR,    0, 1,                   OPARG_LOCAL,                "v -- v local[arg]: LOAD_FAST then the STORE_ATTR after it, done at once (v --) when its attribute site hits inline") \
   OP(LOAD_FAST_ADD_INT,       0, 1,                   OPARG_OTHER,                "-- local[arg & 0xff] + c: LOAD_FAST, LOAD_CONST int, BINARY_OP +/- (c = arg >> 8 as int16, negated for -)") \
