@@ -61,12 +61,14 @@ Value asy_gen_from_frame(VM *vm) {
   }
   g->slots = NULL;
   g->nslots = g->capacity = 0;
-  uint32_t n = (uint32_t)asy_nlocalsplus(co);
-  if (n) {
-    g->slots = asy_pool_realloc(vm, NULL, 0, sizeof(Value) * n);
-    memcpy(g->slots, fr->base, sizeof(Value) * n);
+  /* Room for the operand stack too, so that its first suspension does not regrow it. */
+  uint32_t n = (uint32_t)asy_nlocalsplus(co), cap = n + (uint32_t)co->stacksize;
+  if (cap) {
+    g->slots = asy_pool_realloc(vm, NULL, 0, sizeof(Value) * cap);
+    if (n) memcpy(g->slots, fr->base, sizeof(Value) * n);
   }
-  g->nslots = g->capacity = n;
+  g->nslots = n;
+  g->capacity = cap;
   f->frame_count--;
   f->stack_top = fr->ret;
   return OBJ_VAL(g);
