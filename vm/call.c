@@ -397,6 +397,10 @@ static Value call_native(VM *vm, Value *slot, ObjNative *nat, Value self, CallAr
   } else if (ca->kwdict && ca->kwdict->count) {
     kw = ca->kwdict;
   }
+  return asy_native_invoke(vm, nat, argc, args, kw);
+}
+
+Value asy_native_invoke(VM *vm, ObjNative *nat, int argc, Value *args, ObjDict *kw) {
   /* The one argument check of natives that have a table entry (vm.h). */
   if (nat->def && !asy_native_args_ok(vm, nat, argc, args, kw)) return EXC_VAL;
   Value unboxed[8];

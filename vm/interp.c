@@ -1275,6 +1275,18 @@ dispatch:
           DISPATCH();
         }
       }
+      if (IS_OBJ_TYPE(slot[0], OBJ_NATIVE) && !IS_UNDEF(slot[1]) &&
+          IS_UNDEF(AS_NATIVE(slot[0])->self)) {
+        /* A built-in method with its receiver (`lst.append(x)`): the arguments are in
+        ** place after it. */
+        STORE_FRAME();
+        Value r = asy_native_invoke(vm, AS_NATIVE(slot[0]), (int)ARG + 1, slot + 1, NULL);
+        ERROR_IF(IS_EXC(r));
+        sp = slot;
+        PUSH(r);
+        RESET_TEMPS();
+        DISPATCH();
+      }
     call_general:
       STORE_FRAME();
       CallArgs ca = {slot + 2, (int)ARG, NULL, NULL, NULL};

@@ -178,6 +178,10 @@ static inline Frame *asy_push_frame_above(Fiber *f, Frame *top, ObjCode *co, Obj
   return fr;
 }
 
+/* Run native nat on argc arguments in place (the receiver first for a method) and
+** keywords kw (or NULL): its argument check, then the call. EXC_VAL on error. */
+Value asy_native_invoke(VM *vm, ObjNative *nat, int argc, Value *args, ObjDict *kw);
+
 /* Dispatch a call. slot must lie on the running fiber's stack, below stack_top, with
 ** everything the args refer to rooted. Returns CALL_FRAME when a script frame was pushed
 ** (base = slot; run it to get the result), CALL_DONE with *result set, or CALL_ERROR. */

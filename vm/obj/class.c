@@ -1770,6 +1770,21 @@ Value asy_getattr_site(VM *vm, Value obj, ObjStr *name, AsyAttrSite *ways) {
   return v;
 }
 
+/* obj's methods are its built-in class's alone: no instance dict, no __getattribute__,
+** not a class, module or super object (their lookups differ). */
+static bool builtin_method_receiver(Value obj) {
+  switch (OBJ_TYPE(obj)) {
+  case OBJ_INSTANCE:
+  case OBJ_EXCEPTION:
+  case OBJ_CLASS:
+  case OBJ_MODULE:
+  case OBJ_SUPER: return false;
+  default: break;
+  }
+  ObjClass *cls = AS_OBJ(obj)->cls;
+  return (cls->flags & CLASS_BUILTIN) && !(cls->flags & CLASS_HAS_GETATTRIBUTE);
+}
+
 bool asy_load_method_site(VM *vm, Value obj, ObjStr *name, Value *meth, Value *self,
                           AsyAttrSite *ways) {
   AsyAttrSite *s = site_pick(vm, ways, obj);
@@ -1786,6 +1801,12 @@ bool asy_load_method_site(VM *vm, Value obj, ObjStr *name, Value *meth, Value *s
   }
   if (!asy_load_method(vm, obj, name, meth, self, false)) return false;
   if (!s && IS_OBJ_TYPE(obj, OBJ_INSTANCE)) site_refill(vm, ways, obj, name, false);
+  else if (IS_OBJ(obj) && builtin_method_receiver(obj) && asy_same(*self, obj) &&
+           (IS_FUNCTION(*meth) || (IS_NATIVE(*meth) && IS_UNDEF(AS_NATIVE(*meth)->self)))) {
+    memmove(&ways[1], &ways[0], sizeof *ways * (ASY_SITE_WAYS - 1));
+    ways[0] = (AsyAttrSite){.cls = AS_OBJ(obj)->cls, .epoch = vm->class_epoch,
+                            .class_value = *meth, .kind = ASY_SITE_BUILTIN};
+  }
   return true;
 }
 

@@ -38,7 +38,10 @@ Value asy_class_repr(VM *vm, ObjClass *c);
 ** semantics; a miss takes those paths and refills the site. A site is ASY_SITE_WAYS
 ** entries (object.h), one per receiver class, so polymorphic code (a method reached by
 ** instances of several subclasses) still hits. */
-enum { ASY_SITE_EMPTY, ASY_SITE_PLAIN, ASY_SITE_SLOTS, ASY_SITE_SLOW };
+enum { ASY_SITE_EMPTY, ASY_SITE_PLAIN, ASY_SITE_SLOTS, ASY_SITE_SLOW, ASY_SITE_BUILTIN };
+/* ASY_SITE_BUILTIN: a method of a built-in type (`lst.append`, `s.join`) for LOAD_ATTR's
+** method form: cls is the receiver's class (immutable, so nothing can shadow it),
+** class_value the method found. */
 Value asy_getattr_site(VM *vm, Value obj, ObjStr *name, AsyAttrSite *s);
 bool asy_load_method_site(VM *vm, Value obj, ObjStr *name, Value *meth, Value *self,
                           AsyAttrSite *s);
@@ -100,6 +103,16 @@ static inline bool asy_setattr_fast(VM *vm, Value obj, ObjStr *name, const AsyAt
 ** proves it lacks name. */
 static inline bool asy_load_method_fast(VM *vm, Value obj, ObjStr *name,
                                         const AsyAttrSite *ways, Value *meth) {
+  if (IS_OBJ(obj) && OBJ_TYPE(obj) != OBJ_INSTANCE) {
+    ObjClass *cls = AS_OBJ(obj)->cls;
+    for (int i = 0; i < ASY_SITE_WAYS; i++)
+      if (ways[i].cls == cls) {
+        if (ways[i].kind != ASY_SITE_BUILTIN || ways[i].epoch != vm->class_epoch) return false;
+        *meth = ways[i].class_value;
+        return true;
+      }
+    return false;
+  }
   const AsyAttrSite *s = asy_site_way(vm, ways, obj);
   if (!s || s->kind != ASY_SITE_PLAIN || !s->class_entry) return false;
   Value attr = s->class_entry->value;
