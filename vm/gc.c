@@ -139,32 +139,52 @@ enum {
   POOL_HUGE_SLAB = 2 << 20
 };
 
+/* A 64 KiB slab for one size class. Once the heap is past a few MiB the slabs are cut
+** from 2 MiB huge-page arenas, so a program holding many objects (a million tasks) takes
+** one page fault per 2 MiB, not per 4 KiB. The arena is shared by all the size classes:
+** a huge page is resident as a whole once touched, and one arena per class would leave up
+** to sixteen of them mostly empty (strings_dicts peaked 18 MB higher that way). */
+static char *pool_new_slab(VM *vm) {
+  if (vm->pool_nslabs == vm->pool_slab_cap) {
+    size_t cap = vm->pool_slab_cap ? vm->pool_slab_cap * 2 : 64;
+    void **s = realloc_or_spend(vm->pool_slabs, cap * sizeof *s);
+    if (!s) out_of_memory();
+    vm->pool_slabs = s;
+    vm->pool_slab_cap = cap;
+  }
+  if (!cushion && !cushion_spent) cushion_fill(); /* first slab: memory is plentiful */
+  if (vm->pool_arena && vm->pool_arena + POOL_SLAB <= vm->pool_arena_end) {
+    char *slab = vm->pool_arena; /* freed at exit with its arena */
+    vm->pool_arena += POOL_SLAB;
+    return slab;
+  }
+  if (vm->pool_nslabs >= 64) {
+    char *arena = aligned_alloc(POOL_HUGE_SLAB, POOL_HUGE_SLAB);
+    if (arena) {
+#ifdef MADV_HUGEPAGE
+      madvise(arena, POOL_HUGE_SLAB, MADV_HUGEPAGE);
+#endif
+      vm->pool_slabs[vm->pool_nslabs++] = arena;
+      vm->pool_arena = arena + POOL_SLAB;
+      vm->pool_arena_end = arena + POOL_HUGE_SLAB;
+      return arena;
+    }
+  }
+  char *slab = malloc(POOL_SLAB);
+  if (!slab && cushion_spend()) slab = malloc(POOL_SLAB);
+  if (!slab) out_of_memory();
+  vm->pool_slabs[vm->pool_nslabs++] = slab;
+  return slab;
+}
+
 /* A block from a fresh slab, handed out by bumping a pointer: the slab's pages are
 ** touched only as blocks are used (start-up stays small). */
 static void *pool_carve(VM *vm, size_t cls) {
   size_t block = (cls + 1) * POOL_GRAIN;
   if (vm->pool_bump[cls] + block > vm->pool_end[cls]) {
-    if (vm->pool_nslabs == vm->pool_slab_cap) {
-      size_t cap = vm->pool_slab_cap ? vm->pool_slab_cap * 2 : 64;
-      void **s = realloc_or_spend(vm->pool_slabs, cap * sizeof *s);
-      if (!s) out_of_memory();
-      vm->pool_slabs = s;
-      vm->pool_slab_cap = cap;
-    }
-    /* Once the heap is past a few MiB, slabs are 2 MiB huge pages: a program holding
-    ** many objects (a million tasks) takes one page fault per 2 MiB, not per 4 KiB. */
-    size_t bytes = vm->pool_nslabs >= 64 ? POOL_HUGE_SLAB : POOL_SLAB;
-    if (!cushion && !cushion_spent) cushion_fill(); /* first slab: memory is plentiful */
-    char *slab = bytes == POOL_HUGE_SLAB ? aligned_alloc(POOL_HUGE_SLAB, bytes) : malloc(bytes);
-    if (!slab && bytes == POOL_HUGE_SLAB) slab = malloc(bytes = POOL_SLAB); /* a smaller one */
-    if (!slab && cushion_spend()) slab = malloc(bytes = POOL_SLAB);
-    if (!slab) out_of_memory();
-#ifdef MADV_HUGEPAGE
-    if (bytes == POOL_HUGE_SLAB) madvise(slab, bytes, MADV_HUGEPAGE);
-#endif
-    vm->pool_slabs[vm->pool_nslabs++] = slab;
+    char *slab = pool_new_slab(vm);
     vm->pool_bump[cls] = slab;
-    vm->pool_end[cls] = slab + bytes;
+    vm->pool_end[cls] = slab + POOL_SLAB;
   }
   void *b = vm->pool_bump[cls];
   vm->pool_bump[cls] += block;
@@ -501,7 +521,7 @@ static void free_object(VM *vm, Obj *o) {
   switch ((ObjType)o->type) {
   case OBJ_STR:
     size = (o->cls->flags & CLASS_BUILTIN)
-               ? sizeof(ObjStr) + ((ObjStr *)o)->size + 1
+               ? ASY_STR_OBJ_SIZE(((ObjStr *)o)->size)
                : ASY_STR_ATTRS_OFFSET(((ObjStr *)o)->size) + sizeof(ObjDict *);
     break;
   case OBJ_BYTES: size = sizeof(ObjBytes) + ((ObjBytes *)o)->size + 1; break;
@@ -686,6 +706,7 @@ void asy_gc_free_all(VM *vm) {
   free(vm->pool_slabs);
   vm->pool_slabs = NULL;
   vm->pool_nslabs = vm->pool_slab_cap = 0;
+  vm->pool_arena = vm->pool_arena_end = NULL;
   memset(vm->pool_free, 0, sizeof vm->pool_free);
   memset(vm->pool_bump, 0, sizeof vm->pool_bump);
   memset(vm->pool_end, 0, sizeof vm->pool_end);

@@ -258,6 +258,7 @@ struct VM {
   char *pool_bump[ASY_POOL_CLASSES], *pool_end[ASY_POOL_CLASSES]; /* each class's newest slab */
   void **pool_slabs;   /* the slabs they are carved from, freed at exit */
   size_t pool_nslabs, pool_slab_cap;
+  char *pool_arena, *pool_arena_end; /* the 2 MiB huge-page arena big heaps' slabs come from */
 
   AsySource *sources; /* every source text loaded (for tracebacks) */
 
