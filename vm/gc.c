@@ -16,6 +16,7 @@
 #include "vm/obj/bigint.h"
 #include "vm/obj/context.h"
 #include "vm/obj/deque.h"
+#include "vm/obj/dict.h"
 #include "vm/obj/str.h"
 
 #define GC_MIN_HEAP (4u << 20) /* no collection while a program and its imports start */
@@ -293,6 +294,9 @@ static bool gray_overflow;
 void asy_gc_mark_obj(VM *vm, Obj *o) {
   if (!o || o->marked) return;
   o->marked = 1;
+  /* A plain str refers to nothing but its class, a root: no trip through the gray stack
+  ** (strings are most of what a big heap holds). */
+  if (o->type == OBJ_STR && o->cls == vm->types.str) return;
   if (vm->gray_count == vm->gray_capacity) {
     size_t cap = vm->gray_capacity ? vm->gray_capacity * 2 : 1024;
     Obj **gray = realloc_or_spend(vm->gray, cap * sizeof(Obj *));
@@ -515,38 +519,78 @@ static void mark_roots(VM *vm, bool at_exit) {
 
 /* ---- freeing ------------------------------------------------------------------- */
 
-/* Free one object and the raw buffers it owns, keeping the byte count honest. */
-static void free_object(VM *vm, Obj *o) {
-  size_t size = 0;
+/* The bytes of o's own block as asy_alloc_obj was asked for them. */
+static size_t obj_size(Obj *o) {
   switch ((ObjType)o->type) {
   case OBJ_STR:
-    size = (o->cls->flags & CLASS_BUILTIN)
+    return (o->cls->flags & CLASS_BUILTIN)
                ? ASY_STR_OBJ_SIZE(((ObjStr *)o)->size)
                : ASY_STR_ATTRS_OFFSET(((ObjStr *)o)->size) + sizeof(ObjDict *);
-    break;
-  case OBJ_BYTES: size = sizeof(ObjBytes) + ((ObjBytes *)o)->size + 1; break;
-  case OBJ_TUPLE: size = sizeof(ObjTuple) + ((ObjTuple *)o)->size * sizeof(Value); break;
+  case OBJ_BYTES: return sizeof(ObjBytes) + ((ObjBytes *)o)->size + 1;
+  case OBJ_TUPLE: return sizeof(ObjTuple) + ((ObjTuple *)o)->size * sizeof(Value);
+  case OBJ_LIST: return sizeof(ObjList);
+  case OBJ_DICT: return sizeof(ObjDict);
+  case OBJ_SET: return sizeof(ObjSet);
+  case OBJ_RANGE: return sizeof(ObjRange);
+  case OBJ_SLICE: return sizeof(ObjSlice);
+  case OBJ_CODE: return sizeof(ObjCode);
+  case OBJ_FUNCTION: return sizeof(ObjFunction);
+  case OBJ_CELL: return sizeof(ObjCell);
+  case OBJ_BOUND: return sizeof(ObjBound);
+  case OBJ_NATIVE: return sizeof(ObjNative);
+  case OBJ_CLASS: return sizeof(ObjClass);
+  case OBJ_INSTANCE:
+    return o->cls->flags & (CLASS_BOXED | CLASS_HAS_SLOTS) ? sizeof(ObjBoxed) : sizeof(ObjInstance);
+  case OBJ_EXCEPTION: return sizeof(ObjException);
+  case OBJ_MODULE: return sizeof(ObjModule);
+  case OBJ_ITER: return sizeof(ObjIter);
+  case OBJ_DICTVIEW: return sizeof(ObjDictView);
+  case OBJ_WRAPPER: return sizeof(ObjWrapper);
+  case OBJ_SUPER: return sizeof(ObjSuper);
+  case OBJ_FILE: return sizeof(ObjFile);
+  case OBJ_GEN: return sizeof(ObjGen);
+  case OBJ_HANDLE: return sizeof(ObjHandle);
+  case OBJ_CONTEXT: return sizeof(ObjContext);
+  case OBJ_BIGINT:
+    return sizeof(ObjBigInt) + (size_t)((ObjBigInt *)o)->z->_mp_alloc * sizeof(mp_limb_t);
+  case OBJ_DEQUE: return sizeof(ObjDeque);
+  case OBJ_FUTURE: return asy_future_size((ObjFuture *)o);
+  case OBJ_NATIVE_DATA: return sizeof(ObjNativeData);
+  case OBJ_TYPE_COUNT: break;
+  }
+  return 0;
+}
+
+size_t asy_gc_sizeof(Obj *o) {
+  size_t n = obj_size(o);
+  switch ((ObjType)o->type) {
+  case OBJ_LIST: return n + ((ObjList *)o)->capacity * sizeof(Value);
+  case OBJ_DICT: return n + asy_dict_buffer_bytes((ObjDict *)o);
+  case OBJ_SET: {
+    ObjSet *s = (ObjSet *)o;
+    return n + (s->table ? (s->mask + 1) * sizeof(SetEntry) : 0);
+  }
+  case OBJ_GEN: return n + ((ObjGen *)o)->capacity * sizeof(Value);
+  case OBJ_DEQUE: return n + ((ObjDeque *)o)->cap * sizeof(Value);
+  default: return n;
+  }
+}
+
+/* Free one object and the raw buffers it owns, keeping the byte count honest. */
+static void free_object(VM *vm, Obj *o) {
+  size_t size = obj_size(o);
+  switch ((ObjType)o->type) {
   case OBJ_LIST: {
     ObjList *l = (ObjList *)o;
     ASY_FREE(vm, Value, l->items, l->capacity);
-    size = sizeof(ObjList);
     break;
   }
-  case OBJ_DICT: {
-    ObjDict *d = (ObjDict *)o;
-    ASY_FREE(vm, DictEntry, d->entries, d->capacity);
-    ASY_FREE(vm, int32_t, d->index, d->index_size);
-    size = sizeof(ObjDict);
-    break;
-  }
+  case OBJ_DICT: asy_dict_release(vm, (ObjDict *)o); break;
   case OBJ_SET: {
     ObjSet *s = (ObjSet *)o;
     if (s->table) ASY_FREE(vm, SetEntry, s->table, s->mask + 1);
-    size = sizeof(ObjSet);
     break;
   }
-  case OBJ_RANGE: size = sizeof(ObjRange); break;
-  case OBJ_SLICE: size = sizeof(ObjSlice); break;
   case OBJ_CODE: {
     ObjCode *c = (ObjCode *)o;
     ASY_FREE(vm, int, c->cell2arg, c->cell2arg ? c->ncells : 0);
@@ -557,58 +601,31 @@ static void free_object(VM *vm, Obj *o) {
     ASY_FREE(vm, ExcEntry, c->exctable, c->nexc);
     ASY_FREE(vm, AsyNameCache, c->name_cache, c->name_cache ? c->nnames : 0);
     ASY_FREE(vm, AsyAttrSite, c->attr_sites, c->attr_sites ? 2 * ASY_SITE_WAYS * (size_t)c->nnames : 0);
-    size = sizeof(ObjCode);
     break;
   }
-  case OBJ_FUNCTION: size = sizeof(ObjFunction); break;
-  case OBJ_CELL: size = sizeof(ObjCell); break;
-  case OBJ_BOUND: size = sizeof(ObjBound); break;
-  case OBJ_NATIVE: size = sizeof(ObjNative); break;
-  case OBJ_CLASS: size = sizeof(ObjClass); break;
-  case OBJ_INSTANCE: size = sizeof(ObjInstance); break;
-  case OBJ_EXCEPTION: size = sizeof(ObjException); break;
-  case OBJ_MODULE: size = sizeof(ObjModule); break;
-  case OBJ_ITER: size = sizeof(ObjIter); break;
-  case OBJ_DICTVIEW: size = sizeof(ObjDictView); break;
-  case OBJ_WRAPPER: size = sizeof(ObjWrapper); break;
-  case OBJ_SUPER: size = sizeof(ObjSuper); break;
   case OBJ_FILE: {
     ObjFile *f = (ObjFile *)o;
     if (f->fp && !f->closed && !f->borrowed) fclose((FILE *)f->fp);
-    size = sizeof(ObjFile);
     break;
   }
   case OBJ_GEN: {
     ObjGen *g = (ObjGen *)o;
     if (g->slots) asy_pool_realloc(vm, g->slots, sizeof(Value) * g->capacity, 0);
-    size = sizeof(ObjGen);
     break;
   }
-  case OBJ_HANDLE: size = sizeof(ObjHandle); break;
-  case OBJ_CONTEXT: size = sizeof(ObjContext); break;
-  case OBJ_BIGINT: {
-    ObjBigInt *b = (ObjBigInt *)o;
-    size = sizeof(ObjBigInt) + (size_t)b->z->_mp_alloc * sizeof(mp_limb_t);
-    mpz_clear(b->z);
-    break;
-  }
+  case OBJ_BIGINT: mpz_clear(((ObjBigInt *)o)->z); break;
   case OBJ_DEQUE: {
     ObjDeque *d = (ObjDeque *)o;
     if (d->items) ASY_FREE(vm, Value, d->items, d->cap);
-    size = sizeof(ObjDeque);
     break;
   }
-  case OBJ_FUTURE:
-    asy_future_release(vm, (ObjFuture *)o);
-    size = asy_future_size((ObjFuture *)o);
-    break;
+  case OBJ_FUTURE: asy_future_release(vm, (ObjFuture *)o); break;
   case OBJ_NATIVE_DATA: {
     ObjNativeData *nd = (ObjNativeData *)o;
     if (nd->finalize) nd->finalize(nd->data);
-    size = sizeof(ObjNativeData);
     break;
   }
-  case OBJ_TYPE_COUNT: break;
+  default: break;
   }
   vm->bytes_allocated -= size < vm->bytes_allocated ? size : vm->bytes_allocated;
   obj_free(vm, o);

@@ -78,6 +78,9 @@ void asy_gc_finalize_at_exit(VM *vm);
 /* Mark one value / object (for mark hooks of native data and libraries, vm.h). */
 void asy_gc_mark_value(VM *vm, Value v);
 void asy_gc_mark_obj(VM *vm, Obj *o);
+/* The bytes o occupies: its own block plus the raw buffers it owns (a list's item array,
+** a dict's tables), not the objects it refers to (sys.getsizeof). */
+size_t asy_gc_sizeof(Obj *o);
 /* Free every object (vm_free). */
 void asy_gc_free_all(VM *vm);
 
