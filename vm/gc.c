@@ -122,7 +122,15 @@ void asy_push_root(VM *vm, Value v) {
 ** slabs: most objects are small and short-lived (handles, tuples, bound methods,
 ** coroutines), and malloc's per-call bookkeeping was a third of a task switch. Freed
 ** blocks go back to their list; slabs are freed at exit. Under AddressSanitizer every
-** object is its own malloc, so use-after-free is still caught. */
+** object is its own malloc, so use-after-free is still caught.
+**
+** Pooled objects are not on the all-objects list (vm->objects holds the malloc'd ones):
+** the sweep walks the slabs block by block instead. Walking a linked list of a few
+** hundred thousand objects was one cache miss after another (90% of a collection's
+** time on strings_dicts); the slabs are read in address order, which the hardware
+** prefetches. So every carved block says what it is in its first byte, where an object
+** has its type: POOL_FREE for a block on a free list (the link is in its second word),
+** POOL_RAW for a raw buffer of asy_pool_realloc (behind a header of its own). */
 #if defined(__SANITIZE_ADDRESS__)
 #define ASY_POOL 0
 #elif defined(__has_feature)
@@ -137,15 +145,17 @@ enum {
   POOL_GRAIN = 16,
   POOL_CLASSES = ASY_POOL_CLASSES,
   POOL_SLAB = 64 * 1024,
-  POOL_HUGE_SLAB = 2 << 20
+  POOL_ARENA = 2 << 20,
+  POOL_FREE = 0xff, /* first byte of a block on a free list */
+  POOL_RAW = 0xfe,  /* first byte of an asy_pool_realloc buffer's block */
+  RAW_HEADER = 16,  /* what precedes such a buffer (keeps it 16-byte aligned) */
+  SLAB_TAG = POOL_SLAB - 1
 };
 
-/* A 64 KiB slab for one size class. Once the heap is past a few MiB the slabs are cut
-** from 2 MiB huge-page arenas, so a program holding many objects (a million tasks) takes
-** one page fault per 2 MiB, not per 4 KiB. The arena is shared by all the size classes:
-** a huge page is resident as a whole once touched, and one arena per class would leave up
-** to sixteen of them mostly empty (strings_dicts peaked 18 MB higher that way). */
-static char *pool_new_slab(VM *vm) {
+/* vm->pool_slabs records the 2 MiB arenas (tag 0 in the low bits: freed at exit) and the
+** 64 KiB slabs cut from them, tagged with 1 + their size class (arenas are 2 MiB and so
+** slabs 64 KiB aligned: the low 16 bits are free). */
+static void pool_record(VM *vm, char *p, size_t tag) {
   if (vm->pool_nslabs == vm->pool_slab_cap) {
     size_t cap = vm->pool_slab_cap ? vm->pool_slab_cap * 2 : 64;
     void **s = realloc_or_spend(vm->pool_slabs, cap * sizeof *s);
@@ -153,28 +163,31 @@ static char *pool_new_slab(VM *vm) {
     vm->pool_slabs = s;
     vm->pool_slab_cap = cap;
   }
+  vm->pool_slabs[vm->pool_nslabs++] = (void *)((uintptr_t)p | tag);
+}
+
+/* A 64 KiB slab for size class cls, cut from the current arena. Only the pages a program
+** touches become resident, except that once the heap is past a few MiB the arenas are
+** huge pages, so a program holding many objects (a million tasks) takes one page fault
+** per 2 MiB, not per 4 KiB. The arena is shared by all the size classes: a huge page is
+** resident as a whole once touched, and a huge slab per class would leave up to sixteen of
+** them mostly empty (strings_dicts peaked 18 MB higher that way). */
+static char *pool_new_slab(VM *vm, size_t cls) {
   if (!cushion && !cushion_spent) cushion_fill(); /* first slab: memory is plentiful */
-  if (vm->pool_arena && vm->pool_arena + POOL_SLAB <= vm->pool_arena_end) {
-    char *slab = vm->pool_arena; /* freed at exit with its arena */
-    vm->pool_arena += POOL_SLAB;
-    return slab;
-  }
-  if (vm->pool_nslabs >= 64) {
-    char *arena = aligned_alloc(POOL_HUGE_SLAB, POOL_HUGE_SLAB);
-    if (arena) {
+  if (!vm->pool_arena || vm->pool_arena + POOL_SLAB > vm->pool_arena_end) {
+    char *arena = aligned_alloc(POOL_ARENA, POOL_ARENA);
+    if (!arena && cushion_spend()) arena = aligned_alloc(POOL_ARENA, POOL_ARENA);
+    if (!arena) out_of_memory();
 #ifdef MADV_HUGEPAGE
-      madvise(arena, POOL_HUGE_SLAB, MADV_HUGEPAGE);
+    if (vm->pool_nslabs >= 64) madvise(arena, POOL_ARENA, MADV_HUGEPAGE);
 #endif
-      vm->pool_slabs[vm->pool_nslabs++] = arena;
-      vm->pool_arena = arena + POOL_SLAB;
-      vm->pool_arena_end = arena + POOL_HUGE_SLAB;
-      return arena;
-    }
+    pool_record(vm, arena, 0);
+    vm->pool_arena = arena;
+    vm->pool_arena_end = arena + POOL_ARENA;
   }
-  char *slab = malloc(POOL_SLAB);
-  if (!slab && cushion_spend()) slab = malloc(POOL_SLAB);
-  if (!slab) out_of_memory();
-  vm->pool_slabs[vm->pool_nslabs++] = slab;
+  char *slab = vm->pool_arena;
+  vm->pool_arena += POOL_SLAB;
+  pool_record(vm, slab, cls + 1);
   return slab;
 }
 
@@ -183,7 +196,7 @@ static char *pool_new_slab(VM *vm) {
 static void *pool_carve(VM *vm, size_t cls) {
   size_t block = (cls + 1) * POOL_GRAIN;
   if (vm->pool_bump[cls] + block > vm->pool_end[cls]) {
-    char *slab = pool_new_slab(vm);
+    char *slab = pool_new_slab(vm, cls);
     vm->pool_bump[cls] = slab;
     vm->pool_end[cls] = slab + POOL_SLAB;
   }
@@ -195,14 +208,31 @@ static void *pool_carve(VM *vm, size_t cls) {
 /* A block of size class cls, from its free list or a slab; and back. */
 static void *pool_take(VM *vm, size_t cls) {
   void **b = vm->pool_free[cls];
-  if (b) vm->pool_free[cls] = *b;
+  if (b) vm->pool_free[cls] = b[1];
   else b = pool_carve(vm, cls);
   return b;
 }
 
 static void pool_give(VM *vm, void *block, size_t cls) {
-  *(void **)block = vm->pool_free[cls];
+  *(uint8_t *)block = POOL_FREE;
+  ((void **)block)[1] = vm->pool_free[cls];
   vm->pool_free[cls] = block;
+}
+
+/* Call fn on every object in the pool's slabs (the blocks carved so far, neither free
+** nor raw). fn may free the object it is given. */
+static void pool_each(VM *vm, void (*fn)(VM *vm, Obj *o)) {
+  for (size_t s = 0; s < vm->pool_nslabs; s++) {
+    uintptr_t e = (uintptr_t)vm->pool_slabs[s];
+    size_t tag = e & SLAB_TAG;
+    if (!tag) continue; /* an arena */
+    size_t cls = tag - 1, block = (cls + 1) * POOL_GRAIN;
+    char *p = (char *)(e & ~(uintptr_t)SLAB_TAG), *end = p + POOL_SLAB;
+    char *bump = vm->pool_bump[cls];
+    if (bump > p && bump <= end) end = bump; /* the class's newest slab: carved so far */
+    for (; p + block <= end; p += block)
+      if (*(uint8_t *)p < POOL_RAW) fn(vm, (Obj *)p);
+  }
 }
 
 static Obj *obj_malloc(VM *vm, size_t size) {
@@ -227,19 +257,21 @@ static void obj_free(VM *vm, Obj *o) {
 }
 
 void *asy_pool_realloc(VM *vm, void *ptr, size_t old_size, size_t new_size) {
-  const size_t limit = POOL_GRAIN * POOL_CLASSES;
+  const size_t limit = POOL_GRAIN * POOL_CLASSES - RAW_HEADER;
   bool old_pooled = ASY_POOL && old_size && old_size <= limit;
   bool new_pooled = ASY_POOL && new_size && new_size <= limit;
   if (!old_pooled && !new_pooled) return asy_realloc(vm, ptr, old_size, new_size);
-  size_t old_cls = old_size ? (old_size - 1) / POOL_GRAIN : 0;
-  size_t new_cls = new_size ? (new_size - 1) / POOL_GRAIN : 0;
+  size_t old_cls = old_size ? (old_size + RAW_HEADER - 1) / POOL_GRAIN : 0;
+  size_t new_cls = new_size ? (new_size + RAW_HEADER - 1) / POOL_GRAIN : 0;
   if (ptr && old_pooled && new_pooled && old_cls == new_cls) {
     account(vm, old_size, new_size);
     return ptr;
   }
   void *p = NULL;
   if (new_pooled) {
-    p = pool_take(vm, new_cls);
+    uint8_t *b = pool_take(vm, new_cls);
+    b[0] = POOL_RAW; /* the sweep passes it by */
+    p = b + RAW_HEADER;
     account(vm, 0, new_size);
   } else if (new_size) {
     p = asy_realloc(vm, NULL, 0, new_size);
@@ -247,7 +279,7 @@ void *asy_pool_realloc(VM *vm, void *ptr, size_t old_size, size_t new_size) {
   if (ptr) {
     if (p) memcpy(p, ptr, old_size < new_size ? old_size : new_size);
     if (old_pooled) {
-      pool_give(vm, ptr, old_cls);
+      pool_give(vm, (char *)ptr - RAW_HEADER, old_cls);
       account(vm, old_size, 0);
     } else {
       asy_realloc(vm, ptr, old_size, 0);
@@ -261,8 +293,10 @@ static Obj *link_obj(VM *vm, Obj *o, size_t size, ObjType type, ObjClass *cls) {
   vm->bytes_allocated += size;
   o->type = (uint8_t)type;
   o->cls = cls;
-  o->next = vm->objects;
-  vm->objects = o;
+  if (!o->pool) { /* pooled objects are found by walking the slabs (pool_each) */
+    o->next = vm->objects;
+    vm->objects = o;
+  }
   asy_push_root(vm, OBJ_VAL(o));
   return o;
 }
@@ -631,8 +665,14 @@ static void free_object(VM *vm, Obj *o) {
   obj_free(vm, o);
 }
 
+static void sweep_pooled(VM *vm, Obj *o) {
+  if (o->marked) o->marked = 0;
+  else free_object(vm, o);
+}
+
 static void sweep(VM *vm) {
-  Obj **link = &vm->objects;
+  pool_each(vm, sweep_pooled);
+  Obj **link = &vm->objects; /* the malloc'd objects */
   while (*link) {
     Obj *o = *link;
     if (o->marked) {
@@ -650,16 +690,19 @@ static void sweep(VM *vm) {
 /* Trace every queued object. If the gray stack could not grow, some marked objects were
 ** never queued: tracing a marked object again only re-marks what is already marked, so
 ** every marked object is traced once more until a pass queues without overflowing. */
+static void retrace(VM *vm, Obj *o) {
+  if (!o->marked) return;
+  blacken(vm, o);
+  while (vm->gray_count > 0) blacken(vm, vm->gray[--vm->gray_count]);
+}
+
 static void drain_gray(VM *vm) {
   for (;;) {
     while (vm->gray_count > 0) blacken(vm, vm->gray[--vm->gray_count]);
     if (!gray_overflow) return;
     gray_overflow = false;
-    for (Obj *o = vm->objects; o; o = o->next) {
-      if (!o->marked) continue;
-      blacken(vm, o);
-      while (vm->gray_count > 0) blacken(vm, vm->gray[--vm->gray_count]);
-    }
+    pool_each(vm, retrace);
+    for (Obj *o = vm->objects; o; o = o->next) retrace(vm, o);
   }
 }
 
@@ -700,18 +743,25 @@ static void clear_main_globals(VM *vm) {
   }
 }
 
+static void unmark(VM *vm, Obj *o) {
+  (void)vm;
+  o->marked = 0;
+}
+
 void asy_gc_finalize_at_exit(VM *vm) {
   if (vm->gc_paused || !asy_finalize_has_candidates(vm)) return;
   clear_main_globals(vm);
   vm->gc_paused++;
   mark_with_finalizers(vm, true);
   /* Nothing is freed: the finalizers may still use what the modules hold. */
+  pool_each(vm, unmark);
   for (Obj *o = vm->objects; o; o = o->next) o->marked = 0;
   vm->gc_paused--;
   asy_finalize_run(vm);
 }
 
 void asy_gc_free_all(VM *vm) {
+  pool_each(vm, free_object);
   Obj *o = vm->objects;
   while (o) {
     Obj *next = o->next;
@@ -719,7 +769,8 @@ void asy_gc_free_all(VM *vm) {
     o = next;
   }
   vm->objects = NULL;
-  for (size_t i = 0; i < vm->pool_nslabs; i++) free(vm->pool_slabs[i]);
+  for (size_t i = 0; i < vm->pool_nslabs; i++) /* the arenas; their slabs go with them */
+    if (!((uintptr_t)vm->pool_slabs[i] & SLAB_TAG)) free(vm->pool_slabs[i]);
   free(vm->pool_slabs);
   vm->pool_slabs = NULL;
   vm->pool_nslabs = vm->pool_slab_cap = 0;

@@ -246,7 +246,7 @@ struct VM {
   Value argv; /* list of str for sys.argv */
 
   /* GC (gc.c) */
-  Obj *objects; /* all-objects list */
+  Obj *objects; /* the malloc'd objects (the pooled ones are in pool_slabs) */
   size_t bytes_allocated, next_gc;
   bool gc_stress; /* ASY_GC_STRESS=1: collect on every allocation */
   int gc_paused;  /* > 0: no collection (while building the VM) */
