@@ -665,9 +665,31 @@ static void free_object(VM *vm, Obj *o) {
   obj_free(vm, o);
 }
 
+/* Free o, or, if it is a class, put it on the (empty after marking) gray stack to be
+** freed last: freeing a str or an instance reads its class (obj_size), which may die in
+** the same sweep and lies anywhere in the slabs. */
+static void free_classes_last(VM *vm, Obj *o) {
+  if (o->type == OBJ_CLASS) {
+    if (vm->gray_count == vm->gray_capacity) {
+      size_t cap = vm->gray_capacity ? vm->gray_capacity * 2 : 1024;
+      Obj **gray = realloc_or_spend(vm->gray, cap * sizeof(Obj *));
+      if (!gray) out_of_memory();
+      vm->gray = gray;
+      vm->gray_capacity = cap;
+    }
+    vm->gray[vm->gray_count++] = o;
+    return;
+  }
+  free_object(vm, o);
+}
+
+static void free_deferred_classes(VM *vm) {
+  while (vm->gray_count > 0) free_object(vm, vm->gray[--vm->gray_count]);
+}
+
 static void sweep_pooled(VM *vm, Obj *o) {
   if (o->marked) o->marked = 0;
-  else free_object(vm, o);
+  else free_classes_last(vm, o);
 }
 
 static void sweep(VM *vm) {
@@ -680,9 +702,10 @@ static void sweep(VM *vm) {
       link = &o->next;
     } else {
       *link = o->next;
-      free_object(vm, o);
+      free_classes_last(vm, o);
     }
   }
+  free_deferred_classes(vm);
 }
 
 /* Mark what the roots reach, then queue (and mark) the unreachable objects whose
@@ -761,14 +784,16 @@ void asy_gc_finalize_at_exit(VM *vm) {
 }
 
 void asy_gc_free_all(VM *vm) {
-  pool_each(vm, free_object);
+  vm->gray_count = 0;
+  pool_each(vm, free_classes_last);
   Obj *o = vm->objects;
   while (o) {
     Obj *next = o->next;
-    free_object(vm, o);
+    free_classes_last(vm, o);
     o = next;
   }
   vm->objects = NULL;
+  free_deferred_classes(vm);
   for (size_t i = 0; i < vm->pool_nslabs; i++) /* the arenas; their slabs go with them */
     if (!((uintptr_t)vm->pool_slabs[i] & SLAB_TAG)) free(vm->pool_slabs[i]);
   free(vm->pool_slabs);
