@@ -744,7 +744,11 @@ void asy_gc_collect(VM *vm) {
   asy_strings_sweep(vm);
   sweep(vm);
   vm->class_epoch++; /* freed classes and names may come back at the same addresses */
-  vm->next_gc = vm->bytes_allocated * 2;
+  /* The next collection when the heap has grown by half what survived: peak memory is
+  ** about live * 1.5 plus the allocator's slack (it was live * 2, 66 MB on strings_dicts
+  ** against 56 MB now). The slab sweep made a collection cheap enough to run 2x as often
+  ** for the same total time as before it. */
+  vm->next_gc = vm->bytes_allocated + vm->bytes_allocated / 2;
   if (vm->next_gc < GC_MIN_HEAP) vm->next_gc = GC_MIN_HEAP;
   vm->gc_paused--;
 }
