@@ -19,7 +19,7 @@
 #include "vm/obj/dict.h"
 #include "vm/obj/str.h"
 
-#define GC_MIN_HEAP (4u << 20) /* no collection while a program and its imports start */
+#define GC_MIN_HEAP (4u << 20) /* the least growth between collections (a program starting) */
 
 /* ---- running out of memory -----------------------------------------------------------
 ** An allocation whose caller can report failure (asy_try_realloc: a container growing, a
@@ -129,8 +129,10 @@ void asy_push_root(VM *vm, Value v) {
 ** hundred thousand objects was one cache miss after another (90% of a collection's
 ** time on strings_dicts); the slabs are read in address order, which the hardware
 ** prefetches. So every carved block says what it is in its first byte, where an object
-** has its type: POOL_FREE for a block on a free list (the link is in its second word),
-** POOL_RAW for a raw buffer of asy_pool_realloc (behind a header of its own). */
+** has its type: POOL_FREE for a block on a free list (the link is in its second word).
+** The raw buffers of asy_pool_realloc come from slabs of their own, which the sweep
+** passes by: a pool "kind" is a size class (objects) or POOL_CLASSES + a size class
+** (raw buffers), with its own free list and newest slab. */
 #if defined(__SANITIZE_ADDRESS__)
 #define ASY_POOL 0
 #elif defined(__has_feature)
@@ -147,13 +149,14 @@ enum {
   POOL_SLAB = 64 * 1024,
   POOL_ARENA = 2 << 20,
   POOL_FREE = 0xff, /* first byte of a block on a free list */
-  POOL_RAW = 0xfe,  /* first byte of an asy_pool_realloc buffer's block */
-  RAW_HEADER = 16,  /* what precedes such a buffer (keeps it 16-byte aligned) */
   SLAB_TAG = POOL_SLAB - 1
 };
 
+/* The block size of pool kind k (a size class, or POOL_CLASSES + one for raw buffers). */
+static inline size_t kind_block(size_t k) { return (k % POOL_CLASSES + 1) * POOL_GRAIN; }
+
 /* vm->pool_slabs records the 2 MiB arenas (tag 0 in the low bits: freed at exit) and the
-** 64 KiB slabs cut from them, tagged with 1 + their size class (arenas are 2 MiB and so
+** 64 KiB slabs cut from them, tagged with 1 + their pool kind (arenas are 2 MiB and so
 ** slabs 64 KiB aligned: the low 16 bits are free). */
 static void pool_record(VM *vm, char *p, size_t tag) {
   if (vm->pool_nslabs == vm->pool_slab_cap) {
@@ -172,7 +175,7 @@ static void pool_record(VM *vm, char *p, size_t tag) {
 ** per 2 MiB, not per 4 KiB. The arena is shared by all the size classes: a huge page is
 ** resident as a whole once touched, and a huge slab per class would leave up to sixteen of
 ** them mostly empty (strings_dicts peaked 18 MB higher that way). */
-static char *pool_new_slab(VM *vm, size_t cls) {
+static char *pool_new_slab(VM *vm, size_t k) {
   if (!cushion && !cushion_spent) cushion_fill(); /* first slab: memory is plentiful */
   if (!vm->pool_arena || vm->pool_arena + POOL_SLAB > vm->pool_arena_end) {
     char *arena = aligned_alloc(POOL_ARENA, POOL_ARENA);
@@ -187,51 +190,51 @@ static char *pool_new_slab(VM *vm, size_t cls) {
   }
   char *slab = vm->pool_arena;
   vm->pool_arena += POOL_SLAB;
-  pool_record(vm, slab, cls + 1);
+  pool_record(vm, slab, k + 1);
   return slab;
 }
 
 /* A block from a fresh slab, handed out by bumping a pointer: the slab's pages are
 ** touched only as blocks are used (start-up stays small). */
-static void *pool_carve(VM *vm, size_t cls) {
-  size_t block = (cls + 1) * POOL_GRAIN;
-  if (vm->pool_bump[cls] + block > vm->pool_end[cls]) {
-    char *slab = pool_new_slab(vm, cls);
-    vm->pool_bump[cls] = slab;
-    vm->pool_end[cls] = slab + POOL_SLAB;
+static void *pool_carve(VM *vm, size_t k) {
+  size_t block = kind_block(k);
+  if (vm->pool_bump[k] + block > vm->pool_end[k]) {
+    char *slab = pool_new_slab(vm, k);
+    vm->pool_bump[k] = slab;
+    vm->pool_end[k] = slab + POOL_SLAB;
   }
-  void *b = vm->pool_bump[cls];
-  vm->pool_bump[cls] += block;
+  void *b = vm->pool_bump[k];
+  vm->pool_bump[k] += block;
   return b;
 }
 
-/* A block of size class cls, from its free list or a slab; and back. */
-static void *pool_take(VM *vm, size_t cls) {
-  void **b = vm->pool_free[cls];
-  if (b) vm->pool_free[cls] = b[1];
-  else b = pool_carve(vm, cls);
+/* A block of pool kind k, from its free list or a slab; and back. */
+static void *pool_take(VM *vm, size_t k) {
+  void **b = vm->pool_free[k];
+  if (b) vm->pool_free[k] = b[1];
+  else b = pool_carve(vm, k);
   return b;
 }
 
-static void pool_give(VM *vm, void *block, size_t cls) {
+static void pool_give(VM *vm, void *block, size_t k) {
   *(uint8_t *)block = POOL_FREE;
-  ((void **)block)[1] = vm->pool_free[cls];
-  vm->pool_free[cls] = block;
+  ((void **)block)[1] = vm->pool_free[k];
+  vm->pool_free[k] = block;
 }
 
-/* Call fn on every object in the pool's slabs (the blocks carved so far, neither free
-** nor raw). fn may free the object it is given. */
+/* Call fn on every object in the pool's object slabs (the blocks carved so far and not
+** free). fn may free the object it is given. */
 static void pool_each(VM *vm, void (*fn)(VM *vm, Obj *o)) {
   for (size_t s = 0; s < vm->pool_nslabs; s++) {
     uintptr_t e = (uintptr_t)vm->pool_slabs[s];
     size_t tag = e & SLAB_TAG;
-    if (!tag) continue; /* an arena */
+    if (!tag || tag > POOL_CLASSES) continue; /* an arena, or raw buffers */
     size_t cls = tag - 1, block = (cls + 1) * POOL_GRAIN;
     char *p = (char *)(e & ~(uintptr_t)SLAB_TAG), *end = p + POOL_SLAB;
     char *bump = vm->pool_bump[cls];
     if (bump > p && bump <= end) end = bump; /* the class's newest slab: carved so far */
     for (; p + block <= end; p += block)
-      if (*(uint8_t *)p < POOL_RAW) fn(vm, (Obj *)p);
+      if (*(uint8_t *)p != POOL_FREE) fn(vm, (Obj *)p);
   }
 }
 
@@ -257,21 +260,19 @@ static void obj_free(VM *vm, Obj *o) {
 }
 
 void *asy_pool_realloc(VM *vm, void *ptr, size_t old_size, size_t new_size) {
-  const size_t limit = POOL_GRAIN * POOL_CLASSES - RAW_HEADER;
+  const size_t limit = POOL_GRAIN * POOL_CLASSES;
   bool old_pooled = ASY_POOL && old_size && old_size <= limit;
   bool new_pooled = ASY_POOL && new_size && new_size <= limit;
   if (!old_pooled && !new_pooled) return asy_realloc(vm, ptr, old_size, new_size);
-  size_t old_cls = old_size ? (old_size + RAW_HEADER - 1) / POOL_GRAIN : 0;
-  size_t new_cls = new_size ? (new_size + RAW_HEADER - 1) / POOL_GRAIN : 0;
+  size_t old_cls = old_size ? POOL_CLASSES + (old_size - 1) / POOL_GRAIN : 0;
+  size_t new_cls = new_size ? POOL_CLASSES + (new_size - 1) / POOL_GRAIN : 0;
   if (ptr && old_pooled && new_pooled && old_cls == new_cls) {
     account(vm, old_size, new_size);
     return ptr;
   }
   void *p = NULL;
   if (new_pooled) {
-    uint8_t *b = pool_take(vm, new_cls);
-    b[0] = POOL_RAW; /* the sweep passes it by */
-    p = b + RAW_HEADER;
+    p = pool_take(vm, new_cls);
     account(vm, 0, new_size);
   } else if (new_size) {
     p = asy_realloc(vm, NULL, 0, new_size);
@@ -279,7 +280,7 @@ void *asy_pool_realloc(VM *vm, void *ptr, size_t old_size, size_t new_size) {
   if (ptr) {
     if (p) memcpy(p, ptr, old_size < new_size ? old_size : new_size);
     if (old_pooled) {
-      pool_give(vm, (char *)ptr - RAW_HEADER, old_cls);
+      pool_give(vm, ptr, old_cls);
       account(vm, old_size, 0);
     } else {
       asy_realloc(vm, ptr, old_size, 0);
@@ -325,33 +326,44 @@ Obj *asy_try_alloc_obj(VM *vm, size_t size, ObjType type, ObjClass *cls) {
 /* The gray stack could not grow during this collection (gc.c's out-of-memory notes). */
 static bool gray_overflow;
 
-void asy_gc_mark_obj(VM *vm, Obj *o) {
+/* The gray stack is full: grow it, or note that it could not. */
+static __attribute__((noinline)) bool gray_grow(VM *vm) {
+  size_t cap = vm->gray_capacity ? vm->gray_capacity * 2 : 1024;
+  Obj **gray = realloc_or_spend(vm->gray, cap * sizeof(Obj *));
+  if (!gray) { /* marked but not queued: drain_gray re-traces the marked objects */
+    gray_overflow = true;
+    return false;
+  }
+  vm->gray = gray;
+  vm->gray_capacity = cap;
+  return true;
+}
+
+/* Inlined into blacken: the collector's innermost step. */
+static inline void mark_obj(VM *vm, Obj *o) {
   if (!o || o->marked) return;
   o->marked = 1;
   /* A plain str refers to nothing but its class, a root: no trip through the gray stack
   ** (strings are most of what a big heap holds). */
   if (o->type == OBJ_STR && o->cls == vm->types.str) return;
-  if (vm->gray_count == vm->gray_capacity) {
-    size_t cap = vm->gray_capacity ? vm->gray_capacity * 2 : 1024;
-    Obj **gray = realloc_or_spend(vm->gray, cap * sizeof(Obj *));
-    if (!gray) { /* marked but not queued: drain_gray re-traces the marked objects */
-      gray_overflow = true;
-      return;
-    }
-    vm->gray = gray;
-    vm->gray_capacity = cap;
-  }
+  if (vm->gray_count == vm->gray_capacity && !gray_grow(vm)) return;
   vm->gray[vm->gray_count++] = o;
 }
 
+void asy_gc_mark_obj(VM *vm, Obj *o) { mark_obj(vm, o); }
+
 void asy_gc_mark_value(VM *vm, Value v) {
-  if (IS_OBJ(v)) asy_gc_mark_obj(vm, AS_OBJ(v));
+  if (IS_OBJ(v)) mark_obj(vm, AS_OBJ(v));
 }
 
-#define MARK(p) asy_gc_mark_obj(vm, (Obj *)(p))
-#define MARKV(v) asy_gc_mark_value(vm, (v))
+#define MARK(p) mark_obj(vm, (Obj *)(p))
+#define MARKV(v) \
+  do { \
+    Value v_ = (v); \
+    if (IS_OBJ(v_)) mark_obj(vm, AS_OBJ(v_)); \
+  } while (0)
 
-static void mark_values(VM *vm, const Value *vs, size_t n) {
+static inline void mark_values(VM *vm, const Value *vs, size_t n) {
   for (size_t i = 0; i < n; i++) MARKV(vs[i]);
 }
 
@@ -554,7 +566,7 @@ static void mark_roots(VM *vm, bool at_exit) {
 /* ---- freeing ------------------------------------------------------------------- */
 
 /* The bytes of o's own block as asy_alloc_obj was asked for them. */
-static size_t obj_size(Obj *o) {
+static inline size_t obj_size(Obj *o) {
   switch ((ObjType)o->type) {
   case OBJ_STR:
     return (o->cls->flags & CLASS_BUILTIN)
@@ -668,19 +680,12 @@ static void free_object(VM *vm, Obj *o) {
 /* Free o, or, if it is a class, put it on the (empty after marking) gray stack to be
 ** freed last: freeing a str or an instance reads its class (obj_size), which may die in
 ** the same sweep and lies anywhere in the slabs. */
-static void free_classes_last(VM *vm, Obj *o) {
-  if (o->type == OBJ_CLASS) {
-    if (vm->gray_count == vm->gray_capacity) {
-      size_t cap = vm->gray_capacity ? vm->gray_capacity * 2 : 1024;
-      Obj **gray = realloc_or_spend(vm->gray, cap * sizeof(Obj *));
-      if (!gray) out_of_memory();
-      vm->gray = gray;
-      vm->gray_capacity = cap;
-    }
+static inline void free_classes_last(VM *vm, Obj *o) {
+  if (o->type == OBJ_CLASS && (vm->gray_count < vm->gray_capacity || gray_grow(vm))) {
     vm->gray[vm->gray_count++] = o;
     return;
   }
-  free_object(vm, o);
+  free_object(vm, o); /* (a class too when memory is that short) */
 }
 
 static void free_deferred_classes(VM *vm) {
@@ -744,12 +749,13 @@ void asy_gc_collect(VM *vm) {
   asy_strings_sweep(vm);
   sweep(vm);
   vm->class_epoch++; /* freed classes and names may come back at the same addresses */
-  /* The next collection when the heap has grown by half what survived: peak memory is
-  ** about live * 1.5 plus the allocator's slack (it was live * 2, 66 MB on strings_dicts
-  ** against 56 MB now). The slab sweep made a collection cheap enough to run 2x as often
-  ** for the same total time as before it. */
-  vm->next_gc = vm->bytes_allocated + vm->bytes_allocated / 2;
-  if (vm->next_gc < GC_MIN_HEAP) vm->next_gc = GC_MIN_HEAP;
+  /* The next collection when the heap has grown by half what survived, or by 4 MiB when
+  ** little survived: peak memory is about live * 1.5 plus the allocator's slack (it was
+  ** live * 2: 66 MB on strings_dicts against 55 MB now), and a small heap is not
+  ** collected more often than before. The slab sweep made a collection cheap enough to
+  ** run twice as often for the time one took before it. */
+  size_t live = vm->bytes_allocated;
+  vm->next_gc = live + (live / 2 > GC_MIN_HEAP ? live / 2 : GC_MIN_HEAP);
   vm->gc_paused--;
 }
 

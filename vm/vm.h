@@ -254,8 +254,9 @@ struct VM {
   size_t gray_count, gray_capacity;
   Obj **temp_roots;
   size_t temp_count, temp_capacity; /* see gc.h */
-  void *pool_free[ASY_POOL_CLASSES]; /* free small-object blocks by 16-byte size class (gc.c) */
-  char *pool_bump[ASY_POOL_CLASSES], *pool_end[ASY_POOL_CLASSES]; /* each class's newest slab */
+  /* free blocks by 16-byte size class (gc.c): objects' classes, then raw buffers' */
+  void *pool_free[2 * ASY_POOL_CLASSES];
+  char *pool_bump[2 * ASY_POOL_CLASSES], *pool_end[2 * ASY_POOL_CLASSES]; /* newest slabs */
   void **pool_slabs;   /* the slabs they are carved from, freed at exit */
   size_t pool_nslabs, pool_slab_cap;
   char *pool_arena, *pool_arena_end; /* the 2 MiB huge-page arena big heaps' slabs come from */

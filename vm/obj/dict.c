@@ -75,9 +75,10 @@ size_t asy_dict_buffer_bytes(ObjDict *d) {
 
 void asy_dict_release(VM *vm, ObjDict *d) {
   size_t cap = capacity_of(d);
-  ASY_FREE(vm, DictEntry, d->entries, cap);
+  /* the index lives in the entries' buffer, after them (resize) */
+  asy_realloc(vm, d->entries, cap * sizeof(DictEntry) + d->index_size * index_width(d->index_size),
+              0);
   if (d->hashes) ASY_FREE(vm, int64_t, d->hashes, cap);
-  asy_realloc(vm, d->index, d->index_size * index_width(d->index_size), 0);
   d->entries = NULL;
   d->hashes = NULL;
   d->index = NULL;
@@ -107,12 +108,14 @@ static bool resize(VM *vm, ObjDict *d, size_t minsize, bool may_fail, bool with_
   size_t cap = usable(size), width = index_width(size);
   bool fits = size < INT32_MAX && cap <= SIZE_MAX / sizeof(DictEntry);
   void *(*alloc)(VM *, void *, size_t, size_t) = may_fail ? asy_try_realloc : asy_realloc;
-  DictEntry *entries = fits ? alloc(vm, NULL, 0, cap * sizeof(DictEntry)) : NULL;
-  void *index = entries ? alloc(vm, NULL, 0, size * width) : NULL;
+  /* One buffer holds the entries and then the index, as CPython's keys object: one
+  ** allocation per table, not two. */
+  size_t bytes = cap * sizeof(DictEntry) + size * width;
+  DictEntry *entries = fits ? alloc(vm, NULL, 0, bytes) : NULL;
+  void *index = entries ? (char *)entries + cap * sizeof(DictEntry) : NULL;
   int64_t *hashes = index && with_hashes ? alloc(vm, NULL, 0, cap * sizeof(int64_t)) : NULL;
   if (!index || (with_hashes && !hashes)) {
-    if (index) asy_realloc(vm, index, size * width, 0);
-    if (entries) ASY_FREE(vm, DictEntry, entries, cap);
+    if (entries) asy_realloc(vm, entries, bytes, 0);
     asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError));
     return false;
   }
