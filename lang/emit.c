@@ -442,6 +442,63 @@ static int flow_stacksize(Unit *u, const uint32_t *code, int n, const ExcEntry *
   return maxd;
 }
 
+/* Superinstructions (opcodes.h): over LOAD_FAST, when what follows it makes a common
+** pair or run, write the fused form; the instructions it stands for stay in place. Run
+** after the stack depth is computed (the fused forms describe no stack effect of their
+** own). */
+static bool plain_local_arg(uint32_t ins) { /* a LOAD_FAST, or a fused one whose arg is
+                                              the local alone */
+  int op = ASY_OP(ins);
+  return op == OP_LOAD_FAST || op == OP_LOAD_FAST_LOAD_FAST || op == OP_LOAD_FAST_LOAD_CONST ||
+         op == OP_LOAD_FAST_LOAD_ATTR || op == OP_LOAD_FAST_STORE_ATTR;
+}
+
+static void fuse(uint32_t *code, int n, const Value *consts) {
+  /* Backwards, so that LOAD_FAST_LOAD_FAST sees what its second LOAD_FAST became: it
+  ** reads that instruction's argument as a local index. */
+  for (int i = n - 2; i >= 0; i--) {
+    uint32_t local = ASY_ARG(code[i]);
+    if (ASY_OP(code[i]) != OP_LOAD_FAST) continue;
+    if (ASY_OP(code[i + 1]) == OP_LOAD_ATTR) { /* `self.x`, `self.f(...)` */
+      code[i] = ASY_INS(OP_LOAD_FAST_LOAD_ATTR, local);
+      continue;
+    }
+    if (plain_local_arg(code[i + 1])) { /* `a + b` */
+      code[i] = ASY_INS(OP_LOAD_FAST_LOAD_FAST, local);
+      continue;
+    }
+    if (ASY_OP(code[i + 1]) == OP_STORE_ATTR) { /* `self.x = v` */
+      code[i] = ASY_INS(OP_LOAD_FAST_STORE_ATTR, local);
+      continue;
+    }
+    if (ASY_OP(code[i + 1]) != OP_LOAD_CONST) continue;
+    Value k = consts[ASY_ARG(code[i + 1])];
+    if (local < 256 && IS_INT(k) && i + 2 < n) {
+      int64_t c = AS_INT(k);
+      uint32_t next = code[i + 2], op = ASY_ARG(next);
+      bool add = op == BINOP_ADD || op == BINOP_ADD + ASY_INPLACE;
+      bool sub = op == BINOP_SUBTRACT || op == BINOP_SUBTRACT + ASY_INPLACE;
+      if (ASY_OP(next) == OP_BINARY_OP && (add || sub) && c > -32768 && c < 32768) {
+        int64_t addend = add ? c : -c;
+        int fused = i + 3 < n && ASY_OP(code[i + 3]) == OP_STORE_FAST ? OP_LOAD_FAST_ADD_INT_STORE
+                                                                      : OP_LOAD_FAST_ADD_INT;
+        code[i] = ASY_INS(fused, local | ((uint32_t)(addend & 0xffff) << 8));
+        continue;
+      }
+      if (ASY_OP(next) == OP_COMPARE_OP && op < 6 && i + 3 < n &&
+          ASY_OP(code[i + 3]) == OP_POP_JUMP_IF_FALSE && c >= -4096 && c < 4096) {
+        /* the operator as the interpreter's comparison mask (interp.c's cmp_masks) */
+        static const uint32_t masks[6] = {
+            [CMP_LT] = 1, [CMP_LE] = 3, [CMP_EQ] = 2, [CMP_NE] = 5, [CMP_GT] = 4, [CMP_GE] = 6};
+        code[i] = ASY_INS(OP_LOAD_FAST_CMP_INT,
+                          local | (masks[op] << 8) | ((uint32_t)(c & 0x1fff) << 11));
+        continue;
+      }
+    }
+    code[i] = ASY_INS(OP_LOAD_FAST_LOAD_CONST, local);
+  }
+}
+
 static ObjStr *intern_name(Compiler *c, const char *s) {
   ObjStr *o = asy_str_intern(c->vm, s, strlen(s));
   asy_push_root(c->vm, OBJ_VAL(o));
@@ -492,6 +549,7 @@ ObjCode *assemble(Compiler *c) {
   }
   int stacksize = flow_stacksize(u, u->code, n, ex, nex);
   if (u->maxdepth > stacksize) stacksize = u->maxdepth;
+  fuse(u->code, n, u->consts);
 
   /* Objects first (each allocation may collect; everything is temp-rooted). */
   ObjStr *name = intern_name(c, u->name);
@@ -524,6 +582,7 @@ ObjCode *assemble(Compiler *c) {
   co->ncells = u->ncells;
   co->nfree = u->nfree;
   co->stacksize = stacksize;
+  asy_code_set_sizes(co);
   co->firstline = u->firstline;
   co->varnames = varnames;
   if (u->ncells) {

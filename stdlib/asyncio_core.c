@@ -106,9 +106,10 @@ static Value c_running_stack(VM *vm, int argc, Value *args, ObjDict *kw) {
   Fiber *f = vm->fiber;
   for (int i = f->frame_count - 1 - (int)skip; i >= 0; i--) {
     Frame *fr = &f->frames[i];
-    Value gen = fr->gen ? OBJ_VAL(fr->gen) : NONE_VAL;
+    ObjGen *g = asy_frame_gen(fr);
+    Value gen = g ? OBJ_VAL(g) : NONE_VAL;
     asy_list_append(vm, out, frame_entry(vm, gen, fr->code, (uint32_t)(fr->ip - fr->code->code)));
-    if (fr->gen && (i == 0 || !f->frames[i - 1].gen || (fr->flags & FRAME_ENTRY))) break;
+    if (g && (i == 0 || !asy_frame_gen(&f->frames[i - 1]) || (fr->flags & FRAME_ENTRY))) break;
   }
   return OBJ_VAL(out);
 }

@@ -23,12 +23,28 @@
 #include "vm/obj/str.h"
 
 #include "vm/obj/bytes.h"
+#include "vm/obj/dict.h"
+#include "vm/obj/dtoa.h"
 #include "vm/obj/list.h"
 
 /* CPython's C encoder and scanner count nested containers against the C recursion
 ** limit (10000 in 3.13; a top-level dumps/loads gets 9998 levels), not the Python one. The
 ** C stack check backs it up where frames are large (sanitizer builds). */
 #define MAX_DEPTH 9997
+
+/* The number of UTF-8 continuation bytes in p[0..n): a str's length is its size less these
+** (str text is always well-formed). Eight bytes at a time: bit 7 set, bit 6 clear. */
+static size_t utf8_continuations(const char *p, size_t n) {
+  size_t cont = 0, i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x;
+    memcpy(&x, p + i, 8);
+    uint64_t m = (x & ~(x << 1) & 0x8080808080808080u) >> 7; /* one bit per byte */
+    cont += (size_t)((m * 0x0101010101010101u) >> 56);
+  }
+  for (; i < n; i++) cont += ((unsigned char)p[i] & 0xC0) == 0x80;
+  return cont;
+}
 
 /* ---- encoder ------------------------------------------------------------------------------ */
 
@@ -47,58 +63,89 @@ typedef struct {
   int nmarkers, cap_markers;
 } Encoder;
 
+/* Appending to the output: in place while it fits, asy_buf_put's growth otherwise. */
+static inline void out_put(AsyBuf *b, const char *p, size_t n) {
+  if (b->cap - b->len >= n) {
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+  } else {
+    asy_buf_put(b, p, n);
+  }
+}
+static inline void out_putc(AsyBuf *b, char c) {
+  if (b->len < b->cap) b->data[b->len++] = c;
+  else asy_buf_putc(b, c);
+}
+#define out_puts(b, lit) out_put((b), (lit), strlen(lit))
+
+/* \uXXXX for a UTF-16 code unit. */
+static void put_u_escape(AsyBuf *b, uint32_t v) {
+  static const char hex[] = "0123456789abcdef";
+  char t[6] = {'\\', 'u', hex[(v >> 12) & 15], hex[(v >> 8) & 15], hex[(v >> 4) & 15], hex[v & 15]};
+  out_put(b, t, 6);
+}
+
+/* Bytes copied through unchanged: bit 1 with ensure_ascii (' '..'~' but '"' and '\\'),
+** bit 2 without (also 0x7f and every byte of a non-ASCII character). */
+static const uint8_t plain_byte[256] = {
+#define P3 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3
+#define P2 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2
+    0,  0,  0,  0,  0,  0,  0,  0,  0, 0, 0, 0, 0, 0, 0, 0, /* 0x00 */
+    0,  0,  0,  0,  0,  0,  0,  0,  0, 0, 0, 0, 0, 0, 0, 0, /* 0x10 */
+    3,  3,  0,  3,  3,  3,  3,  3,  3, 3, 3, 3, 3, 3, 3, 3, /* 0x20: '"' */
+    P3, P3,                                                 /* 0x30-0x4f */
+    3,  3,  3,  3,  3,  3,  3,  3,  3, 3, 3, 3, 0, 3, 3, 3, /* 0x50: '\\' */
+    P3,                                                     /* 0x60 */
+    3,  3,  3,  3,  3,  3,  3,  3,  3, 3, 3, 3, 3, 3, 3, 2, /* 0x70: 0x7f */
+    P2, P2, P2, P2, P2, P2, P2, P2,                         /* 0x80-0xff */
+#undef P3
+#undef P2
+};
+
 static void put_escaped(Encoder *e, ObjStr *s) {
   AsyBuf *b = &e->out;
-  asy_buf_putc(b, '"');
-  const char *p = s->chars;
+  out_putc(b, '"');
+  const unsigned char *p = (const unsigned char *)s->chars;
   size_t n = s->size;
+  uint8_t mask = e->ensure_ascii ? 1 : 2;
   for (size_t i = 0; i < n;) {
-    unsigned char c = (unsigned char)p[i];
-    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+    if (plain_byte[p[i]] & mask) {
       size_t j = i + 1;
-      while (j < n && (unsigned char)p[j] >= 0x20 && (unsigned char)p[j] < 0x7f && p[j] != '"' &&
-             p[j] != '\\')
-        j++;
-      asy_buf_put(b, p + i, j - i);
+      while (j < n && (plain_byte[p[j]] & mask)) j++;
+      out_put(b, (const char *)p + i, j - i);
       i = j;
       continue;
     }
+    unsigned char c = p[i];
     switch (c) {
     /* clang-format off */
-    case '"': asy_buf_puts(b, "\\\""); i++; continue;
-    case '\\': asy_buf_puts(b, "\\\\"); i++; continue;
-    case '\n': asy_buf_puts(b, "\\n"); i++; continue;
-    case '\r': asy_buf_puts(b, "\\r"); i++; continue;
-    case '\t': asy_buf_puts(b, "\\t"); i++; continue;
-    case '\b': asy_buf_puts(b, "\\b"); i++; continue;
-    case '\f': asy_buf_puts(b, "\\f"); i++; continue;
+    case '"': out_puts(b, "\\\""); i++; continue;
+    case '\\': out_puts(b, "\\\\"); i++; continue;
+    case '\n': out_puts(b, "\\n"); i++; continue;
+    case '\r': out_puts(b, "\\r"); i++; continue;
+    case '\t': out_puts(b, "\\t"); i++; continue;
+    case '\b': out_puts(b, "\\b"); i++; continue;
+    case '\f': out_puts(b, "\\f"); i++; continue;
     /* clang-format on */
     default: break;
     }
-    if (c < 0x20) {
-      asy_buf_printf(b, "\\u%04x", c);
+    if (c < 0x80) { /* the other controls, and 0x7f with ensure_ascii */
+      put_u_escape(b, c);
       i++;
       continue;
     }
-    if (!e->ensure_ascii) {
-      /* 0x7f and non-ASCII pass through unchanged */
-      size_t adv;
-      asy_utf8_decode(p + i, n - i, &adv);
-      asy_buf_put(b, p + i, adv);
-      i += adv;
-      continue;
-    }
     size_t adv;
-    uint32_t cp = asy_utf8_decode(p + i, n - i, &adv);
+    uint32_t cp = asy_utf8_decode((const char *)p + i, n - i, &adv);
     i += adv;
     if (cp >= 0x10000) {
       uint32_t v = cp - 0x10000;
-      asy_buf_printf(b, "\\u%04x\\u%04x", 0xd800 | (v >> 10), 0xdc00 | (v & 0x3ff));
+      put_u_escape(b, 0xd800 | (v >> 10));
+      put_u_escape(b, 0xdc00 | (v & 0x3ff));
     } else {
-      asy_buf_printf(b, "\\u%04x", cp);
+      put_u_escape(b, cp);
     }
   }
-  asy_buf_putc(b, '"');
+  out_putc(b, '"');
 }
 
 /* float.__repr__ with JSON's names for the special values. */
@@ -112,18 +159,18 @@ static bool put_float(Encoder *e, double d) {
                 AS_STR(r)->chars);
       return false;
     }
-    asy_buf_puts(&e->out, isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
+    out_puts(&e->out, isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
     return true;
   }
-  Value r = asy_repr(vm, FLOAT_VAL(d));
-  if (IS_EXC(r)) return false;
-  asy_buf_put_str(&e->out, AS_STR(r));
+  char buf[40];
+  asy_float_repr(d, buf);
+  out_puts(&e->out, buf);
   return true;
 }
 
 static void put_newline_indent(Encoder *e) {
-  asy_buf_putc(&e->out, '\n');
-  for (int i = 0; i < e->level; i++) asy_buf_put(&e->out, e->indent, e->indent_len);
+  out_putc(&e->out, '\n');
+  for (int i = 0; i < e->level; i++) out_put(&e->out, e->indent, e->indent_len);
 }
 
 static bool push_marker(Encoder *e, Obj *o) {
@@ -154,7 +201,12 @@ static void pop_marker(Encoder *e) {
 static bool encode(Encoder *e, Value v, int depth);
 
 static bool encode_int(Encoder *e, int64_t i) {
-  asy_buf_printf(&e->out, "%lld", (long long)i);
+  char buf[24], *p = buf + sizeof buf;
+  uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
+  do *--p = (char)('0' + u % 10);
+  while (u /= 10);
+  if (i < 0) *--p = '-';
+  out_put(&e->out, p, (size_t)(buf + sizeof buf - p));
   return true;
 }
 
@@ -162,11 +214,11 @@ static bool encode_list(Encoder *e, Value v, int depth) {
   VM *vm = e->vm;
   size_t n = IS_LIST(v) ? AS_LIST(v)->size : AS_TUPLE(v)->size;
   if (n == 0) {
-    asy_buf_puts(&e->out, "[]");
+    out_puts(&e->out, "[]");
     return true;
   }
   if (!push_marker(e, AS_OBJ(v))) return false;
-  asy_buf_putc(&e->out, '[');
+  out_putc(&e->out, '[');
   if (e->has_indent) {
     e->level++;
     put_newline_indent(e);
@@ -175,7 +227,7 @@ static bool encode_list(Encoder *e, Value v, int depth) {
     size_t size = IS_LIST(v) ? AS_LIST(v)->size : AS_TUPLE(v)->size;
     if (i >= size) break;
     if (i > 0) {
-      asy_buf_put(&e->out, e->item_sep, e->item_sep_len);
+      out_put(&e->out, e->item_sep, e->item_sep_len);
       if (e->has_indent) put_newline_indent(e);
     }
     Value item = IS_LIST(v) ? AS_LIST(v)->items[i] : AS_TUPLE(v)->items[i];
@@ -185,7 +237,7 @@ static bool encode_list(Encoder *e, Value v, int depth) {
     e->level--;
     put_newline_indent(e);
   }
-  asy_buf_putc(&e->out, ']');
+  out_putc(&e->out, ']');
   pop_marker(e);
   (void)vm;
   return true;
@@ -248,47 +300,61 @@ static bool encode_dict(Encoder *e, Value v, int depth) {
   VM *vm = e->vm;
   ObjDict *d = AS_DICT(v);
   if (d->count == 0) {
-    asy_buf_puts(&e->out, "{}");
+    out_puts(&e->out, "{}");
     return true;
   }
   if (!push_marker(e, AS_OBJ(v))) return false;
-  /* Snapshot the items (as PyMapping_Items does), sorted if asked. */
-  ObjList *items = asy_list_new(vm, d->count);
+  /* Snapshot the items (as PyMapping_Items does: a `default` hook may change the dict),
+  ** as key, value, key, value… in one list; (key, value) tuples when they are sorted. */
+  ObjList *items = asy_list_new(vm, 2 * d->count);
   for (size_t i = 0; i < d->used; i++) {
     DictEntry *en = &d->entries[i];
     if (IS_UNDEF(en->key)) continue;
-    Value kv[2] = {en->key, en->value};
-    asy_list_append(vm, items, OBJ_VAL(asy_tuple_from(vm, 2, kv)));
+    if (e->sort_keys) {
+      Value kv[2] = {en->key, en->value};
+      asy_list_append(vm, items, OBJ_VAL(asy_tuple_from(vm, 2, kv)));
+    } else {
+      items->items[items->size++] = en->key;
+      items->items[items->size++] = en->value;
+    }
   }
-  if (e->sort_keys && IS_EXC(asy_list_sort(vm, items, NONE_VAL, false))) return false;
-  asy_buf_putc(&e->out, '{');
+  if (e->sort_keys) {
+    if (IS_EXC(asy_list_sort(vm, items, NONE_VAL, false))) return false;
+    ObjList *flat = asy_list_new(vm, 2 * items->size);
+    for (size_t i = 0; i < items->size; i++) {
+      ObjTuple *kv = AS_TUPLE(items->items[i]);
+      flat->items[flat->size++] = kv->items[0];
+      flat->items[flat->size++] = kv->items[1];
+    }
+    items = flat;
+  }
+  out_putc(&e->out, '{');
   if (e->has_indent) {
     e->level++;
     put_newline_indent(e);
   }
   bool first = true;
-  for (size_t i = 0; i < items->size; i++) {
-    ObjTuple *kv = AS_TUPLE(items->items[i]);
+  for (size_t i = 0; i < items->size; i += 2) {
     ObjStr *key;
     bool skip;
-    if (!key_string(e, kv->items[0], &key, &skip)) {
+    if (!key_string(e, items->items[i], &key, &skip)) {
       if (skip) continue;
       return false;
     }
     if (!first) {
-      asy_buf_put(&e->out, e->item_sep, e->item_sep_len);
+      out_put(&e->out, e->item_sep, e->item_sep_len);
       if (e->has_indent) put_newline_indent(e);
     }
     first = false;
     put_escaped(e, key);
-    asy_buf_put(&e->out, e->key_sep, e->key_sep_len);
-    if (!encode(e, kv->items[1], depth + 1)) return false;
+    out_put(&e->out, e->key_sep, e->key_sep_len);
+    if (!encode(e, items->items[i + 1], depth + 1)) return false;
   }
   if (e->has_indent) {
     e->level--;
     put_newline_indent(e);
   }
-  asy_buf_putc(&e->out, '}');
+  out_putc(&e->out, '}');
   pop_marker(e);
   return true;
 }
@@ -302,8 +368,8 @@ static bool encode(Encoder *e, Value v, int depth) {
     return false;
   }
   switch (v.tag) {
-  case VAL_NONE: asy_buf_puts(&e->out, "null"); return true;
-  case VAL_BOOL: asy_buf_puts(&e->out, AS_BOOL(v) ? "true" : "false"); return true;
+  case VAL_NONE: out_puts(&e->out, "null"); return true;
+  case VAL_BOOL: out_puts(&e->out, AS_BOOL(v) ? "true" : "false"); return true;
   case VAL_INT: return encode_int(e, AS_INT(v));
   case VAL_FLOAT: return put_float(e, AS_FLOAT(v));
   default: break;
@@ -447,7 +513,12 @@ static Value dumps_impl(VM *vm, Value obj, ObjDict *kw) {
     asy_buf_free(&e.out);
     return EXC_VAL;
   }
-  return OBJ_VAL(asy_buf_to_str(&e.out));
+  /* the str straight from the buffer, its length counted without decoding */
+  size_t n = e.out.len;
+  ObjStr *r = asy_str_alloc(vm, n, n - utf8_continuations(e.out.data, n));
+  if (n) memcpy(r->chars, e.out.data, n);
+  asy_buf_free(&e.out);
+  return OBJ_VAL(r);
 }
 
 Value asy_json_dumps(VM *vm, Value v) { return dumps_impl(vm, v, NULL); }
@@ -486,8 +557,74 @@ typedef struct {
   ObjStr *doc;
   const char *s;
   size_t n;
+  bool ascii;  /* the document is ASCII: a string's length is its byte count */
+  bool strict; /* control characters inside strings are errors (strict=True) */
   Value object_hook, pairs_hook, parse_float, parse_int;
 } Decoder;
+
+/* Recently decoded keys (and one-character strings), shared between loads() calls so a
+** key seen before costs no allocation and keeps its computed hash: CPython's memo does
+** the same within one call. Direct-mapped on a cheap hash of the text; the collector
+** empties it at every collection (json_keys_mark), so it never keeps a string alive.
+** One VM per process owns it (vm). */
+#define KEY_CACHE_SIZE 1024
+#define KEY_CACHE_MAX 64 /* longer texts are not cached */
+static struct {
+  VM *vm;
+  ObjStr *slot[KEY_CACHE_SIZE];
+} key_cache;
+
+static void json_keys_mark(VM *vm) {
+  if (key_cache.vm == vm) memset(key_cache.slot, 0, sizeof key_cache.slot);
+}
+
+static void json_keys_release(VM *vm) {
+  if (key_cache.vm == vm) {
+    memset(key_cache.slot, 0, sizeof key_cache.slot);
+    key_cache.vm = NULL;
+  }
+}
+
+static size_t key_slot(const char *p, size_t n) {
+  uint64_t a = 0, b = 0;
+  if (n >= 8) {
+    memcpy(&a, p, 8);
+    memcpy(&b, p + n - 8, 8);
+  } else if (n >= 4) {
+    uint32_t x, y;
+    memcpy(&x, p, 4);
+    memcpy(&y, p + n - 4, 4);
+    a = x;
+    b = y;
+  } else if (n > 0) {
+    a = (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[n / 2] << 8 |
+        (uint64_t)(unsigned char)p[n - 1] << 16;
+  }
+  uint64_t h = (a ^ (b * 0x9E3779B97F4A7C15u) ^ n) * 0xff51afd7ed558ccdu;
+  return (size_t)(h ^ (h >> 29)) & (KEY_CACHE_SIZE - 1);
+}
+
+/* A str of the document's text p[0..size) holding `length` code points; from the key
+** cache when `cache` and the text is short. */
+static Value make_str(Decoder *d, const char *p, size_t size, size_t length, bool cache) {
+  VM *vm = d->vm;
+  size_t k = 0;
+  if (cache && size <= KEY_CACHE_MAX && key_cache.vm == vm) {
+    k = key_slot(p, size);
+    ObjStr *c = key_cache.slot[k];
+    if (c && c->size == size && memcmp(c->chars, p, size) == 0) {
+      /* only the cache holds it: a collection before it is stored would free it */
+      asy_push_root(vm, OBJ_VAL(c));
+      return OBJ_VAL(c);
+    }
+  } else {
+    cache = false;
+  }
+  ObjStr *s = asy_str_alloc(vm, size, length);
+  memcpy(s->chars, p, size);
+  if (cache) key_cache.slot[k] = s;
+  return OBJ_VAL(s);
+}
 
 /* Raise JSONDecodeError(msg, doc, pos) with pos a byte offset (converted to code points). */
 static Value decode_error(Decoder *d, const char *msg, size_t byte_pos) {
@@ -526,8 +663,11 @@ static Value decode_error(Decoder *d, const char *msg, size_t byte_pos) {
   return asy_raise_value(vm, exc);
 }
 
-static size_t skip_ws(Decoder *d, size_t i) {
-  while (i < d->n && (d->s[i] == ' ' || d->s[i] == '\t' || d->s[i] == '\n' || d->s[i] == '\r')) i++;
+static inline size_t skip_ws(Decoder *d, size_t i) {
+  /* every whitespace byte is <= ' ': one test passes the rest */
+  while (i < d->n && (unsigned char)d->s[i] <= ' ' &&
+         (d->s[i] == ' ' || d->s[i] == '\t' || d->s[i] == '\n' || d->s[i] == '\r'))
+    i++;
   return i;
 }
 
@@ -550,16 +690,58 @@ static int32_t hex4(Decoder *d, size_t i) {
   return v;
 }
 
-/* Parse a string whose opening quote is at s[start]; *end = index after the closing quote. */
-static Value scan_string(Decoder *d, size_t start, size_t *end) {
+/* Bytes that end a run of plain text inside a string: '"', '\\' and the controls. */
+static const bool str_stop[256] = {
+    1,         1,          1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x00-0x0f */
+    1,         1,          1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x10-0x1f */
+    ['"'] = 1, ['\\'] = 1,
+};
+
+/* The index of the first byte at or after j that str_stop marks, or n. Eight bytes at a
+** time: in each word, the lowest byte the bit tricks flag is a true match (a borrow only
+** flags bytes above one), which is the one wanted. */
+static inline size_t find_stop(const unsigned char *u, size_t j, size_t n) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+  for (; j + 8 <= n; j += 8) {
+    uint64_t x;
+    memcpy(&x, u + j, 8);
+    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+    uint64_t t = (((q - ones) & ~q) | ((b - ones) & ~b) | ((x - ones * 0x20) & ~x)) & highs;
+    if (t) return j + (size_t)(__builtin_ctzll(t) >> 3);
+  }
+#endif
+  while (j < n && !str_stop[u[j]]) j++;
+  return j;
+}
+
+/* Parse a string whose opening quote is at s[start]; *end = index after the closing quote.
+** A key (or a one-character value) may come from the key cache. */
+static Value scan_string(Decoder *d, size_t start, size_t *end, bool key) {
+  const unsigned char *u = (const unsigned char *)d->s;
+  size_t i = start + 1, j = i, n = d->n;
+  /* The common case: no escape. The str is made straight from the document's text. */
+  if (d->ascii) {
+    j = find_stop(u, j, n);
+    if (j < n && u[j] == '"') {
+      *end = j + 1;
+      return make_str(d, d->s + i, j - i, j - i, key || j - i <= 1);
+    }
+  } else {
+    j = find_stop(u, j, n);
+    size_t cont = utf8_continuations(d->s + i, j - i);
+    if (j < n && u[j] == '"') {
+      *end = j + 1;
+      return make_str(d, d->s + i, j - i, j - i - cont, key || j - i <= 1);
+    }
+  }
   AsyBuf b;
   asy_buf_init(&b, d->vm);
-  size_t i = start + 1;
-  for (;;) {
-    size_t j = i;
-    while (j < d->n && d->s[j] != '"' && d->s[j] != '\\' && (unsigned char)d->s[j] >= 0x20) j++;
+  for (;; j = i) { /* i: the start of the run not copied yet */
+    j = find_stop(u, j, n);
+    while (j < n && u[j] < 0x20 && !d->strict) j = find_stop(u, j + 1, n);
     asy_buf_put(&b, d->s + i, j - i);
-    if (j >= d->n) {
+    if (j >= n) {
       asy_buf_free(&b);
       return decode_error(d, "Unterminated string starting at", start);
     }
@@ -624,9 +806,12 @@ static Value scan_number(Decoder *d, size_t i, size_t *end, bool *matched) {
   *matched = false;
   if (j < d->n && d->s[j] == '-') j++;
   if (j >= d->n || d->s[j] < '0' || d->s[j] > '9') return UNDEF_VAL;
+  /* the integer part's value, while it fits an int64 (18 digits always do) */
+  uint64_t ival = 0;
   if (d->s[j] == '0') j++;
   else
-    while (j < d->n && d->s[j] >= '0' && d->s[j] <= '9') j++;
+    for (; j < d->n && d->s[j] >= '0' && d->s[j] <= '9'; j++)
+      ival = ival * 10 + (uint64_t)(d->s[j] - '0');
   bool is_float = false;
   if (j + 1 < d->n && d->s[j] == '.' && d->s[j + 1] >= '0' && d->s[j + 1] <= '9') {
     is_float = true;
@@ -644,6 +829,12 @@ static Value scan_number(Decoder *d, size_t i, size_t *end, bool *matched) {
   }
   *matched = true;
   *end = j;
+  Value hook = is_float ? d->parse_float : d->parse_int;
+  if (!is_float && IS_UNDEF(hook)) {
+    /* int(text) without the call: up to 18 digits fit an int64 */
+    bool neg = d->s[i] == '-';
+    if (j - i - neg <= 18) return INT_VAL(neg ? -(int64_t)ival : (int64_t)ival);
+  }
   char small[64];
   size_t len = j - i;
   char *text = len < sizeof small ? small : malloc(len + 1);
@@ -651,15 +842,14 @@ static Value scan_number(Decoder *d, size_t i, size_t *end, bool *matched) {
   memcpy(text, d->s + i, len);
   text[len] = '\0';
   Value r;
-  Value hook = is_float ? d->parse_float : d->parse_int;
   if (!IS_UNDEF(hook)) {
     Value arg = OBJ_VAL(asy_str_new(vm, text, len));
     r = asy_call(vm, hook, 1, &arg, NULL);
   } else if (is_float) {
     r = FLOAT_VAL(strtod(text, NULL));
   } else {
-    Value arg = OBJ_VAL(asy_str_new(vm, text, len));
-    r = asy_call(vm, OBJ_VAL(vm->types.int_), 1, &arg, NULL);
+    bool neg = text[0] == '-';
+    r = asy_int_from_digits(vm, text + neg, len - neg, 10, neg);
   }
   if (text != small) free(text);
   return r;
@@ -706,7 +896,7 @@ static Value scan_object(Decoder *d, size_t i, size_t *end, int depth) {
     if (i >= d->n || d->s[i] != '"')
       return decode_error(d, "Expecting property name enclosed in double quotes", i);
     size_t kend;
-    Value key = scan_string(d, i, &kend);
+    Value key = scan_string(d, i, &kend, true);
     if (IS_EXC(key)) return key;
     i = skip_ws(d, kend);
     if (i >= d->n || d->s[i] != ':') return decode_error(d, "Expecting ':' delimiter", i);
@@ -718,7 +908,7 @@ static Value scan_object(Decoder *d, size_t i, size_t *end, int depth) {
     if (pairs) {
       Value kv[2] = {key, v};
       asy_list_append(vm, plist, OBJ_VAL(asy_tuple_from(vm, 2, kv)));
-    } else if (!asy_dict_set(vm, obj, key, v)) {
+    } else if (!asy_dict_set_hashed(vm, obj, key, asy_str_hash(AS_STR(key)), v)) {
       return EXC_VAL;
     }
     i = skip_ws(d, vend);
@@ -756,7 +946,7 @@ static Value scan_value(Decoder *d, size_t i, size_t *end, int depth) {
         d->s[i] == '{' ? "object" : "array");
   char c = d->s[i];
   switch (c) {
-  case '"': return scan_string(d, i, end);
+  case '"': return scan_string(d, i, end, false);
   case '{': return scan_object(d, i, end, depth);
   case '[': return scan_array(d, i, end, depth);
   case 'n':
@@ -832,6 +1022,13 @@ static Value loads_impl(VM *vm, Value s, ObjDict *kw) {
   d.parse_float = IS_NONE(o[2]) ? UNDEF_VAL : o[2];
   d.parse_int = IS_NONE(o[3]) ? UNDEF_VAL : o[3];
   d.pairs_hook = IS_NONE(o[5]) ? UNDEF_VAL : o[5];
+  d.ascii = d.doc->length == d.doc->size;
+  d.strict = true;
+  if (!IS_UNDEF(o[6])) {
+    int t = asy_truthy(vm, o[6]);
+    if (t < 0) return EXC_VAL;
+    d.strict = t;
+  }
   if (d.n >= 3 && (unsigned char)d.s[0] == 0xef && (unsigned char)d.s[1] == 0xbb &&
       (unsigned char)d.s[2] == 0xbf)
     return decode_error(&d, "Unexpected UTF-8 BOM (decode using utf-8-sig)", 0);
@@ -884,6 +1081,10 @@ Value asy_mod_json_init(VM *vm, int argc, Value *args, ObjDict *kw) {
     vm->stdlib->json_decode_error = OBJ_VAL(c);
   }
   asy_def_value(vm, d, "JSONDecodeError", vm->stdlib->json_decode_error);
+  if (key_cache.vm == NULL) { /* the first VM to import json owns the key cache */
+    key_cache.vm = vm;
+    asy_vm_add_hook(vm, json_keys_mark, json_keys_release);
+  }
   /* clang-format off */
   static const AsyMethodDef fns[] = {
     {"dumps", j_dumps, ASY_UNCHECKED}, {"dump", j_dump, ASY_UNCHECKED},

@@ -60,7 +60,7 @@ static Value s_setrecursionlimit(VM *vm, int argc, Value *args, ObjDict *kw) {
         vm, vm->exc.RecursionError,
         "cannot set the recursion limit to %d at the recursion depth %d: the limit is too low",
         (int)n, depth);
-  vm->recursion_limit = (int)n;
+  asy_set_recursion_limit(vm, (int)n);
   return NONE_VAL;
 }
 

@@ -432,7 +432,7 @@ static int kw_count(CallArgs *ca) {
 }
 
 static Value object_slot(VM *vm, ObjStr *name) {
-  return asy_dict_get_str(vm->types.object->dict, name);
+  return asy_class_lookup_cached(vm, vm->types.object, name);
 }
 
 /* type.__call__: __new__, then __init__ if the result is an instance of cls. */
@@ -445,8 +445,8 @@ static AsyCallStatus call_class(VM *vm, Value *slot, CallArgs *ca, Value *result
   }
   Value obj_new = object_slot(vm, vm->names.new_);
   Value obj_init = object_slot(vm, vm->names.init);
-  Value newv = asy_class_lookup(cls, vm->names.new_);
-  Value initv = asy_class_lookup(cls, vm->names.init);
+  Value newv = asy_class_lookup_cached(vm, cls, vm->names.new_);
+  Value initv = asy_class_lookup_cached(vm, cls, vm->names.init);
   bool default_new = IS_UNDEF(newv) || asy_same(newv, obj_new);
   bool default_init = IS_UNDEF(initv) || asy_same(initv, obj_init);
   Value inst;
@@ -471,7 +471,7 @@ static AsyCallStatus call_class(VM *vm, Value *slot, CallArgs *ca, Value *result
     }
     ObjClass *icls = asy_class_of(vm, inst);
     if (icls != cls) { /* __init__ comes from the type of what __new__ made */
-      initv = asy_class_lookup(icls, vm->names.init);
+      initv = asy_class_lookup_cached(vm, icls, vm->names.init);
       default_init = IS_UNDEF(initv) || asy_same(initv, obj_init);
     }
   }
@@ -494,8 +494,23 @@ static AsyCallStatus call_class(VM *vm, Value *slot, CallArgs *ca, Value *result
   if (IS_OBJ_TYPE(initv, OBJ_WRAPPER) && ((ObjWrapper *)AS_OBJ(initv))->kind == 1)
     initv = ((ObjWrapper *)AS_OBJ(initv))->fget; /* odd, but keep CPython's result */
   if (IS_FUNCTION(initv) && args_slot == slot) {
-    if (!push_function_frame(vm, slot, AS_FUNCTION(initv), inst, ca, FRAME_INIT)) return CALL_ERROR;
-    vm->fiber->frames[vm->fiber->frame_count - 1].self_for_init = inst;
+    ObjFunction *fn = AS_FUNCTION(initv);
+    ObjCode *co = fn->code;
+    Fiber *f = vm->fiber;
+    if ((co->flags & CODE_BARE_FRAME) && ca->args == slot + 2 && !ca->kwnames && !ca->kwdict &&
+        ca->argc + 1 == co->argcount && f->frame_count &&
+        asy_frame_fits(vm, f, co, slot + 1)) {
+      /* As CALL's inline path: self (the instance, in slot[1]) and the arguments after
+      ** it are the locals already. */
+      Frame *fr = asy_push_frame_above(f, &f->frames[f->frame_count - 1], co, fn, fn->globals,
+                                       slot + 1, slot);
+      fr->flags = FRAME_INIT;
+      fr->self_for_init = inst;
+      f->stack_top = fr->sp_base;
+      return CALL_FRAME;
+    }
+    if (!push_function_frame(vm, slot, fn, inst, ca, FRAME_INIT)) return CALL_ERROR;
+    f->frames[f->frame_count - 1].self_for_init = inst;
     return CALL_FRAME;
   }
   Value r = call_nested(vm, initv, inst, ca);
@@ -547,7 +562,7 @@ AsyCallStatus asy_call_prepare(VM *vm, Value *slot, CallArgs *ca, Value *result)
     case OBJ_CLASS:
       if (AS_OBJ(callee)->cls != vm->types.type) {
         /* A metaclass's own __call__ (type's is the native that lands in call_class). */
-        Value mc = asy_class_lookup(AS_OBJ(callee)->cls, vm->names.call);
+        Value mc = asy_class_lookup_cached(vm, AS_OBJ(callee)->cls, vm->names.call);
         if (!IS_UNDEF(mc) && !IS_NATIVE(mc)) {
           if (!IS_UNDEF(self) && !prepend_args(vm, &self, 1, ca)) return CALL_ERROR;
           slot[0] = mc;
@@ -567,7 +582,7 @@ AsyCallStatus asy_call_prepare(VM *vm, Value *slot, CallArgs *ca, Value *result)
       continue;
     }
     default: {
-      Value call = asy_class_lookup(asy_class_of(vm, callee), vm->names.call);
+      Value call = asy_class_lookup_cached(vm, asy_class_of(vm, callee), vm->names.call);
       if (IS_UNDEF(call)) return not_callable(vm, callee);
       if (!IS_UNDEF(self) && !prepend_args(vm, &self, 1, ca)) return CALL_ERROR;
       if (IS_FUNCTION(call) || (IS_NATIVE(call) && IS_UNDEF(AS_NATIVE(call)->self))) {

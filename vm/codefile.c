@@ -305,6 +305,7 @@ static ObjCode *get_code(Reader *r) {
   co->ncells = ints[5];
   co->nfree = ints[6];
   co->stacksize = ints[7];
+  asy_code_set_sizes(co);
   co->firstline = ints[8];
   co->name = name;
   co->qualname = qualname;

@@ -139,6 +139,24 @@ static void print_arg(VM *vm, ArgBuf *out, ObjCode *co, int op, int arg) {
     if (arg >= ASY_INPLACE) ab_cstr(out, "=");
     return;
   }
+  case OP_LOAD_FAST_ADD_INT:
+  case OP_LOAD_FAST_ADD_INT_STORE: {
+    char t[32];
+    ab_str(out, local_at(co, arg & 0xff));
+    snprintf(t, sizeof t, " + %d", (int)(int16_t)(arg >> 8));
+    ab_cstr(out, t);
+    return;
+  }
+  case OP_LOAD_FAST_CMP_INT: {
+    char t[32];
+    static const int by_mask[8] = {-1, CMP_LT, CMP_EQ, CMP_LE, CMP_GT, CMP_NE, CMP_GE, -1};
+    int cmp = by_mask[(arg >> 8) & 7];
+    ab_str(out, local_at(co, arg & 0xff));
+    snprintf(t, sizeof t, " %s %d", cmp >= 0 ? cmp_names[cmp] : "?",
+             (int)((int32_t)((uint32_t)arg << 8) >> 19));
+    ab_cstr(out, t);
+    return;
+  }
   case OP_IS_OP: ab_cstr(out, arg ? "is not" : "is"); return;
   case OP_CONTAINS_OP: ab_cstr(out, arg ? "not in" : "in"); return;
   case OP_CONVERT_VALUE:

@@ -29,6 +29,10 @@ static void *reserve(size_t *n, size_t min, size_t size) {
   }
 }
 
+static int frame_limit(VM *vm, Fiber *f) {
+  return vm->recursion_limit < f->frame_capacity ? vm->recursion_limit : f->frame_capacity;
+}
+
 /* Allocate what f lacks; reserve_more: at least the million-frame reservation above. */
 static bool fiber_alloc(VM *vm, Fiber *f, size_t slots, int frames, bool reserve_more) {
   if (!f->stack) {
@@ -40,6 +44,7 @@ static bool fiber_alloc(VM *vm, Fiber *f, size_t slots, int frames, bool reserve
     }
     f->stack_top = f->stack;
     f->stack_capacity = n;
+    f->stack_end = f->stack + n;
   }
   if (!f->frames) {
     size_t n = reserve_more && (size_t)frames < RESERVE_FRAMES ? RESERVE_FRAMES : (size_t)frames;
@@ -51,7 +56,17 @@ static bool fiber_alloc(VM *vm, Fiber *f, size_t slots, int frames, bool reserve
     f->frame_capacity = (int)n;
     f->frame_count = 0;
   }
+  f->frame_limit = frame_limit(vm, f);
+  f->frame_end = f->frames + f->frame_limit;
   return true;
+}
+
+void asy_set_recursion_limit(VM *vm, int n) {
+  vm->recursion_limit = n;
+  for (Fiber *f = vm->fibers; f; f = f->next_fiber) {
+    f->frame_limit = frame_limit(vm, f);
+    f->frame_end = f->frames + f->frame_limit;
+  }
 }
 
 /* The main fiber (made bare by vm_new, filled here on first use) gets the reservation;

@@ -519,7 +519,7 @@ static void mark_fiber(VM *vm, Fiber *f) {
   for (int i = 0; i < f->frame_count; i++) {
     Frame *fr = &f->frames[i];
     MARK(fr->code); MARK(fr->func); MARK(fr->globals); MARK(fr->locals);
-    MARKV(fr->self_for_init);
+    if (fr->flags & FRAME_INIT) MARKV(fr->self_for_init);
     if (fr->flags & FRAME_GEN) {
       MARK(fr->gen);
       MARKV(fr->caller_handling);
@@ -610,7 +610,7 @@ static inline size_t obj_size(Obj *o) {
 size_t asy_gc_sizeof(Obj *o) {
   size_t n = obj_size(o);
   switch ((ObjType)o->type) {
-  case OBJ_LIST: return n + ((ObjList *)o)->capacity * sizeof(Value);
+  case OBJ_LIST: return n + (((ObjList *)o)->capacity + ((ObjList *)o)->front) * sizeof(Value);
   case OBJ_DICT: return n + asy_dict_buffer_bytes((ObjDict *)o);
   case OBJ_SET: {
     ObjSet *s = (ObjSet *)o;
@@ -628,7 +628,7 @@ static void free_object(VM *vm, Obj *o) {
   switch ((ObjType)o->type) {
   case OBJ_LIST: {
     ObjList *l = (ObjList *)o;
-    ASY_FREE(vm, Value, l->items, l->capacity);
+    if (l->items) ASY_FREE(vm, Value, l->items - l->front, l->capacity + l->front);
     break;
   }
   case OBJ_DICT: asy_dict_release(vm, (ObjDict *)o); break;

@@ -53,6 +53,7 @@ Value asy_gen_from_frame(VM *vm) {
   g->origin_code = NULL;
   g->origin_ip = 0;
   g->own_yield = 0;
+  g->resumed_by = g->delegate = NULL;
   if (f->frame_count >= 2) { /* the caller's position, for the never-awaited warning */
     Frame *caller = fr - 1;
     g->origin_code = caller->code;
@@ -60,12 +61,14 @@ Value asy_gen_from_frame(VM *vm) {
   }
   g->slots = NULL;
   g->nslots = g->capacity = 0;
-  uint32_t n = (uint32_t)asy_nlocalsplus(co);
-  if (n) {
-    g->slots = asy_pool_realloc(vm, NULL, 0, sizeof(Value) * n);
-    memcpy(g->slots, fr->base, sizeof(Value) * n);
+  /* Room for the operand stack too, so that its first suspension does not regrow it. */
+  uint32_t n = (uint32_t)asy_nlocalsplus(co), cap = n + (uint32_t)co->stacksize;
+  if (cap) {
+    g->slots = asy_pool_realloc(vm, NULL, 0, sizeof(Value) * cap);
+    if (n) memcpy(g->slots, fr->base, sizeof(Value) * n);
   }
-  g->nslots = g->capacity = n;
+  g->nslots = n;
+  g->capacity = cap;
   f->frame_count--;
   f->stack_top = fr->ret;
   return OBJ_VAL(g);
@@ -96,6 +99,80 @@ bool asy_gen_push(VM *vm, ObjGen *g, Value *slot, int flags) {
   return true;
 }
 
+/* The generator a suspended plain generator hands a send straight down to, for the
+** delegation shortcut (gen.h), or NULL: its delegate, when that is suspended too. */
+static inline ObjGen *shortcut_target(ObjGen *g) {
+  ObjGen *sub = g->delegate;
+  return sub && sub->state == GEN_SUSPENDED ? sub : NULL;
+}
+
+/* What a generator suspending with n slots at its ip delegates to for the shortcut:
+** a plain generator waiting in `yield from` (SEND, YIELD_VALUE 0 just before ip, the
+** receiver on top of its stack) on another plain generator, handling no exception. */
+static ObjGen *find_delegate(const ObjGen *g, const Value *slots, uint32_t n) {
+  if (g->kind != GEN_GENERATOR || n <= (uint32_t)g->code->nlocalsplus || g->ip < 2) return NULL;
+  if (!IS_UNDEF(g->exc_state) && !IS_NONE(g->exc_state)) return NULL;
+  uint32_t y = g->code->code[g->ip - 1], s = g->code->code[g->ip - 2];
+  if (ASY_OP(y) != OP_YIELD_VALUE || ASY_ARG(y) != 0 || ASY_OP(s) != OP_SEND) return NULL;
+  Value recv = slots[n - 1];
+  if (!IS_OBJ_TYPE(recv, OBJ_GEN) || AS_GEN(recv)->kind != GEN_GENERATOR) return NULL;
+  return AS_GEN(recv);
+}
+
+/* Mark the generators that delegated to g through the shortcut suspended again. */
+static void release_chain(ObjGen *g) {
+  ObjGen *p = g->resumed_by;
+  g->resumed_by = NULL;
+  while (p) {
+    ObjGen *next = p->resumed_by;
+    p->state = GEN_SUSPENDED;
+    p->resumed_by = NULL;
+    p = next;
+  }
+}
+
+bool asy_gen_push_resume(VM *vm, ObjGen *g, Value *slot, int flags, bool *started) {
+  if (g->state == GEN_SUSPENDED) {
+    ObjGen *sub;
+    while ((sub = shortcut_target(g)) != NULL) {
+      g->state = GEN_RUNNING;
+      sub->resumed_by = g;
+      g = sub;
+    }
+  }
+  *started = g->state == GEN_SUSPENDED;
+  if (asy_gen_push(vm, g, slot, flags)) return true;
+  if (g->state != GEN_RUNNING) release_chain(g); /* (a running g was never linked) */
+  return false;
+}
+
+bool asy_gen_reenter_delegator(VM *vm, Frame *fr, Value retval) {
+  Fiber *f = vm->fiber;
+  ObjGen *g = fr->gen, *p = g->resumed_by;
+  Value *slot = fr->ret;
+  int flags = fr->flags & FRAME_ENTRY;
+  if (!asy_frame_fits(vm, f, p->code, slot)) {
+    release_chain(g);
+    asy_gen_finish(vm, fr);
+    return asy_frame_room(vm, f, p->code, slot);
+  }
+  g->resumed_by = NULL;
+  asy_gen_finish(vm, fr);
+  f->frame_count--;
+  f->stack_top = slot;
+  p->state = GEN_SUSPENDED;         /* so that asy_gen_push takes it; p->resumed_by stays */
+  asy_gen_push(vm, p, slot, flags); /* cannot fail: it fits, and p is suspended */
+  Frame *pf = &f->frames[f->frame_count - 1];
+  uint32_t send_at = p->ip - 2; /* shortcut_target saw SEND, YIELD_VALUE 0 before ip */
+  if (IS_UNDEF(retval)) {
+    pf->ip = p->code->code + send_at + 1; /* raising at SEND, as when SEND ran it */
+  } else {
+    pf->ip = p->code->code + ASY_ARG(p->code->code[send_at]);
+    *f->stack_top++ = retval;
+  }
+  return true;
+}
+
 /* The receiver a frame suspended in `await`/`yield from` is delegating to, or UNDEF:
 ** the frame sits right after YIELD_VALUE 0 that follows SEND, with the receiver on
 ** top of its operand stack (top: the value at its stack pointer minus one). */
@@ -117,7 +194,7 @@ static bool throw_into_receiver(VM *vm, Frame *fr, Value recv, Value exc) {
   Fiber *f = vm->fiber;
   bool close = asy_isinstance(vm, exc, vm->exc.GeneratorExit);
   ObjStr *name = asy_str_intern(vm, close ? "close" : "throw", 5);
-  if (IS_UNDEF(asy_class_lookup(asy_class_of(vm, recv), name))) {
+  if (IS_UNDEF(asy_class_lookup_cached(vm, asy_class_of(vm, recv), name))) {
     f->exc = exc;
     return true;
   }
@@ -183,6 +260,8 @@ void asy_gen_suspend(VM *vm, Frame *fr, Value *sp) {
   g->state = GEN_SUSPENDED;
   g->exc_state = f->handling;
   f->handling = fr->caller_handling;
+  g->delegate = find_delegate(g, fr->base, n);
+  if (g->resumed_by) release_chain(g);
 }
 
 static void release_slots(VM *vm, ObjGen *g) {
@@ -268,7 +347,9 @@ AsyRunStatus asy_gen_resume(VM *vm, ObjGen *g, Value send, Value exc, Value *res
   Value *slot = f->stack_top;
   bool started = g->state == GEN_SUSPENDED;
   AsyRunStatus st = ASY_RUN_RAISED;
-  if (asy_gen_push(vm, g, slot, FRAME_ENTRY)) {
+  bool pushed = IS_UNDEF(exc) ? asy_gen_push_resume(vm, g, slot, FRAME_ENTRY, &started)
+                              : asy_gen_push(vm, g, slot, FRAME_ENTRY);
+  if (pushed) {
     bool ok = true;
     if (!IS_UNDEF(exc)) ok = asy_gen_push_throw_chain(vm, exc);
     else if (started) *f->stack_top++ = send;
@@ -278,7 +359,7 @@ AsyRunStatus asy_gen_resume(VM *vm, ObjGen *g, Value send, Value exc, Value *res
       vm->c_depth--;
     } else {
       /* Unwind whatever part of the chain was pushed. */
-      while (f->frame_count && f->frames[f->frame_count - 1].gen != g) {
+      while (f->frame_count && asy_frame_gen(&f->frames[f->frame_count - 1]) != g) {
         Frame *fr = &f->frames[--f->frame_count];
         fr->gen->state = GEN_SUSPENDED;
       }
@@ -370,7 +451,7 @@ Value asy_get_awaitable(VM *vm, Value v) {
   if (IS_OBJ_TYPE(v, OBJ_ITER) && AS_OBJ(v)->cls == vm->types.future_iter)
     return v; /* a FutureIter (sleep(0)'s one-shot too) is its own awaitable */
   ObjStr *name = vm->names.await;
-  Value m = asy_class_lookup(asy_class_of(vm, v), name);
+  Value m = asy_class_lookup_cached(vm, asy_class_of(vm, v), name);
   if (IS_UNDEF(m))
     return asy_raise(vm, vm->exc.TypeError, "object %s can't be used in 'await' expression",
                      asy_type_name(vm, v));
@@ -379,7 +460,7 @@ Value asy_get_awaitable(VM *vm, Value v) {
   if (IS_OBJ_TYPE(it, OBJ_GEN) && AS_GEN(it)->kind == GEN_COROUTINE)
     return asy_raise(vm, vm->exc.TypeError, "__await__() returned a coroutine");
   if (!IS_OBJ_TYPE(it, OBJ_ITER) && !IS_OBJ_TYPE(it, OBJ_GEN) &&
-      IS_UNDEF(asy_class_lookup(asy_class_of(vm, it), vm->names.next)))
+      IS_UNDEF(asy_class_lookup_cached(vm, asy_class_of(vm, it), vm->names.next)))
     return asy_raise(vm, vm->exc.TypeError, "__await__() returned non-iterator of type '%s'",
                      asy_type_name(vm, it));
   return it;
@@ -551,14 +632,15 @@ static Value agen_aclose_m(VM *vm, int argc, Value *args, ObjDict *kw) {
 Value asy_get_aiter(VM *vm, Value v) {
   if (IS_OBJ_TYPE(v, OBJ_GEN) && AS_GEN(v)->kind == GEN_ASYNC_GENERATOR) return v;
   ObjStr *aiter = asy_str_intern(vm, "__aiter__", 9);
-  if (IS_UNDEF(asy_class_lookup(asy_class_of(vm, v), aiter)))
+  if (IS_UNDEF(asy_class_lookup_cached(vm, asy_class_of(vm, v), aiter)))
     return asy_raise(vm, vm->exc.TypeError,
                      "'async for' requires an object with __aiter__ method, got %s",
                      asy_type_name(vm, v));
   Value it = asy_call_method(vm, v, aiter, 0, NULL);
   if (IS_EXC(it)) return it;
   if (!(IS_OBJ_TYPE(it, OBJ_GEN) && AS_GEN(it)->kind == GEN_ASYNC_GENERATOR) &&
-      IS_UNDEF(asy_class_lookup(asy_class_of(vm, it), asy_str_intern(vm, "__anext__", 9))))
+      IS_UNDEF(
+          asy_class_lookup_cached(vm, asy_class_of(vm, it), asy_str_intern(vm, "__anext__", 9))))
     return asy_raise(
         vm, vm->exc.TypeError,
         "'async for' received an object from __aiter__ that does not implement __anext__: %s",
@@ -574,7 +656,7 @@ Value asy_get_anext(VM *vm, Value v) {
   if (IS_EXC(aw)) return aw;
   if (IS_OBJ_TYPE(aw, OBJ_GEN) && AS_GEN(aw)->kind == GEN_COROUTINE) return aw;
   if (IS_OBJ_TYPE(aw, OBJ_ITER) && AS_ITER(aw)->next == agen_await_next) return aw;
-  if (IS_UNDEF(asy_class_lookup(asy_class_of(vm, aw), vm->names.await)))
+  if (IS_UNDEF(asy_class_lookup_cached(vm, asy_class_of(vm, aw), vm->names.await)))
     return asy_raise(vm, vm->exc.TypeError,
                      "'async for' received an invalid object from __anext__: %s",
                      asy_type_name(vm, aw));

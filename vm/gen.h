@@ -19,6 +19,18 @@
 ** An async generator's own yields (YIELD_VALUE 1) end the asend/athrow awaitable that
 ** resumed it, like a return does for SEND.
 **
+** The delegation shortcut. A suspended generator waiting in `yield from` on another
+** suspended generator does nothing on a next()/send() but hand the value down (its
+** SEND) and the yield back up. So resuming it pushes only the innermost frame of such
+** a chain (asy_gen_push_resume): the generators in between are marked running and
+** linked through resumed_by, and a chain of depth d costs one frame copy per item
+** instead of d. A delegating frame comes back only when it has something to do: the
+** innermost one returns (its delegator continues at SEND's target with the value) or
+** raises (its delegator raises at its SEND, adding its traceback line), through
+** asy_gen_reenter_delegator. Only plain generators take it, and only through
+** generators handling no exception (their exc_state would be missing from the
+** handled-exception chain); throw() rebuilds the whole chain as before.
+**
 ** Exception state per owner: a generator keeps the exception it is handling in
 ** exc_state; resuming swaps it into fiber->handling and saves the resumer's in
 ** frame->caller_handling; suspending swaps back. asy_handled_exception walks that chain
@@ -35,6 +47,16 @@ Value asy_gen_from_frame(VM *vm);
 /* Push g's frame with its slots at `slot` (flags | FRAME_GEN). Checks that g can run
 ** (not running, not closed) and raises as CPython when not. */
 bool asy_gen_push(VM *vm, ObjGen *g, Value *slot, int flags);
+/* Resume g for a send or next(): push the frame of the innermost generator of its
+** `yield from` chain (the delegation shortcut above), or g's own. *started says whether
+** that frame was suspended (the caller then pushes the value sent). */
+bool asy_gen_push_resume(VM *vm, ObjGen *g, Value *slot, int flags, bool *started);
+/* The top frame fr, of a generator running through the delegation shortcut, ends:
+** close its generator, pop it and push its delegator's frame in its place, to continue
+** at SEND's target with retval on its stack (returning) or at its SEND with the
+** exception pending (raising: retval is UNDEF). False with an exception pending when
+** the delegator's frame does not fit (the chain is then released). */
+bool asy_gen_reenter_delegator(VM *vm, Frame *fr, Value retval);
 /* After asy_gen_push of a suspended generator for throw(): rebuild the delegation
 ** chain (each frame suspended in `yield from`/`await` on another Asy generator gets
 ** that one's frame pushed above it) and mark the innermost frame FRAME_THROW with exc

@@ -58,6 +58,7 @@
 #include "vm/match.h"
 #include "vm/typeparams.h"
 #include "vm/obj/class.h"
+#include "vm/obj/iter.h"
 #include "vm/obj/list.h"
 #include "vm/obj/dict.h"
 #include "vm/obj/format.h"
@@ -114,6 +115,11 @@ static inline int truthy(VM *vm, Value v) {
   }
 }
 
+/* An int comparison without branching on the operator: bit (1 + sign of x - y) of
+** the operator's mask (COMPARE_OP, LOAD_FAST_CMP_INT). */
+static const uint8_t cmp_masks[8] = {[CMP_LT] = 1, [CMP_LE] = 3, [CMP_EQ] = 2,
+                                     [CMP_NE] = 5, [CMP_GT] = 4, [CMP_GE] = 6};
+
 /* Branch hints: lay the common case out as the straight-line path of a handler. */
 #if defined(__GNUC__)
 #define LIKELY(x) __builtin_expect(!!(x), 1)
@@ -165,8 +171,10 @@ void asy_code_caches(VM *vm, ObjCode *code) {
   ** reading names (LOAD_NAME) needs its caller's namespace, which only the full frame
   ** set-up gives it (call.c). */
   if (!(code->flags & (FAST_CALL_EXCLUDED | CODE_FAST_CALL)) && code->kwonlyargcount == 0 &&
-      code->ncells == 0 && !((code->flags & CODE_INLINED_COMP) && uses_load_name(code)))
+      code->ncells == 0 && !((code->flags & CODE_INLINED_COMP) && uses_load_name(code))) {
     code->flags |= CODE_FAST_CALL;
+    if (code->nlocals == code->argcount && code->nfree == 0) code->flags |= CODE_BARE_FRAME;
+  }
 }
 
 /* Is cache c's entry still the one for its name in namespace g? (a macro so the hit
@@ -260,6 +268,13 @@ ALIGN_HOT AsyRunStatus asy_run_frames(VM *vm, Value *result) {
     if (t == (when)) ip = code->code + ARG; \
     DISPATCH(); \
   } while (0)
+/* LOAD_FAST (or a superinstruction acting as one) of local i, unbound. */
+#define UNBOUND_LOCAL(i) \
+  do { \
+    STORE_FRAME(); \
+    asy_unbound_error(vm, code, (int)(i)); \
+    goto error; \
+  } while (0)
 /* BEFORE_WITH / BEFORE_ASYNC_WITH: mgr -- bound_exit enter_result. */
 #define ENTER_WITH(async) \
   do { \
@@ -349,16 +364,112 @@ dispatch:
 
     FAST(LOAD_FAST) {
       Value v = vload(&L[ARG]);
-      if (IS_UNDEF(v)) {
-        STORE_FRAME();
-        asy_unbound_error(vm, code, (int)ARG);
-        goto error;
-      }
+      if (IS_UNDEF(v)) UNBOUND_LOCAL(ARG);
       PUSH(v);
-      if (ASY_OP(*ip) == OP_LOAD_CONST) { /* `n - 1`, `i < 10`: take the constant too */
-        ins = *ip++;
-        PUSH(vload(&code->consts[ARG]));
+      DISPATCH();
+    }
+
+    /* The superinstructions over LOAD_FAST (opcodes.h, emit.c's fuse). */
+    FAST(LOAD_FAST_LOAD_CONST) { /* `f(x, 1)`, `x == None` */
+      Value v = vload(&L[ARG]);
+      if (IS_UNDEF(v)) UNBOUND_LOCAL(ARG);
+      PUSH(v);
+      PUSH(vload(&code->consts[ASY_ARG(*ip)]));
+      ip++;
+      DISPATCH();
+    }
+
+    FAST(LOAD_FAST_LOAD_FAST) { /* `a + b`, `f(x, y)` */
+      Value v = vload(&L[ARG]);
+      if (IS_UNDEF(v)) UNBOUND_LOCAL(ARG);
+      uint32_t second = ASY_ARG(*ip);
+      Value w = vload(&L[second]);
+      PUSH(v);
+      if (IS_UNDEF(w)) { /* the second LOAD_FAST raises, from its own position */
+        ip++;
+        UNBOUND_LOCAL(second);
       }
+      PUSH(w);
+      ip++;
+      DISPATCH();
+    }
+
+    FAST(LOAD_FAST_LOAD_ATTR) { /* `self.x`, `self.f(...)`: the site's inline hit */
+      Value obj = vload(&L[ARG]);
+      uint32_t attr = ASY_ARG(*ip);
+      ObjStr *name = code->names[attr >> 1];
+      const AsyAttrSite *site = &code->attr_sites[ASY_SITE_WAYS * (attr >> 1)];
+      Value v;
+      if (attr & 1) {
+        if (LIKELY(asy_load_method_fast(vm, obj, name, site, &v))) {
+          PUSH(v);
+          PUSH(obj);
+          ip++;
+          DISPATCH();
+        }
+      } else if (LIKELY(asy_getattr_fast(vm, obj, name, site, &v))) {
+        PUSH(v);
+        ip++;
+        DISPATCH();
+      }
+      if (IS_UNDEF(obj)) UNBOUND_LOCAL(ARG);
+      PUSH(obj);
+      DISPATCH();
+    }
+
+    FAST(LOAD_FAST_STORE_ATTR) { /* `self.x = v`: the site's inline hit */
+      Value obj = vload(&L[ARG]);
+      uint32_t attr = ASY_ARG(*ip);
+      if (LIKELY(asy_setattr_fast(vm, obj, code->names[attr],
+                                  &code->attr_sites[ASY_SITE_WAYS * (code->nnames + attr)],
+                                  sp[-1]))) {
+        sp--;
+        ip++;
+        DISPATCH();
+      }
+      if (IS_UNDEF(obj)) UNBOUND_LOCAL(ARG);
+      PUSH(obj);
+      DISPATCH();
+    }
+
+    FAST(LOAD_FAST_ADD_INT) { /* `n - 1` */
+      Value v = vload(&L[ARG & 0xff]);
+      int64_t r;
+      if (LIKELY(v.tag == VAL_INT) &&
+          !__builtin_add_overflow(v.as.i, (int64_t)(int16_t)(ARG >> 8), &r)) {
+        ip += 2;
+        PUSH(INT_VAL(r));
+        DISPATCH();
+      }
+      if (IS_UNDEF(v)) UNBOUND_LOCAL(ARG & 0xff);
+      PUSH(v);
+      DISPATCH();
+    }
+
+    FAST(LOAD_FAST_ADD_INT_STORE) { /* `i += 1`, `j = i - 1`: into the STORE_FAST's local */
+      Value v = vload(&L[ARG & 0xff]);
+      int64_t r;
+      if (LIKELY(v.tag == VAL_INT) &&
+          !__builtin_add_overflow(v.as.i, (int64_t)(int16_t)(ARG >> 8), &r)) {
+        L[ASY_ARG(ip[2])] = INT_VAL(r);
+        ip += 3;
+        DISPATCH();
+      }
+      if (IS_UNDEF(v)) UNBOUND_LOCAL(ARG & 0xff);
+      PUSH(v);
+      DISPATCH();
+    }
+
+    FAST(LOAD_FAST_CMP_INT) { /* `if n < 2:`, `while i < 10:` */
+      Value v = vload(&L[ARG & 0xff]);
+      if (LIKELY(v.tag == VAL_INT)) {
+        int64_t x = v.as.i, y = (int64_t)((int32_t)(ARG << 8) >> 19);
+        bool r = (((ARG >> 8) & 7) >> (1 + (x > y) - (x < y))) & 1; /* the cmp_masks bits */
+        ip = r ? ip + 3 : code->code + ASY_ARG(ip[2]);
+        DISPATCH();
+      }
+      if (IS_UNDEF(v)) UNBOUND_LOCAL(ARG & 0xff);
+      PUSH(v);
       DISPATCH();
     }
 
@@ -547,11 +658,21 @@ dispatch:
       Value obj = TOP();
       if (ARG & 1) {
         Value meth, self;
+        if (LIKELY(asy_load_method_fast(vm, obj, name, site, &meth))) {
+          sp[-1] = meth;
+          PUSH(obj);
+          DISPATCH();
+        }
         ERROR_IF(!asy_load_method_site(vm, obj, name, &meth, &self, site));
         sp[-1] = vload(&meth);
         PUSH(vload(&self));
       } else {
-        Value v = asy_getattr_site(vm, obj, name, site);
+        Value v;
+        if (LIKELY(asy_getattr_fast(vm, obj, name, site, &v))) {
+          sp[-1] = v;
+          DISPATCH();
+        }
+        v = asy_getattr_site(vm, obj, name, site);
         ERROR_IF(IS_EXC(v));
         sp[-1] = v;
       }
@@ -560,7 +681,10 @@ dispatch:
 
     TARGET(STORE_ATTR) {
       Value obj = sp[-1], v = sp[-2];
-      ERROR_IF(!asy_setattr_site(vm, obj, code->names[ARG], v, &code->attr_sites[ASY_SITE_WAYS * (code->nnames + ARG)]));
+      ObjStr *name = code->names[ARG];
+      AsyAttrSite *site = &code->attr_sites[ASY_SITE_WAYS * (code->nnames + ARG)];
+      if (!LIKELY(asy_setattr_fast(vm, obj, name, site, v)))
+        ERROR_IF(!asy_setattr_site(vm, obj, name, v, site));
       sp -= 2;
       DISPATCH();
     }
@@ -617,8 +741,13 @@ dispatch:
     }
 
     TARGET(BINARY_SLICE) {
-      ObjSlice *s = asy_slice_new(vm, sp[-2], sp[-1], NONE_VAL);
-      Value v = asy_getitem(vm, sp[-3], OBJ_VAL(s));
+      Value v;
+      if (IS_OBJ(sp[-3]) && AS_OBJ(sp[-3])->cls == vm->types.list) {
+        v = asy_list_get_slice(vm, AS_LIST(sp[-3]), sp[-2], sp[-1]);
+      } else {
+        ObjSlice *s = asy_slice_new(vm, sp[-2], sp[-1], NONE_VAL);
+        v = asy_getitem(vm, sp[-3], OBJ_VAL(s));
+      }
       ERROR_IF(IS_EXC(v));
       sp -= 2;
       sp[-1] = v;
@@ -626,8 +755,12 @@ dispatch:
     }
 
     TARGET(STORE_SLICE) {
-      ObjSlice *s = asy_slice_new(vm, sp[-2], sp[-1], NONE_VAL);
-      ERROR_IF(!asy_setitem(vm, sp[-3], OBJ_VAL(s), sp[-4]));
+      if (IS_OBJ(sp[-3]) && AS_OBJ(sp[-3])->cls == vm->types.list) {
+        ERROR_IF(!asy_list_set_slice(vm, AS_LIST(sp[-3]), sp[-2], sp[-1], sp[-4]));
+      } else {
+        ObjSlice *s = asy_slice_new(vm, sp[-2], sp[-1], NONE_VAL);
+        ERROR_IF(!asy_setitem(vm, sp[-3], OBJ_VAL(s), sp[-4]));
+      }
       sp -= 4;
       DISPATCH();
     }
@@ -719,8 +852,11 @@ dispatch:
           break;
         default: break;
         }
-      } else if (IS_FLOAT(a) && IS_FLOAT(b)) {
-        double x = AS_FLOAT(a), y = AS_FLOAT(b);
+      } else if ((IS_FLOAT(a) && (IS_FLOAT(b) || IS_INT(b))) || (IS_INT(a) && IS_FLOAT(b))) {
+        /* an int operand converts as float(int) does: C's int64 -> double conversion
+        ** rounds to nearest-even, as CPython's int.__float__ */
+        double x = IS_FLOAT(a) ? AS_FLOAT(a) : (double)AS_INT(a);
+        double y = IS_FLOAT(b) ? AS_FLOAT(b) : (double)AS_INT(b);
         switch (op) {
         BOTH(BINOP_ADD): sp--; sp[-1] = FLOAT_VAL(x + y); DISPATCH();
         BOTH(BINOP_SUBTRACT): sp--; sp[-1] = FLOAT_VAL(x - y); DISPATCH();
@@ -772,11 +908,8 @@ dispatch:
 
     FAST(COMPARE_OP) {
       if (LIKELY(sp[-1].tag == VAL_INT && sp[-2].tag == VAL_INT)) {
-        /* Without branching on the operator: bit (1 + sign of x - y) of its mask. */
-        static const uint8_t masks[] = {[CMP_LT] = 1, [CMP_LE] = 3, [CMP_EQ] = 2,
-                                        [CMP_NE] = 5, [CMP_GT] = 4, [CMP_GE] = 6};
         int64_t x = AS_INT(sp[-2]), y = AS_INT(sp[-1]);
-        bool r = (masks[ARG] >> (1 + (x > y) - (x < y))) & 1;
+        bool r = (cmp_masks[ARG] >> (1 + (x > y) - (x < y))) & 1;
         /* `if a < b:` / `while a < b:` — take the following conditional jump here
         ** (its operand is a plain bool) and save a dispatch and a push/pop. */
         uint32_t next = *ip;
@@ -795,8 +928,13 @@ dispatch:
         DISPATCH();
       }
       Value b = sp[-1], a = sp[-2];
-      if (IS_FLOAT(a) && IS_FLOAT(b)) {
-        double x = AS_FLOAT(a), y = AS_FLOAT(b);
+      /* an int compares with a float exactly: by conversion only within 2**53 */
+      if ((IS_FLOAT(a) && (IS_FLOAT(b) || (IS_INT(b) && AS_INT(b) >= -(INT64_C(1) << 53) &&
+                                            AS_INT(b) <= (INT64_C(1) << 53)))) ||
+          (IS_FLOAT(b) && IS_INT(a) && AS_INT(a) >= -(INT64_C(1) << 53) &&
+           AS_INT(a) <= (INT64_C(1) << 53))) {
+        double x = IS_FLOAT(a) ? AS_FLOAT(a) : (double)AS_INT(a);
+        double y = IS_FLOAT(b) ? AS_FLOAT(b) : (double)AS_INT(b);
         bool r;
         switch (ARG) {
         case CMP_LT: r = x < y; break;
@@ -1012,27 +1150,51 @@ dispatch:
 
     TARGET(GET_ITER) REPLACE_TOP(asy_iter(vm, TOP()));
 
-    TARGET(FOR_ITER) {
+    FAST(FOR_ITER) {
       Value it = TOP();
-      if (IS_OBJ_TYPE(it, OBJ_GEN) && AS_GEN(it)->kind == GEN_GENERATOR &&
-          AS_GEN(it)->state != GEN_CLOSED) {
-        /* Resume the generator inline; its yield or return comes back here (gen.h). */
-        ObjGen *g = AS_GEN(it);
-        bool started = g->state == GEN_SUSPENDED;
-        ERROR_IF(!asy_gen_push(vm, g, sp, 0));
-        if (started) *fiber->stack_top++ = NONE_VAL;
-        LOAD_FRAME();
-        DISPATCH();
-      }
       Value v;
-      if (IS_OBJ_TYPE(it, OBJ_ITER)) v = AS_ITER(it)->next(vm, AS_ITER(it));
-      else if (IS_OBJ_TYPE(it, OBJ_GEN) && AS_GEN(it)->kind == GEN_GENERATOR) v = UNDEF_VAL;
-      else v = asy_next(vm, it);
+      if (IS_OBJ_TYPE(it, OBJ_ITER)) {
+        /* The next item of a range or list iterator inline (iter.c's next functions
+        ** do the same; the end and everything else go through them). */
+        ObjIter *i = AS_ITER(it);
+        if (i->next == asy_range_iter_next && i->i < i->n) {
+          v = INT_VAL((int64_t)((__int128)AS_INT(i->a) + (__int128)i->i * i->step));
+          i->i++;
+          goto for_item;
+        }
+        if (i->next == asy_list_iter_next && IS_LIST(i->a) && i->i >= 0 &&
+            (size_t)i->i < AS_LIST(i->a)->size) {
+          v = vload(&AS_LIST(i->a)->items[i->i++]);
+          goto for_item;
+        }
+        STORE_FRAME();
+        v = i->next(vm, i);
+      } else if (IS_OBJ_TYPE(it, OBJ_GEN) && AS_GEN(it)->kind == GEN_GENERATOR) {
+        STORE_FRAME();
+        if (AS_GEN(it)->state != GEN_CLOSED) {
+          /* Resume the generator inline; its yield or return comes back here (gen.h). */
+          bool started;
+          ERROR_IF(!asy_gen_push_resume(vm, AS_GEN(it), sp, 0, &started));
+          if (started) *fiber->stack_top++ = NONE_VAL;
+          LOAD_FRAME();
+          DISPATCH();
+        }
+        v = UNDEF_VAL;
+      } else {
+        STORE_FRAME();
+        v = asy_next(vm, it);
+      }
       ERROR_IF(IS_EXC(v));
       if (IS_UNDEF(v)) {
         sp--;
         ip = code->code + ARG;
         RESET_TEMPS();
+        DISPATCH();
+      }
+    for_item:
+      if (ASY_OP(*ip) == OP_STORE_FAST) { /* `for x in ...:` into a local */
+        L[ASY_ARG(*ip)] = v;
+        ip++;
         DISPATCH();
       }
       PUSH(v);
@@ -1053,6 +1215,16 @@ dispatch:
           items = AS_LIST(seq)->items;
         }
         if (size == n) {
+          /* `a, b, c = seq` into locals: store straight into the slots the n STORE_FASTs
+          ** that follow name, skipping the stack. */
+          uint32_t k = 0;
+          while (k < n && ASY_OP(ip[k]) == OP_STORE_FAST) k++;
+          if (k == n) {
+            sp--;
+            for (uint32_t i = 0; i < n; i++) L[ASY_ARG(ip[i])] = vload(&items[i]);
+            ip += n;
+            DISPATCH();
+          }
           Value *dest = sp - 1;
           for (uint32_t i = 0; i < n; i++) dest[i] = vload(&items[n - 1 - i]);
           sp += (int)n - 1;
@@ -1083,16 +1255,19 @@ dispatch:
         int has_self = !IS_UNDEF(slot[1]);
         int given = (int)ARG + has_self;
         if (LIKELY((co->flags & CODE_FAST_CALL) && given == co->argcount &&
-                   (co->nfree == 0 || (fn->closure && (int)fn->closure->size >= co->nfree)) &&
-                   asy_frame_fits(vm, fiber, co, slot))) {
+                   frame + 1 < fiber->frame_end && fiber->stack_end - slot >= co->framesize)) {
           /* The arguments (self first, when present) stay where they are and become
           ** the first locals; the result will replace the callable (frame->ret). */
           Value *base = slot + 2 - has_self;
+          if (!(co->flags & CODE_BARE_FRAME)) {
+            if (co->nfree && (!fn->closure || (int)fn->closure->size < co->nfree))
+              goto call_general;
+            for (int i = given; i < co->nlocals; i++) base[i] = UNDEF_VAL;
+            for (int i = 0; i < co->nfree; i++)
+              base[co->nlocals + i] = vload(&fn->closure->items[i]);
+          }
           frame->ip = ip; /* the caller's only register a push needs (sp is the callee's ret) */
-          for (int i = given; i < co->nlocals; i++) base[i] = UNDEF_VAL;
-          for (int i = 0; i < co->nfree; i++)
-            base[co->nlocals + i] = vload(&fn->closure->items[i]);
-          frame = asy_push_frame(fiber, frame, co, fn, fn->globals, base, slot, 0);
+          frame = asy_push_frame_above(fiber, frame, co, fn, fn->globals, base, slot);
           code = co;
           ip = co->code;
           L = base;
@@ -1100,6 +1275,7 @@ dispatch:
           DISPATCH();
         }
       }
+    call_general:
       STORE_FRAME();
       CallArgs ca = {slot + 2, (int)ARG, NULL, NULL, NULL};
       call_slot = slot;
@@ -1172,6 +1348,17 @@ dispatch:
       }
       STORE_FRAME();
       raising = false;
+      if ((frame->flags & FRAME_GEN) && frame->gen->resumed_by) {
+        /* The end of a generator run through the delegation shortcut (gen.h): its
+        ** delegator continues with the value at SEND's target. */
+        if (!asy_gen_reenter_delegator(vm, frame, retval)) {
+          raising = true;
+          goto pop_frame;
+        }
+        LOAD_FRAME();
+        RESET_TEMPS();
+        DISPATCH();
+      }
       if ((frame->flags & (FRAME_GEN | FRAME_ENTRY)) == FRAME_GEN) {
         /* A generator resumed inline returns to its resumer's instruction: FOR_ITER
         ** ends its loop; SEND takes the value and jumps to END_SEND. */
@@ -1389,10 +1576,10 @@ dispatch:
       ObjGen *g = asy_gen_inline_target(vm, recv);
       if (g && (g->state == GEN_SUSPENDED || (g->state == GEN_CREATED && IS_NONE(v)))) {
         /* Resume the delegate inline, its frame where v was (gen.h). */
-        bool started = g->state == GEN_SUSPENDED;
+        bool started;
         sp--;
         fiber->stack_top = sp;
-        ERROR_IF(!asy_gen_push(vm, g, sp, 0));
+        ERROR_IF(!asy_gen_push_resume(vm, g, sp, 0, &started));
         if (started) *fiber->stack_top++ = v;
         LOAD_FRAME();
         DISPATCH();
@@ -1540,11 +1727,18 @@ exception_unwind : {
     RESET_TEMPS();
     DISPATCH();
   }
+  raising = true;
   if (frame->flags & FRAME_GEN) {
     asy_gen_stopiteration_error(vm, frame, (int)lasti_idx);
+    if (frame->gen->resumed_by) {
+      /* Out of a generator run through the delegation shortcut: its delegator raises
+      ** it at its SEND (gen.h). */
+      if (!asy_gen_reenter_delegator(vm, frame, UNDEF_VAL)) goto pop_frame;
+      LOAD_FRAME();
+      goto error;
+    }
     asy_gen_finish(vm, frame);
   }
-  raising = true;
   goto pop_frame;
 }
 }

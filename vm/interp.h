@@ -86,7 +86,7 @@ Fiber *asy_fiber_new(VM *vm, size_t slots, int frames);
 void asy_fiber_free(VM *vm, Fiber *f);
 /* True if `n` more value slots fit above `from` on the fiber's stack. */
 static inline bool asy_fiber_room(Fiber *f, Value *from, size_t n) {
-  return (size_t)(f->stack + f->stack_capacity - from) >= n;
+  return (size_t)(f->stack_end - from) >= n;
 }
 /* Raise MemoryError for an exhausted value stack. Returns EXC_VAL. */
 Value asy_stack_overflow(VM *vm);
@@ -117,11 +117,6 @@ typedef enum {
   CALL_FRAME = 1   /* a script frame was pushed; the loop runs it to get the result */
 } AsyCallStatus;
 
-/* Slots a frame may need above its localsplus besides its operand stack: room for a
-** call's callable, self and a few arguments that C code pushes (asy_call) plus the
-** scratch copy bind_args makes of the locals. */
-#define ASY_FRAME_SLACK 16
-
 /* The source line of the instruction before `ip`, where a running or suspended frame
 ** (whose ip points past it) is; the first line when ip is 0 or there are no positions. */
 static inline int asy_code_line_before(const ObjCode *co, uint32_t ip) {
@@ -129,20 +124,19 @@ static inline int asy_code_line_before(const ObjCode *co, uint32_t ip) {
   return co->firstline;
 }
 
-static inline int asy_nlocalsplus(const ObjCode *co) {
-  return co->nlocals + co->ncells + co->nfree;
-}
+static inline int asy_nlocalsplus(const ObjCode *co) { return co->nlocalsplus; }
 /* How many frames the fiber may hold: the recursion limit, within its capacity. */
 static inline int asy_frame_limit(VM *vm, Fiber *f) {
-  return vm->recursion_limit < f->frame_capacity ? vm->recursion_limit : f->frame_capacity;
+  (void)vm;
+  return f->frame_limit;
 }
 /* True if a frame for co fits: below the recursion limit and the frame capacity, and
 ** its localsplus (a scratch copy included) and operand stack fit above `from`. The one
-** test behind every frame push; asy_frame_room raises when it fails. */
+** test behind every frame push (CALL's inline path writes it with its top frame against
+** frame_end); asy_frame_room raises when it fails. */
 static inline bool asy_frame_fits(VM *vm, Fiber *f, const ObjCode *co, Value *from) {
-  return f->frame_count < asy_frame_limit(vm, f) &&
-         asy_fiber_room(f, from,
-                        (size_t)(2 * asy_nlocalsplus(co) + co->stacksize) + ASY_FRAME_SLACK);
+  (void)vm;
+  return f->frame_count < f->frame_limit && f->stack_end - from >= co->framesize;
 }
 /* asy_frame_fits, raising RecursionError or MemoryError("stack overflow") when false. */
 bool asy_frame_room(VM *vm, Fiber *f, const ObjCode *co, Value *from);
@@ -163,9 +157,24 @@ static inline Frame *asy_push_frame(Fiber *f, Frame *top, ObjCode *co, ObjFuncti
   fr->base = base;
   fr->ret = ret;
   fr->sp_base = base + asy_nlocalsplus(co);
-  fr->self_for_init = UNDEF_VAL;
   fr->flags = flags;
-  fr->gen = NULL;
+  return fr;
+}
+
+/* asy_push_frame for CALL's inline path: above `top`, a plain frame (flags 0). */
+static inline Frame *asy_push_frame_above(Fiber *f, Frame *top, ObjCode *co, ObjFunction *fn,
+                                          ObjDict *globals, Value *base, Value *ret) {
+  Frame *fr = top + 1;
+  f->frame_count++;
+  fr->code = co;
+  fr->func = fn;
+  fr->globals = globals;
+  fr->locals = NULL;
+  fr->ip = co->code;
+  fr->base = base;
+  fr->ret = ret;
+  fr->sp_base = base + asy_nlocalsplus(co);
+  fr->flags = 0;
   return fr;
 }
 

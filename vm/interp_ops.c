@@ -21,8 +21,8 @@
 static bool not_iterable_type(VM *vm, Value v) {
   if (!asy_pending_is(vm, vm->exc.TypeError)) return false;
   ObjClass *cls = asy_class_of(vm, v);
-  return IS_UNDEF(asy_class_lookup(cls, vm->names.iter)) &&
-         IS_UNDEF(asy_class_lookup(cls, vm->names.getitem));
+  return IS_UNDEF(asy_class_lookup_cached(vm, cls, vm->names.iter)) &&
+         IS_UNDEF(asy_class_lookup_cached(vm, cls, vm->names.getitem));
 }
 
 /* ---- unpacking -------------------------------------------------------------------- */
@@ -92,11 +92,11 @@ Value asy_before_with(VM *vm, Value mgr, Value *exit_out, bool async) {
   ObjStr *enter_name = async ? asy_str_intern(vm, "__aenter__", 10) : vm->names.enter;
   ObjStr *exit_name = async ? asy_str_intern(vm, "__aexit__", 9) : vm->names.exit;
   const char *protocol = async ? "asynchronous context manager" : "context manager";
-  Value enter = asy_class_lookup(cls, enter_name);
+  Value enter = asy_class_lookup_cached(vm, cls, enter_name);
   if (IS_UNDEF(enter))
     return asy_raise(vm, vm->exc.TypeError, "'%s' object does not support the %s protocol",
                      asy_type_name(vm, mgr), protocol);
-  Value exitf = asy_class_lookup(cls, exit_name);
+  Value exitf = asy_class_lookup_cached(vm, cls, exit_name);
   if (IS_UNDEF(exitf))
     return asy_raise(vm, vm->exc.TypeError,
                      "'%s' object does not support the %s protocol (missed %s method)",

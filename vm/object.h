@@ -108,6 +108,8 @@ typedef struct {
   size_t size, capacity;
   Value *items;
   ObjDict *attrs;
+  size_t front; /* slots before items[0] that pop(0) stepped over: the buffer starts at
+                   items - front and holds capacity + front (list.c's asy_list_settle) */
 } ObjList;
 
 /* ---- dict ---------------------------------------------------------------------
@@ -126,7 +128,7 @@ struct ObjDict {
   Obj obj;
   uint32_t count;      /* live entries */
   uint32_t used;       /* entries[] slots used, including deleted ones */
-  void *index;         /* index_size slots of int8/int16/int32 (dict.c) */
+  void *index;         /* index_size slots of int8/int16/int32 after the entries (dict.c) */
   DictEntry *entries;  /* 2/3 of index_size allocated */
   int64_t *hashes;     /* NULL while every key is an exact str */
   ObjDict *attrs;      /* see ObjTuple */
@@ -136,10 +138,18 @@ struct ObjDict {
                           versions mean the same dict with the same keys. 0 = never changed.
                           Only dict.c mutates the layout; the interpreter's global-name
                           cache relies on this (see AsyNameCache). */
-  uint32_t index_size; /* power of two, 0 when empty */
-  bool class_dict;     /* a class's dict some attribute-cache entry depends on: a layout
-                          change bumps VM.class_epoch (asy_class_lookup_cached) */
+  uint32_t key_bloom;  /* one bit per key inserted since the last resize or clear
+                          (asy_dict_bloom_bit): a clear bit proves a key absent without a
+                          probe (method calls: the name is not in the instance dict) */
+  uint32_t index_size : 31; /* power of two, 0 when empty (bit fields: ObjDict is 80 bytes) */
+  uint32_t class_dict : 1;  /* a class's dict some attribute-cache entry depends on: a
+                               layout change bumps VM.class_epoch (asy_class_lookup_cached) */
 };
+
+/* The key_bloom bit of a key hash (the multiply spreads int hashes too). */
+static inline uint32_t asy_dict_bloom_bit(int64_t hash) {
+  return 1u << (((uint64_t)hash * 0x9E3779B97F4A7C15u) >> 59);
+}
 
 /* ---- set / frozenset ----------------------------------------------------------
 ** Iteration order must equal CPython's (set printing is observable), so this is
@@ -217,6 +227,9 @@ enum {
                                parameters only (no *args, **kwargs, keyword-only
                                parameters, cells; not a coroutine), so CALL may set up its
                                frame inline */
+  CODE_BARE_FRAME = 1 << 21,   /* set with CODE_FAST_CALL when the frame is exactly its
+                               positional parameters (no other locals, no free
+                               variables): CALL's inline set-up has nothing to fill */
 };
 
 /* The interpreter's inline cache for one entry of ObjCode.names (interp.c), used by
@@ -264,6 +277,9 @@ struct ObjCode {
   int flags;         /* CODE_* */
   int nlocals, ncells, nfree;
   int stacksize;     /* max value-stack depth */
+  int nlocalsplus;   /* nlocals + ncells + nfree (asy_code_set_sizes) */
+  int framesize;     /* value slots a frame of this code may need above its base:
+                        2 * nlocalsplus (bind_args' scratch copy) + stacksize + slack */
   int firstline;
   ObjTuple *varnames;  /* names of locals, then cellvars, then freevars */
   int *cell2arg;       /* for each cell: the parameter slot it shadows, or -1 (NULL if none) */
@@ -278,6 +294,19 @@ struct ObjCode {
                                made with name_cache */
 };
 /* clang-format on */
+
+/* Slots a frame may need above its localsplus besides its operand stack: room for a
+** call's callable, self and a few arguments that C code pushes (asy_call) plus the
+** scratch copy bind_args makes of the locals. */
+#define ASY_FRAME_SLACK 16
+
+/* Fill the sizes derived from a finished code object's counts (its creators call it:
+** the compiler and the code-file reader), so frame set-up reads them instead of
+** adding them up at every call. */
+static inline void asy_code_set_sizes(ObjCode *co) {
+  co->nlocalsplus = co->nlocals + co->ncells + co->nfree;
+  co->framesize = 2 * co->nlocalsplus + co->stacksize + ASY_FRAME_SLACK;
+}
 
 /* The source of one file, shared by all code objects compiled from it. Plain C
 ** memory (not a GC object) owned by the VM's source list; lives until vm_free. */
@@ -339,6 +368,12 @@ typedef struct ObjGen {
   ObjCode *origin_code; /* where it was created (the calling frame), for the "never
                           awaited" warning; NULL when unknown */
   uint32_t origin_ip;
+  struct ObjGen *delegate;   /* while suspended: the plain generator its `yield from` waits
+                                on, when the delegation shortcut may skip it (gen.h), else
+                                NULL; held by its slots, so not marked */
+  struct ObjGen *resumed_by; /* while running through the delegation shortcut (gen.h):
+                                the generator delegating to this one, whose frame is
+                                not on the stack; NULL otherwise */
 } ObjGen;
 
 /* ---- event-loop callbacks (vm/loop.c) ------------------------------------------

@@ -190,7 +190,18 @@ enum {
   OP(MATCH_MAPPING,           1, 2,                   OPARG_NONE,                 "subject -- subject bool: is it a mapping (dict and subclasses)") \
   OP(MATCH_SEQUENCE,          1, 2,                   OPARG_NONE,                 "subject -- subject bool: is it a sequence (list, tuple, range, deque, not str/bytes)") \
   OP(MATCH_KEYS,              2, 3,                   OPARG_NONE,                 "subject keys -- subject keys values_tuple_or_None (lookups through subject.get)") \
-  OP(MATCH_CLASS,             3, 1,                   OPARG_OTHER,                "subject cls names -- attrs_tuple_or_None: arg positional sub-patterns via __match_args__, then the attributes in names")
+  OP(MATCH_CLASS,             3, 1,                   OPARG_OTHER,                "subject cls names -- attrs_tuple_or_None: arg positional sub-patterns via __match_args__, then the attributes in names") \
+  /* Superinstructions, written by the compiler over the first of the instructions they \
+  ** stand for (emit.c's fuse): those stay in place, so a jump into them still works, \
+  ** and the fused form skips them; when its fast case does not apply it acts as the \
+  ** LOAD_FAST it replaced. Stack effects are those of that LOAD_FAST. */ \
+  OP(LOAD_FAST_LOAD_CONST,    0, 1,                   OPARG_LOCAL,                "-- local[arg] const: LOAD_FAST then the LOAD_CONST after it") \
+  OP(LOAD_FAST_LOAD_FAST,     0, 1,                   OPARG_LOCAL,                "-- local[arg] local[next's arg]: LOAD_FAST then the LOAD_FAST after it") \
+  OP(LOAD_FAST_LOAD_ATTR,     0, 1,                   OPARG_LOCAL,                "-- local[arg].name: LOAD_FAST then the LOAD_ATTR after it (either form), when its attribute site hits inline") \
+  OP(LOAD_FAST_STORE_ATTR,    0, 1,                   OPARG_LOCAL,                "v -- v local[arg]: LOAD_FAST then the STORE_ATTR after it, done at once (v --) when its attribute site hits inline") \
+  OP(LOAD_FAST_ADD_INT,       0, 1,                   OPARG_OTHER,                "-- local[arg & 0xff] + c: LOAD_FAST, LOAD_CONST int, BINARY_OP +/- (c = arg >> 8 as int16, negated for -)") \
+  OP(LOAD_FAST_ADD_INT_STORE, 0, 1,                   OPARG_OTHER,                "-- : LOAD_FAST_ADD_INT followed by STORE_FAST, the sum stored into that local") \
+  OP(LOAD_FAST_CMP_INT,       0, 1,                   OPARG_OTHER,                "-- : LOAD_FAST, LOAD_CONST int, COMPARE_OP, POP_JUMP_IF_FALSE (local arg & 0xff, the operator's result mask (arg >> 8) & 7: bit 0 <, 1 ==, 2 >; c = arg >> 11 as int13)")
 
 typedef enum {
 #define OP(name, pops, pushes, flags, doc) OP_##name,

@@ -185,12 +185,18 @@ typedef struct Frame {
                           slot (== base, except for CALL's inline path, which leaves the
                           arguments in place as the first locals, base above ret) */
   Value *sp_base;        /* first value-stack slot of this frame */
-  Value self_for_init;   /* FRAME_INIT: the instance to return */
+  Value self_for_init;   /* FRAME_INIT only: the instance to return */
   int flags;             /* FRAME_* */
-  struct ObjGen *gen;    /* FRAME_GEN: the generator whose frame this is */
+  struct ObjGen *gen;    /* FRAME_GEN only: the generator whose frame this is */
   Value caller_handling; /* FRAME_GEN: the exception being handled below this frame,
                             restored when it suspends or ends (the per-owner chain) */
 } Frame;
+
+/* The generator a frame runs, or NULL: `gen` is set only on FRAME_GEN frames (and
+** self_for_init only on FRAME_INIT ones), so the hot call path stores neither. */
+static inline struct ObjGen *asy_frame_gen(const Frame *fr) {
+  return (fr->flags & FRAME_GEN) ? fr->gen : NULL;
+}
 
 /* A fiber: one thread of script execution with its own stacks. `stack` and `frames`
 ** are plain malloc/realloc memory managed by the interpreter (vm_free frees them). In this issue there is
@@ -199,8 +205,11 @@ typedef struct Fiber {
   Value *stack;     /* value stack: frames' localsplus and operand stacks */
   Value *stack_top; /* one past the highest slot in use */
   size_t stack_capacity;
+  Value *stack_end; /* stack + stack_capacity: CALL's room check reads it directly */
   Frame *frames;
   int frame_count, frame_capacity;
+  int frame_limit; /* min(vm->recursion_limit, frame_capacity): asy_set_recursion_limit */
+  Frame *frame_end; /* frames + frame_limit: CALL compares its top frame against it */
   Value exc;                /* the pending exception while unwinding, else UNDEF */
   Value handling;           /* the exception being handled (sys.exception()), for __context__ */
   struct Fiber *next_fiber; /* all fibers, for the GC */
@@ -407,6 +416,8 @@ bool asy_isinstance(VM *vm, Value v, ObjClass *cls);
 bool asy_is_subclass(ObjClass *sub, ObjClass *cls);
 /* Look `name` up along the MRO of cls (no descriptor binding). UNDEF if absent. */
 Value asy_class_lookup(ObjClass *cls, ObjStr *name);
+/* Set sys.setrecursionlimit's limit, and every fiber's frame_limit from it. */
+void asy_set_recursion_limit(VM *vm, int n);
 /* The same through the VM's attribute cache (getattr, setattr, method calls). */
 Value asy_class_lookup_cached(VM *vm, ObjClass *cls, ObjStr *name);
 
@@ -477,6 +488,8 @@ int asy_dict_delete(VM *vm, ObjDict *d, Value key); /* 1 removed, 0 absent, -1 e
 /* Fast paths for str keys that cannot fail (names, attributes, globals). */
 Value asy_dict_get_str(ObjDict *d, ObjStr *key);
 void asy_dict_set_str(VM *vm, ObjDict *d, ObjStr *key, Value value);
+/* Append str key, known to be absent from d, without probing for it first. */
+void asy_dict_add_absent_str(VM *vm, ObjDict *d, ObjStr *key, Value value);
 ObjSet *asy_set_new(VM *vm, ObjClass *cls); /* set or frozenset */
 bool asy_set_add(VM *vm, ObjSet *s, Value key);
 ObjRange *asy_range_new(VM *vm, int64_t start, int64_t stop, int64_t step);

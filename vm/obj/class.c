@@ -854,6 +854,7 @@ static ObjTuple *class_mro(VM *vm, ObjClass *c) {
 }
 
 static Value class_special(VM *vm, ObjClass *c, ObjStr *name) {
+  if (name->chars[0] != '_' || name->chars[1] != '_') return UNDEF_VAL; /* all are dunders */
   if (name == vm->names.name) return OBJ_VAL(c->name);
   if (name == vm->names.qualname) return OBJ_VAL(c->qualname);
   if (name == vm->names.module) {
@@ -884,14 +885,14 @@ static Value class_getattr(VM *vm, ObjClass *c, ObjStr *name) {
   if (!IS_UNDEF(v)) return v;
   ObjClass *meta = c->obj.cls;
   if (meta != vm->types.type) { /* a data descriptor of a metaclass comes first */
-    Value mv = asy_class_lookup(meta, name);
+    Value mv = asy_class_lookup_cached(vm, meta, name);
     if (!IS_UNDEF(mv) && is_data_descriptor(vm, mv))
       return descr_get(vm, mv, OBJ_VAL(c), meta, name);
   }
-  v = asy_class_lookup(c, name);
+  v = asy_class_lookup_cached(vm, c, name);
   if (!IS_UNDEF(v)) return descr_get(vm, v, UNDEF_VAL, c, name);
   /* Methods of the metatype `type` (mro …), bound to the class. */
-  Value mv = asy_class_lookup(meta, name);
+  Value mv = asy_class_lookup_cached(vm, meta, name);
   if (!IS_UNDEF(mv)) return descr_get(vm, mv, OBJ_VAL(c), meta, name);
   return UNDEF_VAL;
 }
@@ -1776,7 +1777,8 @@ bool asy_load_method_site(VM *vm, Value obj, ObjStr *name, Value *meth, Value *s
     Value attr = s->class_entry->value;
     ObjDict *d = AS_INSTANCE(obj)->dict;
     if ((IS_FUNCTION(attr) || (IS_NATIVE(attr) && IS_UNDEF(AS_NATIVE(attr)->self))) &&
-        (!d || asy_dict_find_str(d, name) < 0)) {
+        (!d || !(d->key_bloom & asy_dict_bloom_bit(asy_str_hash(name))) ||
+         asy_dict_find_str(d, name) < 0)) {
       *meth = attr;
       *self = obj;
       return true;
@@ -1791,15 +1793,18 @@ bool asy_setattr_site(VM *vm, Value obj, ObjStr *name, Value value, AsyAttrSite 
   AsyAttrSite *s = site_pick(vm, ways, obj);
   if (s && s->kind != ASY_SITE_SLOW) {
     ObjDict *d = site_dict(s, obj);
-    DictEntry *e = site_find(s, d, name);
+    /* A clear bloom bit: a new attribute (__init__), no probe needed to know it. */
+    bool absent = d && !(d->key_bloom & asy_dict_bloom_bit(asy_str_hash(name)));
+    DictEntry *e = absent ? NULL : site_find(s, d, name);
     if (e) {
       e->value = value; /* a value update: the dict's layout (version) stays */
       return true;
     }
-    if (d && s->kind == ASY_SITE_PLAIN) { /* a new attribute (__init__): nothing in the way */
-      asy_dict_set_str(vm, d, name, value);
-      int64_t ix = asy_dict_find_str(d, name);
-      if (ix >= 0) s->hint = (uint32_t)ix;
+    /* A new attribute: nothing in the way, or the slot's own table. */
+    if (!d && s->kind == ASY_SITE_SLOTS) d = ((ObjBoxed *)AS_OBJ(obj))->slots = asy_dict_new(vm);
+    if (d) {
+      asy_dict_add_absent_str(vm, d, name, value);
+      s->hint = (uint32_t)(d->used - 1); /* a new key is appended */
       return true;
     }
   }

@@ -44,6 +44,73 @@ bool asy_load_method_site(VM *vm, Value obj, ObjStr *name, Value *meth, Value *s
                           AsyAttrSite *s);
 bool asy_setattr_site(VM *vm, Value obj, ObjStr *name, Value value, AsyAttrSite *s);
 
+/* The inline hits of the three, tried by the loop before the calls above: the way of
+** the site that applies to obj (an instance of its class, nothing changed since) when it
+** is PLAIN or SLOTS, or NULL. */
+static inline const AsyAttrSite *asy_site_way(VM *vm, const AsyAttrSite *ways, Value obj) {
+  if (!IS_OBJ_TYPE(obj, OBJ_INSTANCE)) return NULL;
+  ObjClass *cls = AS_OBJ(obj)->cls;
+  for (int i = 0; i < ASY_SITE_WAYS; i++) {
+    const AsyAttrSite *s = &ways[i];
+    if (s->cls != cls) continue;
+    if (s->epoch != vm->class_epoch) return NULL;
+    if (s->kind == ASY_SITE_PLAIN) return s;
+    /* a slot's member descriptor must still be the one the site saw */
+    return s->kind == ASY_SITE_SLOTS && s->class_entry &&
+                   asy_same(s->class_entry->value, s->class_value)
+               ? s
+               : NULL;
+  }
+  return NULL;
+}
+/* The entry of name at the site's hint in the instance dict (PLAIN, with no class
+** attribute of that name to weigh) or slot table (SLOTS), or NULL. */
+static inline DictEntry *asy_site_entry(const AsyAttrSite *s, Value obj, ObjStr *name) {
+  ObjDict *d;
+  if (s->kind == ASY_SITE_PLAIN) {
+    if (s->class_entry) return NULL;
+    d = AS_INSTANCE(obj)->dict;
+  } else {
+    d = ((ObjBoxed *)AS_OBJ(obj))->slots;
+  }
+  if (!d || s->hint >= d->used) return NULL;
+  DictEntry *e = &d->entries[s->hint];
+  return IS_OBJ(e->key) && AS_OBJ(e->key) == (Obj *)name ? e : NULL;
+}
+/* LOAD_ATTR: obj.name from the instance dict or slot table at the hint. */
+static inline bool asy_getattr_fast(VM *vm, Value obj, ObjStr *name, const AsyAttrSite *ways,
+                                    Value *out) {
+  const AsyAttrSite *s = asy_site_way(vm, ways, obj);
+  DictEntry *e = s ? asy_site_entry(s, obj, name) : NULL;
+  if (!e) return false;
+  *out = e->value;
+  return true;
+}
+/* STORE_ATTR: obj.name = v over the entry at the hint (a value update keeps the dict's
+** layout). */
+static inline bool asy_setattr_fast(VM *vm, Value obj, ObjStr *name, const AsyAttrSite *ways,
+                                   Value v) {
+  const AsyAttrSite *s = asy_site_way(vm, ways, obj);
+  DictEntry *e = s ? asy_site_entry(s, obj, name) : NULL;
+  if (!e) return false;
+  e->value = v;
+  return true;
+}
+/* LOAD_ATTR's method form: the class's function, when the instance dict's key_bloom
+** proves it lacks name. */
+static inline bool asy_load_method_fast(VM *vm, Value obj, ObjStr *name,
+                                        const AsyAttrSite *ways, Value *meth) {
+  const AsyAttrSite *s = asy_site_way(vm, ways, obj);
+  if (!s || s->kind != ASY_SITE_PLAIN || !s->class_entry) return false;
+  Value attr = s->class_entry->value;
+  if (!IS_FUNCTION(attr)) return false;
+  ObjDict *d = AS_INSTANCE(obj)->dict;
+  if (d && d->count && (name->hash == -1 || (d->key_bloom & asy_dict_bloom_bit(name->hash))))
+    return false;
+  *meth = attr;
+  return true;
+}
+
 /* Fill object, type, NoneType, property/staticmethod/classmethod, super and the types of
 ** func.c, range.c, iter.c and protocol.c (vm_new's init hook for the object side). */
 void asy_init_object_types(VM *vm);

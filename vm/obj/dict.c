@@ -84,6 +84,7 @@ void asy_dict_release(VM *vm, ObjDict *d) {
   d->index = NULL;
   d->count = d->used = 0;
   d->index_size = 0;
+  d->key_bloom = 0;
 }
 
 /* Layout versions (ObjDict.version): one sequence per VM (vm->dict_version), so a
@@ -121,9 +122,11 @@ static bool resize(VM *vm, ObjDict *d, size_t minsize, bool may_fail, bool with_
   }
   memset(index, 0xff, size * width); /* every slot EMPTY (-1) */
   size_t n = 0, mask = size - 1;
+  uint32_t bloom = 0;
   for (size_t e = 0; e < d->used; e++) {
     if (IS_UNDEF(d->entries[e].key)) continue;
     int64_t hash = entry_hash(d, e);
+    bloom |= asy_dict_bloom_bit(hash);
     entries[n] = d->entries[e];
     if (hashes) hashes[n] = hash;
     uint64_t perturb = (uint64_t)hash;
@@ -139,6 +142,7 @@ static bool resize(VM *vm, ObjDict *d, size_t minsize, bool may_fail, bool with_
   /* The GC marks entries[0, used): switch buffers before publishing the counts. */
   d->entries = entries;
   d->hashes = hashes;
+  d->key_bloom = bloom;
   d->index = index;
   d->index_size = (uint32_t)size;
   d->used = (uint32_t)n;
@@ -271,6 +275,7 @@ static bool insert_new(VM *vm, ObjDict *d, Value key, int64_t hash, Value value,
   SET_IX(d, i, (int32_t)d->used);
   d->used++;
   d->count++;
+  d->key_bloom |= asy_dict_bloom_bit(hash);
   new_layout(vm, d);
   return true;
 }
@@ -387,6 +392,10 @@ void asy_dict_set_str(VM *vm, ObjDict *d, ObjStr *key, Value value) {
     }
   }
   insert_new(vm, d, OBJ_VAL(key), hash, value, false);
+}
+
+void asy_dict_add_absent_str(VM *vm, ObjDict *d, ObjStr *key, Value value) {
+  insert_new(vm, d, OBJ_VAL(key), asy_str_hash(key), value, false);
 }
 
 bool asy_dict_next(ObjDict *d, size_t *pos, Value *key, Value *value) {

@@ -56,7 +56,7 @@ static Value exhausted(ObjIter *it) {
 
 /* ---- sequences ------------------------------------------------------------------- */
 
-static Value list_next(VM *vm, ObjIter *it) {
+Value asy_list_iter_next(VM *vm, ObjIter *it) {
   (void)vm;
   if (!IS_LIST(it->a)) return UNDEF_VAL;
   ObjList *l = AS_LIST(it->a);
@@ -64,7 +64,7 @@ static Value list_next(VM *vm, ObjIter *it) {
   return l->items[it->i++];
 }
 
-Value asy_list_iter(VM *vm, Value list) { return OBJ_VAL(iter_of(vm, IK_LIST, list_next, list)); }
+Value asy_list_iter(VM *vm, Value list) { return OBJ_VAL(iter_of(vm, IK_LIST, asy_list_iter_next, list)); }
 
 static Value list_rev_next(VM *vm, ObjIter *it) {
   (void)vm;
@@ -93,7 +93,7 @@ Value asy_tuple_iter(VM *vm, Value tuple) {
   return OBJ_VAL(iter_of(vm, IK_TUPLE, tuple_next, tuple));
 }
 
-static Value range_next(VM *vm, ObjIter *it) {
+Value asy_range_iter_next(VM *vm, ObjIter *it) {
   (void)vm;
   if (it->i >= it->n) return UNDEF_VAL;
   /* start + i*step cannot overflow: it is an element of the range. */
@@ -103,7 +103,7 @@ static Value range_next(VM *vm, ObjIter *it) {
 }
 
 Value asy_range_iter(VM *vm, ObjRange *r) {
-  ObjIter *it = iter_of(vm, IK_RANGE, range_next, INT_VAL(r->start));
+  ObjIter *it = iter_of(vm, IK_RANGE, asy_range_iter_next, INT_VAL(r->start));
   it->n = asy_range_len(r);
   it->step = r->step;
   return OBJ_VAL(it);
@@ -194,10 +194,10 @@ Value asy_set_iter(VM *vm, ObjSet *s) {
 /* ---- the iterator class ------------------------------------------------------------ */
 
 static const char *iter_kind_name(ObjIter *it) {
-  if (it->next == list_next) return "list_iterator";
+  if (it->next == asy_list_iter_next) return "list_iterator";
   if (it->next == list_rev_next) return "list_reverseiterator";
   if (it->next == tuple_next) return "tuple_iterator";
-  if (it->next == range_next) return "range_iterator";
+  if (it->next == asy_range_iter_next) return "range_iterator";
   if (it->next == set_next) return "set_iterator";
   if (it->next == dict_next) {
     switch (it->step) {

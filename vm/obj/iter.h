@@ -14,6 +14,10 @@ Value asy_tuple_iter(VM *vm, Value tuple);
 Value asy_dict_iter(VM *vm, ObjDict *d, int kind); /* 0 keys, 1 values, 2 items */
 Value asy_set_iter(VM *vm, ObjSet *s);
 Value asy_range_iter(VM *vm, ObjRange *r);
+/* The next functions of list and range iterators: FOR_ITER recognises them and takes
+** their common step inline. */
+Value asy_list_iter_next(VM *vm, ObjIter *it);
+Value asy_range_iter_next(VM *vm, ObjIter *it);
 Value asy_seq_iter(VM *vm, Value obj); /* __getitem__-based sequence iterator */
 /* reversed(list): an iterator walking the indices down. */
 Value asy_list_reversed_iter(VM *vm, Value list);

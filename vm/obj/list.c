@@ -32,7 +32,17 @@ ObjList *asy_list_new(VM *vm, size_t capacity) {
   return l;
 }
 
+void asy_list_settle(ObjList *l) {
+  if (!l->front) return;
+  memmove(l->items - l->front, l->items, l->size * sizeof(Value));
+  l->items -= l->front;
+  l->capacity += l->front;
+  l->front = 0;
+}
+
 static void ensure(VM *vm, ObjList *l, size_t need) {
+  if (need <= l->capacity) return;
+  asy_list_settle(l);
   if (need <= l->capacity) return;
   size_t cap = l->capacity < 4 ? 4 : l->capacity;
   while (cap < need) cap += cap >> 1;
@@ -41,6 +51,8 @@ static void ensure(VM *vm, ObjList *l, size_t need) {
 }
 
 bool asy_list_reserve(VM *vm, ObjList *l, size_t need) {
+  if (need <= l->capacity) return true;
+  asy_list_settle(l);
   if (need <= l->capacity) return true;
   size_t cap = l->capacity < 4 ? 4 : l->capacity;
   while (cap < need) cap += cap >> 1;
@@ -85,8 +97,10 @@ void asy_list_repeat_into(Value *dst, const Value *src, size_t len, size_t times
 }
 
 bool asy_list_extend(VM *vm, ObjList *l, Value iterable) {
-  if (IS_LIST(iterable) || IS_TUPLE(iterable)) {
-    /* Snapshot the count first: l.extend(l) must not loop forever. */
+  ObjClass *ic = IS_OBJ(iterable) ? AS_OBJ(iterable)->cls : NULL;
+  if (ic == vm->types.list || ic == vm->types.tuple || (ic && AS_OBJ(iterable) == (Obj *)l)) {
+    /* Snapshot the count first: l.extend(l) must not loop forever. A subclass may
+    ** define __iter__, so it iterates (as CPython's list_extend). */
     size_t n = IS_LIST(iterable) ? AS_LIST(iterable)->size : AS_TUPLE(iterable)->size;
     if (!asy_list_reserve(vm, l, l->size + n)) return false;
     Value *src = IS_LIST(iterable) ? AS_LIST(iterable)->items : AS_TUPLE(iterable)->items;
@@ -197,6 +211,27 @@ static int key_index(VM *vm, Value key, int64_t *out) {
   return asy_index_or(vm, key, out, vm->exc.IndexError) ? 1 : -1;
 }
 
+/* l[s] for a slice s (a heap slice, or one on the C stack from asy_list_get_slice). */
+static inline Value get_slice(VM *vm, ObjList *l, ObjSlice *s) {
+  int64_t start, stop, step, n;
+  if (!asy_slice_resolve(vm, s, (int64_t)l->size, &start, &stop, &step, &n)) return EXC_VAL;
+  ObjList *r = asy_list_new(vm, (size_t)n);
+  if (step == 1) {
+    if (n) memcpy(r->items, l->items + start, (size_t)n * sizeof(Value));
+  } else {
+    const Value *from = l->items + start;
+    for (int64_t j = 0; j < n; j++, from += step) r->items[j] = *from;
+  }
+  r->size = (size_t)n;
+  return OBJ_VAL(r);
+}
+
+Value asy_list_get_slice(VM *vm, ObjList *l, Value start, Value stop) {
+  /* Only its bounds are read: a slice on the C stack stands in for the object. */
+  ObjSlice s = {.start = start, .stop = stop, .step = NONE_VAL};
+  return get_slice(vm, l, &s);
+}
+
 Value asy_list_getitem(VM *vm, ObjList *l, Value key) {
   int64_t i;
   int k = key_index(vm, key, &i);
@@ -206,26 +241,19 @@ Value asy_list_getitem(VM *vm, ObjList *l, Value key) {
       return asy_raise(vm, vm->exc.IndexError, "list index out of range");
     return l->items[i];
   }
-  if (IS_OBJ_TYPE(key, OBJ_SLICE)) {
-    int64_t start, stop, step, n;
-    if (!asy_slice_indices(vm, (ObjSlice *)AS_OBJ(key), (int64_t)l->size, &start, &stop, &step, &n))
-      return EXC_VAL;
-    ObjList *r = asy_list_new(vm, (size_t)n);
-    for (int64_t j = 0; j < n; j++) r->items[r->size++] = l->items[start + j * step];
-    return OBJ_VAL(r);
-  }
+  if (IS_OBJ_TYPE(key, OBJ_SLICE)) return get_slice(vm, l, (ObjSlice *)AS_OBJ(key));
   return index_type_error(vm, "list", key);
 }
 
-/* Replace l[lo:hi] with the items of v (a fresh list, so aliasing is harmless). */
-static void replace_range(VM *vm, ObjList *l, int64_t lo, int64_t hi, ObjList *v) {
+/* Replace l[lo:hi] with src[0..n) (never l's own items: growing l may move them). */
+static void replace_range(VM *vm, ObjList *l, int64_t lo, int64_t hi, const Value *src, size_t n) {
   if (hi < lo) hi = lo;
-  size_t n = v->size, old = (size_t)(hi - lo);
+  size_t old = (size_t)(hi - lo);
   size_t newsize = l->size - old + n;
   ensure(vm, l, newsize);
-  if (l->size > (size_t)hi)
+  if (l->size > (size_t)hi && lo + (int64_t)n != hi)
     memmove(&l->items[lo + (int64_t)n], &l->items[hi], (l->size - (size_t)hi) * sizeof(Value));
-  if (n) memcpy(&l->items[lo], v->items, n * sizeof(Value));
+  for (size_t j = 0; j < n; j++) l->items[lo + (int64_t)j] = src[j];
   l->size = newsize;
 }
 
@@ -259,6 +287,55 @@ static int assign_target(VM *vm, ObjList *l, Value key, int64_t *i) {
   return -1;
 }
 
+/* l[s] = value for a slice s (heap or C stack, as get_slice). */
+static inline bool set_slice(VM *vm, ObjList *l, ObjSlice *s, Value value) {
+  /* As CPython: the slice is resolved first (its __index__ calls), then the value read. */
+  int64_t start, stop, step, n;
+  if (!asy_slice_resolve(vm, s, (int64_t)l->size, &start, &stop, &step, &n)) return false;
+  const Value *src;
+  size_t m;
+  ObjClass *vc = IS_OBJ(value) ? AS_OBJ(value)->cls : NULL;
+  if (vc == vm->types.tuple || (vc == vm->types.list && AS_LIST(value) != l)) {
+    /* An exact tuple or another exact list: its items are read in place (no user code
+    ** runs before they are copied, and they never alias l's buffer). */
+    src = IS_LIST(value) ? AS_LIST(value)->items : AS_TUPLE(value)->items;
+    m = IS_LIST(value) ? AS_LIST(value)->size : AS_TUPLE(value)->size;
+  } else {
+    size_t before = l->size;
+    Value seqv = vc == vm->types.list ? OBJ_VAL(asy_list_from(vm, l->size, l->items))
+                                      : asy_list_from_iterable(vm, value);
+    if (IS_EXC(seqv)) {
+      if (asy_pending_is(vm, vm->exc.TypeError)) {
+        asy_clear_pending(vm);
+        asy_raise(vm, vm->exc.TypeError, "must assign iterable to extended slice");
+      }
+      return false;
+    }
+    src = AS_LIST(seqv)->items;
+    m = AS_LIST(seqv)->size;
+    /* the iteration ran script code that may have resized l: resolve again */
+    if (l->size != before && !asy_slice_indices(vm, s, (int64_t)l->size, &start, &stop, &step, &n))
+      return false;
+  }
+  if (step == 1) {
+    replace_range(vm, l, start, stop, src, m);
+    return true;
+  }
+  if ((int64_t)m != n) {
+    asy_raise(vm, vm->exc.ValueError,
+              "attempt to assign sequence of size %zu to extended slice of size %lld", m,
+              (long long)n);
+    return false;
+  }
+  for (int64_t j = 0; j < n; j++) l->items[start + j * step] = src[j];
+  return true;
+}
+
+bool asy_list_set_slice(VM *vm, ObjList *l, Value start, Value stop, Value value) {
+  ObjSlice s = {.start = start, .stop = stop, .step = NONE_VAL};
+  return set_slice(vm, l, &s, value);
+}
+
 bool asy_list_setitem(VM *vm, ObjList *l, Value key, Value value) {
   int64_t i;
   int k = assign_target(vm, l, key, &i);
@@ -267,37 +344,7 @@ bool asy_list_setitem(VM *vm, ObjList *l, Value key, Value value) {
     l->items[i] = value;
     return true;
   }
-  Value seqv;
-  if (IS_LIST(value) || IS_TUPLE(value)) {
-    size_t n = IS_LIST(value) ? AS_LIST(value)->size : AS_TUPLE(value)->size;
-    seqv = OBJ_VAL(
-        asy_list_from(vm, n, IS_LIST(value) ? AS_LIST(value)->items : AS_TUPLE(value)->items));
-  } else {
-    seqv = asy_list_from_iterable(vm, value);
-    if (IS_EXC(seqv)) {
-      if (asy_pending_is(vm, vm->exc.TypeError)) {
-        asy_clear_pending(vm);
-        asy_raise(vm, vm->exc.TypeError, "must assign iterable to extended slice");
-      }
-      return false;
-    }
-  }
-  ObjList *seq = AS_LIST(seqv);
-  int64_t start, stop, step, n;
-  if (!asy_slice_indices(vm, (ObjSlice *)AS_OBJ(key), (int64_t)l->size, &start, &stop, &step, &n))
-    return false;
-  if (step == 1) {
-    replace_range(vm, l, start, stop, seq);
-    return true;
-  }
-  if ((int64_t)seq->size != n) {
-    asy_raise(vm, vm->exc.ValueError,
-              "attempt to assign sequence of size %zu to extended slice of size %lld", seq->size,
-              (long long)n);
-    return false;
-  }
-  for (int64_t j = 0; j < n; j++) l->items[start + j * step] = seq->items[j];
-  return true;
+  return set_slice(vm, l, (ObjSlice *)AS_OBJ(key), value);
 }
 
 bool asy_list_delitem(VM *vm, ObjList *l, Value key) {
@@ -310,7 +357,7 @@ bool asy_list_delitem(VM *vm, ObjList *l, Value key) {
     return true;
   }
   int64_t start, stop, step, n;
-  if (!asy_slice_indices(vm, (ObjSlice *)AS_OBJ(key), (int64_t)l->size, &start, &stop, &step, &n))
+  if (!asy_slice_resolve(vm, (ObjSlice *)AS_OBJ(key), (int64_t)l->size, &start, &stop, &step, &n))
     return false;
   if (step == 1) {
     if (n > 0) {
@@ -731,6 +778,7 @@ static bool timsort(SortCtx *s) {
 Value asy_list_sort(VM *vm, ObjList *list, Value key, bool reverse) {
   /* Move the items into a rooted holder; the list is empty while sorting. */
   ObjList *vals = asy_list_new(vm, 0);
+  asy_list_settle(list);
   vals->items = list->items;
   vals->capacity = list->capacity;
   vals->size = list->size;
@@ -771,6 +819,7 @@ Value asy_list_sort(VM *vm, ObjList *list, Value key, bool reverse) {
   }
   bool modified = list->size != 0 || list->items != NULL;
   /* Put the (sorted) items back, dropping whatever the callbacks appended. */
+  asy_list_settle(list);
   ASY_FREE(vm, Value, list->items, list->capacity);
   list->items = vals->items;
   list->capacity = vals->capacity;
@@ -838,6 +887,15 @@ static Value list_pop(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_seq_index((int64_t)l->size, &i))
     return asy_raise(vm, vm->exc.IndexError, "pop index out of range");
   Value v = l->items[i];
+  if (i == 0 && l->size > 16) {
+    /* A queue drained from the front: step over the slot instead of moving the rest
+    ** (given back when the list next grows or hands its buffer over). */
+    l->items++;
+    l->capacity--;
+    l->front++;
+    l->size--;
+    return v;
+  }
   memmove(&l->items[i], &l->items[i + 1], (l->size - (size_t)i - 1) * sizeof(Value));
   l->size--;
   return v;

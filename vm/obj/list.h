@@ -10,6 +10,9 @@
 /* Sort in place, stable; key may be NONE_VAL/UNDEF for identity. Returns None or
 ** EXC_VAL (ValueError "list modified during sort" if the list changed meanwhile). */
 Value asy_list_sort(VM *vm, ObjList *list, Value key, bool reverse);
+/* Give back the slots pop(0) stepped over (ObjList.front): after it the buffer starts at
+** items, as anything that reallocates, frees or hands over the buffer expects. */
+void asy_list_settle(ObjList *l);
 /* list(iterable) as a new list value, or EXC_VAL. */
 Value asy_list_from_iterable(VM *vm, Value iterable);
 /* list.extend(iterable): false with an exception pending. */
@@ -20,6 +23,10 @@ Value asy_list_repr(VM *vm, Value list);
 Value asy_list_getitem(VM *vm, ObjList *list, Value key);
 bool asy_list_setitem(VM *vm, ObjList *list, Value key, Value value);
 bool asy_list_delitem(VM *vm, ObjList *list, Value key);
+/* list[start:stop] and list[start:stop] = value (bounds: ints, None or __index__ objects)
+** without a slice object, for BINARY_SLICE / STORE_SLICE on an exact list. */
+Value asy_list_get_slice(VM *vm, ObjList *list, Value start, Value stop);
+bool asy_list_set_slice(VM *vm, ObjList *list, Value start, Value stop, Value value);
 /* Insert at a normalised position 0..size. */
 void asy_list_insert(VM *vm, ObjList *list, size_t at, Value v);
 /* A new list holding items[0..n). */

@@ -18,6 +18,7 @@
 
 #include "vm/except.h"
 #include "vm/gc.h"
+#include "vm/gen.h"    /* asy_gen_resume */
 #include "vm/interp.h" /* asy_c_stack_exhausted */
 #include "vm/obj/bigint.h"
 #include "vm/obj/bytes.h"
@@ -91,8 +92,8 @@ typedef enum {
   M_USER, /* a Python-level method (or other callable) in *out */
 } MKind;
 
-static MKind method_of(ObjClass *cls, ObjStr *name, Value *out) {
-  Value v = asy_class_lookup(cls, name);
+static MKind method_of(VM *vm, ObjClass *cls, ObjStr *name, Value *out) {
+  Value v = asy_class_lookup_cached(vm, cls, name);
   *out = v;
   if (IS_UNDEF(v) || IS_NONE(v)) return M_NONE;
   /* int's and float's natives on a subclass are called (call.c passes them the number) */
@@ -122,7 +123,7 @@ static Value call_method(VM *vm, Value m, Value self, int argc, Value *args, Obj
 ** class has no such method. */
 static Value call_unary_special(VM *vm, Value v, ObjStr *name, Value (*layout)(VM *, Value)) {
   Value m;
-  MKind k = method_of(AS_OBJ(v)->cls, name, &m);
+  MKind k = method_of(vm, AS_OBJ(v)->cls, name, &m);
   if (k == M_USER) return call_method(vm, m, v, 0, NULL, name);
   if (k != M_SLOT) return UNDEF_VAL;
   Value r = layout(vm, v);
@@ -207,12 +208,12 @@ bool asy_hash(VM *vm, Value v, int64_t *out) {
   if (is_builtin(cls)) {
     if (cls->layout == OBJ_INSTANCE && AS_OBJ(v)->type == OBJ_INSTANCE) {
       Value m;
-      if (method_of(cls, vm->names.hash, &m) == M_USER) goto user; /* e.g. int subclass natives */
+      if (method_of(vm, cls, vm->names.hash, &m) == M_USER) goto user; /* e.g. int subclass natives */
     }
     return layout_hash(vm, v, out);
   }
   Value m;
-  switch (method_of(cls, vm->names.hash, &m)) {
+  switch (method_of(vm, cls, vm->names.hash, &m)) {
   case M_NONE: return unhashable(vm, v);
   case M_SLOT: return layout_hash(vm, v, out);
   case M_USER: break;
@@ -298,7 +299,7 @@ Value asy_builtin_compare(VM *vm, int op, Value a, Value b) {
   if (op == CMP_NE) {
     Value m;
     if (IS_OBJ(a) && !is_builtin(AS_OBJ(a)->cls) &&
-        method_of(AS_OBJ(a)->cls, vm->names.eq, &m) == M_USER) {
+        method_of(vm, AS_OBJ(a)->cls, vm->names.eq, &m) == M_USER) {
       Value r = call_method(vm, m, a, 1, &b, vm->names.eq);
       if (IS_EXC(r) || is_notimpl(vm, r)) return r;
       int t = asy_truthy(vm, r);
@@ -315,7 +316,7 @@ static Value cmp_slot(VM *vm, int op, Value self, Value other) {
   ObjClass *cls = asy_class_of(vm, self);
   if (is_builtin(cls)) return asy_builtin_compare(vm, op, self, other);
   Value m;
-  switch (method_of(cls, vm->opnames.cmp[op], &m)) {
+  switch (method_of(vm, cls, vm->opnames.cmp[op], &m)) {
   case M_NONE: return vm->notimplemented;
   case M_SLOT: return asy_builtin_compare(vm, op, self, other);
   default: return call_method(vm, m, self, 1, &other, vm->opnames.cmp[op]);
@@ -455,6 +456,7 @@ Value asy_builtin_binary(VM *vm, int op, Value a, Value b, bool inplace) {
         Value r = list_repeat(vm, l, AS_INTLIKE(b));
         if (IS_EXC(r)) return r;
         ObjList *rl = AS_LIST(r);
+        asy_list_settle(l);
         Value *items = l->items;
         size_t cap = l->capacity;
         l->items = rl->items;
@@ -536,7 +538,7 @@ static MKind bin_kind(VM *vm, ObjClass *cls, int op, int which, Value *m) {
     *m = UNDEF_VAL;
     return M_SLOT;
   }
-  MKind k = method_of(cls, vm->opnames.binop[op][which], m);
+  MKind k = method_of(vm, cls, vm->opnames.binop[op][which], m);
   /* Not defined at all on a user class: the nearest built-in base's slot (it may be a
   ** list or dict subclass) still applies. */
   if (k == M_NONE && IS_UNDEF(*m)) return M_SLOT;
@@ -557,7 +559,7 @@ static Value binary_op1(VM *vm, int op, Value a, Value b) {
   }
   Value r;
   if (kb == M_USER && asy_is_subclass(cb, ca)) {
-    Value ra = asy_class_lookup(ca, vm->opnames.binop[op][1]);
+    Value ra = asy_class_lookup_cached(vm, ca, vm->opnames.binop[op][1]);
     if (!asy_same(ra, mb)) {
       r = bin_slot(vm, op, b, a, true, kb, mb);
       if (!is_notimpl(vm, r)) return r;
@@ -594,7 +596,7 @@ static Value binary_fallback(VM *vm, int op, Value a, Value b, bool inplace) {
   if (op == BINOP_MULTIPLY && (is_sequence_layout(a) || is_sequence_layout(b))) {
     Value seq = is_sequence_layout(a) ? a : b, n = is_sequence_layout(a) ? b : a;
     bool has_index = IS_INTLIKE(n) ||
-                     (IS_OBJ(n) && !IS_UNDEF(asy_class_lookup(AS_OBJ(n)->cls, vm->names.index)));
+                     (IS_OBJ(n) && !IS_UNDEF(asy_class_lookup_cached(vm, AS_OBJ(n)->cls, vm->names.index)));
     if (!has_index)
       return asy_raise(vm, vm->exc.TypeError, "can't multiply sequence by non-int of type '%s'",
                        asy_type_name(vm, n));
@@ -662,7 +664,7 @@ Value asy_inplace_op(VM *vm, int op, Value a, Value b) {
     if (op == BINOP_ADD) return asy_list_extend(vm, AS_LIST(a), b) ? a : EXC_VAL;
     if (asy_is_int(b)) return asy_builtin_binary(vm, op, a, b, true);
     int64_t n;
-    bool has_index = IS_OBJ(b) && !IS_UNDEF(asy_class_lookup(AS_OBJ(b)->cls, vm->names.index));
+    bool has_index = IS_OBJ(b) && !IS_UNDEF(asy_class_lookup_cached(vm, AS_OBJ(b)->cls, vm->names.index));
     if (!has_index)
       return asy_raise(vm, vm->exc.TypeError, "can't multiply sequence by non-int of type '%s'",
                        asy_type_name(vm, b));
@@ -683,7 +685,7 @@ Value asy_unary_op(VM *vm, int op, Value a) {
   static const char *const sym[3] = {"-", "+", "~"};
   if (IS_OBJ(a) && op >= 0 && op < 3) {
     ObjClass *cls = AS_OBJ(a)->cls;
-    Value m = asy_class_lookup(cls, vm->opnames.unary[op]);
+    Value m = asy_class_lookup_cached(vm, cls, vm->opnames.unary[op]);
     if (!IS_UNDEF(m) && !IS_NONE(m)) return call_method(vm, m, a, 0, NULL, vm->opnames.unary[op]);
   }
   return asy_raise(vm, vm->exc.TypeError, "bad operand type for unary %s: '%s'", sym[op & 3],
@@ -769,7 +771,7 @@ int asy_truthy(VM *vm, Value v) {
     if (OBJ_TYPE(v) != OBJ_INSTANCE) return 1;
   }
   Value m;
-  MKind k = method_of(cls, vm->names.bool_, &m);
+  MKind k = method_of(vm, cls, vm->names.bool_, &m);
   if (k != M_NONE) {
     Value r = k == M_USER ? call_method(vm, m, v, 0, NULL, vm->names.bool_)
                           : asy_call(vm, m, 1, &v, NULL);
@@ -781,7 +783,7 @@ int asy_truthy(VM *vm, Value v) {
     }
     return AS_BOOL(r);
   }
-  k = method_of(cls, vm->names.len, &m);
+  k = method_of(vm, cls, vm->names.len, &m);
   if (k == M_USER) {
     int64_t n = len_result(vm, call_method(vm, m, v, 0, NULL, vm->names.len));
     return n < 0 ? -1 : n > 0;
@@ -865,7 +867,7 @@ int asy_contains(VM *vm, Value container, Value item) {
       if (r != -2) return r;
     }
     Value m;
-    MKind k = method_of(cls, vm->names.contains, &m);
+    MKind k = method_of(vm, cls, vm->names.contains, &m);
     if (k != M_NONE) {
       if (k == M_SLOT) {
         int r = layout_contains(vm, container, item);
@@ -880,8 +882,8 @@ int asy_contains(VM *vm, Value container, Value item) {
     if (r != -2) return r;
     /* Iteration fallback (__iter__ or __getitem__). */
     Value mi, mg;
-    if (method_of(cls, vm->names.iter, &mi) != M_NONE ||
-        method_of(cls, vm->names.getitem, &mg) != M_NONE) {
+    if (method_of(vm, cls, vm->names.iter, &mi) != M_NONE ||
+        method_of(vm, cls, vm->names.getitem, &mg) != M_NONE) {
       int r = asy_for_each(vm, container, differs_step, &item);
       return r < 0 ? -1 : !r;
     }
@@ -908,10 +910,10 @@ static Value layout_getitem(VM *vm, Value c, Value key) {
 static Value class_getitem(VM *vm, ObjClass *c, Value key) {
   if (c->obj.cls != vm->types.type) { /* a metaclass's __getitem__ (Enum['NAME']) comes first */
     Value mm;
-    if (method_of(c->obj.cls, vm->names.getitem, &mm) == M_USER)
+    if (method_of(vm, c->obj.cls, vm->names.getitem, &mm) == M_USER)
       return call_method(vm, mm, OBJ_VAL(c), 1, &key, vm->names.getitem);
   }
-  Value m = asy_class_lookup(c, vm->names.class_getitem);
+  Value m = asy_class_lookup_cached(vm, c, vm->names.class_getitem);
   if (!IS_UNDEF(m)) {
     Value f = asy_bind(vm, m, UNDEF_VAL, c, vm->names.class_getitem);
     if (IS_EXC(f)) return f;
@@ -932,7 +934,7 @@ Value asy_getitem(VM *vm, Value container, Value key) {
       if (!IS_UNDEF(r)) return r;
     }
     Value m;
-    MKind k = method_of(cls, vm->names.getitem, &m);
+    MKind k = method_of(vm, cls, vm->names.getitem, &m);
     if (k == M_USER) return call_method(vm, m, container, 1, &key, vm->names.getitem);
     if (k == M_SLOT || k == M_NONE) {
       Value r = layout_getitem(vm, container, key);
@@ -974,7 +976,7 @@ bool asy_setitem(VM *vm, Value container, Value key, Value value) {
   if (IS_OBJ(container)) {
     ObjClass *cls = AS_OBJ(container)->cls;
     Value m;
-    MKind k = is_builtin(cls) ? M_SLOT : method_of(cls, vm->names.setitem, &m);
+    MKind k = is_builtin(cls) ? M_SLOT : method_of(vm, cls, vm->names.setitem, &m);
     if (k == M_USER) {
       Value args[2] = {key, value};
       return !IS_EXC(call_method(vm, m, container, 2, args, vm->names.setitem));
@@ -984,7 +986,7 @@ bool asy_setitem(VM *vm, Value container, Value key, Value value) {
     if (!is_builtin(cls) && k == M_SLOT)
       return !IS_EXC(asy_call(vm, m, 3, (Value[]){container, key, value}, NULL));
     if (is_builtin(cls)) {
-      Value nm = asy_class_lookup(cls, vm->names.setitem);
+      Value nm = asy_class_lookup_cached(vm, cls, vm->names.setitem);
       if (IS_NATIVE(nm))
         return !IS_EXC(asy_call(vm, nm, 3, (Value[]){container, key, value}, NULL));
     }
@@ -998,7 +1000,7 @@ bool asy_delitem(VM *vm, Value container, Value key) {
   if (IS_OBJ(container)) {
     ObjClass *cls = AS_OBJ(container)->cls;
     Value m;
-    MKind k = is_builtin(cls) ? M_SLOT : method_of(cls, vm->names.delitem, &m);
+    MKind k = is_builtin(cls) ? M_SLOT : method_of(vm, cls, vm->names.delitem, &m);
     if (k == M_USER) return !IS_EXC(call_method(vm, m, container, 1, &key, vm->names.delitem));
     int r = layout_delitem(vm, container, key);
     if (r != 0) return r > 0;
@@ -1006,8 +1008,8 @@ bool asy_delitem(VM *vm, Value container, Value key) {
       return !IS_EXC(asy_call(vm, m, 2, (Value[]){container, key}, NULL));
     /* Types with sequence slots (__getitem__ or __contains__; every user class, as
     ** CPython heap types carry them) say "doesn't"; other objects "does not". */
-    bool seqlike = !is_builtin(cls) || !IS_UNDEF(asy_class_lookup(cls, vm->names.getitem)) ||
-                   !IS_UNDEF(asy_class_lookup(cls, vm->names.contains));
+    bool seqlike = !is_builtin(cls) || !IS_UNDEF(asy_class_lookup_cached(vm, cls, vm->names.getitem)) ||
+                   !IS_UNDEF(asy_class_lookup_cached(vm, cls, vm->names.contains));
     if (seqlike && !IS_DICT(container) && !IS_CLASS(container)) {
       asy_raise(vm, vm->exc.TypeError, "'%s' object doesn't support item deletion",
                 asy_type_name(vm, container));
@@ -1043,7 +1045,7 @@ static Value layout_iter(VM *vm, Value v) {
 static Value check_iterator(VM *vm, Value it) {
   if (IS_EXC(it)) return it;
   if (IS_OBJ_TYPE(it, OBJ_ITER)) return it;
-  if (IS_UNDEF(asy_class_lookup(asy_class_of(vm, it), vm->names.next)))
+  if (IS_UNDEF(asy_class_lookup_cached(vm, asy_class_of(vm, it), vm->names.next)))
     return asy_raise(vm, vm->exc.TypeError, "iter() returned non-iterator of type '%s'",
                      asy_type_name(vm, it));
   return it;
@@ -1057,11 +1059,11 @@ __attribute__((noinline)) static Value iter_by_method(VM *vm, Value v) {
     if (!IS_UNDEF(r)) return check_iterator(vm, r);
     /* No __iter__ (one set to None blocks the rest): the sequence protocol. */
     ObjClass *cls = AS_OBJ(v)->cls;
-    if (IS_UNDEF(asy_class_lookup(cls, vm->names.iter))) {
+    if (IS_UNDEF(asy_class_lookup_cached(vm, cls, vm->names.iter))) {
       r = layout_iter(vm, v);
       if (!IS_UNDEF(r)) return r;
       Value g;
-      if (method_of(cls, vm->names.getitem, &g) != M_NONE) return asy_seq_iter(vm, v);
+      if (method_of(vm, cls, vm->names.getitem, &g) != M_NONE) return asy_seq_iter(vm, v);
     }
   }
   return asy_raise(vm, vm->exc.TypeError, "'%s' object is not iterable", asy_type_name(vm, v));
@@ -1082,8 +1084,15 @@ Value asy_next(VM *vm, Value it) {
     if (asy_c_stack_exhausted()) return asy_recursion_error(vm);
     return i->next(vm, i);
   }
+  if (IS_OBJ_TYPE(it, OBJ_GEN) && AS_GEN(it)->kind == GEN_GENERATOR) {
+    /* generator.__next__ without the method call, and its end without StopIteration */
+    Value r;
+    AsyRunStatus st = asy_gen_resume(vm, AS_GEN(it), NONE_VAL, UNDEF_VAL, &r);
+    if (st == ASY_RUN_SUSPENDED) return r;
+    return st == ASY_RUN_RETURNED ? UNDEF_VAL : EXC_VAL;
+  }
   if (IS_OBJ(it)) {
-    Value m = asy_class_lookup(AS_OBJ(it)->cls, vm->names.next);
+    Value m = asy_class_lookup_cached(vm, AS_OBJ(it)->cls, vm->names.next);
     if (!IS_UNDEF(m) && !IS_NONE(m)) {
       Value r = call_method(vm, m, it, 0, NULL, vm->names.next);
       if (IS_EXC(r) && asy_pending_is(vm, vm->exc.StopIteration)) {
@@ -1180,7 +1189,7 @@ static Value repr_object(VM *vm, Value v) {
     if (!IS_UNDEF(r)) return r;
   }
   Value m;
-  MKind k = method_of(cls, vm->names.repr, &m);
+  MKind k = method_of(vm, cls, vm->names.repr, &m);
   if (k == M_USER)
     return check_str_result(vm, call_method(vm, m, v, 0, NULL, vm->names.repr), "__repr__");
   if (k == M_SLOT && OBJ_TYPE(v) != OBJ_EXCEPTION && OBJ_TYPE(v) != OBJ_INSTANCE) {
@@ -1196,13 +1205,13 @@ Value asy_str(VM *vm, Value v) {
   if (!IS_OBJ(v)) return asy_repr(vm, v);
   ObjClass *cls = AS_OBJ(v)->cls;
   Value m;
-  MKind k = method_of(cls, vm->names.str, &m);
+  MKind k = method_of(vm, cls, vm->names.str, &m);
   Value obj_str = asy_dict_get_str(vm->types.object->dict, vm->names.str);
   if (k == M_NONE || (k == M_SLOT && asy_same(m, obj_str))) {
     /* object.__str__ calls the type's repr slot directly: a bad __repr__ result is
     ** reported as __str__'s. */
     Value rm;
-    if (!is_builtin(cls) && method_of(cls, vm->names.repr, &rm) == M_USER)
+    if (!is_builtin(cls) && method_of(vm, cls, vm->names.repr, &rm) == M_USER)
       return check_str_result(vm, call_method(vm, rm, v, 0, NULL, vm->names.repr), "__str__");
     return asy_repr(vm, v);
   }
@@ -1246,7 +1255,7 @@ bool asy_index(VM *vm, Value v, int64_t *out) {
     return false;
   }
   if (IS_OBJ(v)) {
-    Value m = asy_class_lookup(AS_OBJ(v)->cls, vm->names.index);
+    Value m = asy_class_lookup_cached(vm, AS_OBJ(v)->cls, vm->names.index);
     if (!IS_UNDEF(m) && !IS_NONE(m)) {
       Value r = call_method(vm, m, v, 0, NULL, vm->names.index);
       if (IS_EXC(r)) return false;

@@ -276,11 +276,58 @@ static Value range_step(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 /* ---- slices ---------------------------------------------------------------------- */
 
-ObjSlice *asy_slice_new(VM *vm, Value start, Value stop, Value step) {
+/* A new slice object (slice() always makes one, as CPython). */
+static ObjSlice *slice_alloc(VM *vm, Value start, Value stop, Value step) {
   ObjSlice *s = (ObjSlice *)asy_alloc_obj(vm, sizeof(ObjSlice), OBJ_SLICE, vm->types.slice);
   s->start = IS_UNDEF(start) ? NONE_VAL : start;
   s->stop = IS_UNDEF(stop) ? NONE_VAL : stop;
   s->step = IS_UNDEF(step) ? NONE_VAL : step;
+  return s;
+}
+
+/* The slices the loop builds (x[a:b], x[a:b:c]) whose bounds are small ints or None are
+** shared until the next collection: a slice is immutable, so the data model lets an
+** expression return an existing equal one (CPython 3.14 folds constant slices the same
+** way), and a loop slicing with recurring bounds allocates nothing. Direct-mapped; an
+** entry is valid while vm->class_epoch, which moves at every collection (vm.h), is the
+** one it was stored under, so it never outlives its slice. Reset for each new VM. */
+#define SLICE_CACHE 64
+static struct {
+  const VM *vm;
+  uint64_t epoch[SLICE_CACHE];
+  ObjSlice *slot[SLICE_CACHE];
+} slice_cache;
+
+/* A bound the cache takes (an int or None), folded into *h. */
+static inline bool slice_cache_key(Value v, uint64_t *h) {
+  uint64_t k;
+  if (IS_INT(v)) k = (uint64_t)AS_INT(v);
+  else if (IS_NONE(v) || IS_UNDEF(v)) k = 0x9E3779B97F4A7C15u;
+  else return false;
+  *h = (*h ^ k) * 0xff51afd7ed558ccdu;
+  return true;
+}
+
+static inline bool slice_bound_is(Value held, Value v) {
+  if (IS_UNDEF(v)) v = NONE_VAL;
+  return held.tag == v.tag && (IS_NONE(v) || AS_INT(held) == AS_INT(v));
+}
+
+ObjSlice *asy_slice_new(VM *vm, Value start, Value stop, Value step) {
+  uint64_t h = 0;
+  if (slice_cache.vm != vm || !slice_cache_key(start, &h) || !slice_cache_key(stop, &h) ||
+      !slice_cache_key(step, &h))
+    return slice_alloc(vm, start, stop, step);
+  size_t k = (size_t)(h ^ (h >> 32)) & (SLICE_CACHE - 1);
+  ObjSlice *s = slice_cache.slot[k];
+  if (s && slice_cache.epoch[k] == vm->class_epoch && slice_bound_is(s->start, start) &&
+      slice_bound_is(s->stop, stop) && slice_bound_is(s->step, step)) {
+    asy_push_root(vm, OBJ_VAL(s)); /* as a new object would be */
+    return s;
+  }
+  s = slice_alloc(vm, start, stop, step); /* may collect: the epoch is read after */
+  slice_cache.slot[k] = s;
+  slice_cache.epoch[k] = vm->class_epoch;
   return s;
 }
 
@@ -289,16 +336,8 @@ bool asy_seq_index(int64_t length, int64_t *i) {
   return *i >= 0 && *i < length;
 }
 
-/* A slice bound: None → dflt, else an index. */
-static bool slice_bound(VM *vm, Value v, int64_t dflt, int64_t *out) {
-  if (IS_NONE(v) || IS_UNDEF(v)) {
-    *out = dflt;
-    return true;
-  }
-  if (IS_INTLIKE(v)) {
-    *out = AS_INTLIKE(v);
-    return true;
-  }
+/* A slice bound that is not None or a small int: a big int or an __index__ object. */
+static bool slice_bound_slow(VM *vm, Value v, int64_t *out) {
   if (IS_BIGINT(v)) { /* clamped, as CPython's _PyEval_SliceIndex */
     *out = mpz_sgn(AS_BIGINT(v)->z) < 0 ? INT64_MIN : INT64_MAX;
     return true;
@@ -308,6 +347,19 @@ static bool slice_bound(VM *vm, Value v, int64_t dflt, int64_t *out) {
   asy_raise(vm, vm->exc.TypeError,
             "slice indices must be integers or None or have an __index__ method");
   return false;
+}
+
+/* A slice bound: None → dflt, else an index. */
+static inline bool slice_bound(VM *vm, Value v, int64_t dflt, int64_t *out) {
+  if (IS_NONE(v) || IS_UNDEF(v)) {
+    *out = dflt;
+    return true;
+  }
+  if (IS_INTLIKE(v)) {
+    *out = AS_INTLIKE(v);
+    return true;
+  }
+  return slice_bound_slow(vm, v, out);
 }
 
 bool asy_slice_indices(VM *vm, ObjSlice *s, int64_t length, int64_t *start, int64_t *stop,
@@ -320,20 +372,7 @@ bool asy_slice_indices(VM *vm, ObjSlice *s, int64_t length, int64_t *start, int6
   if (*step < -INT64_MAX) *step = -INT64_MAX;
   if (!slice_bound(vm, s->start, *step < 0 ? INT64_MAX : 0, start)) return false;
   if (!slice_bound(vm, s->stop, *step < 0 ? INT64_MIN : INT64_MAX, stop)) return false;
-  if (*start < 0) {
-    *start += length;
-    if (*start < 0) *start = *step < 0 ? -1 : 0;
-  } else if (*start >= length) {
-    *start = *step < 0 ? length - 1 : length;
-  }
-  if (*stop < 0) {
-    *stop += length;
-    if (*stop < 0) *stop = *step < 0 ? -1 : 0;
-  } else if (*stop >= length) {
-    *stop = *step < 0 ? length - 1 : length;
-  }
-  if (*step < 0) *slicelen = *stop < *start ? (*start - *stop - 1) / (-*step) + 1 : 0;
-  else *slicelen = *start < *stop ? (*stop - *start - 1) / *step + 1 : 0;
+  *slicelen = asy_slice_adjust(length, start, stop, *step);
   return true;
 }
 
@@ -361,8 +400,8 @@ Value asy_slice_compare(VM *vm, int op, ObjSlice *a, ObjSlice *b) {
 static Value slice_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
   int n = start_stop_step_args(vm, "slice", argc, kw);
   if (n < 0) return EXC_VAL;
-  if (n == 1) return OBJ_VAL(asy_slice_new(vm, NONE_VAL, args[1], NONE_VAL));
-  return OBJ_VAL(asy_slice_new(vm, args[1], args[2], n == 3 ? args[3] : NONE_VAL));
+  if (n == 1) return OBJ_VAL(slice_alloc(vm, NONE_VAL, args[1], NONE_VAL));
+  return OBJ_VAL(slice_alloc(vm, args[1], args[2], n == 3 ? args[3] : NONE_VAL));
 }
 
 static Value slice_indices_m(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -442,6 +481,8 @@ static const AsyMethodDef slice_methods[] = {
 #undef PROPERTY
 
 void asy_init_range_types(VM *vm) {
+  memset(&slice_cache, 0, sizeof slice_cache);
+  slice_cache.vm = vm;
   asy_def_natives(vm, vm->types.range, NULL, range_methods);
   asy_def_natives(vm, vm->types.slice, NULL, slice_methods);
 }

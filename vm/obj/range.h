@@ -12,6 +12,44 @@
 ** with TypeError/ValueError pending on bad indices; *slicelen is the item count. */
 bool asy_slice_indices(VM *vm, ObjSlice *s, int64_t length, int64_t *start, int64_t *stop,
                        int64_t *step, int64_t *slicelen);
+
+/* PySlice_AdjustIndices: clamp unpacked bounds (step != 0) to a length; the item count. */
+static inline int64_t asy_slice_adjust(int64_t length, int64_t *start, int64_t *stop,
+                                       int64_t step) {
+  if (*start < 0) {
+    *start += length;
+    if (*start < 0) *start = step < 0 ? -1 : 0;
+  } else if (*start >= length) {
+    *start = step < 0 ? length - 1 : length;
+  }
+  if (*stop < 0) {
+    *stop += length;
+    if (*stop < 0) *stop = step < 0 ? -1 : 0;
+  } else if (*stop >= length) {
+    *stop = step < 0 ? length - 1 : length;
+  }
+  if (step < 0) return *stop < *start ? (*start - *stop - 1) / (-step) + 1 : 0;
+  return *start < *stop ? (*stop - *start - 1) / step + 1 : 0;
+}
+
+/* asy_slice_indices, inline for the usual slice: bounds that are small ints or None
+** (list and str slicing in loops). */
+__attribute__((always_inline)) static inline bool asy_slice_resolve(VM *vm, ObjSlice *s,
+                                                                    int64_t length, int64_t *start,
+                                                                    int64_t *stop, int64_t *step,
+                                                                    int64_t *slicelen) {
+  Value a = s->start, b = s->stop, c = s->step;
+  if ((IS_INTLIKE(a) || IS_NONE(a)) && (IS_INTLIKE(b) || IS_NONE(b)) &&
+      (IS_NONE(c) || (IS_INTLIKE(c) && AS_INTLIKE(c) != 0 && AS_INTLIKE(c) != INT64_MIN))) {
+    int64_t st = IS_NONE(c) ? 1 : AS_INTLIKE(c);
+    *step = st;
+    *start = IS_NONE(a) ? (st < 0 ? INT64_MAX : 0) : AS_INTLIKE(a);
+    *stop = IS_NONE(b) ? (st < 0 ? INT64_MIN : INT64_MAX) : AS_INTLIKE(b);
+    *slicelen = asy_slice_adjust(length, start, stop, st);
+    return true;
+  }
+  return asy_slice_indices(vm, s, length, start, stop, step, slicelen);
+}
 /* Normalise an index for a sequence of `length` (negative counts from the end); false
 ** if out of range (no exception). */
 bool asy_seq_index(int64_t length, int64_t *i);

@@ -30,11 +30,11 @@ ObjTuple *asy_tuple_from(VM *vm, size_t size, const Value *items) {
 }
 
 Value asy_tuple_from_iterable(VM *vm, Value iterable) {
-  if (IS_TUPLE(iterable) && AS_OBJ(iterable)->cls == vm->types.tuple) return iterable;
-  if (IS_LIST(iterable))
+  /* Exact lists and tuples only: a subclass may define __iter__ (CPython's PySequence_Tuple). */
+  ObjClass *c = IS_OBJ(iterable) ? AS_OBJ(iterable)->cls : NULL;
+  if (c == vm->types.tuple) return iterable;
+  if (c == vm->types.list)
     return OBJ_VAL(asy_tuple_from(vm, AS_LIST(iterable)->size, AS_LIST(iterable)->items));
-  if (IS_TUPLE(iterable))
-    return OBJ_VAL(asy_tuple_from(vm, AS_TUPLE(iterable)->size, AS_TUPLE(iterable)->items));
   Value l = asy_list_from_iterable(vm, iterable);
   if (IS_EXC(l)) return l;
   return OBJ_VAL(asy_tuple_from(vm, AS_LIST(l)->size, AS_LIST(l)->items));
@@ -93,7 +93,7 @@ Value asy_tuple_getitem(VM *vm, ObjTuple *t, Value key) {
     i = AS_INTLIKE(key);
   } else if (IS_OBJ_TYPE(key, OBJ_SLICE)) {
     int64_t start, stop, step, n;
-    if (!asy_slice_indices(vm, (ObjSlice *)AS_OBJ(key), (int64_t)t->size, &start, &stop, &step, &n))
+    if (!asy_slice_resolve(vm, (ObjSlice *)AS_OBJ(key), (int64_t)t->size, &start, &stop, &step, &n))
       return EXC_VAL;
     if (step == 1 && n == (int64_t)t->size && t->obj.cls == vm->types.tuple) return OBJ_VAL(t);
     ObjTuple *r = asy_tuple_new(vm, (size_t)(n > 0 ? n : 0));
