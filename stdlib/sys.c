@@ -131,6 +131,38 @@ static Value s_getdefaultencoding(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 /* ---- version_info ------------------------------------------------------------------- */
 
+/* sys.getsizeof(object[, default]): the bytes Asy uses for the object (asy_gc_sizeof: its
+** block and the buffers it owns, not what it refers to). An int, float, bool or None is
+** no heap object: it lives in its 16-byte Value, which is what it reports. A class of the
+** program's own with a __sizeof__ reports what that returns; the TypeErrors CPython turns
+** into `default` do the same here. */
+static Value s_getsizeof(VM *vm, int argc, Value *args, ObjDict *kw) {
+  static const char *const names[] = {"object", "default"};
+  Value a[2];
+  if (!asy_std_bind(vm, "getsizeof", argc, args, kw, names, 2, 0, 1, a)) return EXC_VAL;
+  ObjClass *cls = asy_class_of(vm, a[0]);
+  if (!(cls->flags & CLASS_BUILTIN)) {
+    ObjStr *name = asy_str_intern(vm, "__sizeof__", 10);
+    if (!IS_UNDEF(asy_class_lookup(cls, name))) {
+      Value r = asy_call_method(vm, a[0], name, 0, NULL);
+      if (!IS_EXC(r) && !IS_INTLIKE(r))
+        r = IS_BIGINT(r) ? asy_raise(vm, vm->exc.OverflowError,
+                                     "Python int too large to convert to C ssize_t")
+                         : asy_raise(vm, vm->exc.TypeError, "an integer is required");
+      if (IS_EXC(r)) {
+        Value e = asy_pending(vm);
+        if (IS_UNDEF(a[1]) || !asy_is_subclass(asy_class_of(vm, e), vm->exc.TypeError)) return r;
+        asy_clear_pending(vm);
+        return a[1];
+      }
+      if (AS_INTLIKE(r) < 0)
+        return asy_raise(vm, vm->exc.ValueError, "__sizeof__() should return >= 0");
+      return INT_VAL(AS_INTLIKE(r));
+    }
+  }
+  return INT_VAL(IS_OBJ(a[0]) ? asy_gc_sizeof(AS_OBJ(a[0])) : sizeof(Value));
+}
+
 static const char *const vi_fields[] = {"major", "minor", "micro", "releaselevel", "serial"};
 
 static Value vi_field(VM *vm, Value self, int i) {
@@ -241,6 +273,7 @@ void asy_sys_create(VM *vm) {
     {"set_int_max_str_digits", s_set_int_max_str_digits, ASY_UNCHECKED},
     {"exception", s_exception, ASY_UNCHECKED}, {"exc_info", s_exc_info, ASY_UNCHECKED},
     {"intern", s_intern, ASY_UNCHECKED}, {"getdefaultencoding", s_getdefaultencoding, ASY_UNCHECKED},
+    {"getsizeof", s_getsizeof, ASY_UNCHECKED},
     {0},
   };
   /* clang-format on */

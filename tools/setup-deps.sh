@@ -14,12 +14,13 @@
 #   libgmp-dev       big ints: arithmetic on ints beyond 64 bits (vm/obj/bigint.c)
 #   libpcre2-dev     regular expressions: the re module's engine (stdlib/re_engine.c)
 #   chromium         headless, for the tests that load `asy --timeline` pages
+#   time             GNU time (/usr/bin/time): bench/run.sh's peak-memory column
 # The test scripts use only bash, coreutils (timeout, mktemp), diffutils and perl, all
 # part of every Debian base system. Nothing needs Python: only regenerating expected
 # outputs runs CPython.
 set -euo pipefail
 
-packages=(gcc libc6-dev cmake make re2c lemon libedit-dev libgmp-dev libpcre2-dev chromium)
+packages=(gcc libc6-dev cmake make re2c lemon libedit-dev libgmp-dev libpcre2-dev chromium time)
 
 # Without dpkg (not Debian), trust the commands if they are all there.
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -1,7 +1,8 @@
 /*
 ** gc.h — allocation and the precise mark-sweep collector.
 **
-** Every heap object is allocated with asy_alloc_obj and linked into vm->objects.
+** Every heap object is allocated with asy_alloc_obj: up to 256 bytes from the pool's
+** slabs (which the sweep walks), beyond that with malloc, linked into vm->objects.
 ** A collection marks from the roots (asy_gc_mark_roots in gc.c: every fiber's stack and
 ** frames and pending exceptions, the built-in classes and names, builtins, modules,
 ** temp roots) and frees everything unmarked.
@@ -78,6 +79,9 @@ void asy_gc_finalize_at_exit(VM *vm);
 /* Mark one value / object (for mark hooks of native data and libraries, vm.h). */
 void asy_gc_mark_value(VM *vm, Value v);
 void asy_gc_mark_obj(VM *vm, Obj *o);
+/* The bytes o occupies: its own block plus the raw buffers it owns (a list's item array,
+** a dict's tables), not the objects it refers to (sys.getsizeof). */
+size_t asy_gc_sizeof(Obj *o);
 /* Free every object (vm_free). */
 void asy_gc_free_all(VM *vm);
 

@@ -73,12 +73,15 @@ struct Obj {
 
 /* ---- str ----------------------------------------------------------------------
 ** Immutable UTF-8. `length` counts code points; `size` counts bytes. When they are
-** equal the string is ASCII and indexing is O(1). chars[] is NUL-terminated. */
+** equal the string is ASCII and indexing is O(1). chars[] is NUL-terminated.
+** A str is at most ASY_STR_MAX (1 GiB, str.h) bytes, so the counts fit 32 bits: the
+** header is 41 bytes (CPython's ASCII str has 40): an object is ASY_STR_OBJ_SIZE(size)
+** bytes (str.h), never sizeof(ObjStr) + size. */
 struct ObjStr {
   Obj obj;
-  size_t size;   /* bytes, excluding the NUL */
-  size_t length; /* code points */
-  int64_t hash;  /* Python-compatible hash; -1 = not computed yet */
+  int64_t hash;    /* Python-compatible hash; -1 = not computed yet */
+  uint32_t size;   /* bytes, excluding the NUL */
+  uint32_t length; /* code points */
   bool interned;
   char chars[];
 };
@@ -112,33 +115,35 @@ typedef struct {
 /* ---- dict ---------------------------------------------------------------------
 ** Insertion-ordered hash table in CPython's compact layout: `entries` is a dense
 ** array in insertion order (deleted entries have key UNDEF), `index` maps hash slots
-** to entry numbers (-1 empty, -2 dummy). */
+** to entry numbers (-1 empty, -2 dummy), in 1, 2 or 4 bytes a slot as the table grows.
+** A table whose keys are all exact strs keeps no hashes (each key caches its own, as
+** CPython's unicode-keyed dicts): `hashes` is NULL until another kind of key arrives,
+** then holds entries[i]'s hash at hashes[i]. asy_dict_entry_hash reads either. */
 typedef struct DictEntry {
   Value key; /* UNDEF for a deleted entry */
   Value value;
-  int64_t hash;
 } DictEntry;
 
 struct ObjDict {
   Obj obj;
-  size_t count;      /* live entries */
-  size_t used;       /* entries[] slots used, including deleted ones */
-  size_t capacity;   /* entries[] allocated */
-  size_t index_size; /* power of two, 0 when empty */
-  int32_t *index;
-  DictEntry *entries;
-  ObjDict *attrs;   /* see ObjTuple */
-  bool class_dict;  /* a class's dict some attribute-cache entry depends on: a layout
-                       change bumps VM.class_epoch (asy_class_lookup_cached) */
-  uint32_t key_bloom; /* one bit per key inserted since the last resize or clear
-                         (asy_dict_bloom_bit): a clear bit proves a key absent without a
-                         probe (method calls: the name is not in the instance dict) */
-  uint64_t version; /* layout version: set to a fresh per-VM number (never 0) by
-                       every change to the set of keys or their entry positions (insert
-                       of a new key, delete, resize, clear) — NOT by value updates. Equal
-                       versions mean the same dict with the same keys. 0 = never changed.
-                       Only dict.c mutates the layout; the interpreter's global-name cache
-                       relies on this (see AsyNameCache). */
+  uint32_t count;      /* live entries */
+  uint32_t used;       /* entries[] slots used, including deleted ones */
+  void *index;         /* index_size slots of int8/int16/int32 after the entries (dict.c) */
+  DictEntry *entries;  /* 2/3 of index_size allocated */
+  int64_t *hashes;     /* NULL while every key is an exact str */
+  ObjDict *attrs;      /* see ObjTuple */
+  uint64_t version;    /* layout version: set to a fresh per-VM number (never 0) by
+                          every change to the set of keys or their entry positions (insert
+                          of a new key, delete, resize, clear) — NOT by value updates. Equal
+                          versions mean the same dict with the same keys. 0 = never changed.
+                          Only dict.c mutates the layout; the interpreter's global-name
+                          cache relies on this (see AsyNameCache). */
+  uint32_t key_bloom;  /* one bit per key inserted since the last resize or clear
+                          (asy_dict_bloom_bit): a clear bit proves a key absent without a
+                          probe (method calls: the name is not in the instance dict) */
+  uint32_t index_size : 31; /* power of two, 0 when empty (bit fields: ObjDict is 80 bytes) */
+  uint32_t class_dict : 1;  /* a class's dict some attribute-cache entry depends on: a
+                               layout change bumps VM.class_epoch (asy_class_lookup_cached) */
 };
 
 /* The key_bloom bit of a key hash (the multiply spreads int hashes too). */

@@ -255,7 +255,7 @@ struct VM {
   Value argv; /* list of str for sys.argv */
 
   /* GC (gc.c) */
-  Obj *objects; /* all-objects list */
+  Obj *objects; /* the malloc'd objects (the pooled ones are in pool_slabs) */
   size_t bytes_allocated, next_gc;
   bool gc_stress; /* ASY_GC_STRESS=1: collect on every allocation */
   int gc_paused;  /* > 0: no collection (while building the VM) */
@@ -263,10 +263,12 @@ struct VM {
   size_t gray_count, gray_capacity;
   Obj **temp_roots;
   size_t temp_count, temp_capacity; /* see gc.h */
-  void *pool_free[ASY_POOL_CLASSES]; /* free small-object blocks by 16-byte size class (gc.c) */
-  char *pool_bump[ASY_POOL_CLASSES], *pool_end[ASY_POOL_CLASSES]; /* each class's newest slab */
+  /* free blocks by 16-byte size class (gc.c): objects' classes, then raw buffers' */
+  void *pool_free[2 * ASY_POOL_CLASSES];
+  char *pool_bump[2 * ASY_POOL_CLASSES], *pool_end[2 * ASY_POOL_CLASSES]; /* newest slabs */
   void **pool_slabs;   /* the slabs they are carved from, freed at exit */
   size_t pool_nslabs, pool_slab_cap;
+  char *pool_arena, *pool_arena_end; /* the 2 MiB huge-page arena big heaps' slabs come from */
 
   AsySource *sources; /* every source text loaded (for tracebacks) */
 

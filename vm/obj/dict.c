@@ -7,6 +7,11 @@
 ** order is insertion order and a deleted key re-inserted goes to the end. Any call into
 ** user code (__hash__, __eq__) can mutate the dict, so lookups remember the table they
 ** probed and start over if it changed underneath them.
+**
+** Memory, as CPython's: index slots are 1, 2 or 4 bytes wide by table size, and a table
+** whose keys are all exact strs stores no hashes (an entry is a key and a value, 32
+** bytes; each str caches its own hash). The first key of another kind gives the table a
+** hashes[] array beside the entries, kept until the dict is cleared.
 */
 #include <string.h>
 
@@ -28,6 +33,60 @@
 /* CPython's USABLE_FRACTION: a table of n slots holds at most 2n/3 entries. */
 static size_t usable(size_t n) { return (n << 1) / 3; }
 
+/* entries[] (and hashes[]) allocated: 2/3 of the index. */
+static inline size_t capacity_of(const ObjDict *d) { return usable(d->index_size); }
+
+/* Index slots are as narrow as the entry numbers allow, as CPython's: 1 byte up to 128
+** slots (85 entries), 2 up to 32768, else 4. */
+static inline size_t index_width(size_t size) { return size <= 128 ? 1 : size <= 32768 ? 2 : 4; }
+
+static inline int32_t ix_load(const void *index, size_t size, size_t i) {
+  if (size <= 128) return ((const int8_t *)index)[i];
+  if (size <= 32768) return ((const int16_t *)index)[i];
+  return ((const int32_t *)index)[i];
+}
+
+static inline void ix_store(void *index, size_t size, size_t i, int32_t v) {
+  if (size <= 128) ((int8_t *)index)[i] = (int8_t)v;
+  else if (size <= 32768) ((int16_t *)index)[i] = (int16_t)v;
+  else ((int32_t *)index)[i] = v;
+}
+
+#define IX(d, i) ix_load((d)->index, (d)->index_size, (i))
+#define SET_IX(d, i, v) ix_store((d)->index, (d)->index_size, (i), (v))
+
+/* An exact str: its cached hash is its dict hash, so a table of them needs no hashes[]. */
+static inline bool plain_str(VM *vm, Value key) {
+  return IS_STR(key) && AS_OBJ(key)->cls == vm->types.str;
+}
+
+/* The hash of live entry ix. */
+static inline int64_t entry_hash(const ObjDict *d, size_t ix) {
+  return d->hashes ? d->hashes[ix] : AS_STR(d->entries[ix].key)->hash;
+}
+
+int64_t asy_dict_entry_hash(ObjDict *d, size_t ix) { return entry_hash(d, ix); }
+
+size_t asy_dict_buffer_bytes(ObjDict *d) {
+  size_t cap = capacity_of(d);
+  return cap * sizeof(DictEntry) + (d->hashes ? cap * sizeof(int64_t) : 0) +
+         d->index_size * index_width(d->index_size);
+}
+
+void asy_dict_release(VM *vm, ObjDict *d) {
+  size_t cap = capacity_of(d);
+  /* the index lives in the entries' buffer, after them (resize) */
+  asy_realloc(vm, d->entries, cap * sizeof(DictEntry) + d->index_size * index_width(d->index_size),
+              0);
+  if (d->hashes) ASY_FREE(vm, int64_t, d->hashes, cap);
+  d->entries = NULL;
+  d->hashes = NULL;
+  d->index = NULL;
+  d->count = d->used = 0;
+  d->index_size = 0;
+  d->key_bloom = 0;
+}
+
 /* Layout versions (ObjDict.version): one sequence per VM (vm->dict_version), so a
 ** version number names a single (dict, layout) pair among the dicts a cache can meet
 ** and caches need not also remember the dict. */
@@ -40,51 +99,69 @@ ObjDict *asy_dict_new(VM *vm) {
   return (ObjDict *)asy_alloc_obj(vm, sizeof(ObjDict), OBJ_DICT, vm->types.dict);
 }
 
-/* Rebuild the index at `size` slots and compact the entries (drops deleted ones). With
-** may_fail: false with MemoryError raised, the dict left as it was, when memory is short;
-** without (dicts the interpreter fills, whose callers cannot fail): asy_realloc's rules. */
-static bool resize(VM *vm, ObjDict *d, size_t minsize, bool may_fail) {
+/* Rebuild the index at `size` slots and compact the entries (drops deleted ones), with a
+** hashes[] array when with_hashes. With may_fail: false with MemoryError raised, the
+** dict left as it was, when memory is short; without (dicts the interpreter fills, whose
+** callers cannot fail): asy_realloc's rules. */
+static bool resize(VM *vm, ObjDict *d, size_t minsize, bool may_fail, bool with_hashes) {
   size_t size = MIN_INDEX;
   while (size < minsize) size <<= 1;
-  size_t cap = usable(size);
+  size_t cap = usable(size), width = index_width(size);
   bool fits = size < INT32_MAX && cap <= SIZE_MAX / sizeof(DictEntry);
   void *(*alloc)(VM *, void *, size_t, size_t) = may_fail ? asy_try_realloc : asy_realloc;
-  DictEntry *entries = fits ? alloc(vm, NULL, 0, cap * sizeof(DictEntry)) : NULL;
-  int32_t *index = entries ? alloc(vm, NULL, 0, size * sizeof(int32_t)) : NULL;
-  if (!index) {
-    if (entries) ASY_FREE(vm, DictEntry, entries, cap);
+  /* One buffer holds the entries and then the index, as CPython's keys object: one
+  ** allocation per table, not two. */
+  size_t bytes = cap * sizeof(DictEntry) + size * width;
+  DictEntry *entries = fits ? alloc(vm, NULL, 0, bytes) : NULL;
+  void *index = entries ? (char *)entries + cap * sizeof(DictEntry) : NULL;
+  int64_t *hashes = index && with_hashes ? alloc(vm, NULL, 0, cap * sizeof(int64_t)) : NULL;
+  if (!index || (with_hashes && !hashes)) {
+    if (entries) asy_realloc(vm, entries, bytes, 0);
     asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError));
     return false;
   }
-  size_t n = 0;
+  memset(index, 0xff, size * width); /* every slot EMPTY (-1) */
+  size_t n = 0, mask = size - 1;
   uint32_t bloom = 0;
-  for (size_t i = 0; i < d->used; i++)
-    if (!IS_UNDEF(d->entries[i].key)) {
-      bloom |= asy_dict_bloom_bit(d->entries[i].hash);
-      entries[n++] = d->entries[i];
-    }
-  for (size_t i = 0; i < size; i++) index[i] = EMPTY;
-  size_t mask = size - 1;
-  for (size_t e = 0; e < n; e++) {
-    uint64_t perturb = (uint64_t)entries[e].hash;
-    size_t i = (size_t)entries[e].hash & mask;
-    while (index[i] != EMPTY) {
+  for (size_t e = 0; e < d->used; e++) {
+    if (IS_UNDEF(d->entries[e].key)) continue;
+    int64_t hash = entry_hash(d, e);
+    bloom |= asy_dict_bloom_bit(hash);
+    entries[n] = d->entries[e];
+    if (hashes) hashes[n] = hash;
+    uint64_t perturb = (uint64_t)hash;
+    size_t i = (size_t)hash & mask;
+    while (ix_load(index, size, i) != EMPTY) {
       perturb >>= PERTURB_SHIFT;
       i = (i * 5 + (size_t)perturb + 1) & mask;
     }
-    index[i] = (int32_t)e;
+    ix_store(index, size, i, (int32_t)n);
+    n++;
   }
-  ASY_FREE(vm, DictEntry, d->entries, d->capacity);
-  ASY_FREE(vm, int32_t, d->index, d->index_size);
+  asy_dict_release(vm, d);
   /* The GC marks entries[0, used): switch buffers before publishing the counts. */
   d->entries = entries;
-  d->capacity = cap;
-  d->used = n;
-  d->count = n;
+  d->hashes = hashes;
   d->key_bloom = bloom;
   d->index = index;
-  d->index_size = size;
+  d->index_size = (uint32_t)size;
+  d->used = (uint32_t)n;
+  d->count = (uint32_t)n;
   new_layout(vm, d);
+  return true;
+}
+
+/* Give a table of str keys its hashes[] (a key of another kind is about to go in). */
+static bool add_hashes(VM *vm, ObjDict *d, bool may_fail) {
+  size_t cap = capacity_of(d);
+  int64_t *h =
+      may_fail ? asy_try_realloc(vm, NULL, 0, cap * sizeof(int64_t)) : ASY_ALLOC(vm, int64_t, cap);
+  if (!h) {
+    asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError));
+    return false;
+  }
+  for (size_t i = 0; i < d->used; i++) h[i] = IS_UNDEF(d->entries[i].key) ? 0 : entry_hash(d, i);
+  d->hashes = h;
   return true;
 }
 
@@ -101,7 +178,7 @@ restart:
   uint64_t perturb = (uint64_t)hash;
   int64_t freeslot = -1;
   for (;;) {
-    int32_t ix = d->index[i];
+    int32_t ix = IX(d, i);
     if (ix == EMPTY) {
       *slot = freeslot >= 0 ? (size_t)freeslot : i;
       return EMPTY;
@@ -109,13 +186,14 @@ restart:
     if (ix == DUMMY) {
       if (freeslot < 0) freeslot = (int64_t)i;
     } else {
-      DictEntry *e = &d->entries[ix];
-      if (e->hash == hash) {
-        Value k = e->key;
+      Value k = d->entries[ix].key;
+      if (IS_OBJ(k) && IS_OBJ(key) && AS_OBJ(k) == AS_OBJ(key)) {
+        *slot = i;
+        return ix;
+      }
+      if (entry_hash(d, (size_t)ix) == hash) {
         int eq;
-        if (IS_OBJ(k) && IS_OBJ(key) && AS_OBJ(k) == AS_OBJ(key)) {
-          eq = 1;
-        } else if (IS_STR(k) && IS_STR(key)) {
+        if (IS_STR(k) && IS_STR(key)) {
           eq = asy_str_equal(AS_STR(k), AS_STR(key));
         } else if (!IS_OBJ(k) && !IS_OBJ(key)) {
           eq = asy_equal(vm, k, key);
@@ -166,27 +244,35 @@ Value asy_dict_get(VM *vm, ObjDict *d, Value key) {
 /* Append a new entry (the key is known absent): false with MemoryError raised when the
 ** table cannot grow (only with may_fail, as resize). */
 static bool insert_new(VM *vm, ObjDict *d, Value key, int64_t hash, Value value, bool may_fail) {
-  if (d->used >= d->capacity) {
-    size_t size = d->count * 3 < MIN_INDEX ? MIN_INDEX : d->count * 3;
-    if (!resize(vm, d, size, may_fail)) {
+  bool str_key = plain_str(vm, key);
+  if (str_key && AS_STR(key)->hash == -1) AS_STR(key)->hash = hash; /* read back as its hash */
+  if (d->used >= capacity_of(d)) {
+    size_t size = d->count * 3 < MIN_INDEX ? MIN_INDEX : (size_t)d->count * 3;
+    bool with_hashes = d->hashes || !str_key;
+    if (!resize(vm, d, size, may_fail, with_hashes)) {
       /* key and value may be unrooted (popped by the caller): kept by the reclaim. */
       asy_clear_pending(vm);
       asy_push_root(vm, OBJ_VAL(d));
-      if (!asy_gc_reclaim(vm, key, value) || !resize(vm, d, size, may_fail)) return false;
+      if (!asy_gc_reclaim(vm, key, value) || !resize(vm, d, size, may_fail, with_hashes))
+        return false;
     }
+  } else if (!str_key && !d->hashes && !add_hashes(vm, d, may_fail)) {
+    asy_clear_pending(vm);
+    asy_push_root(vm, OBJ_VAL(d));
+    if (!asy_gc_reclaim(vm, key, value) || !add_hashes(vm, d, may_fail)) return false;
   }
   size_t mask = d->index_size - 1;
   size_t i = (size_t)hash & mask;
   uint64_t perturb = (uint64_t)hash;
-  while (d->index[i] >= 0) {
+  while (IX(d, i) >= 0) {
     perturb >>= PERTURB_SHIFT;
     i = (i * 5 + (size_t)perturb + 1) & mask;
   }
   DictEntry *e = &d->entries[d->used];
   e->key = key;
   e->value = value;
-  e->hash = hash;
-  d->index[i] = (int32_t)d->used;
+  if (d->hashes) d->hashes[d->used] = hash;
+  SET_IX(d, i, (int32_t)d->used);
   d->used++;
   d->count++;
   d->key_bloom |= asy_dict_bloom_bit(hash);
@@ -213,7 +299,7 @@ bool asy_dict_set(VM *vm, ObjDict *d, Value key, Value value) {
 
 /* Remove the entry found at (slot, ix). */
 static void remove_at(VM *vm, ObjDict *d, size_t slot, int64_t ix) {
-  d->index[slot] = DUMMY;
+  SET_IX(d, slot, DUMMY);
   d->entries[ix].key = UNDEF_VAL;
   d->entries[ix].value = UNDEF_VAL;
   d->count--;
@@ -247,25 +333,36 @@ Value asy_dict_pop(VM *vm, ObjDict *d, Value key) {
   return v;
 }
 
+/* The probe loop of asy_dict_find_str over an index of slot type T (one copy per width,
+** so the hottest lookup, an attribute name in an instance dict, tests the width once).
+** Without hashes[] every key is an exact str, compared by pointer, then cached hash. */
+#define FIND_STR_PROBE(T) \
+  for (const T *index = (const T *)d->index;;) { \
+    int32_t ix = index[i]; \
+    if (ix == EMPTY) return -1; \
+    if (ix >= 0) { \
+      Value k = d->entries[ix].key; \
+      if (hashes ? hashes[ix] == hash && IS_STR(k) && \
+                       (AS_STR(k) == key || asy_str_equal(AS_STR(k), key)) \
+                 : AS_STR(k) == key || (AS_STR(k)->hash == hash && asy_str_equal(AS_STR(k), key))) \
+        return ix; \
+    } \
+    perturb >>= PERTURB_SHIFT; \
+    i = (i * 5 + (size_t)perturb + 1) & mask; \
+  }
+
 /* Str keys: pointer or text equality; a non-str key never matches here. */
 int64_t asy_dict_find_str(ObjDict *d, ObjStr *key) {
-  if (d->index_size == 0) return -1;
-  int64_t hash = asy_str_hash(key);
-  size_t mask = d->index_size - 1;
+  size_t n = d->index_size;
+  if (n == 0) return -1;
+  int64_t hash = key->hash != -1 ? key->hash : asy_str_hash(key);
+  const int64_t *hashes = d->hashes;
+  size_t mask = n - 1;
   size_t i = (size_t)hash & mask;
   uint64_t perturb = (uint64_t)hash;
-  for (;;) {
-    int32_t ix = d->index[i];
-    if (ix == EMPTY) return -1;
-    if (ix >= 0) {
-      DictEntry *e = &d->entries[ix];
-      if (IS_STR(e->key) &&
-          (AS_STR(e->key) == key || (e->hash == hash && asy_str_equal(AS_STR(e->key), key))))
-        return ix;
-    }
-    perturb >>= PERTURB_SHIFT;
-    i = (i * 5 + (size_t)perturb + 1) & mask;
-  }
+  if (n <= 128) FIND_STR_PROBE(int8_t)
+  if (n <= 32768) FIND_STR_PROBE(int16_t)
+  FIND_STR_PROBE(int32_t)
 }
 
 Value asy_dict_get_str(ObjDict *d, ObjStr *key) {
@@ -280,12 +377,12 @@ void asy_dict_set_str(VM *vm, ObjDict *d, ObjStr *key, Value value) {
     size_t i = (size_t)hash & mask;
     uint64_t perturb = (uint64_t)hash;
     for (;;) {
-      int32_t ix = d->index[i];
+      int32_t ix = IX(d, i);
       if (ix == EMPTY) break;
       if (ix >= 0) {
         DictEntry *e = &d->entries[ix];
-        if (IS_STR(e->key) &&
-            (AS_STR(e->key) == key || (e->hash == hash && asy_str_equal(AS_STR(e->key), key)))) {
+        if (IS_STR(e->key) && (AS_STR(e->key) == key || (entry_hash(d, (size_t)ix) == hash &&
+                                                         asy_str_equal(AS_STR(e->key), key)))) {
           e->value = value;
           return;
         }
@@ -314,26 +411,18 @@ bool asy_dict_next(ObjDict *d, size_t *pos, Value *key, Value *value) {
 }
 
 void asy_dict_clear(VM *vm, ObjDict *d) {
-  DictEntry *entries = d->entries;
-  size_t cap = d->capacity;
-  d->count = d->used = 0;
-  d->key_bloom = 0;
-  d->entries = NULL;
-  d->capacity = 0;
-  ASY_FREE(vm, DictEntry, entries, cap);
-  ASY_FREE(vm, int32_t, d->index, d->index_size);
-  d->index = NULL;
-  d->index_size = 0;
+  asy_dict_release(vm, d);
   new_layout(vm, d);
 }
 
 ObjDict *asy_dict_copy(VM *vm, ObjDict *src) {
   ObjDict *d = asy_dict_new(vm);
   if (src->count == 0) return d;
-  resize(vm, d, src->count * 3 / 2 + 1, false); /* callers cannot fail (dict.h) */
+  /* callers cannot fail (dict.h) */
+  resize(vm, d, (size_t)src->count * 3 / 2 + 1, false, src->hashes != NULL);
   for (size_t i = 0; i < src->used; i++) {
     DictEntry *e = &src->entries[i];
-    if (!IS_UNDEF(e->key)) insert_new(vm, d, e->key, e->hash, e->value, false);
+    if (!IS_UNDEF(e->key)) insert_new(vm, d, e->key, entry_hash(src, i), e->value, false);
   }
   return d;
 }
@@ -344,14 +433,15 @@ bool asy_dict_merge(VM *vm, ObjDict *d, ObjDict *other, bool override) {
   for (size_t i = 0; i < other->used; i++) {
     DictEntry e = other->entries[i];
     if (IS_UNDEF(e.key)) continue;
+    int64_t hash = entry_hash(other, i);
     asy_push_root(vm, e.key);
     asy_push_root(vm, e.value);
     if (!override) {
-      Value cur = asy_dict_get_hashed(vm, d, e.key, e.hash);
+      Value cur = asy_dict_get_hashed(vm, d, e.key, hash);
       if (IS_EXC(cur)) return false;
       if (!IS_UNDEF(cur)) continue;
     }
-    if (!asy_dict_set_hashed(vm, d, e.key, e.hash, e.value)) return false;
+    if (!asy_dict_set_hashed(vm, d, e.key, hash, e.value)) return false;
   }
   return true;
 }
@@ -492,7 +582,7 @@ int asy_dict_equal(VM *vm, ObjDict *a, ObjDict *b) {
     if (IS_UNDEF(e.key)) continue;
     asy_push_root(vm, e.key);
     asy_push_root(vm, e.value);
-    Value bv = asy_dict_get_hashed(vm, b, e.key, e.hash);
+    Value bv = asy_dict_get_hashed(vm, b, e.key, entry_hash(a, i));
     if (IS_EXC(bv)) return -1;
     if (IS_UNDEF(bv)) return 0;
     asy_push_root(vm, bv);
@@ -583,12 +673,13 @@ static Value dict_popitem(VM *vm, int argc, Value *args, ObjDict *kw) {
   size_t ix = d->used;
   while (ix > 0 && IS_UNDEF(d->entries[ix - 1].key)) ix--;
   DictEntry e = d->entries[ix - 1];
+  int64_t hash = entry_hash(d, ix - 1);
   Value pair[2] = {e.key, e.value};
   ObjTuple *t = asy_tuple_from(vm, 2, pair); /* allocate before unlinking: roots the pair */
   size_t mask = d->index_size - 1;
-  size_t i = (size_t)e.hash & mask;
-  uint64_t perturb = (uint64_t)e.hash;
-  while (d->index[i] != (int32_t)(ix - 1)) {
+  size_t i = (size_t)hash & mask;
+  uint64_t perturb = (uint64_t)hash;
+  while (IX(d, i) != (int32_t)(ix - 1)) {
     perturb >>= PERTURB_SHIFT;
     i = (i * 5 + (size_t)perturb + 1) & mask;
   }

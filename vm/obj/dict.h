@@ -4,7 +4,7 @@
 **
 ** Layout (object.h): `entries` is dense in insertion order (deleted entries keep key
 ** UNDEF until the next resize compacts them); `index` maps probe slots to entry
-** numbers. Lookups that call a user __eq__ re-check the table afterwards and restart
+** numbers; `hashes` exists only once a key is not an exact str. Lookups that call a user __eq__ re-check the table afterwards and restart
 ** if the callback resized or mutated it, as CPython does.
 */
 #ifndef ASY_DICT_H
@@ -20,6 +20,12 @@ int64_t asy_dict_find_str(ObjDict *d, ObjStr *key);
 Value asy_dict_get_hashed(VM *vm, ObjDict *d, Value key, int64_t hash);
 /* Insert or replace with a precomputed hash. */
 bool asy_dict_set_hashed(VM *vm, ObjDict *d, Value key, int64_t hash, Value value);
+/* The hash of live entry ix (from hashes[], or the str key's own cache). */
+int64_t asy_dict_entry_hash(ObjDict *d, size_t ix);
+/* Bytes of d's raw buffers: entries, hashes, index (sys.getsizeof). */
+size_t asy_dict_buffer_bytes(ObjDict *d);
+/* Free d's buffers, leaving it empty (the collector; asy_dict_clear). */
+void asy_dict_release(VM *vm, ObjDict *d);
 /* Iterate: *pos starts at 0; returns false at the end. Skips deleted entries. */
 bool asy_dict_next(ObjDict *d, size_t *pos, Value *key, Value *value);
 /* d.update(other) for a mapping (dict or keys()/__getitem__ object) or an iterable of

@@ -318,7 +318,7 @@ bool asy_set_update(VM *vm, ObjSet *s, Value other) {
       DictEntry e = d->entries[i];
       if (IS_UNDEF(e.key)) continue;
       asy_push_root(vm, e.key);
-      if (!add_entry(vm, s, e.key, e.hash)) return false;
+      if (!add_entry(vm, s, e.key, asy_dict_entry_hash(d, i))) return false;
     }
     return true;
   }
@@ -468,7 +468,8 @@ static bool symmetric_difference_update(VM *vm, ObjSet *s, Value other) {
     ObjDict *d = AS_DICT(other);
     for (size_t i = 0; i < d->used; i++) {
       DictEntry e = d->entries[i];
-      if (!IS_UNDEF(e.key) && !toggle_entry(vm, s, e.key, e.hash)) return false;
+      if (!IS_UNDEF(e.key) && !toggle_entry(vm, s, e.key, asy_dict_entry_hash(d, i)))
+        return false;
     }
     return true;
   }

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE /* memmem */
 #endif
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -413,7 +414,11 @@ int64_t asy_str_hash(ObjStr *s) {
 /* ---- creation ------------------------------------------------------------------------- */
 
 ObjStr *asy_str_alloc(VM *vm, size_t size, size_t length) {
-  ObjStr *s = (ObjStr *)asy_alloc_obj(vm, sizeof(ObjStr) + size + 1, OBJ_STR, vm->types.str);
+  if (size > UINT32_MAX) { /* ObjStr's 32-bit counts; callers keep to ASY_STR_MAX */
+    fputs("asy: str too large\n", stderr);
+    abort();
+  }
+  ObjStr *s = (ObjStr *)asy_alloc_obj(vm, ASY_STR_OBJ_SIZE(size), OBJ_STR, vm->types.str);
   s->size = size;
   s->length = length;
   s->hash = -1;
@@ -423,7 +428,7 @@ ObjStr *asy_str_alloc(VM *vm, size_t size, size_t length) {
 
 ObjStr *asy_str_try_alloc(VM *vm, size_t size, size_t length) {
   if (size > ASY_STR_MAX) return asy_memory_error(vm), NULL;
-  ObjStr *s = (ObjStr *)asy_try_alloc_obj(vm, sizeof(ObjStr) + size + 1, OBJ_STR, vm->types.str);
+  ObjStr *s = (ObjStr *)asy_try_alloc_obj(vm, ASY_STR_OBJ_SIZE(size), OBJ_STR, vm->types.str);
   if (!s) return asy_memory_error(vm), NULL;
   s->size = size;
   s->length = length;

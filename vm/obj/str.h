@@ -29,6 +29,8 @@
 /* The largest str/bytes Asy builds (bytes); beyond it operations raise MemoryError
 ** instead of letting the allocator abort the process. */
 #define ASY_STR_MAX ((size_t)1 << 30)
+/* The bytes a builtin str of `size` bytes occupies: header, text, NUL. */
+#define ASY_STR_OBJ_SIZE(size) (offsetof(ObjStr, chars) + (size) + 1)
 /* Raise MemoryError() (no message, as CPython). Returns EXC_VAL. */
 Value asy_memory_error(VM *vm);
 
