@@ -261,6 +261,7 @@ static void obj_free(VM *vm, Obj *o) {
 
 void *asy_pool_realloc(VM *vm, void *ptr, size_t old_size, size_t new_size) {
   const size_t limit = POOL_GRAIN * POOL_CLASSES;
+  _Static_assert(POOL_GRAIN * POOL_CLASSES == ASY_POOL_MAX, "gc.h's ASY_POOL_MAX");
   bool old_pooled = ASY_POOL && old_size && old_size <= limit;
   bool new_pooled = ASY_POOL && new_size && new_size <= limit;
   if (!old_pooled && !new_pooled) return asy_realloc(vm, ptr, old_size, new_size);
@@ -628,7 +629,8 @@ static void free_object(VM *vm, Obj *o) {
   switch ((ObjType)o->type) {
   case OBJ_LIST: {
     ObjList *l = (ObjList *)o;
-    if (l->items) ASY_FREE(vm, Value, l->items - l->front, l->capacity + l->front);
+    if (l->items) /* list.c's items, from asy_pool_realloc; pop(0) may have stepped on */
+      asy_pool_realloc(vm, l->items - l->front, sizeof(Value) * (l->capacity + l->front), 0);
     break;
   }
   case OBJ_DICT: asy_dict_release(vm, (ObjDict *)o); break;

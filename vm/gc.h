@@ -60,6 +60,9 @@ bool asy_alloc_too_big(size_t n, size_t size);
 ** (a suspended frame's slots): sizes up to 256 bytes come from the object pool. A
 ** buffer must be freed and resized through this function only. */
 void *asy_pool_realloc(VM *vm, void *ptr, size_t old_size, size_t new_size);
+/* The largest block asy_pool_realloc takes from the pool (16-byte classes); bigger ones
+** are asy_realloc's. */
+#define ASY_POOL_MAX (16 * ASY_POOL_CLASSES)
 #define ASY_ALLOC(vm, type, n) ((type *)asy_realloc((vm), NULL, 0, sizeof(type) * (n)))
 #define ASY_FREE(vm, type, ptr, n) asy_realloc((vm), (ptr), sizeof(type) * (n), 0)
 #define ASY_GROW(vm, type, ptr, oldn, newn) \

@@ -23,10 +23,30 @@
 #include "vm/obj/str.h"
 #include "vm/obj/tuple.h"
 
+/* Item buffers of up to ASY_POOL_MAX bytes (16 items) come from the object pool, so the
+** short lists slicing and small literals make cost no malloc. Every buffer goes through
+** asy_pool_realloc (gc.c frees it that way), bar growth that may fail (try_grow). */
+static Value *items_realloc(VM *vm, Value *p, size_t oldcap, size_t newcap) {
+  return asy_pool_realloc(vm, p, oldcap * sizeof(Value), newcap * sizeof(Value));
+}
+
+/* l's buffer grown to cap items, or NULL when memory is short (l unchanged). */
+static Value *try_grow(VM *vm, ObjList *l, size_t cap) {
+  size_t old_b = l->capacity * sizeof(Value), new_b = cap * sizeof(Value);
+  if (new_b <= ASY_POOL_MAX) return items_realloc(vm, l->items, l->capacity, cap);
+  if (old_b == 0 || old_b > ASY_POOL_MAX) return asy_try_realloc(vm, l->items, old_b, new_b);
+  Value *items = asy_try_realloc(vm, NULL, 0, new_b); /* out of the pool */
+  if (items) {
+    memcpy(items, l->items, old_b);
+    items_realloc(vm, l->items, l->capacity, 0);
+  }
+  return items;
+}
+
 ObjList *asy_list_new(VM *vm, size_t capacity) {
   ObjList *l = (ObjList *)asy_alloc_obj(vm, sizeof(ObjList), OBJ_LIST, vm->types.list);
   if (capacity) {
-    l->items = ASY_ALLOC(vm, Value, capacity);
+    l->items = items_realloc(vm, NULL, 0, capacity);
     l->capacity = capacity;
   }
   return l;
@@ -46,7 +66,7 @@ static void ensure(VM *vm, ObjList *l, size_t need) {
   if (need <= l->capacity) return;
   size_t cap = l->capacity < 4 ? 4 : l->capacity;
   while (cap < need) cap += cap >> 1;
-  l->items = ASY_GROW(vm, Value, l->items, l->capacity, cap);
+  l->items = items_realloc(vm, l->items, l->capacity, cap);
   l->capacity = cap;
 }
 
@@ -58,12 +78,10 @@ bool asy_list_reserve(VM *vm, ObjList *l, size_t need) {
   while (cap < need) cap += cap >> 1;
   if (l->capacity == 0 && need > 4) cap = need;
   if (need > SIZE_MAX / sizeof(Value) / 2) goto fail;
-  Value *items = asy_try_realloc(vm, l->items, l->capacity * sizeof(Value), cap * sizeof(Value));
+  Value *items = try_grow(vm, l, cap);
   if (!items && cap > need) /* the half more may be what does not fit */
-    items =
-        asy_try_realloc(vm, l->items, l->capacity * sizeof(Value), (cap = need) * sizeof(Value));
-  if (!items && asy_gc_reclaim(vm, OBJ_VAL(l), NONE_VAL))
-    items = asy_try_realloc(vm, l->items, l->capacity * sizeof(Value), cap * sizeof(Value));
+    items = try_grow(vm, l, cap = need);
+  if (!items && asy_gc_reclaim(vm, OBJ_VAL(l), NONE_VAL)) items = try_grow(vm, l, cap);
   if (!items) goto fail;
   l->items = items;
   l->capacity = cap;
@@ -820,7 +838,7 @@ Value asy_list_sort(VM *vm, ObjList *list, Value key, bool reverse) {
   bool modified = list->size != 0 || list->items != NULL;
   /* Put the (sorted) items back, dropping whatever the callbacks appended. */
   asy_list_settle(list);
-  ASY_FREE(vm, Value, list->items, list->capacity);
+  items_realloc(vm, list->items, list->capacity, 0);
   list->items = vals->items;
   list->capacity = vals->capacity;
   list->size = vals->size;
