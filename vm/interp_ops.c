@@ -116,8 +116,11 @@ Value asy_before_with(VM *vm, Value mgr, Value *exit_out, bool async) {
 
 bool asy_list_extend_op(VM *vm, ObjList *list, Value iterable) {
   if (IS_RANGE(iterable)) return asy_list_extend(vm, list, iterable); /* sized up front */
-  if (IS_TUPLE(iterable) || IS_LIST(iterable)) {
-    /* Snapshot the size: l.extend(l) style aliasing must not loop. */
+  ObjClass *cls = IS_OBJ(iterable) ? AS_OBJ(iterable)->cls : NULL;
+  if (cls == vm->types.tuple || cls == vm->types.list) {
+    /* Exact lists and tuples only: a subclass may define __iter__ (CPython's
+    ** list_extend takes the same shortcut). Snapshot the size: l.extend(l) style
+    ** aliasing must not loop. */
     size_t n = IS_TUPLE(iterable) ? AS_TUPLE(iterable)->size : AS_LIST(iterable)->size;
     for (size_t i = 0; i < n; i++) {
       Value *items = IS_TUPLE(iterable) ? AS_TUPLE(iterable)->items : AS_LIST(iterable)->items;
