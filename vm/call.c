@@ -506,9 +506,8 @@ static AsyCallStatus call_class(VM *vm, Value *slot, CallArgs *ca, Value *result
         asy_frame_fits(vm, f, co, slot + 1)) {
       /* As CALL's inline path: self (the instance, in slot[1]) and the arguments after
       ** it are the locals already. */
-      Frame *fr = asy_push_frame_above(f, &f->frames[f->frame_count - 1], co, fn, fn->globals,
-                                       slot + 1, slot);
-      fr->flags = FRAME_INIT;
+      Frame *fr = asy_push_frame_at(f, &f->frames[f->frame_count], co, fn, fn->globals,
+                                    slot + 1, slot, FRAME_INIT);
       fr->self_for_init = inst;
       f->stack_top = fr->sp_base;
       return CALL_FRAME;

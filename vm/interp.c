@@ -1267,7 +1267,7 @@ dispatch:
               base[co->nlocals + i] = vload(&fn->closure->items[i]);
           }
           frame->ip = ip; /* the caller's only register a push needs (sp is the callee's ret) */
-          frame = asy_push_frame_above(fiber, frame, co, fn, fn->globals, base, slot);
+          frame = asy_push_frame_at(fiber, frame + 1, co, fn, fn->globals, base, slot, 0);
           code = co;
           ip = co->code;
           L = base;

@@ -141,13 +141,11 @@ static inline bool asy_frame_fits(VM *vm, Fiber *f, const ObjCode *co, Value *fr
 /* asy_frame_fits, raising RecursionError or MemoryError("stack overflow") when false. */
 bool asy_frame_room(VM *vm, Fiber *f, const ObjCode *co, Value *from);
 /* Push the frame record for code co with its localsplus at base (already filled),
-** returning into *ret. The one place frame records are built: CALL's inline path,
-** asy_call_prepare and (the async runtime) resuming a suspended frame. `top` is the
-** fiber's top frame record (or NULL when it has none): the loop keeps it in a register,
-** so passing it saves reloading f->frames on the hot call path. */
-static inline Frame *asy_push_frame(Fiber *f, Frame *top, ObjCode *co, ObjFunction *fn,
-                                    ObjDict *globals, Value *base, Value *ret, int flags) {
-  Frame *fr = top ? top + 1 : f->frames;
+** returning into *ret, into fr, the slot above the fiber's top frame record. The one
+** place frame records are built: CALL's inline path, asy_call_prepare and resuming a
+** suspended frame (through the two below). */
+static inline Frame *asy_push_frame_at(Fiber *f, Frame *fr, ObjCode *co, ObjFunction *fn,
+                                       ObjDict *globals, Value *base, Value *ret, int flags) {
   f->frame_count++;
   fr->code = co;
   fr->func = fn;
@@ -160,22 +158,11 @@ static inline Frame *asy_push_frame(Fiber *f, Frame *top, ObjCode *co, ObjFuncti
   fr->flags = flags;
   return fr;
 }
-
-/* asy_push_frame for CALL's inline path: above `top`, a plain frame (flags 0). */
-static inline Frame *asy_push_frame_above(Fiber *f, Frame *top, ObjCode *co, ObjFunction *fn,
-                                          ObjDict *globals, Value *base, Value *ret) {
-  Frame *fr = top + 1;
-  f->frame_count++;
-  fr->code = co;
-  fr->func = fn;
-  fr->globals = globals;
-  fr->locals = NULL;
-  fr->ip = co->code;
-  fr->base = base;
-  fr->ret = ret;
-  fr->sp_base = base + asy_nlocalsplus(co);
-  fr->flags = 0;
-  return fr;
+/* asy_push_frame_at above `top`, the fiber's top frame record, or NULL when it has none
+** (the loop keeps it in a register: passing it saves reloading f->frames). */
+static inline Frame *asy_push_frame(Fiber *f, Frame *top, ObjCode *co, ObjFunction *fn,
+                                    ObjDict *globals, Value *base, Value *ret, int flags) {
+  return asy_push_frame_at(f, top ? top + 1 : f->frames, co, fn, globals, base, ret, flags);
 }
 
 /* Run native nat on argc arguments in place (the receiver first for a method) and
