@@ -530,7 +530,7 @@ Value asy_caller_locals(VM *vm) {
   if (fr->locals) return OBJ_VAL(fr->locals);
   ObjDict *d = asy_dict_new(vm);
   ObjCode *code = fr->code;
-  int n = code->nlocals + code->ncells + code->nfree;
+  int n = code->nlocalsplus;
   for (int i = 0; i < n && code->varnames && (size_t)i < code->varnames->size; i++) {
     Value v = fr->base[i];
     if (i >= code->nlocals && IS_OBJ_TYPE(v, OBJ_CELL)) v = ((ObjCell *)AS_OBJ(v))->value;

@@ -289,7 +289,7 @@ static inline int nlocalsplus(ObjCode *co) { return asy_nlocalsplus(co); }
 
 bool asy_frame_room(VM *vm, Fiber *f, const ObjCode *co, Value *from) {
   if (asy_frame_fits(vm, f, co, from)) return true;
-  if (f->frame_count >= asy_frame_limit(vm, f)) asy_recursion_error(vm);
+  if (f->frames + f->frame_count >= f->frame_end) asy_recursion_error(vm);
   else asy_stack_overflow(vm);
   return false;
 }

@@ -56,17 +56,13 @@ static bool fiber_alloc(VM *vm, Fiber *f, size_t slots, int frames, bool reserve
     f->frame_capacity = (int)n;
     f->frame_count = 0;
   }
-  f->frame_limit = frame_limit(vm, f);
-  f->frame_end = f->frames + f->frame_limit;
+  f->frame_end = f->frames + frame_limit(vm, f);
   return true;
 }
 
 void asy_set_recursion_limit(VM *vm, int n) {
   vm->recursion_limit = n;
-  for (Fiber *f = vm->fibers; f; f = f->next_fiber) {
-    f->frame_limit = frame_limit(vm, f);
-    f->frame_end = f->frames + f->frame_limit;
-  }
+  for (Fiber *f = vm->fibers; f; f = f->next_fiber) f->frame_end = f->frames + frame_limit(vm, f);
 }
 
 /* The main fiber (made bare by vm_new, filled here on first use) gets the reservation;

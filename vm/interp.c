@@ -268,6 +268,14 @@ ALIGN_HOT AsyRunStatus asy_run_frames(VM *vm, Value *result) {
     if (t == (when)) ip = code->code + ARG; \
     DISPATCH(); \
   } while (0)
+/* A superinstruction off its fast case acts as the LOAD_FAST it replaced: push v, the
+** value of local i, or raise if it is unbound. */
+#define AS_LOAD_FAST(v, i) \
+  do { \
+    if (IS_UNDEF(v)) UNBOUND_LOCAL(i); \
+    PUSH(v); \
+    DISPATCH(); \
+  } while (0)
 /* LOAD_FAST (or a superinstruction acting as one) of local i, unbound. */
 #define UNBOUND_LOCAL(i) \
   do { \
@@ -364,9 +372,7 @@ dispatch:
 
     FAST(LOAD_FAST) {
       Value v = vload(&L[ARG]);
-      if (IS_UNDEF(v)) UNBOUND_LOCAL(ARG);
-      PUSH(v);
-      DISPATCH();
+      AS_LOAD_FAST(v, ARG);
     }
 
     /* The superinstructions over LOAD_FAST (opcodes.h, emit.c's fuse). */
@@ -412,9 +418,7 @@ dispatch:
         ip++;
         DISPATCH();
       }
-      if (IS_UNDEF(obj)) UNBOUND_LOCAL(ARG);
-      PUSH(obj);
-      DISPATCH();
+      AS_LOAD_FAST(obj, ARG);
     }
 
     FAST(LOAD_FAST_STORE_ATTR) { /* `self.x = v`: the site's inline hit */
@@ -427,9 +431,7 @@ dispatch:
         ip++;
         DISPATCH();
       }
-      if (IS_UNDEF(obj)) UNBOUND_LOCAL(ARG);
-      PUSH(obj);
-      DISPATCH();
+      AS_LOAD_FAST(obj, ARG);
     }
 
     FAST(LOAD_FAST_ADD_INT) { /* `n - 1` */
@@ -441,9 +443,7 @@ dispatch:
         PUSH(INT_VAL(r));
         DISPATCH();
       }
-      if (IS_UNDEF(v)) UNBOUND_LOCAL(ARG & 0xff);
-      PUSH(v);
-      DISPATCH();
+      AS_LOAD_FAST(v, ARG & 0xff);
     }
 
     FAST(LOAD_FAST_ADD_INT_STORE) { /* `i += 1`, `j = i - 1`: into the STORE_FAST's local */
@@ -455,9 +455,7 @@ dispatch:
         ip += 3;
         DISPATCH();
       }
-      if (IS_UNDEF(v)) UNBOUND_LOCAL(ARG & 0xff);
-      PUSH(v);
-      DISPATCH();
+      AS_LOAD_FAST(v, ARG & 0xff);
     }
 
     FAST(LOAD_FAST_CMP_INT) { /* `if n < 2:`, `while i < 10:` */
@@ -468,9 +466,7 @@ dispatch:
         ip = r ? ip + 3 : code->code + ASY_ARG(ip[2]);
         DISPATCH();
       }
-      if (IS_UNDEF(v)) UNBOUND_LOCAL(ARG & 0xff);
-      PUSH(v);
-      DISPATCH();
+      AS_LOAD_FAST(v, ARG & 0xff);
     }
 
     FAST(STORE_FAST) {
@@ -1157,16 +1153,8 @@ dispatch:
         /* The next item of a range or list iterator inline (iter.c's next functions
         ** do the same; the end and everything else go through them). */
         ObjIter *i = AS_ITER(it);
-        if (i->next == asy_range_iter_next && i->i < i->n) {
-          v = INT_VAL((int64_t)((__int128)AS_INT(i->a) + (__int128)i->i * i->step));
-          i->i++;
-          goto for_item;
-        }
-        if (i->next == asy_list_iter_next && IS_LIST(i->a) && i->i >= 0 &&
-            (size_t)i->i < AS_LIST(i->a)->size) {
-          v = vload(&AS_LIST(i->a)->items[i->i++]);
-          goto for_item;
-        }
+        if (i->next == asy_range_iter_next && asy_range_iter_step(i, &v)) goto for_item;
+        if (i->next == asy_list_iter_next && asy_list_iter_step(i, &v)) goto for_item;
         STORE_FRAME();
         v = i->next(vm, i);
       } else if (IS_OBJ_TYPE(it, OBJ_GEN) && AS_GEN(it)->kind == GEN_GENERATOR) {
@@ -1255,7 +1243,7 @@ dispatch:
         int has_self = !IS_UNDEF(slot[1]);
         int given = (int)ARG + has_self;
         if (LIKELY((co->flags & CODE_FAST_CALL) && given == co->argcount &&
-                   frame + 1 < fiber->frame_end && fiber->stack_end - slot >= co->framesize)) {
+                   asy_frame_fits_at(fiber, frame + 1, co, slot))) {
           /* The arguments (self first, when present) stay where they are and become
           ** the first locals; the result will replace the callable (frame->ret). */
           Value *base = slot + 2 - has_self;

@@ -125,18 +125,18 @@ static inline int asy_code_line_before(const ObjCode *co, uint32_t ip) {
 }
 
 static inline int asy_nlocalsplus(const ObjCode *co) { return co->nlocalsplus; }
-/* How many frames the fiber may hold: the recursion limit, within its capacity. */
-static inline int asy_frame_limit(VM *vm, Fiber *f) {
-  (void)vm;
-  return f->frame_limit;
+/* True if a frame for co fits in frame record `next` (the one above the top): below the
+** recursion limit and the frame capacity, and its localsplus (a scratch copy included)
+** and operand stack fit above `from`. The one test behind every frame push (CALL's
+** inline path passes its top frame + 1); asy_frame_room raises when it fails. */
+static inline bool asy_frame_fits_at(Fiber *f, const Frame *next, const ObjCode *co,
+                                     Value *from) {
+  return next < f->frame_end && f->stack_end - from >= co->framesize;
 }
-/* True if a frame for co fits: below the recursion limit and the frame capacity, and
-** its localsplus (a scratch copy included) and operand stack fit above `from`. The one
-** test behind every frame push (CALL's inline path writes it with its top frame against
-** frame_end); asy_frame_room raises when it fails. */
+/* asy_frame_fits_at the fiber's next frame record. */
 static inline bool asy_frame_fits(VM *vm, Fiber *f, const ObjCode *co, Value *from) {
   (void)vm;
-  return f->frame_count < f->frame_limit && f->stack_end - from >= co->framesize;
+  return asy_frame_fits_at(f, f->frames + f->frame_count, co, from);
 }
 /* asy_frame_fits, raising RecursionError or MemoryError("stack overflow") when false. */
 bool asy_frame_room(VM *vm, Fiber *f, const ObjCode *co, Value *from);

@@ -242,7 +242,7 @@ static Frame *frame_of(VM *vm, ObjCode *code) {
 static Value fast_local(Frame *fr, const char *name) {
   ObjCode *code = fr->code;
   if (!code->varnames || !fr->base) return UNDEF_VAL;
-  int total = code->nlocals + code->ncells + code->nfree;
+  int total = code->nlocalsplus;
   for (int i = 0; i < total && (size_t)i < code->varnames->size; i++) {
     Value n = code->varnames->items[i];
     if (!IS_STR(n) || strcmp(AS_STR(n)->chars, name)) continue;
@@ -280,7 +280,7 @@ void asy_name_error_hint(VM *vm, Value exc, ObjStr *name, ObjDict *globals, ObjD
     add_dict_keys(&c, locals);
   } else if (fr && fr->base && fr->code->varnames) {
     ObjCode *co = fr->code;
-    int total = co->nlocals + co->ncells + co->nfree;
+    int total = co->nlocalsplus;
     for (int i = 0; i < total && (size_t)i < co->varnames->size; i++) {
       Value n = co->varnames->items[i], v = fr->base[i];
       if (i >= co->nlocals && IS_OBJ_TYPE(v, OBJ_CELL)) v = AS_CELL(v)->value;

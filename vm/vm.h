@@ -208,8 +208,8 @@ typedef struct Fiber {
   Value *stack_end; /* stack + stack_capacity: CALL's room check reads it directly */
   Frame *frames;
   int frame_count, frame_capacity;
-  int frame_limit; /* min(vm->recursion_limit, frame_capacity): asy_set_recursion_limit */
-  Frame *frame_end; /* frames + frame_limit: CALL compares its top frame against it */
+  Frame *frame_end; /* frames + min(vm->recursion_limit, frame_capacity): the first frame
+                       record a push may not use (asy_set_recursion_limit) */
   Value exc;                /* the pending exception while unwinding, else UNDEF */
   Value handling;           /* the exception being handled (sys.exception()), for __context__ */
   struct Fiber *next_fiber; /* all fibers, for the GC */
@@ -416,7 +416,7 @@ bool asy_isinstance(VM *vm, Value v, ObjClass *cls);
 bool asy_is_subclass(ObjClass *sub, ObjClass *cls);
 /* Look `name` up along the MRO of cls (no descriptor binding). UNDEF if absent. */
 Value asy_class_lookup(ObjClass *cls, ObjStr *name);
-/* Set sys.setrecursionlimit's limit, and every fiber's frame_limit from it. */
+/* Set sys.setrecursionlimit's limit, and every fiber's frame_end from it. */
 void asy_set_recursion_limit(VM *vm, int n);
 /* The same through the VM's attribute cache (getattr, setattr, method calls). */
 Value asy_class_lookup_cached(VM *vm, ObjClass *cls, ObjStr *name);

@@ -1726,18 +1726,11 @@ static inline bool site_hit(VM *vm, const AsyAttrSite *s, Value obj) {
          (!s->class_entry || asy_same(s->class_entry->value, s->class_value));
 }
 
-/* Where a PLAIN or SLOTS site finds the value: the instance dict or the slot table. */
-static inline ObjDict *site_dict(const AsyAttrSite *s, Value obj) {
-  return s->kind == ASY_SITE_SLOTS ? ((ObjBoxed *)AS_OBJ(obj))->slots : AS_INSTANCE(obj)->dict;
-}
-
 /* name's entry in d: at the hint, or found (and the hint moved); NULL when absent. */
 static inline DictEntry *site_find(AsyAttrSite *s, ObjDict *d, ObjStr *name) {
   if (!d) return NULL;
-  if (s->hint < d->used) {
-    DictEntry *e = &d->entries[s->hint];
-    if (IS_OBJ(e->key) && AS_OBJ(e->key) == (Obj *)name) return e;
-  }
+  DictEntry *e = asy_site_hint_entry(s, d, name);
+  if (e) return e;
   int64_t ix = asy_dict_find_str(d, name);
   if (ix < 0) return NULL;
   s->hint = (uint32_t)ix;
@@ -1760,7 +1753,7 @@ static void site_refill(VM *vm, AsyAttrSite *ways, Value obj, ObjStr *name, bool
 Value asy_getattr_site(VM *vm, Value obj, ObjStr *name, AsyAttrSite *ways) {
   AsyAttrSite *s = site_pick(vm, ways, obj);
   if (s && s->kind != ASY_SITE_SLOW) {
-    DictEntry *e = site_find(s, site_dict(s, obj), name);
+    DictEntry *e = site_find(s, asy_site_dict(s, obj), name);
     if (e) return e->value;
     if (s->class_entry && s->kind == ASY_SITE_PLAIN)
       return descr_get(vm, s->class_entry->value, obj, s->cls, name);
@@ -1813,7 +1806,7 @@ bool asy_load_method_site(VM *vm, Value obj, ObjStr *name, Value *meth, Value *s
 bool asy_setattr_site(VM *vm, Value obj, ObjStr *name, Value value, AsyAttrSite *ways) {
   AsyAttrSite *s = site_pick(vm, ways, obj);
   if (s && s->kind != ASY_SITE_SLOW) {
-    ObjDict *d = site_dict(s, obj);
+    ObjDict *d = asy_site_dict(s, obj);
     /* A clear bloom bit: a new attribute (__init__), no probe needed to know it. */
     bool absent = d && !(d->key_bloom & asy_dict_bloom_bit(asy_str_hash(name)));
     DictEntry *e = absent ? NULL : site_find(s, d, name);

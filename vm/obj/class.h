@@ -66,19 +66,21 @@ static inline const AsyAttrSite *asy_site_way(VM *vm, const AsyAttrSite *ways, V
   }
   return NULL;
 }
-/* The entry of name at the site's hint in the instance dict (PLAIN, with no class
-** attribute of that name to weigh) or slot table (SLOTS), or NULL. */
-static inline DictEntry *asy_site_entry(const AsyAttrSite *s, Value obj, ObjStr *name) {
-  ObjDict *d;
-  if (s->kind == ASY_SITE_PLAIN) {
-    if (s->class_entry) return NULL;
-    d = AS_INSTANCE(obj)->dict;
-  } else {
-    d = ((ObjBoxed *)AS_OBJ(obj))->slots;
-  }
+/* Where a PLAIN or SLOTS site finds the value: the instance dict or the slot table. */
+static inline ObjDict *asy_site_dict(const AsyAttrSite *s, Value obj) {
+  return s->kind == ASY_SITE_SLOTS ? ((ObjBoxed *)AS_OBJ(obj))->slots : AS_INSTANCE(obj)->dict;
+}
+/* name's entry in d at the site's hint, or NULL. */
+static inline DictEntry *asy_site_hint_entry(const AsyAttrSite *s, ObjDict *d, ObjStr *name) {
   if (!d || s->hint >= d->used) return NULL;
   DictEntry *e = &d->entries[s->hint];
   return IS_OBJ(e->key) && AS_OBJ(e->key) == (Obj *)name ? e : NULL;
+}
+/* The entry of name at the site's hint in the instance dict (PLAIN, with no class
+** attribute of that name to weigh) or slot table (SLOTS), or NULL. */
+static inline DictEntry *asy_site_entry(const AsyAttrSite *s, Value obj, ObjStr *name) {
+  if (s->kind == ASY_SITE_PLAIN && s->class_entry) return NULL;
+  return asy_site_hint_entry(s, asy_site_dict(s, obj), name);
 }
 /* LOAD_ATTR: obj.name from the instance dict or slot table at the hint. */
 static inline bool asy_getattr_fast(VM *vm, Value obj, ObjStr *name, const AsyAttrSite *ways,

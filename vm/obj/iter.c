@@ -58,13 +58,14 @@ static Value exhausted(ObjIter *it) {
 
 Value asy_list_iter_next(VM *vm, ObjIter *it) {
   (void)vm;
-  if (!IS_LIST(it->a)) return UNDEF_VAL;
-  ObjList *l = AS_LIST(it->a);
-  if (it->i < 0 || (size_t)it->i >= l->size) return exhausted(it);
-  return l->items[it->i++];
+  Value v;
+  if (asy_list_iter_step(it, &v)) return v;
+  return IS_LIST(it->a) ? exhausted(it) : UNDEF_VAL;
 }
 
-Value asy_list_iter(VM *vm, Value list) { return OBJ_VAL(iter_of(vm, IK_LIST, asy_list_iter_next, list)); }
+Value asy_list_iter(VM *vm, Value list) {
+  return OBJ_VAL(iter_of(vm, IK_LIST, asy_list_iter_next, list));
+}
 
 static Value list_rev_next(VM *vm, ObjIter *it) {
   (void)vm;
@@ -95,11 +96,8 @@ Value asy_tuple_iter(VM *vm, Value tuple) {
 
 Value asy_range_iter_next(VM *vm, ObjIter *it) {
   (void)vm;
-  if (it->i >= it->n) return UNDEF_VAL;
-  /* start + i*step cannot overflow: it is an element of the range. */
-  int64_t v = (int64_t)((__int128)AS_INT(it->a) + (__int128)it->i * it->step);
-  it->i++;
-  return INT_VAL(v);
+  Value v;
+  return asy_range_iter_step(it, &v) ? v : UNDEF_VAL;
 }
 
 Value asy_range_iter(VM *vm, ObjRange *r) {

@@ -15,9 +15,23 @@ Value asy_dict_iter(VM *vm, ObjDict *d, int kind); /* 0 keys, 1 values, 2 items 
 Value asy_set_iter(VM *vm, ObjSet *s);
 Value asy_range_iter(VM *vm, ObjRange *r);
 /* The next functions of list and range iterators: FOR_ITER recognises them and takes
-** their common step inline. */
+** their common step (below) inline. */
 Value asy_list_iter_next(VM *vm, ObjIter *it);
 Value asy_range_iter_next(VM *vm, ObjIter *it);
+/* A list or range iterator's next item into *v when it has one (false at the end, or a
+** list iterator already exhausted: the next function handles those). */
+static inline bool asy_list_iter_step(ObjIter *it, Value *v) {
+  if (!IS_LIST(it->a) || it->i < 0 || (size_t)it->i >= AS_LIST(it->a)->size) return false;
+  *v = AS_LIST(it->a)->items[it->i++];
+  return true;
+}
+static inline bool asy_range_iter_step(ObjIter *it, Value *v) {
+  if (it->i >= it->n) return false;
+  /* start + i*step cannot overflow: it is an element of the range. */
+  *v = INT_VAL((int64_t)((__int128)AS_INT(it->a) + (__int128)it->i * it->step));
+  it->i++;
+  return true;
+}
 Value asy_seq_iter(VM *vm, Value obj); /* __getitem__-based sequence iterator */
 /* reversed(list): an iterator walking the indices down. */
 Value asy_list_reversed_iter(VM *vm, Value list);
