@@ -595,7 +595,7 @@ static inline size_t obj_size(Obj *o) {
   case OBJ_WRAPPER: return sizeof(ObjWrapper);
   case OBJ_SUPER: return sizeof(ObjSuper);
   case OBJ_FILE: return sizeof(ObjFile);
-  case OBJ_GEN: return sizeof(ObjGen);
+  case OBJ_GEN: return sizeof(ObjGen) + ((ObjGen *)o)->inline_cap * sizeof(Value);
   case OBJ_HANDLE: return sizeof(ObjHandle);
   case OBJ_CONTEXT: return sizeof(ObjContext);
   case OBJ_BIGINT:
@@ -617,7 +617,7 @@ size_t asy_gc_sizeof(Obj *o) {
     ObjSet *s = (ObjSet *)o;
     return n + (s->table ? (s->mask + 1) * sizeof(SetEntry) : 0);
   }
-  case OBJ_GEN: return n + ((ObjGen *)o)->capacity * sizeof(Value);
+  case OBJ_GEN: return n + (asy_gen_slots_inline((ObjGen *)o) ? 0 : ((ObjGen *)o)->capacity * sizeof(Value));
   case OBJ_DEQUE: return n + ((ObjDeque *)o)->cap * sizeof(Value);
   default: return n;
   }
@@ -658,7 +658,8 @@ static void free_object(VM *vm, Obj *o) {
   }
   case OBJ_GEN: {
     ObjGen *g = (ObjGen *)o;
-    if (g->slots) asy_pool_realloc(vm, g->slots, sizeof(Value) * g->capacity, 0);
+    if (g->slots && !asy_gen_slots_inline(g))
+      asy_pool_realloc(vm, g->slots, sizeof(Value) * g->capacity, 0);
     break;
   }
   case OBJ_BIGINT: mpz_clear(((ObjBigInt *)o)->z); break;

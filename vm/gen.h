@@ -44,6 +44,13 @@
 /* The frame just pushed for a generator function's call becomes a new generator (or
 ** coroutine, async generator) object, and the frame is popped. Returns the object. */
 Value asy_gen_from_frame(VM *vm);
+/* Can a call of generator (coroutine, async generator) function fn with argc positional
+** arguments make its object straight from them (asy_gen_new_direct)? Yes when they
+** match the parameters exactly and the code has no cells to create. */
+bool asy_gen_direct_call_ok(const ObjFunction *fn, int argc);
+/* The object a call of fn with args[0..argc) makes (asy_gen_direct_call_ok said yes),
+** without pushing a frame. args and fn must be reachable by the collector. */
+Value asy_gen_new_direct(VM *vm, ObjFunction *fn, const Value *args, int argc);
 /* Push g's frame with its slots at `slot` (flags | FRAME_GEN). Checks that g can run
 ** (not running, not closed) and raises as CPython when not. */
 bool asy_gen_push(VM *vm, ObjGen *g, Value *slot, int flags);
