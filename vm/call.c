@@ -695,9 +695,8 @@ static bool load_method(VM *vm, Value obj, ObjStr *name, Value *meth, Value *sel
     ObjClass *cls = asy_class_of(vm, obj);
     Value attr = asy_class_lookup_cached(vm, cls, name);
     if (IS_FUNCTION(attr) || (IS_NATIVE(attr) && IS_UNDEF(AS_NATIVE(attr)->self))) {
-      if (!special && IS_OBJ(obj) &&
-          (OBJ_TYPE(obj) == OBJ_INSTANCE || OBJ_TYPE(obj) == OBJ_EXCEPTION)) {
-        ObjDict *d = AS_INSTANCE(obj)->dict;
+      if (!special) {
+        ObjDict *d = asy_object_dict(vm, obj);
         if (d) {
           Value v = asy_dict_get_str(d, name);
           if (!IS_UNDEF(v)) {
