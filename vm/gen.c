@@ -41,27 +41,23 @@ static ObjGen *gen_alloc(VM *vm, ObjFunction *fn, ObjCode *co, ObjDict *globals,
   uint32_t room = sizeof(ObjGen) + sizeof(Value) * cap <= ASY_POOL_MAX ? cap : 0;
   ObjGen *g = (ObjGen *)asy_alloc_obj(vm, sizeof(ObjGen) + sizeof(Value) * room, OBJ_GEN,
                                       kind_class(vm, kind));
+  /* The block comes zeroed: the flags, counts, ip and links start at 0 / NULL. */
   g->inline_cap = room;
   g->slots = room ? asy_gen_inline_slots(g) : NULL;
-  g->nslots = 0;
   g->capacity = room;
   asy_finalize_track(vm, &g->obj);
   g->kind = (uint8_t)kind;
   g->state = GEN_CREATED;
-  g->hooks_done = g->running_async = 0;
   g->func = fn;
   g->code = co;
   g->globals = globals;
-  g->locals = NULL;
   g->name = fn ? fn->name : co->name;
   g->qualname = fn ? fn->qualname : co->qualname;
-  g->ip = 0;
   g->exc_state = UNDEF_VAL;
-  g->own_yield = 0;
-  g->resumed_by = g->delegate = NULL;
-  /* the caller's position, for the never-awaited warning */
-  g->origin_code = caller ? caller->code : NULL;
-  g->origin_ip = caller ? (uint32_t)(caller->ip - caller->code->code) : 0;
+  if (caller) { /* the caller's position, for the never-awaited warning */
+    g->origin_code = caller->code;
+    g->origin_ip = (uint32_t)(caller->ip - caller->code->code);
+  }
   if (cap > room) { /* too big for the pool: the values get a buffer of their own */
     g->slots = asy_pool_realloc(vm, NULL, 0, sizeof(Value) * cap);
     g->capacity = cap;
@@ -92,12 +88,20 @@ bool asy_gen_direct_call_ok(const ObjFunction *fn, int argc) {
          (co->nfree == 0 || (fn->closure && (int)fn->closure->size >= co->nfree));
 }
 
+bool asy_gen_iter_direct(VM *vm, Value *slot) {
+  if (!IS_OBJ_TYPE(*slot, OBJ_INSTANCE)) return false;
+  Value m = asy_class_lookup_cached(vm, AS_OBJ(*slot)->cls, vm->names.iter);
+  if (!IS_FUNCTION(m) || !asy_gen_direct_call_ok(AS_FUNCTION(m), 1)) return false;
+  *slot = asy_gen_new_direct(vm, AS_FUNCTION(m), slot, 1);
+  return true;
+}
+
 Value asy_gen_new_direct(VM *vm, ObjFunction *fn, const Value *args, int argc) {
   ObjCode *co = fn->code;
   Fiber *f = vm->fiber;
   if (!(args >= f->stack && args + argc <= f->stack_top)) /* a C caller's array */
     for (int i = 0; i < argc; i++) asy_push_root(vm, args[i]);
-  asy_code_caches(vm, co);
+  if (!co->name_cache) asy_code_caches(vm, co);
   ObjGen *g = gen_alloc(vm, fn, co, fn->globals,
                         f->frame_count ? &f->frames[f->frame_count - 1] : NULL);
   Value *v = g->slots;

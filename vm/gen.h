@@ -51,6 +51,10 @@ bool asy_gen_direct_call_ok(const ObjFunction *fn, int argc);
 /* The object a call of fn with args[0..argc) makes (asy_gen_direct_call_ok said yes),
 ** without pushing a frame. args and fn must be reachable by the collector. */
 Value asy_gen_new_direct(VM *vm, ObjFunction *fn, const Value *args, int argc);
+/* iter(*slot) for an instance whose class's __iter__ is a generator function of self
+** alone (`def __iter__(self): ... yield`): *slot becomes the generator, without a call.
+** False, *slot untouched, for anything else. slot lies on the fiber's stack. */
+bool asy_gen_iter_direct(VM *vm, Value *slot);
 /* Push g's frame with its slots at `slot` (flags | FRAME_GEN). Checks that g can run
 ** (not running, not closed) and raises as CPython when not. */
 bool asy_gen_push(VM *vm, ObjGen *g, Value *slot, int flags);

@@ -1144,7 +1144,10 @@ dispatch:
       DISPATCH();
     }
 
-    TARGET(GET_ITER) REPLACE_TOP(asy_iter(vm, TOP()));
+    TARGET(GET_ITER) {
+      if (asy_gen_iter_direct(vm, sp - 1)) DISPATCH();
+      REPLACE_TOP(asy_iter(vm, TOP()));
+    }
 
     FAST(FOR_ITER) {
       Value it = TOP();
@@ -1569,7 +1572,10 @@ dispatch:
 
     TARGET(GET_AWAITABLE) REPLACE_TOP(asy_get_awaitable(vm, TOP()));
 
-    TARGET(GET_YIELD_FROM_ITER) REPLACE_TOP(asy_yield_from_iter(vm, TOP()));
+    TARGET(GET_YIELD_FROM_ITER) {
+      if (asy_gen_iter_direct(vm, sp - 1)) DISPATCH();
+      REPLACE_TOP(asy_yield_from_iter(vm, TOP()));
+    }
 
     TARGET(SEND) {
       Value v = sp[-1], recv = sp[-2];
