@@ -775,6 +775,8 @@ int asy_truthy(VM *vm, Value v) {
   default: return 0;
   }
   ObjClass *cls = AS_OBJ(v)->cls;
+  /* a range is true when not empty, even past len()'s limit (CPython's range_bool) */
+  if (OBJ_TYPE(v) == OBJ_RANGE && is_builtin(cls)) return asy_range_len(AS_RANGE(v)) > 0;
   if (is_builtin(cls)) {
     int64_t n = layout_len(vm, v);
     if (n == -1) return -1;
