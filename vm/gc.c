@@ -11,6 +11,7 @@
 #include <sys/mman.h> /* madvise */
 #include <unistd.h>   /* sysconf */
 
+#include "vm/finalize.h"
 #include "vm/future.h"
 #include "vm/gc.h"
 #include "vm/obj/bigint.h"
@@ -714,6 +715,22 @@ static void sweep(VM *vm) {
     }
   }
   free_deferred_classes(vm);
+}
+
+bool asy_gc_free_now(VM *vm, Obj *o) {
+  if (vm->gc_paused) return false;
+  /* a temp root may still name it (freshly made objects are rooted until a reset) */
+  for (size_t i = vm->temp_count; i-- > 0;)
+    if (vm->temp_roots[i] == o) return false;
+  if (!asy_finalize_untrack(vm, o)) return false;
+  if (!o->pool) { /* malloc'd (no pool under AddressSanitizer): off the objects list */
+    Obj **link = &vm->objects;
+    while (*link && *link != o) link = &(*link)->next;
+    if (!*link) return false;
+    *link = o->next;
+  }
+  free_object(vm, o);
+  return true;
 }
 
 /* Mark what the roots reach, then queue (and mark) the unreachable objects whose

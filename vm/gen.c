@@ -88,12 +88,25 @@ bool asy_gen_direct_call_ok(const ObjFunction *fn, int argc) {
          (co->nfree == 0 || (fn->closure && (int)fn->closure->size >= co->nfree));
 }
 
-bool asy_gen_iter_direct(VM *vm, Value *slot) {
+bool asy_gen_iter_direct(VM *vm, Value *slot, bool for_send) {
   if (!IS_OBJ_TYPE(*slot, OBJ_INSTANCE)) return false;
   Value m = asy_class_lookup_cached(vm, AS_OBJ(*slot)->cls, vm->names.iter);
   if (!IS_FUNCTION(m) || !asy_gen_direct_call_ok(AS_FUNCTION(m), 1)) return false;
   *slot = asy_gen_new_direct(vm, AS_FUNCTION(m), slot, 1);
+  AS_GEN(*slot)->stack_owned = for_send && AS_GEN(*slot)->kind == GEN_GENERATOR;
   return true;
+}
+
+void asy_gen_drop_sent(VM *vm, Frame *fr, Value recv) {
+  if (!IS_OBJ_TYPE(recv, OBJ_GEN)) return;
+  ObjGen *g = AS_GEN(recv), *p = asy_frame_gen(fr);
+  if (!g->stack_owned || g->escaped || g->state != GEN_CLOSED || !p) return;
+  /* The delegator's saved copy of its stack and its shortcut link still name g. */
+  Value *stale = p->slots;
+  if (p->delegate == g) p->delegate = NULL;
+  for (uint32_t i = 0; i < p->nslots; i++)
+    if (IS_OBJ(stale[i]) && AS_OBJ(stale[i]) == &g->obj) stale[i] = NONE_VAL;
+  asy_gc_free_now(vm, &g->obj);
 }
 
 Value asy_gen_new_direct(VM *vm, ObjFunction *fn, const Value *args, int argc) {
@@ -484,7 +497,9 @@ Value asy_gen_delegate(ObjGen *g) {
   if (g->state != GEN_SUSPENDED || g->nslots == 0) return UNDEF_VAL;
   uint32_t depth = g->nslots - (uint32_t)asy_nlocalsplus(g->code);
   if (depth == 0) return UNDEF_VAL;
-  return delegate_of(g->code, g->ip, &g->slots[g->nslots - 1]);
+  Value d = delegate_of(g->code, g->ip, &g->slots[g->nslots - 1]);
+  if (IS_OBJ_TYPE(d, OBJ_GEN)) AS_GEN(d)->escaped = 1; /* no longer the stack's alone */
+  return d;
 }
 
 Value asy_get_awaitable(VM *vm, Value v) {

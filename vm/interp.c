@@ -1146,7 +1146,7 @@ dispatch:
     }
 
     TARGET(GET_ITER) {
-      if (asy_gen_iter_direct(vm, sp - 1)) DISPATCH();
+      if (asy_gen_iter_direct(vm, sp - 1, false)) DISPATCH();
       REPLACE_TOP(asy_iter(vm, TOP()));
     }
 
@@ -1588,7 +1588,7 @@ dispatch:
     TARGET(GET_AWAITABLE) REPLACE_TOP(asy_get_awaitable(vm, TOP()));
 
     TARGET(GET_YIELD_FROM_ITER) {
-      if (asy_gen_iter_direct(vm, sp - 1)) DISPATCH();
+      if (asy_gen_iter_direct(vm, sp - 1, true)) DISPATCH();
       REPLACE_TOP(asy_yield_from_iter(vm, TOP()));
     }
 
@@ -1640,6 +1640,13 @@ dispatch:
 
     FAST(END_SEND) {
       Value v = POP();
+      if (IS_OBJ_TYPE(sp[-1], OBJ_GEN) && AS_GEN(sp[-1])->stack_owned) {
+        Value recv = sp[-1];
+        sp[-1] = v;
+        STORE_FRAME();
+        asy_gen_drop_sent(vm, frame, recv);
+        DISPATCH();
+      }
       sp[-1] = v;
       DISPATCH();
     }

@@ -356,6 +356,9 @@ typedef struct ObjGen {
   uint8_t running_async; /* async generators: an asend/athrow is in progress */
   uint8_t own_yield;     /* async generators: the last suspension was its own yield
                           (YIELD_VALUE 1), not an await passing through */
+  uint8_t stack_owned;   /* made by GET_YIELD_FROM_ITER for its delegator's stack alone
+                            (asy_gen_iter_direct): END_SEND may free it (gen.h) */
+  uint8_t escaped;       /* a reference was handed out (gi_yieldfrom, asy_gen_delegate) */
   ObjFunction *func;     /* the function called (NULL: top-level await module body) */
   ObjCode *code;
   ObjDict *globals, *locals; /* locals: module bodies only (top-level await) */
