@@ -1036,6 +1036,13 @@ static Value getattr_full(VM *vm, Value obj, ObjStr *name) {
                 : getattr_impl(vm, obj, name);
   if (!IS_EXC(v) && !IS_UNDEF(v)) return v;
   if (IS_EXC(v) && !asy_pending_is(vm, vm->exc.AttributeError)) return v;
+  if (IS_OBJ_TYPE(obj, OBJ_MODULE)) { /* a module's own __getattr__(name) (PEP 562) */
+    Value mhook = asy_dict_get_str(AS_MODULE(obj)->dict, vm->names.getattr);
+    if (IS_UNDEF(mhook)) return v;
+    if (IS_EXC(v)) asy_clear_pending(vm);
+    Value arg = OBJ_VAL(name);
+    return asy_call(vm, mhook, 1, &arg, NULL);
+  }
   Value hook = find_getattr_hook(vm, obj);
   if (IS_UNDEF(hook)) return v;
   if (IS_EXC(v)) asy_clear_pending(vm);
@@ -1800,7 +1807,35 @@ static void class_site_refill(VM *vm, AsyAttrSite *ways, Value obj, ObjStr *name
                           .class_value = v, .hint = (uint32_t)how, .kind = ASY_SITE_CLASS};
 }
 
+/* The entry of a module's own name that a MODULE way of the site remembers, still valid,
+** or NULL. */
+static DictEntry *module_site_entry(AsyAttrSite *ways, Value obj) {
+  ObjModule *m = AS_MODULE(obj);
+  for (int i = 0; i < ASY_SITE_WAYS; i++)
+    if (ways[i].kind == ASY_SITE_MODULE && ways[i].cls == (ObjClass *)m)
+      return ways[i].epoch == m->dict->version ? ways[i].class_entry : NULL;
+  return NULL;
+}
+
+/* A miss on module obj: remember name's entry in its namespace, when it has one. */
+static void module_site_refill(VM *vm, AsyAttrSite *ways, Value obj, ObjStr *name) {
+  ObjDict *d = AS_MODULE(obj)->dict;
+  if (name == vm->names.dict || name == vm->names.class_) return;
+  int64_t ix = asy_dict_find_str(d, name);
+  if (ix < 0) return; /* module __getattr__, or an error */
+  memmove(&ways[1], &ways[0], sizeof *ways * (ASY_SITE_WAYS - 1));
+  ways[0] = (AsyAttrSite){.cls = (ObjClass *)AS_MODULE(obj), .epoch = d->version,
+                          .class_entry = &d->entries[ix], .kind = ASY_SITE_MODULE};
+}
+
 Value asy_getattr_site(VM *vm, Value obj, ObjStr *name, AsyAttrSite *ways) {
+  if (IS_OBJ_TYPE(obj, OBJ_MODULE)) {
+    DictEntry *e = module_site_entry(ways, obj);
+    if (e) return e->value;
+    Value v = asy_getattr(vm, obj, name);
+    if (!IS_EXC(v)) module_site_refill(vm, ways, obj, name);
+    return v;
+  }
   if (IS_OBJ_TYPE(obj, OBJ_CLASS)) {
     const AsyAttrSite *cs = asy_site_class_way(vm, ways, obj);
     if (cs && cs->hint == ASY_CLASS_SITE_STATICMETHOD)
@@ -1852,6 +1887,17 @@ static bool builtin_subclass_receiver(VM *vm, Value obj) {
 
 bool asy_load_method_site(VM *vm, Value obj, ObjStr *name, Value *meth, Value *self,
                           AsyAttrSite *ways) {
+  if (IS_OBJ_TYPE(obj, OBJ_MODULE)) { /* a module's function: called without self */
+    DictEntry *e = module_site_entry(ways, obj);
+    if (e) {
+      *meth = e->value;
+      *self = UNDEF_VAL;
+      return true;
+    }
+    if (!asy_load_method(vm, obj, name, meth, self, false)) return false;
+    module_site_refill(vm, ways, obj, name);
+    return true;
+  }
   if (IS_OBJ_TYPE(obj, OBJ_CLASS)) {
     const AsyAttrSite *cs = asy_site_class_way(vm, ways, obj);
     if (cs && cs->hint != ASY_CLASS_SITE_CLASSMETHOD) { /* a function, no self */

@@ -49,8 +49,12 @@ enum {
   ASY_SITE_SLOW,
   ASY_SITE_BUILTIN,
   ASY_SITE_CLASS,
-  ASY_SITE_BUILTIN_SUB
+  ASY_SITE_BUILTIN_SUB,
+  ASY_SITE_MODULE
 };
+/* ASY_SITE_MODULE: a name of a module's own namespace (`math.sqrt(x)`, `random.random()`):
+** cls is the module object itself (cast), epoch the layout version its dict had, and
+** class_entry the dict entry, read each time (rebinding the name keeps the version). */
 /* ASY_SITE_BUILTIN_SUB: a built-in type's method reached by an instance of a user
 ** subclass of it (`class OrderedCollection(list)`, `self.append(x)`): cls is the
 ** subclass, class_entry and class_value the method its MRO finds; it applies while the
