@@ -236,7 +236,7 @@ static inline Value get_slice(VM *vm, ObjList *l, ObjSlice *s) {
   ObjList *r = asy_list_new(vm, (size_t)n);
   if (step == 1) {
     if (n) memcpy(r->items, l->items + start, (size_t)n * sizeof(Value));
-  } else {
+  } else if (n) { /* (an empty list's items may be NULL: no pointer arithmetic on it) */
     const Value *from = l->items + start;
     for (int64_t j = 0; j < n; j++, from += step) r->items[j] = *from;
   }
