@@ -501,9 +501,10 @@ static AsyCallStatus call_class(VM *vm, Value *slot, CallArgs *ca, Value *result
     ObjFunction *fn = AS_FUNCTION(initv);
     ObjCode *co = fn->code;
     Fiber *f = vm->fiber;
-    if ((co->flags & CODE_BARE_FRAME) && ca->args == slot + 2 && !ca->kwnames && !ca->kwdict &&
+    if ((co->flags & CODE_FAST_CALL) && ca->args == slot + 2 && !ca->kwnames && !ca->kwdict &&
         ca->argc + 1 == co->argcount && f->frame_count &&
-        asy_frame_fits(vm, f, co, slot + 1)) {
+        asy_frame_fits(vm, f, co, slot + 1) &&
+        asy_fill_fast_frame(slot + 1, fn, co, co->argcount)) {
       /* As CALL's inline path: self (the instance, in slot[1]) and the arguments after
       ** it are the locals already. */
       Frame *fr = asy_push_frame_at(f, &f->frames[f->frame_count], co, fn, fn->globals,

@@ -1251,13 +1251,7 @@ dispatch:
           /* The arguments (self first, when present) stay where they are and become
           ** the first locals; the result will replace the callable (frame->ret). */
           Value *base = slot + 2 - has_self;
-          if (!(co->flags & CODE_BARE_FRAME)) {
-            if (co->nfree && (!fn->closure || (int)fn->closure->size < co->nfree))
-              goto call_general;
-            for (int i = given; i < co->nlocals; i++) base[i] = UNDEF_VAL;
-            for (int i = 0; i < co->nfree; i++)
-              base[co->nlocals + i] = vload(&fn->closure->items[i]);
-          }
+          if (!asy_fill_fast_frame(base, fn, co, given)) goto call_general;
           frame->ip = ip; /* the caller's only register a push needs (sp is the callee's ret) */
           frame = asy_push_frame_at(fiber, frame + 1, co, fn, fn->globals, base, slot, 0);
           code = co;

@@ -160,6 +160,17 @@ static inline Frame *asy_push_frame_at(Fiber *f, Frame *fr, ObjCode *co, ObjFunc
   fr->flags = flags;
   return fr;
 }
+/* The locals of a CODE_FAST_CALL frame past its `given` arguments: unbound, then the
+** free variables from fn's closure (CALL's and class calls' inline pushes). False when
+** the closure is too short (the general path then raises). */
+static inline bool asy_fill_fast_frame(Value *base, const ObjFunction *fn, const ObjCode *co,
+                                       int given) {
+  if (co->flags & CODE_BARE_FRAME) return true;
+  if (co->nfree && (!fn->closure || (int)fn->closure->size < co->nfree)) return false;
+  for (int i = given; i < co->nlocals; i++) base[i] = UNDEF_VAL;
+  for (int i = 0; i < co->nfree; i++) base[co->nlocals + i] = fn->closure->items[i];
+  return true;
+}
 /* asy_push_frame_at above `top`, the fiber's top frame record, or NULL when it has none
 ** (the loop keeps it in a register: passing it saves reloading f->frames). */
 static inline Frame *asy_push_frame(Fiber *f, Frame *top, ObjCode *co, ObjFunction *fn,
