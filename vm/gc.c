@@ -238,11 +238,30 @@ static void pool_each(VM *vm, void (*fn)(VM *vm, Obj *o)) {
   }
 }
 
+/* ---- malloc'd objects -----------------------------------------------------------------
+** Objects beyond the pool's largest class (and every object under ASan) are malloc'd, with
+** a hidden 16-byte prefix holding the link of vm->objects, the list the sweep walks for
+** them: Obj has no list pointer, which saves 8 bytes on every pooled object. 16 bytes
+** keeps the object as aligned as malloc's block. */
+typedef struct {
+  Obj *next; /* the next malloc'd object (vm->objects) */
+  void *unused;
+} BigLink;
+
+static inline BigLink *big_link(Obj *o) { return (BigLink *)o - 1; }
+static inline Obj *big_next(Obj *o) { return big_link(o)->next; }
+
+/* A zeroed malloc'd object of `size` bytes after its link, or NULL. */
+static Obj *big_calloc(size_t size) {
+  BigLink *l = calloc(1, sizeof(BigLink) + size);
+  return l ? (Obj *)(l + 1) : NULL;
+}
+
 static Obj *obj_malloc(VM *vm, size_t size) {
   if (!ASY_POOL || size > POOL_GRAIN * POOL_CLASSES) {
     if (!cushion && !cushion_spent) cushion_fill(); /* (no pool under ASan) */
-    Obj *o = calloc(1, size);
-    if (!o && cushion_spend()) o = calloc(1, size);
+    Obj *o = big_calloc(size);
+    if (!o && cushion_spend()) o = big_calloc(size);
     if (!o) out_of_memory();
     return o;
   }
@@ -255,7 +274,7 @@ static Obj *obj_malloc(VM *vm, size_t size) {
 
 /* The block goes back where it came from (Obj.pool), whatever size the type says. */
 static void obj_free(VM *vm, Obj *o) {
-  if (!o->pool) free(o);
+  if (!o->pool) free(big_link(o));
   else pool_give(vm, o, o->pool - 1u);
 }
 
@@ -296,7 +315,7 @@ static Obj *link_obj(VM *vm, Obj *o, size_t size, ObjType type, ObjClass *cls) {
   o->type = (uint8_t)type;
   o->cls = cls;
   if (!o->pool) { /* pooled objects are found by walking the slabs (pool_each) */
-    o->next = vm->objects;
+    big_link(o)->next = vm->objects;
     vm->objects = o;
   }
   asy_push_root(vm, OBJ_VAL(o));
@@ -314,10 +333,10 @@ Obj *asy_try_alloc_obj(VM *vm, size_t size, ObjType type, ObjClass *cls) {
   if (vm->gc_paused == 0 && (vm->gc_stress || vm->bytes_allocated > vm->next_gc))
     asy_gc_collect(vm);
   if (!cushion && !cushion_fill() && cushion_spent) return NULL; /* memory is still short */
-  Obj *o = calloc(1, size);
+  Obj *o = big_calloc(size);
   if (!o && vm->gc_paused == 0) { /* garbage may hold what is missing */
     asy_gc_collect(vm);
-    o = calloc(1, size);
+    o = big_calloc(size);
   }
   return o ? link_obj(vm, o, size, type, cls) : NULL;
 }
@@ -648,7 +667,8 @@ static void free_object(VM *vm, Obj *o) {
     ASY_FREE(vm, AsyPos, c->positions, c->positions ? c->ncode : 0);
     ASY_FREE(vm, ExcEntry, c->exctable, c->nexc);
     ASY_FREE(vm, AsyNameCache, c->name_cache, c->name_cache ? c->nnames : 0);
-    ASY_FREE(vm, AsyAttrSite, c->attr_sites, c->attr_sites ? 2 * ASY_SITE_WAYS * (size_t)c->nnames : 0);
+    ASY_FREE(vm, AsyAttrSite, c->attr_sites,
+             c->attr_sites ? 2 * ASY_SITE_WAYS * (size_t)c->nnames : 0);
     break;
   }
   case OBJ_FILE: {
@@ -706,9 +726,9 @@ static void sweep(VM *vm) {
     Obj *o = *link;
     if (o->marked) {
       o->marked = 0;
-      link = &o->next;
+      link = &big_link(o)->next;
     } else {
-      *link = o->next;
+      *link = big_next(o);
       free_classes_last(vm, o);
     }
   }
@@ -732,7 +752,7 @@ static void drain_gray(VM *vm) {
     if (!gray_overflow) return;
     gray_overflow = false;
     pool_each(vm, retrace);
-    for (Obj *o = vm->objects; o; o = o->next) retrace(vm, o);
+    for (Obj *o = vm->objects; o; o = big_next(o)) retrace(vm, o);
   }
 }
 
@@ -790,7 +810,7 @@ void asy_gc_finalize_at_exit(VM *vm) {
   mark_with_finalizers(vm, true);
   /* Nothing is freed: the finalizers may still use what the modules hold. */
   pool_each(vm, unmark);
-  for (Obj *o = vm->objects; o; o = o->next) o->marked = 0;
+  for (Obj *o = vm->objects; o; o = big_next(o)) o->marked = 0;
   vm->gc_paused--;
   asy_finalize_run(vm);
 }
@@ -800,7 +820,7 @@ void asy_gc_free_all(VM *vm) {
   pool_each(vm, free_classes_last);
   Obj *o = vm->objects;
   while (o) {
-    Obj *next = o->next;
+    Obj *next = big_next(o);
     free_classes_last(vm, o);
     o = next;
   }

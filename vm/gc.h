@@ -2,7 +2,8 @@
 ** gc.h — allocation and the precise mark-sweep collector.
 **
 ** Every heap object is allocated with asy_alloc_obj: up to 256 bytes from the pool's
-** slabs (which the sweep walks), beyond that with malloc, linked into vm->objects.
+** slabs (which the sweep walks), beyond that with malloc, linked into vm->objects through
+** a hidden prefix (gc.c: Obj has no list pointer).
 ** A collection marks from the roots (asy_gc_mark_roots in gc.c: every fiber's stack and
 ** frames and pending exceptions, the built-in classes and names, builtins, modules,
 ** temp roots) and frees everything unmarked.
