@@ -741,8 +741,9 @@ Value asy_float_from_value(VM *vm, Value v) {
 
 Value asy_int_repr(VM *vm, int64_t i) {
   char buf[24];
-  int n = snprintf(buf, sizeof buf, "%lld", (long long)i);
-  return OBJ_VAL(asy_str_new(vm, buf, (size_t)n));
+  char *p = asy_int_digits(buf + sizeof buf, i, 10, false);
+  if (i < 0) *--p = '-';
+  return OBJ_VAL(asy_str_new_ascii(vm, p, (size_t)(buf + sizeof buf - p)));
 }
 
 char *asy_int_digits(char *end, int64_t i, int base, bool upper) {

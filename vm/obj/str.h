@@ -106,6 +106,9 @@ ObjStr *asy_str_new_cls(VM *vm, ObjClass *cls, const char *chars, size_t size);
 static inline ObjDict **asy_str_attrs(ObjStr *s) {
   return (ObjDict **)((char *)s + ASY_STR_ATTRS_OFFSET(s->size));
 }
+/* asy_str_new for text the caller knows is ASCII (a slice of an ASCII str): no scan for
+** the code-point count. */
+ObjStr *asy_str_new_ascii(VM *vm, const char *chars, size_t size);
 /* A one-code-point string (chr()). Single Latin-1 characters are interned. */
 ObjStr *asy_str_from_cp(VM *vm, uint32_t cp);
 /* Raw allocation: a str of `size` bytes and `length` code points whose chars the
