@@ -105,16 +105,22 @@ bool asy_alloc_too_big(size_t n, size_t size) {
   return size != 0 && n > phys / size;
 }
 
+/* The temp-root stack is full: grow it. */
+static void temp_roots_grow(VM *vm) {
+  size_t cap = vm->temp_capacity ? vm->temp_capacity * 2 : 256;
+  Obj **roots = realloc_or_spend(vm->temp_roots, cap * sizeof(Obj *));
+  if (!roots) out_of_memory();
+  vm->temp_roots = roots;
+  vm->temp_capacity = cap;
+}
+
+static inline void push_obj_root(VM *vm, Obj *o) {
+  if (vm->temp_count == vm->temp_capacity) temp_roots_grow(vm);
+  vm->temp_roots[vm->temp_count++] = o;
+}
+
 void asy_push_root(VM *vm, Value v) {
-  if (!IS_OBJ(v)) return;
-  if (vm->temp_count == vm->temp_capacity) {
-    size_t cap = vm->temp_capacity ? vm->temp_capacity * 2 : 256;
-    Obj **roots = realloc_or_spend(vm->temp_roots, cap * sizeof(Obj *));
-    if (!roots) out_of_memory();
-    vm->temp_roots = roots;
-    vm->temp_capacity = cap;
-  }
-  vm->temp_roots[vm->temp_count++] = AS_OBJ(v);
+  if (IS_OBJ(v)) push_obj_root(vm, AS_OBJ(v));
 }
 
 /* ---- the small-object pool ----------------------------------------------------------
@@ -257,7 +263,7 @@ static Obj *big_calloc(size_t size) {
   return l ? (Obj *)(l + 1) : NULL;
 }
 
-static Obj *obj_malloc(VM *vm, size_t size) {
+static Obj *obj_malloc(VM *vm, size_t size, size_t head) {
   if (!ASY_POOL || size > POOL_GRAIN * POOL_CLASSES) {
     if (!cushion && !cushion_spent) cushion_fill(); /* (no pool under ASan) */
     Obj *o = big_calloc(size);
@@ -267,7 +273,7 @@ static Obj *obj_malloc(VM *vm, size_t size) {
   }
   size_t cls = (size - 1) / POOL_GRAIN;
   Obj *o = pool_take(vm, cls);
-  memset(o, 0, (cls + 1) * POOL_GRAIN);
+  memset(o, 0, head < size ? head : (cls + 1) * POOL_GRAIN);
   o->pool = (uint8_t)(cls + 1);
   return o;
 }
@@ -318,14 +324,20 @@ static Obj *link_obj(VM *vm, Obj *o, size_t size, ObjType type, ObjClass *cls) {
     big_link(o)->next = vm->objects;
     vm->objects = o;
   }
-  asy_push_root(vm, OBJ_VAL(o));
+  push_obj_root(vm, o);
   return o;
 }
 
 Obj *asy_alloc_obj(VM *vm, size_t size, ObjType type, ObjClass *cls) {
   if (vm->gc_paused == 0 && (vm->gc_stress || vm->bytes_allocated > vm->next_gc))
     asy_gc_collect(vm);
-  return link_obj(vm, obj_malloc(vm, size), size, type, cls);
+  return link_obj(vm, obj_malloc(vm, size, size), size, type, cls);
+}
+
+Obj *asy_alloc_obj_head(VM *vm, size_t size, size_t head, ObjType type, ObjClass *cls) {
+  if (vm->gc_paused == 0 && (vm->gc_stress || vm->bytes_allocated > vm->next_gc))
+    asy_gc_collect(vm);
+  return link_obj(vm, obj_malloc(vm, size, head), size, type, cls);
 }
 
 Obj *asy_try_alloc_obj(VM *vm, size_t size, ObjType type, ObjClass *cls) {
