@@ -29,7 +29,9 @@ static void buf_reserve(AsyBuf *b, size_t extra) {
   if (b->len + extra <= b->cap) return;
   size_t cap = b->cap ? b->cap : 64;
   while (cap < b->len + extra) cap *= 2;
-  b->data = asy_realloc(b->vm, b->data, b->cap, cap);
+  /* Most builders hold a short text (a formatted number, a repr): its first buffers
+  ** come from the object pool, which costs a fraction of malloc and free. */
+  b->data = asy_pool_realloc(b->vm, b->data, b->cap, cap);
   b->cap = cap;
 }
 
@@ -81,7 +83,7 @@ ObjStr *asy_buf_to_str_cls(AsyBuf *b, ObjClass *cls) {
 ObjStr *asy_buf_to_str(AsyBuf *b) { return asy_buf_to_str_cls(b, NULL); }
 
 void asy_buf_free(AsyBuf *b) {
-  if (b->data) asy_realloc(b->vm, b->data, b->cap, 0);
+  if (b->data) asy_pool_realloc(b->vm, b->data, b->cap, 0);
   b->data = NULL;
   b->len = b->cap = 0;
 }
@@ -452,7 +454,8 @@ ObjStr *asy_str_alloc(VM *vm, size_t size, size_t length) {
     fputs("asy: str too large\n", stderr);
     abort();
   }
-  ObjStr *s = (ObjStr *)asy_alloc_obj(vm, ASY_STR_OBJ_SIZE(size), OBJ_STR, vm->types.str);
+  ObjStr *s = (ObjStr *)asy_alloc_obj_head(vm, ASY_STR_OBJ_SIZE(size), offsetof(ObjStr, chars),
+                                           OBJ_STR, vm->types.str);
   s->size = size;
   s->length = length;
   s->hash = -1;
