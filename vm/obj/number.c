@@ -498,6 +498,16 @@ static int digit_value(char c) {
 
 /* asy_parse_int, and past int64 (when vm is not NULL) the big int in *big. */
 static int parse_int(VM *vm, const char *str, size_t len, int base, int64_t *out, Value *big) {
+  if (base == 10 && len > 0 && len <= 18) { /* int("1234"): plain digits, no copy */
+    size_t i = str[0] == '-' || str[0] == '+';
+    uint64_t acc = 0;
+    size_t k = i;
+    while (k < len && str[k] >= '0' && str[k] <= '9') acc = acc * 10 + (uint64_t)(str[k++] - '0');
+    if (k == len && k > i) { /* 18 digits cannot overflow */
+      *out = str[0] == '-' ? -(int64_t)acc : (int64_t)acc;
+      return 1;
+    }
+  }
   size_t n;
   char *buf = to_ascii(str, len, &n);
   const char *p = buf, *end = buf + n;
