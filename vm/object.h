@@ -96,10 +96,11 @@ typedef struct {
 
 /* `attrs` in tuple, list, dict and set: the __dict__ of an instance of a user subclass
 ** (class Env(dict): ... self.outer = x), created on first use; NULL otherwise. */
+/* A tuple's hash is computed at each use, as CPython 3.13's: a cached one cost 8 bytes
+** a tuple, and a 2-tuple is a 64-byte block without it (80 with). */
 struct ObjTuple {
   Obj obj;
   size_t size;
-  int64_t hash; /* -1 = not computed (may fail: unhashable item) */
   ObjDict *attrs;
   Value items[];
 };
