@@ -76,14 +76,14 @@ struct Obj {
 ** Immutable UTF-8. `length` counts code points; `size` counts bytes. When they are
 ** equal the string is ASCII and indexing is O(1). chars[] is NUL-terminated.
 ** A str is at most ASY_STR_MAX (1 GiB, str.h) bytes, so the counts fit 32 bits: the
-** header is 33 bytes (CPython's ASCII str has 40): an object is ASY_STR_OBJ_SIZE(size)
-** bytes (str.h), never sizeof(ObjStr) + size. */
+** header is 32 bytes (CPython's ASCII str has 40): an object is ASY_STR_OBJ_SIZE(size)
+** bytes (str.h), never sizeof(ObjStr) + size. Whether a str is interned is the intern
+** table's business (str.c), not a field. */
 struct ObjStr {
   Obj obj;
   int64_t hash;    /* Python-compatible hash; -1 = not computed yet */
   uint32_t size;   /* bytes, excluding the NUL */
   uint32_t length; /* code points */
-  bool interned;
   char chars[];
 };
 

@@ -588,7 +588,6 @@ ObjStr *asy_str_intern(VM *vm, const char *chars, size_t size) {
   /* Allocate first: a collection here may sweep the table. */
   ObjStr *s = asy_str_new_cls(vm, NULL, chars, size);
   s->hash = hash;
-  s->interned = true;
   if ((vm->interned.count + 1) * 4 > vm->interned.capacity * 3)
     intern_rebuild(vm, vm->interned.capacity ? vm->interned.capacity * 2 : 256);
   intern_insert_raw(vm->interned.slots, vm->interned.capacity, s);
