@@ -94,8 +94,13 @@ static size_t item_before(const Span *s, size_t lo, size_t end) {
   return k;
 }
 
+/* ASCII whitespace: bit 1 for str and bytes (\t\n\v\f\r and space), bit 2 for str only
+** (\x1c-\x1f, Unicode's separators). */
+static const uint8_t ascii_space[128] = {[9] = 3,    [10] = 3,   [11] = 3,   [12] = 3,   [13] = 3,
+                                         [0x1c] = 2, [0x1d] = 2, [0x1e] = 2, [0x1f] = 2, [' '] = 3};
+
 static inline bool is_space(bool text, uint32_t c) {
-  if (c < 128) return c == ' ' || (c >= 9 && c <= 13) || (text && c >= 0x1c && c <= 0x1f);
+  if (c < 128) return ascii_space[c] & (text ? 2 : 1);
   return text && (asy_uni_flags(c) & UNI_SPACE);
 }
 
