@@ -450,7 +450,7 @@ static bool plain_local_arg(uint32_t ins) { /* a LOAD_FAST, or a fused one whose
                                               the local alone */
   int op = ASY_OP(ins);
   return op == OP_LOAD_FAST || op == OP_LOAD_FAST_LOAD_FAST || op == OP_LOAD_FAST_LOAD_CONST ||
-         op == OP_LOAD_FAST_LOAD_ATTR || op == OP_LOAD_FAST_STORE_ATTR;
+         op == OP_LOAD_FAST_LOAD_ATTR || op == OP_LOAD_FAST_STORE_ATTR || op == OP_LOAD_FAST_RETURN;
 }
 
 static void fuse(uint32_t *code, int n, const Value *consts) {
@@ -465,6 +465,10 @@ static void fuse(uint32_t *code, int n, const Value *consts) {
     }
     if (plain_local_arg(code[i + 1])) { /* `a + b` */
       code[i] = ASY_INS(OP_LOAD_FAST_LOAD_FAST, local);
+      continue;
+    }
+    if (ASY_OP(code[i + 1]) == OP_RETURN_VALUE) { /* `return x` */
+      code[i] = ASY_INS(OP_LOAD_FAST_RETURN, local);
       continue;
     }
     if (ASY_OP(code[i + 1]) == OP_STORE_ATTR) { /* `self.x = v` */

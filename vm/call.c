@@ -540,8 +540,19 @@ AsyCallStatus asy_call_prepare(VM *vm, Value *slot, CallArgs *ca, Value *result)
     Value self = slot[1];
     if (!IS_OBJ(callee)) return not_callable(vm, callee);
     switch ((ObjType)OBJ_TYPE(callee)) {
-    case OBJ_FUNCTION:
-      if (!push_function_frame(vm, slot, AS_FUNCTION(callee), self, ca, 0)) return CALL_ERROR;
+    case OBJ_FUNCTION: {
+      ObjFunction *fn = AS_FUNCTION(callee);
+      if (!ca->kwnames && (!ca->kwdict || ca->kwdict->count == 0) &&
+          (IS_UNDEF(self) || (ca->args == slot + 2 && asy_same(slot[1], self)))) {
+        /* A generator function called with its parameters exactly: the object is
+        ** made from the arguments where they are, with no frame pushed and popped. */
+        int argc = ca->argc + !IS_UNDEF(self);
+        if (asy_gen_direct_call_ok(fn, argc)) {
+          *result = asy_gen_new_direct(vm, fn, IS_UNDEF(self) ? ca->args : slot + 1, argc);
+          return CALL_DONE;
+        }
+      }
+      if (!push_function_frame(vm, slot, fn, self, ca, 0)) return CALL_ERROR;
       if (AS_FUNCTION(callee)->code->flags &
           (CODE_GENERATOR | CODE_COROUTINE | CODE_ASYNC_GENERATOR)) {
         /* Bind the arguments, then keep the frame in a generator instead of running it. */
@@ -549,6 +560,7 @@ AsyCallStatus asy_call_prepare(VM *vm, Value *slot, CallArgs *ca, Value *result)
         return CALL_DONE;
       }
       return CALL_FRAME;
+    }
     case OBJ_NATIVE: {
       Value r = call_native(vm, slot, AS_NATIVE(callee), self, ca);
       if (IS_EXC(r)) return CALL_ERROR;
@@ -683,9 +695,8 @@ static bool load_method(VM *vm, Value obj, ObjStr *name, Value *meth, Value *sel
     ObjClass *cls = asy_class_of(vm, obj);
     Value attr = asy_class_lookup_cached(vm, cls, name);
     if (IS_FUNCTION(attr) || (IS_NATIVE(attr) && IS_UNDEF(AS_NATIVE(attr)->self))) {
-      if (!special && IS_OBJ(obj) &&
-          (OBJ_TYPE(obj) == OBJ_INSTANCE || OBJ_TYPE(obj) == OBJ_EXCEPTION)) {
-        ObjDict *d = AS_INSTANCE(obj)->dict;
+      if (!special) {
+        ObjDict *d = asy_object_dict(vm, obj);
         if (d) {
           Value v = asy_dict_get_str(d, name);
           if (!IS_UNDEF(v)) {

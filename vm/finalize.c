@@ -89,6 +89,20 @@ void asy_finalize_track(VM *vm, Obj *o) {
   push_obj(&F->tracked, &F->ntracked, &F->tracked_cap, o);
 }
 
+bool asy_finalize_untrack(VM *vm, Obj *o) {
+  AsyFinalizer *F = &vm->fin;
+  if (o->finalized != FIN_NONE) return false;
+  /* Objects mostly die in the order they were made: look among the newest few. */
+  size_t stop = F->ntracked > 8 ? F->ntracked - 8 : 0;
+  for (size_t i = F->ntracked; i-- > stop;) {
+    if (F->tracked[i] != o) continue;
+    memmove(&F->tracked[i], &F->tracked[i + 1], (F->ntracked - i - 1) * sizeof(Obj *));
+    F->ntracked--;
+    return true;
+  }
+  return false;
+}
+
 void asy_finalize_want(VM *vm, Obj *o) {
   if (o->finalized != FIN_NONE) return;
   o->finalized = FIN_WANTED;

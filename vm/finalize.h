@@ -47,6 +47,9 @@ typedef struct AsyFinalizer {
 /* o may need finalizing when it dies: a generator or coroutine, an instance of a class
 ** with __del__, a failed future (asy_finalize_want). Only tracked objects are scanned. */
 void asy_finalize_track(VM *vm, struct Obj *o);
+/* Forget tracked o, which is about to be freed with nothing to finalize (asy_gc_free_now):
+** false when it is not among the most recently tracked objects (or was finalized). */
+bool asy_finalize_untrack(VM *vm, struct Obj *o);
 /* Ask for o's finalizer (a future's report) once it becomes unreachable. */
 void asy_finalize_want(VM *vm, struct Obj *o);
 /* Between mark and sweep: warn for never-awaited coroutines, queue (and mark) the

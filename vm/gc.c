@@ -11,6 +11,7 @@
 #include <sys/mman.h> /* madvise */
 #include <unistd.h>   /* sysconf */
 
+#include "vm/finalize.h"
 #include "vm/future.h"
 #include "vm/gc.h"
 #include "vm/obj/bigint.h"
@@ -626,7 +627,7 @@ static inline size_t obj_size(Obj *o) {
   case OBJ_WRAPPER: return sizeof(ObjWrapper);
   case OBJ_SUPER: return sizeof(ObjSuper);
   case OBJ_FILE: return sizeof(ObjFile);
-  case OBJ_GEN: return sizeof(ObjGen);
+  case OBJ_GEN: return sizeof(ObjGen) + ((ObjGen *)o)->inline_cap * sizeof(Value);
   case OBJ_HANDLE: return sizeof(ObjHandle);
   case OBJ_CONTEXT: return sizeof(ObjContext);
   case OBJ_BIGINT:
@@ -648,7 +649,7 @@ size_t asy_gc_sizeof(Obj *o) {
     ObjSet *s = (ObjSet *)o;
     return n + (s->table ? (s->mask + 1) * sizeof(SetEntry) : 0);
   }
-  case OBJ_GEN: return n + ((ObjGen *)o)->capacity * sizeof(Value);
+  case OBJ_GEN: return n + (asy_gen_slots_inline((ObjGen *)o) ? 0 : ((ObjGen *)o)->capacity * sizeof(Value));
   case OBJ_DEQUE: return n + ((ObjDeque *)o)->cap * sizeof(Value);
   default: return n;
   }
@@ -690,7 +691,8 @@ static void free_object(VM *vm, Obj *o) {
   }
   case OBJ_GEN: {
     ObjGen *g = (ObjGen *)o;
-    if (g->slots) asy_pool_realloc(vm, g->slots, sizeof(Value) * g->capacity, 0);
+    if (g->slots && !asy_gen_slots_inline(g))
+      asy_pool_realloc(vm, g->slots, sizeof(Value) * g->capacity, 0);
     break;
   }
   case OBJ_BIGINT: mpz_clear(((ObjBigInt *)o)->z); break;
@@ -745,6 +747,22 @@ static void sweep(VM *vm) {
     }
   }
   free_deferred_classes(vm);
+}
+
+bool asy_gc_free_now(VM *vm, Obj *o) {
+  if (vm->gc_paused) return false;
+  /* a temp root may still name it (freshly made objects are rooted until a reset) */
+  for (size_t i = vm->temp_count; i-- > 0;)
+    if (vm->temp_roots[i] == o) return false;
+  if (!asy_finalize_untrack(vm, o)) return false;
+  if (!o->pool) { /* malloc'd (no pool under AddressSanitizer): off the objects list */
+    Obj **link = &vm->objects;
+    while (*link && *link != o) link = &(*link)->next;
+    if (!*link) return false;
+    *link = o->next;
+  }
+  free_object(vm, o);
+  return true;
 }
 
 /* Mark what the roots reach, then queue (and mark) the unreachable objects whose

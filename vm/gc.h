@@ -74,6 +74,10 @@ void *asy_pool_realloc(VM *vm, void *ptr, size_t old_size, size_t new_size);
 
 /* Temp roots: push a Value (ignored unless it is an object); mark/reset the stack. */
 void asy_push_root(VM *vm, Value v);
+/* Free o now, outside a collection, when its caller knows no object refers to it any
+** more (END_SEND's generator, gen.h): false, o left alone, when a temp root or the
+** finalizer's list still names it. */
+bool asy_gc_free_now(VM *vm, struct Obj *o);
 static inline size_t asy_temp_mark(VM *vm) { return vm->temp_count; }
 static inline void asy_temp_reset(VM *vm, size_t mark) { vm->temp_count = mark; }
 

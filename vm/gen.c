@@ -29,49 +29,106 @@ static ObjClass *kind_class(VM *vm, int kind) {
 
 /* ---- frames in and out ------------------------------------------------------------ */
 
+/* A new generator (coroutine, async generator) for a call of co, created by the frame
+** `caller` (NULL: unknown), with room for co's locals and operand stack: inside the
+** object when that fits the small-object pool, so that most generators are one block. */
+static ObjGen *gen_alloc(VM *vm, ObjFunction *fn, ObjCode *co, ObjDict *globals,
+                         const Frame *caller) {
+  int kind = (co->flags & CODE_ASYNC_GENERATOR) ? GEN_ASYNC_GENERATOR
+             : (co->flags & CODE_GENERATOR)     ? GEN_GENERATOR
+                                                : GEN_COROUTINE;
+  uint32_t cap = (uint32_t)asy_nlocalsplus(co) + (uint32_t)co->stacksize;
+  uint32_t room = sizeof(ObjGen) + sizeof(Value) * cap <= ASY_POOL_MAX ? cap : 0;
+  ObjGen *g = (ObjGen *)asy_alloc_obj(vm, sizeof(ObjGen) + sizeof(Value) * room, OBJ_GEN,
+                                      kind_class(vm, kind));
+  /* The block comes zeroed: the flags, counts, ip and links start at 0 / NULL. */
+  g->inline_cap = room;
+  g->slots = room ? asy_gen_inline_slots(g) : NULL;
+  g->capacity = room;
+  asy_finalize_track(vm, &g->obj);
+  g->kind = (uint8_t)kind;
+  g->state = GEN_CREATED;
+  g->func = fn;
+  g->code = co;
+  g->globals = globals;
+  g->name = fn ? fn->name : co->name;
+  g->qualname = fn ? fn->qualname : co->qualname;
+  g->exc_state = UNDEF_VAL;
+  if (caller) { /* the caller's position, for the never-awaited warning */
+    g->origin_code = caller->code;
+    g->origin_ip = (uint32_t)(caller->ip - caller->code->code);
+  }
+  if (cap > room) { /* too big for the pool: the values get a buffer of their own */
+    g->slots = asy_pool_realloc(vm, NULL, 0, sizeof(Value) * cap);
+    g->capacity = cap;
+  }
+  return g;
+}
+
 Value asy_gen_from_frame(VM *vm) {
   Fiber *f = vm->fiber;
   Frame *fr = &f->frames[f->frame_count - 1];
   ObjCode *co = fr->code;
-  int kind = (co->flags & CODE_ASYNC_GENERATOR) ? GEN_ASYNC_GENERATOR
-             : (co->flags & CODE_GENERATOR)     ? GEN_GENERATOR
-                                                : GEN_COROUTINE;
   /* The frame's slots stay on the fiber (rooted) until copied below. */
-  ObjGen *g = (ObjGen *)asy_alloc_obj(vm, sizeof(ObjGen), OBJ_GEN, kind_class(vm, kind));
-  asy_finalize_track(vm, &g->obj);
-  g->kind = (uint8_t)kind;
-  g->state = GEN_CREATED;
-  g->hooks_done = g->running_async = 0;
-  g->func = fr->func;
-  g->code = co;
-  g->globals = fr->globals;
+  ObjGen *g = gen_alloc(vm, fr->func, co, fr->globals, f->frame_count >= 2 ? fr - 1 : NULL);
   g->locals = fr->locals;
-  g->name = fr->func ? fr->func->name : co->name;
-  g->qualname = fr->func ? fr->func->qualname : co->qualname;
-  g->ip = 0;
-  g->exc_state = UNDEF_VAL;
-  g->origin_code = NULL;
-  g->origin_ip = 0;
-  g->own_yield = 0;
-  g->resumed_by = g->delegate = NULL;
-  if (f->frame_count >= 2) { /* the caller's position, for the never-awaited warning */
-    Frame *caller = fr - 1;
-    g->origin_code = caller->code;
-    g->origin_ip = (uint32_t)(caller->ip - caller->code->code);
-  }
-  g->slots = NULL;
-  g->nslots = g->capacity = 0;
-  /* Room for the operand stack too, so that its first suspension does not regrow it. */
-  uint32_t n = (uint32_t)asy_nlocalsplus(co), cap = n + (uint32_t)co->stacksize;
-  if (cap) {
-    g->slots = asy_pool_realloc(vm, NULL, 0, sizeof(Value) * cap);
-    if (n) memcpy(g->slots, fr->base, sizeof(Value) * n);
-  }
+  uint32_t n = (uint32_t)asy_nlocalsplus(co);
+  if (n) memcpy(g->slots, fr->base, sizeof(Value) * n);
   g->nslots = n;
-  g->capacity = cap;
   f->frame_count--;
   f->stack_top = fr->ret;
   return OBJ_VAL(g);
+}
+
+bool asy_gen_direct_call_ok(const ObjFunction *fn, int argc) {
+  const ObjCode *co = fn->code;
+  return (co->flags & (CODE_GENERATOR | CODE_COROUTINE | CODE_ASYNC_GENERATOR)) &&
+         !(co->flags & (CODE_VARARGS | CODE_VARKW | CODE_INLINED_COMP)) &&
+         co->kwonlyargcount == 0 && co->ncells == 0 && argc == co->argcount &&
+         (co->nfree == 0 || (fn->closure && (int)fn->closure->size >= co->nfree));
+}
+
+bool asy_gen_iter_direct(VM *vm, Value *slot, bool for_send) {
+  if (!IS_OBJ_TYPE(*slot, OBJ_INSTANCE)) return false;
+  Value m = asy_class_lookup_cached(vm, AS_OBJ(*slot)->cls, vm->names.iter);
+  if (!IS_FUNCTION(m) || !asy_gen_direct_call_ok(AS_FUNCTION(m), 1)) return false;
+  *slot = asy_gen_new_direct(vm, AS_FUNCTION(m), slot, 1);
+  AS_GEN(*slot)->stack_owned = for_send && AS_GEN(*slot)->kind == GEN_GENERATOR;
+  return true;
+}
+
+void asy_gen_drop_sent(VM *vm, Frame *fr, Value recv) {
+  if (!IS_OBJ_TYPE(recv, OBJ_GEN)) return;
+  ObjGen *g = AS_GEN(recv), *p = asy_frame_gen(fr);
+  if (!g->stack_owned || g->escaped || g->state != GEN_CLOSED || !p) return;
+  /* The delegator's saved copy of its stack and its shortcut link still name g. */
+  Value *stale = p->slots;
+  if (p->delegate == g) p->delegate = NULL;
+  for (uint32_t i = 0; i < p->nslots; i++)
+    if (IS_OBJ(stale[i]) && AS_OBJ(stale[i]) == &g->obj) stale[i] = NONE_VAL;
+  asy_gc_free_now(vm, &g->obj);
+}
+
+Value asy_gen_new_direct(VM *vm, ObjFunction *fn, const Value *args, int argc) {
+  ObjCode *co = fn->code;
+  Fiber *f = vm->fiber;
+  if (!(args >= f->stack && args + argc <= f->stack_top)) /* a C caller's array */
+    for (int i = 0; i < argc; i++) asy_push_root(vm, args[i]);
+  if (!co->name_cache) asy_code_caches(vm, co);
+  ObjGen *g = gen_alloc(vm, fn, co, fn->globals,
+                        f->frame_count ? &f->frames[f->frame_count - 1] : NULL);
+  Value *v = g->slots;
+  for (int i = 0; i < argc; i++) v[i] = args[i];
+  for (int i = argc; i < co->nlocals; i++) v[i] = UNDEF_VAL;
+  for (int i = 0; i < co->nfree; i++) v[co->nlocals + i] = fn->closure->items[i];
+  g->nslots = (uint32_t)asy_nlocalsplus(co);
+  return OBJ_VAL(g);
+}
+
+/* A frame's few saved values in or out (a loop: most are under a dozen, where calling
+** memcpy costs more than the copy). */
+static inline void copy_values(Value *dst, const Value *src, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) dst[i] = src[i];
 }
 
 static Value already_executing(VM *vm, ObjGen *g) {
@@ -85,10 +142,11 @@ bool asy_gen_push(VM *vm, ObjGen *g, Value *slot, int flags) {
     asy_raise(vm, vm->exc.RuntimeError, "cannot resume a finished %s", kind_word(g));
     return false;
   }
-  if (!asy_frame_room(vm, f, g->code, slot)) return false;
-  if (g->nslots) memcpy(slot, g->slots, sizeof(Value) * g->nslots);
-  Frame *top = f->frame_count ? &f->frames[f->frame_count - 1] : NULL;
-  Frame *fr = asy_push_frame(f, top, g->code, g->func, g->globals, slot, slot, flags | FRAME_GEN);
+  Frame *next = f->frames + f->frame_count;
+  if (!asy_frame_fits_at(f, next, g->code, slot) && !asy_frame_room(vm, f, g->code, slot))
+    return false;
+  copy_values(slot, g->slots, g->nslots);
+  Frame *fr = asy_push_frame_at(f, next, g->code, g->func, g->globals, slot, slot, flags | FRAME_GEN);
   fr->locals = g->locals;
   fr->ip = g->code->code + g->ip;
   fr->gen = g;
@@ -250,11 +308,14 @@ void asy_gen_suspend(VM *vm, Frame *fr, Value *sp) {
   ObjGen *g = fr->gen;
   Fiber *f = vm->fiber;
   uint32_t n = (uint32_t)(sp - fr->base);
-  if (n > g->capacity) {
-    g->slots = asy_pool_realloc(vm, g->slots, sizeof(Value) * g->capacity, sizeof(Value) * n);
+  if (n > g->capacity) { /* (the room is co's locals and stack: only a safeguard) */
+    Value *old = asy_gen_slots_inline(g) ? NULL : g->slots;
+    Value *grown = asy_pool_realloc(vm, old, old ? sizeof(Value) * g->capacity : 0,
+                                    sizeof(Value) * n);
+    g->slots = grown;
     g->capacity = n;
   }
-  if (n) memcpy(g->slots, fr->base, sizeof(Value) * n);
+  copy_values(g->slots, fr->base, n);
   g->nslots = n;
   g->ip = (uint32_t)(fr->ip - fr->code->code);
   g->state = GEN_SUSPENDED;
@@ -265,9 +326,11 @@ void asy_gen_suspend(VM *vm, Frame *fr, Value *sp) {
 }
 
 static void release_slots(VM *vm, ObjGen *g) {
+  g->nslots = 0;
+  if (asy_gen_slots_inline(g)) return; /* the room goes with the object */
   if (g->slots) asy_pool_realloc(vm, g->slots, sizeof(Value) * g->capacity, 0);
   g->slots = NULL;
-  g->nslots = g->capacity = 0;
+  g->capacity = 0;
 }
 
 void asy_gen_finish(VM *vm, Frame *fr) {
@@ -434,7 +497,9 @@ Value asy_gen_delegate(ObjGen *g) {
   if (g->state != GEN_SUSPENDED || g->nslots == 0) return UNDEF_VAL;
   uint32_t depth = g->nslots - (uint32_t)asy_nlocalsplus(g->code);
   if (depth == 0) return UNDEF_VAL;
-  return delegate_of(g->code, g->ip, &g->slots[g->nslots - 1]);
+  Value d = delegate_of(g->code, g->ip, &g->slots[g->nslots - 1]);
+  if (IS_OBJ_TYPE(d, OBJ_GEN)) AS_GEN(d)->escaped = 1; /* no longer the stack's alone */
+  return d;
 }
 
 Value asy_get_awaitable(VM *vm, Value v) {

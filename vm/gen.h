@@ -44,6 +44,23 @@
 /* The frame just pushed for a generator function's call becomes a new generator (or
 ** coroutine, async generator) object, and the frame is popped. Returns the object. */
 Value asy_gen_from_frame(VM *vm);
+/* Can a call of generator (coroutine, async generator) function fn with argc positional
+** arguments make its object straight from them (asy_gen_new_direct)? Yes when they
+** match the parameters exactly and the code has no cells to create. */
+bool asy_gen_direct_call_ok(const ObjFunction *fn, int argc);
+/* The object a call of fn with args[0..argc) makes (asy_gen_direct_call_ok said yes),
+** without pushing a frame. args and fn must be reachable by the collector. */
+Value asy_gen_new_direct(VM *vm, ObjFunction *fn, const Value *args, int argc);
+/* iter(*slot) for an instance whose class's __iter__ is a generator function of self
+** alone (`def __iter__(self): ... yield`): *slot becomes the generator, without a call.
+** False, *slot untouched, for anything else. slot lies on the fiber's stack. for_send:
+** GET_YIELD_FROM_ITER's, the generator then belongs to that stack slot alone. */
+bool asy_gen_iter_direct(VM *vm, Value *slot, bool for_send);
+/* END_SEND in frame fr drops recv, the generator its `yield from` drove: when that was
+** made for the slot alone (stack_owned), has finished and was never handed out, nothing
+** else can reach it, so it is freed now rather than left to the collector (a tree
+** walked by recursive generators makes one per node). */
+void asy_gen_drop_sent(VM *vm, Frame *fr, Value recv);
 /* Push g's frame with its slots at `slot` (flags | FRAME_GEN). Checks that g can run
 ** (not running, not closed) and raises as CPython when not. */
 bool asy_gen_push(VM *vm, ObjGen *g, Value *slot, int flags);

@@ -627,7 +627,8 @@ dispatch:
         }
       }
       PUSH(v);
-      if (ARG & 1) PUSH(UNDEF_VAL);
+      *sp = UNDEF_VAL; /* the NULL of `f + NULL`, kept only when asked for (ARG & 1) */
+      sp += ARG & 1;
       DISPATCH();
     }
 
@@ -1144,7 +1145,10 @@ dispatch:
       DISPATCH();
     }
 
-    TARGET(GET_ITER) REPLACE_TOP(asy_iter(vm, TOP()));
+    TARGET(GET_ITER) {
+      if (asy_gen_iter_direct(vm, sp - 1, false)) DISPATCH();
+      REPLACE_TOP(asy_iter(vm, TOP()));
+    }
 
     FAST(FOR_ITER) {
       Value it = TOP();
@@ -1322,9 +1326,35 @@ dispatch:
     RESET_TEMPS();
     DISPATCH();
 
+/* Plain script-to-script return of v: the caller's frame is the one below. A macro so
+** that RETURN_VALUE keeps its value in registers (through do_return it is spilled). */
+#define PLAIN_RETURN(v) \
+  do { \
+    Value *ret = frame->ret; \
+    fiber->frame_count--; \
+    frame--; \
+    code = frame->code; \
+    ip = frame->ip; \
+    L = frame->base; \
+    sp = ret; \
+    PUSH(v); \
+    RESET_TEMPS(); \
+    DISPATCH(); \
+  } while (0)
+
     FAST(RETURN_VALUE) {
+      if (LIKELY(frame->flags == 0)) {
+        Value v = POP();
+        PLAIN_RETURN(v);
+      }
       retval = POP();
       goto do_return;
+    }
+
+    FAST(LOAD_FAST_RETURN) { /* `return x` */
+      Value v = vload(&L[ARG]);
+      if (LIKELY(!IS_UNDEF(v) && frame->flags == 0)) PLAIN_RETURN(v);
+      AS_LOAD_FAST(v, ARG);
     }
 
     FAST(RETURN_CONST) {
@@ -1333,19 +1363,7 @@ dispatch:
     }
 
   do_return: {
-      if (LIKELY(frame->flags == 0)) {
-        /* Plain script-to-script return: the caller's frame is the one below. */
-        Value *ret = frame->ret;
-        fiber->frame_count--;
-        frame--;
-        code = frame->code;
-        ip = frame->ip;
-        L = frame->base;
-        sp = ret;
-        PUSH(retval);
-        RESET_TEMPS();
-        DISPATCH();
-      }
+      if (LIKELY(frame->flags == 0)) PLAIN_RETURN(retval);
       STORE_FRAME();
       raising = false;
       if ((frame->flags & FRAME_GEN) && frame->gen->resumed_by) {
@@ -1569,7 +1587,10 @@ dispatch:
 
     TARGET(GET_AWAITABLE) REPLACE_TOP(asy_get_awaitable(vm, TOP()));
 
-    TARGET(GET_YIELD_FROM_ITER) REPLACE_TOP(asy_yield_from_iter(vm, TOP()));
+    TARGET(GET_YIELD_FROM_ITER) {
+      if (asy_gen_iter_direct(vm, sp - 1, true)) DISPATCH();
+      REPLACE_TOP(asy_yield_from_iter(vm, TOP()));
+    }
 
     TARGET(SEND) {
       Value v = sp[-1], recv = sp[-2];
@@ -1619,6 +1640,13 @@ dispatch:
 
     FAST(END_SEND) {
       Value v = POP();
+      if (IS_OBJ_TYPE(sp[-1], OBJ_GEN) && AS_GEN(sp[-1])->stack_owned) {
+        Value recv = sp[-1];
+        sp[-1] = v;
+        STORE_FRAME();
+        asy_gen_drop_sent(vm, frame, recv);
+        DISPATCH();
+      }
       sp[-1] = v;
       DISPATCH();
     }

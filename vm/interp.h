@@ -131,7 +131,9 @@ static inline int asy_nlocalsplus(const ObjCode *co) { return co->nlocalsplus; }
 ** inline path passes its top frame + 1); asy_frame_room raises when it fails. */
 static inline bool asy_frame_fits_at(Fiber *f, const Frame *next, const ObjCode *co,
                                      Value *from) {
-  return next < f->frame_end && f->stack_end - from >= co->framesize;
+  /* (addresses, not a Value count: no division by the Value size) */
+  return next < f->frame_end &&
+         (uintptr_t)from + (size_t)co->framesize * sizeof(Value) <= (uintptr_t)f->stack_end;
 }
 /* asy_frame_fits_at the fiber's next frame record. */
 static inline bool asy_frame_fits(VM *vm, Fiber *f, const ObjCode *co, Value *from) {

@@ -358,6 +358,9 @@ typedef struct ObjGen {
   uint8_t running_async; /* async generators: an asend/athrow is in progress */
   uint8_t own_yield;     /* async generators: the last suspension was its own yield
                           (YIELD_VALUE 1), not an await passing through */
+  uint8_t stack_owned;   /* made by GET_YIELD_FROM_ITER for its delegator's stack alone
+                            (asy_gen_iter_direct): END_SEND may free it (gen.h) */
+  uint8_t escaped;       /* a reference was handed out (gi_yieldfrom, asy_gen_delegate) */
   ObjFunction *func;     /* the function called (NULL: top-level await module body) */
   ObjCode *code;
   ObjDict *globals, *locals; /* locals: module bodies only (top-level await) */
@@ -370,6 +373,8 @@ typedef struct ObjGen {
   ObjCode *origin_code; /* where it was created (the calling frame), for the "never
                           awaited" warning; NULL when unknown */
   uint32_t origin_ip;
+  uint32_t inline_cap;       /* saved values the object itself has room for, after its
+                                fields (slots points there unless a frame outgrew it) */
   struct ObjGen *delegate;   /* while suspended: the plain generator its `yield from` waits
                                 on, when the delegation shortcut may skip it (gen.h), else
                                 NULL; held by its slots, so not marked */
@@ -377,6 +382,13 @@ typedef struct ObjGen {
                                 the generator delegating to this one, whose frame is
                                 not on the stack; NULL otherwise */
 } ObjGen;
+
+/* The room for saved values inside g itself, right after its fields. */
+static inline Value *asy_gen_inline_slots(ObjGen *g) { return (Value *)(g + 1); }
+/* Does g keep its saved values in that room (rather than in a pool buffer)? */
+static inline bool asy_gen_slots_inline(ObjGen *g) {
+  return g->inline_cap && g->slots == asy_gen_inline_slots(g);
+}
 
 /* ---- event-loop callbacks (vm/loop.c) ------------------------------------------
 ** A callback scheduled on the event loop: asyncio's Handle, or TimerHandle when it has
@@ -481,6 +493,9 @@ struct ObjClass {
   int depth;      /* number of bases up to object (for fast issubclass) */
   ObjStr *tp_name; /* the name messages use when it is not `name`: CPython's C types with a
                       dotted tp_name ('_asyncio.Future', 'collections.deque'); NULL = name */
+  uint64_t always_true_epoch; /* VM.class_epoch when asy_truthy found neither __bool__ nor
+                                 __len__ on the class: its instances are true until the
+                                 epoch moves */
 };
 
 typedef struct {

@@ -201,7 +201,8 @@ enum {
   OP(LOAD_FAST_STORE_ATTR,    0, 1,                   OPARG_LOCAL,                "v -- v local[arg]: LOAD_FAST then the STORE_ATTR after it, done at once (v --) when its attribute site hits inline") \
   OP(LOAD_FAST_ADD_INT,       0, 1,                   OPARG_OTHER,                "-- local[arg & 0xff] + c: LOAD_FAST, LOAD_CONST int, BINARY_OP +/- (c = arg >> 8 as int16, negated for -)") \
   OP(LOAD_FAST_ADD_INT_STORE, 0, 1,                   OPARG_OTHER,                "-- : LOAD_FAST_ADD_INT followed by STORE_FAST, the sum stored into that local") \
-  OP(LOAD_FAST_CMP_INT,       0, 1,                   OPARG_OTHER,                "-- : LOAD_FAST, LOAD_CONST int, COMPARE_OP, POP_JUMP_IF_FALSE (local arg & 0xff, the operator's result mask (arg >> 8) & 7: bit 0 <, 1 ==, 2 >; c = arg >> 11 as int13)")
+  OP(LOAD_FAST_CMP_INT,       0, 1,                   OPARG_OTHER,                "-- : LOAD_FAST, LOAD_CONST int, COMPARE_OP, POP_JUMP_IF_FALSE (local arg & 0xff, the operator's result mask (arg >> 8) & 7: bit 0 <, 1 ==, 2 >; c = arg >> 11 as int13)") \
+  OP(LOAD_FAST_RETURN,        0, 1,                   OPARG_LOCAL,                "-- : LOAD_FAST then the RETURN_VALUE after it (`return x`), at once from a plain frame")
 
 typedef enum {
 #define OP(name, pops, pushes, flags, doc) OP_##name,

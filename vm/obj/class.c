@@ -729,6 +729,8 @@ static ObjDict *instance_dict(VM *vm, Value obj, bool create) {
   }
 }
 
+ObjDict *asy_object_dict(VM *vm, Value obj) { return instance_dict(vm, obj, false); }
+
 /* Does v's class define `name` (user descriptors)? */
 static bool has_special(VM *vm, Value v, const char *name) {
   if (!IS_OBJ(v)) return false;
@@ -1722,7 +1724,7 @@ static void site_fill(VM *vm, AsyAttrSite *s, Value obj, ObjStr *name, bool stor
 ** SLOW site hits too: it says to take the generic path without refilling. */
 static inline bool site_hit(VM *vm, const AsyAttrSite *s, Value obj) {
   return IS_OBJ_TYPE(obj, OBJ_INSTANCE) && AS_OBJ(obj)->cls == s->cls &&
-         s->epoch == vm->class_epoch &&
+         s->kind != ASY_SITE_CLASS && s->epoch == vm->class_epoch &&
          (!s->class_entry || asy_same(s->class_entry->value, s->class_value));
 }
 
@@ -1750,7 +1752,63 @@ static void site_refill(VM *vm, AsyAttrSite *ways, Value obj, ObjStr *name, bool
   site_fill(vm, &ways[0], obj, name, store);
 }
 
+const AsyAttrSite *asy_site_class_way(VM *vm, const AsyAttrSite *ways, Value obj) {
+  ObjClass *c = (ObjClass *)AS_OBJ(obj);
+  for (int i = 0; i < ASY_SITE_WAYS; i++) {
+    const AsyAttrSite *s = &ways[i];
+    if (s->cls != c || s->kind != ASY_SITE_CLASS) continue;
+    return s->epoch == vm->class_epoch && asy_same(s->class_entry->value, s->class_value) ? s
+                                                                                       : NULL;
+  }
+  return NULL;
+}
+
+bool asy_class_getattr_fast(VM *vm, const AsyAttrSite *ways, Value obj, Value *out) {
+  const AsyAttrSite *s = asy_site_class_way(vm, ways, obj);
+  if (!s || s->hint != ASY_CLASS_SITE_VALUE) return false;
+  *out = s->class_value;
+  return true;
+}
+
+bool asy_class_load_method_fast(VM *vm, const AsyAttrSite *ways, Value obj, Value *meth) {
+  const AsyAttrSite *s = asy_site_class_way(vm, ways, obj);
+  if (!s || s->hint != ASY_CLASS_SITE_CLASSMETHOD) return false;
+  *meth = ((ObjWrapper *)AS_OBJ(s->class_value))->fget; /* called with the class first */
+  return true;
+}
+
+/* A miss on class object obj: remember what name finds on it when an ASY_SITE_CLASS way
+** can stand for the lookup (class.h), moving the other ways down one. */
+static void class_site_refill(VM *vm, AsyAttrSite *ways, Value obj, ObjStr *name) {
+  ObjClass *c = AS_CLASS(obj);
+  if (c->obj.cls != vm->types.type || (c->flags & CLASS_BUILTIN) ||
+      !IS_UNDEF(asy_class_lookup_cached(vm, vm->types.type, name)))
+    return;
+  DictEntry *e = class_entry(vm, c, name);
+  if (!e) return;
+  Value v = e->value;
+  int how = ASY_CLASS_SITE_VALUE;
+  if (IS_OBJ_TYPE(v, OBJ_WRAPPER)) {
+    int kind = ((ObjWrapper *)AS_OBJ(v))->kind;
+    if (kind != W_CLASS && kind != W_STATIC) return;
+    how = kind == W_CLASS ? ASY_CLASS_SITE_CLASSMETHOD : ASY_CLASS_SITE_STATICMETHOD;
+  } else if (IS_OBJ(v) && (OBJ_TYPE(v) == OBJ_NATIVE || has_special(vm, v, "__get__"))) {
+    return; /* bound or computed on each access */
+  }
+  memmove(&ways[1], &ways[0], sizeof *ways * (ASY_SITE_WAYS - 1));
+  ways[0] = (AsyAttrSite){.cls = c, .epoch = vm->class_epoch, .class_entry = e,
+                          .class_value = v, .hint = (uint32_t)how, .kind = ASY_SITE_CLASS};
+}
+
 Value asy_getattr_site(VM *vm, Value obj, ObjStr *name, AsyAttrSite *ways) {
+  if (IS_OBJ_TYPE(obj, OBJ_CLASS)) {
+    const AsyAttrSite *cs = asy_site_class_way(vm, ways, obj);
+    if (cs && cs->hint == ASY_CLASS_SITE_STATICMETHOD)
+      return ((ObjWrapper *)AS_OBJ(cs->class_value))->fget;
+    Value v = asy_getattr(vm, obj, name);
+    if (!cs && !IS_EXC(v)) class_site_refill(vm, ways, obj, name);
+    return v;
+  }
   AsyAttrSite *s = site_pick(vm, ways, obj);
   if (s && s->kind != ASY_SITE_SLOW) {
     DictEntry *e = site_find(s, asy_site_dict(s, obj), name);
@@ -1778,8 +1836,46 @@ static bool builtin_method_receiver(Value obj) {
   return (cls->flags & CLASS_BUILTIN) && !(cls->flags & CLASS_HAS_GETATTRIBUTE);
 }
 
+/* obj is an instance of a user subclass of a built-in container (its own layout, a
+** __dict__ only once given an attribute), whose class has no __getattribute__. */
+static bool builtin_subclass_receiver(VM *vm, Value obj) {
+  switch (OBJ_TYPE(obj)) {
+  case OBJ_LIST:
+  case OBJ_DICT:
+  case OBJ_SET:
+  case OBJ_TUPLE: break;
+  default: return false;
+  }
+  ObjClass *cls = AS_OBJ(obj)->cls;
+  return !(cls->flags & (CLASS_BUILTIN | CLASS_HAS_GETATTRIBUTE)) && !instance_dict(vm, obj, false);
+}
+
 bool asy_load_method_site(VM *vm, Value obj, ObjStr *name, Value *meth, Value *self,
                           AsyAttrSite *ways) {
+  if (IS_OBJ_TYPE(obj, OBJ_CLASS)) {
+    const AsyAttrSite *cs = asy_site_class_way(vm, ways, obj);
+    if (cs && cs->hint != ASY_CLASS_SITE_CLASSMETHOD) { /* a function, no self */
+      *meth = cs->hint == ASY_CLASS_SITE_STATICMETHOD ? ((ObjWrapper *)AS_OBJ(cs->class_value))->fget
+                                                      : cs->class_value;
+      *self = UNDEF_VAL;
+      return true;
+    }
+    if (!asy_load_method(vm, obj, name, meth, self, false)) return false;
+    if (!cs) class_site_refill(vm, ways, obj, name);
+    return true;
+  }
+  if (IS_OBJ(obj) && OBJ_TYPE(obj) != OBJ_INSTANCE) {
+    ObjClass *cls = AS_OBJ(obj)->cls;
+    for (int i = 0; i < ASY_SITE_WAYS; i++) {
+      AsyAttrSite *w = &ways[i];
+      if (w->cls == cls && w->kind == ASY_SITE_BUILTIN_SUB && w->epoch == vm->class_epoch &&
+          asy_same(w->class_entry->value, w->class_value) && !instance_dict(vm, obj, false)) {
+        *meth = w->class_value;
+        *self = obj;
+        return true;
+      }
+    }
+  }
   AsyAttrSite *s = site_pick(vm, ways, obj);
   if (s && s->kind == ASY_SITE_PLAIN && s->class_entry) {
     Value attr = s->class_entry->value;
@@ -1799,6 +1895,15 @@ bool asy_load_method_site(VM *vm, Value obj, ObjStr *name, Value *meth, Value *s
     memmove(&ways[1], &ways[0], sizeof *ways * (ASY_SITE_WAYS - 1));
     ways[0] = (AsyAttrSite){.cls = AS_OBJ(obj)->cls, .epoch = vm->class_epoch,
                             .class_value = *meth, .kind = ASY_SITE_BUILTIN};
+  } else if (IS_OBJ(obj) && builtin_subclass_receiver(vm, obj) && asy_same(*self, obj) &&
+             IS_NATIVE(*meth) && IS_UNDEF(AS_NATIVE(*meth)->self)) {
+    ObjClass *cls = AS_OBJ(obj)->cls;
+    DictEntry *e = class_entry(vm, cls, name);
+    if (e && asy_same(e->value, *meth)) {
+      memmove(&ways[1], &ways[0], sizeof *ways * (ASY_SITE_WAYS - 1));
+      ways[0] = (AsyAttrSite){.cls = cls, .epoch = vm->class_epoch, .class_entry = e,
+                              .class_value = *meth, .kind = ASY_SITE_BUILTIN_SUB};
+    }
   }
   return true;
 }

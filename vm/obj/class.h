@@ -30,6 +30,10 @@ Value asy_type_call(VM *vm, Value cls, int argc, Value *args, ObjDict *kw);
 /* An instance of cls (a CLASS_BOXED subclass of int or float) standing for value. */
 Value asy_boxed_new(VM *vm, ObjClass *cls, Value value);
 
+/* The __dict__ obj has already (an instance's, a function's, a subclass instance of a
+** built-in's), or NULL: none, or not made yet. */
+ObjDict *asy_object_dict(VM *vm, Value obj);
+
 /* repr `<class '__main__.Foo'>`. */
 Value asy_class_repr(VM *vm, ObjClass *c);
 
@@ -38,7 +42,24 @@ Value asy_class_repr(VM *vm, ObjClass *c);
 ** semantics; a miss takes those paths and refills the site. A site is ASY_SITE_WAYS
 ** entries (object.h), one per receiver class, so polymorphic code (a method reached by
 ** instances of several subclasses) still hits. */
-enum { ASY_SITE_EMPTY, ASY_SITE_PLAIN, ASY_SITE_SLOTS, ASY_SITE_SLOW, ASY_SITE_BUILTIN };
+enum {
+  ASY_SITE_EMPTY,
+  ASY_SITE_PLAIN,
+  ASY_SITE_SLOTS,
+  ASY_SITE_SLOW,
+  ASY_SITE_BUILTIN,
+  ASY_SITE_CLASS,
+  ASY_SITE_BUILTIN_SUB
+};
+/* ASY_SITE_BUILTIN_SUB: a built-in type's method reached by an instance of a user
+** subclass of it (`class OrderedCollection(list)`, `self.append(x)`): cls is the
+** subclass, class_entry and class_value the method its MRO finds; it applies while the
+** instance has no __dict__ of its own. */
+/* ASY_SITE_CLASS: an attribute of a class object itself (`Direction.FORWARD`,
+** `Strength.stronger(a, b)`), whose metaclass is exactly type and type has no attribute
+** of that name: cls is that class (not its type), class_entry and class_value what its
+** MRO finds, and hint how a load treats it (enum below). */
+enum { ASY_CLASS_SITE_VALUE, ASY_CLASS_SITE_CLASSMETHOD, ASY_CLASS_SITE_STATICMETHOD };
 /* ASY_SITE_BUILTIN: a method of a built-in type (`lst.append`, `s.join`) for LOAD_ATTR's
 ** method form: cls is the receiver's class (immutable, so nothing can shadow it),
 ** class_value the method found. */
@@ -82,14 +103,22 @@ static inline DictEntry *asy_site_entry(const AsyAttrSite *s, Value obj, ObjStr 
   if (s->kind == ASY_SITE_PLAIN && s->class_entry) return NULL;
   return asy_site_hint_entry(s, asy_site_dict(s, obj), name);
 }
-/* LOAD_ATTR: obj.name from the instance dict or slot table at the hint. */
-static inline bool asy_getattr_fast(VM *vm, Value obj, ObjStr *name, const AsyAttrSite *ways,
+/* The ASY_SITE_CLASS way of a site for class object obj, still valid, or NULL. */
+const AsyAttrSite *asy_site_class_way(VM *vm, const AsyAttrSite *ways, Value obj);
+/* The class-object hits of the two below (out of line: rarer than instances). */
+bool asy_class_getattr_fast(VM *vm, const AsyAttrSite *ways, Value obj, Value *out);
+bool asy_class_load_method_fast(VM *vm, const AsyAttrSite *ways, Value obj, Value *meth);
+/* LOAD_ATTR: obj.name from the instance dict or slot table at the hint, or a class's
+** own attribute that needs no binding. */
+__attribute__((always_inline)) static inline bool asy_getattr_fast(VM *vm, Value obj, ObjStr *name, const AsyAttrSite *ways,
                                     Value *out) {
   const AsyAttrSite *s = asy_site_way(vm, ways, obj);
   DictEntry *e = s ? asy_site_entry(s, obj, name) : NULL;
-  if (!e) return false;
-  *out = e->value;
-  return true;
+  if (e) {
+    *out = e->value;
+    return true;
+  }
+  return !s && IS_OBJ_TYPE(obj, OBJ_CLASS) && asy_class_getattr_fast(vm, ways, obj, out);
 }
 /* STORE_ATTR: obj.name = v over the entry at the hint (a value update keeps the dict's
 ** layout). */
@@ -103,8 +132,9 @@ static inline bool asy_setattr_fast(VM *vm, Value obj, ObjStr *name, const AsyAt
 }
 /* LOAD_ATTR's method form: the class's function, when the instance dict's key_bloom
 ** proves it lacks name. */
-static inline bool asy_load_method_fast(VM *vm, Value obj, ObjStr *name,
+__attribute__((always_inline)) static inline bool asy_load_method_fast(VM *vm, Value obj, ObjStr *name,
                                         const AsyAttrSite *ways, Value *meth) {
+  if (IS_OBJ_TYPE(obj, OBJ_CLASS)) return asy_class_load_method_fast(vm, ways, obj, meth);
   if (IS_OBJ(obj) && OBJ_TYPE(obj) != OBJ_INSTANCE) {
     ObjClass *cls = AS_OBJ(obj)->cls;
     for (int i = 0; i < ASY_SITE_WAYS; i++)

@@ -76,8 +76,8 @@ size_t asy_dict_buffer_bytes(ObjDict *d) {
 void asy_dict_release(VM *vm, ObjDict *d) {
   size_t cap = capacity_of(d);
   /* the index lives in the entries' buffer, after them (resize) */
-  asy_realloc(vm, d->entries, cap * sizeof(DictEntry) + d->index_size * index_width(d->index_size),
-              0);
+  asy_pool_realloc(vm, d->entries,
+                   cap * sizeof(DictEntry) + d->index_size * index_width(d->index_size), 0);
   if (d->hashes) ASY_FREE(vm, int64_t, d->hashes, cap);
   d->entries = NULL;
   d->hashes = NULL;
@@ -112,11 +112,15 @@ static bool resize(VM *vm, ObjDict *d, size_t minsize, bool may_fail, bool with_
   /* One buffer holds the entries and then the index, as CPython's keys object: one
   ** allocation per table, not two. */
   size_t bytes = cap * sizeof(DictEntry) + size * width;
-  DictEntry *entries = fits ? alloc(vm, NULL, 0, bytes) : NULL;
+  /* A small table (an instance's attributes) comes from the pool, as list buffers do:
+  ** malloc and free were most of what making an instance cost. */
+  DictEntry *entries = !fits                   ? NULL
+                       : bytes <= ASY_POOL_MAX ? asy_pool_realloc(vm, NULL, 0, bytes)
+                                               : alloc(vm, NULL, 0, bytes);
   void *index = entries ? (char *)entries + cap * sizeof(DictEntry) : NULL;
   int64_t *hashes = index && with_hashes ? alloc(vm, NULL, 0, cap * sizeof(int64_t)) : NULL;
   if (!index || (with_hashes && !hashes)) {
-    if (entries) asy_realloc(vm, entries, bytes, 0);
+    if (entries) asy_pool_realloc(vm, entries, bytes, 0);
     asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError));
     return false;
   }

@@ -109,6 +109,9 @@ static Value call_method(VM *vm, Value m, Value self, int argc, Value *args, Obj
   if (IS_FUNCTION(m) || IS_NATIVE(m)) {
     buf[0] = self;
     for (int i = 0; i < argc && i < 3; i++) buf[i + 1] = args[i];
+    /* `def __iter__(self): ... yield`: the generator, without a nested run */
+    if (IS_FUNCTION(m) && asy_gen_direct_call_ok(AS_FUNCTION(m), argc + 1))
+      return asy_gen_new_direct(vm, AS_FUNCTION(m), buf, argc + 1);
     return asy_call(vm, m, argc + 1, buf, NULL);
   }
   Value bound = asy_bind(vm, m, self, asy_class_of(vm, self), name);
@@ -736,9 +739,17 @@ static int64_t len_result(VM *vm, Value r) {
   return n;
 }
 
+/* A special method set to None on the class is called as CPython's slot would call it
+** (__iter__ and __hash__ are the exceptions, which say "not iterable"/"unhashable"). */
+static Value none_called(VM *vm) {
+  return asy_raise(vm, vm->exc.TypeError, "'NoneType' object is not callable");
+}
+
 /* len() past the built-in layouts' fast path. */
 static int64_t len_by_method(VM *vm, Value v) {
   if (IS_OBJ(v)) {
+    if (IS_NONE(asy_class_lookup_cached(vm, AS_OBJ(v)->cls, vm->names.len)))
+      return none_called(vm), -1;
     Value r = call_unary_special(vm, v, vm->names.len, layout_len_value);
     if (!IS_UNDEF(r)) return len_result(vm, r);
   }
@@ -764,14 +775,18 @@ int asy_truthy(VM *vm, Value v) {
   default: return 0;
   }
   ObjClass *cls = AS_OBJ(v)->cls;
+  /* a range is true when not empty, even past len()'s limit (CPython's range_bool) */
+  if (OBJ_TYPE(v) == OBJ_RANGE && is_builtin(cls)) return asy_range_len(AS_RANGE(v)) > 0;
   if (is_builtin(cls)) {
     int64_t n = layout_len(vm, v);
     if (n == -1) return -1;
     if (n != -2) return n > 0;
     if (OBJ_TYPE(v) != OBJ_INSTANCE) return 1;
   }
+  if (cls->always_true_epoch == vm->class_epoch) return 1;
   Value m;
   MKind k = method_of(vm, cls, vm->names.bool_, &m);
+  if (IS_NONE(m)) return none_called(vm), -1;
   if (k != M_NONE) {
     Value r = k == M_USER ? call_method(vm, m, v, 0, NULL, vm->names.bool_)
                           : asy_call(vm, m, 1, &v, NULL);
@@ -784,6 +799,7 @@ int asy_truthy(VM *vm, Value v) {
     return AS_BOOL(r);
   }
   k = method_of(vm, cls, vm->names.len, &m);
+  if (IS_NONE(m)) return none_called(vm), -1;
   if (k == M_USER) {
     int64_t n = len_result(vm, call_method(vm, m, v, 0, NULL, vm->names.len));
     return n < 0 ? -1 : n > 0;
@@ -795,6 +811,10 @@ int asy_truthy(VM *vm, Value v) {
     n = len_result(vm, asy_call(vm, m, 1, &v, NULL));
     return n < 0 ? -1 : n > 0;
   }
+  /* Neither name is on the class at all (not even set to None, whose replacement would
+  ** not move the epoch): only an insertion, which does, can change the answer. */
+  if (IS_UNDEF(m) && IS_UNDEF(asy_class_lookup_cached(vm, cls, vm->names.bool_)))
+    cls->always_true_epoch = vm->class_epoch;
   return 1;
 }
 

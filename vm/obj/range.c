@@ -28,8 +28,16 @@ ObjRange *asy_range_new(VM *vm, int64_t start, int64_t stop, int64_t step) {
 }
 
 static i128 range_len128(int64_t start, int64_t stop, int64_t step) {
-  if (step > 0 && start < stop) return ((i128)stop - start - 1) / step + 1;
-  if (step < 0 && start > stop) return ((i128)start - stop - 1) / (-(i128)step) + 1;
+  /* The span fits 64 unsigned bits (taken mod 2**64, it is exact), so a 64-bit division
+  ** does: a 128-bit one is a library call that cost every range slice and len(). */
+  if (step > 0 && start < stop) {
+    uint64_t span = (uint64_t)stop - (uint64_t)start - 1;
+    return (i128)(step == 1 ? span : span / (uint64_t)step) + 1;
+  }
+  if (step < 0 && start > stop) {
+    uint64_t span = (uint64_t)start - (uint64_t)stop - 1;
+    return (i128)(span / ((uint64_t)0 - (uint64_t)step)) + 1;
+  }
   return 0;
 }
 
