@@ -649,7 +649,8 @@ size_t asy_gc_sizeof(Obj *o) {
     ObjSet *s = (ObjSet *)o;
     return n + (s->table ? (s->mask + 1) * sizeof(SetEntry) : 0);
   }
-  case OBJ_GEN: return n + (asy_gen_slots_inline((ObjGen *)o) ? 0 : ((ObjGen *)o)->capacity * sizeof(Value));
+  case OBJ_GEN:
+    return n + (asy_gen_slots_inline((ObjGen *)o) ? 0 : ((ObjGen *)o)->capacity * sizeof(Value));
   case OBJ_DEQUE: return n + ((ObjDeque *)o)->cap * sizeof(Value);
   default: return n;
   }
@@ -757,9 +758,9 @@ bool asy_gc_free_now(VM *vm, Obj *o) {
   if (!asy_finalize_untrack(vm, o)) return false;
   if (!o->pool) { /* malloc'd (no pool under AddressSanitizer): off the objects list */
     Obj **link = &vm->objects;
-    while (*link && *link != o) link = &(*link)->next;
+    while (*link && *link != o) link = &big_link(*link)->next;
     if (!*link) return false;
-    *link = o->next;
+    *link = big_next(o);
   }
   free_object(vm, o);
   return true;
