@@ -106,16 +106,22 @@ bool asy_alloc_too_big(size_t n, size_t size) {
   return size != 0 && n > phys / size;
 }
 
+/* The temp-root stack is full: grow it. */
+static void temp_roots_grow(VM *vm) {
+  size_t cap = vm->temp_capacity ? vm->temp_capacity * 2 : 256;
+  Obj **roots = realloc_or_spend(vm->temp_roots, cap * sizeof(Obj *));
+  if (!roots) out_of_memory();
+  vm->temp_roots = roots;
+  vm->temp_capacity = cap;
+}
+
+static inline void push_obj_root(VM *vm, Obj *o) {
+  if (vm->temp_count == vm->temp_capacity) temp_roots_grow(vm);
+  vm->temp_roots[vm->temp_count++] = o;
+}
+
 void asy_push_root(VM *vm, Value v) {
-  if (!IS_OBJ(v)) return;
-  if (vm->temp_count == vm->temp_capacity) {
-    size_t cap = vm->temp_capacity ? vm->temp_capacity * 2 : 256;
-    Obj **roots = realloc_or_spend(vm->temp_roots, cap * sizeof(Obj *));
-    if (!roots) out_of_memory();
-    vm->temp_roots = roots;
-    vm->temp_capacity = cap;
-  }
-  vm->temp_roots[vm->temp_count++] = AS_OBJ(v);
+  if (IS_OBJ(v)) push_obj_root(vm, AS_OBJ(v));
 }
 
 /* ---- the small-object pool ----------------------------------------------------------
@@ -239,24 +245,43 @@ static void pool_each(VM *vm, void (*fn)(VM *vm, Obj *o)) {
   }
 }
 
-static Obj *obj_malloc(VM *vm, size_t size) {
+/* ---- malloc'd objects -----------------------------------------------------------------
+** Objects beyond the pool's largest class (and every object under ASan) are malloc'd, with
+** a hidden 16-byte prefix holding the link of vm->objects, the list the sweep walks for
+** them: Obj has no list pointer, which saves 8 bytes on every pooled object. 16 bytes
+** keeps the object as aligned as malloc's block. */
+typedef struct {
+  Obj *next; /* the next malloc'd object (vm->objects) */
+  void *unused;
+} BigLink;
+
+static inline BigLink *big_link(Obj *o) { return (BigLink *)o - 1; }
+static inline Obj *big_next(Obj *o) { return big_link(o)->next; }
+
+/* A zeroed malloc'd object of `size` bytes after its link, or NULL. */
+static Obj *big_calloc(size_t size) {
+  BigLink *l = calloc(1, sizeof(BigLink) + size);
+  return l ? (Obj *)(l + 1) : NULL;
+}
+
+static Obj *obj_malloc(VM *vm, size_t size, size_t head) {
   if (!ASY_POOL || size > POOL_GRAIN * POOL_CLASSES) {
     if (!cushion && !cushion_spent) cushion_fill(); /* (no pool under ASan) */
-    Obj *o = calloc(1, size);
-    if (!o && cushion_spend()) o = calloc(1, size);
+    Obj *o = big_calloc(size);
+    if (!o && cushion_spend()) o = big_calloc(size);
     if (!o) out_of_memory();
     return o;
   }
   size_t cls = (size - 1) / POOL_GRAIN;
   Obj *o = pool_take(vm, cls);
-  memset(o, 0, (cls + 1) * POOL_GRAIN);
+  memset(o, 0, head < size ? head : (cls + 1) * POOL_GRAIN);
   o->pool = (uint8_t)(cls + 1);
   return o;
 }
 
 /* The block goes back where it came from (Obj.pool), whatever size the type says. */
 static void obj_free(VM *vm, Obj *o) {
-  if (!o->pool) free(o);
+  if (!o->pool) free(big_link(o));
   else pool_give(vm, o, o->pool - 1u);
 }
 
@@ -297,17 +322,23 @@ static Obj *link_obj(VM *vm, Obj *o, size_t size, ObjType type, ObjClass *cls) {
   o->type = (uint8_t)type;
   o->cls = cls;
   if (!o->pool) { /* pooled objects are found by walking the slabs (pool_each) */
-    o->next = vm->objects;
+    big_link(o)->next = vm->objects;
     vm->objects = o;
   }
-  asy_push_root(vm, OBJ_VAL(o));
+  push_obj_root(vm, o);
   return o;
 }
 
 Obj *asy_alloc_obj(VM *vm, size_t size, ObjType type, ObjClass *cls) {
   if (vm->gc_paused == 0 && (vm->gc_stress || vm->bytes_allocated > vm->next_gc))
     asy_gc_collect(vm);
-  return link_obj(vm, obj_malloc(vm, size), size, type, cls);
+  return link_obj(vm, obj_malloc(vm, size, size), size, type, cls);
+}
+
+Obj *asy_alloc_obj_head(VM *vm, size_t size, size_t head, ObjType type, ObjClass *cls) {
+  if (vm->gc_paused == 0 && (vm->gc_stress || vm->bytes_allocated > vm->next_gc))
+    asy_gc_collect(vm);
+  return link_obj(vm, obj_malloc(vm, size, head), size, type, cls);
 }
 
 Obj *asy_try_alloc_obj(VM *vm, size_t size, ObjType type, ObjClass *cls) {
@@ -315,10 +346,10 @@ Obj *asy_try_alloc_obj(VM *vm, size_t size, ObjType type, ObjClass *cls) {
   if (vm->gc_paused == 0 && (vm->gc_stress || vm->bytes_allocated > vm->next_gc))
     asy_gc_collect(vm);
   if (!cushion && !cushion_fill() && cushion_spent) return NULL; /* memory is still short */
-  Obj *o = calloc(1, size);
+  Obj *o = big_calloc(size);
   if (!o && vm->gc_paused == 0) { /* garbage may hold what is missing */
     asy_gc_collect(vm);
-    o = calloc(1, size);
+    o = big_calloc(size);
   }
   return o ? link_obj(vm, o, size, type, cls) : NULL;
 }
@@ -618,7 +649,8 @@ size_t asy_gc_sizeof(Obj *o) {
     ObjSet *s = (ObjSet *)o;
     return n + (s->table ? (s->mask + 1) * sizeof(SetEntry) : 0);
   }
-  case OBJ_GEN: return n + (asy_gen_slots_inline((ObjGen *)o) ? 0 : ((ObjGen *)o)->capacity * sizeof(Value));
+  case OBJ_GEN:
+    return n + (asy_gen_slots_inline((ObjGen *)o) ? 0 : ((ObjGen *)o)->capacity * sizeof(Value));
   case OBJ_DEQUE: return n + ((ObjDeque *)o)->cap * sizeof(Value);
   default: return n;
   }
@@ -649,7 +681,8 @@ static void free_object(VM *vm, Obj *o) {
     ASY_FREE(vm, AsyPos, c->positions, c->positions ? c->ncode : 0);
     ASY_FREE(vm, ExcEntry, c->exctable, c->nexc);
     ASY_FREE(vm, AsyNameCache, c->name_cache, c->name_cache ? c->nnames : 0);
-    ASY_FREE(vm, AsyAttrSite, c->attr_sites, c->attr_sites ? 2 * ASY_SITE_WAYS * (size_t)c->nnames : 0);
+    ASY_FREE(vm, AsyAttrSite, c->attr_sites,
+             c->attr_sites ? 2 * ASY_SITE_WAYS * (size_t)c->nnames : 0);
     break;
   }
   case OBJ_FILE: {
@@ -708,9 +741,9 @@ static void sweep(VM *vm) {
     Obj *o = *link;
     if (o->marked) {
       o->marked = 0;
-      link = &o->next;
+      link = &big_link(o)->next;
     } else {
-      *link = o->next;
+      *link = big_next(o);
       free_classes_last(vm, o);
     }
   }
@@ -725,9 +758,9 @@ bool asy_gc_free_now(VM *vm, Obj *o) {
   if (!asy_finalize_untrack(vm, o)) return false;
   if (!o->pool) { /* malloc'd (no pool under AddressSanitizer): off the objects list */
     Obj **link = &vm->objects;
-    while (*link && *link != o) link = &(*link)->next;
+    while (*link && *link != o) link = &big_link(*link)->next;
     if (!*link) return false;
-    *link = o->next;
+    *link = big_next(o);
   }
   free_object(vm, o);
   return true;
@@ -750,7 +783,7 @@ static void drain_gray(VM *vm) {
     if (!gray_overflow) return;
     gray_overflow = false;
     pool_each(vm, retrace);
-    for (Obj *o = vm->objects; o; o = o->next) retrace(vm, o);
+    for (Obj *o = vm->objects; o; o = big_next(o)) retrace(vm, o);
   }
 }
 
@@ -808,7 +841,7 @@ void asy_gc_finalize_at_exit(VM *vm) {
   mark_with_finalizers(vm, true);
   /* Nothing is freed: the finalizers may still use what the modules hold. */
   pool_each(vm, unmark);
-  for (Obj *o = vm->objects; o; o = o->next) o->marked = 0;
+  for (Obj *o = vm->objects; o; o = big_next(o)) o->marked = 0;
   vm->gc_paused--;
   asy_finalize_run(vm);
 }
@@ -818,7 +851,7 @@ void asy_gc_free_all(VM *vm) {
   pool_each(vm, free_classes_last);
   Obj *o = vm->objects;
   while (o) {
-    Obj *next = o->next;
+    Obj *next = big_next(o);
     free_classes_last(vm, o);
     o = next;
   }

@@ -2,7 +2,8 @@
 ** gc.h — allocation and the precise mark-sweep collector.
 **
 ** Every heap object is allocated with asy_alloc_obj: up to 256 bytes from the pool's
-** slabs (which the sweep walks), beyond that with malloc, linked into vm->objects.
+** slabs (which the sweep walks), beyond that with malloc, linked into vm->objects through
+** a hidden prefix (gc.c: Obj has no list pointer).
 ** A collection marks from the roots (asy_gc_mark_roots in gc.c: every fiber's stack and
 ** frames and pending exceptions, the built-in classes and names, builtins, modules,
 ** temp roots) and frees everything unmarked.
@@ -35,6 +36,9 @@
 /* Allocate a zeroed object of `size` bytes with the given layout and class, linked into
 ** the GC list and pushed on the temp roots. Aborts the process on out-of-memory. */
 Obj *asy_alloc_obj(VM *vm, size_t size, ObjType type, ObjClass *cls);
+/* asy_alloc_obj that zeroes only the first `head` bytes of a pooled block: the rest
+** holds no reference and the caller writes it before the next allocation (a str's text). */
+Obj *asy_alloc_obj_head(VM *vm, size_t size, size_t head, ObjType type, ObjClass *cls);
 /* asy_alloc_obj for an object whose size the program chose (a long string): NULL when
 ** memory is short (the caller raises MemoryError) instead of stopping the process. */
 Obj *asy_try_alloc_obj(VM *vm, size_t size, ObjType type, ObjClass *cls);

@@ -7,11 +7,13 @@
 **   cls   the Python-visible class (what type(x) returns). Built-in layouts point at
 **         the built-in classes in vm->types (str, list, …); a user subclass of a
 **         built-in (class MyError(ValueError)) gets the built-in's layout and its own cls;
-**   marked, next  the mark bit and the all-objects list of the mark-sweep GC (gc.c).
+**   marked  the mark bit of the mark-sweep GC (gc.c).
+** The header is 16 bytes: the collector finds pooled objects by walking the pool's slabs,
+** and keeps the few malloc'd (large) objects on a list whose links sit in a hidden
+** 16-byte prefix before each of them (gc.c), so no object carries a list pointer.
 **
-** Objects are created only with asy_alloc_obj() (gc.h), which links them into the
-** GC list and registers them in the current temp-root scope (see gc.h for the rooting
-** rules). Every ObjType below has a case in gc.c's mark and free functions: a new
+** Objects are created only with asy_alloc_obj() (gc.h), which registers them in the
+** current temp-root scope (see gc.h for the rooting rules). Every ObjType below has a case in gc.c's mark and free functions: a new
 ** type must add both.
 */
 #ifndef ASY_OBJECT_H
@@ -65,7 +67,6 @@ struct Obj {
   uint8_t finalized; /* the collector already ran (or queued) its finalizer (finalize.c) */
   uint8_t pool;      /* gc.c: 1 + the small-object size class it came from, 0 = malloc */
   ObjClass *cls;     /* type(x) */
-  Obj *next;         /* GC all-objects list */
 };
 
 #define OBJ_TYPE(v) (AS_OBJ(v)->type)
@@ -75,14 +76,14 @@ struct Obj {
 ** Immutable UTF-8. `length` counts code points; `size` counts bytes. When they are
 ** equal the string is ASCII and indexing is O(1). chars[] is NUL-terminated.
 ** A str is at most ASY_STR_MAX (1 GiB, str.h) bytes, so the counts fit 32 bits: the
-** header is 41 bytes (CPython's ASCII str has 40): an object is ASY_STR_OBJ_SIZE(size)
-** bytes (str.h), never sizeof(ObjStr) + size. */
+** header is 32 bytes (CPython's ASCII str has 40): an object is ASY_STR_OBJ_SIZE(size)
+** bytes (str.h), never sizeof(ObjStr) + size. Whether a str is interned is the intern
+** table's business (str.c), not a field. */
 struct ObjStr {
   Obj obj;
   int64_t hash;    /* Python-compatible hash; -1 = not computed yet */
   uint32_t size;   /* bytes, excluding the NUL */
   uint32_t length; /* code points */
-  bool interned;
   char chars[];
 };
 
@@ -95,10 +96,11 @@ typedef struct {
 
 /* `attrs` in tuple, list, dict and set: the __dict__ of an instance of a user subclass
 ** (class Env(dict): ... self.outer = x), created on first use; NULL otherwise. */
+/* A tuple's hash is computed at each use, as CPython 3.13's: a cached one cost 8 bytes
+** a tuple, and a 2-tuple is a 64-byte block without it (80 with). */
 struct ObjTuple {
   Obj obj;
   size_t size;
-  int64_t hash; /* -1 = not computed (may fail: unhashable item) */
   ObjDict *attrs;
   Value items[];
 };

@@ -239,9 +239,18 @@ Value asy_dict_get_hashed(VM *vm, ObjDict *d, Value key, int64_t hash) {
   return d->entries[ix].value;
 }
 
+/* asy_hash with an exact str's cached hash read here (most keys). */
+static inline bool key_hash(VM *vm, Value key, int64_t *h) {
+  if (plain_str(vm, key)) {
+    *h = asy_str_hash(AS_STR(key));
+    return true;
+  }
+  return asy_hash(vm, key, h);
+}
+
 Value asy_dict_get(VM *vm, ObjDict *d, Value key) {
   int64_t h;
-  if (!asy_hash(vm, key, &h)) return EXC_VAL;
+  if (!key_hash(vm, key, &h)) return EXC_VAL;
   return asy_dict_get_hashed(vm, d, key, h);
 }
 
@@ -297,7 +306,7 @@ bool asy_dict_set_hashed(VM *vm, ObjDict *d, Value key, int64_t hash, Value valu
 
 bool asy_dict_set(VM *vm, ObjDict *d, Value key, Value value) {
   int64_t h;
-  if (!asy_hash(vm, key, &h)) return false;
+  if (!key_hash(vm, key, &h)) return false;
   return asy_dict_set_hashed(vm, d, key, h, value);
 }
 
@@ -315,7 +324,7 @@ static void remove_at(VM *vm, ObjDict *d, size_t slot, int64_t ix) {
 
 int asy_dict_delete(VM *vm, ObjDict *d, Value key) {
   int64_t h;
-  if (!asy_hash(vm, key, &h)) return -1;
+  if (!key_hash(vm, key, &h)) return -1;
   size_t slot;
   int64_t ix = lookup(vm, d, key, h, &slot);
   if (ix == -2) return -1;
@@ -326,7 +335,7 @@ int asy_dict_delete(VM *vm, ObjDict *d, Value key) {
 
 Value asy_dict_pop(VM *vm, ObjDict *d, Value key) {
   int64_t h;
-  if (!asy_hash(vm, key, &h)) return EXC_VAL;
+  if (!key_hash(vm, key, &h)) return EXC_VAL;
   size_t slot;
   int64_t ix = lookup(vm, d, key, h, &slot);
   if (ix == -2) return EXC_VAL;
@@ -648,7 +657,7 @@ static Value dict_get(VM *vm, int argc, Value *args, ObjDict *kw) {
 static Value dict_setdefault(VM *vm, int argc, Value *args, ObjDict *kw) {
   ObjDict *d = AS_DICT(args[0]);
   int64_t h;
-  if (!asy_hash(vm, args[1], &h)) return EXC_VAL;
+  if (!key_hash(vm, args[1], &h)) return EXC_VAL;
   Value v = asy_dict_get_hashed(vm, d, args[1], h);
   if (IS_EXC(v)) return v;
   if (!IS_UNDEF(v)) return v;

@@ -186,6 +186,7 @@ static bool native_args_error(VM *vm, ObjNative *nat, int argc, Value *args, Obj
 }
 
 static bool instance_of(VM *vm, Value v, ObjClass *cls) {
+  if (IS_OBJ(v) && AS_OBJ(v)->cls == cls) return true; /* most receivers: no call */
   ObjClass *c = asy_class_of(vm, v);
   return c == cls || asy_is_subclass(c, cls);
 }
@@ -246,6 +247,10 @@ bool asy_check_kw(VM *vm, const char *fname, ObjDict *kw, const char *const *all
 
 bool asy_kwargs(VM *vm, const char *fname, int argc, Value *args, ObjDict *kw,
                 const char *const *names, int nnames, int posonly, int min, Value *out) {
+  if ((!kw || kw->count == 0) && argc >= min && argc <= nnames) { /* the common call */
+    for (int i = 0; i < nnames; i++) out[i] = i < argc ? args[i] : UNDEF_VAL;
+    return true;
+  }
   for (int i = 0; i < nnames; i++) out[i] = UNDEF_VAL;
   if (!clinic_counts_ok(vm, fname, argc, kw_count(kw), min < posonly ? min : posonly, nnames))
     return false;
@@ -593,8 +598,7 @@ static Value method_new_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (!asy_no_kw(vm, "method", kw)) return EXC_VAL;
   if (argc != 3)
     return asy_raise(vm, vm->exc.TypeError, "method expected 2 arguments, got %d", argc - 1);
-  if (IS_NONE(args[2]))
-    return asy_raise(vm, vm->exc.TypeError, "instance must not be None");
+  if (IS_NONE(args[2])) return asy_raise(vm, vm->exc.TypeError, "instance must not be None");
   return OBJ_VAL(asy_bound_new(vm, args[2], args[1]));
 }
 

@@ -416,6 +416,16 @@ typedef struct {
 } SortCtx;
 
 /* keys[a] < keys[b]; sets failed on error. */
+/* Three-way order of two keys both ints or both exact strs (*ok false for any other
+** pair: the caller asks the general comparison). */
+static inline int cmp_simple(VM *vm, Value x, Value y, bool *ok) {
+  if (IS_INT(x) && IS_INT(y)) return (AS_INT(x) > AS_INT(y)) - (AS_INT(x) < AS_INT(y));
+  if (IS_STR(x) && IS_STR(y) && AS_OBJ(x)->cls == vm->types.str && AS_OBJ(y)->cls == vm->types.str)
+    return asy_str_cmp(AS_STR(x), AS_STR(y));
+  *ok = false;
+  return 0;
+}
+
 static bool lt(SortCtx *s, size_t a, size_t b) {
   if (s->failed) return false;
   Value x = s->keys[a], y = s->keys[b];
@@ -424,6 +434,20 @@ static bool lt(SortCtx *s, size_t a, size_t b) {
   if (IS_STR(x) && IS_STR(y) && AS_OBJ(x)->cls == s->vm->types.str &&
       AS_OBJ(y)->cls == s->vm->types.str)
     return asy_str_cmp(AS_STR(x), AS_STR(y)) < 0;
+  if (IS_TUPLE(x) && IS_TUPLE(y) && AS_OBJ(x)->cls == s->vm->types.tuple &&
+      AS_OBJ(y)->cls == s->vm->types.tuple) {
+    /* Keys like (-count, name): the first unequal items decide, as tuple < tuple does,
+    ** while every item pair is ints or exact strs (whose == and < cannot fail). */
+    ObjTuple *tx = AS_TUPLE(x), *ty = AS_TUPLE(y);
+    size_t n = tx->size < ty->size ? tx->size : ty->size, i = 0;
+    bool ok = true;
+    for (; i < n; i++) {
+      int c = cmp_simple(s->vm, tx->items[i], ty->items[i], &ok);
+      if (!ok) break;
+      if (c) return c < 0;
+    }
+    if (ok) return tx->size < ty->size;
+  }
   Value r = asy_compare(s->vm, CMP_LT, x, y);
   if (IS_EXC(r)) {
     s->failed = true;

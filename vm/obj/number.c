@@ -498,6 +498,16 @@ static int digit_value(char c) {
 
 /* asy_parse_int, and past int64 (when vm is not NULL) the big int in *big. */
 static int parse_int(VM *vm, const char *str, size_t len, int base, int64_t *out, Value *big) {
+  if (base == 10 && len > 0 && len <= 18) { /* int("1234"): plain digits, no copy */
+    size_t i = str[0] == '-' || str[0] == '+';
+    uint64_t acc = 0;
+    size_t k = i;
+    while (k < len && str[k] >= '0' && str[k] <= '9') acc = acc * 10 + (uint64_t)(str[k++] - '0');
+    if (k == len && k > i) { /* 18 digits cannot overflow */
+      *out = str[0] == '-' ? -(int64_t)acc : (int64_t)acc;
+      return 1;
+    }
+  }
   size_t n;
   char *buf = to_ascii(str, len, &n);
   const char *p = buf, *end = buf + n;
@@ -741,8 +751,9 @@ Value asy_float_from_value(VM *vm, Value v) {
 
 Value asy_int_repr(VM *vm, int64_t i) {
   char buf[24];
-  int n = snprintf(buf, sizeof buf, "%lld", (long long)i);
-  return OBJ_VAL(asy_str_new(vm, buf, (size_t)n));
+  char *p = asy_int_digits(buf + sizeof buf, i, 10, false);
+  if (i < 0) *--p = '-';
+  return OBJ_VAL(asy_str_new_ascii(vm, p, (size_t)(buf + sizeof buf - p)));
 }
 
 char *asy_int_digits(char *end, int64_t i, int base, bool upper) {

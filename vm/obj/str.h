@@ -14,8 +14,9 @@
 ** PEP 393 form CPython would pick (Latin-1 bytes, UCS-2 or UCS-4, little-endian).
 **
 ** AsyBuf is the string builder used everywhere a result is assembled piece by piece:
-** its buffer is raw memory (asy_realloc, never collects), so building cannot trigger
-** the GC until asy_buf_to_str creates the final object.
+** its buffer is raw memory (asy_pool_realloc: pool blocks while short, malloc beyond;
+** never collects), so building cannot trigger the GC until asy_buf_to_str creates the
+** final object. Only str.c allocates and frees it.
 */
 #ifndef ASY_STR_H
 #define ASY_STR_H
@@ -106,10 +107,14 @@ ObjStr *asy_str_new_cls(VM *vm, ObjClass *cls, const char *chars, size_t size);
 static inline ObjDict **asy_str_attrs(ObjStr *s) {
   return (ObjDict **)((char *)s + ASY_STR_ATTRS_OFFSET(s->size));
 }
+/* asy_str_new for text the caller knows is ASCII (a slice of an ASCII str): no scan for
+** the code-point count. */
+ObjStr *asy_str_new_ascii(VM *vm, const char *chars, size_t size);
 /* A one-code-point string (chr()). Single Latin-1 characters are interned. */
 ObjStr *asy_str_from_cp(VM *vm, uint32_t cp);
 /* Raw allocation: a str of `size` bytes and `length` code points whose chars the
-** caller fills in (the NUL terminator is already there). */
+** caller fills in, every byte, before allocating again: they are not zeroed (the NUL
+** terminator is already there). */
 ObjStr *asy_str_alloc(VM *vm, size_t size, size_t length);
 /* asy_str_alloc for a size the program chose (concatenation, repetition): NULL with
 ** MemoryError raised when memory is short. */

@@ -94,8 +94,13 @@ static size_t item_before(const Span *s, size_t lo, size_t end) {
   return k;
 }
 
-static bool is_space(bool text, uint32_t c) {
-  if (c < 128) return c == ' ' || (c >= 9 && c <= 13) || (text && c >= 0x1c && c <= 0x1f);
+/* ASCII whitespace: bit 1 for str and bytes (\t\n\v\f\r and space), bit 2 for str only
+** (\x1c-\x1f, Unicode's separators). */
+static const uint8_t ascii_space[128] = {[9] = 3,    [10] = 3,   [11] = 3,   [12] = 3,   [13] = 3,
+                                         [0x1c] = 2, [0x1d] = 2, [0x1e] = 2, [0x1f] = 2, [' '] = 3};
+
+static inline bool is_space(bool text, uint32_t c) {
+  if (c < 128) return ascii_space[c] & (text ? 2 : 1);
   return text && (asy_uni_flags(c) & UNI_SPACE);
 }
 
@@ -119,7 +124,8 @@ static bool is_linebreak(bool text, uint32_t c) {
 
 /* A new str or bytes (the receiver's kind) holding p[0..n). */
 static Value make(VM *vm, const Span *s, const char *p, size_t n) {
-  if (s->text) return OBJ_VAL(asy_str_new(vm, p, n));
+  if (s->text) /* a slice of an ASCII str is ASCII */
+    return OBJ_VAL(s->len == s->n ? asy_str_new_ascii(vm, p, n) : asy_str_new(vm, p, n));
   return OBJ_VAL(asy_bytes_new(vm, (const uint8_t *)p, n));
 }
 
@@ -288,6 +294,23 @@ static void reverse_items(ObjList *l) {
 ** remainder after maxsplit splits keeps its whitespace on the inner side. */
 static void split_whitespace(VM *vm, const Span *s, int64_t maxsplit, bool right, ObjList *out) {
   size_t adv;
+  if (!right && s->len == s->n) { /* ASCII or bytes: one byte an item */
+    const unsigned char *p = (const unsigned char *)s->p;
+    size_t i = 0, n = s->n;
+    while (i < n) {
+      while (i < n && is_space(s->text, p[i])) i++;
+      if (i >= n) break;
+      if (maxsplit-- <= 0) {
+        asy_list_append(vm, out, make(vm, s, s->p + i, n - i));
+        break;
+      }
+      size_t j = i;
+      while (j < n && !is_space(s->text, p[j])) j++;
+      asy_list_append(vm, out, make(vm, s, s->p + i, j - i));
+      i = j;
+    }
+    return;
+  }
   if (!right) {
     size_t i = 0;
     while (i < s->n) {

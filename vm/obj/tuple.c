@@ -19,7 +19,6 @@ ObjTuple *asy_tuple_new(VM *vm, size_t size) {
                                           vm->types.tuple);
   for (size_t i = 0; i < size; i++) t->items[i] = NONE_VAL;
   t->size = size;
-  t->hash = -1;
   return t;
 }
 
@@ -68,10 +67,6 @@ Value asy_tuple_repr(VM *vm, Value tv) {
 #define XXROTATE(x) (((x) << 31) | ((x) >> 33))
 
 bool asy_tuple_hash(VM *vm, ObjTuple *t, int64_t *out) {
-  if (t->hash != -1) {
-    *out = t->hash;
-    return true;
-  }
   uint64_t acc = XXPRIME_5;
   for (size_t i = 0; i < t->size; i++) {
     int64_t h;
@@ -82,8 +77,7 @@ bool asy_tuple_hash(VM *vm, ObjTuple *t, int64_t *out) {
   }
   acc += (uint64_t)t->size ^ (XXPRIME_5 ^ 3527539ULL);
   if (acc == (uint64_t)-1) acc = 1546275796;
-  t->hash = (int64_t)acc;
-  *out = t->hash;
+  *out = (int64_t)acc;
   return true;
 }
 
