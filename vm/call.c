@@ -15,6 +15,7 @@
 #include "vm/gen.h"
 #include "vm/interp.h"
 #include "vm/obj/class.h"
+#include "vm/obj/number.h"
 #include "vm/obj/str.h"
 #include "vm/suggest.h"
 
@@ -445,6 +446,15 @@ static AsyCallStatus call_class(VM *vm, Value *slot, CallArgs *ca, Value *result
   int nargs = ca->argc + kw_count(ca);
   if (cls == vm->types.type && ca->argc == 1 && kw_count(ca) == 0) {
     *result = OBJ_VAL(asy_class_of(vm, ca->args[0]));
+    return CALL_DONE;
+  }
+  if (ca->argc == 1 && kw_count(ca) == 0 && (cls == vm->types.str || cls == vm->types.int_)) {
+    /* str(x), int(x): the constructors' common call, without the __new__ lookups and the
+    ** nested call (what s_new and i_new do for one positional argument). */
+    Value r = cls == vm->types.str ? asy_str(vm, ca->args[0])
+                                   : asy_int_from_value(vm, ca->args[0], UNDEF_VAL);
+    if (IS_EXC(r)) return CALL_ERROR;
+    *result = r;
     return CALL_DONE;
   }
   Value obj_new = object_slot(vm, vm->names.new_);

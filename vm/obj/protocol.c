@@ -630,6 +630,14 @@ Value asy_binary_op(VM *vm, int op, Value a, Value b) {
     return asy_raise(vm, vm->exc.RuntimeError, "bad binary operator %d", op);
   Value r = number_binary_op(vm, op, a, b, false);
   if (!IS_UNDEF(r)) return r;
+  if (IS_STR(a) && AS_OBJ(a)->cls == vm->types.str) { /* exact str: no reflected method can win */
+    if (op == BINOP_ADD && IS_STR(b) && AS_OBJ(b)->cls == vm->types.str)
+      return asy_str_concat(vm, AS_STR(a), AS_STR(b));
+    if (op == BINOP_REMAINDER && (IS_INT(b) || IS_FLOAT(b) ||
+                                  (IS_OBJ(b) && (AS_OBJ(b)->cls == vm->types.tuple ||
+                                                 AS_OBJ(b)->cls == vm->types.str))))
+      return asy_str_percent(vm, AS_STR(a), b);
+  }
   r = binary_op1(vm, op, a, b);
   if (!is_notimpl(vm, r)) return r;
   /* type.__or__ / __ror__: X | Y over classes, None and aliases builds a union. */
