@@ -608,7 +608,7 @@ static inline size_t obj_size(Obj *o) {
   case OBJ_BYTES: return sizeof(ObjBytes) + ((ObjBytes *)o)->size + 1;
   case OBJ_TUPLE: return sizeof(ObjTuple) + ((ObjTuple *)o)->size * sizeof(Value);
   case OBJ_LIST: return sizeof(ObjList);
-  case OBJ_DICT: return sizeof(ObjDict);
+  case OBJ_DICT: return sizeof(ObjDict) + asy_dict_room_bytes((ObjDict *)o);
   case OBJ_SET: return sizeof(ObjSet);
   case OBJ_RANGE: return sizeof(ObjRange);
   case OBJ_SLICE: return sizeof(ObjSlice);

@@ -405,16 +405,11 @@ dispatch:
       uint32_t attr = ASY_ARG(*ip);
       ObjStr *name = code->names[attr >> 1];
       const AsyAttrSite *site = &code->attr_sites[ASY_SITE_WAYS * (attr >> 1)];
-      Value v;
-      if (attr & 1) {
-        if (LIKELY(asy_load_method_fast(vm, obj, name, site, &v))) {
-          PUSH(v);
-          PUSH(obj);
-          ip++;
-          DISPATCH();
-        }
-      } else if (LIKELY(asy_getattr_fast(vm, obj, name, site, &v))) {
-        PUSH(v);
+      const Value *p = attr & 1 ? asy_load_method_fast(vm, obj, name, site)
+                                : asy_getattr_fast(vm, obj, name, site);
+      if (LIKELY(p != NULL)) {
+        PUSH(vload(p));
+        if (attr & 1) PUSH(obj);
         ip++;
         DISPATCH();
       }
@@ -655,8 +650,9 @@ dispatch:
       Value obj = TOP();
       if (ARG & 1) {
         Value meth, self;
-        if (LIKELY(asy_load_method_fast(vm, obj, name, site, &meth))) {
-          sp[-1] = meth;
+        const Value *p = asy_load_method_fast(vm, obj, name, site);
+        if (LIKELY(p != NULL)) {
+          sp[-1] = vload(p);
           PUSH(obj);
           DISPATCH();
         }
@@ -664,12 +660,12 @@ dispatch:
         sp[-1] = vload(&meth);
         PUSH(vload(&self));
       } else {
-        Value v;
-        if (LIKELY(asy_getattr_fast(vm, obj, name, site, &v))) {
-          sp[-1] = v;
+        const Value *p = asy_getattr_fast(vm, obj, name, site);
+        if (LIKELY(p != NULL)) {
+          sp[-1] = vload(p);
           DISPATCH();
         }
-        v = asy_getattr_site(vm, obj, name, site);
+        Value v = asy_getattr_site(vm, obj, name, site);
         ERROR_IF(IS_EXC(v));
         sp[-1] = v;
       }

@@ -143,9 +143,11 @@ struct ObjDict {
   uint32_t key_bloom;  /* one bit per key inserted since the last resize or clear
                           (asy_dict_bloom_bit): a clear bit proves a key absent without a
                           probe (method calls: the name is not in the instance dict) */
-  uint32_t index_size : 31; /* power of two, 0 when empty (bit fields: ObjDict is 80 bytes) */
+  uint32_t index_size : 30; /* power of two, 0 when empty (bit fields: ObjDict is 72 bytes) */
   uint32_t class_dict : 1;  /* a class's dict some attribute-cache entry depends on: a
                                layout change bumps VM.class_epoch (asy_class_lookup_cached) */
+  uint32_t has_room : 1;    /* made with room for its first table after its fields
+                               (asy_dict_new_with_room: an instance's attributes) */
 };
 
 /* The key_bloom bit of a key hash (the multiply spreads int hashes too). */

@@ -493,7 +493,8 @@ Value asy_instance_new(VM *vm, ObjClass *cls) {
   if (cls->layout != OBJ_INSTANCE)
     return asy_raise(vm, vm->exc.TypeError, "object.__new__(%s) is not safe, use %s.__new__()",
                      cls->name->chars, cls->name->chars);
-  ObjDict *d = cls == vm->types.object || (cls->flags & CLASS_SLOTS) ? NULL : asy_dict_new(vm);
+  ObjDict *d =
+      cls == vm->types.object || (cls->flags & CLASS_SLOTS) ? NULL : asy_dict_new_with_room(vm);
   bool ext = (cls->flags & CLASS_HAS_SLOTS) != 0;
   ObjInstance *in = (ObjInstance *)asy_alloc_obj(vm, ext ? sizeof(ObjBoxed) : sizeof(ObjInstance),
                                                  OBJ_INSTANCE, cls);
@@ -689,7 +690,7 @@ static ObjDict *instance_dict(VM *vm, Value obj, bool create) {
     ObjInstance *in = AS_INSTANCE(obj);
     if (in->dict || !create) return in->dict;
     if (in->obj.cls != vm->types.object && !(in->obj.cls->flags & (CLASS_FINAL | CLASS_SLOTS)))
-      in->dict = asy_dict_new(vm); /* __slots__ without __dict__: never one */
+      in->dict = asy_dict_new_with_room(vm); /* __slots__ without __dict__: never one */
     return in->dict;
   }
   case OBJ_FUNCTION: {
@@ -1770,18 +1771,15 @@ const AsyAttrSite *asy_site_class_way(VM *vm, const AsyAttrSite *ways, Value obj
   return NULL;
 }
 
-bool asy_class_getattr_fast(VM *vm, const AsyAttrSite *ways, Value obj, Value *out) {
+const Value *asy_class_getattr_fast(VM *vm, const AsyAttrSite *ways, Value obj) {
   const AsyAttrSite *s = asy_site_class_way(vm, ways, obj);
-  if (!s || s->hint != ASY_CLASS_SITE_VALUE) return false;
-  *out = s->class_value;
-  return true;
+  return s && s->hint == ASY_CLASS_SITE_VALUE ? &s->class_value : NULL;
 }
 
-bool asy_class_load_method_fast(VM *vm, const AsyAttrSite *ways, Value obj, Value *meth) {
+const Value *asy_class_load_method_fast(VM *vm, const AsyAttrSite *ways, Value obj) {
   const AsyAttrSite *s = asy_site_class_way(vm, ways, obj);
-  if (!s || s->hint != ASY_CLASS_SITE_CLASSMETHOD) return false;
-  *meth = ((ObjWrapper *)AS_OBJ(s->class_value))->fget; /* called with the class first */
-  return true;
+  if (!s || s->hint != ASY_CLASS_SITE_CLASSMETHOD) return NULL;
+  return &((ObjWrapper *)AS_OBJ(s->class_value))->fget; /* called with the class first */
 }
 
 /* A miss on class object obj: remember what name finds on it when an ASY_SITE_CLASS way

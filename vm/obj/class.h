@@ -109,20 +109,19 @@ static inline DictEntry *asy_site_entry(const AsyAttrSite *s, Value obj, ObjStr 
 }
 /* The ASY_SITE_CLASS way of a site for class object obj, still valid, or NULL. */
 const AsyAttrSite *asy_site_class_way(VM *vm, const AsyAttrSite *ways, Value obj);
-/* The class-object hits of the two below (out of line: rarer than instances). */
-bool asy_class_getattr_fast(VM *vm, const AsyAttrSite *ways, Value obj, Value *out);
-bool asy_class_load_method_fast(VM *vm, const AsyAttrSite *ways, Value obj, Value *meth);
-/* LOAD_ATTR: obj.name from the instance dict or slot table at the hint, or a class's
-** own attribute that needs no binding. */
-__attribute__((always_inline)) static inline bool asy_getattr_fast(VM *vm, Value obj, ObjStr *name, const AsyAttrSite *ways,
-                                    Value *out) {
+/* The class-object hits of the two below (out of line: rarer than instances): where
+** the value is, or NULL. */
+const Value *asy_class_getattr_fast(VM *vm, const AsyAttrSite *ways, Value obj);
+const Value *asy_class_load_method_fast(VM *vm, const AsyAttrSite *ways, Value obj);
+/* LOAD_ATTR: where obj.name's value is, in the instance dict or slot table at the hint
+** or a class's own attribute that needs no binding; NULL otherwise. (A pointer, not a
+** copy: the loop reads Values by halves, interp.c's vload.) */
+__attribute__((always_inline)) static inline const Value *
+asy_getattr_fast(VM *vm, Value obj, ObjStr *name, const AsyAttrSite *ways) {
   const AsyAttrSite *s = asy_site_way(vm, ways, obj);
   DictEntry *e = s ? asy_site_entry(s, obj, name) : NULL;
-  if (e) {
-    *out = e->value;
-    return true;
-  }
-  return !s && IS_OBJ_TYPE(obj, OBJ_CLASS) && asy_class_getattr_fast(vm, ways, obj, out);
+  if (e) return &e->value;
+  return !s && IS_OBJ_TYPE(obj, OBJ_CLASS) ? asy_class_getattr_fast(vm, ways, obj) : NULL;
 }
 /* STORE_ATTR: obj.name = v over the entry at the hint (a value update keeps the dict's
 ** layout). */
@@ -134,30 +133,29 @@ static inline bool asy_setattr_fast(VM *vm, Value obj, ObjStr *name, const AsyAt
   e->value = v;
   return true;
 }
-/* LOAD_ATTR's method form: the class's function, when the instance dict's key_bloom
-** proves it lacks name. */
-__attribute__((always_inline)) static inline bool asy_load_method_fast(VM *vm, Value obj, ObjStr *name,
-                                        const AsyAttrSite *ways, Value *meth) {
-  if (IS_OBJ_TYPE(obj, OBJ_CLASS)) return asy_class_load_method_fast(vm, ways, obj, meth);
+/* LOAD_ATTR's method form: where the class's function is, when the instance dict's
+** key_bloom proves it lacks name (or a built-in type's method, a classmethod through its
+** class), to be called with obj first; NULL otherwise. */
+__attribute__((always_inline)) static inline const Value *
+asy_load_method_fast(VM *vm, Value obj, ObjStr *name, const AsyAttrSite *ways) {
+  if (IS_OBJ_TYPE(obj, OBJ_CLASS)) return asy_class_load_method_fast(vm, ways, obj);
   if (IS_OBJ(obj) && OBJ_TYPE(obj) != OBJ_INSTANCE) {
     ObjClass *cls = AS_OBJ(obj)->cls;
     for (int i = 0; i < ASY_SITE_WAYS; i++)
-      if (ways[i].cls == cls) {
-        if (ways[i].kind != ASY_SITE_BUILTIN || ways[i].epoch != vm->class_epoch) return false;
-        *meth = ways[i].class_value;
-        return true;
-      }
-    return false;
+      if (ways[i].cls == cls)
+        return ways[i].kind == ASY_SITE_BUILTIN && ways[i].epoch == vm->class_epoch
+                   ? &ways[i].class_value
+                   : NULL;
+    return NULL;
   }
   const AsyAttrSite *s = asy_site_way(vm, ways, obj);
-  if (!s || s->kind != ASY_SITE_PLAIN || !s->class_entry) return false;
-  Value attr = s->class_entry->value;
-  if (!IS_FUNCTION(attr)) return false;
+  if (!s || s->kind != ASY_SITE_PLAIN || !s->class_entry) return NULL;
+  const Value *attr = &s->class_entry->value;
+  if (!IS_FUNCTION(*attr)) return NULL;
   ObjDict *d = AS_INSTANCE(obj)->dict;
   if (d && d->count && (name->hash == -1 || (d->key_bloom & asy_dict_bloom_bit(name->hash))))
-    return false;
-  *meth = attr;
-  return true;
+    return NULL;
+  return attr;
 }
 
 /* Fill object, type, NoneType, property/staticmethod/classmethod, super and the types of

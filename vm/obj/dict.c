@@ -67,17 +67,29 @@ static inline int64_t entry_hash(const ObjDict *d, size_t ix) {
 
 int64_t asy_dict_entry_hash(ObjDict *d, size_t ix) { return entry_hash(d, ix); }
 
+/* The room for a first table (MIN_INDEX slots) after the fields of a dict made with
+** asy_dict_new_with_room: an instance dict's entries then share the dict's block, one
+** cache miss fewer for every attribute read. */
+enum { ROOM_BYTES = (MIN_INDEX * 2 / 3) * sizeof(DictEntry) + MIN_INDEX };
+static inline void *dict_room(ObjDict *d) { return d + 1; }
+static inline bool table_in_room(ObjDict *d) {
+  return d->has_room && (void *)d->entries == dict_room(d);
+}
+
+size_t asy_dict_room_bytes(ObjDict *d) { return d->has_room ? ROOM_BYTES : 0; }
+
 size_t asy_dict_buffer_bytes(ObjDict *d) {
   size_t cap = capacity_of(d);
-  return cap * sizeof(DictEntry) + (d->hashes ? cap * sizeof(int64_t) : 0) +
-         d->index_size * index_width(d->index_size);
+  size_t table = table_in_room(d) ? 0 : cap * sizeof(DictEntry) + d->index_size * index_width(d->index_size);
+  return table + (d->hashes ? cap * sizeof(int64_t) : 0);
 }
 
 void asy_dict_release(VM *vm, ObjDict *d) {
   size_t cap = capacity_of(d);
   /* the index lives in the entries' buffer, after them (resize) */
-  asy_pool_realloc(vm, d->entries,
-                   cap * sizeof(DictEntry) + d->index_size * index_width(d->index_size), 0);
+  if (!table_in_room(d))
+    asy_pool_realloc(vm, d->entries,
+                     cap * sizeof(DictEntry) + d->index_size * index_width(d->index_size), 0);
   if (d->hashes) ASY_FREE(vm, int64_t, d->hashes, cap);
   d->entries = NULL;
   d->hashes = NULL;
@@ -99,6 +111,13 @@ ObjDict *asy_dict_new(VM *vm) {
   return (ObjDict *)asy_alloc_obj(vm, sizeof(ObjDict), OBJ_DICT, vm->types.dict);
 }
 
+ObjDict *asy_dict_new_with_room(VM *vm) {
+  _Static_assert(sizeof(ObjDict) + ROOM_BYTES <= ASY_POOL_MAX, "one pool block");
+  ObjDict *d = (ObjDict *)asy_alloc_obj(vm, sizeof(ObjDict) + ROOM_BYTES, OBJ_DICT, vm->types.dict);
+  d->has_room = 1;
+  return d;
+}
+
 /* Rebuild the index at `size` slots and compact the entries (drops deleted ones), with a
 ** hashes[] array when with_hashes. With may_fail: false with MemoryError raised, the
 ** dict left as it was, when memory is short; without (dicts the interpreter fills, whose
@@ -107,20 +126,22 @@ static bool resize(VM *vm, ObjDict *d, size_t minsize, bool may_fail, bool with_
   size_t size = MIN_INDEX;
   while (size < minsize) size <<= 1;
   size_t cap = usable(size), width = index_width(size);
-  bool fits = size < INT32_MAX && cap <= SIZE_MAX / sizeof(DictEntry);
+  bool fits = size < (1u << 30) && cap <= SIZE_MAX / sizeof(DictEntry);
   void *(*alloc)(VM *, void *, size_t, size_t) = may_fail ? asy_try_realloc : asy_realloc;
   /* One buffer holds the entries and then the index, as CPython's keys object: one
   ** allocation per table, not two. */
   size_t bytes = cap * sizeof(DictEntry) + size * width;
   /* A small table (an instance's attributes) comes from the pool, as list buffers do:
   ** malloc and free were most of what making an instance cost. */
+  bool in_room = d->has_room && bytes == ROOM_BYTES && !table_in_room(d);
   DictEntry *entries = !fits                   ? NULL
+                       : in_room               ? dict_room(d)
                        : bytes <= ASY_POOL_MAX ? asy_pool_realloc(vm, NULL, 0, bytes)
                                                : alloc(vm, NULL, 0, bytes);
   void *index = entries ? (char *)entries + cap * sizeof(DictEntry) : NULL;
   int64_t *hashes = index && with_hashes ? alloc(vm, NULL, 0, cap * sizeof(int64_t)) : NULL;
   if (!index || (with_hashes && !hashes)) {
-    if (entries) asy_pool_realloc(vm, entries, bytes, 0);
+    if (entries && !in_room) asy_pool_realloc(vm, entries, bytes, 0);
     asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError));
     return false;
   }

@@ -24,6 +24,11 @@ bool asy_dict_set_hashed(VM *vm, ObjDict *d, Value key, int64_t hash, Value valu
 int64_t asy_dict_entry_hash(ObjDict *d, size_t ix);
 /* Bytes of d's raw buffers: entries, hashes, index (sys.getsizeof). */
 size_t asy_dict_buffer_bytes(ObjDict *d);
+/* A new empty dict with room for its first table inside its own block (instance dicts:
+** their few attributes then share the dict's cache lines). */
+ObjDict *asy_dict_new_with_room(VM *vm);
+/* The bytes of that room in d's block (0 for a plain dict), for the collector's size. */
+size_t asy_dict_room_bytes(ObjDict *d);
 /* Free d's buffers, leaving it empty (the collector; asy_dict_clear). */
 void asy_dict_release(VM *vm, ObjDict *d);
 /* Iterate: *pos starts at 0; returns false at the end. Skips deleted entries. */
