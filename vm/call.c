@@ -473,11 +473,22 @@ static AsyCallStatus call_class(VM *vm, Value *slot, CallArgs *ca, Value *result
   } else {
     if (IS_OBJ_TYPE(newv, OBJ_WRAPPER) && ((ObjWrapper *)AS_OBJ(newv))->kind == 1)
       newv = ((ObjWrapper *)AS_OBJ(newv))->fget;
-    /* __new__(cls, *args, **kw): a nested call (a script __new__ is rare and short). */
-    CallArgs nca = *ca;
-    Value clsv = slot[0];
-    if (!prepend_args(vm, &clsv, 1, &nca)) return CALL_ERROR;
-    inst = call_nested(vm, newv, UNDEF_VAL, &nca);
+    if (IS_NATIVE(newv) && IS_UNDEF(AS_NATIVE(newv)->self) && kw_count(ca) == 0 &&
+        ca->argc < 8) {
+      /* A built-in type's __new__ (tuple(g), set(g), range(n)): the native at once, with
+      ** cls before the arguments, which the stack keeps rooted. */
+      Value with_cls[8];
+      with_cls[0] = slot[0];
+      for (int i = 0; i < ca->argc; i++) with_cls[i + 1] = ca->args[i];
+      inst = asy_native_invoke(vm, AS_NATIVE(newv), ca->argc + 1, with_cls, NULL);
+      asy_push_root(vm, inst); /* (as call_nested roots its result) */
+    } else {
+      /* __new__(cls, *args, **kw): a nested call (a script __new__ is rare and short). */
+      CallArgs nca = *ca;
+      Value clsv = slot[0];
+      if (!prepend_args(vm, &clsv, 1, &nca)) return CALL_ERROR;
+      inst = call_nested(vm, newv, UNDEF_VAL, &nca);
+    }
     if (IS_EXC(inst)) return CALL_ERROR;
     if (!asy_isinstance(vm, inst, cls)) {
       *result = inst;
