@@ -5,7 +5,8 @@
 #
 # usage: ./asy.sh COMMAND [ARGS...]
 #   run [SCRIPT [ARGS...]]  deps, build, run SCRIPT (default examples/hello.asy)
-#   test [CTEST ARGS...]    deps, build, run the whole test suite (ctest)
+#   test [CTEST ARGS...]    deps, build, run examples/hello.asy, then the whole test
+#                           suite (ctest): README's second line
 #   test-asan [CTEST ARGS]  the same in an ASan+UBSan build, with GC stress
 #   build                   deps, configure if needed, build
 #   deps                    install missing Debian packages only
@@ -37,7 +38,7 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_erro
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 usage() {
-  sed -n '6,16s/^# \{0,1\}//p' "$root/asy.sh" >&2
+  sed -n '6,17s/^# \{0,1\}//p' "$root/asy.sh" >&2
   exit 2
 }
 
@@ -68,6 +69,7 @@ case "$cmd" in
     ;;
   test)
     build
+    "$BUILD/asy" "$root/examples/hello.asy" # what `run` does, as README says
     cd "$BUILD"
     exec ctest --output-on-failure -j"$JOBS" "$@"
     ;;
