@@ -83,8 +83,7 @@ Value asy_gen_from_frame(VM *vm) {
 bool asy_gen_direct_call_ok(const ObjFunction *fn, int argc) {
   const ObjCode *co = fn->code;
   return (co->flags & (CODE_GENERATOR | CODE_COROUTINE | CODE_ASYNC_GENERATOR)) &&
-         !(co->flags & (CODE_VARARGS | CODE_VARKW | CODE_INLINED_COMP)) &&
-         co->kwonlyargcount == 0 && co->ncells == 0 && argc == co->argcount &&
+         argc == co->argcount && asy_code_plain_params(co) &&
          (co->nfree == 0 || (fn->closure && (int)fn->closure->size >= co->nfree));
 }
 
@@ -97,9 +96,8 @@ bool asy_gen_iter_direct(VM *vm, Value *slot, bool for_send) {
   return true;
 }
 
-void asy_gen_drop_sent(VM *vm, Frame *fr, Value recv) {
-  if (!IS_OBJ_TYPE(recv, OBJ_GEN)) return;
-  ObjGen *g = AS_GEN(recv), *p = asy_frame_gen(fr);
+void asy_gen_drop_sent(VM *vm, Frame *fr, ObjGen *g) {
+  ObjGen *p = asy_frame_gen(fr);
   if (!g->stack_owned || g->escaped || g->state != GEN_CLOSED || !p) return;
   /* The delegator's saved copy of its stack and its shortcut link still name g. */
   Value *stale = p->slots;
@@ -119,8 +117,7 @@ Value asy_gen_new_direct(VM *vm, ObjFunction *fn, const Value *args, int argc) {
                         f->frame_count ? &f->frames[f->frame_count - 1] : NULL);
   Value *v = g->slots;
   for (int i = 0; i < argc; i++) v[i] = args[i];
-  for (int i = argc; i < co->nlocals; i++) v[i] = UNDEF_VAL;
-  for (int i = 0; i < co->nfree; i++) v[co->nlocals + i] = fn->closure->items[i];
+  asy_fill_fast_frame(v, fn, co, argc); /* (the closure was checked: cannot fail) */
   g->nslots = (uint32_t)asy_nlocalsplus(co);
   return OBJ_VAL(g);
 }

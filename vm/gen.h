@@ -56,11 +56,11 @@ Value asy_gen_new_direct(VM *vm, ObjFunction *fn, const Value *args, int argc);
 ** False, *slot untouched, for anything else. slot lies on the fiber's stack. for_send:
 ** GET_YIELD_FROM_ITER's, the generator then belongs to that stack slot alone. */
 bool asy_gen_iter_direct(VM *vm, Value *slot, bool for_send);
-/* END_SEND in frame fr drops recv, the generator its `yield from` drove: when that was
+/* END_SEND in frame fr drops g, the generator its `yield from` drove: when that was
 ** made for the slot alone (stack_owned), has finished and was never handed out, nothing
 ** else can reach it, so it is freed now rather than left to the collector (a tree
 ** walked by recursive generators makes one per node). */
-void asy_gen_drop_sent(VM *vm, Frame *fr, Value recv);
+void asy_gen_drop_sent(VM *vm, Frame *fr, ObjGen *g);
 /* Push g's frame with its slots at `slot` (flags | FRAME_GEN). Checks that g can run
 ** (not running, not closed) and raises as CPython when not. */
 bool asy_gen_push(VM *vm, ObjGen *g, Value *slot, int flags);

@@ -155,6 +155,11 @@ static bool uses_load_name(const ObjCode *code) {
   return false;
 }
 
+bool asy_code_plain_params(const ObjCode *code) {
+  return !(code->flags & (CODE_VARARGS | CODE_VARKW)) && code->kwonlyargcount == 0 &&
+         code->ncells == 0 && !((code->flags & CODE_INLINED_COMP) && uses_load_name(code));
+}
+
 void asy_code_caches(VM *vm, ObjCode *code) {
   if (!code->name_cache && code->nnames > 0) {
     AsyNameCache *c = ASY_ALLOC(vm, AsyNameCache, (size_t)code->nnames);
@@ -170,8 +175,7 @@ void asy_code_caches(VM *vm, ObjCode *code) {
   /* Decided once here rather than tested at every call. A module-level comprehension
   ** reading names (LOAD_NAME) needs its caller's namespace, which only the full frame
   ** set-up gives it (call.c). */
-  if (!(code->flags & (FAST_CALL_EXCLUDED | CODE_FAST_CALL)) && code->kwonlyargcount == 0 &&
-      code->ncells == 0 && !((code->flags & CODE_INLINED_COMP) && uses_load_name(code))) {
+  if (!(code->flags & (FAST_CALL_EXCLUDED | CODE_FAST_CALL)) && asy_code_plain_params(code)) {
     code->flags |= CODE_FAST_CALL;
     if (code->nlocals == code->argcount && code->nfree == 0) code->flags |= CODE_BARE_FRAME;
   }
@@ -1631,7 +1635,7 @@ dispatch:
     FAST(END_SEND) {
       Value v = POP();
       if (IS_OBJ_TYPE(sp[-1], OBJ_GEN) && AS_GEN(sp[-1])->stack_owned) {
-        Value recv = sp[-1];
+        ObjGen *recv = AS_GEN(sp[-1]);
         sp[-1] = v;
         STORE_FRAME();
         asy_gen_drop_sent(vm, frame, recv);

@@ -207,6 +207,10 @@ ObjStr *asy_function_str(VM *vm, Value callable);
 ** inline path only takes codes with CODE_FAST_CALL, which this sets after them.
 ** MAKE_FUNCTION calls it too, so a function's first call is already inline. */
 void asy_code_caches(VM *vm, ObjCode *code);
+/* Are code's parameters plain positional ones, its frame needing nothing made at entry
+** (no *args, **kwargs, keyword-only parameters or cells; not a comprehension reading its
+** caller's names)? The shape CALL's inline path and direct generator creation take. */
+bool asy_code_plain_params(const ObjCode *code);
 
 /* How one run of the loop ended: its three ways out. */
 typedef enum {

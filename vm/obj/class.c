@@ -1754,10 +1754,15 @@ static inline AsyAttrSite *site_pick(VM *vm, AsyAttrSite *ways, Value obj) {
   return NULL;
 }
 
-/* A miss: the newest class takes the first way, the others move down one. */
-static void site_refill(VM *vm, AsyAttrSite *ways, Value obj, ObjStr *name, bool store) {
+/* A miss: the newest receiver takes the first way, the others move down one (the
+** oldest is dropped). Returns that first way, to be filled. */
+static AsyAttrSite *site_take_first(AsyAttrSite *ways) {
   memmove(&ways[1], &ways[0], sizeof *ways * (ASY_SITE_WAYS - 1));
-  site_fill(vm, &ways[0], obj, name, store);
+  return &ways[0];
+}
+
+static void site_refill(VM *vm, AsyAttrSite *ways, Value obj, ObjStr *name, bool store) {
+  site_fill(vm, site_take_first(ways), obj, name, store);
 }
 
 const AsyAttrSite *asy_site_class_way(VM *vm, const AsyAttrSite *ways, Value obj) {
@@ -1800,8 +1805,7 @@ static void class_site_refill(VM *vm, AsyAttrSite *ways, Value obj, ObjStr *name
   } else if (IS_OBJ(v) && (OBJ_TYPE(v) == OBJ_NATIVE || has_special(vm, v, "__get__"))) {
     return; /* bound or computed on each access */
   }
-  memmove(&ways[1], &ways[0], sizeof *ways * (ASY_SITE_WAYS - 1));
-  ways[0] = (AsyAttrSite){.cls = c, .epoch = vm->class_epoch, .class_entry = e,
+  *site_take_first(ways) = (AsyAttrSite){.cls = c, .epoch = vm->class_epoch, .class_entry = e,
                           .class_value = v, .hint = (uint32_t)how, .kind = ASY_SITE_CLASS};
 }
 
@@ -1821,8 +1825,7 @@ static void module_site_refill(VM *vm, AsyAttrSite *ways, Value obj, ObjStr *nam
   if (name == vm->names.dict || name == vm->names.class_) return;
   int64_t ix = asy_dict_find_str(d, name);
   if (ix < 0) return; /* module __getattr__, or an error */
-  memmove(&ways[1], &ways[0], sizeof *ways * (ASY_SITE_WAYS - 1));
-  ways[0] = (AsyAttrSite){.cls = (ObjClass *)AS_MODULE(obj), .epoch = d->version,
+  *site_take_first(ways) = (AsyAttrSite){.cls = (ObjClass *)AS_MODULE(obj), .epoch = d->version,
                           .class_entry = &d->entries[ix], .kind = ASY_SITE_MODULE};
 }
 
@@ -1936,16 +1939,14 @@ bool asy_load_method_site(VM *vm, Value obj, ObjStr *name, Value *meth, Value *s
   if (!s && IS_OBJ_TYPE(obj, OBJ_INSTANCE)) site_refill(vm, ways, obj, name, false);
   else if (IS_OBJ(obj) && builtin_method_receiver(obj) && asy_same(*self, obj) &&
            (IS_FUNCTION(*meth) || (IS_NATIVE(*meth) && IS_UNDEF(AS_NATIVE(*meth)->self)))) {
-    memmove(&ways[1], &ways[0], sizeof *ways * (ASY_SITE_WAYS - 1));
-    ways[0] = (AsyAttrSite){.cls = AS_OBJ(obj)->cls, .epoch = vm->class_epoch,
+    *site_take_first(ways) = (AsyAttrSite){.cls = AS_OBJ(obj)->cls, .epoch = vm->class_epoch,
                             .class_value = *meth, .kind = ASY_SITE_BUILTIN};
   } else if (IS_OBJ(obj) && builtin_subclass_receiver(vm, obj) && asy_same(*self, obj) &&
              IS_NATIVE(*meth) && IS_UNDEF(AS_NATIVE(*meth)->self)) {
     ObjClass *cls = AS_OBJ(obj)->cls;
     DictEntry *e = class_entry(vm, cls, name);
     if (e && asy_same(e->value, *meth)) {
-      memmove(&ways[1], &ways[0], sizeof *ways * (ASY_SITE_WAYS - 1));
-      ways[0] = (AsyAttrSite){.cls = cls, .epoch = vm->class_epoch, .class_entry = e,
+      *site_take_first(ways) = (AsyAttrSite){.cls = cls, .epoch = vm->class_epoch, .class_entry = e,
                               .class_value = *meth, .kind = ASY_SITE_BUILTIN_SUB};
     }
   }
