@@ -125,10 +125,12 @@ void asy_push_root(VM *vm, Value v) {
 }
 
 /* ---- the small-object pool ----------------------------------------------------------
-** Objects of up to 256 bytes come from per-size-class free lists carved out of 64 KiB
+** Objects of up to 256 bytes come from per-size-class free lists carved out of 16 KiB
 ** slabs: most objects are small and short-lived (handles, tuples, bound methods,
 ** coroutines), and malloc's per-call bookkeeping was a third of a task switch. Freed
-** blocks go back to their list; slabs are freed at exit. Under AddressSanitizer every
+** blocks go back to their list; a slab a collection finds wholly free goes to whichever
+** size class next needs one (small slabs, as CPython's 16 KiB pools, empty out more
+** often than big ones); slabs are freed at exit. Under AddressSanitizer every
 ** object is its own malloc, so use-after-free is still caught.
 **
 ** Pooled objects are not on the all-objects list (vm->objects holds the malloc'd ones):
@@ -153,18 +155,19 @@ void asy_push_root(VM *vm, Value v) {
 enum {
   POOL_GRAIN = 16,
   POOL_CLASSES = ASY_POOL_CLASSES,
-  POOL_SLAB = 64 * 1024,
+  POOL_SLAB = 16 * 1024,
   POOL_ARENA = 2 << 20,
   POOL_FREE = 0xff, /* first byte of a block on a free list */
-  SLAB_TAG = POOL_SLAB - 1
+  SLAB_TAG = POOL_SLAB - 1,
+  SLAB_SPARE = 2 * POOL_CLASSES + 1 /* the tag of a wholly free slab, any kind's next */
 };
 
 /* The block size of pool kind k (a size class, or POOL_CLASSES + one for raw buffers). */
 static inline size_t kind_block(size_t k) { return (k % POOL_CLASSES + 1) * POOL_GRAIN; }
 
 /* vm->pool_slabs records the 2 MiB arenas (tag 0 in the low bits: freed at exit) and the
-** 64 KiB slabs cut from them, tagged with 1 + their pool kind (arenas are 2 MiB and so
-** slabs 64 KiB aligned: the low 16 bits are free). */
+** 16 KiB slabs cut from them, tagged with 1 + their pool kind or SLAB_SPARE (arenas are
+** 2 MiB and so slabs 16 KiB aligned: the low 14 bits are free). */
 static void pool_record(VM *vm, char *p, size_t tag) {
   if (vm->pool_nslabs == vm->pool_slab_cap) {
     size_t cap = vm->pool_slab_cap ? vm->pool_slab_cap * 2 : 64;
@@ -176,20 +179,27 @@ static void pool_record(VM *vm, char *p, size_t tag) {
   vm->pool_slabs[vm->pool_nslabs++] = (void *)((uintptr_t)p | tag);
 }
 
-/* A 64 KiB slab for size class cls, cut from the current arena. Only the pages a program
-** touches become resident, except that once the heap is past a few MiB the arenas are
-** huge pages, so a program holding many objects (a million tasks) takes one page fault
-** per 2 MiB, not per 4 KiB. The arena is shared by all the size classes: a huge page is
+/* A 16 KiB slab for pool kind k: a spare one, or cut from the current arena. Only the
+** pages a program touches become resident, except that once the heap is past a few MiB
+** the arenas are huge pages, so a program holding many objects (a million tasks) takes
+** one page fault per 2 MiB, not per 4 KiB. The arena is shared by all the size classes: a huge page is
 ** resident as a whole once touched, and a huge slab per class would leave up to sixteen of
 ** them mostly empty (strings_dicts peaked 18 MB higher that way). */
 static char *pool_new_slab(VM *vm, size_t k) {
+  if (vm->pool_spare) { /* a slab a collection found wholly free (pool_release_slab) */
+    size_t i = vm->pool_spare - 1;
+    char *slab = (char *)((uintptr_t)vm->pool_slabs[i] & ~(uintptr_t)SLAB_TAG);
+    vm->pool_spare = *(size_t *)slab;
+    vm->pool_slabs[i] = (void *)((uintptr_t)slab | (k + 1));
+    return slab;
+  }
   if (!cushion && !cushion_spent) cushion_fill(); /* first slab: memory is plentiful */
   if (!vm->pool_arena || vm->pool_arena + POOL_SLAB > vm->pool_arena_end) {
     char *arena = aligned_alloc(POOL_ARENA, POOL_ARENA);
     if (!arena && cushion_spend()) arena = aligned_alloc(POOL_ARENA, POOL_ARENA);
     if (!arena) out_of_memory();
 #ifdef MADV_HUGEPAGE
-    if (vm->pool_nslabs >= 64) madvise(arena, POOL_ARENA, MADV_HUGEPAGE);
+    if (vm->pool_nslabs * POOL_SLAB >= (4u << 20)) madvise(arena, POOL_ARENA, MADV_HUGEPAGE);
 #endif
     pool_record(vm, arena, 0);
     vm->pool_arena = arena;
@@ -218,8 +228,12 @@ static void *pool_carve(VM *vm, size_t k) {
 /* A block of pool kind k, from its free list or a slab; and back. */
 static void *pool_take(VM *vm, size_t k) {
   void **b = vm->pool_free[k];
-  if (b) vm->pool_free[k] = b[1];
-  else b = pool_carve(vm, k);
+  if (b) {
+    vm->pool_free[k] = b[1];
+    vm->pool_nfree[k]--;
+  } else {
+    b = pool_carve(vm, k);
+  }
   return b;
 }
 
@@ -227,6 +241,23 @@ static void pool_give(VM *vm, void *block, size_t k) {
   *(uint8_t *)block = POOL_FREE;
   ((void **)block)[1] = vm->pool_free[k];
   vm->pool_free[k] = block;
+  vm->pool_nfree[k]++;
+}
+
+/* Slab i (no block of it in use, none on a free list) becomes a spare: the next slab
+** any size class needs. Freed blocks otherwise stay with their class, and a program whose
+** phases want different sizes (short words, then tuples) would hold both at once. */
+static void pool_release_slab(VM *vm, size_t i) {
+  char *slab = (char *)((uintptr_t)vm->pool_slabs[i] & ~(uintptr_t)SLAB_TAG);
+  *(size_t *)slab = vm->pool_spare;
+  vm->pool_spare = i + 1;
+  vm->pool_slabs[i] = (void *)((uintptr_t)slab | SLAB_SPARE);
+}
+
+/* Is slab (of kind k) wholly carved, so that its blocks are all it will ever hold? The
+** kind's newest slab is still being carved and stays with it. */
+static inline bool slab_carved(VM *vm, const char *slab, size_t k) {
+  return !(vm->pool_bump[k] > slab && vm->pool_bump[k] <= slab + POOL_SLAB);
 }
 
 /* Call fn on every object in the pool's object slabs (the blocks carved so far and not
@@ -729,13 +760,111 @@ static void free_deferred_classes(VM *vm) {
   while (vm->gray_count > 0) free_object(vm, vm->gray[--vm->gray_count]);
 }
 
-static void sweep_pooled(VM *vm, Obj *o) {
-  if (o->marked) o->marked = 0;
-  else free_classes_last(vm, o);
+/* Sweep object slab i: unmark what is marked, free the rest. The free lists are rebuilt
+** slab by slab (so they run in address order), and a wholly carved slab left with
+** nothing in use is released instead (its blocks taken back off the list). */
+static void sweep_slab(VM *vm, size_t i, size_t k) {
+  char *p = (char *)((uintptr_t)vm->pool_slabs[i] & ~(uintptr_t)SLAB_TAG);
+  char *slab = p, *end = p + POOL_SLAB;
+  size_t block = kind_block(k), used = 0, blocks = 0;
+  bool carved = slab_carved(vm, slab, k);
+  if (!carved) end = vm->pool_bump[k];
+  void *list_before = vm->pool_free[k];
+  for (; p + block <= end; p += block) {
+    Obj *o = (Obj *)p;
+    if (*(uint8_t *)p == POOL_FREE) {
+      pool_give(vm, p, k);
+    } else if (o->marked) {
+      o->marked = 0;
+      used++;
+    } else {
+      used += o->type == OBJ_CLASS; /* freed after the sweep: still in use here */
+      free_classes_last(vm, o);
+    }
+    blocks++;
+  }
+  if (used == 0 && carved) {
+    vm->pool_free[k] = list_before;
+    vm->pool_nfree[k] -= blocks;
+    pool_release_slab(vm, i);
+  }
+}
+
+typedef struct {
+  uintptr_t base; /* a slab's address */
+  size_t index;   /* its place in vm->pool_slabs */
+  size_t free;    /* its blocks on the free list */
+} SlabCount;
+
+static int slab_count_order(const void *a, const void *b) {
+  uintptr_t x = ((const SlabCount *)a)->base, y = ((const SlabCount *)b)->base;
+  return (x > y) - (x < y);
+}
+
+/* The entry of the slab holding block b, among n sorted by address. */
+static SlabCount *slab_of(SlabCount *slabs, size_t n, const void *b) {
+  uintptr_t base = (uintptr_t)b & ~(uintptr_t)SLAB_TAG;
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (slabs[mid].base < base) lo = mid + 1;
+    else hi = mid;
+  }
+  return &slabs[lo];
+}
+
+static void release_raw_slabs_of(VM *vm, size_t k, SlabCount *slabs) {
+  size_t block = kind_block(k), per_slab = POOL_SLAB / block, n = 0;
+  for (size_t i = 0; i < vm->pool_nslabs; i++) {
+    uintptr_t e = (uintptr_t)vm->pool_slabs[i];
+    if ((e & SLAB_TAG) != k + 1) continue;
+    uintptr_t base = e & ~(uintptr_t)SLAB_TAG;
+    if (slab_carved(vm, (const char *)base, k)) slabs[n++] = (SlabCount){base, i, 0};
+  }
+  if (vm->pool_nfree[k] * 4 < n * per_slab) return;
+  qsort(slabs, n, sizeof *slabs, slab_count_order);
+  for (void **b = vm->pool_free[k]; b; b = b[1]) {
+    SlabCount *c = slab_of(slabs, n, b);
+    if (c < slabs + n && c->base == ((uintptr_t)b & ~(uintptr_t)SLAB_TAG)) c->free++;
+  }
+  void **link = (void **)&vm->pool_free[k];
+  while (*link) {
+    void **b = *link;
+    SlabCount *c = slab_of(slabs, n, b);
+    if (c < slabs + n && c->free == per_slab && c->base == ((uintptr_t)b & ~(uintptr_t)SLAB_TAG)) {
+      *link = b[1];
+      vm->pool_nfree[k]--;
+    } else {
+      link = &b[1];
+    }
+  }
+  for (size_t j = 0; j < n; j++)
+    if (slabs[j].free == per_slab) pool_release_slab(vm, slabs[j].index);
+}
+
+/* Raw buffers are freed one by one as their owners go, not swept, so their empty slabs
+** are found by counting a free list's blocks per slab: only for a list that holds a
+** quarter of its kind's carved blocks or more, which bounds the walk to lists that could
+** free something. */
+static void release_raw_slabs(VM *vm) {
+  SlabCount *slabs = NULL;
+  for (size_t k = POOL_CLASSES; k < 2 * POOL_CLASSES; k++) {
+    if (vm->pool_nfree[k] < POOL_SLAB / kind_block(k)) continue; /* not one slab's worth */
+    if (!slabs && !(slabs = malloc(vm->pool_nslabs * sizeof *slabs))) return;
+    release_raw_slabs_of(vm, k, slabs);
+  }
+  free(slabs);
 }
 
 static void sweep(VM *vm) {
-  pool_each(vm, sweep_pooled);
+  for (size_t k = 0; k < POOL_CLASSES; k++) { /* rebuilt by sweep_slab */
+    vm->pool_free[k] = NULL;
+    vm->pool_nfree[k] = 0;
+  }
+  for (size_t i = 0; i < vm->pool_nslabs; i++) {
+    size_t tag = (uintptr_t)vm->pool_slabs[i] & SLAB_TAG;
+    if (tag && tag <= POOL_CLASSES) sweep_slab(vm, i, tag - 1);
+  }
   Obj **link = &vm->objects; /* the malloc'd objects */
   while (*link) {
     Obj *o = *link;
@@ -748,6 +877,7 @@ static void sweep(VM *vm) {
     }
   }
   free_deferred_classes(vm);
+  release_raw_slabs(vm); /* after every owner of a raw buffer that died is freed */
 }
 
 bool asy_gc_free_now(VM *vm, Obj *o) {
@@ -864,6 +994,8 @@ void asy_gc_free_all(VM *vm) {
   vm->pool_nslabs = vm->pool_slab_cap = 0;
   vm->pool_arena = vm->pool_arena_end = NULL;
   memset(vm->pool_free, 0, sizeof vm->pool_free);
+  memset(vm->pool_nfree, 0, sizeof vm->pool_nfree);
+  vm->pool_spare = 0;
   memset(vm->pool_bump, 0, sizeof vm->pool_bump);
   memset(vm->pool_end, 0, sizeof vm->pool_end);
   free(vm->gray);

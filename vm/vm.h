@@ -266,8 +266,10 @@ struct VM {
   /* free blocks by 16-byte size class (gc.c): objects' classes, then raw buffers' */
   void *pool_free[2 * ASY_POOL_CLASSES];
   char *pool_bump[2 * ASY_POOL_CLASSES], *pool_end[2 * ASY_POOL_CLASSES]; /* newest slabs */
+  size_t pool_nfree[2 * ASY_POOL_CLASSES];         /* blocks on each free list */
   void **pool_slabs;   /* the slabs they are carved from, freed at exit */
   size_t pool_nslabs, pool_slab_cap;
+  size_t pool_spare; /* 1 + the pool_slabs index of the first wholly free slab, or 0 */
   char *pool_arena, *pool_arena_end; /* the 2 MiB huge-page arena big heaps' slabs come from */
 
   AsySource *sources; /* every source text loaded (for tracebacks) */
