@@ -54,9 +54,10 @@ bool asy_std_kwargs(VM *vm, const char *fname, ObjDict *kw, const char *const *n
   if (!kw) return true;
   for (size_t i = 0; i < kw->used; i++) {
     DictEntry *e = &kw->entries[i];
-    if (IS_UNDEF(e->key)) continue;
-    int idx = IS_STR(e->key) ? name_index(AS_STR(e->key), names, n) : -1;
-    if (idx < 0) return unexpected_kw(vm, fname, e->key, style);
+    Value name = asy_dict_key(kw, i);
+    if (IS_UNDEF(name)) continue;
+    int idx = IS_STR(name) ? name_index(AS_STR(name), names, n) : -1;
+    if (idx < 0) return unexpected_kw(vm, fname, name, style);
     out[idx] = e->value;
   }
   return true;
@@ -98,15 +99,15 @@ bool asy_std_bind(VM *vm, const char *fname, int argc, Value *args, ObjDict *kw,
   }
   if (kw && used < (int)kw->count) {
     for (size_t j = 0; j < kw->used; j++) {
-      DictEntry *e = &kw->entries[j];
-      if (IS_UNDEF(e->key)) continue;
-      int idx = IS_STR(e->key) ? name_index(AS_STR(e->key), names, n) : -1;
+      Value name = asy_dict_key(kw, j);
+      if (IS_UNDEF(name)) continue;
+      int idx = IS_STR(name) ? name_index(AS_STR(name), names, n) : -1;
       if (idx >= npos_only && idx >= 0 && idx < argc) {
         asy_raise(vm, vm->exc.TypeError, "argument for %s() given by name ('%s') and position (%d)",
                   fname, names[idx], idx + 1);
         return false;
       }
-      if (idx < npos_only) return unexpected_kw(vm, fname, e->key, 0);
+      if (idx < npos_only) return unexpected_kw(vm, fname, name, 0);
     }
   }
   return true;
@@ -143,12 +144,13 @@ bool asy_std_pybind(VM *vm, const char *qualname, int argc, Value *args, ObjDict
   if (kw) {
     for (size_t j = 0; j < kw->used; j++) {
       DictEntry *e = &kw->entries[j];
-      if (IS_UNDEF(e->key)) continue;
-      int idx = IS_STR(e->key) ? name_index(AS_STR(e->key), names, n) : -1;
+      Value name = asy_dict_key(kw, j);
+      if (IS_UNDEF(name)) continue;
+      int idx = IS_STR(name) ? name_index(AS_STR(name), names, n) : -1;
       if (idx < 0) {
-        if (!IS_STR(e->key)) return unexpected_kw(vm, qualname, e->key, 0);
+        if (!IS_STR(name)) return unexpected_kw(vm, qualname, name, 0);
         asy_raise(vm, vm->exc.TypeError, "%s() got an unexpected keyword argument '%s'", qualname,
-                  AS_STR(e->key)->chars);
+                  AS_STR(name)->chars);
         return false;
       }
       if (!IS_UNDEF(out[idx])) {
@@ -574,7 +576,7 @@ static Value bi_vars(VM *vm, int argc, Value *args, ObjDict *kw) {
 static bool add_keys(VM *vm, ObjSet *names, ObjDict *d) {
   if (!d) return true;
   for (size_t i = 0; i < d->used; i++) {
-    Value k = d->entries[i].key;
+    Value k = asy_dict_key(d, i);
     if (IS_UNDEF(k) || !IS_STR(k)) continue;
     if (!asy_set_add(vm, names, k)) return false;
   }
@@ -612,7 +614,7 @@ static bool add_class_attrs(VM *vm, ObjSet *names, ObjClass *c) {
     }
     ObjDict *d = c->dict;
     for (size_t i = 0; d && i < d->used; i++) {
-      Value k = d->entries[i].key;
+      Value k = asy_dict_key(d, i);
       if (IS_UNDEF(k) || !IS_STR(k) || asy_str_equal(AS_STR(k), vm->names.qualname)) continue;
       if (!asy_set_add(vm, names, k)) return false;
     }

@@ -72,8 +72,9 @@ static Value enumerate_new(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (kw) {
     for (size_t i = 0; i < kw->used; i++) {
       DictEntry *e = &kw->entries[i];
-      if (IS_UNDEF(e->key)) continue;
-      const char *k = IS_STR(e->key) ? AS_STR(e->key)->chars : "";
+      Value name = asy_dict_key(kw, i);
+      if (IS_UNDEF(name)) continue;
+      const char *k = IS_STR(name) ? AS_STR(name)->chars : "";
       int idx = strcmp(k, "iterable") == 0 ? 0 : strcmp(k, "start") == 0 ? 1 : -1;
       if (idx < 0 || idx < argc)
         return asy_raise(vm, vm->exc.TypeError,
@@ -251,13 +252,14 @@ static Value reversed_dict_next(VM *vm, ObjIter *it) {
       it->i--;
       continue;
     }
-    DictEntry *e = &d->entries[it->i--];
-    if (IS_UNDEF(e->key)) continue;
+    size_t ix = (size_t)it->i--;
+    Value key = asy_dict_key(d, ix);
+    if (IS_UNDEF(key)) continue;
     switch (it->step) {
-    case 0: return e->key;
-    case 1: return e->value;
+    case 0: return key;
+    case 1: return d->entries[ix].value;
     default: {
-      Value kv[2] = {e->key, e->value};
+      Value kv[2] = {key, d->entries[ix].value};
       return OBJ_VAL(asy_tuple_from(vm, 2, kv));
     }
     }

@@ -309,12 +309,13 @@ static bool encode_dict(Encoder *e, Value v, int depth) {
   ObjList *items = asy_list_new(vm, 2 * d->count);
   for (size_t i = 0; i < d->used; i++) {
     DictEntry *en = &d->entries[i];
-    if (IS_UNDEF(en->key)) continue;
+    Value key = asy_dict_key(d, i);
+    if (IS_UNDEF(key)) continue;
     if (e->sort_keys) {
-      Value kv[2] = {en->key, en->value};
+      Value kv[2] = {key, en->value};
       asy_list_append(vm, items, OBJ_VAL(asy_tuple_from(vm, 2, kv)));
     } else {
-      items->items[items->size++] = en->key;
+      items->items[items->size++] = key;
       items->items[items->size++] = en->value;
     }
   }
@@ -419,14 +420,15 @@ static bool encoder_options(VM *vm, Encoder *e, ObjDict *kw) {
   if (kw) {
     for (size_t i = 0; i < kw->used; i++) {
       DictEntry *en = &kw->entries[i];
-      if (IS_UNDEF(en->key)) continue;
+      Value name = asy_dict_key(kw, i);
+      if (IS_UNDEF(name)) continue;
       int idx = -1;
-      for (int j = 0; j < 9 && IS_STR(en->key); j++)
-        if (strcmp(AS_STR(en->key)->chars, names[j]) == 0) idx = j;
+      for (int j = 0; j < 9 && IS_STR(name); j++)
+        if (strcmp(AS_STR(name)->chars, names[j]) == 0) idx = j;
       if (idx < 0) {
         asy_raise(vm, vm->exc.TypeError,
                   "JSONEncoder.__init__() got an unexpected keyword argument '%s'",
-                  IS_STR(en->key) ? AS_STR(en->key)->chars : "?");
+                  IS_STR(name) ? AS_STR(name)->chars : "?");
         return false;
       }
       o[idx] = en->value;
@@ -986,14 +988,15 @@ static Value loads_impl(VM *vm, Value s, ObjDict *kw) {
   if (kw) {
     for (size_t i = 0; i < kw->used; i++) {
       DictEntry *en = &kw->entries[i];
-      if (IS_UNDEF(en->key)) continue;
+      Value name = asy_dict_key(kw, i);
+      if (IS_UNDEF(name)) continue;
       int idx = -1;
-      for (int j = 0; j < 7 && IS_STR(en->key); j++)
-        if (strcmp(AS_STR(en->key)->chars, names[j]) == 0) idx = j;
+      for (int j = 0; j < 7 && IS_STR(name); j++)
+        if (strcmp(AS_STR(name)->chars, names[j]) == 0) idx = j;
       if (idx < 0)
         return asy_raise(vm, vm->exc.TypeError,
                          "JSONDecoder.__init__() got an unexpected keyword argument '%s'",
-                         IS_STR(en->key) ? AS_STR(en->key)->chars : "?");
+                         IS_STR(name) ? AS_STR(name)->chars : "?");
       o[idx] = en->value;
     }
   }

@@ -766,8 +766,9 @@ static Value r_sample(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (kw) {
     for (size_t i = 0; i < kw->used; i++) {
       DictEntry *e = &kw->entries[i];
-      if (IS_UNDEF(e->key)) continue;
-      const char *key = IS_STR(e->key) ? AS_STR(e->key)->chars : "";
+      Value name = asy_dict_key(kw, i);
+      if (IS_UNDEF(name)) continue;
+      const char *key = IS_STR(name) ? AS_STR(name)->chars : "";
       int idx = -1;
       for (int j = 0; j < 3; j++)
         if (strcmp(key, names[j]) == 0) idx = j;

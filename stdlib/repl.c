@@ -360,7 +360,7 @@ static void add_dict_keys(VM *vm, ObjDict *d, char ***list, size_t *n, size_t *c
                           const char *prefix, size_t plen, const char *text) {
   (void)vm;
   for (size_t i = 0; i < d->used; i++) {
-    Value k = d->entries[i].key;
+    Value k = asy_dict_key(d, i);
     if (IS_STR(k) && !IS_UNDEF(d->entries[i].value))
       add_candidate(list, n, cap, prefix, AS_STR(k)->chars, plen, text);
   }

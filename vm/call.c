@@ -140,7 +140,7 @@ static void kw_at(CallArgs *ca, size_t k, Value *name, Value *value) {
     *name = ca->kwnames->items[k];
     *value = ca->kwvalues[k];
   } else {
-    *name = ca->kwdict->entries[k].key;
+    *name = asy_dict_key(ca->kwdict, k);
     *value = ca->kwdict->entries[k].value;
   }
 }

@@ -197,7 +197,7 @@ static bool check_init_kw(VM *vm, ObjException *e, ExcKind kind, ObjDict *kw) {
     return false;
   }
   for (size_t i = 0; i < kw->used; i++) {
-    Value k = kw->entries[i].key;
+    Value k = asy_dict_key(kw, i);
     if (IS_UNDEF(k)) continue;
     bool ok = false;
     if (IS_STR(k))

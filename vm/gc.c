@@ -457,7 +457,7 @@ static void blacken(VM *vm, Obj *o) {
     ObjDict *d = (ObjDict *)o;
     MARK(d->attrs);
     for (size_t i = 0; i < d->used; i++) {
-      MARKV(d->entries[i].key);
+      MARKV(asy_dict_key(d, i));
       MARKV(d->entries[i].value);
     }
     break;
@@ -951,8 +951,9 @@ static void clear_main_globals(VM *vm) {
   for (int pass = 0; pass < 2; pass++) {
     for (size_t i = 0; i < d->used; i++) {
       DictEntry *e = &d->entries[i];
-      if (!IS_STR(e->key) || IS_NONE(e->value)) continue;
-      const char *k = AS_STR(e->key)->chars;
+      Value name = asy_dict_key(d, i);
+      if (!IS_STR(name) || IS_NONE(e->value)) continue;
+      const char *k = AS_STR(name)->chars;
       bool single_underscore = k[0] == '_' && k[1] != '_';
       if (pass == 0 ? single_underscore : strcmp(k, "__builtins__") != 0) e->value = NONE_VAL;
     }

@@ -156,7 +156,7 @@ static int for_each_item(VM *vm, Value mapping, AsyItemFn fn, void *ctx) {
   if (IS_DICT(mapping)) {
     ObjDict *d = AS_DICT(mapping);
     for (size_t i = 0; i < d->used; i++) {
-      Value k = d->entries[i].key;
+      Value k = asy_dict_key(d, i);
       if (IS_UNDEF(k)) continue;
       if (!fn(vm, ctx, k, d->entries[i].value)) return -1;
     }
@@ -247,11 +247,13 @@ bool asy_callex_args(VM *vm, Value func, Value *argtuple, Value *kwdict) {
   }
   if (!IS_UNDEF(*kwdict)) {
     ObjDict *d = AS_DICT(*kwdict);
-    for (size_t i = 0; i < d->used; i++)
-      if (!IS_UNDEF(d->entries[i].key) && !IS_STR(d->entries[i].key)) {
+    for (size_t i = 0; i < d->used; i++) {
+      Value k = asy_dict_key(d, i);
+      if (!IS_UNDEF(k) && !IS_STR(k)) {
         asy_raise(vm, vm->exc.TypeError, "keywords must be strings");
         return false;
       }
+    }
   }
   return true;
 }

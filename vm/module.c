@@ -338,7 +338,7 @@ Value asy_import_star(VM *vm, Value module, ObjDict *ns) {
       d = AS_DICT(dv);
     }
     for (size_t i = 0; i < d->used; i++) {
-      Value k = d->entries[i].key;
+      Value k = asy_dict_key(d, i);
       if (!IS_STR(k) || AS_STR(k)->chars[0] == '_') continue;
       if (!asy_dict_set(vm, ns, k, d->entries[i].value)) return EXC_VAL;
     }

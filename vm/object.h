@@ -120,9 +120,14 @@ typedef struct {
 ** to entry numbers (-1 empty, -2 dummy), in 1, 2 or 4 bytes a slot as the table grows.
 ** A table whose keys are all exact strs keeps no hashes (each key caches its own, as
 ** CPython's unicode-keyed dicts): `hashes` is NULL until another kind of key arrives,
-** then holds entries[i]'s hash at hashes[i]. asy_dict_entry_hash reads either. */
+** then holds entries[i]'s hash at hashes[i]. asy_dict_entry_hash reads either.
+**
+** An entry keeps only its key's payload, 24 bytes where a key Value would make it 32
+** (CPython's str-keyed entry is 16): in a table without hashes every key is a str (the
+** payload is the ObjStr pointer, 0 once deleted); a table with hashes keeps its keys'
+** tags in a byte array after them (asy_dict_key_tags). Read keys with asy_dict_key. */
 typedef struct DictEntry {
-  Value key; /* UNDEF for a deleted entry */
+  uint64_t key; /* VALUE_BITS of the key */
   Value value;
 } DictEntry;
 
@@ -132,7 +137,8 @@ struct ObjDict {
   uint32_t used;       /* entries[] slots used, including deleted ones */
   void *index;         /* index_size slots of int8/int16/int32 after the entries (dict.c) */
   DictEntry *entries;  /* 2/3 of index_size allocated */
-  int64_t *hashes;     /* NULL while every key is an exact str */
+  int64_t *hashes;     /* NULL while every key is an exact str; else a hash for each of
+                          the capacity's entries, then their keys' tags (bytes) */
   ObjDict *attrs;      /* see ObjTuple */
   uint64_t version;    /* layout version: set to a fresh per-VM number (never 0) by
                           every change to the set of keys or their entry positions (insert
@@ -149,6 +155,28 @@ struct ObjDict {
   uint32_t has_room : 1;    /* made with room for its first table after its fields
                                (asy_dict_new_with_room: an instance's attributes) */
 };
+
+/* The number of entries d's table has room for: 2/3 of its index (CPython's
+** USABLE_FRACTION). */
+static inline size_t asy_dict_capacity(const ObjDict *d) { return ((size_t)d->index_size << 1) / 3; }
+
+/* The tags of the keys of a table with hashes, one byte an entry after the hashes. */
+static inline uint8_t *asy_dict_key_tags(const ObjDict *d) {
+  return (uint8_t *)(d->hashes + asy_dict_capacity(d));
+}
+
+/* The key of entry ix: UNDEF for a deleted entry. */
+static inline Value asy_dict_key(const ObjDict *d, size_t ix) {
+  uint64_t bits = d->entries[ix].key;
+  if (!d->hashes) return bits ? VALUE_FROM_BITS(VAL_OBJ, bits) : VALUE_FROM_BITS(VAL_UNDEF, 0);
+  return VALUE_FROM_BITS(asy_dict_key_tags(d)[ix], bits);
+}
+
+/* Is entry ix's key the object o (pointer identity)? */
+static inline bool asy_dict_key_is(const ObjDict *d, size_t ix, const void *o) {
+  return d->entries[ix].key == (uint64_t)(uintptr_t)o &&
+         (!d->hashes || asy_dict_key_tags(d)[ix] == VAL_OBJ);
+}
 
 /* The key_bloom bit of a key hash (the multiply spreads int hashes too). */
 static inline uint32_t asy_dict_bloom_bit(int64_t hash) {

@@ -213,7 +213,7 @@ ObjStr *asy_suggest_name(VM *vm, ObjStr *name, ObjStr **cands, int n) {
 static void add_dict_keys(Cands *c, ObjDict *d) {
   if (!d) return;
   for (size_t i = 0; i < d->used; i++) {
-    Value k = d->entries[i].key;
+    Value k = asy_dict_key(d, i);
     if (IS_STR(k)) cand_add(c, AS_STR(k)->chars, AS_STR(k)->size);
   }
 }

@@ -86,6 +86,12 @@ typedef struct {
 /* int, bool or float as double. */
 #define AS_NUMBER(v) ((v).tag == VAL_FLOAT ? (v).as.f : (double)AS_INTLIKE(v))
 
+/* A Value's tag and payload apart, and put back together: for compact storage that keeps
+** them in different places (a dict entry's key). */
+#define VALUE_TAG(v) ((ValueTag)(v).tag)
+#define VALUE_BITS(v) ((uint64_t)(v).as.i)
+#define VALUE_FROM_BITS(t, bits) ((Value){.tag = (t), .as.i = (int64_t)(bits)})
+
 /* Identity, as Python's `is`. Immediates compare by value (ints are not cached
 ** objects here, so `x is 5` is true whenever x == 5, a harmless superset); floats
 ** compare bitwise, so 0.0 is not -0.0 and each float("nan") — which gets a payload of

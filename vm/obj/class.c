@@ -553,7 +553,7 @@ static bool class_finish(VM *vm, ObjClass *cls, ObjDict *kw) {
   }
   ObjStr *set_name = intern(vm, "__set_name__");
   for (size_t i = 0; i < cdict->used; i++) {
-    Value k = cdict->entries[i].key, v = cdict->entries[i].value;
+    Value k = asy_dict_key(cdict, i), v = cdict->entries[i].value;
     if (IS_UNDEF(k) || !IS_OBJ_TYPE(v, OBJ_INSTANCE)) continue;
     Value args[2] = {clsv, k};
     Value res = asy_call_method_opt(vm, v, set_name, 2, args);

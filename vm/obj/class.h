@@ -98,8 +98,7 @@ static inline ObjDict *asy_site_dict(const AsyAttrSite *s, Value obj) {
 /* name's entry in d at the site's hint, or NULL. */
 static inline DictEntry *asy_site_hint_entry(const AsyAttrSite *s, ObjDict *d, ObjStr *name) {
   if (!d || s->hint >= d->used) return NULL;
-  DictEntry *e = &d->entries[s->hint];
-  return IS_OBJ(e->key) && AS_OBJ(e->key) == (Obj *)name ? e : NULL;
+  return asy_dict_key_is(d, s->hint, name) ? &d->entries[s->hint] : NULL;
 }
 /* The entry of name at the site's hint in the instance dict (PLAIN, with no class
 ** attribute of that name to weigh) or slot table (SLOTS), or NULL. */

@@ -9,9 +9,10 @@
 ** probed and start over if it changed underneath them.
 **
 ** Memory, as CPython's: index slots are 1, 2 or 4 bytes wide by table size, and a table
-** whose keys are all exact strs stores no hashes (an entry is a key and a value, 32
-** bytes; each str caches its own hash). The first key of another kind gives the table a
-** hashes[] array beside the entries, kept until the dict is cleared.
+** whose keys are all exact strs stores no hashes (an entry is a str pointer and a value,
+** 24 bytes; each str caches its own hash). The first key of another kind gives the table
+** a hashes[] array beside the entries, with a byte for each key's tag after it, kept
+** until the dict is cleared.
 */
 #include <string.h>
 
@@ -34,7 +35,10 @@
 static size_t usable(size_t n) { return (n << 1) / 3; }
 
 /* entries[] (and hashes[]) allocated: 2/3 of the index. */
-static inline size_t capacity_of(const ObjDict *d) { return usable(d->index_size); }
+static inline size_t capacity_of(const ObjDict *d) { return asy_dict_capacity(d); }
+
+/* The bytes of a hashes[] array for cap entries: the hashes, then a tag byte for each. */
+static inline size_t hashes_bytes(size_t cap) { return cap * (sizeof(int64_t) + 1); }
 
 /* Index slots are as narrow as the entry numbers allow, as CPython's: 1 byte up to 128
 ** slots (85 entries), 2 up to 32768, else 4. */
@@ -62,7 +66,16 @@ static inline bool plain_str(VM *vm, Value key) {
 
 /* The hash of live entry ix. */
 static inline int64_t entry_hash(const ObjDict *d, size_t ix) {
-  return d->hashes ? d->hashes[ix] : AS_STR(d->entries[ix].key)->hash;
+  return d->hashes ? d->hashes[ix] : ((ObjStr *)(uintptr_t)d->entries[ix].key)->hash;
+}
+
+/* Store key (and, in a table with hashes, its hash and tag) as entry ix's. */
+static inline void put_key(ObjDict *d, size_t ix, Value key, int64_t hash) {
+  d->entries[ix].key = VALUE_BITS(key);
+  if (d->hashes) {
+    d->hashes[ix] = hash;
+    asy_dict_key_tags(d)[ix] = (uint8_t)VALUE_TAG(key);
+  }
 }
 
 int64_t asy_dict_entry_hash(ObjDict *d, size_t ix) { return entry_hash(d, ix); }
@@ -81,7 +94,7 @@ size_t asy_dict_room_bytes(ObjDict *d) { return d->has_room ? ROOM_BYTES : 0; }
 size_t asy_dict_buffer_bytes(ObjDict *d) {
   size_t cap = capacity_of(d);
   size_t table = table_in_room(d) ? 0 : cap * sizeof(DictEntry) + d->index_size * index_width(d->index_size);
-  return table + (d->hashes ? cap * sizeof(int64_t) : 0);
+  return table + (d->hashes ? hashes_bytes(cap) : 0);
 }
 
 void asy_dict_release(VM *vm, ObjDict *d) {
@@ -90,7 +103,7 @@ void asy_dict_release(VM *vm, ObjDict *d) {
   if (!table_in_room(d))
     asy_pool_realloc(vm, d->entries,
                      cap * sizeof(DictEntry) + d->index_size * index_width(d->index_size), 0);
-  if (d->hashes) ASY_FREE(vm, int64_t, d->hashes, cap);
+  if (d->hashes) asy_realloc(vm, d->hashes, hashes_bytes(cap), 0);
   d->entries = NULL;
   d->hashes = NULL;
   d->index = NULL;
@@ -139,7 +152,8 @@ static bool resize(VM *vm, ObjDict *d, size_t minsize, bool may_fail, bool with_
                        : bytes <= ASY_POOL_MAX ? asy_pool_realloc(vm, NULL, 0, bytes)
                                                : alloc(vm, NULL, 0, bytes);
   void *index = entries ? (char *)entries + cap * sizeof(DictEntry) : NULL;
-  int64_t *hashes = index && with_hashes ? alloc(vm, NULL, 0, cap * sizeof(int64_t)) : NULL;
+  int64_t *hashes = index && with_hashes ? alloc(vm, NULL, 0, hashes_bytes(cap)) : NULL;
+  uint8_t *tags = hashes ? (uint8_t *)(hashes + cap) : NULL;
   if (!index || (with_hashes && !hashes)) {
     if (entries && !in_room) asy_pool_realloc(vm, entries, bytes, 0);
     asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError));
@@ -149,11 +163,15 @@ static bool resize(VM *vm, ObjDict *d, size_t minsize, bool may_fail, bool with_
   size_t n = 0, mask = size - 1;
   uint32_t bloom = 0;
   for (size_t e = 0; e < d->used; e++) {
-    if (IS_UNDEF(d->entries[e].key)) continue;
+    Value key = asy_dict_key(d, e);
+    if (IS_UNDEF(key)) continue;
     int64_t hash = entry_hash(d, e);
     bloom |= asy_dict_bloom_bit(hash);
     entries[n] = d->entries[e];
-    if (hashes) hashes[n] = hash;
+    if (hashes) {
+      hashes[n] = hash;
+      tags[n] = (uint8_t)VALUE_TAG(key);
+    }
     uint64_t perturb = (uint64_t)hash;
     size_t i = (size_t)hash & mask;
     while (ix_load(index, size, i) != EMPTY) {
@@ -179,13 +197,17 @@ static bool resize(VM *vm, ObjDict *d, size_t minsize, bool may_fail, bool with_
 /* Give a table of str keys its hashes[] (a key of another kind is about to go in). */
 static bool add_hashes(VM *vm, ObjDict *d, bool may_fail) {
   size_t cap = capacity_of(d);
-  int64_t *h =
-      may_fail ? asy_try_realloc(vm, NULL, 0, cap * sizeof(int64_t)) : ASY_ALLOC(vm, int64_t, cap);
+  int64_t *h = (may_fail ? asy_try_realloc : asy_realloc)(vm, NULL, 0, hashes_bytes(cap));
   if (!h) {
     asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError));
     return false;
   }
-  for (size_t i = 0; i < d->used; i++) h[i] = IS_UNDEF(d->entries[i].key) ? 0 : entry_hash(d, i);
+  uint8_t *tags = (uint8_t *)(h + cap);
+  for (size_t i = 0; i < d->used; i++) {
+    bool live = d->entries[i].key != 0; /* (every key a str so far) */
+    h[i] = live ? entry_hash(d, i) : 0;
+    tags[i] = live ? VAL_OBJ : VAL_UNDEF;
+  }
   d->hashes = h;
   return true;
 }
@@ -211,7 +233,7 @@ restart:
     if (ix == DUMMY) {
       if (freeslot < 0) freeslot = (int64_t)i;
     } else {
-      Value k = d->entries[ix].key;
+      Value k = asy_dict_key(d, (size_t)ix);
       if (IS_OBJ(k) && IS_OBJ(key) && AS_OBJ(k) == AS_OBJ(key)) {
         *slot = i;
         return ix;
@@ -232,7 +254,7 @@ restart:
           eq = asy_equal(vm, k, key);
           if (eq < 0) return -2;
           if (d->index_size != saved_size || (size_t)ix >= d->used ||
-              !asy_same(d->entries[ix].key, k))
+              !asy_same(asy_dict_key(d, (size_t)ix), k))
             goto restart;
         }
         if (eq) {
@@ -302,10 +324,8 @@ static bool insert_new(VM *vm, ObjDict *d, Value key, int64_t hash, Value value,
     perturb >>= PERTURB_SHIFT;
     i = (i * 5 + (size_t)perturb + 1) & mask;
   }
-  DictEntry *e = &d->entries[d->used];
-  e->key = key;
-  e->value = value;
-  if (d->hashes) d->hashes[d->used] = hash;
+  d->entries[d->used].value = value;
+  put_key(d, d->used, key, hash);
   SET_IX(d, i, (int32_t)d->used);
   d->used++;
   d->count++;
@@ -334,7 +354,7 @@ bool asy_dict_set(VM *vm, ObjDict *d, Value key, Value value) {
 /* Remove the entry found at (slot, ix). */
 static void remove_at(VM *vm, ObjDict *d, size_t slot, int64_t ix) {
   SET_IX(d, slot, DUMMY);
-  d->entries[ix].key = UNDEF_VAL;
+  put_key(d, (size_t)ix, UNDEF_VAL, 0);
   d->entries[ix].value = UNDEF_VAL;
   d->count--;
   /* Holes stay until the next resize, as in CPython: reusing trailing slots at once
@@ -375,10 +395,10 @@ Value asy_dict_pop(VM *vm, ObjDict *d, Value key) {
     int32_t ix = index[i]; \
     if (ix == EMPTY) return -1; \
     if (ix >= 0) { \
-      Value k = d->entries[ix].key; \
-      if (hashes ? hashes[ix] == hash && IS_STR(k) && \
-                       (AS_STR(k) == key || asy_str_equal(AS_STR(k), key)) \
-                 : AS_STR(k) == key || (AS_STR(k)->hash == hash && asy_str_equal(AS_STR(k), key))) \
+      ObjStr *k = (ObjStr *)(uintptr_t)d->entries[ix].key; \
+      if (hashes ? hashes[ix] == hash && IS_STR(VALUE_FROM_BITS(tags[ix], (uintptr_t)k)) && \
+                       (k == key || asy_str_equal(k, key)) \
+                 : k == key || (k->hash == hash && asy_str_equal(k, key))) \
         return ix; \
     } \
     perturb >>= PERTURB_SHIFT; \
@@ -391,6 +411,7 @@ int64_t asy_dict_find_str(ObjDict *d, ObjStr *key) {
   if (n == 0) return -1;
   int64_t hash = key->hash != -1 ? key->hash : asy_str_hash(key);
   const int64_t *hashes = d->hashes;
+  const uint8_t *tags = hashes ? asy_dict_key_tags(d) : NULL;
   size_t mask = n - 1;
   size_t i = (size_t)hash & mask;
   uint64_t perturb = (uint64_t)hash;
@@ -414,10 +435,10 @@ void asy_dict_set_str(VM *vm, ObjDict *d, ObjStr *key, Value value) {
       int32_t ix = IX(d, i);
       if (ix == EMPTY) break;
       if (ix >= 0) {
-        DictEntry *e = &d->entries[ix];
-        if (IS_STR(e->key) && (AS_STR(e->key) == key || (entry_hash(d, (size_t)ix) == hash &&
-                                                         asy_str_equal(AS_STR(e->key), key)))) {
-          e->value = value;
+        Value k = asy_dict_key(d, (size_t)ix);
+        if (IS_STR(k) && (AS_STR(k) == key || (entry_hash(d, (size_t)ix) == hash &&
+                                               asy_str_equal(AS_STR(k), key)))) {
+          d->entries[ix].value = value;
           return;
         }
       }
@@ -434,10 +455,11 @@ void asy_dict_add_absent_str(VM *vm, ObjDict *d, ObjStr *key, Value value) {
 
 bool asy_dict_next(ObjDict *d, size_t *pos, Value *key, Value *value) {
   while (*pos < d->used) {
-    DictEntry *e = &d->entries[(*pos)++];
-    if (!IS_UNDEF(e->key)) {
-      if (key) *key = e->key;
-      if (value) *value = e->value;
+    size_t ix = (*pos)++;
+    Value k = asy_dict_key(d, ix);
+    if (!IS_UNDEF(k)) {
+      if (key) *key = k;
+      if (value) *value = d->entries[ix].value;
       return true;
     }
   }
@@ -455,8 +477,8 @@ ObjDict *asy_dict_copy(VM *vm, ObjDict *src) {
   /* callers cannot fail (dict.h) */
   resize(vm, d, (size_t)src->count * 3 / 2 + 1, false, src->hashes != NULL);
   for (size_t i = 0; i < src->used; i++) {
-    DictEntry *e = &src->entries[i];
-    if (!IS_UNDEF(e->key)) insert_new(vm, d, e->key, entry_hash(src, i), e->value, false);
+    Value key = asy_dict_key(src, i);
+    if (!IS_UNDEF(key)) insert_new(vm, d, key, entry_hash(src, i), src->entries[i].value, false);
   }
   return d;
 }
@@ -465,17 +487,17 @@ bool asy_dict_merge(VM *vm, ObjDict *d, ObjDict *other, bool override) {
   if (d == other || other->count == 0) return true;
   /* Index by position each time: a user __eq__ may mutate `other` while we insert. */
   for (size_t i = 0; i < other->used; i++) {
-    DictEntry e = other->entries[i];
-    if (IS_UNDEF(e.key)) continue;
+    Value key = asy_dict_key(other, i), value = other->entries[i].value;
+    if (IS_UNDEF(key)) continue;
     int64_t hash = entry_hash(other, i);
-    asy_push_root(vm, e.key);
-    asy_push_root(vm, e.value);
+    asy_push_root(vm, key);
+    asy_push_root(vm, value);
     if (!override) {
-      Value cur = asy_dict_get_hashed(vm, d, e.key, hash);
+      Value cur = asy_dict_get_hashed(vm, d, key, hash);
       if (IS_EXC(cur)) return false;
       if (!IS_UNDEF(cur)) continue;
     }
-    if (!asy_dict_set_hashed(vm, d, e.key, hash, e.value)) return false;
+    if (!asy_dict_set_hashed(vm, d, key, hash, value)) return false;
   }
   return true;
 }
@@ -589,15 +611,15 @@ Value asy_dict_repr(VM *vm, Value dv) {
   asy_buf_put(&b, "{", 1);
   bool first = true;
   for (size_t i = 0; i < d->used; i++) {
-    DictEntry e = d->entries[i];
-    if (IS_UNDEF(e.key)) continue;
-    asy_push_root(vm, e.key);
-    asy_push_root(vm, e.value);
+    Value key = asy_dict_key(d, i), value = d->entries[i].value;
+    if (IS_UNDEF(key)) continue;
+    asy_push_root(vm, key);
+    asy_push_root(vm, value);
     if (!first) asy_buf_put(&b, ", ", 2);
     first = false;
-    if (!asy_buf_repr(vm, &b, e.key)) goto fail;
+    if (!asy_buf_repr(vm, &b, key)) goto fail;
     asy_buf_put(&b, ": ", 2);
-    if (!asy_buf_repr(vm, &b, e.value)) goto fail;
+    if (!asy_buf_repr(vm, &b, value)) goto fail;
   }
   asy_buf_put(&b, "}", 1);
   asy_repr_leave(vm, AS_OBJ(dv));
@@ -612,15 +634,15 @@ int asy_dict_equal(VM *vm, ObjDict *a, ObjDict *b) {
   if (a == b) return 1;
   if (a->count != b->count) return 0;
   for (size_t i = 0; i < a->used; i++) {
-    DictEntry e = a->entries[i];
-    if (IS_UNDEF(e.key)) continue;
-    asy_push_root(vm, e.key);
-    asy_push_root(vm, e.value);
-    Value bv = asy_dict_get_hashed(vm, b, e.key, entry_hash(a, i));
+    Value key = asy_dict_key(a, i), value = a->entries[i].value;
+    if (IS_UNDEF(key)) continue;
+    asy_push_root(vm, key);
+    asy_push_root(vm, value);
+    Value bv = asy_dict_get_hashed(vm, b, key, entry_hash(a, i));
     if (IS_EXC(bv)) return -1;
     if (IS_UNDEF(bv)) return 0;
     asy_push_root(vm, bv);
-    int eq = asy_equal(vm, e.value, bv);
+    int eq = asy_equal(vm, value, bv);
     if (eq <= 0) return eq;
   }
   return 1;
@@ -705,10 +727,9 @@ static Value dict_popitem(VM *vm, int argc, Value *args, ObjDict *kw) {
     return asy_raise_value(vm, exc);
   }
   size_t ix = d->used;
-  while (ix > 0 && IS_UNDEF(d->entries[ix - 1].key)) ix--;
-  DictEntry e = d->entries[ix - 1];
+  while (ix > 0 && IS_UNDEF(asy_dict_key(d, ix - 1))) ix--;
   int64_t hash = entry_hash(d, ix - 1);
-  Value pair[2] = {e.key, e.value};
+  Value pair[2] = {asy_dict_key(d, ix - 1), d->entries[ix - 1].value};
   ObjTuple *t = asy_tuple_from(vm, 2, pair); /* allocate before unlinking: roots the pair */
   size_t mask = d->index_size - 1;
   size_t i = (size_t)hash & mask;
@@ -719,7 +740,7 @@ static Value dict_popitem(VM *vm, int argc, Value *args, ObjDict *kw) {
   }
   remove_at(vm, d, i, (int64_t)(ix - 1));
   /* Trailing holes can be reused at once (keeps popitem O(1) amortised). */
-  while (d->used > 0 && IS_UNDEF(d->entries[d->used - 1].key)) d->used--;
+  while (d->used > 0 && IS_UNDEF(asy_dict_key(d, d->used - 1))) d->used--;
   return OBJ_VAL(t);
 }
 

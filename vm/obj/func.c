@@ -215,9 +215,9 @@ Value asy_kwarg(VM *vm, ObjDict *kw, const char *key) {
   if (!kw || kw->count == 0) return UNDEF_VAL;
   size_t n = strlen(key);
   for (size_t i = 0; i < kw->used; i++) {
-    DictEntry *e = &kw->entries[i];
-    if (IS_STR(e->key) && AS_STR(e->key)->size == n && memcmp(AS_STR(e->key)->chars, key, n) == 0)
-      return e->value;
+    Value name = asy_dict_key(kw, i);
+    if (IS_STR(name) && AS_STR(name)->size == n && memcmp(AS_STR(name)->chars, key, n) == 0)
+      return kw->entries[i].value;
   }
   return UNDEF_VAL;
 }
@@ -229,15 +229,15 @@ bool asy_check_kw(VM *vm, const char *fname, ObjDict *kw, const char *const *all
     return false;
   }
   for (size_t i = 0; i < kw->used; i++) {
-    DictEntry *e = &kw->entries[i];
-    if (IS_UNDEF(e->key)) continue;
+    Value name = asy_dict_key(kw, i);
+    if (IS_UNDEF(name)) continue;
     bool ok = false;
-    for (int k = 0; allowed[k] && IS_STR(e->key); k++)
-      if (strcmp(allowed[k], AS_STR(e->key)->chars) == 0) ok = true;
+    for (int k = 0; allowed[k] && IS_STR(name); k++)
+      if (strcmp(allowed[k], AS_STR(name)->chars) == 0) ok = true;
     if (!ok) {
-      if (IS_STR(e->key))
+      if (IS_STR(name))
         asy_raise(vm, vm->exc.TypeError, "%s() got an unexpected keyword argument '%s'", fname,
-                  AS_STR(e->key)->chars);
+                  AS_STR(name)->chars);
       else asy_raise(vm, vm->exc.TypeError, "keywords must be strings");
       return false;
     }
@@ -257,7 +257,7 @@ bool asy_kwargs(VM *vm, const char *fname, int argc, Value *args, ObjDict *kw,
   for (int i = 0; i < argc; i++) out[i] = args[i];
   if (kw && kw->count) {
     for (size_t e = 0; e < kw->used; e++) {
-      Value k = kw->entries[e].key;
+      Value k = asy_dict_key(kw, e);
       if (IS_UNDEF(k)) continue;
       int found = -1;
       for (int i = posonly; i < nnames; i++)

@@ -136,15 +136,16 @@ static Value dict_next(VM *vm, ObjIter *it) {
   int kind = (int)it->step;
   if (kind == 3) { /* reversed keys */
     while (it->i >= 0) {
-      DictEntry *e = it->i < (int64_t)d->used ? &d->entries[it->i] : NULL;
+      Value key = it->i < (int64_t)d->used ? asy_dict_key(d, (size_t)it->i) : UNDEF_VAL;
       it->i--;
-      if (e && !IS_UNDEF(e->key)) return e->key;
+      if (!IS_UNDEF(key)) return key;
     }
     return exhausted(it);
   }
   while ((size_t)it->i < d->used) {
-    DictEntry *e = &d->entries[it->i++];
-    if (IS_UNDEF(e->key)) continue;
+    size_t ix = (size_t)it->i++;
+    Value key = asy_dict_key(d, ix);
+    if (IS_UNDEF(key)) continue;
     /* c counts the entries still expected: one found beyond them means keys were
     ** deleted and added (same size), which CPython reports. */
     if (AS_INT(it->c) <= 0) {
@@ -152,9 +153,9 @@ static Value dict_next(VM *vm, ObjIter *it) {
       return asy_raise(vm, vm->exc.RuntimeError, "dictionary keys changed during iteration");
     }
     it->c = INT_VAL(AS_INT(it->c) - 1);
-    if (kind == 0) return e->key;
-    if (kind == 1) return e->value;
-    Value pair[2] = {e->key, e->value};
+    if (kind == 0) return key;
+    if (kind == 1) return d->entries[ix].value;
+    Value pair[2] = {key, d->entries[ix].value};
     return OBJ_VAL(asy_tuple_from(vm, 2, pair));
   }
   return exhausted(it);
@@ -265,10 +266,10 @@ int asy_dictview_contains(VM *vm, ObjDictView *v, Value item) {
     return asy_equal(vm, r, AS_TUPLE(item)->items[1]);
   }
   for (size_t i = 0; i < d->used; i++) {
-    DictEntry e = d->entries[i];
-    if (IS_UNDEF(e.key)) continue;
-    asy_push_root(vm, e.value);
-    int eq = asy_equal(vm, e.value, item);
+    if (IS_UNDEF(asy_dict_key(d, i))) continue;
+    Value value = d->entries[i].value;
+    asy_push_root(vm, value);
+    int eq = asy_equal(vm, value, item);
     if (eq != 0) return eq;
   }
   return 0;

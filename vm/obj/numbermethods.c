@@ -428,7 +428,7 @@ static Value i_new(VM *vm, int argc, Value *args, ObjDict *kw) {
     return asy_raise(vm, vm->exc.TypeError, "int expected at most 2 arguments, got %d", argc - 1);
   if (kw && kw->count) {
     for (size_t i = 0; i < kw->used; i++) {
-      Value k = kw->entries[i].key;
+      Value k = asy_dict_key(kw, i);
       if (IS_UNDEF(k)) continue;
       if (IS_STR(k) && !strcmp(AS_STR(k)->chars, "base")) {
         if (!IS_UNDEF(base))

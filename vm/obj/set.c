@@ -315,10 +315,10 @@ bool asy_set_update(VM *vm, ObjSet *s, Value other) {
     if ((s->fill + d->count) * 5 >= s->mask * 3 && !table_resize(vm, s, (s->used + d->count) * 2))
       return false;
     for (size_t i = 0; i < d->used; i++) {
-      DictEntry e = d->entries[i];
-      if (IS_UNDEF(e.key)) continue;
-      asy_push_root(vm, e.key);
-      if (!add_entry(vm, s, e.key, asy_dict_entry_hash(d, i))) return false;
+      Value key = asy_dict_key(d, i);
+      if (IS_UNDEF(key)) continue;
+      asy_push_root(vm, key);
+      if (!add_entry(vm, s, key, asy_dict_entry_hash(d, i))) return false;
     }
     return true;
   }
@@ -467,8 +467,8 @@ static bool symmetric_difference_update(VM *vm, ObjSet *s, Value other) {
   if (IS_DICT(other) && AS_OBJ(other)->cls == vm->types.dict) {
     ObjDict *d = AS_DICT(other);
     for (size_t i = 0; i < d->used; i++) {
-      DictEntry e = d->entries[i];
-      if (!IS_UNDEF(e.key) && !toggle_entry(vm, s, e.key, asy_dict_entry_hash(d, i)))
+      Value key = asy_dict_key(d, i);
+      if (!IS_UNDEF(key) && !toggle_entry(vm, s, key, asy_dict_entry_hash(d, i)))
         return false;
     }
     return true;

@@ -49,7 +49,7 @@ static Value s_maketrans(VM *vm, int argc, Value *args, ObjDict *kw) {
                        "if you give only one argument to maketrans it must be a dict");
     ObjDict *src = AS_DICT(args[0]);
     for (size_t i = 0; i < src->used; i++) {
-      Value k = src->entries[i].key;
+      Value k = asy_dict_key(src, i);
       if (IS_UNDEF(k)) continue;
       Value key;
       if (IS_STR(k)) {
