@@ -19,6 +19,7 @@
 #include "vm/obj/deque.h"
 #include "vm/obj/dict.h"
 #include "vm/obj/str.h"
+#include "vm/obj/tuple.h"
 
 #define GC_MIN_HEAP (4u << 20) /* the least growth between collections (a program starting) */
 
@@ -447,7 +448,7 @@ static void blacken(VM *vm, Obj *o) {
   case OBJ_TUPLE: {
     ObjTuple *t = (ObjTuple *)o;
     mark_values(vm, t->items, t->size);
-    MARK(t->attrs);
+    if (asy_tuple_has_attrs(o->cls)) MARK(*asy_tuple_attrs(t));
     break;
   }
   case OBJ_LIST: {
@@ -640,7 +641,7 @@ static inline size_t obj_size(Obj *o) {
                ? ASY_STR_OBJ_SIZE(((ObjStr *)o)->size)
                : ASY_STR_ATTRS_OFFSET(((ObjStr *)o)->size) + sizeof(ObjDict *);
   case OBJ_BYTES: return sizeof(ObjBytes) + ((ObjBytes *)o)->size + 1;
-  case OBJ_TUPLE: return sizeof(ObjTuple) + ((ObjTuple *)o)->size * sizeof(Value);
+  case OBJ_TUPLE: return asy_tuple_obj_size(((ObjTuple *)o)->size, asy_tuple_has_attrs(o->cls));
   case OBJ_LIST: return sizeof(ObjList);
   case OBJ_DICT: return sizeof(ObjDict) + asy_dict_room_bytes((ObjDict *)o);
   case OBJ_SET: return sizeof(ObjSet);
@@ -749,7 +750,7 @@ static void free_object(VM *vm, Obj *o) {
 }
 
 /* Free o, or, if it is a class, put it on the (empty after marking) gray stack to be
-** freed last: freeing a str or an instance reads its class (obj_size), which may die in
+** freed last: freeing a str, tuple or instance reads its class (obj_size), which may die in
 ** the same sweep and lies anywhere in the slabs. */
 static inline void free_classes_last(VM *vm, Obj *o) {
   if (o->type == OBJ_CLASS && (vm->gray_count < vm->gray_capacity || gray_grow(vm))) {

@@ -15,6 +15,7 @@
 #include "vm/obj/list.h" /* asy_list_extend */
 #include "vm/obj/set.h"
 #include "vm/obj/str.h"
+#include "vm/obj/tuple.h" /* asy_tuple_try_from */
 
 /* True if v's type offers no iteration at all (the pending TypeError came from that,
 ** not from a user __iter__), so the caller may reword the error as CPython does. */
@@ -217,7 +218,9 @@ bool asy_callex_args(VM *vm, Value func, Value *argtuple, Value *kwdict) {
   Value a = *argtuple;
   if (!IS_TUPLE(a)) {
     if (IS_LIST(a)) {
-      *argtuple = OBJ_VAL(asy_tuple_from(vm, AS_LIST(a)->size, AS_LIST(a)->items));
+      ObjTuple *t = asy_tuple_try_from(vm, vm->types.tuple, AS_LIST(a)->size, AS_LIST(a)->items);
+      if (!t) return false;
+      *argtuple = OBJ_VAL(t);
     } else {
       ObjList *l = asy_list_new(vm, 0);
       Value it = asy_iter(vm, a);
@@ -236,7 +239,9 @@ bool asy_callex_args(VM *vm, Value func, Value *argtuple, Value *kwdict) {
         if (IS_UNDEF(v)) break;
         asy_list_append(vm, l, v);
       }
-      *argtuple = OBJ_VAL(asy_tuple_from(vm, l->size, l->items));
+      ObjTuple *t = asy_tuple_try_from(vm, vm->types.tuple, l->size, l->items);
+      if (!t) return false;
+      *argtuple = OBJ_VAL(t);
     }
   }
   Value k = *kwdict;

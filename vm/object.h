@@ -66,6 +66,9 @@ struct Obj {
   uint8_t marked;
   uint8_t finalized; /* the collector already ran (or queued) its finalizer (finalize.c) */
   uint8_t pool;      /* gc.c: 1 + the small-object size class it came from, 0 = malloc */
+  uint32_t aux;      /* per-type use of the word the alignment of cls leaves: a tuple's
+                        item count (ObjTuple.size); 0 in every other type. A real field,
+                        not padding, so no store to the header may clobber it. */
   ObjClass *cls;     /* type(x) */
 };
 
@@ -94,16 +97,27 @@ typedef struct {
   uint8_t data[]; /* NUL-terminated for convenience */
 } ObjBytes;
 
-/* `attrs` in tuple, list, dict and set: the __dict__ of an instance of a user subclass
-** (class Env(dict): ... self.outer = x), created on first use; NULL otherwise. */
-/* A tuple's hash is computed at each use, as CPython 3.13's: a cached one cost 8 bytes
-** a tuple, and a 2-tuple is a 64-byte block without it (80 with). */
+/* `attrs` in list, dict and set: the __dict__ of an instance of a user subclass
+** (class Env(dict): ... self.outer = x), created on first use; NULL otherwise. A tuple
+** keeps it after its items instead, only when its class is a user subclass
+** (asy_tuple_attrs, tuple.h). */
+/* A tuple is its 16-byte header and its items: (1, 2) is a 48-byte block (CPython's 56
+** bytes take 64). The item count is the header's spare word (Obj.aux), so a tuple has at
+** most ASY_TUPLE_MAX items (tuple.h); the anonymous union names that word `size`, so
+** t->size and t->obj.aux are one uint32_t and t->obj is still the whole header. Its hash
+** is computed at each use, as CPython 3.13's: a cached one would cost 16 bytes a pair. */
 struct ObjTuple {
-  Obj obj;
-  size_t size;
-  ObjDict *attrs;
+  union {
+    Obj obj;
+    struct {
+      uint8_t obj_head_[offsetof(Obj, aux)]; /* type .. pool: reach them as t->obj */
+      uint32_t size;                         /* = obj.aux */
+    };
+  };
   Value items[];
 };
+_Static_assert(sizeof(Obj) == 16 && sizeof(ObjTuple) == sizeof(Obj), "tuple header");
+_Static_assert(offsetof(ObjTuple, size) == offsetof(Obj, aux), "ObjTuple.size is Obj.aux");
 
 typedef struct {
   Obj obj;

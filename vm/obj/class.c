@@ -719,7 +719,7 @@ static ObjDict *instance_dict(VM *vm, Value obj, bool create) {
                      : o->type == OBJ_DICT   ? &((ObjDict *)o)->attrs
                      : o->type == OBJ_SET    ? &((ObjSet *)o)->attrs
                      : o->type == OBJ_FUTURE ? &((ObjFuture *)o)->attrs
-                                             : &((ObjTuple *)o)->attrs;
+                                             : asy_tuple_attrs((ObjTuple *)o);
     if (!*slot && create) {
       ObjDict *d = asy_dict_new(vm);
       *slot = d;

@@ -408,7 +408,8 @@ static Value tuple_repeat(VM *vm, ObjTuple *t, int64_t n) {
   if (n <= 0 || t->size == 0) return OBJ_VAL(asy_tuple_new(vm, 0));
   size_t total;
   if (!repeat_total(vm, t->size, n, &total)) return EXC_VAL;
-  ObjTuple *r = asy_tuple_new(vm, total);
+  ObjTuple *r = asy_tuple_try_new(vm, vm->types.tuple, total);
+  if (!r) return EXC_VAL;
   asy_list_repeat_into(r->items, t->items, t->size, (size_t)n);
   return OBJ_VAL(r);
 }
@@ -502,7 +503,8 @@ Value asy_builtin_binary(VM *vm, int op, Value a, Value b, bool inplace) {
       ObjTuple *x = AS_TUPLE(a), *y = AS_TUPLE(b);
       if (y->size == 0 && x->obj.cls == vm->types.tuple) return a;
       if (x->size == 0 && y->obj.cls == vm->types.tuple) return b;
-      ObjTuple *r = asy_tuple_new(vm, x->size + y->size);
+      ObjTuple *r = asy_tuple_try_new(vm, vm->types.tuple, (size_t)x->size + y->size);
+      if (!r) return EXC_VAL;
       if (x->size) memcpy(r->items, x->items, x->size * sizeof(Value));
       if (y->size) memcpy(r->items + x->size, y->items, y->size * sizeof(Value));
       return OBJ_VAL(r);

@@ -1,6 +1,8 @@
 /*
 ** tuple.c — the tuple type: construction, CPython's hash, indexing, methods.
 */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vm/except.h"
@@ -12,13 +14,37 @@
 #include "vm/obj/list.h"
 #include "vm/obj/protocol.h"
 #include "vm/obj/range.h"
+#include "vm/obj/str.h"
 #include "vm/obj/tuple.h"
 
-ObjTuple *asy_tuple_new(VM *vm, size_t size) {
-  ObjTuple *t = (ObjTuple *)asy_alloc_obj(vm, sizeof(ObjTuple) + size * sizeof(Value), OBJ_TUPLE,
-                                          vm->types.tuple);
+/* A fresh zeroed block as a tuple of `size` Nones (its __dict__ slot, if any, stays NULL). */
+static ObjTuple *tuple_init(ObjTuple *t, size_t size) {
+  t->size = (uint32_t)size; /* callers keep to ASY_TUPLE_MAX */
   for (size_t i = 0; i < size; i++) t->items[i] = NONE_VAL;
-  t->size = size;
+  return t;
+}
+
+ObjTuple *asy_tuple_new(VM *vm, size_t size) {
+  if (size > ASY_TUPLE_MAX) { /* the header's 32-bit count; a wrapped one would be worse */
+    fputs("asy: tuple too large\n", stderr);
+    abort();
+  }
+  Obj *o = asy_alloc_obj(vm, asy_tuple_obj_size(size, false), OBJ_TUPLE, vm->types.tuple);
+  return tuple_init((ObjTuple *)o, size);
+}
+
+ObjTuple *asy_tuple_try_new(VM *vm, ObjClass *cls, size_t size) {
+  if (size > ASY_TUPLE_MAX || asy_alloc_too_big(size, sizeof(Value)))
+    return asy_memory_error(vm), NULL;
+  Obj *o =
+      asy_try_alloc_obj(vm, asy_tuple_obj_size(size, asy_tuple_has_attrs(cls)), OBJ_TUPLE, cls);
+  if (!o) return asy_memory_error(vm), NULL;
+  return tuple_init((ObjTuple *)o, size);
+}
+
+ObjTuple *asy_tuple_try_from(VM *vm, ObjClass *cls, size_t size, const Value *items) {
+  ObjTuple *t = asy_tuple_try_new(vm, cls, size);
+  if (t && size) memcpy(t->items, items, size * sizeof(Value));
   return t;
 }
 
@@ -28,15 +54,24 @@ ObjTuple *asy_tuple_from(VM *vm, size_t size, const Value *items) {
   return t;
 }
 
-Value asy_tuple_from_iterable(VM *vm, Value iterable) {
-  /* Exact lists and tuples only: a subclass may define __iter__ (CPython's PySequence_Tuple). */
+/* tuple(iterable) as a new tuple of class cls: exact lists and tuples are copied, anything
+** else iterated (a subclass may define __iter__, as CPython's PySequence_Tuple knows). */
+static Value tuple_from_iterable_cls(VM *vm, ObjClass *cls, Value iterable) {
   ObjClass *c = IS_OBJ(iterable) ? AS_OBJ(iterable)->cls : NULL;
-  if (c == vm->types.tuple) return iterable;
-  if (c == vm->types.list)
-    return OBJ_VAL(asy_tuple_from(vm, AS_LIST(iterable)->size, AS_LIST(iterable)->items));
-  Value l = asy_list_from_iterable(vm, iterable);
-  if (IS_EXC(l)) return l;
-  return OBJ_VAL(asy_tuple_from(vm, AS_LIST(l)->size, AS_LIST(l)->items));
+  Value l = iterable;
+  if (c != vm->types.list && c != vm->types.tuple) {
+    l = asy_list_from_iterable(vm, iterable);
+    if (IS_EXC(l)) return l;
+  }
+  ObjTuple *t = c == vm->types.tuple
+                    ? asy_tuple_try_from(vm, cls, AS_TUPLE(l)->size, AS_TUPLE(l)->items)
+                    : asy_tuple_try_from(vm, cls, AS_LIST(l)->size, AS_LIST(l)->items);
+  return t ? OBJ_VAL(t) : EXC_VAL;
+}
+
+Value asy_tuple_from_iterable(VM *vm, Value iterable) {
+  if (IS_OBJ(iterable) && AS_OBJ(iterable)->cls == vm->types.tuple) return iterable;
+  return tuple_from_iterable_cls(vm, vm->types.tuple, iterable);
 }
 
 Value asy_tuple_repr(VM *vm, Value tv) {
@@ -111,21 +146,20 @@ static Value tuple_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
   if (argc < 1 || !IS_CLASS(args[0]))
     return asy_raise(vm, vm->exc.TypeError, "tuple.__new__(X): X is not a type object");
   ObjClass *cls = AS_CLASS(args[0]);
+  /* A tuple classed int or a plain class would meet code that trusts that class's layout. */
+  if (!asy_is_subclass(cls, vm->types.tuple))
+    return asy_raise(vm, vm->exc.TypeError, "tuple.__new__(%s): %s is not a subtype of tuple",
+                     cls->name->chars, cls->name->chars);
   if (kw && kw->count && cls == vm->types.tuple)
     return asy_raise(vm, vm->exc.TypeError, "tuple() takes no keyword arguments");
   if (argc > 2)
     return asy_raise(vm, vm->exc.TypeError, "tuple expected at most 1 argument, got %d", argc - 1);
-  Value t;
-  if (argc == 1) t = OBJ_VAL(asy_tuple_new(vm, 0));
-  else t = asy_tuple_from_iterable(vm, args[1]);
-  if (IS_EXC(t)) return t;
-  if (cls != vm->types.tuple) {
-    ObjTuple *src = AS_TUPLE(t);
-    ObjTuple *r = asy_tuple_from(vm, src->size, src->items);
-    r->obj.cls = cls;
-    return OBJ_VAL(r);
+  if (argc == 1) {
+    ObjTuple *t = asy_tuple_try_new(vm, cls, 0);
+    return t ? OBJ_VAL(t) : EXC_VAL;
   }
-  return t;
+  if (cls == vm->types.tuple) return asy_tuple_from_iterable(vm, args[1]);
+  return tuple_from_iterable_cls(vm, cls, args[1]);
 }
 
 static Value tuple_index(VM *vm, int argc, Value *args, ObjDict *kw) {
