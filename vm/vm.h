@@ -258,6 +258,7 @@ struct VM {
   Obj *objects; /* the malloc'd objects (the pooled ones are in pool_slabs) */
   size_t bytes_allocated, next_gc;
   size_t gc_live; /* bytes that survived the last collection */
+  size_t malloc_freed; /* bytes of malloc'd buffers freed since malloc_trim last ran */
   bool gc_stress; /* ASY_GC_STRESS=1: collect on every allocation */
   int gc_paused;  /* > 0: no collection (while building the VM) */
   Obj **gray;
