@@ -193,14 +193,16 @@ static void pool_record(VM *vm, char *p, size_t tag) {
 }
 
 /* A 64 KiB slab for pool kind k: a spare one, or cut from the current arena. Only the
-** pages a program touches become resident, except that once the pool holds 32 MiB the
-** arenas are huge pages, so a program holding many objects (a million tasks) takes one
-** page fault per 2 MiB, not per 4 KiB (spawn's system time 0.5 -> 0.2 s). Not sooner: a
-** huge page is resident as a whole once touched, up to 2 MiB of unused arena each (0.8 MB
-** of strings_dicts's peak when it was 4 MiB). The arena is shared by all the size
-** classes: a huge slab per class would leave up to sixteen of them mostly empty
-** (strings_dicts peaked 18 MB higher that way). */
-enum { HUGE_PAGES_FROM = 32u << 20 };
+** pages a program touches become resident. Page faults are dear (on this project's VMs
+** much of a growing heap's time: float takes 0.10 s with huge pages from 4 MiB, 0.17 s
+** with a fault per 4 KiB page, 0.14 s with a slab's pages faulted in by one call), so once
+** the pool holds 4 MiB a new slab's pages are faulted in together, and from 32 MiB the
+** arenas are huge pages, one fault per 2 MiB (spawn's system time 0.5 -> 0.2 s). Huge
+** pages not sooner: one is resident as a whole once touched, up to 2 MiB of unused arena
+** (about 1 MB of strings_dicts's peak). The arena is shared by all the size classes: a
+** huge slab per class would leave up to sixteen of them mostly empty (strings_dicts
+** peaked 18 MB higher that way). */
+enum { POPULATE_FROM = 4u << 20, HUGE_PAGES_FROM = 32u << 20 };
 static char *pool_new_slab(VM *vm, size_t k) {
   if (vm->pool_spare) { /* a slab a collection found wholly free (pool_release_slab) */
     size_t i = vm->pool_spare - 1;
@@ -223,6 +225,11 @@ static char *pool_new_slab(VM *vm, size_t k) {
   }
   char *slab = vm->pool_arena;
   vm->pool_arena += POOL_SLAB;
+#ifdef MADV_POPULATE_WRITE
+  size_t pooled = vm->pool_nslabs * POOL_SLAB;
+  if (pooled >= POPULATE_FROM && pooled < HUGE_PAGES_FROM)
+    (void)madvise(slab, POOL_SLAB, MADV_POPULATE_WRITE); /* (older kernels: EINVAL, no harm) */
+#endif
   pool_record(vm, slab, k + 1);
   return slab;
 }

@@ -137,6 +137,15 @@ bool asy_list_extend(VM *vm, ObjList *l, Value iterable) {
     /* exactly: growth by halves could overshoot RAM */
     if (l->size + n > l->capacity && !asy_list_reserve(vm, l, l->size + n)) return false;
   }
+  /* A dict or a view of one knows its length (CPython's length hint): no growth by halves
+  ** past it (sorted(d.items()) of 44,488 items). A key hook may still change the dict,
+  ** so the loop below grows as it must. */
+  if (IS_DICT(iterable) && ic == vm->types.dict) {
+    if (!asy_list_reserve(vm, l, l->size + AS_DICT(iterable)->count)) return false;
+  } else if (IS_OBJ_TYPE(iterable, OBJ_DICTVIEW)) {
+    if (!asy_list_reserve(vm, l, l->size + (size_t)asy_dictview_len((ObjDictView *)AS_OBJ(iterable))))
+      return false;
+  }
   Value it = asy_iter(vm, iterable);
   if (IS_EXC(it)) return false;
   for (;;) {
@@ -851,11 +860,21 @@ Value asy_list_sort(VM *vm, ObjList *list, Value key, bool reverse) {
     failed = !timsort(&s);
     if (reverse) reverse_idx(idx, n);
     /* Apply the permutation (also after a failed compare: CPython leaves the list
-    ** partially sorted) through a rooted scratch list. */
-    ObjList *out = asy_list_new(vm, n);
-    for (size_t i = 0; i < n; i++) out->items[i] = vals->items[idx[i]];
-    out->size = n;
-    memcpy(vals->items, out->items, n * sizeof(Value));
+    ** partially sorted) in place, cycle by cycle: position i takes the item at idx[i].
+    ** Nothing allocates here, so the one item held in a local cannot be collected. */
+    for (size_t i = 0; i < n; i++) {
+      if (idx[i] == i) continue;
+      Value first = vals->items[i];
+      size_t j = i;
+      while (idx[j] != i) {
+        size_t from = idx[j];
+        vals->items[j] = vals->items[from];
+        idx[j] = j;
+        j = from;
+      }
+      vals->items[j] = first;
+      idx[j] = j;
+    }
     free(idx);
     free(tmp);
   }
