@@ -418,6 +418,10 @@ ObjClass *asy_class_of(VM *vm, Value v);
 /* isinstance(v, cls) / issubclass(sub, cls) for a single class. */
 bool asy_isinstance(VM *vm, Value v, ObjClass *cls);
 bool asy_is_subclass(ObjClass *sub, ObjClass *cls);
+/* The class base.__new__ was given as args[0] (CPython's checks: a class, and base or a
+** subclass of it, so no object gets a class whose layout it lacks), or NULL with
+** TypeError raised. */
+ObjClass *asy_new_subtype(VM *vm, int argc, const Value *args, ObjClass *base);
 /* Look `name` up along the MRO of cls (no descriptor binding). UNDEF if absent. */
 Value asy_class_lookup(ObjClass *cls, ObjStr *name);
 /* Set sys.setrecursionlimit's limit, and every fiber's frame_end from it. */

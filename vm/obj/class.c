@@ -62,6 +62,26 @@ const char *asy_arg_type_name(VM *vm, Value v) {
   return IS_NONE(v) ? "None" : asy_type_name(vm, v);
 }
 
+ObjClass *asy_new_subtype(VM *vm, int argc, const Value *args, ObjClass *base) {
+  const char *b = base->name->chars;
+  if (argc < 1) {
+    asy_raise(vm, vm->exc.TypeError, "%s.__new__(): not enough arguments", b);
+    return NULL;
+  }
+  if (!IS_CLASS(args[0])) {
+    asy_raise(vm, vm->exc.TypeError, "%s.__new__(X): X is not a type object (%s)", b,
+              asy_type_name(vm, args[0]));
+    return NULL;
+  }
+  ObjClass *c = AS_CLASS(args[0]);
+  if (!asy_is_subclass(c, base)) {
+    asy_raise(vm, vm->exc.TypeError, "%s.__new__(%s): %s is not a subtype of %s", b,
+              c->name->chars, c->name->chars, b);
+    return NULL;
+  }
+  return c;
+}
+
 bool asy_is_subclass(ObjClass *sub, ObjClass *cls) {
   if (!sub || !cls) return false;
   ObjClass *c = sub;

@@ -669,10 +669,10 @@ Value asy_dict_getitem(VM *vm, ObjDict *d, Value key) {
 
 static Value dict_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
-  if (argc < 1 || !IS_CLASS(args[0]))
-    return asy_raise(vm, vm->exc.TypeError, "dict.__new__(X): X is not a type object");
+  ObjClass *cls = asy_new_subtype(vm, argc, args, vm->types.dict);
+  if (!cls) return EXC_VAL;
   ObjDict *d = asy_dict_new(vm);
-  d->obj.cls = AS_CLASS(args[0]);
+  d->obj.cls = cls;
   return OBJ_VAL(d);
 }
 

@@ -898,10 +898,10 @@ Value asy_list_sort(VM *vm, ObjList *list, Value key, bool reverse) {
 
 static Value list_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
-  if (argc < 1 || !IS_CLASS(args[0]))
-    return asy_raise(vm, vm->exc.TypeError, "list.__new__(X): X is not a type object");
+  ObjClass *cls = asy_new_subtype(vm, argc, args, vm->types.list);
+  if (!cls) return EXC_VAL;
   ObjList *l = asy_list_new(vm, 0);
-  l->obj.cls = AS_CLASS(args[0]);
+  l->obj.cls = cls;
   return OBJ_VAL(l);
 }
 

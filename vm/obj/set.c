@@ -616,9 +616,8 @@ static Value key_error(VM *vm, Value key) {
 
 static Value set_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
   (void)kw;
-  if (argc < 1 || !IS_CLASS(args[0]))
-    return asy_raise(vm, vm->exc.TypeError, "set.__new__(X): X is not a type object");
-  return OBJ_VAL(asy_set_new(vm, AS_CLASS(args[0])));
+  ObjClass *cls = asy_new_subtype(vm, argc, args, vm->types.set);
+  return cls ? OBJ_VAL(asy_set_new(vm, cls)) : EXC_VAL;
 }
 
 static Value set_init(VM *vm, int argc, Value *args, ObjDict *kw) {
@@ -633,9 +632,8 @@ static Value set_init(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 static Value frozenset_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (argc < 1 || !IS_CLASS(args[0]))
-    return asy_raise(vm, vm->exc.TypeError, "frozenset.__new__(X): X is not a type object");
-  ObjClass *cls = AS_CLASS(args[0]);
+  ObjClass *cls = asy_new_subtype(vm, argc, args, vm->types.frozenset);
+  if (!cls) return EXC_VAL;
   if (kw && kw->count && cls == vm->types.frozenset)
     return asy_raise(vm, vm->exc.TypeError, "frozenset() takes no keyword arguments");
   if (argc > 2)

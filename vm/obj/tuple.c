@@ -143,13 +143,8 @@ Value asy_tuple_getitem(VM *vm, ObjTuple *t, Value key) {
 /* ---- methods ------------------------------------------------------------------- */
 
 static Value tuple_new_(VM *vm, int argc, Value *args, ObjDict *kw) {
-  if (argc < 1 || !IS_CLASS(args[0]))
-    return asy_raise(vm, vm->exc.TypeError, "tuple.__new__(X): X is not a type object");
-  ObjClass *cls = AS_CLASS(args[0]);
-  /* A tuple classed int or a plain class would meet code that trusts that class's layout. */
-  if (!asy_is_subclass(cls, vm->types.tuple))
-    return asy_raise(vm, vm->exc.TypeError, "tuple.__new__(%s): %s is not a subtype of tuple",
-                     cls->name->chars, cls->name->chars);
+  ObjClass *cls = asy_new_subtype(vm, argc, args, vm->types.tuple);
+  if (!cls) return EXC_VAL;
   if (kw && kw->count && cls == vm->types.tuple)
     return asy_raise(vm, vm->exc.TypeError, "tuple() takes no keyword arguments");
   if (argc > 2)
