@@ -398,7 +398,10 @@ static bool define_slots(VM *vm, ObjClass *c, ObjTuple *bases) {
     m->fset = OBJ_VAL(c);
     asy_dict_set_str(vm, c->dict, name, OBJ_VAL(m));
   }
-  if (has_dict || c->layout != OBJ_INSTANCE || (c->flags & CLASS_BOXED)) return true;
+  if (has_dict || (c->flags & CLASS_BOXED)) return true;
+  /* A subclass of a built-in container gets no __dict__ from `__slots__ = ()` (namedtuple
+  ** classes); slot names on one keep their storage in its dict. */
+  if (c->layout != OBJ_INSTANCE && (c->flags & CLASS_HAS_SLOTS)) return true;
   /* no __dict__ only when every base lacks one too */
   size_t nb = bases ? bases->size : 1;
   for (size_t i = 0; i < nb; i++) {
@@ -734,7 +737,7 @@ static ObjDict *instance_dict(VM *vm, Value obj, bool create) {
   case OBJ_FUTURE: {
     /* Instances of user subclasses of the containers and futures have a __dict__ too. */
     Obj *o = AS_OBJ(obj);
-    if (o->cls->flags & CLASS_BUILTIN) return NULL;
+    if (o->cls->flags & (CLASS_BUILTIN | CLASS_SLOTS)) return NULL;
     ObjDict **slot = o->type == OBJ_LIST     ? &((ObjList *)o)->attrs
                      : o->type == OBJ_DICT   ? &((ObjDict *)o)->attrs
                      : o->type == OBJ_SET    ? &((ObjSet *)o)->attrs
