@@ -828,7 +828,8 @@ static int slab_count_order(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-/* The entry of the slab holding block b, among n sorted by address. */
+/* The entry of the slab holding block b among n sorted by address, or NULL (a block of
+** the kind's newest slab, which is not among them). */
 static SlabCount *slab_of(SlabCount *slabs, size_t n, const void *b) {
   uintptr_t base = (uintptr_t)b & ~(uintptr_t)SLAB_TAG;
   size_t lo = 0, hi = n;
@@ -837,7 +838,7 @@ static SlabCount *slab_of(SlabCount *slabs, size_t n, const void *b) {
     if (slabs[mid].base < base) lo = mid + 1;
     else hi = mid;
   }
-  return &slabs[lo];
+  return lo < n && slabs[lo].base == base ? &slabs[lo] : NULL;
 }
 
 static void release_raw_slabs_of(VM *vm, size_t k, SlabCount *slabs) {
@@ -852,13 +853,16 @@ static void release_raw_slabs_of(VM *vm, size_t k, SlabCount *slabs) {
   qsort(slabs, n, sizeof *slabs, slab_count_order);
   for (void **b = vm->pool_free[k]; b; b = b[1]) {
     SlabCount *c = slab_of(slabs, n, b);
-    if (c < slabs + n && c->base == ((uintptr_t)b & ~(uintptr_t)SLAB_TAG)) c->free++;
+    if (c) c->free++;
   }
+  size_t empty = 0;
+  for (size_t j = 0; j < n; j++) empty += slabs[j].free == per_slab;
+  if (!empty) return; /* nothing to take off the list */
   void **link = (void **)&vm->pool_free[k];
   while (*link) {
     void **b = *link;
     SlabCount *c = slab_of(slabs, n, b);
-    if (c < slabs + n && c->free == per_slab && c->base == ((uintptr_t)b & ~(uintptr_t)SLAB_TAG)) {
+    if (c && c->free == per_slab) {
       *link = b[1];
       vm->pool_nfree[k]--;
     } else {

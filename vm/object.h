@@ -170,9 +170,12 @@ struct ObjDict {
                                (asy_dict_new_with_room: an instance's attributes) */
 };
 
-/* The number of entries d's table has room for: 2/3 of its index (CPython's
+/* The entries a table of index_size slots has room for: 2/3 of them (CPython's
 ** USABLE_FRACTION). */
-static inline size_t asy_dict_capacity(const ObjDict *d) { return ((size_t)d->index_size << 1) / 3; }
+static inline size_t asy_dict_usable(size_t index_size) { return (index_size << 1) / 3; }
+
+/* The number of entries d's table has room for. */
+static inline size_t asy_dict_capacity(const ObjDict *d) { return asy_dict_usable(d->index_size); }
 
 /* The tags of the keys of a table with hashes, one byte an entry after the hashes. */
 static inline uint8_t *asy_dict_key_tags(const ObjDict *d) {

@@ -31,12 +31,6 @@
 #define PERTURB_SHIFT 5
 #define MIN_INDEX 8
 
-/* CPython's USABLE_FRACTION: a table of n slots holds at most 2n/3 entries. */
-static size_t usable(size_t n) { return (n << 1) / 3; }
-
-/* entries[] (and hashes[]) allocated: 2/3 of the index. */
-static inline size_t capacity_of(const ObjDict *d) { return asy_dict_capacity(d); }
-
 /* The bytes of a hashes[] array for cap entries: the hashes, then a tag byte for each. */
 static inline size_t hashes_bytes(size_t cap) { return cap * (sizeof(int64_t) + 1); }
 
@@ -92,13 +86,13 @@ static inline bool table_in_room(ObjDict *d) {
 size_t asy_dict_room_bytes(ObjDict *d) { return d->has_room ? ROOM_BYTES : 0; }
 
 size_t asy_dict_buffer_bytes(ObjDict *d) {
-  size_t cap = capacity_of(d);
+  size_t cap = asy_dict_capacity(d);
   size_t table = table_in_room(d) ? 0 : cap * sizeof(DictEntry) + d->index_size * index_width(d->index_size);
   return table + (d->hashes ? hashes_bytes(cap) : 0);
 }
 
 void asy_dict_release(VM *vm, ObjDict *d) {
-  size_t cap = capacity_of(d);
+  size_t cap = asy_dict_capacity(d);
   /* the index lives in the entries' buffer, after them (resize) */
   if (!table_in_room(d))
     asy_pool_realloc(vm, d->entries,
@@ -138,7 +132,7 @@ ObjDict *asy_dict_new_with_room(VM *vm) {
 static bool resize(VM *vm, ObjDict *d, size_t minsize, bool may_fail, bool with_hashes) {
   size_t size = MIN_INDEX;
   while (size < minsize) size <<= 1;
-  size_t cap = usable(size), width = index_width(size);
+  size_t cap = asy_dict_usable(size), width = index_width(size);
   bool fits = size < (1u << 30) && cap <= SIZE_MAX / sizeof(DictEntry);
   void *(*alloc)(VM *, void *, size_t, size_t) = may_fail ? asy_try_realloc : asy_realloc;
   /* One buffer holds the entries and then the index, as CPython's keys object: one
@@ -196,7 +190,7 @@ static bool resize(VM *vm, ObjDict *d, size_t minsize, bool may_fail, bool with_
 
 /* Give a table of str keys its hashes[] (a key of another kind is about to go in). */
 static bool add_hashes(VM *vm, ObjDict *d, bool may_fail) {
-  size_t cap = capacity_of(d);
+  size_t cap = asy_dict_capacity(d);
   int64_t *h = (may_fail ? asy_try_realloc : asy_realloc)(vm, NULL, 0, hashes_bytes(cap));
   if (!h) {
     asy_raise_value(vm, OBJ_VAL(vm->exc.MemoryError));
@@ -302,7 +296,7 @@ Value asy_dict_get(VM *vm, ObjDict *d, Value key) {
 static bool insert_new(VM *vm, ObjDict *d, Value key, int64_t hash, Value value, bool may_fail) {
   bool str_key = plain_str(vm, key);
   if (str_key && AS_STR(key)->hash == -1) AS_STR(key)->hash = hash; /* read back as its hash */
-  if (d->used >= capacity_of(d)) {
+  if (d->used >= asy_dict_capacity(d)) {
     size_t size = d->count * 3 < MIN_INDEX ? MIN_INDEX : (size_t)d->count * 3;
     bool with_hashes = d->hashes || !str_key;
     if (!resize(vm, d, size, may_fail, with_hashes)) {

@@ -137,15 +137,6 @@ bool asy_list_extend(VM *vm, ObjList *l, Value iterable) {
     /* exactly: growth by halves could overshoot RAM */
     if (l->size + n > l->capacity && !asy_list_reserve(vm, l, l->size + n)) return false;
   }
-  /* A dict or a view of one knows its length (CPython's length hint): no growth by halves
-  ** past it (sorted(d.items()) of 44,488 items). A key hook may still change the dict,
-  ** so the loop below grows as it must. */
-  if (IS_DICT(iterable) && ic == vm->types.dict) {
-    if (!asy_list_reserve(vm, l, l->size + AS_DICT(iterable)->count)) return false;
-  } else if (IS_OBJ_TYPE(iterable, OBJ_DICTVIEW)) {
-    if (!asy_list_reserve(vm, l, l->size + (size_t)asy_dictview_len((ObjDictView *)AS_OBJ(iterable))))
-      return false;
-  }
   Value it = asy_iter(vm, iterable);
   if (IS_EXC(it)) return false;
   for (;;) {
