@@ -54,6 +54,7 @@
 
 #include "vm/egroup.h"
 #include "vm/gen.h"
+#include "vm/gen_drain.h"
 #include "vm/interp.h"
 #include "vm/match.h"
 #include "vm/typeparams.h"
@@ -1275,6 +1276,20 @@ dispatch:
       }
     call_general:
       STORE_FRAME();
+      if (ARG == 1 && IS_OBJ_TYPE(slot[0], OBJ_CLASS) && IS_UNDEF(slot[1])) {
+        int mode = asy_drain_mode(vm, slot[0], slot[2]);
+        if (mode >= 0) {
+          /* list/tuple/set/frozenset(generator): drain it here (gen_drain.h). */
+          ObjGen *g = AS_GEN(slot[2]);
+          bool started = g->state == GEN_SUSPENDED;
+          slot[1] = asy_drain_collection(vm, mode);
+          slot[0] = INT_VAL(mode);
+          ERROR_IF(!asy_gen_push(vm, g, sp, FRAME_DRAIN));
+          if (started) *fiber->stack_top++ = NONE_VAL;
+          LOAD_FRAME();
+          DISPATCH();
+        }
+      }
       CallArgs ca = {slot + 2, (int)ARG, NULL, NULL, NULL};
       call_slot = slot;
       call_status = asy_call_prepare(vm, slot, &ca, &call_result);
@@ -1376,9 +1391,18 @@ dispatch:
         ** ends its loop; SEND takes the value and jumps to END_SEND. */
         asy_gen_finish(vm, frame);
         Value *ret = frame->ret;
+        int flags = frame->flags;
         fiber->frame_count--;
         fiber->stack_top = ret;
         LOAD_FRAME();
+        if (flags & FRAME_DRAIN) { /* the drain's collection is the call's result */
+          Value r = asy_drain_result(vm, (int)AS_INT(ret[-3]), ret[-2]);
+          ERROR_IF(IS_EXC(r));
+          sp = ret - 3;
+          PUSH(r);
+          RESET_TEMPS();
+          DISPATCH();
+        }
         uint32_t resumer = ip[-1];
         ip = code->code + ASY_ARG(resumer);
         if (ASY_OP(resumer) == OP_FOR_ITER) {
@@ -1613,6 +1637,20 @@ dispatch:
         asy_raise(vm, vm->exc.RuntimeError, "no running event loop");
         goto error;
       }
+      if (frame->flags & FRAME_DRAIN) {
+        /* Drained by the caller's CALL: add v and go on, or let the caller add it. */
+        Value coll = frame->ret[-2];
+        if (IS_OBJ_TYPE(coll, OBJ_LIST)) {
+          asy_list_append(vm, AS_LIST(coll), TOP());
+          sp[-1] = NONE_VAL;
+          DISPATCH();
+        }
+        if (!(AS_INT(frame->ret[-3]) & DRAIN_SLOW_ADDS) && asy_drain_plain_key(vm, TOP())) {
+          ERROR_IF(!asy_set_add(vm, AS_SET(coll), TOP()));
+          sp[-1] = NONE_VAL;
+          DISPATCH();
+        }
+      }
       Value v = POP();
       frame->ip = ip;
       frame->gen->own_yield = ARG == 1;
@@ -1628,6 +1666,21 @@ dispatch:
       }
       LOAD_FRAME();
       sp = ret;
+      if (flags & FRAME_DRAIN) {
+        /* A set item that may run user code: the caller adds it with the generator
+        ** suspended, then resumes it (gen_drain.h). */
+        PUSH(v);
+        STORE_FRAME();
+        ObjGen *g = AS_GEN(ret[-1]);
+        ERROR_IF(!asy_set_add(vm, AS_SET(ret[-2]), v));
+        sp--;
+        ret[-3] = INT_VAL(AS_INT(ret[-3]) | DRAIN_SLOW_ADDS);
+        STORE_FRAME();
+        ERROR_IF(!asy_gen_push(vm, g, sp, FRAME_DRAIN));
+        *fiber->stack_top++ = NONE_VAL;
+        LOAD_FRAME();
+        DISPATCH();
+      }
       PUSH(v);
       DISPATCH();
     }
