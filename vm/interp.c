@@ -1290,6 +1290,20 @@ dispatch:
           DISPATCH();
         }
       }
+      if (ARG == 2 && IS_UNDEF(slot[1]) && IS_OBJ(slot[0]) &&
+          AS_OBJ(slot[0]) == &vm->types.super->obj && ASY_OP(*ip) == OP_LOAD_ATTR &&
+          (ASY_ARG(*ip) & 1)) {
+        /* `super(C, self).name(...)` (and zero-argument super(), compiled to that): the
+        ** method and self at once, skipping the super object and the LOAD_ATTR. */
+        Value meth;
+        if (asy_super_method(vm, slot[2], slot[3], code->names[ASY_ARG(*ip) >> 1], &meth)) {
+          slot[0] = meth;
+          slot[1] = slot[3];
+          sp = slot + 2;
+          ip++;
+          DISPATCH();
+        }
+      }
       CallArgs ca = {slot + 2, (int)ARG, NULL, NULL, NULL};
       call_slot = slot;
       call_status = asy_call_prepare(vm, slot, &ca, &call_result);

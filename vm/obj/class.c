@@ -926,16 +926,28 @@ static Value class_getattr(VM *vm, ObjClass *c, ObjStr *name) {
 /* super(...).name: search the MRO of the object's type after `start`. */
 static Value super_getattr(VM *vm, ObjSuper *s, ObjStr *name) {
   if (name == vm->names.class_) return OBJ_VAL(s->obj.cls);
-  if (name_is(name, "__thisclass__")) return OBJ_VAL(s->start);
-  if (name_is(name, "__self__")) return s->self;
   /* CPython's supercheck: a class that is a subclass of start is its own type (access
   ** through the class); anything else, a class included, goes by its type. */
   bool through_class = IS_CLASS(s->self) && asy_is_subclass(AS_CLASS(s->self), s->start);
   ObjClass *objtype = through_class ? AS_CLASS(s->self) : asy_class_of(vm, s->self);
-  if (name_is(name, "__self_class__")) return OBJ_VAL(objtype);
   Value v = lookup_after(objtype, s->start, name, NULL);
-  if (IS_UNDEF(v)) return UNDEF_VAL;
-  return descr_get(vm, v, through_class ? UNDEF_VAL : s->self, objtype, name);
+  if (!IS_UNDEF(v)) return descr_get(vm, v, through_class ? UNDEF_VAL : s->self, objtype, name);
+  /* super's own members come after the MRO, as in CPython's super_getattro */
+  if (name_is(name, "__thisclass__")) return OBJ_VAL(s->start);
+  if (name_is(name, "__self__")) return s->self;
+  if (name_is(name, "__self_class__")) return OBJ_VAL(objtype);
+  return UNDEF_VAL;
+}
+
+bool asy_super_method(VM *vm, Value start, Value self, ObjStr *name, Value *meth) {
+  if (!IS_CLASS(start) || !IS_OBJ(self) || IS_CLASS(self)) return false;
+  if (name == vm->names.class_) return false; /* super's own __class__ comes first */
+  ObjClass *objtype = AS_OBJ(self)->cls;
+  if (!asy_is_subclass(objtype, AS_CLASS(start))) return false;
+  Value v = lookup_after(objtype, AS_CLASS(start), name, NULL);
+  if (!IS_FUNCTION(v) && !(IS_NATIVE(v) && IS_UNDEF(AS_NATIVE(v)->self))) return false;
+  *meth = v;
+  return true;
 }
 
 static Value wrapper_special(VM *vm, ObjWrapper *w, ObjStr *name) {
@@ -1624,7 +1636,10 @@ static Value super_new(VM *vm, int argc, Value *args, ObjDict *kw) {
               asy_isinstance(vm, self, start);
     if (!ok)
       return asy_raise(vm, vm->exc.TypeError,
-                       "super(type, obj): obj must be an instance or subtype of type");
+                       "super(type, obj): obj (%s %s) is not an instance or subtype of type (%s).",
+                       IS_CLASS(self) ? "type" : "instance of",
+                       IS_CLASS(self) ? AS_CLASS(self)->name->chars : asy_type_name(vm, self),
+                       start->name->chars);
   }
   ObjSuper *s = (ObjSuper *)asy_alloc_obj(vm, sizeof(ObjSuper), OBJ_SUPER, AS_CLASS(args[0]));
   s->start = start;

@@ -157,6 +157,13 @@ asy_load_method_fast(VM *vm, Value obj, ObjStr *name, const AsyAttrSite *ways) {
   return attr;
 }
 
+/* `super(start, self).name` as a method load, without making the super object or a bound
+** method: true with *meth the function (or built-in method descriptor) found after start
+** in the MRO of self's class, when self is an instance (not a class) of start and name is
+** not __class__ (super's own); false for anything else (the caller then calls
+** super and loads the method the general way). */
+bool asy_super_method(VM *vm, Value start, Value self, ObjStr *name, Value *meth);
+
 /* Fill object, type, NoneType, property/staticmethod/classmethod, super and the types of
 ** func.c, range.c, iter.c and protocol.c (vm_new's init hook for the object side). */
 void asy_init_object_types(VM *vm);

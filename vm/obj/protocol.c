@@ -326,11 +326,27 @@ static Value cmp_slot(VM *vm, int op, Value self, Value other) {
   }
 }
 
+/* Does an instance of cls compare with object's own __eq__ and __ne__ (identity)? */
+static bool identity_equality(VM *vm, ObjClass *cls) {
+  ObjClass *object = vm->types.object;
+  return asy_same(asy_class_lookup_cached(vm, cls, vm->names.eq),
+                  asy_class_lookup_cached(vm, object, vm->names.eq)) &&
+         asy_same(asy_class_lookup_cached(vm, cls, vm->names.ne),
+                  asy_class_lookup_cached(vm, object, vm->names.ne));
+}
+
 Value asy_compare(VM *vm, int op, Value a, Value b) {
   if (asy_is_num(a) && asy_is_num(b)) return asy_number_compare(vm, op, a, b);
   if (IS_STR(a) && IS_STR(b) && AS_OBJ(a)->cls == vm->types.str && AS_OBJ(b)->cls == vm->types.str)
     return asy_str_compare(vm, op, AS_STR(a), AS_STR(b));
   ObjClass *ca = asy_class_of(vm, a), *cb = asy_class_of(vm, b);
+  if ((op == CMP_EQ || op == CMP_NE) && IS_OBJ_TYPE(a, OBJ_INSTANCE) &&
+      IS_OBJ_TYPE(b, OBJ_INSTANCE) && identity_equality(vm, ca) &&
+      (cb == ca || identity_equality(vm, cb))) {
+    /* What object's __eq__/__ne__ on both sides come to, without the four lookups and
+    ** the NotImplemented round trip. */
+    return BOOL_VAL((AS_OBJ(a) == AS_OBJ(b)) == (op == CMP_EQ));
+  }
   int rop = cmp_swapped[op];
   bool checked_reverse = false;
   Value r;
