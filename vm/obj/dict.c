@@ -122,6 +122,14 @@ ObjDict *asy_dict_new_with_room(VM *vm) {
   _Static_assert(sizeof(ObjDict) + ROOM_BYTES <= ASY_POOL_MAX, "one pool block");
   ObjDict *d = (ObjDict *)asy_alloc_obj(vm, sizeof(ObjDict) + ROOM_BYTES, OBJ_DICT, vm->types.dict);
   d->has_room = 1;
+  /* The room's table set up now, so the first attribute an instance gets is an insert,
+  ** not a resize (what resize would make of an empty dict). */
+  enum { ROOM_CAP = MIN_INDEX * 2 / 3 };
+  d->entries = dict_room(d);
+  d->index = (char *)d->entries + ROOM_CAP * sizeof(DictEntry);
+  memset(d->index, 0xff, MIN_INDEX); /* every slot EMPTY (-1), one byte each */
+  d->index_size = MIN_INDEX;
+  new_layout(vm, d);
   return d;
 }
 
