@@ -17,10 +17,12 @@
 
 #include "stdlib/asy_stdlib.h"
 #include "vm/gc.h"
+#include "vm/gen_drain.h"
 #include "vm/obj/bigint.h"
 #include "vm/opcodes.h"
 
 #include "vm/obj/list.h"
+#include "vm/obj/reduce.h"
 
 enum { IC_ENUMERATE, IC_ZIP, IC_MAP, IC_FILTER, IC_REVERSED, IC_CALLABLE, IC_LIST_REVERSED };
 
@@ -413,17 +415,6 @@ static Value bi_sorted(VM *vm, int argc, Value *args, ObjDict *kw) {
   return l;
 }
 
-/* a < b (op CMP_LT) or a > b (CMP_GT) as 1/0/-1, with an int/float fast path. */
-static int less_or_greater(VM *vm, int op, Value a, Value b) {
-  if (IS_INT(a) && IS_INT(b)) return op == CMP_LT ? AS_INT(a) < AS_INT(b) : AS_INT(a) > AS_INT(b);
-  if (IS_FLOAT(a) && IS_FLOAT(b))
-    return op == CMP_LT ? AS_FLOAT(a) < AS_FLOAT(b) : AS_FLOAT(a) > AS_FLOAT(b);
-  Value r = asy_compare(vm, op, a, b);
-  if (IS_EXC(r)) return -1;
-  if (IS_BOOL(r)) return AS_BOOL(r);
-  return asy_truthy(vm, r);
-}
-
 static Value min_max(VM *vm, int argc, Value *args, ObjDict *kw, int op, const char *name) {
   if (argc == 0)
     return asy_raise(vm, vm->exc.TypeError, "%s expected at least 1 argument, got 0", name);
@@ -461,7 +452,7 @@ static Value min_max(VM *vm, int argc, Value *args, ObjDict *kw, int op, const c
       asy_push_root(vm, k);
       continue;
     }
-    int c = less_or_greater(vm, op, k, best_key);
+    int c = asy_min_max_better(vm, op, k, best_key);
     if (c < 0) return EXC_VAL;
     if (c) {
       best = v;
@@ -486,77 +477,25 @@ static Value bi_max(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 /* ---- sum, any, all ------------------------------------------------------------------------- */
 
-/* sum() follows CPython 3.12+'s fast paths exactly: exact ints accumulate in C; once a
-** float appears the sum continues as a double with Neumaier compensation for float items
-** (int items are added plainly); anything else falls back to the generic `+`. */
+/* sum(): the phases are reduce.h's. */
 static Value bi_sum(VM *vm, int argc, Value *args, ObjDict *kw) {
   static const char *const names[] = {"iterable", "start"};
   Value a[2];
   if (!asy_std_bind(vm, "sum", argc, args, kw, names, 2, 1, 1, a)) return EXC_VAL;
-  Value result = IS_UNDEF(a[1]) ? INT_VAL(0) : a[1];
-  if (IS_STR(result))
+  Value start = IS_UNDEF(a[1]) ? INT_VAL(0) : a[1];
+  if (IS_STR(start))
     return asy_raise(vm, vm->exc.TypeError, "sum() can't sum strings [use ''.join(seq) instead]");
-  if (IS_BYTES(result))
+  if (IS_BYTES(start))
     return asy_raise(vm, vm->exc.TypeError, "sum() can't sum bytes [use b''.join(seq) instead]");
   Value it = asy_iter(vm, a[0]);
   if (IS_EXC(it)) return it;
-  Value item = UNDEF_VAL;
-  if (IS_INT(result)) {
-    int64_t acc = AS_INT(result);
-    for (;;) {
-      item = asy_next(vm, it);
-      if (IS_EXC(item)) return item;
-      if (IS_UNDEF(item)) return INT_VAL(acc);
-      if (IS_INTLIKE(item)) {
-        int64_t r;
-        if (!__builtin_add_overflow(acc, AS_INTLIKE(item), &r)) {
-          acc = r;
-          continue;
-        }
-      }
-      result = asy_binary_op(vm, BINOP_ADD, INT_VAL(acc), item);
-      if (IS_EXC(result)) return result;
-      item = UNDEF_VAL;
-      break;
-    }
-  }
-  if (IS_FLOAT(result)) {
-    double f = AS_FLOAT(result), c = 0.0;
-    for (;;) {
-      item = asy_next(vm, it);
-      if (IS_EXC(item)) return item;
-      if (IS_UNDEF(item)) {
-        if (c != 0.0 && isfinite(c)) f += c;
-        return FLOAT_VAL(f);
-      }
-      if (IS_FLOAT(item) && asy_class_of(vm, item) == vm->types.float_) {
-        double x = AS_FLOAT(item), t = f + x;
-        if (fabs(f) >= fabs(x)) c += (f - t) + x;
-        else c += (x - t) + f;
-        f = t;
-        continue;
-      }
-      if (IS_INTLIKE(item)) {
-        f += (double)AS_INTLIKE(item);
-        continue;
-      }
-      if (c != 0.0 && isfinite(c)) f += c;
-      result = asy_binary_op(vm, BINOP_ADD, FLOAT_VAL(f), item);
-      if (IS_EXC(result)) return result;
-      item = UNDEF_VAL;
-      break;
-    }
-  }
+  AsySum sum;
+  asy_sum_start(&sum, start);
   for (;;) {
-    if (!IS_UNDEF(item)) {
-      asy_push_root(vm, result);
-      result = asy_binary_op(vm, BINOP_ADD, result, item);
-      if (IS_EXC(result)) return result;
-    }
-    asy_push_root(vm, result);
-    item = asy_next(vm, it);
+    Value item = asy_next(vm, it);
     if (IS_EXC(item)) return item;
-    if (IS_UNDEF(item)) return result;
+    if (IS_UNDEF(item)) return asy_sum_total(&sum);
+    if (!asy_sum_add(vm, &sum, item)) return EXC_VAL;
   }
 }
 
@@ -582,6 +521,12 @@ static Value bi_all(VM *vm, int argc, Value *args, ObjDict *kw) {
 }
 
 void asy_builtins_iter_init(VM *vm, ObjDict *builtins) {
+  /* Their calls with a generator alone run it in the loop (vm/gen_drain.h). */
+  asy_drain_register(vm, DRAIN_SUM, bi_sum);
+  asy_drain_register(vm, DRAIN_MIN, bi_min);
+  asy_drain_register(vm, DRAIN_MAX, bi_max);
+  asy_drain_register(vm, DRAIN_ANY, bi_any);
+  asy_drain_register(vm, DRAIN_ALL, bi_all);
   /* Each class's constructor as a one-row table; the last two cannot be made by calling. */
   /* clang-format off */
   static const struct {

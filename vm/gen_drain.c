@@ -1,15 +1,45 @@
 /*
-** gen_drain.c — the decisions and the collection of a generator drained by CALL
+** gen_drain.c — the decisions and the state of a generator drained by CALL
 ** (gen_drain.h); the frame handling is the loop's (interp.c).
+**
+** state[0] is the mode: the kind in its low bits, the flags below, and a sum's phase from
+** bit 8. state[1] and state[2] are the kind's own: the collection (list, tuple, set,
+** frozenset); the total, then a float total's compensation (sum); the best item so far,
+** UNDEF before the first (min, max); nothing (any, all).
 */
 #include "vm/gen_drain.h"
+#include "vm/obj/reduce.h"
 #include "vm/obj/tuple.h"
+#include "vm/opcodes.h"
+
+enum {
+  KIND_MASK = 15,
+  SLOW_ADDS = 16, /* a set that took an item through the caller: every later one too */
+  DECIDED = 32,   /* any()/all() met the item that settles it */
+  PHASE_SHIFT = 8
+};
+
+static inline int mode_of(const Value *state) { return (int)AS_INT(state[0]); }
+static inline int kind_of(const Value *state) { return mode_of(state) & KIND_MASK; }
+
+_Static_assert(DRAIN_KINDS <= sizeof(((VM *)0)->drain_natives) / sizeof(NativeFn),
+               "vm.h's drain_natives has a slot for every kind");
+
+void asy_drain_register(VM *vm, int kind, NativeFn fn) { vm->drain_natives[kind] = fn; }
 
 int asy_drain_mode(VM *vm, Value callable, Value arg) {
   if (!IS_OBJ_TYPE(arg, OBJ_GEN)) return -1;
   ObjGen *g = AS_GEN(arg);
   if (g->kind != GEN_GENERATOR || (g->state != GEN_CREATED && g->state != GEN_SUSPENDED))
     return -1;
+  if (IS_OBJ_TYPE(callable, OBJ_NATIVE)) {
+    ObjNative *nat = AS_NATIVE(callable);
+    if (!IS_UNDEF(nat->self)) return -1;
+    for (int k = DRAIN_SUM; k < DRAIN_KINDS; k++)
+      if (vm->drain_natives[k] == nat->fn) return k;
+    return -1;
+  }
+  if (!IS_OBJ_TYPE(callable, OBJ_CLASS)) return -1;
   ObjClass *cls = AS_CLASS(callable);
   if (cls == vm->types.list) return DRAIN_LIST;
   if (cls == vm->types.tuple) return DRAIN_TUPLE;
@@ -18,11 +48,38 @@ int asy_drain_mode(VM *vm, Value callable, Value arg) {
   return -1;
 }
 
-Value asy_drain_collection(VM *vm, int mode) {
-  switch (mode & 3) {
-  case DRAIN_SET: return OBJ_VAL(asy_set_new(vm, vm->types.set));
-  case DRAIN_FROZENSET: return OBJ_VAL(asy_set_new(vm, vm->types.frozenset));
-  default: return OBJ_VAL(asy_list_new(vm, 0));
+void asy_drain_begin(VM *vm, int mode, Value *state) {
+  Value a = UNDEF_VAL, b = UNDEF_VAL;
+  switch (mode) {
+  case DRAIN_LIST:
+  case DRAIN_TUPLE: a = OBJ_VAL(asy_list_new(vm, 0)); break;
+  case DRAIN_SET: a = OBJ_VAL(asy_set_new(vm, vm->types.set)); break;
+  case DRAIN_FROZENSET: a = OBJ_VAL(asy_set_new(vm, vm->types.frozenset)); break;
+  case DRAIN_SUM: mode |= SUM_INT << PHASE_SHIFT, a = INT_VAL(0); break;
+  default: break;
+  }
+  state[0] = INT_VAL(mode);
+  state[1] = a;
+  state[2] = b;
+}
+
+/* A sum's state out of its slots, and back. */
+static AsySum sum_load(const Value *state) {
+  AsySum s = {.phase = (AsySumPhase)(mode_of(state) >> PHASE_SHIFT)};
+  switch (s.phase) {
+  case SUM_INT: s.i = AS_INT(state[1]); break;
+  case SUM_FLOAT: s.f = AS_FLOAT(state[1]), s.c = AS_FLOAT(state[2]); break;
+  default: s.result = state[1]; break;
+  }
+  return s;
+}
+
+static void sum_store(Value *state, const AsySum *s) {
+  state[0] = INT_VAL((mode_of(state) & ((1 << PHASE_SHIFT) - 1)) | (int)s->phase << PHASE_SHIFT);
+  switch (s->phase) {
+  case SUM_INT: state[1] = INT_VAL(s->i); break;
+  case SUM_FLOAT: state[1] = FLOAT_VAL(s->f), state[2] = FLOAT_VAL(s->c); break;
+  default: state[1] = s->result; break;
   }
 }
 
@@ -31,7 +88,8 @@ static inline bool plain_scalar(VM *vm, Value v) {
   return !IS_OBJ(v) || (OBJ_TYPE(v) == OBJ_STR && AS_OBJ(v)->cls == vm->types.str);
 }
 
-bool asy_drain_plain_key(VM *vm, Value v) {
+/* Can v go into a drain's set without running user code? */
+static bool plain_key(VM *vm, Value v) {
   if (plain_scalar(vm, v)) return true;
   if (OBJ_TYPE(v) != OBJ_TUPLE || AS_OBJ(v)->cls != vm->types.tuple) return false;
   ObjTuple *t = AS_TUPLE(v);
@@ -40,9 +98,96 @@ bool asy_drain_plain_key(VM *vm, Value v) {
   return true;
 }
 
-Value asy_drain_result(VM *vm, int mode, Value collection) {
-  if ((mode & 3) != DRAIN_TUPLE) return collection;
-  ObjList *l = AS_LIST(collection);
-  ObjTuple *t = asy_tuple_try_from(vm, vm->types.tuple, l->size, l->items);
-  return t ? OBJ_VAL(t) : EXC_VAL;
+bool asy_drain_take_plain(VM *vm, Value *state, Value v) {
+  switch (kind_of(state)) {
+  case DRAIN_LIST:
+  case DRAIN_TUPLE: asy_list_append(vm, AS_LIST(state[1]), v); return true;
+  case DRAIN_SET:
+  case DRAIN_FROZENSET:
+    /* (a plain key's hash cannot fail; only memory can, and that aborts) */
+    return !(mode_of(state) & SLOW_ADDS) && plain_key(vm, v) &&
+           asy_set_add(vm, AS_SET(state[1]), v);
+  case DRAIN_SUM: {
+    AsySum s = sum_load(state);
+    if (!asy_sum_add_plain(&s, v)) return false;
+    sum_store(state, &s);
+    return true;
+  }
+  case DRAIN_MIN:
+  case DRAIN_MAX: {
+    if (IS_UNDEF(state[1])) {
+      state[1] = v;
+      return true;
+    }
+    int better = asy_min_max_better_plain(vm, kind_of(state) == DRAIN_MIN ? CMP_LT : CMP_GT, v,
+                                          state[1]);
+    if (better < 0) return false;
+    if (better) state[1] = v;
+    return true;
+  }
+  default: { /* any, all: an item that settles it goes through the caller */
+    int t = asy_truthy_plain(vm, v);
+    return t >= 0 && t != (kind_of(state) == DRAIN_ANY);
+  }
+  }
+}
+
+int asy_drain_take(VM *vm, Value *state, Value v) {
+  switch (kind_of(state)) {
+  case DRAIN_LIST:
+  case DRAIN_TUPLE: asy_list_append(vm, AS_LIST(state[1]), v); return 0;
+  case DRAIN_SET:
+  case DRAIN_FROZENSET:
+    if (!plain_key(vm, v)) state[0] = INT_VAL(mode_of(state) | SLOW_ADDS);
+    return asy_set_add(vm, AS_SET(state[1]), v) ? 0 : -1;
+  case DRAIN_SUM: {
+    AsySum s = sum_load(state);
+    if (!asy_sum_add(vm, &s, v)) return -1;
+    sum_store(state, &s);
+    return 0;
+  }
+  case DRAIN_MIN:
+  case DRAIN_MAX: {
+    if (IS_UNDEF(state[1])) {
+      state[1] = v;
+      return 0;
+    }
+    int better =
+        asy_min_max_better(vm, kind_of(state) == DRAIN_MIN ? CMP_LT : CMP_GT, v, state[1]);
+    if (better < 0) return -1;
+    if (better) state[1] = v;
+    return 0;
+  }
+  default: {
+    int t = asy_truthy(vm, v);
+    if (t < 0) return -1;
+    if (t != (kind_of(state) == DRAIN_ANY)) return 0;
+    state[0] = INT_VAL(mode_of(state) | DECIDED);
+    return 1;
+  }
+  }
+}
+
+Value asy_drain_result(VM *vm, Value *state) {
+  bool decided = (mode_of(state) & DECIDED) != 0;
+  switch (kind_of(state)) {
+  case DRAIN_TUPLE: {
+    ObjList *l = AS_LIST(state[1]);
+    ObjTuple *t = asy_tuple_try_from(vm, vm->types.tuple, l->size, l->items);
+    return t ? OBJ_VAL(t) : EXC_VAL;
+  }
+  case DRAIN_SUM: {
+    AsySum s = sum_load(state);
+    return asy_sum_total(&s);
+  }
+  case DRAIN_MIN:
+  case DRAIN_MAX:
+    if (IS_UNDEF(state[1]))
+      return asy_raise(vm, vm->exc.ValueError, "%s() iterable argument is empty",
+                       kind_of(state) == DRAIN_MIN ? "min" : "max");
+    return state[1];
+  case DRAIN_ANY: return BOOL_VAL(decided);
+  case DRAIN_ALL: return BOOL_VAL(!decided);
+  default: return state[1];
+  }
 }

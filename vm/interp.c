@@ -233,6 +233,7 @@ ALIGN_HOT AsyRunStatus asy_run_frames(VM *vm, Value *result) {
   Value *call_slot = NULL;       /* call_finish: where the callable was */
   AsyCallStatus call_status;     /* call_finish: how the call was dispatched */
   Value call_result = UNDEF_VAL; /* call_finish: the result of a CALL_DONE call */
+  Value *drain_state = NULL;     /* drain_end: the ended drain's slots (gen_drain.h) */
 
 #define LOAD_FRAME() \
   do { \
@@ -1276,14 +1277,15 @@ dispatch:
       }
     call_general:
       STORE_FRAME();
-      if (ARG == 1 && IS_OBJ_TYPE(slot[0], OBJ_CLASS) && IS_UNDEF(slot[1])) {
+      if (ARG == 1 && IS_UNDEF(slot[1]) && IS_OBJ_TYPE(slot[2], OBJ_GEN)) {
         int mode = asy_drain_mode(vm, slot[0], slot[2]);
         if (mode >= 0) {
-          /* list/tuple/set/frozenset(generator): drain it here (gen_drain.h). */
+          /* list(generator), sum(generator) …: drain it here (gen_drain.h). The frame
+          ** holds the generator once pushed; until then this C local does (begin's
+          ** allocation happens while slot[2] still has it). */
           ObjGen *g = AS_GEN(slot[2]);
           bool started = g->state == GEN_SUSPENDED;
-          slot[1] = asy_drain_collection(vm, mode);
-          slot[0] = INT_VAL(mode);
+          asy_drain_begin(vm, mode, slot);
           ERROR_IF(!asy_gen_push(vm, g, sp, FRAME_DRAIN));
           if (started) *fiber->stack_top++ = NONE_VAL;
           LOAD_FRAME();
@@ -1409,13 +1411,9 @@ dispatch:
         fiber->frame_count--;
         fiber->stack_top = ret;
         LOAD_FRAME();
-        if (flags & FRAME_DRAIN) { /* the drain's collection is the call's result */
-          Value r = asy_drain_result(vm, (int)AS_INT(ret[-3]), ret[-2]);
-          ERROR_IF(IS_EXC(r));
-          sp = ret - 3;
-          PUSH(r);
-          RESET_TEMPS();
-          DISPATCH();
+        if (flags & FRAME_DRAIN) {
+          drain_state = ret - 3;
+          goto drain_end;
         }
         uint32_t resumer = ip[-1];
         ip = code->code + ASY_ARG(resumer);
@@ -1439,6 +1437,17 @@ dispatch:
         retval = frame->self_for_init;
       }
       goto pop_frame;
+    }
+
+  /* drain_end: a drained generator returned, or any()/all() was settled: the drain's
+  ** result replaces its three slots (gen_drain.h). */
+  drain_end: {
+      Value r = asy_drain_result(vm, drain_state);
+      ERROR_IF(IS_EXC(r));
+      sp = drain_state;
+      PUSH(r);
+      RESET_TEMPS();
+      DISPATCH();
     }
 
   /* pop_frame: the top frame ends, with retval or (raising) the pending exception; the
@@ -1651,20 +1660,12 @@ dispatch:
         asy_raise(vm, vm->exc.RuntimeError, "no running event loop");
         goto error;
       }
-      if (frame->flags & FRAME_DRAIN) {
-        /* Drained by the caller's CALL: add v and go on, or let the caller add it. */
-        Value coll = frame->ret[-2];
-        if (IS_OBJ_TYPE(coll, OBJ_LIST)) {
-          asy_list_append(vm, AS_LIST(coll), TOP());
-          sp[-1] = NONE_VAL;
-          DISPATCH();
-        }
-        if (!(AS_INT(frame->ret[-3]) & DRAIN_SLOW_ADDS) && asy_drain_plain_key(vm, TOP())) {
-          ERROR_IF(!asy_set_add(vm, AS_SET(coll), TOP()));
-          sp[-1] = NONE_VAL;
-          DISPATCH();
-        }
+      if ((frame->flags & FRAME_DRAIN) && asy_drain_take_plain(vm, frame->ret - 3, TOP())) {
+        /* Drained by the caller's CALL: the value is taken, and the generator goes on. */
+        sp[-1] = NONE_VAL;
+        DISPATCH();
       }
+      ObjGen *g = frame->gen;
       Value v = POP();
       frame->ip = ip;
       frame->gen->own_yield = ARG == 1;
@@ -1681,14 +1682,19 @@ dispatch:
       LOAD_FRAME();
       sp = ret;
       if (flags & FRAME_DRAIN) {
-        /* A set item that may run user code: the caller adds it with the generator
-        ** suspended, then resumes it (gen_drain.h). */
+        /* An item the plain steps could not take: the caller takes it with the generator
+        ** suspended, then resumes it or, when that settled the result, ends the call
+        ** leaving it suspended (gen_drain.h). */
         PUSH(v);
+        PUSH(OBJ_VAL(g));
         STORE_FRAME();
-        ObjGen *g = AS_GEN(ret[-1]);
-        ERROR_IF(!asy_set_add(vm, AS_SET(ret[-2]), v));
-        sp--;
-        ret[-3] = INT_VAL(AS_INT(ret[-3]) | DRAIN_SLOW_ADDS);
+        int taken = asy_drain_take(vm, ret - 3, v);
+        sp -= 2;
+        ERROR_IF(taken < 0);
+        if (taken > 0) {
+          drain_state = ret - 3;
+          goto drain_end;
+        }
         STORE_FRAME();
         ERROR_IF(!asy_gen_push(vm, g, sp, FRAME_DRAIN));
         *fiber->stack_top++ = NONE_VAL;

@@ -321,6 +321,7 @@ struct VM {
     int depth;              /* nested asy_repr calls */
   } repr;
   ObjClass *iter_classes[10]; /* iter.c: list_iterator, tuple_iterator … (its IK_* order) */
+  NativeFn drain_natives[9];  /* gen_drain.h: the built-ins of its native kinds, by kind */
   ObjClass *generic_alias;    /* genericalias.c: types.GenericAlias, made on first use */
   ObjClass *union_type;       /* genericalias.c: types.UnionType, made on first use */
   Obj *importing[256];        /* module.c: modules whose body is running, innermost last */
@@ -447,6 +448,16 @@ Value asy_unary_op(VM *vm, int op, Value a);
 Value asy_compare(VM *vm, int op, Value a, Value b);
 /* a == b as a C bool, identity first as CPython containers (nan in [nan]): 1 true, 0 false, -1 error. */
 int asy_equal(VM *vm, Value a, Value b);
+/* The truth of a value that is not an object (None, bools, ints, floats); 0 for the
+** internal tags. */
+static inline int asy_truthy_scalar(Value v) {
+  switch (v.tag) {
+  case VAL_BOOL: return AS_BOOL(v);
+  case VAL_INT: return AS_INT(v) != 0;
+  case VAL_FLOAT: return AS_FLOAT(v) != 0.0;
+  default: return 0;
+  }
+}
 /* truthiness: 1, 0, -1 error. */
 int asy_truthy(VM *vm, Value v);
 /* hash(v): false with TypeError pending if unhashable. */

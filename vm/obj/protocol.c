@@ -792,14 +792,7 @@ int64_t asy_len(VM *vm, Value v) {
 }
 
 int asy_truthy(VM *vm, Value v) {
-  switch (v.tag) {
-  case VAL_NONE: return 0;
-  case VAL_BOOL: return AS_BOOL(v);
-  case VAL_INT: return AS_INT(v) != 0;
-  case VAL_FLOAT: return AS_FLOAT(v) != 0.0;
-  case VAL_OBJ: break;
-  default: return 0;
-  }
+  if (!IS_OBJ(v)) return asy_truthy_scalar(v);
   ObjClass *cls = AS_OBJ(v)->cls;
   /* a range is true when not empty, even past len()'s limit (CPython's range_bool) */
   if (OBJ_TYPE(v) == OBJ_RANGE && is_builtin(cls)) return asy_range_len(AS_RANGE(v)) > 0;
