@@ -1691,7 +1691,7 @@ dispatch:
         int taken = asy_drain_take(vm, ret - 3, v);
         sp -= 2;
         ERROR_IF(taken < 0);
-        if (taken > 0) {
+        if (taken > 0 || g->state == GEN_CLOSED) { /* settled, or user code ran g out */
           drain_state = ret - 3;
           goto drain_end;
         }
