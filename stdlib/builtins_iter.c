@@ -522,6 +522,7 @@ static Value bi_all(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 void asy_builtins_iter_init(VM *vm, ObjDict *builtins) {
   /* Their calls with a generator alone run it in the loop (vm/gen_drain.h). */
+  asy_drain_register(vm, DRAIN_SORTED, bi_sorted);
   asy_drain_register(vm, DRAIN_SUM, bi_sum);
   asy_drain_register(vm, DRAIN_MIN, bi_min);
   asy_drain_register(vm, DRAIN_MAX, bi_max);

@@ -4,10 +4,12 @@
 **
 ** state[0] is the mode: the kind in its low bits, the flags below, and a sum's phase from
 ** bit 8. state[1] and state[2] are the kind's own: the collection (list, tuple, set,
-** frozenset); the total, then a float total's compensation (sum); the best item so far,
-** UNDEF before the first (min, max); nothing (any, all).
+** frozenset, sorted), then join's separator; the total, then a float total's
+** compensation (sum); the best item so far, UNDEF before the first (min, max); nothing
+** (any, all).
 */
 #include "vm/gen_drain.h"
+#include "vm/obj/list.h"
 #include "vm/obj/reduce.h"
 #include "vm/obj/tuple.h"
 #include "vm/opcodes.h"
@@ -27,7 +29,8 @@ _Static_assert(DRAIN_KINDS <= sizeof(((VM *)0)->drain_natives) / sizeof(NativeFn
 
 void asy_drain_register(VM *vm, int kind, NativeFn fn) { vm->drain_natives[kind] = fn; }
 
-int asy_drain_mode(VM *vm, Value callable, Value arg) {
+int asy_drain_mode(VM *vm, const Value *slot) {
+  Value callable = slot[0], self = slot[1], arg = slot[2];
   if (!IS_OBJ_TYPE(arg, OBJ_GEN)) return -1;
   ObjGen *g = AS_GEN(arg);
   if (g->kind != GEN_GENERATOR || (g->state != GEN_CREATED && g->state != GEN_SUSPENDED))
@@ -35,11 +38,12 @@ int asy_drain_mode(VM *vm, Value callable, Value arg) {
   if (IS_OBJ_TYPE(callable, OBJ_NATIVE)) {
     ObjNative *nat = AS_NATIVE(callable);
     if (!IS_UNDEF(nat->self)) return -1;
-    for (int k = DRAIN_SUM; k < DRAIN_KINDS; k++)
-      if (vm->drain_natives[k] == nat->fn) return k;
-    return -1;
+    int kind = DRAIN_SUM;
+    while (kind < DRAIN_KINDS && vm->drain_natives[kind] != nat->fn) kind++;
+    if (kind == DRAIN_JOIN) return IS_STR(self) || IS_BYTES(self) ? kind : -1;
+    return kind < DRAIN_KINDS && IS_UNDEF(self) ? kind : -1;
   }
-  if (!IS_OBJ_TYPE(callable, OBJ_CLASS)) return -1;
+  if (!IS_OBJ_TYPE(callable, OBJ_CLASS) || !IS_UNDEF(self)) return -1;
   ObjClass *cls = AS_CLASS(callable);
   if (cls == vm->types.list) return DRAIN_LIST;
   if (cls == vm->types.tuple) return DRAIN_TUPLE;
@@ -51,8 +55,10 @@ int asy_drain_mode(VM *vm, Value callable, Value arg) {
 void asy_drain_begin(VM *vm, int mode, Value *state) {
   Value a = UNDEF_VAL, b = UNDEF_VAL;
   switch (mode) {
+  case DRAIN_JOIN: b = state[1]; /* the separator */ /* fall through */
   case DRAIN_LIST:
-  case DRAIN_TUPLE: a = OBJ_VAL(asy_list_new(vm, 0)); break;
+  case DRAIN_TUPLE:
+  case DRAIN_SORTED: a = OBJ_VAL(asy_list_new(vm, 0)); break;
   case DRAIN_SET: a = OBJ_VAL(asy_set_new(vm, vm->types.set)); break;
   case DRAIN_FROZENSET: a = OBJ_VAL(asy_set_new(vm, vm->types.frozenset)); break;
   case DRAIN_SUM: mode |= SUM_INT << PHASE_SHIFT, a = INT_VAL(0); break;
@@ -101,7 +107,9 @@ static bool plain_key(VM *vm, Value v) {
 bool asy_drain_take_plain(VM *vm, Value *state, Value v) {
   switch (kind_of(state)) {
   case DRAIN_LIST:
-  case DRAIN_TUPLE: asy_list_append(vm, AS_LIST(state[1]), v); return true;
+  case DRAIN_TUPLE:
+  case DRAIN_SORTED:
+  case DRAIN_JOIN: asy_list_append(vm, AS_LIST(state[1]), v); return true;
   case DRAIN_SET:
   case DRAIN_FROZENSET:
     /* (a plain key's hash cannot fail; only memory can, and that aborts) */
@@ -135,7 +143,9 @@ bool asy_drain_take_plain(VM *vm, Value *state, Value v) {
 int asy_drain_take(VM *vm, Value *state, Value v) {
   switch (kind_of(state)) {
   case DRAIN_LIST:
-  case DRAIN_TUPLE: asy_list_append(vm, AS_LIST(state[1]), v); return 0;
+  case DRAIN_TUPLE:
+  case DRAIN_SORTED:
+  case DRAIN_JOIN: asy_list_append(vm, AS_LIST(state[1]), v); return 0;
   case DRAIN_SET:
   case DRAIN_FROZENSET:
     if (!plain_key(vm, v)) state[0] = INT_VAL(mode_of(state) | SLOW_ADDS);
@@ -186,6 +196,14 @@ Value asy_drain_result(VM *vm, Value *state) {
       return asy_raise(vm, vm->exc.ValueError, "%s() iterable argument is empty",
                        kind_of(state) == DRAIN_MIN ? "min" : "max");
     return state[1];
+  case DRAIN_SORTED: {
+    Value r = asy_list_sort(vm, AS_LIST(state[1]), NONE_VAL, false);
+    return IS_EXC(r) ? r : state[1];
+  }
+  case DRAIN_JOIN: {
+    Value args[2] = {state[2], state[1]}; /* (both stay on the stack) */
+    return vm->drain_natives[DRAIN_JOIN](vm, 2, args, NULL);
+  }
   case DRAIN_ANY: return BOOL_VAL(decided);
   case DRAIN_ALL: return BOOL_VAL(!decided);
   default: return state[1];

@@ -40,16 +40,19 @@ enum {
   DRAIN_MAX,
   DRAIN_ANY,
   DRAIN_ALL,
+  DRAIN_SORTED, /* sorted(g): the list, then sorted, as the built-in's own copy */
+  DRAIN_JOIN,   /* sep.join(g) (str or bytes): the list, then joined, as PySequence_Fast */
   DRAIN_KINDS
 };
 
-/* Register fn as the built-in of a native drain kind (DRAIN_SUM … DRAIN_ALL): the
-** built-ins' module does, at start-up. */
+/* Register fn as the built-in of a native drain kind (DRAIN_SUM … DRAIN_JOIN): the
+** modules defining them do, at start-up. */
 void asy_drain_register(VM *vm, int kind, NativeFn fn);
-/* The drain mode of calling callable with arg alone, or -1 when the call is not one:
-** callable is exactly list, tuple, set or frozenset, or a registered built-in, and arg
-** a plain generator that is created or suspended. */
-int asy_drain_mode(VM *vm, Value callable, Value arg);
+/* The drain mode of CALL 1 on slot (callable, self or null, argument), or -1 when the
+** call is not one: the callable is exactly list, tuple, set or frozenset or a registered
+** built-in (called without self, or join with its str or bytes separator), and the
+** argument a plain generator that is created or suspended. */
+int asy_drain_mode(VM *vm, const Value *slot);
 /* Fill state[0..3), the slots of callable, null and argument, for a drain in mode. */
 void asy_drain_begin(VM *vm, int mode, Value *state);
 /* Take v while the generator runs, when the plain steps can: false (nothing done)

@@ -1264,7 +1264,7 @@ dispatch:
         }
       }
       if (IS_OBJ_TYPE(slot[0], OBJ_NATIVE) && !IS_UNDEF(slot[1]) &&
-          IS_UNDEF(AS_NATIVE(slot[0])->self)) {
+          IS_UNDEF(AS_NATIVE(slot[0])->self) && !(ARG == 1 && IS_OBJ_TYPE(slot[2], OBJ_GEN))) {
         /* A built-in method with its receiver (`lst.append(x)`): the arguments are in
         ** place after it. */
         STORE_FRAME();
@@ -1277,8 +1277,8 @@ dispatch:
       }
     call_general:
       STORE_FRAME();
-      if (ARG == 1 && IS_UNDEF(slot[1]) && IS_OBJ_TYPE(slot[2], OBJ_GEN)) {
-        int mode = asy_drain_mode(vm, slot[0], slot[2]);
+      if (ARG == 1 && IS_OBJ_TYPE(slot[2], OBJ_GEN)) {
+        int mode = asy_drain_mode(vm, slot);
         if (mode >= 0) {
           /* list(generator), sum(generator) …: drain it here (gen_drain.h). The frame
           ** holds the generator once pushed; until then this C local does (begin's

@@ -321,7 +321,7 @@ struct VM {
     int depth;              /* nested asy_repr calls */
   } repr;
   ObjClass *iter_classes[10]; /* iter.c: list_iterator, tuple_iterator … (its IK_* order) */
-  NativeFn drain_natives[9];  /* gen_drain.h: the built-ins of its native kinds, by kind */
+  NativeFn drain_natives[11]; /* gen_drain.h: the built-ins of its native kinds, by kind */
   ObjClass *generic_alias;    /* genericalias.c: types.GenericAlias, made on first use */
   ObjClass *union_type;       /* genericalias.c: types.UnionType, made on first use */
   Obj *importing[256];        /* module.c: modules whose body is running, innermost last */

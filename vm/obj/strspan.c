@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "vm/gc.h"
+#include "vm/gen_drain.h"
 #include "vm/obj/bytes.h"
 #include "vm/obj/format.h"
 #include "vm/obj/str.h"
@@ -993,6 +994,7 @@ static const AsyMethodDef bytes_span_methods[] = {
 };
 
 void asy_def_span_methods(VM *vm, ObjClass *cls) {
+  asy_drain_register(vm, DRAIN_JOIN, sp_join); /* sep.join(generator) (gen_drain.h) */
   asy_def_natives(vm, cls, NULL, span_methods);
   asy_def_natives(vm, cls, NULL, cls == vm->types.str ? str_span_methods : bytes_span_methods);
 }
