@@ -1264,9 +1264,10 @@ dispatch:
         }
       }
       if (IS_OBJ_TYPE(slot[0], OBJ_NATIVE) && !IS_UNDEF(slot[1]) &&
-          IS_UNDEF(AS_NATIVE(slot[0])->self) && !(ARG == 1 && IS_OBJ_TYPE(slot[2], OBJ_GEN))) {
+          IS_UNDEF(AS_NATIVE(slot[0])->self)) {
         /* A built-in method with its receiver (`lst.append(x)`): the arguments are in
-        ** place after it. */
+        ** place after it. (`sep.join(generator)` may be a drain: call_general.) */
+        if (ARG == 1 && IS_OBJ_TYPE(slot[2], OBJ_GEN)) goto call_general;
         STORE_FRAME();
         Value r = asy_native_invoke(vm, AS_NATIVE(slot[0]), (int)ARG + 1, slot + 1, NULL);
         ERROR_IF(IS_EXC(r));
