@@ -16,6 +16,8 @@
 **              value of the `await`/`yield from`, continuing at SEND's target.
 **   FRAME_ENTRY (a C driver: next(), send(), a Task step) — the loop itself ends with
 **              ASY_RUN_SUSPENDED (a yield) or ASY_RUN_RETURNED.
+**   FRAME_DRAIN (CALL of list(g), sum(g) …, gen_drain.h) — yield: the value goes to the
+**              call's state and the frame goes on; return: the call's result is made.
 ** An async generator's own yields (YIELD_VALUE 1) end the asend/athrow awaitable that
 ** resumed it, like a return does for SEND.
 **
