@@ -396,7 +396,14 @@ static int check_classinfo(VM *vm, Value v, Value info, bool sub, int depth) {
       }
     }
     if (sub) return asy_is_subclass(AS_CLASS(v), AS_CLASS(info)) ? 1 : 0;
-    return asy_isinstance(vm, v, AS_CLASS(info)) ? 1 : 0;
+    if (asy_isinstance(vm, v, AS_CLASS(info))) return 1;
+    /* CPython's object_isinstance: an object whose __class__ names another class (a
+    ** proxy's property) is an instance of what that class is a subclass of. */
+    if (!IS_OBJ(v) || (AS_OBJ(v)->cls->flags & CLASS_BUILTIN)) return 0;
+    Value icls = asy_getattr_opt(vm, v, vm->names.class_);
+    if (IS_EXC(icls)) return -1;
+    return IS_CLASS(icls) && AS_CLASS(icls) != AS_OBJ(v)->cls &&
+           asy_is_subclass(AS_CLASS(icls), AS_CLASS(info));
   }
   ObjTuple *members;
   if (asy_union_args(vm, info, &members)) info = OBJ_VAL(members);

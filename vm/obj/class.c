@@ -1019,8 +1019,9 @@ static Value getattr_impl(VM *vm, Value obj, ObjStr *name) {
     }
   }
   ObjClass *cls = asy_class_of(vm, obj);
-  if (name == vm->names.class_) return OBJ_VAL(cls);
   Value descr = asy_class_lookup_cached(vm, cls, name);
+  /* object's __class__, unless a class along the MRO defines its own (a proxy's property) */
+  if (name == vm->names.class_ && IS_UNDEF(descr)) return OBJ_VAL(cls);
   if (!IS_UNDEF(descr) && is_data_descriptor(vm, descr))
     return descr_get(vm, descr, obj, cls, name);
   ObjDict *d = instance_dict(vm, obj, false);
