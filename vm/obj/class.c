@@ -374,6 +374,15 @@ static bool define_slots(VM *vm, ObjClass *c, ObjTuple *bases) {
       IS_STR(slots) ? OBJ_VAL(asy_tuple_from(vm, 1, &slots)) : asy_tuple_from_iterable(vm, slots);
   if (IS_EXC(items)) return false;
   ObjTuple *t = AS_TUPLE(items);
+  ObjClass *b = c->base;
+  if (t->size && b &&
+      (asy_is_subclass(b, vm->types.int_) || asy_is_subclass(b, vm->types.bytes) ||
+       asy_is_subclass(b, vm->types.tuple) || asy_is_subclass(b, vm->types.type))) {
+    /* CPython's variable-size layouts (tp_itemsize) leave no room for slots */
+    asy_raise(vm, vm->exc.TypeError, "nonempty __slots__ not supported for subtype of '%s'",
+              b->name->chars);
+    return false;
+  }
   bool has_dict = false;
   for (size_t i = 0; i < t->size; i++) {
     Value n = t->items[i];
@@ -398,11 +407,10 @@ static bool define_slots(VM *vm, ObjClass *c, ObjTuple *bases) {
     m->fset = OBJ_VAL(c);
     asy_dict_set_str(vm, c->dict, name, OBJ_VAL(m));
   }
-  if (has_dict || (c->flags & CLASS_BOXED)) return true;
-  /* A subclass of a built-in container gets no __dict__ from `__slots__ = ()` (namedtuple
-  ** classes); slot names on one keep their storage in its dict. */
-  if (c->layout != OBJ_INSTANCE && (c->flags & CLASS_HAS_SLOTS)) return true;
-  /* no __dict__ only when every base lacks one too */
+  /* Exceptions and futures have a __dict__ whatever their subclasses' __slots__ say. */
+  if (has_dict || c->layout == OBJ_EXCEPTION || c->layout == OBJ_FUTURE) return true;
+  /* no __dict__ only when every base lacks one too (a subclass of a built-in container
+  ** then keeps its slots' values where a __dict__ would be: member_store) */
   size_t nb = bases ? bases->size : 1;
   for (size_t i = 0; i < nb; i++) {
     ObjClass *b = bases ? AS_CLASS(bases->items[i]) : c->base;
@@ -531,7 +539,7 @@ Value asy_boxed_new(VM *vm, ObjClass *cls, Value value) {
   ObjBoxed *b = (ObjBoxed *)asy_alloc_obj(vm, sizeof(ObjBoxed), OBJ_INSTANCE, cls);
   b->value = value;
   if (cls->flags & CLASS_HAS_DEL) asy_finalize_track(vm, &b->base.obj);
-  b->base.dict = asy_dict_new(vm);
+  b->base.dict = cls->flags & CLASS_SLOTS ? NULL : asy_dict_new(vm);
   return OBJ_VAL(b);
 }
 
@@ -705,6 +713,19 @@ Value asy_build_class(VM *vm, Value *slot, int nkw) {
 /* ---- descriptors ----------------------------------------------------------------- */
 
 /* The instance __dict__ of obj, or NULL if it has none. */
+/* The attrs field of a container or future o (of a user subclass: a tuple's must have
+** one, asy_tuple_has_attrs): its __dict__, or with __slots__ and no __dict__ its slots'
+** values. */
+static ObjDict **container_attrs(Obj *o) {
+  switch (o->type) {
+  case OBJ_LIST: return &((ObjList *)o)->attrs;
+  case OBJ_DICT: return &((ObjDict *)o)->attrs;
+  case OBJ_SET: return &((ObjSet *)o)->attrs;
+  case OBJ_FUTURE: return &((ObjFuture *)o)->attrs;
+  default: return asy_tuple_attrs((ObjTuple *)o);
+  }
+}
+
 static ObjDict *instance_dict(VM *vm, Value obj, bool create) {
   if (!IS_OBJ(obj)) return NULL;
   switch (OBJ_TYPE(obj)) {
@@ -723,7 +744,7 @@ static ObjDict *instance_dict(VM *vm, Value obj, bool create) {
   }
   case OBJ_STR: {
     ObjStr *s = AS_STR(obj);
-    if (s->obj.cls->flags & CLASS_BUILTIN) return NULL;
+    if (s->obj.cls->flags & (CLASS_BUILTIN | CLASS_SLOTS)) return NULL;
     if (!*asy_str_attrs(s) && create) {
       ObjDict *d = asy_dict_new(vm);
       *asy_str_attrs(s) = d;
@@ -738,11 +759,7 @@ static ObjDict *instance_dict(VM *vm, Value obj, bool create) {
     /* Instances of user subclasses of the containers and futures have a __dict__ too. */
     Obj *o = AS_OBJ(obj);
     if (o->cls->flags & (CLASS_BUILTIN | CLASS_SLOTS)) return NULL;
-    ObjDict **slot = o->type == OBJ_LIST     ? &((ObjList *)o)->attrs
-                     : o->type == OBJ_DICT   ? &((ObjDict *)o)->attrs
-                     : o->type == OBJ_SET    ? &((ObjSet *)o)->attrs
-                     : o->type == OBJ_FUTURE ? &((ObjFuture *)o)->attrs
-                                             : asy_tuple_attrs((ObjTuple *)o);
+    ObjDict **slot = container_attrs(o);
     if (!*slot && create) {
       ObjDict *d = asy_dict_new(vm);
       *slot = d;
@@ -792,15 +809,29 @@ static Value property_get(VM *vm, ObjWrapper *w, Value obj, ObjStr *name) {
 }
 
 /* The hidden dict that holds an instance's __slots__ values (NULL: not an instance of
-** the slot's class). */
+** the slot's class). A plain instance has its own; an instance of a subclass of a
+** built-in container or str keeps them in the attrs field, which is no __dict__ when the
+** class has none; an exception keeps them in its __dict__. */
 static ObjDict **member_store(VM *vm, ObjWrapper *w, Value obj) {
-  if (!IS_OBJ_TYPE(obj, OBJ_INSTANCE) || !asy_isinstance(vm, obj, AS_CLASS(w->fset))) {
+  ObjDict **store = NULL;
+  if (IS_OBJ(obj) && asy_isinstance(vm, obj, AS_CLASS(w->fset))) {
+    Obj *o = AS_OBJ(obj);
+    switch (o->type) {
+    case OBJ_INSTANCE: store = &((ObjBoxed *)o)->slots; break;
+    case OBJ_EXCEPTION: store = &AS_INSTANCE(obj)->dict; break;
+    case OBJ_STR: store = asy_str_attrs((ObjStr *)o); break;
+    case OBJ_LIST:
+    case OBJ_DICT:
+    case OBJ_SET:
+    case OBJ_FUTURE: store = container_attrs(o); break;
+    default: break;
+    }
+  }
+  if (!store)
     asy_raise(vm, vm->exc.TypeError,
               "descriptor '%s' for '%s' objects doesn't apply to a '%s' object",
               AS_STR(w->fget)->chars, AS_CLASS(w->fset)->name->chars, asy_type_name(vm, obj));
-    return NULL;
-  }
-  return &((ObjBoxed *)AS_OBJ(obj))->slots;
+  return store;
 }
 
 static Value member_get(VM *vm, ObjWrapper *w, Value obj) {
