@@ -6,7 +6,7 @@
 # usage: ./asy.sh COMMAND [ARGS...]
 #   run [SCRIPT [ARGS...]]  deps, build, run SCRIPT (default examples/hello.asy)
 #   test [CTEST ARGS...]    deps, build, run examples/hello.asy, then the whole test
-#                           suite (ctest): README's second line
+#                           suite (ctest): README's second command
 #   test-asan [CTEST ARGS]  the same in an ASan+UBSan build, with GC stress
 #   build                   deps, configure if needed, build
 #   deps                    install missing Debian packages only
