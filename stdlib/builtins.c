@@ -15,6 +15,7 @@
 
 #include "stdlib/asy_stdlib.h"
 #include "vm/gc.h"
+#include "vm/obj/class.h"        /* asy_class_check */
 #include "vm/obj/format.h"       /* asy_ascii */
 #include "vm/obj/genericalias.h" /* asy_union_args */
 #include "vm/obj/str.h"
@@ -382,29 +383,7 @@ static Value bi_pow(VM *vm, int argc, Value *args, ObjDict *kw) {
 
 /* isinstance/issubclass against a class or a (nested) tuple of classes. */
 static int check_classinfo(VM *vm, Value v, Value info, bool sub, int depth) {
-  if (IS_CLASS(info)) {
-    ObjClass *meta = AS_OBJ(info)->cls;
-    if (meta != vm->types.type && (sub || asy_class_of(vm, v) != AS_CLASS(info))) {
-      /* a metaclass's own __instancecheck__/__subclasscheck__ (abc.ABCMeta's) decides */
-      const char *hn = sub ? "__subclasscheck__" : "__instancecheck__";
-      Value hook = asy_class_lookup(meta, asy_str_intern(vm, hn, strlen(hn)));
-      if (!IS_UNDEF(hook) && !IS_NATIVE(hook)) {
-        Value hargs[2] = {info, v};
-        Value r = asy_call(vm, hook, 2, hargs, NULL);
-        if (IS_EXC(r)) return -1;
-        return asy_truthy(vm, r);
-      }
-    }
-    if (sub) return asy_is_subclass(AS_CLASS(v), AS_CLASS(info)) ? 1 : 0;
-    if (asy_isinstance(vm, v, AS_CLASS(info))) return 1;
-    /* CPython's object_isinstance: an object whose __class__ names another class (a
-    ** proxy's property) is an instance of what that class is a subclass of. */
-    if (!IS_OBJ(v) || (AS_OBJ(v)->cls->flags & CLASS_BUILTIN)) return 0;
-    Value icls = asy_getattr_opt(vm, v, vm->names.class_);
-    if (IS_EXC(icls)) return -1;
-    return IS_CLASS(icls) && AS_CLASS(icls) != AS_OBJ(v)->cls &&
-           asy_is_subclass(AS_CLASS(icls), AS_CLASS(info));
-  }
+  if (IS_CLASS(info)) return asy_class_check(vm, v, AS_CLASS(info), sub);
   ObjTuple *members;
   if (asy_union_args(vm, info, &members)) info = OBJ_VAL(members);
   if (IS_TUPLE(info)) {

@@ -11,6 +11,7 @@
 #include "vm/gen_drain.h"
 #include "vm/obj/list.h"
 #include "vm/obj/reduce.h"
+#include "vm/obj/set.h"
 #include "vm/obj/tuple.h"
 #include "vm/opcodes.h"
 
@@ -52,23 +53,6 @@ int asy_drain_mode(VM *vm, const Value *slot) {
   return -1;
 }
 
-void asy_drain_begin(VM *vm, int mode, Value *state) {
-  Value a = UNDEF_VAL, b = UNDEF_VAL;
-  switch (mode) {
-  case DRAIN_JOIN: b = state[1]; /* the separator */ /* fall through */
-  case DRAIN_LIST:
-  case DRAIN_TUPLE:
-  case DRAIN_SORTED: a = OBJ_VAL(asy_list_new(vm, 0)); break;
-  case DRAIN_SET: a = OBJ_VAL(asy_set_new(vm, vm->types.set)); break;
-  case DRAIN_FROZENSET: a = OBJ_VAL(asy_set_new(vm, vm->types.frozenset)); break;
-  case DRAIN_SUM: mode |= SUM_INT << PHASE_SHIFT, a = INT_VAL(0); break;
-  default: break;
-  }
-  state[0] = INT_VAL(mode);
-  state[1] = a;
-  state[2] = b;
-}
-
 /* A sum's state out of its slots, and back. */
 static AsySum sum_load(const Value *state) {
   AsySum s = {.phase = (AsySumPhase)(mode_of(state) >> PHASE_SHIFT)};
@@ -86,6 +70,27 @@ static void sum_store(Value *state, const AsySum *s) {
   case SUM_INT: state[1] = INT_VAL(s->i); break;
   case SUM_FLOAT: state[1] = FLOAT_VAL(s->f), state[2] = FLOAT_VAL(s->c); break;
   default: state[1] = s->result; break;
+  }
+}
+
+void asy_drain_begin(VM *vm, int mode, Value *state) {
+  Value a = UNDEF_VAL, b = UNDEF_VAL;
+  switch (mode) {
+  case DRAIN_JOIN: b = state[1]; /* the separator */ /* fall through */
+  case DRAIN_LIST:
+  case DRAIN_TUPLE:
+  case DRAIN_SORTED: a = OBJ_VAL(asy_list_new(vm, 0)); break;
+  case DRAIN_SET: a = OBJ_VAL(asy_set_new(vm, vm->types.set)); break;
+  case DRAIN_FROZENSET: a = OBJ_VAL(asy_set_new(vm, vm->types.frozenset)); break;
+  default: break;
+  }
+  state[0] = INT_VAL(mode);
+  state[1] = a;
+  state[2] = b;
+  if (mode == DRAIN_SUM) { /* sum()'s start, 0 */
+    AsySum s;
+    asy_sum_start(&s, INT_VAL(0));
+    sum_store(state, &s);
   }
 }
 
@@ -112,9 +117,12 @@ bool asy_drain_take_plain(VM *vm, Value *state, Value v) {
   case DRAIN_JOIN: asy_list_append(vm, AS_LIST(state[1]), v); return true;
   case DRAIN_SET:
   case DRAIN_FROZENSET:
-    /* (a plain key's hash cannot fail; only memory can, and that aborts) */
-    return !(mode_of(state) & SLOW_ADDS) && plain_key(vm, v) &&
-           asy_set_add(vm, AS_SET(state[1]), v);
+    /* (a table that must grow may fail to: MemoryError goes through the caller) */
+    if ((mode_of(state) & SLOW_ADDS) || !plain_key(vm, v) ||
+        !asy_set_add_cannot_grow(AS_SET(state[1])))
+      return false;
+    asy_set_add(vm, AS_SET(state[1]), v); /* (cannot fail: see set.h) */
+    return true;
   case DRAIN_SUM: {
     AsySum s = sum_load(state);
     if (!asy_sum_add_plain(&s, v)) return false;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "vm/match.h"
+#include "vm/obj/class.h" /* asy_class_check */
 #include "vm/obj/str.h"
 
 bool asy_match_is_sequence(VM *vm, Value v) {
@@ -68,7 +69,9 @@ Value asy_match_class(VM *vm, Value subject, Value clsv, int nargs, Value names)
   if (!IS_CLASS(clsv))
     return asy_raise(vm, vm->exc.TypeError, "called match pattern must be a class");
   ObjClass *cls = AS_CLASS(clsv);
-  if (!asy_isinstance(vm, subject, cls)) return NONE_VAL;
+  int is = asy_class_check(vm, subject, cls, false); /* isinstance(), hooks and all */
+  if (is < 0) return EXC_VAL;
+  if (!is) return NONE_VAL;
   ObjTuple *kw = AS_TUPLE(names);
   size_t total = (size_t)nargs + kw->size;
   ObjTuple *attrs = asy_tuple_new(vm, total);

@@ -172,7 +172,7 @@ enum {
   FRAME_GEN = 8,     /* the frame of a running generator/coroutine (frame->gen) */
   FRAME_THROW = 16,  /* raise the pending exception at this frame when the loop
                             (re)enters it: generator throw() */
-  FRAME_DRAIN = 32,  /* a generator drained by list()/tuple()/set()/frozenset() (gen_drain.h) */
+  FRAME_DRAIN = 32,  /* a generator drained by the built-in CALL consumes it with (gen_drain.h) */
 };
 
 typedef struct Frame {

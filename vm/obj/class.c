@@ -712,7 +712,6 @@ Value asy_build_class(VM *vm, Value *slot, int nkw) {
 
 /* ---- descriptors ----------------------------------------------------------------- */
 
-/* The instance __dict__ of obj, or NULL if it has none. */
 /* The attrs field of a container or future o (of a user subclass: a tuple's must have
 ** one, asy_tuple_has_attrs): its __dict__, or with __slots__ and no __dict__ its slots'
 ** values. */
@@ -726,6 +725,7 @@ static ObjDict **container_attrs(Obj *o) {
   }
 }
 
+/* The instance __dict__ of obj, or NULL if it has none. */
 static ObjDict *instance_dict(VM *vm, Value obj, bool create) {
   if (!IS_OBJ(obj)) return NULL;
   switch (OBJ_TYPE(obj)) {
@@ -1529,10 +1529,39 @@ static Value type_subclasscheck_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   return BOOL_VAL(asy_is_subclass(AS_CLASS(args[1]), AS_CLASS(args[0])));
 }
 
+/* CPython's object_isinstance: v's type's MRO, then a __class__ attribute naming another
+** class (a proxy's property). 1/0, -1 with the exception pending. */
+static int real_isinstance(VM *vm, Value v, ObjClass *cls) {
+  if (asy_isinstance(vm, v, cls)) return 1;
+  if (!IS_OBJ(v) || (AS_OBJ(v)->cls->flags & CLASS_BUILTIN)) return 0;
+  Value icls = asy_getattr_opt(vm, v, vm->names.class_);
+  if (IS_EXC(icls)) return -1;
+  return IS_CLASS(icls) && AS_CLASS(icls) != AS_OBJ(v)->cls &&
+         asy_is_subclass(AS_CLASS(icls), cls);
+}
+
+int asy_class_check(VM *vm, Value v, ObjClass *cls, bool sub) {
+  ObjClass *meta = cls->obj.cls;
+  if (meta != vm->types.type && (sub || asy_class_of(vm, v) != cls)) {
+    /* a metaclass's own __instancecheck__/__subclasscheck__ (abc.ABCMeta's) decides */
+    const char *hn = sub ? "__subclasscheck__" : "__instancecheck__";
+    Value hook = asy_class_lookup(meta, asy_str_intern(vm, hn, strlen(hn)));
+    if (!IS_UNDEF(hook) && !IS_NATIVE(hook)) {
+      Value hargs[2] = {OBJ_VAL(cls), v};
+      Value r = asy_call(vm, hook, 2, hargs, NULL);
+      if (IS_EXC(r)) return -1;
+      return asy_truthy(vm, r);
+    }
+  }
+  if (sub) return asy_is_subclass(AS_CLASS(v), cls) ? 1 : 0;
+  return real_isinstance(vm, v, cls);
+}
+
 static Value type_instancecheck_m(VM *vm, int argc, Value *args, ObjDict *kw) {
   ASY_SELF(OBJ_CLASS, "__instancecheck__", "type");
   if (!asy_args(vm, "__instancecheck__", argc - 1, kw, 1, 1)) return EXC_VAL;
-  return BOOL_VAL(asy_isinstance(vm, args[1], AS_CLASS(args[0])));
+  int r = real_isinstance(vm, args[1], AS_CLASS(args[0]));
+  return r < 0 ? EXC_VAL : BOOL_VAL(r);
 }
 
 /* ---- property / staticmethod / classmethod ------------------------------------------- */

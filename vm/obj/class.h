@@ -164,6 +164,12 @@ asy_load_method_fast(VM *vm, Value obj, ObjStr *name, const AsyAttrSite *ways) {
 ** super and loads the method the general way). */
 bool asy_super_method(VM *vm, Value start, Value self, ObjStr *name, Value *meth);
 
+/* isinstance(v, cls) (sub: issubclass(v, cls), v a class) for one class, as CPython's
+** PyObject_IsInstance: a metaclass's own __instancecheck__/__subclasscheck__ (abc.ABCMeta's)
+** decides when there is one; else the MRO of v's type and then a __class__ attribute
+** naming another class (a proxy's property). 1/0, -1 with the exception pending. */
+int asy_class_check(VM *vm, Value v, ObjClass *cls, bool sub);
+
 /* Fill object, type, NoneType, property/staticmethod/classmethod, super and the types of
 ** func.c, range.c, iter.c and protocol.c (vm_new's init hook for the object side). */
 void asy_init_object_types(VM *vm);

@@ -77,7 +77,7 @@ int64_t asy_dict_entry_hash(ObjDict *d, size_t ix) { return entry_hash(d, ix); }
 /* The room for a first table (MIN_INDEX slots) after the fields of a dict made with
 ** asy_dict_new_with_room: an instance dict's entries then share the dict's block, one
 ** cache miss fewer for every attribute read. */
-enum { ROOM_BYTES = (MIN_INDEX * 2 / 3) * sizeof(DictEntry) + MIN_INDEX };
+enum { ROOM_CAP = MIN_INDEX * 2 / 3, ROOM_BYTES = ROOM_CAP * sizeof(DictEntry) + MIN_INDEX };
 static inline void *dict_room(ObjDict *d) { return d + 1; }
 static inline bool table_in_room(ObjDict *d) {
   return d->has_room && (void *)d->entries == dict_room(d);
@@ -124,7 +124,6 @@ ObjDict *asy_dict_new_with_room(VM *vm) {
   d->has_room = 1;
   /* The room's table set up now, so the first attribute an instance gets is an insert,
   ** not a resize (what resize would make of an empty dict). */
-  enum { ROOM_CAP = MIN_INDEX * 2 / 3 };
   d->entries = dict_room(d);
   d->index = (char *)d->entries + ROOM_CAP * sizeof(DictEntry);
   memset(d->index, 0xff, MIN_INDEX); /* every slot EMPTY (-1), one byte each */

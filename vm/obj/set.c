@@ -73,6 +73,11 @@ static void insert_clean(SetEntry *table, size_t mask, Value key, int64_t hash) 
   }
 }
 
+/* Is a table with fill used-or-dummy slots of mask + 1 below CPython's 3/5 load? */
+static inline bool below_load(size_t fill, size_t mask) { return fill * 5 < mask * 3; }
+
+bool asy_set_add_cannot_grow(const ObjSet *s) { return below_load(s->fill + 1, s->mask); }
+
 /* Rebuild the table with room for minused entries: false with MemoryError raised (the
 ** table left as it was) when memory is short, as CPython's set_table_resize. */
 static bool table_resize(VM *vm, ObjSet *s, size_t minused) {
@@ -196,7 +201,7 @@ found_unused_or_dummy:
   e->key = key;
   e->hash = hash;
   e->dummy = false;
-  if (s->fill * 5 < mask * 3) return true;
+  if (below_load(s->fill, mask)) return true;
   return table_resize(vm, s, s->used > 50000 ? s->used * 2 : s->used * 4);
 }
 

@@ -14,6 +14,9 @@
 int asy_set_contains(VM *vm, ObjSet *s, Value key);
 /* Remove key if present: 1 removed, 0 absent, -1 error. */
 int asy_set_discard(VM *vm, ObjSet *s, Value key);
+/* Does adding one more key leave s's table as it is? Then asy_set_add of a key whose hash
+** and equality are C's alone cannot fail (nothing allocates). */
+bool asy_set_add_cannot_grow(const ObjSet *s);
 /* Add every item of an iterable (fast paths for sets and dicts). */
 bool asy_set_update(VM *vm, ObjSet *s, Value iterable);
 /* Iterate: *pos starts at 0; false at the end. */
